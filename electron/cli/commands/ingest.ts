@@ -1,0 +1,76 @@
+import type { Command } from 'commander';
+import cliProgress from 'cli-progress';
+import { DIGEST_ALGORITHMS, type DigestAlgorithm, type IngestFileResult } from '../../common/types.ts';
+import { resolveOperator } from '../../core/archive.ts';
+import { ingest } from '../../core/ingest/ingest.ts';
+import { printJson, UsageError, type Io } from '../io.ts';
+import { archiveOption, formatBytes, withArchive, type CliCommand } from './shared.ts';
+
+/** Parses `--digests sha256,md5,sha1`; throws UsageError naming an unknown algorithm. */
+export function parseDigests(text: string | undefined): DigestAlgorithm[] {
+  if (!text) return ['sha256'];
+  const out: DigestAlgorithm[] = [];
+  for (const raw of text.split(',')) {
+    const a = raw.trim().toLowerCase().replace('-', '') as DigestAlgorithm;
+    if (!DIGEST_ALGORITHMS.includes(a)) throw new UsageError(`--digests: unknown algorithm "${raw}" (choose from ${DIGEST_ALGORITHMS.join(', ')})`);
+    if (!out.includes(a)) out.push(a);
+  }
+  if (!out.includes('sha256')) out.unshift('sha256');
+  return out;
+}
+
+export const ingestCommand: CliCommand = {
+  define: (p: Command) =>
+    archiveOption(p.command('ingest').argument('<paths...>', 'files and folders to ingest (folders recursively)'))
+      .option('--operator <name>', 'who is ingesting (recorded in the custody log; default $EVIDENCE_OPERATOR or the OS user)')
+      .option('--digests <list>', 'digests to compute besides SHA-256: sha256,md5,sha1', 'sha256')
+      .option('--threads <n>', 'worker threads (default: one per core)')
+      .option('--json', 'print the final report as JSON')
+      .description('copy files into the archive with verified copies, digests, metadata and custody events'),
+  async run([paths, opts]: unknown[], io: Io) {
+    const o = opts as { archive?: string; operator?: string; digests?: string; json?: boolean; threads?: string };
+    const algorithms = parseDigests(o.digests);
+    const threads = o.threads === undefined ? undefined : Number(o.threads);
+    if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) throw new UsageError('--threads: give a whole number ≥ 1');
+    return withArchive(o, { write: true, create: true }, async (archive) => {
+      const bar = io.isTTY && !o.json ? new cliProgress.SingleBar({
+        format: '{bar} {percentage}% | {files} files | {bytes} | {rate}/s | {file}',
+        hideCursor: true, clearOnComplete: true, stream: process.stderr,
+      }, cliProgress.Presets.shades_classic) : null;
+      const started = Date.now();
+      bar?.start(1, 0, { files: '0/0', bytes: '', rate: '', file: '' });
+      const onFile = (r: IngestFileResult) => {
+        if (r.status === 'failed' && !o.json) {
+          if (bar) bar.stop();
+          io.err(`failed: ${r.reason}\n`);
+        }
+      };
+      const report = await ingest(archive, {
+        inputs: paths as string[], operator: resolveOperator(o.operator), algorithms, signal: io.signal, onFile, threads,
+        onProgress: bar ? (p) => {
+          const secs = Math.max(0.001, (Date.now() - started) / 1000);
+          bar.setTotal(Math.max(1, p.bytesTotal));
+          bar.update(p.bytesDone, {
+            files: `${p.filesDone}/${p.filesTotal}`, bytes: `${formatBytes(p.bytesDone)}/${formatBytes(p.bytesTotal)}`,
+            rate: formatBytes(p.bytesDone / secs), file: p.currentFile ? p.currentFile.slice(-50) : '',
+          });
+        } : undefined,
+      });
+      bar?.stop();
+      if (o.json) {
+        printJson(io, { archive: archive.dir, ...report });
+      } else {
+        const c = report.counts;
+        io.out(`${c.added} added, ${c.duplicate} duplicate, ${c.skipped} skipped, ${c.failed} failed` +
+          `${c.notProcessed ? `, ${c.notProcessed} not processed` : ''} (${formatBytes(report.bytesIngested)} stored) in ${archive.dir}\n`);
+        for (const r of report.files) {
+          if (r.status === 'skipped') io.out(`skipped: ${r.path}: ${r.reason}\n`);
+          if (r.status === 'failed') io.out(`failed: ${r.reason}\n`);
+          if (r.warnings?.length) io.out(`warning: ${r.path}: ${r.warnings.join('; ')}\n`);
+        }
+        if (report.interrupted) io.err(`Interrupted: ${c.notProcessed} files not processed. Run the same command again to finish; finished files are not redone.\n`);
+      }
+      return report.counts.failed > 0 || report.interrupted ? 1 : 0;
+    });
+  },
+};

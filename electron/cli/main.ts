@@ -1,0 +1,71 @@
+import { Command, CommanderError } from 'commander';
+import { ArchiveBusyError, NotAnArchiveError } from '../core/archive.ts';
+import { SchemaTooNewError } from '../core/db/open.ts';
+import { EXIT, UsageError, type Io } from './io.ts';
+import { COMMANDS } from './commands/index.ts';
+
+function processIo(signal: AbortSignal): Io {
+  return {
+    out: (t) => process.stdout.write(t),
+    err: (t) => process.stderr.write(t),
+    isTTY: Boolean(process.stderr.isTTY),
+    signal,
+  };
+}
+
+/**
+ * Runs the `evidence` CLI with `argv` (without node and script) and resolves to the exit code:
+ * 0 ok, 1 verification failure or some files failed, 2 usage error, 3 internal error.
+ * `io` defaults to the process streams with Ctrl-C wired to cancellation.
+ */
+export async function main(argv: string[], io?: Io): Promise<number> {
+  let cleanup = () => {};
+  if (!io) {
+    const ac = new AbortController();
+    let interrupts = 0;
+    const onSig = () => {
+      interrupts++;
+      if (interrupts > 1) process.exit(130);
+      process.stderr.write('\nInterrupted: finishing the current catalog write and stopping (Ctrl-C again to abort at once)…\n');
+      ac.abort();
+    };
+    process.on('SIGINT', onSig);
+    process.on('SIGTERM', onSig);
+    cleanup = () => {
+      process.off('SIGINT', onSig);
+      process.off('SIGTERM', onSig);
+    };
+    io = processIo(ac.signal);
+  }
+  const theIo = io;
+  let code: number = EXIT.OK;
+  const program = new Command('evidence')
+    .description('Evidence Archive: ingest photos, video and audio as evidence; fixity, custody log, BagIt exports.')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => theIo.out(s), writeErr: (s) => theIo.err(s) })
+    .showHelpAfterError();
+  for (const c of COMMANDS) {
+    c.define(program).action(async (...args: unknown[]) => {
+      code = await c.run(args, theIo);
+    });
+  }
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      code = e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+    } else if (e instanceof UsageError || e instanceof NotAnArchiveError) {
+      theIo.err(`evidence: ${e.message}\n`);
+      code = EXIT.USAGE;
+    } else if (e instanceof ArchiveBusyError || e instanceof SchemaTooNewError) {
+      theIo.err(`evidence: ${e.message}\n`);
+      code = EXIT.FAILED;
+    } else {
+      theIo.err(`evidence: internal error: ${(e as Error).stack ?? String(e)}\n`);
+      code = EXIT.INTERNAL;
+    }
+  } finally {
+    cleanup();
+  }
+  return code;
+}

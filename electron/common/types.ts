@@ -1,0 +1,121 @@
+// Domain types shared by core, CLI, main and renderer. No node:*, no DOM, no 'electron' here.
+
+/** Coarse class of an item, decided from its content (magic bytes), never from its extension. */
+export type Kind = 'image' | 'video' | 'audio' | 'document' | 'other';
+
+/** Digest algorithms an archive can hold. SHA-256 is always computed. */
+export type DigestAlgorithm = 'sha256' | 'sha1' | 'md5';
+export const DIGEST_ALGORITHMS: readonly DigestAlgorithm[] = ['sha256', 'sha1', 'md5'];
+
+/** Lower-case hex message digests of one byte stream, keyed by algorithm. */
+export type Digests = { sha256: string } & Partial<Record<DigestAlgorithm, string>>;
+
+/**
+ * A position in decimal degrees WGS84 (south and west negative), altitude in metres above sea
+ * level (negative below), or null when unknown. `noFix` is true when the device stored exactly 0,0
+ * (its way of saying "no fix"); such a position is kept as stored but must not be used as a place.
+ */
+export interface Gps {
+  lat: number;
+  lon: number;
+  alt: number | null;
+  /** Tag the position was read from, e.g. "EXIF GPS IFD", "XMP exif:GPSLatitude", "QuickTime ©xyz". */
+  source: string;
+  noFix?: boolean;
+}
+
+/** A date tag found in a file, as stored (ISO 8601 text, offset only where the file gives one). */
+export interface DateTag {
+  tag: string;
+  value: string;
+}
+
+/**
+ * The normalized metadata record of one item. Field names are fixed by issue #2.
+ * - capturedAt: ISO 8601 text as stored; `...+06:00` when the file gives an offset, `...Z` for
+ *   UTC-by-spec tags (QuickTime mvhd creation_time), bare wall time when the zone is unknown.
+ * - durationSec: seconds (ffprobe format.duration, ms precision); null for stills and documents.
+ * - width/height: stored (coded) pixel size before any rotation.
+ */
+export interface NormalizedRecord {
+  sha256: string;
+  bytes: number;
+  mime: string | null;
+  kind: Kind;
+  make: string | null;
+  model: string | null;
+  capturedAt: string | null;
+  /** Which tag capturedAt came from, e.g. "EXIF DateTimeOriginal+OffsetTimeOriginal". */
+  capturedAtSource: string | null;
+  /** True when capturedAt pins an instant (has Z or an offset). */
+  capturedAtHasZone: boolean;
+  /** The other date tags found, so a reader can see what was not chosen. */
+  otherDates: DateTag[];
+  gps: Gps | null;
+  orientation: number | null;
+  width: number | null;
+  height: number | null;
+  durationSec: number | null;
+  codec: string | null;
+}
+
+/** What metadata extraction yields for one file: the normalized fields, the verbatim raw output. */
+export interface MetadataResult {
+  fields: Omit<NormalizedRecord, 'sha256' | 'bytes' | 'mime' | 'kind'>;
+  /** Verbatim tool output: { exifr: {...} } and/or { ffprobe: {...} }, JSON-serialisable. */
+  raw: Record<string, unknown>;
+  /** Human-readable reason when a parser failed; the item is still kept and hashed. */
+  error: string | null;
+  /** Non-fatal observations, e.g. "GPS 0,0 is a device's no-fix value". */
+  warnings: string[];
+}
+
+/** PREMIS event type labels used in the custody log (PREMIS 3.0 eventType vocabulary). */
+export const CUSTODY_EVENT_TYPES = [
+  'ingestion',
+  'message digest calculation',
+  'replication',
+  'fixity check',
+  'metadata extraction',
+  'metadata modification',
+  'dissemination',
+  'transfer',
+] as const;
+export type CustodyEventType = (typeof CUSTODY_EVENT_TYPES)[number];
+
+/** One row of the custody log (issue #2, DESIGN.md §3). */
+export interface CustodyEvent {
+  seq: number;
+  /** UTC, ISO 8601 with milliseconds and Z. */
+  at: string;
+  actor: string;
+  type: CustodyEventType;
+  /** SHA-256 of the item the event concerns, or null for archive-wide events. */
+  item: string | null;
+  detail: Record<string, unknown>;
+  prevHash: string;
+  hash: string;
+}
+
+/** Final status of one input file in an ingest run. */
+export type IngestStatus = 'added' | 'duplicate' | 'skipped' | 'failed';
+
+export interface IngestFileResult {
+  path: string;
+  status: IngestStatus;
+  sha256?: string;
+  itemId?: number;
+  bytes?: number;
+  kind?: Kind;
+  reason?: string;
+  warnings?: string[];
+}
+
+/** Progress of a long job, throttled; bytes are file bytes. */
+export interface JobProgress {
+  filesDone: number;
+  filesTotal: number;
+  bytesDone: number;
+  bytesTotal: number;
+  currentFile: string | null;
+}

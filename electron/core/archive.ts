@@ -1,0 +1,130 @@
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { homedir, hostname, userInfo } from 'node:os';
+import { join, resolve } from 'node:path';
+import lockfile from 'proper-lockfile';
+import { openDb, type Db } from './db/open.ts';
+
+/** An open archive folder: its catalog and where its objects live. */
+export interface Archive {
+  dir: string;
+  db: Db;
+  objectsDir: string;
+  tmpDir: string;
+  derivativesDir: string;
+  exportsDir: string;
+  /** True when this process holds the archive's write lock. */
+  writable: boolean;
+  close(): Promise<void>;
+}
+
+/** Raised when another process holds the archive's write lock. */
+export class ArchiveBusyError extends Error {
+  constructor(dir: string) {
+    super(`${dir}: the archive is in use by another Evidence Archive process (lock ${join(dir, 'archive.lock')}); wait for it to finish`);
+    this.name = 'ArchiveBusyError';
+  }
+}
+
+/** Raised when a folder is not an archive. */
+export class NotAnArchiveError extends Error {
+  constructor(dir: string) {
+    super(`${dir}: not an Evidence Archive (no archive.sqlite); create one with \`evidence init ${dir}\``);
+    this.name = 'NotAnArchiveError';
+  }
+}
+
+/**
+ * The archive folder to use: the `--archive` option, else `$EVIDENCE_ARCHIVE`, else
+ * `~/EvidenceArchive`; returned as an absolute path.
+ */
+export function resolveArchiveDir(option?: string): string {
+  return resolve(option ?? process.env.EVIDENCE_ARCHIVE ?? join(homedir(), 'EvidenceArchive'));
+}
+
+/** The operator recorded in custody events: the given name, `$EVIDENCE_OPERATOR`, or the OS user. */
+export function resolveOperator(option?: string): string {
+  const name = option ?? process.env.EVIDENCE_OPERATOR;
+  if (name && name.trim()) return name.trim();
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** This machine's host name, recorded with each sighting. */
+export function hostName(): string {
+  return hostname();
+}
+
+/**
+ * Path of an original in the content-addressed store:
+ * `objects/sha256/<2 hex>/<2 hex>/<64 hex>` (spreads files over 65,536 folders).
+ */
+export function objectPath(objectsDir: string, sha256: string): string {
+  return join(objectsDir, 'sha256', sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+}
+
+function layout(dir: string) {
+  return {
+    db: join(dir, 'archive.sqlite'),
+    objectsDir: join(dir, 'objects'),
+    tmpDir: join(dir, 'tmp'),
+    derivativesDir: join(dir, 'derivatives'),
+    exportsDir: join(dir, 'exports'),
+  };
+}
+
+/**
+ * Opens the archive at `dir`. With `write`, takes the archive's write lock first (a second writer
+ * gets ArchiveBusyError instead of a corrupt archive; the lock goes stale after 30 s if its holder
+ * dies) and clears leftover temporary files of an interrupted run. With `create`, makes the folder
+ * and catalog when absent. Readers (list, show, log) need no lock: SQLite WAL gives them a
+ * consistent snapshot while a writer works.
+ * Throws NotAnArchiveError, ArchiveBusyError, SchemaTooNewError, or fs errors.
+ */
+export async function openArchive(dir: string, opts: { write?: boolean; create?: boolean } = {}): Promise<Archive> {
+  const abs = resolve(dir);
+  const l = layout(abs);
+  if (!existsSync(l.db)) {
+    if (!opts.create) throw new NotAnArchiveError(abs);
+    if (existsSync(abs) && !statSync(abs).isDirectory()) throw new Error(`${abs}: exists and is not a folder`);
+    mkdirSync(abs, { recursive: true });
+  }
+  const write = opts.write ?? opts.create ?? false;
+  let release: (() => Promise<void>) | null = null;
+  if (write) {
+    try {
+      release = await lockfile.lock(abs, { lockfilePath: join(abs, 'archive.lock'), stale: 30_000, update: 5_000, realpath: false });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ELOCKED') throw new ArchiveBusyError(abs);
+      throw e;
+    }
+    for (const d of [l.objectsDir, l.tmpDir, l.derivativesDir, l.exportsDir]) mkdirSync(d, { recursive: true });
+    // A temporary file left by an interrupted run never reached objects/: it is safe to remove.
+    for (const f of readdirSync(l.tmpDir)) rmSync(join(l.tmpDir, f), { force: true, recursive: true });
+  }
+  let db: Db;
+  try {
+    db = openDb(l.db, { readonly: !write });
+  } catch (e) {
+    if (release) await release();
+    throw e;
+  }
+  let closed = false;
+  return {
+    dir: abs,
+    db,
+    objectsDir: l.objectsDir,
+    tmpDir: l.tmpDir,
+    derivativesDir: l.derivativesDir,
+    exportsDir: l.exportsDir,
+    writable: write,
+    async close() {
+      if (closed) return;
+      closed = true;
+      db.close();
+      if (release) await release();
+    },
+  };
+}

@@ -1,0 +1,172 @@
+import type { Db } from './open.ts';
+import type { DigestAlgorithm, Digests, NormalizedRecord } from '../../common/types.ts';
+
+/** A sighting: one time a file with this content was seen at a source path. */
+export interface Sighting {
+  id: number;
+  path: string;
+  name: string;
+  bytes: number;
+  /** File modification time, UTC ISO 8601. */
+  mtime: string | null;
+  operator: string;
+  host: string;
+  ingestedAt: string;
+  runId: string;
+}
+
+/** An item as stored: the normalized record plus catalog fields. */
+export interface ItemRow {
+  id: number;
+  record: NormalizedRecord;
+  ingestedAt: string;
+  metadataError: string | null;
+  warnings: string[];
+}
+
+interface DbItem {
+  id: number;
+  record: string;
+  ingested_at: string;
+  metadata_error: string | null;
+  warnings: string;
+}
+
+function toItem(r: DbItem): ItemRow {
+  return {
+    id: r.id,
+    record: JSON.parse(r.record) as NormalizedRecord,
+    ingestedAt: r.ingested_at,
+    metadataError: r.metadata_error,
+    warnings: JSON.parse(r.warnings) as string[],
+  };
+}
+
+/** The item holding content `sha256`, or null. */
+export function findItemBySha(db: Db, sha256: string): ItemRow | null {
+  const r = db.prepare('SELECT id, record, ingested_at, metadata_error, warnings FROM items WHERE sha256 = ?').get(sha256) as DbItem | undefined;
+  return r ? toItem(r) : null;
+}
+
+/** The item with catalog id `id`, or null. */
+export function getItem(db: Db, id: number): ItemRow | null {
+  const r = db.prepare('SELECT id, record, ingested_at, metadata_error, warnings FROM items WHERE id = ?').get(id) as DbItem | undefined;
+  return r ? toItem(r) : null;
+}
+
+/**
+ * Resolves what a user typed: a catalog id (digits) or a SHA-256 prefix (≥ 6 hex digits).
+ * Throws Error with the reason when nothing or more than one item matches.
+ */
+export function resolveItemRef(db: Db, ref: string): ItemRow {
+  const t = ref.trim().toLowerCase();
+  if (/^\d+$/.test(t) && t.length < 6) {
+    const it = getItem(db, Number(t));
+    if (it) return it;
+  }
+  if (/^[0-9a-f]{6,64}$/.test(t)) {
+    const rows = db.prepare("SELECT id, record, ingested_at, metadata_error, warnings FROM items WHERE sha256 >= ? AND sha256 < ? LIMIT 2")
+      .all(t, t + 'g') as DbItem[];
+    if (rows.length === 1) return toItem(rows[0]!);
+    if (rows.length > 1) throw new Error(`item ${ref}: ambiguous SHA-256 prefix; give more digits`);
+  }
+  if (/^\d+$/.test(t)) {
+    const it = getItem(db, Number(t));
+    if (it) return it;
+  }
+  throw new Error(`item ${ref}: no such item (give a catalog id or a SHA-256 prefix of at least 6 hex digits)`);
+}
+
+/** Inserts a new item with its normalized record, raw metadata and warnings; returns its id. */
+export function insertItem(
+  db: Db,
+  rec: NormalizedRecord,
+  raw: Record<string, unknown>,
+  metadataError: string | null,
+  warnings: string[],
+  ingestedAt: string,
+): number {
+  const info = db.prepare(
+    `INSERT INTO items (sha256, bytes, mime, kind, make, model, captured_at, gps_lat, gps_lon, has_gps, record, raw_metadata, metadata_error, warnings, ingested_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    rec.sha256, rec.bytes, rec.mime, rec.kind, rec.make, rec.model, rec.capturedAt,
+    rec.gps?.lat ?? null, rec.gps?.lon ?? null, rec.gps && !rec.gps.noFix ? 1 : 0,
+    JSON.stringify(rec), JSON.stringify(raw), metadataError, JSON.stringify(warnings), ingestedAt,
+  );
+  return Number(info.lastInsertRowid);
+}
+
+/** Stores digests of an item; an algorithm already stored is left as it is. */
+export function insertDigests(db: Db, itemId: number, digests: Digests): void {
+  const st = db.prepare('INSERT OR IGNORE INTO digests (item_id, algorithm, value) VALUES (?, ?, ?)');
+  for (const [alg, value] of Object.entries(digests)) if (value) st.run(itemId, alg, value);
+}
+
+/** All stored digests of an item, keyed by algorithm. */
+export function getDigests(db: Db, itemId: number): Digests {
+  const out: Record<string, string> = {};
+  for (const r of db.prepare('SELECT algorithm, value FROM digests WHERE item_id = ? ORDER BY algorithm').all(itemId) as { algorithm: string; value: string }[]) {
+    out[r.algorithm] = r.value;
+  }
+  return out as Digests;
+}
+
+/** The digest algorithms held for every item in the archive (sha256 at least). */
+export function archiveAlgorithms(db: Db): DigestAlgorithm[] {
+  const n = (db.prepare('SELECT count(*) c FROM items').get() as { c: number }).c;
+  if (n === 0) return ['sha256'];
+  const rows = db.prepare('SELECT algorithm, count(*) c FROM digests GROUP BY algorithm').all() as { algorithm: DigestAlgorithm; c: number }[];
+  return rows.filter((r) => r.c === n).map((r) => r.algorithm).sort((a, b) => (a === 'sha256' ? -1 : b === 'sha256' ? 1 : a.localeCompare(b)));
+}
+
+export interface NewSighting {
+  path: string;
+  name: string;
+  bytes: number;
+  mtime: string | null;
+  mtimeNs: string | null;
+  operator: string;
+  host: string;
+  ingestedAt: string;
+  runId: string;
+}
+
+/** Records one sighting of an item's content. */
+export function insertSighting(db: Db, itemId: number, s: NewSighting): number {
+  const info = db.prepare(
+    `INSERT INTO sightings (item_id, source_path, file_name, bytes, mtime, mtime_ns, operator, host, ingested_at, run_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(itemId, s.path, s.name, s.bytes, s.mtime, s.mtimeNs, s.operator, s.host, s.ingestedAt, s.runId);
+  return Number(info.lastInsertRowid);
+}
+
+/**
+ * The item already ingested from exactly this source path with this size and modification time
+ * (nanoseconds), or null: lets a re-run skip files an interrupted run finished.
+ */
+export function findSightingBySource(db: Db, path: string, bytes: number, mtimeNs: string): { itemId: number; sha256: string } | null {
+  const r = db.prepare(
+    'SELECT s.item_id itemId, i.sha256 sha256 FROM sightings s JOIN items i ON i.id = s.item_id WHERE s.source_path = ? AND s.bytes = ? AND s.mtime_ns = ? LIMIT 1',
+  ).get(path, bytes, mtimeNs) as { itemId: number; sha256: string } | undefined;
+  return r ?? null;
+}
+
+/** Every sighting of an item, oldest first. */
+export function listSightings(db: Db, itemId: number): Sighting[] {
+  return db.prepare(
+    `SELECT id, source_path path, file_name name, bytes, mtime, operator, host, ingested_at ingestedAt, run_id runId
+     FROM sightings WHERE item_id = ? ORDER BY id`,
+  ).all(itemId) as Sighting[];
+}
+
+/** Raw metadata of an item as stored (verbatim tool output). */
+export function getRawMetadata(db: Db, itemId: number): Record<string, unknown> | null {
+  const r = db.prepare('SELECT raw_metadata FROM items WHERE id = ?').get(itemId) as { raw_metadata: string | null } | undefined;
+  return r?.raw_metadata ? (JSON.parse(r.raw_metadata) as Record<string, unknown>) : null;
+}
+
+/** All items, ordered by id, as stored (streaming would matter at 10^6; 10^5 records fit in memory). */
+export function listAllItems(db: Db): ItemRow[] {
+  return (db.prepare('SELECT id, record, ingested_at, metadata_error, warnings FROM items ORDER BY id').all() as DbItem[]).map(toItem);
+}

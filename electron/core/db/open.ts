@@ -1,0 +1,49 @@
+import Database from 'better-sqlite3';
+import { MIGRATIONS } from './migrations/index.ts';
+
+export type Db = Database.Database;
+
+/** Raised when the catalog was written by a newer version of Evidence Archive. */
+export class SchemaTooNewError extends Error {
+  constructor(file: string, found: number, known: number) {
+    super(`${file}: catalog schema version ${found} is newer than this program understands (${known}); upgrade Evidence Archive`);
+    this.name = 'SchemaTooNewError';
+  }
+}
+
+/**
+ * Opens (creating when absent) the SQLite catalog at `file` with WAL journaling,
+ * `synchronous=FULL` (a committed custody row survives power loss), foreign keys on and a busy
+ * timeout, then applies pending migrations tracked by `PRAGMA user_version`, each in a transaction.
+ * Throws SchemaTooNewError for a catalog made by a newer version; better-sqlite3's SqliteError for
+ * an unreadable or corrupt file.
+ */
+export function openDb(file: string, opts: { readonly?: boolean } = {}): Db {
+  const db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
+  db.pragma('busy_timeout = 10000');
+  if (!opts.readonly) db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > MIGRATIONS.length) {
+    db.close();
+    throw new SchemaTooNewError(file, version, MIGRATIONS.length);
+  }
+  if (version < MIGRATIONS.length) {
+    if (opts.readonly) {
+      db.close();
+      throw new Error(`${file}: catalog needs migration (schema ${version} < ${MIGRATIONS.length}); open it once for writing`);
+    }
+    for (let v = version; v < MIGRATIONS.length; v++) {
+      const m = MIGRATIONS[v]!;
+      db.transaction(() => {
+        db.exec(m.sql);
+        db.pragma(`user_version = ${v + 1}`);
+      })();
+    }
+  }
+  return db;
+}
+
+/** The schema version this program writes. */
+export const SCHEMA_VERSION = MIGRATIONS.length;

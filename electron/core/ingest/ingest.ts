@@ -1,0 +1,221 @@
+import { randomUUID } from 'node:crypto';
+import type { DigestAlgorithm, Digests, IngestFileResult, JobProgress, MetadataResult, NormalizedRecord } from '../../common/types.ts';
+import { hostName, type Archive } from '../archive.ts';
+import { appendCustodyEvent } from '../custody/log.ts';
+import { findItemBySha, findSightingBySource, getDigests, insertDigests, insertItem, insertSighting, type NewSighting } from '../db/items.ts';
+import { createIngestPool, type IngestPool } from './pool.ts';
+import type { CopyResult } from './task.ts';
+import { walkInputs, type Candidate } from './walk.ts';
+
+export interface IngestOptions {
+  inputs: string[];
+  operator: string;
+  /** Extra digests besides SHA-256. */
+  algorithms?: DigestAlgorithm[];
+  signal?: AbortSignal;
+  /** Called at most every `progressIntervalMs` and once at the end. */
+  onProgress?: (p: JobProgress) => void;
+  onFile?: (r: IngestFileResult) => void;
+  progressIntervalMs?: number;
+  /** Worker threads; default one per core. */
+  threads?: number;
+}
+
+export interface IngestReport {
+  runId: string;
+  operator: string;
+  host: string;
+  startedAt: string;
+  finishedAt: string;
+  /** True when the run was cancelled before every file was processed. */
+  interrupted: boolean;
+  counts: { added: number; duplicate: number; skipped: number; failed: number; notProcessed: number };
+  bytesIngested: number;
+  files: IngestFileResult[];
+}
+
+function mtimeIso(ms: number): string | null {
+  const d = new Date(ms);
+  return Number.isFinite(d.getTime()) ? d.toISOString() : null;
+}
+
+function errorText(path: string, e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  return msg.includes(path) ? msg : `${path}: ${msg}`;
+}
+
+/**
+ * Ingests files and folders into an archive opened for writing (issue #2): each regular file is
+ * sniffed, copied into objects/ with a verified copy, described by its metadata, recorded with its
+ * sighting, and covered by custody events (ingestion, message digest calculation, replication,
+ * metadata extraction), all of one file in one transaction. Identical content is stored once;
+ * a file already ingested from the same path, size and mtime is reported `duplicate` without
+ * being read again, which is what lets an interrupted run be finished by running it again.
+ * Bad files end as `failed` with a reason and never stop the run. Cancelling `signal` stops
+ * promptly (in-flight workers are terminated; their temporary files are removed on next open).
+ */
+export async function ingest(archive: Archive, opts: IngestOptions): Promise<IngestReport> {
+  if (!archive.writable) throw new Error(`${archive.dir}: archive opened read-only; ingest needs the write lock`);
+  const algorithms = [...new Set<DigestAlgorithm>(['sha256', ...(opts.algorithms ?? [])])];
+  const runId = randomUUID();
+  const host = hostName();
+  const startedAt = new Date().toISOString();
+  const { files, decided } = await walkInputs(opts.inputs, opts.signal);
+  const results: IngestFileResult[] = [];
+  const report = (r: IngestFileResult) => {
+    results.push(r);
+    opts.onFile?.(r);
+  };
+  for (const r of decided) report(r);
+
+  const counterBuf = new SharedArrayBuffer(8);
+  const counter = new BigInt64Array(counterBuf);
+  const progress: JobProgress = {
+    filesDone: 0,
+    filesTotal: files.length,
+    bytesDone: 0,
+    bytesTotal: files.reduce((s, f) => s + f.bytes, 0),
+    currentFile: null,
+  };
+  // Workers add every byte they read to `counter`, so progress moves inside a large file; files
+  // done without being read (already ingested) count through `unreadBytes`.
+  let unreadBytes = 0;
+  const emit = () => {
+    progress.bytesDone = Math.min(progress.bytesTotal, unreadBytes + Number(Atomics.load(counter, 0)));
+    opts.onProgress?.({ ...progress });
+  };
+  const timer = opts.onProgress ? setInterval(emit, opts.progressIntervalMs ?? 200) : null;
+
+  const pool: IngestPool | null = files.length ? createIngestPool(opts.threads) : null;
+  let next = 0;
+  let bytesIngested = 0;
+
+  const processOne = async (c: Candidate): Promise<void> => {
+    progress.currentFile = c.path;
+    const done = findSightingBySource(archive.db, c.path, c.bytes, c.mtimeNs);
+    if (done) {
+      unreadBytes += c.bytes;
+      report({ path: c.path, status: 'duplicate', sha256: done.sha256, itemId: done.itemId, bytes: c.bytes, reason: 'already ingested from this path (same size and modification time)' });
+      return;
+    }
+    let copy: CopyResult;
+    try {
+      copy = await pool!.copy({ src: c.path, tmpDir: archive.tmpDir, objectsDir: archive.objectsDir, algorithms, counter: counterBuf }, opts.signal);
+    } catch (e) {
+      if (opts.signal?.aborted) throw e;
+      report({ path: c.path, status: 'failed', bytes: c.bytes, reason: errorText(c.path, e) });
+      return;
+    }
+    const now = new Date().toISOString();
+    const sighting: NewSighting = {
+      path: c.path, name: c.name, bytes: copy.bytes, mtime: mtimeIso(c.mtimeMs), mtimeNs: c.mtimeNs,
+      operator: opts.operator, host, ingestedAt: now, runId,
+    };
+    const existing = findItemBySha(archive.db, copy.digests.sha256);
+    if (existing) {
+      recordDuplicate(archive, existing.id, copy.digests, sighting, opts.operator);
+      report({ path: c.path, status: 'duplicate', sha256: copy.digests.sha256, itemId: existing.id, bytes: copy.bytes, kind: existing.record.kind, reason: 'same content already in the archive' });
+      return;
+    }
+    const meta = await pool!.extract({ path: copy.objectPath, mime: copy.mime, kind: copy.kind }, opts.signal).catch((e: unknown): MetadataResult => {
+      if (opts.signal?.aborted) throw e;
+      return emptyMetadata(`metadata extraction crashed: ${(e as Error).message}`);
+    });
+    const warnings = [...meta.warnings];
+    if (copy.bytes === 0) warnings.push('zero-byte file: kept and hashed, but it holds no content');
+    else if (copy.kind === 'other') warnings.push(`content matches no known media format (${copy.mime ?? 'unknown type'}): kept and hashed as kind "other"`);
+    const itemId = recordNewItem(archive, copy, meta, warnings, sighting, opts.operator, algorithms);
+    bytesIngested += copy.bytes;
+    report({ path: c.path, status: 'added', sha256: copy.digests.sha256, itemId, bytes: copy.bytes, kind: copy.kind, ...(warnings.length ? { warnings } : {}), ...(meta.error ? { reason: `metadata: ${meta.error}` } : {}) });
+  };
+
+  const worker = async () => {
+    while (next < files.length && !opts.signal?.aborted) {
+      const c = files[next++]!;
+      try {
+        await processOne(c);
+      } catch (e) {
+        if (opts.signal?.aborted) return;
+        report({ path: c.path, status: 'failed', bytes: c.bytes, reason: errorText(c.path, e) });
+      }
+      progress.filesDone++;
+    }
+  };
+  try {
+    // Two files per thread in flight keeps every worker busy while the main thread writes the catalog.
+    const lanes = Math.max(1, (pool?.threads ?? 1) * 2);
+    await Promise.all(Array.from({ length: Math.min(lanes, files.length) }, worker));
+  } finally {
+    if (timer) clearInterval(timer);
+    await pool?.destroy();
+  }
+  progress.currentFile = null;
+  if (progress.filesDone === files.length) unreadBytes = progress.bytesTotal; // failed reads end the file too
+  emit();
+  const processed = new Set(results.map((r) => r.path));
+  const notProcessed = files.filter((f) => !processed.has(f.path)).length;
+  const count = (s: IngestFileResult['status']) => results.filter((r) => r.status === s).length;
+  return {
+    runId, operator: opts.operator, host, startedAt, finishedAt: new Date().toISOString(),
+    interrupted: notProcessed > 0,
+    counts: { added: count('added'), duplicate: count('duplicate'), skipped: count('skipped'), failed: count('failed'), notProcessed },
+    bytesIngested,
+    files: results,
+  };
+}
+
+function emptyMetadata(error: string): MetadataResult {
+  return {
+    fields: { make: null, model: null, capturedAt: null, capturedAtSource: null, capturedAtHasZone: false, otherDates: [], gps: null, orientation: null, width: null, height: null, durationSec: null, codec: null },
+    raw: {}, error, warnings: [],
+  };
+}
+
+function recordNewItem(archive: Archive, copy: CopyResult, meta: MetadataResult, warnings: string[], s: NewSighting, actor: string, algorithms: DigestAlgorithm[]): number {
+  const rec: NormalizedRecord = { sha256: copy.digests.sha256, bytes: copy.bytes, mime: copy.mime, kind: copy.kind, ...meta.fields };
+  const db = archive.db;
+  return db.transaction(() => {
+    const id = insertItem(db, rec, meta.raw, meta.error, warnings, s.ingestedAt);
+    insertDigests(db, id, copy.digests);
+    const sightingId = insertSighting(db, id, s);
+    const item = copy.digests.sha256;
+    appendCustodyEvent(db, { actor, type: 'ingestion', item, at: s.ingestedAt, detail: {
+      outcome: 'success', sighting: sightingId, sourcePath: s.path, fileName: s.name, bytes: s.bytes, mtime: s.mtime, host: s.host, runId: s.runId,
+      mime: copy.mime, kind: copy.kind,
+    } });
+    appendCustodyEvent(db, { actor, type: 'message digest calculation', item, at: s.ingestedAt, detail: {
+      outcome: 'success', digests: copy.digests, algorithms, of: 'source file, in one read pass',
+    } });
+    appendCustodyEvent(db, { actor, type: 'replication', item, at: s.ingestedAt, detail: {
+      outcome: 'success', method: 'verified copy: write, fsync, re-read, re-hash SHA-256, rename', to: objectRel(archive, copy.objectPath),
+      reusedExistingObject: copy.objectExisted,
+    } });
+    appendCustodyEvent(db, { actor, type: 'metadata extraction', item, at: s.ingestedAt, detail: {
+      outcome: meta.error ? 'failure' : 'success', tool: Object.keys(meta.raw), ...(meta.error ? { error: meta.error } : {}),
+      ...(warnings.length ? { warnings } : {}),
+    } });
+    return id;
+  })();
+}
+
+function recordDuplicate(archive: Archive, itemId: number, digests: Digests, s: NewSighting, actor: string): void {
+  const db = archive.db;
+  db.transaction(() => {
+    const sightingId = insertSighting(db, itemId, s);
+    appendCustodyEvent(db, { actor, type: 'ingestion', item: digests.sha256, at: s.ingestedAt, detail: {
+      outcome: 'duplicate: content already held, new sighting recorded', sighting: sightingId, sourcePath: s.path, fileName: s.name,
+      bytes: s.bytes, mtime: s.mtime, host: s.host, runId: s.runId,
+    } });
+    // A later run may ask for digests the first did not compute; the read pass already produced them.
+    const held = getDigests(db, itemId);
+    const added = Object.fromEntries(Object.entries(digests).filter(([a]) => !(a in held)));
+    if (Object.keys(added).length) {
+      insertDigests(db, itemId, digests);
+      appendCustodyEvent(db, { actor, type: 'message digest calculation', item: digests.sha256, at: s.ingestedAt, detail: { outcome: 'success', digests: added, of: 'source file, in one read pass' } });
+    }
+  })();
+}
+
+function objectRel(archive: Archive, p: string): string {
+  return p.slice(archive.dir.length + 1).split('\\').join('/');
+}

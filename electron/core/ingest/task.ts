@@ -1,0 +1,87 @@
+// Per-file work that runs in worker threads: sniff, verified copy into the object store, metadata.
+import { randomUUID } from 'node:crypto';
+import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { DigestAlgorithm, Digests, Kind, MetadataResult } from '../../common/types.ts';
+import { objectPath } from '../archive.ts';
+import { extractMetadata } from '../metadata/index.ts';
+import { sniffFile } from './sniff.ts';
+import { digestFile, verifiedCopy } from './digest.ts';
+
+export interface CopyTask {
+  src: string;
+  tmpDir: string;
+  objectsDir: string;
+  algorithms: DigestAlgorithm[];
+  /** SharedArrayBuffer of one BigInt64 slot, incremented by the bytes read. */
+  counter: SharedArrayBuffer | null;
+}
+
+export interface CopyResult {
+  digests: Digests;
+  bytes: number;
+  mime: string | null;
+  kind: Kind;
+  objectPath: string;
+  /** True when the store already held this content (the copy was discarded). */
+  objectExisted: boolean;
+}
+
+function fsyncDir(dir: string): void {
+  // Makes the rename durable: without it a power cut can lose the directory entry.
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Sniffs `src` by content, makes a verified copy in the archive's tmp folder and moves it to its
+ * content address under objects/ (read-only), unless the store already holds that content.
+ * The source is only ever opened for reading. Throws fs errors and CopyVerificationError.
+ */
+export async function copyTask(t: CopyTask): Promise<CopyResult> {
+  const counter = t.counter ? new BigInt64Array(t.counter) : null;
+  const { mime, kind } = await sniffFile(t.src);
+  const tmp = join(t.tmpDir, `${randomUUID()}.part`);
+  try {
+    const { digests, bytes } = verifiedCopy(t.src, tmp, t.algorithms, counter);
+    const dest = objectPath(t.objectsDir, digests.sha256);
+    if (existsSync(dest)) {
+      rmSync(tmp, { force: true });
+      return { digests, bytes, mime, kind, objectPath: dest, objectExisted: true };
+    }
+    mkdirSync(dirname(dest), { recursive: true });
+    chmodSync(tmp, 0o444);
+    renameSync(tmp, dest);
+    fsyncDir(dirname(dest));
+    return { digests, bytes, mime, kind, objectPath: dest, objectExisted: false };
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+export interface ExtractTask {
+  path: string;
+  mime: string | null;
+  kind: Kind;
+}
+
+/** Metadata of an archived object (never throws for a bad file; see extractMetadata). */
+export async function extractTask(t: ExtractTask): Promise<MetadataResult> {
+  return extractMetadata(t.path, t.mime, t.kind);
+}
+
+export interface DigestTask {
+  path: string;
+  algorithms: DigestAlgorithm[];
+  counter: SharedArrayBuffer | null;
+}
+
+/** Digests of a file in one read pass (see digestFile); used by fixity checks. Throws fs errors. */
+export async function digestTask(t: DigestTask): Promise<{ digests: Digests; bytes: number }> {
+  return digestFile(t.path, t.algorithms, t.counter ? new BigInt64Array(t.counter) : null);
+}

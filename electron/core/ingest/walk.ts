@@ -1,0 +1,101 @@
+import { lstat, opendir, stat } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import type { IngestFileResult } from '../../common/types.ts';
+
+/** A regular file found under the inputs, with what a sighting records. */
+export interface Candidate {
+  path: string;
+  name: string;
+  bytes: number;
+  mtimeMs: number;
+  /** Modification time in nanoseconds since the epoch, as text (exact, for resume matching). */
+  mtimeNs: string;
+}
+
+const SYSTEM_FILES = new Set(['.ds_store', 'thumbs.db', 'ehthumbs.db', 'desktop.ini', 'icon\r']);
+const SYSTEM_DIRS = new Set(['.trashes', '.spotlight-v100', '.fseventsd', '.temporaryitems', '$recycle.bin', 'system volume information']);
+
+/**
+ * Why a file name is hidden/system clutter rather than evidence (macOS `.DS_Store` and `._*`
+ * AppleDouble files, Windows `Thumbs.db`/`desktop.ini`, other dot-files), or null when it is not.
+ */
+export function hiddenReason(name: string): string | null {
+  const n = name.toLowerCase();
+  if (SYSTEM_FILES.has(n)) return `system file (${name})`;
+  if (n.startsWith('._')) return 'macOS AppleDouble resource file (._*)';
+  if (n.startsWith('.')) return 'hidden file';
+  return null;
+}
+
+/**
+ * Walks files and folders recursively (depth first, names sorted so runs are reproducible) and
+ * returns the regular files to ingest plus the results already decided: hidden/system files and
+ * symbolic links inside folders as `skipped`, unreadable or missing inputs as `failed` (with the
+ * reason). Symbolic links given directly as inputs are followed; inside folders they are not,
+ * which keeps a walk from leaving the card or looping. Never throws for a bad path.
+ */
+export async function walkInputs(inputs: readonly string[], signal?: AbortSignal): Promise<{ files: Candidate[]; decided: IngestFileResult[] }> {
+  const files: Candidate[] = [];
+  const decided: IngestFileResult[] = [];
+  const seen = new Set<string>();
+
+  const addFile = async (path: string, st: import('node:fs').BigIntStats) => {
+    if (seen.has(path)) return;
+    seen.add(path);
+    files.push({ path, name: basename(path), bytes: Number(st.size), mtimeMs: Number(st.mtimeMs), mtimeNs: st.mtimeNs.toString() });
+  };
+
+  const walkDir = async (dir: string): Promise<void> => {
+    let entries: string[];
+    try {
+      const d = await opendir(dir);
+      entries = [];
+      for await (const e of d) entries.push(e.name);
+    } catch (e) {
+      decided.push({ path: dir, status: 'failed', reason: `${dir}: cannot read folder: ${(e as Error).message}` });
+      return;
+    }
+    entries.sort();
+    for (const name of entries) {
+      if (signal?.aborted) return;
+      const p = join(dir, name);
+      let st: import('node:fs').BigIntStats;
+      try {
+        st = await lstat(p, { bigint: true });
+      } catch (e) {
+        decided.push({ path: p, status: 'failed', reason: `${p}: ${(e as Error).message}` });
+        continue;
+      }
+      if (st.isSymbolicLink()) {
+        decided.push({ path: p, status: 'skipped', reason: 'symbolic link (not followed inside folders)' });
+      } else if (st.isDirectory()) {
+        if (SYSTEM_DIRS.has(name.toLowerCase()) || name.startsWith('.')) {
+          decided.push({ path: p, status: 'skipped', reason: `hidden/system folder (${name})` });
+        } else {
+          await walkDir(p);
+        }
+      } else if (st.isFile()) {
+        const why = hiddenReason(name);
+        if (why) decided.push({ path: p, status: 'skipped', reason: why });
+        else await addFile(p, st);
+      } else {
+        decided.push({ path: p, status: 'skipped', reason: 'not a regular file (device, pipe or socket)' });
+      }
+    }
+  };
+
+  for (const input of inputs) {
+    const p = resolve(input);
+    let st: import('node:fs').BigIntStats;
+    try {
+      st = await stat(p, { bigint: true });
+    } catch (e) {
+      decided.push({ path: p, status: 'failed', reason: `${p}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (e as Error).message}` });
+      continue;
+    }
+    if (st.isDirectory()) await walkDir(p);
+    else if (st.isFile()) await addFile(p, st);
+    else decided.push({ path: p, status: 'skipped', reason: 'not a regular file (device, pipe or socket)' });
+  }
+  return { files, decided };
+}
