@@ -1,10 +1,12 @@
+import { exportCommand } from './export.ts';
 import { ingestCommand } from './ingest.ts';
 import { init } from './init.ts';
 import { list } from './list.ts';
 import { log } from './log.ts';
 import { show } from './show.ts';
 import { verify } from './verify.ts';
+import { verifyBagCommand } from './verify-bag.ts';
 import type { CliCommand } from './shared.ts';
 
 /** Every `evidence` sub-command, in help order. */
-export const COMMANDS: CliCommand[] = [init, ingestCommand, list, show, log, verify];
+export const COMMANDS: CliCommand[] = [init, ingestCommand, list, show, log, exportCommand, verify, verifyBagCommand];

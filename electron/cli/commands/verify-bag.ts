@@ -1,0 +1,21 @@
+import type { Command } from 'commander';
+import { verifyBag } from '../../core/verify/bag.ts';
+import { printJson, type Io } from '../io.ts';
+import type { CliCommand } from './shared.ts';
+
+export const verifyBagCommand: CliCommand = {
+  define: (p: Command) =>
+    p.command('verify-bag').argument('<dir>', 'an exported bag folder').option('--json', 'print the report as JSON')
+      .description('validate a received bag: manifests, tag manifests, Payload-Oxum, custody excerpt'),
+  async run([dir, opts]: unknown[], io: Io) {
+    const o = opts as { json?: boolean };
+    const r = await verifyBag(dir as string);
+    if (o.json) printJson(io, r);
+    else {
+      for (const p of r.problems) io.out(`FAIL ${[p.file, p.seq !== undefined ? `custody row ${p.seq}` : undefined].filter(Boolean).join(' ')}: ${p.reason}\n`);
+      io.out(`${r.valid ? 'VALID' : 'INVALID'}: ${r.bagDir}: ${r.payloadFiles} payload files, ${r.payloadBytes} bytes, ${r.problems.length} problems` +
+        `${r.tagManifestSha256 ? `; tag-manifest SHA-256 ${r.tagManifestSha256}` : ''}\n`);
+    }
+    return r.valid ? 0 : 1;
+  },
+};
