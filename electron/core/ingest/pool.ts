@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import Piscina from 'piscina';
+import { Piscina } from 'piscina';
 import type { MetadataResult } from '../../common/types.ts';
 import type { CopyResult, CopyTask, DigestTask, ExtractTask } from './task.ts';
 import type { Digests } from '../../common/types.ts';

@@ -26,19 +26,13 @@ export interface FixityReport {
   finishedAt: string;
 }
 
-/** Lists every file under objects/sha256/, as paths (streaming folder by folder). */
-async function* objectFiles(objectsDir: string): AsyncGenerator<string> {
-  const root = join(objectsDir, 'sha256');
-  let a: string[];
+/** Every file under objects/, as absolute paths (a stray file anywhere in the store counts). */
+async function objectFiles(objectsDir: string): Promise<string[]> {
   try {
-    a = await readdir(root);
+    const entries = await readdir(objectsDir, { recursive: true, withFileTypes: true });
+    return entries.filter((e) => !e.isDirectory()).map((e) => join(e.parentPath, e.name)).sort();
   } catch {
-    return;
-  }
-  for (const x of a.sort()) {
-    for (const y of (await readdir(join(root, x)).catch(() => [] as string[])).sort()) {
-      for (const f of (await readdir(join(root, x, y)).catch(() => [] as string[])).sort()) yield join(root, x, y, f);
-    }
+    return [];
   }
 }
 
@@ -100,10 +94,9 @@ export async function verifyArchive(archive: Archive, opts: { actor: string; sig
   } finally {
     await pool?.destroy();
   }
-  const known = new Set(items.map((i) => i.sha256));
-  for await (const f of objectFiles(archive.objectsDir)) {
-    const name = f.slice(f.lastIndexOf('/') + 1);
-    if (!known.has(name)) problems.push({ kind: 'unexpected', path: f, reason: `${f}: file in the object store that the catalog does not know` });
+  const known = new Set(items.map((i) => objectPath(archive.objectsDir, i.sha256)));
+  for (const f of await objectFiles(archive.objectsDir)) {
+    if (!known.has(f)) problems.push({ kind: 'unexpected', path: f, reason: `${f}: file in the object store that the catalog does not know` });
   }
   const chain = verifyCustodyLog(db);
   for (const p of chain.problems) problems.push({ kind: 'custody', seq: p.seq, reason: `custody row ${p.seq}: ${p.reason}` });

@@ -1,0 +1,115 @@
+// `npm run bench`: speed and memory of the evidence core against standard tools run side by
+// side on the same machine, same corpus, warm page cache for both sides. Prints ratios
+// (>1 means we are faster). Options: --quick (skip the 4 GiB file), --photos N, --gib N.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { digestFile } from '../electron/core/ingest/digest.ts';
+import { bigFile, photoFolder } from './corpus.ts';
+
+const args = process.argv.slice(2);
+const opt = (name: string, dflt: number) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : dflt;
+};
+const QUICK = args.includes('--quick');
+const ROUNDS = opt('--rounds', 2);
+const ROOT = resolve(process.env.EVIDENCE_BENCH_DIR ?? '.bench');
+const BIN = resolve('bin/evidence.mjs');
+
+function sh(cmd: string): void {
+  const r = spawnSync('bash', ['-c', cmd], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${cmd}: exit ${r.status}: ${r.stderr}`);
+}
+
+function warm(path: string): void {
+  sh(`find ${JSON.stringify(path)} -type f -print0 | xargs -0 cat > /dev/null`);
+}
+
+/** Best wall time in seconds of `fn` over ROUNDS runs, `prep` (untimed) before each. */
+function best(fn: () => void, prep: () => void): number {
+  let min = Infinity;
+  for (let i = 0; i < ROUNDS; i++) {
+    prep();
+    const t = performance.now();
+    fn();
+    min = Math.min(min, (performance.now() - t) / 1000);
+  }
+  return min;
+}
+
+function evidence(argv: string[]): { rssMiB: number } {
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, BIN, ...argv], { encoding: 'utf8', env: { ...process.env, EVIDENCE_OPERATOR: 'bench' } });
+  if (r.status !== 0) throw new Error(`evidence ${argv.join(' ')}: exit ${r.status}: ${r.stderr}`);
+  const kb = Number(r.stderr.trim().split('\n').pop());
+  return { rssMiB: kb / 1024 };
+}
+
+const rows: { what: string; ours: string; theirs: string; ratio: string; target: string; met: string }[] = [];
+function report(what: string, ours: number, theirs: number, unit: 's' | 'MB/s', target: number) {
+  const ratio = unit === 's' ? theirs / ours : ours / theirs;
+  rows.push({ what, ours: `${ours.toFixed(2)} ${unit}`, theirs: `${theirs.toFixed(2)} ${unit}`, ratio: `${ratio.toFixed(2)}×`, target: `≥ ${target}×`, met: ratio >= target ? 'yes' : 'NO' });
+  console.log(`${what}: ours ${ours.toFixed(2)} ${unit}, standard tools ${theirs.toFixed(2)} ${unit}, ratio ${ratio.toFixed(2)}× (target ≥ ${target}×)`);
+}
+
+async function main() {
+  mkdirSync(ROOT, { recursive: true });
+  const gib = opt('--gib', 1);
+  const nPhotos = opt('--photos', 2000);
+  console.log(`bench corpus in ${ROOT}: one ${gib} GiB file, ${nPhotos} JPEGs (generated once)`);
+  const big = await bigFile(ROOT, gib);
+  const photos = await photoFolder(ROOT, nPhotos);
+  const bytes = gib * 1024 ** 3;
+
+  // 1. Digest throughput alone.
+  const ourDigest = best(() => digestFile(big, ['sha256']), () => warm(big));
+  const osslDigest = best(() => sh(`openssl dgst -sha256 ${big}`), () => warm(big));
+  report('SHA-256 of the big file', bytes / 2 ** 20 / ourDigest, bytes / 2 ** 20 / osslDigest, 'MB/s', 0.9);
+
+  // 2. Verified copy of the big file.
+  const arch = join(ROOT, 'archive-big');
+  const dst = join(ROOT, 'copy-big.bin');
+  let rss1 = 0;
+  const ourIngest = best(() => {
+    rss1 = evidence(['ingest', big, '--archive', arch, '--json']).rssMiB;
+  }, () => {
+    rmSync(arch, { recursive: true, force: true });
+    warm(big);
+  });
+  const stdIngest = best(() => sh(`openssl dgst -sha256 ${big} && cp ${big} ${dst} && sync && openssl dgst -sha256 ${dst}`), () => {
+    rmSync(dst, { force: true });
+    warm(big);
+  });
+  rmSync(dst, { force: true });
+  rmSync(arch, { recursive: true, force: true });
+  report(`ingest of the ${gib} GiB file (verified copy)`, ourIngest, stdIngest, 's', 0.9);
+
+  // 3. The photos: digests, verified copies, EXIF, catalog vs exiftool + sha256sum.
+  const archP = join(ROOT, 'archive-photos');
+  const ourPhotos = best(() => evidence(['ingest', photos, '--archive', archP, '--json']), () => {
+    rmSync(archP, { recursive: true, force: true });
+    warm(photos);
+  });
+  rmSync(archP, { recursive: true, force: true });
+  const stdPhotos = best(() => sh(`exiftool -json -r ${photos} > /dev/null && find ${photos} -type f -print0 | xargs -0 sha256sum > /dev/null`), () => warm(photos));
+  report(`ingest of ${readdirSync(photos).length} photos`, ourPhotos, stdPhotos, 's', 3);
+
+  // 4. Memory.
+  console.log(`peak RSS while ingesting the ${gib} GiB file: ${rss1.toFixed(0)} MiB (target < 300 MB)`);
+  const mem = [{ what: `peak RSS, ingest of ${gib} GiB`, rss: rss1 }];
+  if (!QUICK) {
+    const big4 = await bigFile(ROOT, 4);
+    const a4 = join(ROOT, 'archive-4g');
+    rmSync(a4, { recursive: true, force: true });
+    const rss4 = evidence(['ingest', big4, '--archive', a4, '--json']).rssMiB;
+    rmSync(a4, { recursive: true, force: true });
+    console.log(`peak RSS while ingesting the 4 GiB file: ${rss4.toFixed(0)} MiB (target < 300 MB)`);
+    mem.push({ what: 'peak RSS, ingest of 4 GiB', rss: rss4 });
+  }
+  console.log('\n| measure | ours | standard tools | ratio | target | met |\n|---|---|---|---|---|---|');
+  for (const r of rows) console.log(`| ${r.what} | ${r.ours} | ${r.theirs} | ${r.ratio} | ${r.target} | ${r.met} |`);
+  for (const m of mem) console.log(`| ${m.what} | ${m.rss.toFixed(0)} MiB | — | — | < 300 MB | ${m.rss * 1.048576 < 300 ? 'yes' : 'NO'} |`);
+}
+
+await main();

@@ -1,0 +1,126 @@
+// Normalizes a still image's EXIF/IPTC/XMP blocks into the record fields of issue #2.
+import type { DateTag, Gps } from '../../common/types.ts';
+import { exifDateTime, gpsDateTime, iptcDateTime, isoDateText, normalizeOffset, type IsoDate } from './dates.ts';
+import { finalizeGps, parseXmpCoordinate, parseXmpRational, positionFromExifGps, altitudeWithRef, type RawPosition } from './gps.ts';
+import { readXmp, XMP_NS } from './xmp.ts';
+
+/** The blocks the mapping reads (see images.ts ImageBlocks). */
+export interface ImageTagBlocks {
+  ifd0: Record<string, unknown> | null;
+  exif: Record<string, unknown> | null;
+  gps: Record<string, unknown> | null;
+  iptc: Record<string, unknown> | null;
+  xmp: string | null;
+}
+
+/** The record fields a still image contributes (size comes from the codec header, not here). */
+export interface ImageTagFields {
+  make: string | null;
+  model: string | null;
+  capturedAt: string | null;
+  capturedAtSource: string | null;
+  capturedAtHasZone: boolean;
+  otherDates: DateTag[];
+  gps: Gps | null;
+  orientation: number | null;
+}
+
+interface Candidate {
+  tag: string;
+  date: IsoDate | null;
+}
+
+/** Trimmed text as stored (NUL padding removed), or null when empty or not text. */
+export function cleanText(v: unknown): string | null {
+  if (typeof v !== 'string') return null;
+  const s = v.replace(/\0+$/, '').trim();
+  return s === '' ? null : s;
+}
+
+function withOffsetLabel(tag: string, offsetTag: string, offset: unknown): string {
+  return normalizeOffset(offset) !== null ? `${tag}+${offsetTag}` : tag;
+}
+
+/**
+ * Date candidates in priority order. The camera's own EXIF DateTimeOriginal wins even without
+ * an offset (EXIF 2.32 §4.6.5): XMP/IPTC copies are written later by software and may carry
+ * an offset the camera never recorded, so they are only fallbacks.
+ */
+function dateCandidates(b: ImageTagBlocks): { capture: Candidate[]; other: Candidate[] } {
+  const exif = b.exif ?? {};
+  const ifd0 = b.ifd0 ?? {};
+  const iptc = b.iptc ?? {};
+  const xmp = readXmp(b.xmp);
+  const capture: Candidate[] = [
+    {
+      tag: withOffsetLabel('EXIF DateTimeOriginal', 'OffsetTimeOriginal', exif['OffsetTimeOriginal']),
+      date: exifDateTime(exif['DateTimeOriginal'], exif['OffsetTimeOriginal']),
+    },
+    {
+      tag: withOffsetLabel('EXIF DateTimeDigitized', 'OffsetTimeDigitized', exif['OffsetTimeDigitized']),
+      date: exifDateTime(exif['CreateDate'], exif['OffsetTimeDigitized']),
+    },
+    { tag: 'IPTC DateCreated+TimeCreated', date: iptcDateTime(iptc['DateCreated'], iptc['TimeCreated']) },
+    { tag: 'XMP exif:DateTimeOriginal', date: isoDateText(xmp.get(XMP_NS.exif, 'DateTimeOriginal')) },
+    { tag: 'XMP photoshop:DateCreated', date: isoDateText(xmp.get(XMP_NS.photoshop, 'DateCreated')) },
+    { tag: 'XMP xmp:CreateDate', date: isoDateText(xmp.get(XMP_NS.xmp, 'CreateDate')) },
+  ];
+  const other: Candidate[] = [
+    { tag: withOffsetLabel('EXIF DateTime', 'OffsetTime', exif['OffsetTime']), date: exifDateTime(ifd0['ModifyDate'], exif['OffsetTime']) },
+    { tag: 'EXIF GPSDateStamp+GPSTimeStamp (UTC)', date: gpsDateTime(b.gps?.['GPSDateStamp'], b.gps?.['GPSTimeStamp']) },
+    { tag: 'IPTC DigitalCreationDate+DigitalCreationTime', date: iptcDateTime(iptc['DigitalCreationDate'], iptc['DigitalCreationTime']) },
+    { tag: 'XMP exif:DateTimeDigitized', date: isoDateText(xmp.get(XMP_NS.exif, 'DateTimeDigitized')) },
+    { tag: 'XMP xmp:ModifyDate', date: isoDateText(xmp.get(XMP_NS.xmp, 'ModifyDate')) },
+  ];
+  return { capture, other };
+}
+
+function xmpPosition(b: ImageTagBlocks): RawPosition | null {
+  const xmp = readXmp(b.xmp);
+  const lat = parseXmpCoordinate(xmp.get(XMP_NS.exif, 'GPSLatitude'));
+  const lon = parseXmpCoordinate(xmp.get(XMP_NS.exif, 'GPSLongitude'));
+  if (lat === null || lon === null) return null;
+  let alt = altitudeWithRef(parseXmpRational(xmp.get(XMP_NS.exif, 'GPSAltitude')), xmp.get(XMP_NS.exif, 'GPSAltitudeRef'));
+  // The XMP copy may omit the altitude the GPS IFD still holds.
+  alt ??= altitudeWithRef(b.gps?.['GPSAltitude'], b.gps?.['GPSAltitudeRef']);
+  return { lat, lon, alt };
+}
+
+/**
+ * Maps EXIF/IPTC/XMP blocks to record fields:
+ * - make/model: EXIF IFD0 Make/Model (TIFF 6.0 tags 271/272), trimmed, else null.
+ * - capturedAt: first usable of EXIF DateTimeOriginal(+OffsetTimeOriginal), DateTimeDigitized,
+ *   IPTC DateCreated+TimeCreated, XMP exif:DateTimeOriginal, photoshop:DateCreated,
+ *   xmp:CreateDate — ISO 8601 as stored; every other date tag found goes to otherDates.
+ * - gps: EXIF GPS IFD (EXIF 2.32 §4.6.6); when its lat/lon are empty or malformed, XMP
+ *   exif:GPSLatitude/GPSLongitude; degrees WGS84, S/W negative, altitude metres.
+ * - orientation: EXIF IFD0 Orientation (tag 274) when 1–8, else null.
+ * Observations (malformed GPS, 0,0) are appended to `warnings`. Never throws.
+ */
+export function imageTagFields(b: ImageTagBlocks, warnings: string[]): ImageTagFields {
+  const { capture, other } = dateCandidates(b);
+  const chosen = capture.find((c) => c.date !== null) ?? null;
+  const otherDates: DateTag[] = [...capture, ...other]
+    .filter((c) => c !== chosen && c.date !== null)
+    .map((c) => ({ tag: c.tag, value: c.date!.value }));
+
+  const problems: string[] = [];
+  let gps = finalizeGps(positionFromExifGps(b.gps, problems), 'EXIF GPS IFD', warnings);
+  if (gps === null) {
+    const fromXmp = xmpPosition(b);
+    if (fromXmp) gps = finalizeGps(fromXmp, 'XMP exif:GPSLatitude/GPSLongitude', warnings);
+  }
+  if (gps === null) warnings.push(...problems);
+
+  const o = b.ifd0?.['Orientation'];
+  return {
+    make: cleanText(b.ifd0?.['Make']),
+    model: cleanText(b.ifd0?.['Model']),
+    capturedAt: chosen?.date?.value ?? null,
+    capturedAtSource: chosen?.tag ?? null,
+    capturedAtHasZone: chosen?.date?.hasZone ?? false,
+    otherDates,
+    gps,
+    orientation: typeof o === 'number' && Number.isInteger(o) && o >= 1 && o <= 8 ? o : null,
+  };
+}

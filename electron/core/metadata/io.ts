@@ -1,0 +1,55 @@
+// Positional reads for header parsers: they look at a few KB of a file, never the whole of it.
+import { open, type FileHandle } from 'node:fs/promises';
+
+const BLOCK = 64 * 1024;
+
+/** An open file plus its size, for header parsers that read by offset. */
+export interface ByteSource {
+  readonly size: number;
+  /**
+   * Reads up to `length` bytes at `position` (fewer at end of file; empty past it).
+   * Throws only on I/O errors (EIO, EBADF), never for reads past the end.
+   */
+  read(position: number, length: number): Promise<Buffer>;
+}
+
+/**
+ * Opens `path` read-only, runs `fn` with a ByteSource and always closes the file.
+ * Throws what `fs.open` throws (ENOENT, EACCES, EISDIR) and whatever `fn` throws.
+ */
+export async function withByteSource<T>(path: string, fn: (src: ByteSource) => Promise<T>): Promise<T> {
+  const fh: FileHandle = await open(path, 'r');
+  try {
+    const { size } = await fh.stat();
+    // Header parsers issue many tiny reads close together; one 64 KiB block serves most of them.
+    let cacheStart = -1;
+    let cache = Buffer.alloc(0);
+    const src: ByteSource = {
+      size,
+      async read(position, length) {
+        if (position >= size || length <= 0 || position < 0) return Buffer.alloc(0);
+        const n = Math.min(length, size - position);
+        if (cacheStart >= 0 && position >= cacheStart && position + n <= cacheStart + cache.length) {
+          return cache.subarray(position - cacheStart, position - cacheStart + n);
+        }
+        const want = Math.max(n, Math.min(BLOCK, size - position));
+        const buf = Buffer.allocUnsafe(want);
+        const { bytesRead } = await fh.read(buf, 0, want, position);
+        const got = buf.subarray(0, bytesRead);
+        if (want <= BLOCK) {
+          cacheStart = position;
+          cache = got;
+        }
+        return got.subarray(0, Math.min(n, got.length));
+      },
+    };
+    return await fn(src);
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Reads a four-character code (box/chunk type) as latin1 text. */
+export function fourCC(buf: Buffer, offset: number): string {
+  return buf.toString('latin1', offset, offset + 4);
+}

@@ -1,0 +1,122 @@
+// Bad input never stops a run and never loses a file: zero-byte, truncated, wrong extension,
+// unreadable, non-ASCII and very long names, hidden/system files.
+import { spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EVIDENCE_BIN, runCli, runCliJson } from '../helpers/cli.ts';
+import { REPO_ROOT } from '../helpers/corpus.ts';
+
+interface FileResult { path: string; status: string; reason?: string; sha256?: string; kind?: string; warnings?: string[] }
+interface Report { counts: Record<string, number>; files: FileResult[] }
+
+const work = mkdtempSync(join(tmpdir(), 'ea-bad-'));
+const card = join(work, 'DCIM');
+const archive = join(work, 'archive');
+const longName = `${'д'.repeat(120)}.jpg`; // 242 bytes of UTF-8: near the 255-byte limit of ext4
+let report: Report;
+let code: number;
+let unreadableSupported = true;
+
+const byName = (name: string) => report.files.find((f) => f.path.endsWith(`/${name}`));
+
+beforeAll(async () => {
+  mkdirSync(card, { recursive: true });
+  mkdirSync(join(card, '.Trashes'));
+  const jpeg = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#a04030' } })
+    .withExif({ IFD0: { Make: 'TestCam', Model: 'T-1', DateTime: '2021:05:04 10:15:00' } }).jpeg().toBuffer();
+  writeFileSync(join(card, 'good.jpg'), jpeg);
+  writeFileSync(join(card, 'zero.jpg'), Buffer.alloc(0));
+  writeFileSync(join(card, 'truncated.jpg'), jpeg.subarray(0, 300));
+  writeFileSync(join(card, 'photo.mp4'), jpeg); // a JPEG wearing a video extension
+  writeFileSync(join(card, 'notes.jpg'), 'These are field notes, not a photo.\n');
+  writeFileSync(join(card, 'Көк-Таш мектеп №2.jpg'), Buffer.concat([jpeg, Buffer.from('x')]));
+  writeFileSync(join(card, longName), Buffer.concat([jpeg, Buffer.from('yy')]));
+  writeFileSync(join(card, '.DS_Store'), 'x');
+  writeFileSync(join(card, '._good.jpg'), 'x');
+  writeFileSync(join(card, 'Thumbs.db'), 'x');
+  writeFileSync(join(card, 'locked.jpg'), Buffer.concat([jpeg, Buffer.from('zzz')]));
+  chmodSync(join(card, 'locked.jpg'), 0o000);
+  const asRoot = process.getuid?.() === 0;
+  let r;
+  if (asRoot) {
+    // Root reads any file regardless of mode, so the run is made as an unprivileged user.
+    chmodSync(work, 0o777);
+    for (const d of [card]) chmodSync(d, 0o777);
+    const probe = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '-e', '1']);
+    unreadableSupported = probe.status === 0;
+    r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, EVIDENCE_BIN, 'ingest', card, '--archive', archive, '--json'],
+      { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, EVIDENCE_OPERATOR: 'test-operator', HOME: work } });
+  } else {
+    r = spawnSync(process.execPath, [EVIDENCE_BIN, 'ingest', card, '--archive', archive, '--json'], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, EVIDENCE_OPERATOR: 'test-operator' } });
+  }
+  code = r.status ?? -1;
+  report = JSON.parse(r.stdout) as Report;
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('ingest of a card with bad files', () => {
+  it('fails only the unreadable file, names it and the reason, and exits 1', () => {
+    expect(unreadableSupported).toBe(true);
+    const locked = byName('locked.jpg')!;
+    expect(locked.status).toBe('failed');
+    expect(locked.reason).toContain(join(card, 'locked.jpg'));
+    expect(locked.reason).toMatch(/EACCES|permission denied/i);
+    expect(report.counts.failed).toBe(1);
+    expect(code).toBe(1);
+  });
+
+  it('keeps a zero-byte file and a text file named .jpg as kind other, with warnings', () => {
+    expect(byName('zero.jpg')).toMatchObject({ status: 'added', kind: 'other', sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' });
+    expect(byName('notes.jpg')).toMatchObject({ status: 'added', kind: 'other' });
+    expect(byName('notes.jpg')!.warnings!.join()).toMatch(/no known media format/);
+  });
+
+  it('types by content: a JPEG named .mp4 is an image; a truncated JPEG is kept and hashed', () => {
+    expect(byName('photo.mp4')).toMatchObject({ status: 'added', kind: 'image' });
+    const t = byName('truncated.jpg')!;
+    expect(t.status).toBe('added');
+    const sha = spawnSync('sha256sum', [join(card, 'truncated.jpg')], { encoding: 'utf8' }).stdout.split(' ')[0];
+    expect(t.sha256).toBe(sha);
+  });
+
+  it('keeps non-ASCII and very long names as sightings', () => {
+    expect(byName('Көк-Таш мектеп №2.jpg')!.status).toBe('added');
+    expect(byName(longName)!.status).toBe('added');
+    const list = runCliJson<{ sources: { name: string }[] }[]>(['list', '--archive', archive, '--json']).json;
+    const names = list.flatMap((i) => i.sources.map((s) => s.name));
+    expect(names).toContain('Көк-Таш мектеп №2.jpg');
+    expect(names).toContain(longName);
+  });
+
+  it('skips hidden and system files and folders and says so', () => {
+    for (const n of ['.DS_Store', '._good.jpg', 'Thumbs.db', '.Trashes']) {
+      const f = byName(n)!;
+      expect(f.status, n).toBe('skipped');
+      expect(f.reason).toBeTruthy();
+    }
+  });
+
+  it('never modifies a source file', () => {
+    const st = statSync(join(card, 'good.jpg'));
+    expect(st.mode & 0o777).not.toBe(0o444);
+    expect(readFileSync(join(card, 'good.jpg')).length).toBeGreaterThan(300);
+  });
+
+  it('refuses an unknown digest algorithm as a usage error (exit 2)', () => {
+    const r = runCli(['ingest', card, '--archive', join(work, 'other'), '--digests', 'sha256,crc32']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown algorithm "crc32"/);
+  });
+
+  it('a missing input path is a failed file, not a crash', () => {
+    const copy = join(work, 'single.jpg');
+    copyFileSync(join(card, 'good.jpg'), copy);
+    const r = runCliJson<Report>(['ingest', copy, join(work, 'no-such-folder'), '--archive', join(work, 'a2'), '--json']);
+    expect(r.code).toBe(1);
+    expect(r.json.counts).toMatchObject({ added: 1, failed: 1 });
+    expect(r.json.files.find((f) => f.status === 'failed')!.reason).toMatch(/no-such-folder: no such file or folder/);
+  });
+});

@@ -1,0 +1,165 @@
+// Interrupted ingest (killed, or Ctrl-C) is finished by running the same command again, without
+// duplicates; two writers cannot share an archive; tampering with an object or a custody row is
+// found by `evidence verify`, which names the item or row.
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, writeSync, closeSync, readdirSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli, runCliJson, startCli } from '../helpers/cli.ts';
+import type { ChildProcess } from 'node:child_process';
+
+const work = mkdtempSync(join(tmpdir(), 'ea-int-'));
+const card = join(work, 'card');
+const FILES = 48;
+const FILE_BYTES = 6 * 1024 * 1024;
+
+function itemCount(archive: string): number {
+  if (!existsSync(join(archive, 'archive.sqlite'))) return 0;
+  try {
+    const db = new Database(join(archive, 'archive.sqlite'), { readonly: true, fileMustExist: true });
+    try {
+      return (db.prepare('SELECT count(*) c FROM items').get() as { c: number }).c;
+    } finally {
+      db.close();
+    }
+  } catch {
+    return 0; // catalog not created yet
+  }
+}
+
+function countObjects(archive: string): number {
+  let n = 0;
+  const root = join(archive, 'objects', 'sha256');
+  for (const a of readdirSync(root)) for (const b of readdirSync(join(root, a))) n += readdirSync(join(root, a, b)).length;
+  return n;
+}
+
+async function waitFor(cond: () => boolean, what: string, ms = 60_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function exited(p: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+  let stderr = '';
+  p.stderr!.on('data', (d) => (stderr += d));
+  return new Promise((res) => p.on('exit', (code, signal) => res({ code, signal, stderr })));
+}
+
+beforeAll(() => {
+  mkdirSync(card, { recursive: true });
+  for (let i = 0; i < FILES; i++) writeFileSync(join(card, `clip-${String(i).padStart(3, '0')}.bin`), randomBytes(FILE_BYTES));
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('interrupted ingest', () => {
+  it('a run killed with SIGKILL mid-way is finished by the same command, with nothing duplicated', async () => {
+    const archive = join(work, 'killed');
+    const p = startCli(['ingest', card, '--archive', archive, '--json']);
+    const done = exited(p);
+    await waitFor(() => itemCount(archive) >= 3, 'the first items');
+    p.kill('SIGKILL');
+    const { signal } = await done;
+    expect(signal).toBe('SIGKILL');
+    const partial = itemCount(archive);
+    expect(partial).toBeGreaterThanOrEqual(3);
+    expect(partial).toBeLessThan(FILES);
+
+    const again = runCliJson<{ counts: { added: number; duplicate: number } }>(['ingest', card, '--archive', archive, '--json']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.json.counts.added + again.json.counts.duplicate).toBe(FILES);
+    expect(again.json.counts.duplicate).toBeGreaterThanOrEqual(partial);
+    expect(itemCount(archive)).toBe(FILES);
+    expect(countObjects(archive)).toBe(FILES);
+    const db = new Database(join(archive, 'archive.sqlite'), { readonly: true });
+    expect((db.prepare('SELECT count(*) c FROM sightings').get() as { c: number }).c).toBe(FILES);
+    db.close();
+    const v = runCliJson<{ ok: boolean; problems: unknown[] }>(['verify', '--archive', archive, '--json']);
+    expect(v.json.problems).toEqual([]);
+    expect(v.code).toBe(0);
+  });
+
+  it('Ctrl-C (SIGINT) stops cleanly with exit 1 and a re-run finishes the job', async () => {
+    const archive = join(work, 'interrupted');
+    const p = startCli(['ingest', card, '--archive', archive]);
+    const done = exited(p);
+    await waitFor(() => itemCount(archive) >= 2, 'the first items');
+    p.kill('SIGINT');
+    const r = await done;
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/Interrupted/);
+    expect(existsSync(join(archive, 'archive.lock'))).toBe(false); // lock released on a clean stop
+    const again = runCliJson<{ counts: Record<string, number> }>(['ingest', card, '--archive', archive, '--json']);
+    expect(again.code).toBe(0);
+    expect(itemCount(archive)).toBe(FILES);
+    expect(runCli(['verify', '--archive', archive]).code).toBe(0);
+  });
+
+  it('a second writer on the same archive fails clearly instead of corrupting it', async () => {
+    const archive = join(work, 'busy');
+    const p = startCli(['ingest', card, '--archive', archive]);
+    const done = exited(p);
+    await waitFor(() => itemCount(archive) >= 1, 'the first writer');
+    const second = runCli(['ingest', card, '--archive', archive]);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(/in use by another Evidence Archive process/);
+    // Readers are not blocked by a writer.
+    expect(runCli(['list', '--archive', archive, '--json']).code).toBe(0);
+    p.kill('SIGINT');
+    await done;
+  });
+});
+
+describe('tampering', () => {
+  const archive = join(work, 'tamper');
+  let sha = '';
+  beforeAll(() => {
+    const r = runCliJson<{ files: { sha256: string }[] }>(['ingest', join(card, 'clip-000.bin'), join(card, 'clip-001.bin'), '--archive', archive, '--json']);
+    sha = r.json.files[0]!.sha256;
+    expect(runCli(['verify', '--archive', archive]).code).toBe(0);
+  });
+
+  it('a flipped byte in an object fails verify, naming the item', () => {
+    const obj = join(archive, 'objects', 'sha256', sha.slice(0, 2), sha.slice(2, 4), sha);
+    chmodSync(obj, 0o644);
+    const fd = openSync(obj, 'r+');
+    const b = Buffer.alloc(1);
+    readSync(fd, b, 0, 1, 1000);
+    b[0] = b[0]! ^ 0xff;
+    writeSync(fd, b, 0, 1, 1000);
+    closeSync(fd);
+    const v = runCliJson<{ ok: boolean; problems: { kind: string; sha256?: string; reason: string }[] }>(['verify', '--archive', archive, '--json']);
+    expect(v.code).toBe(1);
+    expect(v.json.ok).toBe(false);
+    expect(v.json.problems).toHaveLength(1);
+    expect(v.json.problems[0]).toMatchObject({ kind: 'altered', sha256: sha });
+    expect(v.json.problems[0]!.reason).toContain(sha);
+  });
+
+  it('a custody row altered directly in SQLite fails verify, naming the row', () => {
+    const db = new Database(join(archive, 'archive.sqlite'));
+    db.exec('DROP TRIGGER custody_no_update');
+    db.prepare("UPDATE custody_events SET actor = 'someone else' WHERE seq = 2").run();
+    db.close();
+    const v = runCli(['verify', '--archive', archive]);
+    expect(v.code).toBe(1);
+    expect(v.stdout).toMatch(/custody row 2: content altered/);
+  });
+
+  it('an object removed from the store and an unknown file added are both reported', () => {
+    const other = runCliJson<{ sha256: string }[]>(['list', '--archive', archive, '--json']).json.map((i) => i.sha256).find((s) => s !== sha)!;
+    rmSync(join(archive, 'objects', 'sha256', other.slice(0, 2), other.slice(2, 4), other), { force: true });
+    writeFileSync(join(archive, 'objects', 'sha256', 'stray'), 'x');
+    mkdirSync(join(archive, 'objects', 'sha256', 'aa', 'bb'), { recursive: true });
+    writeFileSync(join(archive, 'objects', 'sha256', 'aa', 'bb', 'a'.repeat(64)), 'x');
+    const v = runCliJson<{ problems: { kind: string; reason: string }[] }>(['verify', '--archive', archive, '--json']);
+    const kinds = v.json.problems.map((p) => p.kind).sort();
+    expect(kinds).toContain('missing');
+    expect(kinds).toContain('unexpected');
+    expect(v.code).toBe(1);
+  });
+});

@@ -1,0 +1,50 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDb, SCHEMA_VERSION, SchemaTooNewError } from '../../electron/core/db/open.ts';
+import { ArchiveBusyError, NotAnArchiveError, openArchive } from '../../electron/core/archive.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'ea-db-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('catalog database', () => {
+  it('opens with WAL, synchronous=FULL, foreign keys and the current schema version', () => {
+    const db = openDb(join(dir, 'a.sqlite'));
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    db.close();
+  });
+
+  it('refuses a catalog made by a newer version', () => {
+    const file = join(dir, 'newer.sqlite');
+    const raw = new Database(file);
+    raw.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    raw.close();
+    expect(() => openDb(file)).toThrow(SchemaTooNewError);
+    expect(() => openDb(file)).toThrow(/newer than this program understands/);
+  });
+});
+
+describe('archive folder', () => {
+  it('refuses a folder that is not an archive, unless asked to create one', async () => {
+    await expect(openArchive(join(dir, 'nothing'))).rejects.toThrow(NotAnArchiveError);
+    const a = await openArchive(join(dir, 'arch'), { create: true });
+    expect(a.writable).toBe(true);
+    await a.close();
+  });
+
+  it('lets one writer in at a time and any number of readers', async () => {
+    const a = await openArchive(join(dir, 'arch'), { write: true });
+    await expect(openArchive(join(dir, 'arch'), { write: true })).rejects.toThrow(ArchiveBusyError);
+    const reader = await openArchive(join(dir, 'arch'));
+    expect(reader.writable).toBe(false);
+    await reader.close();
+    await a.close();
+    const again = await openArchive(join(dir, 'arch'), { write: true });
+    await again.close();
+  });
+});
