@@ -15,7 +15,7 @@ export async function bigFile(dir: string, gib: number): Promise<string> {
   const out = createWriteStream(path);
   const chunk = 8 * 1024 * 1024;
   for (let done = 0; done < bytes; done += chunk) {
-    if (!out.write(randomBytes(Math.min(chunk, bytes - done)))) await new Promise((r) => out.once('drain', r));
+    if (!out.write(randomBytes(Math.min(chunk, bytes - done)))) await new Promise<void>((r) => out.once('drain', () => r()));
   }
   await new Promise<void>((r, j) => out.end((e?: Error | null) => (e ? j(e) : r())));
   return path;

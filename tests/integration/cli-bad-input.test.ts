@@ -30,7 +30,9 @@ beforeAll(async () => {
   writeFileSync(join(card, 'good.jpg'), jpeg);
   writeFileSync(join(card, 'zero.jpg'), Buffer.alloc(0));
   writeFileSync(join(card, 'truncated.jpg'), jpeg.subarray(0, 300));
-  writeFileSync(join(card, 'photo.mp4'), jpeg); // a JPEG wearing a video extension
+  writeFileSync(join(card, 'photo.mp4'), Buffer.concat([jpeg, Buffer.from('v')])); // a JPEG wearing a video extension
+  mkdirSync(join(card, 'copy'));
+  writeFileSync(join(card, 'copy', 'good-again.jpg'), jpeg); // same content twice in one run
   writeFileSync(join(card, 'notes.jpg'), 'These are field notes, not a photo.\n');
   writeFileSync(join(card, 'Көк-Таш мектеп №2.jpg'), Buffer.concat([jpeg, Buffer.from('x')]));
   writeFileSync(join(card, longName), Buffer.concat([jpeg, Buffer.from('yy')]));
@@ -64,7 +66,7 @@ describe('ingest of a card with bad files', () => {
     expect(locked.status).toBe('failed');
     expect(locked.reason).toContain(join(card, 'locked.jpg'));
     expect(locked.reason).toMatch(/EACCES|permission denied/i);
-    expect(report.counts.failed).toBe(1);
+    expect(report.files.filter((f) => f.status === 'failed').map((f) => f.reason)).toEqual([locked.reason]);
     expect(code).toBe(1);
   });
 
@@ -80,6 +82,15 @@ describe('ingest of a card with bad files', () => {
     expect(t.status).toBe('added');
     const sha = spawnSync('sha256sum', [join(card, 'truncated.jpg')], { encoding: 'utf8' }).stdout.split(' ')[0];
     expect(t.sha256).toBe(sha);
+  });
+
+  it('stores the same content seen twice in one run once, with both sightings', () => {
+    const a = byName('good.jpg')!;
+    const b = byName('good-again.jpg')!;
+    expect([a.status, b.status].sort()).toEqual(['added', 'duplicate']);
+    expect(a.sha256).toBe(b.sha256);
+    const show = runCliJson<{ sightings: { name: string }[] }>(['show', a.sha256!.slice(0, 12), '--archive', archive, '--json']).json;
+    expect(show.sightings.map((s) => s.name).sort()).toEqual(['good-again.jpg', 'good.jpg']);
   });
 
   it('keeps non-ASCII and very long names as sightings', () => {

@@ -89,6 +89,7 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
   const pool: IngestPool | null = files.length ? createIngestPool(opts.threads) : null;
   let next = 0;
   let bytesIngested = 0;
+  const inFlight = new Map<string, Promise<void>>();
 
   const processOne = async (c: Candidate): Promise<void> => {
     progress.currentFile = c.path;
@@ -111,12 +112,26 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
       path: c.path, name: c.name, bytes: copy.bytes, mtime: mtimeIso(c.mtimeMs), mtimeNs: c.mtimeNs,
       operator: opts.operator, host, ingestedAt: now, runId,
     };
-    const existing = findItemBySha(archive.db, copy.digests.sha256);
+    const sha = copy.digests.sha256;
+    // Two files with the same content can be in flight at once: the second waits for the first's
+    // catalog write and then becomes its duplicate, instead of racing it to insert the item.
+    while (inFlight.has(sha)) await inFlight.get(sha)!.catch(() => undefined);
+    const existing = findItemBySha(archive.db, sha);
     if (existing) {
       recordDuplicate(archive, existing.id, copy.digests, sighting, opts.operator);
-      report({ path: c.path, status: 'duplicate', sha256: copy.digests.sha256, itemId: existing.id, bytes: copy.bytes, kind: existing.record.kind, reason: 'same content already in the archive' });
+      report({ path: c.path, status: 'duplicate', sha256: sha, itemId: existing.id, bytes: copy.bytes, kind: existing.record.kind, reason: 'same content already in the archive' });
       return;
     }
+    const adding = addItem(c, copy, sighting);
+    inFlight.set(sha, adding);
+    try {
+      await adding;
+    } finally {
+      inFlight.delete(sha);
+    }
+  };
+
+  const addItem = async (c: Candidate, copy: CopyResult, sighting: NewSighting): Promise<void> => {
     const meta = await pool!.extract({ path: copy.objectPath, mime: copy.mime, kind: copy.kind }, opts.signal).catch((e: unknown): MetadataResult => {
       if (opts.signal?.aborted) throw e;
       return emptyMetadata(`metadata extraction crashed: ${(e as Error).message}`);

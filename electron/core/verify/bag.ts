@@ -1,0 +1,540 @@
+// What a recipient runs on an exported evidence set: BagIt 1.0 validation (RFC 8493) plus the
+// checks only our tag files make possible (the custody excerpt and the item list). Independent of
+// the exporter's code on purpose, so one bug cannot both write and bless a bad bag.
+
+import { createHash, type Hash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { CustodyEvent } from '../../common/types.ts';
+import { verifyChain } from '../custody/hash.ts';
+
+/** One problem: the bag-relative file ("data/...", "evidence/custody.json") and/or custody seq it concerns. */
+export interface BagProblem {
+  file?: string;
+  seq?: number;
+  reason: string;
+}
+
+export interface BagReport {
+  /** True when no problem was found. */
+  valid: boolean;
+  /** Absolute path of the bag directory checked. */
+  bagDir: string;
+  /** Regular files found under data/. */
+  payloadFiles: number;
+  /** Their total size in bytes. */
+  payloadBytes: number;
+  /** Every problem found, in the order the checks ran. */
+  problems: BagProblem[];
+  /** Lower-case hex SHA-256 of tagmanifest-sha256.txt as found, to compare with the value recorded at export; null if absent. */
+  tagManifestSha256: string | null;
+}
+
+const CUSTODY_FILE = 'evidence/custody.json';
+const ITEMS_FILE = 'evidence/items.json';
+const READ_CHUNK = 4 * 1024 * 1024;
+const HEX64 = /^[0-9a-f]{64}$/u;
+/** The fields custodyRowHash covers, plus `hash`; anything else in an event is unprotected. */
+const EVENT_FIELDS = new Set(['seq', 'at', 'actor', 'type', 'item', 'detail', 'prevHash', 'hash']);
+
+interface FileEntry {
+  /** Path relative to the bag, "/"-separated, as found on disk. */
+  rel: string;
+  size: number;
+  regular: boolean;
+}
+
+interface ManifestEntry {
+  path: string;
+  hex: string;
+}
+
+interface Manifest {
+  name: string;
+  alg: string;
+  entries: ManifestEntry[];
+}
+
+/**
+ * Verifies the bag at `dir` and returns every problem found, never just the first.
+ *
+ * BagIt (RFC 8493): `bagit.txt` present, no BOM, "BagIt-Version: M.N" and
+ * "Tag-File-Character-Encoding: UTF-8" (§2.1.1); a `data/` directory (§2.1.2); at least one
+ * `manifest-<alg>.txt` (§2.1.3), each line "<hex> <path>" with %0D/%0A/%25 decoded, every path
+ * under data/, without "..", listed once, present, and matching its digest; every file under
+ * data/ listed in every payload manifest; every `tagmanifest-<alg>.txt` (§2.2.1) listing every
+ * payload manifest and no payload file, each listed tag file present and matching;
+ * `Payload-Oxum` in `bag-info.txt` (§2.2.2), if present, equal to "<bytes>.<files>" of data/.
+ * Paths are compared in Unicode NFC, since macOS may hand back names in another normalization.
+ * Each file is read once, streaming, for all algorithms that list it.
+ *
+ * Evidence sets: files under `evidence/` must be listed in every tag manifest (else their content
+ * is unprotected). If `evidence/custody.json` exists (`{ chainHead: { seq, hash }, events }`,
+ * events a seq-ordered subset of the archive's custody chain, DESIGN.md §3): events sorted with
+ * unique seq; each event's hash recomputes (custodyRowHash, RFC 8785 JCS + SHA-256); where seqs
+ * n and n+1 are both present, the second's prevHash is the first's hash; no seq exceeds
+ * chainHead.seq; the event at chainHead.seq, if present, has hash chainHead.hash; no fields
+ * outside the hashed ones. If `evidence/items.json` exists (array of `{ sha256, path: "data/..." }`):
+ * each item's sha256 equals the manifest-sha256 digest of its path; every manifest-sha256 path is
+ * an item; every item has an "ingestion" event whose `item` is its sha256.
+ *
+ * Problems carry `file` (bag-relative, as written in the manifest or found on disk) and/or `seq`.
+ *
+ * Throws Error only when `dir` is missing, not a directory or unreadable; a bad bag is reported,
+ * never thrown.
+ */
+export async function verifyBag(dir: string): Promise<BagReport> {
+  const bagDir = resolve(dir);
+  try {
+    if (!(await stat(bagDir)).isDirectory()) throw new Error('not a directory');
+    await readdir(bagDir);
+  } catch (e) {
+    throw new Error(`verifyBag: cannot read bag directory ${bagDir}: ${(e as Error).message}`);
+  }
+
+  const problems: BagProblem[] = [];
+  const guard = async (what: string, fn: () => Promise<void>) => {
+    try {
+      await fn();
+    } catch (e) {
+      problems.push({ reason: `could not check ${what}: ${(e as Error).message}` });
+    }
+  };
+
+  const files = await listFiles(bagDir, problems);
+  const payload = [...files.values()].filter((f) => f.regular && f.rel.startsWith('data/'));
+  const payloadBytes = payload.reduce((sum, f) => sum + f.size, 0);
+  if (!(await isDirectory(join(bagDir, 'data')))) problems.push({ file: 'data/', reason: 'payload directory data/ is missing (RFC 8493 §2.1.2)' });
+
+  await guard('bagit.txt', () => checkDeclaration(bagDir, files, problems));
+
+  const manifests: Manifest[] = [];
+  const tagManifests: Manifest[] = [];
+  await guard('manifests', async () => {
+    for (const f of [...files.values()].filter((x) => x.regular && !x.rel.includes('/')).sort(byRel)) {
+      const m = /^(tag)?manifest-(.+)\.txt$/u.exec(f.rel);
+      if (!m?.[2]) continue;
+      const parsed = await parseManifest(bagDir, f.rel, m[2], m[1] === 'tag', problems);
+      if (parsed) (m[1] === 'tag' ? tagManifests : manifests).push(parsed);
+    }
+    if (manifests.length === 0) problems.push({ reason: 'no payload manifest manifest-<alg>.txt (RFC 8493 §2.1.3)' });
+  });
+
+  await guard('digests', () => checkDigests(bagDir, files, manifests, tagManifests, problems));
+  await guard('payload listing', async () => {
+    for (const m of manifests) {
+      const listed = new Set(m.entries.map((e) => nfc(e.path)));
+      for (const f of payload) {
+        if (!listed.has(nfc(f.rel))) problems.push({ file: f.rel, reason: `payload file not listed in ${m.name}` });
+      }
+    }
+  });
+  await guard('tag manifest coverage', async () => checkTagCoverage(files, manifests, tagManifests, problems));
+  await guard('Payload-Oxum', () => checkOxum(bagDir, files, payload.length, payloadBytes, problems));
+
+  let custody: CustodyEvent[] | null = null;
+  await guard(CUSTODY_FILE, async () => {
+    custody = await checkCustody(bagDir, files, problems);
+  });
+  await guard(ITEMS_FILE, () => checkItems(bagDir, files, manifests, custody, problems));
+
+  let tagManifestSha256: string | null = null;
+  const tm = files.get('tagmanifest-sha256.txt');
+  if (tm?.regular) {
+    await guard('tagmanifest-sha256.txt', async () => {
+      tagManifestSha256 = (await digestFile(join(bagDir, tm.rel), ['sha256'])).sha256 ?? null;
+    });
+  }
+
+  return { valid: problems.length === 0, bagDir, payloadFiles: payload.length, payloadBytes, problems, tagManifestSha256 };
+}
+
+function nfc(s: string): string {
+  return s.normalize('NFC');
+}
+
+function byRel(a: FileEntry, b: FileEntry): number {
+  return Buffer.compare(Buffer.from(a.rel, 'utf8'), Buffer.from(b.rel, 'utf8'));
+}
+
+function abs(bagDir: string, rel: string): string {
+  return join(bagDir, ...rel.split('/'));
+}
+
+async function isDirectory(p: string): Promise<boolean> {
+  try {
+    return (await stat(p)).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Every file in the bag, keyed by NFC bag-relative path. Symlinks are not followed: they could pull content from outside the bag. */
+async function listFiles(bagDir: string, problems: BagProblem[]): Promise<Map<string, FileEntry>> {
+  const out = new Map<string, FileEntry>();
+  const walk = async (relDir: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(relDir === '' ? bagDir : abs(bagDir, relDir), { withFileTypes: true });
+    } catch (e) {
+      problems.push({ file: relDir + '/', reason: `cannot list directory: ${(e as Error).message}` });
+      return;
+    }
+    // Sorted so that the report reads the same on every file system.
+    entries.sort((a, b) => Buffer.compare(Buffer.from(a.name, 'utf8'), Buffer.from(b.name, 'utf8')));
+    for (const e of entries) {
+      const rel = relDir === '' ? e.name : `${relDir}/${e.name}`;
+      if (e.isDirectory()) {
+        await walk(rel);
+      } else if (e.isFile()) {
+        const size = (await stat(abs(bagDir, rel))).size;
+        const prev = out.get(nfc(rel));
+        if (prev) {
+          // Possible on Linux; on macOS or Windows these two would be one file.
+          problems.push({ file: rel, reason: `same name as ${prev.rel} in another Unicode normalization form` });
+          out.set(`${nfc(rel)}\0${rel}`, { rel, size, regular: true }); // counted, never looked up
+          continue;
+        }
+        out.set(nfc(rel), { rel, size, regular: true });
+      } else {
+        problems.push({ file: rel, reason: 'not a regular file (symlink, device or socket); not followed' });
+        out.set(nfc(rel), { rel, size: 0, regular: false });
+      }
+    }
+  };
+  await walk('');
+  return out;
+}
+
+/** UTF-8 text of a tag file; reports invalid UTF-8 (RFC 8493 §2.2.4) and returns the lenient decoding. */
+async function readText(bagDir: string, rel: string, problems: BagProblem[]): Promise<string> {
+  const buf = await readFile(abs(bagDir, rel));
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(buf);
+  } catch {
+    problems.push({ file: rel, reason: 'not valid UTF-8' });
+    return buf.toString('utf8');
+  }
+}
+
+function splitLines(text: string): string[] {
+  // RFC 8493 §2.2.4: lines end in LF, CR or CRLF; nothing else (not U+2028, not U+0085).
+  return text.split(/\r\n|\r|\n/u);
+}
+
+async function checkDeclaration(bagDir: string, files: Map<string, FileEntry>, problems: BagProblem[]): Promise<void> {
+  const f = files.get('bagit.txt');
+  if (!f?.regular) {
+    problems.push({ file: 'bagit.txt', reason: 'bag declaration bagit.txt is missing (RFC 8493 §2.1.1)' });
+    return;
+  }
+  const text = await readText(bagDir, f.rel, problems);
+  if (text.startsWith('\ufeff')) problems.push({ file: 'bagit.txt', reason: 'starts with a byte-order mark, which RFC 8493 §2.1.1 forbids' });
+  const lines = splitLines(text.replace(/^\ufeff/u, ''));
+  if (!/^BagIt-Version: \d+\.\d+$/u.test(lines[0] ?? '')) {
+    problems.push({ file: 'bagit.txt', reason: `first line must be "BagIt-Version: M.N", found ${JSON.stringify(lines[0] ?? '')}` });
+  }
+  if (lines[1] !== 'Tag-File-Character-Encoding: UTF-8') {
+    problems.push({ file: 'bagit.txt', reason: `second line must be "Tag-File-Character-Encoding: UTF-8", found ${JSON.stringify(lines[1] ?? '')}` });
+  }
+  if (lines.slice(2).some((l) => l !== '')) problems.push({ file: 'bagit.txt', reason: 'has lines after the two required ones' });
+}
+
+/** RFC 8493 §2.1.3: only %0D, %0A and %25 are encoded; decode in one pass so "%250A" stays "%0A". */
+function decodeManifestPath(p: string): string {
+  return p.replace(/%(0D|0A|25)/giu, (_m, code: string) => (code.toUpperCase() === '0D' ? '\r' : code.toUpperCase() === '0A' ? '\n' : '%'));
+}
+
+function algorithmSupported(alg: string): boolean {
+  try {
+    createHash(alg);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function parseManifest(bagDir: string, name: string, alg: string, isTag: boolean, problems: BagProblem[]): Promise<Manifest | null> {
+  if (!algorithmSupported(alg)) {
+    problems.push({ file: name, reason: `unsupported checksum algorithm ${JSON.stringify(alg)}; its entries cannot be checked` });
+    return null;
+  }
+  const hexLength = createHash(alg).digest('hex').length;
+  const entries: ManifestEntry[] = [];
+  const seen = new Set<string>();
+  const text = await readText(bagDir, name, problems);
+  splitLines(text).forEach((line, i) => {
+    if (line.trim() === '') return;
+    const m = /^([0-9A-Fa-f]+)[ \t]+(.+)$/u.exec(line);
+    if (!m?.[1] || !m[2]) {
+      problems.push({ file: name, reason: `line ${i + 1} is not "<checksum> <path>": ${JSON.stringify(line)}` });
+      return;
+    }
+    const hex = m[1].toLowerCase();
+    const path = decodeManifestPath(m[2]);
+    const segs = path.split('/');
+    if (hex.length !== hexLength) {
+      problems.push({ file: name, reason: `line ${i + 1}: ${alg} checksum must have ${hexLength} hex digits, has ${hex.length}` });
+      return;
+    }
+    if (path.startsWith('/') || /^[A-Za-z]:/u.test(path) || segs.includes('..') || segs.includes('.') || segs.includes('')) {
+      problems.push({ file: name, reason: `line ${i + 1}: path ${JSON.stringify(path)} is absolute or has an empty, "." or ".." segment` });
+      return;
+    }
+    if (isTag && path.startsWith('data/')) {
+      problems.push({ file: name, reason: `lists payload file ${path}; a tag manifest must not (RFC 8493 §2.2.1)` });
+      return;
+    }
+    if (!isTag && !path.startsWith('data/')) {
+      problems.push({ file: name, reason: `lists ${path}, outside data/ (RFC 8493 §2.1.3)` });
+      return;
+    }
+    if (seen.has(nfc(path))) {
+      problems.push({ file: path, reason: `listed more than once in ${name}` });
+      return;
+    }
+    seen.add(nfc(path));
+    entries.push({ path, hex });
+  });
+  return { name, alg, entries };
+}
+
+/** Streams a file once through every requested hash; returns lower-case hex keyed by algorithm. */
+async function digestFile(path: string, algs: readonly string[]): Promise<Record<string, string>> {
+  const hashes: [string, Hash][] = algs.map((a) => [a, createHash(a)]);
+  for await (const chunk of createReadStream(path, { highWaterMark: READ_CHUNK })) {
+    for (const [, h] of hashes) h.update(chunk as Buffer);
+  }
+  return Object.fromEntries(hashes.map(([a, h]) => [a, h.digest('hex')]));
+}
+
+async function checkDigests(
+  bagDir: string,
+  files: Map<string, FileEntry>,
+  manifests: Manifest[],
+  tagManifests: Manifest[],
+  problems: BagProblem[],
+): Promise<void> {
+  const all = [...manifests, ...tagManifests];
+  // Which algorithms each file needs, so it is read once for all of them.
+  const needed = new Map<string, Set<string>>();
+  for (const m of all) {
+    for (const e of m.entries) {
+      const f = files.get(nfc(e.path));
+      if (!f) {
+        problems.push({ file: e.path, reason: `listed in ${m.name} but missing` });
+        continue;
+      }
+      if (!f.regular) continue; // already reported by listFiles
+      const set = needed.get(f.rel) ?? new Set<string>();
+      set.add(m.alg);
+      needed.set(f.rel, set);
+    }
+  }
+  const computed = new Map<string, Record<string, string>>();
+  for (const [rel, algs] of [...needed].sort(([a], [b]) => Buffer.compare(Buffer.from(a), Buffer.from(b)))) {
+    try {
+      computed.set(rel, await digestFile(abs(bagDir, rel), [...algs]));
+    } catch (e) {
+      problems.push({ file: rel, reason: `cannot read: ${(e as Error).message}` });
+    }
+  }
+  for (const m of all) {
+    for (const e of m.entries) {
+      const f = files.get(nfc(e.path));
+      const actual = f ? computed.get(f.rel)?.[m.alg] : undefined;
+      if (actual !== undefined && actual !== e.hex) {
+        problems.push({ file: e.path, reason: `${m.alg} mismatch: ${m.name} has ${e.hex}, file has ${actual}` });
+      }
+    }
+  }
+}
+
+function checkTagCoverage(files: Map<string, FileEntry>, manifests: Manifest[], tagManifests: Manifest[], problems: BagProblem[]): void {
+  const evidence = [...files.values()].filter((f) => f.regular && f.rel.startsWith('evidence/')).sort(byRel);
+  if (tagManifests.length === 0) {
+    for (const f of evidence) problems.push({ file: f.rel, reason: 'no tag manifest, so this file\'s content is not protected by any checksum' });
+    return;
+  }
+  for (const tm of tagManifests) {
+    const listed = new Set(tm.entries.map((e) => nfc(e.path)));
+    for (const m of manifests) {
+      if (!listed.has(m.name)) problems.push({ file: m.name, reason: `not listed in ${tm.name}; every tag manifest must list every payload manifest (RFC 8493 §2.2.1)` });
+    }
+    for (const f of evidence) {
+      if (!listed.has(nfc(f.rel))) problems.push({ file: f.rel, reason: `not listed in ${tm.name}, so its content is not protected` });
+    }
+  }
+}
+
+/** bag-info.txt elements, continuation lines joined with LF (RFC 8493 §2.2.2 keeps the line break, drops the indent). */
+function parseBagInfo(text: string, problems: BagProblem[]): [string, string][] {
+  const out: [string, string][] = [];
+  splitLines(text).forEach((line, i) => {
+    if (line === '') return;
+    const last = out[out.length - 1];
+    if (/^[ \t]/u.test(line)) {
+      if (last) last[1] += '\n' + line.trim();
+      else problems.push({ file: 'bag-info.txt', reason: `line ${i + 1} continues nothing` });
+      return;
+    }
+    const colon = line.indexOf(':');
+    if (colon <= 0) {
+      problems.push({ file: 'bag-info.txt', reason: `line ${i + 1} is not "Label: value": ${JSON.stringify(line)}` });
+      return;
+    }
+    out.push([line.slice(0, colon).trim(), line.slice(colon + 1).trim()]);
+  });
+  return out;
+}
+
+async function checkOxum(bagDir: string, files: Map<string, FileEntry>, streams: number, octets: number, problems: BagProblem[]): Promise<void> {
+  const f = files.get('bag-info.txt');
+  if (!f?.regular) return; // bag-info.txt is optional (RFC 8493 §2.2.2)
+  const elements = parseBagInfo(await readText(bagDir, f.rel, problems), problems);
+  const oxum = elements.filter(([l]) => l.toLowerCase() === 'payload-oxum');
+  if (oxum.length > 1) problems.push({ file: 'bag-info.txt', reason: 'Payload-Oxum appears more than once (RFC 8493 §2.2.2)' });
+  const value = oxum[0]?.[1];
+  if (value === undefined) return;
+  const m = /^(\d+)\.(\d+)$/u.exec(value);
+  if (!m) {
+    problems.push({ file: 'bag-info.txt', reason: `Payload-Oxum ${JSON.stringify(value)} is not "<octets>.<streams>"` });
+  } else if (Number(m[1]) !== octets || Number(m[2]) !== streams) {
+    problems.push({ file: 'bag-info.txt', reason: `Payload-Oxum is ${value} but data/ holds ${octets}.${streams} (bytes.files)` });
+  }
+}
+
+async function readJson(bagDir: string, f: FileEntry, problems: BagProblem[]): Promise<{ ok: true; value: unknown } | { ok: false }> {
+  try {
+    return { ok: true, value: JSON.parse(await readText(bagDir, f.rel, problems)) as unknown };
+  } catch (e) {
+    problems.push({ file: f.rel, reason: `not valid JSON: ${(e as Error).message}` });
+    return { ok: false };
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Why `v` is not a structurally valid custody event, or null if it is. */
+function eventShapeProblem(v: unknown): string | null {
+  if (!isRecord(v)) return 'event is not an object';
+  if (!Number.isSafeInteger(v.seq)) return 'seq is not an integer';
+  for (const k of ['at', 'actor', 'type', 'prevHash', 'hash'] as const) {
+    if (typeof v[k] !== 'string') return `${k} is not a string`;
+  }
+  if (v.item !== null && typeof v.item !== 'string') return 'item is neither a string nor null';
+  if (!isRecord(v.detail)) return 'detail is not an object';
+  return null;
+}
+
+/**
+ * Checks the custody excerpt; returns its structurally valid events (for the item checks), [] if
+ * there is no usable excerpt, or null if the file is absent.
+ */
+async function checkCustody(bagDir: string, files: Map<string, FileEntry>, problems: BagProblem[]): Promise<CustodyEvent[] | null> {
+  const f = files.get(CUSTODY_FILE);
+  if (!f?.regular) return null;
+  const file = f.rel;
+  const json = await readJson(bagDir, f, problems);
+  if (!json.ok) return [];
+  const doc = json.value;
+  if (!isRecord(doc) || !isRecord(doc.chainHead) || !Array.isArray(doc.events)) {
+    problems.push({ file, reason: 'must be { "chainHead": { "seq", "hash" }, "events": [...] }' });
+    return [];
+  }
+  const head = doc.chainHead;
+  const headOk = Number.isSafeInteger(head.seq) && typeof head.hash === 'string' && HEX64.test(head.hash);
+  if (!headOk) problems.push({ file, reason: 'chainHead must have an integer seq and a 64-digit lower-case hex hash' });
+
+  const events: CustodyEvent[] = [];
+  doc.events.forEach((v: unknown, i: number) => {
+    const why = eventShapeProblem(v);
+    if (why !== null) {
+      const seq = isRecord(v) && Number.isSafeInteger(v.seq) ? (v.seq as number) : undefined;
+      problems.push({ file, ...(seq === undefined ? {} : { seq }), reason: `events[${i}] malformed: ${why}` });
+      return;
+    }
+    const extra = Object.keys(v as object).filter((k) => !EVENT_FIELDS.has(k));
+    const ev = v as unknown as CustodyEvent;
+    if (extra.length > 0) problems.push({ file, seq: ev.seq, reason: `fields ${extra.join(', ')} are not covered by the row hash` });
+    events.push(ev);
+  });
+
+  // Consecutive seqs form runs the excerpt carries whole; each run must be an intact piece of chain.
+  let run: CustodyEvent[] = [];
+  const flush = () => {
+    const first = run[0];
+    if (first) for (const p of verifyChain(run, first.prevHash)) problems.push({ file, seq: p.seq, reason: p.reason });
+    run = [];
+  };
+  let prev: CustodyEvent | undefined;
+  for (const ev of events) {
+    if (prev && ev.seq <= prev.seq) problems.push({ file, seq: ev.seq, reason: `events not in ascending seq order: ${ev.seq} follows ${prev.seq}` });
+    if (!prev || ev.seq !== prev.seq + 1) flush();
+    run.push(ev);
+    prev = ev;
+  }
+  flush();
+
+  if (headOk) {
+    const headSeq = head.seq as number;
+    for (const ev of events) {
+      if (ev.seq > headSeq) problems.push({ file, seq: ev.seq, reason: `event seq ${ev.seq} is beyond chainHead.seq ${headSeq}` });
+      if (ev.seq === headSeq && ev.hash !== head.hash) {
+        problems.push({ file, seq: ev.seq, reason: `event at chainHead.seq has hash ${ev.hash}, chainHead.hash is ${String(head.hash)}` });
+      }
+    }
+  }
+  return events;
+}
+
+async function checkItems(
+  bagDir: string,
+  files: Map<string, FileEntry>,
+  manifests: Manifest[],
+  custody: CustodyEvent[] | null,
+  problems: BagProblem[],
+): Promise<void> {
+  const f = files.get(ITEMS_FILE);
+  if (!f?.regular) return;
+  const file = f.rel;
+  const json = await readJson(bagDir, f, problems);
+  if (!json.ok) return;
+  if (!Array.isArray(json.value)) {
+    problems.push({ file, reason: 'must be an array of items' });
+    return;
+  }
+  const sha256Manifest = manifests.find((m) => m.alg === 'sha256');
+  if (!sha256Manifest) problems.push({ file, reason: 'items cannot be matched: there is no manifest-sha256.txt' });
+  const manifest = new Map((sha256Manifest?.entries ?? []).map((e) => [nfc(e.path), e]));
+
+  const ingested = new Set((custody ?? []).filter((e) => e.type === 'ingestion' && e.item !== null).map((e) => e.item));
+  if (custody === null) problems.push({ file: CUSTODY_FILE, reason: `missing, so no item in ${file} can show its ingestion event` });
+
+  const itemPaths = new Set<string>();
+  json.value.forEach((item: unknown, i: number) => {
+    if (!isRecord(item) || typeof item.sha256 !== 'string' || typeof item.path !== 'string') {
+      problems.push({ file, reason: `item ${i} lacks a string sha256 and path` });
+      return;
+    }
+    const sha = item.sha256.toLowerCase();
+    const path = item.path;
+    if (itemPaths.has(nfc(path))) problems.push({ file: path, reason: `listed more than once in ${file}` });
+    itemPaths.add(nfc(path));
+    const entry = manifest.get(nfc(path));
+    if (sha256Manifest && !entry) {
+      problems.push({ file: path, reason: `in ${file} but not in manifest-sha256.txt` });
+    } else if (entry && entry.hex !== sha) {
+      problems.push({ file: path, reason: `${file} gives sha256 ${sha}, manifest-sha256.txt has ${entry.hex}` });
+    }
+    if (custody !== null && !ingested.has(sha)) {
+      problems.push({ file: path, reason: `no "ingestion" event for item ${sha} in ${CUSTODY_FILE}` });
+    }
+  });
+  for (const e of sha256Manifest?.entries ?? []) {
+    if (!itemPaths.has(nfc(e.path))) problems.push({ file: e.path, reason: `payload file is not described in ${file}` });
+  }
+}
