@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir, hostname, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import lockfile from 'proper-lockfile';
@@ -65,6 +65,56 @@ export function objectPath(objectsDir: string, sha256: string): string {
   return join(objectsDir, 'sha256', sha256.slice(0, 2), sha256.slice(2, 4), sha256);
 }
 
+const LOCK_OPTIONS = { stale: 30_000, update: 5_000, realpath: false } as const;
+
+/** Who holds a lock: written beside the lock folder so a dead holder on this host can be recognised at once. */
+interface LockOwner {
+  pid: number;
+  host: string;
+}
+
+function ownerIsDeadHere(ownerFile: string): boolean {
+  try {
+    const o = JSON.parse(readFileSync(ownerFile, 'utf8')) as LockOwner;
+    if (o.host !== hostname()) return false; // another machine (shared drive): only staleness can tell
+    try {
+      process.kill(o.pid, 0);
+      return false;
+    } catch (e) {
+      return (e as NodeJS.ErrnoException).code === 'ESRCH';
+    }
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Takes the archive's write lock (proper-lockfile: an atomic mkdir, refreshed every 5 s, stale
+ * after 30 s). A lock left by a process of this host that no longer exists (killed, crashed) is
+ * taken over at once rather than after the 30 s, so re-running an interrupted ingest just works.
+ */
+async function takeLock(dir: string): Promise<() => Promise<void>> {
+  const lockDir = join(dir, 'archive.lock');
+  const ownerFile = join(dir, 'archive.lock.owner');
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const release = await lockfile.lock(dir, { ...LOCK_OPTIONS, lockfilePath: lockDir });
+      writeFileSync(ownerFile, JSON.stringify({ pid: process.pid, host: hostname() } satisfies LockOwner));
+      return async () => {
+        rmSync(ownerFile, { force: true });
+        await release();
+      };
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ELOCKED') throw e;
+      if (attempt === 0 && ownerIsDeadHere(ownerFile)) {
+        rmSync(lockDir, { recursive: true, force: true });
+        continue;
+      }
+      throw new ArchiveBusyError(dir);
+    }
+  }
+}
+
 function layout(dir: string) {
   return {
     db: join(dir, 'archive.sqlite'),
@@ -94,12 +144,7 @@ export async function openArchive(dir: string, opts: { write?: boolean; create?:
   const write = opts.write ?? opts.create ?? false;
   let release: (() => Promise<void>) | null = null;
   if (write) {
-    try {
-      release = await lockfile.lock(abs, { lockfilePath: join(abs, 'archive.lock'), stale: 30_000, update: 5_000, realpath: false });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ELOCKED') throw new ArchiveBusyError(abs);
-      throw e;
-    }
+    release = await takeLock(abs);
     for (const d of [l.objectsDir, l.tmpDir, l.derivativesDir, l.exportsDir]) mkdirSync(d, { recursive: true });
     // A temporary file left by an interrupted run never reached objects/: it is safe to remove.
     for (const f of readdirSync(l.tmpDir)) rmSync(join(l.tmpDir, f), { force: true, recursive: true });

@@ -157,7 +157,8 @@ export function iptcDateTime(date: unknown, time?: unknown): IsoDate | null {
 export function pdfDate(raw: unknown): IsoDate | null {
   const s = asText(raw);
   if (s === null) return null;
-  const m = /^(?:D:)?(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(Z|[+-]\d{2}(?:'?\d{2}'?)?)?'?$/i.exec(s);
+  // Some writers put "Z00'00'" where the spec has plain "Z".
+  const m = /^(?:D:)?(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(Z(?:00'?00'?)?|[+-]\d{2}(?:'?\d{2}'?)?)?'?$/i.exec(s);
   if (!m) return null;
   const y = Number(m[1]);
   if (m[2] === undefined) return { value: m[1]!, hasZone: false };
@@ -172,7 +173,7 @@ export function pdfDate(raw: unknown): IsoDate | null {
   const se = m[6] === undefined ? 0 : Number(m[6]);
   if (!validTime(h, mi, se)) return null;
   const time = `${pad2(h)}:${pad2(mi)}:${pad2(se)}`;
-  const offset = m[7] === undefined ? null : normalizeOffset(m[7]);
+  const offset = m[7] === undefined ? null : /^z/i.test(m[7]) ? 'Z' : normalizeOffset(m[7]);
   return build(y, mo, d, time, offset);
 }
 

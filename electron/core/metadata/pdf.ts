@@ -207,10 +207,11 @@ async function readSection(src: ByteSource, offset: number): Promise<XrefSection
 /** The xref sections from newest to oldest (/Prev chain, plus /XRefStm of hybrid files). */
 async function readSections(src: ByteSource): Promise<XrefSection[]> {
   const tail = (await src.read(Math.max(0, src.size - 2048), 2048)).toString('latin1');
-  const m = /startxref\s+(\d+)\s*%%EOF?[\s\S]*$/.exec(tail) ?? /startxref\s+(\d+)/.exec(tail);
+  // The last startxref is the newest revision; earlier ones belong to incremental updates.
+  const last = [...tail.matchAll(/startxref\s+(\d+)/g)].pop();
   const sections: XrefSection[] = [];
   const seen = new Set<number>();
-  const queue = m ? [Number(m[1])] : [];
+  const queue = last ? [Number(last[1])] : [];
   while (queue.length && sections.length < MAX_SECTIONS) {
     const off = queue.shift()!;
     if (seen.has(off) || off >= src.size) continue;

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DigestAlgorithm, JobProgress } from '../../common/types.ts';
@@ -79,7 +80,8 @@ export async function verifyArchive(archive: Archive, opts: { actor: string; sig
         }
       } catch (e) {
         if (opts.signal?.aborted) break;
-        const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
+        // Error codes do not survive the trip back from a worker thread; ask the file system.
+        const missing = !existsSync(path);
         const reason = `item ${it.id} (${path}): ${missing ? 'object missing from the store' : `unreadable: ${(e as Error).message}`}`;
         problems.push({ kind: missing ? 'missing' : 'unreadable', itemId: it.id, sha256: it.sha256, path, reason });
         outcomes.set(it.id, { outcome: 'fail', reason });
