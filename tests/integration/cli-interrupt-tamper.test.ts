@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, runCliJson, startCli } from '../helpers/cli.ts';
 import type { ChildProcess } from 'node:child_process';
+import { openArchive } from '../../electron/core/archive.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'ea-int-'));
 const card = join(work, 'card');
@@ -101,16 +102,22 @@ describe('interrupted ingest', () => {
 
   it('a second writer on the same archive fails clearly instead of corrupting it', async () => {
     const archive = join(work, 'busy');
-    const p = startCli(['ingest', card, '--archive', archive]);
-    const done = exited(p);
-    await waitFor(() => itemCount(archive) >= 1, 'the first writer');
-    const second = runCli(['ingest', card, '--archive', archive]);
-    expect(second.code).toBe(1);
-    expect(second.stderr).toMatch(/in use by another Evidence Archive process/);
-    // Readers are not blocked by a writer.
-    expect(runCli(['list', '--archive', archive, '--json']).code).toBe(0);
-    p.kill('SIGINT');
-    await done;
+    expect(runCli(['ingest', join(card, 'clip-000.bin'), '--archive', archive]).code).toBe(0);
+    // This test process is the first writer: it holds the lock for as long as the check takes.
+    const holder = await openArchive(archive, { write: true });
+    try {
+      const second = runCli(['ingest', card, '--archive', archive]);
+      expect(second.code).toBe(1);
+      expect(second.stderr).toMatch(/in use by another Evidence Archive process/);
+      expect(itemCount(archive)).toBe(1);
+      // Readers are not blocked by a writer.
+      const list = runCliJson<unknown[]>(['list', '--archive', archive, '--json']);
+      expect(list.code).toBe(0);
+      expect(list.json).toHaveLength(1);
+    } finally {
+      await holder.close();
+    }
+    expect(runCli(['ingest', join(card, 'clip-001.bin'), '--archive', archive]).code).toBe(0);
   });
 });
 

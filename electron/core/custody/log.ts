@@ -1,4 +1,5 @@
 import type { Db } from '../db/open.ts';
+import { stmt } from '../db/stmt.ts';
 import type { CustodyEvent, CustodyEventType } from '../../common/types.ts';
 import { GENESIS_HASH, custodyRowHash, verifyChain, type ChainProblem } from './hash.ts';
 
@@ -45,7 +46,7 @@ function fromRow(r: Row): CustodyEvent {
  * reader will get back. Throws on a detail JSON cannot represent, or on SQLite errors.
  */
 export function appendCustodyEvent(db: Db, ev: NewCustodyEvent): CustodyEvent {
-  const last = db.prepare('SELECT seq, hash FROM custody_events ORDER BY seq DESC LIMIT 1').get() as
+  const last = stmt(db, 'SELECT seq, hash FROM custody_events ORDER BY seq DESC LIMIT 1').get() as
     | { seq: number; hash: string }
     | undefined;
   const detail = JSON.parse(JSON.stringify(ev.detail)) as Record<string, unknown>;
@@ -59,7 +60,7 @@ export function appendCustodyEvent(db: Db, ev: NewCustodyEvent): CustodyEvent {
     prevHash: last?.hash ?? GENESIS_HASH,
   };
   const hash = custodyRowHash(row);
-  db.prepare(
+  stmt(db, 
     'INSERT INTO custody_events (seq, at, actor, type, item, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   ).run(row.seq, row.at, row.actor, row.type, row.item, JSON.stringify(detail), row.prevHash, hash);
   return { ...row, hash };
@@ -68,22 +69,22 @@ export function appendCustodyEvent(db: Db, ev: NewCustodyEvent): CustodyEvent {
 /** Custody events in seq order; only those of one item (by sha256) when `item` is given. */
 export function listCustodyEvents(db: Db, opts: { item?: string; items?: readonly string[] } = {}): CustodyEvent[] {
   if (opts.item !== undefined) {
-    return (db.prepare('SELECT * FROM custody_events WHERE item = ? ORDER BY seq').all(opts.item) as Row[]).map(fromRow);
+    return (stmt(db, 'SELECT * FROM custody_events WHERE item = ? ORDER BY seq').all(opts.item) as Row[]).map(fromRow);
   }
   if (opts.items !== undefined) {
     const wanted = new Set(opts.items);
     const out: CustodyEvent[] = [];
-    for (const r of db.prepare('SELECT * FROM custody_events ORDER BY seq').iterate() as Iterable<Row>) {
+    for (const r of stmt(db, 'SELECT * FROM custody_events ORDER BY seq').iterate() as Iterable<Row>) {
       if (r.item !== null && wanted.has(r.item)) out.push(fromRow(r));
     }
     return out;
   }
-  return (db.prepare('SELECT * FROM custody_events ORDER BY seq').all() as Row[]).map(fromRow);
+  return (stmt(db, 'SELECT * FROM custody_events ORDER BY seq').all() as Row[]).map(fromRow);
 }
 
 /** The last row of the chain: its seq and hash, or null for an empty log. */
 export function chainHead(db: Db): { seq: number; hash: string } | null {
-  return (db.prepare('SELECT seq, hash FROM custody_events ORDER BY seq DESC LIMIT 1').get() as
+  return (stmt(db, 'SELECT seq, hash FROM custody_events ORDER BY seq DESC LIMIT 1').get() as
     | { seq: number; hash: string }
     | undefined) ?? null;
 }
@@ -96,7 +97,7 @@ export function verifyCustodyLog(db: Db): { rows: number; problems: ChainProblem
   let rows = 0;
   const problems: ChainProblem[] = [];
   let prev: CustodyEvent | null = null;
-  for (const r of db.prepare('SELECT * FROM custody_events ORDER BY seq').iterate() as Iterable<Row>) {
+  for (const r of stmt(db, 'SELECT * FROM custody_events ORDER BY seq').iterate() as Iterable<Row>) {
     let ev: CustodyEvent;
     try {
       ev = fromRow(r);

@@ -1,4 +1,5 @@
 import type { Db } from './open.ts';
+import { stmt } from './stmt.ts';
 import type { DigestAlgorithm, Digests, NormalizedRecord } from '../../common/types.ts';
 
 /** A sighting: one time a file with this content was seen at a source path. */
@@ -44,13 +45,13 @@ function toItem(r: DbItem): ItemRow {
 
 /** The item holding content `sha256`, or null. */
 export function findItemBySha(db: Db, sha256: string): ItemRow | null {
-  const r = db.prepare('SELECT id, record, ingested_at, metadata_error, warnings FROM items WHERE sha256 = ?').get(sha256) as DbItem | undefined;
+  const r = stmt(db, 'SELECT id, record, ingested_at, metadata_error, warnings FROM items WHERE sha256 = ?').get(sha256) as DbItem | undefined;
   return r ? toItem(r) : null;
 }
 
 /** The item with catalog id `id`, or null. */
 export function getItem(db: Db, id: number): ItemRow | null {
-  const r = db.prepare('SELECT id, record, ingested_at, metadata_error, warnings FROM items WHERE id = ?').get(id) as DbItem | undefined;
+  const r = stmt(db, 'SELECT id, record, ingested_at, metadata_error, warnings FROM items WHERE id = ?').get(id) as DbItem | undefined;
   return r ? toItem(r) : null;
 }
 
@@ -65,7 +66,7 @@ export function resolveItemRef(db: Db, ref: string): ItemRow {
     if (it) return it;
   }
   if (/^[0-9a-f]{6,64}$/.test(t)) {
-    const rows = db.prepare("SELECT id, record, ingested_at, metadata_error, warnings FROM items WHERE sha256 >= ? AND sha256 < ? LIMIT 2")
+    const rows = stmt(db, "SELECT id, record, ingested_at, metadata_error, warnings FROM items WHERE sha256 >= ? AND sha256 < ? LIMIT 2")
       .all(t, t + 'g') as DbItem[];
     if (rows.length === 1) return toItem(rows[0]!);
     if (rows.length > 1) throw new Error(`item ${ref}: ambiguous SHA-256 prefix; give more digits`);
@@ -86,7 +87,7 @@ export function insertItem(
   warnings: string[],
   ingestedAt: string,
 ): number {
-  const info = db.prepare(
+  const info = stmt(db, 
     `INSERT INTO items (sha256, bytes, mime, kind, make, model, captured_at, gps_lat, gps_lon, has_gps, record, raw_metadata, metadata_error, warnings, ingested_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
@@ -99,14 +100,14 @@ export function insertItem(
 
 /** Stores digests of an item; an algorithm already stored is left as it is. */
 export function insertDigests(db: Db, itemId: number, digests: Digests): void {
-  const st = db.prepare('INSERT OR IGNORE INTO digests (item_id, algorithm, value) VALUES (?, ?, ?)');
+  const st = stmt(db, 'INSERT OR IGNORE INTO digests (item_id, algorithm, value) VALUES (?, ?, ?)');
   for (const [alg, value] of Object.entries(digests)) if (value) st.run(itemId, alg, value);
 }
 
 /** All stored digests of an item, keyed by algorithm. */
 export function getDigests(db: Db, itemId: number): Digests {
   const out: Record<string, string> = {};
-  for (const r of db.prepare('SELECT algorithm, value FROM digests WHERE item_id = ? ORDER BY algorithm').all(itemId) as { algorithm: string; value: string }[]) {
+  for (const r of stmt(db, 'SELECT algorithm, value FROM digests WHERE item_id = ? ORDER BY algorithm').all(itemId) as { algorithm: string; value: string }[]) {
     out[r.algorithm] = r.value;
   }
   return out as Digests;
@@ -114,9 +115,9 @@ export function getDigests(db: Db, itemId: number): Digests {
 
 /** The digest algorithms held for every item in the archive (sha256 at least). */
 export function archiveAlgorithms(db: Db): DigestAlgorithm[] {
-  const n = (db.prepare('SELECT count(*) c FROM items').get() as { c: number }).c;
+  const n = (stmt(db, 'SELECT count(*) c FROM items').get() as { c: number }).c;
   if (n === 0) return ['sha256'];
-  const rows = db.prepare('SELECT algorithm, count(*) c FROM digests GROUP BY algorithm').all() as { algorithm: DigestAlgorithm; c: number }[];
+  const rows = stmt(db, 'SELECT algorithm, count(*) c FROM digests GROUP BY algorithm').all() as { algorithm: DigestAlgorithm; c: number }[];
   return rows.filter((r) => r.c === n).map((r) => r.algorithm).sort((a, b) => (a === 'sha256' ? -1 : b === 'sha256' ? 1 : a.localeCompare(b)));
 }
 
@@ -134,7 +135,7 @@ export interface NewSighting {
 
 /** Records one sighting of an item's content. */
 export function insertSighting(db: Db, itemId: number, s: NewSighting): number {
-  const info = db.prepare(
+  const info = stmt(db, 
     `INSERT INTO sightings (item_id, source_path, file_name, bytes, mtime, mtime_ns, operator, host, ingested_at, run_id)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(itemId, s.path, s.name, s.bytes, s.mtime, s.mtimeNs, s.operator, s.host, s.ingestedAt, s.runId);
@@ -146,7 +147,7 @@ export function insertSighting(db: Db, itemId: number, s: NewSighting): number {
  * (nanoseconds), or null: lets a re-run skip files an interrupted run finished.
  */
 export function findSightingBySource(db: Db, path: string, bytes: number, mtimeNs: string): { itemId: number; sha256: string } | null {
-  const r = db.prepare(
+  const r = stmt(db, 
     'SELECT s.item_id itemId, i.sha256 sha256 FROM sightings s JOIN items i ON i.id = s.item_id WHERE s.source_path = ? AND s.bytes = ? AND s.mtime_ns = ? LIMIT 1',
   ).get(path, bytes, mtimeNs) as { itemId: number; sha256: string } | undefined;
   return r ?? null;
@@ -154,7 +155,7 @@ export function findSightingBySource(db: Db, path: string, bytes: number, mtimeN
 
 /** Every sighting of an item, oldest first. */
 export function listSightings(db: Db, itemId: number): Sighting[] {
-  return db.prepare(
+  return stmt(db, 
     `SELECT id, source_path path, file_name name, bytes, mtime, operator, host, ingested_at ingestedAt, run_id runId
      FROM sightings WHERE item_id = ? ORDER BY id`,
   ).all(itemId) as Sighting[];
@@ -162,11 +163,11 @@ export function listSightings(db: Db, itemId: number): Sighting[] {
 
 /** Raw metadata of an item as stored (verbatim tool output). */
 export function getRawMetadata(db: Db, itemId: number): Record<string, unknown> | null {
-  const r = db.prepare('SELECT raw_metadata FROM items WHERE id = ?').get(itemId) as { raw_metadata: string | null } | undefined;
+  const r = stmt(db, 'SELECT raw_metadata FROM items WHERE id = ?').get(itemId) as { raw_metadata: string | null } | undefined;
   return r?.raw_metadata ? (JSON.parse(r.raw_metadata) as Record<string, unknown>) : null;
 }
 
 /** All items, ordered by id, as stored (streaming would matter at 10^6; 10^5 records fit in memory). */
 export function listAllItems(db: Db): ItemRow[] {
-  return (db.prepare('SELECT id, record, ingested_at, metadata_error, warnings FROM items ORDER BY id').all() as DbItem[]).map(toItem);
+  return (stmt(db, 'SELECT id, record, ingested_at, metadata_error, warnings FROM items ORDER BY id').all() as DbItem[]).map(toItem);
 }

@@ -38,6 +38,7 @@ export function openDb(file: string, opts: { readonly?: boolean } = {}): Db {
       const m = MIGRATIONS[v]!;
       db.transaction(() => {
         db.exec(m.sql);
+        m.up?.(db);
         db.pragma(`user_version = ${v + 1}`);
       })();
     }

@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { closeSync, fstatSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import type { DigestAlgorithm, Digests } from '../../common/types.ts';
 
 /** Read size for hashing and copying: large enough that syscalls do not dominate, small enough to keep memory flat. */
@@ -86,7 +86,7 @@ export function verifiedCopy(
         bytes += n;
         if (counter) Atomics.add(counter, 0, BigInt(n));
       }
-      fsyncSync(outFd);
+      fdatasyncSync(outFd); // the data and the size that reads it back; not timestamps
     } finally {
       closeSync(outFd);
     }

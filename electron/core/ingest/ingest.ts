@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { DigestAlgorithm, Digests, IngestFileResult, JobProgress, MetadataResult, NormalizedRecord } from '../../common/types.ts';
 import { hostName, type Archive } from '../archive.ts';
 import { appendCustodyEvent } from '../custody/log.ts';
 import { findItemBySha, findSightingBySource, getDigests, insertDigests, insertItem, insertSighting, type NewSighting } from '../db/items.ts';
+import { BatchedWriter } from '../db/batch.ts';
 import { createIngestPool, type IngestPool } from './pool.ts';
 import type { CopyResult } from './task.ts';
 import { walkInputs, type Candidate } from './walk.ts';
@@ -90,6 +92,7 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
   let next = 0;
   let bytesIngested = 0;
   const inFlight = new Map<string, Promise<void>>();
+  let writer = new BatchedWriter(archive.db);
 
   const processOne = async (c: Candidate): Promise<void> => {
     progress.currentFile = c.path;
@@ -118,7 +121,7 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
     while (inFlight.has(sha)) await inFlight.get(sha)!.catch(() => undefined);
     const existing = findItemBySha(archive.db, sha);
     if (existing) {
-      recordDuplicate(archive, existing.id, copy.digests, sighting, opts.operator);
+      await writer.run(() => recordDuplicate(archive, existing.id, copy.digests, sighting, opts.operator));
       report({ path: c.path, status: 'duplicate', sha256: sha, itemId: existing.id, bytes: copy.bytes, kind: existing.record.kind, reason: 'same content already in the archive' });
       return;
     }
@@ -132,14 +135,15 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
   };
 
   const addItem = async (c: Candidate, copy: CopyResult, sighting: NewSighting): Promise<void> => {
-    const meta = await pool!.extract({ path: copy.objectPath, mime: copy.mime, kind: copy.kind }, opts.signal).catch((e: unknown): MetadataResult => {
+    // Metadata normally arrives with the copy; content stored by an interrupted run is read now.
+    const meta = copy.metadata ?? await pool!.extract({ path: copy.objectPath, mime: copy.mime, kind: copy.kind }, opts.signal).catch((e: unknown): MetadataResult => {
       if (opts.signal?.aborted) throw e;
       return emptyMetadata(`metadata extraction crashed: ${(e as Error).message}`);
     });
     const warnings = [...meta.warnings];
     if (copy.bytes === 0) warnings.push('zero-byte file: kept and hashed, but it holds no content');
     else if (copy.kind === 'other') warnings.push(`content matches no known media format (${copy.mime ?? 'unknown type'}): kept and hashed as kind "other"`);
-    const itemId = recordNewItem(archive, copy, meta, warnings, sighting, opts.operator, algorithms);
+    const itemId = await writer.run(() => recordNewItem(archive, copy, meta, warnings, sighting, opts.operator, algorithms));
     bytesIngested += copy.bytes;
     report({ path: c.path, status: 'added', sha256: copy.digests.sha256, itemId, bytes: copy.bytes, kind: copy.kind, ...(warnings.length ? { warnings } : {}), ...(meta.error ? { reason: `metadata: ${meta.error}` } : {}) });
   };
@@ -159,6 +163,9 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
   try {
     // Two files per thread in flight keeps every worker busy while the main thread writes the catalog.
     const lanes = Math.max(1, (pool?.threads ?? 1) * 2);
+    // A batch commits when half the lanes wait on it, or after 10 ms: waits stay short, commits few.
+    writer = new BatchedWriter(archive.db, { maxBatch: Math.max(1, lanes >> 1), maxDelayMs: 10 });
+    if (opts.signal) setMaxListeners(lanes * 2 + 10, opts.signal); // piscina listens on the signal once per task in flight
     await Promise.all(Array.from({ length: Math.min(lanes, files.length) }, worker));
   } finally {
     if (timer) clearInterval(timer);

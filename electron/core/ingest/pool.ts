@@ -14,13 +14,15 @@ export interface IngestPool {
 }
 
 /**
- * Starts a pool of `threads` workers (default: one per core). Each task's errors reject its
+ * Starts a pool of up to `threads` workers, started as work queues up (default: two per core,
+ * because much of a small file's time is spent waiting for fsync rather than computing, and a
+ * single large file then still uses one thread and little memory). Each task's errors reject its
  * promise with the worker's Error; an aborted signal terminates the task's worker.
  */
-export function createIngestPool(threads = Math.max(1, availableParallelism())): IngestPool {
+export function createIngestPool(threads = 2 * Math.max(1, availableParallelism())): IngestPool {
   const pool = new Piscina({
     filename: new URL('./worker.mjs', import.meta.url).href,
-    minThreads: threads,
+    minThreads: 1,
     maxThreads: threads,
     idleTimeout: 60_000,
   });

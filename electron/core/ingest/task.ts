@@ -25,6 +25,8 @@ export interface CopyResult {
   objectPath: string;
   /** True when the store already held this content (the copy was discarded). */
   objectExisted: boolean;
+  /** Metadata of a newly stored object, read in the same task to save a round trip; absent for content already held. */
+  metadata?: MetadataResult;
 }
 
 function fsyncDir(dir: string): void {
@@ -57,7 +59,8 @@ export async function copyTask(t: CopyTask): Promise<CopyResult> {
     chmodSync(tmp, 0o444);
     renameSync(tmp, dest);
     fsyncDir(dirname(dest));
-    return { digests, bytes, mime, kind, objectPath: dest, objectExisted: false };
+    const metadata = await extractMetadata(dest, mime, kind);
+    return { digests, bytes, mime, kind, objectPath: dest, objectExisted: false, metadata };
   } catch (e) {
     rmSync(tmp, { force: true });
     throw e;

@@ -1,6 +1,16 @@
+import type { Db } from '../open.ts';
 import * as m001 from './001_initial.ts';
+import * as m002 from './002_catalog.ts';
+
+/** One schema migration: its SQL, and optional data steps run after it in the same transaction. */
+export interface Migration {
+  name: string;
+  sql: string;
+  up?: (db: Db) => void;
+}
 
 /** Ordered schema migrations; migration i (0-based) brings user_version from i to i+1. */
-export const MIGRATIONS: readonly { name: string; sql: string }[] = [
+export const MIGRATIONS: readonly Migration[] = [
   { name: '001_initial', sql: m001.sql },
+  { name: '002_catalog', sql: m002.sql, up: m002.up },
 ];

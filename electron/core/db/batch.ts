@@ -1,0 +1,58 @@
+import type { Db } from './open.ts';
+
+interface Job {
+  fn: () => unknown;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+}
+
+/**
+ * Groups small catalog writes into one SQLite transaction. With synchronous=FULL every commit
+ * waits for the disk, and an ingest of thousands of photos would spend most of its time there;
+ * committing a few dozen files' records together keeps the durability and divides the waits.
+ * Each job runs in its own savepoint (a nested better-sqlite3 transaction), so a job that throws
+ * rolls back alone and rejects its own promise; a job's promise resolves only after the commit
+ * that made it durable.
+ */
+export class BatchedWriter {
+  private queue: Job[] = [];
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly db: Db, private readonly opts: { maxBatch?: number; maxDelayMs?: number } = {}) {}
+
+  /** Queues `fn` (synchronous catalog writes); resolves to its result once committed. */
+  run<T>(fn: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ fn, resolve: resolve as (v: unknown) => void, reject });
+      if (this.queue.length >= (this.opts.maxBatch ?? 64)) this.flush();
+      else if (!this.timer) this.timer = setTimeout(() => this.flush(), this.opts.maxDelayMs ?? 25);
+    });
+  }
+
+  /** Commits everything queued now. */
+  flush(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    const jobs = this.queue;
+    this.queue = [];
+    if (!jobs.length) return;
+    const outcomes: { ok: boolean; value: unknown }[] = [];
+    try {
+      this.db.transaction(() => {
+        for (const j of jobs) {
+          try {
+            outcomes.push({ ok: true, value: this.db.transaction(j.fn)() });
+          } catch (e) {
+            outcomes.push({ ok: false, value: e });
+          }
+        }
+      })();
+    } catch (e) {
+      for (const j of jobs) j.reject(e);
+      return;
+    }
+    jobs.forEach((j, i) => (outcomes[i]!.ok ? j.resolve(outcomes[i]!.value) : j.reject(outcomes[i]!.value)));
+  }
+}
