@@ -1,12 +1,17 @@
 import type { Command } from 'commander';
 import { resolveOperator } from '../../core/archive.ts';
+import { catalogExportExtras } from '../../core/catalog/export-extras.ts';
+import { filterItemIds, isFilterEmpty } from '../../core/catalog/filters.ts';
 import { resolveItemRef } from '../../core/db/items.ts';
 import { exportEvidenceSet } from '../../core/export/evidence-set.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
+import { filterFromOptions, filterOptions, usage, type FilterCliOptions } from './catalog-shared.ts';
 import { archiveOption, withArchive, type CliCommand } from './shared.ts';
 
-export interface ExportCliOptions {
+export interface ExportCliOptions extends FilterCliOptions {
   archive?: string;
+  includeSensitive?: boolean;
+  redactPeople?: boolean;
   out: string;
   all?: boolean;
   item?: string[];
@@ -20,7 +25,7 @@ export interface ExportCliOptions {
 
 export const exportCommand: CliCommand = {
   define: (p: Command) =>
-    archiveOption(p.command('export'))
+    filterOptions(archiveOption(p.command('export')))
       .requiredOption('--out <dir>', 'bag folder to create (must not exist, or be empty)')
       .option('--all', 'export every item')
       .option('--item <items...>', 'items to export (catalog ids or SHA-256 prefixes)')
@@ -29,24 +34,33 @@ export const exportCommand: CliCommand = {
       .option('--description <text>', 'External-Description for bag-info.txt')
       .option('--operator <name>', 'who exports (custody log)')
       .option('--zip', 'also write <out>.zip (RFC 8493 §4 serialization)')
+      .option('--include-sensitive', 'put full records of people flagged sensitive in evidence/people.json (default: pseudonym only)')
+      .option('--redact-people', 'for public release: evidence/people.json as the redacted register (pseudonyms, no names)')
       .option('--json', 'print the result as JSON')
       .description('export an evidence set as a BagIt 1.0 bag with manifests and a custody excerpt'),
   async run([opts]: unknown[], io: Io) {
     const o = opts as ExportCliOptions;
-    if (!o.all && !o.item?.length) throw new UsageError('export: choose the items with --all or --item ID...');
     return withArchive(o, { write: true }, async (a) => {
+      const filter = filterFromOptions(a.db, o, io);
+      const filtered = !isFilterEmpty(filter);
+      if (!o.all && !o.item?.length && !filtered) throw new UsageError('export: choose the items with --all, --item ID... or filters (--place, --person, --incident, --case, --tag, --search, ...)');
       let ids: number[];
       try {
-        ids = o.all
-          ? (a.db.prepare('SELECT id FROM items ORDER BY id').all() as { id: number }[]).map((r) => r.id)
-          : o.item!.map((ref) => resolveItemRef(a.db, ref).id);
+        const chosen = o.item?.length ? o.item.map((ref) => resolveItemRef(a.db, ref).id) : null;
+        const matching = filtered ? new Set(filterItemIds(a.db, filter)) : null;
+        ids = chosen ? chosen.filter((id) => !matching || matching.has(id))
+          : matching ? [...matching]
+          : (a.db.prepare('SELECT id FROM items ORDER BY id').all() as { id: number }[]).map((r) => r.id);
       } catch (e) {
         throw new UsageError((e as Error).message);
       }
-      if (!ids.length) throw new UsageError('export: the archive holds no items');
+      if (!ids.length) throw new UsageError(filtered ? 'export: no item matches the filters' : 'export: the archive holds no items');
+      const extras = usage(() => catalogExportExtras(a.db, ids, { includeSensitive: o.includeSensitive, redactPeople: o.redactPeople }));
+      const selection: Record<string, unknown> = o.all && !filtered ? { all: true } : { ...(o.item?.length ? { items: o.item } : {}), ...(filtered ? { filter } : {}) };
+      if (extras.summary.withheld) io.err(`note: ${extras.summary.withheld} sensitive person(s) appear in evidence/people.json by pseudonym only${o.redactPeople ? '' : ' (--include-sensitive to include them)'}\n`);
       const r = await exportEvidenceSet(a, {
         itemIds: ids, outDir: o.out, actor: resolveOperator(o.operator), recipient: o.recipient, organization: o.organization,
-        description: o.description, zip: o.zip, selection: o.all ? { all: true } : { items: o.item }, signal: io.signal,
+        description: o.description, zip: o.zip, selection, signal: io.signal, extras,
       });
       if (o.json) printJson(io, r);
       else {

@@ -1,0 +1,142 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { caseInputSchema, type CaseInput, type CaseRef } from '../../common/catalog.ts';
+import { addCase, editCase, listCases, resolveCase } from '../../core/catalog/cases.ts';
+import { formatZodError } from '../../core/catalog/validation.ts';
+import { printJson, UsageError, type Io } from '../io.ts';
+import { clearable, collect, subcommand, usage, writeOut } from './catalog-shared.ts';
+import { withArchive, type CliCommand } from './shared.ts';
+
+const GROUP = 'case';
+const DESC = 'case references: authority, case number, Criminal Code articles';
+
+interface CaseOpts {
+  archive?: string;
+  json?: boolean;
+  authority?: string;
+  number?: string;
+  article?: string[];
+  opened?: string;
+  description?: string;
+}
+
+function fieldOptions(cmd: Command): Command {
+  return cmd
+    .option('--article <article>', 'Criminal Code article as cited, e.g. "130 part 2" (repeatable; in edit, replaces the list)', collect)
+    .option('--opened <date>', 'date the case was opened (YYYY-MM-DD)')
+    .option('--description <text>', 'description');
+}
+
+const fields = (o: CaseOpts): Partial<CaseInput> => ({
+  authority: o.authority, caseNumber: o.number, articles: o.article, openedOn: clearable(o.opened), description: clearable(o.description),
+});
+
+function printCase(io: Io, c: CaseRef): void {
+  io.out(`${String(c.id).padStart(5)}  ${c.caseNumber.padEnd(16)} ${c.authority}${c.articles.length ? `  (art. ${c.articles.join(', ')})` : ''}${c.openedOn ? `  opened ${c.openedOn}` : ''}\n`);
+}
+
+const add: CliCommand = {
+  define: (p) => fieldOptions(subcommand(p, GROUP, DESC, 'add').argument('<case-number>', 'case number as the authority writes it').requiredOption('--authority <name>', 'authority that opened the case'))
+    .description('add a case reference; prints it as JSON'),
+  async run([number, opts]: unknown[], io: Io) {
+    const o = opts as CaseOpts;
+    return withArchive(o, { write: true }, async (a) => {
+      printJson(io, usage(() => addCase(a.db, { ...fields(o), caseNumber: number as string } as CaseInput)));
+      return 0;
+    });
+  },
+};
+
+const edit: CliCommand = {
+  define: (p) => fieldOptions(subcommand(p, GROUP, DESC, 'edit').argument('<case>', 'case id or number').option('--authority <name>', 'authority').option('--number <number>', 'case number'))
+    .description('change fields of a case reference ("none" clears a field)'),
+  async run([ref, opts]: unknown[], io: Io) {
+    const o = opts as CaseOpts;
+    return withArchive(o, { write: true }, async (a) => {
+      const c = usage(() => editCase(a.db, resolveCase(a.db, ref as string).id, fields(o)));
+      if (o.json) printJson(io, c);
+      else printCase(io, c);
+      return 0;
+    });
+  },
+};
+
+const list: CliCommand = {
+  define: (p) => subcommand(p, GROUP, DESC, 'list').option('--search <text>', 'authority, number, articles, description').description('list case references'),
+  async run([opts]: unknown[], io: Io) {
+    const o = opts as CaseOpts & { search?: string };
+    return withArchive(o, {}, async (a) => {
+      const all = listCases(a.db, { search: o.search });
+      if (o.json) printJson(io, all);
+      else {
+        for (const c of all) printCase(io, c);
+        io.out(`${all.length} case references\n`);
+      }
+      return 0;
+    });
+  },
+};
+
+const show: CliCommand = {
+  define: (p) => subcommand(p, GROUP, DESC, 'show').argument('<case>', 'case id or number').description('a case reference and its items'),
+  async run([ref, opts]: unknown[], io: Io) {
+    const o = opts as CaseOpts;
+    return withArchive(o, {}, async (a) => {
+      const c = usage(() => resolveCase(a.db, ref as string));
+      const items = (a.db.prepare('SELECT item_id FROM item_cases WHERE case_id = ? ORDER BY item_id').all(c.id) as { item_id: number }[]).map((r) => r.item_id);
+      if (o.json) printJson(io, { ...c, items });
+      else {
+        printCase(io, c);
+        if (c.description) io.out(`  ${c.description}\n`);
+        io.out(`  items: ${items.length ? items.join(', ') : 'none'}\n`);
+      }
+      return 0;
+    });
+  },
+};
+
+const importCmd: CliCommand = {
+  define: (p) => subcommand(p, GROUP, DESC, 'import').argument('<file>', 'JSON array of case references as `case export` writes them').description('import case references; invalid entries are reported, the rest imported'),
+  async run([file, opts]: unknown[], io: Io) {
+    const o = opts as CaseOpts;
+    let entries: unknown[];
+    try {
+      entries = z.array(z.unknown()).parse(JSON.parse(readFileSync(file as string, 'utf8')));
+    } catch (e) {
+      throw new UsageError(`${file as string}: not a JSON array of case references (${(e as Error).message.split('\n')[0]})`);
+    }
+    return withArchive(o, { write: true }, async (a) => {
+      const imported: number[] = [];
+      const errors: { row: number; reason: string }[] = [];
+      a.db.transaction(() => entries.forEach((e, i) => {
+        try {
+          const parsed = caseInputSchema.safeParse(e);
+          if (!parsed.success) throw new Error(formatZodError(parsed.error));
+          imported.push(a.db.transaction(() => addCase(a.db, parsed.data))().id);
+        } catch (err) {
+          errors.push({ row: i + 1, reason: (err as Error).message });
+        }
+      }))();
+      if (o.json) printJson(io, { file, rows: entries.length, imported, errors });
+      else io.out(`Imported ${imported.length} of ${entries.length} case references\n`);
+      for (const e of errors) io.err(`${file as string} entry ${e.row}: ${e.reason}\n`);
+      return errors.length ? 1 : 0;
+    });
+  },
+};
+
+const exportCmd: CliCommand = {
+  define: (p) => subcommand(p, GROUP, DESC, 'export').option('--out <file>', 'write to a file (default: stdout)').description('export case references as JSON'),
+  async run([opts]: unknown[], io: Io) {
+    const o = opts as CaseOpts & { out?: string };
+    return withArchive(o, {}, async (a) => {
+      const all = listCases(a.db).map((c) => ({ authority: c.authority, caseNumber: c.caseNumber, articles: c.articles, openedOn: c.openedOn, description: c.description }));
+      writeOut(io, JSON.stringify(all, null, 2) + '\n', o.out);
+      return 0;
+    });
+  },
+};
+
+/** `evidence case add|edit|list|show|import|export`. */
+export const caseCommands: CliCommand[] = [add, edit, list, show, importCmd, exportCmd];

@@ -1,0 +1,130 @@
+// Helpers shared by the case-catalog commands (place, person, incident, case, tag, list, export).
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import type { ItemFilter } from '../../common/catalog.ts';
+import { resolveCase } from '../../core/catalog/cases.ts';
+import { resolveIncident } from '../../core/catalog/incidents.ts';
+import { resolvePerson } from '../../core/catalog/people.ts';
+import { placeLabel, resolvePlaceRefs } from '../../core/catalog/places.ts';
+import { parsePersonRef } from '../../core/catalog/tagging.ts';
+import type { Db } from '../../core/db/open.ts';
+import { UsageError, type Io } from '../io.ts';
+import { archiveOption } from './shared.ts';
+
+/**
+ * `evidence <group> <name>`: finds or creates the group command (place, person, …) on the program
+ * and returns a new sub-command under it with --archive and --json, so each sub-command can be
+ * its own CliCommand entry.
+ */
+export function subcommand(program: Command, group: string, groupDescription: string, name: string): Command {
+  const parent = program.commands.find((c) => c.name() === group) ?? program.command(group).description(groupDescription);
+  return archiveOption(parent.command(name)).option('--json', 'print the result as JSON');
+}
+
+/** Commander collector for repeatable options: `--tag a --tag b` → ['a', 'b']. */
+export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** Runs `fn`; an Error it throws (bad input the core refused) becomes a UsageError (exit code 2). */
+export function usage<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError((e as Error).message);
+  }
+}
+
+/** Parses a number option; UsageError naming the option when it is not a finite number. */
+export function num(value: string | undefined, option: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || value.trim() === '') throw new UsageError(`${option} ${value}: not a number`);
+  return n;
+}
+
+/** `value` when given; null for the literal "none" or "" (clears a field in edit); undefined when absent. */
+export function clearable(value: string | undefined): string | null | undefined {
+  if (value === undefined) return undefined;
+  return value === '' || value.toLowerCase() === 'none' ? null : value;
+}
+
+/** Writes `text` to `--out FILE` or stdout. */
+export function writeOut(io: Io, text: string, out?: string): void {
+  if (out) writeFileSync(out, text);
+  else io.out(text);
+}
+
+/** Options of the item filter shared by `evidence list` and `evidence export`. */
+export function filterOptions(cmd: Command): Command {
+  return cmd
+    .option('--place <place>', 'items tagged with this place (id or any name; repeatable = any of them)', collect)
+    .option('--person <id[:role]>', 'items concerning this person, optionally in a role (repeatable = all of them)', collect)
+    .option('--incident <id>', 'items linked to this incident (repeatable = any)', collect)
+    .option('--case <id|number>', 'items linked to this case reference (repeatable = any)', collect)
+    .option('--tag <tag>', 'items with this free tag (repeatable = any)', collect)
+    .option('--kind <kind>', 'image, video, audio, document or other (repeatable = any)', collect)
+    .option('--from <date>', 'captured on or after (ISO 8601 date or date-time, camera clock)')
+    .option('--to <date>', 'captured on or before this date (whole day) or before this date-time')
+    .option('--camera <text>', 'camera make or model word (e.g. Apple, "iPhone 12")')
+    .option('--has-gps', 'only items with a usable GPS position')
+    .option('--no-gps', 'only items without one')
+    .option('--untagged', 'only items with no place, person, incident, case or tag')
+    .option('--search <text>', 'full-text search: descriptions, notes, tags, linked names (any script, case-insensitive)');
+}
+
+export interface FilterCliOptions {
+  place?: string[];
+  person?: string[];
+  incident?: string[];
+  case?: string[];
+  tag?: string[];
+  kind?: string[];
+  from?: string;
+  to?: string;
+  camera?: string;
+  hasGps?: boolean;
+  /** commander's --no-gps sets gps: false. */
+  gps?: boolean;
+  untagged?: boolean;
+  search?: string;
+}
+
+const KINDS = ['image', 'video', 'audio', 'document', 'other'];
+
+/**
+ * The ItemFilter the options describe, every reference resolved to catalog ids. A place name
+ * matching several places (e.g. "kok-tash": the Batken and Leilek villages) selects all of them,
+ * with a note on stderr. Throws UsageError for an unknown reference or value.
+ */
+export function filterFromOptions(db: Db, o: FilterCliOptions, io: Io): ItemFilter {
+  return usage(() => {
+    if (o.hasGps && o.gps === false) throw new Error('--has-gps and --no-gps exclude each other');
+    const f: ItemFilter = {};
+    if (o.place?.length) {
+      f.places = [...new Set(o.place.flatMap((ref) => {
+        const found = resolvePlaceRefs(db, ref);
+        if (found.length > 1) io.err(`note: --place ${ref} matches ${found.length} places: ${found.map((p) => `${p.id} (${placeLabel(p)})`).join('; ')}; selecting all (give an id to choose one)\n`);
+        return found.map((p) => p.id);
+      }))];
+    }
+    if (o.person?.length) f.people = o.person.map((t) => {
+      const r = parsePersonRef(t, false);
+      return { id: resolvePerson(db, r.id).id, role: r.role };
+    });
+    if (o.incident?.length) f.incidents = o.incident.map((r) => resolveIncident(db, r).id);
+    if (o.case?.length) f.cases = o.case.map((r) => resolveCase(db, r).id);
+    if (o.tag?.length) f.tags = o.tag;
+    if (o.kind?.length) {
+      for (const k of o.kind) if (!KINDS.includes(k)) throw new Error(`--kind ${k}: one of ${KINDS.join(', ')}`);
+      f.kinds = o.kind;
+    }
+    if (o.from) f.from = o.from;
+    if (o.to) f.to = o.to;
+    if (o.camera !== undefined) f.camera = o.camera;
+    if (o.hasGps) f.hasGps = true;
+    if (o.gps === false) f.hasGps = false;
+    if (o.untagged) f.untagged = true;
+    if (o.search !== undefined) f.search = o.search;
+    return f;
+  });
+}

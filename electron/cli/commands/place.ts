@@ -1,0 +1,179 @@
+import type { Command } from 'commander';
+import type { Place, PlaceInput } from '../../common/catalog.ts';
+import { resolveOperator } from '../../core/archive.ts';
+import { mergePlaces } from '../../core/catalog/place-merge.ts';
+import { addPlace, editPlace, listPlaces, placeLabel, resolveOnePlace } from '../../core/catalog/places.ts';
+import { exportPlaces, importPlaces } from '../../core/catalog/places-io.ts';
+import { printJson, UsageError, type Io } from '../io.ts';
+import { clearable, collect, num, subcommand, usage, writeOut } from './catalog-shared.ts';
+import { withArchive, type CliCommand } from './shared.ts';
+
+const GROUP = 'place';
+const DESC = 'places of the gazetteer: villages, hamlets, streets, schools';
+
+interface PlaceOpts {
+  archive?: string;
+  json?: boolean;
+  id?: string;
+  nameEn?: string;
+  nameKy?: string;
+  nameRu?: string;
+  alt?: string[];
+  country?: string;
+  district?: string;
+  aymak?: string;
+  kind?: string;
+  parent?: string;
+  lat?: string;
+  lon?: string;
+  coordSource?: string;
+  coordLicence?: string;
+  coordAttribution?: string;
+  notes?: string;
+}
+
+function fieldOptions(cmd: Command): Command {
+  return cmd
+    .option('--name-ky <name>', 'name in Kyrgyz')
+    .option('--name-ru <name>', 'name in Russian')
+    .option('--alt <name>', 'another spelling or former name (repeatable)', collect)
+    .option('--country <code>', 'ISO 3166-1 alpha-2 country code (default KG)')
+    .option('--district <name>', 'district (rayon)')
+    .option('--aymak <name>', 'ayil aymak (rural district)')
+    .option('--kind <kind>', 'village, hamlet, town, street, building, school, …')
+    .option('--parent <place>', 'the place this one lies in (id or name)')
+    .option('--lat <deg>', 'latitude, decimal degrees WGS84')
+    .option('--lon <deg>', 'longitude, decimal degrees WGS84')
+    .option('--coord-source <text>', 'where the coordinate comes from (survey, GPS of a visit, a map and its record id)')
+    .option('--coord-licence <spdx>', 'licence of the coordinate (e.g. CC-BY-4.0, own survey: CC0-1.0)')
+    .option('--coord-attribution <text>', 'attribution the licence requires')
+    .option('--notes <text>', 'notes');
+}
+
+function fields(o: PlaceOpts): Partial<PlaceInput> {
+  return {
+    nameEn: o.nameEn, nameKy: clearable(o.nameKy), nameRu: clearable(o.nameRu), altNames: o.alt, country: o.country?.toUpperCase(),
+    district: clearable(o.district), ayilAymak: clearable(o.aymak), kind: o.kind, parentId: clearable(o.parent), lat: num(o.lat, '--lat'), lon: num(o.lon, '--lon'),
+    coordSource: clearable(o.coordSource), coordLicence: clearable(o.coordLicence), coordAttribution: clearable(o.coordAttribution), notes: clearable(o.notes),
+  };
+}
+
+function printPlace(io: Io, p: Place): void {
+  io.out(`${p.id.padEnd(26)} ${placeLabel(p)}${p.lat !== null ? `  ${p.lat}, ${p.lon}` : '  (no coordinate)'}${p.kind !== 'village' ? `  [${p.kind}]` : ''}\n`);
+}
+
+const add: CliCommand = {
+  define: (p) => fieldOptions(subcommand(p, GROUP, DESC, 'add').argument('<name>', 'name in English/Latin transliteration').option('--id <slug>', 'id (default: a slug of the name)'))
+    .description('add a place; prints it as JSON'),
+  async run([name, opts]: unknown[], io: Io) {
+    const o = opts as PlaceOpts;
+    return withArchive(o, { write: true }, async (a) => {
+      const place = usage(() => {
+        const f = fields(o);
+        if (f.parentId) f.parentId = resolveOnePlace(a.db, f.parentId).id;
+        return addPlace(a.db, { ...f, id: o.id, nameEn: name as string } as PlaceInput);
+      });
+      printJson(io, place);
+      return 0;
+    });
+  },
+};
+
+const edit: CliCommand = {
+  define: (p) => fieldOptions(subcommand(p, GROUP, DESC, 'edit').argument('<place>', 'place id').option('--name-en <name>', 'rename (English/Latin)'))
+    .description('change fields of a place ("none" clears a field)'),
+  async run([ref, opts]: unknown[], io: Io) {
+    const o = opts as PlaceOpts;
+    return withArchive(o, { write: true }, async (a) => {
+      const place = usage(() => {
+        const f = fields(o);
+        if (f.parentId) f.parentId = resolveOnePlace(a.db, f.parentId).id;
+        return editPlace(a.db, resolveOnePlace(a.db, ref as string).id, f);
+      });
+      if (o.json) printJson(io, place);
+      else printPlace(io, place);
+      return 0;
+    });
+  },
+};
+
+const list: CliCommand = {
+  define: (p) => subcommand(p, GROUP, DESC, 'list').option('--search <text>', 'any name in any script, transliteration-tolerant ("Koktash", "Көк-Таш")')
+    .description('list places'),
+  async run([opts]: unknown[], io: Io) {
+    const o = opts as PlaceOpts & { search?: string };
+    return withArchive(o, {}, async (a) => {
+      const places = listPlaces(a.db, { search: o.search });
+      if (o.json) printJson(io, places);
+      else {
+        for (const p of places) printPlace(io, p);
+        io.out(`${places.length} places\n`);
+      }
+      return 0;
+    });
+  },
+};
+
+const show: CliCommand = {
+  define: (p) => subcommand(p, GROUP, DESC, 'show').argument('<place>', 'place id or name').description('a place with its names, coordinate source and linked items'),
+  async run([ref, opts]: unknown[], io: Io) {
+    const o = opts as PlaceOpts;
+    return withArchive(o, {}, async (a) => {
+      const place = usage(() => resolveOnePlace(a.db, ref as string));
+      const items = (a.db.prepare('SELECT item_id FROM item_places WHERE place_id = ? ORDER BY item_id').all(place.id) as { item_id: number }[]).map((r) => r.item_id);
+      if (o.json) printJson(io, { ...place, items });
+      else {
+        printPlace(io, place);
+        if (place.altNames.length) io.out(`  also: ${place.altNames.join(', ')}\n`);
+        if (place.coordSource) io.out(`  coordinate: ${place.coordSource} (${place.coordLicence ?? 'licence unknown'}) ${place.coordAttribution ?? ''}\n`);
+        if (place.notes) io.out(`  notes: ${place.notes}\n`);
+        io.out(`  items: ${items.length ? items.join(', ') : 'none'}\n`);
+      }
+      return 0;
+    });
+  },
+};
+
+const importCmd: CliCommand = {
+  define: (p) => subcommand(p, GROUP, DESC, 'import').argument('<file>', '.csv (columns as `place export`) or .geojson').description('import places; unreadable rows are reported, the rest imported'),
+  async run([file, opts]: unknown[], io: Io) {
+    const o = opts as PlaceOpts;
+    return withArchive(o, { write: true }, async (a) => {
+      const r = usage(() => importPlaces(a.db, file as string));
+      if (o.json) printJson(io, r);
+      else io.out(`Imported ${r.imported.length} of ${r.rows} places from ${r.file}\n`);
+      for (const e of r.errors) io.err(`${r.file} row ${e.row}: ${e.reason}\n`);
+      return r.errors.length ? 1 : 0;
+    });
+  },
+};
+
+const exportCmd: CliCommand = {
+  define: (p) => subcommand(p, GROUP, DESC, 'export').option('--format <format>', 'csv or geojson', 'csv').option('--out <file>', 'write to a file (default: stdout)')
+    .description('export every place with coordinate sources and licences'),
+  async run([opts]: unknown[], io: Io) {
+    const o = opts as PlaceOpts & { format: string; out?: string };
+    if (o.format !== 'csv' && o.format !== 'geojson') throw new UsageError(`--format ${o.format}: csv or geojson`);
+    return withArchive(o, {}, async (a) => {
+      writeOut(io, exportPlaces(a.db, o.format as 'csv' | 'geojson'), o.out);
+      return 0;
+    });
+  },
+};
+
+const merge: CliCommand = {
+  define: (p) => subcommand(p, GROUP, DESC, 'merge').argument('<from>', 'place to merge away').argument('<into>', 'place that remains')
+    .option('--operator <name>', 'who merges (custody log)').description('merge two places: items, incidents and residents move; re-links are logged'),
+  async run([from, into, opts]: unknown[], io: Io) {
+    const o = opts as PlaceOpts & { operator?: string };
+    return withArchive(o, { write: true }, async (a) => {
+      const r = usage(() => mergePlaces(a.db, from as string, into as string, resolveOperator(o.operator)));
+      if (o.json) printJson(io, { from: r.from, into: r.into, items: r.items.map((i) => i.itemId) });
+      else io.out(`Merged ${r.from} into ${r.into.id}; ${r.items.length} item(s) re-linked\n`);
+      return 0;
+    });
+  },
+};
+
+/** `evidence place add|edit|list|show|import|export|merge`. */
+export const placeCommands: CliCommand[] = [add, edit, list, show, importCmd, exportCmd, merge];

@@ -1,0 +1,76 @@
+import type { Command } from 'commander';
+import { resolveOperator } from '../../core/archive.ts';
+import { acceptSuggestions } from '../../core/catalog/suggest.ts';
+import { parsePersonRef, tagItem, type TagChange } from '../../core/catalog/tagging.ts';
+import { resolveItemRef } from '../../core/db/items.ts';
+import { printJson, UsageError, type Io } from '../io.ts';
+import { collect, num, usage } from './catalog-shared.ts';
+import { archiveOption, withArchive, type CliCommand } from './shared.ts';
+
+interface TagOpts {
+  archive?: string;
+  json?: boolean;
+  operator?: string;
+  place?: string[];
+  person?: string[];
+  incident?: string[];
+  case?: string[];
+  tag?: string[];
+  description?: string;
+  notes?: string;
+  acceptSuggestions?: boolean;
+  radius?: string;
+  item?: string[];
+}
+
+/** `evidence tag <item> …` and `evidence tag --accept-suggestions`. */
+export const tag: CliCommand = {
+  define: (p: Command) =>
+    archiveOption(p.command('tag').argument('[item]', 'catalog id or SHA-256 prefix'))
+      .option('--place <place>', 'link a place (id or unambiguous name; repeatable; the first names the export folder)', collect)
+      .option('--person <id:role>', 'link a person in a role: depicts, testimony of, medical record of, property of (repeatable)', collect)
+      .option('--incident <id>', 'link an incident (repeatable)', collect)
+      .option('--case <id|number>', 'link a case reference (repeatable)', collect)
+      .option('--tag <tag>', 'add a free tag (repeatable)', collect)
+      .option('--description <text>', 'set the description')
+      .option('--notes <text>', 'set the notes')
+      .option('--accept-suggestions', 'accept the nearest GPS place suggestion of every item without a place (or of --item)')
+      .option('--radius <metres>', 'suggestion radius in metres (with --accept-suggestions)', '5000')
+      .option('--item <item>', 'with --accept-suggestions: only this item (repeatable)', collect)
+      .option('--operator <name>', 'who tags (custody log; default $EVIDENCE_OPERATOR or the OS user)')
+      .option('--json', 'print the result as JSON')
+      .description('link an item to places, people, incidents, cases; tags, description, notes (each change is a custody event)'),
+  async run([ref, opts]: unknown[], io: Io) {
+    const o = opts as TagOpts;
+    const actor = resolveOperator(o.operator);
+    if (o.acceptSuggestions) {
+      if (ref) throw new UsageError('tag --accept-suggestions: give items with --item, not as an argument');
+      const radiusM = num(o.radius, '--radius')!;
+      return withArchive(o, { write: true }, async (a) => {
+        const itemIds = o.item?.map((r) => usage(() => resolveItemRef(a.db, r).id));
+        const out = usage(() => acceptSuggestions(a.db, { actor, radiusM, itemIds }));
+        if (o.json) printJson(io, out.map(({ result, ...rest }) => ({ ...rest, custodySeq: result?.event?.seq ?? null })));
+        else {
+          for (const r of out) io.out(`${String(r.itemId).padStart(5)}  ${r.status}${r.placeId ? `: ${r.placeId} at ${r.distanceM} m` : ''}\n`);
+          io.out(`${out.filter((r) => r.status === 'accepted').length} suggestion(s) accepted by ${actor}\n`);
+        }
+        return 0;
+      });
+    }
+    if (!ref) throw new UsageError('tag: give an item (catalog id or SHA-256 prefix), or --accept-suggestions');
+    const change: TagChange = {
+      addPlaces: o.place, addIncidents: o.incident, addCases: o.case, addTags: o.tag, description: o.description, notes: o.notes,
+      addPeople: o.person?.map((t) => {
+        const r = usage(() => parsePersonRef(t));
+        return { id: r.id, role: r.role! };
+      }),
+    };
+    if (!Object.values(change).some((v) => v !== undefined)) throw new UsageError('tag: nothing to change (give --place, --person, --incident, --case, --tag, --description or --notes)');
+    return withArchive(o, { write: true }, async (a) => {
+      const r = usage(() => tagItem(a.db, resolveItemRef(a.db, ref as string).id, change, { actor }));
+      if (o.json) printJson(io, { itemId: r.itemId, sha256: r.sha256, changed: r.changed, tags: r.after, custodySeq: r.event?.seq ?? null });
+      else io.out(r.changed ? `Item ${r.itemId} tagged (custody event #${r.event!.seq})\n` : `Item ${r.itemId}: nothing changed\n`);
+      return 0;
+    });
+  },
+};

@@ -1,0 +1,51 @@
+import type { Command } from 'commander';
+import { resolveOperator } from '../../core/archive.ts';
+import { parsePersonRef, tagItem, type TagChange } from '../../core/catalog/tagging.ts';
+import { resolveItemRef } from '../../core/db/items.ts';
+import { printJson, UsageError, type Io } from '../io.ts';
+import { collect, usage } from './catalog-shared.ts';
+import { archiveOption, withArchive, type CliCommand } from './shared.ts';
+
+interface UntagOpts {
+  archive?: string;
+  json?: boolean;
+  operator?: string;
+  place?: string[];
+  person?: string[];
+  incident?: string[];
+  case?: string[];
+  tag?: string[];
+  description?: boolean;
+  notes?: boolean;
+}
+
+/** `evidence untag <item> …`: removes links, tags, description or notes (each change is a custody event). */
+export const untag: CliCommand = {
+  define: (p: Command) =>
+    archiveOption(p.command('untag').argument('<item>', 'catalog id or SHA-256 prefix'))
+      .option('--place <place>', 'unlink a place (repeatable)', collect)
+      .option('--person <id[:role]>', 'unlink a person (in one role, or every role) (repeatable)', collect)
+      .option('--incident <id>', 'unlink an incident (repeatable)', collect)
+      .option('--case <id|number>', 'unlink a case reference (repeatable)', collect)
+      .option('--tag <tag>', 'remove a free tag (repeatable)', collect)
+      .option('--description', 'clear the description')
+      .option('--notes', 'clear the notes')
+      .option('--operator <name>', 'who untags (custody log)')
+      .option('--json', 'print the result as JSON')
+      .description('remove links, tags, description or notes from an item'),
+  async run([ref, opts]: unknown[], io: Io) {
+    const o = opts as UntagOpts;
+    const change: TagChange = {
+      removePlaces: o.place, removeIncidents: o.incident, removeCases: o.case, removeTags: o.tag,
+      removePeople: o.person?.map((t) => usage(() => parsePersonRef(t, false))),
+      description: o.description ? null : undefined, notes: o.notes ? null : undefined,
+    };
+    if (!Object.values(change).some((v) => v !== undefined)) throw new UsageError('untag: nothing to remove');
+    return withArchive(o, { write: true }, async (a) => {
+      const r = usage(() => tagItem(a.db, resolveItemRef(a.db, ref as string).id, change, { actor: resolveOperator(o.operator) }));
+      if (o.json) printJson(io, { itemId: r.itemId, sha256: r.sha256, changed: r.changed, tags: r.after, custodySeq: r.event?.seq ?? null });
+      else io.out(r.changed ? `Item ${r.itemId} untagged (custody event #${r.event!.seq})\n` : `Item ${r.itemId}: nothing changed\n`);
+      return 0;
+    });
+  },
+};

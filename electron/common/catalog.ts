@@ -1,0 +1,197 @@
+// Case-model types and their validation schemas (issue #3), shared by core, CLI, main and
+// renderer. zod validates at the boundaries (CLI options, IPC, imported files), so a bad value is
+// refused with a field name before it reaches SQL. No node:*, no DOM, no 'electron' here.
+import { z } from 'zod';
+
+/** Roles a person can have in an item (issue #3). */
+export const PERSON_ROLES = ['depicts', 'testimony of', 'medical record of', 'property of'] as const;
+export type PersonRole = (typeof PERSON_ROLES)[number];
+
+/** What happened to a person; more than one may hold. */
+export const PERSON_STATUSES = ['killed', 'injured', 'missing', 'held captive', 'displaced', 'property destroyed'] as const;
+export type PersonStatus = (typeof PERSON_STATUSES)[number];
+
+/** Consent to publication of a person's identity. */
+export const CONSENT_VALUES = ['given', 'refused', 'unknown'] as const;
+export type Consent = (typeof CONSENT_VALUES)[number];
+
+export const SEX_VALUES = ['female', 'male', 'unknown'] as const;
+export type Sex = (typeof SEX_VALUES)[number];
+
+/** Incident types seen in the 2021/2022 reports; `other` for anything else. */
+export const INCIDENT_TYPES = ['shelling', 'gunfire', 'arson', 'looting', 'hostage-taking', 'drone strike', 'killing', 'injury', 'destruction of property', 'displacement', 'other'] as const;
+export type IncidentType = (typeof INCIDENT_TYPES)[number];
+
+/** A place id: lowercase ASCII slug (the gazetteer CSV's `id` column form). */
+export const placeIdSchema = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/u, 'a place id is a lowercase ASCII slug like "kok-tash-batken"').max(80);
+
+/** A calendar date or a partial one: YYYY, YYYY-MM or YYYY-MM-DD (ISO 8601). */
+export const partialDateSchema = z.string().regex(/^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$/u, 'expected an ISO 8601 date: YYYY, YYYY-MM or YYYY-MM-DD');
+
+/** An ISO 8601 date or date-time (offset optional). */
+export const dateTimeSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/u, 'expected an ISO 8601 date or date-time');
+
+const latSchema = z.number().min(-90).max(90);
+const lonSchema = z.number().min(-180).max(180);
+
+/** Fields of a place a user or an import may set. Degrees WGS84; both coordinates or neither. */
+export const placeInputSchema = z.object({
+  id: placeIdSchema.optional(),
+  nameEn: z.string().trim().min(1, 'a place needs an English/Latin name').max(200),
+  nameKy: z.string().trim().max(200).nullable().optional(),
+  nameRu: z.string().trim().max(200).nullable().optional(),
+  altNames: z.array(z.string().trim().min(1).max(200)).max(100).optional(),
+  /** ISO 3166-1 alpha-2, upper case. */
+  country: z.string().regex(/^[A-Z]{2}$/u, 'country is an ISO 3166-1 alpha-2 code such as KG or TJ').optional(),
+  district: z.string().trim().max(200).nullable().optional(),
+  ayilAymak: z.string().trim().max(200).nullable().optional(),
+  /** village, hamlet, town, street, building, school, … (free, lower case). */
+  kind: z.string().trim().toLowerCase().min(1).max(40).optional(),
+  parentId: placeIdSchema.nullable().optional(),
+  lat: latSchema.nullable().optional(),
+  lon: lonSchema.nullable().optional(),
+  coordSource: z.string().max(1000).nullable().optional(),
+  coordLicence: z.string().max(100).nullable().optional(),
+  coordAttribution: z.string().max(1000).nullable().optional(),
+  notes: z.string().max(10000).nullable().optional(),
+}).refine((p) => (p.lat === undefined || p.lat === null) === (p.lon === undefined || p.lon === null), { message: 'give both lat and lon, or neither', path: ['lat'] });
+export type PlaceInput = z.infer<typeof placeInputSchema>;
+
+/** A stored place. Coordinates in decimal degrees WGS84, or null when no redistributable source had one. */
+export interface Place {
+  id: string;
+  nameEn: string;
+  nameKy: string | null;
+  nameRu: string | null;
+  altNames: string[];
+  country: string;
+  district: string | null;
+  ayilAymak: string | null;
+  kind: string;
+  parentId: string | null;
+  lat: number | null;
+  lon: number | null;
+  coordSource: string | null;
+  coordLicence: string | null;
+  coordAttribution: string | null;
+  notes: string | null;
+  /** Source-specific fields kept verbatim (e.g. the gazetteer's affected_2021 flags). */
+  extra: Record<string, string>;
+  /** seed (shipped gazetteer), user, or import. */
+  origin: string;
+  /** Set when this place was merged into another; listings hide it, references follow it. */
+  mergedInto: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const personInputSchema = z.object({
+  /** Name as written, usually Cyrillic. */
+  name: z.string().trim().min(1, 'a person needs a name').max(300),
+  nameLatin: z.string().trim().max(300).nullable().optional(),
+  sex: z.enum(SEX_VALUES).nullable().optional(),
+  birthDate: partialDateSchema.nullable().optional(),
+  /** Age in whole years at the time of harm, when the birth date is unknown. */
+  ageAtHarm: z.number().int().min(0).max(130).nullable().optional(),
+  residencePlaceId: placeIdSchema.nullable().optional(),
+  statuses: z.array(z.enum(PERSON_STATUSES)).max(PERSON_STATUSES.length).optional(),
+  harmDate: partialDateSchema.nullable().optional(),
+  description: z.string().max(20000).nullable().optional(),
+  consent: z.enum(CONSENT_VALUES).optional(),
+  sensitive: z.boolean().optional(),
+  /** Identifier in the source spreadsheet or another register. */
+  externalId: z.string().trim().min(1).max(200).nullable().optional(),
+});
+export type PersonInput = z.infer<typeof personInputSchema>;
+
+/** A victim or witness. Dates are ISO 8601 (possibly partial: YYYY or YYYY-MM). */
+export interface Person {
+  id: number;
+  name: string;
+  nameLatin: string | null;
+  sex: Sex | null;
+  birthDate: string | null;
+  ageAtHarm: number | null;
+  residencePlaceId: string | null;
+  statuses: PersonStatus[];
+  harmDate: string | null;
+  description: string | null;
+  consent: Consent;
+  sensitive: boolean;
+  externalId: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const incidentInputSchema = z.object({
+  title: z.string().trim().min(1, 'an incident needs a title').max(500),
+  type: z.enum(INCIDENT_TYPES),
+  startedAt: dateTimeSchema.nullable().optional(),
+  endedAt: dateTimeSchema.nullable().optional(),
+  placeIds: z.array(placeIdSchema).max(200).optional(),
+  description: z.string().max(20000).nullable().optional(),
+});
+export type IncidentInput = z.infer<typeof incidentInputSchema>;
+
+export interface Incident {
+  id: number;
+  title: string;
+  type: IncidentType;
+  startedAt: string | null;
+  endedAt: string | null;
+  placeIds: string[];
+  description: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export const caseInputSchema = z.object({
+  /** Who opened the case, e.g. "Prosecutor General's Office of the Kyrgyz Republic". */
+  authority: z.string().trim().min(1, 'a case reference needs an authority').max(500),
+  caseNumber: z.string().trim().min(1, 'a case reference needs a case number').max(100),
+  /** Criminal Code articles as cited, e.g. "130 part 2". */
+  articles: z.array(z.string().trim().min(1).max(100)).max(100).optional(),
+  openedOn: partialDateSchema.nullable().optional(),
+  description: z.string().max(20000).nullable().optional(),
+});
+export type CaseInput = z.infer<typeof caseInputSchema>;
+
+export interface CaseRef {
+  id: number;
+  authority: string;
+  caseNumber: string;
+  articles: string[];
+  openedOn: string | null;
+  description: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Everything an item is tagged with; the before/after value of a `metadata modification` event. */
+export interface ItemTags {
+  places: string[];
+  people: { id: number; role: PersonRole }[];
+  incidents: number[];
+  cases: number[];
+  tags: string[];
+  description: string | null;
+  notes: string | null;
+}
+
+/** A filter over items (evidence list / export). Every field narrows the selection (AND); lists inside a field are OR. */
+export interface ItemFilter {
+  places?: string[];
+  people?: { id: number; role?: PersonRole }[];
+  incidents?: number[];
+  cases?: number[];
+  tags?: string[];
+  kinds?: string[];
+  /** ISO 8601 date or date-time; inclusive lower bound on capturedAt as stored. */
+  from?: string;
+  /** ISO 8601 date (whole day included) or date-time (exclusive). */
+  to?: string;
+  camera?: string;
+  hasGps?: boolean;
+  untagged?: boolean;
+  search?: string;
+}

@@ -1,0 +1,37 @@
+// Loads the shipped gazetteer seed into a new archive (run by migration 002).
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'csv-parse/sync';
+import type { Db } from '../db/open.ts';
+import { addPlace } from './places.ts';
+
+/** Absolute path of the shipped seed: resources/gazetteer/places.csv (override with $EVIDENCE_GAZETTEER_SEED). */
+export function gazetteerSeedPath(): string {
+  return process.env.EVIDENCE_GAZETTEER_SEED ?? fileURLToPath(new URL('../../../resources/gazetteer/places.csv', import.meta.url));
+}
+
+/**
+ * Inserts every place of the seed CSV (see gazetteer-build.ts for its columns) with origin
+ * `seed`, keeping coordinate source, licence and attribution per place and the research fields
+ * (affected_2021/2022, affected_source) in `extra`. Returns the number of places added.
+ * Throws Error naming the row for an invalid row: a broken seed must not half-load.
+ */
+export function loadGazetteerSeed(db: Db, file = gazetteerSeedPath()): number {
+  const rows = parse(readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true, bom: true }) as Record<string, string>[];
+  const now = new Date().toISOString();
+  rows.forEach((r, i) => {
+    const num = (v: string | undefined) => (v ? Number(v) : null);
+    const opt = (v: string | undefined) => (v ? v : null);
+    try {
+      addPlace(db, {
+        id: r.id, nameEn: r.name_en ?? '', nameKy: opt(r.name_ky), nameRu: opt(r.name_ru),
+        altNames: (r.alt_names ?? '').split('|').map((s) => s.trim()).filter(Boolean), country: r.country, district: opt(r.district),
+        ayilAymak: opt(r.ayil_aymak), kind: r.kind || 'village', lat: num(r.lat), lon: num(r.lon), coordSource: opt(r.coord_source),
+        coordLicence: opt(r.coord_licence), coordAttribution: opt(r.coord_attribution), notes: opt(r.notes),
+      }, { origin: 'seed', now, extra: Object.fromEntries(['affected_2021', 'affected_2022', 'affected_source'].filter((k) => r[k]).map((k) => [k, r[k]!])) });
+    } catch (e) {
+      throw new Error(`${file} row ${i + 2}: ${(e as Error).message}`);
+    }
+  });
+  return rows.length;
+}

@@ -1,0 +1,92 @@
+// Incidents: what happened, where and when (shelling of a village, a hostage-taking, …).
+import { incidentInputSchema, type Incident, type IncidentInput } from '../../common/catalog.ts';
+import type { Db } from '../db/open.ts';
+import { indexCatalogRecord, reindexItemsLinkedTo, searchCatalog } from './fts.ts';
+import { getPlace, resolveOnePlace } from './places.ts';
+import { formatZodError } from './validation.ts';
+
+interface IncidentRow {
+  id: number;
+  title: string;
+  type: Incident['type'];
+  started_at: string | null;
+  ended_at: string | null;
+  description: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+function toIncident(db: Db, r: IncidentRow): Incident {
+  const placeIds = (db.prepare('SELECT place_id FROM incident_places WHERE incident_id = ? ORDER BY place_id').all(r.id) as { place_id: string }[]).map((x) => x.place_id);
+  return { id: r.id, title: r.title, type: r.type, startedAt: r.started_at, endedAt: r.ended_at, placeIds, description: r.description, createdAt: r.created_at, updatedAt: r.updated_at };
+}
+
+/** The incident with id `id`, or null. */
+export function getIncident(db: Db, id: number): Incident | null {
+  const r = db.prepare('SELECT * FROM incidents WHERE id = ?').get(id) as IncidentRow | undefined;
+  return r ? toIncident(db, r) : null;
+}
+
+/** The incident a user's reference names (its id); throws Error when unknown. */
+export function resolveIncident(db: Db, ref: string | number): Incident {
+  const id = Number(ref);
+  const it = Number.isInteger(id) && id > 0 ? getIncident(db, id) : null;
+  if (!it) throw new Error(`incident ${ref}: no such incident (give the id shown by \`evidence incident list\`)`);
+  return it;
+}
+
+/** Incidents by start time (unknown last), or those matching `search`, best first. */
+export function listIncidents(db: Db, opts: { search?: string } = {}): Incident[] {
+  if (opts.search?.trim()) return searchCatalog(db, 'incident', opts.search).map((ref) => getIncident(db, Number(ref))).filter((x): x is Incident => x !== null);
+  return (db.prepare('SELECT * FROM incidents ORDER BY started_at IS NULL, started_at, id').all() as IncidentRow[]).map((r) => toIncident(db, r));
+}
+
+function validated(db: Db, v: IncidentInput, label: string): IncidentInput {
+  const parsed = incidentInputSchema.safeParse(v);
+  if (!parsed.success) throw new Error(`${label}: ${formatZodError(parsed.error)}`);
+  const out = parsed.data;
+  if (out.startedAt && out.endedAt && out.endedAt < out.startedAt) throw new Error(`${label}: endedAt ${out.endedAt} is before startedAt ${out.startedAt}`);
+  out.placeIds = [...new Set((out.placeIds ?? []).map((p) => resolveOnePlace(db, p).id))];
+  return out;
+}
+
+function writePlaces(db: Db, id: number, placeIds: string[]): void {
+  db.prepare('DELETE FROM incident_places WHERE incident_id = ?').run(id);
+  const ins = db.prepare('INSERT INTO incident_places (incident_id, place_id) VALUES (?, ?)');
+  for (const p of placeIds) ins.run(id, p);
+}
+
+function index(db: Db, it: Incident): void {
+  const names = it.placeIds.map((p) => getPlace(db, p)).flatMap((p) => (p ? [p.nameEn, p.nameKy, p.nameRu] : []));
+  indexCatalogRecord(db, 'incident', it.id, [it.title, it.type, it.description, it.startedAt, ...names]);
+}
+
+/** Adds an incident (places given by id or unambiguous name) and returns it. Throws Error on invalid input. */
+export function addIncident(db: Db, input: IncidentInput): Incident {
+  const v = validated(db, input, 'incident');
+  const now = new Date().toISOString();
+  const info = db.prepare('INSERT INTO incidents (title, type, started_at, ended_at, description, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    .run(v.title, v.type, v.startedAt ?? null, v.endedAt ?? null, v.description ?? null, now, now);
+  const id = Number(info.lastInsertRowid);
+  writePlaces(db, id, v.placeIds ?? []);
+  const it = getIncident(db, id)!;
+  index(db, it);
+  return it;
+}
+
+/** Changes the fields present in `patch`; placeIds, when given, replaces the list. Throws Error on unknown id or bad values. */
+export function editIncident(db: Db, id: number, patch: Partial<IncidentInput>): Incident {
+  const cur = getIncident(db, id);
+  if (!cur) throw new Error(`incident ${id}: no such incident`);
+  const v = validated(db, {
+    title: cur.title, type: cur.type, startedAt: cur.startedAt, endedAt: cur.endedAt, placeIds: cur.placeIds, description: cur.description,
+    ...Object.fromEntries(Object.entries(patch).filter(([, x]) => x !== undefined)),
+  }, `incident ${id}`);
+  db.prepare('UPDATE incidents SET title = ?, type = ?, started_at = ?, ended_at = ?, description = ?, updated_at = ? WHERE id = ?')
+    .run(v.title, v.type, v.startedAt ?? null, v.endedAt ?? null, v.description ?? null, new Date().toISOString(), id);
+  writePlaces(db, id, v.placeIds ?? []);
+  const it = getIncident(db, id)!;
+  index(db, it);
+  reindexItemsLinkedTo(db, 'incident', id);
+  return it;
+}

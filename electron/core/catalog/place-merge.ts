@@ -1,0 +1,52 @@
+// Merging two places that turn out to be one (a user's "Koktash" and the gazetteer's Kok-Tash).
+// Items linked to the merged place are re-linked through tagItem, so each re-link is a custody
+// event with before/after values like any other tagging change.
+import type { Place } from '../../common/catalog.ts';
+import type { Db } from '../db/open.ts';
+import { reindexItemsLinkedTo } from './fts.ts';
+import { getPlace, placeNames, refreshPlaceIndex, resolveOnePlace } from './places.ts';
+import { tagItem, type TagResult } from './tagging.ts';
+
+export interface MergeResult {
+  from: string;
+  into: Place;
+  items: TagResult[];
+}
+
+/**
+ * Merges place `fromRef` into `intoRef` (ids or unambiguous names) by `actor`, in one transaction:
+ * items, incidents, residents and child places of `from` move to `into`; `from`'s names become
+ * alternative names of `into` (so searches still find it); `into` keeps its own coordinate (or
+ * takes `from`'s when it has none, with its source and licence); `from` stays as a tombstone
+ * (merged_into) so references in older exports still resolve. Throws Error for unknown places,
+ * merging a place into itself, or an already merged place.
+ */
+export function mergePlaces(db: Db, fromRef: string, intoRef: string, actor: string): MergeResult {
+  return db.transaction((): MergeResult => {
+    const from = resolveOnePlace(db, fromRef);
+    const into = resolveOnePlace(db, intoRef);
+    if (from.id === into.id) throw new Error(`place ${from.id}: cannot merge a place into itself`);
+    const itemIds = (db.prepare('SELECT item_id FROM item_places WHERE place_id = ? ORDER BY item_id').all(from.id) as { item_id: number }[]).map((r) => r.item_id);
+    const items = itemIds.map((id) => tagItem(db, id, { removePlaces: [from.id], addPlaces: [into.id] }, {
+      actor, extra: { reason: `place ${from.id} merged into ${into.id}` },
+    }));
+    db.prepare('INSERT OR IGNORE INTO incident_places (incident_id, place_id) SELECT incident_id, ? FROM incident_places WHERE place_id = ?').run(into.id, from.id);
+    db.prepare('DELETE FROM incident_places WHERE place_id = ?').run(from.id);
+    db.prepare('UPDATE people SET residence_place_id = ? WHERE residence_place_id = ?').run(into.id, from.id);
+    db.prepare('UPDATE places SET parent_id = ? WHERE parent_id = ? AND id <> ?').run(into.id, from.id, into.id);
+    const known = new Set(placeNames(into).map((n) => n.toLowerCase()));
+    const alt = [...into.altNames, ...placeNames(from).filter((n) => !known.has(n.toLowerCase()))];
+    const takeCoord = into.lat === null && from.lat !== null;
+    db.prepare(`UPDATE places SET alt_names = ?, lat = ?, lon = ?, coord_source = ?, coord_licence = ?, coord_attribution = ?, updated_at = ? WHERE id = ?`).run(
+      JSON.stringify([...new Set(alt)]), takeCoord ? from.lat : into.lat, takeCoord ? from.lon : into.lon,
+      takeCoord ? from.coordSource : into.coordSource, takeCoord ? from.coordLicence : into.coordLicence,
+      takeCoord ? from.coordAttribution : into.coordAttribution, new Date().toISOString(), into.id,
+    );
+    db.prepare('UPDATE places SET merged_into = ?, updated_at = ? WHERE id = ?').run(into.id, new Date().toISOString(), from.id);
+    db.prepare('DELETE FROM place_keys WHERE place_id = ?').run(from.id);
+    db.prepare("DELETE FROM catalog_fts WHERE kind = 'place' AND ref = ?").run(from.id);
+    refreshPlaceIndex(db, into.id);
+    reindexItemsLinkedTo(db, 'place', into.id);
+    return { from: from.id, into: getPlace(db, into.id)!, items };
+  })();
+}

@@ -1,0 +1,115 @@
+// The victims register (issue #3): the people of the archive as a table for the mission's
+// database, in full for internal use, or redacted for public release.
+import { createHmac } from 'node:crypto';
+import { stringify } from 'csv-stringify/sync';
+import type { Person } from '../../common/catalog.ts';
+import type { Db } from '../db/open.ts';
+import { listPeople } from './people.ts';
+import { getPlace } from './places.ts';
+
+const KEY_SETTING = 'register.pseudonym_key';
+
+/** The archive's pseudonym secret (created by migration 002). Throws Error if the setting is missing. */
+export function pseudonymKey(db: Db): string {
+  const r = db.prepare('SELECT value FROM settings WHERE key = ?').get(KEY_SETTING) as { value: string } | undefined;
+  if (!r) throw new Error(`settings ${KEY_SETTING} is missing: the catalog was not migrated by this program`);
+  return r.value;
+}
+
+/**
+ * Stable pseudonym of a person: "V-" + the first 12 hex digits (48 bits) of
+ * HMAC-SHA256(archive secret, "person:<id>"), upper case. The same person gets the same pseudonym
+ * in every release from this archive, and without the secret it cannot be linked back to the id.
+ */
+export function pseudonymOf(key: string, personId: number): string {
+  return `V-${createHmac('sha256', Buffer.from(key, 'hex')).update(`person:${personId}`).digest('hex').slice(0, 12).toUpperCase()}`;
+}
+
+/** A residence as released: village-level, coordinates rounded to 0.1° (about 11 km) when redacted. */
+export interface RegisterResidence {
+  placeId: string;
+  name: string;
+  district: string | null;
+  country: string;
+  lat: number | null;
+  lon: number | null;
+}
+
+export interface RegisterRecord {
+  id?: number;
+  pseudonym: string;
+  name?: string;
+  nameLatin?: string | null;
+  sex: string | null;
+  birthDate?: string | null;
+  birthYear: number | null;
+  ageAtHarm: number | null;
+  residence: RegisterResidence | null;
+  statuses: string[];
+  harmDate: string | null;
+  description?: string | null;
+  consent: string;
+  sensitive?: boolean;
+  externalId?: string | null;
+}
+
+const round1 = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
+
+/**
+ * Register records of every person (or `ids`). With `redact` (public release): people flagged
+ * sensitive or who refused consent are left out; the name, Latin name, description, catalog id
+ * and external id are removed; the pseudonym stays; the birth date is reduced to its year;
+ * residence coordinates are rounded to one decimal degree. Without `redact`, everything is kept
+ * (internal use).
+ */
+export function registerRecords(db: Db, opts: { redact?: boolean; ids?: number[] } = {}): RegisterRecord[] {
+  const key = pseudonymKey(db);
+  const people = listPeople(db, opts.ids ? { ids: opts.ids } : {});
+  const out: RegisterRecord[] = [];
+  for (const p of people) {
+    if (opts.redact && (p.sensitive || p.consent === 'refused')) continue;
+    out.push(opts.redact ? redacted(db, key, p) : full(db, key, p));
+  }
+  return out;
+}
+
+function residence(db: Db, p: Person, round: boolean): RegisterResidence | null {
+  const place = p.residencePlaceId ? getPlace(db, p.residencePlaceId) : null;
+  if (!place) return null;
+  return {
+    placeId: place.id, name: place.nameEn, district: place.district, country: place.country,
+    lat: round ? round1(place.lat) : place.lat, lon: round ? round1(place.lon) : place.lon,
+  };
+}
+
+const birthYear = (d: string | null) => (d ? Number(d.slice(0, 4)) : null);
+
+function full(db: Db, key: string, p: Person): RegisterRecord {
+  return {
+    id: p.id, pseudonym: pseudonymOf(key, p.id), name: p.name, nameLatin: p.nameLatin, sex: p.sex, birthDate: p.birthDate,
+    birthYear: birthYear(p.birthDate), ageAtHarm: p.ageAtHarm, residence: residence(db, p, false), statuses: p.statuses, harmDate: p.harmDate,
+    description: p.description, consent: p.consent, sensitive: p.sensitive, externalId: p.externalId,
+  };
+}
+
+function redacted(db: Db, key: string, p: Person): RegisterRecord {
+  return {
+    pseudonym: pseudonymOf(key, p.id), sex: p.sex, birthYear: birthYear(p.birthDate), ageAtHarm: p.ageAtHarm,
+    residence: residence(db, p, true), statuses: p.statuses, harmDate: p.harmDate, consent: p.consent,
+  };
+}
+
+/** The register as CSV (RFC 4180, UTF-8 with BOM for spreadsheet programs); residence flattened into columns. */
+export function registerCsv(records: RegisterRecord[], redact: boolean): string {
+  const columns = redact
+    ? ['pseudonym', 'sex', 'birthYear', 'ageAtHarm', 'residencePlaceId', 'residenceName', 'residenceDistrict', 'residenceCountry', 'residenceLat', 'residenceLon', 'statuses', 'harmDate', 'consent']
+    : ['id', 'pseudonym', 'name', 'nameLatin', 'sex', 'birthDate', 'birthYear', 'ageAtHarm', 'residencePlaceId', 'residenceName', 'residenceDistrict', 'residenceCountry', 'residenceLat', 'residenceLon', 'statuses', 'harmDate', 'description', 'consent', 'sensitive', 'externalId'];
+  const rows = records.map((r) => {
+    const flat: Record<string, unknown> = {
+      ...r, residencePlaceId: r.residence?.placeId, residenceName: r.residence?.name, residenceDistrict: r.residence?.district,
+      residenceCountry: r.residence?.country, residenceLat: r.residence?.lat, residenceLon: r.residence?.lon, statuses: r.statuses.join('; '),
+    };
+    return columns.map((c) => (flat[c] === null || flat[c] === undefined ? '' : String(flat[c])));
+  });
+  return stringify(rows, { header: true, columns, bom: true });
+}

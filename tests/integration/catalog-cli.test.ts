@@ -1,0 +1,79 @@
+// The catalog commands through the real CLI on a real archive folder (no media needed).
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cliJson, runCli } from '../helpers/cli-inprocess.ts';
+
+describe('evidence place|person|incident|case', () => {
+  const work = mkdtempSync(join(tmpdir(), 'ea-cli-'));
+  const A = ['--archive', join(work, 'archive')];
+
+  it('adds, edits, lists, shows, exports and re-imports places; merges', async () => {
+    expect((await runCli('init', A[1]!)).code).toBe(0);
+    const school = await cliJson<{ id: string; parentId: string; lat: number }>('place', 'add', 'Kok-Tash school No. 3', '--name-ky', 'Көк-Таш №3 мектеби', '--kind', 'school', '--parent', 'kok-tash-batken', '--lat', '39.9502', '--lon', '70.5271', '--coord-source', 'GPS of a visit, 2021-05-05', '--coord-licence', 'CC0-1.0', ...A);
+    expect(school).toMatchObject({ id: 'kok-tash-school-no-3', parentId: 'kok-tash-batken', lat: 39.9502 });
+    expect((await cliJson<{ id: string }[]>('place', 'list', '--search', 'көк-таш №3', ...A, '--json')).map((p) => p.id)[0]).toBe('kok-tash-school-no-3');
+    const edited = await cliJson<{ notes: string; coordSource: string | null }>('place', 'edit', school.id, '--notes', 'burned 2021-04-29', '--lat', '39.9503', ...A, '--json');
+    expect(edited).toMatchObject({ notes: 'burned 2021-04-29', coordSource: null }); // a moved coordinate loses its old source
+    const shown = await cliJson<{ id: string; items: number[] }>('place', 'show', 'Koktash', ...A, '--json').catch((e: Error) => e);
+    expect(String(shown)).toMatch(/ambiguous/);
+    expect((await runCli('place', 'show', 'Koktash', ...A)).code).toBe(2);
+
+    const csv = (await runCli('place', 'export', '--format', 'csv', ...A)).out;
+    expect(csv.split('\n')[0]).toMatch(/^id,country,kind,name_en,name_ky,name_ru,alt_names/);
+    expect(csv).toContain('kok-tash-school-no-3,KG,school');
+    const geo = JSON.parse((await runCli('place', 'export', '--format', 'geojson', ...A)).out) as { features: { id: string; geometry: { coordinates: number[] } | null; properties: Record<string, unknown> }[] };
+    expect(geo.features).toHaveLength(48);
+    expect(geo.features.find((f) => f.id === 'kok-tash-batken')).toMatchObject({ geometry: { type: 'Point', coordinates: [70.52804, 39.9491] }, properties: { coord_licence: 'CC-BY-4.0' } });
+    expect(geo.features.find((f) => f.id === 'arka')!.geometry).toBeNull();
+
+    const imp = join(work, 'new-places.csv');
+    writeFileSync(imp, 'id,name_en,name_ky,lat,lon,country\n,Kok-Tash mosque,Көк-Таш мечити,39.949,70.528,KG\nbatken,Batken again,,,,KG\n,,Аты жок,,,KG\n,Far hamlet,,95,70,KG\n,Sary-Tash,,39.7,73.2,kg\n');
+    const r = await runCli('place', 'import', imp, ...A, '--json');
+    expect(r.code).toBe(1);
+    const rep = JSON.parse(r.out) as { imported: { row: number; id: string }[]; errors: { row: number; reason: string }[] };
+    expect(rep.imported).toEqual([{ row: 2, id: 'kok-tash-mosque' }, { row: 6, id: 'sary-tash' }]);
+    expect(rep.errors.map((e) => e.row)).toEqual([3, 4, 5]);
+    expect(rep.errors[0]!.reason).toMatch(/batken already exists/);
+    expect(rep.errors[1]!.reason).toMatch(/nameEn: a place needs an English\/Latin name/);
+    expect(rep.errors[2]!.reason).toMatch(/lat: Too big/);
+    expect(r.err).toMatch(/new-places.csv row 3: place batken already exists/);
+
+    const gj = join(work, 'more.geojson');
+    writeFileSync(gj, JSON.stringify({ type: 'FeatureCollection', features: [
+      { type: 'Feature', geometry: { type: 'Point', coordinates: [70.53, 39.95] }, properties: { name_en: 'Kok-Tash clinic', kind: 'building' } },
+      { type: 'Feature', geometry: { type: 'Polygon', coordinates: [] }, properties: { name_en: 'An area' } },
+    ] }));
+    const g = JSON.parse((await runCli('place', 'import', gj, ...A, '--json')).out) as { imported: unknown[]; errors: { reason: string }[] };
+    expect(g.imported).toHaveLength(1);
+    expect(g.errors[0]!.reason).toMatch(/geometry Polygon: only Point/);
+
+    const merged = await cliJson<{ from: string; into: { id: string; altNames: string[] } }>('place', 'merge', 'kok-tash-mosque', 'kok-tash-school-no-3', ...A, '--json');
+    expect(merged.into.altNames).toEqual(expect.arrayContaining(['Kok-Tash mosque', 'Көк-Таш мечити']));
+    expect((await cliJson<{ id: string }[]>('place', 'list', '--search', 'Көк-Таш мечити', ...A, '--json'))[0]!.id).toBe('kok-tash-school-no-3');
+  });
+
+  it('adds people, incidents and cases, printing each new record with its id', async () => {
+    const p = await cliJson<{ id: number; statuses: string[]; residencePlaceId: string }>('person', 'add', 'Жылдыз Исмаилова', '--status', 'killed', '--age', '12', '--residence', 'Кок-Таш (Баткен)', ...A);
+    expect(p).toMatchObject({ id: 1, statuses: ['killed'], residencePlaceId: 'kok-tash-batken' });
+    const bad = await runCli('person', 'add', 'X', '--status', 'hurt', ...A);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/statuses.0: Invalid option/);
+    const i = await cliJson<{ id: number; placeIds: string[] }>('incident', 'add', 'Shelling of Kok-Tash', '--type', 'shelling', '--start', '2021-04-29T10:00+06:00', '--place', 'kok-tash-batken', ...A);
+    expect(i).toMatchObject({ id: 1, placeIds: ['kok-tash-batken'] });
+    const c = await cliJson<{ id: number; articles: string[] }>('case', 'add', '12-345', '--authority', 'Prosecutor General', '--article', '97 part 2', '--article', '231', ...A);
+    expect(c).toMatchObject({ id: 1, articles: ['97 part 2', '231'] });
+    expect((await runCli('case', 'add', '12-345', '--authority', 'Prosecutor General', ...A)).code).toBe(2);
+
+    const out = join(work, 'incidents.json');
+    expect((await runCli('incident', 'export', '--out', out, ...A)).code).toBe(0);
+    const arr = JSON.parse(readFileSync(out, 'utf8')) as unknown[];
+    arr.push({ title: 'bad', type: 'riot' });
+    writeFileSync(out, JSON.stringify(arr));
+    const re = await runCli('incident', 'import', out, ...A, '--json');
+    expect(re.code).toBe(1);
+    expect(JSON.parse(re.out)).toMatchObject({ imported: [2], errors: [{ row: 2, reason: expect.stringMatching(/^type: Invalid option/) }] });
+    expect((await cliJson<unknown[]>('incident', 'list', '--search', 'көк-таш', ...A, '--json'))).toHaveLength(2);
+  });
+});
