@@ -161,8 +161,8 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
     }
   };
   try {
-    // Two files per thread in flight keeps every worker busy while the main thread writes the catalog.
-    const lanes = Math.max(1, (pool?.threads ?? 1) * 2);
+    // Four files per thread in flight keep every worker busy while others wait for their batch to commit.
+    const lanes = Math.max(1, (pool?.threads ?? 1) * 4);
     // A batch commits when half the lanes wait on it, or after 10 ms: waits stay short, commits few.
     writer = new BatchedWriter(archive.db, { maxBatch: Math.max(1, lanes >> 1), maxDelayMs: 10 });
     if (opts.signal) setMaxListeners(lanes * 2 + 10, opts.signal); // piscina listens on the signal once per task in flight
