@@ -7,7 +7,7 @@ import importPlugin from 'eslint-plugin-import';
 const zone = (target, from, message) => ({ target, from, message });
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'out/**', 'release/**', 'renderer/dist/**', 'tests/e2e/screenshots/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'dist-electron/**', 'out/**', 'release/**', 'renderer/dist/**', 'tests/e2e/screenshots/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts', '**/*.tsx', '**/*.mjs', '**/*.js'],

@@ -1,0 +1,457 @@
+// The one IPC contract between the renderer and the archive service (DESIGN.md §1, §5): every
+// channel with a zod schema for its input and for its output, the Result envelope every call
+// answers with, and the job events pushed to the window. Electron main, the preload, the
+// renderer and the loopback test host all build on this file, so a channel cannot drift between
+// them. Runs anywhere: no node:*, no DOM, no 'electron'.
+import { z } from 'zod';
+import { caseInputSchema, incidentInputSchema, PERSON_ROLES, personInputSchema, placeInputSchema } from './catalog.ts';
+
+// ---------------------------------------------------------------------------------------------
+// Result envelope
+
+/** Error codes a channel may answer with. */
+export const ERROR_CODES = [
+  'INVALID_INPUT', // the payload failed its schema
+  'UNKNOWN_CHANNEL',
+  'FORBIDDEN', // the sender is not our window
+  'NO_ARCHIVE', // the channel needs an open archive
+  'NOT_AN_ARCHIVE',
+  'ARCHIVE_BUSY', // another process holds the archive's write lock
+  'SCHEMA_TOO_NEW',
+  'NOT_FOUND',
+  'UNSUPPORTED', // e.g. a catalog function this build does not have yet
+  'FAILED', // the operation ran and failed for a reason the message gives
+  'INTERNAL',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface IpcError {
+  code: ErrorCode;
+  message: string;
+}
+
+/** What every channel answers: never a thrown error across the process boundary. */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: IpcError };
+
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+export const fail = (code: ErrorCode, message: string): Result<never> => ({ ok: false, error: { code, message } });
+
+// ---------------------------------------------------------------------------------------------
+// Building blocks
+
+/** A file-system path the user chose: absolute or relative text, no NUL byte, bounded. */
+export const PathSchema = z.string().min(1).max(4096).refine((s) => !s.includes('\0'), 'path contains a NUL byte');
+/** A catalog row id (SQLite INTEGER PRIMARY KEY). */
+export const IdSchema = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+/** A catalog row id: places have slug ids ("kok-tash"), the other entities integers. */
+export const CatalogIdSchema = z.union([IdSchema, z.string().regex(/^[a-z0-9][a-z0-9-]{0,119}$/u)]);
+export type CatalogId = z.infer<typeof CatalogIdSchema>;
+
+const ShortText = z.string().max(500);
+const LongText = z.string().max(20_000);
+const Sha256 = z.string().regex(/^[0-9a-f]{64}$/u);
+const IsoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/u);
+
+export const KindSchema = z.enum(['image', 'video', 'audio', 'document', 'other']);
+export const LanguageSchema = z.enum(['en', 'ru', 'ky']);
+export type Language = z.infer<typeof LanguageSchema>;
+
+const GpsSchema = z.object({ lat: z.number(), lon: z.number(), alt: z.number().nullable(), source: z.string(), noFix: z.boolean().optional() });
+
+/** The normalized metadata record (types.ts NormalizedRecord). */
+export const NormalizedRecordSchema = z.object({
+  sha256: Sha256,
+  bytes: z.number().int().nonnegative(),
+  mime: z.string().nullable(),
+  kind: KindSchema,
+  make: z.string().nullable(),
+  model: z.string().nullable(),
+  capturedAt: z.string().nullable(),
+  capturedAtSource: z.string().nullable().optional(),
+  capturedAtHasZone: z.boolean().optional(),
+  otherDates: z.array(z.object({ tag: z.string(), value: z.string() })).optional(),
+  gps: GpsSchema.nullable(),
+  orientation: z.number().nullable(),
+  width: z.number().nullable(),
+  height: z.number().nullable(),
+  durationSec: z.number().nullable(),
+  codec: z.string().nullable().optional(),
+});
+
+export const JobProgressSchema = z.object({
+  filesDone: z.number(),
+  filesTotal: z.number(),
+  bytesDone: z.number(),
+  bytesTotal: z.number(),
+  currentFile: z.string().nullable(),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Archives and settings
+
+export const ArchiveInfoSchema = z.object({
+  dir: z.string(),
+  name: z.string(),
+  itemCount: z.number().int().nonnegative(),
+  writable: z.boolean(),
+});
+export type ArchiveInfo = z.infer<typeof ArchiveInfoSchema>;
+
+export const SettingsSchema = z.object({
+  /** Name recorded as the actor of custody events; '' means "use the OS user". */
+  operator: z.string().max(200),
+  /** Chosen language, or null to follow the system locale. */
+  language: LanguageSchema.nullable(),
+  /** Recently opened archive folders, most recent first. */
+  recent: z.array(z.string()).max(20),
+});
+export type Settings = z.infer<typeof SettingsSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Items
+
+export const GpsFilterSchema = z.enum(['any', 'with', 'without']);
+
+/** What the Library shows: every field optional, all given ones must hold (AND). */
+export const ItemFilterSchema = z.strictObject({
+  /** Substring looked for in file names, source paths, camera, SHA-256 and catalog names. */
+  text: ShortText.optional(),
+  kinds: z.array(KindSchema).max(5).optional(),
+  /** Capture day range, inclusive, compared on the date part of capturedAt as stored. */
+  from: IsoDay.optional(),
+  to: IsoDay.optional(),
+  /** "Make Model" exactly as the facets list gives it. */
+  camera: ShortText.optional(),
+  gps: GpsFilterSchema.optional(),
+  placeId: CatalogIdSchema.optional(),
+  personId: IdSchema.optional(),
+  incidentId: IdSchema.optional(),
+  caseId: IdSchema.optional(),
+  tag: ShortText.optional(),
+  /** Only items with no place, person, incident, case or tag. */
+  untagged: z.boolean().optional(),
+});
+export type ItemFilter = z.infer<typeof ItemFilterSchema>;
+
+export const SortSchema = z.strictObject({
+  by: z.enum(['capturedAt', 'ingestedAt', 'name', 'bytes', 'id']),
+  dir: z.enum(['asc', 'desc']),
+});
+export type ItemSort = z.infer<typeof SortSchema>;
+
+/** One Library row: enough to draw a grid tile or a list line. */
+export const ItemSummarySchema = z.object({
+  id: IdSchema,
+  sha256: Sha256,
+  name: z.string(),
+  kind: KindSchema,
+  mime: z.string().nullable(),
+  bytes: z.number(),
+  capturedAt: z.string().nullable(),
+  ingestedAt: z.string(),
+  camera: z.string().nullable(),
+  hasGps: z.boolean(),
+  /** True when a thumbnail or poster exists under derivatives/. */
+  thumb: z.boolean(),
+});
+export type ItemSummary = z.infer<typeof ItemSummarySchema>;
+
+export const SightingSchema = z.object({
+  id: z.number(),
+  path: z.string(),
+  name: z.string(),
+  bytes: z.number(),
+  mtime: z.string().nullable(),
+  operator: z.string(),
+  host: z.string(),
+  ingestedAt: z.string(),
+  runId: z.string(),
+});
+
+export const CustodyEventSchema = z.object({
+  seq: z.number(),
+  at: z.string(),
+  actor: z.string(),
+  type: z.string(),
+  item: z.string().nullable(),
+  detail: z.record(z.string(), z.unknown()),
+  prevHash: z.string(),
+  hash: z.string(),
+});
+
+/** A catalog entity an item is linked to, as the tag editor shows it. */
+export const LinkSchema = z.object({ id: CatalogIdSchema, name: z.string() });
+export const ItemLinksSchema = z.object({
+  places: z.array(LinkSchema),
+  people: z.array(LinkSchema.extend({ role: z.string().nullable() })),
+  incidents: z.array(LinkSchema),
+  cases: z.array(LinkSchema),
+  tags: z.array(z.string()),
+});
+export type ItemLinks = z.infer<typeof ItemLinksSchema>;
+
+export const ItemDetailSchema = z.object({
+  summary: ItemSummarySchema,
+  record: NormalizedRecordSchema,
+  raw: z.record(z.string(), z.unknown()).nullable(),
+  digests: z.record(z.string(), z.string()),
+  sightings: z.array(SightingSchema),
+  custody: z.array(CustodyEventSchema),
+  warnings: z.array(z.string()),
+  metadataError: z.string().nullable(),
+  /** Catalog links, or null when this build has no case catalog. */
+  links: ItemLinksSchema.nullable(),
+});
+export type ItemDetail = z.infer<typeof ItemDetailSchema>;
+
+export const FacetsSchema = z.object({
+  cameras: z.array(z.string()),
+  kinds: z.record(z.string(), z.number()),
+  tags: z.array(z.string()),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Case catalog (issue #3): places, people, incidents, cases
+
+export const CATALOG_ENTITIES = ['place', 'person', 'incident', 'case'] as const;
+export const CatalogEntitySchema = z.enum(CATALOG_ENTITIES);
+export type CatalogEntity = z.infer<typeof CatalogEntitySchema>;
+
+/** One catalog row as lists and forms show it; `fields` holds the entity's own fields. */
+export const CatalogRowSchema = z.object({
+  id: CatalogIdSchema,
+  name: z.string(),
+  /** A second line: place type and region, person role, incident date, case court... */
+  detail: z.string().nullable(),
+  itemCount: z.number().int().nonnegative(),
+  fields: z.record(z.string(), z.unknown()),
+});
+export type CatalogRow = z.infer<typeof CatalogRowSchema>;
+
+/** What a form sends to create or edit a catalog row: the catalog's own input schema per entity. */
+export const CatalogInputSchema = z.discriminatedUnion('entity', [
+  z.strictObject({ entity: z.literal('place'), input: placeInputSchema }),
+  z.strictObject({ entity: z.literal('person'), input: personInputSchema }),
+  z.strictObject({ entity: z.literal('incident'), input: incidentInputSchema }),
+  z.strictObject({ entity: z.literal('case'), input: caseInputSchema }),
+]);
+export type CatalogInput = z.infer<typeof CatalogInputSchema>;
+
+/** A place suggested for an item from its GPS position. */
+export const PlaceSuggestionSchema = z.object({ placeId: CatalogIdSchema, name: z.string(), distanceM: z.number() });
+
+// ---------------------------------------------------------------------------------------------
+// Jobs
+
+export const JOB_KINDS = ['ingest', 'verifyArchive', 'export', 'verifyBag', 'derivatives'] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+
+export const JobRequestSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('ingest'),
+    inputs: z.array(PathSchema).min(1).max(10_000),
+    /** Digests besides SHA-256. */
+    algorithms: z.array(z.enum(['sha1', 'md5'])).max(2).optional(),
+  }),
+  z.strictObject({ kind: z.literal('verifyArchive') }),
+  z.strictObject({
+    kind: z.literal('export'),
+    /** Items to export; with `filter` instead, the items the filter matches now. */
+    itemIds: z.array(IdSchema).min(1).max(1_000_000).optional(),
+    filter: ItemFilterSchema.optional(),
+    outDir: PathSchema,
+    recipient: ShortText.optional(),
+    organization: ShortText.optional(),
+    description: LongText.optional(),
+    zip: z.boolean().optional(),
+  }).refine((r) => (r.itemIds === undefined) !== (r.filter === undefined), 'give exactly one of itemIds and filter'),
+  z.strictObject({ kind: z.literal('verifyBag'), dir: PathSchema }),
+  z.strictObject({ kind: z.literal('derivatives') }),
+]);
+export type JobRequest = z.infer<typeof JobRequestSchema>;
+
+export const IngestFileResultSchema = z.object({
+  path: z.string(),
+  status: z.enum(['added', 'duplicate', 'skipped', 'failed']),
+  sha256: z.string().optional(),
+  itemId: z.number().optional(),
+  bytes: z.number().optional(),
+  kind: KindSchema.optional(),
+  reason: z.string().optional(),
+  warnings: z.array(z.string()).optional(),
+});
+export type IngestFileResultDto = z.infer<typeof IngestFileResultSchema>;
+
+/** Job progress as the window shows it: counts plus rate (bytes/s) and time left (s). */
+export const JobProgressViewSchema = JobProgressSchema.extend({
+  rateBytesPerSec: z.number().nullable(),
+  etaSec: z.number().nullable(),
+});
+export type JobProgressView = z.infer<typeof JobProgressViewSchema>;
+
+export const IngestResultSchema = z.object({
+  interrupted: z.boolean(),
+  counts: z.object({ added: z.number(), duplicate: z.number(), skipped: z.number(), failed: z.number(), notProcessed: z.number() }),
+  bytesIngested: z.number(),
+  files: z.array(IngestFileResultSchema),
+});
+export const FixityResultSchema = z.object({
+  ok: z.boolean(),
+  itemsChecked: z.number(),
+  bytesChecked: z.number(),
+  custodyRowsChecked: z.number(),
+  chainHead: z.object({ seq: z.number(), hash: z.string() }).nullable(),
+  problems: z.array(z.object({ kind: z.string(), reason: z.string() })),
+  startedAt: z.string(),
+  finishedAt: z.string(),
+});
+export const ExportResultSchema = z.object({
+  exportId: z.string(),
+  bagDir: z.string(),
+  zip: z.object({ zipPath: z.string(), sha256: z.string(), bytes: z.number() }).nullable(),
+  items: z.number(),
+  payloadOxum: z.string(),
+  tagManifestSha256: z.string(),
+});
+export const BagResultSchema = z.object({
+  valid: z.boolean(),
+  bagDir: z.string(),
+  payloadFiles: z.number(),
+  payloadBytes: z.number(),
+  problems: z.array(z.object({ file: z.string().optional(), seq: z.number().optional(), reason: z.string() })),
+  tagManifestSha256: z.string().nullable(),
+});
+export const DerivativesResultSchema = z.object({ made: z.number(), existing: z.number(), unsupported: z.number(), failed: z.number() });
+
+/** The final result of a job, tagged with its kind. */
+export const JobResultSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('ingest'), report: IngestResultSchema }),
+  z.object({ kind: z.literal('verifyArchive'), report: FixityResultSchema }),
+  z.object({ kind: z.literal('export'), report: ExportResultSchema }),
+  z.object({ kind: z.literal('verifyBag'), report: BagResultSchema }),
+  z.object({ kind: z.literal('derivatives'), report: DerivativesResultSchema }),
+]);
+export type JobResult = z.infer<typeof JobResultSchema>;
+
+export const JobStateSchema = z.enum(['queued', 'running', 'done', 'failed', 'cancelled']);
+export const JobInfoSchema = z.object({
+  id: z.string(),
+  kind: z.enum(JOB_KINDS),
+  state: JobStateSchema,
+  startedAt: z.string(),
+  progress: JobProgressViewSchema.nullable(),
+  result: JobResultSchema.nullable(),
+  error: z.object({ code: z.enum(ERROR_CODES), message: z.string() }).nullable(),
+});
+export type JobInfo = z.infer<typeof JobInfoSchema>;
+
+/** Events pushed to the window while jobs run. */
+export const JobEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('state'), job: JobInfoSchema }),
+  z.object({ type: z.literal('progress'), jobId: z.string(), kind: z.enum(JOB_KINDS), progress: JobProgressViewSchema }),
+  z.object({ type: z.literal('file'), jobId: z.string(), kind: z.enum(JOB_KINDS), file: IngestFileResultSchema }),
+]);
+export type JobEvent = z.infer<typeof JobEventSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// The channels
+
+const Empty = z.strictObject({});
+const Nothing = z.null();
+
+/**
+ * Every channel: name → { input, output } schemas. Channels under `dialog.` and `clipboard.` are
+ * answered by the host process itself (Electron main or the test host); the rest by the archive
+ * service.
+ */
+export const CHANNELS = {
+  'app.info': { input: Empty, output: z.object({ version: z.string(), platform: z.string(), packaged: z.boolean() }) },
+  'settings.get': { input: Empty, output: SettingsSchema },
+  'settings.set': { input: z.strictObject({ operator: z.string().max(200).optional(), language: LanguageSchema.nullable().optional() }), output: SettingsSchema },
+
+  'archive.open': { input: z.strictObject({ dir: PathSchema, create: z.boolean() }), output: ArchiveInfoSchema },
+  'archive.current': { input: Empty, output: ArchiveInfoSchema.nullable() },
+  'archive.close': { input: Empty, output: Nothing },
+
+  'items.list': { input: z.strictObject({ filter: ItemFilterSchema, sort: SortSchema }), output: z.object({ total: z.number(), items: z.array(ItemSummarySchema) }) },
+  'items.get': { input: z.strictObject({ id: IdSchema }), output: ItemDetailSchema },
+  'items.facets': { input: Empty, output: FacetsSchema },
+
+  'catalog.available': { input: Empty, output: z.object({ entities: z.array(CatalogEntitySchema), tagging: z.boolean(), suggestions: z.boolean() }) },
+  'catalog.list': { input: z.strictObject({ entity: CatalogEntitySchema }), output: z.array(CatalogRowSchema) },
+  'catalog.get': { input: z.strictObject({ entity: CatalogEntitySchema, id: CatalogIdSchema }), output: CatalogRowSchema },
+  'catalog.create': { input: z.strictObject({ data: CatalogInputSchema }), output: CatalogRowSchema },
+  'catalog.update': { input: z.strictObject({ id: CatalogIdSchema, data: CatalogInputSchema }), output: CatalogRowSchema },
+  'catalog.link': {
+    input: z.strictObject({
+      itemIds: z.array(IdSchema).min(1).max(100_000),
+      entity: CatalogEntitySchema,
+      id: CatalogIdSchema,
+      linked: z.boolean(),
+      /** A person's role in these items; required when linking a person. */
+      role: z.enum(PERSON_ROLES).optional(),
+    }).refine((r) => r.entity !== 'person' || r.role !== undefined, { message: 'a person link needs a role', path: ['role'] }),
+    output: Nothing,
+  },
+  'catalog.tag': { input: z.strictObject({ itemIds: z.array(IdSchema).min(1).max(100_000), tag: z.string().trim().min(1).max(200), tagged: z.boolean() }), output: Nothing },
+  'catalog.suggestPlaces': { input: z.strictObject({ id: IdSchema }), output: z.array(PlaceSuggestionSchema) },
+
+  'jobs.start': { input: JobRequestSchema, output: z.object({ jobId: z.string() }) },
+  'jobs.cancel': { input: z.strictObject({ jobId: z.string().min(1).max(100) }), output: z.object({ cancelled: z.boolean() }) },
+  'jobs.list': { input: Empty, output: z.array(JobInfoSchema) },
+
+  'dialog.pickFolder': { input: z.strictObject({ purpose: z.enum(['archive', 'import', 'exportDest', 'bag']) }), output: z.object({ paths: z.array(z.string()) }) },
+  'dialog.pickFiles': { input: Empty, output: z.object({ paths: z.array(z.string()) }) },
+  'clipboard.write': { input: z.strictObject({ text: z.string().max(100_000) }), output: Nothing },
+} as const;
+
+export type Channel = keyof typeof CHANNELS;
+export const CHANNEL_NAMES = Object.keys(CHANNELS) as Channel[];
+export type ChannelInput<C extends Channel> = z.input<(typeof CHANNELS)[C]['input']>;
+export type ChannelOutput<C extends Channel> = z.output<(typeof CHANNELS)[C]['output']>;
+
+/** Channels answered by the host process itself, not by the archive service. */
+export const HOST_CHANNELS = ['dialog.pickFolder', 'dialog.pickFiles', 'clipboard.write'] as const;
+export type HostChannel = (typeof HOST_CHANNELS)[number];
+/** Channels the archive service answers. */
+export type ServiceChannel = Exclude<Channel, HostChannel>;
+export const isHostChannel = (c: Channel): c is HostChannel => (HOST_CHANNELS as readonly string[]).includes(c);
+/** A channel's input after validation (defaults applied, strings trimmed). */
+export type ParsedInput<C extends Channel> = z.output<(typeof CHANNELS)[C]['input']>;
+
+/** The IPC channel name an Electron channel is registered under (a prefix keeps ours apart). */
+export const ipcName = (c: Channel): string => `evidence:${c}`;
+/** The push channel job events travel on. */
+export const JOB_EVENT_CHANNEL = 'evidence:job-event';
+
+export function isChannel(name: unknown): name is Channel {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(CHANNELS, name);
+}
+
+/**
+ * Validates `input` against `channel`'s input schema. Returns the parsed value or an
+ * INVALID_INPUT / UNKNOWN_CHANNEL failure whose message names the offending fields.
+ */
+export function parseInput<C extends Channel>(channel: C | string, input: unknown): Result<ParsedInput<C>> {
+  if (!isChannel(channel)) return fail('UNKNOWN_CHANNEL', `unknown channel ${JSON.stringify(channel)}`);
+  const r = CHANNELS[channel].input.safeParse(input ?? {});
+  if (!r.success) return fail('INVALID_INPUT', `${channel}: ${r.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ')}`);
+  return ok(r.data as ParsedInput<C>);
+}
+
+/**
+ * The typed API the preload exposes as `window.evidence` (and the test host's preload too):
+ * one function per channel, each answering a Result, plus job-event subscription and the path
+ * of a dropped file (Electron's webUtils; '' where unknown).
+ */
+export type EvidenceApi = {
+  [C in Channel]: (input: ChannelInput<C>) => Promise<Result<ChannelOutput<C>>>;
+} & {
+  onJobEvent(listener: (ev: JobEvent) => void): () => void;
+  pathForFile(file: unknown): string;
+  /** The URL the window loads an item's original or thumbnail from (evidence-media:// in the app). */
+  mediaUrl(variant: 'original' | 'thumb', id: number): string;
+};
+
+/** The media URL of the desktop app: `evidence-media://<variant>/<id>` (core/media/resolve.ts). */
+export const appMediaUrl = (variant: 'original' | 'thumb', id: number): string => `evidence-media://${variant}/${id}`;

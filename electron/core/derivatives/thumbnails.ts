@@ -1,0 +1,115 @@
+// Thumbnails and video posters under the archive's derivatives/ folder. They are conveniences
+// for the window, regenerable at any time, and never evidence: no custody event, no digest,
+// never exported. Originals are only read.
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import sharp from 'sharp';
+import type { Kind } from '../../common/types.ts';
+import { objectPath } from '../archive.ts';
+import { runFfmpeg } from './ffmpeg.ts';
+import { readHeicPreview } from './heic-preview.ts';
+
+/** Longest side of a thumbnail, in pixels (sharp on a 2x screen for 160 px tiles). */
+export const THUMB_SIZE = 320;
+
+/** Where the thumbnail of content `sha256` lives: derivatives/thumbs/<2 hex>/<sha256>.jpg. */
+export function thumbnailPath(derivativesDir: string, sha256: string): string {
+  return join(derivativesDir, 'thumbs', sha256.slice(0, 2), `${sha256}.jpg`);
+}
+
+/** What a thumbnail is made from. */
+export interface ThumbSource {
+  sha256: string;
+  kind: Kind;
+  mime: string | null;
+  durationSec: number | null;
+}
+
+export type ThumbOutcome = 'made' | 'existing' | 'unsupported';
+
+const HEIF_MIMES = new Set(['image/heic', 'image/heif', 'image/heic-sequence', 'image/heif-sequence']);
+
+/** A JPEG thumbnail from image bytes or a path, turned upright by its EXIF orientation. */
+async function jpegThumb(input: string | Buffer, rotateDegrees = 0): Promise<Buffer> {
+  // failOn 'none': a photo with a truncated tail still deserves a preview of what is there.
+  let img = sharp(input, { failOn: 'none', limitInputPixels: 1e9 }).rotate();
+  if (rotateDegrees) img = img.rotate(rotateDegrees);
+  return img.resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 80 }).toBuffer();
+}
+
+async function heicThumb(path: string, signal?: AbortSignal): Promise<Buffer | null> {
+  const preview = await readHeicPreview(path);
+  if (!preview) return null;
+  // irot is anti-clockwise; sharp rotates clockwise.
+  const turn = (360 - preview.irotDegrees) % 360;
+  const g = preview.grid;
+  if (!g) {
+    const png = await runFfmpeg(['-f', 'hevc', '-i', 'pipe:0', '-frames:v', '1', '-f', 'image2pipe', '-vcodec', 'png', 'pipe:1'], { stdin: preview.hevc, signal });
+    return jpegThumb(png, turn);
+  }
+  // Every tile is one coded picture: decode them all in one run as raw RGB, then lay them out.
+  const n = g.rows * g.columns;
+  const frame = g.tileWidth * g.tileHeight * 3;
+  const raw = await runFfmpeg(['-f', 'hevc', '-i', 'pipe:0', '-frames:v', String(n), '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], { stdin: preview.hevc, signal });
+  if (raw.length < n * frame) throw new Error(`HEIC grid: decoded ${Math.floor(raw.length / frame)} of ${n} tiles`);
+  const mosaic = await sharp({ create: { width: g.columns * g.tileWidth, height: g.rows * g.tileHeight, channels: 3, background: '#000' } })
+    .composite(Array.from({ length: n }, (_, i) => ({
+      input: raw.subarray(i * frame, (i + 1) * frame),
+      raw: { width: g.tileWidth, height: g.tileHeight, channels: 3 as const },
+      left: (i % g.columns) * g.tileWidth,
+      top: Math.floor(i / g.columns) * g.tileHeight,
+    })))
+    .raw().toBuffer({ resolveWithObject: true });
+  // composite may add an alpha channel: read the layout sharp reports, not the one asked for.
+  const full = sharp(mosaic.data, { raw: { width: mosaic.info.width, height: mosaic.info.height, channels: mosaic.info.channels } })
+    .extract({ left: 0, top: 0, width: Math.min(g.width, g.columns * g.tileWidth), height: Math.min(g.height, g.rows * g.tileHeight) });
+  return jpegThumb(await full.png({ compressionLevel: 0 }).toBuffer(), turn);
+}
+
+async function videoPoster(path: string, durationSec: number | null, signal?: AbortSignal): Promise<Buffer> {
+  // A frame a little in: the very first one is often black. ffmpeg applies the display rotation.
+  const at = durationSec && durationSec > 2 ? Math.min(1, durationSec / 10) : 0;
+  const grab = (seek: number) => runFfmpeg(['-ss', seek.toFixed(3), '-i', path, '-frames:v', '1', '-an', '-f', 'image2pipe', '-vcodec', 'png', 'pipe:1'], { signal });
+  let png = await grab(at);
+  if (!png.length && at > 0) png = await grab(0);
+  if (!png.length) throw new Error('ffmpeg decoded no video frame');
+  return jpegThumb(png);
+}
+
+/**
+ * Makes the thumbnail (images) or poster frame (videos) of one item unless it exists: images
+ * through sharp, HEIC through its embedded HEVC preview decoded by ffmpeg, videos through an
+ * ffmpeg frame grab. Written to a temporary name and renamed, so a reader never sees half a
+ * JPEG. Returns 'unsupported' for audio, documents and images neither tool can decode (the
+ * window shows an icon); throws when a decoder fails on a file it should read.
+ */
+export async function makeThumbnail(archive: { objectsDir: string; derivativesDir: string }, item: ThumbSource, signal?: AbortSignal): Promise<ThumbOutcome> {
+  const out = thumbnailPath(archive.derivativesDir, item.sha256);
+  if (await stat(out).then(() => true, () => false)) return 'existing';
+  const src = objectPath(archive.objectsDir, item.sha256);
+  let jpeg: Buffer | null = null;
+  if (item.kind === 'image') {
+    if (item.mime && HEIF_MIMES.has(item.mime)) jpeg = await heicThumb(src, signal);
+    else {
+      try {
+        jpeg = await jpegThumb(src);
+      } catch (e) {
+        // RAW formats sharp cannot open are "unsupported", not a failure of the archive.
+        if (/unsupported image format|Input file contains unsupported/u.test((e as Error).message)) return 'unsupported';
+        throw e;
+      }
+    }
+  } else if (item.kind === 'video') {
+    jpeg = await videoPoster(src, item.durationSec, signal);
+  }
+  if (!jpeg) return 'unsupported';
+  await mkdir(dirname(out), { recursive: true });
+  const tmp = `${out}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    await writeFile(tmp, jpeg);
+    await rename(tmp, out);
+  } finally {
+    await rm(tmp, { force: true });
+  }
+  return 'made';
+}

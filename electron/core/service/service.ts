@@ -1,0 +1,202 @@
+// The archive service: one handler per IPC channel (common/ipc.ts) over the evidence core, plus
+// the job runner. Plain Node, no Electron: the app runs it in its archive worker thread, the
+// loopback test host runs it in-process, and unit tests call it directly. Handlers receive input
+// already validated by `dispatch`; they hold the one open archive.
+import { basename, join, resolve } from 'node:path';
+import type { ChannelOutput, JobEvent, JobRequest, JobResult, ParsedInput, ServiceChannel, Settings } from '../../common/ipc.ts';
+import { openArchive, resolveOperator, type Archive } from '../archive.ts';
+import { makeMissingThumbnails } from '../derivatives/batch.ts';
+import { exportEvidenceSet } from '../export/evidence-set.ts';
+import { ingest } from '../ingest/ingest.ts';
+import { JobRunner, type JobSpec } from '../jobs/runner.ts';
+import { verifyBag } from '../verify/bag.ts';
+import { verifyArchive } from '../verify/fixity.ts';
+import { createCatalogAdapter, type CatalogAdapter } from './catalog-adapter.ts';
+import { ServiceError, toIpcError } from './errors.ts';
+import { itemDetail, itemFacets, queryItems, thumbnailSet } from './items-query.ts';
+import { resolveMedia, type MediaFile, type MediaRef } from '../media/resolve.ts';
+import { loadSettings, saveSettings, withRecent } from './settings.ts';
+
+export interface ServiceOptions {
+  /** JSON file holding the operator name, language and recent archives. */
+  settingsFile: string;
+  appInfo: ChannelOutput<'app.info'>;
+  /** Receives every job event (the host forwards them to the window). */
+  emit(ev: JobEvent): void;
+  /** Worker threads for hashing; default one per core. */
+  threads?: number;
+  /** Make thumbnails in the background after each ingest that added items (default true). */
+  autoDerivatives?: boolean;
+}
+
+/** A handler per service channel, taking the validated input. */
+export type Handlers = { [C in ServiceChannel]: (input: ParsedInput<C>) => Promise<ChannelOutput<C>> };
+
+export interface ArchiveService {
+  handlers: Handlers;
+  /** Resolves an evidence-media reference to a file inside the open archive (see media/resolve.ts). */
+  media(ref: MediaRef): Promise<MediaFile>;
+  /** Cancels jobs, waits for them, and closes the archive (releasing its write lock). */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates the service. It opens no archive until `archive.open`; channels that need one fail
+ * with NO_ARCHIVE before that. Long work runs as jobs (JobRunner): ingest, archive fixity and
+ * export one at a time in order; bag checks and thumbnails beside them.
+ */
+export function createArchiveService(opts: ServiceOptions): ArchiveService {
+  let archive: Archive | null = null;
+  let catalog: CatalogAdapter | null = null; // set with the archive
+  let thumbs: Set<string> | null = null;
+  const runner = new JobRunner(opts.emit, toIpcError);
+
+  const settings = (): Settings => loadSettings(opts.settingsFile);
+  const operator = (): string => resolveOperator(settings().operator || undefined);
+  const need = (): Archive => {
+    if (!archive) throw new ServiceError('NO_ARCHIVE', 'no archive is open: create or open one first');
+    return archive;
+  };
+  const needCatalog = (): CatalogAdapter => {
+    need();
+    return catalog!;
+  };
+  const thumbsOf = (a: Archive): Set<string> => (thumbs ??= thumbnailSet(a.derivativesDir));
+  const info = (a: Archive) => ({
+    dir: a.dir,
+    name: basename(a.dir),
+    itemCount: (a.db.prepare('SELECT count(*) n FROM items').get() as { n: number }).n,
+    writable: a.writable,
+  });
+
+  const closeArchive = async () => {
+    if (runner.busy()) await runner.shutdown();
+    const a = archive;
+    archive = null;
+    catalog = null;
+    thumbs = null;
+    await a?.close();
+  };
+
+  const jobSpec = (a: Archive, req: JobRequest): JobSpec => {
+    switch (req.kind) {
+      case 'ingest':
+        return {
+          kind: 'ingest', exclusive: true,
+          run: async (ctx) => {
+            const report = await ingest(a, {
+              inputs: req.inputs.map((p) => resolve(p)), operator: operator(), algorithms: req.algorithms, threads: opts.threads,
+              signal: ctx.signal, onProgress: ctx.progress, onFile: ctx.file,
+            });
+            if (report.counts.added > 0 && (opts.autoDerivatives ?? true) && !ctx.signal.aborted) startDerivatives(a);
+            return { kind: 'ingest', report };
+          },
+        };
+      case 'verifyArchive':
+        return {
+          kind: 'verifyArchive', exclusive: true,
+          run: async (ctx) => ({ kind: 'verifyArchive', report: await verifyArchive(a, { actor: operator(), signal: ctx.signal, onProgress: ctx.progress, threads: opts.threads }) }),
+        };
+      case 'export':
+        return {
+          kind: 'export', exclusive: true,
+          run: async (ctx) => {
+            const ids = req.itemIds ?? queryItems(a.db, req.filter!, { by: 'id', dir: 'asc' }, new Set()).map((s) => s.id);
+            if (!ids.length) throw new ServiceError('FAILED', 'nothing to export: the selection holds no items');
+            // The destination is a folder the user chose; the bag is a new folder inside it.
+            const stamp = new Date().toISOString().replace(/[-:]/gu, '').replace('T', '-').slice(0, 15);
+            const outDir = join(resolve(req.outDir), `evidence-set-${stamp}`);
+            const report = await exportEvidenceSet(a, {
+              itemIds: ids, outDir, actor: operator(), recipient: req.recipient || undefined, organization: req.organization || undefined,
+              description: req.description || undefined, zip: req.zip, selection: req.itemIds ? { items: req.itemIds } : { filter: req.filter },
+              extras: catalog?.exportExtras(ids), signal: ctx.signal, onProgress: ctx.progress,
+            });
+            return { kind: 'export', report };
+          },
+        };
+      case 'verifyBag':
+        return {
+          kind: 'verifyBag', exclusive: false,
+          run: async (ctx) => {
+            ctx.progress({ filesDone: 0, filesTotal: 1, bytesDone: 0, bytesTotal: 0, currentFile: req.dir });
+            return { kind: 'verifyBag', report: await verifyBag(resolve(req.dir)) };
+          },
+        };
+      case 'derivatives':
+        return derivativesSpec(a);
+    }
+  };
+
+  const derivativesSpec = (a: Archive): JobSpec => ({
+    kind: 'derivatives', exclusive: false,
+    run: async (ctx): Promise<JobResult> => {
+      const r = await makeMissingThumbnails(a, { signal: ctx.signal, onProgress: ctx.progress });
+      thumbs = null; // re-read on the next listing
+      return { kind: 'derivatives', report: { made: r.made, existing: r.existing, unsupported: r.unsupported, failed: r.failed } };
+    },
+  });
+  const startDerivatives = (a: Archive) => {
+    if (archive === a) runner.start(derivativesSpec(a));
+  };
+
+  const handlers: Handlers = {
+    'app.info': async () => opts.appInfo,
+    'settings.get': async () => settings(),
+    'settings.set': async (input) => {
+      const s = { ...settings() };
+      if (input.operator !== undefined) s.operator = input.operator.trim();
+      if (input.language !== undefined) s.language = input.language;
+      saveSettings(opts.settingsFile, s);
+      return s;
+    },
+    'archive.open': async ({ dir, create }) => {
+      await closeArchive();
+      const a = await openArchive(resolve(dir), { write: true, create });
+      archive = a;
+      catalog = createCatalogAdapter(a.db);
+      const s = settings();
+      saveSettings(opts.settingsFile, { ...s, recent: withRecent(s.recent, a.dir) });
+      return info(a);
+    },
+    'archive.current': async () => (archive ? info(archive) : null),
+    'archive.close': async () => {
+      await closeArchive();
+      return null;
+    },
+    'items.list': async ({ filter, sort }) => {
+      const a = need();
+      const items = queryItems(a.db, filter, sort, thumbsOf(a));
+      return { total: items.length, items };
+    },
+    'items.get': async ({ id }) => {
+      const a = need();
+      const d = itemDetail(a.db, id, thumbsOf(a));
+      if (!d) throw new ServiceError('NOT_FOUND', `item ${id}: no such item`);
+      return d;
+    },
+    'items.facets': async () => itemFacets(need().db),
+    'catalog.available': async () => needCatalog().available(),
+    'catalog.list': async ({ entity }) => needCatalog().list(entity),
+    'catalog.get': async ({ entity, id }) => needCatalog().get(entity, id),
+    'catalog.create': async ({ data }) => needCatalog().create(data),
+    'catalog.update': async ({ id, data }) => needCatalog().update(id, data),
+    'catalog.link': async (input) => {
+      needCatalog().link(input, operator());
+      return null;
+    },
+    'catalog.tag': async ({ itemIds, tag, tagged }) => {
+      needCatalog().tag(itemIds, tag, tagged, operator());
+      return null;
+    },
+    'catalog.suggestPlaces': async ({ id }) => needCatalog().suggestPlaces(id),
+    'jobs.start': async (req) => ({ jobId: runner.start(jobSpec(need(), req)) }),
+    'jobs.cancel': async ({ jobId }) => ({ cancelled: runner.cancel(jobId) }),
+    'jobs.list': async () => runner.list(),
+  };
+
+  return {
+    handlers,
+    media: async (ref) => resolveMedia(need(), ref),
+    close: closeArchive,
+  };
+}

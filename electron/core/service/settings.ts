@@ -1,0 +1,30 @@
+// The app's own settings (operator name, language, recent archives) in one small JSON file in
+// the user's profile folder, apart from any archive: they belong to the person, not the evidence.
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { SettingsSchema, type Settings } from '../../common/ipc.ts';
+
+const DEFAULTS: Settings = { operator: '', language: null, recent: [] };
+
+/** Reads settings from `file`; defaults when it is absent or unreadable (never throws). */
+export function loadSettings(file: string): Settings {
+  try {
+    const r = SettingsSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    return r.success ? r.data : { ...DEFAULTS };
+  } catch {
+    return { ...DEFAULTS };
+  }
+}
+
+/** Writes settings to `file` atomically (temporary file, then rename). Throws fs errors. */
+export function saveSettings(file: string, s: Settings): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.tmp`;
+  writeFileSync(tmp, JSON.stringify(s, null, 2) + '\n');
+  renameSync(tmp, file);
+}
+
+/** `recent` with `dir` moved to the front, at most 10 entries. */
+export function withRecent(recent: readonly string[], dir: string): string[] {
+  return [dir, ...recent.filter((d) => d !== dir)].slice(0, 10);
+}

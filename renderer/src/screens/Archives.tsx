@@ -1,0 +1,70 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { call } from '../bridge.ts';
+import { PathField } from '../components/PathField.tsx';
+import { useApp } from '../state.tsx';
+
+/** Create or open an archive folder; recent archives; the operator's name for the custody log. */
+export function ArchivesScreen() {
+  const { t } = useTranslation();
+  const app = useApp();
+  const [dir, setDir] = useState('');
+  const [operator, setOperator] = useState(app.settings.operator);
+  const [busy, setBusy] = useState(false);
+
+  const open = async (path: string, create: boolean) => {
+    if (!path.trim()) return;
+    setBusy(true);
+    try {
+      const info = await call('archive.open', { dir: path.trim(), create });
+      app.setArchive(info);
+      app.setSettings(await call('settings.get', {}));
+      app.clearError();
+      app.go({ screen: info.itemCount ? 'library' : 'import' });
+    } catch (e) {
+      app.report(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const saveOperator = async () => {
+    try {
+      app.setSettings(await call('settings.set', { operator }));
+    } catch (e) {
+      app.report(e);
+    }
+  };
+
+  return (
+    <div className="archives">
+      <h1>{t('archives.title')}</h1>
+      {app.archive && <p data-testid="archive-open">{t('archives.current', { name: app.archive.name, count: app.archive.itemCount })}</p>}
+      <section className="card">
+        <PathField label={t('archives.folder')} value={dir} onChange={setDir} purpose="archive" testId="archive-dir" />
+        <div className="row">
+          <button type="button" disabled={busy || !dir.trim()} onClick={() => void open(dir, true)} data-testid="archive-create">{t('archives.create')}</button>
+          <button type="button" disabled={busy || !dir.trim()} onClick={() => void open(dir, false)} data-testid="archive-open-button">{t('archives.open')}</button>
+        </div>
+        <p className="hint">{t('archives.hint')}</p>
+      </section>
+      <section className="card">
+        <h2>{t('archives.recent')}</h2>
+        {app.settings.recent.length === 0 ? <p className="hint">{t('archives.noRecent')}</p> : (
+          <ul className="recent" data-testid="recent">
+            {app.settings.recent.map((r) => (
+              <li key={r}><button type="button" className="link" disabled={busy} onClick={() => void open(r, false)}>{r}</button></li>
+            ))}
+          </ul>
+        )}
+      </section>
+      <section className="card">
+        <h2>{t('archives.operator')}</h2>
+        <p className="hint">{t('archives.operatorHint')}</p>
+        <div className="row">
+          <input type="text" value={operator} onChange={(e) => setOperator(e.target.value)} data-testid="operator" aria-label={t('archives.operator')} />
+          <button type="button" onClick={() => void saveOperator()} disabled={operator === app.settings.operator} data-testid="operator-save">{t('common.save')}</button>
+        </div>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,74 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { call } from '../bridge.ts';
+import { PathField } from '../components/PathField.tsx';
+import { ProgressPanel } from '../components/Progress.tsx';
+import { formatBytes, formatInstant, formatNumber } from '../format.ts';
+import { latestJob, useApp } from '../state.tsx';
+
+/** Fixity check of the open archive, and verification of a received bag. */
+export function VerifyScreen() {
+  const { t, i18n } = useTranslation();
+  const app = useApp();
+  const lng = i18n.language;
+  const [fixityId, setFixityId] = useState<string | null>(null);
+  const [bagId, setBagId] = useState<string | null>(null);
+  const [bagDir, setBagDir] = useState('');
+  const fixity = fixityId ? latestJob(app.jobs, 'verifyArchive', fixityId) : null;
+  const bag = bagId ? latestJob(app.jobs, 'verifyBag', bagId) : null;
+  const start = async (kind: 'verifyArchive' | 'verifyBag') => {
+    try {
+      if (kind === 'verifyArchive') setFixityId((await call('jobs.start', { kind })).jobId);
+      else setBagId((await call('jobs.start', { kind, dir: bagDir.trim() })).jobId);
+    } catch (e) {
+      app.report(e);
+    }
+  };
+  const running = (j: typeof fixity) => !!j && ['queued', 'running'].includes(j.info.state);
+  const fr = fixity?.info.result?.kind === 'verifyArchive' ? fixity.info.result.report : null;
+  const br = bag?.info.result?.kind === 'verifyBag' ? bag.info.result.report : null;
+  return (
+    <div className="verify">
+      <h1>{t('verify.title')}</h1>
+      <section className="card">
+        <h2>{t('verify.archive')}</h2>
+        <p className="hint">{t('verify.archiveHint')}</p>
+        <button type="button" className="primary" disabled={running(fixity)} onClick={() => void start('verifyArchive')} data-testid="start-fixity">{t('verify.runFixity')}</button>
+        {running(fixity) && <ProgressPanel progress={fixity!.progress} onCancel={() => void call('jobs.cancel', { jobId: fixity!.info.id })} />}
+        {fixity?.info.state === 'failed' && <p className="error" role="alert">{fixity.info.error?.message}</p>}
+        {fr && (
+          <div className={fr.ok ? 'report ok' : 'report bad'} data-testid="fixity-report">
+            <h3 data-testid="fixity-verdict">{fr.ok ? t('verify.fixityOk') : t('verify.fixityBad', { count: fr.problems.length })}</h3>
+            <dl className="facts">
+              <dt>{t('verify.itemsChecked')}</dt><dd data-testid="fixity-items">{formatNumber(fr.itemsChecked, lng)}</dd>
+              <dt>{t('verify.bytesChecked')}</dt><dd>{formatBytes(fr.bytesChecked, lng)}</dd>
+              <dt>{t('verify.custodyRows')}</dt><dd>{formatNumber(fr.custodyRowsChecked, lng)}</dd>
+              {fr.chainHead && <><dt>{t('verify.chainHead')}</dt><dd className="mono">{t('verify.chainHeadValue', { seq: fr.chainHead.seq, hash: fr.chainHead.hash })}</dd></>}
+              {fr.finishedAt && <><dt>{t('verify.finishedAt')}</dt><dd>{formatInstant(fr.finishedAt, lng)}</dd></>}
+            </dl>
+            {fr.problems.length > 0 && <ul className="problems">{fr.problems.map((p, i) => <li key={i}><strong>{t(`verify.problem.${p.kind}`, { defaultValue: p.kind })}</strong> {p.reason}</li>)}</ul>}
+          </div>
+        )}
+      </section>
+      <section className="card">
+        <h2>{t('verify.bag')}</h2>
+        <p className="hint">{t('verify.bagHint')}</p>
+        <PathField label={t('verify.bagFolder')} value={bagDir} onChange={setBagDir} purpose="bag" testId="bag-dir-input" />
+        <button type="button" className="primary" disabled={!bagDir.trim() || running(bag)} onClick={() => void start('verifyBag')} data-testid="start-bag">{t('verify.runBag')}</button>
+        {running(bag) && <p>{t('verify.checking')}</p>}
+        {bag?.info.state === 'failed' && <p className="error" role="alert">{bag.info.error?.message}</p>}
+        {br && (
+          <div className={br.valid ? 'report ok' : 'report bad'} data-testid="bag-report">
+            <h3 data-testid="bag-verdict">{br.valid ? t('verify.bagOk') : t('verify.bagBad', { count: br.problems.length })}</h3>
+            <dl className="facts">
+              <dt>{t('verify.bagFolder')}</dt><dd className="path">{br.bagDir}</dd>
+              <dt>{t('verify.payload')}</dt><dd>{t('verify.payloadValue', { files: formatNumber(br.payloadFiles, lng), bytes: formatBytes(br.payloadBytes, lng) })}</dd>
+              {br.tagManifestSha256 && <><dt>{t('export.tagManifest')}</dt><dd className="mono" data-testid="bag-tagmanifest">{br.tagManifestSha256}</dd></>}
+            </dl>
+            {br.problems.length > 0 && <ul className="problems">{br.problems.map((p, i) => <li key={i}>{p.file && <strong>{p.file}</strong>} {p.reason}</li>)}</ul>}
+          </div>
+        )}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,29 @@
+// The loopback test host's stand-in for electron/preload: defines `window.evidence` with the
+// same API (common/bridge-api.ts) over HTTP: calls are POST /__ipc/<channel>, job events come
+// as server-sent events from /__events, media from /media/<variant>/<id>. Bundled to an IIFE
+// by host.ts and injected before the page's own scripts.
+import { createEvidenceApi } from '../../electron/common/bridge-api.ts';
+import type { JobEvent, Result } from '../../electron/common/ipc.ts';
+
+const listeners = new Set<(ev: JobEvent) => void>();
+let source: EventSource | null = null;
+
+(window as unknown as { evidence: unknown }).evidence = createEvidenceApi({
+  async invoke(channel, input) {
+    const res = await fetch(`/__ipc/${encodeURIComponent(channel)}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(input) });
+    return (await res.json()) as Result<unknown>;
+  },
+  subscribe(listener) {
+    listeners.add(listener);
+    if (!source) {
+      source = new EventSource('/__events');
+      source.onmessage = (m) => {
+        const ev = JSON.parse(m.data as string) as JobEvent;
+        for (const l of listeners) l(ev);
+      };
+    }
+    return () => listeners.delete(listener);
+  },
+  mediaUrl: (variant, id) => `/media/${variant}/${id}`,
+  pathForFile: () => '',
+});
