@@ -62,7 +62,7 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
   const runId = randomUUID();
   const host = hostName();
   const startedAt = new Date().toISOString();
-  const { files, decided } = await walkInputs(opts.inputs, opts.signal);
+  const { files, decided } = await walkInputs(opts.inputs, opts.signal, [archive.dir]);
   const results: IngestFileResult[] = [];
   const report = (r: IngestFileResult) => {
     results.push(r);

@@ -1,5 +1,5 @@
 import { lstat, opendir, stat } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { basename, join, resolve, sep } from 'node:path';
 import type { IngestFileResult } from '../../common/types.ts';
 
 /** A regular file found under the inputs, with what a sighting records. */
@@ -32,9 +32,11 @@ export function hiddenReason(name: string): string | null {
  * returns the regular files to ingest plus the results already decided: hidden/system files and
  * symbolic links inside folders as `skipped`, unreadable or missing inputs as `failed` (with the
  * reason). Symbolic links given directly as inputs are followed; inside folders they are not,
- * which keeps a walk from leaving the card or looping. Never throws for a bad path.
+ * which keeps a walk from leaving the card or looping. Folders in `exclude` (the archive itself,
+ * when someone ingests a folder that holds it) are skipped. Never throws for a bad path.
  */
-export async function walkInputs(inputs: readonly string[], signal?: AbortSignal): Promise<{ files: Candidate[]; decided: IngestFileResult[] }> {
+export async function walkInputs(inputs: readonly string[], signal?: AbortSignal, exclude: readonly string[] = []): Promise<{ files: Candidate[]; decided: IngestFileResult[] }> {
+  const excluded = new Set(exclude.map((p) => resolve(p)));
   const files: Candidate[] = [];
   const decided: IngestFileResult[] = [];
   const seen = new Set<string>();
@@ -69,7 +71,9 @@ export async function walkInputs(inputs: readonly string[], signal?: AbortSignal
       if (st.isSymbolicLink()) {
         decided.push({ path: p, status: 'skipped', reason: 'symbolic link (not followed inside folders)' });
       } else if (st.isDirectory()) {
-        if (SYSTEM_DIRS.has(name.toLowerCase()) || name.startsWith('.')) {
+        if (excluded.has(p)) {
+          decided.push({ path: p, status: 'skipped', reason: 'this is the archive being ingested into' });
+        } else if (SYSTEM_DIRS.has(name.toLowerCase()) || name.startsWith('.')) {
           decided.push({ path: p, status: 'skipped', reason: `hidden/system folder (${name})` });
         } else {
           await walkDir(p);
@@ -93,7 +97,9 @@ export async function walkInputs(inputs: readonly string[], signal?: AbortSignal
       decided.push({ path: p, status: 'failed', reason: `${p}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (e as Error).message}` });
       continue;
     }
-    if (st.isDirectory()) await walkDir(p);
+    if (excluded.has(p) || [...excluded].some((x) => p.startsWith(x + sep))) {
+      decided.push({ path: p, status: 'skipped', reason: 'inside the archive being ingested into: originals come from outside it' });
+    } else if (st.isDirectory()) await walkDir(p);
     else if (st.isFile()) await addFile(p, st);
     else decided.push({ path: p, status: 'skipped', reason: 'not a regular file (device, pipe or socket)' });
   }

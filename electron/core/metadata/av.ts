@@ -52,20 +52,14 @@ export function ffprobePath(): string {
   }
 }
 
-/**
- * Runs `ffprobe -v error -print_format json -show_format -show_streams file:<abs path>` and
- * returns the parsed JSON unchanged. The `file:` prefix and absolute path keep names starting
- * with "-" or containing "proto:" from being read as options or protocols.
- * Throws Error with ffprobe's own message when it exits non-zero (e.g. "Invalid data found when
- * processing input"), times out (60 s) or prints something that is not JSON.
- */
-export function runFfprobe(path: string): Promise<FfprobeOutput> {
+function probeWith(binary: string, path: string): Promise<FfprobeOutput> {
   const args = ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', `file:${resolve(path)}`];
   return new Promise((done, fail) => {
-    execFile(ffprobePath(), args, { timeout: TIMEOUT_MS, maxBuffer: MAX_OUTPUT_BYTES, windowsHide: true }, (err, stdout, stderr) => {
+    execFile(binary, args, { timeout: TIMEOUT_MS, maxBuffer: MAX_OUTPUT_BYTES, windowsHide: true }, (err, stdout, stderr) => {
       if (err) {
+        const crashed = err.signal && !err.killed ? ` (ffprobe crashed with ${err.signal})` : '';
         const reason = String(stderr).trim().split('\n').pop() || err.message;
-        fail(new Error(`ffprobe failed: ${reason.replace(`file:${resolve(path)}: `, '')}`));
+        fail(Object.assign(new Error(`ffprobe failed: ${reason.replace(`file:${resolve(path)}: `, '')}${crashed}`), { crashed: Boolean(crashed) }));
         return;
       }
       try {
@@ -75,4 +69,29 @@ export function runFfprobe(path: string): Promise<FfprobeOutput> {
       }
     });
   });
+}
+
+/**
+ * Runs `ffprobe -v error -print_format json -show_format -show_streams file:<abs path>` and
+ * returns the parsed JSON unchanged. The `file:` prefix and absolute path keep names starting
+ * with "-" or containing "proto:" from being read as options or protocols.
+ * When the shipped ffprobe crashes (the static build of @ffprobe-installer segfaults on some
+ * MPEG-TS/M2TS files), the ffprobe on PATH is tried once and a note saying so is pushed onto
+ * `notes`. Throws Error with ffprobe's own message when it exits non-zero (e.g. "Invalid data
+ * found when processing input"), crashes, times out (60 s) or prints something that is not JSON.
+ */
+export async function runFfprobe(path: string, notes?: string[]): Promise<FfprobeOutput> {
+  const primary = ffprobePath();
+  try {
+    return await probeWith(primary, path);
+  } catch (e) {
+    if (!(e as { crashed?: boolean }).crashed || primary === 'ffprobe' || process.env['FFPROBE_PATH']) throw e;
+    try {
+      const out = await probeWith('ffprobe', path);
+      notes?.push(`the bundled ffprobe crashed on this file; metadata read with the ffprobe on PATH instead`);
+      return out;
+    } catch {
+      throw e;
+    }
+  }
 }

@@ -47,7 +47,7 @@ async function readMoovIfBmff(path: string): Promise<MoovInfo | null> {
 async function extractAv(path: string, kind: Kind, out: MetadataResult): Promise<void> {
   let probe: FfprobeOutput = {};
   try {
-    probe = await runFfprobe(path);
+    probe = await runFfprobe(path, out.warnings);
     out.raw['ffprobe'] = probe;
     if ((probe.streams ?? []).length === 0) out.error = 'ffprobe found no audio or video stream (file truncated or damaged)';
   } catch (e) {
