@@ -13,6 +13,12 @@ function processIo(signal: AbortSignal): Io {
   };
 }
 
+const USER_PATH_CODES = new Set(['ENOENT', 'ENOTDIR', 'EISDIR', 'EEXIST', 'ENOTEMPTY', 'EACCES', 'EPERM', 'EROFS', 'ENAMETOOLONG']);
+
+function isUserPathError(e: unknown): boolean {
+  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && USER_PATH_CODES.has((e as NodeJS.ErrnoException).code!);
+}
+
 /**
  * Runs the `evidence` CLI with `argv` (without node and script) and resolves to the exit code:
  * 0 ok, 1 verification failure or some files failed, 2 usage error, 3 internal error.
@@ -36,6 +42,11 @@ export async function main(argv: string[], io?: Io): Promise<number> {
       process.off('SIGTERM', onSig);
     };
     io = processIo(ac.signal);
+    // `evidence list | head` closes the pipe early: that is the reader's choice, not an error.
+    process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(0);
+      throw e;
+    });
   }
   const theIo = io;
   let code: number = EXIT.OK;
@@ -60,6 +71,14 @@ export async function main(argv: string[], io?: Io): Promise<number> {
     } else if (e instanceof ArchiveBusyError || e instanceof SchemaTooNewError) {
       theIo.err(`evidence: ${e.message}\n`);
       code = EXIT.FAILED;
+    } else if (e instanceof Error && e.name === 'AbortError') {
+      theIo.err('evidence: interrupted; nothing half-done was recorded. Run the same command again.\n');
+      code = EXIT.FAILED;
+    } else if (isUserPathError(e)) {
+      // A path the user gave does not fit (missing, a file where a folder is needed, not writable):
+      // their mistake to fix, not our bug, so no stack trace.
+      theIo.err(`evidence: ${(e as Error).message}\n`);
+      code = EXIT.USAGE;
     } else {
       theIo.err(`evidence: internal error: ${(e as Error).stack ?? String(e)}\n`);
       code = EXIT.INTERNAL;

@@ -39,10 +39,12 @@ export const ingestCommand: CliCommand = {
       }, cliProgress.Presets.shades_classic) : null;
       const started = Date.now();
       bar?.start(1, 0, { files: '0/0', bytes: '', rate: '', file: '' });
+      // On a terminal a failure shows at once, above the bar; the summary lists it again on stdout.
       const onFile = (r: IngestFileResult) => {
-        if (r.status === 'failed' && !o.json) {
-          if (bar) bar.stop();
+        if (r.status === 'failed' && bar) {
+          bar.stop();
           io.err(`failed: ${r.reason}\n`);
+          bar.start(1, 0);
         }
       };
       const report = await ingest(archive, {

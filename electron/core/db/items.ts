@@ -127,6 +127,9 @@ export interface NewSighting {
   bytes: number;
   mtime: string | null;
   mtimeNs: string | null;
+  /** Inode number and status-change time (ns): with path, size and mtime, what identifies a file on resume. */
+  ino: string | null;
+  ctimeNs: string | null;
   operator: string;
   host: string;
   ingestedAt: string;
@@ -136,20 +139,22 @@ export interface NewSighting {
 /** Records one sighting of an item's content. */
 export function insertSighting(db: Db, itemId: number, s: NewSighting): number {
   const info = stmt(db, 
-    `INSERT INTO sightings (item_id, source_path, file_name, bytes, mtime, mtime_ns, operator, host, ingested_at, run_id)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(itemId, s.path, s.name, s.bytes, s.mtime, s.mtimeNs, s.operator, s.host, s.ingestedAt, s.runId);
+    `INSERT INTO sightings (item_id, source_path, file_name, bytes, mtime, mtime_ns, ino, ctime_ns, operator, host, ingested_at, run_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(itemId, s.path, s.name, s.bytes, s.mtime, s.mtimeNs, s.ino, s.ctimeNs, s.operator, s.host, s.ingestedAt, s.runId);
   return Number(info.lastInsertRowid);
 }
 
 /**
- * The item already ingested from exactly this source path with this size and modification time
- * (nanoseconds), or null: lets a re-run skip files an interrupted run finished.
+ * The item already ingested from exactly this file: same source path, size, modification time,
+ * inode and status-change time (nanoseconds), or null. Lets a re-run skip files an interrupted run
+ * finished without reading them again; a file rewritten in place has a new ctime and is read.
  */
-export function findSightingBySource(db: Db, path: string, bytes: number, mtimeNs: string): { itemId: number; sha256: string } | null {
+export function findSightingBySource(db: Db, path: string, bytes: number, mtimeNs: string, ino: string, ctimeNs: string): { itemId: number; sha256: string } | null {
   const r = stmt(db, 
-    'SELECT s.item_id itemId, i.sha256 sha256 FROM sightings s JOIN items i ON i.id = s.item_id WHERE s.source_path = ? AND s.bytes = ? AND s.mtime_ns = ? LIMIT 1',
-  ).get(path, bytes, mtimeNs) as { itemId: number; sha256: string } | undefined;
+    `SELECT s.item_id itemId, i.sha256 sha256 FROM sightings s JOIN items i ON i.id = s.item_id
+     WHERE s.source_path = ? AND s.bytes = ? AND s.mtime_ns = ? AND s.ino = ? AND s.ctime_ns = ? LIMIT 1`,
+  ).get(path, bytes, mtimeNs, ino, ctimeNs) as { itemId: number; sha256: string } | undefined;
   return r ?? null;
 }
 

@@ -92,7 +92,7 @@ export function verifiedCopy(
     }
     const after = fstatSync(inFd);
     if (after.size !== before.size || after.mtimeMs !== before.mtimeMs || bytes !== before.size) {
-      throw new CopyVerificationError(`${src}: the file changed while it was being read (size ${before.size} → ${after.size}); not ingested`);
+      throw new CopyVerificationError(`${src}: the file changed while it was being read (size ${before.size} → ${after.size} bytes, modified ${new Date(before.mtimeMs).toISOString()} → ${new Date(after.mtimeMs).toISOString()}); not ingested`);
     }
   } finally {
     closeSync(inFd);

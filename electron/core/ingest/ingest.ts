@@ -96,8 +96,9 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
 
   const processOne = async (c: Candidate): Promise<void> => {
     progress.currentFile = c.path;
-    const done = findSightingBySource(archive.db, c.path, c.bytes, c.mtimeNs);
-    if (done) {
+    const done = findSightingBySource(archive.db, c.path, c.bytes, c.mtimeNs, c.ino, c.ctimeNs);
+    // A digest asked for now but not held yet means reading the file again after all.
+    if (done && algorithms.every((a) => a in getDigests(archive.db, done.itemId))) {
       unreadBytes += c.bytes;
       report({ path: c.path, status: 'duplicate', sha256: done.sha256, itemId: done.itemId, bytes: c.bytes, reason: 'already ingested from this path (same size and modification time)' });
       return;
@@ -112,7 +113,7 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
     }
     const now = new Date().toISOString();
     const sighting: NewSighting = {
-      path: c.path, name: c.name, bytes: copy.bytes, mtime: mtimeIso(c.mtimeMs), mtimeNs: c.mtimeNs,
+      path: c.path, name: c.name, bytes: copy.bytes, mtime: mtimeIso(c.mtimeMs), mtimeNs: c.mtimeNs, ino: c.ino, ctimeNs: c.ctimeNs,
       operator: opts.operator, host, ingestedAt: now, runId,
     };
     const sha = copy.digests.sha256;
@@ -179,7 +180,7 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
   const count = (s: IngestFileResult['status']) => results.filter((r) => r.status === s).length;
   return {
     runId, operator: opts.operator, host, startedAt, finishedAt: new Date().toISOString(),
-    interrupted: notProcessed > 0,
+    interrupted: notProcessed > 0 || Boolean(opts.signal?.aborted),
     counts: { added: count('added'), duplicate: count('duplicate'), skipped: count('skipped'), failed: count('failed'), notProcessed },
     bytesIngested,
     files: results,

@@ -10,6 +10,9 @@ export interface Candidate {
   mtimeMs: number;
   /** Modification time in nanoseconds since the epoch, as text (exact, for resume matching). */
   mtimeNs: string;
+  /** Inode number and status-change time in ns, as text: they identify the file on resume. */
+  ino: string;
+  ctimeNs: string;
 }
 
 const SYSTEM_FILES = new Set(['.ds_store', 'thumbs.db', 'ehthumbs.db', 'desktop.ini', 'icon\r']);
@@ -44,7 +47,7 @@ export async function walkInputs(inputs: readonly string[], signal?: AbortSignal
   const addFile = async (path: string, st: import('node:fs').BigIntStats) => {
     if (seen.has(path)) return;
     seen.add(path);
-    files.push({ path, name: basename(path), bytes: Number(st.size), mtimeMs: Number(st.mtimeMs), mtimeNs: st.mtimeNs.toString() });
+    files.push({ path, name: basename(path), bytes: Number(st.size), mtimeMs: Number(st.mtimeMs), mtimeNs: st.mtimeNs.toString(), ino: st.ino.toString(), ctimeNs: st.ctimeNs.toString() });
   };
 
   const walkDir = async (dir: string): Promise<void> => {

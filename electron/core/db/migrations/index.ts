@@ -1,6 +1,7 @@
 import type { Db } from '../open.ts';
 import * as m001 from './001_initial.ts';
 import * as m002 from './002_catalog.ts';
+import * as m003 from './003_sighting_identity.ts';
 
 /** One schema migration: its SQL, and optional data steps run after it in the same transaction. */
 export interface Migration {
@@ -13,4 +14,5 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { name: '001_initial', sql: m001.sql },
   { name: '002_catalog', sql: m002.sql, up: m002.up },
+  { name: '003_sighting_identity', sql: m003.sql },
 ];
