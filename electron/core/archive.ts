@@ -138,7 +138,7 @@ export async function openArchive(dir: string, opts: { write?: boolean; create?:
   const l = layout(abs);
   if (!existsSync(l.db)) {
     if (!opts.create) throw new NotAnArchiveError(abs);
-    if (existsSync(abs) && !statSync(abs).isDirectory()) throw new Error(`${abs}: exists and is not a folder`);
+    if (existsSync(abs) && !statSync(abs).isDirectory()) throw Object.assign(new Error(`${abs}: exists and is not a folder; an archive is a folder`), { code: 'ENOTDIR' });
     mkdirSync(abs, { recursive: true });
   }
   const write = opts.write ?? opts.create ?? false;

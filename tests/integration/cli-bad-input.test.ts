@@ -122,6 +122,31 @@ describe('ingest of a card with bad files', () => {
     expect(r.stderr).toMatch(/unknown algorithm "crc32"/);
   });
 
+  it('user mistakes about paths are usage errors (exit 2) with a message, not internal errors', () => {
+    const file = join(work, 'a-file');
+    writeFileSync(file, 'x');
+    const cases: [string[], RegExp][] = [
+      [['ingest', join(card, 'good.jpg'), '--archive', file], /exists and is not a folder/],
+      [['verify-bag', join(work, 'no-such-bag')], /no such folder/],
+      [['verify-bag', join(work, 'bag.zip')], /no such folder/],
+      [['list', '--archive', join(work, 'no-archive-here')], /not an Evidence Archive/],
+    ];
+    writeFileSync(join(work, 'sent.zip'), 'PK');
+    cases.push([['verify-bag', join(work, 'sent.zip')], /is a zipped bag: unzip it first/]);
+    for (const [args, message] of cases) {
+      const r = runCli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+    }
+  });
+
+  it('a reader closing the pipe early (list | head) is not an error', () => {
+    const r = spawnSync('bash', ['-c', `node ${JSON.stringify(EVIDENCE_BIN)} list --archive ${JSON.stringify(archive)} | head -1; exit \${PIPESTATUS[0]}`], { cwd: REPO_ROOT, encoding: 'utf8' });
+    expect(r.stderr).not.toMatch(/EPIPE/);
+    expect(r.status).toBe(0);
+  });
+
   it('a missing input path is a failed file, not a crash', () => {
     const copy = join(work, 'single.jpg');
     copyFileSync(join(card, 'good.jpg'), copy);

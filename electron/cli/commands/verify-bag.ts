@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { verifyBag } from '../../core/verify/bag.ts';
-import { printJson, type Io } from '../io.ts';
+import { statSync } from 'node:fs';
+import { printJson, UsageError, type Io } from '../io.ts';
 import type { CliCommand } from './shared.ts';
 
 export const verifyBagCommand: CliCommand = {
@@ -9,7 +10,19 @@ export const verifyBagCommand: CliCommand = {
       .description('validate a received bag: manifests, tag manifests, Payload-Oxum, custody excerpt'),
   async run([dir, opts]: unknown[], io: Io) {
     const o = opts as { json?: boolean };
-    const r = await verifyBag(dir as string);
+    const path = dir as string;
+    let st;
+    try {
+      st = statSync(path);
+    } catch {
+      throw new UsageError(`${path}: no such folder`);
+    }
+    if (!st.isDirectory()) {
+      throw new UsageError(/\.zip$/i.test(path)
+        ? `${path} is a zipped bag: unzip it first (e.g. \`unzip ${path}\`) and verify the folder it holds`
+        : `${path}: not a folder; give the folder of an exported bag`);
+    }
+    const r = await verifyBag(path);
     if (o.json) printJson(io, r);
     else {
       for (const p of r.problems) io.out(`FAIL ${[p.file, p.seq !== undefined ? `custody row ${p.seq}` : undefined].filter(Boolean).join(' ')}: ${p.reason}\n`);
