@@ -169,4 +169,33 @@ describe('tampering', () => {
     expect(kinds).toContain('unexpected');
     expect(v.code).toBe(1);
   });
+
+  it('catalog rows edited in SQLite are caught against the custody events that recorded them', () => {
+    const fresh = join(work, 'catalog-tamper');
+    const r = runCliJson<{ files: { sha256: string }[] }>(['ingest', join(card, 'clip-002.bin'), join(card, 'clip-003.bin'), '--archive', fresh, '--digests', 'sha256,md5', '--json']);
+    const [a, b] = r.json.files.map((f) => f.sha256);
+    const bag = join(work, 'catalog-tamper-bag');
+    const exp = runCliJson<{ exportId: string }>(['export', '--archive', fresh, '--all', '--out', bag, '--json']);
+    const head = runCliJson<{ chainHead: { seq: number; hash: string } }>(['log', '--archive', fresh, '--json']).json.chainHead;
+    expect(runCli(['verify', '--archive', fresh, '--expect-head', `${head.seq}:${head.hash}`]).code).toBe(0);
+
+    const db = new Database(join(fresh, 'archive.sqlite'));
+    db.prepare("UPDATE items SET record = json_set(record, '$.capturedAt', '2021-05-01T09:00:00') WHERE sha256 = ?").run(a);
+    db.prepare("UPDATE sightings SET operator = 'someone else' WHERE id = 2").run();
+    db.prepare("UPDATE digests SET value = ? WHERE algorithm = 'md5' AND item_id = (SELECT id FROM items WHERE sha256 = ?)").run('0'.repeat(32), b);
+    db.exec('DROP TRIGGER custody_no_delete');
+    db.prepare('DELETE FROM custody_events WHERE seq >= ?').run(head.seq - 2); // cut the tail: the export's events
+    db.close();
+
+    const v = runCliJson<{ problems: { kind: string; reason: string }[] }>(['verify', '--archive', fresh, '--expect-head', `${head.seq}:${head.hash}`, '--json']);
+    expect(v.code).toBe(1);
+    const reasons = v.json.problems.map((p) => `${p.kind}: ${p.reason}`).join('\n');
+    expect(reasons).toMatch(new RegExp(`catalog: item \\d+ \\(${a}\\): normalized record was changed after ingest`));
+    expect(reasons).toMatch(/catalog: sighting 2 .*operator test-operator in the log/);
+    expect(reasons).toMatch(/catalog: .*object intact \(SHA-256 matches\) but the catalog's digests differ: md5/);
+    expect(reasons).not.toMatch(/content altered/);
+    expect(reasons).toMatch(/append-only trigger custody_no_delete is missing/);
+    expect(reasons).toMatch(new RegExp(`export ${exp.json.exportId}: its dissemination event is missing`));
+    expect(reasons).toMatch(new RegExp(`custody row ${head.seq} with hash ${head.hash}, noted earlier, is not in the log`));
+  });
 });

@@ -3,6 +3,7 @@ import { setMaxListeners } from 'node:events';
 import type { DigestAlgorithm, Digests, IngestFileResult, JobProgress, MetadataResult, NormalizedRecord } from '../../common/types.ts';
 import { hostName, type Archive } from '../archive.ts';
 import { appendCustodyEvent } from '../custody/log.ts';
+import { contentHash } from '../custody/content-hash.ts';
 import { findItemBySha, findSightingBySource, getDigests, insertDigests, insertItem, insertSighting, type NewSighting } from '../db/items.ts';
 import { BatchedWriter } from '../db/batch.ts';
 import { createIngestPool, type IngestPool } from './pool.ts';
@@ -215,6 +216,8 @@ function recordNewItem(archive: Archive, copy: CopyResult, meta: MetadataResult,
     } });
     appendCustodyEvent(db, { actor, type: 'metadata extraction', item, at: s.ingestedAt, detail: {
       outcome: meta.error ? 'failure' : 'success', tool: Object.keys(meta.raw), ...(meta.error ? { error: meta.error } : {}),
+      // Hashes of what the catalog stores, so `verify` can tell if the catalog rows were edited later.
+      recordSha256: contentHash(rec), rawSha256: contentHash(meta.raw),
       ...(warnings.length ? { warnings } : {}),
     } });
     return id;

@@ -5,10 +5,11 @@ import type { DigestAlgorithm, JobProgress } from '../../common/types.ts';
 import { objectPath, type Archive } from '../archive.ts';
 import { appendCustodyEvent, chainHead, verifyCustodyLog } from '../custody/log.ts';
 import { createIngestPool } from '../ingest/pool.ts';
+import { crossCheckCatalog } from './catalog.ts';
 
 /** One problem found by a fixity check. */
 export interface FixityProblem {
-  kind: 'altered' | 'missing' | 'unexpected' | 'unreadable' | 'custody';
+  kind: 'altered' | 'missing' | 'unexpected' | 'unreadable' | 'custody' | 'catalog';
   itemId?: number;
   sha256?: string;
   path?: string;
@@ -40,11 +41,13 @@ async function objectFiles(objectsDir: string): Promise<string[]> {
 /**
  * Fixity check of a whole archive (issue #2 `evidence verify`): re-hashes every object with every
  * algorithm the catalog holds for it and compares; reports objects missing from the store and
- * files in the store the catalog does not know; recomputes the custody chain. Appends one
+ * files in the store the catalog does not know; recomputes the custody chain; cross-checks the
+ * catalog rows against the custody events that recorded them (crossCheckCatalog); with
+ * `expectHead`, checks that a chain head noted earlier is still in the log. Appends one
  * `fixity check` custody event per item (outcome pass/fail) and one archive-wide summary event,
  * when the archive is writable. Throws only for an unreadable catalog.
  */
-export async function verifyArchive(archive: Archive, opts: { actor: string; signal?: AbortSignal; onProgress?: (p: JobProgress) => void; threads?: number }): Promise<FixityReport> {
+export async function verifyArchive(archive: Archive, opts: { actor: string; signal?: AbortSignal; onProgress?: (p: JobProgress) => void; threads?: number; expectHead?: { seq: number; hash: string } }): Promise<FixityReport> {
   const startedAt = new Date().toISOString();
   const db = archive.db;
   const problems: FixityProblem[] = [];
@@ -71,7 +74,12 @@ export async function verifyArchive(archive: Archive, opts: { actor: string; sig
         bytesChecked += got.bytes;
         const bad = [...expected].filter(([alg, v]) => got.digests[alg] !== v).map(([alg, v]) => `${alg} expected ${v}, found ${got.digests[alg]}`);
         if (got.bytes !== it.bytes) bad.push(`size expected ${it.bytes} bytes, found ${got.bytes}`);
-        if (bad.length) {
+        if (bad.length && got.digests.sha256 === it.sha256 && got.bytes === it.bytes) {
+          // SHA-256 is the object's identity and still matches: the object is intact, a catalog row is not.
+          const reason = `item ${it.id} (${path}): object intact (SHA-256 matches) but the catalog's digests differ: ${bad.join('; ')}`;
+          problems.push({ kind: 'catalog', itemId: it.id, sha256: it.sha256, path, reason });
+          outcomes.set(it.id, { outcome: 'fail', reason });
+        } else if (bad.length) {
           const reason = `item ${it.id} (${path}): content altered: ${bad.join('; ')}`;
           problems.push({ kind: 'altered', itemId: it.id, sha256: it.sha256, path, reason });
           outcomes.set(it.id, { outcome: 'fail', reason });
@@ -102,6 +110,14 @@ export async function verifyArchive(archive: Archive, opts: { actor: string; sig
   }
   const chain = verifyCustodyLog(db);
   for (const p of chain.problems) problems.push({ kind: 'custody', seq: p.seq, reason: `custody row ${p.seq}: ${p.reason}` });
+  problems.push(...crossCheckCatalog(db));
+  if (opts.expectHead) {
+    // A chain cut short at its end still verifies; a head noted earlier (or carried in a bag) proves it was not.
+    const row = db.prepare('SELECT seq FROM custody_events WHERE hash = ?').get(opts.expectHead.hash) as { seq: number } | undefined;
+    if (!row || row.seq !== opts.expectHead.seq) {
+      problems.push({ kind: 'custody', seq: opts.expectHead.seq, reason: `custody row ${opts.expectHead.seq} with hash ${opts.expectHead.hash}, noted earlier, is not in the log: rows were removed or replaced` });
+    }
+  }
   const interrupted = Boolean(opts.signal?.aborted);
   if (archive.writable) {
     // A failed check is recorded too: the break stays detectable, and the record shows when it was found.

@@ -1,0 +1,142 @@
+import type { Db } from '../db/open.ts';
+import type { Digests } from '../../common/types.ts';
+import { contentHash } from '../custody/content-hash.ts';
+
+/** A disagreement between a catalog row and the custody events that recorded it. */
+export interface CatalogProblem {
+  kind: 'catalog';
+  itemId?: number;
+  sha256?: string;
+  reason: string;
+}
+
+interface ItemEvidence {
+  ingested: boolean;
+  digests: Map<string, string>;
+  recordSha256: string | null;
+  rawSha256: string | null;
+}
+
+interface Parsed {
+  seq: number;
+  actor: string;
+  type: string;
+  item: string | null;
+  detail: Record<string, unknown>;
+}
+
+/**
+ * Cross-checks the catalog against the custody log, which the hash chain protects and the catalog
+ * tables are not: the append-only triggers still exist; every item has its ingestion event; its
+ * stored digests equal those its `message digest calculation` events recorded; its normalized
+ * record and raw metadata still hash to what its `metadata extraction` event recorded; every
+ * sighting matches the ingestion event that created it (path, name, size, mtime, host,
+ * operator); every export has its `dissemination` event with the same tag-manifest SHA-256.
+ * So an edit made directly in SQLite shows up even where it leaves the chain intact.
+ * Returns the problems found (empty when all agree). Throws only on SQLite errors.
+ */
+export function crossCheckCatalog(db: Db): CatalogProblem[] {
+  const problems: CatalogProblem[] = [];
+  const triggers = new Set((db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'").all() as { name: string }[]).map((r) => r.name));
+  for (const t of ['custody_no_update', 'custody_no_delete']) {
+    if (!triggers.has(t)) problems.push({ kind: 'catalog', reason: `the append-only trigger ${t} is missing: someone removed the custody log's protection` });
+  }
+
+  const byItem = new Map<string, ItemEvidence>();
+  const bySighting = new Map<number, Parsed>();
+  const exportsSeen = new Map<string, Parsed>();
+  const ev = (sha: string) => {
+    let e = byItem.get(sha);
+    if (!e) byItem.set(sha, (e = { ingested: false, digests: new Map(), recordSha256: null, rawSha256: null }));
+    return e;
+  };
+  for (const r of db.prepare('SELECT seq, actor, type, item, detail FROM custody_events ORDER BY seq').iterate() as Iterable<Omit<Parsed, 'detail'> & { detail: string }>) {
+    let detail: Record<string, unknown>;
+    try {
+      detail = JSON.parse(r.detail) as Record<string, unknown>;
+    } catch {
+      continue; // reported by the chain check
+    }
+    const p: Parsed = { ...r, detail };
+    if (r.type === 'dissemination' && r.item === null && typeof detail.exportId === 'string') exportsSeen.set(detail.exportId, p);
+    if (!r.item) continue;
+    const e = ev(r.item);
+    if (r.type === 'ingestion') {
+      e.ingested = true;
+      if (typeof detail.sighting === 'number') bySighting.set(detail.sighting, p);
+    } else if (r.type === 'message digest calculation' && detail.digests && typeof detail.digests === 'object') {
+      for (const [alg, v] of Object.entries(detail.digests as Digests)) if (typeof v === 'string') e.digests.set(alg, v);
+    } else if (r.type === 'metadata extraction') {
+      if (typeof detail.recordSha256 === 'string') e.recordSha256 = detail.recordSha256;
+      if (typeof detail.rawSha256 === 'string') e.rawSha256 = detail.rawSha256;
+    }
+  }
+
+  const digestRows = db.prepare('SELECT algorithm, value FROM digests WHERE item_id = ?');
+  for (const it of db.prepare('SELECT id, sha256, bytes, record, raw_metadata FROM items ORDER BY id').iterate() as Iterable<{ id: number; sha256: string; bytes: number; record: string; raw_metadata: string | null }>) {
+    const where = `item ${it.id} (${it.sha256})`;
+    const e = byItem.get(it.sha256);
+    if (!e?.ingested) {
+      problems.push({ kind: 'catalog', itemId: it.id, sha256: it.sha256, reason: `${where}: no ingestion event in the custody log for this item` });
+      continue;
+    }
+    for (const d of digestRows.all(it.id) as { algorithm: string; value: string }[]) {
+      const logged = e.digests.get(d.algorithm);
+      if (logged !== d.value) {
+        problems.push({ kind: 'catalog', itemId: it.id, sha256: it.sha256, reason: `${where}: catalog ${d.algorithm} ${d.value} differs from the digest the custody log recorded (${logged ?? 'none'})` });
+      }
+    }
+    let record: Record<string, unknown> | null = null;
+    try {
+      record = JSON.parse(it.record) as Record<string, unknown>;
+    } catch {
+      problems.push({ kind: 'catalog', itemId: it.id, sha256: it.sha256, reason: `${where}: normalized record is not valid JSON` });
+    }
+    if (record && (record.sha256 !== it.sha256 || record.bytes !== it.bytes)) {
+      problems.push({ kind: 'catalog', itemId: it.id, sha256: it.sha256, reason: `${where}: normalized record names another content (sha256 ${String(record.sha256)}, ${String(record.bytes)} bytes)` });
+    }
+    if (record && e.recordSha256 && contentHash(record) !== e.recordSha256) {
+      problems.push({ kind: 'catalog', itemId: it.id, sha256: it.sha256, reason: `${where}: normalized record was changed after ingest (its hash no longer matches the metadata extraction event)` });
+    }
+    if (e.rawSha256) {
+      let raw: unknown = null;
+      try {
+        raw = it.raw_metadata ? JSON.parse(it.raw_metadata) : {};
+      } catch {
+        raw = undefined;
+      }
+      if (raw === undefined || contentHash(raw) !== e.rawSha256) {
+        problems.push({ kind: 'catalog', itemId: it.id, sha256: it.sha256, reason: `${where}: raw metadata was changed after ingest (its hash no longer matches the metadata extraction event)` });
+      }
+    }
+  }
+
+  for (const s of db.prepare('SELECT s.id, s.source_path, s.file_name, s.bytes, s.mtime, s.operator, s.host, i.sha256 FROM sightings s JOIN items i ON i.id = s.item_id ORDER BY s.id').iterate() as Iterable<{ id: number; source_path: string; file_name: string; bytes: number; mtime: string | null; operator: string; host: string; sha256: string }>) {
+    const p = bySighting.get(s.id);
+    const where = `sighting ${s.id} (${s.source_path})`;
+    if (!p) {
+      problems.push({ kind: 'catalog', sha256: s.sha256, reason: `${where}: no ingestion event recorded it` });
+      continue;
+    }
+    const d = p.detail;
+    const diffs: string[] = [];
+    if (p.item !== s.sha256) diffs.push(`item ${p.item} in the log`);
+    if (d.sourcePath !== s.source_path) diffs.push(`path ${String(d.sourcePath)} in the log`);
+    if (d.fileName !== s.file_name) diffs.push(`name ${String(d.fileName)} in the log`);
+    if (d.bytes !== s.bytes) diffs.push(`size ${String(d.bytes)} in the log`);
+    if ((d.mtime ?? null) !== s.mtime) diffs.push(`mtime ${String(d.mtime)} in the log`);
+    if (d.host !== s.host) diffs.push(`host ${String(d.host)} in the log`);
+    if (p.actor !== s.operator) diffs.push(`operator ${p.actor} in the log`);
+    if (diffs.length) problems.push({ kind: 'catalog', sha256: s.sha256, reason: `${where}: differs from custody row ${p.seq}: ${diffs.join(', ')}` });
+  }
+
+  for (const x of db.prepare('SELECT id, tagmanifest_sha256 FROM exports ORDER BY created_at').iterate() as Iterable<{ id: string; tagmanifest_sha256: string }>) {
+    const p = exportsSeen.get(x.id);
+    if (!p) problems.push({ kind: 'catalog', reason: `export ${x.id}: its dissemination event is missing from the custody log (rows removed?)` });
+    else if (p.detail.tagManifestSha256 !== x.tagmanifest_sha256) {
+      problems.push({ kind: 'catalog', reason: `export ${x.id}: tag-manifest SHA-256 ${x.tagmanifest_sha256} in the catalog, ${String(p.detail.tagManifestSha256)} in custody row ${p.seq}` });
+    }
+  }
+  return problems;
+}
+
