@@ -122,6 +122,25 @@ describe('ingest of a card with bad files', () => {
     expect(r.stderr).toMatch(/unknown algorithm "crc32"/);
   });
 
+  it('keeps files whose names are not UTF-8 (CP1251 from old Windows tools), shown with \\xNN escapes', () => {
+    const dir = join(work, 'cp1251');
+    mkdirSync(dir);
+    const cp1251Folder = Buffer.concat([Buffer.from(dir + '/'), Buffer.from([0xd4, 0xee, 0xf2, 0xee])]); // "Фото"
+    mkdirSync(cp1251Folder);
+    const name = Buffer.concat([cp1251Folder, Buffer.from('/'), Buffer.from([0xf8, 0xea, 0xee, 0xeb, 0xe0]), Buffer.from('.jpg')]); // "школа.jpg"
+    writeFileSync(name, 'not really a photo, but evidence all the same');
+    const a = join(work, 'cp1251-archive');
+    const r = runCliJson<Report>(['ingest', dir, '--archive', a, '--json']);
+    expect(r.code).toBe(0);
+    expect(r.json.files).toHaveLength(1);
+    expect(r.json.files[0]).toMatchObject({ status: 'added', path: `${dir}/\\xD4\\xEE\\xF2\\xEE/\\xF8\\xEA\\xEE\\xEB\\xE0.jpg` });
+    const sha = spawnSync('sha256sum', [], { input: readFileSync(name) , encoding: 'utf8' }).stdout.split(' ')[0];
+    expect(r.json.files[0]!.sha256).toBe(sha);
+    const bag = join(work, 'cp1251-bag');
+    expect(runCli(['export', '--archive', a, '--all', '--out', bag]).code).toBe(0);
+    expect(runCli(['verify-bag', bag]).code).toBe(0);
+  });
+
   it('user mistakes about paths are usage errors (exit 2) with a message, not internal errors', () => {
     const file = join(work, 'a-file');
     writeFileSync(file, 'x');

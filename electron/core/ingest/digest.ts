@@ -63,7 +63,7 @@ export class CopyVerificationError extends Error {
  * source is opened read-only and never written. Returns the source's digests and size in bytes.
  */
 export function verifiedCopy(
-  src: string,
+  src: string | Buffer,
   dst: string,
   algorithms: readonly DigestAlgorithm[],
   counter: ByteCounter = null,
@@ -92,7 +92,7 @@ export function verifiedCopy(
     }
     const after = fstatSync(inFd);
     if (after.size !== before.size || after.mtimeMs !== before.mtimeMs || bytes !== before.size) {
-      throw new CopyVerificationError(`${src}: the file changed while it was being read (size ${before.size} → ${after.size} bytes, modified ${new Date(before.mtimeMs).toISOString()} → ${new Date(after.mtimeMs).toISOString()}); not ingested`);
+      throw new CopyVerificationError(`${String(src)}: the file changed while it was being read (size ${before.size} → ${after.size} bytes, modified ${new Date(before.mtimeMs).toISOString()} → ${new Date(after.mtimeMs).toISOString()}); not ingested`);
     }
   } finally {
     closeSync(inFd);
@@ -100,7 +100,7 @@ export function verifiedCopy(
   const digests = finish(hs);
   const check = digestFile(dst, ['sha256']);
   if (check.digests.sha256 !== digests.sha256 || check.bytes !== bytes) {
-    throw new CopyVerificationError(`${src}: the copy did not read back identical (source sha256 ${digests.sha256}, copy ${check.digests.sha256}); not ingested`);
+    throw new CopyVerificationError(`${String(src)}: the copy did not read back identical (source sha256 ${digests.sha256}, copy ${check.digests.sha256}); not ingested`);
   }
   return { digests, bytes };
 }

@@ -106,7 +106,7 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
     }
     let copy: CopyResult;
     try {
-      copy = await pool!.copy({ src: c.path, tmpDir: archive.tmpDir, objectsDir: archive.objectsDir, algorithms, counter: counterBuf }, opts.signal);
+      copy = await pool!.copy({ src: c.rawPath ?? c.path, tmpDir: archive.tmpDir, objectsDir: archive.objectsDir, algorithms, counter: counterBuf }, opts.signal);
     } catch (e) {
       if (opts.signal?.aborted) throw e;
       report({ path: c.path, status: 'failed', bytes: c.bytes, reason: errorText(c.path, e) });

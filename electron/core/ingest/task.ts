@@ -9,7 +9,8 @@ import { sniffFile } from './sniff.ts';
 import { digestFile, verifiedCopy } from './digest.ts';
 
 export interface CopyTask {
-  src: string;
+  /** The source: a path, or its bytes when the name is not UTF-8 (arrives as a Uint8Array). */
+  src: string | Uint8Array;
   tmpDir: string;
   objectsDir: string;
   algorithms: DigestAlgorithm[];
@@ -46,10 +47,12 @@ function fsyncDir(dir: string): void {
  */
 export async function copyTask(t: CopyTask): Promise<CopyResult> {
   const counter = t.counter ? new BigInt64Array(t.counter) : null;
-  const { mime, kind } = await sniffFile(t.src);
+  const src = typeof t.src === 'string' ? t.src : Buffer.from(t.src);
   const tmp = join(t.tmpDir, `${randomUUID()}.part`);
   try {
-    const { digests, bytes } = verifiedCopy(t.src, tmp, t.algorithms, counter);
+    const { digests, bytes } = verifiedCopy(src, tmp, t.algorithms, counter);
+    // Sniffed from the verified copy: same bytes, and its path is plain ASCII whatever the source's name.
+    const { mime, kind } = await sniffFile(tmp);
     const dest = objectPath(t.objectsDir, digests.sha256);
     if (existsSync(dest)) {
       rmSync(tmp, { force: true });

@@ -1,11 +1,16 @@
+import type { BigIntStats } from 'node:fs';
 import { lstat, opendir, stat } from 'node:fs/promises';
 import { basename, join, resolve, sep } from 'node:path';
 import type { IngestFileResult } from '../../common/types.ts';
+import { displayName, isUtf8 } from './filename.ts';
 
 /** A regular file found under the inputs, with what a sighting records. */
 export interface Candidate {
+  /** Absolute path as text; for a name that is not UTF-8, its `\xNN` display form (see displayName). */
   path: string;
   name: string;
+  /** The path's bytes, present only when `path` cannot be used to open the file (non-UTF-8 name). */
+  rawPath?: Buffer;
   bytes: number;
   mtimeMs: number;
   /** Modification time in nanoseconds since the epoch, as text (exact, for resume matching). */
@@ -43,30 +48,39 @@ export async function walkInputs(inputs: readonly string[], signal?: AbortSignal
   const files: Candidate[] = [];
   const decided: IngestFileResult[] = [];
   const seen = new Set<string>();
+  const SEP = Buffer.from(sep);
 
-  const addFile = async (path: string, st: import('node:fs').BigIntStats) => {
+  const addFile = (raw: Buffer, st: BigIntStats) => {
+    const path = displayName(raw);
     if (seen.has(path)) return;
     seen.add(path);
-    files.push({ path, name: basename(path), bytes: Number(st.size), mtimeMs: Number(st.mtimeMs), mtimeNs: st.mtimeNs.toString(), ino: st.ino.toString(), ctimeNs: st.ctimeNs.toString() });
+    files.push({
+      path, name: basename(path), ...(isUtf8(raw) ? {} : { rawPath: raw }),
+      bytes: Number(st.size), mtimeMs: Number(st.mtimeMs), mtimeNs: st.mtimeNs.toString(), ino: st.ino.toString(), ctimeNs: st.ctimeNs.toString(),
+    });
   };
 
-  const walkDir = async (dir: string): Promise<void> => {
-    let entries: string[];
+  // Paths travel as bytes so that names which are not UTF-8 can still be opened.
+  const walkDir = async (dir: Buffer): Promise<void> => {
+    const shown = displayName(dir);
+    let entries: Buffer[];
     try {
-      const d = await opendir(dir);
+      const d = await opendir(dir as unknown as string, { encoding: 'buffer' as BufferEncoding });
       entries = [];
-      for await (const e of d) entries.push(e.name);
+      for await (const e of d) entries.push(e.name as unknown as Buffer);
     } catch (e) {
-      decided.push({ path: dir, status: 'failed', reason: `${dir}: cannot read folder: ${(e as Error).message}` });
+      decided.push({ path: shown, status: 'failed', reason: `${shown}: cannot read folder: ${(e as Error).message}` });
       return;
     }
-    entries.sort();
-    for (const name of entries) {
+    entries.sort(Buffer.compare);
+    for (const nameBytes of entries) {
       if (signal?.aborted) return;
-      const p = join(dir, name);
-      let st: import('node:fs').BigIntStats;
+      const raw = Buffer.concat([dir, SEP, nameBytes]);
+      const p = displayName(raw);
+      const name = displayName(nameBytes);
+      let st: BigIntStats;
       try {
-        st = await lstat(p, { bigint: true });
+        st = await lstat(raw, { bigint: true });
       } catch (e) {
         decided.push({ path: p, status: 'failed', reason: `${p}: ${(e as Error).message}` });
         continue;
@@ -79,12 +93,12 @@ export async function walkInputs(inputs: readonly string[], signal?: AbortSignal
         } else if (SYSTEM_DIRS.has(name.toLowerCase()) || name.startsWith('.')) {
           decided.push({ path: p, status: 'skipped', reason: `hidden/system folder (${name})` });
         } else {
-          await walkDir(p);
+          await walkDir(raw);
         }
       } else if (st.isFile()) {
         const why = hiddenReason(name);
         if (why) decided.push({ path: p, status: 'skipped', reason: why });
-        else await addFile(p, st);
+        else addFile(raw, st);
       } else {
         decided.push({ path: p, status: 'skipped', reason: 'not a regular file (device, pipe or socket)' });
       }
@@ -93,7 +107,7 @@ export async function walkInputs(inputs: readonly string[], signal?: AbortSignal
 
   for (const input of inputs) {
     const p = resolve(input);
-    let st: import('node:fs').BigIntStats;
+    let st: BigIntStats;
     try {
       st = await stat(p, { bigint: true });
     } catch (e) {
@@ -102,8 +116,8 @@ export async function walkInputs(inputs: readonly string[], signal?: AbortSignal
     }
     if (excluded.has(p) || [...excluded].some((x) => p.startsWith(x + sep))) {
       decided.push({ path: p, status: 'skipped', reason: 'inside the archive being ingested into: originals come from outside it' });
-    } else if (st.isDirectory()) await walkDir(p);
-    else if (st.isFile()) await addFile(p, st);
+    } else if (st.isDirectory()) await walkDir(Buffer.from(p));
+    else if (st.isFile()) addFile(Buffer.from(p), st);
     else decided.push({ path: p, status: 'skipped', reason: 'not a regular file (device, pipe or socket)' });
   }
   return { files, decided };
