@@ -139,6 +139,12 @@ describe('ingest of a card with bad files', () => {
     const bag = join(work, 'cp1251-bag');
     expect(runCli(['export', '--archive', a, '--all', '--out', bag]).code).toBe(0);
     expect(runCli(['verify-bag', bag]).code).toBe(0);
+    // A file slipped into a received bag under a non-UTF-8 name is reported, not a crash.
+    writeFileSync(Buffer.concat([Buffer.from(join(bag, 'data') + '/'), Buffer.from([0x6c, 0x61, 0x74, 0xe9])]), 'x');
+    const v = runCli(['verify-bag', bag]);
+    expect(v.code).toBe(1);
+    expect(v.stdout).toMatch(/INVALID/);
+    expect(v.stdout).toMatch(/name is probably not UTF-8/);
   });
 
   it('user mistakes about paths are usage errors (exit 2) with a message, not internal errors', () => {

@@ -188,7 +188,15 @@ async function listFiles(bagDir: string, problems: BagProblem[]): Promise<Map<st
       if (e.isDirectory()) {
         await walk(rel);
       } else if (e.isFile()) {
-        const size = (await stat(abs(bagDir, rel))).size;
+        let size: number;
+        try {
+          size = (await stat(abs(bagDir, rel))).size;
+        } catch (err) {
+          // A name that is not UTF-8 cannot be named in a UTF-8 manifest (RFC 8493 §2.1.3) nor reopened by its decoded text.
+          problems.push({ file: rel, reason: `cannot read this file (its name is probably not UTF-8): ${(err as Error).message}` });
+          out.set(nfc(rel), { rel, size: 0, regular: false });
+          continue;
+        }
         const prev = out.get(nfc(rel));
         if (prev) {
           // Possible on Linux; on macOS or Windows these two would be one file.
