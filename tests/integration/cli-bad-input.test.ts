@@ -181,3 +181,22 @@ describe('ingest of a card with bad files', () => {
     expect(r.json.files.find((f) => f.status === 'failed')!.reason).toMatch(/no-such-folder: no such file or folder/);
   });
 });
+
+describe('an archive the user may only read (read-only media, a received copy)', () => {
+  it('can be listed and verified; the check is said to be unrecorded', () => {
+    const asNobody = (args: string[]) => process.getuid?.() === 0
+      ? spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, EVIDENCE_BIN, ...args], { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, HOME: work } })
+      : spawnSync(process.execPath, [EVIDENCE_BIN, ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
+    const ro = join(work, 'received-copy');
+    spawnSync('cp', ['-r', archive, ro]);
+    spawnSync('chmod', ['-R', 'a+rX,go-w', ro]);
+    if (process.getuid?.() !== 0) chmodSync(ro, 0o555); // as a normal user, a folder without write permission is the same situation
+    const list = asNobody(['list', '--archive', ro, '--json']);
+    expect(list.stderr).toBe('');
+    expect(JSON.parse(list.stdout).length).toBeGreaterThan(5);
+    const v = asNobody(['verify', '--archive', ro]);
+    expect(v.stderr).toMatch(/read-only here; the fixity check runs but cannot be recorded/);
+    expect(v.stdout).toMatch(/^OK: /m);
+    expect(v.status).toBe(0);
+  });
+});

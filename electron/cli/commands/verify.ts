@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
-import { resolveOperator } from '../../core/archive.ts';
+import { openArchive, resolveArchiveDir, resolveOperator } from '../../core/archive.ts';
 import { verifyArchive } from '../../core/verify/fixity.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { archiveOption, formatBytes, withArchive, type CliCommand } from './shared.ts';
+import { outLine } from './text.ts';
 
 export const verify: CliCommand = {
   define: (p: Command) =>
@@ -17,13 +18,22 @@ export const verify: CliCommand = {
       if (!m) throw new UsageError('--expect-head: give SEQ:HASH, e.g. 812:3f2a… (64 hex digits)');
       expectHead = { seq: Number(m[1]), hash: m[2]! };
     }
-    return withArchive(o, { write: true }, async (a) => {
+    let mode: { write: boolean } = { write: true };
+    try {
+      await (await openArchive(resolveArchiveDir(o.archive), mode)).close();
+    } catch (e) {
+      // Read-only media or a received copy: check it all the same, just without recording the check.
+      if (!['EACCES', 'EROFS', 'EPERM'].includes((e as NodeJS.ErrnoException).code ?? '')) throw e;
+      mode = { write: false };
+      io.err('note: the archive is read-only here; the fixity check runs but cannot be recorded in its custody log\n');
+    }
+    return withArchive(o, mode, async (a) => {
       const r = await verifyArchive(a, { actor: resolveOperator(o.operator), signal: io.signal, expectHead });
       if (o.json) printJson(io, r);
       else {
-        for (const p of r.problems) io.out(`FAIL ${p.kind}: ${p.reason}\n`);
-        io.out(`${r.ok ? 'OK' : 'FAILED'}: ${r.itemsChecked} items (${formatBytes(r.bytesChecked)}) re-hashed, ${r.custodyRowsChecked} custody rows recomputed, ${r.problems.length} problems` +
-          `${r.chainHead ? `; chain head #${r.chainHead.seq} ${r.chainHead.hash}` : ''}\n`);
+        for (const p of r.problems) outLine(io, `FAIL ${p.kind}: ${p.reason}`);
+        outLine(io, `${r.ok ? 'OK' : 'FAILED'}: ${r.itemsChecked} items (${formatBytes(r.bytesChecked)}) re-hashed, ${r.custodyRowsChecked} custody rows recomputed, ${r.problems.length} problems` +
+          `${r.chainHead ? `; chain head #${r.chainHead.seq} ${r.chainHead.hash}` : ''}`);
       }
       return r.ok ? 0 : 1;
     });

@@ -1,3 +1,6 @@
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from './migrations/index.ts';
 
@@ -19,7 +22,17 @@ export class SchemaTooNewError extends Error {
  * an unreadable or corrupt file.
  */
 export function openDb(file: string, opts: { readonly?: boolean } = {}): Db {
-  const db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
+  let db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
+  if (opts.readonly) {
+    try {
+      db.prepare('SELECT count(*) FROM sqlite_master').get();
+    } catch (e) {
+      const code = (e as { code?: string }).code ?? '';
+      if (!code.startsWith('SQLITE_READONLY') && !code.startsWith('SQLITE_CANTOPEN')) throw e;
+      db.close();
+      db = openSnapshot(file);
+    }
+  }
   db.pragma('busy_timeout = 10000');
   if (!opts.readonly) db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
@@ -44,6 +57,20 @@ export function openDb(file: string, opts: { readonly?: boolean } = {}): Db {
     }
   }
   return db;
+}
+
+/**
+ * A WAL database can only be read where SQLite may create its -shm file. An archive on read-only
+ * media or in a folder the user may not write (a received copy) is therefore read from a private
+ * snapshot: the catalog and its -wal file copied to a temporary folder (removed at exit).
+ */
+function openSnapshot(file: string): Db {
+  const dir = mkdtempSync(join(tmpdir(), 'evidence-readonly-'));
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const copy = join(dir, 'archive.sqlite');
+  copyFileSync(file, copy);
+  if (existsSync(`${file}-wal`)) copyFileSync(`${file}-wal`, `${copy}-wal`);
+  return new Database(copy, { readonly: true, fileMustExist: true });
 }
 
 /** The schema version this program writes. */
