@@ -25,11 +25,48 @@ export type IncidentType = (typeof INCIDENT_TYPES)[number];
 /** A place id: lowercase ASCII slug (the gazetteer CSV's `id` column form). */
 export const placeIdSchema = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/u, 'a place id is a lowercase ASCII slug like "kok-tash-batken"').max(80);
 
-/** A calendar date or a partial one: YYYY, YYYY-MM or YYYY-MM-DD (ISO 8601). */
-export const partialDateSchema = z.string().regex(/^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$/u, 'expected an ISO 8601 date: YYYY, YYYY-MM or YYYY-MM-DD');
+/** True when year-month-day exist in the proleptic Gregorian calendar (no 2021-02-29, no month 13). */
+function isCalendarDate(y: number, m: number, d: number): boolean {
+  if (m < 1 || m > 12 || d < 1) return false;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  return d <= [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]!;
+}
 
-/** An ISO 8601 date or date-time (offset optional). */
-export const dateTimeSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/u, 'expected an ISO 8601 date or date-time');
+/**
+ * Today's date (YYYY-MM-DD) in the time zone furthest ahead (UTC+14), so that a date that is
+ * already today somewhere on Earth is never called "in the future".
+ */
+function latestToday(): string {
+  return new Date(Date.now() + 14 * 3600_000).toISOString().slice(0, 10);
+}
+
+const PARTIAL_DATE_RE = /^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$/u;
+
+/** A calendar date or a partial one: YYYY, YYYY-MM or YYYY-MM-DD (ISO 8601), and a day that exists (no 1990-02-30). */
+export const partialDateSchema = z.string()
+  .regex(PARTIAL_DATE_RE, 'expected an ISO 8601 date: YYYY, YYYY-MM or YYYY-MM-DD')
+  // Each refinement passes what the regex already refused, so one bad value gets one message.
+  .refine((v) => !PARTIAL_DATE_RE.test(v) || v.length < 10 || isCalendarDate(Number(v.slice(0, 4)), Number(v.slice(5, 7)), Number(v.slice(8, 10))), {
+    message: 'no such day in the calendar (e.g. February 30)',
+  });
+
+/** A partial date (see partialDateSchema) that is not after today (birth dates). */
+export const pastPartialDateSchema = partialDateSchema.refine((v) => !PARTIAL_DATE_RE.test(v) || v <= latestToday().slice(0, v.length), { message: 'cannot be in the future' });
+
+const DATE_TIME_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-](\d{2}):?(\d{2}))?)?$/u;
+
+/**
+ * An ISO 8601 date or date-time (offset optional) that exists: a real calendar day, hours 00–23
+ * (24:00 is not accepted), minutes 00–59, seconds 00–60 (leap second), offset at most ±14:00.
+ */
+export const dateTimeSchema = z.string().regex(DATE_TIME_RE, 'expected an ISO 8601 date or date-time').refine((v) => {
+  const m = DATE_TIME_RE.exec(v);
+  if (!m) return true; // the regex above already reports it
+  const [, y, mo, d, h, mi, sec, , oh, om] = m;
+  if (!isCalendarDate(Number(y), Number(mo), Number(d))) return false;
+  if (h !== undefined && (Number(h) > 23 || Number(mi) > 59 || (sec !== undefined && Number(sec) > 60))) return false;
+  return oh === undefined || (Number(oh) * 60 + Number(om) <= 14 * 60 && Number(om) < 60);
+}, { message: 'no such date or time (month 1–12, a day the month has, hours 00–23, minutes 00–59, offset within ±14:00)' });
 
 const latSchema = z.number().min(-90).max(90);
 const lonSchema = z.number().min(-180).max(180);
@@ -90,7 +127,8 @@ export const personInputSchema = z.object({
   name: z.string().trim().min(1, 'a person needs a name').max(300),
   nameLatin: z.string().trim().max(300).nullable().optional(),
   sex: z.enum(SEX_VALUES).nullable().optional(),
-  birthDate: partialDateSchema.nullable().optional(),
+  /** Not in the future. */
+  birthDate: pastPartialDateSchema.nullable().optional(),
   /** Age in whole years at the time of harm, when the birth date is unknown. */
   ageAtHarm: z.number().int().min(0).max(130).nullable().optional(),
   residencePlaceId: placeIdSchema.nullable().optional(),

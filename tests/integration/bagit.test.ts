@@ -72,6 +72,8 @@ interface Original {
   source: string;
   name: string;
   dir?: string;
+  /** Payload path to use instead of payloadPaths' (bags written by other tools may hold any legal name). */
+  path?: string;
 }
 
 /** An evidence set as the export would assemble it: payload, items.json, custody.json. */
@@ -83,7 +85,7 @@ function assemble(originals: Original[], otherItem: string) {
   const paths = payloadPaths(withDigests.map((o) => ({ name: o.name, sha256: o.digests.sha256, ...(o.dir ? { dir: o.dir } : {}) })));
   const payload: BagPayloadFile[] = withDigests.map((o, i) => ({
     source: o.source,
-    path: paths[i] ?? '',
+    path: o.path ?? paths[i] ?? '',
     bytes: o.bytes,
     digests: o.digests,
   }));
@@ -166,7 +168,8 @@ describe('writeBag + verifyBag on self-made files', () => {
 
     set = assemble(
       [
-        { source: join(srcDir, 'percent', 'report 100%.txt'), name: 'report 100%.txt' },
+        // payloadPaths would write "report 100％.txt"; other tools keep the '%', which writeBag must encode.
+        { source: join(srcDir, 'percent', 'report 100%.txt'), name: 'report 100%.txt', path: 'report 100%.txt' },
         { source: join(srcDir, 'cyr', 'Көк-Таш үй.jpg'), name: 'Көк-Таш үй.jpg', dir: 'Көк-Таш' },
         { source: join(srcDir, 'cam1', 'IMG_0001.JPG'), name: 'IMG_0001.JPG' },
         { source: join(srcDir, 'cam2', 'IMG_0001.JPG'), name: 'IMG_0001.JPG' },

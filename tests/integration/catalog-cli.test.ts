@@ -1,5 +1,5 @@
 // The catalog commands through the real CLI on a real archive folder (no media needed).
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -75,5 +75,66 @@ describe('evidence place|person|incident|case', () => {
     expect(re.code).toBe(1);
     expect(JSON.parse(re.out)).toMatchObject({ imported: [2], errors: [{ row: 2, reason: expect.stringMatching(/^type: Invalid option/) }] });
     expect((await cliJson<unknown[]>('incident', 'list', '--search', 'көк-таш', ...A, '--json'))).toHaveLength(2);
+  });
+
+  it('refuses impossible dates with a clear message (exit 2)', async () => {
+    let r = await runCli('incident', 'add', 'Shelling', '--type', 'shelling', '--start', '2021-13-45', ...A);
+    expect([r.code, r.err]).toEqual([2, 'evidence: incident: startedAt: no such date or time (month 1–12, a day the month has, hours 00–23, minutes 00–59, offset within ±14:00)\n']);
+    r = await runCli('incident', 'add', 'Shelling', '--type', 'shelling', '--start', '2021-04-29T24:30', ...A);
+    expect(r.code).toBe(2);
+    r = await runCli('person', 'add', 'Бермет', '--birth-date', '1990-02-30', ...A);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/birthDate: no such day in the calendar \(e\.g\. February 30\)/);
+    const nextYear = String(new Date().getUTCFullYear() + 1);
+    for (const future of [nextYear, `${nextYear}-01`, `${nextYear}-01-01`]) {
+      r = await runCli('person', 'add', 'Бермет', '--birth-date', future, ...A);
+      expect([r.code, future]).toEqual([2, future]);
+      expect(r.err).toMatch(/birthDate: cannot be in the future/);
+    }
+    expect((await cliJson<{ birthDate: string }>('person', 'add', 'Бермет', '--birth-date', '2020-02-29', ...A)).birthDate).toBe('2020-02-29');
+    r = await runCli('case', 'add', '77-1', '--authority', 'Prosecutor General', '--opened', '2021-02-29', ...A);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/openedOn: no such day in the calendar/);
+  });
+
+  it('imports the readable rows of a CSV with an unclosed quote, reporting the broken row', async () => {
+    const file = join(work, 'victims-broken.csv');
+    writeFileSync(file, 'Name,Sex,Village\nАлтынай Т.,female,ak-sai\n"Бекзат К.,male,maksat\nЧолпон А.,female,batken\nДаниел Р.,male,"Ak-Sai"\n');
+    const r = await runCli('person', 'import', file, ...A, '--json');
+    expect(r.code).toBe(1);
+    const rep = JSON.parse(r.out) as { rows: number; imported: { row: number; name: string }[]; errors: { row: number; reason: string }[] };
+    expect(rep.imported.map((i) => [i.row, i.name])).toEqual([[2, 'Алтынай Т.'], [4, 'Чолпон А.'], [5, 'Даниел Р.']]);
+    expect(rep.errors).toEqual([{ row: 3, reason: 'not readable as CSV: a quote (") opened in this row is never closed' }]);
+    expect(rep.rows).toBe(4);
+    expect(r.err).toContain('victims-broken.csv row 3: not readable as CSV');
+  });
+
+  it('imports GeoJSON places named by `name` (QGIS, OpenStreetMap)', async () => {
+    const gj = join(work, 'osm.geojson');
+    writeFileSync(gj, JSON.stringify({ type: 'FeatureCollection', features: [
+      { type: 'Feature', geometry: { type: 'Point', coordinates: [70.6, 39.8] }, properties: { name: 'Kara-Bak water intake', 'name:ru': 'Водозабор Кара-Бак' } },
+      { type: 'Feature', geometry: { type: 'Point', coordinates: [70.61, 39.81] }, properties: { NAME_X: 'no usable name' } },
+    ] }));
+    const r = await runCli('place', 'import', gj, ...A, '--json');
+    const rep = JSON.parse(r.out) as { imported: { row: number; id: string }[]; errors: { row: number; reason: string }[] };
+    expect(rep.imported).toEqual([{ row: 1, id: 'kara-bak-water-intake' }]);
+    expect(rep.errors).toEqual([{ row: 2, reason: expect.stringMatching(/nameEn: a place needs an English\/Latin name/) }]);
+    expect(await cliJson('place', 'show', 'kara-bak-water-intake', ...A, '--json')).toMatchObject({ nameEn: 'Kara-Bak water intake', nameRu: 'Водозабор Кара-Бак', lat: 39.8, lon: 70.6 });
+  });
+
+  it('finds a tag with "№" by "№2" and "школа №2" in list --search', async () => {
+    const card = join(work, 'card');
+    mkdirSync(card, { recursive: true });
+    writeFileSync(join(card, 'school.txt'), 'school number two\n');
+    writeFileSync(join(card, 'other.txt'), 'something else, 2\n');
+    expect((await runCli('ingest', card, ...A)).code).toBe(0);
+    const items = await cliJson<{ id: number; sources: { name: string }[] }[]>('list', ...A, '--json');
+    const school = items.find((i) => i.sources[0]!.name === 'school.txt')!.id;
+    const other = items.find((i) => i.sources[0]!.name === 'other.txt')!.id;
+    expect((await runCli('tag', String(school), '--tag', 'школа №2', ...A)).code).toBe(0);
+    expect((await runCli('tag', String(other), '--tag', 'школа 2', ...A)).code).toBe(0);
+    for (const q of ['№2', 'школа №2', 'No2']) {
+      expect((await cliJson<{ id: number }[]>('list', '--search', q, ...A, '--json')).map((i) => i.id), q).toEqual([school]);
+    }
   });
 });

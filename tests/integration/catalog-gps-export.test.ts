@@ -102,7 +102,7 @@ describe.skipIf(!HAS_CORPUS || !HAS_EXIFTOOL)('GPS → village → export by pla
   });
 
   it('exports by place a bag that verifyBag and bagcheck.py accept, with tags and people, then records its transfer', async () => {
-    const victim = await cliJson<{ id: number }>('person', 'add', 'Асанова Айгүл', '--sex', 'female', '--birth-date', '1990-03-12', '--residence', 'kok-tash-batken', '--status', 'injured', ...A);
+    const victim = await cliJson<{ id: number }>('person', 'add', 'Асанова Айгүл', '--sex', 'female', '--birth-date', '1990-03-12', '--residence', 'kok-tash-batken', '--status', 'injured', '--consent', 'given', ...A);
     const hidden = await cliJson<{ id: number }>('person', 'add', 'Мамытов Эрлан', '--status', 'held captive', '--sensitive', ...A);
     const s1 = String(idOf.get('shot-1.jpg'));
     let r = await runCli('tag', s1, '--person', `${victim.id}:depicts`, '--person', `${hidden.id}:testimony of`, '--tag', 'Дом', '--description', 'Сгоревший дом', ...A, '--operator', 'Айжан');
@@ -136,8 +136,8 @@ describe.skipIf(!HAS_CORPUS || !HAS_EXIFTOOL)('GPS → village → export by pla
     const py = spawnSync('python3', [join(SHARED_DIR, 'tools', 'bagcheck.py'), bag], { encoding: 'utf8' });
     expect(py.status, py.stdout + py.stderr).toBe(0);
 
-    const t = await cliJson<{ tagManifestSha256: string; bagChecked: boolean; event: { seq: number; type: string; detail: Record<string, unknown> } }>('transfer', '--to', 'Office of the Ombudsman', '--export', exp.exportId, ...A, '--json', '--operator', 'Айжан');
-    expect(t).toMatchObject({ tagManifestSha256: exp.tagManifestSha256, bagChecked: true, event: { type: 'transfer', detail: { recipient: 'Office of the Ombudsman', exportId: exp.exportId, tagManifestSha256: exp.tagManifestSha256 } } });
+    const t = await cliJson<{ tagManifestSha256: string; bagVerified: boolean; event: { seq: number; type: string; detail: Record<string, unknown> } }>('transfer', '--to', 'Office of the Ombudsman', '--export', exp.exportId, ...A, '--json', '--operator', 'Айжан');
+    expect(t).toMatchObject({ tagManifestSha256: exp.tagManifestSha256, bagVerified: true, event: { type: 'transfer', detail: { recipient: 'Office of the Ombudsman', exportId: exp.exportId, tagManifestSha256: exp.tagManifestSha256, bagVerified: true } } });
     const bad = await runCli('transfer', '--to', 'X', '--export', 'export-nope', ...A);
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/export export-nope: no such export/);

@@ -12,7 +12,6 @@ describe('payloadPaths: names kept', () => {
     expect(one('Көк-Таш үй.jpg')).toBe('Көк-Таш үй.jpg');
     expect(one('Apple  voice memo.m4a')).toBe('Apple  voice memo.m4a');
     expect(one('Sony DSC-HX5V (2).jpg')).toBe('Sony DSC-HX5V (2).jpg');
-    expect(one('report 100%.pdf')).toBe('report 100%.pdf');
   });
 
   it('normalizes to NFC', () => {
@@ -61,6 +60,12 @@ describe('payloadPaths: illegal characters', () => {
     const h = sha('x');
     expect(payloadPaths([{ name: '', sha256: h }])).toEqual([h.slice(0, 16)]);
     expect(payloadPaths([{ name: '...', sha256: h }])).toEqual([h.slice(0, 16)]);
+  });
+
+  it('writes "%" as U+FF05 FULLWIDTH PERCENT SIGN, so no manifest line needs percent-encoding (sha256sum -c reads it)', () => {
+    expect(one('report 100%.pdf')).toBe('report 100\uff05.pdf');
+    expect(one('%25%0A.txt')).toBe('\uff0525\uff050A.txt');
+    expect(one('a.jpg', '50% done')).toBe('50\uff05 done/a.jpg');
   });
 
   it('replaces an unpaired surrogate, which UTF-8 cannot carry', () => {

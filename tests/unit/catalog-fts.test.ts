@@ -57,6 +57,22 @@ describe('catalog search', () => {
     expect(filterItemIds(db, { search: 'Ак-Сай' })).toEqual([other]);
   });
 
+  it('finds text holding compatibility characters (№, fullwidth, superscripts) however the query spells them', () => {
+    const school = addFakeItem(db, 3);
+    const plan = addFakeItem(db, 4);
+    tagItem(db, school, { addTags: ['школа №2'], description: 'Окно класса №5' }, { actor: 'tester' });
+    tagItem(db, plan, { description: 'План ＡＢ² этажа' }, { actor: 'tester' });
+    expect(filterItemIds(db, { search: '№2' })).toEqual([school]);
+    expect(filterItemIds(db, { search: 'школа №2' })).toEqual([school]);
+    expect(filterItemIds(db, { search: 'No2' })).toEqual([school]);
+    expect(filterItemIds(db, { search: 'класса №5' })).toEqual([school]);
+    expect(filterItemIds(db, { search: '№3' })).toEqual([]);
+    expect(filterItemIds(db, { search: 'AB2' })).toEqual([plan]);
+    expect(filterItemIds(db, { search: 'ＡＢ²' })).toEqual([plan]);
+    const person = addPerson(db, { name: 'Свидетель №7' });
+    expect(listPeople(db, { search: '№7' }).map((x) => x.id)).toEqual([person.id]);
+  });
+
   it('never lets FTS syntax in user input break the query', () => {
     expect(ftsQuery('"')).toBeNull();
     expect(() => filterItemIds(db, { search: 'NEAR( "a" * OR' })).not.toThrow();

@@ -64,6 +64,25 @@ describe('people import', () => {
     expect(listPeople(db, { search: 'Айпери' })[0]).toMatchObject({ birthDate: '2001', residencePlaceId: 'internatsional', statuses: ['missing', 'injured'] });
   });
 
+  it('reports a CSV row with an unclosed quote and imports the rows after it, multi-line fields included', async () => {
+    const file = join(dir, 'victims-quote.csv');
+    writeFileSync(file, 'ФИО;Пол;Описание;№\r\nБекова Сайкал;ж;;Q-1\r\n"Жумабаев Азамат;м;дом сгорел;Q-2\r\nТурсунова Нуржан;ж;"две\r\nстроки";Q-3\r\nАлиев Руслан;м;;Q-4\r\n');
+    const r = await importPeople(db, file);
+    // The unclosed quote pairs with the next one, two lines down: still only its own row is lost.
+    expect(r.errors).toEqual([{ row: 3, reason: 'not readable as CSV: a quote (") in this row does not enclose a whole field (unclosed or stray quote)' }]);
+    expect(r.imported.map((i) => [i.row, i.name])).toEqual([[2, 'Бекова Сайкал'], [5, 'Турсунова Нуржан'], [6, 'Алиев Руслан']]);
+    expect(listPeople(db, { search: 'Нуржан' })[0]).toMatchObject({ description: 'две\r\nстроки', externalId: 'Q-3' });
+    expect(r.rows).toBe(4);
+  });
+
+  it('reports a row whose quotes pair up but are not valid CSV, and imports the rest', async () => {
+    const file = join(dir, 'victims-stray.csv');
+    writeFileSync(file, 'Name,Sex,External ID\nKerimov "Kaka" Ulan,male,S-1\nOsmonova Zarina,female,S-2\n');
+    const r = await importPeople(db, file);
+    expect(r.errors).toEqual([{ row: 2, reason: 'not readable as CSV: a quote (") in this row does not enclose a whole field (unclosed or stray quote)' }]);
+    expect(r.imported.map((i) => [i.row, i.name])).toEqual([[3, 'Osmonova Zarina']]);
+  });
+
   it('refuses a file it cannot read at all', async () => {
     const file = join(dir, 'victims.ods');
     writeFileSync(file, 'x');
@@ -86,7 +105,7 @@ describe('the redacted victims register', () => {
   const { db, dir } = freshCatalog();
   afterAll(() => db.close());
 
-  it('keeps no real name, exact birth date, sensitive person, refusing person or exact coordinate', async () => {
+  it('keeps no real name, exact birth date, sensitive person, person without consent (refused or unknown) or exact coordinate', async () => {
     const file = join(dir, 'victims.csv');
     writeFileSync(file, CSV);
     await importPeople(db, file);
@@ -95,8 +114,9 @@ describe('the redacted victims register', () => {
     expect(full.map((p) => p.name)).toEqual(all.map((p) => p.name));
 
     const red = registerRecords(db, { redact: true });
-    // Refused consent (Мамытов) and sensitive (Сыдыков) are left out.
-    expect(red.map((r) => r.pseudonym)).toEqual([all[0]!, all[3]!].map((p) => pseudonymOf(pseudonymKey(db), p.id)));
+    // Only consent "given" is published: refused (Мамытов), unknown (Кадыров) and sensitive (Сыдыков, consent given) are left out.
+    expect(all.map((p) => p.consent)).toEqual(['given', 'refused', 'given', 'unknown']);
+    expect(red.map((r) => r.pseudonym)).toEqual([all[0]!].map((p) => pseudonymOf(pseudonymKey(db), p.id)));
     expect(red[0]).toEqual({
       pseudonym: expect.stringMatching(/^V-[0-9A-F]{12}$/), sex: 'female', birthYear: 1990, ageAtHarm: null,
       residence: { placeId: 'ak-sai', name: 'Ak-Sai', district: 'Batken', country: 'KG', lat: 39.9, lon: 70.5 }, statuses: ['injured'],

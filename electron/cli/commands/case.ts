@@ -7,6 +7,7 @@ import { formatZodError } from '../../core/catalog/validation.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { clearable, collect, subcommand, usage, writeOut } from './catalog-shared.ts';
 import { withArchive, type CliCommand } from './shared.ts';
+import { errLine, outLine, printable } from './text.ts';
 
 const GROUP = 'case';
 const DESC = 'case references: authority, case number, Criminal Code articles';
@@ -33,7 +34,7 @@ const fields = (o: CaseOpts): Partial<CaseInput> => ({
 });
 
 function printCase(io: Io, c: CaseRef): void {
-  io.out(`${String(c.id).padStart(5)}  ${c.caseNumber.padEnd(16)} ${c.authority}${c.articles.length ? `  (art. ${c.articles.join(', ')})` : ''}${c.openedOn ? `  opened ${c.openedOn}` : ''}\n`);
+  outLine(io, `${String(c.id).padStart(5)}  ${c.caseNumber.padEnd(16)} ${c.authority}${c.articles.length ? `  (art. ${c.articles.join(', ')})` : ''}${c.openedOn ? `  opened ${c.openedOn}` : ''}`);
 }
 
 const add: CliCommand = {
@@ -71,7 +72,7 @@ const list: CliCommand = {
       if (o.json) printJson(io, all);
       else {
         for (const c of all) printCase(io, c);
-        io.out(`${all.length} case references\n`);
+        outLine(io, `${all.length} case references`);
       }
       return 0;
     });
@@ -88,8 +89,8 @@ const show: CliCommand = {
       if (o.json) printJson(io, { ...c, items });
       else {
         printCase(io, c);
-        if (c.description) io.out(`  ${c.description}\n`);
-        io.out(`  items: ${items.length ? items.join(', ') : 'none'}\n`);
+        if (c.description) outLine(io, `  ${c.description}`);
+        outLine(io, `  items: ${items.length ? items.join(', ') : 'none'}`);
       }
       return 0;
     });
@@ -104,7 +105,7 @@ const importCmd: CliCommand = {
     try {
       entries = z.array(z.unknown()).parse(JSON.parse(readFileSync(file as string, 'utf8')));
     } catch (e) {
-      throw new UsageError(`${file as string}: not a JSON array of case references (${(e as Error).message.split('\n')[0]})`);
+      throw new UsageError(printable(`${file as string}: not a JSON array of case references (${(e as Error).message.split('\n')[0]})`));
     }
     return withArchive(o, { write: true }, async (a) => {
       const imported: number[] = [];
@@ -119,8 +120,8 @@ const importCmd: CliCommand = {
         }
       }))();
       if (o.json) printJson(io, { file, rows: entries.length, imported, errors });
-      else io.out(`Imported ${imported.length} of ${entries.length} case references\n`);
-      for (const e of errors) io.err(`${file as string} entry ${e.row}: ${e.reason}\n`);
+      else outLine(io, `Imported ${imported.length} of ${entries.length} case references`);
+      for (const e of errors) errLine(io, `${file as string} entry ${e.row}: ${e.reason}`);
       return errors.length ? 1 : 0;
     });
   },

@@ -10,6 +10,7 @@ import { parsePersonRef } from '../../core/catalog/tagging.ts';
 import type { Db } from '../../core/db/open.ts';
 import { UsageError, type Io } from '../io.ts';
 import { archiveOption } from './shared.ts';
+import { errLine, printable } from './text.ts';
 
 /**
  * `evidence <group> <name>`: finds or creates the group command (place, person, …) on the program
@@ -24,13 +25,16 @@ export function subcommand(program: Command, group: string, groupDescription: st
 /** Commander collector for repeatable options: `--tag a --tag b` → ['a', 'b']. */
 export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
-/** Runs `fn`; an Error it throws (bad input the core refused) becomes a UsageError (exit code 2). */
+/**
+ * Runs `fn`; an Error it throws (bad input the core refused) becomes a UsageError (exit code 2)
+ * whose message went through printable, since it often quotes what the user or a file supplied.
+ */
 export function usage<T>(fn: () => T): T {
   try {
     return fn();
   } catch (e) {
     if (e instanceof UsageError) throw e;
-    throw new UsageError((e as Error).message);
+    throw new UsageError(printable((e as Error).message));
   }
 }
 
@@ -103,7 +107,7 @@ export function filterFromOptions(db: Db, o: FilterCliOptions, io: Io): ItemFilt
     if (o.place?.length) {
       f.places = [...new Set(o.place.flatMap((ref) => {
         const found = resolvePlaceRefs(db, ref);
-        if (found.length > 1) io.err(`note: --place ${ref} matches ${found.length} places: ${found.map((p) => `${p.id} (${placeLabel(p)})`).join('; ')}; selecting all (give an id to choose one)\n`);
+        if (found.length > 1) errLine(io, `note: --place ${ref} matches ${found.length} places: ${found.map((p) => `${p.id} (${placeLabel(p)})`).join('; ')}; selecting all (give an id to choose one)`);
         return found.map((p) => p.id);
       }))];
     }

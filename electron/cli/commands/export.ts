@@ -3,10 +3,11 @@ import { resolveOperator } from '../../core/archive.ts';
 import { catalogExportExtras } from '../../core/catalog/export-extras.ts';
 import { filterItemIds, isFilterEmpty } from '../../core/catalog/filters.ts';
 import { resolveItemRef } from '../../core/db/items.ts';
-import { exportEvidenceSet } from '../../core/export/evidence-set.ts';
+import { exportEvidenceSet, ExportTargetError } from '../../core/export/evidence-set.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { filterFromOptions, filterOptions, usage, type FilterCliOptions } from './catalog-shared.ts';
 import { archiveOption, withArchive, type CliCommand } from './shared.ts';
+import { errLine, outLine, printable } from './text.ts';
 
 export interface ExportCliOptions extends FilterCliOptions {
   archive?: string;
@@ -26,23 +27,29 @@ export interface ExportCliOptions extends FilterCliOptions {
 export const exportCommand: CliCommand = {
   define: (p: Command) =>
     filterOptions(archiveOption(p.command('export')))
-      .requiredOption('--out <dir>', 'bag folder to create (must not exist, or be empty)')
-      .option('--all', 'export every item')
-      .option('--item <items...>', 'items to export (catalog ids or SHA-256 prefixes)')
+      .requiredOption('--out <dir>', 'bag folder to create (must not exist, or be empty; never inside the archive folder)')
+      .option('--all', 'export every item (not with --item or filters)')
+      .option('--item <items...>', 'items to export (catalog ids or SHA-256 prefixes); with filters, only those of them that match')
       .option('--recipient <name>', 'who the set is for (recorded in bag-info.txt and the custody log)')
       .option('--organization <name>', 'Source-Organization for bag-info.txt')
       .option('--description <text>', 'External-Description for bag-info.txt')
       .option('--operator <name>', 'who exports (custody log)')
-      .option('--zip', 'also write <out>.zip (RFC 8493 §4 serialization)')
+      .option('--zip', 'also write <out>.zip (RFC 8493 §4 serialization; <out>.zip must not exist)')
       .option('--include-sensitive', 'put full records of people flagged sensitive in evidence/people.json (default: pseudonym only)')
-      .option('--redact-people', 'for public release: evidence/people.json as the redacted register (pseudonyms, no names)')
+      .option('--redact-people', 'for public release: evidence/people.json as the redacted register (pseudonyms, no names; only people whose consent is "given")')
       .option('--json', 'print the result as JSON')
-      .description('export an evidence set as a BagIt 1.0 bag with manifests and a custody excerpt'),
+      .description('export an evidence set as a BagIt 1.0 bag with manifests and a custody excerpt. Choose the items with ' +
+        'exactly one of: --all; --item ID...; filters (--place, --person, ...); or --item with filters (the given items that match). ' +
+        '--all with --item or with filters is refused as ambiguous.'),
   async run([opts]: unknown[], io: Io) {
     const o = opts as ExportCliOptions;
+    if (o.out.trim() === '') throw new UsageError('export --out: give the folder to write the bag to');
+    if (o.all && o.item?.length) throw new UsageError('export: choose --all or --item, not both');
     return withArchive(o, { write: true }, async (a) => {
       const filter = filterFromOptions(a.db, o, io);
       const filtered = !isFilterEmpty(filter);
+      // "--all --place X" could mean every item or only X's; exporting the wrong set to an authority is worse than asking.
+      if (o.all && filtered) throw new UsageError('export: choose --all or filters (--place, --person, ...), not both');
       if (!o.all && !o.item?.length && !filtered) throw new UsageError('export: choose the items with --all, --item ID... or filters (--place, --person, --incident, --case, --tag, --search, ...)');
       let ids: number[];
       try {
@@ -52,21 +59,33 @@ export const exportCommand: CliCommand = {
           : matching ? [...matching]
           : (a.db.prepare('SELECT id FROM items ORDER BY id').all() as { id: number }[]).map((r) => r.id);
       } catch (e) {
-        throw new UsageError((e as Error).message);
+        throw new UsageError(printable((e as Error).message));
       }
       if (!ids.length) throw new UsageError(filtered ? 'export: no item matches the filters' : 'export: the archive holds no items');
       const extras = usage(() => catalogExportExtras(a.db, ids, { includeSensitive: o.includeSensitive, redactPeople: o.redactPeople }));
-      const selection: Record<string, unknown> = o.all && !filtered ? { all: true } : { ...(o.item?.length ? { items: o.item } : {}), ...(filtered ? { filter } : {}) };
-      if (extras.summary.withheld) io.err(`note: ${extras.summary.withheld} sensitive person(s) appear in evidence/people.json by pseudonym only${o.redactPeople ? '' : ' (--include-sensitive to include them)'}\n`);
-      const r = await exportEvidenceSet(a, {
-        itemIds: ids, outDir: o.out, actor: resolveOperator(o.operator), recipient: o.recipient, organization: o.organization,
-        description: o.description, zip: o.zip, selection, signal: io.signal, extras,
-      });
+      const selection: Record<string, unknown> = o.all ? { all: true } : { ...(o.item?.length ? { items: o.item } : {}), ...(filtered ? { filter } : {}) };
+      const withheld = extras.summary.withheld;
+      if (withheld && o.redactPeople) {
+        errLine(io, `note: ${withheld} person(s) left out of evidence/people.json (flagged sensitive, or consent to publication not given); ` +
+          'the others appear there by pseudonym only, and items.json refers to everyone by pseudonym');
+      } else if (withheld) {
+        errLine(io, `note: ${withheld} sensitive person(s) appear in evidence/people.json by pseudonym only (--include-sensitive to include them)`);
+      }
+      let r;
+      try {
+        r = await exportEvidenceSet(a, {
+          itemIds: ids, outDir: o.out, actor: resolveOperator(o.operator), recipient: o.recipient, organization: o.organization,
+          description: o.description, zip: o.zip, selection, signal: io.signal, extras,
+        });
+      } catch (e) {
+        if (e instanceof ExportTargetError) throw new UsageError(printable(e.message));
+        throw e;
+      }
       if (o.json) printJson(io, r);
       else {
-        io.out(`Exported ${r.items} items to ${r.bagDir} (export ${r.exportId}; Payload-Oxum ${r.payloadOxum})\n`);
-        if (r.zip) io.out(`Zip: ${r.zip.zipPath} sha256 ${r.zip.sha256}\n`);
-        io.out(`Tag-manifest SHA-256: ${r.tagManifestSha256}\n`);
+        outLine(io, `Exported ${r.items} items to ${r.bagDir} (export ${r.exportId}; Payload-Oxum ${r.payloadOxum})`);
+        if (r.zip) outLine(io, `Zip: ${r.zip.zipPath} sha256 ${r.zip.sha256}`);
+        outLine(io, `Tag-manifest SHA-256: ${r.tagManifestSha256}`);
       }
       return 0;
     });

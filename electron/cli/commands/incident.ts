@@ -7,6 +7,7 @@ import { formatZodError } from '../../core/catalog/validation.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { clearable, collect, subcommand, usage, writeOut } from './catalog-shared.ts';
 import { withArchive, type CliCommand } from './shared.ts';
+import { errLine, outLine, printable } from './text.ts';
 
 const GROUP = 'incident';
 const DESC = 'incidents: shelling, gunfire, arson, looting, hostage-taking, …';
@@ -35,7 +36,7 @@ const fields = (o: IncidentOpts): Partial<IncidentInput> => ({
 });
 
 function printIncident(io: Io, i: Incident): void {
-  io.out(`${String(i.id).padStart(5)}  ${(i.startedAt ?? '—').padEnd(25)} ${i.type.padEnd(16)} ${i.title}${i.placeIds.length ? `  [${i.placeIds.join(', ')}]` : ''}\n`);
+  outLine(io, `${String(i.id).padStart(5)}  ${(i.startedAt ?? '—').padEnd(25)} ${i.type.padEnd(16)} ${i.title}${i.placeIds.length ? `  [${i.placeIds.join(', ')}]` : ''}`);
 }
 
 const add: CliCommand = {
@@ -73,7 +74,7 @@ const list: CliCommand = {
       if (o.json) printJson(io, all);
       else {
         for (const i of all) printIncident(io, i);
-        io.out(`${all.length} incidents\n`);
+        outLine(io, `${all.length} incidents`);
       }
       return 0;
     });
@@ -90,8 +91,8 @@ const show: CliCommand = {
       if (o.json) printJson(io, { ...it, items });
       else {
         printIncident(io, it);
-        if (it.description) io.out(`  ${it.description}\n`);
-        io.out(`  items: ${items.length ? items.join(', ') : 'none'}\n`);
+        if (it.description) outLine(io, `  ${it.description}`);
+        outLine(io, `  items: ${items.length ? items.join(', ') : 'none'}`);
       }
       return 0;
     });
@@ -106,7 +107,7 @@ const importCmd: CliCommand = {
     try {
       entries = z.array(z.unknown()).parse(JSON.parse(readFileSync(file as string, 'utf8')));
     } catch (e) {
-      throw new UsageError(`${file as string}: not a JSON array of incidents (${(e as Error).message.split('\n')[0]})`);
+      throw new UsageError(printable(`${file as string}: not a JSON array of incidents (${(e as Error).message.split('\n')[0]})`));
     }
     return withArchive(o, { write: true }, async (a) => {
       const imported: number[] = [];
@@ -121,8 +122,8 @@ const importCmd: CliCommand = {
         }
       }))();
       if (o.json) printJson(io, { file, rows: entries.length, imported, errors });
-      else io.out(`Imported ${imported.length} of ${entries.length} incidents\n`);
-      for (const e of errors) io.err(`${file as string} entry ${e.row}: ${e.reason}\n`);
+      else outLine(io, `Imported ${imported.length} of ${entries.length} incidents`);
+      for (const e of errors) errLine(io, `${file as string} entry ${e.row}: ${e.reason}`);
       return errors.length ? 1 : 0;
     });
   },

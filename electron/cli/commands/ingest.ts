@@ -5,6 +5,7 @@ import { resolveOperator } from '../../core/archive.ts';
 import { ingest } from '../../core/ingest/ingest.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { archiveOption, formatBytes, withArchive, type CliCommand } from './shared.ts';
+import { errLine, outLine, printable } from './text.ts';
 
 /** Parses `--digests sha256,md5,sha1`; throws UsageError naming an unknown algorithm. */
 export function parseDigests(text: string | undefined): DigestAlgorithm[] {
@@ -43,7 +44,7 @@ export const ingestCommand: CliCommand = {
       const onFile = (r: IngestFileResult) => {
         if (r.status === 'failed' && bar) {
           bar.stop();
-          io.err(`failed: ${r.reason}\n`);
+          errLine(io, `failed: ${r.reason}`);
           bar.start(1, 0);
         }
       };
@@ -54,7 +55,7 @@ export const ingestCommand: CliCommand = {
           bar.setTotal(Math.max(1, p.bytesTotal));
           bar.update(p.bytesDone, {
             files: `${p.filesDone}/${p.filesTotal}`, bytes: `${formatBytes(p.bytesDone)}/${formatBytes(p.bytesTotal)}`,
-            rate: formatBytes(p.bytesDone / secs), file: p.currentFile ? p.currentFile.slice(-50) : '',
+            rate: formatBytes(p.bytesDone / secs), file: p.currentFile ? printable(p.currentFile.slice(-50)) : '',
           });
         } : undefined,
       });
@@ -63,12 +64,12 @@ export const ingestCommand: CliCommand = {
         printJson(io, { archive: archive.dir, ...report });
       } else {
         const c = report.counts;
-        io.out(`${c.added} added, ${c.duplicate} duplicate, ${c.skipped} skipped, ${c.failed} failed` +
-          `${c.notProcessed ? `, ${c.notProcessed} not processed` : ''} (${formatBytes(report.bytesIngested)} stored) in ${archive.dir}\n`);
+        outLine(io, `${c.added} added, ${c.duplicate} duplicate, ${c.skipped} skipped, ${c.failed} failed` +
+          `${c.notProcessed ? `, ${c.notProcessed} not processed` : ''} (${formatBytes(report.bytesIngested)} stored) in ${archive.dir}`);
         for (const r of report.files) {
-          if (r.status === 'skipped') io.out(`skipped: ${r.path}: ${r.reason}\n`);
-          if (r.status === 'failed') io.out(`failed: ${r.reason}\n`);
-          if (r.warnings?.length) io.out(`warning: ${r.path}: ${r.warnings.join('; ')}\n`);
+          if (r.status === 'skipped') outLine(io, `skipped: ${r.path}: ${r.reason}`);
+          if (r.status === 'failed') outLine(io, `failed: ${r.reason}`);
+          if (r.warnings?.length) outLine(io, `warning: ${r.path}: ${r.warnings.join('; ')}`);
         }
         if (report.interrupted) io.err(`Interrupted: ${c.notProcessed} files not processed. Run the same command again to finish; finished files are not redone.\n`);
       }

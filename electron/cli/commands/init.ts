@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { openArchive, resolveArchiveDir } from '../../core/archive.ts';
 import { printJson, type Io } from '../io.ts';
 import type { CliCommand } from './shared.ts';
+import { outLine } from './text.ts';
 
 export const init: CliCommand = {
   define: (p: Command) =>
@@ -13,7 +14,7 @@ export const init: CliCommand = {
     const path = a.dir;
     await a.close();
     if (o.json) printJson(io, { archive: path });
-    else io.out(`Archive ready: ${path}\n`);
+    else outLine(io, `Archive ready: ${path}`);
     return 0;
   },
 };

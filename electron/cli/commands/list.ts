@@ -4,6 +4,7 @@ import { taggedItems } from '../../core/catalog/listing.ts';
 import { printJson, type Io } from '../io.ts';
 import { filterFromOptions, filterOptions, usage, type FilterCliOptions } from './catalog-shared.ts';
 import { archiveOption, formatBytes, withArchive, type CliCommand } from './shared.ts';
+import { outLine } from './text.ts';
 
 export const list: CliCommand = {
   define: (p: Command) =>
@@ -22,9 +23,9 @@ export const list: CliCommand = {
       for (const it of items) {
         const cam = [it.make, it.model].filter(Boolean).join(' ');
         const places = it.catalog.places.length ? `  @${it.catalog.places.join(',')}` : '';
-        io.out(`${String(it.id).padStart(5)}  ${it.sha256.slice(0, 12)}  ${it.kind.padEnd(8)} ${formatBytes(it.bytes).padStart(10)}  ${(it.capturedAt ?? '—').padEnd(25)} ${cam ? cam + '  ' : ''}${it.sources[0]?.name ?? ''}${places}\n`);
+        outLine(io, `${String(it.id).padStart(5)}  ${it.sha256.slice(0, 12)}  ${it.kind.padEnd(8)} ${formatBytes(it.bytes).padStart(10)}  ${(it.capturedAt ?? '—').padEnd(25)} ${cam ? cam + '  ' : ''}${it.sources[0]?.name ?? ''}${places}`);
       }
-      io.out(`${items.length} items\n`);
+      outLine(io, `${items.length} items`);
       return 0;
     });
   },

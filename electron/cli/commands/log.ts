@@ -3,6 +3,7 @@ import { chainHead, listCustodyEvents } from '../../core/custody/log.ts';
 import { resolveItemRef } from '../../core/db/items.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { archiveOption, withArchive, type CliCommand } from './shared.ts';
+import { outLine, printable } from './text.ts';
 
 export const log: CliCommand = {
   define: (p: Command) =>
@@ -16,7 +17,7 @@ export const log: CliCommand = {
         try {
           sha = resolveItemRef(a.db, o.item).record.sha256;
         } catch (e) {
-          throw new UsageError((e as Error).message);
+          throw new UsageError(printable((e as Error).message));
         }
       }
       const events = listCustodyEvents(a.db, sha ? { item: sha } : {});
@@ -25,8 +26,9 @@ export const log: CliCommand = {
         return 0;
       }
       for (const ev of events) {
-        io.out(`#${ev.seq}  ${ev.at}  ${ev.type.padEnd(26)} ${ev.actor}  ${ev.item ? ev.item.slice(0, 12) : '(archive)'}  ${JSON.stringify(ev.detail)}\n`);
-        io.out(`      hash ${ev.hash}  prev ${ev.prevHash}\n`);
+        // JSON.stringify escapes C0 controls but not C1, U+2028/2029 or bidi controls: the whole line goes through printable.
+        outLine(io, `#${ev.seq}  ${ev.at}  ${ev.type.padEnd(26)} ${ev.actor}  ${ev.item ? ev.item.slice(0, 12) : '(archive)'}  ${JSON.stringify(ev.detail)}`);
+        outLine(io, `      hash ${ev.hash}  prev ${ev.prevHash}`);
       }
       return 0;
     });

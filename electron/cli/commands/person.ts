@@ -7,6 +7,7 @@ import { registerCsv, registerRecords } from '../../core/catalog/register.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { clearable, collect, num, subcommand, usage, writeOut } from './catalog-shared.ts';
 import { withArchive, type CliCommand } from './shared.ts';
+import { errLine, outLine, printable } from './text.ts';
 
 const GROUP = 'person';
 const DESC = 'victims and witnesses (the victims register)';
@@ -38,7 +39,7 @@ function fieldOptions(cmd: Command): Command {
     .option('--status <status>', 'killed, injured, missing, held captive, displaced, property destroyed (repeatable)', collect)
     .option('--harm-date <date>', 'date of harm (YYYY-MM-DD, YYYY-MM or YYYY)')
     .option('--description <text>', 'what happened to the person')
-    .option('--consent <consent>', 'consent to publication: given, refused or unknown')
+    .option('--consent <consent>', 'consent to publication: given, refused or unknown (the default); only "given" appears in redacted registers')
     .option('--sensitive', 'flag as sensitive: left out of redacted registers, withheld from evidence sets')
     .option('--no-sensitive', 'clear the sensitive flag')
     .option('--external-id <id>', 'identifier in the NGO spreadsheet or another register');
@@ -58,7 +59,7 @@ function fields(o: PersonOpts, db: Parameters<typeof resolveOnePlace>[0], sensit
 const sensitiveGiven = (cmd: unknown) => (cmd as Command).getOptionValueSource?.('sensitive') === 'cli';
 
 function printPerson(io: Io, p: Person): void {
-  io.out(`${String(p.id).padStart(5)}  ${p.name}${p.nameLatin ? ` (${p.nameLatin})` : ''}  ${p.statuses.join(', ') || '—'}${p.residencePlaceId ? `  ${p.residencePlaceId}` : ''}${p.sensitive ? '  [sensitive]' : ''}\n`);
+  outLine(io, `${String(p.id).padStart(5)}  ${p.name}${p.nameLatin ? ` (${p.nameLatin})` : ''}  ${p.statuses.join(', ') || '—'}${p.residencePlaceId ? `  ${p.residencePlaceId}` : ''}${p.sensitive ? '  [sensitive]' : ''}`);
 }
 
 const add: CliCommand = {
@@ -96,7 +97,7 @@ const list: CliCommand = {
       if (o.json) printJson(io, people);
       else {
         for (const p of people) printPerson(io, p);
-        io.out(`${people.length} people\n`);
+        outLine(io, `${people.length} people`);
       }
       return 0;
     });
@@ -113,8 +114,8 @@ const show: CliCommand = {
       if (o.json) printJson(io, { ...person, items });
       else {
         printPerson(io, person);
-        for (const [k, v] of Object.entries(person)) if (v !== null && !['id', 'name'].includes(k)) io.out(`  ${k.padEnd(18)} ${Array.isArray(v) ? v.join(', ') : String(v)}\n`);
-        io.out(`  items: ${items.length ? items.map((i) => `${i.itemId} (${i.role})`).join(', ') : 'none'}\n`);
+        for (const [k, v] of Object.entries(person)) if (v !== null && !['id', 'name'].includes(k)) outLine(io, `  ${k.padEnd(18)} ${Array.isArray(v) ? v.join(', ') : String(v)}`);
+        outLine(io, `  items: ${items.length ? items.map((i) => `${i.itemId} (${i.role})`).join(', ') : 'none'}`);
       }
       return 0;
     });
@@ -131,18 +132,18 @@ const importCmd: CliCommand = {
       try {
         r = await importPeople(a.db, file as string);
       } catch (e) {
-        throw new UsageError((e as Error).message);
+        throw new UsageError(printable((e as Error).message));
       }
       if (o.json) printJson(io, r);
-      else io.out(`Imported ${r.imported.length} of ${r.rows} rows from ${r.file}\n`);
-      for (const e of r.errors) io.err(`${r.file} row ${e.row}: ${e.reason}\n`);
+      else outLine(io, `Imported ${r.imported.length} of ${r.rows} rows from ${r.file}`);
+      for (const e of r.errors) errLine(io, `${r.file} row ${e.row}: ${e.reason}`);
       return r.errors.length ? 1 : 0;
     });
   },
 };
 
 const exportCmd: CliCommand = {
-  define: (p) => subcommand(p, GROUP, DESC, 'export').option('--format <format>', 'csv or json', 'json').option('--redact', 'for public release: pseudonyms, birth year only, sensitive and non-consenting people left out, coordinates rounded')
+  define: (p) => subcommand(p, GROUP, DESC, 'export').option('--format <format>', 'csv or json', 'json').option('--redact', 'for public release: pseudonyms, birth year only, coordinates rounded; only people whose consent is "given" (sensitive ones, and consent refused or unknown, are left out)')
     .option('--out <file>', 'write to a file (default: stdout)').description('export the victims register'),
   async run([opts]: unknown[], io: Io) {
     const o = opts as PersonOpts & { format: string; redact?: boolean; out?: string };

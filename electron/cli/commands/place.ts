@@ -7,6 +7,7 @@ import { exportPlaces, importPlaces } from '../../core/catalog/places-io.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { clearable, collect, num, subcommand, usage, writeOut } from './catalog-shared.ts';
 import { withArchive, type CliCommand } from './shared.ts';
+import { errLine, outLine } from './text.ts';
 
 const GROUP = 'place';
 const DESC = 'places of the gazetteer: villages, hamlets, streets, schools';
@@ -59,7 +60,7 @@ function fields(o: PlaceOpts): Partial<PlaceInput> {
 }
 
 function printPlace(io: Io, p: Place): void {
-  io.out(`${p.id.padEnd(26)} ${placeLabel(p)}${p.lat !== null ? `  ${p.lat}, ${p.lon}` : '  (no coordinate)'}${p.kind !== 'village' ? `  [${p.kind}]` : ''}\n`);
+  outLine(io, `${p.id.padEnd(26)} ${placeLabel(p)}${p.lat !== null ? `  ${p.lat}, ${p.lon}` : '  (no coordinate)'}${p.kind !== 'village' ? `  [${p.kind}]` : ''}`);
 }
 
 const add: CliCommand = {
@@ -107,7 +108,7 @@ const list: CliCommand = {
       if (o.json) printJson(io, places);
       else {
         for (const p of places) printPlace(io, p);
-        io.out(`${places.length} places\n`);
+        outLine(io, `${places.length} places`);
       }
       return 0;
     });
@@ -124,10 +125,10 @@ const show: CliCommand = {
       if (o.json) printJson(io, { ...place, items });
       else {
         printPlace(io, place);
-        if (place.altNames.length) io.out(`  also: ${place.altNames.join(', ')}\n`);
-        if (place.coordSource) io.out(`  coordinate: ${place.coordSource} (${place.coordLicence ?? 'licence unknown'}) ${place.coordAttribution ?? ''}\n`);
-        if (place.notes) io.out(`  notes: ${place.notes}\n`);
-        io.out(`  items: ${items.length ? items.join(', ') : 'none'}\n`);
+        if (place.altNames.length) outLine(io, `  also: ${place.altNames.join(', ')}`);
+        if (place.coordSource) outLine(io, `  coordinate: ${place.coordSource} (${place.coordLicence ?? 'licence unknown'}) ${place.coordAttribution ?? ''}`);
+        if (place.notes) outLine(io, `  notes: ${place.notes}`);
+        outLine(io, `  items: ${items.length ? items.join(', ') : 'none'}`);
       }
       return 0;
     });
@@ -141,8 +142,8 @@ const importCmd: CliCommand = {
     return withArchive(o, { write: true }, async (a) => {
       const r = usage(() => importPlaces(a.db, file as string));
       if (o.json) printJson(io, r);
-      else io.out(`Imported ${r.imported.length} of ${r.rows} places from ${r.file}\n`);
-      for (const e of r.errors) io.err(`${r.file} row ${e.row}: ${e.reason}\n`);
+      else outLine(io, `Imported ${r.imported.length} of ${r.rows} places from ${r.file}`);
+      for (const e of r.errors) errLine(io, `${r.file} row ${e.row}: ${e.reason}`);
       return r.errors.length ? 1 : 0;
     });
   },
@@ -169,7 +170,7 @@ const merge: CliCommand = {
     return withArchive(o, { write: true }, async (a) => {
       const r = usage(() => mergePlaces(a.db, from as string, into as string, resolveOperator(o.operator)));
       if (o.json) printJson(io, { from: r.from, into: r.into, items: r.items.map((i) => i.itemId) });
-      else io.out(`Merged ${r.from} into ${r.into.id}; ${r.items.length} item(s) re-linked\n`);
+      else outLine(io, `Merged ${r.from} into ${r.into.id}; ${r.items.length} item(s) re-linked`);
       return 0;
     });
   },

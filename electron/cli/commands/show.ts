@@ -3,6 +3,7 @@ import { listCustodyEvents } from '../../core/custody/log.ts';
 import { getDigests, getRawMetadata, listSightings, resolveItemRef } from '../../core/db/items.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { archiveOption, withArchive, type CliCommand } from './shared.ts';
+import { outLine, printable } from './text.ts';
 
 export const show: CliCommand = {
   define: (p: Command) =>
@@ -15,7 +16,7 @@ export const show: CliCommand = {
       try {
         it = resolveItemRef(a.db, ref as string);
       } catch (e) {
-        throw new UsageError((e as Error).message);
+        throw new UsageError(printable((e as Error).message));
       }
       const full = {
         id: it.id,
@@ -38,15 +39,16 @@ export const show: CliCommand = {
         ['gps', r.gps ? `${r.gps.lat}, ${r.gps.lon}${r.gps.alt !== null ? `, ${r.gps.alt} m` : ''} (${r.gps.source})${r.gps.noFix ? ' — 0,0 is a device\'s "no fix"' : ''}` : null],
         ['orientation', r.orientation], ['size', r.width ? `${r.width}×${r.height}` : null], ['durationSec', r.durationSec], ['codec', r.codec],
       ];
-      for (const [k, v] of lines) io.out(`${k.padEnd(12)} ${v ?? '—'}\n`);
-      for (const d of r.otherDates) io.out(`${'other date'.padEnd(12)} ${d.value} (${d.tag})\n`);
-      for (const [alg, v] of Object.entries(full.digests)) io.out(`${alg.padEnd(12)} ${v}\n`);
-      if (it.metadataError) io.out(`${'metadata'.padEnd(12)} error: ${it.metadataError}\n`);
-      for (const w of it.warnings) io.out(`${'warning'.padEnd(12)} ${w}\n`);
-      io.out('sightings:\n');
-      for (const s of full.sightings) io.out(`  ${s.ingestedAt}  ${s.operator}@${s.host}  ${s.path}  (${s.bytes} bytes, mtime ${s.mtime})\n`);
-      io.out('custody:\n');
-      for (const ev of full.custody) io.out(`  #${ev.seq} ${ev.at}  ${ev.type}  by ${ev.actor}\n`);
+      // Make, model, dates and warnings come from the file's own metadata: as untrusted as its name.
+      for (const [k, v] of lines) outLine(io, `${k.padEnd(12)} ${v ?? '—'}`);
+      for (const d of r.otherDates) outLine(io, `${'other date'.padEnd(12)} ${d.value} (${d.tag})`);
+      for (const [alg, v] of Object.entries(full.digests)) outLine(io, `${alg.padEnd(12)} ${v}`);
+      if (it.metadataError) outLine(io, `${'metadata'.padEnd(12)} error: ${it.metadataError}`);
+      for (const w of it.warnings) outLine(io, `${'warning'.padEnd(12)} ${w}`);
+      outLine(io, 'sightings:');
+      for (const s of full.sightings) outLine(io, `  ${s.ingestedAt}  ${s.operator}@${s.host}  ${s.path}  (${s.bytes} bytes, mtime ${s.mtime})`);
+      outLine(io, 'custody:');
+      for (const ev of full.custody) outLine(io, `  #${ev.seq} ${ev.at}  ${ev.type}  by ${ev.actor}`);
       return 0;
     });
   },

@@ -4,6 +4,7 @@ import { resolveItemRef } from '../../core/db/items.ts';
 import { printJson, type Io } from '../io.ts';
 import { collect, num, usage } from './catalog-shared.ts';
 import { archiveOption, withArchive, type CliCommand } from './shared.ts';
+import { outLine } from './text.ts';
 
 /** `evidence suggest-places`: nearest gazetteer places of items with GPS; suggestions only, nothing is tagged. */
 export const suggestPlacesCommand: CliCommand = {
@@ -24,10 +25,9 @@ export const suggestPlacesCommand: CliCommand = {
         return 0;
       }
       for (const s of out) {
-        io.out(`${String(s.itemId).padStart(5)}  ${s.gps.lat.toFixed(5)}, ${s.gps.lon.toFixed(5)}  `);
-        io.out(s.suggestions.length
-          ? s.suggestions.slice(0, 3).map((g) => `${g.placeId} ${Math.round(g.distanceM)} m${g.country !== 'KG' ? ` (${g.country})` : ''}${g.tagged ? ' ✓' : ''}`).join('; ') + '\n'
-          : `no place within ${radiusM} m\n`);
+        outLine(io, `${String(s.itemId).padStart(5)}  ${s.gps.lat.toFixed(5)}, ${s.gps.lon.toFixed(5)}  ` + (s.suggestions.length
+          ? s.suggestions.slice(0, 3).map((g) => `${g.placeId} ${Math.round(g.distanceM)} m${g.country !== 'KG' ? ` (${g.country})` : ''}${g.tagged ? ' ✓' : ''}`).join('; ')
+          : `no place within ${radiusM} m`));
       }
       return 0;
     });

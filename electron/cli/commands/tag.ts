@@ -6,6 +6,7 @@ import { resolveItemRef } from '../../core/db/items.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { collect, num, usage } from './catalog-shared.ts';
 import { archiveOption, withArchive, type CliCommand } from './shared.ts';
+import { outLine } from './text.ts';
 
 interface TagOpts {
   archive?: string;
@@ -51,8 +52,8 @@ export const tag: CliCommand = {
         const out = usage(() => acceptSuggestions(a.db, { actor, radiusM, itemIds }));
         if (o.json) printJson(io, out.map(({ result, ...rest }) => ({ ...rest, custodySeq: result?.event?.seq ?? null })));
         else {
-          for (const r of out) io.out(`${String(r.itemId).padStart(5)}  ${r.status}${r.placeId ? `: ${r.placeId} at ${r.distanceM} m` : ''}\n`);
-          io.out(`${out.filter((r) => r.status === 'accepted').length} suggestion(s) accepted by ${actor}\n`);
+          for (const r of out) outLine(io, `${String(r.itemId).padStart(5)}  ${r.status}${r.placeId ? `: ${r.placeId} at ${r.distanceM} m` : ''}`);
+          outLine(io, `${out.filter((r) => r.status === 'accepted').length} suggestion(s) accepted by ${actor}`);
         }
         return 0;
       });
@@ -69,7 +70,7 @@ export const tag: CliCommand = {
     return withArchive(o, { write: true }, async (a) => {
       const r = usage(() => tagItem(a.db, resolveItemRef(a.db, ref as string).id, change, { actor }));
       if (o.json) printJson(io, { itemId: r.itemId, sha256: r.sha256, changed: r.changed, tags: r.after, custodySeq: r.event?.seq ?? null });
-      else io.out(r.changed ? `Item ${r.itemId} tagged (custody event #${r.event!.seq})\n` : `Item ${r.itemId}: nothing changed\n`);
+      else outLine(io, r.changed ? `Item ${r.itemId} tagged (custody event #${r.event!.seq})` : `Item ${r.itemId}: nothing changed`);
       return 0;
     });
   },

@@ -1,11 +1,15 @@
 import type { Command } from 'commander';
 import { resolveOperator } from '../../core/archive.ts';
-import { recordTransfer } from '../../core/custody/transfer.ts';
-import { printJson, type Io } from '../io.ts';
-import { usage } from './catalog-shared.ts';
+import { BagInvalidError, recordTransfer } from '../../core/custody/transfer.ts';
+import { printJson, UsageError, type Io } from '../io.ts';
 import { archiveOption, withArchive, type CliCommand } from './shared.ts';
+import { errLine, outLine, printable } from './text.ts';
 
-/** `evidence transfer --to NAME --export ID`: records a transfer of custody of an exported set. */
+/**
+ * `evidence transfer --to NAME --export ID`: records a transfer of custody of an exported set,
+ * after verifying the bag in full when it is still on disk. Exit 1 (nothing recorded) when that bag
+ * fails verification, naming every problem; exit 2 for an unknown export or an empty recipient.
+ */
 export const transferCommand: CliCommand = {
   define: (p: Command) =>
     archiveOption(p.command('transfer'))
@@ -14,13 +18,26 @@ export const transferCommand: CliCommand = {
       .option('--note <text>', 'how it was handed over (in person, courier, …)')
       .option('--operator <name>', 'who handed it over (custody log)')
       .option('--json', 'print as JSON')
-      .description('record a transfer of custody: who received which evidence set, with its tag-manifest SHA-256'),
+      .description('record a transfer of custody: who received which evidence set, with its tag-manifest SHA-256; ' +
+        'a bag still on disk is verified in full first (like verify-bag) and refused if it changed'),
   async run([opts]: unknown[], io: Io) {
     const o = opts as { archive?: string; to: string; export: string; note?: string; operator?: string; json?: boolean };
     return withArchive(o, { write: true }, async (a) => {
-      const r = usage(() => recordTransfer(a.db, { exportId: o.export, recipient: o.to, actor: resolveOperator(o.operator), note: o.note }));
-      if (o.json) printJson(io, { exportId: r.exportId, recipient: r.recipient, tagManifestSha256: r.tagManifestSha256, bagChecked: r.bagChecked, items: r.items, event: r.event });
-      else io.out(`Transfer of ${r.exportId} (${r.items} items, tag manifest ${r.tagManifestSha256}) to ${r.recipient} recorded as custody event #${r.event.seq}${r.bagChecked ? '' : ' (bag not on disk: not re-checked)'}\n`);
+      let r;
+      try {
+        r = await recordTransfer(a.db, { exportId: o.export, recipient: o.to, actor: resolveOperator(o.operator), note: o.note });
+      } catch (e) {
+        if (e instanceof BagInvalidError) {
+          for (const p of e.problems) errLine(io, `FAIL ${[p.file, p.seq !== undefined ? `custody row ${p.seq}` : undefined].filter(Boolean).join(' ')}: ${p.reason}`);
+          errLine(io, `evidence: transfer refused, nothing recorded: export ${e.exportId}: the bag at ${e.bagDir} no longer verifies ` +
+            `(${e.problems.length} problem(s) above); re-export before handing it over`);
+          return 1;
+        }
+        throw new UsageError(printable((e as Error).message));
+      }
+      if (o.json) printJson(io, { exportId: r.exportId, recipient: r.recipient, tagManifestSha256: r.tagManifestSha256, bagVerified: r.bagVerified, ...(r.reason ? { reason: r.reason } : {}), items: r.items, event: r.event });
+      else outLine(io, `Transfer of ${r.exportId} (${r.items} items, tag manifest ${r.tagManifestSha256}) to ${r.recipient} recorded as custody event #${r.event.seq}` +
+        (r.bagVerified ? '; bag verified' : ` (not verified: ${r.reason})`));
       return 0;
     });
   },

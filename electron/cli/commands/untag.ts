@@ -5,6 +5,7 @@ import { resolveItemRef } from '../../core/db/items.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { collect, usage } from './catalog-shared.ts';
 import { archiveOption, withArchive, type CliCommand } from './shared.ts';
+import { outLine } from './text.ts';
 
 interface UntagOpts {
   archive?: string;
@@ -44,7 +45,7 @@ export const untag: CliCommand = {
     return withArchive(o, { write: true }, async (a) => {
       const r = usage(() => tagItem(a.db, resolveItemRef(a.db, ref as string).id, change, { actor: resolveOperator(o.operator) }));
       if (o.json) printJson(io, { itemId: r.itemId, sha256: r.sha256, changed: r.changed, tags: r.after, custodySeq: r.event?.seq ?? null });
-      else io.out(r.changed ? `Item ${r.itemId} untagged (custody event #${r.event!.seq})\n` : `Item ${r.itemId}: nothing changed\n`);
+      else outLine(io, r.changed ? `Item ${r.itemId} untagged (custody event #${r.event!.seq})` : `Item ${r.itemId}: nothing changed`);
       return 0;
     });
   },

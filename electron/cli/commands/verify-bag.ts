@@ -3,6 +3,7 @@ import { verifyBag } from '../../core/verify/bag.ts';
 import { statSync } from 'node:fs';
 import { printJson, UsageError, type Io } from '../io.ts';
 import type { CliCommand } from './shared.ts';
+import { outLine } from './text.ts';
 
 export const verifyBagCommand: CliCommand = {
   define: (p: Command) =>
@@ -25,9 +26,10 @@ export const verifyBagCommand: CliCommand = {
     const r = await verifyBag(path);
     if (o.json) printJson(io, r);
     else {
-      for (const p of r.problems) io.out(`FAIL ${[p.file, p.seq !== undefined ? `custody row ${p.seq}` : undefined].filter(Boolean).join(' ')}: ${p.reason}\n`);
-      io.out(`${r.valid ? 'VALID' : 'INVALID'}: ${r.bagDir}: ${r.payloadFiles} payload files, ${r.payloadBytes} bytes, ${r.problems.length} problems` +
-        `${r.tagManifestSha256 ? `; tag-manifest SHA-256 ${r.tagManifestSha256}` : ''}\n`);
+      // A received bag is someone else's: its file names and manifest lines are untrusted text.
+      for (const p of r.problems) outLine(io, `FAIL ${[p.file, p.seq !== undefined ? `custody row ${p.seq}` : undefined].filter(Boolean).join(' ')}: ${p.reason}`);
+      outLine(io, `${r.valid ? 'VALID' : 'INVALID'}: ${r.bagDir}: ${r.payloadFiles} payload files, ${r.payloadBytes} bytes, ${r.problems.length} problems` +
+        `${r.tagManifestSha256 ? `; tag-manifest SHA-256 ${r.tagManifestSha256}` : ''}`);
     }
     return r.valid ? 0 : 1;
   },

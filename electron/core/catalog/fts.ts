@@ -1,12 +1,23 @@
 // Full-text search upkeep (SQLite FTS5, unicode61 tokenizer with remove_diacritics 2): the items
 // index holds what people wrote about an item and the names of what it is linked to; the catalog
 // index holds places, people, incidents and case references. Names are indexed twice, as written
-// and as transliteration keys, so "Koktash" finds an item tagged "Көк-Таш".
+// and as transliteration keys, so "Koktash" finds an item tagged "Көк-Таш". Indexed text and
+// queries both go through searchText (NFKC): the tokenizer drops symbols such as "№", so unless
+// both sides fold "№2" to "No2" the same way, a query can never meet the text it was typed from.
 import type { Db } from '../db/open.ts';
 import { nameKey, wordKeys } from './keys.ts';
 
 /** Kinds of record in catalog_fts. */
 export type CatalogKind = 'place' | 'person' | 'incident' | 'case';
+
+/**
+ * The one normalization of full-text search, applied to every text indexed and every query:
+ * Unicode NFKC (UAX #15), which folds compatibility characters into what they stand for
+ * ("№" → "No", "ｆｕｌｌｗｉｄｔｈ" → "fullwidth", "²" → "2", "ﬁ" → "fi"). Never throws.
+ */
+export function searchText(text: string): string {
+  return text.normalize('NFKC');
+}
 
 /**
  * Turns what a user typed into a safe FTS5 MATCH expression: every word must match (AND), as
@@ -15,7 +26,7 @@ export type CatalogKind = 'place' | 'person' | 'incident' | 'case';
  * searchable characters. `column` restricts matching to one column.
  */
 export function ftsQuery(text: string, column?: string): string | null {
-  const words = text.normalize('NFKC').split(/\s+/u).map((w) => w.replace(/"/g, '')).filter((w) => /[\p{L}\p{N}]/u.test(w));
+  const words = searchText(text).split(/\s+/u).map((w) => w.replace(/"/g, '')).filter((w) => /[\p{L}\p{N}]/u.test(w));
   if (!words.length) return null;
   const parts = words.map((w) => {
     const alts = [`"${w}"*`];
@@ -27,12 +38,12 @@ export function ftsQuery(text: string, column?: string): string | null {
   return column ? `{${column}} : (${expr})` : expr;
 }
 
-/** Replaces the catalog_fts row of one record. */
+/** Replaces the catalog_fts row of one record: its texts (through searchText) and their transliteration keys. */
 export function indexCatalogRecord(db: Db, kind: CatalogKind, ref: string | number, texts: (string | null | undefined)[]): void {
   db.prepare('DELETE FROM catalog_fts WHERE kind = ? AND ref = ?').run(kind, String(ref));
   const body = texts.filter(Boolean).join(' \n ');
   const keys = texts.map((t) => wordKeys(t)).filter(Boolean).join(' ');
-  db.prepare('INSERT INTO catalog_fts (kind, ref, body) VALUES (?, ?, ?)').run(kind, String(ref), `${body} \n ${keys}`);
+  db.prepare('INSERT INTO catalog_fts (kind, ref, body) VALUES (?, ?, ?)').run(kind, String(ref), searchText(`${body} \n ${keys}`));
 }
 
 /** Record ids of one kind whose text matches `text` (see ftsQuery), best match first. */
@@ -48,8 +59,9 @@ const withKeys = (texts: (string | null | undefined)[]) => {
 };
 
 /**
- * Rebuilds the items_fts row of one item from its notes, tags and links (call in the transaction
- * that changed them). The camera column is kept from items.make/model.
+ * Rebuilds the items_fts row of one item from its notes, tags and links, every column through
+ * searchText (call in the transaction that changed them). The camera column is kept from
+ * items.make/model.
  */
 export function reindexItem(db: Db, itemId: number): void {
   const item = db.prepare('SELECT make, model FROM items WHERE id = ?').get(itemId) as { make: string | null; model: string | null } | undefined;
@@ -66,13 +78,15 @@ export function reindexItem(db: Db, itemId: number): void {
   db.prepare('DELETE FROM items_fts WHERE rowid = ?').run(itemId);
   db.prepare('INSERT INTO items_fts (rowid, camera, description, notes, tags, places, people, events) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
     itemId,
-    [item.make, item.model].filter(Boolean).join(' '),
-    withKeys([notes?.description]),
-    withKeys([notes?.notes]),
-    tags.join(' ; '),
-    withKeys(placeNames),
-    withKeys(people.flatMap((p) => [p.name, p.name_latin])),
-    withKeys([...incidents.flatMap((i) => [i.title, i.type]), ...cases.flatMap((c) => [c.authority, c.case_number])]),
+    ...[
+      [item.make, item.model].filter(Boolean).join(' '),
+      withKeys([notes?.description]),
+      withKeys([notes?.notes]),
+      tags.join(' ; '),
+      withKeys(placeNames),
+      withKeys(people.flatMap((p) => [p.name, p.name_latin])),
+      withKeys([...incidents.flatMap((i) => [i.title, i.type]), ...cases.flatMap((c) => [c.authority, c.case_number])]),
+    ].map(searchText),
   );
 }
 

@@ -7,6 +7,7 @@ import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import type { PersonInput, PersonStatus, Sex } from '../../common/catalog.ts';
 import type { Db } from '../db/open.ts';
+import { fromSpreadsheetSafe } from '../export/csv.ts';
 import { addPerson } from './people.ts';
 import { resolveOnePlace } from './places.ts';
 
@@ -14,6 +15,8 @@ import { resolveOnePlace } from './places.ts';
 export interface SheetRow {
   row: number;
   cells: Record<string, string | Date | number | boolean | null>;
+  /** Set when the row could not be read at all (broken CSV quoting); `cells` is then empty. */
+  error?: string;
 }
 
 const FIELD_ALIASES: Record<string, string[]> = {
@@ -134,16 +137,77 @@ export function rowToPerson(db: Db, cells: SheetRow['cells']): PersonInput {
   };
 }
 
-/** Reads the rows of a CSV (RFC 4180, header row, UTF-8 with or without BOM; `,` or `;` separated). Throws Error when the file itself cannot be parsed. */
+/**
+ * Reads the rows of a CSV (RFC 4180, header row, UTF-8 with or without BOM; `,` or `;` separated).
+ * A "'" that our own CSV exports put before a formula character is removed (see spreadsheetSafe).
+ * A row that is not valid CSV — typically a quote that is opened and never closed, which would
+ * otherwise swallow every row after it — comes back as `{ row, cells: {}, error }` and reading
+ * resumes on the next line, so one typo costs one row. Row numbers are 1-based lines of the file
+ * (header = 1; a record spanning lines is numbered by its last line, as csv-parse counts).
+ * Throws Error when the file cannot be read or its header row is not valid CSV.
+ */
 export function readCsvRows(file: string): SheetRow[] {
-  const textContent = readFileSync(file, 'utf8');
-  const firstLine = textContent.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
+  const textContent = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
+  const firstLine = textContent.split(/\r?\n/, 1)[0] ?? '';
   const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
-  const records = parse(textContent, { bom: true, delimiter, relax_column_count: true, skip_empty_lines: true, info: true }) as unknown as { record: string[]; info: { lines: number } }[];
+  const records = parseCsvRecovering(textContent, delimiter);
   const [head, ...rest] = records;
   if (!head) return [];
+  if (head.error !== undefined) throw new Error(`header row: ${head.error}`);
   const headers = head.record.map((h) => h.trim());
-  return rest.map((r) => ({ row: r.info.lines, cells: Object.fromEntries(headers.map((h, i) => [h, r.record[i] ?? null])) }));
+  return rest.map((r) => (r.error !== undefined
+    ? { row: r.line, cells: {}, error: r.error }
+    : { row: r.line, cells: Object.fromEntries(headers.map((h, i) => [h, r.record[i] === undefined ? null : fromSpreadsheetSafe(r.record[i]!)])) }));
+}
+
+interface CsvRecord {
+  record: string[];
+  /** 1-based line of the file on which the record ends. */
+  line: number;
+  error?: string;
+}
+
+/**
+ * Parses CSV text strictly; when that fails, again chunk by chunk: a chunk is one line, extended
+ * over the following lines while its quotes are unbalanced (a quoted field may hold line breaks).
+ * A chunk that still does not parse, or whose quote is never closed, is reported by its first line
+ * and parsing resumes on the line after it.
+ */
+function parseCsvRecovering(textContent: string, delimiter: string): CsvRecord[] {
+  const opts = { delimiter, relax_column_count: true, skip_empty_lines: true, info: true } as const;
+  const parseText = (t: string) => (parse(t, opts) as unknown as { record: string[]; info: { lines: number } }[]);
+  try {
+    return parseText(textContent).map((r) => ({ record: r.record, line: r.info.lines }));
+  } catch {
+    // Fall through to the line-by-line recovery below.
+  }
+  const lines = textContent.split(/(?<=\n)/u);
+  const quotes = (l: string) => l.split('"').length - 1;
+  const out: CsvRecord[] = [];
+  let i = 0;
+  while (i < lines.length) {
+    let j = i;
+    let open = 0;
+    do open += quotes(lines[j++]!); while (open % 2 === 1 && j < lines.length);
+    let reason: string;
+    if (open % 2 === 0) {
+      try {
+        // A balanced chunk is one record (or a blank line), ending on line j; csv-parse's own line
+        // count is not used, as it counts a CRLF inside quotes before the record delimiter is known as two.
+        for (const r of parseText(lines.slice(i, j).join(''))) out.push({ record: r.record, line: j });
+        i = j;
+        continue;
+      } catch {
+        // csv-parse's own message shows bytes, not characters ("got \"Ð\""), so say it plainly.
+        reason = 'not readable as CSV: a quote (") in this row does not enclose a whole field (unclosed or stray quote)';
+      }
+    } else {
+      reason = 'not readable as CSV: a quote (") opened in this row is never closed';
+    }
+    if (lines[i]!.trim() !== '') out.push({ record: [], line: i + 1, error: reason });
+    i++;
+  }
+  return out;
 }
 
 function cellValue(v: ExcelJS.CellValue): SheetRow['cells'][string] {
@@ -185,7 +249,8 @@ export interface PeopleImportReport {
 
 /**
  * Imports people from a .csv or .xlsx file. Each row is added in its own savepoint: a row that
- * cannot be read is reported as `{row, reason}` and skipped, the rest are imported. Rows whose
+ * cannot be read (broken CSV quoting included, see readCsvRows) is reported as `{row, reason}`
+ * and skipped, the rest are imported. Rows whose
  * external id is already in the catalog are reported, not duplicated. Throws Error only when the
  * file cannot be read at all or has an unsupported extension.
  */
@@ -202,6 +267,10 @@ export async function importPeople(db: Db, file: string): Promise<PeopleImportRe
   const report: PeopleImportReport = { file, rows: rows.length, imported: [], errors: [] };
   db.transaction(() => {
     for (const r of rows) {
+      if (r.error !== undefined) {
+        report.errors.push({ row: r.row, reason: r.error });
+        continue;
+      }
       try {
         const person = db.transaction(() => addPerson(db, rowToPerson(db, r.cells)))();
         report.imported.push({ row: r.row, id: person.id, name: person.name });

@@ -3,17 +3,20 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import type { Place, PlaceInput } from '../../common/catalog.ts';
 import type { Db } from '../db/open.ts';
+import { fromSpreadsheetSafe, toSafeCsv } from '../export/csv.ts';
 import { SEED_COLUMNS } from './gazetteer-build.ts';
 import { addPlace, getPlace, listPlaces } from './places.ts';
 
-/** CSV of places (not merged away) with the seed's columns plus parent_id; alt names `|`-separated. */
+/**
+ * CSV of places (not merged away) with the seed's columns plus parent_id; alt names `|`-separated;
+ * cells a spreadsheet would run as a formula are quoted with "'" (importPlaces removes the quote).
+ */
 export function placesToCsv(places: Place[]): string {
   const columns = [...SEED_COLUMNS, 'parent_id'];
-  return stringify(places.map((p) => {
+  return toSafeCsv(columns, places.map((p) => {
     const row: Record<string, string> = {
       id: p.id, country: p.country, kind: p.kind, name_en: p.nameEn, name_ky: p.nameKy ?? '', name_ru: p.nameRu ?? '', alt_names: p.altNames.join('|'),
       district: p.district ?? '', ayil_aymak: p.ayilAymak ?? '', lat: p.lat === null ? '' : String(p.lat), lon: p.lon === null ? '' : String(p.lon),
@@ -21,7 +24,7 @@ export function placesToCsv(places: Place[]): string {
       parent_id: p.parentId ?? '', ...p.extra,
     };
     return columns.map((c) => row[c] ?? '');
-  }), { header: true, columns, record_delimiter: '\n' });
+  }), { recordDelimiter: '\n' });
 }
 
 /**
@@ -68,9 +71,15 @@ function altNames(v: unknown): string[] {
   return typeof v === 'string' ? v.split('|').map((s) => s.trim()).filter(Boolean) : [];
 }
 
+/**
+ * A PlaceInput from exported columns/properties. GeoJSON from QGIS or OpenStreetMap names a
+ * feature `name` (OSM adds `name:en`, `name:ky`, `name:ru`), so those stand in for name_en,
+ * name_ky and name_ru when our own columns are absent.
+ */
 function inputFromProps(r: Record<string, unknown>, lat: number | null, lon: number | null): PlaceInput {
   return {
-    id: opt(r.id) ?? undefined, nameEn: opt(r.name_en) ?? '', nameKy: opt(r.name_ky), nameRu: opt(r.name_ru), altNames: altNames(r.alt_names),
+    id: opt(r.id) ?? undefined, nameEn: opt(r.name_en) ?? opt(r['name:en']) ?? opt(r.name) ?? '',
+    nameKy: opt(r.name_ky) ?? opt(r['name:ky']), nameRu: opt(r.name_ru) ?? opt(r['name:ru']), altNames: altNames(r.alt_names),
     country: (opt(r.country) ?? 'KG').toUpperCase(), district: opt(r.district), ayilAymak: opt(r.ayil_aymak), kind: opt(r.kind) ?? undefined,
     parentId: opt(r.parent_id), lat, lon, coordSource: opt(r.coord_source), coordLicence: opt(r.coord_licence),
     coordAttribution: opt(r.coord_attribution), notes: opt(r.notes),
@@ -87,10 +96,11 @@ const geoJsonSchema = z.object({
 });
 
 /**
- * Imports places from CSV (columns as exported; only name_en is required) or GeoJSON (Point
- * features; properties as exported). Each row in its own savepoint: invalid rows, rows whose id is
- * taken, and non-Point geometries are reported with their row (CSV line, or feature index from 1)
- * and skipped. Imported places get origin `import`. Throws Error when the file cannot be parsed.
+ * Imports places from CSV (columns as exported; only name_en, or `name`, is required; a "'" that
+ * placesToCsv put before a formula character is removed) or GeoJSON (Point features; properties as
+ * exported, or `name` / `name:en` / `name:ky` / `name:ru` as QGIS and OpenStreetMap write them).
+ * Each row in its own savepoint: invalid rows, rows whose id is taken, and non-Point geometries are
+ * reported with their row (CSV line, or feature index from 1) and skipped. Imported places get origin `import`. Throws Error when the file cannot be parsed.
  */
 export function importPlaces(db: Db, file: string): PlacesImportReport {
   const ext = extname(file).toLowerCase();
@@ -99,7 +109,10 @@ export function importPlaces(db: Db, file: string): PlacesImportReport {
   try {
     if (ext === '.csv') {
       const recs = parse(text, { columns: true, bom: true, skip_empty_lines: true, relax_column_count: true, info: true }) as unknown as { record: Record<string, string>; info: { lines: number } }[];
-      rows = recs.map((r) => ({ row: r.info.lines, build: () => inputFromProps(r.record, numOrNull(r.record.lat, 'lat'), numOrNull(r.record.lon, 'lon')) }));
+      rows = recs.map((r) => {
+        const rec = Object.fromEntries(Object.entries(r.record).map(([k, v]) => [k, fromSpreadsheetSafe(v)]));
+        return { row: r.info.lines, build: () => inputFromProps(rec, numOrNull(rec.lat, 'lat'), numOrNull(rec.lon, 'lon')) };
+      });
     } else if (ext === '.geojson' || ext === '.json') {
       const parsed = geoJsonSchema.safeParse(JSON.parse(text));
       if (!parsed.success) throw new Error(`not a GeoJSON FeatureCollection: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);

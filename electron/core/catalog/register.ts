@@ -1,9 +1,9 @@
 // The victims register (issue #3): the people of the archive as a table for the mission's
 // database, in full for internal use, or redacted for public release.
 import { createHmac } from 'node:crypto';
-import { stringify } from 'csv-stringify/sync';
 import type { Person } from '../../common/catalog.ts';
 import type { Db } from '../db/open.ts';
+import { toSafeCsv } from '../export/csv.ts';
 import { listPeople } from './people.ts';
 import { getPlace } from './places.ts';
 
@@ -56,8 +56,9 @@ export interface RegisterRecord {
 const round1 = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
 
 /**
- * Register records of every person (or `ids`). With `redact` (public release): people flagged
- * sensitive or who refused consent are left out; the name, Latin name, description, catalog id
+ * Register records of every person (or `ids`). With `redact` (public release): only people who
+ * gave consent to publication are kept — those flagged sensitive, who refused, or whose consent is
+ * "unknown" are left out, since publishing needs a yes, not the absence of a no; the name, Latin name, description, catalog id
  * and external id are removed; the pseudonym stays; the birth date is reduced to its year;
  * residence coordinates are rounded to one decimal degree. Without `redact`, everything is kept
  * (internal use).
@@ -67,7 +68,7 @@ export function registerRecords(db: Db, opts: { redact?: boolean; ids?: number[]
   const people = listPeople(db, opts.ids ? { ids: opts.ids } : {});
   const out: RegisterRecord[] = [];
   for (const p of people) {
-    if (opts.redact && (p.sensitive || p.consent === 'refused')) continue;
+    if (opts.redact && (p.sensitive || p.consent !== 'given')) continue;
     out.push(opts.redact ? redacted(db, key, p) : full(db, key, p));
   }
   return out;
@@ -99,7 +100,10 @@ function redacted(db: Db, key: string, p: Person): RegisterRecord {
   };
 }
 
-/** The register as CSV (RFC 4180, UTF-8 with BOM for spreadsheet programs); residence flattened into columns. */
+/**
+ * The register as CSV (RFC 4180, UTF-8 with BOM for spreadsheet programs); residence flattened into
+ * columns; cells that a spreadsheet would run as a formula are quoted with "'" (see spreadsheetSafe).
+ */
 export function registerCsv(records: RegisterRecord[], redact: boolean): string {
   const columns = redact
     ? ['pseudonym', 'sex', 'birthYear', 'ageAtHarm', 'residencePlaceId', 'residenceName', 'residenceDistrict', 'residenceCountry', 'residenceLat', 'residenceLon', 'statuses', 'harmDate', 'consent']
@@ -111,5 +115,5 @@ export function registerCsv(records: RegisterRecord[], redact: boolean): string 
     };
     return columns.map((c) => (flat[c] === null || flat[c] === undefined ? '' : String(flat[c])));
   });
-  return stringify(rows, { header: true, columns, bom: true });
+  return toSafeCsv(columns, rows, { bom: true });
 }

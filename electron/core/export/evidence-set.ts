@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
-import { stringify } from 'csv-stringify/sync';
+import { realpathSync, statSync, readdirSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { CustodyEvent, DigestAlgorithm, JobProgress } from '../../common/types.ts';
 import { objectPath, type Archive } from '../archive.ts';
 import { listedItems, type ListedItem } from '../catalog/records.ts';
 import { appendCustodyEvent, chainHead, listCustodyEvents } from '../custody/log.ts';
 import { archiveAlgorithms, getDigests, getItem, type ItemRow } from '../db/items.ts';
 import { writeBag, type BagResult } from './bagit.ts';
+import { toSafeCsv } from './csv.ts';
 import { payloadPaths } from './names.ts';
 import { zipBag } from './zip.ts';
 
@@ -55,17 +56,96 @@ export interface CustodyExcerpt {
 const CSV_COLUMNS = ['id', 'path', 'sha256', 'bytes', 'mime', 'kind', 'make', 'model', 'capturedAt', 'capturedAtSource', 'gpsLat', 'gpsLon', 'gpsAlt', 'orientation', 'width', 'height', 'durationSec', 'originalName', 'sourcePath'];
 
 /**
+ * The output an export was asked to write cannot be used: an empty `outDir`, one inside the
+ * archive folder, an existing `outDir` that is not an empty directory, or a zip target that
+ * already exists. Thrown before anything is written.
+ */
+export class ExportTargetError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ExportTargetError';
+  }
+}
+
+/**
+ * `path` (absolute) with every symlink resolved, also when its last parts do not exist yet: the
+ * nearest existing ancestor is resolved by realpath and the rest appended as given.
+ */
+function realPathAllowingMissing(path: string): string {
+  const rest: string[] = [];
+  let cur = path;
+  for (;;) {
+    try {
+      return join(realpathSync.native(cur), ...rest.reverse());
+    } catch (e) {
+      const parent = dirname(cur);
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || parent === cur) throw e;
+      rest.push(basename(cur));
+      cur = parent;
+    }
+  }
+}
+
+const isInside = (dir: string, path: string) => {
+  const rel = relative(dir, path);
+  return rel === '' || (!isAbsolute(rel) && rel !== '..' && !rel.startsWith('..' + sep));
+};
+
+/**
+ * Checks where an export of `archive` would write, before anything is written: `outDir` must be
+ * given, must not be the archive folder or lie inside it (compared by real paths, so a symlink
+ * into the archive is caught too: writing there would mix a bag into the object store or its
+ * temporary files), and must not exist or be an empty directory; with `zip`, neither
+ * "<outDir>.zip" nor "<outDir>.zip.partial" may exist. Returns the absolute bag directory.
+ * Throws ExportTargetError naming the path and the reason.
+ */
+export function checkExportTarget(archiveDir: string, outDir: string, zip: boolean): string {
+  if (outDir.trim() === '') throw new ExportTargetError('--out: give the folder to write the bag to');
+  const bagDir = resolve(outDir);
+  const archiveReal = realPathAllowingMissing(resolve(archiveDir));
+  if (isInside(archiveReal, realPathAllowingMissing(bagDir))) {
+    throw new ExportTargetError(`--out ${bagDir}: inside the archive folder ${archiveDir}; write the bag outside the archive`);
+  }
+  let entries: string[] | null = null;
+  try {
+    const st = statSync(bagDir);
+    if (!st.isDirectory()) throw new ExportTargetError(`--out ${bagDir}: exists and is not a folder; choose a new folder`);
+    entries = readdirSync(bagDir);
+  } catch (e) {
+    if (e instanceof ExportTargetError) throw e;
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  if (entries !== null && entries.length > 0) throw new ExportTargetError(`--out ${bagDir}: folder exists and is not empty; choose a new or empty folder`);
+  if (zip) {
+    for (const z of [`${bagDir}.zip`, `${bagDir}.zip.partial`]) {
+      let exists = true;
+      try {
+        statSync(z);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+        exists = false;
+      }
+      if (exists) throw new ExportTargetError(`--zip: ${z} already exists; move it away or choose another --out`);
+    }
+  }
+  return bagDir;
+}
+
+/**
  * Exports items as an evidence set (issue #2): a BagIt 1.0 bag (RFC 8493) at `outDir` with the
  * originals under data/ by their original file names, one payload manifest per digest algorithm
  * that every exported item has, tag files evidence/items.json, evidence/items.csv and
  * evidence/custody.json (the custody rows of the exported items with their chain hashes and the
  * chain head at export time), optionally zipped beside it. Then records the export in the
  * catalog and as `dissemination` custody events (one per item, one for the set, carrying the
- * tag-manifest SHA-256). Throws Error for an empty selection, an unknown item id, an existing
- * non-empty `outDir`, or an object whose content no longer matches its digests (nothing is recorded then).
+ * tag-manifest SHA-256). Throws ExportTargetError (see checkExportTarget: an empty `outDir`, one
+ * inside the archive, an existing non-empty `outDir`, an existing zip target) before anything is
+ * written; Error for an empty selection, an unknown item id, or an object whose content no longer
+ * matches its digests (nothing is recorded then).
  */
 export async function exportEvidenceSet(archive: Archive, opts: ExportOptions): Promise<ExportResult> {
   if (!archive.writable) throw new Error(`${archive.dir}: archive opened read-only; export needs the write lock`);
+  const bagDir = checkExportTarget(archive.dir, opts.outDir, Boolean(opts.zip));
   const db = archive.db;
   const ids = [...new Set(opts.itemIds)];
   if (!ids.length) throw new Error('nothing to export: the selection holds no items');
@@ -102,7 +182,7 @@ export async function exportEvidenceSet(archive: Archive, opts: ExportOptions): 
   };
   if (opts.recipient) bagInfo['Recipient'] = opts.recipient;
   const bag: BagResult = await writeBag({
-    outDir: resolve(opts.outDir),
+    outDir: bagDir,
     payload,
     tagFiles: [
       { path: 'evidence/items.json', content: JSON.stringify(itemsJson, null, 2) + '\n' },
@@ -152,8 +232,8 @@ function itemsCsv(items: Record<string, unknown>[]): string {
   });
   const extra = [...new Set(rows.flatMap((r) => r.extraCols))];
   const columns = [...CSV_COLUMNS, ...extra];
-  return stringify(rows.map((r) => columns.map((c) => {
+  return toSafeCsv(columns, rows.map((r) => columns.map((c) => {
     const v = r.flat[c];
     return v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
-  })), { header: true, columns, bom: true });
+  })), { bom: true });
 }

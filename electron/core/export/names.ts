@@ -27,6 +27,13 @@ const ILLEGAL = /[\u0000-\u001f\u007f-\u009f<>:"/\\|?*\u2028\u2029\u200e\u200f\u
 // U+FFFD, so the name on disk would differ from the one in the manifest).
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/gu;
 
+// '%' is legal everywhere, but a BagIt manifest must write it as "%25" (RFC 8493 §2.1.3), and
+// `sha256sum -c` does not decode that, so a payload name holding '%' would fail the one check a
+// recipient can run without BagIt tools. U+FF05 FULLWIDTH PERCENT SIGN reads the same ("100％.txt");
+// the original name stays in evidence/items.json.
+const PERCENT = /%/gu;
+const FULLWIDTH_PERCENT = '\uff05';
+
 // Windows refuses these device names as a file's stem, whatever the extension ("CON.jpg").
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\.|$)/iu;
 
@@ -86,12 +93,12 @@ function composeName(stem: string, tag: string, ext: string): string {
 
 /**
  * One path segment made safe for Windows, macOS and Linux: NFC, illegal characters replaced by
- * "_", no trailing dots or spaces, no leading dot (hidden files are easily left behind when a
+ * "_", "%" replaced by "％" (U+FF05), no trailing dots or spaces, no leading dot (hidden files are easily left behind when a
  * recipient copies the set), no Windows device name, at most 255 UTF-8 bytes. Returns "" when
  * nothing usable is left (caller supplies a fallback).
  */
 function sanitizeSegment(raw: string): string {
-  let s = raw.replace(LONE_SURROGATE, '_').normalize('NFC').replace(ILLEGAL, '_');
+  let s = raw.replace(LONE_SURROGATE, '_').normalize('NFC').replace(ILLEGAL, '_').replace(PERCENT, FULLWIDTH_PERCENT);
   s = s.replace(TRAILING_DOTS_SPACES, '');
   if (s.startsWith('.')) s = '_' + s.slice(1);
   if (WINDOWS_RESERVED.test(s)) s = '_' + s;
@@ -119,7 +126,8 @@ function foldKey(s: string): string {
  *
  * Output: `paths[i]`, e.g. "IMG_0001.JPG" or "Көк-Таш/IMG_0001.JPG", using "/" as separator and
  * never starting with "data/". Each segment is NFC, has no character illegal on Windows, macOS or
- * Linux, and is at most 255 UTF-8 bytes (the extension is kept when shortening). Names that would
+ * Linux, no "%" (replaced by U+FF05 FULLWIDTH PERCENT SIGN, so no manifest line needs
+ * percent-encoding and `sha256sum -c manifest-sha256.txt` checks every file), and is at most 255 UTF-8 bytes (the extension is kept when shortening). Names that would
  * collide — compared case- and normalization-insensitively, since recipients may be on Windows or
  * macOS — all get " [<first 8 hex of sha256>]" before the extension, e.g.
  * "IMG_0001 [3f2a9c1b].JPG" (longer prefixes, then " (n)", if that still collides). No collider is
@@ -131,7 +139,7 @@ function foldKey(s: string): string {
  *
  * Follows: Microsoft "Naming Files, Paths, and Namespaces" (reserved characters and device names,
  * trailing dots/spaces); Unicode UAX #15 (NFC) and UAX #29 (grapheme boundaries for shortening);
- * RFC 8493 §2.1.3 (so no name needs percent-encoding of CR or LF).
+ * RFC 8493 §2.1.3 (so no name needs percent-encoding: no CR, LF or "%").
  *
  * Throws TypeError if an entry's sha256 is not 64 hex digits.
  */

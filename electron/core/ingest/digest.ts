@@ -1,5 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
-import { closeSync, fdatasyncSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, constants, fdatasyncSync, openSync, readSync, statSync } from 'node:fs';
+import { copyFile } from 'node:fs/promises';
 import type { DigestAlgorithm, Digests } from '../../common/types.ts';
 
 /** Read size for hashing and copying: large enough that syscalls do not dominate, small enough to keep memory flat. */
@@ -27,7 +28,7 @@ function finish(m: Map<DigestAlgorithm, Hash>): Digests {
  * CHUNK_BYTES buffer whatever the file size. Returns the digests and the byte count read.
  * Throws the fs error (ENOENT, EACCES, EISDIR...) when the file cannot be read.
  */
-export function digestFile(path: string, algorithms: readonly DigestAlgorithm[] = ['sha256'], counter: ByteCounter = null): { digests: Digests; bytes: number } {
+export function digestFile(path: string | Buffer, algorithms: readonly DigestAlgorithm[] = ['sha256'], counter: ByteCounter = null): { digests: Digests; bytes: number } {
   const hs = hashers(algorithms);
   const buf = Buffer.allocUnsafe(CHUNK_BYTES);
   const fd = openSync(path, 'r');
@@ -56,51 +57,45 @@ export class CopyVerificationError extends Error {
 }
 
 /**
- * Verified copy (DESIGN.md §2): streams `src` into `dst` (created exclusively; it must not exist)
- * while computing every requested digest in the same pass, fsyncs `dst`, then re-reads `dst` and
- * recomputes SHA-256. Throws CopyVerificationError when the source's size or mtime changed during
- * the copy or the copy's SHA-256 differs from the source's; fs errors as thrown by Node. The
- * source is opened read-only and never written. Returns the source's digests and size in bytes.
+ * Verified copy (DESIGN.md §2): copies `src` to `dst` (created exclusively; it must not exist) in
+ * the kernel (copy_file_range/sendfile via libuv, off this thread) while this thread computes
+ * every requested digest of `src` in one read pass; then fdatasyncs `dst`, re-reads it and
+ * recomputes SHA-256. The copy is accepted only when the re-read copy equals what was hashed,
+ * so a source that changed between the two readings, or a copy damaged on its way to the disk,
+ * is refused. Memory stays at one CHUNK_BYTES buffer whatever the file size.
+ * Throws CopyVerificationError when the source's size or mtime changed during the copy or the
+ * copy's SHA-256 differs; fs errors as thrown by Node. The source is only ever opened for reading.
+ * Returns the source's digests and size in bytes.
  */
-export function verifiedCopy(
+export async function verifiedCopy(
   src: string | Buffer,
   dst: string,
   algorithms: readonly DigestAlgorithm[],
   counter: ByteCounter = null,
-): { digests: Digests; bytes: number } {
-  const hs = hashers(algorithms);
-  const buf = Buffer.allocUnsafe(CHUNK_BYTES);
-  const inFd = openSync(src, 'r');
-  let bytes = 0;
+): Promise<{ digests: Digests; bytes: number }> {
+  const before = statSync(src);
+  // The kernel copies while this thread hashes: the two reads of the source overlap in time.
+  const copying = copyFile(src, dst, constants.COPYFILE_EXCL);
+  let hashed: { digests: Digests; bytes: number };
   try {
-    const before = fstatSync(inFd);
-    const outFd = openSync(dst, 'wx', 0o600);
-    try {
-      for (;;) {
-        const n = readSync(inFd, buf, 0, CHUNK_BYTES, null);
-        if (n === 0) break;
-        const view = buf.subarray(0, n);
-        for (const h of hs.values()) h.update(view);
-        let off = 0;
-        while (off < n) off += writeSync(outFd, view, off, n - off);
-        bytes += n;
-        if (counter) Atomics.add(counter, 0, BigInt(n));
-      }
-      fdatasyncSync(outFd); // the data and the size that reads it back; not timestamps
-    } finally {
-      closeSync(outFd);
-    }
-    const after = fstatSync(inFd);
-    if (after.size !== before.size || after.mtimeMs !== before.mtimeMs || bytes !== before.size) {
-      throw new CopyVerificationError(`${String(src)}: the file changed while it was being read (size ${before.size} → ${after.size} bytes, modified ${new Date(before.mtimeMs).toISOString()} → ${new Date(after.mtimeMs).toISOString()}); not ingested`);
-    }
+    hashed = digestFile(src, algorithms, counter);
   } finally {
-    closeSync(inFd);
+    await copying.catch(() => undefined);
   }
-  const digests = finish(hs);
+  await copying;
+  const after = statSync(src);
+  if (after.size !== before.size || after.mtimeMs !== before.mtimeMs || hashed.bytes !== before.size) {
+    throw new CopyVerificationError(`${String(src)}: the file changed while it was being read (size ${before.size} → ${after.size} bytes, modified ${new Date(before.mtimeMs).toISOString()} → ${new Date(after.mtimeMs).toISOString()}); not ingested`);
+  }
+  const fd = openSync(dst, 'r+');
+  try {
+    fdatasyncSync(fd); // the data and the size that reads it back; not timestamps
+  } finally {
+    closeSync(fd);
+  }
   const check = digestFile(dst, ['sha256']);
-  if (check.digests.sha256 !== digests.sha256 || check.bytes !== bytes) {
-    throw new CopyVerificationError(`${String(src)}: the copy did not read back identical (source sha256 ${digests.sha256}, copy ${check.digests.sha256}); not ingested`);
+  if (check.digests.sha256 !== hashed.digests.sha256 || check.bytes !== hashed.bytes) {
+    throw new CopyVerificationError(`${String(src)}: the copy does not read back as the file that was hashed (source sha256 ${hashed.digests.sha256}, copy ${check.digests.sha256}): the source changed during the copy or the copy is damaged; not ingested`);
   }
-  return { digests, bytes };
+  return hashed;
 }

@@ -50,7 +50,7 @@ export async function copyTask(t: CopyTask): Promise<CopyResult> {
   const src = typeof t.src === 'string' ? t.src : Buffer.from(t.src);
   const tmp = join(t.tmpDir, `${randomUUID()}.part`);
   try {
-    const { digests, bytes } = verifiedCopy(src, tmp, t.algorithms, counter);
+    const { digests, bytes } = await verifiedCopy(src, tmp, t.algorithms, counter);
     // Sniffed from the verified copy: same bytes, and its path is plain ASCII whatever the source's name.
     const { mime, kind } = await sniffFile(tmp);
     const dest = objectPath(t.objectsDir, digests.sha256);

@@ -1,6 +1,6 @@
 import type { BigIntStats } from 'node:fs';
 import { lstat, opendir, stat } from 'node:fs/promises';
-import { basename, join, resolve, sep } from 'node:path';
+import { basename, resolve, sep } from 'node:path';
 import type { IngestFileResult } from '../../common/types.ts';
 import { displayName, isUtf8 } from './filename.ts';
 

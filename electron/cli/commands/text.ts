@@ -1,0 +1,32 @@
+// Text for a terminal. File names from a seized card, operator names, recipients and descriptions
+// are outside input: an ESC in one can recolour, move the cursor, rewrite earlier lines or set the
+// window title, and a CR can overprint a line, so what a documenter reads would not be what the
+// archive holds. Human-readable output therefore shows such characters as visible escapes; --json
+// output is left verbatim (JSON.stringify escapes C0 controls itself, and a program reads it).
+import type { Io } from '../io.ts';
+
+// C0 controls (TAB and LF included: our own layout supplies those), DEL and C1 controls (U+0080–
+// U+009F; 0x9B is a one-byte CSI on some terminals); U+2028/U+2029, which some terminals and
+// viewers break lines on; and the bidirectional controls, which can make "gpj.exe" read "exe.jpg".
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
+
+/**
+ * `value` as text that cannot drive a terminal: each control character above is replaced by its
+ * JavaScript escape ("\u001b" for ESC, "\u000d" for CR, "\u202e" for RIGHT-TO-LEFT OVERRIDE);
+ * everything else, non-Latin scripts included, is kept. null and undefined become "", other
+ * non-strings go through String(). Never throws.
+ */
+export function printable(value: unknown): string {
+  const s = value === null || value === undefined ? '' : String(value);
+  return s.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Writes one line to stdout: `text` through printable, then "\n". */
+export function outLine(io: Io, text: string): void {
+  io.out(`${printable(text)}\n`);
+}
+
+/** Writes one line to stderr: `text` through printable, then "\n". */
+export function errLine(io: Io, text: string): void {
+  io.err(`${printable(text)}\n`);
+}
