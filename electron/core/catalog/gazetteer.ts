@@ -1,13 +1,19 @@
 // Loads the shipped gazetteer seed into a new archive (run by migration 002).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import type { Db } from '../db/open.ts';
 import { addPlace } from './places.ts';
 
-/** Absolute path of the shipped seed: resources/gazetteer/places.csv (override with $EVIDENCE_GAZETTEER_SEED). */
+/**
+ * Absolute path of the shipped seed: resources/gazetteer/places.csv (override with
+ * $EVIDENCE_GAZETTEER_SEED). Found from the sources (electron/core/catalog/) or from the
+ * prebuilt CLI bundle (dist/cli/), whichever this module runs as.
+ */
 export function gazetteerSeedPath(): string {
-  return process.env.EVIDENCE_GAZETTEER_SEED ?? fileURLToPath(new URL('../../../resources/gazetteer/places.csv', import.meta.url));
+  if (process.env.EVIDENCE_GAZETTEER_SEED) return process.env.EVIDENCE_GAZETTEER_SEED;
+  const candidates = ['../../../resources/gazetteer/places.csv', '../../resources/gazetteer/places.csv'].map((rel) => fileURLToPath(new URL(rel, import.meta.url)));
+  return candidates.find((p) => existsSync(p)) ?? candidates[0]!;
 }
 
 /**

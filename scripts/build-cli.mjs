@@ -1,0 +1,32 @@
+// Prebuilds the `evidence` CLI and its ingest worker into dist/cli/ (run by `npm install` through
+// the `prepare` script). bin/evidence.mjs uses the bundle while it is newer than every source file
+// and otherwise runs the sources through tsx, so an edited checkout never runs stale code; the
+// bundle only saves the ~1 s that compiling TypeScript in the main thread and in every worker
+// thread costs each run. npm packages stay external (native modules cannot be bundled).
+import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+let build;
+try {
+  ({ build } = await import('esbuild'));
+} catch {
+  console.warn('build-cli: esbuild is not installed; `evidence` will run the TypeScript sources through tsx');
+  process.exit(0);
+}
+rmSync(`${root}dist/cli`, { recursive: true, force: true });
+await build({
+  absWorkingDir: root,
+  entryPoints: { main: 'electron/cli/main.ts', worker: 'electron/core/ingest/task.ts' },
+  outdir: 'dist/cli',
+  outExtension: { '.js': '.mjs' },
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: true,
+  logLevel: 'warning',
+  // ESM bundles still meet CommonJS dependencies that call require().
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+});
