@@ -106,3 +106,42 @@ export async function verifiedCopy(
   }
   return hashed;
 }
+
+/** Size and modification time of a source before it was copied, to detect a change during ingest. */
+export interface SourceState {
+  size: number;
+  mtimeMs: number;
+}
+
+/**
+ * First half of a verified copy for large files: copies `src` to `dst` (created exclusively) in
+ * the kernel and fdatasyncs it, returning the source's state before the copy. The caller then
+ * hashes source and copy on two threads at once and finishes with checkVerifiedCopy. Throws fs
+ * errors; the source is only opened for reading.
+ */
+export async function stageCopy(src: string | Buffer, dst: string): Promise<SourceState> {
+  const before = statSync(src);
+  await copyFile(src, dst, constants.COPYFILE_EXCL);
+  const fd = openSync(dst, 'r+');
+  try {
+    fdatasyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  return { size: before.size, mtimeMs: before.mtimeMs };
+}
+
+/**
+ * Second half of a verified copy for large files: the source must still have the size and mtime
+ * it had before the copy, and the copy's SHA-256 (computed after fdatasync, from a separate read)
+ * must equal the source's. Throws CopyVerificationError otherwise.
+ */
+export function checkVerifiedCopy(src: string | Buffer, before: SourceState, source: { digests: Digests; bytes: number }, copy: { digests: Digests; bytes: number }): void {
+  const after = statSync(src);
+  if (after.size !== before.size || after.mtimeMs !== before.mtimeMs || source.bytes !== before.size) {
+    throw new CopyVerificationError(`${String(src)}: the file changed while it was being read (size ${before.size} → ${after.size} bytes, modified ${new Date(before.mtimeMs).toISOString()} → ${new Date(after.mtimeMs).toISOString()}); not ingested`);
+  }
+  if (copy.digests.sha256 !== source.digests.sha256 || copy.bytes !== source.bytes) {
+    throw new CopyVerificationError(`${String(src)}: the copy does not read back as the file that was hashed (source sha256 ${source.digests.sha256}, copy ${copy.digests.sha256}): the source changed during the copy or the copy is damaged; not ingested`);
+  }
+}

@@ -6,7 +6,7 @@ import { appendCustodyEvent } from '../custody/log.ts';
 import { contentHash } from '../custody/content-hash.ts';
 import { findItemBySha, findSightingBySource, getDigests, insertDigests, insertItem, insertSighting, type NewSighting } from '../db/items.ts';
 import { BatchedWriter } from '../db/batch.ts';
-import { createIngestPool, type IngestPool } from './pool.ts';
+import { createIngestPool, pooledCopy, type IngestPool } from './pool.ts';
 import type { CopyResult } from './task.ts';
 import { walkInputs, type Candidate } from './walk.ts';
 
@@ -106,7 +106,7 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
     }
     let copy: CopyResult;
     try {
-      copy = await pool!.copy({ src: c.rawPath ?? c.path, tmpDir: archive.tmpDir, objectsDir: archive.objectsDir, algorithms, counter: counterBuf }, opts.signal);
+      copy = await pooledCopy(pool!, { src: c.rawPath ?? c.path, tmpDir: archive.tmpDir, objectsDir: archive.objectsDir, algorithms, counter: counterBuf }, c.bytes, opts.signal);
     } catch (e) {
       if (opts.signal?.aborted) throw e;
       report({ path: c.path, status: 'failed', bytes: c.bytes, reason: errorText(c.path, e) });

@@ -6,7 +6,7 @@ import type { DigestAlgorithm, Digests, Kind, MetadataResult } from '../../commo
 import { objectPath } from '../archive.ts';
 import { extractMetadata } from '../metadata/index.ts';
 import { sniffFile } from './sniff.ts';
-import { digestFile, verifiedCopy } from './digest.ts';
+import { checkVerifiedCopy, digestFile, stageCopy, verifiedCopy, type SourceState } from './digest.ts';
 
 export interface CopyTask {
   /** The source: a path, or its bytes when the name is not UTF-8 (arrives as a Uint8Array). */
@@ -51,21 +51,65 @@ export async function copyTask(t: CopyTask): Promise<CopyResult> {
   const tmp = join(t.tmpDir, `${randomUUID()}.part`);
   try {
     const { digests, bytes } = await verifiedCopy(src, tmp, t.algorithms, counter);
-    // Sniffed from the verified copy: same bytes, and its path is plain ASCII whatever the source's name.
-    const { mime, kind } = await sniffFile(tmp);
-    const dest = objectPath(t.objectsDir, digests.sha256);
-    if (existsSync(dest)) {
-      rmSync(tmp, { force: true });
-      return { digests, bytes, mime, kind, objectPath: dest, objectExisted: true };
-    }
-    mkdirSync(dirname(dest), { recursive: true });
-    chmodSync(tmp, 0o444);
-    renameSync(tmp, dest);
-    fsyncDir(dirname(dest));
-    const metadata = await extractMetadata(dest, mime, kind);
-    return { digests, bytes, mime, kind, objectPath: dest, objectExisted: false, metadata };
+    return await storeObject(tmp, t.objectsDir, digests, bytes);
   } catch (e) {
     rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+/**
+ * Moves a verified copy at `tmp` to its content address (read-only, directory entry fsynced) and
+ * reads its metadata, or discards it when the store already holds that content.
+ */
+async function storeObject(tmp: string, objectsDir: string, digests: Digests, bytes: number): Promise<CopyResult> {
+  // Sniffed from the verified copy: same bytes, and its path is plain ASCII whatever the source's name.
+  const { mime, kind } = await sniffFile(tmp);
+  const dest = objectPath(objectsDir, digests.sha256);
+  if (existsSync(dest)) {
+    rmSync(tmp, { force: true });
+    return { digests, bytes, mime, kind, objectPath: dest, objectExisted: true };
+  }
+  mkdirSync(dirname(dest), { recursive: true });
+  chmodSync(tmp, 0o444);
+  renameSync(tmp, dest);
+  fsyncDir(dirname(dest));
+  const metadata = await extractMetadata(dest, mime, kind);
+  return { digests, bytes, mime, kind, objectPath: dest, objectExisted: false, metadata };
+}
+
+export interface StageTask {
+  src: string | Uint8Array;
+  tmpDir: string;
+}
+
+/** Large files, step 1: kernel copy of `src` into tmp/, fdatasynced (see stageCopy). */
+export async function stageTask(t: StageTask): Promise<{ tmp: string; before: SourceState }> {
+  const tmp = join(t.tmpDir, `${randomUUID()}.part`);
+  try {
+    return { tmp, before: await stageCopy(typeof t.src === 'string' ? t.src : Buffer.from(t.src), tmp) };
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+export interface CommitTask {
+  src: string | Uint8Array;
+  tmp: string;
+  objectsDir: string;
+  before: SourceState;
+  source: { digests: Digests; bytes: number };
+  copy: { digests: Digests; bytes: number };
+}
+
+/** Large files, step 3, after both digests: check the copy (checkVerifiedCopy), then store it. */
+export async function commitTask(t: CommitTask): Promise<CopyResult> {
+  try {
+    checkVerifiedCopy(typeof t.src === 'string' ? t.src : Buffer.from(t.src), t.before, t.source, t.copy);
+    return await storeObject(t.tmp, t.objectsDir, t.source.digests, t.source.bytes);
+  } catch (e) {
+    rmSync(t.tmp, { force: true });
     throw e;
   }
 }
@@ -82,12 +126,12 @@ export async function extractTask(t: ExtractTask): Promise<MetadataResult> {
 }
 
 export interface DigestTask {
-  path: string;
+  path: string | Uint8Array;
   algorithms: DigestAlgorithm[];
   counter: SharedArrayBuffer | null;
 }
 
 /** Digests of a file in one read pass (see digestFile); used by fixity checks. Throws fs errors. */
 export async function digestTask(t: DigestTask): Promise<{ digests: Digests; bytes: number }> {
-  return digestFile(t.path, t.algorithms, t.counter ? new BigInt64Array(t.counter) : null);
+  return digestFile(typeof t.path === 'string' ? t.path : Buffer.from(t.path), t.algorithms, t.counter ? new BigInt64Array(t.counter) : null);
 }

@@ -8,3 +8,5 @@ const tasks = await import('./task.ts');
 export const copyTask = tasks.copyTask;
 export const extractTask = tasks.extractTask;
 export const digestTask = tasks.digestTask;
+export const stageTask = tasks.stageTask;
+export const commitTask = tasks.commitTask;
