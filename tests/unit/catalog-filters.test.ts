@@ -1,46 +1,18 @@
 // Every item filter is answered from an index, proven with EXPLAIN QUERY PLAN on a catalog of
 // 100,000 synthetic items (rows inserted straight into SQLite in one transaction).
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ItemFilter } from '../../electron/common/catalog.ts';
-import { addCase } from '../../electron/core/catalog/cases.ts';
 import { buildItemFilterQuery, filterItemIds } from '../../electron/core/catalog/filters.ts';
-import { addIncident } from '../../electron/core/catalog/incidents.ts';
-import { addPerson } from '../../electron/core/catalog/people.ts';
 import type { Db } from '../../electron/core/db/open.ts';
 import { freshCatalog } from '../helpers/catalog.ts';
+import { seedSyntheticCatalog } from '../../bench/seed-catalog.ts';
 
 const N = 100_000;
-const KINDS = ['image', 'video', 'audio', 'document', 'other'];
-const PLACES = ['kok-tash-batken', 'ak-sai', 'maksat', 'samarkandek', 'batken'];
 let db: Db;
 
 beforeAll(() => {
   db = freshCatalog().db;
-  const person = addPerson(db, { name: 'Тест Тестов' });
-  const incident = addIncident(db, { title: 'Shelling', type: 'shelling' });
-  const kase = addCase(db, { authority: 'Prosecutor', caseNumber: '12-345' });
-  const item = db.prepare(`INSERT INTO items (id, sha256, bytes, kind, make, model, captured_at, gps_lat, gps_lon, has_gps, record, ingested_at)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '{}', '2026-01-01T00:00:00Z')`);
-  const place = db.prepare('INSERT INTO item_places (item_id, place_id) VALUES (?, ?)');
-  const ppl = db.prepare("INSERT INTO item_people (item_id, person_id, role) VALUES (?, ?, 'depicts')");
-  const inc = db.prepare('INSERT INTO item_incidents (item_id, incident_id) VALUES (?, ?)');
-  const cas = db.prepare('INSERT INTO item_cases (item_id, case_id) VALUES (?, ?)');
-  const tag = db.prepare('INSERT INTO item_tags (item_id, tag) VALUES (?, ?)');
-  const fts = db.prepare('UPDATE items_fts SET description = ? WHERE rowid = ?');
-  db.transaction(() => {
-    for (let i = 1; i <= N; i++) {
-      const day = String((i % 28) + 1).padStart(2, '0');
-      item.run(i, createHash('sha256').update(String(i)).digest('hex'), i, KINDS[i % 5], i % 3 ? 'Apple' : 'Canon', i % 3 ? 'iPhone 12' : 'EOS 5D',
-        `2021-0${(i % 9) + 1}-${day}T12:00:00`, i % 2 ? 39.9 : null, i % 2 ? 70.5 : null, i % 2);
-      if (i % 4 === 0) place.run(i, PLACES[i % 5]);
-      if (i % 50 === 0) ppl.run(i, person.id);
-      if (i % 70 === 0) inc.run(i, incident.id);
-      if (i % 90 === 0) cas.run(i, kase.id);
-      if (i % 7 === 0) tag.run(i, i % 14 === 0 ? 'школа' : 'дом');
-      if (i % 1000 === 0) fts.run(`Сгоревший дом ${i}`, i);
-    }
-  })();
+  seedSyntheticCatalog(db, N);
   // No ANALYZE: a real archive has no statistics either.
 }, 120_000);
 afterAll(() => db.close());
