@@ -11,7 +11,6 @@ export interface Archive {
   objectsDir: string;
   tmpDir: string;
   derivativesDir: string;
-  exportsDir: string;
   /** True when this process holds the archive's write lock. */
   writable: boolean;
   close(): Promise<void>;
@@ -121,7 +120,6 @@ function layout(dir: string) {
     objectsDir: join(dir, 'objects'),
     tmpDir: join(dir, 'tmp'),
     derivativesDir: join(dir, 'derivatives'),
-    exportsDir: join(dir, 'exports'),
   };
 }
 
@@ -145,7 +143,7 @@ export async function openArchive(dir: string, opts: { write?: boolean; create?:
   let release: (() => Promise<void>) | null = null;
   if (write) {
     release = await takeLock(abs);
-    for (const d of [l.objectsDir, l.tmpDir, l.derivativesDir, l.exportsDir]) mkdirSync(d, { recursive: true });
+    for (const d of [l.objectsDir, l.tmpDir, l.derivativesDir]) mkdirSync(d, { recursive: true });
     // A temporary file left by an interrupted run never reached objects/: it is safe to remove.
     for (const f of readdirSync(l.tmpDir)) rmSync(join(l.tmpDir, f), { force: true, recursive: true });
   }
@@ -163,7 +161,6 @@ export async function openArchive(dir: string, opts: { write?: boolean; create?:
     objectsDir: l.objectsDir,
     tmpDir: l.tmpDir,
     derivativesDir: l.derivativesDir,
-    exportsDir: l.exportsDir,
     writable: write,
     async close() {
       if (closed) return;
