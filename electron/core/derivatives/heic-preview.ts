@@ -4,6 +4,7 @@
 // the tiles of its primary 'grid' image (§6.6.2.3), decoded by ffmpeg and stitched by the caller.
 import { open } from 'node:fs/promises';
 import { boxesIn, type BoxHeader } from '../metadata/bmff.ts';
+import { readIpma } from '../metadata/heif.ts';
 
 /** An HEVC preview: Annex B byte stream (start codes), and the item's rotation. */
 export interface HeicPreview {
@@ -115,25 +116,7 @@ function parseProps(buf: Buffer, b: BoxHeader): Map<number, Props> {
   const assoc = new Map<number, number[]>();
   for (const c of boxesIn(buf, b.payload, b.end)) {
     if (c.type === 'ipco') props = [...boxesIn(buf, c.payload, c.end)];
-    if (c.type !== 'ipma') continue;
-    const version = buf[c.payload]!;
-    const flags = buf.readUIntBE(c.payload + 1, 3);
-    let p = c.payload + 4;
-    const count = buf.readUInt32BE(p);
-    p += 4;
-    for (let i = 0; i < count && p < c.end; i++) {
-      const item = version < 1 ? buf.readUInt16BE(p) : buf.readUInt32BE(p);
-      p += version < 1 ? 2 : 4;
-      const n = buf[p++]!;
-      const list: number[] = [];
-      for (let j = 0; j < n; j++) {
-        if (flags & 1) {
-          list.push(buf.readUInt16BE(p) & 0x7fff);
-          p += 2;
-        } else list.push(buf[p++]! & 0x7f);
-      }
-      assoc.set(item, list);
-    }
+    if (c.type === 'ipma') readIpma(buf, c.payload, c.end, assoc);
   }
   const out = new Map<number, Props>();
   for (const [item, list] of assoc) {

@@ -6,6 +6,7 @@ import { appendCustodyEvent } from '../custody/log.ts';
 import { contentHash } from '../custody/content-hash.ts';
 import { findItemBySha, findSightingBySource, getDigests, insertDigests, insertItem, insertSighting, type NewSighting } from '../db/items.ts';
 import { BatchedWriter } from '../db/batch.ts';
+import { emptyFields } from '../metadata/index.ts';
 import { createIngestPool, pooledCopy, type IngestPool } from './pool.ts';
 import type { CopyResult } from './task.ts';
 import { walkInputs, type Candidate } from './walk.ts';
@@ -189,10 +190,7 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
 }
 
 function emptyMetadata(error: string): MetadataResult {
-  return {
-    fields: { make: null, model: null, capturedAt: null, capturedAtSource: null, capturedAtHasZone: false, otherDates: [], gps: null, orientation: null, width: null, height: null, durationSec: null, codec: null },
-    raw: {}, error, warnings: [],
-  };
+  return { fields: emptyFields(), raw: {}, error, warnings: [] };
 }
 
 function recordNewItem(archive: Archive, copy: CopyResult, meta: MetadataResult, warnings: string[], s: NewSighting, actor: string, algorithms: DigestAlgorithm[]): number {

@@ -52,7 +52,11 @@ export async function readHeifGeometry(src: ByteSource): Promise<HeifGeometry | 
   return size && size.width > 0 && size.height > 0 ? { ...size, irotDegrees: irot } : null;
 }
 
-function readIpma(buf: Buffer, start: number, end: number, out: Map<number, number[]>): void {
+/**
+ * Parses an ItemPropertyAssociation box payload (ISO/IEC 23008-12 §9.3.3, ipma) from `start` to
+ * `end` into `out`: item id → 1-based property indices into ipco.
+ */
+export function readIpma(buf: Buffer, start: number, end: number, out: Map<number, number[]>): void {
   const version = buf[start]!;
   const flags = buf.readUIntBE(start + 1, 3);
   let p = start + 4;
