@@ -198,4 +198,28 @@ describe('tampering', () => {
     expect(reasons).toMatch(new RegExp(`export ${exp.json.exportId}: its dissemination event is missing`));
     expect(reasons).toMatch(new RegExp(`custody row ${head.seq} with hash ${head.hash}, noted earlier, is not in the log`));
   });
+
+  it('links, search columns and whole items changed or deleted in SQLite are caught too', () => {
+    const fresh = join(work, 'catalog-tamper-2');
+    const r = runCliJson<{ files: { sha256: string; itemId: number }[] }>(['ingest', join(card, 'clip-004.bin'), join(card, 'clip-005.bin'), join(card, 'clip-006.bin'), '--archive', fresh, '--json']);
+    const [a, b, c] = r.json.files;
+    expect(runCli(['tag', String(a!.itemId), '--place', 'kok-tash-batken', '--tag', 'школа', '--archive', fresh]).code).toBe(0);
+    expect(runCli(['verify', '--archive', fresh]).code).toBe(0); // normal use raises nothing
+
+    const db = new Database(join(fresh, 'archive.sqlite'));
+    db.prepare("UPDATE item_places SET place_id = 'batken' WHERE item_id = ?").run(a!.itemId);
+    db.prepare("UPDATE items SET captured_at = '2030-01-01T00:00:00' WHERE id = ?").run(b!.itemId);
+    db.prepare('DELETE FROM items_fts WHERE rowid = ?').run(c!.itemId);
+    for (const t of ['digests', 'sightings']) db.prepare(`DELETE FROM ${t} WHERE item_id = ?`).run(c!.itemId);
+    db.prepare('DELETE FROM items WHERE id = ?').run(c!.itemId);
+    db.close();
+    rmSync(join(fresh, 'objects', 'sha256', c!.sha256.slice(0, 2), c!.sha256.slice(2, 4), c!.sha256), { force: true });
+
+    const v = runCliJson<{ problems: { kind: string; reason: string }[] }>(['verify', '--archive', fresh, '--json']);
+    expect(v.code).toBe(1);
+    const reasons = v.json.problems.map((p) => p.reason).join('\n');
+    expect(reasons).toMatch(new RegExp(`item ${a!.itemId} .*places, people, incidents, cases, tags or notes differ from the last metadata modification`));
+    expect(reasons).toMatch(new RegExp(`item ${b!.itemId} .*search columns disagree with the normalized record: captured_at "2030-01-01T00:00:00"`));
+    expect(reasons).toMatch(new RegExp(`item ${c!.sha256}: ingested according to the custody log, but missing from the catalog`));
+  });
 });

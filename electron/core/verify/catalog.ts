@@ -1,6 +1,7 @@
 import type { Db } from '../db/open.ts';
 import type { Digests } from '../../common/types.ts';
 import { contentHash } from '../custody/content-hash.ts';
+import { getItemTags } from '../catalog/tagging.ts';
 
 /** A disagreement between a catalog row and the custody events that recorded it. */
 export interface CatalogProblem {
@@ -12,10 +13,30 @@ export interface CatalogProblem {
 
 interface ItemEvidence {
   ingested: boolean;
+  /** The `after` of the item's last tagging event: what its links must be now. */
+  tags: unknown;
   digests: Map<string, string>;
   recordSha256: string | null;
   rawSha256: string | null;
 }
+
+interface ItemRowRaw {
+  id: number;
+  sha256: string;
+  bytes: number;
+  mime: string | null;
+  kind: string;
+  make: string | null;
+  model: string | null;
+  captured_at: string | null;
+  gps_lat: number | null;
+  gps_lon: number | null;
+  has_gps: number;
+  record: string;
+  raw_metadata: string | null;
+}
+
+const EMPTY_TAGS = { places: [], people: [], incidents: [], cases: [], tags: [], description: null, notes: null };
 
 interface Parsed {
   seq: number;
@@ -31,7 +52,10 @@ interface Parsed {
  * stored digests equal those its `message digest calculation` events recorded; its normalized
  * record and raw metadata still hash to what its `metadata extraction` event recorded; every
  * sighting matches the ingestion event that created it (path, name, size, mtime, host,
- * operator); every export has its `dissemination` event with the same tag-manifest SHA-256.
+ * operator), and every item and sighting the log recorded is still in the catalog; the search
+ * columns of items agree with their record; each item's places, people, incidents, cases, tags
+ * and notes equal the `after` of its last tagging event; every export has its `dissemination`
+ * event with the same tag-manifest SHA-256.
  * So an edit made directly in SQLite shows up even where it leaves the chain intact.
  * Returns the problems found (empty when all agree). Throws only on SQLite errors.
  */
@@ -47,7 +71,7 @@ export function crossCheckCatalog(db: Db): CatalogProblem[] {
   const exportsSeen = new Map<string, Parsed>();
   const ev = (sha: string) => {
     let e = byItem.get(sha);
-    if (!e) byItem.set(sha, (e = { ingested: false, digests: new Map(), recordSha256: null, rawSha256: null }));
+    if (!e) byItem.set(sha, (e = { ingested: false, tags: null, digests: new Map(), recordSha256: null, rawSha256: null }));
     return e;
   };
   for (const r of db.prepare('SELECT seq, actor, type, item, detail FROM custody_events ORDER BY seq').iterate() as Iterable<Omit<Parsed, 'detail'> & { detail: string }>) {
@@ -66,6 +90,8 @@ export function crossCheckCatalog(db: Db): CatalogProblem[] {
       if (typeof detail.sighting === 'number') bySighting.set(detail.sighting, p);
     } else if (r.type === 'message digest calculation' && detail.digests && typeof detail.digests === 'object') {
       for (const [alg, v] of Object.entries(detail.digests as Digests)) if (typeof v === 'string') e.digests.set(alg, v);
+    } else if (r.type === 'metadata modification' && detail.action === 'tagging' && detail.after !== undefined) {
+      e.tags = detail.after;
     } else if (r.type === 'metadata extraction') {
       if (typeof detail.recordSha256 === 'string') e.recordSha256 = detail.recordSha256;
       if (typeof detail.rawSha256 === 'string') e.rawSha256 = detail.rawSha256;
@@ -73,8 +99,11 @@ export function crossCheckCatalog(db: Db): CatalogProblem[] {
   }
 
   const digestRows = db.prepare('SELECT algorithm, value FROM digests WHERE item_id = ?');
-  for (const it of db.prepare('SELECT id, sha256, bytes, record, raw_metadata FROM items ORDER BY id').iterate() as Iterable<{ id: number; sha256: string; bytes: number; record: string; raw_metadata: string | null }>) {
+  const inCatalog = new Set<string>();
+  const hasLinkTables = Boolean(db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'item_places'").get());
+  for (const it of db.prepare('SELECT id, sha256, bytes, mime, kind, make, model, captured_at, gps_lat, gps_lon, has_gps, record, raw_metadata FROM items ORDER BY id').iterate() as Iterable<ItemRowRaw>) {
     const where = `item ${it.id} (${it.sha256})`;
+    inCatalog.add(it.sha256);
     const e = byItem.get(it.sha256);
     if (!e?.ingested) {
       problems.push({ kind: 'catalog', itemId: it.id, sha256: it.sha256, reason: `${where}: no ingestion event in the custody log for this item` });
@@ -95,6 +124,24 @@ export function crossCheckCatalog(db: Db): CatalogProblem[] {
     if (record && (record.sha256 !== it.sha256 || record.bytes !== it.bytes)) {
       problems.push({ kind: 'catalog', itemId: it.id, sha256: it.sha256, reason: `${where}: normalized record names another content (sha256 ${String(record.sha256)}, ${String(record.bytes)} bytes)` });
     }
+    if (record) {
+      // The filter columns are copies of the record for indexing; a filter must select by what the record says.
+      const gps = record.gps as { lat: number; lon: number; noFix?: boolean } | null;
+      const expect: [string, unknown, unknown][] = [
+        ['mime', it.mime, record.mime], ['kind', it.kind, record.kind], ['make', it.make, record.make], ['model', it.model, record.model],
+        ['captured_at', it.captured_at, record.capturedAt], ['gps_lat', it.gps_lat, gps?.lat ?? null], ['gps_lon', it.gps_lon, gps?.lon ?? null],
+        ['has_gps', it.has_gps, gps && !gps.noFix ? 1 : 0],
+      ];
+      const off = expect.filter(([, col, rec]) => (col ?? null) !== (rec ?? null)).map(([name, col, rec]) => `${name} ${JSON.stringify(col)} (record: ${JSON.stringify(rec)})`);
+      if (off.length) problems.push({ kind: 'catalog', itemId: it.id, sha256: it.sha256, reason: `${where}: search columns disagree with the normalized record: ${off.join(', ')}` });
+    }
+    if (hasLinkTables) {
+      const now = getItemTags(db, it.id);
+      const logged = e.tags ?? EMPTY_TAGS;
+      if (JSON.stringify(now) !== JSON.stringify(logged)) {
+        problems.push({ kind: 'catalog', itemId: it.id, sha256: it.sha256, reason: `${where}: places, people, incidents, cases, tags or notes differ from the last metadata modification in the custody log (now ${JSON.stringify(now)}, logged ${JSON.stringify(logged)})` });
+      }
+    }
     if (record && e.recordSha256 && contentHash(record) !== e.recordSha256) {
       problems.push({ kind: 'catalog', itemId: it.id, sha256: it.sha256, reason: `${where}: normalized record was changed after ingest (its hash no longer matches the metadata extraction event)` });
     }
@@ -111,7 +158,9 @@ export function crossCheckCatalog(db: Db): CatalogProblem[] {
     }
   }
 
+  const sightingIds = new Set<number>();
   for (const s of db.prepare('SELECT s.id, s.source_path, s.file_name, s.bytes, s.mtime, s.operator, s.host, i.sha256 FROM sightings s JOIN items i ON i.id = s.item_id ORDER BY s.id').iterate() as Iterable<{ id: number; source_path: string; file_name: string; bytes: number; mtime: string | null; operator: string; host: string; sha256: string }>) {
+    sightingIds.add(s.id);
     const p = bySighting.get(s.id);
     const where = `sighting ${s.id} (${s.source_path})`;
     if (!p) {
@@ -128,6 +177,14 @@ export function crossCheckCatalog(db: Db): CatalogProblem[] {
     if (d.host !== s.host) diffs.push(`host ${String(d.host)} in the log`);
     if (p.actor !== s.operator) diffs.push(`operator ${p.actor} in the log`);
     if (diffs.length) problems.push({ kind: 'catalog', sha256: s.sha256, reason: `${where}: differs from custody row ${p.seq}: ${diffs.join(', ')}` });
+  }
+
+  // The other direction: what the log says was ingested must still be in the catalog.
+  for (const [sha, e] of byItem) {
+    if (e.ingested && !inCatalog.has(sha)) problems.push({ kind: 'catalog', sha256: sha, reason: `item ${sha}: ingested according to the custody log, but missing from the catalog (deleted?)` });
+  }
+  for (const [id, p] of bySighting) {
+    if (!sightingIds.has(id) && inCatalog.has(p.item ?? '')) problems.push({ kind: 'catalog', sha256: p.item ?? undefined, reason: `sighting ${id} (${String(p.detail.sourcePath)}): recorded by custody row ${p.seq}, but missing from the catalog (deleted?)` });
   }
 
   for (const x of db.prepare('SELECT id, tagmanifest_sha256 FROM exports ORDER BY created_at').iterate() as Iterable<{ id: string; tagmanifest_sha256: string }>) {
