@@ -59,6 +59,12 @@ export interface NormalizedRecord {
   codec: string | null;
 }
 
+/** The keys of a NormalizedRecord: what a `metadata extraction` event's recordSha256 covers. */
+export const NORMALIZED_RECORD_KEYS = [
+  'sha256', 'bytes', 'mime', 'kind', 'make', 'model', 'capturedAt', 'capturedAtSource', 'capturedAtHasZone',
+  'otherDates', 'gps', 'orientation', 'width', 'height', 'durationSec', 'codec',
+] as const satisfies readonly (keyof NormalizedRecord)[];
+
 /** What metadata extraction yields for one file: the normalized fields, the verbatim raw output. */
 export interface MetadataResult {
   fields: Omit<NormalizedRecord, 'sha256' | 'bytes' | 'mime' | 'kind'>;

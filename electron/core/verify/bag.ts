@@ -8,6 +8,8 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { CustodyEvent } from '../../common/types.ts';
 import { verifyChain } from '../custody/hash.ts';
+import { contentHash } from '../custody/content-hash.ts';
+import { NORMALIZED_RECORD_KEYS } from '../../common/types.ts';
 
 /** One problem: the bag-relative file ("data/...", "evidence/custody.json") and/or custody seq it concerns. */
 export interface BagProblem {
@@ -522,6 +524,13 @@ async function checkItems(
   const ingested = new Set((custody ?? []).filter((e) => e.type === 'ingestion' && e.item !== null).map((e) => e.item));
   if (custody === null) problems.push({ file: CUSTODY_FILE, reason: `missing, so no item in ${file} can show its ingestion event` });
 
+  // What the excerpt's metadata extraction events recorded of each item's normalized record.
+  const recordHashes = new Map<string, string>();
+  for (const e of custody ?? []) {
+    if (e.type === 'metadata extraction' && e.item && typeof e.detail.recordSha256 === 'string') recordHashes.set(e.item, e.detail.recordSha256);
+  }
+  const listed = new Set<string>();
+
   const itemPaths = new Set<string>();
   json.value.forEach((item: unknown, i: number) => {
     if (!isRecord(item) || typeof item.sha256 !== 'string' || typeof item.path !== 'string') {
@@ -538,10 +547,24 @@ async function checkItems(
     } else if (entry && entry.hex !== sha) {
       problems.push({ file: path, reason: `${file} gives sha256 ${sha}, manifest-sha256.txt has ${entry.hex}` });
     }
+    listed.add(sha);
     if (custody !== null && !ingested.has(sha)) {
       problems.push({ file: path, reason: `no "ingestion" event for item ${sha} in ${CUSTODY_FILE}` });
     }
+    const logged = recordHashes.get(sha);
+    if (logged) {
+      // Metadata is what a court reads first (time, place, camera); the chain pins it at ingest.
+      const rec = Object.fromEntries(NORMALIZED_RECORD_KEYS.map((k) => [k, item[k] ?? null]));
+      if (contentHash(rec) !== logged) {
+        problems.push({ file: path, reason: `the metadata of item ${sha} in ${file} (capture time, camera, GPS, size…) differs from what its metadata extraction event recorded at ingest` });
+      }
+    }
   });
+  // Events about items this bag does not carry mean the excerpt belongs to another set, or an item was taken out.
+  const strangers = new Set((custody ?? []).filter((e) => e.item !== null && !listed.has(e.item)).map((e) => e.item!));
+  for (const sha of strangers) {
+    problems.push({ file: CUSTODY_FILE, reason: `holds custody events of item ${sha}, which is not in this bag (an excerpt from another set, or an item removed)` });
+  }
   for (const e of sha256Manifest?.entries ?? []) {
     if (!itemPaths.has(nfc(e.path))) problems.push({ file: e.path, reason: `payload file is not described in ${file}` });
   }
