@@ -143,7 +143,7 @@ const importCmd: CliCommand = {
 };
 
 const exportCmd: CliCommand = {
-  define: (p) => subcommand(p, GROUP, DESC, 'export').option('--format <format>', 'csv or json', 'json').option('--redact', 'for public release: pseudonyms, birth year only, coordinates rounded; only people whose consent is "given" (sensitive ones, and consent refused or unknown, are left out)')
+  define: (p) => subcommand(p, GROUP, DESC, 'export').option('--format <format>', 'csv or json', 'json').option('--redact', 'for public release: pseudonyms, birth year only, coordinates rounded, a residence the user added given by rounded coordinates only (no id or name); only people whose consent is "given" (sensitive ones, and consent refused or unknown, are left out)')
     .option('--out <file>', 'write to a file (default: stdout)').description('export the victims register'),
   async run([opts]: unknown[], io: Io) {
     const o = opts as PersonOpts & { format: string; redact?: boolean; out?: string };

@@ -5,7 +5,12 @@
 // People: an evidence set goes to an authority (ombudsman, prosecutor) who needs identities, so
 // people.json holds full records by default — except people flagged sensitive, who appear only
 // as their pseudonym with `withheld: true` unless the exporter passes includeSensitive. With
-// redactPeople (a set for public release) everyone is reduced as in the redacted register.
+// redactPeople (a set for public release) everyone is reduced as in the redacted register, and
+// the rest of the set is trimmed of what could locate or name them: user-added places get rounded
+// coordinates, custody events that mention people are left out of the excerpt, and source paths
+// (folder names such as "Interview Aigul T/") are dropped. File names stay: they are the
+// evidence's identity under data/ and in the custody log, so nothing is renamed.
+import type { CustodyEvent } from '../../common/types.ts';
 import type { ExportExtras } from '../export/evidence-set.ts';
 import type { Db } from '../db/open.ts';
 import { getCase } from './cases.ts';
@@ -25,12 +30,32 @@ export interface CatalogExportOptions {
 /** Folder name under data/ for a place: its id (an ASCII slug, safe on every file system). */
 const NO_PLACE = undefined;
 
+const PEOPLE_KEY = /^(people|persons?|personIds?)$/i;
+
+/** True when `v`, at any depth, has a non-empty value under a key such as people, person or personId. */
+export function mentionsPeople(v: unknown): boolean {
+  if (Array.isArray(v)) return v.some(mentionsPeople);
+  if (v === null || typeof v !== 'object') return false;
+  return Object.entries(v).some(([k, x]) => (PEOPLE_KEY.test(k) && !isEmpty(x)) || mentionsPeople(x));
+}
+
+// "people: []" in a tagging event's before/after names nobody; withholding it would empty the excerpt for nothing.
+const isEmpty = (x: unknown) => x === null || x === undefined || x === '' || (Array.isArray(x) && x.length === 0) ||
+  (typeof x === 'object' && !Array.isArray(x) && Object.keys(x).length === 0);
+
+/** Whether a custody event may go into the excerpt of a set for public release: not when its detail mentions people. */
+export const publicExcerptFilter = (e: CustodyEvent): boolean => !mentionsPeople(e.detail);
+
+const round1 = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
+
 /**
  * ExportExtras for the items `itemIds`: dirOf puts each item under data/<first place id>/ (items
  * without a place stay in data/); fieldsOf adds places, people (id + role), incidents, cases,
  * tags, description and notes; tagFiles adds evidence/people.json, evidence/places.json (with
  * coordinate attribution), evidence/incidents.json and evidence/cases.json for what the items are
- * linked to. Reads only; call before exportEvidenceSet.
+ * linked to. With redactPeople also excerptFilter (publicExcerptFilter), withoutSourcePaths and an
+ * Evidence-Redaction bag-info line; places not from the seed gazetteer get coordinates rounded to
+ * 0.1° and no coordSource. Reads only; call before exportEvidenceSet.
  */
 export function catalogExportExtras(db: Db, itemIds: number[], opts: CatalogExportOptions = {}): ExportExtras & { summary: { people: number; withheld: number; places: number } } {
   const tags = new Map(itemIds.map((id) => [id, getItemTags(db, id)]));
@@ -59,10 +84,15 @@ export function catalogExportExtras(db: Db, itemIds: number[], opts: CatalogExpo
     const p = getPerson(db, id)!;
     return opts.redactPeople || (p.sensitive && !opts.includeSensitive) ? pseudonymOf(key, id) : id;
   };
-  const places = placeIds.map((id) => getPlace(db, id)!).map((p) => ({
-    id: p.id, nameEn: p.nameEn, nameKy: p.nameKy, nameRu: p.nameRu, country: p.country, district: p.district, ayilAymak: p.ayilAymak, kind: p.kind,
-    lat: p.lat, lon: p.lon, coordSource: p.coordSource, coordLicence: p.coordLicence, coordAttribution: p.coordAttribution,
-  }));
+  const places = placeIds.map((id) => getPlace(db, id)!).map((p) => {
+    const base = { id: p.id, nameEn: p.nameEn, nameKy: p.nameKy, nameRu: p.nameRu, country: p.country, district: p.district, ayilAymak: p.ayilAymak, kind: p.kind };
+    // Seed places are public villages with published coordinates; a user-added one may be a single
+    // house, so a public set gets it to 0.1° (about 11 km), without the free-text source of the exact point.
+    if (opts.redactPeople && p.origin !== 'seed') {
+      return { ...base, lat: round1(p.lat), lon: round1(p.lon), coordRoundedTo: p.lat === null ? null : 0.1, coordSource: null, coordLicence: p.coordLicence, coordAttribution: p.coordAttribution };
+    }
+    return { ...base, lat: p.lat, lon: p.lon, coordSource: p.coordSource, coordLicence: p.coordLicence, coordAttribution: p.coordAttribution };
+  });
   const json = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
   return {
     dirOf: (itemId) => tags.get(itemId)?.places[0] ?? NO_PLACE,
@@ -79,6 +109,16 @@ export function catalogExportExtras(db: Db, itemIds: number[], opts: CatalogExpo
       { path: 'evidence/incidents.json', content: json(incidentIds.map((id) => getIncident(db, id))) },
       { path: 'evidence/cases.json', content: json(caseIds.map((id) => getCase(db, id))) },
     ],
+    ...(opts.redactPeople ? {
+      excerptFilter: publicExcerptFilter,
+      withoutSourcePaths: true,
+      bagInfo: {
+        'Evidence-Redaction': 'Prepared for public release (--redact-people): evidence/people.json holds only people who consented to ' +
+          'publication, by pseudonym; places added by the archive\'s users have coordinates rounded to 0.1 degree; source folder paths ' +
+          'are left out (file names are kept); custody events whose detail names people were withheld from evidence/custody.json ' +
+          'for privacy and are available from the source archive (seqs recorded in its dissemination event for this export).',
+      },
+    } : {}),
     summary: { people: personIds.length, withheld, places: placeIds.length },
   };
 }

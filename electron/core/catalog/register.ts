@@ -25,10 +25,13 @@ export function pseudonymOf(key: string, personId: number): string {
   return `V-${createHmac('sha256', Buffer.from(key, 'hex')).update(`person:${personId}`).digest('hex').slice(0, 12).toUpperCase()}`;
 }
 
-/** A residence as released: village-level, coordinates rounded to 0.1° (about 11 km) when redacted. */
+/**
+ * A residence as released: village-level, coordinates rounded to 0.1° (about 11 km) when redacted.
+ * Redacted, a place the user added (not a seed gazetteer village) has no id, name or district.
+ */
 export interface RegisterResidence {
-  placeId: string;
-  name: string;
+  placeId: string | null;
+  name: string | null;
   district: string | null;
   country: string;
   lat: number | null;
@@ -60,8 +63,9 @@ const round1 = (x: number | null) => (x === null ? null : Math.round(x * 10) / 1
  * gave consent to publication are kept — those flagged sensitive, who refused, or whose consent is
  * "unknown" are left out, since publishing needs a yes, not the absence of a no; the name, Latin name, description, catalog id
  * and external id are removed; the pseudonym stays; the birth date is reduced to its year;
- * residence coordinates are rounded to one decimal degree. Without `redact`, everything is kept
- * (internal use).
+ * residence coordinates are rounded to one decimal degree, and a residence the user added (not a
+ * seed gazetteer village) keeps only those rounded coordinates and its country (see residence).
+ * Without `redact`, everything is kept (internal use).
  */
 export function registerRecords(db: Db, opts: { redact?: boolean; ids?: number[] } = {}): RegisterRecord[] {
   const key = pseudonymKey(db);
@@ -77,6 +81,13 @@ export function registerRecords(db: Db, opts: { redact?: boolean; ids?: number[]
 function residence(db: Db, p: Person, round: boolean): RegisterResidence | null {
   const place = p.residencePlaceId ? getPlace(db, p.residencePlaceId) : null;
   if (!place) return null;
+  // A seed place is a public village or town; a user-added or imported one may be a hamlet of one
+  // house or be named after its family, so its id, name and free-text district would point at the
+  // victim: only the rounded coordinates (and the country code) are released, or nothing.
+  if (round && place.origin !== 'seed') {
+    if (place.lat === null || place.lon === null) return null;
+    return { placeId: null, name: null, district: null, country: place.country, lat: round1(place.lat), lon: round1(place.lon) };
+  }
   return {
     placeId: place.id, name: place.nameEn, district: place.district, country: place.country,
     lat: round ? round1(place.lat) : place.lat, lon: round ? round1(place.lon) : place.lon,

@@ -19,6 +19,16 @@ export interface ExportExtras {
   fieldsOf?: (itemId: number) => Record<string, unknown>;
   /** Extra tag files under evidence/ (e.g. people.json). */
   tagFiles?: { path: string; content: string }[];
+  /**
+   * Keeps a custody event in evidence/custody.json when true (default: all). Rows cannot be
+   * edited without breaking their hashes, so a public set leaves whole events out; verifyBag
+   * accepts a subset of the chain. The seqs left out are recorded in the dissemination event.
+   */
+  excerptFilter?: (e: CustodyEvent) => boolean;
+  /** items.json sources keep only the file name, items.csv has no sourcePath column (folder names can name people). */
+  withoutSourcePaths?: boolean;
+  /** Extra bag-info.txt elements (e.g. Evidence-Redaction). */
+  bagInfo?: Record<string, string>;
 }
 
 export interface ExportOptions {
@@ -136,7 +146,7 @@ export function checkExportTarget(archiveDir: string, outDir: string, zip: boole
  * originals under data/ by their original file names, one payload manifest per digest algorithm
  * that every exported item has, tag files evidence/items.json, evidence/items.csv and
  * evidence/custody.json (the custody rows of the exported items with their chain hashes and the
- * chain head at export time), optionally zipped beside it. Then records the export in the
+ * chain head at export time; only those extras.excerptFilter keeps), optionally zipped beside it. Then records the export in the
  * catalog and as `dissemination` custody events (one per item, one for the set, carrying the
  * tag-manifest SHA-256). Throws ExportTargetError (see checkExportTarget: an empty `outDir`, one
  * inside the archive, an existing non-empty `outDir`, an existing zip target) before anything is
@@ -166,12 +176,17 @@ export async function exportEvidenceSet(archive: Archive, opts: ExportOptions): 
     bytes: it.bytes,
     digests: digestsOf.get(it.id)!,
   }));
-  const itemsJson = listed.map((it, i) => itemEntry(it, `data/${paths[i]}`, digestsOf.get(it.id)!, opts.extras?.fieldsOf?.(it.id)));
+  const withoutPaths = Boolean(opts.extras?.withoutSourcePaths);
+  const itemsJson = listed.map((it, i) => itemEntry(withoutPaths ? { ...it, sources: it.sources.map((src) => ({ name: src.name })) } : it,
+    `data/${paths[i]}`, digestsOf.get(it.id)!, opts.extras?.fieldsOf?.(it.id)));
   const head = chainHead(db);
+  const allEvents = listCustodyEvents(db, { items: listed.map((i) => i.sha256) });
+  const keep = opts.extras?.excerptFilter;
   const excerpt: CustodyExcerpt = {
     chainHead: head ?? { seq: 0, hash: '0'.repeat(64) },
-    events: listCustodyEvents(db, { items: listed.map((i) => i.sha256) }),
+    events: keep ? allEvents.filter(keep) : allEvents,
   };
+  const withheldSeqs = keep ? allEvents.filter((e) => !keep(e)).map((e) => e.seq) : [];
   const bagInfo: Record<string, string> = {
     'Source-Organization': opts.organization ?? 'Evidence Archive user',
     'Contact-Name': opts.actor,
@@ -181,12 +196,13 @@ export async function exportEvidenceSet(archive: Archive, opts: ExportOptions): 
     'Bag-Software-Agent': 'Evidence Archive 0.1.0',
   };
   if (opts.recipient) bagInfo['Recipient'] = opts.recipient;
+  Object.assign(bagInfo, opts.extras?.bagInfo ?? {});
   const bag: BagResult = await writeBag({
     outDir: bagDir,
     payload,
     tagFiles: [
       { path: 'evidence/items.json', content: JSON.stringify(itemsJson, null, 2) + '\n' },
-      { path: 'evidence/items.csv', content: itemsCsv(itemsJson) },
+      { path: 'evidence/items.csv', content: itemsCsv(itemsJson, !withoutPaths) },
       { path: 'evidence/custody.json', content: JSON.stringify(excerpt, null, 2) + '\n' },
       ...(opts.extras?.tagFiles ?? []),
     ],
@@ -212,26 +228,27 @@ export async function exportEvidenceSet(archive: Archive, opts: ExportOptions): 
       outcome: 'success', exportId, bagDir: bag.bagDir, zip: zip ? { path: zip.zipPath, sha256: zip.sha256, bytes: zip.bytes } : null,
       recipient: opts.recipient ?? null, items: listed.map((i) => i.sha256), payloadOxum: bag.payloadOxum,
       manifestSha256: bag.manifestSha256, tagManifestSha256: bag.tagManifestSha256, algorithms, selection: opts.selection,
-      custodyExcerptHead: excerpt.chainHead,
+      custodyExcerptHead: excerpt.chainHead, ...(withheldSeqs.length ? { custodyExcerptWithheldSeqs: withheldSeqs } : {}),
     } });
   })();
   return { exportId, bagDir: bag.bagDir, zip, items: listed.length, payloadOxum: bag.payloadOxum, tagManifestSha256: bag.tagManifestSha256, manifestSha256: bag.manifestSha256, algorithms };
 }
 
-function itemEntry(it: ListedItem, path: string, digests: Record<string, string>, extra?: Record<string, unknown>): Record<string, unknown> {
+function itemEntry(it: Omit<ListedItem, 'sources'> & { sources: { name: string; path?: string }[] }, path: string, digests: Record<string, string>, extra?: Record<string, unknown>): Record<string, unknown> {
   return { path, ...it, digests, originalName: it.sources[0]?.name ?? null, ...(extra ?? {}) };
 }
 
-function itemsCsv(items: Record<string, unknown>[]): string {
+function itemsCsv(items: Record<string, unknown>[], withSourcePath: boolean): string {
+  const base = withSourcePath ? CSV_COLUMNS : CSV_COLUMNS.filter((c) => c !== 'sourcePath');
   const rows = items.map((e) => {
     const gps = e.gps as { lat: number; lon: number; alt: number | null } | null;
-    const sources = e.sources as { path: string }[];
+    const sources = e.sources as { path?: string }[];
     const flat: Record<string, unknown> = { ...e, gpsLat: gps?.lat ?? '', gpsLon: gps?.lon ?? '', gpsAlt: gps?.alt ?? '', sourcePath: sources[0]?.path ?? '' };
     const extraCols = Object.keys(e).filter((k) => !CSV_COLUMNS.includes(k) && !['gps', 'sources', 'digests', 'otherDates', 'capturedAtHasZone', 'codec'].includes(k));
     return { flat, extraCols };
   });
   const extra = [...new Set(rows.flatMap((r) => r.extraCols))];
-  const columns = [...CSV_COLUMNS, ...extra];
+  const columns = [...base, ...extra];
   return toSafeCsv(columns, rows.map((r) => columns.map((c) => {
     const v = r.flat[c];
     return v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
