@@ -53,8 +53,8 @@ function errorText(path: string, e: unknown): string {
  * sniffed, copied into objects/ with a verified copy, described by its metadata, recorded with its
  * sighting, and covered by custody events (ingestion, message digest calculation, replication,
  * metadata extraction), all of one file in one transaction. Identical content is stored once;
- * a file already ingested from the same path, size and mtime is reported `duplicate` without
- * being read again, which is what lets an interrupted run be finished by running it again.
+ * a file already ingested from the same path, size, mtime, inode and ctime is reported `duplicate`
+ * without being read again, which is what lets an interrupted run be finished by running it again.
  * Bad files end as `failed` with a reason and never stop the run. Cancelling `signal` stops
  * promptly (in-flight workers are terminated; their temporary files are removed on next open).
  */
@@ -94,7 +94,10 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
   let next = 0;
   let bytesIngested = 0;
   const inFlight = new Map<string, Promise<void>>();
-  let writer = new BatchedWriter(archive.db);
+  // Four files per thread in flight keep every worker busy while others wait for their batch to commit.
+  const lanes = Math.max(1, (pool?.threads ?? 1) * 4);
+  // A batch commits when half the lanes wait on it, or after 10 ms: waits stay short, commits few.
+  const writer = new BatchedWriter(archive.db, { maxBatch: Math.max(1, lanes >> 1), maxDelayMs: 10 });
 
   const processOne = async (c: Candidate): Promise<void> => {
     progress.currentFile = c.path;
@@ -102,7 +105,7 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
     // A digest asked for now but not held yet means reading the file again after all.
     if (done && algorithms.every((a) => a in getDigests(archive.db, done.itemId))) {
       unreadBytes += c.bytes;
-      report({ path: c.path, status: 'duplicate', sha256: done.sha256, itemId: done.itemId, bytes: c.bytes, reason: 'already ingested from this path (same size and modification time)' });
+      report({ path: c.path, status: 'duplicate', sha256: done.sha256, itemId: done.itemId, bytes: c.bytes, reason: 'already ingested from this path (same size, modification time and inode): not read again' });
       return;
     }
     let copy: CopyResult;
@@ -164,10 +167,6 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
     }
   };
   try {
-    // Four files per thread in flight keep every worker busy while others wait for their batch to commit.
-    const lanes = Math.max(1, (pool?.threads ?? 1) * 4);
-    // A batch commits when half the lanes wait on it, or after 10 ms: waits stay short, commits few.
-    writer = new BatchedWriter(archive.db, { maxBatch: Math.max(1, lanes >> 1), maxDelayMs: 10 });
     if (opts.signal) setMaxListeners(lanes * 2 + 10, opts.signal); // piscina listens on the signal once per task in flight
     await Promise.all(Array.from({ length: Math.min(lanes, files.length) }, worker));
   } finally {
