@@ -37,7 +37,8 @@ export class NotAnArchiveError extends Error {
  * `~/EvidenceArchive`; returned as an absolute path.
  */
 export function resolveArchiveDir(option?: string): string {
-  return resolve(option ?? process.env.EVIDENCE_ARCHIVE ?? join(homedir(), 'EvidenceArchive'));
+  // An empty variable counts as unset: `EVIDENCE_ARCHIVE= evidence …` must not mean the current folder.
+  return resolve(option ?? (process.env.EVIDENCE_ARCHIVE || join(homedir(), 'EvidenceArchive')));
 }
 
 /** The operator recorded in custody events: the given name, `$EVIDENCE_OPERATOR`, or the OS user. */
