@@ -222,4 +222,20 @@ describe('tampering', () => {
     expect(reasons).toMatch(new RegExp(`item ${b!.itemId} .*search columns disagree with the normalized record: captured_at "2030-01-01T00:00:00"`));
     expect(reasons).toMatch(new RegExp(`item ${c!.sha256}: ingested according to the custody log, but missing from the catalog`));
   });
+
+  it('a person made publishable behind the program (consent, sensitive flag edited in SQLite) is caught', () => {
+    const fresh = join(work, 'people-tamper');
+    expect(runCli(['init', fresh]).code).toBe(0);
+    const added = runCliJson<{ id: number }>(['person', 'add', 'Айгүл Т.', '--sensitive', '--archive', fresh, '--json']);
+    expect(added.code, added.stderr).toBe(0);
+    expect(runCli(['person', 'edit', String(added.json.id), '--harm-date', '2021-04-30', '--archive', fresh]).code).toBe(0);
+    expect(runCli(['verify', '--archive', fresh]).code).toBe(0); // edits through the program raise nothing
+
+    const db = new Database(join(fresh, 'archive.sqlite'));
+    db.prepare("UPDATE people SET consent = 'given', sensitive = 0 WHERE id = ?").run(added.json.id);
+    db.close();
+    const v = runCli(['verify', '--archive', fresh]);
+    expect(v.code).toBe(1);
+    expect(v.stdout).toMatch(new RegExp(`person ${added.json.id}: the record .*consent given, sensitive false.* changed outside Evidence Archive`));
+  });
 });

@@ -5,6 +5,7 @@ import type { Db } from '../db/open.ts';
 import { indexCatalogRecord, reindexItemsLinkedTo, searchCatalog } from './fts.ts';
 import { getLivePlace } from './places.ts';
 import { formatZodError } from './validation.ts';
+import { logPersonChange } from './person-audit.ts';
 
 interface PersonRow {
   id: number;
@@ -71,10 +72,19 @@ function index(db: Db, p: Person): void {
 }
 
 /**
- * Adds a person and returns the stored record. Validates with personInputSchema (Error naming the
- * fields), checks the residence place exists, and refuses a duplicate externalId.
+ * Adds a person and returns the stored record; the addition is a custody event by `actor`
+ * (logPersonChange). Validates with personInputSchema (Error naming the fields), checks the
+ * residence place exists, and refuses a duplicate externalId.
  */
-export function addPerson(db: Db, input: PersonInput): Person {
+export function addPerson(db: Db, input: PersonInput, actor?: string): Person {
+  return db.transaction(() => {
+    const p = insertPerson(db, input);
+    logPersonChange(db, p, 'added', actor);
+    return p;
+  })();
+}
+
+function insertPerson(db: Db, input: PersonInput): Person {
   const v = check(db, input, 'person');
   if (v.externalId && db.prepare('SELECT 1 FROM people WHERE external_id = ?').get(v.externalId)) {
     throw new Error(`person: external id ${v.externalId} already exists`);
@@ -91,8 +101,19 @@ export function addPerson(db: Db, input: PersonInput): Person {
   return p;
 }
 
-/** Changes the fields present in `patch` (null clears); re-indexes the person and their items. Throws Error on unknown id or bad values. */
-export function editPerson(db: Db, id: number, patch: Partial<PersonInput>): Person {
+/**
+ * Changes the fields present in `patch` (null clears); re-indexes the person and their items; the
+ * edit is a custody event by `actor` (logPersonChange). Throws Error on unknown id or bad values.
+ */
+export function editPerson(db: Db, id: number, patch: Partial<PersonInput>, actor?: string): Person {
+  return db.transaction(() => {
+    const p = updatePerson(db, id, patch);
+    logPersonChange(db, p, 'edited', actor);
+    return p;
+  })();
+}
+
+function updatePerson(db: Db, id: number, patch: Partial<PersonInput>): Person {
   const cur = getPerson(db, id);
   if (!cur) throw new Error(`person ${id}: no such person`);
   const base: PersonInput = {

@@ -2,6 +2,8 @@ import type { Db } from '../db/open.ts';
 import type { Digests } from '../../common/types.ts';
 import { contentHash } from '../custody/content-hash.ts';
 import { getItemTags } from '../catalog/tagging.ts';
+import { getPerson } from '../catalog/people.ts';
+import { personFingerprint } from '../catalog/person-audit.ts';
 
 /** A disagreement between a catalog row and the custody events that recorded it. */
 export interface CatalogProblem {
@@ -69,6 +71,7 @@ export function crossCheckCatalog(db: Db): CatalogProblem[] {
   const byItem = new Map<string, ItemEvidence>();
   const bySighting = new Map<number, Parsed>();
   const exportsSeen = new Map<string, Parsed>();
+  const personPrints = new Map<number, { sha256: string; seq: number }>();
   const ev = (sha: string) => {
     let e = byItem.get(sha);
     if (!e) byItem.set(sha, (e = { ingested: false, tags: null, digests: new Map(), recordSha256: null, rawSha256: null }));
@@ -83,6 +86,10 @@ export function crossCheckCatalog(db: Db): CatalogProblem[] {
     }
     const p: Parsed = { ...r, detail };
     if (r.type === 'dissemination' && r.item === null && typeof detail.exportId === 'string') exportsSeen.set(detail.exportId, p);
+    const pr = detail.personRecord as { id?: unknown; sha256?: unknown } | undefined;
+    if (r.type === 'metadata modification' && r.item === null && pr && typeof pr.id === 'number' && typeof pr.sha256 === 'string') {
+      personPrints.set(pr.id, { sha256: pr.sha256, seq: r.seq });
+    }
     if (!r.item) continue;
     const e = ev(r.item);
     if (r.type === 'ingestion') {
@@ -177,6 +184,23 @@ export function crossCheckCatalog(db: Db): CatalogProblem[] {
     if (d.host !== s.host) diffs.push(`host ${String(d.host)} in the log`);
     if (p.actor !== s.operator) diffs.push(`operator ${p.actor} in the log`);
     if (diffs.length) problems.push({ kind: 'catalog', sha256: s.sha256, reason: `${where}: differs from custody row ${p.seq}: ${diffs.join(', ')}` });
+  }
+
+  // People: consent and the sensitive flag decide what a public release shows.
+  if (db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'people'").get()) {
+    const seen = new Set<number>();
+    for (const { id } of db.prepare('SELECT id FROM people ORDER BY id').all() as { id: number }[]) {
+      seen.add(id);
+      const logged = personPrints.get(id);
+      const person = getPerson(db, id)!;
+      if (!logged) problems.push({ kind: 'catalog', reason: `person ${id}: no custody event records this person's addition` });
+      else if (personFingerprint(person) !== logged.sha256) {
+        problems.push({ kind: 'catalog', reason: `person ${id}: the record (name, dates, residence, consent ${person.consent}, sensitive ${person.sensitive}…) differs from what custody row ${logged.seq} recorded: changed outside Evidence Archive` });
+      }
+    }
+    for (const [id, logged] of personPrints) {
+      if (!seen.has(id)) problems.push({ kind: 'catalog', reason: `person ${id}: recorded by custody row ${logged.seq}, but missing from the catalog (deleted?)` });
+    }
   }
 
   // The other direction: what the log says was ingested must still be in the catalog.
