@@ -238,4 +238,21 @@ describe('tampering', () => {
     expect(v.code).toBe(1);
     expect(v.stdout).toMatch(new RegExp(`person ${added.json.id}: the record .*consent given, sensitive false.* changed outside Evidence Archive`));
   });
+
+  it('a place edited behind the program (made to look like a public seed village) is caught; merges raise nothing', () => {
+    const fresh = join(work, 'places-tamper');
+    expect(runCli(['init', fresh]).code).toBe(0);
+    expect(runCli(['place', 'add', 'Gate Hamlet', '--lat', '39.9171', '--lon', '-2.8251', '--archive', fresh]).code).toBe(0);
+    expect(runCli(['place', 'add', 'Upper Hamlet', '--archive', fresh]).code).toBe(0);
+    expect(runCli(['person', 'add', 'Тест', '--residence', 'gate-hamlet', '--archive', fresh]).code).toBe(0);
+    expect(runCli(['place', 'merge', 'gate-hamlet', 'upper-hamlet', '--archive', fresh]).code).toBe(0);
+    expect(runCli(['verify', '--archive', fresh]).code).toBe(0);
+
+    const db = new Database(join(fresh, 'archive.sqlite'));
+    db.prepare("UPDATE places SET origin = 'seed' WHERE id = 'upper-hamlet'").run();
+    db.close();
+    const v = runCli(['verify', '--archive', fresh]);
+    expect(v.code).toBe(1);
+    expect(v.stdout).toMatch(/place upper-hamlet: the record .*origin seed.* changed outside Evidence Archive/);
+  });
 });

@@ -34,14 +34,17 @@ describe('custody row hash (RFC 8785 canonical JSON, SHA-256)', () => {
 
   it('chains rows: each prevHash is the previous hash, genesis is 64 zeros', () => {
     const { db } = freshDb();
+    // A new archive's log opens with the seeding of its gazetteer.
+    const [first] = listCustodyEvents(db);
+    expect(first).toMatchObject({ seq: 1, prevHash: GENESIS_HASH, actor: 'Evidence Archive (seed gazetteer)' });
     const a = appendCustodyEvent(db, { actor: 'op', type: 'ingestion', item: ITEM, detail: { x: 1 } });
     const b = appendCustodyEvent(db, { actor: 'op', type: 'fixity check', item: ITEM, detail: { outcome: 'pass' } });
-    expect(a.seq).toBe(1);
-    expect(a.prevHash).toBe(GENESIS_HASH);
+    expect(a.seq).toBe(2);
+    expect(a.prevHash).toBe(first!.hash);
     expect(b.prevHash).toBe(a.hash);
-    expect(chainHead(db)).toEqual({ seq: 2, hash: b.hash });
+    expect(chainHead(db)).toEqual({ seq: 3, hash: b.hash });
     expect(verifyChain(listCustodyEvents(db))).toEqual([]);
-    expect(verifyCustodyLog(db)).toEqual({ rows: 2, problems: [] });
+    expect(verifyCustodyLog(db)).toEqual({ rows: 3, problems: [] });
     db.close();
   });
 });
@@ -66,7 +69,7 @@ describe('custody log is append-only', () => {
     raw.close();
     const db2 = openDb(file);
     const r = verifyCustodyLog(db2);
-    expect(r.rows).toBe(5);
+    expect(r.rows).toBe(6); // the gazetteer seeding, then the five
     expect(r.problems).toHaveLength(1);
     expect(r.problems[0]!.seq).toBe(3);
     expect(r.problems[0]!.reason).toMatch(/content altered/);

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import type { Db } from '../db/open.ts';
 import { addPlace } from './places.ts';
+import { logPlaces } from './place-audit.ts';
 
 /**
  * Absolute path of the shipped seed: resources/gazetteer/places.csv (override with
@@ -34,10 +35,11 @@ export function loadGazetteerSeed(db: Db, file = gazetteerSeedPath()): number {
         altNames: (r.alt_names ?? '').split('|').map((s) => s.trim()).filter(Boolean), country: r.country, district: opt(r.district),
         ayilAymak: opt(r.ayil_aymak), kind: r.kind || 'village', lat: num(r.lat), lon: num(r.lon), coordSource: opt(r.coord_source),
         coordLicence: opt(r.coord_licence), coordAttribution: opt(r.coord_attribution), notes: opt(r.notes),
-      }, { origin: 'seed', now, extra: Object.fromEntries(['affected_2021', 'affected_2022', 'affected_source'].filter((k) => r[k]).map((k) => [k, r[k]!])) });
+      }, { origin: 'seed', now, audit: false, extra: Object.fromEntries(['affected_2021', 'affected_2022', 'affected_source'].filter((k) => r[k]).map((k) => [k, r[k]!])) });
     } catch (e) {
       throw new Error(`${file} row ${i + 2}: ${(e as Error).message}`);
     }
   });
+  logPlaces(db, rows.map((r) => r.id!), 'seeded from the shipped gazetteer', 'Evidence Archive (seed gazetteer)');
   return rows.length;
 }

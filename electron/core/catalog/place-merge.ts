@@ -6,6 +6,9 @@ import type { Db } from '../db/open.ts';
 import { reindexItemsLinkedTo } from './fts.ts';
 import { getPlace, placeNames, refreshPlaceIndex, resolveOnePlace } from './places.ts';
 import { tagItem, type TagResult } from './tagging.ts';
+import { logPlaces } from './place-audit.ts';
+import { logPersonChange } from './person-audit.ts';
+import { getPerson } from './people.ts';
 
 export interface MergeResult {
   from: string;
@@ -32,7 +35,10 @@ export function mergePlaces(db: Db, fromRef: string, intoRef: string, actor: str
     }));
     db.prepare('INSERT OR IGNORE INTO incident_places (incident_id, place_id) SELECT incident_id, ? FROM incident_places WHERE place_id = ?').run(into.id, from.id);
     db.prepare('DELETE FROM incident_places WHERE place_id = ?').run(from.id);
+    const residents = (db.prepare('SELECT id FROM people WHERE residence_place_id = ?').all(from.id) as { id: number }[]).map((r) => r.id);
     db.prepare('UPDATE people SET residence_place_id = ? WHERE residence_place_id = ?').run(into.id, from.id);
+    for (const id of residents) logPersonChange(db, getPerson(db, id)!, 'edited', actor); // their residence moved with the merge
+    const children = (db.prepare('SELECT id FROM places WHERE parent_id = ? AND id <> ?').all(from.id, into.id) as { id: string }[]).map((r) => r.id);
     db.prepare('UPDATE places SET parent_id = ? WHERE parent_id = ? AND id <> ?').run(into.id, from.id, into.id);
     const known = new Set(placeNames(into).map((n) => n.toLowerCase()));
     const alt = [...into.altNames, ...placeNames(from).filter((n) => !known.has(n.toLowerCase()))];
@@ -47,6 +53,7 @@ export function mergePlaces(db: Db, fromRef: string, intoRef: string, actor: str
     db.prepare("DELETE FROM catalog_fts WHERE kind = 'place' AND ref = ?").run(from.id);
     refreshPlaceIndex(db, into.id);
     reindexItemsLinkedTo(db, 'place', into.id);
+    logPlaces(db, [from.id, into.id, ...children], `merged: ${from.id} into ${into.id}`, actor);
     return { from: from.id, into: getPlace(db, into.id)!, items };
   })();
 }

@@ -2,6 +2,7 @@
 // place-merge.ts (it touches item links and so the custody log); file formats in places-io.ts.
 import { placeInputSchema, type Place, type PlaceInput } from '../../common/catalog.ts';
 import type { Db } from '../db/open.ts';
+import { logPlaces } from './place-audit.ts';
 import { indexCatalogRecord, reindexItemsLinkedTo, searchCatalog } from './fts.ts';
 import { nameKey, nameKeys, slugify } from './keys.ts';
 import { formatZodError } from './validation.ts';
@@ -139,9 +140,19 @@ export function freePlaceId(db: Db, name: string): string {
 /**
  * Adds a place and returns it. `input` is validated (zod; Error with the field names on bad
  * values); the id defaults to a free slug of the English name. `extra` keeps source-specific
- * columns verbatim. Throws Error when the id is taken or the parent does not exist.
+ * columns verbatim. The addition is a custody event (logPlaces) unless `audit` is false (bulk
+ * loads log once). Throws Error when the id is taken or the parent does not exist.
  */
-export function addPlace(db: Db, input: PlaceInput, opts: { origin?: 'seed' | 'user' | 'import'; extra?: Record<string, string>; now?: string } = {}): Place {
+export function addPlace(db: Db, input: PlaceInput, opts: { origin?: 'seed' | 'user' | 'import'; extra?: Record<string, string>; now?: string; actor?: string; audit?: boolean } = {}): Place {
+  return db.transaction(() => {
+    const p = insertPlace(db, input, opts);
+    // A bulk load (the seed) logs its places in one event instead.
+    if (opts.audit !== false) logPlaces(db, [p.id], 'added', opts.actor);
+    return p;
+  })();
+}
+
+function insertPlace(db: Db, input: PlaceInput, opts: { origin?: 'seed' | 'user' | 'import'; extra?: Record<string, string>; now?: string }): Place {
   const parsed = placeInputSchema.safeParse(input);
   if (!parsed.success) throw new Error(`place: ${formatZodError(parsed.error)}`);
   const v = parsed.data;
@@ -164,10 +175,18 @@ export function addPlace(db: Db, input: PlaceInput, opts: { origin?: 'seed' | 'u
 /**
  * Changes fields of a place (those present in `patch`; null clears). A coordinate change needs a
  * source: pass coordSource too, or the old source is cleared rather than left wrongly attributed.
- * Re-indexes the place's names and the items linked to it. Throws Error for an unknown or merged
- * place, or invalid values.
+ * Re-indexes the place's names and the items linked to it; the edit is a custody event by
+ * `actor` (logPlaces). Throws Error for an unknown or merged place, or invalid values.
  */
-export function editPlace(db: Db, id: string, patch: Partial<PlaceInput>): Place {
+export function editPlace(db: Db, id: string, patch: Partial<PlaceInput>, actor?: string): Place {
+  return db.transaction(() => {
+    const p = updatePlace(db, id, patch);
+    logPlaces(db, [id], 'edited', actor);
+    return p;
+  })();
+}
+
+function updatePlace(db: Db, id: string, patch: Partial<PlaceInput>): Place {
   const cur = getPlace(db, id);
   if (!cur) throw new Error(`place ${id}: no such place`);
   if (cur.mergedInto) throw new Error(`place ${id}: was merged into ${cur.mergedInto}; edit that place`);

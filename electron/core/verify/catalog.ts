@@ -4,6 +4,8 @@ import { contentHash } from '../custody/content-hash.ts';
 import { getItemTags } from '../catalog/tagging.ts';
 import { getPerson } from '../catalog/people.ts';
 import { personFingerprint } from '../catalog/person-audit.ts';
+import { placeFingerprint } from '../catalog/place-audit.ts';
+import { getPlace } from '../catalog/places.ts';
 
 /** A disagreement between a catalog row and the custody events that recorded it. */
 export interface CatalogProblem {
@@ -72,6 +74,7 @@ export function crossCheckCatalog(db: Db): CatalogProblem[] {
   const bySighting = new Map<number, Parsed>();
   const exportsSeen = new Map<string, Parsed>();
   const personPrints = new Map<number, { sha256: string; seq: number }>();
+  const placePrints = new Map<string, { sha256: string; seq: number }>();
   const ev = (sha: string) => {
     let e = byItem.get(sha);
     if (!e) byItem.set(sha, (e = { ingested: false, tags: null, digests: new Map(), recordSha256: null, rawSha256: null }));
@@ -86,6 +89,10 @@ export function crossCheckCatalog(db: Db): CatalogProblem[] {
     }
     const p: Parsed = { ...r, detail };
     if (r.type === 'dissemination' && r.item === null && typeof detail.exportId === 'string') exportsSeen.set(detail.exportId, p);
+    const places = detail.placeRecords as Record<string, unknown> | undefined;
+    if (r.type === 'metadata modification' && r.item === null && places && typeof places === 'object') {
+      for (const [id, sha] of Object.entries(places)) if (typeof sha === 'string') placePrints.set(id, { sha256: sha, seq: r.seq });
+    }
     const pr = detail.personRecord as { id?: unknown; sha256?: unknown } | undefined;
     if (r.type === 'metadata modification' && r.item === null && pr && typeof pr.id === 'number' && typeof pr.sha256 === 'string') {
       personPrints.set(pr.id, { sha256: pr.sha256, seq: r.seq });
@@ -200,6 +207,23 @@ export function crossCheckCatalog(db: Db): CatalogProblem[] {
     }
     for (const [id, logged] of personPrints) {
       if (!seen.has(id)) problems.push({ kind: 'catalog', reason: `person ${id}: recorded by custody row ${logged.seq}, but missing from the catalog (deleted?)` });
+    }
+  }
+
+  // Places: their coordinates name the village a photo is tagged to; their origin decides redaction.
+  if (db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'places'").get()) {
+    const seen = new Set<string>();
+    for (const { id } of db.prepare('SELECT id FROM places ORDER BY id').all() as { id: string }[]) {
+      seen.add(id);
+      const logged = placePrints.get(id);
+      const place = getPlace(db, id)!;
+      if (!logged) problems.push({ kind: 'catalog', reason: `place ${id}: no custody event records this place's addition` });
+      else if (placeFingerprint(place) !== logged.sha256) {
+        problems.push({ kind: 'catalog', reason: `place ${id}: the record (names, coordinates ${place.lat},${place.lon}, origin ${place.origin}…) differs from what custody row ${logged.seq} recorded: changed outside Evidence Archive` });
+      }
+    }
+    for (const [id, logged] of placePrints) {
+      if (!seen.has(id)) problems.push({ kind: 'catalog', reason: `place ${id}: recorded by custody row ${logged.seq}, but missing from the catalog (deleted?)` });
     }
   }
 
