@@ -35,14 +35,6 @@ export function buildChain(specs: readonly RowSpec[]): CustodyEvent[] {
 
 /** Rehashes one row in place after a test edited it (the forger's move), returning the new hash. */
 export function rehash(row: CustodyEvent): string {
-  row.hash = custodyRowHash({
-    seq: row.seq,
-    at: row.at,
-    actor: row.actor,
-    type: row.type,
-    item: row.item,
-    detail: row.detail,
-    prevHash: row.prevHash,
-  });
+  row.hash = custodyRowHash(row); // it hashes only the chained fields, never `hash` itself
   return row.hash;
 }

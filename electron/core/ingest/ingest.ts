@@ -6,7 +6,7 @@ import { appendCustodyEvent } from '../custody/log.ts';
 import { contentHash } from '../custody/content-hash.ts';
 import { findItemBySha, findSightingBySource, getDigests, insertDigests, insertItem, insertSighting, type NewSighting } from '../db/items.ts';
 import { BatchedWriter } from '../db/batch.ts';
-import { emptyFields } from '../metadata/index.ts';
+import { emptyFields } from '../metadata/empty.ts';
 import { createIngestPool, pooledCopy, type IngestPool } from './pool.ts';
 import type { CopyResult } from './task.ts';
 import { walkInputs, type Candidate } from './walk.ts';

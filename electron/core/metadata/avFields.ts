@@ -1,25 +1,12 @@
 // Normalizes ffprobe's JSON (plus the moov boxes ffprobe hides) into the record fields of issue #2.
-import type { DateTag, Gps, Kind } from '../../common/types.ts';
+import type { DateTag, Gps, Kind, NormalizedRecord } from '../../common/types.ts';
 import type { FfprobeOutput, FfprobeStream } from './av.ts';
 import type { MoovInfo } from './bmff.ts';
 import { bwfDateTime, isoDateText, quickTimeUtc, timeOfDay, type IsoDate } from './dates.ts';
 import { finalizeGps, parseIso6709 } from './gps.ts';
 
-/** The record fields an audio or video file contributes. */
-export interface AvFields {
-  make: string | null;
-  model: string | null;
-  capturedAt: string | null;
-  capturedAtSource: string | null;
-  capturedAtHasZone: boolean;
-  otherDates: DateTag[];
-  gps: Gps | null;
-  orientation: null;
-  width: number | null;
-  height: number | null;
-  durationSec: number | null;
-  codec: string | null;
-}
+/** The record fields an audio or video file contributes (no EXIF orientation for streams). */
+export type AvFields = Omit<NormalizedRecord, 'sha256' | 'bytes' | 'mime' | 'kind' | 'orientation'> & { orientation: null };
 
 /** Case-insensitive tag lookup: Vorbis comments arrive upper-case (DATE), ID3 lower-case (date). */
 function tagOf(tags: Record<string, string> | undefined, name: string): string | null {

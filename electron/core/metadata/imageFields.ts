@@ -1,5 +1,5 @@
 // Normalizes a still image's EXIF/IPTC/XMP blocks into the record fields of issue #2.
-import type { DateTag, Gps } from '../../common/types.ts';
+import type { DateTag, NormalizedRecord } from '../../common/types.ts';
 import { exifDateTime, gpsDateTime, iptcDateTime, isoDateText, normalizeOffset, type IsoDate } from './dates.ts';
 import { finalizeGps, parseXmpCoordinate, parseXmpRational, positionFromExifGps, altitudeWithRef, type RawPosition } from './gps.ts';
 import { readXmp, XMP_NS } from './xmp.ts';
@@ -14,16 +14,7 @@ export interface ImageTagBlocks {
 }
 
 /** The record fields a still image contributes (size comes from the codec header, not here). */
-export interface ImageTagFields {
-  make: string | null;
-  model: string | null;
-  capturedAt: string | null;
-  capturedAtSource: string | null;
-  capturedAtHasZone: boolean;
-  otherDates: DateTag[];
-  gps: Gps | null;
-  orientation: number | null;
-}
+export type ImageTagFields = Pick<NormalizedRecord, 'make' | 'model' | 'capturedAt' | 'capturedAtSource' | 'capturedAtHasZone' | 'otherDates' | 'gps' | 'orientation'>;
 
 interface Candidate {
   tag: string;

@@ -6,20 +6,13 @@ import { readFtyp, readMoov, topLevelBoxes, type MoovInfo } from './bmff.ts';
 import { pdfDate, isoDateText } from './dates.ts';
 import { imageTagFields } from './imageFields.ts';
 import { readImageBlocks } from './images.ts';
+import { emptyFields } from './empty.ts';
 import { withByteSource } from './io.ts';
 import { toJsonSafe } from './jsonSafe.ts';
 import { readPdfInfo } from './pdf.ts';
 import { readXmp, XMP_NS } from './xmp.ts';
 
-type Fields = MetadataResult['fields'];
-
-/** A record with every field empty: what an item keeps when nothing could be read. */
-export function emptyFields(): Fields {
-  return {
-    make: null, model: null, capturedAt: null, capturedAtSource: null, capturedAtHasZone: false,
-    otherDates: [], gps: null, orientation: null, width: null, height: null, durationSec: null, codec: null,
-  };
-}
+export { emptyFields };
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
