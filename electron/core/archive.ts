@@ -57,13 +57,7 @@ export function hostName(): string {
   return hostname();
 }
 
-/**
- * Path of an original in the content-addressed store:
- * `objects/sha256/<2 hex>/<2 hex>/<64 hex>` (spreads files over 65,536 folders).
- */
-export function objectPath(objectsDir: string, sha256: string): string {
-  return join(objectsDir, 'sha256', sha256.slice(0, 2), sha256.slice(2, 4), sha256);
-}
+export { objectPath } from './objects.ts';
 
 const LOCK_OPTIONS = { stale: 30_000, update: 5_000, realpath: false } as const;
 

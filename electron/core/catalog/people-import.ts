@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { PersonInput, PersonStatus, Sex } from '../../common/catalog.ts';
 import type { Db } from '../db/open.ts';
 import { fromSpreadsheetSafe } from '../export/csv.ts';
@@ -224,7 +224,9 @@ function cellValue(v: ExcelJS.CellValue): SheetRow['cells'][string] {
 
 /** Reads the first worksheet of an XLSX file: row 1 is the header. Throws Error when the file is not a readable workbook. */
 export async function readXlsxRows(file: string): Promise<SheetRow[]> {
-  const wb = new ExcelJS.Workbook();
+  // Loaded on first use: exceljs takes ~0.2 s to load, which every other command would pay.
+  const { default: Excel } = await import('exceljs');
+  const wb = new Excel.Workbook();
   await wb.xlsx.readFile(file);
   const ws = wb.worksheets[0];
   if (!ws) return [];

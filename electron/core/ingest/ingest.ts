@@ -64,13 +64,20 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
   const runId = randomUUID();
   const host = hostName();
   const startedAt = new Date().toISOString();
+  // The workers start while the folders are walked.
+  const pool: IngestPool = createIngestPool(opts.threads);
   const { files, decided } = await walkInputs(opts.inputs, opts.signal, [archive.dir]);
   const results: IngestFileResult[] = [];
-  const report = (r: IngestFileResult) => {
+  const record = (r: IngestFileResult) => {
     results.push(r);
     opts.onFile?.(r);
   };
-  for (const r of decided) report(r);
+  for (const r of decided) record(r);
+  // Every file of `files` ends in exactly one report.
+  const report = (r: IngestFileResult) => {
+    record(r);
+    progress.filesDone++;
+  };
 
   const counterBuf = new SharedArrayBuffer(8);
   const counter = new BigInt64Array(counterBuf);
@@ -90,14 +97,25 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
   };
   const timer = opts.onProgress ? setInterval(emit, opts.progressIntervalMs ?? 200) : null;
 
-  const pool: IngestPool | null = files.length ? createIngestPool(opts.threads) : null;
   let next = 0;
   let bytesIngested = 0;
   const inFlight = new Map<string, Promise<void>>();
-  // Four files per thread in flight keep every worker busy while others wait for their batch to commit.
-  const lanes = Math.max(1, (pool?.threads ?? 1) * 4);
-  // A batch commits when half the lanes wait on it, or after 10 ms: waits stay short, commits few.
-  const writer = new BatchedWriter(archive.db, { maxBatch: Math.max(1, lanes >> 1), maxDelayMs: 10 });
+  // Twice as many files in flight as the pool runs at once keep it busy while the main thread dispatches.
+  const lanes = Math.max(1, pool.slots * 2);
+  // A lane hands a copied file's records to the writer and goes on to the next file without
+  // waiting for the commit; the file is reported once its commit is durable. Commits then
+  // gather whatever arrived in 20 ms, so thousands of small files cost few disk flushes.
+  const writer = new BatchedWriter(archive.db, { maxBatch: 256, maxDelayMs: 20 });
+  const committing = new Set<Promise<void>>();
+  const MAX_COMMITTING = 512;
+  const afterCommit = (c: Candidate, work: Promise<void>) => {
+    const p: Promise<void> = work
+      .catch((e: unknown) => {
+        if (!opts.signal?.aborted) report({ path: c.path, status: 'failed', bytes: c.bytes, reason: errorText(c.path, e) });
+      })
+      .finally(() => committing.delete(p));
+    committing.add(p);
+  };
 
   const processOne = async (c: Candidate): Promise<void> => {
     progress.currentFile = c.path;
@@ -110,7 +128,7 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
     }
     let copy: CopyResult;
     try {
-      copy = await pooledCopy(pool!, { src: c.rawPath ?? c.path, tmpDir: archive.tmpDir, objectsDir: archive.objectsDir, algorithms, counter: counterBuf }, c.bytes, opts.signal);
+      copy = await pooledCopy(pool, { src: c.rawPath ?? c.path, tmpDir: archive.tmpDir, objectsDir: archive.objectsDir, algorithms, counter: counterBuf }, c.bytes, opts.signal);
     } catch (e) {
       if (opts.signal?.aborted) throw e;
       report({ path: c.path, status: 'failed', bytes: c.bytes, reason: errorText(c.path, e) });
@@ -127,29 +145,27 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
     while (inFlight.has(sha)) await inFlight.get(sha)!.catch(() => undefined);
     const existing = findItemBySha(archive.db, sha);
     if (existing) {
-      await writer.run(() => recordDuplicate(archive, existing.id, copy.digests, sighting, opts.operator));
-      report({ path: c.path, status: 'duplicate', sha256: sha, itemId: existing.id, bytes: copy.bytes, kind: existing.record.kind, reason: 'same content already in the archive' });
+      afterCommit(c, writer.run(() => recordDuplicate(archive, existing.id, copy.digests, sighting, opts.operator)).then(() => {
+        report({ path: c.path, status: 'duplicate', sha256: sha, itemId: existing.id, bytes: copy.bytes, kind: existing.record.kind, reason: 'same content already in the archive' });
+      }));
       return;
     }
     const adding = addItem(c, copy, sighting);
     inFlight.set(sha, adding);
-    try {
-      await adding;
-    } finally {
-      inFlight.delete(sha);
-    }
+    afterCommit(c, adding.finally(() => inFlight.delete(sha)));
   };
 
   const addItem = async (c: Candidate, copy: CopyResult, sighting: NewSighting): Promise<void> => {
     // Metadata normally arrives with the copy; content stored by an interrupted run is read now.
-    const meta = copy.metadata ?? await pool!.extract({ path: copy.objectPath, mime: copy.mime, kind: copy.kind }, opts.signal).catch((e: unknown): MetadataResult => {
+    const meta = copy.metadata ?? await pool.extract({ path: copy.objectPath, mime: copy.mime, kind: copy.kind }, opts.signal).catch((e: unknown): MetadataResult => {
       if (opts.signal?.aborted) throw e;
       return emptyMetadata(`metadata extraction crashed: ${(e as Error).message}`);
     });
     const warnings = [...meta.warnings];
     if (copy.bytes === 0) warnings.push('zero-byte file: kept and hashed, but it holds no content');
     else if (copy.kind === 'other') warnings.push(`content matches no known media format (${copy.mime ?? 'unknown type'}): kept and hashed as kind "other"`);
-    const itemId = await writer.run(() => recordNewItem(archive, copy, meta, warnings, sighting, opts.operator, algorithms));
+    const rawSha256 = copy.metadata ? copy.rawSha256 : undefined;
+    const itemId = await writer.run(() => recordNewItem(archive, copy, meta, rawSha256, warnings, sighting, opts.operator, algorithms));
     bytesIngested += copy.bytes;
     report({ path: c.path, status: 'added', sha256: copy.digests.sha256, itemId, bytes: copy.bytes, kind: copy.kind, ...(warnings.length ? { warnings } : {}), ...(meta.error ? { reason: `metadata: ${meta.error}` } : {}) });
   };
@@ -163,15 +179,18 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
         if (opts.signal?.aborted) return;
         report({ path: c.path, status: 'failed', bytes: c.bytes, reason: errorText(c.path, e) });
       }
-      progress.filesDone++;
+      while (committing.size >= MAX_COMMITTING) await Promise.race(committing);
     }
   };
   try {
     if (opts.signal) setMaxListeners(lanes * 2 + 10, opts.signal); // piscina listens on the signal once per task in flight
     await Promise.all(Array.from({ length: Math.min(lanes, files.length) }, worker));
   } finally {
+    // Files already copied are recorded even when the run is cancelled: their objects are stored.
+    writer.flush();
+    while (committing.size) await Promise.all([...committing]);
     if (timer) clearInterval(timer);
-    await pool?.destroy();
+    await pool.destroy();
   }
   progress.currentFile = null;
   if (progress.filesDone === files.length) unreadBytes = progress.bytesTotal; // failed reads end the file too
@@ -192,7 +211,7 @@ function emptyMetadata(error: string): MetadataResult {
   return { fields: emptyFields(), raw: {}, error, warnings: [] };
 }
 
-function recordNewItem(archive: Archive, copy: CopyResult, meta: MetadataResult, warnings: string[], s: NewSighting, actor: string, algorithms: DigestAlgorithm[]): number {
+function recordNewItem(archive: Archive, copy: CopyResult, meta: MetadataResult, rawSha256: string | undefined, warnings: string[], s: NewSighting, actor: string, algorithms: DigestAlgorithm[]): number {
   const rec: NormalizedRecord = { sha256: copy.digests.sha256, bytes: copy.bytes, mime: copy.mime, kind: copy.kind, ...meta.fields };
   const db = archive.db;
   return db.transaction(() => {
@@ -214,7 +233,7 @@ function recordNewItem(archive: Archive, copy: CopyResult, meta: MetadataResult,
     appendCustodyEvent(db, { actor, type: 'metadata extraction', item, at: s.ingestedAt, detail: {
       outcome: meta.error ? 'failure' : 'success', tool: Object.keys(meta.raw), ...(meta.error ? { error: meta.error } : {}),
       // Hashes of what the catalog stores, so `verify` can tell if the catalog rows were edited later.
-      recordSha256: contentHash(rec), rawSha256: contentHash(meta.raw),
+      recordSha256: contentHash(rec), rawSha256: rawSha256 ?? contentHash(meta.raw),
       ...(warnings.length ? { warnings } : {}),
     } });
     return id;

@@ -14,24 +14,31 @@ export interface IngestPool {
   stage(t: StageTask, signal?: AbortSignal): Promise<{ tmp: string; before: SourceState }>;
   commit(t: CommitTask, signal?: AbortSignal): Promise<CopyResult>;
   readonly threads: number;
+  /** Tasks that can run at once: threads × tasks per thread. */
+  readonly slots: number;
   destroy(): Promise<void>;
 }
 
+/** Tasks each worker thread runs at once: a small file spends most of its time waiting for fsync. */
+const TASKS_PER_THREAD = 4;
+
 /**
- * Starts a pool of up to `threads` workers, started as work queues up (default: two per core,
- * because much of a small file's time is spent waiting for fsync rather than computing, and a
- * single large file then still uses one thread and little memory). Each task's errors reject its
- * promise with the worker's Error; an aborted signal terminates the task's worker.
+ * Starts a pool of up to `threads` workers (default: one per core), started as work queues up,
+ * each running up to four tasks at once: while one task waits for fsync (done off the thread)
+ * the thread hashes and parses others. Each task's errors reject its promise with the worker's
+ * Error; an aborted signal terminates the task's worker.
  */
-export function createIngestPool(threads = 2 * Math.max(1, availableParallelism())): IngestPool {
+export function createIngestPool(threads = Math.max(1, availableParallelism())): IngestPool {
   const pool = new Piscina({
     filename: new URL('./worker.mjs', import.meta.url).href,
-    minThreads: 1,
+    minThreads: threads,
     maxThreads: threads,
+    concurrentTasksPerWorker: TASKS_PER_THREAD,
     idleTimeout: 60_000,
   });
   return {
     threads,
+    slots: threads * TASKS_PER_THREAD,
     copy: (t, signal) => pool.run(t, { name: 'copyTask', signal }) as Promise<CopyResult>,
     extract: (t, signal) => pool.run(t, { name: 'extractTask', signal }) as Promise<MetadataResult>,
     digest: (t, signal) => pool.run(t, { name: 'digestTask', signal }) as Promise<{ digests: Digests; bytes: number }>,

@@ -1,8 +1,8 @@
 // Content-based file typing: the bytes decide, never the file name's extension.
-import { fileTypeFromFile } from 'file-type';
+import { fileTypeFromBuffer, fileTypeFromFile } from 'file-type';
 import type { Kind } from '../../common/types.ts';
 import { readFtyp, readMoov } from '../metadata/bmff.ts';
-import { withByteSource, type ByteSource } from '../metadata/io.ts';
+import { withByteSource, type ByteSource, type FileInput } from '../metadata/io.ts';
 
 /** What a file is, by content. `mime` is null only for an empty file. */
 export interface SniffResult {
@@ -98,12 +98,12 @@ function sniffText(head: Buffer): SniffResult {
  * ambiguous: ISO-BMFF audio vs video by track handlers (M4A voice memo → audio/mp4, 3GP with a
  * video track → video/3gpp), Ogg Opus → audio/ogg (the container type), TIFF with DNGVersion →
  * image/x-adobe-dng, XHTML → text/html. A zero-byte file → { mime: null, kind: 'other' }.
- * Throws only on I/O errors (ENOENT, EACCES, EISDIR).
+ * `input` is a path or a file already in memory. Throws only on I/O errors (ENOENT, EACCES, EISDIR).
  */
-export async function sniffFile(path: string): Promise<SniffResult> {
-  return withByteSource(path, async (src) => {
+export async function sniffFile(input: FileInput): Promise<SniffResult> {
+  return withByteSource(input, async (src) => {
     if (src.size === 0) return { mime: null, kind: 'other', ext: null };
-    const ft = await fileTypeFromFile(path);
+    const ft = typeof input === 'string' ? await fileTypeFromFile(input) : await fileTypeFromBuffer(input.bytes);
     if (!ft) return sniffText(await src.read(0, 4096));
     const mime = ft.mime.split(';')[0]!.trim();
     if (ISO_BMFF.has(mime)) return refineBmff(src, mime, ft.ext);

@@ -1,12 +1,15 @@
 // Per-file work that runs in worker threads: sniff, verified copy into the object store, metadata.
 import { randomUUID } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fsync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { dirname, join } from 'node:path';
 import type { DigestAlgorithm, Digests, Kind, MetadataResult } from '../../common/types.ts';
-import { objectPath } from '../archive.ts';
+import { objectPath } from '../objects.ts';
 import { extractMetadata } from '../metadata/index.ts';
 import { sniffFile } from './sniff.ts';
 import { checkVerifiedCopy, digestFile, stageCopy, verifiedCopy, type SourceState } from './digest.ts';
+import { digestBytes, IN_MEMORY_MAX_BYTES, readWholeFile, writeVerifiedCopy } from './memory-copy.ts';
+import { contentHash } from '../custody/content-hash.ts';
 
 export interface CopyTask {
   /** The source: a path, or its bytes when the name is not UTF-8 (arrives as a Uint8Array). */
@@ -28,13 +31,17 @@ export interface CopyResult {
   objectExisted: boolean;
   /** Metadata of a newly stored object, read in the same task to save a round trip; absent for content already held. */
   metadata?: MetadataResult;
+  /** contentHash of `metadata.raw`, with `metadata`. */
+  rawSha256?: string;
 }
 
-function fsyncDir(dir: string): void {
+const fsyncAsync = promisify(fsync);
+
+async function fsyncDir(dir: string): Promise<void> {
   // Makes the rename durable: without it a power cut can lose the directory entry.
   const fd = openSync(dir, 'r');
   try {
-    fsyncSync(fd);
+    await fsyncAsync(fd);
   } finally {
     closeSync(fd);
   }
@@ -43,39 +50,70 @@ function fsyncDir(dir: string): void {
 /**
  * Sniffs `src` by content, makes a verified copy in the archive's tmp folder and moves it to its
  * content address under objects/ (read-only), unless the store already holds that content.
- * The source is only ever opened for reading. Throws fs errors and CopyVerificationError.
+ * A file of at most IN_MEMORY_MAX_BYTES is read once: hashed, sniffed and parsed from that
+ * buffer, and not copied at all when the store already holds it; a larger one is copied in the
+ * kernel while it is hashed (verifiedCopy). The source is only ever opened for reading.
+ * Throws fs errors and CopyVerificationError.
  */
 export async function copyTask(t: CopyTask): Promise<CopyResult> {
   const counter = t.counter ? new BigInt64Array(t.counter) : null;
   const src = typeof t.src === 'string' ? t.src : Buffer.from(t.src);
+  const whole = readWholeFile(src, IN_MEMORY_MAX_BYTES, counter);
+  if (whole) return copyFromMemory(src, whole, t);
   const tmp = join(t.tmpDir, `${randomUUID()}.part`);
   try {
     const { digests, bytes } = await verifiedCopy(src, tmp, t.algorithms, counter);
-    return await storeObject(tmp, t.objectsDir, digests, bytes);
+    // Sniffed from the verified copy: same bytes, and its path is plain ASCII whatever the source's name.
+    const { mime, kind } = await sniffFile(tmp);
+    return await storeObject(tmp, t.objectsDir, { digests, bytes, mime, kind });
   } catch (e) {
     rmSync(tmp, { force: true });
     throw e;
   }
 }
 
+async function copyFromMemory(src: string | Buffer, bytes: Buffer, t: CopyTask): Promise<CopyResult> {
+  const digests = digestBytes(bytes, t.algorithms);
+  const { mime, kind } = await sniffFile({ path: String(src), bytes });
+  const found: Found = { digests, bytes: bytes.length, mime, kind };
+  const dest = objectPath(t.objectsDir, digests.sha256);
+  if (existsSync(dest)) return { ...found, objectPath: dest, objectExisted: true };
+  const tmp = join(t.tmpDir, `${randomUUID()}.part`);
+  try {
+    await writeVerifiedCopy(src, bytes, digests.sha256, tmp);
+    return await storeObject(tmp, t.objectsDir, found, bytes);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** What is known of a verified copy before it is stored. */
+interface Found {
+  digests: Digests;
+  bytes: number;
+  mime: string | null;
+  kind: Kind;
+}
+
 /**
  * Moves a verified copy at `tmp` to its content address (read-only, directory entry fsynced) and
- * reads its metadata, or discards it when the store already holds that content.
+ * reads its metadata (from `inMemory` when the content is already in memory), or discards it
+ * when the store already holds that content.
  */
-async function storeObject(tmp: string, objectsDir: string, digests: Digests, bytes: number): Promise<CopyResult> {
-  // Sniffed from the verified copy: same bytes, and its path is plain ASCII whatever the source's name.
-  const { mime, kind } = await sniffFile(tmp);
-  const dest = objectPath(objectsDir, digests.sha256);
+async function storeObject(tmp: string, objectsDir: string, found: Found, inMemory?: Buffer): Promise<CopyResult> {
+  const dest = objectPath(objectsDir, found.digests.sha256);
   if (existsSync(dest)) {
     rmSync(tmp, { force: true });
-    return { digests, bytes, mime, kind, objectPath: dest, objectExisted: true };
+    return { ...found, objectPath: dest, objectExisted: true };
   }
   mkdirSync(dirname(dest), { recursive: true });
   chmodSync(tmp, 0o444);
   renameSync(tmp, dest);
-  fsyncDir(dirname(dest));
-  const metadata = await extractMetadata(dest, mime, kind);
-  return { digests, bytes, mime, kind, objectPath: dest, objectExisted: false, metadata };
+  await fsyncDir(dirname(dest));
+  const metadata = await extractMetadata(inMemory ? { path: dest, bytes: inMemory } : dest, found.mime, found.kind);
+  // Hashed here rather than on the catalog's thread, which every file's records pass through.
+  return { ...found, objectPath: dest, objectExisted: false, metadata, rawSha256: contentHash(metadata.raw) };
 }
 
 export interface StageTask {
@@ -107,7 +145,8 @@ export interface CommitTask {
 export async function commitTask(t: CommitTask): Promise<CopyResult> {
   try {
     checkVerifiedCopy(typeof t.src === 'string' ? t.src : Buffer.from(t.src), t.before, t.source, t.copy);
-    return await storeObject(t.tmp, t.objectsDir, t.source.digests, t.source.bytes);
+    const { mime, kind } = await sniffFile(t.tmp);
+    return await storeObject(t.tmp, t.objectsDir, { ...t.source, mime, kind });
   } catch (e) {
     rmSync(t.tmp, { force: true });
     throw e;

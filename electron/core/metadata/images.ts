@@ -2,7 +2,7 @@
 // exifr reads chunks (512 B, then 64 KiB blocks), never the whole file.
 import { resolve } from 'node:path';
 import exifr from 'exifr';
-import { withByteSource, type ByteSource } from './io.ts';
+import { WHOLE_READ_MAX_BYTES, withByteSource, type ByteSource, type FileInput } from './io.ts';
 import { jpegSize, readPngMeta, readWebpMeta, type ContainerMeta, type PixelSize } from './containers.ts';
 import { readHeifGeometry } from './heif.ts';
 import { readFtyp } from './bmff.ts';
@@ -145,7 +145,7 @@ function tiffSize(ifd0: Record<string, unknown> | null): PixelSize | null {
  * ImageWidth/ImageLength (TIFF 6.0 §8). Formats exifr cannot read (CR3, RAF, GIF, ...) yield
  * empty blocks and a warning. Never throws: failures are returned in `error`.
  */
-export async function readImageBlocks(path: string): Promise<ImageBlocks> {
+export async function readImageBlocks(path: FileInput): Promise<ImageBlocks> {
   const blocks: ImageBlocks = {
     ifd0: null, exif: null, gps: null, iptc: null, xmp: null, size: null,
     heifIrotDegrees: null, exifrOutput: null, error: null, warnings: [],
@@ -166,7 +166,8 @@ export async function readImageBlocks(path: string): Promise<ImageBlocks> {
         return;
       }
       // resolve(): exifr treats a string containing "://" as a URL and fetches it.
-      await runExifr(resolve(path), blocks);
+      const whole = typeof path !== 'string' ? path.bytes : src.size <= WHOLE_READ_MAX_BYTES ? await src.read(0, src.size) : null;
+      await runExifr(whole ?? resolve(path as string), blocks);
       if (container === 'jpeg') {
         blocks.size = await jpegSize(src);
         if (!blocks.size) blocks.error ??= 'JPEG: no start-of-frame segment before the image data (file truncated or corrupt)';

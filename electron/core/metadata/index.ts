@@ -7,7 +7,7 @@ import { pdfDate, isoDateText } from './dates.ts';
 import { imageTagFields } from './imageFields.ts';
 import { readImageBlocks } from './images.ts';
 import { emptyFields } from './empty.ts';
-import { withByteSource } from './io.ts';
+import { inputPath, withByteSource, type FileInput } from './io.ts';
 import { toJsonSafe } from './jsonSafe.ts';
 import { readPdfInfo } from './pdf.ts';
 import { readXmp, XMP_NS } from './xmp.ts';
@@ -16,7 +16,7 @@ export { emptyFields };
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
-async function extractImage(path: string, out: MetadataResult): Promise<void> {
+async function extractImage(path: FileInput, out: MetadataResult): Promise<void> {
   const blocks = await readImageBlocks(path);
   out.warnings.push(...blocks.warnings);
   out.error = blocks.error;
@@ -28,7 +28,7 @@ async function extractImage(path: string, out: MetadataResult): Promise<void> {
   if (blocks.heifIrotDegrees !== null) out.raw['heif'] = { irotDegrees: blocks.heifIrotDegrees };
 }
 
-async function readMoovIfBmff(path: string): Promise<MoovInfo | null> {
+async function readMoovIfBmff(path: FileInput): Promise<MoovInfo | null> {
   return withByteSource(path, async (src) => {
     // QuickTime files from before ftyp existed start directly with moov/mdat/wide/free.
     const first = (await topLevelBoxes(src))[0]?.type;
@@ -37,10 +37,10 @@ async function readMoovIfBmff(path: string): Promise<MoovInfo | null> {
   });
 }
 
-async function extractAv(path: string, kind: Kind, out: MetadataResult): Promise<void> {
+async function extractAv(path: FileInput, kind: Kind, out: MetadataResult): Promise<void> {
   let probe: FfprobeOutput = {};
   try {
-    probe = await runFfprobe(path, out.warnings);
+    probe = await runFfprobe(inputPath(path), out.warnings);
     out.raw['ffprobe'] = probe;
     if ((probe.streams ?? []).length === 0) out.error = 'ffprobe found no audio or video stream (file truncated or damaged)';
   } catch (e) {
@@ -57,7 +57,7 @@ async function extractAv(path: string, kind: Kind, out: MetadataResult): Promise
   Object.assign(out.fields, avFields(probe, moov, kind, out.warnings));
 }
 
-async function extractPdf(path: string, out: MetadataResult): Promise<void> {
+async function extractPdf(path: FileInput, out: MetadataResult): Promise<void> {
   const info = await withByteSource(path, readPdfInfo);
   if (!info.xrefFound) out.warnings.push('PDF cross-reference data not found (file truncated or damaged); searched the end of the file instead');
   if (!info.infoFound && !info.xmp) return;
@@ -84,12 +84,13 @@ async function extractPdf(path: string, out: MetadataResult): Promise<void> {
  * - video/audio: ffprobe JSON + our own moov reading for ISO-BMFF (av.ts, avFields.ts);
  * - document: PDF Info dictionary dates (pdf.ts); other document types yield empty fields;
  * - other: empty fields, nothing is read.
+ * `input` is a path, or a file already read into memory (then only ffprobe opens its path).
  * `mime` is the sniffed content type (ingest/sniff.ts); `kind` decides the reader.
  * Dates are ISO 8601 as stored, GPS degrees WGS84 + metres, durations seconds; nothing depends
  * on the machine's time zone. Never throws for a bad file: a parser failure is reported in
  * `error` with a readable reason, observations in `warnings`, and the fields stay empty.
  */
-export async function extractMetadata(path: string, mime: string | null, kind: Kind): Promise<MetadataResult> {
+export async function extractMetadata(path: FileInput, mime: string | null, kind: Kind): Promise<MetadataResult> {
   const out: MetadataResult = { fields: emptyFields(), raw: {}, error: null, warnings: [] };
   try {
     if (kind === 'image') await extractImage(path, out);

@@ -1,0 +1,83 @@
+// Verified copy of a small file from one read: the bytes that are hashed are the bytes written.
+import { createHash } from 'node:crypto';
+import { closeSync, fdatasync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
+import { promisify } from 'node:util';
+import type { DigestAlgorithm, Digests } from '../../common/types.ts';
+import { WHOLE_READ_MAX_BYTES } from '../metadata/io.ts';
+import { CopyVerificationError, digestFile, type ByteCounter } from './digest.ts';
+
+// Off the thread: while one file waits for the disk, the same worker hashes and parses others.
+const fdatasyncAsync = promisify(fdatasync);
+
+/**
+ * Files up to this size (bytes) are read whole into memory once; larger ones are streamed.
+ * With four tasks on each of one thread per core, that bounds the extra memory at 32 MiB a core.
+ * The same limit as metadata parsing's whole reads, so a file gives the same record either way.
+ */
+export const IN_MEMORY_MAX_BYTES = WHOLE_READ_MAX_BYTES;
+
+function changed(src: string | Buffer, before: { size: number; mtimeMs: number }, after: { size: number; mtimeMs: number }): CopyVerificationError {
+  return new CopyVerificationError(`${String(src)}: the file changed while it was being read (size ${before.size} → ${after.size} bytes, modified ${new Date(before.mtimeMs).toISOString()} → ${new Date(after.mtimeMs).toISOString()}); not ingested`);
+}
+
+/**
+ * Reads the whole of `src` (opened read-only) when it is at most `maxBytes` long; returns null,
+ * having read nothing, for a larger file. The size and mtime seen through the open descriptor
+ * before and after the read must agree with the bytes read, so a file being written while we
+ * read it is refused. Throws fs errors (ENOENT, EACCES, EISDIR) and CopyVerificationError.
+ */
+export function readWholeFile(src: string | Buffer, maxBytes: number, counter: ByteCounter = null): Buffer | null {
+  const fd = openSync(src, 'r');
+  try {
+    const before = fstatSync(fd);
+    if (before.size > maxBytes) return null;
+    const bytes = Buffer.allocUnsafe(before.size);
+    let got = 0;
+    while (got < bytes.length) {
+      const n = readSync(fd, bytes, got, bytes.length - got, got);
+      if (n === 0) break;
+      got += n;
+      if (counter) Atomics.add(counter, 0, BigInt(n));
+    }
+    // One byte more than the size said means the file grew while we read it.
+    const extra = readSync(fd, Buffer.allocUnsafe(1), 0, 1, got);
+    const after = fstatSync(fd);
+    if (got !== before.size || extra !== 0 || after.size !== before.size || after.mtimeMs !== before.mtimeMs) throw changed(src, before, after);
+    return bytes;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Message digests of bytes in memory: SHA-256 always plus each of `algorithms` (FIPS 180-4
+ * SHA-1/SHA-256, RFC 1321 MD5), lower-case hex; the same values digestFile gives for a file
+ * holding these bytes.
+ */
+export function digestBytes(bytes: Buffer, algorithms: readonly DigestAlgorithm[]): Digests {
+  const out: Partial<Record<DigestAlgorithm, string>> = { sha256: createHash('sha256').update(bytes).digest('hex') };
+  for (const a of algorithms) out[a] ??= createHash(a).update(bytes).digest('hex');
+  return out as Digests;
+}
+
+/**
+ * The write half of a verified copy (DESIGN.md §2) for bytes already hashed: creates `dst`
+ * exclusively and read-only (mode 0444; the descriptor stays writable), writes `bytes`,
+ * fdatasyncs, closes, then re-reads `dst` from the file system and recomputes its SHA-256.
+ * Throws CopyVerificationError when the copy does not read back as `sha256`; fs errors
+ * (EEXIST, ENOSPC, EIO) as Node throws them. The caller removes `dst` on error.
+ */
+export async function writeVerifiedCopy(src: string | Buffer, bytes: Buffer, sha256: string, dst: string): Promise<void> {
+  const fd = openSync(dst, 'wx', 0o444);
+  try {
+    let done = 0;
+    while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done, done);
+    await fdatasyncAsync(fd); // the data and the size that reads it back; not timestamps
+  } finally {
+    closeSync(fd);
+  }
+  const check = digestFile(dst, ['sha256']);
+  if (check.digests.sha256 !== sha256 || check.bytes !== bytes.length) {
+    throw new CopyVerificationError(`${String(src)}: the copy does not read back as the file that was hashed (source sha256 ${sha256}, copy ${check.digests.sha256}): the copy is damaged; not ingested`);
+  }
+}
