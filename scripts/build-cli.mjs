@@ -24,7 +24,11 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  packages: 'external',
+  // Pure-JS dependencies are bundled: every worker thread would otherwise resolve and load each
+  // package again, and scan every CommonJS one for its exports. Native modules, packages that
+  // find files beside themselves (ffprobe/ffmpeg binaries, piscina's worker) and exceljs (loaded
+  // on first use) stay external.
+  external: ['better-sqlite3', 'sharp', '@ffprobe-installer/*', '@ffmpeg-installer/*', 'fluent-ffmpeg', 'piscina', 'exceljs', 'tsx', 'tsx/*', 'electron'],
   sourcemap: true,
   logLevel: 'warning',
   // ESM bundles still meet CommonJS dependencies that call require().

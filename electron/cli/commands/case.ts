@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { caseInputSchema, type CaseInput, type CaseRef } from '../../common/catalog.ts';
-import { addCase, editCase, listCases, resolveCase } from '../../core/catalog/cases.ts';
+import { resolveOperator } from '../../core/archive.ts';
+import { addCase, deleteCase, editCase, listCases, resolveCase } from '../../core/catalog/cases.ts';
 import { formatZodError } from '../../core/catalog/validation.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { clearable, collect, subcommand, usage, writeOut } from './catalog-shared.ts';
@@ -58,6 +59,20 @@ const edit: CliCommand = {
       const c = usage(() => editCase(a.db, resolveCase(a.db, ref as string).id, fields(o)));
       if (o.json) printJson(io, c);
       else printCase(io, c);
+      return 0;
+    });
+  },
+};
+
+const del: CliCommand = {
+  define: (p) => subcommand(p, GROUP, DESC, 'delete').argument('<case>', 'case id or number').option('--operator <name>', 'who deletes (custody log)')
+    .description('delete a case reference no item is linked to (the deletion is a custody event)'),
+  async run([ref, opts]: unknown[], io: Io) {
+    const o = opts as CaseOpts & { operator?: string };
+    return withArchive(o, { write: true }, async (a) => {
+      const c = usage(() => deleteCase(a.db, resolveCase(a.db, ref as string).id, resolveOperator(o.operator)));
+      if (o.json) printJson(io, { deleted: c });
+      else outLine(io, `Case reference ${c.id} deleted: ${c.caseNumber} (${c.authority})`);
       return 0;
     });
   },
@@ -139,5 +154,5 @@ const exportCmd: CliCommand = {
   },
 };
 
-/** `evidence case add|edit|list|show|import|export`. */
-export const caseCommands: CliCommand[] = [add, edit, list, show, importCmd, exportCmd];
+/** `evidence case add|edit|delete|list|show|import|export`. */
+export const caseCommands: CliCommand[] = [add, edit, del, list, show, importCmd, exportCmd];

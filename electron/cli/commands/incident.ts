@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { incidentInputSchema, type Incident, type IncidentInput } from '../../common/catalog.ts';
-import { addIncident, editIncident, listIncidents, resolveIncident } from '../../core/catalog/incidents.ts';
+import { resolveOperator } from '../../core/archive.ts';
+import { addIncident, deleteIncident, editIncident, listIncidents, resolveIncident } from '../../core/catalog/incidents.ts';
 import { formatZodError } from '../../core/catalog/validation.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { clearable, collect, subcommand, usage, writeOut } from './catalog-shared.ts';
@@ -60,6 +61,20 @@ const edit: CliCommand = {
       const it = usage(() => editIncident(a.db, resolveIncident(a.db, ref as string).id, fields(o)));
       if (o.json) printJson(io, it);
       else printIncident(io, it);
+      return 0;
+    });
+  },
+};
+
+const del: CliCommand = {
+  define: (p) => subcommand(p, GROUP, DESC, 'delete').argument('<id>', 'incident id').option('--operator <name>', 'who deletes (custody log)')
+    .description('delete an incident no item is linked to (the deletion is a custody event)'),
+  async run([ref, opts]: unknown[], io: Io) {
+    const o = opts as IncidentOpts & { operator?: string };
+    return withArchive(o, { write: true }, async (a) => {
+      const it = usage(() => deleteIncident(a.db, resolveIncident(a.db, ref as string).id, resolveOperator(o.operator)));
+      if (o.json) printJson(io, { deleted: it });
+      else outLine(io, `Incident ${it.id} deleted: ${it.title}`);
       return 0;
     });
   },
@@ -141,5 +156,5 @@ const exportCmd: CliCommand = {
   },
 };
 
-/** `evidence incident add|edit|list|show|import|export`. */
-export const incidentCommands: CliCommand[] = [add, edit, list, show, importCmd, exportCmd];
+/** `evidence incident add|edit|delete|list|show|import|export`. */
+export const incidentCommands: CliCommand[] = [add, edit, del, list, show, importCmd, exportCmd];

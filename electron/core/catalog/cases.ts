@@ -3,6 +3,7 @@ import { caseInputSchema, type CaseInput, type CaseRef } from '../../common/cata
 import type { Db } from '../db/open.ts';
 import { indexCatalogRecord, reindexItemsLinkedTo, searchCatalog } from './fts.ts';
 import { formatZodError } from './validation.ts';
+import { logCases, logCasesDeleted, nextRecordId, noteDeletedId } from './incident-case-audit.ts';
 
 interface CaseRow {
   id: number;
@@ -53,22 +54,47 @@ function validated(v: CaseInput, label: string): CaseInput {
 
 const index = (db: Db, c: CaseRef) => indexCatalogRecord(db, 'case', c.id, [c.authority, c.caseNumber, c.articles.join(' '), c.description]);
 
-/** Adds a case reference and returns it; Error for invalid input or an authority+number already present. */
-export function addCase(db: Db, input: CaseInput): CaseRef {
+/**
+ * Adds a case reference and returns it; the addition is a custody event by `actor` (logCases:
+ * `cases added`), in the same transaction. The id is never one a deleted case had. Error for
+ * invalid input or an authority+number already present.
+ */
+export function addCase(db: Db, input: CaseInput, actor?: string): CaseRef {
+  return db.transaction(() => {
+    const c = insertCase(db, input);
+    logCases(db, [c], 'added', actor);
+    return c;
+  })();
+}
+
+function insertCase(db: Db, input: CaseInput): CaseRef {
   const v = validated(input, 'case');
   if (db.prepare('SELECT 1 FROM cases WHERE authority = ? AND case_number = ?').get(v.authority, v.caseNumber)) {
     throw new Error(`case: ${v.authority} ${v.caseNumber} already exists`);
   }
   const now = new Date().toISOString();
-  const info = db.prepare('INSERT INTO cases (authority, case_number, articles, opened_on, description, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-    .run(v.authority, v.caseNumber, JSON.stringify(v.articles ?? []), v.openedOn ?? null, v.description ?? null, now, now);
-  const c = getCase(db, Number(info.lastInsertRowid))!;
+  const id = nextRecordId(db, 'cases');
+  db.prepare('INSERT INTO cases (id, authority, case_number, articles, opened_on, description, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+    .run(id, v.authority, v.caseNumber, JSON.stringify(v.articles ?? []), v.openedOn ?? null, v.description ?? null, now, now);
+  const c = getCase(db, id)!;
   index(db, c);
   return c;
 }
 
-/** Changes the fields present in `patch`; Error on unknown id, bad values or a clash with another case. */
-export function editCase(db: Db, id: number, patch: Partial<CaseInput>): CaseRef {
+/**
+ * Changes the fields present in `patch`; the edit is a custody event by `actor` (logCases:
+ * `cases edited`), in the same transaction. Error on unknown id, bad values or a clash with
+ * another case.
+ */
+export function editCase(db: Db, id: number, patch: Partial<CaseInput>, actor?: string): CaseRef {
+  return db.transaction(() => {
+    const c = updateCase(db, id, patch);
+    logCases(db, [c], 'edited', actor);
+    return c;
+  })();
+}
+
+function updateCase(db: Db, id: number, patch: Partial<CaseInput>): CaseRef {
   const cur = getCase(db, id);
   if (!cur) throw new Error(`case ${id}: no such case reference`);
   const v = validated({
@@ -84,4 +110,26 @@ export function editCase(db: Db, id: number, patch: Partial<CaseInput>): CaseRef
   index(db, c);
   reindexItemsLinkedTo(db, 'case', id);
   return c;
+}
+
+/**
+ * Deletes a case reference no item is linked to and returns the record it was; the deletion is a
+ * custody event by `actor` (logCasesDeleted: `cases deleted`, fingerprint null), in the same
+ * transaction, and its id is never given again. Throws Error for an unknown case, or one items
+ * are still linked to (naming them: unlink them first with `evidence untag`).
+ */
+export function deleteCase(db: Db, id: number, actor?: string): CaseRef {
+  return db.transaction(() => {
+    const cur = getCase(db, id);
+    if (!cur) throw new Error(`case ${id}: no such case reference`);
+    const items = (db.prepare('SELECT item_id FROM item_cases WHERE case_id = ? ORDER BY item_id').all(id) as { item_id: number }[]).map((r) => r.item_id);
+    if (items.length) {
+      throw new Error(`case ${id}: ${items.length} item(s) are linked to it (${items.slice(0, 10).join(', ')}${items.length > 10 ? ', …' : ''}); unlink them first (evidence untag <item> --case ${id})`);
+    }
+    db.prepare("DELETE FROM catalog_fts WHERE kind = 'case' AND ref = ?").run(String(id));
+    db.prepare('DELETE FROM cases WHERE id = ?').run(id);
+    noteDeletedId(db, 'cases', id);
+    logCasesDeleted(db, [id], actor);
+    return cur;
+  })();
 }

@@ -3,6 +3,7 @@ import { incidentInputSchema, type Incident, type IncidentInput } from '../../co
 import type { Db } from '../db/open.ts';
 import { indexCatalogRecord, reindexItemsLinkedTo, searchCatalog } from './fts.ts';
 import { getPlace, resolveOnePlace } from './places.ts';
+import { logIncidents, logIncidentsDeleted, nextRecordId, noteDeletedId } from './incident-case-audit.ts';
 import { formatZodError } from './validation.ts';
 
 interface IncidentRow {
@@ -61,21 +62,45 @@ function index(db: Db, it: Incident): void {
   indexCatalogRecord(db, 'incident', it.id, [it.title, it.type, it.description, it.startedAt, ...names]);
 }
 
-/** Adds an incident (places given by id or unambiguous name) and returns it. Throws Error on invalid input. */
-export function addIncident(db: Db, input: IncidentInput): Incident {
+/**
+ * Adds an incident (places given by id or unambiguous name) and returns it; the addition is a
+ * custody event by `actor` (logIncidents: `incidents added`), in the same transaction. The id is
+ * never one a deleted incident had. Throws Error on invalid input.
+ */
+export function addIncident(db: Db, input: IncidentInput, actor?: string): Incident {
+  return db.transaction(() => {
+    const it = insertIncident(db, input);
+    logIncidents(db, [it], 'added', actor);
+    return it;
+  })();
+}
+
+function insertIncident(db: Db, input: IncidentInput): Incident {
   const v = validated(db, input, 'incident');
   const now = new Date().toISOString();
-  const info = db.prepare('INSERT INTO incidents (title, type, started_at, ended_at, description, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-    .run(v.title, v.type, v.startedAt ?? null, v.endedAt ?? null, v.description ?? null, now, now);
-  const id = Number(info.lastInsertRowid);
+  const id = nextRecordId(db, 'incidents');
+  db.prepare('INSERT INTO incidents (id, title, type, started_at, ended_at, description, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+    .run(id, v.title, v.type, v.startedAt ?? null, v.endedAt ?? null, v.description ?? null, now, now);
   writePlaces(db, id, v.placeIds ?? []);
   const it = getIncident(db, id)!;
   index(db, it);
   return it;
 }
 
-/** Changes the fields present in `patch`; placeIds, when given, replaces the list. Throws Error on unknown id or bad values. */
-export function editIncident(db: Db, id: number, patch: Partial<IncidentInput>): Incident {
+/**
+ * Changes the fields present in `patch`; placeIds, when given, replaces the list. The edit is a
+ * custody event by `actor` (logIncidents: `incidents edited`), in the same transaction. Throws
+ * Error on unknown id or bad values.
+ */
+export function editIncident(db: Db, id: number, patch: Partial<IncidentInput>, actor?: string): Incident {
+  return db.transaction(() => {
+    const it = updateIncident(db, id, patch);
+    logIncidents(db, [it], 'edited', actor);
+    return it;
+  })();
+}
+
+function updateIncident(db: Db, id: number, patch: Partial<IncidentInput>): Incident {
   const cur = getIncident(db, id);
   if (!cur) throw new Error(`incident ${id}: no such incident`);
   const v = validated(db, {
@@ -89,4 +114,27 @@ export function editIncident(db: Db, id: number, patch: Partial<IncidentInput>):
   index(db, it);
   reindexItemsLinkedTo(db, 'incident', id);
   return it;
+}
+
+/**
+ * Deletes an incident no item is linked to and returns the record it was; the deletion is a
+ * custody event by `actor` (logIncidentsDeleted: `incidents deleted`, fingerprint null), in the
+ * same transaction, and its id is never given again. Throws Error for an unknown incident, or one
+ * items are still linked to (naming them: unlink them first with `evidence untag`).
+ */
+export function deleteIncident(db: Db, id: number, actor?: string): Incident {
+  return db.transaction(() => {
+    const cur = getIncident(db, id);
+    if (!cur) throw new Error(`incident ${id}: no such incident`);
+    const items = (db.prepare('SELECT item_id FROM item_incidents WHERE incident_id = ? ORDER BY item_id').all(id) as { item_id: number }[]).map((r) => r.item_id);
+    if (items.length) {
+      throw new Error(`incident ${id}: ${items.length} item(s) are linked to it (${items.slice(0, 10).join(', ')}${items.length > 10 ? ', …' : ''}); unlink them first (evidence untag <item> --incident ${id})`);
+    }
+    db.prepare('DELETE FROM incident_places WHERE incident_id = ?').run(id);
+    db.prepare("DELETE FROM catalog_fts WHERE kind = 'incident' AND ref = ?").run(String(id));
+    db.prepare('DELETE FROM incidents WHERE id = ?').run(id);
+    noteDeletedId(db, 'incidents', id);
+    logIncidentsDeleted(db, [id], actor);
+    return cur;
+  })();
 }

@@ -9,6 +9,8 @@ import { tagItem, type TagResult } from './tagging.ts';
 import { logPlaces } from './place-audit.ts';
 import { logPersonChange } from './person-audit.ts';
 import { getPerson } from './people.ts';
+import { getIncident } from './incidents.ts';
+import { logIncidents } from './incident-case-audit.ts';
 
 export interface MergeResult {
   from: string;
@@ -18,11 +20,11 @@ export interface MergeResult {
 
 /**
  * Merges place `fromRef` into `intoRef` (ids or unambiguous names) by `actor`, in one transaction:
- * items, incidents, residents and child places of `from` move to `into`; `from`'s names become
- * alternative names of `into` (so searches still find it); `into` keeps its own coordinate (or
- * takes `from`'s when it has none, with its source and licence); `from` stays as a tombstone
- * (merged_into) so references in older exports still resolve. Throws Error for unknown places,
- * merging a place into itself, or an already merged place.
+ * items, incidents, residents and child places of `from` move to `into` (the changed incidents and
+ * residents are logged too); `from`'s names become alternative names of `into` (so searches still
+ * find it); `into` keeps its own coordinate (or takes `from`'s when it has none, with its source
+ * and licence); `from` stays as a tombstone (merged_into) so references in older exports still
+ * resolve. Throws Error for unknown places, merging a place into itself, or an already merged place.
  */
 export function mergePlaces(db: Db, fromRef: string, intoRef: string, actor: string): MergeResult {
   return db.transaction((): MergeResult => {
@@ -33,8 +35,11 @@ export function mergePlaces(db: Db, fromRef: string, intoRef: string, actor: str
     const items = itemIds.map((id) => tagItem(db, id, { removePlaces: [from.id], addPlaces: [into.id] }, {
       actor, extra: { reason: `place ${from.id} merged into ${into.id}` },
     }));
+    const incidents = (db.prepare('SELECT incident_id FROM incident_places WHERE place_id = ? ORDER BY incident_id').all(from.id) as { incident_id: number }[]).map((r) => r.incident_id);
     db.prepare('INSERT OR IGNORE INTO incident_places (incident_id, place_id) SELECT incident_id, ? FROM incident_places WHERE place_id = ?').run(into.id, from.id);
     db.prepare('DELETE FROM incident_places WHERE place_id = ?').run(from.id);
+    // Their place lists changed with the merge.
+    if (incidents.length) logIncidents(db, incidents.map((id) => getIncident(db, id)!), `edited: place ${from.id} merged into ${into.id}`, actor);
     const residents = (db.prepare('SELECT id FROM people WHERE residence_place_id = ?').all(from.id) as { id: number }[]).map((r) => r.id);
     db.prepare('UPDATE people SET residence_place_id = ? WHERE residence_place_id = ?').run(into.id, from.id);
     for (const id of residents) logPersonChange(db, getPerson(db, id)!, 'edited', actor); // their residence moved with the merge

@@ -22,7 +22,9 @@ export interface ExportExtras {
   /**
    * Keeps a custody event in evidence/custody.json when true (default: all). Rows cannot be
    * edited without breaking their hashes, so a public set leaves whole events out; verifyBag
-   * accepts a subset of the chain. The seqs left out are recorded in the dissemination event.
+   * accepts a subset of the chain. The seqs left out are listed in the excerpt (withheldSeqs)
+   * and recorded in the dissemination event. A filter that may leave out ingestion events needs
+   * an Evidence-Redaction element in bagInfo, or verifyBag reports the items as lacking them.
    */
   excerptFilter?: (e: CustodyEvent) => boolean;
   /** items.json sources keep only the file name, items.csv has no sourcePath column (folder names can name people). */
@@ -61,6 +63,11 @@ export interface ExportResult {
 export interface CustodyExcerpt {
   chainHead: { seq: number; hash: string };
   events: CustodyEvent[];
+  /**
+   * Seqs of the exported items' events that extras.excerptFilter left out, ascending; present only
+   * when some were (a set for public release), so ordinary sets are unchanged.
+   */
+  withheldSeqs?: number[];
 }
 
 const CSV_COLUMNS = ['id', 'path', 'sha256', 'bytes', 'mime', 'kind', 'make', 'model', 'capturedAt', 'capturedAtSource', 'gpsLat', 'gpsLon', 'gpsAlt', 'orientation', 'width', 'height', 'durationSec', 'originalName', 'sourcePath'];
@@ -146,7 +153,8 @@ export function checkExportTarget(archiveDir: string, outDir: string, zip: boole
  * originals under data/ by their original file names, one payload manifest per digest algorithm
  * that every exported item has, tag files evidence/items.json, evidence/items.csv and
  * evidence/custody.json (the custody rows of the exported items with their chain hashes and the
- * chain head at export time; only those extras.excerptFilter keeps), optionally zipped beside it. Then records the export in the
+ * chain head at export time; only those extras.excerptFilter keeps, the others' seqs listed as
+ * withheldSeqs), optionally zipped beside it. Then records the export in the
  * catalog and as `dissemination` custody events (one per item, one for the set, carrying the
  * tag-manifest SHA-256). Throws ExportTargetError (see checkExportTarget: an empty `outDir`, one
  * inside the archive, an existing non-empty `outDir`, an existing zip target) before anything is
@@ -182,11 +190,12 @@ export async function exportEvidenceSet(archive: Archive, opts: ExportOptions): 
   const head = chainHead(db);
   const allEvents = listCustodyEvents(db, { items: listed.map((i) => i.sha256) });
   const keep = opts.extras?.excerptFilter;
+  const withheldSeqs = keep ? allEvents.filter((e) => !keep(e)).map((e) => e.seq) : [];
   const excerpt: CustodyExcerpt = {
     chainHead: head ?? { seq: 0, hash: '0'.repeat(64) },
     events: keep ? allEvents.filter(keep) : allEvents,
+    ...(withheldSeqs.length ? { withheldSeqs } : {}),
   };
-  const withheldSeqs = keep ? allEvents.filter((e) => !keep(e)).map((e) => e.seq) : [];
   const bagInfo: Record<string, string> = {
     'Source-Organization': opts.organization ?? 'Evidence Archive user',
     'Contact-Name': opts.actor,

@@ -77,9 +77,15 @@ interface Manifest {
  * unique seq; each event's hash recomputes (custodyRowHash, RFC 8785 JCS + SHA-256); where seqs
  * n and n+1 are both present, the second's prevHash is the first's hash; no seq exceeds
  * chainHead.seq; the event at chainHead.seq, if present, has hash chainHead.hash; no fields
- * outside the hashed ones. If `evidence/items.json` exists (array of `{ sha256, path: "data/..." }`):
- * each item's sha256 equals the manifest-sha256 digest of its path; every manifest-sha256 path is
- * an item; every item has an "ingestion" event whose `item` is its sha256.
+ * outside the hashed ones; `withheldSeqs`, if present (a set for public release lists there the
+ * seqs of the exported items' events it left out), ascending unique positive integers, none
+ * beyond chainHead.seq nor present among the events. If `evidence/items.json` exists (array of
+ * `{ sha256, path: "data/..." }`): each item's sha256 equals the manifest-sha256 digest of its
+ * path; every manifest-sha256 path is an item; every item has an "ingestion" event whose `item`
+ * is its sha256. Only in a bag whose bag-info.txt has an `Evidence-Redaction` element may an
+ * item lack it, and then only when the excerpt holds the item's "message digest calculation"
+ * event recording its sha256 (detail.digests.sha256) and lists the seq just before that event,
+ * where ingest records the ingestion, in withheldSeqs.
  *
  * Problems carry `file` (bag-relative, as written in the manifest or found on disk) and/or `seq`.
  *
@@ -133,13 +139,19 @@ export async function verifyBag(dir: string): Promise<BagReport> {
     }
   });
   await guard('tag manifest coverage', async () => checkTagCoverage(files, manifests, tagManifests, problems));
-  await guard('Payload-Oxum', () => checkOxum(bagDir, files, payload.length, payloadBytes, problems));
+  let bagInfo: [string, string][] = [];
+  await guard('bag-info.txt', async () => {
+    bagInfo = await readBagInfo(bagDir, files, problems);
+  });
+  await guard('Payload-Oxum', async () => checkOxum(bagInfo, payload.length, payloadBytes, problems));
+  // A set for public release says so; only such a set may withhold its items' ingestion events.
+  const redacted = bagInfo.some(([l, v]) => l.toLowerCase() === 'evidence-redaction' && v !== '');
 
-  let custody: CustodyEvent[] | null = null;
+  let custody: Excerpt | null = null;
   await guard(CUSTODY_FILE, async () => {
     custody = await checkCustody(bagDir, files, problems);
   });
-  await guard(ITEMS_FILE, () => checkItems(bagDir, files, manifests, custody, problems));
+  await guard(ITEMS_FILE, () => checkItems(bagDir, files, manifests, custody, redacted, problems));
 
   let tagManifestSha256: string | null = null;
   const tm = files.get('tagmanifest-sha256.txt');
@@ -399,10 +411,14 @@ function parseBagInfo(text: string, problems: BagProblem[]): [string, string][] 
   return out;
 }
 
-async function checkOxum(bagDir: string, files: Map<string, FileEntry>, streams: number, octets: number, problems: BagProblem[]): Promise<void> {
+/** The elements of bag-info.txt; [] when there is none (it is optional, RFC 8493 §2.2.2). */
+async function readBagInfo(bagDir: string, files: Map<string, FileEntry>, problems: BagProblem[]): Promise<[string, string][]> {
   const f = files.get('bag-info.txt');
-  if (!f?.regular) return; // bag-info.txt is optional (RFC 8493 §2.2.2)
-  const elements = parseBagInfo(await readText(bagDir, f.rel, problems), problems);
+  if (!f?.regular) return [];
+  return parseBagInfo(await readText(bagDir, f.rel, problems), problems);
+}
+
+function checkOxum(elements: [string, string][], streams: number, octets: number, problems: BagProblem[]): void {
   const oxum = elements.filter(([l]) => l.toLowerCase() === 'payload-oxum');
   if (oxum.length > 1) problems.push({ file: 'bag-info.txt', reason: 'Payload-Oxum appears more than once (RFC 8493 §2.2.2)' });
   const value = oxum[0]?.[1];
@@ -440,20 +456,29 @@ function eventShapeProblem(v: unknown): string | null {
   return null;
 }
 
+/** What the item checks use of the custody excerpt. */
+interface Excerpt {
+  /** Its structurally valid events. */
+  events: CustodyEvent[];
+  /** The seqs it declares withheld (withheldSeqs), as far as they are valid. */
+  withheld: Set<number>;
+}
+
 /**
- * Checks the custody excerpt; returns its structurally valid events (for the item checks), [] if
- * there is no usable excerpt, or null if the file is absent.
+ * Checks the custody excerpt; returns its structurally valid events and withheld seqs (for the
+ * item checks), no events if there is no usable excerpt, or null if the file is absent.
  */
-async function checkCustody(bagDir: string, files: Map<string, FileEntry>, problems: BagProblem[]): Promise<CustodyEvent[] | null> {
+async function checkCustody(bagDir: string, files: Map<string, FileEntry>, problems: BagProblem[]): Promise<Excerpt | null> {
   const f = files.get(CUSTODY_FILE);
   if (!f?.regular) return null;
   const file = f.rel;
   const json = await readJson(bagDir, f, problems);
-  if (!json.ok) return [];
+  const unusable: Excerpt = { events: [], withheld: new Set() };
+  if (!json.ok) return unusable;
   const doc = json.value;
   if (!isRecord(doc) || !isRecord(doc.chainHead) || !Array.isArray(doc.events)) {
     problems.push({ file, reason: 'must be { "chainHead": { "seq", "hash" }, "events": [...] }' });
-    return [];
+    return unusable;
   }
   const head = doc.chainHead;
   const headOk = Number.isSafeInteger(head.seq) && typeof head.hash === 'string' && HEX64.test(head.hash);
@@ -498,16 +523,53 @@ async function checkCustody(bagDir: string, files: Map<string, FileEntry>, probl
       }
     }
   }
-  return events;
+  return { events, withheld: checkWithheld(file, doc.withheldSeqs, headOk ? (head.seq as number) : null, events, problems) };
+}
+
+/** Checks `withheldSeqs` of the excerpt (absent in ordinary sets) and returns its valid seqs. */
+function checkWithheld(file: string, value: unknown, headSeq: number | null, events: CustodyEvent[], problems: BagProblem[]): Set<number> {
+  const out = new Set<number>();
+  if (value === undefined) return out;
+  if (!Array.isArray(value) || !value.every((x) => Number.isSafeInteger(x) && (x as number) >= 1)) {
+    problems.push({ file, reason: 'withheldSeqs must be an array of positive integer seqs' });
+    return out;
+  }
+  const present = new Set(events.map((e) => e.seq));
+  let last = 0;
+  for (const seq of value as number[]) {
+    if (seq <= last) problems.push({ file, seq, reason: `withheldSeqs not in ascending order without repeats: ${seq} follows ${last}` });
+    last = Math.max(last, seq);
+    if (headSeq !== null && seq > headSeq) problems.push({ file, seq, reason: `withheld seq ${seq} is beyond chainHead.seq ${headSeq}` });
+    else if (present.has(seq)) problems.push({ file, seq, reason: `seq ${seq} is listed in withheldSeqs, yet its event is in the excerpt` });
+    else out.add(seq);
+  }
+  return out;
+}
+
+/**
+ * Why item `sha` of a set for public release may not go without its ingestion event, or null
+ * when it may: its "message digest calculation" event must be in the excerpt recording `sha`, and
+ * the seq just before it (where ingest records the ingestion) must be declared withheld.
+ */
+function withheldIngestionProblem(sha: string, excerpt: Excerpt): string | null {
+  const digest = excerpt.events.find((e) => e.type === 'message digest calculation' && e.item === sha &&
+    isRecord(e.detail.digests) && typeof e.detail.digests.sha256 === 'string' && e.detail.digests.sha256.toLowerCase() === sha);
+  if (!digest) return 'but the excerpt holds no "message digest calculation" event recording the item\'s sha256 either';
+  if (!excerpt.withheld.has(digest.seq - 1)) {
+    return `but seq ${digest.seq - 1}, just before the item's message digest calculation (seq ${digest.seq}), is not listed in withheldSeqs`;
+  }
+  return null;
 }
 
 async function checkItems(
   bagDir: string,
   files: Map<string, FileEntry>,
   manifests: Manifest[],
-  custody: CustodyEvent[] | null,
+  excerpt: Excerpt | null,
+  redacted: boolean,
   problems: BagProblem[],
 ): Promise<void> {
+  const custody = excerpt?.events ?? null;
   const f = files.get(ITEMS_FILE);
   if (!f?.regular) return;
   const file = f.rel;
@@ -548,8 +610,13 @@ async function checkItems(
       problems.push({ file: path, reason: `${file} gives sha256 ${sha}, manifest-sha256.txt has ${entry.hex}` });
     }
     listed.add(sha);
-    if (custody !== null && !ingested.has(sha)) {
-      problems.push({ file: path, reason: `no "ingestion" event for item ${sha} in ${CUSTODY_FILE}` });
+    if (excerpt !== null && !ingested.has(sha)) {
+      // A public set withholds every ingestion event (each records a source path), declaring so.
+      const why = redacted ? withheldIngestionProblem(sha, excerpt) : '';
+      if (why !== null) {
+        problems.push({ file: path, reason: `no "ingestion" event for item ${sha} in ${CUSTODY_FILE}` +
+          (why ? `; bag-info.txt declares Evidence-Redaction, ${why}` : '') });
+      }
     }
     const logged = recordHashes.get(sha);
     if (logged) {

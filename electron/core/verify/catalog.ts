@@ -6,6 +6,9 @@ import { getPerson } from '../catalog/people.ts';
 import { personFingerprint } from '../catalog/person-audit.ts';
 import { placeFingerprint } from '../catalog/place-audit.ts';
 import { getPlace } from '../catalog/places.ts';
+import { caseFingerprint, incidentFingerprint } from '../catalog/incident-case-audit.ts';
+import { getIncident } from '../catalog/incidents.ts';
+import { getCase } from '../catalog/cases.ts';
 
 /** A disagreement between a catalog row and the custody events that recorded it. */
 export interface CatalogProblem {
@@ -58,8 +61,11 @@ interface Parsed {
  * sighting matches the ingestion event that created it (path, name, size, mtime, host,
  * operator), and every item and sighting the log recorded is still in the catalog; the search
  * columns of items agree with their record; each item's places, people, incidents, cases, tags
- * and notes equal the `after` of its last tagging event; every export has its `dissemination`
- * event with the same tag-manifest SHA-256.
+ * and notes equal the `after` of its last tagging event; every person, place, incident and case
+ * reference still has the fingerprint its last custody event recorded (personRecord,
+ * placeRecords, incidentRecords, caseRecords), none is in the catalog without such an event, and
+ * none the log recorded is missing unless its last event recorded the deletion (incidents and
+ * cases); every export has its `dissemination` event with the same tag-manifest SHA-256.
  * So an edit made directly in SQLite shows up even where it leaves the chain intact.
  * Returns the problems found (empty when all agree). Throws only on SQLite errors.
  */
@@ -75,6 +81,9 @@ export function crossCheckCatalog(db: Db): CatalogProblem[] {
   const exportsSeen = new Map<string, Parsed>();
   const personPrints = new Map<number, { sha256: string; seq: number }>();
   const placePrints = new Map<string, { sha256: string; seq: number }>();
+  // Incidents and cases: the last fingerprint logged per id; null when that event deleted it.
+  const incidentPrints = new Map<number, { sha256: string | null; seq: number }>();
+  const casePrints = new Map<number, { sha256: string | null; seq: number }>();
   const ev = (sha: string) => {
     let e = byItem.get(sha);
     if (!e) byItem.set(sha, (e = { ingested: false, tags: null, digests: new Map(), recordSha256: null, rawSha256: null }));
@@ -92,6 +101,13 @@ export function crossCheckCatalog(db: Db): CatalogProblem[] {
     const places = detail.placeRecords as Record<string, unknown> | undefined;
     if (r.type === 'metadata modification' && r.item === null && places && typeof places === 'object') {
       for (const [id, sha] of Object.entries(places)) if (typeof sha === 'string') placePrints.set(id, { sha256: sha, seq: r.seq });
+    }
+    for (const [key, prints] of [['incidentRecords', incidentPrints], ['caseRecords', casePrints]] as const) {
+      const recs = detail[key] as Record<string, unknown> | undefined;
+      if (r.type !== 'metadata modification' || r.item !== null || !recs || typeof recs !== 'object') continue;
+      for (const [id, sha] of Object.entries(recs)) {
+        if (/^[1-9]\d*$/.test(id) && (typeof sha === 'string' || sha === null)) prints.set(Number(id), { sha256: sha, seq: r.seq });
+      }
     }
     const pr = detail.personRecord as { id?: unknown; sha256?: unknown } | undefined;
     if (r.type === 'metadata modification' && r.item === null && pr && typeof pr.id === 'number' && typeof pr.sha256 === 'string') {
@@ -224,6 +240,44 @@ export function crossCheckCatalog(db: Db): CatalogProblem[] {
     }
     for (const [id, logged] of placePrints) {
       if (!seen.has(id)) problems.push({ kind: 'catalog', reason: `place ${id}: recorded by custody row ${logged.seq}, but missing from the catalog (deleted?)` });
+    }
+  }
+
+  // Incidents and case references: what an evidence set says happened, when and where, and
+  // which criminal case it supports. Deleting one through the program logs a null fingerprint.
+  const audited = [
+    { noun: 'incident', table: 'incidents', prints: incidentPrints, fingerprint: (id: number) => {
+      const i = getIncident(db, id)!;
+      return { sha256: incidentFingerprint(i), shown: `title ${JSON.stringify(i.title)}, type ${i.type}, started ${i.startedAt ?? 'none'}, ended ${i.endedAt ?? 'none'}, places ${JSON.stringify(i.placeIds)}, description ${JSON.stringify(i.description)}` };
+    } },
+    { noun: 'case', table: 'cases', prints: casePrints, fingerprint: (id: number) => {
+      const c = getCase(db, id)!;
+      return { sha256: caseFingerprint(c), shown: `authority ${JSON.stringify(c.authority)}, case number ${JSON.stringify(c.caseNumber)}, articles ${JSON.stringify(c.articles)}, opened ${c.openedOn ?? 'none'}, description ${JSON.stringify(c.description)}` };
+    } },
+  ] as const;
+  for (const { noun, table, prints, fingerprint } of audited) {
+    if (!db.prepare('SELECT 1 FROM sqlite_master WHERE name = ?').get(table)) continue;
+    const seen = new Set<number>();
+    for (const { id } of db.prepare(`SELECT id FROM ${table} ORDER BY id`).all() as { id: number }[]) {
+      seen.add(id);
+      const logged = prints.get(id);
+      if (!logged) {
+        problems.push({ kind: 'catalog', reason: `${noun} ${id}: no custody event records this ${noun}'s addition (added outside Evidence Archive?)` });
+        continue;
+      }
+      if (logged.sha256 === null) {
+        problems.push({ kind: 'catalog', reason: `${noun} ${id}: custody row ${logged.seq} recorded its deletion, but it is in the catalog (put back outside Evidence Archive?)` });
+        continue;
+      }
+      const now = fingerprint(id);
+      if (now.sha256 !== logged.sha256) {
+        problems.push({ kind: 'catalog', reason: `${noun} ${id}: the record (now ${now.shown}) differs from what custody row ${logged.seq} recorded: changed outside Evidence Archive` });
+      }
+    }
+    for (const [id, logged] of prints) {
+      if (!seen.has(id) && logged.sha256 !== null) {
+        problems.push({ kind: 'catalog', reason: `${noun} ${id}: recorded by custody row ${logged.seq}, but missing from the catalog, and no custody event records its deletion (deleted outside Evidence Archive?)` });
+      }
     }
   }
 

@@ -2,6 +2,7 @@ import type { Db } from '../open.ts';
 import * as m001 from './001_initial.ts';
 import * as m002 from './002_catalog.ts';
 import * as m003 from './003_sighting_identity.ts';
+import * as m004 from './004_incident_case_audit.ts';
 
 /** One schema migration: its SQL, and optional data steps run after it in the same transaction. */
 export interface Migration {
@@ -15,4 +16,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '001_initial', sql: m001.sql },
   { name: '002_catalog', sql: m002.sql, up: m002.up },
   { name: '003_sighting_identity', sql: m003.sql },
+  { name: '004_incident_case_audit', sql: m004.sql, up: m004.up },
 ];
