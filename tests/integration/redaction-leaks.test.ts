@@ -1,7 +1,8 @@
 // Public-release outputs (`person export --redact`, `export --redact-people`) through the real CLI
 // on a real archive: the test plants identifying values (names, a user-added hamlet with exact
 // coordinates, a source folder named after an interviewee, person ids in custody events, an
-// item's description and notes naming people) and greps the files actually written for them.
+// item's description and notes naming people, an incident and a case described in free text)
+// and greps the files and paths actually written for them.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,8 +24,16 @@ const NAME_SECRETS = ['Айгүл', 'Ташиева', 'Aigul Tashieva', 'Tashiev
 const DESCRIPTION = 'Nurlan Usonov filming from the school roof';
 const NOTES = 'handed over by Gulzat Abdykadyrova, her neighbour';
 const TEXT_SECRETS = ['Nurlan Usonov', 'Usonov', 'Gulzat Abdykadyrova', 'Abdykadyrova'];
+// Free text of an incident (at the hamlet, its title naming the family) and of a case, both linked to school.txt.
+const INCIDENT_TITLE = 'Shelling of Kanykei Mamatova\'s house';
+const INCIDENT_DESCRIPTION = 'Ermek Sydykov saw the shell land from the neighbouring yard';
+const CASE_DESCRIPTION = 'Complaint filed by Cholpon Asanbekova for her son';
+const CATALOG_TEXT_SECRETS = [INCIDENT_TITLE, 'Kanykei', 'Mamatova', INCIDENT_DESCRIPTION, 'Sydykov', CASE_DESCRIPTION, 'Asanbekova'];
+const PSEUDONYMOUS_PLACE = /^P-[0-9A-F]{12}$/;
 let aigul: number;
 let bakyt: number;
+let incident: number;
+let caseId: number;
 
 interface Custody { seq: number; type: string; item: string | null; detail: Record<string, unknown> }
 interface Excerpt { chainHead: { seq: number; hash: string }; events: Custody[]; withheldSeqs?: number[] }
@@ -39,6 +48,9 @@ function bagFiles(dir: string): [string, string][] {
       return [abs.slice(dir.length + 1), readFileSync(abs, 'utf8')] as [string, string];
     });
 }
+
+/** Every entry of a bag (files and folders), bag-relative. */
+const bagPaths = (dir: string) => readdirSync(dir, { recursive: true, withFileTypes: true }).map((e) => join(e.parentPath, e.name).slice(dir.length + 1));
 
 /** Rewrites tagmanifest-sha256.txt for the tag files it lists, as whoever edits a bag would. */
 function reseal(dir: string): void {
@@ -69,8 +81,14 @@ beforeAll(() => {
   runCliJson(['person', 'add', 'Жылдыз', '--consent', 'given', '--residence', 'test-yard', ...A]);
   const items = runCliJson<{ id: number; sources: { name: string }[] }[]>(['list', '--json', ...A]).json;
   const idOf = new Map(items.map((i) => [i.sources[0]!.name, String(i.id)]));
-  ok(['tag', idOf.get('statement.txt')!, '--person', `${aigul}:testimony of`, '--place', 'test-hamlet']);
-  ok(['tag', idOf.get('school.txt')!, '--place', 'kok-tash-batken', '--tag', 'school']);
+  incident = runCliJson<{ id: number }>(['incident', 'add', INCIDENT_TITLE, '--type', 'shelling', '--start', '2021-04-29', '--place', 'test-hamlet',
+    '--place', 'kok-tash-batken', '--description', INCIDENT_DESCRIPTION, '--json', ...A]).json.id;
+  caseId = runCliJson<{ id: number }>(['case', 'add', '12-345-2021', '--authority', 'Prosecutor General', '--article', '130 part 2',
+    '--opened', '2021-05-03', '--description', CASE_DESCRIPTION, '--json', ...A]).json.id;
+  // The place first, alone: its tagging event names nobody and carries no text, only the hamlet's id.
+  ok(['tag', idOf.get('statement.txt')!, '--place', 'test-hamlet']);
+  ok(['tag', idOf.get('statement.txt')!, '--person', `${aigul}:testimony of`]);
+  ok(['tag', idOf.get('school.txt')!, '--place', 'kok-tash-batken', '--tag', 'school', '--incident', String(incident), '--case', String(caseId)]);
   ok(['tag', idOf.get('school.txt')!, '--description', DESCRIPTION]);
   ok(['tag', idOf.get('school.txt')!, '--person', `${bakyt}:depicts`]);
   ok(['tag', idOf.get('statement.txt')!, '--notes', NOTES]);
@@ -106,22 +124,61 @@ describe('export --redact-people', () => {
   const read = (rel: string) => readFileSync(join(bag, rel), 'utf8');
 
   beforeAll(() => {
+    // An earlier set for an authority: its dissemination events record data/test-hamlet/statement.txt.
+    ok(['export', '--all', '--recipient', 'Office of the Ombudsman', '--out', join(work, 'bag-earlier'), '--json']);
     ok(['export', '--all', '--redact-people', '--out', bag, '--json']);
   }, 60_000);
 
-  it('rounds user-added places in places.json and keeps seed villages exact', () => {
+  it('gives a user-added place in places.json under a pseudonymous id, without names or district, rounded; seed villages in full', () => {
     const text = read('evidence/places.json');
-    expectNone('places.json', text, HAMLET_SECRETS.filter((s) => s !== 'test-hamlet' && s !== 'Aigul street'));
+    expectNone('places.json', text, HAMLET_SECRETS);
     const places = JSON.parse(text) as Record<string, unknown>[];
-    expect(places.find((p) => p.id === 'test-hamlet')).toMatchObject({ lat: 39.9, lon: -2.8, coordRoundedTo: 0.1, coordSource: null });
+    expect(places).toHaveLength(2);
+    // In order of the ids shown, so the pseudonym's position among the villages says nothing of the slug.
+    expect(places.map((p) => String(p.id))).toEqual(places.map((p) => String(p.id)).sort());
+    const hamlet = places.find((p) => PSEUDONYMOUS_PLACE.test(String(p.id)));
+    expect(hamlet).toEqual({
+      id: expect.stringMatching(PSEUDONYMOUS_PLACE), nameEn: null, nameKy: null, nameRu: null, country: 'KG', district: null, ayilAymak: null, kind: 'hamlet',
+      lat: 39.9, lon: -2.8, coordRoundedTo: 0.1, coordSource: null, coordLicence: 'CC0-1.0', coordAttribution: null,
+    });
+    expect(places.find((p) => p.id === 'kok-tash-batken')).toMatchObject({ nameEn: 'Kok-Tash', district: expect.any(String) });
     expect(places.find((p) => p.id === 'kok-tash-batken')?.lat).not.toBe(39.9);
     expectNone('people.json', read('evidence/people.json'), [...HAMLET_SECRETS, ...NAME_SECRETS]);
   });
 
+  it('refers to the user-added place by the same pseudonymous id in items.json, items.csv, incidents.json and the payload folder', () => {
+    const hamletId = String((JSON.parse(read('evidence/places.json')) as { id: string }[]).find((p) => PSEUDONYMOUS_PLACE.test(p.id))!.id);
+    const items = JSON.parse(read('evidence/items.json')) as { path: string; originalName: string; places: string[] }[];
+    const byName = new Map(items.map((i) => [i.originalName, i]));
+    expect(byName.get('statement.txt')).toMatchObject({ path: `data/${hamletId}/statement.txt`, places: [hamletId] });
+    expect(byName.get('school.txt')).toMatchObject({ path: 'data/kok-tash-batken/school.txt', places: ['kok-tash-batken'] });
+    expect(read('manifest-sha256.txt')).toContain(`data/${hamletId}/statement.txt`);
+    expect(read('evidence/items.csv')).toContain(hamletId);
+    const incidents = JSON.parse(read('evidence/incidents.json')) as { placeIds: string[] }[];
+    expect(incidents.map((i) => i.placeIds)).toEqual([[hamletId, 'kok-tash-batken'].sort()]);
+    // The same id in every public set from this archive.
+    const again = join(work, 'bag-public-again');
+    const statement = runCliJson<{ id: number; sources: { name: string }[] }[]>(['list', '--json', ...A]).json.find((i) => i.sources[0]!.name === 'statement.txt')!;
+    ok(['export', '--item', String(statement.id), '--redact-people', '--out', again, '--json']);
+    expect((JSON.parse(readFileSync(join(again, 'evidence/places.json'), 'utf8')) as { id: string }[]).map((p) => p.id)).toEqual([hamletId]);
+  });
+
+  it('gives incidents and cases by their structured fields only', () => {
+    expect(JSON.parse(read('evidence/incidents.json'))).toEqual([
+      { id: incident, type: 'shelling', startedAt: '2021-04-29', endedAt: null, placeIds: expect.any(Array) },
+    ]);
+    expect(JSON.parse(read('evidence/cases.json'))).toEqual([
+      { id: caseId, authority: 'Prosecutor General', caseNumber: '12-345-2021', articles: ['130 part 2'], openedOn: '2021-05-03' },
+    ]);
+    const items = JSON.parse(read('evidence/items.json')) as { originalName: string; incidents: number[]; cases: number[] }[];
+    expect(items.find((i) => i.originalName === 'school.txt')).toMatchObject({ incidents: [incident], cases: [caseId] });
+  });
+
   it('leaves out of custody.json every event that mentions people, a source path, a description or notes, and the excerpt still verifies', () => {
     const all = runCliJson<{ events: Custody[] }>(['log', '--json', ...A]).json.events;
-    const set = all.filter((e) => e.type === 'dissemination' && e.item === null).at(-1)!;
-    const before = all.filter((e) => e.item !== null && e.seq < set.seq && e.type !== 'dissemination');
+    const set = all.filter((e) => e.type === 'dissemination' && e.item === null && e.detail.bagDir === bag).at(-1)!;
+    // The item events before the public set was written (the earlier set's dissemination events included).
+    const before = all.filter((e) => e.item !== null && e.seq < set.seq && !(e.type === 'dissemination' && e.detail.exportId === set.detail.exportId));
     const mentioning = before.filter((e) => e.type === 'metadata modification' && JSON.stringify(e.detail).includes('"people":[{'));
     expect(mentioning.length).toBe(3);
     // The description was set while nobody was linked to school.txt: withheld for its text alone.
@@ -129,7 +186,10 @@ describe('export --redact-people', () => {
     expect(described).toHaveLength(1);
     const ingestions = before.filter((e) => e.type === 'ingestion');
     expect(ingestions.map((e) => (e.detail.sourcePath as string).startsWith(work))).toEqual([true, true]);
-    const withheld = [...mentioning, ...described, ...ingestions].map((e) => e.seq).sort((a, b) => a - b);
+    // statement.txt's tagging to the hamlet alone, and the earlier set's data/test-hamlet/statement.txt: withheld for the hamlet's id.
+    const placed = before.filter((e) => JSON.stringify(e.detail).includes('test-hamlet') && !JSON.stringify(e.detail).includes('"people":[{'));
+    expect(placed.map((e) => e.type).sort()).toEqual(['dissemination', 'metadata modification']);
+    const withheld = [...mentioning, ...described, ...ingestions, ...placed].map((e) => e.seq).sort((a, b) => a - b);
 
     const text = read('evidence/custody.json');
     const excerpt = JSON.parse(text) as Excerpt;
@@ -139,14 +199,19 @@ describe('export --redact-people', () => {
     expect(text).not.toMatch(/"person(Id)?s?"\s*:\s*[[{0-9"]/);
     expect(text).not.toMatch(/"people"\s*:\s*\[\s*\{/);
     expect(text).not.toMatch(/"sourcePath"|"description"\s*:\s*"|"notes"\s*:\s*"/);
-    // The place-and-tag event without people or text stays, as do the digest, copy and metadata events.
+    // The place-and-tag event without people, text or a user-added place stays, as do the digest,
+    // copy and metadata events and the earlier set's dissemination of school.txt.
     expect(excerpt.events.filter((e) => e.type === 'metadata modification')).toHaveLength(1);
+    expect(excerpt.events.filter((e) => e.type === 'dissemination').map((e) => e.detail.path)).toEqual(['data/kok-tash-batken/school.txt']);
     expect(excerpt.events.filter((e) => e.type === 'ingestion')).toHaveLength(0);
     expect(excerpt.events.filter((e) => e.type === 'message digest calculation')).toHaveLength(2);
     expect(excerpt.events.filter((e) => e.type === 'metadata extraction')).toHaveLength(2);
     const info = read('bag-info.txt').replace(/\n\s+/g, ' ');
     expect(info).toMatch(/^Evidence-Redaction: .*descriptions and notes are left out of evidence\/items\.json/m);
     expect(info).toMatch(/^Evidence-Redaction: .*custody events whose detail names people, records a source path \(every ingestion event.*were withheld/m);
+    expect(info).toMatch(/^Evidence-Redaction: .*places added by the archive's users appear under a pseudonymous id .*without names, district or ayil aymak/m);
+    expect(info).toMatch(/^Evidence-Redaction: .*titles and descriptions are left out/m);
+    expect(info).toMatch(/^Evidence-Redaction: .*or mentions a place added by users were withheld/m);
 
     const v = runCliJson<BagCheck>(['verify-bag', bag, '--json']).json;
     expect(v.problems).toEqual([]);
@@ -158,12 +223,16 @@ describe('export --redact-people', () => {
     expect(excerpt.withheldSeqs).toEqual(withheld);
   });
 
-  it('no file of the public bag holds the source folder, the work path, a name or the items\' text', () => {
+  it('no file or path of the public bag holds the source folder, the work path, a name, the hamlet or any free text', () => {
     const files = bagFiles(bag);
-    expect(files.map(([rel]) => rel)).toEqual(expect.arrayContaining(['bag-info.txt', 'evidence/custody.json', 'evidence/items.json', 'evidence/items.csv']));
-    expect(files.length).toBeGreaterThanOrEqual(10);
-    // ("Aigul street", the district a user gave test-hamlet, stays in places.json: place names are not redacted.)
-    for (const [rel, text] of files) expectNone(rel, text, [FOLDER, work, basename(work), ...NAME_SECRETS, ...TEXT_SECRETS]);
+    expect(files.map(([rel]) => rel)).toEqual(expect.arrayContaining(['bag-info.txt', 'evidence/custody.json', 'evidence/items.json', 'evidence/items.csv',
+      'evidence/places.json', 'evidence/incidents.json', 'evidence/cases.json', 'manifest-sha256.txt', 'tagmanifest-sha256.txt']));
+    expect(files.length).toBeGreaterThanOrEqual(12);
+    const secrets = [FOLDER, work, basename(work), ...NAME_SECRETS, ...TEXT_SECRETS, ...HAMLET_SECRETS, ...CATALOG_TEXT_SECRETS];
+    for (const [rel, text] of files) expectNone(rel, text, secrets);
+    const paths = bagPaths(bag);
+    expect(paths.filter((p) => p.startsWith('data/')).length).toBeGreaterThanOrEqual(4);
+    for (const rel of paths) expectNone(`path ${rel}`, rel, secrets);
   });
 
   it('verify-bag accepts missing ingestion events only where the bag declares the redaction and lists them as withheld', () => {
@@ -219,6 +288,12 @@ describe('export --redact-people', () => {
     ok(['export', '--all', '--out', full, '--json']);
     const f = (rel: string) => readFileSync(join(full, rel), 'utf8');
     expect(f('evidence/places.json')).toContain('39.9171');
+    expect(f('evidence/places.json')).toContain('Aigul street');
+    expect(f('manifest-sha256.txt')).toContain('data/test-hamlet/statement.txt');
+    expect(JSON.parse(f('evidence/incidents.json'))).toEqual([expect.objectContaining({
+      id: incident, title: INCIDENT_TITLE, description: INCIDENT_DESCRIPTION, placeIds: ['kok-tash-batken', 'test-hamlet'],
+    })]);
+    expect(JSON.parse(f('evidence/cases.json'))).toEqual([expect.objectContaining({ id: caseId, description: CASE_DESCRIPTION })]);
     expect(f('evidence/items.json')).toContain(FOLDER);
     expect(f('evidence/items.csv').split('\n')[0]).toContain('sourcePath');
     expect(f('evidence/custody.json')).toMatch(/"people": \[\s*\{/);

@@ -37,8 +37,9 @@ export const exportCommand: CliCommand = {
       .option('--zip', 'also write <out>.zip (RFC 8493 §4 serialization; <out>.zip must not exist)')
       .option('--include-sensitive', 'put full records of people flagged sensitive in evidence/people.json (default: pseudonym only)')
       .option('--redact-people', 'for public release: evidence/people.json as the redacted register (pseudonyms, no names; only people whose consent is "given"); ' +
-        'user-added places rounded to 0.1°; source folder paths and items\' descriptions and notes left out (file names are kept); ' +
-        'custody events naming people, recording a source path (every ingestion) or carrying a description or notes left out')
+        'user-added places under a pseudonymous id, without names or district, rounded to 0.1°; source folder paths and items\' ' +
+        'descriptions and notes left out (file names are kept); incidents and cases without titles or descriptions; ' +
+        'custody events naming people, recording a source path (every ingestion), carrying a description or notes, or naming a user-added place left out')
       .option('--json', 'print the result as JSON')
       .description('export an evidence set as a BagIt 1.0 bag with manifests and a custody excerpt. Choose the items with ' +
         'exactly one of: --all; --item ID...; filters (--place, --person, ...); or --item with filters (the given items that match). ' +

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { openArchive, resolveArchiveDir, resolveOperator } from '../../core/archive.ts';
+import { openArchive, resolveArchiveDir, resolveOperator, type Archive } from '../../core/archive.ts';
 import { verifyArchive } from '../../core/verify/fixity.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
-import { archiveOption, formatBytes, withArchive, type CliCommand } from './shared.ts';
+import { archiveOption, formatBytes, type CliCommand } from './shared.ts';
 import { outLine } from './text.ts';
 
 export const verify: CliCommand = {
@@ -18,16 +18,17 @@ export const verify: CliCommand = {
       if (!m) throw new UsageError('--expect-head: give SEQ:HASH, e.g. 812:3f2a… (64 hex digits)');
       expectHead = { seq: Number(m[1]), hash: m[2]! };
     }
-    let mode: { write: boolean } = { write: true };
+    const dir = resolveArchiveDir(o.archive);
+    let a: Archive;
     try {
-      await (await openArchive(resolveArchiveDir(o.archive), mode)).close();
+      a = await openArchive(dir, { write: true });
     } catch (e) {
       // Read-only media or a received copy: check it all the same, just without recording the check.
       if (!['EACCES', 'EROFS', 'EPERM'].includes((e as NodeJS.ErrnoException).code ?? '')) throw e;
-      mode = { write: false };
       io.err('note: the archive is read-only here; the fixity check runs but cannot be recorded in its custody log\n');
+      a = await openArchive(dir, { write: false });
     }
-    return withArchive(o, mode, async (a) => {
+    try {
       const r = await verifyArchive(a, { actor: resolveOperator(o.operator), signal: io.signal, expectHead });
       if (o.json) printJson(io, r);
       else {
@@ -36,6 +37,8 @@ export const verify: CliCommand = {
           `${r.chainHead ? `; chain head #${r.chainHead.seq} ${r.chainHead.hash}` : ''}`);
       }
       return r.ok ? 0 : 1;
-    });
+    } finally {
+      await a.close();
+    }
   },
 };

@@ -6,12 +6,17 @@
 // people.json holds full records by default — except people flagged sensitive, who appear only
 // as their pseudonym with `withheld: true` unless the exporter passes includeSensitive. With
 // redactPeople (a set for public release) everyone is reduced as in the redacted register, and
-// the rest of the set is trimmed of what could locate or name them: user-added places get rounded
-// coordinates; source paths (folder names such as "Interview Aigul T/") are dropped; items'
-// descriptions and notes (free text, which can name anyone) are left out; and custody events that
-// mention people, carry a source path (every ingestion event) or an item's description or notes
-// are left out of the excerpt. File names stay: they are the evidence's identity under data/ and
-// in the custody log, so nothing is renamed.
+// the rest of the set is trimmed of what could locate or name them: user-added places (a hamlet,
+// a yard, often named after a family) appear as in the redacted register, under a pseudonymous id
+// (placePseudonymOf) with rounded coordinates and without names, district or ayil aymak, and that
+// id is what items.json/items.csv, incidents.json and the payload folder data/<id>/ use; source
+// paths (folder names such as "Interview Aigul T/") are dropped; items' descriptions and notes
+// (free text, which can name anyone) are left out; incidents and cases keep only structured
+// fields (no title, description or other free text); and custody events that mention people,
+// carry a source path (every ingestion event), an item's description or notes, or a user-added
+// place's id are left out of the excerpt. File names stay: they are the evidence's identity under
+// data/ and in the custody log, so nothing is renamed.
+import type { CaseRef, Incident, Place } from '../../common/catalog.ts';
 import type { CustodyEvent } from '../../common/types.ts';
 import type { ExportExtras } from '../export/evidence-set.ts';
 import type { Db } from '../db/open.ts';
@@ -19,7 +24,7 @@ import { getCase } from './cases.ts';
 import { getIncident } from './incidents.ts';
 import { getPerson } from './people.ts';
 import { getPlace } from './places.ts';
-import { pseudonymKey, pseudonymOf, registerRecords } from './register.ts';
+import { placePseudonymOf, pseudonymKey, pseudonymOf, registerRecords } from './register.ts';
 import { getItemTags } from './tagging.ts';
 
 export interface CatalogExportOptions {
@@ -29,7 +34,7 @@ export interface CatalogExportOptions {
   redactPeople?: boolean;
 }
 
-/** Folder name under data/ for a place: its id (an ASCII slug, safe on every file system). */
+/** dirOf's answer for an item without a place: it stays in data/ itself. */
 const NO_PLACE = undefined;
 
 const PEOPLE_KEY = /^(people|persons?|personIds?)$/i;
@@ -87,18 +92,98 @@ function hasKey(v: unknown, match: (k: string) => boolean): boolean {
  */
 export const publicExcerptFilter = (e: CustodyEvent): boolean => !mentionsPeople(e.detail) && !carriesSourcePath(e) && !carriesItemText(e.detail);
 
+// A place id is a lowercase slug of letters, digits and "-"; anything else separates two.
+const PLACE_TOKEN_SPLIT = /[^a-z0-9-]+/u;
+
+const hasPlaceToken = (s: string, placeIds: ReadonlySet<string>) => s.toLowerCase().split(PLACE_TOKEN_SPLIT).some((t) => placeIds.has(t));
+
+/**
+ * True when `v`, at any depth, holds a string (value or key) one of whose tokens — runs of a-z, 0-9
+ * and "-", compared in lower case — is one of `placeIds`: a tagging event's before/after places,
+ * a GPS suggestion's placeId, a merge's reason ("place tashieva-yard merged into …"), an earlier
+ * export's payload path ("data/tashieva-yard/IMG_0001.JPG"). Whole tokens only, so "kok-tash"
+ * does not match "kok-tash-batken". False for an empty `placeIds`.
+ */
+export function mentionsPlaceIds(v: unknown, placeIds: ReadonlySet<string>): boolean {
+  if (placeIds.size === 0) return false;
+  if (typeof v === 'string') return hasPlaceToken(v, placeIds);
+  if (Array.isArray(v)) return v.some((x) => mentionsPlaceIds(x, placeIds));
+  if (v === null || typeof v !== 'object') return false;
+  return Object.entries(v).some(([k, x]) => hasPlaceToken(k, placeIds) || mentionsPlaceIds(x, placeIds));
+}
+
+/** Ids of every place of the archive users added or imported (origin not 'seed'), merged ones included. */
+function userPlaceIds(db: Db): Set<string> {
+  return new Set((db.prepare("SELECT id FROM places WHERE origin <> 'seed'").all() as { id: string }[]).map((r) => r.id));
+}
+
+/**
+ * The excerpt filter of a set for public release: publicExcerptFilter, and besides, no event whose
+ * detail mentions the id of a place users added (`placeIds`, see mentionsPlaceIds), since such an
+ * id is a slug of the place's name. "message digest calculation" events are exempt: ingest writes
+ * them with nothing but the digests and a fixed phrase ("source file, in one read pass", which a
+ * place called "pass" would otherwise match), and verifyBag needs them for items whose ingestion
+ * event is withheld.
+ */
+export function publicExcerptFilterWithPlaces(placeIds: ReadonlySet<string>): (e: CustodyEvent) => boolean {
+  return (e) => publicExcerptFilter(e) && (e.type === 'message digest calculation' || !mentionsPlaceIds(e.detail, placeIds));
+}
+
 const round1 = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
+
+/**
+ * A place as a public set gives it. A seed village: as in any set. A place users added (origin not
+ * 'seed'): under `publicId`, without names, district or ayil aymak, coordinates rounded to 0.1°
+ * (about 11 km; coordRoundedTo 0.1, or null without coordinates), no coordSource nor
+ * coordAttribution (free text about the exact point, e.g. "phone GPS at the gate"); country, kind
+ * and coordLicence kept.
+ */
+function publicPlace(p: Place, publicId: string): Record<string, unknown> {
+  return {
+    id: publicId, nameEn: null, nameKy: null, nameRu: null, country: p.country, district: null, ayilAymak: null, kind: p.kind,
+    lat: round1(p.lat), lon: round1(p.lon), coordRoundedTo: p.lat === null ? null : 0.1, coordSource: null, coordLicence: p.coordLicence, coordAttribution: null,
+  };
+}
+
+/**
+ * An incident as a public set gives it: only the structured fields — id, type, startedAt, endedAt
+ * and placeIds (as `placeRef` gives them, sorted). The title ("Shelling of Aigul's house") and the
+ * description are free text that can name anyone; createdAt/updatedAt concern the archive, not
+ * the incident.
+ */
+function publicIncident(it: Incident, placeRef: (id: string) => string): Record<string, unknown> {
+  return { id: it.id, type: it.type, startedAt: it.startedAt, endedAt: it.endedAt, placeIds: it.placeIds.map(placeRef).sort() };
+}
+
+/**
+ * A case reference as a public set gives it: id, authority, caseNumber, articles (citations of the
+ * criminal code, e.g. "130 part 2") and openedOn; not the description (free text).
+ */
+function publicCase(c: CaseRef): Record<string, unknown> {
+  return { id: c.id, authority: c.authority, caseNumber: c.caseNumber, articles: c.articles, openedOn: c.openedOn };
+}
 
 /**
  * ExportExtras for the items `itemIds`: dirOf puts each item under data/<first place id>/ (items
  * without a place stay in data/); fieldsOf adds places, people (id + role), incidents, cases,
  * tags, description and notes; tagFiles adds evidence/people.json, evidence/places.json (with
- * coordinate attribution), evidence/incidents.json and evidence/cases.json for what the items are
- * linked to. With redactPeople also excerptFilter (publicExcerptFilter), withoutSourcePaths and an
- * Evidence-Redaction bag-info line saying what was left out; fieldsOf then gives no description
- * and no notes (no such keys, so items.csv has no such columns); places not from the seed
- * gazetteer get coordinates rounded to 0.1° and no coordSource. Reads only; call before
- * exportEvidenceSet.
+ * coordinate attribution), evidence/incidents.json and evidence/cases.json (full records) for
+ * what the items are linked to.
+ *
+ * With redactPeople (public release), as in the redacted register: people.json holds
+ * registerRecords(redact) and items refer to people by pseudonym; every place not from the seed
+ * gazetteer is given under its public id placePseudonymOf(archive secret, id) ("P-…") — in
+ * places.json (publicPlace: no names, district or ayil aymak, coordinates rounded to 0.1°, no
+ * coordSource or coordAttribution; records sorted by that id), in fieldsOf's places, in
+ * incidents.json's placeIds and as the payload folder data/P-…/ — so neither its slug nor its
+ * names appear anywhere in the set; incidents.json and cases.json keep only structured fields
+ * (publicIncident, publicCase); fieldsOf gives no description and no notes (no such keys, so
+ * items.csv has no such columns); plus excerptFilter (publicExcerptFilterWithPlaces with every
+ * user-added place id of the archive), withoutSourcePaths and an Evidence-Redaction bag-info
+ * element saying what was left out. Seed villages keep their ids, names and exact coordinates.
+ *
+ * Reads only; call before exportEvidenceSet. Throws Error when the archive has no pseudonym secret
+ * (pseudonymKey).
  */
 export function catalogExportExtras(db: Db, itemIds: number[], opts: CatalogExportOptions = {}): ExportExtras & { summary: { people: number; withheld: number; places: number } } {
   const tags = new Map(itemIds.map((id) => [id, getItemTags(db, id)]));
@@ -127,22 +212,32 @@ export function catalogExportExtras(db: Db, itemIds: number[], opts: CatalogExpo
     const p = getPerson(db, id)!;
     return opts.redactPeople || (p.sensitive && !opts.includeSensitive) ? pseudonymOf(key, id) : id;
   };
+  // Seed places are public villages with published coordinates; a user-added one may be a single
+  // house named after its family, so in a public set its id (a slug of its name) gives way to a
+  // pseudonym wherever it would appear.
+  const hidden = opts.redactPeople ? userPlaceIds(db) : new Set<string>();
+  const placeRef = (id: string) => (hidden.has(id) ? placePseudonymOf(key, id) : id);
   const places = placeIds.map((id) => getPlace(db, id)!).map((p) => {
-    const base = { id: p.id, nameEn: p.nameEn, nameKy: p.nameKy, nameRu: p.nameRu, country: p.country, district: p.district, ayilAymak: p.ayilAymak, kind: p.kind };
-    // Seed places are public villages with published coordinates; a user-added one may be a single
-    // house, so a public set gets it to 0.1° (about 11 km), without the free-text source of the exact point.
-    if (opts.redactPeople && p.origin !== 'seed') {
-      return { ...base, lat: round1(p.lat), lon: round1(p.lon), coordRoundedTo: p.lat === null ? null : 0.1, coordSource: null, coordLicence: p.coordLicence, coordAttribution: p.coordAttribution };
-    }
-    return { ...base, lat: p.lat, lon: p.lon, coordSource: p.coordSource, coordLicence: p.coordLicence, coordAttribution: p.coordAttribution };
+    if (hidden.has(p.id)) return publicPlace(p, placeRef(p.id));
+    return {
+      id: p.id, nameEn: p.nameEn, nameKy: p.nameKy, nameRu: p.nameRu, country: p.country, district: p.district, ayilAymak: p.ayilAymak, kind: p.kind,
+      lat: p.lat, lon: p.lon, coordSource: p.coordSource, coordLicence: p.coordLicence, coordAttribution: p.coordAttribution,
+    };
   });
+  // Sorted by the id shown, so a pseudonym's position among the villages says nothing of the slug.
+  if (opts.redactPeople) places.sort((a, b) => (String(a.id) < String(b.id) ? -1 : String(a.id) > String(b.id) ? 1 : 0));
+  const incidents = incidentIds.map((id) => getIncident(db, id)!).map((it) => (opts.redactPeople ? publicIncident(it, placeRef) : it));
+  const cases = caseIds.map((id) => getCase(db, id)!).map((c) => (opts.redactPeople ? publicCase(c) : c));
   const json = (v: unknown) => JSON.stringify(v, null, 2) + '\n';
   return {
-    dirOf: (itemId) => tags.get(itemId)?.places[0] ?? NO_PLACE,
+    dirOf: (itemId) => {
+      const first = tags.get(itemId)?.places[0];
+      return first === undefined ? NO_PLACE : placeRef(first);
+    },
     fieldsOf: (itemId) => {
       const t = tags.get(itemId)!;
       return {
-        places: t.places, people: t.people.map((p) => ({ id: personRef(p.id), role: p.role })), incidents: t.incidents, cases: t.cases,
+        places: t.places.map(placeRef), people: t.people.map((p) => ({ id: personRef(p.id), role: p.role })), incidents: t.incidents, cases: t.cases,
         tags: t.tags,
         // Free text typed by users ("Aigul's statement, recorded at her aunt's"): not for the public.
         ...(opts.redactPeople ? {} : { description: t.description, notes: t.notes }),
@@ -151,20 +246,24 @@ export function catalogExportExtras(db: Db, itemIds: number[], opts: CatalogExpo
     tagFiles: [
       { path: 'evidence/people.json', content: json(people) },
       { path: 'evidence/places.json', content: json(places) },
-      { path: 'evidence/incidents.json', content: json(incidentIds.map((id) => getIncident(db, id))) },
-      { path: 'evidence/cases.json', content: json(caseIds.map((id) => getCase(db, id))) },
+      { path: 'evidence/incidents.json', content: json(incidents) },
+      { path: 'evidence/cases.json', content: json(cases) },
     ],
     ...(opts.redactPeople ? {
-      excerptFilter: publicExcerptFilter,
+      excerptFilter: publicExcerptFilterWithPlaces(hidden),
       withoutSourcePaths: true,
       bagInfo: {
         'Evidence-Redaction': 'Prepared for public release (--redact-people): evidence/people.json holds only people who consented to ' +
-          'publication, by pseudonym; places added by the archive\'s users have coordinates rounded to 0.1 degree; source folder paths ' +
+          'publication, by pseudonym; places added by the archive\'s users appear under a pseudonymous id ("P-" and 12 hex digits) ' +
+          'in evidence/places.json, items.json, items.csv, incidents.json and as their folder under data/, without names, district ' +
+          'or ayil aymak, with coordinates rounded to 0.1 degree (gazetteer villages are given in full); source folder paths ' +
           'are left out (file names are kept); items\' descriptions and notes are left out of evidence/items.json and items.csv; ' +
+          'evidence/incidents.json gives only each incident\'s id, type, dates and places, and evidence/cases.json only each ' +
+          'case\'s id, authority, case number, articles and opening date (titles and descriptions are left out); ' +
           'custody events whose detail names people, records a source path (every ingestion event, so no item here shows its ' +
-          'ingestion) or carries an item\'s description or notes were withheld from evidence/custody.json for privacy; their seqs ' +
-          'are listed there as withheldSeqs and in the source archive\'s dissemination event for this export, and the events are ' +
-          'available from the source archive.',
+          'ingestion), carries an item\'s description or notes, or mentions a place added by users were withheld from ' +
+          'evidence/custody.json for privacy; their seqs are listed there as withheldSeqs and in the source archive\'s ' +
+          'dissemination event for this export, and the events are available from the source archive.',
       },
     } : {}),
     summary: { people: personIds.length, withheld, places: placeIds.length },

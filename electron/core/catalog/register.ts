@@ -26,6 +26,17 @@ export function pseudonymOf(key: string, personId: number): string {
 }
 
 /**
+ * Stable public id of a place users added (origin not 'seed') in a set for public release: "P-" +
+ * the first 12 hex digits (48 bits) of HMAC-SHA256(archive secret, "place:<place id>"), upper case.
+ * A user-added place's id is a slug of its name ("tashieva-yard"), which can name the family that
+ * lives there; the pseudonym is the same in every public set from this archive (so sets can be
+ * compared) and cannot be linked back to the id without the secret. Seed villages keep their ids.
+ */
+export function placePseudonymOf(key: string, placeId: string): string {
+  return `P-${createHmac('sha256', Buffer.from(key, 'hex')).update(`place:${placeId}`).digest('hex').slice(0, 12).toUpperCase()}`;
+}
+
+/**
  * A residence as released: village-level, coordinates rounded to 0.1° (about 11 km) when redacted.
  * Redacted, a place the user added (not a seed gazetteer village) has no id, name or district.
  */

@@ -3,11 +3,12 @@
 // never exported. Originals are only read.
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import type { Kind } from '../../common/types.ts';
 import { objectPath } from '../archive.ts';
 import { runFfmpeg } from './ffmpeg.ts';
 import { readHeicPreview } from './heic-preview.ts';
+import { CAMERA_RAW_MIMES, readRawPreview, scanRawPreviews } from './raw-preview.ts';
 
 /** Longest side of a thumbnail, in pixels (sharp on a 2x screen for 160 px tiles). */
 export const THUMB_SIZE = 320;
@@ -35,6 +36,65 @@ async function jpegThumb(input: string | Buffer, rotateDegrees = 0): Promise<Buf
   let img = sharp(input, { failOn: 'none', limitInputPixels: 1e9 }).rotate();
   if (rotateDegrees) img = img.rotate(rotateDegrees);
   return img.resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 80 }).toBuffer();
+}
+
+/**
+ * Adds to a sharp pipeline the turn and mirror that EXIF/TIFF Orientation `orientation` (1–8,
+ * TIFF 6.0 tag 274) asks for to show the stored pixels upright; any other value adds nothing.
+ * For pixels whose orientation is recorded elsewhere, such as the embedded preview of a RAW
+ * file (its own EXIF, if any, is not read). sharp mirrors before it rotates, hence
+ * 5 = rotate 270° + flop and 7 = rotate 90° + flop. Returns the same pipeline.
+ */
+export function applyOrientation(img: Sharp, orientation: number): Sharp {
+  switch (orientation) {
+    case 2: return img.flop();
+    case 3: return img.rotate(180);
+    case 4: return img.flip();
+    case 5: return img.rotate(270).flop();
+    case 6: return img.rotate(90);
+    case 7: return img.rotate(90).flop();
+    case 8: return img.rotate(270);
+    default: return img;
+  }
+}
+
+/**
+ * The thumbnail of a camera RAW file (CAMERA_RAW_MIMES): its largest embedded JPEG preview,
+ * turned by the orientation of the file's IFD0 (the preview's own EXIF, if any, is not read);
+ * when no preview decodes, sharp on the file itself, unless IFD0 is sensor data or lies past
+ * the end of the file, and never a picture that decodes to all zeros (sharp fills missing
+ * data with black). Throws one Error naming every reason when neither gives a picture.
+ */
+async function rawThumb(path: string, mime: string): Promise<Buffer> {
+  const scan = await scanRawPreviews(path);
+  const reasons: string[] = [];
+  if (scan) {
+    for (const p of scan.previews) {
+      try {
+        const jpeg = await readRawPreview(path, p);
+        const img = applyOrientation(sharp(jpeg, { failOn: 'error', limitInputPixels: 1e9 }), scan.orientation);
+        return await img.resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 80 }).toBuffer();
+      } catch (e) {
+        reasons.push(`${p.where}: ${p.width}×${p.height} JPEG preview does not decode (${(e as Error).message})`);
+      }
+    }
+    reasons.push(...scan.rejected);
+    if (!scan.previews.length && !scan.rejected.length) reasons.push('no embedded JPEG preview in IFD0, IFD1 or their SubIFDs');
+  } else {
+    reasons.push('not laid out as TIFF, so no embedded preview was looked for');
+  }
+  const fail = (why: string) => new Error(`camera RAW (${mime}): no thumbnail: ${[...reasons, why].join('; ')}`);
+  if (scan?.ifd0Problem) throw fail(`sharp not tried: ${scan.ifd0Problem}`);
+  let thumb: Buffer;
+  try {
+    thumb = await sharp(path, { failOn: 'error', limitInputPixels: 1e9 }).rotate()
+      .resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 80 }).toBuffer();
+  } catch (e) {
+    throw fail(`sharp: ${(e as Error).message.trim().split('\n')[0]}`);
+  }
+  const { channels } = await sharp(thumb).stats();
+  if (channels.every((c) => c.max === 0)) throw fail('sharp decoded the file to an all-black picture (image data missing)');
+  return thumb;
 }
 
 async function heicThumb(path: string, signal?: AbortSignal): Promise<Buffer | null> {
@@ -78,10 +138,15 @@ async function videoPoster(path: string, durationSec: number | null, signal?: Ab
 
 /**
  * Makes the thumbnail (images) or poster frame (videos) of one item unless it exists: images
- * through sharp, HEIC through its embedded HEVC preview decoded by ffmpeg, videos through an
- * ffmpeg frame grab. Written to a temporary name and renamed, so a reader never sees half a
- * JPEG. Returns 'unsupported' for audio, documents and images neither tool can decode (the
- * window shows an icon); throws when a decoder fails on a file it should read.
+ * through sharp, HEIC through its embedded HEVC preview decoded by ffmpeg, camera RAW
+ * (CAMERA_RAW_MIMES: DNG, NEF, ARW, CR2, ORF, RW2) through its largest embedded JPEG preview
+ * turned by the file's EXIF Orientation, else sharp on the file, videos through an ffmpeg
+ * frame grab. At most THUMB_SIZE px on the longer side, JPEG, written under derivatives/ to a
+ * temporary name and renamed, so a reader never sees half a JPEG; the original is only read.
+ * Returns 'unsupported' for audio, documents and non-RAW images neither tool can decode (the
+ * window shows an icon); throws when a decoder fails on a file it should read, and for a
+ * camera RAW file with neither a usable preview nor a picture sharp can make of it (an Error
+ * naming each reason; makeMissingThumbnails records it as a failure).
  */
 export async function makeThumbnail(archive: { objectsDir: string; derivativesDir: string }, item: ThumbSource, signal?: AbortSignal): Promise<ThumbOutcome> {
   const out = thumbnailPath(archive.derivativesDir, item.sha256);
@@ -90,6 +155,7 @@ export async function makeThumbnail(archive: { objectsDir: string; derivativesDi
   let jpeg: Buffer | null = null;
   if (item.kind === 'image') {
     if (item.mime && HEIF_MIMES.has(item.mime)) jpeg = await heicThumb(src, signal);
+    else if (item.mime && CAMERA_RAW_MIMES.has(item.mime)) jpeg = await rawThumb(src, item.mime);
     else {
       try {
         jpeg = await jpegThumb(src);
