@@ -66,6 +66,9 @@ export const NormalizedRecordSchema = z.object({
   kind: KindSchema,
   make: z.string().nullable(),
   model: z.string().nullable(),
+  /** Absent in records written before the field existed. */
+  serial: z.string().nullable().optional(),
+  serialSource: z.string().nullable().optional(),
   capturedAt: z.string().nullable(),
   capturedAtSource: z.string().nullable().optional(),
   capturedAtHasZone: z.boolean().optional(),
@@ -264,7 +267,22 @@ export const JobRequestSchema = z.discriminatedUnion('kind', [
     organization: ShortText.optional(),
     description: LongText.optional(),
     zip: z.boolean().optional(),
-  }).refine((r) => (r.itemIds === undefined) !== (r.filter === undefined), 'give exactly one of itemIds and filter'),
+    /**
+     * A set for public release (the CLI's `export --redact-people`): people reduced to the redacted
+     * register, user-added places pseudonymized, source paths, items' descriptions and notes, and
+     * custody events naming people or places left out (core/catalog/export-extras.ts).
+     */
+    redactPeople: z.boolean().default(false),
+    /** Full records of people flagged sensitive in evidence/people.json (`--include-sensitive`); only for a full set. */
+    includeSensitive: z.boolean().default(false),
+  })
+    .refine((r) => (r.itemIds === undefined) !== (r.filter === undefined), 'give exactly one of itemIds and filter')
+    // A public release leaves sensitive people out; asking for both would be a contradiction, and
+    // guessing which was meant could publish what should not be.
+    .refine((r) => !(r.redactPeople && r.includeSensitive), {
+      message: 'choose redactPeople (a public release, which never names people flagged sensitive) or includeSensitive (a full set), not both',
+      path: ['includeSensitive'],
+    }),
   z.strictObject({ kind: z.literal('verifyBag'), dir: PathSchema }),
   z.strictObject({ kind: z.literal('derivatives') }),
 ]);
@@ -312,6 +330,8 @@ export const ExportResultSchema = z.object({
   items: z.number(),
   payloadOxum: z.string(),
   tagManifestSha256: z.string(),
+  /** True when the set was made for public release (the request's redactPeople; bag-info.txt says Evidence-Redaction). */
+  redactPeople: z.boolean(),
 });
 export const BagResultSchema = z.object({
   valid: z.boolean(),

@@ -44,6 +44,15 @@ export interface NormalizedRecord {
   kind: Kind;
   make: string | null;
   model: string | null;
+  /**
+   * Serial number of the camera body, as stored (trimmed text; a number stored as a number becomes
+   * its decimal text), or null: what shows which device took a photo. Read from EXIF and XMP only
+   * (see metadata/imageFields.ts imageSerial); maker notes, GoPro GPMF and audio/video containers
+   * are not read. Absent (undefined) in records written before the field existed.
+   */
+  serial: string | null;
+  /** Which tag serial came from, e.g. "EXIF BodySerialNumber", "XMP aux:SerialNumber". */
+  serialSource: string | null;
   capturedAt: string | null;
   /** Which tag capturedAt came from, e.g. "EXIF DateTimeOriginal+OffsetTimeOriginal". */
   capturedAtSource: string | null;
@@ -61,9 +70,17 @@ export interface NormalizedRecord {
 
 /** The keys of a NormalizedRecord: what a `metadata extraction` event's recordSha256 covers. */
 export const NORMALIZED_RECORD_KEYS = [
-  'sha256', 'bytes', 'mime', 'kind', 'make', 'model', 'capturedAt', 'capturedAtSource', 'capturedAtHasZone',
+  'sha256', 'bytes', 'mime', 'kind', 'make', 'model', 'serial', 'serialSource', 'capturedAt', 'capturedAtSource', 'capturedAtHasZone',
   'otherDates', 'gps', 'orientation', 'width', 'height', 'durationSec', 'codec',
 ] as const satisfies readonly (keyof NormalizedRecord)[];
+
+/**
+ * Keys added to the record after archives already held records without them. A record written
+ * before (and so the recordSha256 its metadata extraction event logged) lacks them altogether,
+ * rather than holding null: a check that rebuilds a record from NORMALIZED_RECORD_KEYS leaves
+ * these out when the record at hand does not have them.
+ */
+export const LATER_NORMALIZED_RECORD_KEYS = ['serial', 'serialSource'] as const satisfies readonly (typeof NORMALIZED_RECORD_KEYS)[number][];
 
 /** What metadata extraction yields for one file: the normalized fields, the verbatim raw output. */
 export interface MetadataResult {

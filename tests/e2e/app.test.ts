@@ -4,9 +4,9 @@
 // metadata, tag it to a village (accepted from its GPS) and a person, filter by the village,
 // export, verify the archive and the bag, switch language — asserting what the page shows, and
 // saving a screenshot of each screen under tests/e2e/screenshots/.
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,6 +25,18 @@ function countFiles(dir: string): number {
   }
   return n;
 }
+
+/** Every file of a bag outside data/ (bag-info.txt, the manifests, evidence/…), as [relative path, text]. */
+function tagFiles(bagDir: string, dir = bagDir): [string, string][] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e): [string, string][] => {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) return dir === bagDir && e.name === 'data' ? [] : tagFiles(bagDir, p);
+    return e.isFile() ? [[relative(bagDir, p), readFileSync(p, 'utf8')]] : [];
+  });
+}
+
+type ItemsJson = { path: string; originalName: string; sources: Record<string, unknown>[]; places: string[]; people: { id: unknown }[] }[];
+const readItems = (bagDir: string) => JSON.parse(readFileSync(join(bagDir, 'evidence', 'items.json'), 'utf8')) as ItemsJson;
 
 describe.skipIf(!HAS_CORPUS || !HAS_CHROMIUM)('desktop app in Chromium over the loopback host', () => {
   let tmp: string;
@@ -195,10 +207,14 @@ describe.skipIf(!HAS_CORPUS || !HAS_CHROMIUM)('desktop app in Chromium over the 
     await expect.poll(() => tid('selection-count').textContent()).toBe('1 selected');
     await tid('export-selection').click();
     await tid('source-selection').check();
+    // A full set for an authority unless the investigator chooses otherwise.
+    expect(await tid('kind-full').isChecked()).toBe(true);
+    expect(await tid('include-sensitive').isVisible()).toBe(true);
     await tid('export-dest').fill(join(tmp, 'exports'));
     await tid('recipient').fill('Prosecutor General');
     await tid('start-export').click();
     await tid('export-result').waitFor({ timeout: 60_000 });
+    expect(await tid('export-kind').textContent()).toBe('Full set for an authority');
     const bagDir = (await tid('bag-dir').textContent())!;
     const tm = (await tid('tagmanifest').textContent())!;
     expect(tm).toMatch(/^[0-9a-f]{64}$/u);
@@ -207,6 +223,14 @@ describe.skipIf(!HAS_CORPUS || !HAS_CHROMIUM)('desktop app in Chromium over the 
     expect(report.valid).toBe(true);
     expect(report.tagManifestSha256).toBe(tm);
     expect(report.payloadFiles).toBe(1);
+    // What the authority needs: where the file was found, the village, the person by name, the item's own fields.
+    expect(readFileSync(join(bagDir, 'bag-info.txt'), 'utf8')).not.toMatch(/^Evidence-Redaction:/mu);
+    const items = readItems(bagDir);
+    expect(items).toHaveLength(1);
+    expect(items[0]!.sources).toEqual([expect.objectContaining({ name: 'Apple iPhone 5.jpg', path: join(MEDIA_DIR, 'metadata-extractor-images', 'jpg', 'Apple iPhone 5.jpg') })]);
+    expect(items[0]!).toHaveProperty('description');
+    expect(items[0]!.places).toEqual(['test-village']);
+    expect(readFileSync(join(bagDir, 'evidence', 'people.json'), 'utf8')).toContain('Айгүл Токтогулова');
     await shot('11-export');
 
     await tid('nav-verify').click();
@@ -214,6 +238,58 @@ describe.skipIf(!HAS_CORPUS || !HAS_CHROMIUM)('desktop app in Chromium over the 
     await tid('start-bag').click();
     await expect.poll(() => tid('bag-verdict').textContent(), { timeout: 60_000 }).toBe('The evidence set is complete and unaltered.');
     expect(await tid('bag-tagmanifest').textContent()).toBe(tm);
+  });
+
+  it('makes a public release from the window: people, places and source paths redacted, and the bag verifies', async () => {
+    await tid('nav-export').click();
+    await tid('source-selection').check();
+    await tid('kind-public').check();
+    expect(await tid('public-hint').textContent()).toContain('source folder paths');
+    // A public release never carries sensitive people's records: the choice is not offered.
+    await expect.poll(() => tid('include-sensitive').count()).toBe(0);
+    await tid('export-dest').fill(join(tmp, 'public'));
+    await tid('start-export').click();
+    await tid('export-result').waitFor({ timeout: 60_000 });
+    expect(await tid('export-kind').textContent()).toBe('Public release (people redacted)');
+    await shot('11-export-public');
+    const bagDir = (await tid('bag-dir').textContent())!;
+    const tm = (await tid('tagmanifest').textContent())!;
+    expect(bagDir.startsWith(join(tmp, 'public'))).toBe(true);
+
+    expect(readFileSync(join(bagDir, 'bag-info.txt'), 'utf8')).toMatch(/^Evidence-Redaction: Prepared for public release/mu);
+    const items = readItems(bagDir);
+    expect(items).toHaveLength(1);
+    const [item] = items;
+    expect(item!.originalName).toBe('Apple iPhone 5.jpg');
+    expect(item!.sources).toEqual([{ name: 'Apple iPhone 5.jpg' }]); // the file name, not where it was found
+    expect(item).not.toHaveProperty('description');
+    expect(item).not.toHaveProperty('notes');
+    // The village users added is under its pseudonymous id, folder included; the person (no consent given) is not named.
+    expect(item!.places).toEqual([expect.stringMatching(/^P-[0-9A-F]{12}$/u)]);
+    expect(item!.path).toBe(`data/${item!.places[0]}/Apple iPhone 5.jpg`);
+    expect(JSON.parse(readFileSync(join(bagDir, 'evidence', 'people.json'), 'utf8'))).toEqual([]);
+    const custody = JSON.parse(readFileSync(join(bagDir, 'evidence', 'custody.json'), 'utf8')) as { withheldSeqs?: number[] };
+    expect(custody.withheldSeqs?.length).toBeGreaterThan(0);
+    const files = tagFiles(bagDir);
+    expect(files.map(([rel]) => rel)).toEqual(expect.arrayContaining(['bag-info.txt', 'evidence/items.json', 'evidence/items.csv', 'evidence/custody.json']));
+    for (const [rel, text] of files) {
+      expect(text, rel).not.toContain(MEDIA_DIR);
+      expect(text, rel).not.toContain('Токтогулова');
+      expect(text, rel).not.toMatch(/test-village|Тест-Айыл/iu);
+    }
+
+    // The recipient's check, through the core.
+    const report = await verifyBag(bagDir);
+    expect(report.problems).toEqual([]);
+    expect(report.valid).toBe(true);
+    expect(report.tagManifestSha256).toBe(tm);
+    expect(report.payloadFiles).toBe(1);
+    // And through the window's Verify screen, as a recipient with the app would.
+    await tid('nav-verify').click();
+    await tid('bag-dir-input').fill(bagDir);
+    await tid('start-bag').click();
+    await expect.poll(() => tid('bag-tagmanifest').textContent(), { timeout: 60_000 }).toBe(tm);
+    expect(await tid('bag-verdict').textContent()).toBe('The evidence set is complete and unaltered.');
   });
 
   it('runs a fixity check of the archive and shows a readable report', async () => {

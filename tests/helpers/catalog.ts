@@ -18,7 +18,7 @@ export function freshCatalog(): { db: Db; dir: string } {
 export function fakeRecord(n: number, over: Partial<NormalizedRecord> = {}): NormalizedRecord {
   return {
     sha256: createHash('sha256').update(`item-${n}`).digest('hex'), bytes: 1000 + n, mime: 'image/jpeg', kind: 'image',
-    make: 'Apple', model: 'iPhone 12', capturedAt: '2021-04-29T10:00:00', capturedAtSource: 'EXIF DateTimeOriginal', capturedAtHasZone: false,
+    make: 'Apple', model: 'iPhone 12', serial: null, serialSource: null, capturedAt: '2021-04-29T10:00:00', capturedAtSource: 'EXIF DateTimeOriginal', capturedAtHasZone: false,
     otherDates: [], gps: null, orientation: 1, width: 100, height: 100, durationSec: null, codec: null, ...over,
   };
 }

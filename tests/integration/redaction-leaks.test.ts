@@ -5,7 +5,7 @@
 // and greps the files and paths actually written for them.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -281,6 +281,14 @@ describe('export --redact-people', () => {
     expect(header).toContain('tags');
     expect(header).not.toContain('description');
     expect(header).not.toContain('notes');
+  });
+
+  it('refuses --redact-people with --include-sensitive, writing nothing', () => {
+    const out = join(work, 'bag-both');
+    const r = runCli(['export', '--all', '--redact-people', '--include-sensitive', '--out', out, ...A]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('choose --redact-people (a public release, which never names people flagged sensitive) or --include-sensitive (a full set), not both');
+    expect(existsSync(out)).toBe(false);
   });
 
   it('leaves an ordinary export as it was', () => {

@@ -81,6 +81,22 @@ describe('IPC validation through the archive service', () => {
     expect(ev?.type === 'state' && ev.job.error?.message).toContain('12345');
   });
 
+  it('an export job request is a full set by default, and refuses a public release that includes sensitive people', async () => {
+    const base = { kind: 'export', itemIds: [1], outDir: '/tmp/x' } as const;
+    const parsed = parseInput('jobs.start', base);
+    expect(parsed.ok && parsed.value.kind === 'export' && [parsed.value.redactPeople, parsed.value.includeSensitive]).toEqual([false, false]);
+    for (const flags of [{ redactPeople: true }, { includeSensitive: true }, { redactPeople: true, includeSensitive: false }]) {
+      expect(parseInput('jobs.start', { ...base, ...flags }).ok, JSON.stringify(flags)).toBe(true);
+    }
+    expect(parseInput('jobs.start', { ...base, redactPeople: 'yes' }).ok).toBe(false);
+    // Through the service as the window calls it: refused before any job starts.
+    const before = events.length;
+    const r = await call('jobs.start', { ...base, redactPeople: true, includeSensitive: true });
+    expect(r).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    if (!r.ok) expect(r.error.message).toMatch(/includeSensitive: .*redactPeople.*not both/u);
+    expect(events.length).toBe(before);
+  });
+
   it('parseInput trims catalog names and keeps the contract types', () => {
     const r = parseInput('catalog.create', { data: { entity: 'place', input: { nameEn: '  Kok-Tash  ' } } });
     expect(r.ok && (r.value.data.input as { nameEn: string }).nameEn).toBe('Kok-Tash');

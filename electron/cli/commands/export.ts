@@ -48,6 +48,7 @@ export const exportCommand: CliCommand = {
     const o = opts as ExportCliOptions;
     if (o.out.trim() === '') throw new UsageError('export --out: give the folder to write the bag to');
     if (o.all && o.item?.length) throw new UsageError('export: choose --all or --item, not both');
+    if (o.redactPeople && o.includeSensitive) throw new UsageError('export: choose --redact-people (a public release, which never names people flagged sensitive) or --include-sensitive (a full set), not both');
     return withArchive(o, { write: true }, async (a) => {
       const filter = filterFromOptions(a.db, o, io);
       const filtered = !isFilterEmpty(filter);

@@ -35,6 +35,7 @@ export const show: CliCommand = {
       const r = it.record;
       const lines: [string, unknown][] = [
         ['id', it.id], ['sha256', r.sha256], ['bytes', r.bytes], ['mime', r.mime], ['kind', r.kind], ['make', r.make], ['model', r.model],
+        ['serial', r.serial ? `${r.serial} (${r.serialSource})` : null],
         ['capturedAt', r.capturedAt ? `${r.capturedAt} (${r.capturedAtSource}${r.capturedAtHasZone ? '' : ', time zone unknown'})` : null],
         ['gps', r.gps ? `${r.gps.lat}, ${r.gps.lon}${r.gps.alt !== null ? `, ${r.gps.alt} m` : ''} (${r.gps.source})${r.gps.noFix ? ' — 0,0 is a device\'s "no fix"' : ''}` : null],
         ['orientation', r.orientation], ['size', r.width ? `${r.width}×${r.height}` : null], ['durationSec', r.durationSec], ['codec', r.codec],

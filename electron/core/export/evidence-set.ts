@@ -70,7 +70,7 @@ export interface CustodyExcerpt {
   withheldSeqs?: number[];
 }
 
-const CSV_COLUMNS = ['id', 'path', 'sha256', 'bytes', 'mime', 'kind', 'make', 'model', 'capturedAt', 'capturedAtSource', 'gpsLat', 'gpsLon', 'gpsAlt', 'orientation', 'width', 'height', 'durationSec', 'originalName', 'sourcePath'];
+const CSV_COLUMNS = ['id', 'path', 'sha256', 'bytes', 'mime', 'kind', 'make', 'model', 'serial', 'serialSource', 'capturedAt', 'capturedAtSource', 'gpsLat', 'gpsLon', 'gpsAlt', 'orientation', 'width', 'height', 'durationSec', 'originalName', 'sourcePath'];
 
 /**
  * The output an export was asked to write cannot be used: an empty `outDir`, one inside the

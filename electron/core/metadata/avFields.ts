@@ -113,7 +113,10 @@ function duration(probe: FfprobeOutput, moov: MoovInfo | null): number | null {
  * capturedAt per dateCandidates; gps from Apple ISO6709, 3GPP loci or ©xyz (ISO 6709 Annex H);
  * width/height of the first video stream (not a cover picture) for video, else null;
  * durationSec in seconds (ms precision); codec of the first video stream for video, first audio
- * stream for audio; orientation always null (display-matrix rotation stays in raw).
+ * stream for audio; orientation always null (display-matrix rotation stays in raw);
+ * serial/serialSource always null: no ffprobe format tag or moov box we read carries a camera
+ * serial number (checked on the corpus with ffprobe and ExifTool; GoPro keeps its serials in
+ * udta LENS/CAME and GPMF CASN, which are out of scope, and MP4 XMP is not read).
  * GoPro cameras write local wall time into the "UTC" mvhd field, so for them capturedAtHasZone
  * is false and a warning says why. Never throws.
  */
@@ -134,6 +137,8 @@ export function avFields(probe: FfprobeOutput, moov: MoovInfo | null, kind: Kind
   const isVideo = kind === 'video';
   return {
     ...deviceNames(probe, moov),
+    serial: null,
+    serialSource: null,
     capturedAt: chosen?.date?.value ?? null,
     capturedAtSource: chosen?.tag ?? null,
     capturedAtHasZone: hasZone,

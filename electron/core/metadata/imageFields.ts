@@ -9,12 +9,15 @@ export interface ImageTagBlocks {
   ifd0: Record<string, unknown> | null;
   exif: Record<string, unknown> | null;
   gps: Record<string, unknown> | null;
+  /** IFD0 and Exif IFD entries keyed by numeric tag id (see images.ts ImageBlocks). */
+  ifd0ById: ReadonlyMap<number, unknown> | null;
+  exifById: ReadonlyMap<number, unknown> | null;
   iptc: Record<string, unknown> | null;
   xmp: string | null;
 }
 
 /** The record fields a still image contributes (size comes from the codec header, not here). */
-export type ImageTagFields = Pick<NormalizedRecord, 'make' | 'model' | 'capturedAt' | 'capturedAtSource' | 'capturedAtHasZone' | 'otherDates' | 'gps' | 'orientation'>;
+export type ImageTagFields = Pick<NormalizedRecord, 'make' | 'model' | 'serial' | 'serialSource' | 'capturedAt' | 'capturedAtSource' | 'capturedAtHasZone' | 'otherDates' | 'gps' | 'orientation'>;
 
 interface Candidate {
   tag: string;
@@ -26,6 +29,47 @@ export function cleanText(v: unknown): string | null {
   if (typeof v !== 'string') return null;
   const s = v.replace(/\0+$/, '').trim();
   return s === '' ? null : s;
+}
+
+/** EXIF 2.32 BodySerialNumber, Exif IFD tag 0xA431 (exifr's name: "SerialNumber"). */
+const EXIF_BODY_SERIAL_NUMBER = 0xa431;
+/** DNG CameraSerialNumber (Adobe DNG Specification), IFD0 tag 0xC62F (50735). */
+const DNG_CAMERA_SERIAL_NUMBER = 0xc62f;
+
+/**
+ * A serial number as text: a string trimmed (NUL padding removed), a number or bigint as its
+ * decimal text; null when empty, whitespace only or of any other type.
+ */
+export function serialText(v: unknown): string | null {
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : null;
+  if (typeof v === 'bigint') return String(v);
+  return cleanText(v);
+}
+
+/**
+ * The camera body's serial number and the tag it came from, first usable of:
+ * 1. EXIF 2.32 BodySerialNumber (Exif IFD tag 0xA431), read by tag id, because exifr gives
+ *    Photoshop's Exif IFD tag 0xFDE9 the same name "SerialNumber" (0xFDE9 is not a source);
+ * 2. DNG CameraSerialNumber (IFD0 tag 0xC62F), written by DNG converters and some cameras;
+ * 3. XMP exifEX:BodySerialNumber (CIPA DC-010, Exif 2.3 metadata for XMP);
+ * 4. XMP aux:SerialNumber (Adobe's EXIF auxiliary schema, written by Lightroom/Camera Raw).
+ * Values per serialText. Camera maker notes (Olympus, Canon, Nikon, Sony, ...) are not read
+ * (exifr is run without them), nor the GoPro GPMF/udta serials of videos: `serial` is null for
+ * such files. Never throws.
+ */
+export function imageSerial(b: ImageTagBlocks): { serial: string | null; serialSource: string | null } {
+  const xmp = readXmp(b.xmp);
+  const candidates: [string, () => unknown][] = [
+    ['EXIF BodySerialNumber', () => b.exifById?.get(EXIF_BODY_SERIAL_NUMBER)],
+    ['DNG CameraSerialNumber', () => b.ifd0ById?.get(DNG_CAMERA_SERIAL_NUMBER)],
+    ['XMP exifEX:BodySerialNumber', () => xmp.get(XMP_NS.exifEX, 'BodySerialNumber')],
+    ['XMP aux:SerialNumber', () => xmp.get(XMP_NS.aux, 'SerialNumber')],
+  ];
+  for (const [tag, read] of candidates) {
+    const serial = serialText(read());
+    if (serial !== null) return { serial, serialSource: tag };
+  }
+  return { serial: null, serialSource: null };
 }
 
 function withOffsetLabel(tag: string, offsetTag: string, offset: unknown): string {
@@ -80,6 +124,8 @@ function xmpPosition(b: ImageTagBlocks): RawPosition | null {
 /**
  * Maps EXIF/IPTC/XMP blocks to record fields:
  * - make/model: EXIF IFD0 Make/Model (TIFF 6.0 tags 271/272), trimmed, else null.
+ * - serial/serialSource: the camera body's serial number per imageSerial (EXIF BodySerialNumber,
+ *   DNG CameraSerialNumber, XMP exifEX:BodySerialNumber, XMP aux:SerialNumber), else null.
  * - capturedAt: first usable of EXIF DateTimeOriginal(+OffsetTimeOriginal), DateTimeDigitized,
  *   IPTC DateCreated+TimeCreated, XMP exif:DateTimeOriginal, photoshop:DateCreated,
  *   xmp:CreateDate — ISO 8601 as stored; every other date tag found goes to otherDates.
@@ -107,6 +153,7 @@ export function imageTagFields(b: ImageTagBlocks, warnings: string[]): ImageTagF
   return {
     make: cleanText(b.ifd0?.['Make']),
     model: cleanText(b.ifd0?.['Model']),
+    ...imageSerial(b),
     capturedAt: chosen?.date?.value ?? null,
     capturedAtSource: chosen?.tag ?? null,
     capturedAtHasZone: chosen?.date?.hasZone ?? false,

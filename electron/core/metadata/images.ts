@@ -13,6 +13,12 @@ export interface ImageBlocks {
   ifd0: Record<string, unknown> | null;
   exif: Record<string, unknown> | null;
   gps: Record<string, unknown> | null;
+  /**
+   * The same IFD0 and Exif IFD entries keyed by numeric tag id, for tags whose exifr names
+   * collide (Exif 0xA431 BodySerialNumber and Photoshop's 0xFDE9 are both "SerialNumber").
+   */
+  ifd0ById: ReadonlyMap<number, unknown> | null;
+  exifById: ReadonlyMap<number, unknown> | null;
   /** IPTC IIM record 2, keyed by exifr's names (DateCreated, TimeCreated, ...). */
   iptc: Record<string, unknown> | null;
   /** The XMP packet text, unparsed. */
@@ -96,6 +102,9 @@ async function detectContainer(src: ByteSource): Promise<Container> {
 const asRecord = (v: unknown): Record<string, unknown> | null =>
   v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
 
+// exifr keeps each parsed IFD as a Map of tag id → value before translating ids to names.
+const asTagMap = (v: unknown): ReadonlyMap<number, unknown> | null => (v instanceof Map ? (v as Map<number, unknown>) : null);
+
 async function runExifr(input: string | Buffer, blocks: ImageBlocks): Promise<void> {
   const Exifr = (exifr as unknown as { Exifr: new (o: object) => ExifrInstance }).Exifr;
   const reader = new Exifr(EXIFR_OPTIONS);
@@ -107,6 +116,8 @@ async function runExifr(input: string | Buffer, blocks: ImageBlocks): Promise<vo
     blocks.exif = asRecord(out['exif']);
     blocks.gps = asRecord(out['gps']);
     blocks.iptc = asRecord(out['iptc']);
+    blocks.ifd0ById = asTagMap(reader.parsers?.tiff?.ifd0);
+    blocks.exifById = asTagMap(reader.parsers?.tiff?.exif);
     if (typeof out['xmp'] === 'string') blocks.xmp ??= out['xmp'];
     const failures = ((out['errors'] as unknown[] | undefined) ?? []).map((e) => (e instanceof Error ? e.message : String(e)));
     // exifr collects segment failures silently; losing the whole TIFF segment is a failure,
@@ -130,7 +141,7 @@ interface ExifrInstance {
   read(input: string | Buffer): Promise<void>;
   parse(): Promise<unknown>;
   file?: { close?: () => Promise<void> | void };
-  parsers?: { tiff?: { skippedEntries?: string[] } };
+  parsers?: { tiff?: { skippedEntries?: string[]; ifd0?: unknown; exif?: unknown } };
 }
 
 function tiffSize(ifd0: Record<string, unknown> | null): PixelSize | null {
@@ -147,7 +158,7 @@ function tiffSize(ifd0: Record<string, unknown> | null): PixelSize | null {
  */
 export async function readImageBlocks(path: FileInput): Promise<ImageBlocks> {
   const blocks: ImageBlocks = {
-    ifd0: null, exif: null, gps: null, iptc: null, xmp: null, size: null,
+    ifd0: null, exif: null, gps: null, ifd0ById: null, exifById: null, iptc: null, xmp: null, size: null,
     heifIrotDegrees: null, exifrOutput: null, error: null, warnings: [],
   };
   try {

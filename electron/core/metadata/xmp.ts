@@ -8,6 +8,10 @@ export const XMP_NS = {
   xmp: 'http://ns.adobe.com/xap/1.0/',
   photoshop: 'http://ns.adobe.com/photoshop/1.0/',
   tiff: 'http://ns.adobe.com/tiff/1.0/',
+  /** CIPA DC-010 (Exif 2.3 metadata for XMP) `exifEX:` properties, e.g. BodySerialNumber. */
+  exifEX: 'http://cipa.jp/exif/1.0/',
+  /** Adobe's EXIF auxiliary schema `aux:` (SerialNumber, LensSerialNumber, ...). */
+  aux: 'http://ns.adobe.com/exif/1.0/aux/',
 } as const;
 
 /** Reads simple XMP properties by namespace URI and local name. */

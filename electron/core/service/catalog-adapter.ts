@@ -5,7 +5,7 @@
 import type { CaseRef, Incident, Person, Place } from '../../common/catalog.ts';
 import type { CatalogEntity, CatalogId, CatalogInput, CatalogRow, ChannelOutput, ParsedInput } from '../../common/ipc.ts';
 import { addCase, editCase, getCase, listCases } from '../catalog/cases.ts';
-import { catalogExportExtras } from '../catalog/export-extras.ts';
+import { catalogExportExtras, type CatalogExportOptions } from '../catalog/export-extras.ts';
 import { addIncident, editIncident, getIncident, listIncidents } from '../catalog/incidents.ts';
 import { addPerson, editPerson, getPerson, listPeople } from '../catalog/people.ts';
 import { addPlace, editPlace, getLivePlace, listPlaces, placeLabel } from '../catalog/places.ts';
@@ -24,7 +24,8 @@ export interface CatalogAdapter {
   link(input: ParsedInput<'catalog.link'>, actor: string): void;
   tag(itemIds: number[], tag: string, tagged: boolean, actor: string): void;
   suggestPlaces(itemId: number): ChannelOutput<'catalog.suggestPlaces'>;
-  exportExtras(itemIds: number[]): ExportExtras;
+  /** The catalog's extras for an export of `itemIds`, with the CLI's --include-sensitive / --redact-people as `opts`. */
+  exportExtras(itemIds: number[], opts?: CatalogExportOptions): ExportExtras;
 }
 
 const LINK_TABLE: Record<CatalogEntity, [string, string]> = {
@@ -136,6 +137,6 @@ export function createCatalogAdapter(db: Db): CatalogAdapter {
         placeId: x.placeId, name: x.nameLocal && x.nameLocal !== x.nameEn ? `${x.nameEn} (${x.nameLocal})` : x.nameEn, distanceM: x.distanceM,
       }));
     },
-    exportExtras: (itemIds) => catalogExportExtras(db, itemIds),
+    exportExtras: (itemIds, opts = {}) => catalogExportExtras(db, itemIds, opts),
   };
 }

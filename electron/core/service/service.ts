@@ -106,12 +106,16 @@ export function createArchiveService(opts: ServiceOptions): ArchiveService {
             // The destination is a folder the user chose; the bag is a new folder inside it.
             const stamp = new Date().toISOString().replace(/[-:]/gu, '').replace('T', '-').slice(0, 15);
             const outDir = join(resolve(req.outDir), `evidence-set-${stamp}`);
+            // As the CLI's export: the catalog's extras decide what a public release leaves out.
+            const extras = catalog?.exportExtras(ids, { includeSensitive: req.includeSensitive, redactPeople: req.redactPeople });
+            // Without them the set would be a full one: never hand that out as a public release.
+            if (req.redactPeople && !extras) throw new ServiceError('FAILED', 'a public release needs the case catalog, which this archive does not have open');
             const report = await exportEvidenceSet(a, {
               itemIds: ids, outDir, actor: operator(), recipient: req.recipient || undefined, organization: req.organization || undefined,
               description: req.description || undefined, zip: req.zip, selection: req.itemIds ? { items: req.itemIds } : { filter: req.filter },
-              extras: catalog?.exportExtras(ids), signal: ctx.signal, onProgress: ctx.progress,
+              extras, signal: ctx.signal, onProgress: ctx.progress,
             });
-            return { kind: 'export', report };
+            return { kind: 'export', report: { ...report, redactPeople: req.redactPeople } };
           },
         };
       case 'verifyBag':

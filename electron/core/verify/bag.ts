@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import type { CustodyEvent } from '../../common/types.ts';
 import { verifyChain } from '../custody/hash.ts';
 import { contentHash } from '../custody/content-hash.ts';
-import { NORMALIZED_RECORD_KEYS } from '../../common/types.ts';
+import { LATER_NORMALIZED_RECORD_KEYS, NORMALIZED_RECORD_KEYS } from '../../common/types.ts';
 
 /** One problem: the bag-relative file ("data/...", "evidence/custody.json") and/or custody seq it concerns. */
 export interface BagProblem {
@@ -621,7 +621,10 @@ async function checkItems(
     const logged = recordHashes.get(sha);
     if (logged) {
       // Metadata is what a court reads first (time, place, camera); the chain pins it at ingest.
-      const rec = Object.fromEntries(NORMALIZED_RECORD_KEYS.map((k) => [k, item[k] ?? null]));
+      // Records written before a key was added lack it, and their logged hash was taken without it;
+      // taking a later key out of a newer record still changes the hash, so nothing escapes this.
+      const keys = NORMALIZED_RECORD_KEYS.filter((k) => k in item || !(LATER_NORMALIZED_RECORD_KEYS as readonly string[]).includes(k));
+      const rec = Object.fromEntries(keys.map((k) => [k, item[k] ?? null]));
       if (contentHash(rec) !== logged) {
         problems.push({ file: path, reason: `the metadata of item ${sha} in ${file} (capture time, camera, GPS, size…) differs from what its metadata extraction event recorded at ingest` });
       }

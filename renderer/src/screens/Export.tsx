@@ -17,6 +17,9 @@ export function ExportScreen() {
   const [recipient, setRecipient] = useState('');
   const [organization, setOrganization] = useState('');
   const [zip, setZip] = useState(false);
+  // A full set goes to an authority that needs identities; a public release is redacted (README, --redact-people).
+  const [kind, setKind] = useState<'full' | 'public'>('full');
+  const [includeSensitive, setIncludeSensitive] = useState(false);
   const [jobId, setJobId] = useState<string | null>(null);
   const job = jobId ? latestJob(app.jobs, 'export', jobId) : null;
   const running = job && ['queued', 'running'].includes(job.info.state);
@@ -27,7 +30,10 @@ export function ExportScreen() {
 
   const start = async () => {
     try {
-      const common = { outDir: dest.trim(), recipient: recipient.trim() || undefined, organization: organization.trim() || undefined, zip };
+      const common = {
+        outDir: dest.trim(), recipient: recipient.trim() || undefined, organization: organization.trim() || undefined, zip,
+        redactPeople: kind === 'public', includeSensitive: kind === 'full' && includeSensitive,
+      };
       const r = await call('jobs.start', source === 'selection'
         ? { kind: 'export', itemIds: [...app.selection], ...common }
         : { kind: 'export', filter: app.filter, ...common });
@@ -46,6 +52,15 @@ export function ExportScreen() {
           <label><input type="radio" checked={source === 'selection'} disabled={!app.selection.size} onChange={() => setSource('selection')} data-testid="source-selection" />{t('export.selection', { n: formatNumber(app.selection.size, lng) })}</label>
           <label><input type="radio" checked={source === 'filter'} onChange={() => setSource('filter')} data-testid="source-filter" />{t('export.filter', { n: formatNumber(filterCount ?? 0, lng) })}</label>
         </fieldset>
+        <fieldset className="set-kind">
+          <legend>{t('export.kind')}</legend>
+          <label><input type="radio" checked={kind === 'full'} onChange={() => setKind('full')} data-testid="kind-full" />{t('export.full')}</label>
+          {kind === 'full' && (
+            <label className="sub"><input type="checkbox" checked={includeSensitive} onChange={(e) => setIncludeSensitive(e.target.checked)} data-testid="include-sensitive" />{t('export.includeSensitive')}</label>
+          )}
+          <label><input type="radio" checked={kind === 'public'} onChange={() => setKind('public')} data-testid="kind-public" />{t('export.public')}</label>
+          <p className="hint sub" data-testid="public-hint">{t('export.publicHint')}</p>
+        </fieldset>
         <PathField label={t('export.destination')} value={dest} onChange={setDest} purpose="exportDest" testId="export-dest" />
         <label className="field"><span>{t('export.recipient')}</span><input type="text" value={recipient} onChange={(e) => setRecipient(e.target.value)} data-testid="recipient" /></label>
         <label className="field"><span>{t('export.organization')}</span><input type="text" value={organization} onChange={(e) => setOrganization(e.target.value)} /></label>
@@ -59,6 +74,7 @@ export function ExportScreen() {
         <section className="card result" data-testid="export-result">
           <h2>{t('export.done', { count: result.items, n: formatNumber(result.items, lng) })}</h2>
           <dl className="facts">
+            <dt>{t('export.kind')}</dt><dd data-testid="export-kind">{result.redactPeople ? t('export.public') : t('export.full')}</dd>
             <dt>{t('export.bag')}</dt><dd className="path" data-testid="bag-dir">{result.bagDir}</dd>
             {result.zip && <><dt>{t('export.zipFile')}</dt><dd className="path">{result.zip.zipPath}</dd></>}
             <dt>{t('export.oxum')}</dt><dd>{result.payloadOxum}</dd>

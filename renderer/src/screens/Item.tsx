@@ -60,6 +60,7 @@ function MetadataTable({ d }: { d: ItemDetail }) {
     ['item.fields.capturedAt', r.capturedAt ? `${formatCaptured(r.capturedAt, lng)}${r.capturedAtHasZone === false ? ` · ${t('item.noZone')}` : ''}` : null],
     ['item.fields.capturedAtSource', r.capturedAtSource ?? null],
     ['item.fields.camera', d.summary.camera],
+    ['item.fields.serial', r.serial ? `${r.serial}${r.serialSource ? ` · ${r.serialSource}` : ''}` : null],
     ['item.fields.gps', r.gps ? `${r.gps.lat.toFixed(6)}, ${r.gps.lon.toFixed(6)}${r.gps.alt !== null ? ` · ${formatMetres(r.gps.alt, lng)}` : ''}${r.gps.noFix ? ` · ${t('item.noFix')}` : ''}` : null],
     ['item.fields.gpsSource', r.gps?.source ?? null],
     ['item.fields.size', r.width && r.height ? `${r.width} × ${r.height}` : null],
