@@ -1,7 +1,7 @@
 // Bad input never stops a run and never loses a file: zero-byte, truncated, wrong extension,
 // unreadable, non-ASCII and very long names, hidden/system files.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -179,6 +179,48 @@ describe('ingest of a card with bad files', () => {
     expect(r.code).toBe(1);
     expect(r.json.counts).toMatchObject({ added: 1, failed: 1 });
     expect(r.json.files.find((f) => f.status === 'failed')!.reason).toMatch(/no-such-folder: no such file or folder/);
+  });
+});
+
+describe('an archive named through a symbolic link is still the archive being ingested into', () => {
+  // Each case has its own card, and a link to it, so that no case sees another's archive.
+  const setUp = (name: string) => {
+    const dir = join(work, name);
+    const c = join(dir, 'card');
+    mkdirSync(c, { recursive: true });
+    writeFileSync(join(c, 'a.txt'), `evidence from ${name}\n`);
+    symlinkSync(c, join(dir, 'lnk'));
+    return { c, lnk: join(dir, 'lnk') };
+  };
+  const underArchive = (r: Report, dirs: string[]) => r.files.filter((f) => dirs.some((d) => f.path.startsWith(d + '/')));
+
+  it('a folder holding the archive, with the archive named through a link to that folder', () => {
+    const { c, lnk } = setUp('link-archive');
+    const r = runCliJson<Report>(['ingest', c, '--archive', join(lnk, 'arch'), '--json']);
+    expect(underArchive(r.json, [join(c, 'arch'), join(lnk, 'arch')])).toEqual([]); // archive.sqlite, its -wal/-shm, the lock owner
+    expect(r.json.files.find((f) => f.path === join(c, 'arch'))).toMatchObject({ status: 'skipped', reason: 'this is the archive being ingested into' });
+    expect(r.json.counts).toMatchObject({ added: 1, skipped: 1, failed: 0 });
+    expect(r.code).toBe(0);
+  });
+
+  it('a link to the folder holding the archive, given as the input', () => {
+    const { c, lnk } = setUp('link-input');
+    const r = runCliJson<Report>(['ingest', lnk, '--archive', join(c, 'arch'), '--json']);
+    expect(underArchive(r.json, [join(c, 'arch'), join(lnk, 'arch')])).toEqual([]);
+    expect(r.json.files.find((f) => f.path === join(lnk, 'arch'))).toMatchObject({ status: 'skipped', reason: 'this is the archive being ingested into' });
+    expect(r.json.counts).toMatchObject({ added: 1, skipped: 1, failed: 0 });
+    expect(r.code).toBe(0);
+  });
+
+  it('an input inside the archive, reached through a link', () => {
+    const { c, lnk } = setUp('link-inside');
+    expect(runCli(['init', join(c, 'arch')]).code).toBe(0);
+    const r = runCliJson<Report>(['ingest', join(lnk, 'arch'), join(lnk, 'arch', 'archive.sqlite'), '--archive', join(c, 'arch'), '--json']);
+    expect(r.json.files.map((f) => [f.path, f.status, f.reason])).toEqual([
+      [join(lnk, 'arch'), 'skipped', 'inside the archive being ingested into: originals come from outside it'],
+      [join(lnk, 'arch', 'archive.sqlite'), 'skipped', 'inside the archive being ingested into: originals come from outside it'],
+    ]);
+    expect(r.code).toBe(0);
   });
 });
 

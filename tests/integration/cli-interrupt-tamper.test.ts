@@ -182,6 +182,10 @@ describe('tampering', () => {
     const db = new Database(join(fresh, 'archive.sqlite'));
     db.prepare("UPDATE items SET record = json_set(record, '$.capturedAt', '2021-05-01T09:00:00') WHERE sha256 = ?").run(a);
     db.prepare("UPDATE sightings SET operator = 'someone else' WHERE id = 2").run();
+    // When and in which run a file was taken in, as `show` displays them: a forged time alone is caught, as is a forged run.
+    const logged = db.prepare("SELECT at, json_extract(detail, '$.runId') runId FROM custody_events WHERE type = 'ingestion' AND json_extract(detail, '$.sighting') = 1").get() as { at: string; runId: string };
+    db.prepare("UPDATE sightings SET ingested_at = '2020-01-01T00:00:00.000Z' WHERE id = 1").run();
+    db.prepare("UPDATE sightings SET run_id = 'forged' WHERE id = 2").run();
     db.prepare("UPDATE digests SET value = ? WHERE algorithm = 'md5' AND item_id = (SELECT id FROM items WHERE sha256 = ?)").run('0'.repeat(32), b);
     db.exec('DROP TRIGGER custody_no_delete');
     db.prepare('DELETE FROM custody_events WHERE seq >= ?').run(head.seq - 2); // cut the tail: the export's events
@@ -192,6 +196,9 @@ describe('tampering', () => {
     const reasons = v.json.problems.map((p) => `${p.kind}: ${p.reason}`).join('\n');
     expect(reasons).toMatch(new RegExp(`catalog: item \\d+ \\(${a}\\): normalized record was changed after ingest`));
     expect(reasons).toMatch(/catalog: sighting 2 .*operator test-operator in the log/);
+    expect(reasons).toContain(`ingested_at ${logged.at} in the log (catalog: 2020-01-01T00:00:00.000Z)`);
+    expect(reasons).toMatch(/catalog: sighting 1 \(.*\): differs from custody row \d+: ingested_at /);
+    expect(reasons).toMatch(new RegExp(`catalog: sighting 2 \\(.*\\): differs from custody row \\d+: .*run_id ${logged.runId} in the log \\(catalog: forged\\)`));
     expect(reasons).toMatch(/catalog: .*object intact \(SHA-256 matches\) but the catalog's digests differ: md5/);
     expect(reasons).not.toMatch(/content altered/);
     expect(reasons).toMatch(/append-only trigger custody_no_delete is missing/);

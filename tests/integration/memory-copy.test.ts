@@ -1,11 +1,11 @@
 // The small-file path of ingest reads a file once and works from that buffer: its digests,
 // content type and metadata must be exactly those read from the file on disk.
-import { mkdtempSync, rmSync, statSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { digestFile, CopyVerificationError } from '../../electron/core/ingest/digest.ts';
-import { digestBytes, readWholeFile, writeVerifiedCopy } from '../../electron/core/ingest/memory-copy.ts';
+import { checkSourceUnchanged, digestBytes, fileHolds, readWholeFile, writeVerifiedCopy } from '../../electron/core/ingest/memory-copy.ts';
 import { sniffFile } from '../../electron/core/ingest/sniff.ts';
 import { extractMetadata } from '../../electron/core/metadata/index.ts';
 import { HAS_CORPUS, MEDIA_DIR, loadExpected } from '../helpers/corpus.ts';
@@ -18,7 +18,7 @@ describe.skipIf(!HAS_CORPUS)('in-memory reading of every corpus file', () => {
   for (const rel of Object.keys(expected)) {
     it(rel, async () => {
       const path = join(MEDIA_DIR, rel);
-      const bytes = readWholeFile(path, Number.MAX_SAFE_INTEGER)!;
+      const { bytes } = readWholeFile(path, Number.MAX_SAFE_INTEGER)!;
       expect(bytes.length).toBe(expected[rel]!.bytes);
       const fromMemory = digestBytes(bytes, ['md5', 'sha1']);
       expect(fromMemory.sha256).toBe(expected[rel]!.sha256);
@@ -36,15 +36,48 @@ describe('readWholeFile', () => {
     const p = join(dir, 'eleven.bin');
     writeFileSync(p, 'hello world');
     expect(readWholeFile(p, 10)).toBeNull();
-    expect(readWholeFile(p, 11)?.toString()).toBe('hello world');
+    expect(readWholeFile(p, 11)?.bytes.toString()).toBe('hello world');
   });
   it('reads a zero-byte file as an empty buffer', () => {
     const p = join(dir, 'empty.bin');
     writeFileSync(p, '');
-    expect(readWholeFile(p, 10)?.length).toBe(0);
+    expect(readWholeFile(p, 10)?.bytes.length).toBe(0);
+  });
+  it('gives the size, times and inode of the version it read', () => {
+    const p = join(dir, 'stat.bin');
+    writeFileSync(p, 'twelve bytes');
+    const st = statSync(p, { bigint: true });
+    expect(readWholeFile(p, 100)?.stat).toEqual({
+      bytes: 12, mtimeMs: Number(st.mtimeMs), mtimeNs: st.mtimeNs.toString(), ino: st.ino.toString(), ctimeNs: st.ctimeNs.toString(),
+    });
   });
   it('throws the fs error for a missing file, naming it', () => {
     expect(() => readWholeFile(join(dir, 'nope.jpg'), 10)).toThrow(/ENOENT.*nope\.jpg/);
+  });
+});
+
+describe('checkSourceUnchanged and fileHolds', () => {
+  it('refuse a source rewritten in place with the same size and modification time', () => {
+    const p = join(dir, 'rewritten.bin');
+    writeFileSync(p, 'version one');
+    const first = readWholeFile(p, 100)!;
+    const { atime, mtime } = statSync(p);
+    writeFileSync(p, 'version two');
+    utimesSync(p, atime, mtime);
+    // Size unchanged, mtime put back: what one read's size-and-time checks can see looks the same.
+    expect(readWholeFile(p, 100)?.bytes.toString()).toBe('version two');
+    expect(() => checkSourceUnchanged(p, first.bytes)).toThrow(CopyVerificationError);
+    expect(() => checkSourceUnchanged(p, first.bytes)).toThrow(/rewritten\.bin: the file changed while it was being read/);
+    expect(fileHolds(p, first.bytes)).toBe(false);
+    expect(fileHolds(p, Buffer.from('version two'))).toBe(true);
+  });
+  it('accept an unchanged source; a longer or shorter file never holds the bytes', () => {
+    const p = join(dir, 'steady.bin');
+    const bytes = Buffer.alloc(3 * 1024 * 1024 + 17, 7);
+    writeFileSync(p, bytes);
+    expect(() => checkSourceUnchanged(p, bytes)).not.toThrow();
+    expect(fileHolds(p, bytes.subarray(0, bytes.length - 1))).toBe(false);
+    expect(fileHolds(p, Buffer.concat([bytes, Buffer.from([7])]))).toBe(false);
   });
 });
 

@@ -23,9 +23,11 @@ export const verify: CliCommand = {
     try {
       a = await openArchive(dir, { write: true });
     } catch (e) {
-      // Read-only media or a received copy: check it all the same, just without recording the check.
-      if (!['EACCES', 'EROFS', 'EPERM'].includes((e as NodeJS.ErrnoException).code ?? '')) throw e;
-      io.err('note: the archive is read-only here; the fixity check runs but cannot be recorded in its custody log\n');
+      // Read-only media, a received copy or a full disk: check it all the same, just without recording the check.
+      const code = (e as NodeJS.ErrnoException).code ?? '';
+      if (['ENOSPC', 'EDQUOT'].includes(code)) io.err('note: the disk is full; the fixity check runs but cannot be recorded in the archive\'s custody log\n');
+      else if (['EACCES', 'EROFS', 'EPERM'].includes(code)) io.err('note: the archive is read-only here; the fixity check runs but cannot be recorded in its custody log\n');
+      else throw e;
       a = await openArchive(dir, { write: false });
     }
     try {
@@ -36,6 +38,8 @@ export const verify: CliCommand = {
         outLine(io, `${r.ok ? 'OK' : 'FAILED'}: ${r.itemsChecked} items (${formatBytes(r.bytesChecked)}) re-hashed, ${r.custodyRowsChecked} custody rows recomputed, ${r.problems.length} problems` +
           `${r.chainHead ? `; chain head #${r.chainHead.seq} ${r.chainHead.hash}` : ''}`);
       }
+      // Read-only was said above; a full disk is found only when the check is to be recorded.
+      if (a.writable && r.unrecorded) io.err(`note: the fixity check ran but could not be recorded in the archive's custody log: ${r.unrecorded}; free some space and run it again to record it\n`);
       return r.ok ? 0 : 1;
     } finally {
       await a.close();

@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { closeSync, constants, fdatasyncSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, fdatasyncSync, openSync, readSync, statSync, type BigIntStats } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import type { DigestAlgorithm, Digests } from '../../common/types.ts';
 
@@ -72,15 +72,16 @@ export class CopyVerificationError extends Error {
  * is refused. Memory stays at one CHUNK_BYTES buffer whatever the file size.
  * Throws CopyVerificationError when the source's size or mtime changed during the copy or the
  * copy's SHA-256 differs; fs errors as thrown by Node. The source is only ever opened for reading.
- * Returns the source's digests and size in bytes.
+ * Returns the source's digests, size in bytes and the SourceStat of the version read.
  */
 export async function verifiedCopy(
   src: string | Buffer,
   dst: string,
   algorithms: readonly DigestAlgorithm[],
   counter: ByteCounter = null,
-): Promise<{ digests: Digests; bytes: number }> {
-  const before = statSync(src);
+): Promise<{ digests: Digests; bytes: number; stat: SourceStat }> {
+  const big = statSync(src, { bigint: true });
+  const before = { size: Number(big.size), mtimeMs: Number(big.mtimeMs) };
   // The kernel copies while this thread hashes: the two reads of the source overlap in time.
   const copying = copyFile(src, dst, constants.COPYFILE_EXCL);
   let hashed: { digests: Digests; bytes: number };
@@ -90,9 +91,9 @@ export async function verifiedCopy(
     await copying.catch(() => undefined);
   }
   await copying;
-  const after = statSync(src);
-  if (after.size !== before.size || after.mtimeMs !== before.mtimeMs || hashed.bytes !== before.size) {
-    throw new CopyVerificationError(`${String(src)}: the file changed while it was being read (size ${before.size} → ${after.size} bytes, modified ${new Date(before.mtimeMs).toISOString()} → ${new Date(after.mtimeMs).toISOString()}); not ingested`);
+  const after = statSync(src, { bigint: true });
+  if (after.size !== big.size || after.mtimeNs !== big.mtimeNs || hashed.bytes !== before.size) {
+    throw new CopyVerificationError(`${String(src)}: the file changed while it was being read (size ${before.size} → ${Number(after.size)} bytes, modified ${new Date(before.mtimeMs).toISOString()} → ${new Date(Number(after.mtimeMs)).toISOString()}); not ingested`);
   }
   const fd = openSync(dst, 'r+');
   try {
@@ -104,13 +105,33 @@ export async function verifiedCopy(
   if (check.digests.sha256 !== hashed.digests.sha256 || check.bytes !== hashed.bytes) {
     throw new CopyVerificationError(`${String(src)}: the copy does not read back as the file that was hashed (source sha256 ${hashed.digests.sha256}, copy ${check.digests.sha256}): the source changed during the copy or the copy is damaged; not ingested`);
   }
-  return hashed;
+  return { ...hashed, stat: sourceStat(big) };
+}
+
+/**
+ * What identifies the version of a source that was read: size (bytes), modification time (ms and
+ * exact ns, as text), inode and status-change time (ns, as text), taken from the descriptor the
+ * content was read through, so a sighting records the version whose bytes were stored.
+ */
+export interface SourceStat {
+  bytes: number;
+  mtimeMs: number;
+  mtimeNs: string;
+  ino: string;
+  ctimeNs: string;
+}
+
+/** SourceStat of BigInt stats (fs.fstatSync(fd, { bigint: true })). */
+export function sourceStat(st: BigIntStats): SourceStat {
+  return { bytes: Number(st.size), mtimeMs: Number(st.mtimeMs), mtimeNs: st.mtimeNs.toString(), ino: st.ino.toString(), ctimeNs: st.ctimeNs.toString() };
 }
 
 /** Size and modification time of a source before it was copied, to detect a change during ingest. */
 export interface SourceState {
   size: number;
   mtimeMs: number;
+  /** The same moment in full (see SourceStat). */
+  stat: SourceStat;
 }
 
 /**
@@ -120,7 +141,7 @@ export interface SourceState {
  * errors; the source is only opened for reading.
  */
 export async function stageCopy(src: string | Buffer, dst: string): Promise<SourceState> {
-  const before = statSync(src);
+  const before = statSync(src, { bigint: true });
   await copyFile(src, dst, constants.COPYFILE_EXCL);
   const fd = openSync(dst, 'r+');
   try {
@@ -128,7 +149,7 @@ export async function stageCopy(src: string | Buffer, dst: string): Promise<Sour
   } finally {
     closeSync(fd);
   }
-  return { size: before.size, mtimeMs: before.mtimeMs };
+  return { size: Number(before.size), mtimeMs: Number(before.mtimeMs), stat: sourceStat(before) };
 }
 
 /**
@@ -137,9 +158,9 @@ export async function stageCopy(src: string | Buffer, dst: string): Promise<Sour
  * must equal the source's. Throws CopyVerificationError otherwise.
  */
 export function checkVerifiedCopy(src: string | Buffer, before: SourceState, source: { digests: Digests; bytes: number }, copy: { digests: Digests; bytes: number }): void {
-  const after = statSync(src);
-  if (after.size !== before.size || after.mtimeMs !== before.mtimeMs || source.bytes !== before.size) {
-    throw new CopyVerificationError(`${String(src)}: the file changed while it was being read (size ${before.size} → ${after.size} bytes, modified ${new Date(before.mtimeMs).toISOString()} → ${new Date(after.mtimeMs).toISOString()}); not ingested`);
+  const after = statSync(src, { bigint: true });
+  if (Number(after.size) !== before.size || after.mtimeNs.toString() !== before.stat.mtimeNs || source.bytes !== before.size) {
+    throw new CopyVerificationError(`${String(src)}: the file changed while it was being read (size ${before.size} → ${Number(after.size)} bytes, modified ${new Date(before.mtimeMs).toISOString()} → ${new Date(Number(after.mtimeMs)).toISOString()}); not ingested`);
   }
   if (copy.digests.sha256 !== source.digests.sha256 || copy.bytes !== source.bytes) {
     throw new CopyVerificationError(`${String(src)}: the copy does not read back as the file that was hashed (source sha256 ${source.digests.sha256}, copy ${copy.digests.sha256}): the source changed during the copy or the copy is damaged; not ingested`);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import type { DigestAlgorithm, Digests, IngestFileResult, JobProgress, MetadataResult, NormalizedRecord } from '../../common/types.ts';
+import type { DigestAlgorithm, IngestFileResult, JobProgress, MetadataResult, NormalizedRecord } from '../../common/types.ts';
 import { hostName, type Archive } from '../archive.ts';
 import { appendCustodyEvent } from '../custody/log.ts';
 import { contentHash } from '../custody/content-hash.ts';
@@ -135,8 +135,10 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
       return;
     }
     const now = new Date().toISOString();
+    // The version whose bytes were stored, which may be newer than what the folder walk saw.
+    const v = copy.source;
     const sighting: NewSighting = {
-      path: c.path, name: c.name, bytes: copy.bytes, mtime: mtimeIso(c.mtimeMs), mtimeNs: c.mtimeNs, ino: c.ino, ctimeNs: c.ctimeNs,
+      path: c.path, name: c.name, bytes: copy.bytes, mtime: mtimeIso(v.mtimeMs), mtimeNs: v.mtimeNs, ino: v.ino, ctimeNs: v.ctimeNs,
       operator: opts.operator, host, ingestedAt: now, runId,
     };
     const sha = copy.digests.sha256;
@@ -145,7 +147,7 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
     while (inFlight.has(sha)) await inFlight.get(sha)!.catch(() => undefined);
     const existing = findItemBySha(archive.db, sha);
     if (existing) {
-      afterCommit(c, writer.run(() => recordDuplicate(archive, existing.id, copy.digests, sighting, opts.operator)).then(() => {
+      afterCommit(c, writer.run(() => recordDuplicate(archive, existing.id, copy, sighting, opts.operator)).then(() => {
         report({ path: c.path, status: 'duplicate', sha256: sha, itemId: existing.id, bytes: copy.bytes, kind: existing.record.kind, reason: 'same content already in the archive' });
       }));
       return;
@@ -162,6 +164,7 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
       return emptyMetadata(`metadata extraction crashed: ${(e as Error).message}`);
     });
     const warnings = [...meta.warnings];
+    if (copy.replacedDamagedObject) warnings.push(damagedObjectWarning(copy));
     if (copy.bytes === 0) warnings.push('zero-byte file: kept and hashed, but it holds no content');
     else if (copy.kind === 'other') warnings.push(`content matches no known media format (${copy.mime ?? 'unknown type'}): kept and hashed as kind "other"`);
     const rawSha256 = copy.metadata ? copy.rawSha256 : undefined;
@@ -227,8 +230,7 @@ function recordNewItem(archive: Archive, copy: CopyResult, meta: MetadataResult,
       outcome: 'success', digests: copy.digests, algorithms, of: 'source file, in one read pass',
     } });
     appendCustodyEvent(db, { actor, type: 'replication', item, at: s.ingestedAt, detail: {
-      outcome: 'success', method: 'verified copy: write, fsync, re-read, re-hash SHA-256, rename', to: objectRel(archive, copy.objectPath),
-      reusedExistingObject: copy.objectExisted,
+      ...replicationDetail(archive, copy),
     } });
     appendCustodyEvent(db, { actor, type: 'metadata extraction', item, at: s.ingestedAt, detail: {
       outcome: meta.error ? 'failure' : 'success', tool: Object.keys(meta.raw), ...(meta.error ? { error: meta.error } : {}),
@@ -240,14 +242,34 @@ function recordNewItem(archive: Archive, copy: CopyResult, meta: MetadataResult,
   })();
 }
 
-function recordDuplicate(archive: Archive, itemId: number, digests: Digests, s: NewSighting, actor: string): void {
+function damagedObjectWarning(copy: CopyResult): string {
+  const d = copy.replacedDamagedObject!;
+  return `the file at this content's address in objects/ did not hold it (found ${d.bytes} bytes, SHA-256 ${d.sha256}): replaced by this verified copy`;
+}
+
+/** Detail of a `replication` event: how the object came to be at its address. */
+function replicationDetail(archive: Archive, copy: CopyResult): Record<string, unknown> {
+  return {
+    outcome: 'success', method: 'verified copy: write, fsync, re-read, re-hash SHA-256, rename', to: objectRel(archive, copy.objectPath),
+    reusedExistingObject: copy.objectExisted,
+    ...(copy.replacedDamagedObject ? { replacedDamagedObject: copy.replacedDamagedObject } : {}),
+  };
+}
+
+function recordDuplicate(archive: Archive, itemId: number, copy: CopyResult, s: NewSighting, actor: string): void {
   const db = archive.db;
+  const digests = copy.digests;
   db.transaction(() => {
     const sightingId = insertSighting(db, itemId, s);
     appendCustodyEvent(db, { actor, type: 'ingestion', item: digests.sha256, at: s.ingestedAt, detail: {
       outcome: 'duplicate: content already held, new sighting recorded', sighting: sightingId, sourcePath: s.path, fileName: s.name,
       bytes: s.bytes, mtime: s.mtime, host: s.host, runId: s.runId,
     } });
+    // This sighting's copy is the one in objects/ when it stored the object: two copies of one
+    // content in flight at once, where the other reached the catalog first; or a damaged object replaced.
+    if (!copy.objectExisted) {
+      appendCustodyEvent(db, { actor, type: 'replication', item: digests.sha256, at: s.ingestedAt, detail: { ...replicationDetail(archive, copy), sighting: sightingId } });
+    }
     // A later run may ask for digests the first did not compute; the read pass already produced them.
     const held = getDigests(db, itemId);
     const added = Object.fromEntries(Object.entries(digests).filter(([a]) => !(a in held)));

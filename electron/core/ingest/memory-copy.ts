@@ -4,7 +4,7 @@ import { closeSync, fdatasync, fstatSync, openSync, readSync, writeSync } from '
 import { promisify } from 'node:util';
 import type { DigestAlgorithm, Digests } from '../../common/types.ts';
 import { WHOLE_READ_MAX_BYTES } from '../metadata/io.ts';
-import { CopyVerificationError, digestFile, type ByteCounter } from './digest.ts';
+import { CopyVerificationError, digestFile, sourceStat, type ByteCounter, type SourceStat } from './digest.ts';
 
 // Off the thread: while one file waits for the disk, the same worker hashes and parses others.
 const fdatasyncAsync = promisify(fdatasync);
@@ -23,13 +23,16 @@ function changed(src: string | Buffer, before: { size: number; mtimeMs: number }
 /**
  * Reads the whole of `src` (opened read-only) when it is at most `maxBytes` long; returns null,
  * having read nothing, for a larger file. The size and mtime seen through the open descriptor
- * before and after the read must agree with the bytes read, so a file being written while we
- * read it is refused. Throws fs errors (ENOENT, EACCES, EISDIR) and CopyVerificationError.
+ * before and after the read must agree with the bytes read, so a file that grows or is
+ * truncated while we read it is refused; a same-size rewrite in place is caught later by
+ * checkSourceUnchanged. Returns the bytes and the SourceStat of the version read.
+ * Throws fs errors (ENOENT, EACCES, EISDIR) and CopyVerificationError.
  */
-export function readWholeFile(src: string | Buffer, maxBytes: number, counter: ByteCounter = null): Buffer | null {
+export function readWholeFile(src: string | Buffer, maxBytes: number, counter: ByteCounter = null): { bytes: Buffer; stat: SourceStat } | null {
   const fd = openSync(src, 'r');
   try {
-    const before = fstatSync(fd);
+    const big = fstatSync(fd, { bigint: true });
+    const before = { size: Number(big.size), mtimeMs: Number(big.mtimeNs) / 1e6 };
     if (before.size > maxBytes) return null;
     const bytes = Buffer.allocUnsafe(before.size);
     let got = 0;
@@ -41,9 +44,58 @@ export function readWholeFile(src: string | Buffer, maxBytes: number, counter: B
     }
     // One byte more than the size said means the file grew while we read it.
     const extra = readSync(fd, Buffer.allocUnsafe(1), 0, 1, got);
-    const after = fstatSync(fd);
-    if (got !== before.size || extra !== 0 || after.size !== before.size || after.mtimeMs !== before.mtimeMs) throw changed(src, before, after);
-    return bytes;
+    const bigAfter = fstatSync(fd, { bigint: true });
+    const after = { size: Number(bigAfter.size), mtimeMs: Number(bigAfter.mtimeNs) / 1e6 };
+    if (got !== before.size || extra !== 0 || bigAfter.size !== big.size || bigAfter.mtimeNs !== big.mtimeNs) throw changed(src, before, after);
+    return { bytes, stat: sourceStat(big) };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+// Compared a slice at a time; reads here are synchronous, so one buffer per thread is enough.
+const COMPARE_BYTES = 1024 * 1024;
+let scratch: Buffer | null = null;
+
+/** True when the open file `fd` holds exactly `bytes`, read from its start. Throws fs errors. */
+function fdHolds(fd: number, bytes: Buffer): boolean {
+  const buf = (scratch ??= Buffer.allocUnsafe(COMPARE_BYTES));
+  let at = 0;
+  for (;;) {
+    const n = readSync(fd, buf, 0, COMPARE_BYTES, at);
+    if (n === 0) return at === bytes.length;
+    if (at + n > bytes.length || !buf.subarray(0, n).equals(bytes.subarray(at, at + n))) return false;
+    at += n;
+  }
+}
+
+/**
+ * True when the file at `path` holds exactly `bytes` (same length, same content). Used to trust
+ * a file already at an object's address only after reading it. Throws fs errors.
+ */
+export function fileHolds(path: string, bytes: Buffer): boolean {
+  const fd = openSync(path, 'r');
+  try {
+    return fdHolds(fd, bytes);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * The second, independent read of a small source (DESIGN.md §2 verified copy): after the copy
+ * is written and verified, the source is read again and must still hold exactly the bytes that
+ * were hashed and copied. One read alone cannot see a rewrite in place that lands while it runs
+ * (the mtime moves when the write starts, before its data arrives), so without this a file
+ * being overwritten could be stored half old, half new. Throws CopyVerificationError naming
+ * `src` when it differs; fs errors as Node throws them.
+ */
+export function checkSourceUnchanged(src: string | Buffer, bytes: Buffer): void {
+  const fd = openSync(src, 'r');
+  try {
+    if (!fdHolds(fd, bytes)) {
+      throw new CopyVerificationError(`${String(src)}: the file changed while it was being read (a second reading differs from the first); not ingested`);
+    }
   } finally {
     closeSync(fd);
   }

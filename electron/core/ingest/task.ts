@@ -7,8 +7,8 @@ import type { DigestAlgorithm, Digests, Kind, MetadataResult } from '../../commo
 import { objectPath } from '../objects.ts';
 import { extractMetadata } from '../metadata/index.ts';
 import { sniffFile } from './sniff.ts';
-import { checkVerifiedCopy, digestFile, stageCopy, verifiedCopy, type SourceState } from './digest.ts';
-import { digestBytes, IN_MEMORY_MAX_BYTES, readWholeFile, writeVerifiedCopy } from './memory-copy.ts';
+import { checkVerifiedCopy, digestFile, stageCopy, verifiedCopy, type SourceStat, type SourceState } from './digest.ts';
+import { checkSourceUnchanged, digestBytes, fileHolds, IN_MEMORY_MAX_BYTES, readWholeFile, writeVerifiedCopy } from './memory-copy.ts';
 import { contentHash } from '../custody/content-hash.ts';
 
 export interface CopyTask {
@@ -27,8 +27,15 @@ export interface CopyResult {
   mime: string | null;
   kind: Kind;
   objectPath: string;
-  /** True when the store already held this content (the copy was discarded). */
+  /** True when the store already held this content (checked by reading it; nothing was written). */
   objectExisted: boolean;
+  /**
+   * Set when a file at the object's address did not hold the content its name says (damaged or
+   * planted): what was found there (SHA-256, bytes). This task's verified copy replaced it.
+   */
+  replacedDamagedObject?: { sha256: string; bytes: number };
+  /** The version of the source that was read (from the descriptor the bytes came through). */
+  source: SourceStat;
   /** Metadata of a newly stored object, read in the same task to save a round trip; absent for content already held. */
   metadata?: MetadataResult;
   /** contentHash of `metadata.raw`, with `metadata`. */
@@ -49,38 +56,41 @@ async function fsyncDir(dir: string): Promise<void> {
 
 /**
  * Sniffs `src` by content, makes a verified copy in the archive's tmp folder and moves it to its
- * content address under objects/ (read-only), unless the store already holds that content.
- * A file of at most IN_MEMORY_MAX_BYTES is read once: hashed, sniffed and parsed from that
- * buffer, and not copied at all when the store already holds it; a larger one is copied in the
- * kernel while it is hashed (verifiedCopy). The source is only ever opened for reading.
- * Throws fs errors and CopyVerificationError.
+ * content address under objects/ (read-only), unless the store already holds that content (a
+ * file already at the address is trusted only after reading it; one that does not hold the
+ * content is replaced and reported in replacedDamagedObject).
+ * A file of at most IN_MEMORY_MAX_BYTES is read once: hashed, sniffed, written and parsed from
+ * that buffer, and read a second time after the copy is verified, which must give the same
+ * bytes; a larger one is copied in the kernel while it is hashed (verifiedCopy). The source is
+ * only ever opened for reading. Throws fs errors and CopyVerificationError.
  */
 export async function copyTask(t: CopyTask): Promise<CopyResult> {
   const counter = t.counter ? new BigInt64Array(t.counter) : null;
   const src = typeof t.src === 'string' ? t.src : Buffer.from(t.src);
   const whole = readWholeFile(src, IN_MEMORY_MAX_BYTES, counter);
-  if (whole) return copyFromMemory(src, whole, t);
+  if (whole) return copyFromMemory(src, whole.bytes, whole.stat, t);
   const tmp = join(t.tmpDir, `${randomUUID()}.part`);
   try {
-    const { digests, bytes } = await verifiedCopy(src, tmp, t.algorithms, counter);
+    const { digests, bytes, stat } = await verifiedCopy(src, tmp, t.algorithms, counter);
     // Sniffed from the verified copy: same bytes, and its path is plain ASCII whatever the source's name.
     const { mime, kind } = await sniffFile(tmp);
-    return await storeObject(tmp, t.objectsDir, { digests, bytes, mime, kind });
+    return await storeObject(tmp, t.objectsDir, { digests, bytes, mime, kind, source: stat });
   } catch (e) {
     rmSync(tmp, { force: true });
     throw e;
   }
 }
 
-async function copyFromMemory(src: string | Buffer, bytes: Buffer, t: CopyTask): Promise<CopyResult> {
+async function copyFromMemory(src: string | Buffer, bytes: Buffer, stat: SourceStat, t: CopyTask): Promise<CopyResult> {
   const digests = digestBytes(bytes, t.algorithms);
   const { mime, kind } = await sniffFile({ path: String(src), bytes });
-  const found: Found = { digests, bytes: bytes.length, mime, kind };
+  const found: Found = { digests, bytes: bytes.length, mime, kind, source: stat };
   const dest = objectPath(t.objectsDir, digests.sha256);
-  if (existsSync(dest)) return { ...found, objectPath: dest, objectExisted: true };
+  if (existsSync(dest) && fileHolds(dest, bytes)) return { ...found, objectPath: dest, objectExisted: true };
   const tmp = join(t.tmpDir, `${randomUUID()}.part`);
   try {
     await writeVerifiedCopy(src, bytes, digests.sha256, tmp);
+    checkSourceUnchanged(src, bytes);
     return await storeObject(tmp, t.objectsDir, found, bytes);
   } catch (e) {
     rmSync(tmp, { force: true });
@@ -94,18 +104,25 @@ interface Found {
   bytes: number;
   mime: string | null;
   kind: Kind;
+  source: SourceStat;
 }
 
 /**
  * Moves a verified copy at `tmp` to its content address (read-only, directory entry fsynced) and
  * reads its metadata (from `inMemory` when the content is already in memory), or discards it
- * when the store already holds that content.
+ * when the store already holds that content. A file at the address is read before it is trusted:
+ * one that does not hold the content is replaced by the verified copy and reported.
  */
 async function storeObject(tmp: string, objectsDir: string, found: Found, inMemory?: Buffer): Promise<CopyResult> {
   const dest = objectPath(objectsDir, found.digests.sha256);
+  let replacedDamagedObject: CopyResult['replacedDamagedObject'];
   if (existsSync(dest)) {
-    rmSync(tmp, { force: true });
-    return { ...found, objectPath: dest, objectExisted: true };
+    const there = digestFile(dest, ['sha256']);
+    if (there.digests.sha256 === found.digests.sha256 && there.bytes === found.bytes) {
+      rmSync(tmp, { force: true });
+      return { ...found, objectPath: dest, objectExisted: true };
+    }
+    replacedDamagedObject = { sha256: there.digests.sha256, bytes: there.bytes };
   }
   mkdirSync(dirname(dest), { recursive: true });
   chmodSync(tmp, 0o444);
@@ -113,7 +130,7 @@ async function storeObject(tmp: string, objectsDir: string, found: Found, inMemo
   await fsyncDir(dirname(dest));
   const metadata = await extractMetadata(inMemory ? { path: dest, bytes: inMemory } : dest, found.mime, found.kind);
   // Hashed here rather than on the catalog's thread, which every file's records pass through.
-  return { ...found, objectPath: dest, objectExisted: false, metadata, rawSha256: contentHash(metadata.raw) };
+  return { ...found, objectPath: dest, objectExisted: false, ...(replacedDamagedObject ? { replacedDamagedObject } : {}), metadata, rawSha256: contentHash(metadata.raw) };
 }
 
 export interface StageTask {
@@ -146,7 +163,7 @@ export async function commitTask(t: CommitTask): Promise<CopyResult> {
   try {
     checkVerifiedCopy(typeof t.src === 'string' ? t.src : Buffer.from(t.src), t.before, t.source, t.copy);
     const { mime, kind } = await sniffFile(t.tmp);
-    return await storeObject(t.tmp, t.objectsDir, { ...t.source, mime, kind });
+    return await storeObject(t.tmp, t.objectsDir, { ...t.source, mime, kind, source: t.before.stat });
   } catch (e) {
     rmSync(t.tmp, { force: true });
     throw e;

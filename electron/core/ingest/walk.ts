@@ -1,5 +1,5 @@
 import type { BigIntStats } from 'node:fs';
-import { lstat, opendir, stat } from 'node:fs/promises';
+import { lstat, opendir, realpath, stat } from 'node:fs/promises';
 import { basename, resolve, sep } from 'node:path';
 import type { IngestFileResult } from '../../common/types.ts';
 import { displayName, isUtf8 } from './filename.ts';
@@ -35,16 +35,39 @@ export function hiddenReason(name: string): string | null {
   return null;
 }
 
+/** Device and inode of a file, as one key: what names the same folder whatever path reached it. */
+function fileId(st: BigIntStats): string {
+  return `${st.dev}:${st.ino}`;
+}
+
 /**
  * Walks files and folders recursively (depth first, names sorted so runs are reproducible) and
  * returns the regular files to ingest plus the results already decided: hidden/system files and
  * symbolic links inside folders as `skipped`, unreadable or missing inputs as `failed` (with the
  * reason). Symbolic links given directly as inputs are followed; inside folders they are not,
  * which keeps a walk from leaving the card or looping. Folders in `exclude` (the archive itself,
- * when someone ingests a folder that holds it) are skipped. Never throws for a bad path.
+ * when someone ingests a folder that holds it) are skipped: a folder met during the walk is
+ * recognised by device and inode, not by its path text, so the archive is found however either
+ * side was named (through a symbolic link, `..`, a bind mount); an input whose real path is an
+ * excluded folder or lies inside one is skipped too. Never throws for a bad path.
  */
 export async function walkInputs(inputs: readonly string[], signal?: AbortSignal, exclude: readonly string[] = []): Promise<{ files: Candidate[]; decided: IngestFileResult[] }> {
-  const excluded = new Set(exclude.map((p) => resolve(p)));
+  // Excluded folders by identity (stat follows a link naming the archive) and by real path; the
+  // path texts also stay, for a file system without inode numbers (ino 0), where only they can tell.
+  const excludedIds = new Set<string>();
+  const excludedReal: string[] = [];
+  const excludedText = new Set(exclude.map((x) => resolve(x)));
+  for (const x of exclude) {
+    try {
+      const st = await stat(x, { bigint: true });
+      if (st.ino !== 0n) excludedIds.add(fileId(st));
+      const real = await realpath(x);
+      excludedReal.push(real);
+      excludedText.add(real);
+    } catch {
+      // A folder that does not exist holds nothing the walk could meet.
+    }
+  }
   const files: Candidate[] = [];
   const decided: IngestFileResult[] = [];
   const seen = new Set<string>();
@@ -94,7 +117,7 @@ export async function walkInputs(inputs: readonly string[], signal?: AbortSignal
     if (st.isSymbolicLink()) {
       decided.push({ path: p, status: 'skipped', reason: 'symbolic link (not followed inside folders)' });
     } else if (st.isDirectory()) {
-      if (excluded.has(p)) {
+      if (excludedIds.has(fileId(st)) || excludedText.has(p)) {
         decided.push({ path: p, status: 'skipped', reason: 'this is the archive being ingested into' });
       } else if (SYSTEM_DIRS.has(name.toLowerCase()) || name.startsWith('.')) {
         decided.push({ path: p, status: 'skipped', reason: `hidden/system folder (${name})` });
@@ -119,7 +142,14 @@ export async function walkInputs(inputs: readonly string[], signal?: AbortSignal
       decided.push({ path: p, status: 'failed', reason: `${p}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (e as Error).message}` });
       continue;
     }
-    if (excluded.has(p) || [...excluded].some((x) => p.startsWith(x + sep))) {
+    let real = p;
+    try {
+      real = await realpath(p);
+    } catch {
+      // stat just succeeded; if the real path cannot be had, the path as given is the best guess.
+    }
+    const inside = excludedReal.some((x) => real === x || real.startsWith(x.endsWith(sep) ? x : x + sep)) || (st.isDirectory() && excludedIds.has(fileId(st)));
+    if (inside) {
       decided.push({ path: p, status: 'skipped', reason: 'inside the archive being ingested into: originals come from outside it' });
     } else if (st.isDirectory()) await walkDir(Buffer.from(p));
     else if (st.isFile()) addFile(Buffer.from(p), st);

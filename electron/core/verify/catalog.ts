@@ -47,6 +47,7 @@ const EMPTY_TAGS = { places: [], people: [], incidents: [], cases: [], tags: [],
 
 interface Parsed {
   seq: number;
+  at: string;
   actor: string;
   type: string;
   item: string | null;
@@ -59,7 +60,9 @@ interface Parsed {
  * stored digests equal those its `message digest calculation` events recorded; its normalized
  * record and raw metadata still hash to what its `metadata extraction` event recorded; every
  * sighting matches the ingestion event that created it (path, name, size, mtime, host,
- * operator), and every item and sighting the log recorded is still in the catalog; the search
+ * operator, ingestion time and run id; the event does not record a sighting's mtime_ns, ino and
+ * ctime_ns, which only let a re-run recognise a file it finished, so those are not checked),
+ * and every item and sighting the log recorded is still in the catalog; the search
  * columns of items agree with their record; each item's places, people, incidents, cases, tags
  * and notes equal the `after` of its last tagging event; every person, place, incident and case
  * reference still has the fingerprint its last custody event recorded (personRecord,
@@ -89,7 +92,7 @@ export function crossCheckCatalog(db: Db): CatalogProblem[] {
     if (!e) byItem.set(sha, (e = { ingested: false, tags: null, digests: new Map(), recordSha256: null, rawSha256: null }));
     return e;
   };
-  for (const r of db.prepare('SELECT seq, actor, type, item, detail FROM custody_events ORDER BY seq').iterate() as Iterable<Omit<Parsed, 'detail'> & { detail: string }>) {
+  for (const r of db.prepare('SELECT seq, at, actor, type, item, detail FROM custody_events ORDER BY seq').iterate() as Iterable<Omit<Parsed, 'detail'> & { detail: string }>) {
     let detail: Record<string, unknown>;
     try {
       detail = JSON.parse(r.detail) as Record<string, unknown>;
@@ -189,7 +192,7 @@ export function crossCheckCatalog(db: Db): CatalogProblem[] {
   }
 
   const sightingIds = new Set<number>();
-  for (const s of db.prepare('SELECT s.id, s.source_path, s.file_name, s.bytes, s.mtime, s.operator, s.host, i.sha256 FROM sightings s JOIN items i ON i.id = s.item_id ORDER BY s.id').iterate() as Iterable<{ id: number; source_path: string; file_name: string; bytes: number; mtime: string | null; operator: string; host: string; sha256: string }>) {
+  for (const s of db.prepare('SELECT s.id, s.source_path, s.file_name, s.bytes, s.mtime, s.operator, s.host, s.ingested_at, s.run_id, i.sha256 FROM sightings s JOIN items i ON i.id = s.item_id ORDER BY s.id').iterate() as Iterable<{ id: number; source_path: string; file_name: string; bytes: number; mtime: string | null; operator: string; host: string; ingested_at: string; run_id: string; sha256: string }>) {
     sightingIds.add(s.id);
     const p = bySighting.get(s.id);
     const where = `sighting ${s.id} (${s.source_path})`;
@@ -206,6 +209,9 @@ export function crossCheckCatalog(db: Db): CatalogProblem[] {
     if ((d.mtime ?? null) !== s.mtime) diffs.push(`mtime ${String(d.mtime)} in the log`);
     if (d.host !== s.host) diffs.push(`host ${String(d.host)} in the log`);
     if (p.actor !== s.operator) diffs.push(`operator ${p.actor} in the log`);
+    // The event's time is the sighting's ingestion time (both are set from one clock reading).
+    if (p.at !== s.ingested_at) diffs.push(`ingested_at ${p.at} in the log (catalog: ${s.ingested_at})`);
+    if (d.runId !== s.run_id) diffs.push(`run_id ${String(d.runId)} in the log (catalog: ${s.run_id})`);
     if (diffs.length) problems.push({ kind: 'catalog', sha256: s.sha256, reason: `${where}: differs from custody row ${p.seq}: ${diffs.join(', ')}` });
   }
 

@@ -26,6 +26,12 @@ export interface FixityReport {
   problems: FixityProblem[];
   startedAt: string;
   finishedAt: string;
+  /**
+   * Why this check is not in the custody log, when it is not: the archive was opened read-only,
+   * or the disk was full when its `fixity check` events were to be appended (then none was).
+   * Absent when the check was recorded. The findings above hold either way.
+   */
+  unrecorded?: string;
 }
 
 /** Every file under objects/, as absolute paths (a stray file anywhere in the store counts). */
@@ -45,7 +51,10 @@ async function objectFiles(objectsDir: string): Promise<string[]> {
  * catalog rows against the custody events that recorded them (crossCheckCatalog); with
  * `expectHead`, checks that a chain head noted earlier is still in the log. Appends one
  * `fixity check` custody event per item (outcome pass/fail) and one archive-wide summary event,
- * when the archive is writable. Throws only for an unreadable catalog.
+ * when the archive is writable; when it is not, or the disk is full (SQLITE_FULL) so the events
+ * cannot be appended, the report is returned all the same, saying why in `unrecorded` (all of
+ * the events or none: they are appended in one transaction). Throws only for an unreadable
+ * catalog or another SQLite error while recording.
  */
 export async function verifyArchive(archive: Archive, opts: { actor: string; signal?: AbortSignal; onProgress?: (p: JobProgress) => void; threads?: number; expectHead?: { seq: number; hash: string } }): Promise<FixityReport> {
   const startedAt = new Date().toISOString();
@@ -106,7 +115,7 @@ export async function verifyArchive(archive: Archive, opts: { actor: string; sig
   }
   const known = new Set(items.map((i) => objectPath(archive.objectsDir, i.sha256)));
   for (const f of await objectFiles(archive.objectsDir)) {
-    if (!known.has(f)) problems.push({ kind: 'unexpected', path: f, reason: `${f}: file in the object store that the catalog does not know` });
+    if (!known.has(f)) problems.push({ kind: 'unexpected', path: f, reason: `${f}: file in the object store that the catalog does not know (an ingest stopped between storing a file and recording it leaves one: running that ingest again records it; otherwise it was put there by hand)` });
   }
   const chain = verifyCustodyLog(db);
   for (const p of chain.problems) problems.push({ kind: 'custody', seq: p.seq, reason: `custody row ${p.seq}: ${p.reason}` });
@@ -119,9 +128,10 @@ export async function verifyArchive(archive: Archive, opts: { actor: string; sig
     }
   }
   const interrupted = Boolean(opts.signal?.aborted);
+  let unrecorded: string | undefined = archive.writable ? undefined : 'the archive is open read-only';
   if (archive.writable) {
     // A failed check is recorded too: the break stays detectable, and the record shows when it was found.
-    db.transaction(() => {
+    const record = db.transaction(() => {
       for (const it of items) {
         const o = outcomes.get(it.id);
         if (o) appendCustodyEvent(db, { actor: opts.actor, type: 'fixity check', item: it.sha256, detail: { outcome: o.outcome, algorithms: [...(digestsOf.get(it.id)?.keys() ?? ['sha256'])], ...(o.reason ? { reason: o.reason } : {}) } });
@@ -130,7 +140,14 @@ export async function verifyArchive(archive: Archive, opts: { actor: string; sig
         outcome: problems.length ? 'fail' : interrupted ? 'interrupted' : 'pass', scope: 'archive', itemsChecked: outcomes.size, bytesChecked,
         problems: problems.length, custodyRowsChecked: chain.rows,
       } });
-    })();
+    });
+    try {
+      record();
+    } catch (e) {
+      // A full disk must not cost the user the findings of a check that may have taken hours.
+      if ((e as { code?: unknown }).code !== 'SQLITE_FULL') throw e;
+      unrecorded = `the disk is full (${(e as Error).message})`;
+    }
   }
   return {
     ok: problems.length === 0 && !interrupted,
@@ -141,5 +158,6 @@ export async function verifyArchive(archive: Archive, opts: { actor: string; sig
     problems,
     startedAt,
     finishedAt: new Date().toISOString(),
+    ...(unrecorded ? { unrecorded } : {}),
   };
 }

@@ -1,0 +1,105 @@
+// `evidence verify` on a full disk: the check itself needs no space, only its record in the custody
+// log does. The report must come out as usual, with a note that the check could not be recorded,
+// and the exit code must still say whether the archive is intact.
+//
+// A full disk is made deterministic on the connection verify opens: `PRAGMA max_page_count` at the
+// database's current size makes SQLite refuse any new page with SQLITE_FULL ("database or disk is
+// full"), exactly the error a full file system gives it.
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runCli } from '../helpers/cli-inprocess.ts';
+
+const full = vi.hoisted(() => ({ database: false, lockFile: false }));
+
+vi.mock('../../electron/core/archive.ts', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../electron/core/archive.ts')>();
+  return {
+    ...real,
+    openArchive: async (dir: string, opts: { write?: boolean; create?: boolean } = {}) => {
+      if (full.lockFile && (opts.write ?? opts.create)) {
+        // What taking the write lock meets when not even its owner file fits.
+        throw Object.assign(new Error(`ENOSPC: no space left on device, open '${dir}/archive.lock.owner'`), { code: 'ENOSPC' });
+      }
+      const a = await real.openArchive(dir, opts);
+      if (full.database && a.writable) a.db.pragma(`max_page_count = ${Number(a.db.pragma('page_count', { simple: true }))}`);
+      return a;
+    },
+  };
+});
+
+const work = mkdtempSync(join(tmpdir(), 'ea-full-'));
+const archive = join(work, 'archive');
+// Enough items that their fixity events cannot fit in the free space of pages already there.
+const FILES = 40;
+
+const fixityEvents = () => {
+  const db = new Database(join(archive, 'archive.sqlite'), { readonly: true });
+  try {
+    return (db.prepare("SELECT count(*) c FROM custody_events WHERE type = 'fixity check'").get() as { c: number }).c;
+  } finally {
+    db.close();
+  }
+};
+
+beforeAll(async () => {
+  const card = join(work, 'card');
+  mkdirSync(card);
+  for (let i = 0; i < FILES; i++) writeFileSync(join(card, `note-${String(i).padStart(2, '0')}.txt`), `field note ${i}\n`);
+  const r = await runCli('ingest', card, '--archive', archive, '--operator', 'test-operator');
+  expect(r.code, r.err).toBe(0);
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('evidence verify when the disk is full', () => {
+  it('prints the report, notes that the check is unrecorded, and exits 0 for an intact archive', async () => {
+    full.database = true;
+    const v = await runCli('verify', '--archive', archive).finally(() => (full.database = false));
+    expect(v.err).not.toMatch(/internal error|SqliteError|\n\s+at /);
+    expect(v.err).toMatch(/note: the fixity check ran but could not be recorded in the archive's custody log: the disk is full \(database or disk is full\)/);
+    expect(v.out).toMatch(new RegExp(`^OK: ${FILES} items .* re-hashed, \\d+ custody rows recomputed, 0 problems`, 'm'));
+    expect(v.code).toBe(0);
+    expect(fixityEvents()).toBe(0); // all of the check's events or none
+
+    // With space again, the next check is recorded as usual.
+    const again = await runCli('verify', '--archive', archive);
+    expect(again.code, again.out + again.err).toBe(0);
+    expect(again.err).toBe('');
+    expect(fixityEvents()).toBe(FILES + 1);
+  });
+
+  it('still exits 1 when the check finds a problem, and says so in --json', async () => {
+    const list = JSON.parse((await runCli('list', '--archive', archive, '--json')).out) as { sha256: string }[];
+    const sha = list[0]!.sha256;
+    const obj = join(archive, 'objects', 'sha256', sha.slice(0, 2), sha.slice(2, 4), sha);
+    chmodSync(obj, 0o644);
+    writeFileSync(obj, 'altered\n');
+    const before = fixityEvents();
+    full.database = true;
+    const v = await runCli('verify', '--archive', archive, '--json').finally(() => (full.database = false));
+    expect(v.err).toMatch(/could not be recorded in the archive's custody log: the disk is full/);
+    const r = JSON.parse(v.out) as { ok: boolean; unrecorded?: string; problems: { kind: string }[] };
+    expect(r.ok).toBe(false);
+    expect(r.problems.map((p) => p.kind)).toEqual(['altered']);
+    expect(r.unrecorded).toMatch(/^the disk is full/);
+    expect(v.code).toBe(1);
+    expect(fixityEvents()).toBe(before);
+
+    full.database = true;
+    const text = await runCli('verify', '--archive', archive).finally(() => (full.database = false));
+    expect(text.out).toMatch(new RegExp(`^FAIL altered: item \\d+ .*${sha}`, 'm'));
+    expect(text.out).toMatch(/^FAILED: /m);
+    expect(text.code).toBe(1);
+  });
+
+  it('runs the check read-only when not even the write lock can be taken', async () => {
+    full.lockFile = true;
+    const v = await runCli('verify', '--archive', archive).finally(() => (full.lockFile = false));
+    expect(v.err).not.toMatch(/internal error|\n\s+at /);
+    expect(v.err).toMatch(/note: the disk is full; the fixity check runs but cannot be recorded/);
+    expect(v.out).toMatch(/^FAILED: /m); // the object altered above
+    expect(v.code).toBe(1);
+  });
+});
