@@ -37,3 +37,15 @@ export function displayName(bytes: Uint8Array): string {
   }
   return out;
 }
+
+/**
+ * The reason a file failed, for the report: the error's message, with the file's display path
+ * (`path`, see displayName) in place of the U+FFFD-mangled text Node puts in its fs messages for
+ * a name that is not UTF-8 (`rawPath`, the name's bytes), and prefixed with `path` when the
+ * message does not name the file already. Never throws.
+ */
+export function failureText(path: string, e: unknown, rawPath?: Uint8Array): string {
+  let msg = e instanceof Error ? e.message : String(e);
+  if (rawPath) msg = msg.split(Buffer.from(rawPath).toString('utf8')).join(path);
+  return msg.includes(path) ? msg : `${path}: ${msg}`;
+}

@@ -10,6 +10,7 @@ import { emptyFields } from '../metadata/empty.ts';
 import { createIngestPool, pooledCopy, type IngestPool } from './pool.ts';
 import type { CopyResult } from './task.ts';
 import { walkInputs, type Candidate } from './walk.ts';
+import { failureText } from './filename.ts';
 
 export interface IngestOptions {
   inputs: string[];
@@ -43,10 +44,6 @@ function mtimeIso(ms: number): string | null {
   return Number.isFinite(d.getTime()) ? d.toISOString() : null;
 }
 
-function errorText(path: string, e: unknown): string {
-  const msg = e instanceof Error ? e.message : String(e);
-  return msg.includes(path) ? msg : `${path}: ${msg}`;
-}
 
 /**
  * Ingests files and folders into an archive opened for writing (issue #2): each regular file is
@@ -111,7 +108,7 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
   const afterCommit = (c: Candidate, work: Promise<void>) => {
     const p: Promise<void> = work
       .catch((e: unknown) => {
-        if (!opts.signal?.aborted) report({ path: c.path, status: 'failed', bytes: c.bytes, reason: errorText(c.path, e) });
+        if (!opts.signal?.aborted) report({ path: c.path, status: 'failed', bytes: c.bytes, reason: failureText(c.path, e, c.rawPath) });
       })
       .finally(() => committing.delete(p));
     committing.add(p);
@@ -131,7 +128,7 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
       copy = await pooledCopy(pool, { src: c.rawPath ?? c.path, tmpDir: archive.tmpDir, objectsDir: archive.objectsDir, algorithms, counter: counterBuf }, c.bytes, opts.signal);
     } catch (e) {
       if (opts.signal?.aborted) throw e;
-      report({ path: c.path, status: 'failed', bytes: c.bytes, reason: errorText(c.path, e) });
+      report({ path: c.path, status: 'failed', bytes: c.bytes, reason: failureText(c.path, e, c.rawPath) });
       return;
     }
     const now = new Date().toISOString();
@@ -180,7 +177,7 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
         await processOne(c);
       } catch (e) {
         if (opts.signal?.aborted) return;
-        report({ path: c.path, status: 'failed', bytes: c.bytes, reason: errorText(c.path, e) });
+        report({ path: c.path, status: 'failed', bytes: c.bytes, reason: failureText(c.path, e, c.rawPath) });
       }
       while (committing.size >= MAX_COMMITTING) await Promise.race(committing);
     }

@@ -46,7 +46,10 @@ export function readWholeFile(src: string | Buffer, maxBytes: number, counter: B
     const extra = readSync(fd, Buffer.allocUnsafe(1), 0, 1, got);
     const bigAfter = fstatSync(fd, { bigint: true });
     const after = { size: Number(bigAfter.size), mtimeMs: Number(bigAfter.mtimeNs) / 1e6 };
-    if (got !== before.size || extra !== 0 || bigAfter.size !== big.size || bigAfter.mtimeNs !== big.mtimeNs) throw changed(src, before, after);
+    const steady = bigAfter.size === big.size && bigAfter.mtimeNs === big.mtimeNs;
+    // procfs and sysfs files report size 0 (or a page) and hold something else: not a file that changed.
+    if (steady && extra !== 0) throw new CopyVerificationError(`${String(src)}: the file holds more bytes than its size says (${before.size}), like the virtual files of /proc and /sys; not ingested`);
+    if (got !== before.size || !steady) throw changed(src, before, after);
     return { bytes, stat: sourceStat(big) };
   } finally {
     closeSync(fd);
