@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ArchiveBusyError, NotAnArchiveError } from '../core/archive.ts';
-import { SchemaTooNewError } from '../core/db/open.ts';
+import { SchemaMismatchError, SchemaTooNewError } from '../core/db/open.ts';
 import { EXIT, UsageError, type Io } from './io.ts';
 import { COMMANDS } from './commands/index.ts';
 
@@ -68,7 +68,7 @@ export async function main(argv: string[], io?: Io): Promise<number> {
     } else if (e instanceof UsageError || e instanceof NotAnArchiveError) {
       theIo.err(`evidence: ${e.message}\n`);
       code = EXIT.USAGE;
-    } else if (e instanceof ArchiveBusyError || e instanceof SchemaTooNewError) {
+    } else if (e instanceof ArchiveBusyError || e instanceof SchemaTooNewError || e instanceof SchemaMismatchError) {
       theIo.err(`evidence: ${e.message}\n`);
       code = EXIT.FAILED;
     } else if (e instanceof Error && e.name === 'AbortError') {

@@ -68,6 +68,16 @@ export const dateTimeSchema = z.string().regex(DATE_TIME_RE, 'expected an ISO 86
   return oh === undefined || (Number(oh) * 60 + Number(om) <= 14 * 60 && Number(om) < 60);
 }, { message: 'no such date or time (month 1–12, a day the month has, hours 00–23, minutes 00–59, offset within ±14:00)' });
 
+/**
+ * Throws Error "<option> <value>: …" unless `value` is an ISO 8601 date or date-time that exists
+ * (dateTimeSchema, as incidents are checked): the item filter's --from/--to, so that 2021-02-30 or
+ * 25:99 is refused instead of silently compared as text.
+ */
+export function checkFilterDate(option: string, value: string): void {
+  const r = dateTimeSchema.safeParse(value);
+  if (!r.success) throw new Error(`${option} ${value}: ${r.error.issues[0]?.message ?? 'expected an ISO 8601 date or date-time'}`);
+}
+
 const latSchema = z.number().min(-90).max(90);
 const lonSchema = z.number().min(-180).max(180);
 

@@ -4,7 +4,7 @@
 // renderer and the loopback test host all build on this file, so a channel cannot drift between
 // them. Runs anywhere: no node:*, no DOM, no 'electron'.
 import { z } from 'zod';
-import { caseInputSchema, incidentInputSchema, PERSON_ROLES, personInputSchema, placeInputSchema } from './catalog.ts';
+import { caseInputSchema, dateTimeSchema, incidentInputSchema, PERSON_ROLES, personInputSchema, placeInputSchema } from './catalog.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Result envelope
@@ -50,7 +50,8 @@ export type CatalogId = z.infer<typeof CatalogIdSchema>;
 const ShortText = z.string().max(500);
 const LongText = z.string().max(20_000);
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/u);
-const IsoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/u);
+/** A calendar day YYYY-MM-DD that exists (no 2021-02-30, no month 13). */
+const IsoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/u).refine((v) => dateTimeSchema.safeParse(v).success, 'no such day in the calendar');
 
 export const KindSchema = z.enum(['image', 'video', 'audio', 'document', 'other']);
 export const LanguageSchema = z.enum(['en', 'ru', 'ky']);

@@ -22,7 +22,8 @@ import { payloadPaths } from '../../electron/core/export/names.ts';
 import { zipBag } from '../../electron/core/export/zip.ts';
 import { verifyBag, type BagProblem } from '../../electron/core/verify/bag.ts';
 import { GENESIS_HASH } from '../../electron/core/custody/hash.ts';
-import type { CustodyEvent, JobProgress } from '../../electron/common/types.ts';
+import { LATER_NORMALIZED_RECORD_KEYS, NORMALIZED_RECORD_KEYS, type CustodyEvent, type JobProgress } from '../../electron/common/types.ts';
+import { contentHash } from '../../electron/core/custody/content-hash.ts';
 import { HAS_CORPUS, MEDIA_DIR, SHARED_DIR, loadExpected } from '../helpers/corpus.ts';
 import { buildChain, rehash } from '../helpers/custody-chain.ts';
 
@@ -43,6 +44,12 @@ function digests(buf: Buffer) {
     sha1: createHash('sha1').update(buf).digest('hex'),
     md5: createHash('md5').update(buf).digest('hex'),
   };
+}
+
+/** What ingest's metadata extraction event records of an item's normalized record (as verifyBag recomputes it from items.json). */
+function recordHash(item: Record<string, unknown>): string {
+  const keys = NORMALIZED_RECORD_KEYS.filter((k) => k in item || !(LATER_NORMALIZED_RECORD_KEYS as readonly string[]).includes(k));
+  return contentHash(Object.fromEntries(keys.map((k) => [k, item[k] ?? null])));
 }
 
 function sha256Of(path: string): string {
@@ -94,7 +101,8 @@ function assemble(originals: Original[], otherItem: string) {
     ...withDigests.flatMap((o, i) => [
       { type: 'ingestion' as const, item: o.digests.sha256, detail: { originalName: o.name } },
       ...(i === 0 ? [{ type: 'ingestion' as const, item: otherItem, detail: { originalName: 'not-exported.jpg' } }] : []),
-      { type: 'message digest calculation' as const, item: o.digests.sha256, detail: { sha256: o.digests.sha256 } },
+      { type: 'message digest calculation' as const, item: o.digests.sha256, detail: { digests: { sha256: o.digests.sha256 } } },
+      { type: 'metadata extraction' as const, item: o.digests.sha256, detail: { recordSha256: recordHash({ sha256: o.digests.sha256, bytes: o.bytes }) } },
     ]),
     { type: 'fixity check', item: otherItem, detail: { result: 'pass' } },
     { type: 'dissemination', item: null, detail: { to: 'Prosecutor General', note: 'evidence set 1' } },
@@ -118,6 +126,7 @@ function bagOptions(outDir: string, set: ReturnType<typeof assemble>, extra: Par
     payload: set.payload,
     tagFiles: [
       { path: 'evidence/items.json', content: JSON.stringify(set.items, null, 2) + '\n' },
+      { path: 'evidence/items.csv', content: 'sha256,path\n' + set.items.map((i) => `${i.sha256},${i.path}`).join('\n') + '\n' },
       { path: 'evidence/custody.json', content: Buffer.from(JSON.stringify(set.custody, null, 2) + '\n', 'utf8') },
     ],
     bagInfo: {
@@ -239,7 +248,7 @@ describe('writeBag + verifyBag on self-made files', () => {
       .trim()
       .split('\n')
       .map((l) => l.split('  ')[1]);
-    expect(listed.sort()).toEqual(['bag-info.txt', 'bagit.txt', 'evidence/custody.json', 'evidence/items.json', 'manifest-md5.txt', 'manifest-sha256.txt']);
+    expect(listed.sort()).toEqual(['bag-info.txt', 'bagit.txt', 'evidence/custody.json', 'evidence/items.csv', 'evidence/items.json', 'manifest-md5.txt', 'manifest-sha256.txt']);
     for (const line of readFileSync(join(bag, 'tagmanifest-md5.txt'), 'utf8').trim().split('\n')) {
       const [hex, path] = line.split('  ');
       expect(createHash('md5').update(readFileSync(join(bag, path ?? ''))).digest('hex')).toBe(hex);
@@ -489,7 +498,7 @@ describe('writeBag + verifyBag on self-made files', () => {
       expect(names).toContain(`${top}/data/Көк-Таш/Көк-Таш үй.jpg`);
       expect(names).toContain(`${top}/data/report 100%.txt`);
       expect(names).toContain(`${top}/tagmanifest-sha256.txt`);
-      expect(entries.filter(([n]) => !n.endsWith('/')).length).toBe(6 + 6 + 2); // payload, top-level tag files, evidence/
+      expect(entries.filter(([n]) => !n.endsWith('/')).length).toBe(6 + 6 + 3); // payload, top-level tag files, evidence/
       const cyr = entries.find(([n]) => n.endsWith('үй.jpg'));
       expect(cyr?.[1]).toBe(true); // UTF-8 flag
       const video = entries.find(([n]) => n.endsWith('video.mp4'));
@@ -632,7 +641,8 @@ describe('bag-info.txt folding (RFC 8493 §2.2.2)', () => {
     expect(lines).toContain('  line two');
     expect(lines.filter((l) => l.startsWith('Bagging-Date'))).toEqual(['Bagging-Date: 2021-05-27']);
     expect(readdirSync(out).filter((n) => n.includes('manifest'))).toEqual(['manifest-sha256.txt', 'tagmanifest-sha256.txt']);
-    expect((await verifyBag(out)).valid).toBe(true);
+    // A valid BagIt bag, though not an evidence set: only the missing evidence/ tag files are reported.
+    expect((await verifyBag(out)).problems.map((p) => p.file)).toEqual(['evidence/items.json', 'evidence/items.csv', 'evidence/custody.json']);
     if (HAS_BAGCHECK) expect(bagcheck(out).status).toBe(0);
   });
 });

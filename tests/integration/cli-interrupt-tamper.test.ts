@@ -230,6 +230,50 @@ describe('tampering', () => {
     expect(reasons).toMatch(new RegExp(`item ${c!.sha256}: ingested according to the custody log, but missing from the catalog`));
   });
 
+  it('exports, export items, digests, warnings, metadata errors and ingestion times edited in SQLite are caught', () => {
+    const fresh = join(work, 'exports-tamper');
+    const r = runCliJson<{ files: { sha256: string; itemId: number }[] }>(['ingest', join(card, 'clip-007.bin'), join(card, 'clip-008.bin'), join(card, 'clip-009.bin'), '--archive', fresh, '--digests', 'sha256,sha1', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const [a, b, c] = r.json.files;
+    const one = runCliJson<{ exportId: string }>(['export', '--archive', fresh, '--all', '--out', join(work, 'exports-tamper-1'), '--recipient', 'Prosecutor General', '--json']).json.exportId;
+    const two = runCliJson<{ exportId: string }>(['export', '--archive', fresh, '--item', String(a!.itemId), '--out', join(work, 'exports-tamper-2'), '--json']).json.exportId;
+    const three = runCliJson<{ exportId: string }>(['export', '--archive', fresh, '--item', String(b!.itemId), '--out', join(work, 'exports-tamper-3'), '--json']).json.exportId;
+    expect(runCli(['verify', '--archive', fresh]).code).toBe(0);
+
+    const db = new Database(join(fresh, 'archive.sqlite'));
+    const ingestedAt = (db.prepare('SELECT ingested_at FROM items WHERE id = ?').get(c!.itemId) as { ingested_at: string }).ingested_at;
+    db.prepare(`UPDATE exports SET recipient = 'Batken police', out_path = '/tmp/elsewhere', selection = '{"all":false}', payload_oxum = '1.1', item_count = 2 WHERE id = ?`).run(one);
+    db.prepare('DELETE FROM export_items WHERE export_id = ? AND item_id = ?').run(one, c!.itemId);
+    db.prepare("UPDATE export_items SET path = 'data/forged.bin' WHERE export_id = ? AND item_id = ?").run(one, b!.itemId);
+    db.prepare("INSERT INTO export_items (export_id, item_id, path) VALUES (?, ?, 'data/planted.bin')").run(two, c!.itemId);
+    for (const t of ['export_items WHERE export_id', 'exports WHERE id']) db.prepare(`DELETE FROM ${t} = ?`).run(three);
+    db.prepare("DELETE FROM digests WHERE item_id = ? AND algorithm = 'sha1'").run(a!.itemId);
+    db.prepare("INSERT INTO digests (item_id, algorithm, value) VALUES (?, 'md5', ?)").run(b!.itemId, '0'.repeat(32));
+    db.prepare(`UPDATE items SET warnings = '["forged"]' WHERE id = ?`).run(a!.itemId);
+    db.prepare("UPDATE items SET metadata_error = 'unreadable' WHERE id = ?").run(b!.itemId);
+    db.prepare("UPDATE items SET ingested_at = '2020-01-01T00:00:00.000Z' WHERE id = ?").run(c!.itemId);
+    db.close();
+
+    const v = runCliJson<{ problems: { kind: string; reason: string }[] }>(['verify', '--archive', fresh, '--json']);
+    expect(v.code).toBe(1);
+    const reasons = v.json.problems.filter((p) => p.kind === 'catalog').map((p) => p.reason).join('\n');
+    const exportRow = new RegExp(`export ${one}: differs from its dissemination event, custody row \\d+: (.*)`).exec(reasons)?.[1] ?? '';
+    expect(exportRow).toContain('out_path "/tmp/elsewhere" in the catalog');
+    expect(exportRow).toContain('recipient "Batken police" in the catalog, "Prosecutor General" in the log');
+    expect(exportRow).toContain('item_count 2 in the catalog, 3 in the log');
+    expect(exportRow).toContain('payload_oxum "1.1" in the catalog');
+    expect(exportRow).toContain('selection {"all":false} in the catalog');
+    expect(reasons).toMatch(new RegExp(`export ${one}: item ${c!.sha256} was disseminated in this set according to custody row \\d+, but export_items does not list it`));
+    expect(reasons).toMatch(new RegExp(`export ${one}: item ${b!.itemId} \\(${b!.sha256}\\): differs from its dissemination event, custody row \\d+: path "data/forged.bin" in export_items`));
+    expect(reasons).toContain(`export ${two}: item ${c!.itemId} (${c!.sha256}) is listed in export_items, but the export's dissemination events do not name it`);
+    expect(reasons).toMatch(new RegExp(`export ${three}: recorded by custody row \\d+, but missing from the exports table`));
+    expect(reasons).toMatch(new RegExp(`item ${a!.itemId} \\(${a!.sha256}\\): the custody log recorded its sha1 digest [0-9a-f]{40}, but the catalog holds no sha1 digest`));
+    expect(reasons).toContain(`item ${b!.itemId} (${b!.sha256}): catalog md5 ${'0'.repeat(32)} differs from the digest the custody log recorded (none)`);
+    expect(reasons).toMatch(new RegExp(`item ${a!.itemId} .*: differs from its ingestion and metadata extraction events: warnings \\["forged"\\] in the catalog, \\["content matches no known media format.*\\] in custody row \\d+`));
+    expect(reasons).toMatch(new RegExp(`item ${b!.itemId} .*: differs from its ingestion and metadata extraction events: metadata_error "unreadable" in the catalog, null in custody row`));
+    expect(reasons).toContain(`ingested_at "2020-01-01T00:00:00.000Z" in the catalog, ${JSON.stringify(ingestedAt)} in the first ingestion event`);
+  });
+
   it('a person made publishable behind the program (consent, sensitive flag edited in SQLite) is caught', () => {
     const fresh = join(work, 'people-tamper');
     expect(runCli(['init', fresh]).code).toBe(0);
@@ -244,6 +288,8 @@ describe('tampering', () => {
     const v = runCli(['verify', '--archive', fresh]);
     expect(v.code).toBe(1);
     expect(v.stdout).toMatch(new RegExp(`person ${added.json.id}: the record .*consent given, sensitive false.* changed outside Evidence Archive`));
+    // The log holds the two flags: the check names them when they are what changed.
+    expect(v.stdout).toContain('(consent: log says unknown, catalog says given; sensitive: log says true, catalog says false)');
   });
 
   it('a place edited behind the program (made to look like a public seed village) is caught; merges raise nothing', () => {

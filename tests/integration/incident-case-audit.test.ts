@@ -12,8 +12,9 @@ import { runCli, runCliJson } from '../helpers/cli.ts';
 import { crossCheckCatalog } from '../../electron/core/verify/catalog.ts';
 import { openDb } from '../../electron/core/db/open.ts';
 import { addIncident, deleteIncident, getIncident } from '../../electron/core/catalog/incidents.ts';
-import { addCase } from '../../electron/core/catalog/cases.ts';
-import { incidentFingerprint } from '../../electron/core/catalog/incident-case-audit.ts';
+import { addCase, getCase } from '../../electron/core/catalog/cases.ts';
+import { incidentFingerprint, logCases, logIncidents } from '../../electron/core/catalog/incident-case-audit.ts';
+import { UPGRADE_ACTOR } from '../../electron/core/db/migrations/004_incident_case_audit.ts';
 import { mergePlaces } from '../../electron/core/catalog/place-merge.ts';
 import { addPlace } from '../../electron/core/catalog/places.ts';
 
@@ -162,6 +163,70 @@ describe('archives made before incidents and cases were audited', () => {
       db.close();
     }
     expect(runCli(['verify', '--archive', dir]).code).toBe(0);
+  });
+
+  it('a catalog set back to schema 3 after edits in SQLite gets no second baseline; verify names the edited rows', () => {
+    const dir = join(work, 'rollback');
+    const A = ['--archive', dir];
+    expect(runCli(['init', dir]).code).toBe(0);
+    const inc = runCliJson<{ id: number }>(['incident', 'add', 'Shelling of Kok-Tash', '--type', 'shelling', '--start', '2021-04-29T10:00+06:00', ...A]).json;
+    const kase = runCliJson<{ id: number }>(['case', 'add', '12-345', '--authority', 'Prosecutor General', ...A]).json;
+    expect(runCli(['verify', ...A]).code).toBe(0);
+    const file = join(dir, 'archive.sqlite');
+    const raw = new Database(file);
+    raw.prepare("UPDATE cases SET case_number = '12-346' WHERE id = ?").run(kase.id);
+    raw.prepare("UPDATE incidents SET started_at = '2021-05-01T10:00+06:00' WHERE id = ?").run(inc.id);
+    raw.prepare("INSERT INTO incidents (title, type, created_at, updated_at) VALUES ('Planted', 'arson', 'x', 'x')").run();
+    const planted = (raw.prepare("SELECT id FROM incidents WHERE title = 'Planted'").get() as { id: number }).id;
+    raw.pragma('user_version = 3');
+    raw.close();
+
+    const db = openDb(file);
+    try {
+      expect(db.pragma('user_version', { simple: true })).toBe(4);
+      expect(db.prepare("SELECT count(*) n FROM custody_events WHERE detail LIKE '%recorded at upgrade%'").get()).toEqual({ n: 0 });
+      const reasons = crossCheckCatalog(db).map((p) => p.reason);
+      expect(reasons).toContainEqual(expect.stringMatching(new RegExp(`^case ${kase.id}: the record \\(now .*case number "12-346".*\\) differs from what custody row \\d+ recorded`)));
+      expect(reasons).toContainEqual(expect.stringMatching(new RegExp(`^incident ${inc.id}: the record \\(now .*started 2021-05-01T10:00\\+06:00.*\\) differs`)));
+      expect(reasons).toContainEqual(`incident ${planted}: no custody event records this incident's addition (added outside Evidence Archive?)`);
+    } finally {
+      db.close();
+    }
+    expect(runCli(['verify', ...A]).code).toBe(1);
+  });
+
+  it('verify reports a second baseline of a kind, and a baseline logged after incidents or cases were audited', () => {
+    // What migration 004 used to log when user_version was set back: a baseline that vouches for rows edited in SQLite.
+    const dir = join(work, 'old-twice');
+    expect(runCli(['init', dir]).code).toBe(0);
+    const file = join(dir, 'archive.sqlite');
+    const raw = new Database(file);
+    raw.prepare("INSERT INTO cases (authority, case_number, articles, created_at, updated_at) VALUES ('Prosecutor General', '12-345', '[]', 'x', 'x')").run();
+    raw.pragma('user_version = 3');
+    raw.close();
+    let db = openDb(file); // the genuine baseline
+    try {
+      expect(crossCheckCatalog(db)).toEqual([]);
+      db.prepare("UPDATE cases SET case_number = '12-346' WHERE id = 1").run();
+      logCases(db, [getCase(db, 1)!], 'recorded at upgrade (made before cases were audited)', UPGRADE_ACTOR);
+      expect(crossCheckCatalog(db).map((p) => p.reason)).toEqual([
+        expect.stringMatching(/^custody row \d+: a second schema-upgrade baseline of cases \(the first is custody row \d+\): the upgrade to schema 4 ran again/),
+      ]);
+    } finally {
+      db.close();
+    }
+
+    db = freshArchiveDb('audited-then-baseline').db;
+    try {
+      const i = addIncident(db, { title: 'Gunfire', type: 'gunfire' }, 't');
+      db.prepare("UPDATE incidents SET title = 'Forged' WHERE id = ?").run(i.id);
+      logIncidents(db, [getIncident(db, i.id)!], 'recorded at upgrade (made before incidents were audited)', UPGRADE_ACTOR);
+      expect(crossCheckCatalog(db).map((p) => p.reason)).toEqual([
+        expect.stringMatching(/^custody row \d+: a schema-upgrade baseline of incidents after custody row \d+ had already audited incidents or cases: the upgrade to schema 4 ran again/),
+      ]);
+    } finally {
+      db.close();
+    }
   });
 
   it('a new archive gets no baseline event; core add/delete stay consistent with verify', () => {

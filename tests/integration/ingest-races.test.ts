@@ -123,3 +123,32 @@ describe('many copies of one content in one run', () => {
     expect(runCli(['verify', '--archive', archive]).code).toBe(0);
   }, 60_000);
 });
+
+describe('an intact copy that no item records (an ingest stopped between storing and recording)', () => {
+  it('is a note, not a failure, and the same ingest run again records it', () => {
+    const card = join(work, 'card-unrecorded');
+    mkdirSync(card);
+    writeFileSync(join(card, 'first.txt'), 'first file\n');
+    const content = Buffer.from('a file whose copy was stored, then the run was stopped\n');
+    writeFileSync(join(card, 'second.txt'), content);
+    const archive = join(work, 'archive-unrecorded');
+    expect(runCli(['ingest', join(card, 'first.txt'), '--archive', archive]).code).toBe(0);
+    const h = sha(content);
+    const dir = join(archive, 'objects', 'sha256', h.slice(0, 2), h.slice(2, 4));
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, h), content);
+    chmodSync(join(dir, h), 0o444);
+
+    const v = runCli(['verify', '--archive', archive]);
+    expect(v.stdout).toContain(`NOTE unrecorded copy: ${join(dir, h)}: an intact copy that no item records yet`);
+    expect(v.stdout).toMatch(/^OK: 1 items/m);
+    expect(v.code).toBe(0);
+    const j = runCliJson<{ ok: boolean; problems: unknown[]; unrecordedCopies: string[] }>(['verify', '--archive', archive, '--json']).json;
+    expect(j).toMatchObject({ ok: true, problems: [], unrecordedCopies: [join(dir, h)] });
+
+    const r = runCliJson<Report>(['ingest', card, '--archive', archive, '--json']);
+    expect(r.json.files.map((f) => f.status).sort()).toEqual(['added', 'duplicate']);
+    const after = runCliJson<{ ok: boolean; unrecordedCopies: string[] }>(['verify', '--archive', archive, '--json']).json;
+    expect(after).toMatchObject({ ok: true, unrecordedCopies: [] });
+  }, 60_000);
+});

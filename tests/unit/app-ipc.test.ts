@@ -34,6 +34,8 @@ describe('IPC validation through the archive service', () => {
     ['items.get', { id: '1' }, 'id'],
     ['items.list', { filter: { kinds: ['exe'] }, sort: { by: 'id', dir: 'asc' } }, 'kinds'],
     ['items.list', { filter: { from: '29.04.2021' }, sort: { by: 'id', dir: 'asc' } }, 'from'],
+    ['items.list', { filter: { from: '2021-02-30' }, sort: { by: 'id', dir: 'asc' } }, 'from'],
+    ['items.list', { filter: { to: '2021-13-01' }, sort: { by: 'id', dir: 'asc' } }, 'to'],
     ['items.list', { filter: {}, sort: { by: 'sha256; DROP TABLE items', dir: 'asc' } }, 'sort.by'],
     ['jobs.start', { kind: 'ingest', inputs: [] }, 'inputs'],
     ['jobs.start', { kind: 'format-disk' }, 'kind'],

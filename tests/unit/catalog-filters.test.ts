@@ -70,5 +70,7 @@ describe(`item filters on ${N.toLocaleString('en')} items`, () => {
 
   it('refuses a malformed date', () => {
     expect(() => filterItemIds(db, { from: '29.04.2021' })).toThrow(/--from 29.04.2021: expected an ISO 8601 date/);
+    expect(() => filterItemIds(db, { from: '2021-02-30' })).toThrow(/--from 2021-02-30: no such date or time/);
+    expect(() => filterItemIds(db, { to: '2021-04-29T25:99' })).toThrow(/--to 2021-04-29T25:99: no such date or time/);
   });
 });

@@ -1,7 +1,7 @@
 // Helpers shared by the case-catalog commands (place, person, incident, case, tag, list, export).
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { ItemFilter } from '../../common/catalog.ts';
+import { checkFilterDate, type ItemFilter } from '../../common/catalog.ts';
 import { resolveCase } from '../../core/catalog/cases.ts';
 import { resolveIncident } from '../../core/catalog/incidents.ts';
 import { resolvePerson } from '../../core/catalog/people.ts';
@@ -122,8 +122,14 @@ export function filterFromOptions(db: Db, o: FilterCliOptions, io: Io): ItemFilt
       for (const k of o.kind) if (!KINDS.includes(k)) throw new Error(`--kind ${k}: one of ${KINDS.join(', ')}`);
       f.kinds = o.kind;
     }
-    if (o.from) f.from = o.from;
-    if (o.to) f.to = o.to;
+    if (o.from !== undefined) {
+      checkFilterDate('--from', o.from);
+      f.from = o.from;
+    }
+    if (o.to !== undefined) {
+      checkFilterDate('--to', o.to);
+      f.to = o.to;
+    }
     if (o.camera !== undefined) f.camera = o.camera;
     if (o.hasGps) f.hasGps = true;
     if (o.gps === false) f.hasGps = false;

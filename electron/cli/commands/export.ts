@@ -38,8 +38,10 @@ export const exportCommand: CliCommand = {
       .option('--include-sensitive', 'put full records of people flagged sensitive in evidence/people.json (default: pseudonym only)')
       .option('--redact-people', 'for public release: evidence/people.json as the redacted register (pseudonyms, no names; only people whose consent is "given"); ' +
         'user-added places under a pseudonymous id, without names or district, rounded to 0.1°; source folder paths and items\' ' +
-        'descriptions and notes left out (file names are kept); incidents and cases without titles or descriptions; ' +
-        'custody events naming people, recording a source path (every ingestion), carrying a description or notes, or naming a user-added place left out')
+        'descriptions and notes left out; seed villages as shipped in the gazetteer (never as edited); incidents without titles ' +
+        'or descriptions, cases by id and opening date only; custody events naming people or a recipient (transfers, exports for a named ' +
+        'recipient), recording a source path (every ingestion), carrying a description or notes, or naming a user-added place left out. ' +
+        'Still in the set: items\' exact GPS (evidence/items.json and the originals\' own EXIF), the camera serial number, tags and file names')
       .option('--json', 'print the result as JSON')
       .description('export an evidence set as a BagIt 1.0 bag with manifests and a custody excerpt. Choose the items with ' +
         'exactly one of: --all; --item ID...; filters (--place, --person, ...); or --item with filters (the given items that match). ' +
@@ -71,7 +73,7 @@ export const exportCommand: CliCommand = {
       const withheld = extras.summary.withheld;
       if (withheld && o.redactPeople) {
         errLine(io, `note: ${withheld} person(s) left out of evidence/people.json (flagged sensitive, or consent to publication not given); ` +
-          'the others appear there by pseudonym only, and items.json refers to everyone by pseudonym');
+          'the others appear there by pseudonym only, and items.json refers to them by pseudonym and leaves out those left out here');
       } else if (withheld) {
         errLine(io, `note: ${withheld} sensitive person(s) appear in evidence/people.json by pseudonym only (--include-sensitive to include them)`);
       }

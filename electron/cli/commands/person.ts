@@ -148,6 +148,7 @@ const exportCmd: CliCommand = {
   async run([opts]: unknown[], io: Io) {
     const o = opts as PersonOpts & { format: string; redact?: boolean; out?: string };
     if (o.format !== 'csv' && o.format !== 'json') throw new UsageError(`--format ${o.format}: csv or json`);
+    if (o.json && o.format !== 'json') throw new UsageError(`--json: person export writes --format ${o.format}; for JSON use --format json`);
     return withArchive(o, {}, async (a) => {
       const records = registerRecords(a.db, { redact: o.redact });
       writeOut(io, o.format === 'csv' ? registerCsv(records, Boolean(o.redact)) : JSON.stringify(records, null, 2) + '\n', o.out);

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { Place, PlaceInput } from '../../common/catalog.ts';
 import { resolveOperator } from '../../core/archive.ts';
 import { mergePlaces } from '../../core/catalog/place-merge.ts';
-import { addPlace, editPlace, listPlaces, placeLabel, resolveOnePlace } from '../../core/catalog/places.ts';
+import { addPlace, editPlace, listPlaces, placeLabel, resolveOnePlace, resolvePlaceForWrite } from '../../core/catalog/places.ts';
 import { exportPlaces, importPlaces } from '../../core/catalog/places-io.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { clearable, collect, num, subcommand, usage, writeOut } from './catalog-shared.ts';
@@ -89,7 +89,7 @@ const edit: CliCommand = {
       const place = usage(() => {
         const f = fields(o);
         if (f.parentId) f.parentId = resolveOnePlace(a.db, f.parentId).id;
-        return editPlace(a.db, resolveOnePlace(a.db, ref as string).id, f);
+        return editPlace(a.db, resolvePlaceForWrite(a.db, ref as string).id, f);
       });
       if (o.json) printJson(io, place);
       else printPlace(io, place);
@@ -155,6 +155,8 @@ const exportCmd: CliCommand = {
   async run([opts]: unknown[], io: Io) {
     const o = opts as PlaceOpts & { format: string; out?: string };
     if (o.format !== 'csv' && o.format !== 'geojson') throw new UsageError(`--format ${o.format}: csv or geojson`);
+    // --format chooses the output; a --json that would still print CSV is refused rather than ignored.
+    if (o.json && o.format !== 'geojson') throw new UsageError(`--json: place export writes --format ${o.format}; for JSON use --format geojson`);
     return withArchive(o, {}, async (a) => {
       writeOut(io, exportPlaces(a.db, o.format as 'csv' | 'geojson'), o.out);
       return 0;

@@ -35,6 +35,7 @@ export const verify: CliCommand = {
       if (o.json) printJson(io, r);
       else {
         for (const p of r.problems) outLine(io, `FAIL ${p.kind}: ${p.reason}`);
+        for (const f of r.unrecordedCopies) outLine(io, `NOTE unrecorded copy: ${f}: an intact copy that no item records yet (an interrupted ingest stored it; running that ingest again records it)`);
         outLine(io, `${r.ok ? 'OK' : 'FAILED'}: ${r.itemsChecked} items (${formatBytes(r.bytesChecked)}) re-hashed, ${r.custodyRowsChecked} custody rows recomputed, ${r.problems.length} problems` +
           `${r.chainHead ? `; chain head #${r.chainHead.seq} ${r.chainHead.hash}` : ''}`);
       }

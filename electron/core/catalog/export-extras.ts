@@ -3,19 +3,24 @@
 // people, places, incidents and cases the set concerns.
 //
 // People: an evidence set goes to an authority (ombudsman, prosecutor) who needs identities, so
-// people.json holds full records by default — except people flagged sensitive, who appear only
-// as their pseudonym with `withheld: true` unless the exporter passes includeSensitive. With
+// people.json holds full records by default (without pseudonym: public sets use it, and a record
+// pairing both would re-identify them) — except people flagged sensitive, who appear only as
+// their pseudonym with `withheld: true` unless the exporter passes includeSensitive (no public set
+// gives a sensitive person, so that pseudonym links to nothing). With
 // redactPeople (a set for public release) everyone is reduced as in the redacted register, and
 // the rest of the set is trimmed of what could locate or name them: user-added places (a hamlet,
 // a yard, often named after a family) appear as in the redacted register, under a pseudonymous id
 // (placePseudonymOf) with rounded coordinates and without names, district or ayil aymak, and that
 // id is what items.json/items.csv, incidents.json and the payload folder data/<id>/ use; source
 // paths (folder names such as "Interview Aigul T/") are dropped; items' descriptions and notes
-// (free text, which can name anyone) are left out; incidents and cases keep only structured
-// fields (no title, description or other free text); and custody events that mention people,
-// carry a source path (every ingestion event), an item's description or notes, or a user-added
-// place's id are left out of the excerpt. File names stay: they are the evidence's identity under
-// data/ and in the custody log, so nothing is renamed.
+// (free text, which can name anyone) are left out; items list only the people people.json
+// releases; seed villages are given as shipped in the gazetteer, never as users edited them; user
+// places keep a kind only if the gazetteer uses it; incidents keep only structured fields and
+// cases only id and opening date; and custody events that mention people, carry a source path
+// (every ingestion event), an item's description or notes, a recipient (transfers, exports for a
+// named recipient) or a user-added place's id are left out of the excerpt (events keep `actor`:
+// the operator, staff of the archive). File names stay: they are the evidence's identity under
+// data/ and in the custody log, so nothing is renamed; so do items' GPS, camera serials and tags.
 import type { CaseRef, Incident, Place } from '../../common/catalog.ts';
 import type { CustodyEvent } from '../../common/types.ts';
 import type { ExportExtras } from '../export/evidence-set.ts';
@@ -23,6 +28,7 @@ import type { Db } from '../db/open.ts';
 import { getCase } from './cases.ts';
 import { getIncident } from './incidents.ts';
 import { getPerson } from './people.ts';
+import { shippedSeedPlaces, type SeedPlace } from './gazetteer.ts';
 import { getPlace } from './places.ts';
 import { placePseudonymOf, pseudonymKey, pseudonymOf, registerRecords } from './register.ts';
 import { getItemTags } from './tagging.ts';
@@ -68,6 +74,25 @@ export function carriesSourcePath(e: CustodyEvent): boolean {
   return hasKey(e.detail, (k) => SOURCE_PATH_KEY.test(k) || (e.type === 'ingestion' && INGESTION_PATH_KEY.test(k)));
 }
 
+// Keys under which a custody event names the other party of a hand-over: export (evidence-set.ts)
+// and transfer (custody/transfer.ts) write `recipient`, typed by the operator ("Lawyer of …",
+// "… (victim's son)"); the other spellings keep the filter safe should another writer use them.
+const COUNTERPART_KEY = /^(recipients?|receivers?|received[-_]?by|receiv(ed|ing)[-_]?party|sent[-_]?to|senders?|sent[-_]?by|handed[-_]?(over[-_]?)?(to|by)|given[-_]?(to|by)|transferred[-_]?(to|by)|counterpart(y|ies|s)?)$/i;
+// A bare `to`/`from` names a party only in a hand-over event; elsewhere it is the archive's own
+// path (ingest's replication event records `to`: the object's path in the store, which verifyBag reads).
+const HANDOVER_TYPES = new Set(['dissemination', 'transfer']);
+const HANDOVER_PARTY_KEY = /^(to|from)$/i;
+
+/**
+ * True when custody event `e` names who received or handed over the evidence, as typed by the
+ * operator: its detail has, at any depth, a non-empty value under recipient (receivedBy, sender,
+ * handedTo…), or under to/from in a dissemination or transfer event. Every transfer event counts;
+ * a dissemination event without a recipient (recipient: null) does not.
+ */
+export function carriesCounterpart(e: CustodyEvent): boolean {
+  return hasKey(e.detail, (k) => COUNTERPART_KEY.test(k) || (HANDOVER_TYPES.has(e.type) && HANDOVER_PARTY_KEY.test(k)));
+}
+
 const ITEM_TEXT_KEY = /^(description|notes?)$/i;
 
 /**
@@ -86,11 +111,15 @@ function hasKey(v: unknown, match: (k: string) => boolean): boolean {
 
 /**
  * Whether a custody event may go into the excerpt of a set for public release: not when its detail
- * mentions people (mentionsPeople), records a source path (carriesSourcePath: every ingestion event)
- * or carries an item's description or notes (carriesItemText). verifyBag accepts the items of such
- * a set without their ingestion events when bag-info.txt declares Evidence-Redaction.
+ * mentions people (mentionsPeople), records a source path (carriesSourcePath: every ingestion event),
+ * carries an item's description or notes (carriesItemText) or names who received or handed over
+ * the evidence (carriesCounterpart: every transfer, and every dissemination with a recipient).
+ * verifyBag accepts the items of such a set without their ingestion events when bag-info.txt
+ * declares Evidence-Redaction, and asks nothing of dissemination or transfer events. The event's
+ * `actor` (the operator, one of the archive's staff, not a victim) is kept.
  */
-export const publicExcerptFilter = (e: CustodyEvent): boolean => !mentionsPeople(e.detail) && !carriesSourcePath(e) && !carriesItemText(e.detail);
+export const publicExcerptFilter = (e: CustodyEvent): boolean =>
+  !mentionsPeople(e.detail) && !carriesSourcePath(e) && !carriesItemText(e.detail) && !carriesCounterpart(e);
 
 // A place id is a lowercase slug of letters, digits and "-"; anything else separates two.
 const PLACE_TOKEN_SPLIT = /[^a-z0-9-]+/u;
@@ -112,9 +141,14 @@ export function mentionsPlaceIds(v: unknown, placeIds: ReadonlySet<string>): boo
   return Object.entries(v).some(([k, x]) => hasPlaceToken(k, placeIds) || mentionsPlaceIds(x, placeIds));
 }
 
-/** Ids of every place of the archive users added or imported (origin not 'seed'), merged ones included. */
-function userPlaceIds(db: Db): Set<string> {
-  return new Set((db.prepare("SELECT id FROM places WHERE origin <> 'seed'").all() as { id: string }[]).map((r) => r.id));
+/**
+ * Ids of every place of the archive users added or imported (origin not 'seed'), merged ones
+ * included, and of any seed place the shipped gazetteer (`seed`) does not hold, whose values only
+ * the archive knows.
+ */
+function userPlaceIds(db: Db, seed: ReadonlyMap<string, SeedPlace>): Set<string> {
+  return new Set((db.prepare('SELECT id, origin FROM places').all() as { id: string; origin: string }[])
+    .filter((r) => r.origin !== 'seed' || !seed.has(r.id)).map((r) => r.id));
 }
 
 /**
@@ -132,16 +166,28 @@ export function publicExcerptFilterWithPlaces(placeIds: ReadonlySet<string>): (e
 const round1 = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
 
 /**
- * A place as a public set gives it. A seed village: as in any set. A place users added (origin not
- * 'seed'): under `publicId`, without names, district or ayil aymak, coordinates rounded to 0.1°
- * (about 11 km; coordRoundedTo 0.1, or null without coordinates), no coordSource nor
- * coordAttribution (free text about the exact point, e.g. "phone GPS at the gate"); country, kind
- * and coordLicence kept.
+ * A place users added (origin not 'seed') as a public set gives it: under `publicId`, without
+ * names, district or ayil aymak, coordinates rounded to 0.1° (about 11 km; coordRoundedTo 0.1, or
+ * null without coordinates), no coordSource, coordLicence nor coordAttribution (free text about
+ * the exact point, e.g. "phone GPS at the gate"); country kept, and kind only when it is one the
+ * seed gazetteer uses (`seedKinds`: village, town), else null — users type it ("house of …").
  */
-function publicPlace(p: Place, publicId: string): Record<string, unknown> {
+function publicPlace(p: Place, publicId: string, seedKinds: ReadonlySet<string>): Record<string, unknown> {
   return {
-    id: publicId, nameEn: null, nameKy: null, nameRu: null, country: p.country, district: null, ayilAymak: null, kind: p.kind,
-    lat: round1(p.lat), lon: round1(p.lon), coordRoundedTo: p.lat === null ? null : 0.1, coordSource: null, coordLicence: p.coordLicence, coordAttribution: null,
+    id: publicId, nameEn: null, nameKy: null, nameRu: null, country: p.country, district: null, ayilAymak: null, kind: seedKinds.has(p.kind) ? p.kind : null,
+    lat: round1(p.lat), lon: round1(p.lon), coordRoundedTo: p.lat === null ? null : 0.1, coordSource: null, coordLicence: null, coordAttribution: null,
+  };
+}
+
+/**
+ * A seed village as a public set gives it: its values in the shipped gazetteer (names, district,
+ * ayil aymak, kind, exact coordinates, coordinate source, licence and attribution), never users'
+ * edits of them in the archive (an exact point "from Aigul's phone", a name naming a family).
+ */
+function shippedPlace(p: SeedPlace): Record<string, unknown> {
+  return {
+    id: p.id, nameEn: p.nameEn, nameKy: p.nameKy, nameRu: p.nameRu, country: p.country, district: p.district, ayilAymak: p.ayilAymak, kind: p.kind,
+    lat: p.lat, lon: p.lon, coordSource: p.coordSource, coordLicence: p.coordLicence, coordAttribution: p.coordAttribution,
   };
 }
 
@@ -156,11 +202,12 @@ function publicIncident(it: Incident, placeRef: (id: string) => string): Record<
 }
 
 /**
- * A case reference as a public set gives it: id, authority, caseNumber, articles (citations of the
- * criminal code, e.g. "130 part 2") and openedOn; not the description (free text).
+ * A case reference as a public set gives it: id and openedOn only. Authority, case number ("No.55-
+ * Tashieva") and articles are typed by users with no fixed form, so they can name people too; the
+ * description is free text.
  */
 function publicCase(c: CaseRef): Record<string, unknown> {
-  return { id: c.id, authority: c.authority, caseNumber: c.caseNumber, articles: c.articles, openedOn: c.openedOn };
+  return { id: c.id, openedOn: c.openedOn };
 }
 
 /**
@@ -170,17 +217,22 @@ function publicCase(c: CaseRef): Record<string, unknown> {
  * coordinate attribution), evidence/incidents.json and evidence/cases.json (full records) for
  * what the items are linked to.
  *
+ * Without redactPeople, people.json's full records carry no pseudonym (only withheld sensitive
+ * people appear by pseudonym).
+ *
  * With redactPeople (public release), as in the redacted register: people.json holds
- * registerRecords(redact) and items refer to people by pseudonym; every place not from the seed
- * gazetteer is given under its public id placePseudonymOf(archive secret, id) ("P-…") — in
- * places.json (publicPlace: no names, district or ayil aymak, coordinates rounded to 0.1°, no
- * coordSource or coordAttribution; records sorted by that id), in fieldsOf's places, in
+ * registerRecords(redact) and items refer by pseudonym to those people only (others are left out
+ * of items' people); every place not from the shipped seed gazetteer is given under its public id
+ * placePseudonymOf(archive secret, id) ("P-…") — in places.json (publicPlace: no names, district
+ * or ayil aymak, coordinates rounded to 0.1°, no coordSource, coordLicence or coordAttribution,
+ * kind only if the gazetteer uses it; records sorted by that id), in fieldsOf's places, in
  * incidents.json's placeIds and as the payload folder data/P-…/ — so neither its slug nor its
  * names appear anywhere in the set; incidents.json and cases.json keep only structured fields
  * (publicIncident, publicCase); fieldsOf gives no description and no notes (no such keys, so
  * items.csv has no such columns); plus excerptFilter (publicExcerptFilterWithPlaces with every
  * user-added place id of the archive), withoutSourcePaths and an Evidence-Redaction bag-info
- * element saying what was left out. Seed villages keep their ids, names and exact coordinates.
+ * element saying what was left out and what stays. Seed villages keep their ids and are given
+ * with their shipped values (shippedSeedPlaces), exact coordinates included, never users' edits.
  *
  * Reads only; call before exportEvidenceSet. Throws Error when the archive has no pseudonym secret
  * (pseudonymKey).
@@ -204,9 +256,18 @@ export function catalogExportExtras(db: Db, itemIds: number[], opts: CatalogExpo
         withheld++;
         return { pseudonym: pseudonymOf(key, id), withheld: true, reason: 'flagged sensitive in the archive; identity withheld from this set' };
       }
-      return { ...p, pseudonym: pseudonymOf(key, id) };
+      // No pseudonym beside a name: public sets give people by pseudonym, so anyone holding both
+      // kinds of set could read off who each public pseudonym is.
+      return { ...p };
     });
   }
+  // In a public set, only people people.json releases (consent given, not sensitive); the others
+  // are left out of items' people too, so their pseudonym appears in no public set (and the one
+  // an authority set gives for a withheld sensitive person links nothing).
+  const released = new Set(opts.redactPeople ? personIds.filter((id) => {
+    const p = getPerson(db, id)!;
+    return !p.sensitive && p.consent === 'given';
+  }) : personIds);
   // Items.json refers to people by the id used in people.json: the pseudonym when identities are withheld.
   const personRef = (id: number) => {
     const p = getPerson(db, id)!;
@@ -215,10 +276,13 @@ export function catalogExportExtras(db: Db, itemIds: number[], opts: CatalogExpo
   // Seed places are public villages with published coordinates; a user-added one may be a single
   // house named after its family, so in a public set its id (a slug of its name) gives way to a
   // pseudonym wherever it would appear.
-  const hidden = opts.redactPeople ? userPlaceIds(db) : new Set<string>();
+  const seed = opts.redactPeople ? shippedSeedPlaces() : new Map<string, SeedPlace>();
+  const seedKinds = new Set([...seed.values()].map((p) => p.kind));
+  const hidden = opts.redactPeople ? userPlaceIds(db, seed) : new Set<string>();
   const placeRef = (id: string) => (hidden.has(id) ? placePseudonymOf(key, id) : id);
   const places = placeIds.map((id) => getPlace(db, id)!).map((p) => {
-    if (hidden.has(p.id)) return publicPlace(p, placeRef(p.id));
+    if (hidden.has(p.id)) return publicPlace(p, placeRef(p.id), seedKinds);
+    if (opts.redactPeople) return shippedPlace(seed.get(p.id)!);
     return {
       id: p.id, nameEn: p.nameEn, nameKy: p.nameKy, nameRu: p.nameRu, country: p.country, district: p.district, ayilAymak: p.ayilAymak, kind: p.kind,
       lat: p.lat, lon: p.lon, coordSource: p.coordSource, coordLicence: p.coordLicence, coordAttribution: p.coordAttribution,
@@ -237,7 +301,8 @@ export function catalogExportExtras(db: Db, itemIds: number[], opts: CatalogExpo
     fieldsOf: (itemId) => {
       const t = tags.get(itemId)!;
       return {
-        places: t.places.map(placeRef), people: t.people.map((p) => ({ id: personRef(p.id), role: p.role })), incidents: t.incidents, cases: t.cases,
+        places: t.places.map(placeRef), people: t.people.filter((p) => released.has(p.id)).map((p) => ({ id: personRef(p.id), role: p.role })),
+        incidents: t.incidents, cases: t.cases,
         tags: t.tags,
         // Free text typed by users ("Aigul's statement, recorded at her aunt's"): not for the public.
         ...(opts.redactPeople ? {} : { description: t.description, notes: t.notes }),
@@ -255,15 +320,21 @@ export function catalogExportExtras(db: Db, itemIds: number[], opts: CatalogExpo
       bagInfo: {
         'Evidence-Redaction': 'Prepared for public release (--redact-people): evidence/people.json holds only people who consented to ' +
           'publication, by pseudonym; places added by the archive\'s users appear under a pseudonymous id ("P-" and 12 hex digits) ' +
-          'in evidence/places.json, items.json, items.csv, incidents.json and as their folder under data/, without names, district ' +
-          'or ayil aymak, with coordinates rounded to 0.1 degree (gazetteer villages are given in full); source folder paths ' +
+          'in evidence/places.json, items.json, items.csv, incidents.json and as their folder under data/, without names, district, ' +
+          'ayil aymak, coordinate source, licence or attribution, with coordinates rounded to 0.1 degree and a kind only if the ' +
+          'gazetteer uses it (gazetteer villages are given in full, as shipped, never as edited in the archive); items list ' +
+          'only the people in evidence/people.json; source folder paths ' +
           'are left out (file names are kept); items\' descriptions and notes are left out of evidence/items.json and items.csv; ' +
           'evidence/incidents.json gives only each incident\'s id, type, dates and places, and evidence/cases.json only each ' +
-          'case\'s id, authority, case number, articles and opening date (titles and descriptions are left out); ' +
+          'case\'s id and opening date (titles, descriptions, authorities, case numbers and articles are left out); ' +
           'custody events whose detail names people, records a source path (every ingestion event, so no item here shows its ' +
-          'ingestion), carries an item\'s description or notes, or mentions a place added by users were withheld from ' +
+          'ingestion), carries an item\'s description or notes, names a recipient (every transfer, and every earlier export ' +
+          'for a named recipient), or mentions a place added by users were withheld from ' +
           'evidence/custody.json for privacy; their seqs are listed there as withheldSeqs and in the source archive\'s ' +
-          'dissemination event for this export, and the events are available from the source archive.',
+          'dissemination event for this export, and the events are available from the source archive; the events kept name ' +
+          'the archive\'s operators (staff, not victims) as actor. Still in this set: items\' exact GPS coordinates ' +
+          '(evidence/items.json and items.csv, and the originals\' own EXIF metadata), the camera serial number, the tags ' +
+          'users gave items and the original file names.',
       },
     } : {}),
     summary: { people: personIds.length, withheld, places: placeIds.length },

@@ -2,7 +2,7 @@
 // SELECT whose every condition can be answered by an index (link tables by (x, item_id), items by
 // kind / captured_at / has_gps, FTS5 for text and camera), so 10^5 items stay interactive.
 // tests/unit/catalog-filters.test.ts checks the plan of each filter with EXPLAIN QUERY PLAN.
-import type { ItemFilter } from '../../common/catalog.ts';
+import { checkFilterDate, type ItemFilter } from '../../common/catalog.ts';
 import type { Db } from '../db/open.ts';
 import { ftsQuery } from './fts.ts';
 import { normalizeTag } from './tagging.ts';
@@ -21,7 +21,6 @@ function nextDay(date: string): string {
 }
 
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
-const DATETIME_RE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/;
 
 /**
  * The SQL selecting the ids of items matching `f` (unordered). Fields combine with AND;
@@ -66,12 +65,12 @@ export function buildItemFilterQuery(f: ItemFilter): BuiltQuery {
     params.push(...f.kinds);
   }
   if (f.from) {
-    if (!DATE_RE.test(f.from) && !DATETIME_RE.test(f.from)) throw new Error(`--from ${f.from}: expected an ISO 8601 date (YYYY-MM-DD) or date-time`);
+    checkFilterDate('--from', f.from);
     where.push('i.captured_at >= ?');
     params.push(f.from);
   }
   if (f.to) {
-    if (!DATE_RE.test(f.to) && !DATETIME_RE.test(f.to)) throw new Error(`--to ${f.to}: expected an ISO 8601 date (YYYY-MM-DD) or date-time`);
+    checkFilterDate('--to', f.to);
     where.push('i.captured_at < ?');
     params.push(DATE_RE.test(f.to) ? nextDay(f.to) : f.to);
   }

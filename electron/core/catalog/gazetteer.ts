@@ -43,3 +43,43 @@ export function loadGazetteerSeed(db: Db, file = gazetteerSeedPath()): number {
   logPlaces(db, rows.map((r) => r.id!), 'seeded from the shipped gazetteer', 'Evidence Archive (seed gazetteer)');
   return rows.length;
 }
+
+/** A place as the shipped seed gives it: the values a set for public release may publish for a seed village. */
+export interface SeedPlace {
+  id: string;
+  nameEn: string;
+  nameKy: string | null;
+  nameRu: string | null;
+  country: string;
+  district: string | null;
+  ayilAymak: string | null;
+  kind: string;
+  lat: number | null;
+  lon: number | null;
+  coordSource: string | null;
+  coordLicence: string | null;
+  coordAttribution: string | null;
+}
+
+const shipped = new Map<string, Map<string, SeedPlace>>();
+
+/**
+ * The places of the shipped seed CSV (`file`, default gazetteerSeedPath()) by id, as loadGazetteerSeed
+ * reads them, ignoring whatever users have since edited in the archive: read once per file and cached.
+ * Throws Error when the file cannot be read.
+ */
+export function shippedSeedPlaces(file = gazetteerSeedPath()): ReadonlyMap<string, SeedPlace> {
+  let m = shipped.get(file);
+  if (!m) {
+    const rows = parse(readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true, bom: true }) as Record<string, string>[];
+    const num = (v: string | undefined) => (v ? Number(v) : null);
+    const opt = (v: string | undefined) => (v ? v : null);
+    m = new Map(rows.map((r) => [r.id!, {
+      id: r.id!, nameEn: r.name_en ?? '', nameKy: opt(r.name_ky), nameRu: opt(r.name_ru), country: r.country!, district: opt(r.district),
+      ayilAymak: opt(r.ayil_aymak), kind: r.kind || 'village', lat: num(r.lat), lon: num(r.lon), coordSource: opt(r.coord_source),
+      coordLicence: opt(r.coord_licence), coordAttribution: opt(r.coord_attribution),
+    }]));
+    shipped.set(file, m);
+  }
+  return m;
+}

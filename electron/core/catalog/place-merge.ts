@@ -4,7 +4,7 @@
 import type { Place } from '../../common/catalog.ts';
 import type { Db } from '../db/open.ts';
 import { reindexItemsLinkedTo } from './fts.ts';
-import { getPlace, placeNames, refreshPlaceIndex, resolveOnePlace } from './places.ts';
+import { getPlace, placeNames, refreshPlaceIndex, resolvePlaceForWrite } from './places.ts';
 import { tagItem, type TagResult } from './tagging.ts';
 import { logPlaces } from './place-audit.ts';
 import { logPersonChange } from './person-audit.ts';
@@ -28,8 +28,9 @@ export interface MergeResult {
  */
 export function mergePlaces(db: Db, fromRef: string, intoRef: string, actor: string): MergeResult {
   return db.transaction((): MergeResult => {
-    const from = resolveOnePlace(db, fromRef);
-    const into = resolveOnePlace(db, intoRef);
+    // A merged-away id must not stand for the place it went into: that would merge (or merge into) another place.
+    const from = resolvePlaceForWrite(db, fromRef);
+    const into = resolvePlaceForWrite(db, intoRef);
     if (from.id === into.id) throw new Error(`place ${from.id}: cannot merge a place into itself`);
     const itemIds = (db.prepare('SELECT item_id FROM item_places WHERE place_id = ? ORDER BY item_id').all(from.id) as { item_id: number }[]).map((r) => r.item_id);
     const items = itemIds.map((id) => tagItem(db, id, { removePlaces: [from.id], addPlaces: [into.id] }, {

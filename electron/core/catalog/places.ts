@@ -122,6 +122,21 @@ export function resolveOnePlace(db: Db, ref: string): Place {
   return found[0]!;
 }
 
+/**
+ * The one live place `ref` names, for a change to it (edit, merge, delete): like resolveOnePlace,
+ * but an id that was merged away is refused instead of silently standing for the place it went
+ * into (which a write would then change). Throws Error "<id> was merged into <target>; use that id".
+ */
+export function resolvePlaceForWrite(db: Db, ref: string): Place {
+  const direct = getPlace(db, ref.trim().toLowerCase());
+  if (direct?.mergedInto) {
+    const live = getLivePlace(db, direct.id);
+    const via = live && live.id !== direct.mergedInto ? ` (since merged into ${live.id})` : '';
+    throw new Error(`${direct.id} was merged into ${direct.mergedInto}${via}; use ${via ? live!.id : 'that id'}`);
+  }
+  return resolveOnePlace(db, ref);
+}
+
 function writeKeys(db: Db, p: Place): void {
   db.prepare('DELETE FROM place_keys WHERE place_id = ?').run(p.id);
   const ins = db.prepare('INSERT OR IGNORE INTO place_keys (key, place_id) VALUES (?, ?)');

@@ -4,6 +4,7 @@ import { createHmac } from 'node:crypto';
 import type { Person } from '../../common/catalog.ts';
 import type { Db } from '../db/open.ts';
 import { toSafeCsv } from '../export/csv.ts';
+import { shippedSeedPlaces } from './gazetteer.ts';
 import { listPeople } from './people.ts';
 import { getPlace } from './places.ts';
 
@@ -38,7 +39,9 @@ export function placePseudonymOf(key: string, placeId: string): string {
 
 /**
  * A residence as released: village-level, coordinates rounded to 0.1° (about 11 km) when redacted.
- * Redacted, a place the user added (not a seed gazetteer village) has no id, name or district.
+ * Redacted, a place the user added (not a seed gazetteer village) has no id, name or district, and
+ * a seed village is given with its shipped id, name, district and (rounded) coordinates, never
+ * users' edits of them (a seed id missing from the shipped gazetteer counts as user-added).
  */
 export interface RegisterResidence {
   placeId: string | null;
@@ -95,7 +98,11 @@ function residence(db: Db, p: Person, round: boolean): RegisterResidence | null 
   // A seed place is a public village or town; a user-added or imported one may be a hamlet of one
   // house or be named after its family, so its id, name and free-text district would point at the
   // victim: only the rounded coordinates (and the country code) are released, or nothing.
-  if (round && place.origin !== 'seed') {
+  // A seed village as shipped: users may have edited its name, district or coordinates (a
+  // family's house as "the village"), so a release gives only the shipped gazetteer's values.
+  const seed = round && place.origin === 'seed' ? shippedSeedPlaces().get(place.id) : undefined;
+  if (seed) return { placeId: seed.id, name: seed.nameEn, district: seed.district, country: seed.country, lat: round1(seed.lat), lon: round1(seed.lon) };
+  if (round) {
     if (place.lat === null || place.lon === null) return null;
     return { placeId: null, name: null, district: null, country: place.country, lat: round1(place.lat), lon: round1(place.lon) };
   }

@@ -10,6 +10,7 @@ import type { CustodyEvent } from '../../common/types.ts';
 import { verifyChain } from '../custody/hash.ts';
 import { contentHash } from '../custody/content-hash.ts';
 import { LATER_NORMALIZED_RECORD_KEYS, NORMALIZED_RECORD_KEYS } from '../../common/types.ts';
+import { lastTaggingEvents, peopleIndex, tagFieldProblems, type PeopleIndex } from './bag-tags.ts';
 
 /** One problem: the bag-relative file ("data/...", "evidence/custody.json") and/or custody seq it concerns. */
 export interface BagProblem {
@@ -35,6 +36,10 @@ export interface BagReport {
 
 const CUSTODY_FILE = 'evidence/custody.json';
 const ITEMS_FILE = 'evidence/items.json';
+const ITEMS_CSV_FILE = 'evidence/items.csv';
+const PEOPLE_FILE = 'evidence/people.json';
+/** The tag files without which a bag is not an evidence set. */
+const REQUIRED_TAG_FILES = [ITEMS_FILE, ITEMS_CSV_FILE, CUSTODY_FILE];
 const READ_CHUNK = 4 * 1024 * 1024;
 const HEX64 = /^[0-9a-f]{64}$/u;
 /** The fields custodyRowHash covers, plus `hash`; anything else in an event is unprotected. */
@@ -61,8 +66,9 @@ interface Manifest {
 /**
  * Verifies the bag at `dir` and returns every problem found, never just the first.
  *
- * BagIt (RFC 8493): `bagit.txt` present, no BOM, "BagIt-Version: M.N" and
- * "Tag-File-Character-Encoding: UTF-8" (§2.1.1); a `data/` directory (§2.1.2); at least one
+ * BagIt (RFC 8493): `bagit.txt` present, no BOM, "BagIt-Version: 1.0" and
+ * "Tag-File-Character-Encoding: UTF-8" (§2.1.1); no `fetch.txt` (§2.2.3: an evidence set is
+ * complete); a `data/` directory (§2.1.2); at least one
  * `manifest-<alg>.txt` (§2.1.3), each line "<hex> <path>" with %0D/%0A/%25 decoded, every path
  * under data/, without "..", listed once, present, and matching its digest; every file under
  * data/ listed in every payload manifest; every `tagmanifest-<alg>.txt` (§2.2.1) listing every
@@ -71,8 +77,9 @@ interface Manifest {
  * Paths are compared in Unicode NFC, since macOS may hand back names in another normalization.
  * Each file is read once, streaming, for all algorithms that list it.
  *
- * Evidence sets: files under `evidence/` must be listed in every tag manifest (else their content
- * is unprotected). If `evidence/custody.json` exists (`{ chainHead: { seq, hash }, events }`,
+ * Evidence sets: `evidence/items.json`, `evidence/items.csv` and `evidence/custody.json` must be
+ * present, there must be a tag manifest, and files under `evidence/` must be listed in every tag
+ * manifest (else their content is unprotected). If `evidence/custody.json` exists (`{ chainHead: { seq, hash }, events }`,
  * events a seq-ordered subset of the archive's custody chain, DESIGN.md §3): events sorted with
  * unique seq; each event's hash recomputes (custodyRowHash, RFC 8785 JCS + SHA-256); where seqs
  * n and n+1 are both present, the second's prevHash is the first's hash; no seq exceeds
@@ -81,11 +88,18 @@ interface Manifest {
  * seqs of the exported items' events it left out), ascending unique positive integers, none
  * beyond chainHead.seq nor present among the events. If `evidence/items.json` exists (array of
  * `{ sha256, path: "data/..." }`): each item's sha256 equals the manifest-sha256 digest of its
- * path; every manifest-sha256 path is an item; every item has an "ingestion" event whose `item`
- * is its sha256. Only in a bag whose bag-info.txt has an `Evidence-Redaction` element may an
+ * path; every manifest-sha256 path and every file under data/ is an item, and every item's path
+ * a file under data/; every item has an "ingestion" event whose `item` is its sha256, a
+ * "message digest calculation" event recording its sha256, and a "metadata extraction" event
+ * with a recordSha256 that the item's normalized record in items.json hashes to. Only in a bag whose bag-info.txt has an `Evidence-Redaction` element may an
  * item lack it, and then only when the excerpt holds the item's "message digest calculation"
  * event recording its sha256 (detail.digests.sha256) and lists the seq just before that event,
- * where ingest records the ingestion, in withheldSeqs.
+ * where ingest records the ingestion, in withheldSeqs; likewise it may lack the metadata extraction
+ * event only when the seq two after the digest event, where ingest records it, is withheld. In a
+ * set without Evidence-Redaction (whose excerpt holds every event of its items), each item's
+ * places, people, incidents, cases, tags, description and notes must equal the `after` of its
+ * last tagging event in the excerpt, or be empty when it has none (bag-tags.ts); checked only when
+ * no seq declared withheld follows that event (none at all for an item without one).
  *
  * Problems carry `file` (bag-relative, as written in the manifest or found on disk) and/or `seq`.
  *
@@ -116,6 +130,12 @@ export async function verifyBag(dir: string): Promise<BagReport> {
   if (!(await isDirectory(join(bagDir, 'data')))) problems.push({ file: 'data/', reason: 'payload directory data/ is missing (RFC 8493 §2.1.2)' });
 
   await guard('bagit.txt', () => checkDeclaration(bagDir, files, problems));
+  if (files.has('fetch.txt')) {
+    problems.push({ file: 'fetch.txt', reason: 'the bag has a fetch.txt, so it is incomplete (RFC 8493 §2.2.3): an evidence set carries every file itself and never has one' });
+  }
+  for (const rel of REQUIRED_TAG_FILES) {
+    if (!files.get(rel)?.regular) problems.push({ file: rel, reason: 'missing: an evidence set always carries evidence/items.json, evidence/items.csv and evidence/custody.json' });
+  }
 
   const manifests: Manifest[] = [];
   const tagManifests: Manifest[] = [];
@@ -151,7 +171,7 @@ export async function verifyBag(dir: string): Promise<BagReport> {
   await guard(CUSTODY_FILE, async () => {
     custody = await checkCustody(bagDir, files, problems);
   });
-  await guard(ITEMS_FILE, () => checkItems(bagDir, files, manifests, custody, redacted, problems));
+  await guard(ITEMS_FILE, () => checkItems(bagDir, files, manifests, payload, custody, redacted, problems));
 
   let tagManifestSha256: string | null = null;
   const tm = files.get('tagmanifest-sha256.txt');
@@ -254,8 +274,8 @@ async function checkDeclaration(bagDir: string, files: Map<string, FileEntry>, p
   const text = await readText(bagDir, f.rel, problems);
   if (text.startsWith('\ufeff')) problems.push({ file: 'bagit.txt', reason: 'starts with a byte-order mark, which RFC 8493 §2.1.1 forbids' });
   const lines = splitLines(text.replace(/^\ufeff/u, ''));
-  if (!/^BagIt-Version: \d+\.\d+$/u.test(lines[0] ?? '')) {
-    problems.push({ file: 'bagit.txt', reason: `first line must be "BagIt-Version: M.N", found ${JSON.stringify(lines[0] ?? '')}` });
+  if (lines[0] !== 'BagIt-Version: 1.0') {
+    problems.push({ file: 'bagit.txt', reason: `first line must be "BagIt-Version: 1.0" (RFC 8493 §2.1.1), found ${JSON.stringify(lines[0] ?? '')}` });
   }
   if (lines[1] !== 'Tag-File-Character-Encoding: UTF-8') {
     problems.push({ file: 'bagit.txt', reason: `second line must be "Tag-File-Character-Encoding: UTF-8", found ${JSON.stringify(lines[1] ?? '')}` });
@@ -376,6 +396,7 @@ async function checkDigests(
 function checkTagCoverage(files: Map<string, FileEntry>, manifests: Manifest[], tagManifests: Manifest[], problems: BagProblem[]): void {
   const evidence = [...files.values()].filter((f) => f.regular && f.rel.startsWith('evidence/')).sort(byRel);
   if (tagManifests.length === 0) {
+    problems.push({ reason: 'no tag manifest tagmanifest-<alg>.txt: an evidence set\'s tag files under evidence/ must be protected by one' });
     for (const f of evidence) problems.push({ file: f.rel, reason: 'no tag manifest, so this file\'s content is not protected by any checksum' });
     return;
   }
@@ -565,13 +586,14 @@ async function checkItems(
   bagDir: string,
   files: Map<string, FileEntry>,
   manifests: Manifest[],
+  payload: FileEntry[],
   excerpt: Excerpt | null,
   redacted: boolean,
   problems: BagProblem[],
 ): Promise<void> {
   const custody = excerpt?.events ?? null;
   const f = files.get(ITEMS_FILE);
-  if (!f?.regular) return;
+  if (!f?.regular) return; // reported as missing
   const file = f.rel;
   const json = await readJson(bagDir, f, problems);
   if (!json.ok) return;
@@ -584,11 +606,16 @@ async function checkItems(
   const manifest = new Map((sha256Manifest?.entries ?? []).map((e) => [nfc(e.path), e]));
 
   const ingested = new Set((custody ?? []).filter((e) => e.type === 'ingestion' && e.item !== null).map((e) => e.item));
-  if (custody === null) problems.push({ file: CUSTODY_FILE, reason: `missing, so no item in ${file} can show its ingestion event` });
+  // A full set's excerpt holds every event of its items, so the last tagging event there is the item's last.
+  const tagging = excerpt !== null && !redacted ? lastTaggingEvents(excerpt.events) : null;
+  const people = tagging ? await readPeople(bagDir, files, problems) : null;
+  const pseudonyms = { byId: new Map<number, string>(), byPseudonym: new Map<string, number>() };
 
   // What the excerpt's metadata extraction events recorded of each item's normalized record.
   const recordHashes = new Map<string, string>();
+  const extracted = new Set<string>();
   for (const e of custody ?? []) {
+    if (e.type === 'metadata extraction' && e.item) extracted.add(e.item);
     if (e.type === 'metadata extraction' && e.item && typeof e.detail.recordSha256 === 'string') recordHashes.set(e.item, e.detail.recordSha256);
   }
   const listed = new Set<string>();
@@ -618,6 +645,16 @@ async function checkItems(
           (why ? `; bag-info.txt declares Evidence-Redaction, ${why}` : '') });
       }
     }
+    if (excerpt !== null) {
+      for (const reason of ingestEventProblems(sha, excerpt, extracted.has(sha), recordHashes.has(sha), redacted)) problems.push({ file: path, reason });
+    }
+    // Only where the excerpt holds every event of the item after its last tagging event: none withheld later.
+    const lastTagging = tagging?.get(sha) ?? null;
+    if (tagging && excerpt && [...excerpt.withheld].every((seq) => lastTagging !== null && seq < lastTagging.seq)) {
+      for (const why of tagFieldProblems(item, lastTagging, people, pseudonyms)) {
+        problems.push({ file: path, reason: `item ${sha}: ${why}` });
+      }
+    }
     const logged = recordHashes.get(sha);
     if (logged) {
       // Metadata is what a court reads first (time, place, camera); the chain pins it at ingest.
@@ -635,7 +672,49 @@ async function checkItems(
   for (const sha of strangers) {
     problems.push({ file: CUSTODY_FILE, reason: `holds custody events of item ${sha}, which is not in this bag (an excerpt from another set, or an item removed)` });
   }
-  for (const e of sha256Manifest?.entries ?? []) {
-    if (!itemPaths.has(nfc(e.path))) problems.push({ file: e.path, reason: `payload file is not described in ${file}` });
+  const undescribed = new Map<string, string>();
+  for (const p of [...(sha256Manifest?.entries ?? []).map((e) => e.path), ...payload.map((x) => x.rel)]) {
+    if (!itemPaths.has(nfc(p)) && !undescribed.has(nfc(p))) undescribed.set(nfc(p), p);
   }
+  for (const p of undescribed.values()) problems.push({ file: p, reason: `payload file is not described in ${file}` });
+  const onDisk = new Set(payload.map((x) => nfc(x.rel)));
+  for (const p of itemPaths) {
+    if (!onDisk.has(p)) problems.push({ file: p, reason: `described in ${file}, but there is no such file under data/` });
+  }
+}
+
+/**
+ * What is missing of the events ingest writes for every item (ingest.ts recordNewItem:
+ * ingestion, message digest calculation, replication, metadata extraction, at consecutive seqs):
+ * the "message digest calculation" recording its sha256, and the "metadata extraction" with the
+ * hash of its normalized record (which pins items.json's metadata). As for the ingestion event
+ * (withheldIngestionProblem), only a bag declaring Evidence-Redaction may go without the
+ * metadata extraction, and then only when its seq (two after the digest event's) is withheld.
+ */
+function ingestEventProblems(sha: string, excerpt: Excerpt, extracted: boolean, recordHash: boolean, redacted: boolean): string[] {
+  const out: string[] = [];
+  const digest = excerpt.events.find((e) => e.type === 'message digest calculation' && e.item === sha &&
+    isRecord(e.detail.digests) && typeof e.detail.digests.sha256 === 'string' && e.detail.digests.sha256.toLowerCase() === sha);
+  if (!digest) out.push(`no "message digest calculation" event recording item ${sha}'s sha256 in ${CUSTODY_FILE}`);
+  if (!extracted) {
+    const withheld = redacted && digest !== undefined && excerpt.withheld.has(digest.seq + 2);
+    if (!withheld) {
+      out.push(`no "metadata extraction" event for item ${sha} in ${CUSTODY_FILE}, so its metadata in ${ITEMS_FILE} is not pinned` +
+        (redacted ? `; bag-info.txt declares Evidence-Redaction, but ${digest ? `seq ${digest.seq + 2}, where ingest records it, is not listed in withheldSeqs` : 'without the item\'s message digest calculation its seq cannot be told'}` : ''));
+    }
+  } else if (!recordHash) {
+    out.push(`the "metadata extraction" event of item ${sha} records no recordSha256, so its metadata in ${ITEMS_FILE} is not pinned`);
+  }
+  return out;
+}
+
+/** evidence/people.json of a full set, for how items.json may refer to people; null when absent or unusable (reported). */
+async function readPeople(bagDir: string, files: Map<string, FileEntry>, problems: BagProblem[]): Promise<PeopleIndex | null> {
+  const f = files.get(PEOPLE_FILE);
+  if (!f?.regular) return null;
+  const json = await readJson(bagDir, f, problems);
+  if (!json.ok) return null;
+  const idx = peopleIndex(json.value);
+  if (!idx) problems.push({ file: f.rel, reason: 'must be an array of person records' });
+  return idx;
 }

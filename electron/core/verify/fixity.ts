@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { DigestAlgorithm, JobProgress } from '../../common/types.ts';
 import { objectPath, type Archive } from '../archive.ts';
 import { appendCustodyEvent, chainHead, verifyCustodyLog } from '../custody/log.ts';
+import { digestFile } from '../ingest/digest.ts';
 import { createIngestPool } from '../ingest/pool.ts';
 import { crossCheckCatalog } from './catalog.ts';
 
@@ -32,6 +33,25 @@ export interface FixityReport {
    * Absent when the check was recorded. The findings above hold either way.
    */
   unrecorded?: string;
+  /**
+   * Files in the store at a well-formed address whose content has exactly that SHA-256, but that
+   * no item records: verified copies an interrupted ingest stored before it could record them.
+   * Not problems (no recorded evidence is affected); running that ingest again records them.
+   */
+  unrecordedCopies: string[];
+}
+
+const ADDRESS = /[\\/]sha256[\\/]([0-9a-f]{2})[\\/]([0-9a-f]{2})[\\/]([0-9a-f]{64})$/;
+
+/** True when the file at `path` sits at a content address (…/sha256/ab/cd/<sha256>) and holds exactly that content. */
+function isIntactCopy(objectsDir: string, path: string): boolean {
+  const m = ADDRESS.exec(path);
+  if (!m || !m[3]!.startsWith(m[1]! + m[2]!) || path !== objectPath(objectsDir, m[3]!)) return false;
+  try {
+    return digestFile(path, ['sha256']).digests.sha256 === m[3];
+  } catch {
+    return false;
+  }
 }
 
 /** Every file under objects/, as absolute paths (a stray file anywhere in the store counts). */
@@ -114,8 +134,11 @@ export async function verifyArchive(archive: Archive, opts: { actor: string; sig
     await pool?.destroy();
   }
   const known = new Set(items.map((i) => objectPath(archive.objectsDir, i.sha256)));
+  const unrecordedCopies: string[] = [];
   for (const f of await objectFiles(archive.objectsDir)) {
-    if (!known.has(f)) problems.push({ kind: 'unexpected', path: f, reason: `${f}: file in the object store that the catalog does not know (an ingest stopped between storing a file and recording it leaves one: running that ingest again records it; otherwise it was put there by hand)` });
+    if (known.has(f)) continue;
+    if (isIntactCopy(archive.objectsDir, f)) unrecordedCopies.push(f);
+    else problems.push({ kind: 'unexpected', path: f, reason: `${f}: file in the object store that the catalog does not know and that is not an intact copy at its content address (put there by hand, or damaged)` });
   }
   const chain = verifyCustodyLog(db);
   for (const p of chain.problems) problems.push({ kind: 'custody', seq: p.seq, reason: `custody row ${p.seq}: ${p.reason}` });
@@ -139,6 +162,7 @@ export async function verifyArchive(archive: Archive, opts: { actor: string; sig
       appendCustodyEvent(db, { actor: opts.actor, type: 'fixity check', item: null, detail: {
         outcome: problems.length ? 'fail' : interrupted ? 'interrupted' : 'pass', scope: 'archive', itemsChecked: outcomes.size, bytesChecked,
         problems: problems.length, custodyRowsChecked: chain.rows,
+        ...(unrecordedCopies.length ? { unrecordedCopies: unrecordedCopies.length } : {}),
       } });
     });
     try {
@@ -159,5 +183,6 @@ export async function verifyArchive(archive: Archive, opts: { actor: string; sig
     startedAt,
     finishedAt: new Date().toISOString(),
     ...(unrecorded ? { unrecorded } : {}),
+    unrecordedCopies,
   };
 }
