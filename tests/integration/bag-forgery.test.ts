@@ -247,6 +247,21 @@ describe('re-sealed forgeries of a bag', () => {
     expect(v.problems).toContainEqual(expect.objectContaining({ file: tagged.path, reason: expect.stringMatching(/: people is /) }));
   });
 
+  it('a full set whose tagging event is withheld by a forged withheldSeqs is caught: only a declared public release may withhold', () => {
+    const d = copyBag('withheld-forged');
+    const custody = readCustody(d) as ReturnType<typeof readCustody> & { withheldSeqs?: number[] };
+    const tagging = custody.events.filter((e) => e.type === 'metadata modification').at(-1)!;
+    custody.events = custody.events.filter((e) => e.seq !== tagging.seq);
+    custody.withheldSeqs = [tagging.seq];
+    writeFileSync(join(d, 'evidence/custody.json'), JSON.stringify(custody, null, 2));
+    const items = readItems(d);
+    items[0]!.tags = ['forged'];
+    writeFileSync(join(d, 'evidence/items.json'), JSON.stringify(items, null, 2));
+    resealAll(d);
+    const v = verify(d);
+    expect(v.valid).toBe(false);
+    expect(v.problems).toContainEqual({ file: 'evidence/custody.json', reason: 'custody.json lists 1 withheld seq(s), but bag-info.txt declares no Evidence-Redaction: only a set for public release may withhold events' });
+  });
   it('events above chainHead.seq are reported', () => {
     const d = copyBag('head-lowered');
     const custody = readCustody(d);

@@ -251,7 +251,11 @@ describe('export --redact-people', () => {
     const items = JSON.parse(read('evidence/items.json')) as { path: string; sha256: string }[];
     const v1 = runCliJson<BagCheck>(['verify-bag', dropDeclaration, '--json']).json;
     expect(v1.valid).toBe(false);
-    expect(v1.problems).toEqual(items.map((i) => ({ file: i.path, reason: `no "ingestion" event for item ${i.sha256} in evidence/custody.json` })));
+    const withheldCount = (JSON.parse(read('evidence/custody.json')) as Excerpt).withheldSeqs!.length;
+    expect(v1.problems).toEqual([
+      { file: 'evidence/custody.json', reason: `custody.json lists ${withheldCount} withheld seq(s), but bag-info.txt declares no Evidence-Redaction: only a set for public release may withhold events` },
+      ...items.map((i) => ({ file: i.path, reason: `no "ingestion" event for item ${i.sha256} in evidence/custody.json` })),
+    ]);
 
     const unlisted = join(work, 'bag-unlisted');
     cpSync(bag, unlisted, { recursive: true });

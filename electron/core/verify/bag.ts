@@ -171,6 +171,11 @@ export async function verifyBag(dir: string): Promise<BagReport> {
   await guard(CUSTODY_FILE, async () => {
     custody = await checkCustody(bagDir, files, problems);
   });
+  const withheld = (custody as Excerpt | null)?.withheld.size ?? 0;
+  if (!redacted && withheld > 0) {
+    // A full set's excerpt holds every event of its items; withholding is for declared public releases only.
+    problems.push({ file: CUSTODY_FILE, reason: `custody.json lists ${withheld} withheld seq(s), but bag-info.txt declares no Evidence-Redaction: only a set for public release may withhold events` });
+  }
   await guard(ITEMS_FILE, () => checkItems(bagDir, files, manifests, payload, custody, redacted, problems));
 
   let tagManifestSha256: string | null = null;
