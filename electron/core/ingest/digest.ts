@@ -126,21 +126,13 @@ export function sourceStat(st: BigIntStats): SourceStat {
   return { bytes: Number(st.size), mtimeMs: Number(st.mtimeMs), mtimeNs: st.mtimeNs.toString(), ino: st.ino.toString(), ctimeNs: st.ctimeNs.toString() };
 }
 
-/** Size and modification time of a source before it was copied, to detect a change during ingest. */
-export interface SourceState {
-  size: number;
-  mtimeMs: number;
-  /** The same moment in full (see SourceStat). */
-  stat: SourceStat;
-}
-
 /**
  * First half of a verified copy for large files: copies `src` to `dst` (created exclusively) in
  * the kernel and fdatasyncs it, returning the source's state before the copy. The caller then
  * hashes source and copy on two threads at once and finishes with checkVerifiedCopy. Throws fs
  * errors; the source is only opened for reading.
  */
-export async function stageCopy(src: string | Buffer, dst: string): Promise<SourceState> {
+export async function stageCopy(src: string | Buffer, dst: string): Promise<SourceStat> {
   const before = statSync(src, { bigint: true });
   await copyFile(src, dst, constants.COPYFILE_EXCL);
   const fd = openSync(dst, 'r+');
@@ -149,7 +141,7 @@ export async function stageCopy(src: string | Buffer, dst: string): Promise<Sour
   } finally {
     closeSync(fd);
   }
-  return { size: Number(before.size), mtimeMs: Number(before.mtimeMs), stat: sourceStat(before) };
+  return sourceStat(before);
 }
 
 /**
@@ -157,10 +149,10 @@ export async function stageCopy(src: string | Buffer, dst: string): Promise<Sour
  * it had before the copy, and the copy's SHA-256 (computed after fdatasync, from a separate read)
  * must equal the source's. Throws CopyVerificationError otherwise.
  */
-export function checkVerifiedCopy(src: string | Buffer, before: SourceState, source: { digests: Digests; bytes: number }, copy: { digests: Digests; bytes: number }): void {
+export function checkVerifiedCopy(src: string | Buffer, before: SourceStat, source: { digests: Digests; bytes: number }, copy: { digests: Digests; bytes: number }): void {
   const after = statSync(src, { bigint: true });
-  if (Number(after.size) !== before.size || after.mtimeNs.toString() !== before.stat.mtimeNs || source.bytes !== before.size) {
-    throw new CopyVerificationError(`${String(src)}: the file changed while it was being read (size ${before.size} → ${Number(after.size)} bytes, modified ${new Date(before.mtimeMs).toISOString()} → ${new Date(Number(after.mtimeMs)).toISOString()}); not ingested`);
+  if (Number(after.size) !== before.bytes || after.mtimeNs.toString() !== before.mtimeNs || source.bytes !== before.bytes) {
+    throw new CopyVerificationError(`${String(src)}: the file changed while it was being read (size ${before.bytes} → ${Number(after.size)} bytes, modified ${new Date(before.mtimeMs).toISOString()} → ${new Date(Number(after.mtimeMs)).toISOString()}); not ingested`);
   }
   if (copy.digests.sha256 !== source.digests.sha256 || copy.bytes !== source.bytes) {
     throw new CopyVerificationError(`${String(src)}: the copy does not read back as the file that was hashed (source sha256 ${source.digests.sha256}, copy ${copy.digests.sha256}): the source changed during the copy or the copy is damaged; not ingested`);

@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { MetadataResult } from '../../common/types.ts';
 import type { CommitTask, CopyResult, CopyTask, DigestTask, ExtractTask, StageTask } from './task.ts';
-import type { SourceState } from './digest.ts';
+import type { SourceStat } from './digest.ts';
 import type { Digests } from '../../common/types.ts';
 
 /** The worker threads that do per-file work (hashing, copying, metadata) off the main thread. */
@@ -11,7 +11,7 @@ export interface IngestPool {
   copy(t: CopyTask, signal?: AbortSignal): Promise<CopyResult>;
   extract(t: ExtractTask, signal?: AbortSignal): Promise<MetadataResult>;
   digest(t: DigestTask, signal?: AbortSignal): Promise<{ digests: Digests; bytes: number }>;
-  stage(t: StageTask, signal?: AbortSignal): Promise<{ tmp: string; before: SourceState }>;
+  stage(t: StageTask, signal?: AbortSignal): Promise<{ tmp: string; before: SourceStat }>;
   commit(t: CommitTask, signal?: AbortSignal): Promise<CopyResult>;
   readonly threads: number;
   /** Tasks that can run at once: threads × tasks per thread. */
@@ -42,7 +42,7 @@ export function createIngestPool(threads = Math.max(1, availableParallelism())):
     copy: (t, signal) => pool.run(t, { name: 'copyTask', signal }) as Promise<CopyResult>,
     extract: (t, signal) => pool.run(t, { name: 'extractTask', signal }) as Promise<MetadataResult>,
     digest: (t, signal) => pool.run(t, { name: 'digestTask', signal }) as Promise<{ digests: Digests; bytes: number }>,
-    stage: (t, signal) => pool.run(t, { name: 'stageTask', signal }) as Promise<{ tmp: string; before: SourceState }>,
+    stage: (t, signal) => pool.run(t, { name: 'stageTask', signal }) as Promise<{ tmp: string; before: SourceStat }>,
     commit: (t, signal) => pool.run(t, { name: 'commitTask', signal }) as Promise<CopyResult>,
     destroy: () => pool.destroy(),
   };

@@ -7,7 +7,7 @@ import type { DigestAlgorithm, Digests, Kind, MetadataResult } from '../../commo
 import { objectPath } from '../objects.ts';
 import { extractMetadata } from '../metadata/index.ts';
 import { sniffFile } from './sniff.ts';
-import { checkVerifiedCopy, digestFile, stageCopy, verifiedCopy, type SourceStat, type SourceState } from './digest.ts';
+import { checkVerifiedCopy, digestFile, stageCopy, verifiedCopy, type SourceStat } from './digest.ts';
 import { checkSourceUnchanged, digestBytes, fileHolds, IN_MEMORY_MAX_BYTES, readWholeFile, writeVerifiedCopy } from './memory-copy.ts';
 import { contentHash } from '../custody/content-hash.ts';
 
@@ -139,7 +139,7 @@ export interface StageTask {
 }
 
 /** Large files, step 1: kernel copy of `src` into tmp/, fdatasynced (see stageCopy). */
-export async function stageTask(t: StageTask): Promise<{ tmp: string; before: SourceState }> {
+export async function stageTask(t: StageTask): Promise<{ tmp: string; before: SourceStat }> {
   const tmp = join(t.tmpDir, `${randomUUID()}.part`);
   try {
     return { tmp, before: await stageCopy(typeof t.src === 'string' ? t.src : Buffer.from(t.src), tmp) };
@@ -153,7 +153,7 @@ export interface CommitTask {
   src: string | Uint8Array;
   tmp: string;
   objectsDir: string;
-  before: SourceState;
+  before: SourceStat;
   source: { digests: Digests; bytes: number };
   copy: { digests: Digests; bytes: number };
 }
@@ -163,7 +163,7 @@ export async function commitTask(t: CommitTask): Promise<CopyResult> {
   try {
     checkVerifiedCopy(typeof t.src === 'string' ? t.src : Buffer.from(t.src), t.before, t.source, t.copy);
     const { mime, kind } = await sniffFile(t.tmp);
-    return await storeObject(t.tmp, t.objectsDir, { ...t.source, mime, kind, source: t.before.stat });
+    return await storeObject(t.tmp, t.objectsDir, { ...t.source, mime, kind, source: t.before });
   } catch (e) {
     rmSync(t.tmp, { force: true });
     throw e;
