@@ -4,15 +4,21 @@ import { exifDateTime, gpsDateTime, iptcDateTime, isoDateText, normalizeOffset, 
 import { finalizeGps, parseXmpCoordinate, parseXmpRational, positionFromExifGps, altitudeWithRef, type RawPosition } from './gps.ts';
 import { readXmp, XMP_NS } from './xmp.ts';
 
-/** The blocks the mapping reads (see images.ts ImageBlocks). */
+/** The blocks the mapping reads (images.ts ImageBlocks adds the codec-header facts). */
 export interface ImageTagBlocks {
+  /** exifr's TIFF blocks (IFD0, Exif IFD, GPS IFD) with raw values: dates as text, refs as bytes. */
   ifd0: Record<string, unknown> | null;
   exif: Record<string, unknown> | null;
   gps: Record<string, unknown> | null;
-  /** IFD0 and Exif IFD entries keyed by numeric tag id (see images.ts ImageBlocks). */
+  /**
+   * The same IFD0 and Exif IFD entries keyed by numeric tag id, for tags whose exifr names
+   * collide (Exif 0xA431 BodySerialNumber and Photoshop's 0xFDE9 are both "SerialNumber").
+   */
   ifd0ById: ReadonlyMap<number, unknown> | null;
   exifById: ReadonlyMap<number, unknown> | null;
+  /** IPTC IIM record 2, keyed by exifr's names (DateCreated, TimeCreated, ...). */
   iptc: Record<string, unknown> | null;
+  /** The XMP packet text, unparsed. */
   xmp: string | null;
 }
 

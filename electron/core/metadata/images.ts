@@ -6,23 +6,10 @@ import { WHOLE_READ_MAX_BYTES, withByteSource, type ByteSource, type FileInput }
 import { jpegSize, readPngMeta, readWebpMeta, type ContainerMeta, type PixelSize } from './containers.ts';
 import { readHeifGeometry } from './heif.ts';
 import { readFtyp } from './bmff.ts';
+import type { ImageTagBlocks } from './imageFields.ts';
 
-/** What one still image yields before normalization. */
-export interface ImageBlocks {
-  /** exifr's TIFF blocks (IFD0, Exif IFD, GPS IFD) with raw values: dates as text, refs as bytes. */
-  ifd0: Record<string, unknown> | null;
-  exif: Record<string, unknown> | null;
-  gps: Record<string, unknown> | null;
-  /**
-   * The same IFD0 and Exif IFD entries keyed by numeric tag id, for tags whose exifr names
-   * collide (Exif 0xA431 BodySerialNumber and Photoshop's 0xFDE9 are both "SerialNumber").
-   */
-  ifd0ById: ReadonlyMap<number, unknown> | null;
-  exifById: ReadonlyMap<number, unknown> | null;
-  /** IPTC IIM record 2, keyed by exifr's names (DateCreated, TimeCreated, ...). */
-  iptc: Record<string, unknown> | null;
-  /** The XMP packet text, unparsed. */
-  xmp: string | null;
+/** What one still image yields before normalization: its tag blocks plus codec-header facts. */
+export interface ImageBlocks extends ImageTagBlocks {
   /** Stored (coded) pixel size from the codec header. */
   size: PixelSize | null;
   /** HEIF irot of the primary item, in degrees anti-clockwise. */
