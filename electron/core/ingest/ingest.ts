@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { setMaxListeners } from 'node:events';
 import type { DigestAlgorithm, IngestFileResult, JobProgress, MetadataResult, NormalizedRecord } from '../../common/types.ts';
 import { hostName, type Archive } from '../archive.ts';
 import { appendCustodyEvent } from '../custody/log.ts';
@@ -62,7 +61,7 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
   const host = hostName();
   const startedAt = new Date().toISOString();
   // The workers start while the folders are walked.
-  const pool: IngestPool = createIngestPool(opts.threads);
+  const pool: IngestPool = createIngestPool(opts.threads, opts.signal);
   const { files, decided } = await walkInputs(opts.inputs, opts.signal, [archive.dir]);
   const results: IngestFileResult[] = [];
   const record = (r: IngestFileResult) => {
@@ -125,7 +124,7 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
     }
     let copy: CopyResult;
     try {
-      copy = await pooledCopy(pool, { src: c.rawPath ?? c.path, tmpDir: archive.tmpDir, objectsDir: archive.objectsDir, algorithms, counter: counterBuf }, c.bytes, opts.signal);
+      copy = await pooledCopy(pool, { src: c.rawPath ?? c.path, tmpDir: archive.tmpDir, objectsDir: archive.objectsDir, algorithms, counter: counterBuf }, c.bytes);
     } catch (e) {
       if (opts.signal?.aborted) throw e;
       report({ path: c.path, status: 'failed', bytes: c.bytes, reason: failureText(c.path, e, c.rawPath) });
@@ -156,7 +155,7 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
 
   const addItem = async (c: Candidate, copy: CopyResult, sighting: NewSighting): Promise<void> => {
     // Metadata normally arrives with the copy; content stored by an interrupted run is read now.
-    const meta = copy.metadata ?? await pool.extract({ path: copy.objectPath, mime: copy.mime, kind: copy.kind }, opts.signal).catch((e: unknown): MetadataResult => {
+    const meta = copy.metadata ?? await pool.extract({ path: copy.objectPath, mime: copy.mime, kind: copy.kind }).catch((e: unknown): MetadataResult => {
       if (opts.signal?.aborted) throw e;
       return emptyMetadata(`metadata extraction crashed: ${(e as Error).message}`);
     });
@@ -183,7 +182,6 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
     }
   };
   try {
-    if (opts.signal) setMaxListeners(lanes * 2 + 10, opts.signal); // piscina listens on the signal once per task in flight
     await Promise.all(Array.from({ length: Math.min(lanes, files.length) }, worker));
   } finally {
     // Files already copied are recorded even when the run is cancelled: their objects are stored.

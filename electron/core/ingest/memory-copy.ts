@@ -11,7 +11,7 @@ const fdatasyncAsync = promisify(fdatasync);
 
 /**
  * Files up to this size (bytes) are read whole into memory once; larger ones are streamed.
- * With four tasks on each of one thread per core, that bounds the extra memory at 32 MiB a core.
+ * With TASKS_PER_THREAD (8) tasks on each of one thread per core, that bounds the extra memory at 64 MiB a core.
  * The same limit as metadata parsing's whole reads, so a file gives the same record either way.
  */
 export const IN_MEMORY_MAX_BYTES = WHOLE_READ_MAX_BYTES;

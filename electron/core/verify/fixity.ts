@@ -89,7 +89,7 @@ export async function verifyArchive(archive: Archive, opts: { actor: string; sig
   }
   const progress: JobProgress = { filesDone: 0, filesTotal: items.length, bytesDone: 0, bytesTotal: items.reduce((s, i) => s + i.bytes, 0), currentFile: null };
   const outcomes = new Map<number, { outcome: 'pass' | 'fail'; reason?: string }>();
-  const pool = items.length ? createIngestPool(opts.threads) : null;
+  const pool = items.length ? createIngestPool(opts.threads, opts.signal) : null;
   let next = 0;
   let bytesChecked = 0;
   const lane = async () => {
@@ -99,7 +99,7 @@ export async function verifyArchive(archive: Archive, opts: { actor: string; sig
       progress.currentFile = path;
       const expected = digestsOf.get(it.id) ?? new Map<DigestAlgorithm, string>([['sha256', it.sha256]]);
       try {
-        const got = await pool!.digest({ path, algorithms: [...expected.keys()], counter: null }, opts.signal);
+        const got = await pool!.digest({ path, algorithms: [...expected.keys()], counter: null });
         bytesChecked += got.bytes;
         const bad = [...expected].filter(([alg, v]) => got.digests[alg] !== v).map(([alg, v]) => `${alg} expected ${v}, found ${got.digests[alg]}`);
         if (got.bytes !== it.bytes) bad.push(`size expected ${it.bytes} bytes, found ${got.bytes}`);
