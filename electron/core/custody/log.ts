@@ -49,7 +49,8 @@ export function appendCustodyEvent(db: Db, ev: NewCustodyEvent): CustodyEvent {
   const last = stmt(db, 'SELECT seq, hash FROM custody_events ORDER BY seq DESC LIMIT 1').get() as
     | { seq: number; hash: string }
     | undefined;
-  const detail = JSON.parse(JSON.stringify(ev.detail)) as Record<string, unknown>;
+  const detailJson = JSON.stringify(ev.detail);
+  const detail = JSON.parse(detailJson) as Record<string, unknown>;
   const row: Omit<CustodyEvent, 'hash'> = {
     seq: (last?.seq ?? 0) + 1,
     at: ev.at ?? new Date().toISOString(),
@@ -62,7 +63,7 @@ export function appendCustodyEvent(db: Db, ev: NewCustodyEvent): CustodyEvent {
   const hash = custodyRowHash(row);
   stmt(db, 
     'INSERT INTO custody_events (seq, at, actor, type, item, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-  ).run(row.seq, row.at, row.actor, row.type, row.item, JSON.stringify(detail), row.prevHash, hash);
+  ).run(row.seq, row.at, row.actor, row.type, row.item, detailJson, row.prevHash, hash);
   return { ...row, hash };
 }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DigestAlgorithm, IngestFileResult, JobProgress, MetadataResult, NormalizedRecord } from '../../common/types.ts';
+import type { DigestAlgorithm, IngestFileResult, JobProgress, MetadataResult } from '../../common/types.ts';
 import { hostName, type Archive } from '../archive.ts';
 import { appendCustodyEvent } from '../custody/log.ts';
 import { contentHash } from '../custody/content-hash.ts';
@@ -8,6 +8,7 @@ import { BatchedWriter } from '../db/batch.ts';
 import { emptyFields } from '../metadata/empty.ts';
 import { createIngestPool, pooledCopy, type IngestPool } from './pool.ts';
 import type { CopyResult } from './task.ts';
+import { itemRecord } from '../metadata/record.ts';
 import { walkInputs, type Candidate } from './walk.ts';
 import { failureText } from './filename.ts';
 
@@ -163,8 +164,8 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
     if (copy.replacedDamagedObject) warnings.push(damagedObjectWarning(copy));
     if (copy.bytes === 0) warnings.push('zero-byte file: kept and hashed, but it holds no content');
     else if (copy.kind === 'other') warnings.push(`content matches no known media format (${copy.mime ?? 'unknown type'}): kept and hashed as kind "other"`);
-    const rawSha256 = copy.metadata ? copy.rawSha256 : undefined;
-    const itemId = await writer.run(() => recordNewItem(archive, copy, meta, rawSha256, warnings, sighting, opts.operator, algorithms));
+    const hashes = copy.metadata ? { raw: copy.rawSha256, record: copy.recordSha256 } : {};
+    const itemId = await writer.run(() => recordNewItem(archive, copy, meta, hashes, warnings, sighting, opts.operator, algorithms));
     bytesIngested += copy.bytes;
     report({ path: c.path, status: 'added', sha256: copy.digests.sha256, itemId, bytes: copy.bytes, kind: copy.kind, ...(warnings.length ? { warnings } : {}), ...(meta.error ? { reason: `metadata: ${meta.error}` } : {}) });
   };
@@ -209,8 +210,14 @@ function emptyMetadata(error: string): MetadataResult {
   return { fields: emptyFields(), raw: {}, error, warnings: [] };
 }
 
-function recordNewItem(archive: Archive, copy: CopyResult, meta: MetadataResult, rawSha256: string | undefined, warnings: string[], s: NewSighting, actor: string, algorithms: DigestAlgorithm[]): number {
-  const rec: NormalizedRecord = { sha256: copy.digests.sha256, bytes: copy.bytes, mime: copy.mime, kind: copy.kind, ...meta.fields };
+/** contentHashes computed in the worker with the metadata; those missing are computed here. */
+interface KnownHashes {
+  raw?: string | undefined;
+  record?: string | undefined;
+}
+
+function recordNewItem(archive: Archive, copy: CopyResult, meta: MetadataResult, hashes: KnownHashes, warnings: string[], s: NewSighting, actor: string, algorithms: DigestAlgorithm[]): number {
+  const rec = itemRecord(copy, meta);
   const db = archive.db;
   return db.transaction(() => {
     const id = insertItem(db, rec, meta.raw, meta.error, warnings, s.ingestedAt);
@@ -230,7 +237,7 @@ function recordNewItem(archive: Archive, copy: CopyResult, meta: MetadataResult,
     appendCustodyEvent(db, { actor, type: 'metadata extraction', item, at: s.ingestedAt, detail: {
       outcome: meta.error ? 'failure' : 'success', tool: Object.keys(meta.raw), ...(meta.error ? { error: meta.error } : {}),
       // Hashes of what the catalog stores, so `verify` can tell if the catalog rows were edited later.
-      recordSha256: contentHash(rec), rawSha256: rawSha256 ?? contentHash(meta.raw),
+      recordSha256: hashes.record ?? contentHash(rec), rawSha256: hashes.raw ?? contentHash(meta.raw),
       ...(warnings.length ? { warnings } : {}),
     } });
     return id;

@@ -4,6 +4,7 @@ import { chmodSync, closeSync, existsSync, fsync, mkdirSync, openSync, renameSyn
 import { promisify } from 'node:util';
 import { dirname, join } from 'node:path';
 import type { DigestAlgorithm, Digests, Kind, MetadataResult } from '../../common/types.ts';
+import { itemRecord } from '../metadata/record.ts';
 import { objectPath } from '../objects.ts';
 import { extractMetadata } from '../metadata/index.ts';
 import { sniffFile } from './sniff.ts';
@@ -40,6 +41,8 @@ export interface CopyResult {
   metadata?: MetadataResult;
   /** contentHash of `metadata.raw`, with `metadata`. */
   rawSha256?: string;
+  /** contentHash of the item's normalized record (see itemRecord), with `metadata`. */
+  recordSha256?: string;
 }
 
 const fsyncAsync = promisify(fsync);
@@ -125,12 +128,15 @@ async function storeObject(tmp: string, objectsDir: string, found: Found, inMemo
     replacedDamagedObject = { sha256: there.digests.sha256, bytes: there.bytes };
   }
   mkdirSync(dirname(dest), { recursive: true });
-  chmodSync(tmp, 0o444);
+  if (!inMemory) chmodSync(tmp, 0o444); // writeVerifiedCopy creates its file read-only
   renameSync(tmp, dest);
   await fsyncDir(dirname(dest));
   const metadata = await extractMetadata(inMemory ? { path: dest, bytes: inMemory } : dest, found.mime, found.kind);
   // Hashed here rather than on the catalog's thread, which every file's records pass through.
-  return { ...found, objectPath: dest, objectExisted: false, ...(replacedDamagedObject ? { replacedDamagedObject } : {}), metadata, rawSha256: contentHash(metadata.raw) };
+  return {
+    ...found, objectPath: dest, objectExisted: false, ...(replacedDamagedObject ? { replacedDamagedObject } : {}),
+    metadata, rawSha256: contentHash(metadata.raw), recordSha256: contentHash(itemRecord(found, metadata)),
+  };
 }
 
 export interface StageTask {
