@@ -24,6 +24,10 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
+  // Each command's module is its own chunk (commands/index.ts imports them on demand), so a
+  // command loads only the code it runs. Chunks sit beside main.mjs and worker.mjs, where the
+  // pool module's `new URL('./worker.mjs', import.meta.url)` finds the worker.
+  splitting: true,
   // Pure-JS dependencies are bundled: every worker thread would otherwise resolve and load each
   // package again, and scan every CommonJS one for its exports. Native modules, packages that
   // find files beside themselves (ffprobe/ffmpeg binaries, piscina's worker) and exceljs (loaded

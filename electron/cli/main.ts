@@ -2,7 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ArchiveBusyError, NotAnArchiveError } from '../core/archive.ts';
 import { SchemaMismatchError, SchemaTooNewError } from '../core/db/open.ts';
 import { EXIT, UsageError, type Io } from './io.ts';
-import { COMMANDS } from './commands/index.ts';
+import { commandsFor } from './commands/index.ts';
 
 function processIo(signal: AbortSignal): Io {
   return {
@@ -55,7 +55,7 @@ export async function main(argv: string[], io?: Io): Promise<number> {
     .exitOverride()
     .configureOutput({ writeOut: (s) => theIo.out(s), writeErr: (s) => theIo.err(s) })
     .showHelpAfterError();
-  for (const c of COMMANDS) {
+  for (const c of await commandsFor(argv)) {
     c.define(program).action(async (...args: unknown[]) => {
       code = await c.run(args, theIo);
     });

@@ -1,21 +1,35 @@
-import { exportCommand } from './export.ts';
-import { ingestCommand } from './ingest.ts';
-import { init } from './init.ts';
-import { list } from './list.ts';
-import { log } from './log.ts';
-import { show } from './show.ts';
-import { verify } from './verify.ts';
-import { verifyBagCommand } from './verify-bag.ts';
-import { caseCommands } from './case.ts';
-import { incidentCommands } from './incident.ts';
-import { personCommands } from './person.ts';
-import { placeCommands } from './place.ts';
-import { suggestPlacesCommand } from './suggest-places.ts';
-import { tag } from './tag.ts';
-import { transferCommand } from './transfer.ts';
-import { untag } from './untag.ts';
 import type { CliCommand } from './shared.ts';
 
-/** Every `evidence` sub-command, in help order. */
-export const COMMANDS: CliCommand[] = [init, ingestCommand, list, show, log, exportCommand, verify, verifyBagCommand,
-  ...placeCommands, ...personCommands, ...incidentCommands, ...caseCommands, tag, untag, suggestPlacesCommand, transferCommand];
+/**
+ * Every `evidence` sub-command's module, in help order, under the first word that selects it.
+ * Loaded on demand: `evidence ingest` then loads neither the catalog commands nor zod, which
+ * were two thirds of the CLI's start-up (the bundle is split along these imports).
+ */
+const MODULES: [word: string, load: () => Promise<CliCommand[]>][] = [
+  ['init', async () => [(await import('./init.ts')).init]],
+  ['ingest', async () => [(await import('./ingest.ts')).ingestCommand]],
+  ['list', async () => [(await import('./list.ts')).list]],
+  ['show', async () => [(await import('./show.ts')).show]],
+  ['log', async () => [(await import('./log.ts')).log]],
+  ['export', async () => [(await import('./export.ts')).exportCommand]],
+  ['verify', async () => [(await import('./verify.ts')).verify]],
+  ['verify-bag', async () => [(await import('./verify-bag.ts')).verifyBagCommand]],
+  ['place', async () => (await import('./place.ts')).placeCommands],
+  ['person', async () => (await import('./person.ts')).personCommands],
+  ['incident', async () => (await import('./incident.ts')).incidentCommands],
+  ['case', async () => (await import('./case.ts')).caseCommands],
+  ['tag', async () => [(await import('./tag.ts')).tag]],
+  ['untag', async () => [(await import('./untag.ts')).untag]],
+  ['suggest-places', async () => [(await import('./suggest-places.ts')).suggestPlacesCommand]],
+  ['transfer', async () => [(await import('./transfer.ts')).transferCommand]],
+];
+
+/**
+ * The sub-commands to define for `argv` (without node and script): only the named command's
+ * module when the first argument names one, every command otherwise (`--help`, `help`, a typo),
+ * so help and "unknown command" messages still list them all.
+ */
+export async function commandsFor(argv: readonly string[]): Promise<CliCommand[]> {
+  const chosen = MODULES.filter(([word]) => word === argv[0]);
+  return (await Promise.all((chosen.length ? chosen : MODULES).map(([, load]) => load()))).flat();
+}
