@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { DIGEST_ALGORITHMS, type DigestAlgorithm, type IngestFileResult } from '../../common/types.ts';
-import { resolveOperator } from '../../core/archive.ts';
+import { resolveOperator, type Archive } from '../../core/archive.ts';
 import { ingest } from '../../core/ingest/ingest.ts';
+import { createIngestPool, type IngestPool } from '../../core/ingest/pool.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { archiveOption, formatBytes, withArchive, type CliCommand } from './shared.ts';
 import { errLine, outLine, printable } from './text.ts';
@@ -29,51 +30,68 @@ export const ingestCommand: CliCommand = {
       .option('--json', 'print the final report as JSON')
       .description('copy files into the archive with verified copies, digests, metadata and custody events'),
   async run([paths, opts]: unknown[], io: Io) {
-    const o = opts as { archive?: string; operator?: string; digests?: string; json?: boolean; threads?: string };
+    const o = opts as IngestCliOptions;
     const algorithms = parseDigests(o.digests);
     const threads = o.threads === undefined ? undefined : Number(o.threads);
     if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) throw new UsageError('--threads: give a whole number ≥ 1');
-    return withArchive(o, { write: true, create: true }, async (archive) => {
-      const bar = io.isTTY && !o.json ? new cliProgress.SingleBar({
-        format: '{bar} {percentage}% | {files} files | {bytes} | {rate}/s | {file}',
-        hideCursor: true, clearOnComplete: true, stream: process.stderr,
-      }, cliProgress.Presets.shades_classic) : null;
-      const started = Date.now();
-      bar?.start(1, 0, { files: '0/0', bytes: '', rate: '', file: '' });
-      // On a terminal a failure shows at once, above the bar; the summary lists it again on stdout.
-      const onFile = (r: IngestFileResult) => {
-        if (r.status === 'failed' && bar) {
-          bar.stop();
-          errLine(io, `failed: ${r.reason}`);
-          bar.start(1, 0);
-        }
-      };
-      const report = await ingest(archive, {
-        inputs: paths as string[], operator: resolveOperator(o.operator), algorithms, signal: io.signal, onFile, threads,
-        onProgress: bar ? (p) => {
-          const secs = Math.max(0.001, (Date.now() - started) / 1000);
-          bar.setTotal(Math.max(1, p.bytesTotal));
-          bar.update(p.bytesDone, {
-            files: `${p.filesDone}/${p.filesTotal}`, bytes: `${formatBytes(p.bytesDone)}/${formatBytes(p.bytesTotal)}`,
-            rate: formatBytes(p.bytesDone / secs), file: p.currentFile ? printable(p.currentFile.slice(-50)) : '',
-          });
-        } : undefined,
-      });
-      bar?.stop();
-      if (o.json) {
-        printJson(io, { archive: archive.dir, ...report });
-      } else {
-        const c = report.counts;
-        outLine(io, `${c.added} added, ${c.duplicate} duplicate, ${c.skipped} skipped, ${c.failed} failed` +
-          `${c.notProcessed ? `, ${c.notProcessed} not processed` : ''} (${formatBytes(report.bytesIngested)} stored) in ${archive.dir}`);
-        for (const r of report.files) {
-          if (r.status === 'skipped') outLine(io, `skipped: ${r.path}: ${r.reason}`);
-          if (r.status === 'failed') outLine(io, `failed: ${r.reason}`);
-          if (r.warnings?.length) outLine(io, `warning: ${r.path}: ${r.warnings.join('; ')}`);
-        }
-        if (report.interrupted) io.err(`Interrupted: ${c.notProcessed} files not processed. Run the same command again to finish; finished files are not redone.\n`);
-      }
-      return report.counts.failed > 0 || report.interrupted ? 1 : 0;
-    });
+    // Worker threads boot while the archive opens (a new one is created, its catalog migrated).
+    const pool = createIngestPool(threads, io.signal);
+    try {
+      return await withArchive(o, { write: true, create: true }, (archive) => run(archive, paths as string[], o, algorithms, pool, io));
+    } finally {
+      await pool.destroy();
+    }
   },
 };
+
+interface IngestCliOptions {
+  archive?: string;
+  operator?: string;
+  digests?: string;
+  json?: boolean;
+  threads?: string;
+}
+
+/** The ingest itself, in an open archive, with a progress bar on a terminal; resolves to the exit code. */
+async function run(archive: Archive, paths: string[], o: IngestCliOptions, algorithms: DigestAlgorithm[], pool: IngestPool, io: Io): Promise<number> {
+  const bar = io.isTTY && !o.json ? new cliProgress.SingleBar({
+    format: '{bar} {percentage}% | {files} files | {bytes} | {rate}/s | {file}',
+    hideCursor: true, clearOnComplete: true, stream: process.stderr,
+  }, cliProgress.Presets.shades_classic) : null;
+  const started = Date.now();
+  bar?.start(1, 0, { files: '0/0', bytes: '', rate: '', file: '' });
+  // On a terminal a failure shows at once, above the bar; the summary lists it again on stdout.
+  const onFile = (r: IngestFileResult) => {
+    if (r.status === 'failed' && bar) {
+      bar.stop();
+      errLine(io, `failed: ${r.reason}`);
+      bar.start(1, 0);
+    }
+  };
+  const report = await ingest(archive, {
+    inputs: paths, operator: resolveOperator(o.operator), algorithms, signal: io.signal, onFile, pool,
+    onProgress: bar ? (p) => {
+      const secs = Math.max(0.001, (Date.now() - started) / 1000);
+      bar.setTotal(Math.max(1, p.bytesTotal));
+      bar.update(p.bytesDone, {
+        files: `${p.filesDone}/${p.filesTotal}`, bytes: `${formatBytes(p.bytesDone)}/${formatBytes(p.bytesTotal)}`,
+        rate: formatBytes(p.bytesDone / secs), file: p.currentFile ? printable(p.currentFile.slice(-50)) : '',
+      });
+    } : undefined,
+  });
+  bar?.stop();
+  if (o.json) {
+    printJson(io, { archive: archive.dir, ...report });
+  } else {
+    const c = report.counts;
+    outLine(io, `${c.added} added, ${c.duplicate} duplicate, ${c.skipped} skipped, ${c.failed} failed` +
+      `${c.notProcessed ? `, ${c.notProcessed} not processed` : ''} (${formatBytes(report.bytesIngested)} stored) in ${archive.dir}`);
+    for (const r of report.files) {
+      if (r.status === 'skipped') outLine(io, `skipped: ${r.path}: ${r.reason}`);
+      if (r.status === 'failed') outLine(io, `failed: ${r.reason}`);
+      if (r.warnings?.length) outLine(io, `warning: ${r.path}: ${r.warnings.join('; ')}`);
+    }
+    if (report.interrupted) io.err(`Interrupted: ${c.notProcessed} files not processed. Run the same command again to finish; finished files are not redone.\n`);
+  }
+  return report.counts.failed > 0 || report.interrupted ? 1 : 0;
+}

@@ -24,6 +24,11 @@ export interface IngestOptions {
   progressIntervalMs?: number;
   /** Worker threads; default one per core. */
   threads?: number;
+  /**
+   * A pool started by the caller (createIngestPool), so its threads can boot while the archive
+   * opens; ingest uses it and leaves it to the caller to destroy. `threads` is then ignored.
+   */
+  pool?: IngestPool;
 }
 
 export interface IngestReport {
@@ -61,8 +66,8 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
   const runId = randomUUID();
   const host = hostName();
   const startedAt = new Date().toISOString();
-  // The workers start while the folders are walked.
-  const pool: IngestPool = createIngestPool(opts.threads, opts.signal);
+  // The workers start while the folders are walked, unless the caller started them sooner.
+  const pool: IngestPool = opts.pool ?? createIngestPool(opts.threads, opts.signal);
   const { files, decided } = await walkInputs(opts.inputs, opts.signal, [archive.dir]);
   const results: IngestFileResult[] = [];
   const record = (r: IngestFileResult) => {
@@ -189,7 +194,7 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
     writer.flush();
     while (committing.size) await Promise.all([...committing]);
     if (timer) clearInterval(timer);
-    await pool.destroy();
+    if (!opts.pool) await pool.destroy();
   }
   progress.currentFile = null;
   if (progress.filesDone === files.length) unreadBytes = progress.bytesTotal; // failed reads end the file too

@@ -1,5 +1,6 @@
 import type { BigIntStats } from 'node:fs';
-import { lstat, opendir, realpath, stat } from 'node:fs/promises';
+import { lstatSync } from 'node:fs';
+import { opendir, realpath, stat } from 'node:fs/promises';
 import { basename, resolve, sep } from 'node:path';
 import type { IngestFileResult } from '../../common/types.ts';
 import { displayName, isUtf8 } from './filename.ts';
@@ -33,6 +34,14 @@ export function hiddenReason(name: string): string | null {
   if (n.startsWith('._')) return 'macOS AppleDouble resource file (._*)';
   if (n.startsWith('.')) return 'hidden file';
   return null;
+}
+
+function lstatOrError(raw: Buffer): BigIntStats | Error {
+  try {
+    return lstatSync(raw, { bigint: true });
+  } catch (e) {
+    return e as Error;
+  }
 }
 
 /** Device and inode of a file, as one key: what names the same folder whatever path reached it. */
@@ -96,13 +105,15 @@ export async function walkInputs(inputs: readonly string[], signal?: AbortSignal
       return;
     }
     entries.sort(Buffer.compare);
-    // lstat a folder's entries a chunk at a time, concurrently: one at a time, a card of
-    // thousands of photos waits on the thread pool's round trips more than on the disk.
+    // lstat a chunk of entries synchronously, then let the event loop run (Ctrl-C, workers
+    // starting): a folder's inodes are usually cached right after its listing, where one
+    // synchronous lstat costs a few microseconds and a thread-pool round trip costs more.
     const LSTAT_CHUNK = 256;
     for (let at = 0; at < entries.length; at += LSTAT_CHUNK) {
       if (signal?.aborted) return;
+      if (at > 0) await new Promise<void>((r) => setImmediate(r));
       const chunk = entries.slice(at, at + LSTAT_CHUNK).map((nameBytes) => Buffer.concat([dir, SEP, nameBytes]));
-      const stats = await Promise.all(chunk.map((raw) => lstat(raw, { bigint: true }).catch((e: unknown) => e as Error)));
+      const stats = chunk.map((raw) => lstatOrError(raw));
       for (let i = 0; i < chunk.length; i++) await visit(chunk[i]!, entries[at + i]!, stats[i]!);
     }
   };
