@@ -9,7 +9,11 @@ export interface Io {
 }
 
 /** Exit codes of every `evidence` command (DESIGN.md §1). */
-export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, INTERNAL: 3 } as const;
+/**
+ * Exit codes. BUSY has its own code so that a script can tell "try again when the other
+ * process is done" from a verification that failed.
+ */
+export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, INTERNAL: 3, BUSY: 4 } as const;
 
 /** Thrown by a command for a user mistake (bad option value, unknown id): exit code 2. */
 export class UsageError extends Error {

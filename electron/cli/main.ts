@@ -21,7 +21,8 @@ function isUserPathError(e: unknown): boolean {
 
 /**
  * Runs the `evidence` CLI with `argv` (without node and script) and resolves to the exit code:
- * 0 ok, 1 verification failure or some files failed, 2 usage error, 3 internal error.
+ * 0 ok, 1 verification failure or some files failed, 2 usage error, 3 internal error, 4 the
+ * archive is in use by another process.
  * `io` defaults to the process streams with Ctrl-C wired to cancellation.
  */
 export async function main(argv: string[], io?: Io): Promise<number> {
@@ -68,7 +69,10 @@ export async function main(argv: string[], io?: Io): Promise<number> {
     } else if (e instanceof UsageError || e instanceof NotAnArchiveError) {
       theIo.err(`evidence: ${e.message}\n`);
       code = EXIT.USAGE;
-    } else if (e instanceof ArchiveBusyError || e instanceof SchemaTooNewError || e instanceof SchemaMismatchError) {
+    } else if (e instanceof ArchiveBusyError) {
+      theIo.err(`evidence: ${e.message}\n`);
+      code = EXIT.BUSY;
+    } else if (e instanceof SchemaTooNewError || e instanceof SchemaMismatchError) {
       theIo.err(`evidence: ${e.message}\n`);
       code = EXIT.FAILED;
     } else if (e instanceof Error && e.name === 'AbortError') {
