@@ -9,8 +9,8 @@ export interface Io {
 }
 
 /**
- * Exit codes of every `evidence` command (DESIGN.md §1). BUSY has its own code so that a script can tell "try again when the other
- * process is done" from a verification that failed.
+ * Exit codes of every `evidence` command (DESIGN.md §1). BUSY has its own code so that a script
+ * can tell "try again when the other process is done" from a verification that failed.
  */
 export const EXIT = { OK: 0, FAILED: 1, USAGE: 2, INTERNAL: 3, BUSY: 4 } as const;
 
