@@ -68,13 +68,31 @@ describe('evidence place|person|incident|case', () => {
 
     const out = join(work, 'incidents.json');
     expect((await runCli('incident', 'export', '--out', out, ...A)).code).toBe(0);
-    const arr = JSON.parse(readFileSync(out, 'utf8')) as unknown[];
+    const arr = JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>[];
     arr.push({ title: 'bad', type: 'riot' });
+    arr.push({ ...arr[0], placeIds: ['kok-tash-batken', 'kok-tash-batken'] }); // the same incident, its place given twice
+    arr.push({ ...arr[0], endedAt: '2021-04-29T18:00+06:00' }); // a different incident
     writeFileSync(out, JSON.stringify(arr));
     const re = await runCli('incident', 'import', out, ...A, '--json');
     expect(re.code).toBe(1);
-    expect(JSON.parse(re.out)).toMatchObject({ imported: [2], errors: [{ row: 2, reason: expect.stringMatching(/^type: Invalid option/) }] });
+    // Its own export imported again adds nothing twice; the new one is added; the bad one reported.
+    expect(JSON.parse(re.out)).toMatchObject({ imported: [2], alreadyPresent: [{ row: 1, id: 1 }, { row: 3, id: 1 }], errors: [{ row: 2, reason: expect.stringMatching(/^type: Invalid option/) }] });
     expect((await cliJson<unknown[]>('incident', 'list', '--search', 'көк-таш', ...A, '--json'))).toHaveLength(2);
+    const again = await runCli('incident', 'import', out, ...A);
+    expect(again.out).toBe('Imported 0 of 4 incidents; 3 already in the archive, not added again\n');
+    // Into another archive everything valid is new.
+    const B = ['--archive', join(work, 'archive-b')];
+    expect((await runCli('init', B[1]!)).code).toBe(0);
+    expect(JSON.parse((await runCli('incident', 'import', out, ...B, '--json')).out)).toMatchObject({ imported: [1, 2], alreadyPresent: [{ row: 3, id: 1 }] });
+
+    const cases = join(work, 'cases.json');
+    expect((await runCli('case', 'export', '--out', cases, ...A)).code).toBe(0);
+    const caseRows = JSON.parse(readFileSync(cases, 'utf8')) as Record<string, unknown>[];
+    caseRows.push({ ...caseRows[0], articles: ['97 part 2'] }); // same number, other articles: a conflict
+    writeFileSync(cases, JSON.stringify(caseRows));
+    const cre = await runCli('case', 'import', cases, ...A, '--json');
+    expect(cre.code).toBe(1);
+    expect(JSON.parse(cre.out)).toMatchObject({ imported: [], alreadyPresent: [{ row: 1, id: 1 }], errors: [{ row: 2, reason: 'case: Prosecutor General 12-345 already exists' }] });
   });
 
   it('refuses impossible dates with a clear message (exit 2)', async () => {

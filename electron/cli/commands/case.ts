@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { caseInputSchema, type CaseInput, type CaseRef } from '../../common/catalog.ts';
 import { resolveOperator } from '../../core/archive.ts';
-import { addCase, deleteCase, editCase, listCases, resolveCase } from '../../core/catalog/cases.ts';
+import { addCase, deleteCase, editCase, findSameCase, listCases, resolveCase } from '../../core/catalog/cases.ts';
 import { formatZodError } from '../../core/catalog/validation.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { clearable, collect, subcommand, usage, writeOut } from './catalog-shared.ts';
@@ -124,18 +124,22 @@ const importCmd: CliCommand = {
     }
     return withArchive(o, { write: true }, async (a) => {
       const imported: number[] = [];
+      // Entries the catalog already holds field for field (an export imported again): not added twice.
+      const alreadyPresent: { row: number; id: number }[] = [];
       const errors: { row: number; reason: string }[] = [];
       a.db.transaction(() => entries.forEach((e, i) => {
         try {
           const parsed = caseInputSchema.safeParse(e);
           if (!parsed.success) throw new Error(formatZodError(parsed.error));
-          imported.push(a.db.transaction(() => addCase(a.db, parsed.data))().id);
+          const same = findSameCase(a.db, parsed.data);
+          if (same) alreadyPresent.push({ row: i + 1, id: same.id });
+          else imported.push(a.db.transaction(() => addCase(a.db, parsed.data))().id);
         } catch (err) {
           errors.push({ row: i + 1, reason: (err as Error).message });
         }
       }))();
-      if (o.json) printJson(io, { file, rows: entries.length, imported, errors });
-      else outLine(io, `Imported ${imported.length} of ${entries.length} case references`);
+      if (o.json) printJson(io, { file, rows: entries.length, imported, alreadyPresent, errors });
+      else outLine(io, `Imported ${imported.length} of ${entries.length} case references${alreadyPresent.length ? `; ${alreadyPresent.length} already in the archive, not added again` : ''}`);
       for (const e of errors) errLine(io, `${file as string} entry ${e.row}: ${e.reason}`);
       return errors.length ? 1 : 0;
     });

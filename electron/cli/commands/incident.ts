@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { incidentInputSchema, type Incident, type IncidentInput } from '../../common/catalog.ts';
 import { resolveOperator } from '../../core/archive.ts';
-import { addIncident, deleteIncident, editIncident, listIncidents, resolveIncident } from '../../core/catalog/incidents.ts';
+import { addIncident, deleteIncident, editIncident, findSameIncident, listIncidents, resolveIncident } from '../../core/catalog/incidents.ts';
 import { formatZodError } from '../../core/catalog/validation.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { clearable, collect, subcommand, usage, writeOut } from './catalog-shared.ts';
@@ -126,18 +126,22 @@ const importCmd: CliCommand = {
     }
     return withArchive(o, { write: true }, async (a) => {
       const imported: number[] = [];
+      // Entries the catalog already holds field for field (an export imported again): not added twice.
+      const alreadyPresent: { row: number; id: number }[] = [];
       const errors: { row: number; reason: string }[] = [];
       a.db.transaction(() => entries.forEach((e, i) => {
         try {
           const parsed = incidentInputSchema.safeParse(e);
           if (!parsed.success) throw new Error(formatZodError(parsed.error));
-          imported.push(a.db.transaction(() => addIncident(a.db, parsed.data))().id);
+          const same = findSameIncident(a.db, parsed.data);
+          if (same) alreadyPresent.push({ row: i + 1, id: same.id });
+          else imported.push(a.db.transaction(() => addIncident(a.db, parsed.data))().id);
         } catch (err) {
           errors.push({ row: i + 1, reason: (err as Error).message });
         }
       }))();
-      if (o.json) printJson(io, { file, rows: entries.length, imported, errors });
-      else outLine(io, `Imported ${imported.length} of ${entries.length} incidents`);
+      if (o.json) printJson(io, { file, rows: entries.length, imported, alreadyPresent, errors });
+      else outLine(io, `Imported ${imported.length} of ${entries.length} incidents${alreadyPresent.length ? `; ${alreadyPresent.length} already in the archive, not added again` : ''}`);
       for (const e of errors) errLine(io, `${file as string} entry ${e.row}: ${e.reason}`);
       return errors.length ? 1 : 0;
     });

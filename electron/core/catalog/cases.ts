@@ -55,6 +55,21 @@ function validated(v: CaseInput, label: string): CaseInput {
 const index = (db: Db, c: CaseRef) => indexCatalogRecord(db, 'case', c.id, [c.authority, c.caseNumber, c.articles.join(' '), c.description]);
 
 /**
+ * The case reference already in the catalog with `input`'s authority and number and the same
+ * articles (in order), opening date and description (an absent field counts as empty), or null.
+ * A case with that authority and number but other details is not the same: adding it is refused
+ * as a duplicate number. Throws Error on invalid input.
+ */
+export function findSameCase(db: Db, input: CaseInput): CaseRef | null {
+  const v = validated(input, 'case');
+  const r = db.prepare('SELECT * FROM cases WHERE authority = ? AND case_number = ?').get(v.authority, v.caseNumber) as CaseRow | undefined;
+  if (!r) return null;
+  const c = toCase(r);
+  const same = JSON.stringify(c.articles) === JSON.stringify(v.articles ?? []) && c.openedOn === (v.openedOn ?? null) && c.description === (v.description ?? null);
+  return same ? c : null;
+}
+
+/**
  * Adds a case reference and returns it; the addition is a custody event by `actor` (logCases:
  * `cases added`), in the same transaction. The id is never one a deleted case had. Error for
  * invalid input or an authority+number already present.

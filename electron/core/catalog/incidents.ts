@@ -63,6 +63,20 @@ function index(db: Db, it: Incident): void {
 }
 
 /**
+ * An incident already in the catalog whose title, type, start, end, places and description are
+ * all those of `input` (places resolved as addIncident resolves them; an absent field counts as
+ * null), or null. What makes re-importing an `incident export` file report the incidents it
+ * already holds instead of adding them a second time. Throws Error on invalid input.
+ */
+export function findSameIncident(db: Db, input: IncidentInput): Incident | null {
+  const v = validated(db, input, 'incident');
+  const places = [...(v.placeIds ?? [])].sort().join('\n');
+  const rows = db.prepare('SELECT * FROM incidents WHERE title = ? AND type = ? AND started_at IS ? AND ended_at IS ? AND description IS ? ORDER BY id')
+    .all(v.title, v.type, v.startedAt ?? null, v.endedAt ?? null, v.description ?? null) as IncidentRow[];
+  return rows.map((r) => toIncident(db, r)).find((it) => [...it.placeIds].sort().join('\n') === places) ?? null;
+}
+
+/**
  * Adds an incident (places given by id or unambiguous name) and returns it; the addition is a
  * custody event by `actor` (logIncidents: `incidents added`), in the same transaction. The id is
  * never one a deleted incident had. Throws Error on invalid input.
