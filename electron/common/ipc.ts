@@ -323,6 +323,13 @@ export const FixityResultSchema = z.object({
   problems: z.array(z.object({ kind: z.string(), reason: z.string() })),
   startedAt: z.string(),
   finishedAt: z.string(),
+  /**
+   * Absolute paths of intact copies at their own content address that no item records (an
+   * interrupted ingest stored them before recording them). Notes, not problems: `ok` ignores them.
+   */
+  unrecordedCopies: z.array(z.string()),
+  /** Set when the check could not be written to the custody log (the findings hold all the same). */
+  unrecordedBecause: z.enum(['read-only', 'disk-full']).optional(),
 });
 export const ExportResultSchema = z.object({
   exportId: z.string(),

@@ -33,6 +33,8 @@ export interface FixityReport {
    * Absent when the check was recorded. The findings above hold either way.
    */
   unrecorded?: string;
+  /** Why the check is not in the custody log, as a code for translated messages; set with `unrecorded`. */
+  unrecordedBecause?: 'read-only' | 'disk-full';
   /**
    * Files in the store at a well-formed address whose content has exactly that SHA-256, but that
    * no item records: verified copies an interrupted ingest stored before it could record them.
@@ -152,6 +154,7 @@ export async function verifyArchive(archive: Archive, opts: { actor: string; sig
   }
   const interrupted = Boolean(opts.signal?.aborted);
   let unrecorded: string | undefined = archive.writable ? undefined : 'the archive is open read-only';
+  let unrecordedBecause: FixityReport['unrecordedBecause'] = archive.writable ? undefined : 'read-only';
   if (archive.writable) {
     // A failed check is recorded too: the break stays detectable, and the record shows when it was found.
     const record = db.transaction(() => {
@@ -171,6 +174,7 @@ export async function verifyArchive(archive: Archive, opts: { actor: string; sig
       // A full disk must not cost the user the findings of a check that may have taken hours.
       if ((e as { code?: unknown }).code !== 'SQLITE_FULL') throw e;
       unrecorded = `the disk is full (${(e as Error).message})`;
+      unrecordedBecause = 'disk-full';
     }
   }
   return {
@@ -182,7 +186,7 @@ export async function verifyArchive(archive: Archive, opts: { actor: string; sig
     problems,
     startedAt,
     finishedAt: new Date().toISOString(),
-    ...(unrecorded ? { unrecorded } : {}),
+    ...(unrecorded ? { unrecorded, unrecordedBecause } : {}),
     unrecordedCopies,
   };
 }

@@ -6,6 +6,38 @@ import { ProgressPanel } from '../components/Progress.tsx';
 import { formatBytes, formatInstant, formatNumber } from '../format.ts';
 import { latestJob, useApp } from '../state.tsx';
 
+/** Unrecorded copies listed before "show all": enough to recognise them, short with thousands. */
+const FEW_COPIES = 5;
+
+/**
+ * The note for a fixity report's `unrecordedCopies` (absolute paths of intact copies at their own
+ * content address that no item records): how many, their paths (the first few, all on request,
+ * in a bounded scrolling box) and what to do about them. Styled as a note, never as a problem:
+ * the check passes with them, and nothing recorded is affected. Renders nothing for an empty list.
+ */
+function UnrecordedCopies({ paths }: { paths: readonly string[] }) {
+  const { t, i18n } = useTranslation();
+  const [all, setAll] = useState(false);
+  if (!paths.length) return null;
+  const n = formatNumber(paths.length, i18n.language);
+  const shown = all ? paths : paths.slice(0, FEW_COPIES);
+  return (
+    <section className="note" role="note" aria-labelledby="unrecorded-copies-title" data-testid="unrecorded-copies">
+      <h4 id="unrecorded-copies-title" data-testid="unrecorded-title">{t('verify.unrecorded.title', { count: paths.length, n })}</h4>
+      <p className="hint">{t('verify.unrecorded.hint')}</p>
+      {/* One path a line: .raw bounds the box and scrolls it, and the paths copy as plain lines. */}
+      <div className="raw">
+        <pre tabIndex={0} data-testid="unrecorded-paths">{shown.join('\n')}</pre>
+      </div>
+      {paths.length > FEW_COPIES && (
+        <button type="button" className="link" aria-expanded={all} onClick={() => setAll(!all)} data-testid="unrecorded-toggle">
+          {all ? t('verify.unrecorded.showFewer') : t('verify.unrecorded.showAll', { n })}
+        </button>
+      )}
+    </section>
+  );
+}
+
 /** Fixity check of the open archive, and verification of a received bag. */
 export function VerifyScreen() {
   const { t, i18n } = useTranslation();
@@ -37,7 +69,7 @@ export function VerifyScreen() {
         {running(fixity) && <ProgressPanel progress={fixity!.progress} onCancel={() => void call('jobs.cancel', { jobId: fixity!.info.id })} />}
         {fixity?.info.state === 'failed' && <p className="error" role="alert">{fixity.info.error?.message}</p>}
         {fr && (
-          <div className={fr.ok ? 'report ok' : 'report bad'} data-testid="fixity-report">
+          <div className={fr.ok ? 'report ok' : 'report bad'} data-testid="fixity-report" data-job-id={fixity!.info.id}>
             <h3 data-testid="fixity-verdict">{fr.ok ? t('verify.fixityOk') : t('verify.fixityBad', { count: fr.problems.length })}</h3>
             <dl className="facts">
               <dt>{t('verify.itemsChecked')}</dt><dd data-testid="fixity-items">{formatNumber(fr.itemsChecked, lng)}</dd>
@@ -46,7 +78,10 @@ export function VerifyScreen() {
               {fr.chainHead && <><dt>{t('verify.chainHead')}</dt><dd className="mono">{t('verify.chainHeadValue', { seq: fr.chainHead.seq, hash: fr.chainHead.hash })}</dd></>}
               {fr.finishedAt && <><dt>{t('verify.finishedAt')}</dt><dd>{formatInstant(fr.finishedAt, lng)}</dd></>}
             </dl>
-            {fr.problems.length > 0 && <ul className="problems">{fr.problems.map((p, i) => <li key={i}><strong>{t(`verify.problem.${p.kind}`, { defaultValue: p.kind })}</strong> {p.reason}</li>)}</ul>}
+            {fr.problems.length > 0 && <ul className="problems" data-testid="fixity-problems">{fr.problems.map((p, i) => <li key={i} data-kind={p.kind}><strong>{t(`verify.problem.${p.kind}`, { defaultValue: p.kind })}</strong> {p.reason}</li>)}</ul>}
+            {fr.unrecordedBecause && <p className="warnings" role="status" data-testid="fixity-not-recorded">{t(`verify.notRecorded.${fr.unrecordedBecause}`)}</p>}
+            {/* Keyed by the run, so a new report starts collapsed again. */}
+            <UnrecordedCopies key={fr.finishedAt} paths={fr.unrecordedCopies} />
           </div>
         )}
       </section>

@@ -1,0 +1,241 @@
+// The Verify screen on an archive whose import was stopped after it had stored objects but before
+// it recorded them: the production renderer in Debian's Chromium against the loopback host and
+// the real core (no corpus needed). Intact unrecorded copies are a calm note with their count,
+// their paths (a few, then all on request) and the way out; the check still passes. A damaged
+// object, recorded or not, is still a failure; and importing the same folder again, as the note
+// advises, records the copies so the note goes away.
+import { createHash } from 'node:crypto';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { REPO_ROOT } from '../helpers/corpus.ts';
+import { CHROMIUM, CHROMIUM_ARGS, HAS_CHROMIUM, watchCsp } from './chromium.ts';
+import { startHost, type TestHost } from './host.ts';
+
+// The archive the window opened, kept so one test can fill its disk: `PRAGMA max_page_count` at
+// the database's current size makes SQLite refuse new pages with SQLITE_FULL, exactly what a full
+// file system gives it (as tests/integration/verify-disk-full.test.ts does for the CLI).
+const opened = vi.hoisted(() => ({ last: null as import('../../electron/core/archive.ts').Archive | null }));
+vi.mock('../../electron/core/archive.ts', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../electron/core/archive.ts')>();
+  return { ...real, openArchive: async (...args: Parameters<typeof real.openArchive>) => (opened.last = await real.openArchive(...args)) };
+});
+
+/** Enough copies that listing them all at once would swamp the screen. */
+const COPIES = 1_200;
+const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
+/** The object's place in the store, as the core lays it out (objects/sha256/ab/cd/<sha256>). */
+const addressOf = (archive: string, h: string) => join(archive, 'objects', 'sha256', h.slice(0, 2), h.slice(2, 4), h);
+
+describe.skipIf(!HAS_CHROMIUM)('Verify screen: intact copies an interrupted import left unrecorded', () => {
+  let tmp: string;
+  let host: TestHost;
+  let browser: Browser;
+  let page: Page;
+  let csp: { violations: () => Promise<string[]>; consoleErrors: string[] };
+  let archive: string;
+  let card: string;
+  /** The stored-but-unrecorded copies, sorted as the report lists them. */
+  let copies: { path: string; content: string }[];
+  let recorded: { path: string; content: string };
+  const tid = (id: string) => page.getByTestId(id);
+
+  /** Starts a fixity check from the screen and waits until the screen shows that run's report. */
+  const runFixity = async () => {
+    const jobIds = () => new Set(host.events.flatMap((e) => (e.type === 'state' && e.job.kind === 'verifyArchive' ? [e.job.id] : [])));
+    const before = jobIds();
+    await tid('start-fixity').click();
+    let id: string | undefined;
+    await expect.poll(() => (id = [...jobIds()].find((j) => !before.has(j))), { timeout: 10_000 }).toBeDefined();
+    await expect.poll(() => tid('fixity-report').getAttribute('data-job-id', { timeout: 1_000 }).catch(() => null), { timeout: 120_000 }).toBe(id);
+  };
+
+  beforeAll(async () => {
+    tmp = mkdtempSync(join(tmpdir(), 'evidence-e2e-unrecorded-'));
+    await build({ configFile: join(REPO_ROOT, 'renderer', 'vite.config.ts'), build: { outDir: join(tmp, 'renderer') }, logLevel: 'warn' });
+    host = await startHost({ rendererDir: join(tmp, 'renderer'), settingsFile: join(tmp, 'settings.json') });
+
+    // A card of files; the import got through the first and had stored the rest when it was stopped.
+    card = join(tmp, 'card');
+    mkdirSync(card);
+    const first = 'a file the import recorded before it was stopped\n';
+    writeFileSync(join(card, 'first.txt'), first);
+    archive = join(tmp, 'Stopped Import');
+    await host.service.handlers['archive.open']({ dir: archive, create: true });
+    const { jobId } = await host.service.handlers['jobs.start']({ kind: 'ingest', inputs: [join(card, 'first.txt')] });
+    const ended = () => host.events.flatMap((e) => (e.type === 'state' && e.job.id === jobId && !['queued', 'running'].includes(e.job.state) ? [e.job.state] : []))[0];
+    // expect.poll is for tests only; vi.waitFor works in hooks.
+    expect(await vi.waitFor(() => ended() ?? Promise.reject(new Error('the first import is still running')), { timeout: 60_000, interval: 50 })).toBe('done');
+    await host.service.handlers['archive.close']({});
+    recorded = { path: addressOf(archive, sha(first)), content: first };
+
+    // What the store holds after the stop: each copy written, fsynced and renamed into place
+    // read-only at its address (ingest/task.ts), with no catalog row or custody event yet.
+    copies = [];
+    for (let i = 0; i < COPIES; i++) {
+      const content = `evidence file ${i} of a card whose import was stopped\n`;
+      writeFileSync(join(card, `file-${String(i).padStart(4, '0')}.txt`), content);
+      const path = addressOf(archive, sha(content));
+      mkdirSync(join(path, '..'), { recursive: true });
+      writeFileSync(path, content);
+      chmodSync(path, 0o444);
+      copies.push({ path, content });
+    }
+    copies.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 }, locale: 'en-US' });
+    csp = await watchCsp(page);
+    await page.addInitScript({ content: host.preload });
+    await page.goto(host.url);
+    await tid('archive-dir').fill(archive);
+    await tid('archive-open-button').click();
+    // Opening an archive with items lands in the Library; the one recorded item is all it lists.
+    await tid('item-count').filter({ hasText: /^1 item$/u }).waitFor();
+    await tid('nav-verify').click();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await host?.close();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('passes, and shows the unrecorded copies as a note: how many, where, and what to do', async () => {
+    await runFixity();
+    expect(await tid('fixity-verdict').textContent()).toBe('All originals are intact and the custody log holds.');
+    expect(await tid('fixity-report').getAttribute('class')).toBe('report ok');
+    expect(await tid('fixity-items').textContent()).toBe('1');
+    expect(await tid('fixity-problems').count()).toBe(0);
+
+    const note = tid('unrecorded-copies');
+    expect(await note.getAttribute('role')).toBe('note');
+    expect(await tid('unrecorded-title').textContent()).toBe('1,200 intact copies that no item records yet');
+    expect(await note.textContent()).toContain('Running that import again records them.');
+    // Calm: not in the problems list, not in the failure colour, not an alert.
+    expect(await page.locator('.problems [data-testid=unrecorded-copies], [role=alert] [data-testid=unrecorded-copies]').count()).toBe(0);
+    const colour = (sel: string) => page.evaluate((s) => getComputedStyle(document.querySelector(s)!).color, sel);
+    const bad = await page.evaluate(() => {
+      const probe = document.createElement('span');
+      probe.className = 'error';
+      document.body.append(probe);
+      const c = getComputedStyle(probe).color;
+      probe.remove();
+      return c;
+    });
+    expect(await colour('[data-testid=unrecorded-title]')).not.toBe(bad);
+    expect(await colour('[data-testid=unrecorded-paths]')).not.toBe(bad);
+
+    // A few real paths at first, the way to all of them, and all of them on request.
+    const lines = async () => (await tid('unrecorded-paths').textContent())!.split('\n');
+    expect(await lines()).toEqual(copies.slice(0, 5).map((c) => c.path));
+    expect(await tid('unrecorded-toggle').textContent()).toBe('Show all 1,200');
+    await tid('unrecorded-toggle').click();
+    expect(await lines()).toEqual(copies.map((c) => c.path));
+    expect(await tid('unrecorded-toggle').getAttribute('aria-expanded')).toBe('true');
+    // The full list scrolls in its own box instead of stretching the screen.
+    const box = await tid('unrecorded-paths').evaluate((el) => ({ client: el.clientHeight, scroll: el.scrollHeight }));
+    expect(box.client).toBeLessThanOrEqual(400);
+    expect(box.scroll).toBeGreaterThan(box.client * 10);
+    await tid('unrecorded-toggle').click();
+    expect(await lines()).toHaveLength(5);
+    expect(await tid('unrecorded-toggle').textContent()).toBe('Show all 1,200');
+  });
+
+  it('says the same in Russian and Kyrgyz', async () => {
+    // The number as this Chromium's ICU writes it in each language (it may lack Kyrgyz data and fall back).
+    const num = (lng: string) => page.evaluate(([l, n]) => new Intl.NumberFormat(l).format(n), [lng, COPIES] as const);
+    try {
+      await tid('language').selectOption('ru');
+      await expect.poll(() => tid('unrecorded-title').textContent()).toBe(`${await num('ru')} целых копий пока не относятся ни к одному материалу`);
+      expect(await tid('unrecorded-copies').textContent()).toContain('Повторный запуск того же импорта запишет их.');
+      expect(await tid('unrecorded-toggle').textContent()).toBe(`Показать все (${await num('ru')})`);
+      expect(await tid('fixity-verdict').textContent()).toBe('Все оригиналы целы, журнал хранения не нарушен.');
+      await tid('language').selectOption('ky');
+      await expect.poll(() => tid('unrecorded-title').textContent()).toBe(`${await num('ky')} бүтүн нуска азырынча эч бир материалга таандык эмес`);
+      expect(await tid('unrecorded-copies').textContent()).toContain('Ошол эле импортту кайра иштетсеңиз, алар катталат.');
+      expect(await tid('fixity-verdict').textContent()).toBe('Бардык түп нускалар бүтүн, сактоо журналы бузулган эмес.');
+    } finally {
+      await tid('language').selectOption('en');
+    }
+    await expect.poll(() => tid('unrecorded-title').textContent()).toBe('1,200 intact copies that no item records yet');
+  });
+
+  it('still fails on a damaged object, recorded or not, and keeps the note for the intact copies', async () => {
+    // A damaged copy is no longer an intact copy at its address: a failure, not a note.
+    const broken = copies.at(-1)!;
+    for (const o of [recorded, broken]) {
+      chmodSync(o.path, 0o644);
+      writeFileSync(o.path, 'damaged\n');
+    }
+    try {
+      await checkDamaged(broken.path);
+    } finally {
+      // Put both back, so the last check can show the archive whole again.
+      for (const o of [recorded, broken]) {
+        writeFileSync(o.path, o.content);
+        chmodSync(o.path, 0o444);
+      }
+    }
+  });
+
+  const checkDamaged = async (brokenPath: string) => {
+    await runFixity();
+    expect(await tid('fixity-verdict').textContent()).toBe('2 problems found');
+    expect(await tid('fixity-report').getAttribute('class')).toBe('report bad');
+    const problems = tid('fixity-problems').locator('li');
+    expect(await problems.count()).toBe(2);
+    const altered = problems.and(page.locator('[data-kind=altered]'));
+    expect(await altered.locator('strong').textContent()).toBe('Altered:');
+    expect(await altered.textContent()).toContain(recorded.path);
+    const unexpected = problems.and(page.locator('[data-kind=unexpected]'));
+    expect(await unexpected.locator('strong').textContent()).toBe('Unexpected file:');
+    expect(await unexpected.textContent()).toContain(brokenPath);
+    expect(await tid('unrecorded-title').textContent()).toBe('1,199 intact copies that no item records yet');
+    await tid('unrecorded-toggle').click();
+    expect((await tid('unrecorded-paths').textContent())!.split('\n')).toEqual(copies.slice(0, -1).map((c) => c.path));
+  };
+
+  it('after the same import is run again, passes without the note', async () => {
+    host.dialogAnswers.push([card]);
+    await tid('nav-import').click();
+    await tid('pick-folder').click();
+    await expect.poll(() => tid('inputs').textContent()).toContain(card);
+    await tid('start-import').click();
+    await tid('import-report').waitFor({ timeout: 300_000 });
+    const n = async (s: string) => Number((await tid(`count-${s}`).locator('.n').textContent())!.replace(/\D/gu, ''));
+    expect(await n('added')).toBe(COPIES);
+    expect(await n('failed')).toBe(0);
+
+    await tid('nav-verify').click();
+    await runFixity();
+    expect(await tid('fixity-verdict').textContent()).toBe('All originals are intact and the custody log holds.');
+    expect(await tid('fixity-items').textContent()).toBe('1,201');
+    expect(await tid('unrecorded-copies').count()).toBe(0);
+  }, 360_000);
+
+  it('says when the check could not be recorded in the custody log (full disk), and still shows its findings', async () => {
+    const db = opened.last!.db;
+    const before = db.prepare('SELECT COUNT(*) AS n FROM custody_events').get() as { n: number };
+    db.pragma(`max_page_count = ${Number(db.pragma('page_count', { simple: true }))}`);
+    try {
+      await runFixity();
+      expect(await tid('fixity-verdict').textContent()).toBe('All originals are intact and the custody log holds.');
+      expect(await tid('fixity-items').textContent()).toBe('1,201');
+      expect(await tid('fixity-not-recorded').textContent()).toBe('This check ran but could not be recorded in the custody log: the disk is full. The findings above hold; free some space and run the check again to record it.');
+      expect(db.prepare('SELECT COUNT(*) AS n FROM custody_events').get()).toEqual(before);
+    } finally {
+      db.pragma('max_page_count = 1073741823');
+    }
+    await runFixity();
+    expect(await tid('fixity-not-recorded').count()).toBe(0);
+  }, 120_000);
+
+  it('logged no CSP violation and no console error', async () => {
+    expect(await csp.violations()).toEqual([]);
+    expect(csp.consoleErrors).toEqual([]);
+  });
+});
