@@ -20,6 +20,8 @@ import { basename, join } from 'node:path';
 import { encodeManifestPath, writeBag, type BagPayloadFile, type WriteBagOptions } from '../../electron/core/export/bagit.ts';
 import { payloadPaths } from '../../electron/core/export/names.ts';
 import { zipBag } from '../../electron/core/export/zip.ts';
+import { toSafeCsv } from '../../electron/core/export/csv.ts';
+import { itemsCsvHeader } from '../../electron/core/verify/bag-csv.ts';
 import { verifyBag, type BagProblem } from '../../electron/core/verify/bag.ts';
 import { GENESIS_HASH } from '../../electron/core/custody/hash.ts';
 import { LATER_NORMALIZED_RECORD_KEYS, NORMALIZED_RECORD_KEYS, type CustodyEvent, type JobProgress } from '../../electron/common/types.ts';
@@ -120,13 +122,19 @@ function assemble(originals: Original[], otherItem: string) {
   return { payload, items, custody, chain };
 }
 
+function itemsCsv(items: ReturnType<typeof assemble>['items']): string {
+  const header = itemsCsvHeader(items);
+  return toSafeCsv(header, items.map((i) => header.map((c) => String((i as Record<string, unknown>)[c] ?? ''))), { bom: true });
+}
+
 function bagOptions(outDir: string, set: ReturnType<typeof assemble>, extra: Partial<WriteBagOptions> = {}): WriteBagOptions {
   return {
     outDir,
     payload: set.payload,
     tagFiles: [
       { path: 'evidence/items.json', content: JSON.stringify(set.items, null, 2) + '\n' },
-      { path: 'evidence/items.csv', content: 'sha256,path\n' + set.items.map((i) => `${i.sha256},${i.path}`).join('\n') + '\n' },
+      // Written as the exporter writes it (header, quoting, byte-order mark): verify-bag compares it with items.json.
+      { path: 'evidence/items.csv', content: itemsCsv(set.items) },
       { path: 'evidence/custody.json', content: Buffer.from(JSON.stringify(set.custody, null, 2) + '\n', 'utf8') },
     ],
     bagInfo: {

@@ -10,6 +10,7 @@ import type { CustodyEvent } from '../../common/types.ts';
 import { verifyChain } from '../custody/hash.ts';
 import { contentHash } from '../custody/content-hash.ts';
 import { LATER_NORMALIZED_RECORD_KEYS, NORMALIZED_RECORD_KEYS } from '../../common/types.ts';
+import { itemsCsvProblems } from './bag-csv.ts';
 import { lastTaggingEvents, peopleIndex, tagFieldProblems, type PeopleIndex } from './bag-tags.ts';
 
 /** One problem: the bag-relative file ("data/...", "evidence/custody.json") and/or custody seq it concerns. */
@@ -99,7 +100,11 @@ interface Manifest {
  * set without Evidence-Redaction (whose excerpt holds every event of its items), each item's
  * places, people, incidents, cases, tags, description and notes must equal the `after` of its
  * last tagging event in the excerpt, or be empty when it has none (bag-tags.ts); checked only when
- * no seq declared withheld follows that event (none at all for an item without one).
+ * no seq declared withheld follows that event (none at all for an item without one). If both
+ * `evidence/items.csv` and a usable items.json exist, the CSV must say what items.json says
+ * (bag-csv.ts itemsCsvProblems): the exporter's byte-order mark and header, one row per item
+ * matched by sha256 in any order, and in each row every column holding the cell the exporter
+ * writes for the item's value; a CSV that cannot be parsed is one problem.
  *
  * Problems carry `file` (bag-relative, as written in the manifest or found on disk) and/or `seq`.
  *
@@ -176,7 +181,11 @@ export async function verifyBag(dir: string): Promise<BagReport> {
     // A full set's excerpt holds every event of its items; withholding is for declared public releases only.
     problems.push({ file: CUSTODY_FILE, reason: `custody.json lists ${withheld} withheld seq(s), but bag-info.txt declares no Evidence-Redaction: only a set for public release may withhold events` });
   }
-  await guard(ITEMS_FILE, () => checkItems(bagDir, files, manifests, payload, custody, redacted, problems));
+  let items: unknown[] | null = null;
+  await guard(ITEMS_FILE, async () => {
+    items = await checkItems(bagDir, files, manifests, payload, custody, redacted, problems);
+  });
+  await guard(ITEMS_CSV_FILE, () => checkItemsCsv(bagDir, files, items as unknown[] | null, problems));
 
   let tagManifestSha256: string | null = null;
   const tm = files.get('tagmanifest-sha256.txt');
@@ -595,16 +604,16 @@ async function checkItems(
   excerpt: Excerpt | null,
   redacted: boolean,
   problems: BagProblem[],
-): Promise<void> {
+): Promise<unknown[] | null> {
   const custody = excerpt?.events ?? null;
   const f = files.get(ITEMS_FILE);
-  if (!f?.regular) return; // reported as missing
+  if (!f?.regular) return null; // reported as missing
   const file = f.rel;
   const json = await readJson(bagDir, f, problems);
-  if (!json.ok) return;
+  if (!json.ok) return null;
   if (!Array.isArray(json.value)) {
     problems.push({ file, reason: 'must be an array of items' });
-    return;
+    return null;
   }
   const sha256Manifest = manifests.find((m) => m.alg === 'sha256');
   if (!sha256Manifest) problems.push({ file, reason: 'items cannot be matched: there is no manifest-sha256.txt' });
@@ -686,6 +695,17 @@ async function checkItems(
   for (const p of itemPaths) {
     if (!onDisk.has(p)) problems.push({ file: p, reason: `described in ${file}, but there is no such file under data/` });
   }
+  return json.value as unknown[];
+}
+
+/**
+ * evidence/items.csv against `items` (the items.json array checkItems read; null when it was
+ * missing or unusable, already reported, and then there is nothing to compare with).
+ */
+async function checkItemsCsv(bagDir: string, files: Map<string, FileEntry>, items: unknown[] | null, problems: BagProblem[]): Promise<void> {
+  const f = files.get(ITEMS_CSV_FILE);
+  if (!f?.regular || items === null) return;
+  for (const reason of itemsCsvProblems(await readText(bagDir, f.rel, problems), items)) problems.push({ file: f.rel, reason });
 }
 
 /**
