@@ -1,8 +1,10 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir, hostname, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { openDb, type Db } from './db/open.ts';
+import { prepareObjectStore } from './objects.ts';
+import { makeDirs } from './dirs.ts';
 
 /** An open archive folder: its catalog and where its objects live. */
 export interface Archive {
@@ -132,15 +134,21 @@ export async function openArchive(dir: string, opts: { write?: boolean; create?:
   if (!existsSync(l.db)) {
     if (!opts.create) throw new NotAnArchiveError(abs);
     if (existsSync(abs) && !statSync(abs).isDirectory()) throw Object.assign(new Error(`${abs}: exists and is not a folder; an archive is a folder`), { code: 'ENOTDIR' });
-    mkdirSync(abs, { recursive: true });
+    makeDirs(abs);
   }
   const write = opts.write ?? opts.create ?? false;
   let release: (() => Promise<void>) | null = null;
   if (write) {
     release = await takeLock(abs);
-    for (const d of [l.objectsDir, l.tmpDir, l.derivativesDir]) mkdirSync(d, { recursive: true });
-    // A temporary file left by an interrupted run never reached objects/: it is safe to remove.
-    for (const f of readdirSync(l.tmpDir)) rmSync(join(l.tmpDir, f), { force: true, recursive: true });
+    try {
+      await prepareObjectStore(l.objectsDir);
+      for (const d of [l.tmpDir, l.derivativesDir]) makeDirs(d);
+      // A temporary file left by an interrupted run never reached objects/: it is safe to remove.
+      for (const f of readdirSync(l.tmpDir)) rmSync(join(l.tmpDir, f), { force: true, recursive: true });
+    } catch (e) {
+      await release();
+      throw e;
+    }
   }
   let db: Db;
   try {

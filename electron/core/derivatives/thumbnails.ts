@@ -1,7 +1,7 @@
 // Thumbnails and video posters under the archive's derivatives/ folder. They are conveniences
 // for the window, regenerable at any time, and never evidence: no custody event, no digest,
 // never exported. Originals are only read.
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import type { Kind } from '../../common/types.ts';
@@ -9,6 +9,7 @@ import { objectPath } from '../archive.ts';
 import { runFfmpeg } from './ffmpeg.ts';
 import { readHeicPreview } from './heic-preview.ts';
 import { CAMERA_RAW_MIMES, readRawPreview, scanRawPreviews } from './raw-preview.ts';
+import { makeDirs } from '../dirs.ts';
 
 /** Longest side of a thumbnail, in pixels (sharp on a 2x screen for 160 px tiles). */
 export const THUMB_SIZE = 320;
@@ -169,7 +170,7 @@ export async function makeThumbnail(archive: { objectsDir: string; derivativesDi
     jpeg = await videoPoster(src, item.durationSec, signal);
   }
   if (!jpeg) return 'unsupported';
-  await mkdir(dirname(out), { recursive: true });
+  makeDirs(dirname(out));
   const tmp = `${out}.${process.pid}.${Date.now()}.tmp`;
   try {
     await writeFile(tmp, jpeg);

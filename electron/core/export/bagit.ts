@@ -2,9 +2,11 @@
 // `sha256sum -c manifest-sha256.txt`, can check it without this software.
 
 import { createHash } from 'node:crypto';
-import { chmod, mkdir, open, readdir, rm, stat, type FileHandle } from 'node:fs/promises';
+import { chmod, open, readdir, rm, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { DIGEST_ALGORITHMS, type DigestAlgorithm, type Digests, type JobProgress } from '../../common/types.ts';
+import { syncDir } from '../durable.ts';
+import { makeDirs } from '../dirs.ts';
 
 /** One original to put under `data/`. */
 export interface BagPayloadFile {
@@ -118,7 +120,7 @@ export async function writeBag(opts: WriteBagOptions): Promise<BagResult> {
   const created = await prepareOutDir(bagDir);
   try {
     const dirs = new Set<string>([bagDir, join(bagDir, 'data')]);
-    await mkdir(join(bagDir, 'data'), { recursive: true });
+    makeDirs(join(bagDir, 'data'));
 
     const payloadDigests = await copyPayload(bagDir, opts, algorithms, payloadBytes, dirs);
 
@@ -127,7 +129,7 @@ export async function writeBag(opts: WriteBagOptions): Promise<BagResult> {
     for (const t of opts.tagFiles) {
       const buf = typeof t.content === 'string' ? Buffer.from(t.content, 'utf8') : t.content;
       const full = join(bagDir, ...t.path.split('/'));
-      await mkdir(dirname(full), { recursive: true });
+      makeDirs(dirname(full));
       dirs.add(dirname(full));
       await writeDurably(full, buf);
       tagBytes.set(t.path, buf);
@@ -156,7 +158,7 @@ export async function writeBag(opts: WriteBagOptions): Promise<BagResult> {
 
     opts.signal?.throwIfAborted();
     await writeDurably(join(bagDir, 'bagit.txt'), bagitTxt);
-    for (const d of dirs) await syncDirectory(d);
+    for (const d of dirs) await syncDir(d);
 
     const manifest = tagBytes.get('manifest-sha256.txt') ?? Buffer.alloc(0);
     return {
@@ -317,7 +319,7 @@ async function prepareOutDir(bagDir: string): Promise<boolean> {
     st = await stat(bagDir);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    await mkdir(bagDir, { recursive: true });
+    makeDirs(bagDir);
     return true;
   }
   if (!st.isDirectory()) throw new Error(`writeBag: ${bagDir} exists and is not a directory; the bag directory must not exist or be empty`);
@@ -366,7 +368,7 @@ async function copyPayload(
     const manifestPath = `data/${p.path}`;
     report(manifestPath, true, 0);
     const dest = join(bagDir, 'data', ...p.path.split('/'));
-    await mkdir(dirname(dest), { recursive: true });
+    makeDirs(dirname(dest));
     dirs.add(dirname(dest));
     // Every algorithm we write, plus any other the caller gave a value for, so all are checked.
     const algs = DIGEST_ALGORITHMS.filter((a) => algorithms.includes(a) || p.digests[a] !== undefined);
@@ -453,15 +455,3 @@ async function writeDurably(path: string, buf: Buffer): Promise<void> {
   }
 }
 
-/** fsync of a directory makes its new entries durable; not possible on Windows, hence best effort. */
-async function syncDirectory(dir: string): Promise<void> {
-  let fh: FileHandle | undefined;
-  try {
-    fh = await open(dir, 'r');
-    await fh.sync();
-  } catch {
-    // EISDIR/EPERM on platforms that cannot open or sync directories.
-  } finally {
-    await fh?.close().catch(() => undefined);
-  }
-}

@@ -1,16 +1,17 @@
 // Per-file work that runs in worker threads: sniff, verified copy into the object store, metadata.
 import { randomUUID } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, fsync, mkdirSync, openSync, renameSync, rmSync } from 'node:fs';
-import { promisify } from 'node:util';
+import { chmodSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { DigestAlgorithm, Digests, Kind, MetadataResult } from '../../common/types.ts';
 import { itemRecord } from '../metadata/record.ts';
-import { objectPath } from '../objects.ts';
+import { objectPath, syncParents } from '../objects.ts';
+import { parentSyncNeeded, syncDir } from '../durable.ts';
 import { extractMetadata } from '../metadata/index.ts';
 import { sniffFile } from './sniff.ts';
 import { checkVerifiedCopy, digestFile, stageCopy, verifiedCopy, type SourceStat } from './digest.ts';
 import { checkSourceUnchanged, digestBytes, fileHolds, IN_MEMORY_MAX_BYTES, readWholeFile, writeVerifiedCopy } from './memory-copy.ts';
 import { contentHash } from '../custody/content-hash.ts';
+import { makeDirs } from '../dirs.ts';
 
 export interface CopyTask {
   /** The source: a path, or its bytes when the name is not UTF-8 (arrives as a Uint8Array). */
@@ -45,16 +46,20 @@ export interface CopyResult {
   recordSha256?: string;
 }
 
-const fsyncAsync = promisify(fsync);
+/** Second-level store folders (objects/sha256/ab/cd) whose entry this thread has synced in their parent. */
+const durableShards = new Set<string>();
 
-async function fsyncDir(dir: string): Promise<void> {
-  // Makes the rename durable: without it a power cut can lose the directory entry.
-  const fd = openSync(dir, 'r');
-  try {
-    await fsyncAsync(fd);
-  } finally {
-    closeSync(fd);
-  }
+/**
+ * Makes the entry of the store folder `shard` durable in its parent, once per folder and thread:
+ * a folder made here, or by another thread a moment ago, is lost by a power cut until its parent
+ * is synced (POSIX; FAT and exFAT lose it). Skipped on file systems that make it durable with the
+ * folder's own sync (parentSyncNeeded: ext4, XFS). `made` is what mkdir made on the way (the first
+ * folder), when it made any: its parents are synced too.
+ */
+async function makeShardDurable(shard: string, made: string | undefined): Promise<void> {
+  if (made === undefined && durableShards.has(shard)) return;
+  if (parentSyncNeeded(shard)) await syncParents(shard, made ?? shard);
+  durableShards.add(shard);
 }
 
 /**
@@ -127,10 +132,11 @@ async function storeObject(tmp: string, objectsDir: string, found: Found, inMemo
     }
     replacedDamagedObject = { sha256: there.digests.sha256, bytes: there.bytes };
   }
-  mkdirSync(dirname(dest), { recursive: true });
+  const made = makeDirs(dirname(dest));
   if (!inMemory) chmodSync(tmp, 0o444); // writeVerifiedCopy creates its file read-only
   renameSync(tmp, dest);
-  await fsyncDir(dirname(dest));
+  // The object's own entry, and its folder's entry in the store; both before the copy is reported.
+  await Promise.all([syncDir(dirname(dest)), makeShardDurable(dirname(dest), made)]);
   const metadata = await extractMetadata(inMemory ? { path: dest, bytes: inMemory } : dest, found.mime, found.kind);
   // Hashed here rather than on the catalog's thread, which every file's records pass through.
   return {

@@ -1,8 +1,9 @@
 // The app's own settings (operator name, language, recent archives) in one small JSON file in
 // the user's profile folder, apart from any archive: they belong to the person, not the evidence.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SettingsSchema, type Settings } from '../../common/ipc.ts';
+import { makeDirs } from '../dirs.ts';
 
 const DEFAULTS: Settings = { operator: '', language: null, recent: [] };
 
@@ -18,7 +19,7 @@ export function loadSettings(file: string): Settings {
 
 /** Writes settings to `file` atomically (temporary file, then rename). Throws fs errors. */
 export function saveSettings(file: string, s: Settings): void {
-  mkdirSync(dirname(file), { recursive: true });
+  makeDirs(dirname(file));
   const tmp = `${file}.tmp`;
   writeFileSync(tmp, JSON.stringify(s, null, 2) + '\n');
   renameSync(tmp, file);
