@@ -1,4 +1,4 @@
-import { createWriteStream, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -46,3 +46,21 @@ export async function photoFolder(dir: string, count: number): Promise<string> {
   }
   return folder;
 }
+
+/**
+ * Makes (once) `count` files of exactly `bytes` bytes each: a camera JPEG of the photo folder
+ * followed by random bytes, as large phone photos are; the size the ingest still reads whole.
+ * Returns the folder.
+ */
+export async function largePhotoFolder(dir: string, count: number, bytes: number): Promise<string> {
+  const folder = join(dir, `large-photos-${count}x${bytes}`);
+  mkdirSync(folder, { recursive: true });
+  const head = readFileSync(join(await photoFolder(dir, 1), 'IMG_00000.JPG'));
+  const have = new Set(readdirSync(folder));
+  for (let i = 0; i < count; i++) {
+    const name = `IMG_${String(i).padStart(5, '0')}.JPG`;
+    if (!have.has(name)) writeFileSync(join(folder, name), Buffer.concat([head, randomBytes(bytes - head.length)]));
+  }
+  return folder;
+}
+

@@ -310,12 +310,23 @@ export type JobProgressView = z.infer<typeof JobProgressViewSchema>;
 
 export const IngestResultSchema = z.object({
   interrupted: z.boolean(),
+  /**
+   * Cancelled while the folders were still being listed: no file was processed, and
+   * `counts.notProcessed` is only what the listing had found by then, not how many files remain.
+   */
+  walkInterrupted: z.boolean(),
   counts: z.object({ added: z.number(), duplicate: z.number(), skipped: z.number(), failed: z.number(), notProcessed: z.number() }),
   bytesIngested: z.number(),
   files: z.array(IngestFileResultSchema),
 });
 export const FixityResultSchema = z.object({
+  /** False for a check that was interrupted, whatever it found. */
   ok: z.boolean(),
+  /**
+   * Cancelled before every item was re-hashed: the archive is not verified, and `problems` holds
+   * only what was found before the stop (an empty list then proves nothing).
+   */
+  interrupted: z.boolean(),
   itemsChecked: z.number(),
   bytesChecked: z.number(),
   custodyRowsChecked: z.number(),

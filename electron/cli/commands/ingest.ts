@@ -3,7 +3,7 @@ import cliProgress from 'cli-progress';
 import { DIGEST_ALGORITHMS, type DigestAlgorithm, type IngestFileResult } from '../../common/types.ts';
 import { resolveOperator, type Archive } from '../../core/archive.ts';
 import { ingest } from '../../core/ingest/ingest.ts';
-import { createIngestPool, type IngestPool } from '../../core/ingest/pool.ts';
+import { createIngestPool, MAX_THREADS, type IngestPool } from '../../core/ingest/pool.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { archiveOption, formatBytes, withArchive, type CliCommand } from './shared.ts';
 import { errLine, outLine, printable } from './text.ts';
@@ -26,14 +26,16 @@ export const ingestCommand: CliCommand = {
     archiveOption(p.command('ingest').argument('<paths...>', 'files and folders to ingest (folders recursively)'))
       .option('--operator <name>', 'who is ingesting (recorded in the custody log; default $EVIDENCE_OPERATOR or the OS user)')
       .option('--digests <list>', 'digests to compute besides SHA-256: sha256,md5,sha1', 'sha256')
-      .option('--threads <n>', 'worker threads (default: one per core)')
+      .option('--threads <n>', `worker threads, 1 to ${MAX_THREADS} (default: one per core)`)
       .option('--json', 'print the final report as JSON')
       .description('copy files into the archive with verified copies, digests, metadata and custody events'),
   async run([paths, opts]: unknown[], io: Io) {
     const o = opts as IngestCliOptions;
     const algorithms = parseDigests(o.digests);
     const threads = o.threads === undefined ? undefined : Number(o.threads);
-    if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) throw new UsageError('--threads: give a whole number ≥ 1');
+    if (threads !== undefined && (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS)) {
+      throw new UsageError(`--threads: give a whole number from 1 to ${MAX_THREADS} (four per core on this machine)`);
+    }
     // Worker threads boot while the archive opens (a new one is created, its catalog migrated).
     const pool = createIngestPool(threads, io.signal);
     try {
@@ -84,14 +86,22 @@ async function run(archive: Archive, paths: string[], o: IngestCliOptions, algor
     printJson(io, { archive: archive.dir, ...report });
   } else {
     const c = report.counts;
+    // After a cut-short listing the files found are only some of those there: a count of them
+    // "not processed" would read as the exact remainder.
+    const left = report.walkInterrupted ? `, folder listing interrupted after ${c.notProcessed} files` : c.notProcessed ? `, ${c.notProcessed} not processed` : '';
     outLine(io, `${c.added} added, ${c.duplicate} duplicate, ${c.skipped} skipped, ${c.failed} failed` +
-      `${c.notProcessed ? `, ${c.notProcessed} not processed` : ''} (${formatBytes(report.bytesIngested)} stored) in ${archive.dir}`);
+      `${left} (${formatBytes(report.bytesIngested)} stored) in ${archive.dir}`);
     for (const r of report.files) {
       if (r.status === 'skipped') outLine(io, `skipped: ${r.path}: ${r.reason}`);
       if (r.status === 'failed') outLine(io, `failed: ${r.reason}`);
       if (r.warnings?.length) outLine(io, `warning: ${r.path}: ${r.warnings.join('; ')}`);
     }
-    if (report.interrupted) io.err(`Interrupted: ${c.notProcessed} files not processed. Run the same command again to finish; finished files are not redone.\n`);
+    if (report.walkInterrupted) {
+      const found = c.notProcessed === 0 ? 'no files found so far' : `${c.notProcessed} ${c.notProcessed === 1 ? 'file' : 'files'} found so far, none of them ingested`;
+      io.err(`Interrupted while listing the folders: ${found}; how many files there are in all is not known. Run the same command again to ingest them.\n`);
+    } else if (report.interrupted) {
+      io.err(`Interrupted: ${c.notProcessed} files not processed. Run the same command again to finish; finished files are not redone.\n`);
+    }
   }
   return report.counts.failed > 0 || report.interrupted ? 1 : 0;
 }

@@ -36,8 +36,11 @@ export const verify: CliCommand = {
       else {
         for (const p of r.problems) outLine(io, `FAIL ${p.kind}: ${p.reason}`);
         for (const f of r.unrecordedCopies) outLine(io, `NOTE unrecorded copy: ${f}: an intact copy that no item records yet (an interrupted ingest stored it; running that ingest again records it)`);
-        outLine(io, `${r.ok ? 'OK' : 'FAILED'}: ${r.itemsChecked} items (${formatBytes(r.bytesChecked)}) re-hashed, ${r.custodyRowsChecked} custody rows recomputed, ${r.problems.length} problems` +
-          `${r.chainHead ? `; chain head #${r.chainHead.seq} ${r.chainHead.hash}` : ''}`);
+        // A cancelled check verified nothing: "FAILED … 0 problems" would read as a broken archive.
+        const verdict = r.interrupted ? 'INTERRUPTED' : r.ok ? 'OK' : 'FAILED';
+        outLine(io, `${verdict}: ${r.itemsChecked} items (${formatBytes(r.bytesChecked)}) re-hashed, ${r.custodyRowsChecked} custody rows recomputed, ${r.problems.length} problems` +
+          `${r.interrupted ? ' found before the stop' : ''}${r.chainHead ? `; chain head #${r.chainHead.seq} ${r.chainHead.hash}` : ''}`);
+        if (r.interrupted) io.err('The fixity check was interrupted before every item was re-hashed: the archive is not verified. Run `evidence verify` again to check it in full.\n');
       }
       // Read-only was said above; a full disk is found only when the check is to be recorded.
       if (a.writable && r.unrecorded) io.err(`note: the fixity check ran but could not be recorded in the archive's custody log: ${r.unrecorded}; free some space and run it again to record it\n`);

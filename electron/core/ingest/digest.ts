@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { closeSync, constants, fdatasyncSync, openSync, readSync, statSync, type BigIntStats } from 'node:fs';
+import { closeSync, constants, fdatasyncSync, lstatSync, openSync, readSync, statSync, type BigIntStats } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import type { DigestAlgorithm, Digests } from '../../common/types.ts';
 
@@ -33,12 +33,13 @@ function finish(m: Map<DigestAlgorithm, Hash>): Digests {
  * Message digests of a whole file in one sequential read pass (SHA-256 always, plus each of
  * `algorithms`; FIPS 180-4 SHA-1/SHA-256, RFC 1321 MD5), lower-case hex. Memory stays at one
  * CHUNK_BYTES buffer whatever the file size. Returns the digests and the byte count read.
+ * Without `followLinks`, a path that is a symbolic link is refused (see openSource).
  * Throws the fs error (ENOENT, EACCES, EISDIR...) when the file cannot be read.
  */
-export function digestFile(path: string | Buffer, algorithms: readonly DigestAlgorithm[] = ['sha256'], counter: ByteCounter = null): { digests: Digests; bytes: number } {
+export function digestFile(path: string | Buffer, algorithms: readonly DigestAlgorithm[] = ['sha256'], counter: ByteCounter = null, followLinks = true): { digests: Digests; bytes: number } {
   const hs = hashers(algorithms);
   const buf = readBuffer();
-  const fd = openSync(path, 'r');
+  const fd = openSource(path, followLinks);
   let bytes = 0;
   try {
     for (;;) {
@@ -63,6 +64,27 @@ export class CopyVerificationError extends Error {
   }
 }
 
+// Windows has no O_NOFOLLOW; there, cards hardly ever hold links.
+const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
+
+/**
+ * Opens a source file read-only and returns its descriptor. Without `followLinks` (every file
+ * met inside a folder) the open itself refuses a symbolic link (O_NOFOLLOW), so a file swapped
+ * for a link after the folder walk cannot bring in content from outside the card; with it (a
+ * path given directly as an input), links are followed. Throws CopyVerificationError for such a
+ * link, fs errors (ENOENT, EACCES) otherwise.
+ */
+export function openSource(path: string | Buffer, followLinks: boolean): number {
+  try {
+    return openSync(path, constants.O_RDONLY | (followLinks ? 0 : NOFOLLOW));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ELOOP' && !followLinks) {
+      throw new CopyVerificationError(`${String(path)}: has become a symbolic link since the folder was listed; links inside folders are not followed; not ingested`);
+    }
+    throw e;
+  }
+}
+
 /**
  * Verified copy (DESIGN.md §2): copies `src` to `dst` (created exclusively; it must not exist) in
  * the kernel (copy_file_range/sendfile via libuv, off this thread) while this thread computes
@@ -71,7 +93,8 @@ export class CopyVerificationError extends Error {
  * so a source that changed between the two readings, or a copy damaged on its way to the disk,
  * is refused. Memory stays at one CHUNK_BYTES buffer whatever the file size.
  * Throws CopyVerificationError when the source's size or mtime changed during the copy or the
- * copy's SHA-256 differs; fs errors as thrown by Node. The source is only ever opened for reading.
+ * copy's SHA-256 differs, or when without `followLinks` the source is a symbolic link; fs errors
+ * as thrown by Node. The source is only ever opened for reading.
  * Returns the source's digests, size in bytes and the SourceStat of the version read.
  */
 export async function verifiedCopy(
@@ -79,19 +102,20 @@ export async function verifiedCopy(
   dst: string,
   algorithms: readonly DigestAlgorithm[],
   counter: ByteCounter = null,
+  followLinks = true,
 ): Promise<{ digests: Digests; bytes: number; stat: SourceStat }> {
-  const big = statSync(src, { bigint: true });
+  const big = sourceLstat(src, followLinks);
   const before = { size: Number(big.size), mtimeMs: Number(big.mtimeMs) };
   // The kernel copies while this thread hashes: the two reads of the source overlap in time.
   const copying = copyFile(src, dst, constants.COPYFILE_EXCL);
   let hashed: { digests: Digests; bytes: number };
   try {
-    hashed = digestFile(src, algorithms, counter);
+    hashed = digestFile(src, algorithms, counter, followLinks);
   } finally {
     await copying.catch(() => undefined);
   }
   await copying;
-  const after = statSync(src, { bigint: true });
+  const after = sourceLstat(src, followLinks);
   if (after.size !== big.size || after.mtimeNs !== big.mtimeNs || hashed.bytes !== before.size) {
     throw new CopyVerificationError(`${String(src)}: the file changed while it was being read (size ${before.size} → ${Number(after.size)} bytes, modified ${new Date(before.mtimeMs).toISOString()} → ${new Date(Number(after.mtimeMs)).toISOString()}); not ingested`);
   }
@@ -127,13 +151,23 @@ export function sourceStat(st: BigIntStats): SourceStat {
 }
 
 /**
+ * Stats of a source: of the file a link points to with `followLinks`, else of the path itself,
+ * which must then be a regular file (CopyVerificationError for a link, as openSource).
+ */
+function sourceLstat(src: string | Buffer, followLinks: boolean): BigIntStats {
+  const st = followLinks ? statSync(src, { bigint: true }) : lstatSync(src, { bigint: true });
+  if (st.isSymbolicLink()) throw new CopyVerificationError(`${String(src)}: has become a symbolic link since the folder was listed; links inside folders are not followed; not ingested`);
+  return st;
+}
+
+/**
  * First half of a verified copy for large files: copies `src` to `dst` (created exclusively) in
  * the kernel and fdatasyncs it, returning the source's state before the copy. The caller then
  * hashes source and copy on two threads at once and finishes with checkVerifiedCopy. Throws fs
  * errors; the source is only opened for reading.
  */
-export async function stageCopy(src: string | Buffer, dst: string): Promise<SourceStat> {
-  const before = statSync(src, { bigint: true });
+export async function stageCopy(src: string | Buffer, dst: string, followLinks = true): Promise<SourceStat> {
+  const before = sourceLstat(src, followLinks);
   await copyFile(src, dst, constants.COPYFILE_EXCL);
   const fd = openSync(dst, 'r+');
   try {
@@ -149,8 +183,8 @@ export async function stageCopy(src: string | Buffer, dst: string): Promise<Sour
  * it had before the copy, and the copy's SHA-256 (computed after fdatasync, from a separate read)
  * must equal the source's. Throws CopyVerificationError otherwise.
  */
-export function checkVerifiedCopy(src: string | Buffer, before: SourceStat, source: { digests: Digests; bytes: number }, copy: { digests: Digests; bytes: number }): void {
-  const after = statSync(src, { bigint: true });
+export function checkVerifiedCopy(src: string | Buffer, before: SourceStat, source: { digests: Digests; bytes: number }, copy: { digests: Digests; bytes: number }, followLinks = true): void {
+  const after = sourceLstat(src, followLinks);
   if (Number(after.size) !== before.bytes || after.mtimeNs.toString() !== before.mtimeNs || source.bytes !== before.bytes) {
     throw new CopyVerificationError(`${String(src)}: the file changed while it was being read (size ${before.bytes} → ${Number(after.size)} bytes, modified ${new Date(before.mtimeMs).toISOString()} → ${new Date(Number(after.mtimeMs)).toISOString()}); not ingested`);
   }

@@ -39,6 +39,17 @@ export interface IngestReport {
   finishedAt: string;
   /** True when the run was cancelled before every file was processed. */
   interrupted: boolean;
+  /**
+   * True when the run was cancelled while the folders were still being listed: then no file was
+   * processed, `counts.notProcessed` is only how many files the listing had found so far, and how
+   * many the inputs hold in all is not known. False when the listing finished (`interrupted` may
+   * still be true: cancelled while files were being copied).
+   */
+  walkInterrupted: boolean;
+  /**
+   * Files by how they ended. `notProcessed`: files the folder walk found that ended in no status
+   * because the run was cancelled (every found file is counted once, in exactly one of these).
+   */
   counts: { added: number; duplicate: number; skipped: number; failed: number; notProcessed: number };
   bytesIngested: number;
   files: IngestFileResult[];
@@ -58,7 +69,8 @@ function mtimeIso(ms: number): string | null {
  * a file already ingested from the same path, size, mtime, inode and ctime is reported `duplicate`
  * without being read again, which is what lets an interrupted run be finished by running it again.
  * Bad files end as `failed` with a reason and never stop the run. Cancelling `signal` stops
- * promptly (in-flight workers are terminated; their temporary files are removed on next open).
+ * promptly (in-flight workers are terminated; their temporary files are removed on next open);
+ * cancelled while the folders are still being listed, the report says so in `walkInterrupted`.
  */
 export async function ingest(archive: Archive, opts: IngestOptions): Promise<IngestReport> {
   if (!archive.writable) throw new Error(`${archive.dir}: archive opened read-only; ingest needs the write lock`);
@@ -68,7 +80,9 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
   const startedAt = new Date().toISOString();
   // The workers start while the folders are walked, unless the caller started them sooner.
   const pool: IngestPool = opts.pool ?? createIngestPool(opts.threads, opts.signal);
-  const { files, decided } = await walkInputs(opts.inputs, opts.signal, [archive.dir]);
+  // A walk cut short leaves `files` incomplete; no file is started then, as the signal that cut
+  // it stays aborted (the workers below check it before each file).
+  const { files, decided, interrupted: walkInterrupted } = await walkInputs(opts.inputs, opts.signal, [archive.dir]);
   const results: IngestFileResult[] = [];
   const record = (r: IngestFileResult) => {
     results.push(r);
@@ -130,7 +144,10 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
     }
     let copy: CopyResult;
     try {
-      copy = await pooledCopy(pool, { src: c.rawPath ?? c.path, tmpDir: archive.tmpDir, objectsDir: archive.objectsDir, algorithms, counter: counterBuf }, c.bytes);
+      copy = await pooledCopy(pool, {
+        src: c.rawPath ?? c.path, tmpDir: archive.tmpDir, objectsDir: archive.objectsDir, algorithms, counter: counterBuf,
+        bytes: c.bytes, followLinks: c.givenAsInput === true,
+      }, c.bytes);
     } catch (e) {
       if (opts.signal?.aborted) throw e;
       report({ path: c.path, status: 'failed', bytes: c.bytes, reason: failureText(c.path, e, c.rawPath) });
@@ -204,7 +221,8 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
   const count = (s: IngestFileResult['status']) => results.filter((r) => r.status === s).length;
   return {
     runId, operator: opts.operator, host, startedAt, finishedAt: new Date().toISOString(),
-    interrupted: notProcessed > 0 || Boolean(opts.signal?.aborted),
+    interrupted: walkInterrupted || notProcessed > 0 || Boolean(opts.signal?.aborted),
+    walkInterrupted,
     counts: { added: count('added'), duplicate: count('duplicate'), skipped: count('skipped'), failed: count('failed'), notProcessed },
     bytesIngested,
     files: results,

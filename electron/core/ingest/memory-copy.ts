@@ -4,37 +4,46 @@ import { closeSync, fdatasync, fstatSync, openSync, readSync, writeSync } from '
 import { promisify } from 'node:util';
 import type { DigestAlgorithm, Digests } from '../../common/types.ts';
 import { WHOLE_READ_MAX_BYTES } from '../metadata/io.ts';
-import { CopyVerificationError, digestFile, sourceStat, type ByteCounter, type SourceStat } from './digest.ts';
+import { CopyVerificationError, digestFile, openSource, sourceStat, type ByteCounter, type SourceStat } from './digest.ts';
 
 // Off the thread: while one file waits for the disk, the same worker hashes and parses others.
 const fdatasyncAsync = promisify(fdatasync);
 
 /**
  * Files up to this size (bytes) are read whole into memory once; larger ones are streamed.
- * With TASKS_PER_THREAD (8) tasks on each of one thread per core, that bounds the extra memory at 64 MiB a core.
+ * How many such files are held at once is bounded in bytes (IN_MEMORY_BUDGET_BYTES).
  * The same limit as metadata parsing's whole reads, so a file gives the same record either way.
  */
 export const IN_MEMORY_MAX_BYTES = WHOLE_READ_MAX_BYTES;
+
+/**
+ * Bytes of whole files all the worker threads of one pool may hold at once (split between them,
+ * at least IN_MEMORY_MAX_BYTES each; see createIngestPool). Four 8 MiB photos on each of two
+ * threads; hundreds of small ones.
+ */
+export const IN_MEMORY_BUDGET_BYTES = 64 * 1024 * 1024;
 
 function changed(src: string | Buffer, before: { size: number; mtimeMs: number }, after: { size: number; mtimeMs: number }): CopyVerificationError {
   return new CopyVerificationError(`${String(src)}: the file changed while it was being read (size ${before.size} → ${after.size} bytes, modified ${new Date(before.mtimeMs).toISOString()} → ${new Date(after.mtimeMs).toISOString()}); not ingested`);
 }
 
 /**
- * Reads the whole of `src` (opened read-only) when it is at most `maxBytes` long; returns null,
+ * Reads the whole of `src` (opened read-only with openSource: without `followLinks` a symbolic
+ * link is refused) when it is at most `maxBytes` long, into the start of `into` when it is long
+ * enough (the bytes returned are then a view of it); returns null,
  * having read nothing, for a larger file. The size and mtime seen through the open descriptor
  * before and after the read must agree with the bytes read, so a file that grows or is
  * truncated while we read it is refused; a same-size rewrite in place is caught later by
  * checkSourceUnchanged. Returns the bytes and the SourceStat of the version read.
  * Throws fs errors (ENOENT, EACCES, EISDIR) and CopyVerificationError.
  */
-export function readWholeFile(src: string | Buffer, maxBytes: number, counter: ByteCounter = null): { bytes: Buffer; stat: SourceStat } | null {
-  const fd = openSync(src, 'r');
+export function readWholeFile(src: string | Buffer, maxBytes: number, counter: ByteCounter = null, followLinks = true, into?: Buffer): { bytes: Buffer; stat: SourceStat } | null {
+  const fd = openSource(src, followLinks);
   try {
     const big = fstatSync(fd, { bigint: true });
     const before = { size: Number(big.size), mtimeMs: Number(big.mtimeNs) / 1e6 };
     if (before.size > maxBytes) return null;
-    const bytes = Buffer.allocUnsafe(before.size);
+    const bytes = into && before.size <= into.length ? into.subarray(0, before.size) : Buffer.allocUnsafe(before.size);
     let got = 0;
     while (got < bytes.length) {
       const n = readSync(fd, bytes, got, bytes.length - got, got);
@@ -93,8 +102,8 @@ export function fileHolds(path: string, bytes: Buffer): boolean {
  * being overwritten could be stored half old, half new. Throws CopyVerificationError naming
  * `src` when it differs; fs errors as Node throws them.
  */
-export function checkSourceUnchanged(src: string | Buffer, bytes: Buffer): void {
-  const fd = openSync(src, 'r');
+export function checkSourceUnchanged(src: string | Buffer, bytes: Buffer, followLinks = true): void {
+  const fd = openSource(src, followLinks);
   try {
     if (!fdHolds(fd, bytes)) {
       throw new CopyVerificationError(`${String(src)}: the file changed while it was being read (a second reading differs from the first); not ingested`);

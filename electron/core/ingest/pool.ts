@@ -4,6 +4,7 @@ import { Piscina } from 'piscina';
 import type { MetadataResult } from '../../common/types.ts';
 import type { CommitTask, CopyResult, CopyTask, DigestTask, ExtractTask, StageTask } from './task.ts';
 import type { SourceStat } from './digest.ts';
+import { IN_MEMORY_BUDGET_BYTES, IN_MEMORY_MAX_BYTES } from './memory-copy.ts';
 import type { Digests } from '../../common/types.ts';
 
 /** The worker threads that do per-file work (hashing, copying, metadata) off the main thread. */
@@ -22,10 +23,17 @@ export interface IngestPool {
 /**
  * Tasks each worker thread runs at once. A small file's task spends much of its time waiting
  * for fdatasync and the directory fsync (done off the thread); the others hash and parse
- * meanwhile. Measured on 2,000 photos (2 cores): 1 → 4.1 s, 4 → 3.0 s, 8 → 2.75 s. Each task
- * holds at most one file of up to IN_MEMORY_MAX_BYTES (8 MiB), so 64 MiB a thread at worst.
+ * meanwhile. Measured on 2,000 photos (2 cores): 1 → 4.1 s, 4 → 3.0 s, 8 → 2.75 s. The bytes
+ * they hold in memory are bounded apart from this count (IN_MEMORY_BUDGET_BYTES).
  */
 export const TASKS_PER_THREAD = 8;
+
+/**
+ * The most worker threads a pool may have: four per core (more than one helps only when reading
+ * waits on a slow disk or a network share), at least 8. Every thread is a JavaScript heap of its
+ * own and holds files in memory (see IN_MEMORY_BUDGET_BYTES), so more only costs memory.
+ */
+export const MAX_THREADS = Math.max(8, availableParallelism() * 4);
 
 /**
  * Starts a pool of up to `threads` workers (default: one per core), started as work queues up,
@@ -42,6 +50,8 @@ export function createIngestPool(threads = Math.max(1, availableParallelism()), 
     maxThreads: threads,
     concurrentTasksPerWorker: TASKS_PER_THREAD,
     idleTimeout: 60_000,
+    // Each thread's share of the bytes of whole files held at once (task.ts memory()).
+    workerData: { inMemoryBudget: Math.max(IN_MEMORY_MAX_BYTES, Math.floor(IN_MEMORY_BUDGET_BYTES / threads)) },
   });
   let destroyed: Promise<void> | null = null;
   const destroy = () => (destroyed ??= pool.destroy());
@@ -76,13 +86,14 @@ export const LARGE_FILE_BYTES = 64 * 1024 * 1024;
  */
 export async function pooledCopy(pool: IngestPool, t: CopyTask, bytes: number): Promise<CopyResult> {
   if (bytes < LARGE_FILE_BYTES || pool.threads < 2) return pool.copy(t);
-  const { tmp, before } = await pool.stage({ src: t.src, tmpDir: t.tmpDir });
+  const followLinks = t.followLinks ?? false;
+  const { tmp, before } = await pool.stage({ src: t.src, tmpDir: t.tmpDir, followLinks });
   try {
     const [source, copy] = await Promise.all([
-      pool.digest({ path: t.src, algorithms: t.algorithms, counter: t.counter }),
+      pool.digest({ path: t.src, algorithms: t.algorithms, counter: t.counter, followLinks }),
       pool.digest({ path: tmp, algorithms: ['sha256'], counter: null }),
     ]);
-    return await pool.commit({ src: t.src, tmp, objectsDir: t.objectsDir, before, source, copy });
+    return await pool.commit({ src: t.src, tmp, objectsDir: t.objectsDir, before, source, copy, followLinks });
   } catch (e) {
     rmSync(tmp, { force: true });
     throw e;

@@ -9,7 +9,9 @@ import { parentSyncNeeded, syncDir } from '../durable.ts';
 import { extractMetadata } from '../metadata/index.ts';
 import { sniffFile } from './sniff.ts';
 import { checkVerifiedCopy, digestFile, stageCopy, verifiedCopy, type SourceStat } from './digest.ts';
-import { checkSourceUnchanged, digestBytes, fileHolds, IN_MEMORY_MAX_BYTES, readWholeFile, writeVerifiedCopy } from './memory-copy.ts';
+import { checkSourceUnchanged, digestBytes, fileHolds, IN_MEMORY_BUDGET_BYTES, IN_MEMORY_MAX_BYTES, readWholeFile, writeVerifiedCopy } from './memory-copy.ts';
+import { ByteBudget, WholeFileBuffers } from './byte-budget.ts';
+import { workerData } from 'node:worker_threads';
 import { contentHash } from '../custody/content-hash.ts';
 import { makeDirs } from '../dirs.ts';
 
@@ -21,6 +23,10 @@ export interface CopyTask {
   algorithms: DigestAlgorithm[];
   /** SharedArrayBuffer of one BigInt64 slot, incremented by the bytes read. */
   counter: SharedArrayBuffer | null;
+  /** Size in bytes the folder walk saw: what a whole read will hold of the thread's memory budget. */
+  bytes?: number;
+  /** True for a path given directly as an input: a symbolic link there is followed; inside folders never (openSource). */
+  followLinks?: boolean;
 }
 
 export interface CopyResult {
@@ -44,6 +50,17 @@ export interface CopyResult {
   rawSha256?: string;
   /** contentHash of the item's normalized record (see itemRecord), with `metadata`. */
   recordSha256?: string;
+}
+
+let buffers: WholeFileBuffers | null = null;
+
+/**
+ * This thread's buffers for whole-file reads, within its budget: `inMemoryBudget` from the pool's
+ * workerData (see createIngestPool), or IN_MEMORY_BUDGET_BYTES where tasks run outside a pool.
+ */
+function memory(): WholeFileBuffers {
+  const given = (workerData as { inMemoryBudget?: number } | null)?.inMemoryBudget;
+  return (buffers ??= new WholeFileBuffers(new ByteBudget(given ?? IN_MEMORY_BUDGET_BYTES)));
 }
 
 /** Second-level store folders (objects/sha256/ab/cd) whose entry this thread has synced in their parent. */
@@ -75,11 +92,21 @@ async function makeShardDurable(shard: string, made: string | undefined): Promis
 export async function copyTask(t: CopyTask): Promise<CopyResult> {
   const counter = t.counter ? new BigInt64Array(t.counter) : null;
   const src = typeof t.src === 'string' ? t.src : Buffer.from(t.src);
-  const whole = readWholeFile(src, IN_MEMORY_MAX_BYTES, counter);
-  if (whole) return copyFromMemory(src, whole.bytes, whole.stat, t);
+  const follow = t.followLinks ?? false;
+  if ((t.bytes ?? 0) <= IN_MEMORY_MAX_BYTES) {
+    // Held until the task ends: the bytes are parsed for metadata after the copy is stored, and
+    // nothing returned refers to them (metadata is copied into plain JSON values).
+    const { buffer, release } = await memory().take(t.bytes ?? IN_MEMORY_MAX_BYTES);
+    try {
+      const whole = readWholeFile(src, IN_MEMORY_MAX_BYTES, counter, follow, buffer);
+      if (whole) return await copyFromMemory(src, whole.bytes, whole.stat, t);
+    } finally {
+      release();
+    }
+  }
   const tmp = join(t.tmpDir, `${randomUUID()}.part`);
   try {
-    const { digests, bytes, stat } = await verifiedCopy(src, tmp, t.algorithms, counter);
+    const { digests, bytes, stat } = await verifiedCopy(src, tmp, t.algorithms, counter, follow);
     // Sniffed from the verified copy: same bytes, and its path is plain ASCII whatever the source's name.
     const { mime, kind } = await sniffFile(tmp);
     return await storeObject(tmp, t.objectsDir, { digests, bytes, mime, kind, source: stat });
@@ -98,7 +125,7 @@ async function copyFromMemory(src: string | Buffer, bytes: Buffer, stat: SourceS
   const tmp = join(t.tmpDir, `${randomUUID()}.part`);
   try {
     await writeVerifiedCopy(src, bytes, digests.sha256, tmp);
-    checkSourceUnchanged(src, bytes);
+    checkSourceUnchanged(src, bytes, t.followLinks ?? false);
     return await storeObject(tmp, t.objectsDir, found, bytes);
   } catch (e) {
     rmSync(tmp, { force: true });
@@ -148,13 +175,15 @@ async function storeObject(tmp: string, objectsDir: string, found: Found, inMemo
 export interface StageTask {
   src: string | Uint8Array;
   tmpDir: string;
+  /** As CopyTask.followLinks. */
+  followLinks?: boolean;
 }
 
 /** Large files, step 1: kernel copy of `src` into tmp/, fdatasynced (see stageCopy). */
 export async function stageTask(t: StageTask): Promise<{ tmp: string; before: SourceStat }> {
   const tmp = join(t.tmpDir, `${randomUUID()}.part`);
   try {
-    return { tmp, before: await stageCopy(typeof t.src === 'string' ? t.src : Buffer.from(t.src), tmp) };
+    return { tmp, before: await stageCopy(typeof t.src === 'string' ? t.src : Buffer.from(t.src), tmp, t.followLinks ?? false) };
   } catch (e) {
     rmSync(tmp, { force: true });
     throw e;
@@ -168,12 +197,14 @@ export interface CommitTask {
   before: SourceStat;
   source: { digests: Digests; bytes: number };
   copy: { digests: Digests; bytes: number };
+  /** As CopyTask.followLinks. */
+  followLinks?: boolean;
 }
 
 /** Large files, step 3, after both digests: check the copy (checkVerifiedCopy), then store it. */
 export async function commitTask(t: CommitTask): Promise<CopyResult> {
   try {
-    checkVerifiedCopy(typeof t.src === 'string' ? t.src : Buffer.from(t.src), t.before, t.source, t.copy);
+    checkVerifiedCopy(typeof t.src === 'string' ? t.src : Buffer.from(t.src), t.before, t.source, t.copy, t.followLinks ?? false);
     const { mime, kind } = await sniffFile(t.tmp);
     return await storeObject(t.tmp, t.objectsDir, { ...t.source, mime, kind, source: t.before });
   } catch (e) {
@@ -197,9 +228,11 @@ export interface DigestTask {
   path: string | Uint8Array;
   algorithms: DigestAlgorithm[];
   counter: SharedArrayBuffer | null;
+  /** False for a source met inside a folder (openSource); objects and given inputs are followed. */
+  followLinks?: boolean;
 }
 
 /** Digests of a file in one read pass (see digestFile); used by fixity checks. Throws fs errors. */
 export async function digestTask(t: DigestTask): Promise<{ digests: Digests; bytes: number }> {
-  return digestFile(typeof t.path === 'string' ? t.path : Buffer.from(t.path), t.algorithms, t.counter ? new BigInt64Array(t.counter) : null);
+  return digestFile(typeof t.path === 'string' ? t.path : Buffer.from(t.path), t.algorithms, t.counter ? new BigInt64Array(t.counter) : null, t.followLinks ?? true);
 }

@@ -12,6 +12,11 @@ export interface Candidate {
   name: string;
   /** The path's bytes, present only when `path` cannot be used to open the file (non-UTF-8 name). */
   rawPath?: Buffer;
+  /**
+   * True for a file named directly as an input, which may be reached through a symbolic link;
+   * files met inside folders are opened without following links (ingest/digest.ts openSource).
+   */
+  givenAsInput?: boolean;
   bytes: number;
   mtimeMs: number;
   /** Modification time in nanoseconds since the epoch, as text (exact, for resume matching). */
@@ -59,8 +64,12 @@ function fileId(st: BigIntStats): string {
  * recognised by device and inode, not by its path text, so the archive is found however either
  * side was named (through a symbolic link, `..`, a bind mount); an input whose real path is an
  * excluded folder or lies inside one is skipped too. Never throws for a bad path.
+ *
+ * Cancelling `signal` stops the walk early: it then resolves to what it had found so far with
+ * `interrupted: true`, so `files` is not all there is and its length is no total. `interrupted`
+ * is false whenever every input was walked to the end, even if `signal` was cancelled afterwards.
  */
-export async function walkInputs(inputs: readonly string[], signal?: AbortSignal, exclude: readonly string[] = []): Promise<{ files: Candidate[]; decided: IngestFileResult[] }> {
+export async function walkInputs(inputs: readonly string[], signal?: AbortSignal, exclude: readonly string[] = []): Promise<{ files: Candidate[]; decided: IngestFileResult[]; interrupted: boolean }> {
   // Excluded folders by identity (stat follows a link naming the archive) and by real path; the
   // path texts also stay, for a file system without inode numbers (ino 0), where only they can tell.
   const excludedIds = new Set<string>();
@@ -80,14 +89,21 @@ export async function walkInputs(inputs: readonly string[], signal?: AbortSignal
   const files: Candidate[] = [];
   const decided: IngestFileResult[] = [];
   const seen = new Set<string>();
+  // Set where the walk gives up on a folder or input because of `signal`, never merely because
+  // `signal` is aborted: a walk that ended before the abort did list everything.
+  let interrupted = false;
+  const stopped = (): boolean => {
+    if (signal?.aborted) interrupted = true;
+    return interrupted;
+  };
   const SEP = Buffer.from(sep);
 
-  const addFile = (raw: Buffer, st: BigIntStats) => {
+  const addFile = (raw: Buffer, st: BigIntStats, givenAsInput = false) => {
     const path = displayName(raw);
     if (seen.has(path)) return;
     seen.add(path);
     files.push({
-      path, name: basename(path), ...(isUtf8(raw) ? {} : { rawPath: raw }),
+      path, name: basename(path), ...(isUtf8(raw) ? {} : { rawPath: raw }), ...(givenAsInput ? { givenAsInput } : {}),
       bytes: Number(st.size), mtimeMs: Number(st.mtimeMs), mtimeNs: st.mtimeNs.toString(), ino: st.ino.toString(), ctimeNs: st.ctimeNs.toString(),
     });
   };
@@ -110,11 +126,16 @@ export async function walkInputs(inputs: readonly string[], signal?: AbortSignal
     // synchronous lstat costs a few microseconds and a thread-pool round trip costs more.
     const LSTAT_CHUNK = 256;
     for (let at = 0; at < entries.length; at += LSTAT_CHUNK) {
-      if (signal?.aborted) return;
+      if (stopped()) return;
       if (at > 0) await new Promise<void>((r) => setImmediate(r));
       const chunk = entries.slice(at, at + LSTAT_CHUNK).map((nameBytes) => Buffer.concat([dir, SEP, nameBytes]));
       const stats = chunk.map((raw) => lstatOrError(raw));
-      for (let i = 0; i < chunk.length; i++) await visit(chunk[i]!, entries[at + i]!, stats[i]!);
+      for (let i = 0; i < chunk.length; i++) {
+        // Ctrl-C gets through while a subfolder is walked: stop there, rather than open and list
+        // every later sibling folder only to drop what it holds.
+        if (stopped()) return;
+        await visit(chunk[i]!, entries[at + i]!, stats[i]!);
+      }
     }
   };
 
@@ -145,6 +166,7 @@ export async function walkInputs(inputs: readonly string[], signal?: AbortSignal
   };
 
   for (const input of inputs) {
+    if (stopped()) break;
     const p = resolve(input);
     let st: BigIntStats;
     try {
@@ -163,8 +185,8 @@ export async function walkInputs(inputs: readonly string[], signal?: AbortSignal
     if (inside) {
       decided.push({ path: p, status: 'skipped', reason: 'inside the archive being ingested into: originals come from outside it' });
     } else if (st.isDirectory()) await walkDir(Buffer.from(p));
-    else if (st.isFile()) addFile(Buffer.from(p), st);
+    else if (st.isFile()) addFile(Buffer.from(p), st, true);
     else decided.push({ path: p, status: 'skipped', reason: 'not a regular file (device, pipe or socket)' });
   }
-  return { files, decided };
+  return { files, decided, interrupted };
 }

@@ -19,7 +19,15 @@ export interface FixityProblem {
 }
 
 export interface FixityReport {
+  /** True only for a check that ran to the end and found no problem; false when `interrupted`. */
   ok: boolean;
+  /**
+   * True when the check was cancelled before every item was re-hashed: the archive was then not
+   * verified (only `itemsChecked` items were), and `problems` holds only what was found before
+   * the stop, so an empty list does not mean the archive is intact. The custody chain and the
+   * catalog are still checked in full.
+   */
+  interrupted: boolean;
   itemsChecked: number;
   bytesChecked: number;
   custodyRowsChecked: number;
@@ -75,8 +83,9 @@ async function objectFiles(objectsDir: string): Promise<string[]> {
  * `fixity check` custody event per item (outcome pass/fail) and one archive-wide summary event,
  * when the archive is writable; when it is not, or the disk is full (SQLITE_FULL) so the events
  * cannot be appended, the report is returned all the same, saying why in `unrecorded` (all of
- * the events or none: they are appended in one transaction). Throws only for an unreadable
- * catalog or another SQLite error while recording.
+ * the events or none: they are appended in one transaction). Cancelling `signal` stops the
+ * re-hashing; the report then has `interrupted: true` and `ok: false`. Throws only for an
+ * unreadable catalog or another SQLite error while recording.
  */
 export async function verifyArchive(archive: Archive, opts: { actor: string; signal?: AbortSignal; onProgress?: (p: JobProgress) => void; threads?: number; expectHead?: { seq: number; hash: string } }): Promise<FixityReport> {
   const startedAt = new Date().toISOString();
@@ -152,7 +161,9 @@ export async function verifyArchive(archive: Archive, opts: { actor: string; sig
       problems.push({ kind: 'custody', seq: opts.expectHead.seq, reason: `custody row ${opts.expectHead.seq} with hash ${opts.expectHead.hash}, noted earlier, is not in the log: rows were removed or replaced` });
     }
   }
-  const interrupted = Boolean(opts.signal?.aborted);
+  // Every item gets an outcome unless the lanes stopped on the signal; an abort that landed after
+  // the last item (the rest of the check does not stop for it) leaves a complete check.
+  const interrupted = outcomes.size < items.length;
   let unrecorded: string | undefined = archive.writable ? undefined : 'the archive is open read-only';
   let unrecordedBecause: FixityReport['unrecordedBecause'] = archive.writable ? undefined : 'read-only';
   if (archive.writable) {
@@ -179,6 +190,7 @@ export async function verifyArchive(archive: Archive, opts: { actor: string; sig
   }
   return {
     ok: problems.length === 0 && !interrupted,
+    interrupted,
     itemsChecked: outcomes.size,
     bytesChecked,
     custodyRowsChecked: chain.rows,

@@ -69,8 +69,10 @@ export function VerifyScreen() {
         {running(fixity) && <ProgressPanel progress={fixity!.progress} onCancel={() => void call('jobs.cancel', { jobId: fixity!.info.id })} />}
         {fixity?.info.state === 'failed' && <p className="error" role="alert">{fixity.info.error?.message}</p>}
         {fr && (
-          <div className={fr.ok ? 'report ok' : 'report bad'} data-testid="fixity-report" data-job-id={fixity!.info.id}>
-            <h3 data-testid="fixity-verdict">{fr.ok ? t('verify.fixityOk') : t('verify.fixityBad', { count: fr.problems.length })}</h3>
+          // A cancelled check verified nothing: neither the pass colour nor "0 problems found".
+          <div className={fr.interrupted ? 'report interrupted' : fr.ok ? 'report ok' : 'report bad'} data-testid="fixity-report" data-job-id={fixity!.info.id}>
+            <h3 data-testid="fixity-verdict">{fr.interrupted ? t('verify.fixityInterrupted') : fr.ok ? t('verify.fixityOk') : t('verify.fixityBad', { count: fr.problems.length })}</h3>
+            {fr.interrupted && <p className="warnings" role="status" data-testid="fixity-interrupted">{t('verify.interruptedHint')}</p>}
             <dl className="facts">
               <dt>{t('verify.itemsChecked')}</dt><dd data-testid="fixity-items">{formatNumber(fr.itemsChecked, lng)}</dd>
               <dt>{t('verify.bytesChecked')}</dt><dd>{formatBytes(fr.bytesChecked, lng)}</dd>

@@ -1,0 +1,154 @@
+// The Verify screen when a fixity check is cancelled part-way: the production renderer in
+// Debian's Chromium against the loopback host and the real core (no corpus needed). A cancelled
+// check verified nothing, so it must read neither as a pass nor as "0 problems found"; a check
+// run to the end afterwards passes as usual.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { JobResultSchema, type JobEvent } from '../../electron/common/ipc.ts';
+import { REPO_ROOT } from '../helpers/corpus.ts';
+import { CHROMIUM, CHROMIUM_ARGS, HAS_CHROMIUM, watchCsp } from './chromium.ts';
+import { startHost, type TestHost } from './host.ts';
+
+// While `held.after` is set, the pool's re-hashing requests past that many wait until the check is
+// cancelled, so when the Cancel button is pressed exactly `held.after` items have been checked
+// and the rest are still to do: the moment is fixed by the test, not by how fast the disk is.
+// The requests then go to the real pool, which the cancellation has stopped.
+const held = vi.hoisted(() => ({ after: null as number | null, requests: 0 }));
+vi.mock('../../electron/core/ingest/pool.ts', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../electron/core/ingest/pool.ts')>();
+  return {
+    ...real,
+    createIngestPool: (...args: Parameters<typeof real.createIngestPool>) => {
+      const pool = real.createIngestPool(...args);
+      const signal = args[1];
+      return {
+        ...pool,
+        digest: async (t: Parameters<typeof pool.digest>[0]) => {
+          const n = ++held.requests;
+          if (held.after !== null && n > held.after && signal && !signal.aborted) {
+            await new Promise((r) => signal.addEventListener('abort', r, { once: true }));
+          }
+          return pool.digest(t);
+        },
+      };
+    },
+  };
+});
+
+const FILES = 12;
+const CHECKED_BEFORE_CANCEL = 5;
+
+describe.skipIf(!HAS_CHROMIUM)('Verify screen: a fixity check cancelled part-way', () => {
+  let tmp: string;
+  let host: TestHost;
+  let browser: Browser;
+  let page: Page;
+  let csp: { violations: () => Promise<string[]>; consoleErrors: string[] };
+  const tid = (id: string) => page.getByTestId(id);
+  const fixityJobs = () => new Set(host.events.flatMap((e) => (e.type === 'state' && e.job.kind === 'verifyArchive' ? [e.job.id] : [])));
+  /** The last state event of a job. */
+  const stateOf = (id: string) => host.events.filter((e): e is Extract<JobEvent, { type: 'state' }> => e.type === 'state' && e.job.id === id).at(-1)?.job;
+
+  /** Starts a check from the screen and resolves to its job id. */
+  const startFixity = async (): Promise<string> => {
+    const before = fixityJobs();
+    await tid('start-fixity').click();
+    let id: string | undefined;
+    await expect.poll(() => (id = [...fixityJobs()].find((j) => !before.has(j))), { timeout: 10_000 }).toBeDefined();
+    return id!;
+  };
+  const reportShown = (id: string) => expect.poll(() => tid('fixity-report').getAttribute('data-job-id', { timeout: 1_000 }).catch(() => null), { timeout: 120_000 }).toBe(id);
+
+  beforeAll(async () => {
+    tmp = mkdtempSync(join(tmpdir(), 'evidence-e2e-verify-cancel-'));
+    await build({ configFile: join(REPO_ROOT, 'renderer', 'vite.config.ts'), build: { outDir: join(tmp, 'renderer') }, logLevel: 'warn' });
+    host = await startHost({ rendererDir: join(tmp, 'renderer'), settingsFile: join(tmp, 'settings.json') });
+
+    const card = join(tmp, 'card');
+    mkdirSync(card);
+    for (let i = 0; i < FILES; i++) writeFileSync(join(card, `note-${String(i).padStart(2, '0')}.txt`), `evidence note ${i}\n`);
+    const archive = join(tmp, 'Cancelled Check');
+    await host.service.handlers['archive.open']({ dir: archive, create: true });
+    const { jobId } = await host.service.handlers['jobs.start']({ kind: 'ingest', inputs: [card] });
+    const ended = () => { const s = stateOf(jobId)?.state; return s && !['queued', 'running'].includes(s) ? s : undefined; };
+    expect(await vi.waitFor(() => ended() ?? Promise.reject(new Error('the import is still running')), { timeout: 60_000, interval: 50 })).toBe('done');
+    await host.service.handlers['archive.close']({});
+
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 }, locale: 'en-US' });
+    csp = await watchCsp(page);
+    await page.addInitScript({ content: host.preload });
+    await page.goto(host.url);
+    await tid('archive-dir').fill(archive);
+    await tid('archive-open-button').click();
+    await tid('item-count').filter({ hasText: new RegExp(`^${FILES} items$`, 'u') }).waitFor();
+    await tid('nav-verify').click();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await host?.close();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('shows a check cancelled with the Cancel button as interrupted, not as a pass or as "0 problems found"', async () => {
+    held.requests = 0;
+    held.after = CHECKED_BEFORE_CANCEL;
+    let id: string;
+    try {
+      id = await startFixity();
+      // The items before the hold are re-hashed and shown; then the check waits on the test.
+      await expect.poll(() => host.events.some((e) => e.type === 'progress' && e.jobId === id && e.progress.filesDone === CHECKED_BEFORE_CANCEL), { timeout: 60_000 }).toBe(true);
+      await tid('cancel').click();
+      await reportShown(id);
+    } finally {
+      held.after = null;
+    }
+    const job = stateOf(id)!;
+    expect(job.state).toBe('cancelled');
+    // What the window got is what the IPC contract carries.
+    const report = JobResultSchema.parse(job.result);
+    expect(report).toMatchObject({ kind: 'verifyArchive', report: { ok: false, interrupted: true, itemsChecked: CHECKED_BEFORE_CANCEL, problems: [] } });
+
+    expect(await tid('fixity-verdict').textContent()).toBe('Check cancelled before it finished: the archive is not verified');
+    expect(await tid('fixity-report').getAttribute('class')).toBe('report interrupted');
+    expect(await tid('fixity-interrupted').textContent()).toBe('Only the items counted here were re-hashed before the check was cancelled, and any problems listed are only those found until then. Run the fixity check again to verify the whole archive.');
+    expect(await tid('fixity-interrupted').getAttribute('role')).toBe('status');
+    expect(await tid('fixity-items').textContent()).toBe(String(CHECKED_BEFORE_CANCEL));
+    expect(await tid('fixity-problems').count()).toBe(0);
+    expect(await tid('fixity-report').textContent()).not.toMatch(/problems? found|intact/u);
+  });
+
+  it('says the same in Russian and Kyrgyz', async () => {
+    try {
+      await tid('language').selectOption('ru');
+      await expect.poll(() => tid('fixity-verdict').textContent()).toBe('Проверка отменена до завершения: архив не проверен');
+      expect(await tid('fixity-interrupted').textContent()).toBe('До отмены были перепроверены только указанные здесь материалы, а перечисленные проблемы — лишь те, что нашлись к этому моменту. Запустите проверку целостности снова, чтобы проверить весь архив.');
+      await tid('language').selectOption('ky');
+      await expect.poll(() => tid('fixity-verdict').textContent()).toBe('Текшерүү аягына чейин жетпей токтотулду: архив текшерилген жок');
+      expect(await tid('fixity-interrupted').textContent()).toBe('Токтотулганга чейин бул жерде көрсөтүлгөн материалдар гана кайра текшерилди, ал эми тизмедеги көйгөйлөр ошол убакка чейин табылгандары гана. Бүт архивди текшерүү үчүн бүтүндүгүн кайра текшериңиз.');
+    } finally {
+      await tid('language').selectOption('en');
+    }
+    await expect.poll(() => tid('fixity-verdict').textContent()).toBe('Check cancelled before it finished: the archive is not verified');
+  });
+
+  it('a check run to the end afterwards passes, without the interruption note', async () => {
+    const id = await startFixity();
+    await reportShown(id);
+    expect(stateOf(id)!.state).toBe('done');
+    expect(await tid('fixity-verdict').textContent()).toBe('All originals are intact and the custody log holds.');
+    expect(await tid('fixity-report').getAttribute('class')).toBe('report ok');
+    expect(await tid('fixity-items').textContent()).toBe(String(FILES));
+    expect(await tid('fixity-interrupted').count()).toBe(0);
+  });
+
+  it('logged no CSP violation and no console error', async () => {
+    expect(await csp.violations()).toEqual([]);
+    expect(csp.consoleErrors).toEqual([]);
+  });
+});
