@@ -188,5 +188,7 @@ export async function walkInputs(inputs: readonly string[], signal?: AbortSignal
     else if (st.isFile()) addFile(Buffer.from(p), st, true);
     else decided.push({ path: p, status: 'skipped', reason: 'not a regular file (device, pipe or socket)' });
   }
-  return { files, decided, interrupted };
+  // Overlapping inputs (a folder and a folder inside it) meet the same entries twice: one report each.
+  const reported = new Set<string>();
+  return { files, decided: decided.filter((r) => !reported.has(r.path) && Boolean(reported.add(r.path))), interrupted };
 }
