@@ -7,17 +7,20 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 
 const fail = vi.hoisted(() => ({ open: null as string | null, sync: null as string | null }));
-vi.mock('node:fs/promises', async (importOriginal) => {
-  const real = await importOriginal<typeof import('node:fs/promises')>();
+vi.mock('node:fs', async (importOriginal) => {
+  const real = await importOriginal<typeof import('node:fs')>();
   const err = (code: string) => Object.assign(new Error(`${code}: simulated`), { code });
   return {
     ...real,
-    open: async (...args: Parameters<typeof real.open>) => {
+    openSync: (...args: Parameters<typeof real.openSync>) => {
       if (fail.open) throw err(fail.open);
-      const fh = await real.open(...args);
-      if (!fail.sync) return fh;
-      const code = fail.sync;
-      return Object.assign(Object.create(Object.getPrototypeOf(fh) as object) as object, fh, { sync: async () => { throw err(code); }, close: () => fh.close() });
+      return real.openSync(...args);
+    },
+    fsync: (fd: number, cb: (e: NodeJS.ErrnoException | null) => void) => {
+      if (fail.sync) {
+        const code = fail.sync;
+        setImmediate(() => cb(err(code)));
+      } else real.fsync(fd, cb);
     },
   };
 });
