@@ -14,12 +14,7 @@ import { dirname, resolve } from 'node:path';
 export function makeDirs(dir: string): string | undefined {
   const missing: string[] = [];
   for (let d = resolve(dir); ; d = dirname(d)) {
-    let st: Stats | undefined;
-    try {
-      st = statSync(d);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    }
+    const st: Stats | undefined = statSync(d, { throwIfNoEntry: false });
     if (st) {
       if (!st.isDirectory()) throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${d}'`), { code: 'ENOTDIR', path: d });
       break;
