@@ -2,16 +2,14 @@
 // Debian's Chromium against the loopback host and the real core (no corpus needed). A cancelled
 // check verified nothing, so it must read neither as a pass nor as "0 problems found"; a check
 // run to the end afterwards passes as usual.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { JobResultSchema, type JobEvent } from '../../electron/common/ipc.ts';
-import { REPO_ROOT } from '../helpers/corpus.ts';
-import { CHROMIUM, CHROMIUM_ARGS, HAS_CHROMIUM, watchCsp } from './chromium.ts';
-import { startHost, type TestHost } from './host.ts';
+import { HAS_CHROMIUM } from './chromium.ts';
+import type { TestHost } from './host.ts';
+import { closeRendererHost, openArchiveWindow, startRendererHost, type ArchiveWindow, type HostedRenderer } from './window.ts';
 
 // While `held.after` is set, the pool's re-hashing requests past that many wait until the check is
 // cancelled, so when the Cancel button is pressed exactly `held.after` items have been checked
@@ -43,11 +41,12 @@ const FILES = 12;
 const CHECKED_BEFORE_CANCEL = 5;
 
 describe.skipIf(!HAS_CHROMIUM)('Verify screen: a fixity check cancelled part-way', () => {
-  let tmp: string;
+  let hosted: HostedRenderer | undefined;
   let host: TestHost;
-  let browser: Browser;
+  let tmp: string;
+  let win: ArchiveWindow | undefined;
   let page: Page;
-  let csp: { violations: () => Promise<string[]>; consoleErrors: string[] };
+  let csp: ArchiveWindow['csp'];
   const tid = (id: string) => page.getByTestId(id);
   const fixityJobs = () => new Set(host.events.flatMap((e) => (e.type === 'state' && e.job.kind === 'verifyArchive' ? [e.job.id] : [])));
   /** The last state event of a job. */
@@ -64,9 +63,8 @@ describe.skipIf(!HAS_CHROMIUM)('Verify screen: a fixity check cancelled part-way
   const reportShown = (id: string) => expect.poll(() => tid('fixity-report').getAttribute('data-job-id', { timeout: 1_000 }).catch(() => null), { timeout: 120_000 }).toBe(id);
 
   beforeAll(async () => {
-    tmp = mkdtempSync(join(tmpdir(), 'evidence-e2e-verify-cancel-'));
-    await build({ configFile: join(REPO_ROOT, 'renderer', 'vite.config.ts'), build: { outDir: join(tmp, 'renderer') }, logLevel: 'warn' });
-    host = await startHost({ rendererDir: join(tmp, 'renderer'), settingsFile: join(tmp, 'settings.json') });
+    hosted = await startRendererHost('evidence-e2e-verify-cancel-');
+    ({ host, tmp } = hosted);
 
     const card = join(tmp, 'card');
     mkdirSync(card);
@@ -78,22 +76,11 @@ describe.skipIf(!HAS_CHROMIUM)('Verify screen: a fixity check cancelled part-way
     expect(await vi.waitFor(() => ended() ?? Promise.reject(new Error('the import is still running')), { timeout: 60_000, interval: 50 })).toBe('done');
     await host.service.handlers['archive.close']({});
 
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 }, locale: 'en-US' });
-    csp = await watchCsp(page);
-    await page.addInitScript({ content: host.preload });
-    await page.goto(host.url);
-    await tid('archive-dir').fill(archive);
-    await tid('archive-open-button').click();
-    await tid('item-count').filter({ hasText: new RegExp(`^${FILES} items$`, 'u') }).waitFor();
-    await tid('nav-verify').click();
+    win = await openArchiveWindow(host, archive, new RegExp(`^${FILES} items$`, 'u'), 'nav-verify');
+    ({ page, csp } = win);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await host?.close();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
-  });
+  afterAll(() => closeRendererHost(hosted, win));
 
   it('shows a check cancelled with the Cancel button as interrupted, not as a pass or as "0 problems found"', async () => {
     held.requests = 0;

@@ -5,15 +5,13 @@
 // object, recorded or not, is still a failure; and importing the same folder again, as the note
 // advises, records the copies so the note goes away.
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { REPO_ROOT } from '../helpers/corpus.ts';
-import { CHROMIUM, CHROMIUM_ARGS, HAS_CHROMIUM, watchCsp } from './chromium.ts';
-import { startHost, type TestHost } from './host.ts';
+import { HAS_CHROMIUM } from './chromium.ts';
+import type { TestHost } from './host.ts';
+import { closeRendererHost, openArchiveWindow, startRendererHost, type ArchiveWindow, type HostedRenderer } from './window.ts';
 
 // The archive the window opened, kept so one test can fill its disk: `PRAGMA max_page_count` at
 // the database's current size makes SQLite refuse new pages with SQLITE_FULL, exactly what a full
@@ -31,11 +29,12 @@ const sha = (b: Buffer | string) => createHash('sha256').update(b).digest('hex')
 const addressOf = (archive: string, h: string) => join(archive, 'objects', 'sha256', h.slice(0, 2), h.slice(2, 4), h);
 
 describe.skipIf(!HAS_CHROMIUM)('Verify screen: intact copies an interrupted import left unrecorded', () => {
-  let tmp: string;
+  let hosted: HostedRenderer | undefined;
   let host: TestHost;
-  let browser: Browser;
+  let tmp: string;
+  let win: ArchiveWindow | undefined;
   let page: Page;
-  let csp: { violations: () => Promise<string[]>; consoleErrors: string[] };
+  let csp: ArchiveWindow['csp'];
   let archive: string;
   let card: string;
   /** The stored-but-unrecorded copies, sorted as the report lists them. */
@@ -54,9 +53,8 @@ describe.skipIf(!HAS_CHROMIUM)('Verify screen: intact copies an interrupted impo
   };
 
   beforeAll(async () => {
-    tmp = mkdtempSync(join(tmpdir(), 'evidence-e2e-unrecorded-'));
-    await build({ configFile: join(REPO_ROOT, 'renderer', 'vite.config.ts'), build: { outDir: join(tmp, 'renderer') }, logLevel: 'warn' });
-    host = await startHost({ rendererDir: join(tmp, 'renderer'), settingsFile: join(tmp, 'settings.json') });
+    hosted = await startRendererHost('evidence-e2e-unrecorded-');
+    ({ host, tmp } = hosted);
 
     // A card of files; the import got through the first and had stored the rest when it was stopped.
     card = join(tmp, 'card');
@@ -86,23 +84,12 @@ describe.skipIf(!HAS_CHROMIUM)('Verify screen: intact copies an interrupted impo
     }
     copies.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 }, locale: 'en-US' });
-    csp = await watchCsp(page);
-    await page.addInitScript({ content: host.preload });
-    await page.goto(host.url);
-    await tid('archive-dir').fill(archive);
-    await tid('archive-open-button').click();
     // Opening an archive with items lands in the Library; the one recorded item is all it lists.
-    await tid('item-count').filter({ hasText: /^1 item$/u }).waitFor();
-    await tid('nav-verify').click();
+    win = await openArchiveWindow(host, archive, /^1 item$/u, 'nav-verify');
+    ({ page, csp } = win);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await host?.close();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
-  });
+  afterAll(() => closeRendererHost(hosted, win));
 
   it('passes, and shows the unrecorded copies as a note: how many, where, and what to do', async () => {
     await runFixity();
