@@ -15,6 +15,26 @@ function processIo(signal: AbortSignal): Io {
 
 const USER_PATH_CODES = new Set(['ENOENT', 'ENOTDIR', 'EISDIR', 'EEXIST', 'ENOTEMPTY', 'EACCES', 'EPERM', 'EROFS', 'ENAMETOOLONG']);
 
+let lateSignals = 0;
+
+/** A signal after the command finished: nothing is left to stop; a second one still ends the process. */
+function ignoreLateSignal(): void {
+  if (++lateSignals > 1) process.exit(130);
+}
+
+/** A full disk, or one SQLite could not read or write: the machine's state, not our bug. */
+function isOutOfSpaceOrIo(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code === 'ENOSPC' || code === 'EDQUOT' || code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR'));
+}
+
+/** What went wrong with the disk, in words, for isOutOfSpaceOrIo errors. */
+function diskProblem(e: unknown): string {
+  const err = e as Error & { code: string };
+  if (err.code === 'ENOSPC' || err.code === 'EDQUOT' || err.code === 'SQLITE_FULL') return `the disk is full (${err.message})`;
+  return `the catalog could not be read or written (${err.code}: ${err.message}); a full disk is the usual cause`;
+}
+
 function isUserPathError(e: unknown): boolean {
   return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && USER_PATH_CODES.has((e as NodeJS.ErrnoException).code!);
 }
@@ -41,6 +61,10 @@ export async function main(argv: string[], io?: Io): Promise<number> {
     cleanup = () => {
       process.off('SIGINT', onSig);
       process.off('SIGTERM', onSig);
+      // The work is done and its result printed: a Ctrl-C arriving now (it may have waited behind
+      // the last synchronous step) must not turn a finished run's exit code into 130.
+      process.on('SIGINT', ignoreLateSignal);
+      process.on('SIGTERM', ignoreLateSignal);
     };
     io = processIo(ac.signal);
     // `evidence list | head` closes the pipe early: that is the reader's choice, not an error.
@@ -77,6 +101,9 @@ export async function main(argv: string[], io?: Io): Promise<number> {
       code = EXIT.FAILED;
     } else if (e instanceof Error && e.name === 'AbortError') {
       theIo.err('evidence: interrupted; nothing half-done was recorded. Run the same command again.\n');
+      code = EXIT.FAILED;
+    } else if (isOutOfSpaceOrIo(e)) {
+      theIo.err(`evidence: ${diskProblem(e)}; nothing half-done was recorded. Free some space (or check the disk) and run the same command again.\n`);
       code = EXIT.FAILED;
     } else if (isUserPathError(e)) {
       // A path the user gave does not fit (missing, a file where a folder is needed, not writable):

@@ -7,19 +7,21 @@ import { promisify } from 'node:util';
 const fsyncAsync = promisify(fsync);
 
 /**
- * Error codes with which a platform or file system says it cannot sync a directory, rather than
- * that the sync failed: Windows cannot open one for flushing (EPERM, EISDIR; NTFS orders its own
- * metadata), and some network and FUSE file systems refuse fsync on one (EINVAL, ENOTSUP, EBADF).
+ * Error codes with which a file system says it cannot sync a directory, rather than that the
+ * sync failed: some network and FUSE file systems refuse fsync on one. Permission errors are not
+ * among them: on Linux they mean something is wrong, and durability must not quietly lapse.
  */
-const CANNOT_SYNC_DIRECTORIES = new Set(['EPERM', 'EISDIR', 'EINVAL', 'ENOTSUP', 'EOPNOTSUPP', 'EBADF', 'EACCES']);
+const CANNOT_SYNC_DIRECTORIES = new Set(['EINVAL', 'ENOTSUP', 'EOPNOTSUPP', 'EBADF']);
 
 /**
  * fsync(2) of the directory `dir`, making the entries created, renamed or removed in it durable.
  * Resolves without syncing where the platform or file system cannot sync a directory at all
- * (Windows, some network shares: see CANNOT_SYNC_DIRECTORIES). Throws the fs error of a sync that
+ * (Windows; some network shares: see CANNOT_SYNC_DIRECTORIES). Throws the fs error of a sync that
  * was attempted and failed (EIO, ENOSPC), and ENOENT when `dir` does not exist.
  */
 export async function syncDir(dir: string): Promise<void> {
+  // Windows cannot open a directory for flushing at all (EPERM); NTFS orders its own metadata.
+  if (process.platform === 'win32') return;
   // Opened and closed on this thread (microseconds); only the sync waits on the thread pool.
   let fd: number;
   try {

@@ -72,18 +72,19 @@ describe('evidence place|person|incident|case', () => {
     arr.push({ title: 'bad', type: 'riot' });
     arr.push({ ...arr[0], placeIds: ['kok-tash-batken', 'kok-tash-batken'] }); // the same incident, its place given twice
     arr.push({ ...arr[0], endedAt: '2021-04-29T18:00+06:00' }); // a different incident
+    arr.push({ ...arr[0], startedAt: '2021-04-29T10:00:00+06:00', description: '' }); // the first again, spelt otherwise
     writeFileSync(out, JSON.stringify(arr));
     const re = await runCli('incident', 'import', out, ...A, '--json');
     expect(re.code).toBe(1);
     // Its own export imported again adds nothing twice; the new one is added; the bad one reported.
-    expect(JSON.parse(re.out)).toMatchObject({ imported: [2], alreadyPresent: [{ row: 1, id: 1 }, { row: 3, id: 1 }], errors: [{ row: 2, reason: expect.stringMatching(/^type: Invalid option/) }] });
+    expect(JSON.parse(re.out)).toMatchObject({ imported: [2], alreadyPresent: [{ row: 1, id: 1 }, { row: 3, id: 1 }, { row: 5, id: 1 }], errors: [{ row: 2, reason: expect.stringMatching(/^type: Invalid option/) }] });
     expect((await cliJson<unknown[]>('incident', 'list', '--search', 'көк-таш', ...A, '--json'))).toHaveLength(2);
     const again = await runCli('incident', 'import', out, ...A);
-    expect(again.out).toBe('Imported 0 of 4 incidents; 3 already in the archive, not added again\n');
+    expect(again.out).toBe('Imported 0 of 5 incidents; 4 already in the archive, not added again\n');
     // Into another archive everything valid is new.
     const B = ['--archive', join(work, 'archive-b')];
     expect((await runCli('init', B[1]!)).code).toBe(0);
-    expect(JSON.parse((await runCli('incident', 'import', out, ...B, '--json')).out)).toMatchObject({ imported: [1, 2], alreadyPresent: [{ row: 3, id: 1 }] });
+    expect(JSON.parse((await runCli('incident', 'import', out, ...B, '--json')).out)).toMatchObject({ imported: [1, 2], alreadyPresent: [{ row: 3, id: 1 }, { row: 5, id: 1 }] });
 
     const cases = join(work, 'cases.json');
     expect((await runCli('case', 'export', '--out', cases, ...A)).code).toBe(0);

@@ -12,13 +12,17 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../helpers/cli-inprocess.ts';
 
-const full = vi.hoisted(() => ({ database: false, lockFile: false }));
+const full = vi.hoisted(() => ({ database: false, lockFile: false, catalogIo: null as string | null }));
 
 vi.mock('../../electron/core/archive.ts', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../electron/core/archive.ts')>();
   return {
     ...real,
     openArchive: async (dir: string, opts: { write?: boolean; create?: boolean } = {}) => {
+      if (full.catalogIo) {
+        // What better-sqlite3 throws when the catalog's WAL or shared-memory file cannot be written.
+        throw Object.assign(new Error(full.catalogIo === 'ENOSPC' ? `ENOSPC: no space left on device, write` : 'disk I/O error'), { code: full.catalogIo });
+      }
       if (full.lockFile && (opts.write ?? opts.create)) {
         // What taking the write lock meets when not even its owner file fits.
         throw Object.assign(new Error(`ENOSPC: no space left on device, open '${dir}/archive.lock.owner'`), { code: 'ENOSPC' });
@@ -101,5 +105,16 @@ describe('evidence verify when the disk is full', () => {
     expect(v.err).toMatch(/note: the disk is full; the fixity check runs but cannot be recorded/);
     expect(v.out).toMatch(/^FAILED: /m); // the object altered above
     expect(v.code).toBe(1);
+  });
+
+  it('says the disk is full or the catalog cannot be written, without a stack trace, and exits 1', async () => {
+    for (const [code, said] of [
+      ['SQLITE_IOERR_WRITE', 'evidence: the catalog could not be read or written (SQLITE_IOERR_WRITE: disk I/O error); a full disk is the usual cause; nothing half-done was recorded. Free some space (or check the disk) and run the same command again.\n'],
+      ['ENOSPC', 'evidence: the disk is full (ENOSPC: no space left on device, write); nothing half-done was recorded. Free some space (or check the disk) and run the same command again.\n'],
+    ] as const) {
+      full.catalogIo = code;
+      const r = await runCli('ingest', work, '--archive', archive).finally(() => (full.catalogIo = null));
+      expect([r.code, r.err]).toEqual([1, said]);
+    }
   });
 });

@@ -50,29 +50,33 @@ describe('ByteBudget', () => {
     (await big)();
   });
 
-  it('hands out reused buffers in power-of-two sizes, each holding its whole size of the budget', async () => {
-    const pool = new WholeFileBuffers(new ByteBudget(16 * MiB));
-    const a = await pool.take(210_000); // a camera JPEG: a 256 KiB buffer
-    expect(a.buffer.length).toBe(256 * 1024);
+  it('hands out two sizes of buffer only, reused, so a thread holds at most its slots whatever the files', async () => {
+    const pool = new WholeFileBuffers(2, 1, 8 * MiB);
+    const a = await pool.take(210_000); // a camera JPEG: a small buffer
+    expect(a.buffer.length).toBe(MiB);
+    const b = await pool.take(100); // the second small slot
+    let third = false;
+    const c = pool.take(500_000).then((r) => {
+      third = true;
+      return r;
+    });
+    await tick();
+    expect(third).toBe(false); // two small slots
     a.release();
-    const b = await pool.take(100_000); // 128 KiB class: another buffer
-    expect(b.buffer.length).toBe(128 * 1024);
-    const c = await pool.take(250_000);
-    expect(c.buffer).toBe(a.buffer); // the same memory again, not a new allocation
-    const big = await pool.take(8 * MiB);
+    expect((await c).buffer).toBe(a.buffer); // the same memory again, not a new allocation
+    const big = await pool.take(4_100_000); // a phone photo: the one large buffer
+    expect(big.buffer.length).toBe(8 * MiB);
     let second = false;
     const big2 = pool.take(8 * MiB).then((r) => {
       second = true;
       return r;
     });
     await tick();
-    expect(second).toBe(false); // 8 + 8 MiB do not fit beside 384 KiB in 16 MiB
-    b.release();
-    c.release();
-    await tick();
-    expect(second).toBe(true);
+    expect(second).toBe(false);
     big.release();
+    expect((await big2).buffer).toBe(big.buffer);
+    b.release();
+    (await c).release();
     (await big2).release();
   });
 });
-

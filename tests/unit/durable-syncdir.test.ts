@@ -1,6 +1,6 @@
-// syncDir on platforms and file systems that cannot sync a directory (Windows answers EPERM,
-// some network shares EINVAL) resolves, so that an ingest still works there; a sync that was
-// attempted and failed (EIO: the disk lost the write) is an error, never swallowed.
+// syncDir where a directory cannot be synced (Windows, some network shares answering EINVAL)
+// resolves, so that an ingest still works there; a sync that was attempted and failed (EIO: the
+// disk lost the write) or a permission error is an error, never swallowed.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,17 +35,33 @@ describe('syncDir', () => {
     await expect(syncDir(dir)).resolves.toBeUndefined();
   });
 
-  it('resolves where a directory cannot be opened or synced (Windows EPERM/EISDIR, network shares EINVAL)', async () => {
-    for (const code of ['EPERM', 'EISDIR']) {
-      fail.open = code;
-      fail.sync = null;
-      await expect(syncDir(dir)).resolves.toBeUndefined();
-    }
+  it('resolves where a file system cannot sync a directory (network shares: EINVAL, ENOTSUP)', async () => {
     fail.open = null;
-    for (const code of ['EPERM', 'EINVAL', 'ENOTSUP']) {
+    for (const code of ['EINVAL', 'ENOTSUP', 'EOPNOTSUPP']) {
       fail.sync = code;
       await expect(syncDir(dir)).resolves.toBeUndefined();
     }
+  });
+
+  it('does not try on Windows, which cannot open a directory for flushing', async () => {
+    const platform = Object.getOwnPropertyDescriptor(process, 'platform')!;
+    Object.defineProperty(process, 'platform', { value: 'win32' });
+    try {
+      fail.open = 'EPERM';
+      await expect(syncDir(dir)).resolves.toBeUndefined();
+    } finally {
+      Object.defineProperty(process, 'platform', platform);
+      fail.open = null;
+    }
+  });
+
+  it('does not let a permission error quietly turn durability off elsewhere', async () => {
+    fail.sync = null;
+    for (const code of ['EPERM', 'EACCES']) {
+      fail.open = code;
+      await expect(syncDir(dir)).rejects.toMatchObject({ code });
+    }
+    fail.open = null;
   });
 
   it('throws when the sync itself fails, and for a folder that does not exist', async () => {

@@ -64,16 +64,27 @@ function index(db: Db, it: Incident): void {
 
 /**
  * An incident already in the catalog whose title, type, start, end, places and description are
- * all those of `input` (places resolved as addIncident resolves them; an absent field counts as
- * null), or null. What makes re-importing an `incident export` file report the incidents it
+ * all those of `input` (places resolved as addIncident resolves them; times compared as sameTime
+ * does; an absent or empty description counts as none), or null. What makes re-importing an `incident export` file report the incidents it
  * already holds instead of adding them a second time. Throws Error on invalid input.
  */
 export function findSameIncident(db: Db, input: IncidentInput): Incident | null {
   const v = validated(db, input, 'incident');
   const places = [...(v.placeIds ?? [])].sort().join('\n');
-  const rows = db.prepare('SELECT * FROM incidents WHERE title = ? AND type = ? AND started_at IS ? AND ended_at IS ? AND description IS ? ORDER BY id')
-    .all(v.title, v.type, v.startedAt ?? null, v.endedAt ?? null, v.description ?? null) as IncidentRow[];
-  return rows.map((r) => toIncident(db, r)).find((it) => [...it.placeIds].sort().join('\n') === places) ?? null;
+  const rows = db.prepare('SELECT * FROM incidents WHERE title = ? AND type = ? ORDER BY id').all(v.title, v.type) as IncidentRow[];
+  return rows.map((r) => toIncident(db, r)).find((it) =>
+    sameTime(it.startedAt, v.startedAt) && sameTime(it.endedAt, v.endedAt) && (it.description || null) === (v.description || null)
+    && [...it.placeIds].sort().join('\n') === places) ?? null;
+}
+
+/**
+ * Whether two ISO 8601 date-times (or dates, or nothing) are written the same but for spelling:
+ * seconds left out (`10:00+06:00` is `10:00:00+06:00`) and `Z` for `+00:00`. The same instant at
+ * another offset stays different: the offset is what the witness's clock said.
+ */
+function sameTime(a: string | null | undefined, b: string | null | undefined): boolean {
+  const norm = (t: string | null | undefined) => (t ? t.replace(/^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(?=$|[Zz+-])/u, '$1:00').replace(/[Zz]$/u, '+00:00') : null);
+  return norm(a) === norm(b);
 }
 
 /**

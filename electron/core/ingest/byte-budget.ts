@@ -39,53 +39,51 @@ export class ByteBudget {
   }
 }
 
-/** Smallest buffer handed out (bytes): small files share few sizes, so their buffers are reused. */
-const MIN_CLASS = 64 * 1024;
+/** Buffers for files of up to this many bytes (a camera JPEG, a voice memo) are of this size. */
+export const SMALL_FILE_BYTES = 1024 * 1024;
 
-/** The power of two at or above `n` bytes, at least MIN_CLASS. */
-function sizeClass(n: number): number {
-  let c = MIN_CLASS;
-  while (c < n) c *= 2;
-  return c;
+/** One size of buffer: at most `slots` of them exist, each reused once given back. */
+interface BufferClass {
+  size: number;
+  slots: ByteBudget;
+  free: Buffer[];
 }
 
 /**
- * Buffers for whole-file reads, reused. V8 frees a dropped Buffer's memory only when it next
- * collects garbage, which it does after tens of MB more have been allocated outside its heap:
- * with fresh 8 MiB buffers for every photo, each worker thread carried ~60 MB of dead ones
- * (600 MB with eight threads). Buffers come in power-of-two sizes from 64 KiB; each taken buffer
- * holds its whole size of `budget`, and buffers given back are kept for reuse up to `budget`
- * bytes in all (beyond that they are dropped).
+ * Buffers for whole-file reads, reused and never dropped. V8 frees a dropped Buffer's memory only
+ * when it next collects garbage, after tens of MB more have been allocated outside its heap: with
+ * a fresh buffer for every photo, each worker thread carried ~60 MB of dead ones (600 MB with
+ * eight threads), and a cache of mixed sizes still dropped buffers whenever the mix changed
+ * (a card of 2–8 MB photos: 546 MB). So there are two sizes only: `smallSlots` buffers of
+ * SMALL_FILE_BYTES and `largeSlots` of `largeBytes`; a thread never holds more than
+ * smallSlots × 1 MiB + largeSlots × largeBytes, whatever the files.
  */
 export class WholeFileBuffers {
-  private readonly free = new Map<number, Buffer[]>();
-  private freeBytes = 0;
+  private readonly small: BufferClass;
+  private readonly large: BufferClass;
 
-  constructor(private readonly budget: ByteBudget) {}
+  constructor(smallSlots: number, largeSlots: number, largeBytes: number) {
+    this.small = { size: SMALL_FILE_BYTES, slots: new ByteBudget(Math.max(1, smallSlots)), free: [] };
+    this.large = { size: largeBytes, slots: new ByteBudget(Math.max(1, largeSlots)), free: [] };
+  }
 
   /**
-   * Waits until a buffer of at least `n` bytes fits in the budget, then resolves to it (its
-   * length is its size class, ≥ n) and to `release`, to be called once the bytes are no longer
-   * read or referenced: the buffer is then handed to another file.
+   * Waits for a free buffer of the size that holds `n` bytes (SMALL_FILE_BYTES, else the large
+   * size), then resolves to it and to `release`, to be called once its bytes are no longer read
+   * or referenced: the buffer then goes to the next file. For `n` above the large size the
+   * buffer is too small, and the reader allocates its own.
    */
   async take(n: number): Promise<{ buffer: Buffer; release: () => void }> {
-    const size = sizeClass(n);
-    const giveBack = await this.budget.acquire(size);
-    const reused = this.free.get(size)?.pop();
-    if (reused) this.freeBytes -= size;
-    const buffer = reused ?? Buffer.allocUnsafeSlow(size);
+    const c = n <= SMALL_FILE_BYTES ? this.small : this.large;
+    const giveBack = await c.slots.acquire(1);
+    const buffer = c.free.pop() ?? Buffer.allocUnsafeSlow(c.size);
     let released = false;
     return {
       buffer,
       release: () => {
         if (released) return;
         released = true;
-        if (this.freeBytes + size <= this.budget.total) {
-          const list = this.free.get(size) ?? [];
-          list.push(buffer);
-          this.free.set(size, list);
-          this.freeBytes += size;
-        }
+        c.free.push(buffer);
         giveBack();
       },
     };

@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { closeSync, constants, fdatasyncSync, lstatSync, openSync, readSync, statSync, type BigIntStats } from 'node:fs';
+import { closeSync, constants, fdatasyncSync, fstatSync, lstatSync, openSync, readSync, statSync, type BigIntStats } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import type { DigestAlgorithm, Digests } from '../../common/types.ts';
 
@@ -64,25 +64,43 @@ export class CopyVerificationError extends Error {
   }
 }
 
-// Windows has no O_NOFOLLOW; there, cards hardly ever hold links.
+// Windows has neither flag; there, cards hardly ever hold links or named pipes.
 const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
+const NONBLOCK = constants.O_NONBLOCK ?? 0;
+
+/** Raised for a path that is not a regular file when it is opened (a named pipe, socket or device). */
+export class NotRegularFileError extends CopyVerificationError {
+  constructor(path: string | Buffer) {
+    super(`${String(path)}: is not a regular file (a named pipe, socket or device); not read`);
+    this.name = 'NotRegularFileError';
+  }
+}
 
 /**
- * Opens a source file read-only and returns its descriptor. Without `followLinks` (every file
- * met inside a folder) the open itself refuses a symbolic link (O_NOFOLLOW), so a file swapped
- * for a link after the folder walk cannot bring in content from outside the card; with it (a
- * path given directly as an input), links are followed. Throws CopyVerificationError for such a
- * link, fs errors (ENOENT, EACCES) otherwise.
+ * Opens a file read-only for hashing or copying and returns its descriptor, refusing what is not
+ * a regular file. The open never waits (O_NONBLOCK): opening a named pipe for reading would
+ * otherwise block until something writes to it, hanging an ingest or a verify that Ctrl-C cannot
+ * stop, and the descriptor's own stat then says what was opened. Without `followLinks` (every
+ * file met inside a folder) a symbolic link is refused too (O_NOFOLLOW), so a file swapped for a
+ * link after the folder walk cannot bring in content from outside the card; with it (a path given
+ * directly as an input, an object in the store), links are followed. Throws CopyVerificationError
+ * for such a link, NotRegularFileError, and fs errors (ENOENT, EACCES).
  */
 export function openSource(path: string | Buffer, followLinks: boolean): number {
+  let fd: number;
   try {
-    return openSync(path, constants.O_RDONLY | (followLinks ? 0 : NOFOLLOW));
+    fd = openSync(path, constants.O_RDONLY | NONBLOCK | (followLinks ? 0 : NOFOLLOW));
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ELOOP' && !followLinks) {
       throw new CopyVerificationError(`${String(path)}: has become a symbolic link since the folder was listed; links inside folders are not followed; not ingested`);
     }
     throw e;
   }
+  if (!fstatSync(fd).isFile()) {
+    closeSync(fd);
+    throw new NotRegularFileError(path);
+  }
+  return fd;
 }
 
 /**
@@ -151,12 +169,14 @@ export function sourceStat(st: BigIntStats): SourceStat {
 }
 
 /**
- * Stats of a source: of the file a link points to with `followLinks`, else of the path itself,
- * which must then be a regular file (CopyVerificationError for a link, as openSource).
+ * Stats of a source: of the file a link points to with `followLinks`, else of the path itself;
+ * it must be a regular file (CopyVerificationError for a link, NotRegularFileError otherwise).
  */
 function sourceLstat(src: string | Buffer, followLinks: boolean): BigIntStats {
   const st = followLinks ? statSync(src, { bigint: true }) : lstatSync(src, { bigint: true });
   if (st.isSymbolicLink()) throw new CopyVerificationError(`${String(src)}: has become a symbolic link since the folder was listed; links inside folders are not followed; not ingested`);
+  // copyFile opens the path itself, and would wait forever on a named pipe.
+  if (!st.isFile()) throw new NotRegularFileError(src);
   return st;
 }
 

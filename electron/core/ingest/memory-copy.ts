@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import type { DigestAlgorithm, Digests } from '../../common/types.ts';
 import { WHOLE_READ_MAX_BYTES } from '../metadata/io.ts';
 import { CopyVerificationError, digestFile, openSource, sourceStat, type ByteCounter, type SourceStat } from './digest.ts';
+import { SMALL_FILE_BYTES } from './byte-budget.ts';
 
 // Off the thread: while one file waits for the disk, the same worker hashes and parses others.
 const fdatasyncAsync = promisify(fdatasync);
@@ -17,11 +18,24 @@ const fdatasyncAsync = promisify(fdatasync);
 export const IN_MEMORY_MAX_BYTES = WHOLE_READ_MAX_BYTES;
 
 /**
- * Bytes of whole files all the worker threads of one pool may hold at once (split between them,
- * at least IN_MEMORY_MAX_BYTES each; see createIngestPool). Four 8 MiB photos on each of two
- * threads; hundreds of small ones.
+ * Tasks each worker thread runs at once. A small file's task spends much of its time waiting
+ * for fdatasync and the directory fsync (done off the thread); the others hash and parse
+ * meanwhile. Measured on 2,000 photos (2 cores): 1 → 4.1 s, 4 → 3.0 s, 8 → 2.75 s.
+ */
+export const TASKS_PER_THREAD = 8;
+
+/**
+ * Bytes of whole files all the worker threads of one pool may hold at once, as buffers reused
+ * from file to file (ingest/byte-budget.ts WholeFileBuffers): each thread has one 1 MiB buffer
+ * per task and shares the rest of its part of this in 8 MiB buffers (at least one).
  */
 export const IN_MEMORY_BUDGET_BYTES = 64 * 1024 * 1024;
+
+/** The 8 MiB buffers each of `threads` threads gets from IN_MEMORY_BUDGET_BYTES: 3 for 2 threads, 1 from 8. */
+export function largeBuffersPerThread(threads: number): number {
+  const perThread = Math.floor(IN_MEMORY_BUDGET_BYTES / Math.max(1, threads)) - TASKS_PER_THREAD * SMALL_FILE_BYTES;
+  return Math.max(1, Math.floor(perThread / IN_MEMORY_MAX_BYTES));
+}
 
 function changed(src: string | Buffer, before: { size: number; mtimeMs: number }, after: { size: number; mtimeMs: number }): CopyVerificationError {
   return new CopyVerificationError(`${String(src)}: the file changed while it was being read (size ${before.size} → ${after.size} bytes, modified ${new Date(before.mtimeMs).toISOString()} → ${new Date(after.mtimeMs).toISOString()}); not ingested`);
@@ -86,7 +100,7 @@ function fdHolds(fd: number, bytes: Buffer): boolean {
  * a file already at an object's address only after reading it. Throws fs errors.
  */
 export function fileHolds(path: string, bytes: Buffer): boolean {
-  const fd = openSync(path, 'r');
+  const fd = openSource(path, true); // a named pipe planted at an object's address must not hang us
   try {
     return fdHolds(fd, bytes);
   } finally {

@@ -4,7 +4,7 @@ import { Piscina } from 'piscina';
 import type { MetadataResult } from '../../common/types.ts';
 import type { CommitTask, CopyResult, CopyTask, DigestTask, ExtractTask, StageTask } from './task.ts';
 import type { SourceStat } from './digest.ts';
-import { IN_MEMORY_BUDGET_BYTES, IN_MEMORY_MAX_BYTES } from './memory-copy.ts';
+import { largeBuffersPerThread, TASKS_PER_THREAD } from './memory-copy.ts';
 import type { Digests } from '../../common/types.ts';
 
 /** The worker threads that do per-file work (hashing, copying, metadata) off the main thread. */
@@ -20,13 +20,7 @@ export interface IngestPool {
   destroy(): Promise<void>;
 }
 
-/**
- * Tasks each worker thread runs at once. A small file's task spends much of its time waiting
- * for fdatasync and the directory fsync (done off the thread); the others hash and parse
- * meanwhile. Measured on 2,000 photos (2 cores): 1 → 4.1 s, 4 → 3.0 s, 8 → 2.75 s. The bytes
- * they hold in memory are bounded apart from this count (IN_MEMORY_BUDGET_BYTES).
- */
-export const TASKS_PER_THREAD = 8;
+export { TASKS_PER_THREAD };
 
 /**
  * The most worker threads a pool may have: four per core (more than one helps only when reading
@@ -51,7 +45,7 @@ export function createIngestPool(threads = Math.max(1, availableParallelism()), 
     concurrentTasksPerWorker: TASKS_PER_THREAD,
     idleTimeout: 60_000,
     // Each thread's share of the bytes of whole files held at once (task.ts memory()).
-    workerData: { inMemoryBudget: Math.max(IN_MEMORY_MAX_BYTES, Math.floor(IN_MEMORY_BUDGET_BYTES / threads)) },
+    workerData: { largeBuffers: largeBuffersPerThread(threads) },
   });
   let destroyed: Promise<void> | null = null;
   const destroy = () => (destroyed ??= pool.destroy());

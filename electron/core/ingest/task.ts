@@ -9,8 +9,8 @@ import { parentSyncNeeded, syncDir } from '../durable.ts';
 import { extractMetadata } from '../metadata/index.ts';
 import { sniffFile } from './sniff.ts';
 import { checkVerifiedCopy, digestFile, stageCopy, verifiedCopy, type SourceStat } from './digest.ts';
-import { checkSourceUnchanged, digestBytes, fileHolds, IN_MEMORY_BUDGET_BYTES, IN_MEMORY_MAX_BYTES, readWholeFile, writeVerifiedCopy } from './memory-copy.ts';
-import { ByteBudget, WholeFileBuffers } from './byte-budget.ts';
+import { checkSourceUnchanged, digestBytes, fileHolds, IN_MEMORY_MAX_BYTES, largeBuffersPerThread, readWholeFile, TASKS_PER_THREAD, writeVerifiedCopy } from './memory-copy.ts';
+import { WholeFileBuffers } from './byte-budget.ts';
 import { workerData } from 'node:worker_threads';
 import { contentHash } from '../custody/content-hash.ts';
 import { makeDirs } from '../dirs.ts';
@@ -55,12 +55,13 @@ export interface CopyResult {
 let buffers: WholeFileBuffers | null = null;
 
 /**
- * This thread's buffers for whole-file reads, within its budget: `inMemoryBudget` from the pool's
- * workerData (see createIngestPool), or IN_MEMORY_BUDGET_BYTES where tasks run outside a pool.
+ * This thread's buffers for whole-file reads: one small buffer per task it runs at once, and
+ * `largeBuffers` from the pool's workerData (see createIngestPool) of IN_MEMORY_MAX_BYTES, or
+ * what IN_MEMORY_BUDGET_BYTES allows where tasks run outside a pool.
  */
 function memory(): WholeFileBuffers {
-  const given = (workerData as { inMemoryBudget?: number } | null)?.inMemoryBudget;
-  return (buffers ??= new WholeFileBuffers(new ByteBudget(given ?? IN_MEMORY_BUDGET_BYTES)));
+  const given = (workerData as { largeBuffers?: number } | null)?.largeBuffers;
+  return (buffers ??= new WholeFileBuffers(TASKS_PER_THREAD, given ?? largeBuffersPerThread(1), IN_MEMORY_MAX_BYTES));
 }
 
 /** Second-level store folders (objects/sha256/ab/cd) whose entry this thread has synced in their parent. */
