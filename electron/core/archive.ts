@@ -63,16 +63,34 @@ export { objectPath } from './objects.ts';
 
 const LOCK_OPTIONS = { stale: 30_000, update: 5_000, realpath: false } as const;
 
-/** Who holds a lock: written beside the lock folder so a dead holder on this host can be recognised at once. */
+/**
+ * Who holds a lock: written beside the lock folder so a dead holder on this host can be recognised
+ * at once. `lock` names the lock folder it was written for (lockIdentity): a file left by a holder
+ * that died, read while a new holder has made its folder but not yet written its own file, names
+ * another folder, and must not get the new holder's lock taken away.
+ */
 interface LockOwner {
   pid: number;
   host: string;
+  lock: string;
 }
 
-function ownerIsDeadHere(ownerFile: string): boolean {
+/** Inode and birth time (ns) of the lock folder, as text: one lock, as opposed to the next one made at the same path. */
+function lockIdentity(lockDir: string): string | null {
+  try {
+    const st = statSync(lockDir, { bigint: true });
+    return `${st.ino}:${st.birthtimeNs}`;
+  } catch {
+    return null;
+  }
+}
+
+function ownerIsDeadHere(ownerFile: string, lockDir: string): boolean {
   try {
     const o = JSON.parse(readFileSync(ownerFile, 'utf8')) as LockOwner;
     if (o.host !== hostname()) return false; // another machine (shared drive): only staleness can tell
+    const lock = lockIdentity(lockDir);
+    if (lock === null || o.lock !== lock) return false; // written for an earlier lock: the holder is unknown
     try {
       process.kill(o.pid, 0);
       return false;
@@ -95,14 +113,14 @@ async function takeLock(dir: string): Promise<() => Promise<void>> {
   for (let attempt = 0; ; attempt++) {
     try {
       const release = await lockfile.lock(dir, { ...LOCK_OPTIONS, lockfilePath: lockDir });
-      writeFileSync(ownerFile, JSON.stringify({ pid: process.pid, host: hostname() } satisfies LockOwner));
+      writeFileSync(ownerFile, JSON.stringify({ pid: process.pid, host: hostname(), lock: lockIdentity(lockDir) ?? '' } satisfies LockOwner));
       return async () => {
         rmSync(ownerFile, { force: true });
         await release();
       };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ELOCKED') throw e;
-      if (attempt === 0 && ownerIsDeadHere(ownerFile)) {
+      if (attempt === 0 && ownerIsDeadHere(ownerFile, lockDir)) {
         rmSync(lockDir, { recursive: true, force: true });
         continue;
       }

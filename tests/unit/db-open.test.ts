@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -47,4 +48,27 @@ describe('archive folder', () => {
     const again = await openArchive(join(dir, 'arch'), { write: true });
     await again.close();
   });
+
+  it('never takes a live holder\'s lock on the word of an owner file a dead holder left', async () => {
+    const arch = join(dir, 'arch');
+    const live = await openArchive(arch, { write: true });
+    try {
+      // The moment between a new holder's mkdir and its own owner file: the file on disk is the
+      // one a crashed holder left, naming a process that no longer exists.
+      const ownerFile = join(arch, 'archive.lock.owner');
+      const mine = readFileSync(ownerFile, 'utf8');
+      expect(JSON.parse(mine)).toMatchObject({ pid: process.pid, lock: expect.stringMatching(/^\d+:\d+$/u) });
+      writeFileSync(ownerFile, JSON.stringify({ ...(JSON.parse(mine) as object), pid: deadPid(), lock: '1:0' }));
+      await expect(openArchive(arch, { write: true })).rejects.toThrow(ArchiveBusyError);
+      writeFileSync(ownerFile, mine);
+    } finally {
+      await live.close();
+    }
+  });
 });
+
+/** A process id that no process has now (a child that has exited). */
+function deadPid(): number {
+  const r = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+  return Number(r.stdout);
+}
