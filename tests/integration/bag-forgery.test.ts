@@ -273,4 +273,25 @@ describe('re-sealed forgeries of a bag', () => {
     expect(v.valid).toBe(false);
     expect(v.problems).toContainEqual(expect.objectContaining({ file: 'evidence/custody.json', seq: last.seq, reason: expect.stringMatching(/beyond chainHead\.seq/) }));
   });
+
+  it('a public release that still gives source paths, a description or notes does not verify', () => {
+    const archive = join(work, 'archive');
+    const pub = join(work, 'public');
+    expect(runCli(['export', '--archive', archive, '--all', '--redact-people', '--out', pub]).code).toBe(0);
+    expect(verify(pub).valid).toBe(true);
+    const items = readItems(pub);
+    const first = items[0] as { path: string; sources: Record<string, unknown>[] };
+    first.sources[0]!.path = '/media/card/Interview Aigul T/a.bin';
+    items[0]!.description = 'school yard after the shelling';
+    items[0]!.notes = 'copied from the card on 2021-05-02';
+    writeFileSync(join(pub, 'evidence/items.json'), JSON.stringify(items, null, 2));
+    resealListed(pub);
+    const v = verify(pub);
+    expect(v.valid).toBe(false);
+    const said = "bag-info.txt declares Evidence-Redaction, but evidence/items.json gives this item's";
+    for (const what of ['source paths', 'description', 'notes']) {
+      expect(v.problems).toContainEqual({ file: first.path, reason: `${said} ${what}, which a public release leaves out` });
+    }
+  });
 });
+

@@ -651,6 +651,7 @@ async function checkItems(
       problems.push({ file: path, reason: `${file} gives sha256 ${sha}, manifest-sha256.txt has ${entry.hex}` });
     }
     listed.add(sha);
+    if (redacted) for (const reason of publicReleaseLeaks(item)) problems.push({ file: path, reason });
     if (excerpt !== null && !ingested.has(sha)) {
       // A public set withholds every ingestion event (each records a source path), declaring so.
       const why = redacted ? withheldIngestionProblem(sha, excerpt) : '';
@@ -696,6 +697,23 @@ async function checkItems(
     if (!onDisk.has(p)) problems.push({ file: p, reason: `described in ${file}, but there is no such file under data/` });
   }
   return json.value as unknown[];
+}
+
+/**
+ * What an item of a set that declares Evidence-Redaction still gives of what a public release
+ * leaves out (catalog/export-extras.ts): its source paths (a folder named after an interviewee),
+ * its description and its notes (free text that can name anyone). One sentence each; none for a
+ * clean item. The promise is bag-info's; a bag that breaks it must not verify as public.
+ */
+function publicReleaseLeaks(item: Record<string, unknown>): string[] {
+  const said = 'bag-info.txt declares Evidence-Redaction, but evidence/items.json gives this item\'s';
+  const out: string[] = [];
+  const sources = Array.isArray(item.sources) ? item.sources : [];
+  if (sources.some((x) => isRecord(x) && typeof x.path === 'string' && x.path !== '')) out.push(`${said} source paths, which a public release leaves out`);
+  for (const k of ['description', 'notes']) {
+    if (item[k] !== undefined && item[k] !== null && item[k] !== '') out.push(`${said} ${k}, which a public release leaves out`);
+  }
+  return out;
 }
 
 /**
