@@ -20,8 +20,6 @@ export interface IngestPool {
   destroy(): Promise<void>;
 }
 
-export { TASKS_PER_THREAD };
-
 /**
  * The most worker threads a pool may have: four per core (more than one helps only when reading
  * waits on a slow disk or a network share), at least 8. Every thread is a JavaScript heap of its

@@ -76,7 +76,8 @@ const durableShards = new Set<string>();
  */
 async function makeShardDurable(shard: string, made: string | undefined): Promise<void> {
   if (made === undefined && durableShards.has(shard)) return;
-  if (parentSyncNeeded(shard)) await syncParents(shard, made ?? shard);
+  // Asked of the store (objects/sha256), not of each new folder: one statfs per store and thread.
+  if (parentSyncNeeded(dirname(dirname(shard)))) await syncParents(shard, made ?? shard);
   durableShards.add(shard);
 }
 
