@@ -239,32 +239,31 @@ interface KnownHashes {
   record?: string | undefined;
 }
 
+// The writes of one file, run by the BatchedWriter, which keeps all of them or none.
 function recordNewItem(archive: Archive, copy: CopyResult, meta: MetadataResult, hashes: KnownHashes, warnings: string[], s: NewSighting, actor: string, algorithms: DigestAlgorithm[]): number {
   const rec = itemRecord(copy, meta);
   const db = archive.db;
-  return db.transaction(() => {
-    const id = insertItem(db, rec, meta.raw, meta.error, warnings, s.ingestedAt);
-    insertDigests(db, id, copy.digests);
-    const sightingId = insertSighting(db, id, s);
-    const item = copy.digests.sha256;
-    appendCustodyEvent(db, { actor, type: 'ingestion', item, at: s.ingestedAt, detail: {
-      outcome: 'success', sighting: sightingId, sourcePath: s.path, fileName: s.name, bytes: s.bytes, mtime: s.mtime, host: s.host, runId: s.runId,
-      mime: copy.mime, kind: copy.kind,
-    } });
-    appendCustodyEvent(db, { actor, type: 'message digest calculation', item, at: s.ingestedAt, detail: {
-      outcome: 'success', digests: copy.digests, algorithms, of: 'source file, in one read pass',
-    } });
-    appendCustodyEvent(db, { actor, type: 'replication', item, at: s.ingestedAt, detail: {
-      ...replicationDetail(archive, copy),
-    } });
-    appendCustodyEvent(db, { actor, type: 'metadata extraction', item, at: s.ingestedAt, detail: {
-      outcome: meta.error ? 'failure' : 'success', tool: Object.keys(meta.raw), ...(meta.error ? { error: meta.error } : {}),
-      // Hashes of what the catalog stores, so `verify` can tell if the catalog rows were edited later.
-      recordSha256: hashes.record ?? contentHash(rec), rawSha256: hashes.raw ?? contentHash(meta.raw),
-      ...(warnings.length ? { warnings } : {}),
-    } });
-    return id;
-  })();
+  const id = insertItem(db, rec, meta.raw, meta.error, warnings, s.ingestedAt);
+  insertDigests(db, id, copy.digests);
+  const sightingId = insertSighting(db, id, s);
+  const item = copy.digests.sha256;
+  appendCustodyEvent(db, { actor, type: 'ingestion', item, at: s.ingestedAt, detail: {
+    outcome: 'success', sighting: sightingId, sourcePath: s.path, fileName: s.name, bytes: s.bytes, mtime: s.mtime, host: s.host, runId: s.runId,
+    mime: copy.mime, kind: copy.kind,
+  } });
+  appendCustodyEvent(db, { actor, type: 'message digest calculation', item, at: s.ingestedAt, detail: {
+    outcome: 'success', digests: copy.digests, algorithms, of: 'source file, in one read pass',
+  } });
+  appendCustodyEvent(db, { actor, type: 'replication', item, at: s.ingestedAt, detail: {
+    ...replicationDetail(archive, copy),
+  } });
+  appendCustodyEvent(db, { actor, type: 'metadata extraction', item, at: s.ingestedAt, detail: {
+    outcome: meta.error ? 'failure' : 'success', tool: Object.keys(meta.raw), ...(meta.error ? { error: meta.error } : {}),
+    // Hashes of what the catalog stores, so `verify` can tell if the catalog rows were edited later.
+    recordSha256: hashes.record ?? contentHash(rec), rawSha256: hashes.raw ?? contentHash(meta.raw),
+    ...(warnings.length ? { warnings } : {}),
+  } });
+  return id;
 }
 
 function damagedObjectWarning(copy: CopyResult): string {
@@ -281,28 +280,27 @@ function replicationDetail(archive: Archive, copy: CopyResult): Record<string, u
   };
 }
 
+// As recordNewItem, for content the archive already holds.
 function recordDuplicate(archive: Archive, itemId: number, copy: CopyResult, s: NewSighting, actor: string): void {
   const db = archive.db;
   const digests = copy.digests;
-  db.transaction(() => {
-    const sightingId = insertSighting(db, itemId, s);
-    appendCustodyEvent(db, { actor, type: 'ingestion', item: digests.sha256, at: s.ingestedAt, detail: {
-      outcome: 'duplicate: content already held, new sighting recorded', sighting: sightingId, sourcePath: s.path, fileName: s.name,
-      bytes: s.bytes, mtime: s.mtime, host: s.host, runId: s.runId,
-    } });
-    // This sighting's copy is the one in objects/ when it stored the object: two copies of one
-    // content in flight at once, where the other reached the catalog first; or a damaged object replaced.
-    if (!copy.objectExisted) {
-      appendCustodyEvent(db, { actor, type: 'replication', item: digests.sha256, at: s.ingestedAt, detail: { ...replicationDetail(archive, copy), sighting: sightingId } });
-    }
-    // A later run may ask for digests the first did not compute; the read pass already produced them.
-    const held = getDigests(db, itemId);
-    const added = Object.fromEntries(Object.entries(digests).filter(([a]) => !(a in held)));
-    if (Object.keys(added).length) {
-      insertDigests(db, itemId, digests);
-      appendCustodyEvent(db, { actor, type: 'message digest calculation', item: digests.sha256, at: s.ingestedAt, detail: { outcome: 'success', digests: added, of: 'source file, in one read pass' } });
-    }
-  })();
+  const sightingId = insertSighting(db, itemId, s);
+  appendCustodyEvent(db, { actor, type: 'ingestion', item: digests.sha256, at: s.ingestedAt, detail: {
+    outcome: 'duplicate: content already held, new sighting recorded', sighting: sightingId, sourcePath: s.path, fileName: s.name,
+    bytes: s.bytes, mtime: s.mtime, host: s.host, runId: s.runId,
+  } });
+  // This sighting's copy is the one in objects/ when it stored the object: two copies of one
+  // content in flight at once, where the other reached the catalog first; or a damaged object replaced.
+  if (!copy.objectExisted) {
+    appendCustodyEvent(db, { actor, type: 'replication', item: digests.sha256, at: s.ingestedAt, detail: { ...replicationDetail(archive, copy), sighting: sightingId } });
+  }
+  // A later run may ask for digests the first did not compute; the read pass already produced them.
+  const held = getDigests(db, itemId);
+  const added = Object.fromEntries(Object.entries(digests).filter(([a]) => !(a in held)));
+  if (Object.keys(added).length) {
+    insertDigests(db, itemId, digests);
+    appendCustodyEvent(db, { actor, type: 'message digest calculation', item: digests.sha256, at: s.ingestedAt, detail: { outcome: 'success', digests: added, of: 'source file, in one read pass' } });
+  }
 }
 
 function objectRel(archive: Archive, p: string): string {
