@@ -12,6 +12,16 @@ import { dirname, resolve } from 'node:path';
  * mkdir that fails (ENOENT under /proc, EACCES, EROFS, ENOSPC).
  */
 export function makeDirs(dir: string): string | undefined {
+  // Most calls make one folder in a parent that exists (a new store folder): one mkdir does it.
+  const target = resolve(dir);
+  try {
+    mkdirSync(target);
+    return target;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' && statSync(target).isDirectory()) return undefined;
+    if (code !== 'EEXIST' && code !== 'ENOENT') throw e;
+  }
   const missing: string[] = [];
   for (let d = resolve(dir); ; d = dirname(d)) {
     const st: Stats | undefined = statSync(d, { throwIfNoEntry: false });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import canonicalize from 'canonicalize';
+import { canonicalJson } from './canonical-json.ts';
 
 /**
  * SHA-256 (lower-case hex) of the RFC 8785 canonical JSON of `value`: what a custody event
@@ -8,7 +8,7 @@ import canonicalize from 'canonicalize';
  * Throws TypeError for values JSON cannot represent.
  */
 export function contentHash(value: unknown): string {
-  const text = canonicalize(JSON.parse(JSON.stringify(value ?? null)));
+  const text = canonicalJson(JSON.parse(JSON.stringify(value ?? null)));
   if (text === undefined) throw new TypeError('value cannot be canonicalized');
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }

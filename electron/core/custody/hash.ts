@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import canonicalize from 'canonicalize';
+import { canonicalJson } from './canonical-json.ts';
 import type { CustodyEvent } from '../../common/types.ts';
 
 /** prevHash of the first row of a chain: 64 zeros. */
@@ -25,7 +25,7 @@ export function custodyRowHash(row: UnhashedEvent): string {
     detail: row.detail,
     prevHash: row.prevHash,
   };
-  const text = canonicalize(body);
+  const text = canonicalJson(body);
   if (text === undefined) throw new TypeError(`custody row ${row.seq} cannot be canonicalized`);
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
