@@ -3,11 +3,12 @@
 // verify that Ctrl-C could not stop (a hostile tester's finding).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, constants, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { copyTask, digestTask, stageTask } from '../../electron/core/ingest/task.ts';
+import { copyOpenFile, openSource } from '../../electron/core/ingest/digest.ts';
 import { prepareObjectStore, objectPath } from '../../electron/core/objects.ts';
 import { EVIDENCE_BIN, runCliJson } from '../helpers/cli.ts';
 import { REPO_ROOT } from '../helpers/corpus.ts';
@@ -30,6 +31,29 @@ describe.skipIf(!HAS_MKFIFO)('named pipes', () => {
     await expect(copyTask({ src: pipe, tmpDir: tmp, objectsDir: objects, algorithms: ['sha256'], counter: null, bytes: 5000, followLinks: true })).rejects.toThrow(refused);
     await expect(stageTask({ src: pipe, tmpDir: tmp })).rejects.toThrow(refused);
     await expect(digestTask({ path: pipe, algorithms: ['sha256'], counter: null })).rejects.toThrow(refused);
+  });
+
+  it.skipIf(process.platform !== 'linux')('swapped in after a large source was checked do not block its kernel copy, which copies the file that was checked', async () => {
+    const src = join(work, 'MVI_0001.MOV');
+    writeFileSync(src, 'the checked file\n');
+    const fd = openSource(src, false);
+    try {
+      // Between the check and the copy, the path comes to name a pipe nobody writes to.
+      renameSync(src, join(work, 'moved-away.MOV'));
+      mkfifo(src);
+      const dst = join(work, 'copy.part');
+      const copying = copyOpenFile(fd, src, dst);
+      const late = await Promise.race([copying.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), 3000))]);
+      if (late) {
+        // Opening the pipe blocked the copy: give it a writer, so the thread it holds is freed.
+        closeSync(openSync(src, constants.O_WRONLY | constants.O_NONBLOCK));
+        await copying.catch(() => undefined);
+      }
+      expect(late).toBe(false);
+      expect(readFileSync(dst, 'utf8')).toBe('the checked file\n');
+    } finally {
+      closeSync(fd);
+    }
   });
 
   it('in the object store make verify fail and name them, and it ends', () => {

@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { closeSync, constants, fdatasyncSync, fstatSync, lstatSync, openSync, readSync, statSync, type BigIntStats } from 'node:fs';
+import { closeSync, constants, existsSync, fdatasyncSync, fstatSync, lstatSync, openSync, readSync, statSync, type BigIntStats } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import type { DigestAlgorithm, Digests } from '../../common/types.ts';
 
@@ -103,16 +103,32 @@ export function openSource(path: string | Buffer, followLinks: boolean): number 
   return fd;
 }
 
+// Where /proc exists (Linux), a descriptor's file can be named as /proc/self/fd/N.
+const PROC_FD = process.platform === 'linux' && existsSync('/proc/self/fd');
+
 /**
- * Verified copy (DESIGN.md §2): copies `src` to `dst` (created exclusively; it must not exist) in
- * the kernel (copy_file_range/sendfile via libuv, off this thread) while this thread computes
+ * Kernel copy (copy_file_range/sendfile via libuv, off this thread) of the file open at `fd`,
+ * which openSource opened as `src`, to `dst` (created exclusively). copyFile takes only paths:
+ * given `src`, it would open whatever is at that path by then, and a named pipe swapped in since
+ * our check would block it for ever. On Linux the descriptor's own file is named instead
+ * (/proc/self/fd/N), so the bytes copied are those of the file that was checked; elsewhere the
+ * path is the only way. Throws fs errors (EEXIST, ENOSPC, EIO).
+ */
+export async function copyOpenFile(fd: number, src: string | Buffer, dst: string): Promise<void> {
+  await copyFile(PROC_FD ? `/proc/self/fd/${fd}` : src, dst, constants.COPYFILE_EXCL);
+}
+
+/**
+ * Verified copy (DESIGN.md §2): opens `src` with openSource and copies the file it opened to
+ * `dst` (created exclusively; it must not exist) in the kernel (copyOpenFile) while this thread computes
  * every requested digest of `src` in one read pass; then fdatasyncs `dst`, re-reads it and
  * recomputes SHA-256. The copy is accepted only when the re-read copy equals what was hashed,
  * so a source that changed between the two readings, or a copy damaged on its way to the disk,
  * is refused. Memory stays at one CHUNK_BYTES buffer whatever the file size.
  * Throws CopyVerificationError when the source's size or mtime changed during the copy or the
- * copy's SHA-256 differs, or when without `followLinks` the source is a symbolic link; fs errors
- * as thrown by Node. The source is only ever opened for reading.
+ * copy's SHA-256 differs, or when without `followLinks` the source is a symbolic link;
+ * NotRegularFileError for a named pipe, socket or device; fs errors as thrown by Node. The source
+ * is only ever opened for reading.
  * Returns the source's digests, size in bytes and the SourceStat of the version read.
  */
 export async function verifiedCopy(
@@ -122,18 +138,25 @@ export async function verifiedCopy(
   counter: ByteCounter = null,
   followLinks = true,
 ): Promise<{ digests: Digests; bytes: number; stat: SourceStat }> {
-  const big = sourceLstat(src, followLinks);
-  const before = { size: Number(big.size), mtimeMs: Number(big.mtimeMs) };
-  // The kernel copies while this thread hashes: the two reads of the source overlap in time.
-  const copying = copyFile(src, dst, constants.COPYFILE_EXCL);
+  const source = openSource(src, followLinks);
+  let big: BigIntStats;
+  let after: BigIntStats;
   let hashed: { digests: Digests; bytes: number };
   try {
-    hashed = digestFile(src, algorithms, counter, followLinks);
+    big = fstatSync(source, { bigint: true });
+    // The kernel copies while this thread hashes: the two reads of the source overlap in time.
+    const copying = copyOpenFile(source, src, dst);
+    try {
+      hashed = digestFile(src, algorithms, counter, followLinks);
+    } finally {
+      await copying.catch(() => undefined);
+    }
+    await copying;
+    after = fstatSync(source, { bigint: true });
   } finally {
-    await copying.catch(() => undefined);
+    closeSync(source);
   }
-  await copying;
-  const after = sourceLstat(src, followLinks);
+  const before = { size: Number(big.size), mtimeMs: Number(big.mtimeMs) };
   if (after.size !== big.size || after.mtimeNs !== big.mtimeNs || hashed.bytes !== before.size) {
     throw new CopyVerificationError(`${String(src)}: the file changed while it was being read (size ${before.size} → ${Number(after.size)} bytes, modified ${new Date(before.mtimeMs).toISOString()} → ${new Date(Number(after.mtimeMs)).toISOString()}); not ingested`);
   }
@@ -175,20 +198,26 @@ export function sourceStat(st: BigIntStats): SourceStat {
 function sourceLstat(src: string | Buffer, followLinks: boolean): BigIntStats {
   const st = followLinks ? statSync(src, { bigint: true }) : lstatSync(src, { bigint: true });
   if (st.isSymbolicLink()) throw new CopyVerificationError(`${String(src)}: has become a symbolic link since the folder was listed; links inside folders are not followed; not ingested`);
-  // copyFile opens the path itself, and would wait forever on a named pipe.
   if (!st.isFile()) throw new NotRegularFileError(src);
   return st;
 }
 
 /**
- * First half of a verified copy for large files: copies `src` to `dst` (created exclusively) in
- * the kernel and fdatasyncs it, returning the source's state before the copy. The caller then
+ * First half of a verified copy for large files: opens `src` with openSource, copies the file it
+ * opened to `dst` (created exclusively) in the kernel (copyOpenFile) and fdatasyncs it, returning
+ * the source's state before the copy. The caller then
  * hashes source and copy on two threads at once and finishes with checkVerifiedCopy. Throws fs
  * errors; the source is only opened for reading.
  */
 export async function stageCopy(src: string | Buffer, dst: string, followLinks = true): Promise<SourceStat> {
-  const before = sourceLstat(src, followLinks);
-  await copyFile(src, dst, constants.COPYFILE_EXCL);
+  const source = openSource(src, followLinks);
+  let before: BigIntStats;
+  try {
+    before = fstatSync(source, { bigint: true });
+    await copyOpenFile(source, src, dst);
+  } finally {
+    closeSync(source);
+  }
   const fd = openSync(dst, 'r+');
   try {
     fdatasyncSync(fd);
