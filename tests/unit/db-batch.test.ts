@@ -40,6 +40,26 @@ describe('BatchedWriter', () => {
     expect(db.inTransaction).toBe(false);
   });
 
+  it('rejects the whole batch, keeping none of it, when an error made SQLite roll back the whole transaction', async () => {
+    const db = catalog();
+    const w = new BatchedWriter(db, { maxBatch: 100, maxDelayMs: 1000 });
+    const ins = db.prepare('INSERT INTO t (name) VALUES (?)');
+    const before = w.run(() => ins.run('before'));
+    // What SQLite does on SQLITE_FULL or IOERR in the middle of a statement: the transaction is gone.
+    const full = w.run(() => {
+      ins.run('half-written');
+      db.exec('ROLLBACK');
+      throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+    });
+    const after = w.run(() => ins.run('after'));
+    w.flush();
+    await expect(full).rejects.toThrow('database or disk is full');
+    await expect(before).rejects.toThrow('database or disk is full');
+    await expect(after).rejects.toThrow('database or disk is full'); // not committed on its own
+    expect(names(db)).toEqual([]);
+    expect(db.inTransaction).toBe(false);
+  });
+
   it('flushes on its own once maxBatch jobs are queued, or after maxDelayMs', async () => {
     const db = catalog();
     const w = new BatchedWriter(db, { maxBatch: 2, maxDelayMs: 10 });

@@ -12,7 +12,7 @@ const DIGITS = /^\d+$/;
  * A copy of `v` whose objects have their own keys inserted in ascending UTF-16 code-unit order
  * (RFC 8785 §3.2.3), for JSON.stringify to write out. Throws SLOW for anything outside plain
  * JSON data: undefined, functions, symbols, bigints, non-finite numbers, strings with a lone
- * surrogate, objects that are not plain (Date, Map, toJSON), and all-digit keys.
+ * surrogate, objects that are not plain (Date, Map, toJSON), all-digit keys and "__proto__".
  */
 function sortedCopy(v: unknown): unknown {
   switch (typeof v) {
@@ -36,10 +36,12 @@ function sortedCopy(v: unknown): unknown {
       const proto = Object.getPrototypeOf(v) as unknown;
       if (proto !== Object.prototype && proto !== null) throw SLOW;
       const keys = Object.keys(v).sort();
-      // Null prototype: a "__proto__" key is then an own property like any other.
-      const out = Object.create(null) as Record<string, unknown>;
+      // A plain object, which JSON.stringify writes on its fast path (a null-prototype one it
+      // gave up on ~2,200 levels deep, where the library still succeeds); so "__proto__", which
+      // would set the copy's prototype, is left to the library.
+      const out: Record<string, unknown> = {};
       for (const k of keys) {
-        if (DIGITS.test(k) || !k.isWellFormed()) throw SLOW;
+        if (DIGITS.test(k) || k === '__proto__' || !k.isWellFormed()) throw SLOW;
         const x = (v as Record<string, unknown>)[k];
         if (x === undefined) throw SLOW;
         out[k] = sortedCopy(x);
@@ -61,12 +63,10 @@ function sortedCopy(v: unknown): unknown {
  * Throws Error for NaN, ±Infinity, lone surrogates and circular references, as the library does.
  */
 export function canonicalJson(value: unknown): string | undefined {
-  let copy: unknown;
   try {
-    copy = sortedCopy(value);
+    return JSON.stringify(sortedCopy(value));
   } catch {
     // SLOW, or a stack overflow on a circular or very deep value: the library decides (and throws).
     return canonicalize(value);
   }
-  return JSON.stringify(copy);
 }

@@ -11,8 +11,10 @@ interface Job {
  * waits for the disk, and an ingest of thousands of photos would spend most of its time there;
  * committing a few dozen files' records together keeps the durability and divides the waits.
  * A job that throws fails alone: its promise rejects and none of its writes are kept, while the
- * other jobs of its batch commit. A job's promise resolves only after the commit that made it
- * durable. Jobs must write only to the catalog (they may run twice; see flush).
+ * other jobs of its batch commit; an error after which SQLite rolled back the whole transaction
+ * (a full disk) rejects the whole batch, and nothing of it is kept. A job's promise resolves
+ * only after the commit that made it durable. Jobs must write only to the catalog (they may run
+ * twice; see flush) and let catalog errors propagate.
  */
 export class BatchedWriter {
   private queue: Job[] = [];
@@ -61,6 +63,10 @@ export class BatchedWriter {
           try {
             outcomes.push({ ok: true, value: this.db.transaction(j.fn)() });
           } catch (e) {
+            // SQLITE_FULL, IOERR, NOMEM or BUSY can roll back the whole transaction, not just
+            // the job's savepoint: the jobs after it would then each commit on their own, and
+            // the batch's COMMIT fail, rejecting jobs whose writes were kept. Abandon the batch.
+            if (!this.db.inTransaction) throw e;
             outcomes.push({ ok: false, value: e });
           }
         }
