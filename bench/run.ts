@@ -38,16 +38,17 @@ function sideBySide(
   theirs: { fn: () => void; prep: () => void },
   rounds = ROUNDS,
 ): { ours: number; theirs: number } {
-  const out = { ours: Infinity, theirs: Infinity };
+  const times = { ours: [] as number[], theirs: [] as number[] };
   for (let i = 0; i < rounds; i++) {
     for (const [side, job] of [['ours', ours], ['theirs', theirs]] as const) {
       job.prep();
       const t = performance.now();
       job.fn();
-      out[side] = Math.min(out[side], (performance.now() - t) / 1000);
+      times[side].push((performance.now() - t) / 1000);
     }
   }
-  return out;
+  console.log(`  rounds (s): ours ${times.ours.map((t) => t.toFixed(2)).join(', ')}; standard tools ${times.theirs.map((t) => t.toFixed(2)).join(', ')}`);
+  return { ours: Math.min(...times.ours), theirs: Math.min(...times.theirs) };
 }
 
 function evidence(argv: string[]): { rssMiB: number } {
