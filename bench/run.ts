@@ -85,8 +85,10 @@ async function main() {
   // archive is created once, and creating one seeds the Batken gazetteer, ~0.15 s). No archive
   // is deleted before the timings end, not even a previous run's: ext4 without a journal skips
   // inodes freed in the last minutes when it creates files, and deleting 2,000 objects just
-  // before a round made that round up to 60% slower. A previous run's archives are set aside by
-  // a rename and deleted at the end; this run's stay until the next run ends (~1.3 GB).
+  // before a round made that round up to 60% slower (five minutes while the freed inodes are not
+  // yet written out, one minute after). A previous run's archives are set aside by a rename and
+  // deleted at the end; this run's stay until the next run ends (~1.3 GB). So leave a minute
+  // between runs, and delete nothing on this file system just before one.
   const stale = join(ROOT, `stale-${Date.now()}`);
   for (const e of readdirSync(ROOT)) {
     if (!e.startsWith('archive-photos')) continue;
@@ -160,6 +162,8 @@ async function main() {
   const rssL = evidence(['ingest', large, '--archive', aL, '--json']).rssMiB;
   rmSync(aL, { recursive: true, force: true });
   for (const e of readdirSync(ROOT)) if (e.startsWith('stale-')) rmSync(join(ROOT, e), { recursive: true, force: true });
+  // Written out, freed inodes are skipped for one minute rather than five (see above).
+  sh('sync');
   console.log(`peak RSS while ingesting 200 files of 8 MiB: ${rssL.toFixed(0)} MiB (target < 300 MB)`);
   mem.push({ what: 'peak RSS, ingest of 200 files of 8 MiB', rss: rssL });
   console.log('\nfilters on 100,000 items (evidence list), median of 5 runs:');
