@@ -23,7 +23,7 @@ export function makeDirs(dir: string): string | undefined {
     if (code !== 'EEXIST' && code !== 'ENOENT') throw e;
   }
   const missing: string[] = [];
-  for (let d = resolve(dir); ; d = dirname(d)) {
+  for (let d = target; ; d = dirname(d)) {
     const st: Stats | undefined = statSync(d, { throwIfNoEntry: false });
     if (st) {
       if (!st.isDirectory()) throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${d}'`), { code: 'ENOTDIR', path: d });
