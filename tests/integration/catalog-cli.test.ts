@@ -96,6 +96,18 @@ describe('evidence place|person|incident|case', () => {
     expect(JSON.parse(cre.out)).toMatchObject({ imported: [], alreadyPresent: [{ row: 1, id: 1 }], errors: [{ row: 2, reason: 'case: Prosecutor General 12-345 already exists' }] });
   });
 
+  it('takes the places of an incident by name as well as by id, and refuses an ambiguous or unknown one (exit 2)', async () => {
+    const i = await cliJson<{ id: number; placeIds: string[] }>('incident', 'add', 'Arson in Kok-Tash', '--type', 'arson', '--place', 'Кок-Таш (Баткен)', '--place', 'kok-tash-batken', ...A);
+    expect(i.placeIds).toEqual(['kok-tash-batken']);
+    const edited = await cliJson<{ placeIds: string[] }>('incident', 'edit', String(i.id), '--place', 'KOK-TASH-BATKEN', '--json', ...A);
+    expect(edited.placeIds).toEqual(['kok-tash-batken']);
+    let r = await runCli('incident', 'add', 'Arson', '--type', 'arson', '--place', 'Кок-Таш', ...A);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^evidence: place "Кок-Таш" is ambiguous: kok-tash-batken .*kok-tash-leilek .*; give the id\n$/);
+    r = await runCli('incident', 'add', 'Arson', '--type', 'arson', '--place', 'Atlantis', ...A);
+    expect([r.code, r.err]).toEqual([2, 'evidence: place "Atlantis": no place has this id or name (try `evidence place list --search "Atlantis"`)\n']);
+  });
+
   it('refuses impossible dates with a clear message (exit 2)', async () => {
     let r = await runCli('incident', 'add', 'Shelling', '--type', 'shelling', '--start', '2021-13-45', ...A);
     expect([r.code, r.err]).toEqual([2, 'evidence: incident: startedAt: no such date or time (month 1–12, a day the month has, hours 00–23, minutes 00–59, offset within ±14:00)\n']);

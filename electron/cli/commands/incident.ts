@@ -4,7 +4,9 @@ import { z } from 'zod';
 import { incidentInputSchema, type Incident, type IncidentInput } from '../../common/catalog.ts';
 import { resolveOperator } from '../../core/archive.ts';
 import { addIncident, deleteIncident, editIncident, findSameIncident, listIncidents, resolveIncident } from '../../core/catalog/incidents.ts';
+import { resolveOnePlace } from '../../core/catalog/places.ts';
 import { formatZodError } from '../../core/catalog/validation.ts';
+import type { Db } from '../../core/db/open.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { clearable, collect, subcommand, usage, writeOut } from './catalog-shared.ts';
 import { withArchive, type CliCommand } from './shared.ts';
@@ -32,8 +34,10 @@ function fieldOptions(cmd: Command): Command {
     .option('--description <text>', 'what happened');
 }
 
-const fields = (o: IncidentOpts): Partial<IncidentInput> => ({
-  title: o.title, type: o.type as IncidentInput['type'], startedAt: clearable(o.start), endedAt: clearable(o.end), placeIds: o.place, description: clearable(o.description),
+// Places given by id or name (resolveOnePlace: an ambiguous name is refused with its candidates).
+const fields = (o: IncidentOpts, db: Db): Partial<IncidentInput> => ({
+  title: o.title, type: o.type as IncidentInput['type'], startedAt: clearable(o.start), endedAt: clearable(o.end),
+  placeIds: o.place?.map((ref) => resolveOnePlace(db, ref).id), description: clearable(o.description),
 });
 
 function printIncident(io: Io, i: Incident): void {
@@ -46,7 +50,7 @@ const add: CliCommand = {
   async run([title, opts]: unknown[], io: Io) {
     const o = opts as IncidentOpts;
     return withArchive(o, { write: true }, async (a) => {
-      printJson(io, usage(() => addIncident(a.db, { ...fields(o), title: title as string } as IncidentInput)));
+      printJson(io, usage(() => addIncident(a.db, { ...fields(o, a.db), title: title as string } as IncidentInput)));
       return 0;
     });
   },
@@ -58,7 +62,7 @@ const edit: CliCommand = {
   async run([ref, opts]: unknown[], io: Io) {
     const o = opts as IncidentOpts;
     return withArchive(o, { write: true }, async (a) => {
-      const it = usage(() => editIncident(a.db, resolveIncident(a.db, ref as string).id, fields(o)));
+      const it = usage(() => editIncident(a.db, resolveIncident(a.db, ref as string).id, fields(o, a.db)));
       if (o.json) printJson(io, it);
       else printIncident(io, it);
       return 0;
