@@ -39,6 +39,9 @@ function isUserPathError(e: unknown): boolean {
   return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && USER_PATH_CODES.has((e as NodeJS.ErrnoException).code!);
 }
 
+/** A second SIGINT or SIGTERM sooner than this (ms) after the first is the same interrupt. */
+const SAME_INTERRUPT_MS = 500;
+
 /**
  * Runs the `evidence` CLI with `argv` (without node and script) and resolves to the exit code:
  * 0 ok, 1 verification failure or some files failed, 2 usage error, 3 internal error, 4 the
@@ -50,9 +53,13 @@ export async function main(argv: string[], io?: Io): Promise<number> {
   if (!io) {
     const ac = new AbortController();
     let interrupts = 0;
+    let firstAt = 0;
     const onSig = () => {
-      interrupts++;
-      if (interrupts > 1) process.exit(130);
+      // One Ctrl-C can arrive twice within milliseconds: npx passes on the SIGINT its process
+      // group already delivered to us, and `timeout -s INT` signals both. Only a later one aborts.
+      if (interrupts > 0 && performance.now() - firstAt < SAME_INTERRUPT_MS) return;
+      if (interrupts++ === 0) firstAt = performance.now();
+      else process.exit(130);
       process.stderr.write('\nInterrupted: finishing the current catalog write and stopping (Ctrl-C again to abort at once)…\n');
       ac.abort();
     };
