@@ -474,11 +474,17 @@ describe('writeBag + verifyBag on self-made files', () => {
     await expect(verifyBag(join(tmp, 'no-such-bag'))).rejects.toThrow(/no-such-bag/u);
     const empty = join(tmp, 'not-a-bag');
     mkdirSync(empty);
+    writeFileSync(join(empty, 'notes.txt'), 'not evidence\n');
     const report = await verifyBag(empty);
     expect(report.valid).toBe(false);
-    expect(hasProblem(report.problems, 'bagit.txt', /missing/u)).toBe(true);
-    expect(hasProblem(report.problems, undefined, /no payload manifest/u)).toBe(true);
+    // Nothing of a bag: one plain problem, not one per missing part.
+    expect(report.problems).toEqual([{ reason: expect.stringMatching(/^not a BagIt bag: no bagit\.txt, no data\/ folder and no manifest/u) }]);
     expect(report.tagManifestSha256).toBeNull();
+    // With a payload folder it is a broken bag, and each missing part is named.
+    mkdirSync(join(empty, 'data'));
+    const broken = await verifyBag(empty);
+    expect(hasProblem(broken.problems, 'bagit.txt', /missing/u)).toBe(true);
+    expect(hasProblem(broken.problems, undefined, /no payload manifest/u)).toBe(true);
   });
 
   describe('zipBag', () => {

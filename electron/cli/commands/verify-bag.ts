@@ -27,7 +27,10 @@ export const verifyBagCommand: CliCommand = {
     if (o.json) printJson(io, r);
     else {
       // A received bag is someone else's: its file names and manifest lines are untrusted text.
-      for (const p of r.problems) outLine(io, `FAIL ${[p.file, p.seq !== undefined ? `custody row ${p.seq}` : undefined].filter(Boolean).join(' ')}: ${p.reason}`);
+      for (const p of r.problems) {
+        const where = [p.file, p.seq !== undefined ? `custody row ${p.seq}` : undefined].filter(Boolean).join(' ');
+        outLine(io, `FAIL${where ? ` ${where}` : ''}: ${p.reason}`);
+      }
       outLine(io, `${r.valid ? 'VALID' : 'INVALID'}: ${r.bagDir}: ${r.payloadFiles} payload files, ${r.payloadBytes} bytes, ${r.problems.length} problems` +
         `${r.tagManifestSha256 ? `; tag-manifest SHA-256 ${r.tagManifestSha256}` : ''}`);
     }

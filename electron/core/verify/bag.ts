@@ -107,6 +107,7 @@ interface Manifest {
  * writes for the item's value; a CSV that cannot be parsed is one problem.
  *
  * Problems carry `file` (bag-relative, as written in the manifest or found on disk) and/or `seq`.
+ * A folder with no bagit.txt, no data/ and no manifest is one problem: it is not a bag.
  *
  * Throws Error only when `dir` is missing, not a directory or unreadable; a bad bag is reported,
  * never thrown.
@@ -132,7 +133,13 @@ export async function verifyBag(dir: string): Promise<BagReport> {
   const files = await listFiles(bagDir, problems);
   const payload = [...files.values()].filter((f) => f.regular && f.rel.startsWith('data/'));
   const payloadBytes = payload.reduce((sum, f) => sum + f.size, 0);
-  if (!(await isDirectory(join(bagDir, 'data')))) problems.push({ file: 'data/', reason: 'payload directory data/ is missing (RFC 8493 §2.1.2)' });
+  const hasData = await isDirectory(join(bagDir, 'data'));
+  // Nothing of a bag at all: one plain problem rather than one for each part that is missing.
+  if (!hasData && !files.has('bagit.txt') && ![...files.keys()].some((rel) => /^(tag)?manifest-[^/]+\.txt$/u.test(rel))) {
+    problems.push({ reason: 'not a BagIt bag: no bagit.txt, no data/ folder and no manifest (RFC 8493 §2.1); give the folder the export wrote (a .zip must be unzipped first)' });
+    return { valid: false, bagDir, payloadFiles: 0, payloadBytes: 0, problems, tagManifestSha256: null };
+  }
+  if (!hasData) problems.push({ file: 'data/', reason: 'payload directory data/ is missing (RFC 8493 §2.1.2)' });
 
   await guard('bagit.txt', () => checkDeclaration(bagDir, files, problems));
   if (files.has('fetch.txt')) {
