@@ -7,7 +7,7 @@ import { exportEvidenceSet, ExportTargetError } from '../../core/export/evidence
 import { printJson, UsageError, type Io } from '../io.ts';
 import { filterFromOptions, filterOptions, usage, type FilterCliOptions } from './catalog-shared.ts';
 import { archiveOption, withArchive, type CliCommand } from './shared.ts';
-import { errLine, outLine, printable } from './text.ts';
+import { errLine, outLine, printable, count } from './text.ts';
 
 export interface ExportCliOptions extends FilterCliOptions {
   archive?: string;
@@ -89,7 +89,7 @@ export const exportCommand: CliCommand = {
       }
       if (o.json) printJson(io, r);
       else {
-        outLine(io, `Exported ${r.items} items to ${r.bagDir} (export ${r.exportId}; Payload-Oxum ${r.payloadOxum})`);
+        outLine(io, `Exported ${count(r.items, 'item')} to ${r.bagDir} (export ${r.exportId}; Payload-Oxum ${r.payloadOxum})`);
         if (r.zip) outLine(io, `Zip: ${r.zip.zipPath} sha256 ${r.zip.sha256}`);
         outLine(io, `Tag-manifest SHA-256: ${r.tagManifestSha256}`);
       }

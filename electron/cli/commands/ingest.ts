@@ -6,7 +6,7 @@ import { ingest } from '../../core/ingest/ingest.ts';
 import { createIngestPool, MAX_THREADS, type IngestPool } from '../../core/ingest/pool.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { archiveOption, formatBytes, withArchive, type CliCommand } from './shared.ts';
-import { errLine, outLine, printable } from './text.ts';
+import { errLine, outLine, printable, count } from './text.ts';
 
 /** Parses `--digests sha256,md5,sha1`; throws UsageError naming an unknown algorithm. */
 export function parseDigests(text: string | undefined): DigestAlgorithm[] {
@@ -88,7 +88,7 @@ async function run(archive: Archive, paths: string[], o: IngestCliOptions, algor
     const c = report.counts;
     // After a cut-short listing the files found are only some of those there: a count of them
     // "not processed" would read as the exact remainder.
-    const left = report.walkInterrupted ? `, folder listing interrupted after ${c.notProcessed} files` : c.notProcessed ? `, ${c.notProcessed} not processed` : '';
+    const left = report.walkInterrupted ? `, folder listing interrupted after ${count(c.notProcessed, 'file')}` : c.notProcessed ? `, ${c.notProcessed} not processed` : '';
     outLine(io, `${c.added} added, ${c.duplicate} duplicate, ${c.skipped} skipped, ${c.failed} failed` +
       `${left} (${formatBytes(report.bytesIngested)} stored) in ${archive.dir}`);
     for (const r of report.files) {
@@ -100,7 +100,7 @@ async function run(archive: Archive, paths: string[], o: IngestCliOptions, algor
       const found = c.notProcessed === 0 ? 'no files found so far' : `${c.notProcessed} ${c.notProcessed === 1 ? 'file' : 'files'} found so far, none of them ingested`;
       io.err(`Interrupted while listing the folders: ${found}; how many files there are in all is not known. Run the same command again to ingest them.\n`);
     } else if (report.interrupted) {
-      io.err(`Interrupted: ${c.notProcessed} files not processed. Run the same command again to finish; finished files are not redone.\n`);
+      io.err(`Interrupted: ${count(c.notProcessed, 'file')} not processed. Run the same command again to finish; finished files are not redone.\n`);
     }
   }
   return report.counts.failed > 0 || report.interrupted ? 1 : 0;

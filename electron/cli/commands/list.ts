@@ -4,7 +4,7 @@ import { taggedItems } from '../../core/catalog/listing.ts';
 import { printJson, type Io } from '../io.ts';
 import { filterFromOptions, filterOptions, usage, type FilterCliOptions } from './catalog-shared.ts';
 import { archiveOption, formatBytes, withArchive, type CliCommand } from './shared.ts';
-import { outLine } from './text.ts';
+import { outLine, count } from './text.ts';
 
 export const list: CliCommand = {
   define: (p: Command) =>
@@ -25,7 +25,7 @@ export const list: CliCommand = {
         const places = it.catalog.places.length ? `  @${it.catalog.places.join(',')}` : '';
         outLine(io, `${String(it.id).padStart(5)}  ${it.sha256.slice(0, 12)}  ${it.kind.padEnd(8)} ${formatBytes(it.bytes).padStart(10)}  ${(it.capturedAt ?? '—').padEnd(25)} ${cam ? cam + '  ' : ''}${it.sources[0]?.name ?? ''}${places}`);
       }
-      outLine(io, `${items.length} items`);
+      outLine(io, count(items.length, 'item'));
       return 0;
     });
   },

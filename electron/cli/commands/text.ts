@@ -30,3 +30,8 @@ export function outLine(io: Io, text: string): void {
 export function errLine(io: Io, text: string): void {
   io.err(`${printable(text)}\n`);
 }
+
+/** `n` and the noun, plural unless n is 1: "1 item", "2 items" (English output only). */
+export function count(n: number, noun: string): string {
+  return `${n} ${n === 1 ? noun : `${noun}s`}`;
+}

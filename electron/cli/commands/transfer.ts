@@ -3,7 +3,7 @@ import { resolveOperator } from '../../core/archive.ts';
 import { BagInvalidError, recordTransfer } from '../../core/custody/transfer.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { archiveOption, withArchive, type CliCommand } from './shared.ts';
-import { errLine, outLine, printable } from './text.ts';
+import { errLine, outLine, printable, count } from './text.ts';
 
 /**
  * `evidence transfer --to NAME --export ID`: records a transfer of custody of an exported set,
@@ -36,7 +36,7 @@ export const transferCommand: CliCommand = {
         throw new UsageError(printable((e as Error).message));
       }
       if (o.json) printJson(io, { exportId: r.exportId, recipient: r.recipient, tagManifestSha256: r.tagManifestSha256, bagVerified: r.bagVerified, ...(r.reason ? { reason: r.reason } : {}), items: r.items, event: r.event });
-      else outLine(io, `Transfer of ${r.exportId} (${r.items} items, tag manifest ${r.tagManifestSha256}) to ${r.recipient} recorded as custody event #${r.event.seq}` +
+      else outLine(io, `Transfer of ${r.exportId} (${count(r.items, 'item')}, tag manifest ${r.tagManifestSha256}) to ${r.recipient} recorded as custody event #${r.event.seq}` +
         (r.bagVerified ? '; bag verified' : ` (not verified: ${r.reason})`));
       return 0;
     });

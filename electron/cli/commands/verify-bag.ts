@@ -3,7 +3,7 @@ import { verifyBag } from '../../core/verify/bag.ts';
 import { statSync } from 'node:fs';
 import { printJson, UsageError, type Io } from '../io.ts';
 import type { CliCommand } from './shared.ts';
-import { outLine } from './text.ts';
+import { outLine, count } from './text.ts';
 
 export const verifyBagCommand: CliCommand = {
   define: (p: Command) =>
@@ -31,7 +31,7 @@ export const verifyBagCommand: CliCommand = {
         const where = [p.file, p.seq !== undefined ? `custody row ${p.seq}` : undefined].filter(Boolean).join(' ');
         outLine(io, `FAIL${where ? ` ${where}` : ''}: ${p.reason}`);
       }
-      outLine(io, `${r.valid ? 'VALID' : 'INVALID'}: ${r.bagDir}: ${r.payloadFiles} payload files, ${r.payloadBytes} bytes, ${r.problems.length} problems` +
+      outLine(io, `${r.valid ? 'VALID' : 'INVALID'}: ${r.bagDir}: ${count(r.payloadFiles, 'payload file')}, ${count(r.payloadBytes, 'byte')}, ${count(r.problems.length, 'problem')}` +
         `${r.tagManifestSha256 ? `; tag-manifest SHA-256 ${r.tagManifestSha256}` : ''}`);
     }
     return r.valid ? 0 : 1;

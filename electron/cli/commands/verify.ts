@@ -3,7 +3,7 @@ import { openArchive, resolveArchiveDir, resolveOperator, type Archive } from '.
 import { verifyArchive } from '../../core/verify/fixity.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { archiveOption, formatBytes, type CliCommand } from './shared.ts';
-import { outLine } from './text.ts';
+import { outLine, count } from './text.ts';
 
 export const verify: CliCommand = {
   define: (p: Command) =>
@@ -38,7 +38,7 @@ export const verify: CliCommand = {
         for (const f of r.unrecordedCopies) outLine(io, `NOTE unrecorded copy: ${f}: an intact copy that no item records yet (an interrupted ingest stored it; running that ingest again records it)`);
         // A cancelled check verified nothing: "FAILED … 0 problems" would read as a broken archive.
         const verdict = r.interrupted ? 'INTERRUPTED' : r.ok ? 'OK' : 'FAILED';
-        outLine(io, `${verdict}: ${r.itemsChecked} items (${formatBytes(r.bytesChecked)}) re-hashed, ${r.custodyRowsChecked} custody rows recomputed, ${r.problems.length} problems` +
+        outLine(io, `${verdict}: ${count(r.itemsChecked, 'item')} (${formatBytes(r.bytesChecked)}) re-hashed, ${count(r.custodyRowsChecked, 'custody row')} recomputed, ${count(r.problems.length, 'problem')}` +
           `${r.interrupted ? ' found before the stop' : ''}${r.chainHead ? `; chain head #${r.chainHead.seq} ${r.chainHead.hash}` : ''}`);
         if (r.interrupted) io.err('The fixity check was interrupted before every item was re-hashed: the archive is not verified. Run `evidence verify` again to check it in full.\n');
       }
