@@ -51,6 +51,17 @@ describe.skipIf(!HAS_CORPUS)('evidence CLI on the shared corpus', () => {
     expect(r.status).toBe(0);
   });
 
+  it('lists one row per item, naming the camera once', () => {
+    const r = runCli(['list', '--archive', archive]);
+    expect(r.code).toBe(0);
+    const png = expected['exifr/png/png_with_exif_and_gps.png']!;
+    const row = r.stdout.split('\n').find((l) => l.includes(png.sha256.slice(0, 12)))!;
+    // make "Canon", model "Canon PowerShot S40": the make is not said twice.
+    expect(row).toMatch(/ {2}Canon PowerShot S40 {2}png_with_exif_and_gps\.png$/u);
+    expect(row).not.toContain('Canon Canon');
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe(`${entries.length + 2} items`);
+  });
+
   it('keeps zero-byte and non-media files with a warning, as kind other', () => {
     const empty = first.files.find((f) => f.path.endsWith('edge/empty.jpg'))!;
     expect(empty.status).toBe('added');

@@ -21,9 +21,10 @@ export const list: CliCommand = {
         return 0;
       }
       for (const it of items) {
-        const cam = [it.make, it.model].filter(Boolean).join(' ');
+        // Many cameras repeat the make in the model ("Canon" + "Canon PowerShot S40").
+        const cam = it.make && it.model?.toLowerCase().startsWith(it.make.toLowerCase()) ? it.model : [it.make, it.model].filter(Boolean).join(' ');
         const places = it.catalog.places.length ? `  @${it.catalog.places.join(',')}` : '';
-        outLine(io, `${String(it.id).padStart(5)}  ${it.sha256.slice(0, 12)}  ${it.kind.padEnd(8)} ${formatBytes(it.bytes).padStart(10)}  ${(it.capturedAt ?? '—').padEnd(25)} ${cam ? cam + '  ' : ''}${it.sources[0]?.name ?? ''}${places}`);
+        outLine(io, `${String(it.id).padStart(5)}  ${it.sha256.slice(0, 12)}  ${it.kind.padEnd(8)} ${formatBytes(it.bytes).padStart(10)}  ${(it.capturedAt ?? '—').padEnd(25)}  ${cam ? cam + '  ' : ''}${it.sources[0]?.name ?? ''}${places}`);
       }
       outLine(io, count(items.length, 'item'));
       return 0;
