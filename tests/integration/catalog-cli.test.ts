@@ -108,6 +108,14 @@ describe('evidence place|person|incident|case', () => {
     expect([r.code, r.err]).toEqual([2, 'evidence: place "Atlantis": no place has this id or name (try `evidence place list --search "Atlantis"`)\n']);
   });
 
+  it('says how many people a redacted register leaves out, when nobody in it consented', async () => {
+    const r = await runCli('person', 'export', '--format', 'csv', '--redact', ...A);
+    expect(r.code).toBe(0);
+    expect(r.out.trim().split('\n')).toHaveLength(1); // the header only: consent is "unknown" by default
+    const n = (await cliJson<unknown[]>('person', 'list', '--json', ...A)).length;
+    expect(r.err).toBe(`note: ${n} person(s) left out of the redacted register (flagged sensitive, or consent to publication not given)\n`);
+  });
+
   it('refuses impossible dates with a clear message (exit 2)', async () => {
     let r = await runCli('incident', 'add', 'Shelling', '--type', 'shelling', '--start', '2021-13-45', ...A);
     expect([r.code, r.err]).toEqual([2, 'evidence: incident: startedAt: no such date or time (month 1–12, a day the month has, hours 00–23, minutes 00–59, offset within ±14:00)\n']);

@@ -152,6 +152,10 @@ const exportCmd: CliCommand = {
     return withArchive(o, {}, async (a) => {
       const records = registerRecords(a.db, { redact: o.redact });
       writeOut(io, o.format === 'csv' ? registerCsv(records, Boolean(o.redact)) : JSON.stringify(records, null, 2) + '\n', o.out);
+      if (o.redact) {
+        const left = listPeople(a.db).length - records.length;
+        if (left) errLine(io, `note: ${left} person(s) left out of the redacted register (flagged sensitive, or consent to publication not given)`);
+      }
       return 0;
     });
   },
