@@ -116,6 +116,18 @@ describe('ingest of a card with bad files', () => {
     expect(readFileSync(join(card, 'good.jpg')).length).toBeGreaterThan(300);
   });
 
+  it('names the first five files under one identical warning and counts the rest (human output)', () => {
+    const notes = join(work, 'notes');
+    mkdirSync(notes);
+    for (let i = 1; i <= 8; i++) writeFileSync(join(notes, `note-${i}.txt`), `interview note ${i}\n`);
+    const r = runCli(['ingest', notes, '--archive', join(work, 'notes-archive')]);
+    expect(r.code, r.stderr).toBe(0);
+    const warnings = r.stdout.split('\n').filter((l) => l.startsWith('warning: '));
+    expect(warnings).toHaveLength(6);
+    expect(warnings.slice(0, 5).every((l) => /^warning: .*note-\d\.txt: content matches no known media format/u.test(l))).toBe(true);
+    expect(warnings[5]).toMatch(/^warning: 3 more files with the same warning: content matches no known media format .*\(--json lists each\)$/u);
+  });
+
   it('refuses an unknown digest algorithm as a usage error (exit 2)', () => {
     const r = runCli(['ingest', card, '--archive', join(work, 'other'), '--digests', 'sha256,crc32']);
     expect(r.code).toBe(2);

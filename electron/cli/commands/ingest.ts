@@ -8,6 +8,9 @@ import { printJson, UsageError, type Io } from '../io.ts';
 import { archiveOption, formatBytes, withArchive, type CliCommand } from './shared.ts';
 import { errLine, outLine, printable, count } from './text.ts';
 
+/** Files named under one identical warning in human output before the rest are counted. */
+const SAME_WARNING_SHOWN = 5;
+
 /** Parses `--digests sha256,md5,sha1`; throws UsageError naming an unknown algorithm. */
 export function parseDigests(text: string | undefined): DigestAlgorithm[] {
   if (!text) return ['sha256'];
@@ -91,10 +94,21 @@ async function run(archive: Archive, paths: string[], o: IngestCliOptions, algor
     const left = report.walkInterrupted ? `, folder listing interrupted after ${count(c.notProcessed, 'file')}` : c.notProcessed ? `, ${c.notProcessed} not processed` : '';
     outLine(io, `${c.added} added, ${c.duplicate} duplicate, ${c.skipped} skipped, ${c.failed} failed` +
       `${left} (${formatBytes(report.bytesIngested)} stored) in ${archive.dir}`);
+    // The same warning for many files (a folder of scans or notes: "matches no known media
+    // format") is said for the first few files, then counted; --json lists every one.
+    const sameWarning = new Map<string, number>();
     for (const r of report.files) {
       if (r.status === 'skipped') outLine(io, `skipped: ${r.path}: ${r.reason}`);
       if (r.status === 'failed') outLine(io, `failed: ${r.reason}`);
-      if (r.warnings?.length) outLine(io, `warning: ${r.path}: ${r.warnings.join('; ')}`);
+      if (r.warnings?.length) {
+        const text = r.warnings.join('; ');
+        const n = (sameWarning.get(text) ?? 0) + 1;
+        sameWarning.set(text, n);
+        if (n <= SAME_WARNING_SHOWN) outLine(io, `warning: ${r.path}: ${text}`);
+      }
+    }
+    for (const [text, n] of sameWarning) {
+      if (n > SAME_WARNING_SHOWN) outLine(io, `warning: ${count(n - SAME_WARNING_SHOWN, 'more file')} with the same warning: ${text} (--json lists each)`);
     }
     if (report.walkInterrupted) {
       const found = c.notProcessed === 0 ? 'no files found so far' : `${c.notProcessed} ${c.notProcessed === 1 ? 'file' : 'files'} found so far, none of them ingested`;
