@@ -44,6 +44,16 @@ describe('people import', () => {
     expect(people[3]).toMatchObject({ name: 'Кадыров "Каке" Улан', residencePlaceId: 'kok-tash-batken', statuses: ['injured'] });
   });
 
+  it('reports the rows of a file imported again as already present, and adds nobody twice', async () => {
+    const file = join(dir, 'victims.csv');
+    const before = listPeople(db);
+    const r = await importPeople(db, file);
+    expect(r.imported).toEqual([]);
+    expect(r.alreadyPresent).toEqual([2, 5, 8, 10].map((row, i) => ({ row, id: before[i]!.id, name: before[i]!.name })));
+    expect(r.errors.map((e) => e.row)).toEqual([3, 4, 6, 7, 9]); // still unreadable, still reported
+    expect(listPeople(db)).toEqual(before);
+  });
+
   it('imports XLSX with real date cells, reporting broken rows', async () => {
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet('Жертвы');

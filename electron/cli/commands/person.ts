@@ -135,7 +135,10 @@ const importCmd: CliCommand = {
         throw new UsageError(printable((e as Error).message));
       }
       if (o.json) printJson(io, r);
-      else outLine(io, `Imported ${r.imported.length} of ${r.rows} rows from ${r.file}`);
+      else {
+        const present = r.alreadyPresent.length ? `; ${r.alreadyPresent.length} already in the archive, not added again` : '';
+        outLine(io, `Imported ${r.imported.length} of ${r.rows} rows from ${r.file}${present}`);
+      }
       for (const e of r.errors) errLine(io, `${r.file} row ${e.row}: ${e.reason}`);
       return r.errors.length ? 1 : 0;
     });

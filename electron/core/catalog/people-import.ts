@@ -8,7 +8,7 @@ import type ExcelJS from 'exceljs';
 import type { PersonInput, PersonStatus, Sex } from '../../common/catalog.ts';
 import type { Db } from '../db/open.ts';
 import { fromSpreadsheetSafe } from '../export/csv.ts';
-import { addPerson } from './people.ts';
+import { addPerson, findSamePerson } from './people.ts';
 import { resolveOnePlace } from './places.ts';
 
 /** A sheet row as read: its 1-based row number in the file (header = 1) and cells by normalized header. */
@@ -246,14 +246,17 @@ export interface PeopleImportReport {
   file: string;
   rows: number;
   imported: { row: number; id: number; name: string }[];
+  /** Rows that say exactly what a person already in the catalog says (findSamePerson): not added again. */
+  alreadyPresent: { row: number; id: number; name: string }[];
   errors: { row: number; reason: string }[];
 }
 
 /**
  * Imports people from a .csv or .xlsx file. Each row is added in its own savepoint: a row that
  * cannot be read (broken CSV quoting included, see readCsvRows) is reported as `{row, reason}`
- * and skipped, the rest are imported. Rows whose
- * external id is already in the catalog are reported, not duplicated. Throws Error only when the
+ * and skipped, the rest are imported. A row that says exactly what a person already in the
+ * catalog says is reported in `alreadyPresent`, not added again (findSamePerson); one whose
+ * external id is already in the catalog with other details is an error, not a duplicate. Throws Error only when the
  * file cannot be read at all or has an unsupported extension.
  */
 export async function importPeople(db: Db, file: string): Promise<PeopleImportReport> {
@@ -266,7 +269,7 @@ export async function importPeople(db: Db, file: string): Promise<PeopleImportRe
   } catch (e) {
     throw new Error(`${file}: ${(e as Error).message}`);
   }
-  const report: PeopleImportReport = { file, rows: rows.length, imported: [], errors: [] };
+  const report: PeopleImportReport = { file, rows: rows.length, imported: [], alreadyPresent: [], errors: [] };
   db.transaction(() => {
     for (const r of rows) {
       if (r.error !== undefined) {
@@ -274,7 +277,13 @@ export async function importPeople(db: Db, file: string): Promise<PeopleImportRe
         continue;
       }
       try {
-        const person = db.transaction(() => addPerson(db, rowToPerson(db, r.cells)))();
+        const input = rowToPerson(db, r.cells);
+        const same = findSamePerson(db, input);
+        if (same) {
+          report.alreadyPresent.push({ row: r.row, id: same.id, name: same.name });
+          continue;
+        }
+        const person = db.transaction(() => addPerson(db, input))();
         report.imported.push({ row: r.row, id: person.id, name: person.name });
       } catch (e) {
         report.errors.push({ row: r.row, reason: (e as Error).message });

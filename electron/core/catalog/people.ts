@@ -72,6 +72,24 @@ function index(db: Db, p: Person): void {
 }
 
 /**
+ * A person already in the catalog whose every field a user can set equals `input`'s as addPerson
+ * would store it (validated; residences compared after following merges; statuses as a set; an
+ * empty text counts as none), or null: what lets a spreadsheet imported a second time report the
+ * people the catalog already holds instead of adding them again. Throws Error on invalid input.
+ */
+export function findSamePerson(db: Db, input: PersonInput): Person | null {
+  const v = check(db, input, 'person');
+  const key = (p: PersonInput) => JSON.stringify([
+    p.nameLatin || null, p.sex ?? null, p.birthDate ?? null, p.ageAtHarm ?? null,
+    p.residencePlaceId ? (getLivePlace(db, p.residencePlaceId)?.id ?? p.residencePlaceId) : null,
+    [...new Set(p.statuses ?? [])].sort(), p.harmDate ?? null, p.description || null, p.consent ?? 'unknown', Boolean(p.sensitive), p.externalId || null,
+  ]);
+  const want = key(v);
+  const rows = db.prepare('SELECT * FROM people WHERE name = ? ORDER BY id').all(v.name) as PersonRow[];
+  return rows.map(toPerson).find((p) => key(p) === want) ?? null;
+}
+
+/**
  * Adds a person and returns the stored record; the addition is a custody event by `actor`
  * (logPersonChange). Validates with personInputSchema (Error naming the fields), checks the
  * residence place exists, and refuses a duplicate externalId.
