@@ -111,7 +111,7 @@ async function run(archive: Archive, paths: string[], o: IngestCliOptions, algor
       if (n > SAME_WARNING_SHOWN) outLine(io, `warning: ${count(n - SAME_WARNING_SHOWN, 'more file')} with the same warning: ${text} (--json lists each)`);
     }
     if (report.walkInterrupted) {
-      const found = c.notProcessed === 0 ? 'no files found so far' : `${c.notProcessed} ${c.notProcessed === 1 ? 'file' : 'files'} found so far, none of them ingested`;
+      const found = c.notProcessed === 0 ? 'no files found so far' : `${count(c.notProcessed, 'file')} found so far, none of them ingested`;
       io.err(`Interrupted while listing the folders: ${found}; how many files there are in all is not known. Run the same command again to ingest them.\n`);
     } else if (report.interrupted) {
       io.err(`Interrupted: ${count(c.notProcessed, 'file')} not processed. Run the same command again to finish; finished files are not redone.\n`);
