@@ -6,6 +6,7 @@ import type { DigestAlgorithm, Digests } from '../../common/types.ts';
 import { WHOLE_READ_MAX_BYTES } from '../metadata/io.ts';
 import { CopyVerificationError, digestFile, openSource, sourceStat, type ByteCounter, type SourceStat } from './digest.ts';
 import { SMALL_FILE_BYTES } from './byte-budget.ts';
+import { dropCachedPages } from '../page-cache.ts';
 
 // Off the thread: while one file waits for the disk, the same worker hashes and parses others.
 const fdatasyncAsync = promisify(fdatasync);
@@ -141,7 +142,8 @@ export function digestBytes(bytes: Buffer, algorithms: readonly DigestAlgorithm[
 /**
  * The write half of a verified copy (DESIGN.md §2) for bytes already hashed: creates `dst`
  * exclusively and read-only (mode 0444; the descriptor stays writable), writes `bytes`,
- * fdatasyncs, closes, then re-reads `dst` from the file system and recomputes its SHA-256.
+ * fdatasyncs, then re-reads `dst` from the file system and recomputes its SHA-256; a verified
+ * copy's pages are then dropped from the page cache (dropCachedPages).
  * Throws CopyVerificationError when the copy does not read back as `sha256`; fs errors
  * (EEXIST, ENOSPC, EIO) as Node throws them. The caller removes `dst` on error.
  */
@@ -151,11 +153,12 @@ export async function writeVerifiedCopy(src: string | Buffer, bytes: Buffer, sha
     let done = 0;
     while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done, done);
     await fdatasyncAsync(fd); // the data and the size that reads it back; not timestamps
+    const check = digestFile(dst, ['sha256']);
+    if (check.digests.sha256 !== sha256 || check.bytes !== bytes.length) {
+      throw new CopyVerificationError(`${String(src)}: the copy does not read back as the file that was hashed (source sha256 ${sha256}, copy ${check.digests.sha256}): the copy is damaged; not ingested`);
+    }
+    dropCachedPages(fd); // verified: the copy need not stay in memory (see page-cache.ts)
   } finally {
     closeSync(fd);
-  }
-  const check = digestFile(dst, ['sha256']);
-  if (check.digests.sha256 !== sha256 || check.bytes !== bytes.length) {
-    throw new CopyVerificationError(`${String(src)}: the copy does not read back as the file that was hashed (source sha256 ${sha256}, copy ${check.digests.sha256}): the copy is damaged; not ingested`);
   }
 }

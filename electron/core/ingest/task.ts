@@ -14,6 +14,7 @@ import { WholeFileBuffers } from './byte-budget.ts';
 import { workerData } from 'node:worker_threads';
 import { contentHash } from '../custody/content-hash.ts';
 import { makeDirs } from '../dirs.ts';
+import { dropCachedFilePages } from '../page-cache.ts';
 
 export interface CopyTask {
   /** The source: a path, or its bytes when the name is not UTF-8 (arrives as a Uint8Array). */
@@ -167,6 +168,9 @@ async function storeObject(tmp: string, objectsDir: string, found: Found, inMemo
   // The object's own entry, and its folder's entry in the store; both before the copy is reported.
   await Promise.all([syncDir(dirname(dest)), makeShardDurable(dirname(dest), made)]);
   const metadata = await extractMetadata(inMemory ? { path: dest, bytes: inMemory } : dest, found.mime, found.kind);
+  // A small file's copy left the cache when it was verified (writeVerifiedCopy); a large one's
+  // only now, after the metadata was read from it.
+  if (!inMemory) dropCachedFilePages(dest);
   // Hashed here rather than on the catalog's thread, which every file's records pass through.
   return {
     ...found, objectPath: dest, objectExisted: false, ...(replacedDamagedObject ? { replacedDamagedObject } : {}),

@@ -1,0 +1,63 @@
+// Verified copies leave the page cache (posix_fadvise DONTNEED), on both ingest paths; sources
+// are not touched. Page residency is read with util-linux fincore(1), which uses mincore(2).
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { dropCachedFilePages } from '../../electron/core/page-cache.ts';
+import { copyTask } from '../../electron/core/ingest/task.ts';
+import { IN_MEMORY_MAX_BYTES } from '../../electron/core/ingest/memory-copy.ts';
+import { prepareObjectStore } from '../../electron/core/objects.ts';
+
+const HAS_FINCORE = process.platform === 'linux' && spawnSync('fincore', ['--version']).status === 0;
+const work = mkdtempSync(join(tmpdir(), 'ea-cache-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** Pages of `path` in the page cache (fincore). */
+function cachedPages(path: string): number {
+  const r = spawnSync('fincore', ['--noheadings', '--raw', '--output', 'PAGES', path], { encoding: 'utf8' });
+  expect(r.status, r.stderr).toBe(0);
+  return Number(r.stdout.trim());
+}
+
+/** A file of `bytes` random bytes, written and read back, so its pages are cached. */
+function cachedFile(name: string, bytes: number): string {
+  const p = join(work, name);
+  writeFileSync(p, randomBytes(bytes));
+  readFileSync(p);
+  return p;
+}
+
+describe.skipIf(!HAS_FINCORE)('page cache', () => {
+  it('dropCachedFilePages drops the clean pages of a file, which keeps its bytes', () => {
+    const p = cachedFile('clip.bin', 1 << 20);
+    spawnSync('sync');
+    const before = readFileSync(p);
+    expect(cachedPages(p)).toBe(256);
+    expect(dropCachedFilePages(p)).toBe(true);
+    expect(cachedPages(p)).toBe(0);
+    expect(readFileSync(p).equals(before)).toBe(true);
+  });
+
+  it('dropCachedFilePages of a missing file is false, not an error', () => {
+    expect(dropCachedFilePages(join(work, 'no-such-file'))).toBe(false);
+  });
+
+  it('an ingested copy is not left in the cache, on the in-memory and on the streaming path; the source stays cached', async () => {
+    const objects = join(work, 'a', 'objects');
+    const tmp = join(work, 'a', 'tmp');
+    mkdirSync(tmp, { recursive: true });
+    await prepareObjectStore(objects);
+    for (const [name, hint] of [['IMG_0001.JPG', 300_000], ['MVI_0002.MOV', IN_MEMORY_MAX_BYTES + 1]] as const) {
+      const src = cachedFile(name, 300_000);
+      // `bytes` is what the folder walk saw: above IN_MEMORY_MAX_BYTES the file is copied by the kernel while hashed.
+      const r = await copyTask({ src, tmpDir: tmp, objectsDir: objects, algorithms: ['sha256'], counter: null, bytes: hint });
+      expect(r.objectExisted).toBe(false);
+      expect(cachedPages(r.objectPath), name).toBe(0);
+      expect(readFileSync(r.objectPath).equals(readFileSync(src))).toBe(true);
+      expect(cachedPages(src), name).toBeGreaterThan(0);
+    }
+  });
+});
