@@ -9,7 +9,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { dropCachedFilePages } from '../../electron/core/page-cache.ts';
 import { copyTask } from '../../electron/core/ingest/task.ts';
 import { IN_MEMORY_MAX_BYTES } from '../../electron/core/ingest/memory-copy.ts';
+import { digestFile } from '../../electron/core/ingest/digest.ts';
 import { prepareObjectStore } from '../../electron/core/objects.ts';
+import { runCli, runCliJson } from '../helpers/cli.ts';
 
 const HAS_FINCORE = process.platform === 'linux' && spawnSync('fincore', ['--version']).status === 0;
 const work = mkdtempSync(join(tmpdir(), 'ea-cache-'));
@@ -20,6 +22,11 @@ function cachedPages(path: string): number {
   const r = spawnSync('fincore', ['--noheadings', '--raw', '--output', 'PAGES', path], { encoding: 'utf8' });
   expect(r.status, r.stderr).toBe(0);
   return Number(r.stdout.trim());
+}
+
+/** Bytes this process has had read from the storage device (/proc/self/io read_bytes). */
+function deviceReadBytes(): number {
+  return Number(/^read_bytes: (\d+)$/m.exec(readFileSync('/proc/self/io', 'utf8'))![1]);
 }
 
 /** A file of `bytes` random bytes, written and read back, so its pages are cached. */
@@ -59,5 +66,41 @@ describe.skipIf(!HAS_FINCORE)('page cache', () => {
       expect(readFileSync(r.objectPath).equals(readFileSync(src))).toBe(true);
       expect(cachedPages(src), name).toBeGreaterThan(0);
     }
+  });
+
+  it('a fixity read (digestFile fromDevice) reads the file from the device, not from the cache, and leaves nothing cached', () => {
+    const p = cachedFile('object.bin', 2 << 20);
+    spawnSync('sync');
+    expect(cachedPages(p)).toBe(512);
+    const expected = digestFile(p, ['sha256']).digests.sha256;
+    // A plain read is served from memory...
+    let before = deviceReadBytes();
+    expect(digestFile(p, ['sha256']).digests.sha256).toBe(expected);
+    expect(deviceReadBytes() - before).toBeLessThan(64 * 1024);
+    // ...a fixity read fetches every byte from the device.
+    before = deviceReadBytes();
+    expect(digestFile(p, ['sha256', 'md5'], null, true, true).digests.sha256).toBe(expected);
+    expect(deviceReadBytes() - before).toBeGreaterThanOrEqual(2 << 20);
+    expect(cachedPages(p)).toBe(0);
+  });
+
+  it('`evidence verify` and `verify-bag` read objects and bag files through fixity reads, which leave none of them cached', () => {
+    const card = join(work, 'card');
+    mkdirSync(card);
+    cachedFile('card/IMG_0101.JPG', 200_000);
+    cachedFile('card/IMG_0102.JPG', 300_000);
+    const archive = join(work, 'archive');
+    expect(runCliJson(['ingest', card, '--archive', archive, '--json']).code).toBe(0);
+    const objects = (runCliJson<{ sources: unknown[]; sha256: string }[]>(['list', '--json', '--archive', archive]).json).map((i) => join(archive, 'objects', 'sha256', i.sha256.slice(0, 2), i.sha256.slice(2, 4), i.sha256));
+    expect(objects).toHaveLength(2);
+    const bag = join(work, 'bag');
+    expect(runCli(['export', '--all', '--out', bag, '--archive', archive]).code).toBe(0);
+    const bagged = [join(bag, 'data', 'IMG_0101.JPG'), join(bag, 'data', 'IMG_0102.JPG')];
+    for (const f of [...objects, ...bagged]) readFileSync(f); // cached, as after an export or a copy to a drive
+    for (const f of [...objects, ...bagged]) expect(cachedPages(f), f).toBeGreaterThan(0);
+    expect(runCli(['verify', '--archive', archive]).code).toBe(0);
+    for (const f of objects) expect(cachedPages(f), f).toBe(0);
+    expect(runCli(['verify-bag', bag]).code).toBe(0);
+    for (const f of bagged) expect(cachedPages(f), f).toBe(0);
   });
 });

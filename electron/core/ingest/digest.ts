@@ -2,6 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { closeSync, constants, existsSync, fdatasyncSync, fstatSync, lstatSync, openSync, readSync, statSync, type BigIntStats } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import type { DigestAlgorithm, Digests } from '../../common/types.ts';
+import { dropCachedPages } from '../page-cache.ts';
 
 /** Read size for hashing and copying: large enough that syscalls do not dominate, small enough to keep memory flat. */
 export const CHUNK_BYTES = 4 * 1024 * 1024;
@@ -34,14 +35,18 @@ function finish(m: Map<DigestAlgorithm, Hash>): Digests {
  * `algorithms`; FIPS 180-4 SHA-1/SHA-256, RFC 1321 MD5), lower-case hex. Memory stays at one
  * CHUNK_BYTES buffer whatever the file size. Returns the digests and the byte count read.
  * Without `followLinks`, a path that is a symbolic link is refused (see openSource).
+ * With `fromDevice`, the file's cached pages are dropped first (dropCachedPages), so the bytes
+ * hashed are read from the storage device rather than from a copy in memory, as a fixity check
+ * needs (where posix_fadvise is available; elsewhere the read may still be served from memory).
  * Throws the fs error (ENOENT, EACCES, EISDIR...) when the file cannot be read.
  */
-export function digestFile(path: string | Buffer, algorithms: readonly DigestAlgorithm[] = ['sha256'], counter: ByteCounter = null, followLinks = true): { digests: Digests; bytes: number } {
+export function digestFile(path: string | Buffer, algorithms: readonly DigestAlgorithm[] = ['sha256'], counter: ByteCounter = null, followLinks = true, fromDevice = false): { digests: Digests; bytes: number } {
   const hs = hashers(algorithms);
   const buf = readBuffer();
   const fd = openSource(path, followLinks);
   let bytes = 0;
   try {
+    if (fromDevice) dropCachedPages(fd);
     for (;;) {
       const n = readSync(fd, buf, 0, CHUNK_BYTES, null);
       if (n === 0) break;
@@ -50,6 +55,7 @@ export function digestFile(path: string | Buffer, algorithms: readonly DigestAlg
       bytes += n;
       if (counter) Atomics.add(counter, 0, BigInt(n));
     }
+    if (fromDevice) dropCachedPages(fd); // and leaves nothing cached behind
   } finally {
     closeSync(fd);
   }

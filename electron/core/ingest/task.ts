@@ -236,9 +236,11 @@ export interface DigestTask {
   counter: SharedArrayBuffer | null;
   /** False for a source met inside a folder (openSource); objects and given inputs are followed. */
   followLinks?: boolean;
+  /** True for a fixity check: read from the storage device, not from cached pages (see digestFile). */
+  fromDevice?: boolean;
 }
 
 /** Digests of a file in one read pass (see digestFile); used by fixity checks. Throws fs errors. */
 export async function digestTask(t: DigestTask): Promise<{ digests: Digests; bytes: number }> {
-  return digestFile(typeof t.path === 'string' ? t.path : Buffer.from(t.path), t.algorithms, t.counter ? new BigInt64Array(t.counter) : null, t.followLinks ?? true);
+  return digestFile(typeof t.path === 'string' ? t.path : Buffer.from(t.path), t.algorithms, t.counter ? new BigInt64Array(t.counter) : null, t.followLinks ?? true, t.fromDevice ?? false);
 }

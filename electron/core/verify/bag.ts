@@ -3,11 +3,11 @@
 // the exporter's code on purpose, so one bug cannot both write and bless a bad bag.
 
 import { createHash, type Hash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { open, readFile, readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { CustodyEvent } from '../../common/types.ts';
 import { verifyChain } from '../custody/hash.ts';
+import { dropCachedPages } from '../page-cache.ts';
 import { contentHash } from '../custody/content-hash.ts';
 import { LATER_NORMALIZED_RECORD_KEYS, NORMALIZED_RECORD_KEYS } from '../../common/types.ts';
 import { itemsCsvProblems } from './bag-csv.ts';
@@ -363,11 +363,23 @@ async function parseManifest(bagDir: string, name: string, alg: string, isTag: b
   return { name, alg, entries };
 }
 
-/** Streams a file once through every requested hash; returns lower-case hex keyed by algorithm. */
+/**
+ * Streams a file once through every requested hash; returns lower-case hex keyed by algorithm.
+ * Reads from the storage device, not from pages cached in memory (dropCachedPages before and
+ * after): a bag just copied to a USB drive is otherwise checked from the memory copy, which
+ * hides a bad write to the drive.
+ */
 async function digestFile(path: string, algs: readonly string[]): Promise<Record<string, string>> {
   const hashes: [string, Hash][] = algs.map((a) => [a, createHash(a)]);
-  for await (const chunk of createReadStream(path, { highWaterMark: READ_CHUNK })) {
-    for (const [, h] of hashes) h.update(chunk as Buffer);
+  const file = await open(path, 'r');
+  try {
+    dropCachedPages(file.fd);
+    for await (const chunk of file.createReadStream({ highWaterMark: READ_CHUNK, autoClose: false })) {
+      for (const [, h] of hashes) h.update(chunk as Buffer);
+    }
+    dropCachedPages(file.fd);
+  } finally {
+    await file.close();
   }
   return Object.fromEntries(hashes.map(([a, h]) => [a, h.digest('hex')]));
 }

@@ -110,7 +110,8 @@ export async function verifyArchive(archive: Archive, opts: { actor: string; sig
       progress.currentFile = path;
       const expected = digestsOf.get(it.id) ?? new Map<DigestAlgorithm, string>([['sha256', it.sha256]]);
       try {
-        const got = await pool!.digest({ path, algorithms: [...expected.keys()], counter: null });
+        // From the disk: a copy of the object still in memory (after an export, say) would hide a damaged sector.
+        const got = await pool!.digest({ path, algorithms: [...expected.keys()], counter: null, fromDevice: true });
         bytesChecked += got.bytes;
         const bad = [...expected].filter(([alg, v]) => got.digests[alg] !== v).map(([alg, v]) => `${alg} expected ${v}, found ${got.digests[alg]}`);
         if (got.bytes !== it.bytes) bad.push(`size expected ${it.bytes} bytes, found ${got.bytes}`);
