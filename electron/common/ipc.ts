@@ -47,8 +47,10 @@ export const IdSchema = z.number().int().positive().max(Number.MAX_SAFE_INTEGER)
 export const CatalogIdSchema = z.union([IdSchema, z.string().regex(/^[a-z0-9][a-z0-9-]{0,119}$/u)]);
 export type CatalogId = z.infer<typeof CatalogIdSchema>;
 
+/** The most characters (UTF-16 code units) a long free text may hold: descriptions, notes. */
+export const LONG_TEXT_MAX = 20_000;
 const ShortText = z.string().max(500);
-const LongText = z.string().max(20_000);
+const LongText = z.string().max(LONG_TEXT_MAX);
 const Sha256 = z.string().regex(/^[0-9a-f]{64}$/u);
 /** A calendar day YYYY-MM-DD that exists (no 2021-02-30, no month 13). */
 const IsoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/u).refine((v) => dateTimeSchema.safeParse(v).success, 'no such day in the calendar');
@@ -191,6 +193,9 @@ export const ItemLinksSchema = z.object({
   incidents: z.array(LinkSchema),
   cases: z.array(LinkSchema),
   tags: z.array(z.string()),
+  /** The item's description and notes (free text the documenters write), null when there is none. */
+  description: z.string().nullable(),
+  notes: z.string().nullable(),
 });
 export type ItemLinks = z.infer<typeof ItemLinksSchema>;
 
@@ -240,6 +245,19 @@ export const CatalogInputSchema = z.discriminatedUnion('entity', [
   z.strictObject({ entity: z.literal('case'), input: caseInputSchema }),
 ]);
 export type CatalogInput = z.infer<typeof CatalogInputSchema>;
+
+/**
+ * An item's description and notes as the Item screen saves them (the CLI's `tag --description
+ * --notes`): a string sets the field (trimmed; blank clears it), null clears it, an absent field
+ * stays as it is. At least one must be given.
+ */
+export const DescribeItemInputSchema = z.strictObject({
+  id: IdSchema,
+  description: LongText.nullable().optional(),
+  notes: LongText.nullable().optional(),
+}).refine((r) => r.description !== undefined || r.notes !== undefined, { message: 'give description or notes (or both)', path: ['description'] });
+/** Whether anything changed, and the custody event (`metadata modification`) that records it. */
+export const DescribeItemResultSchema = z.object({ changed: z.boolean(), custodySeq: z.number().int().positive().nullable() });
 
 /** A place suggested for an item from its GPS position. */
 export const PlaceSuggestionSchema = z.object({ placeId: CatalogIdSchema, name: z.string(), distanceM: z.number() });
@@ -328,8 +346,16 @@ export const FixityResultSchema = z.object({
    */
   interrupted: z.boolean(),
   itemsChecked: z.number(),
+  /** Items in the archive when the check started: `itemsChecked` of them were re-hashed (fewer when interrupted). */
+  itemsTotal: z.number(),
   bytesChecked: z.number(),
+  /** Custody log rows recomputed: the log before this check appended its own events. */
   custodyRowsChecked: z.number(),
+  /** The head of the log that was recomputed, before this check's events (null for an empty log). */
+  chainHeadBefore: z.object({ seq: z.number(), hash: z.string() }).nullable(),
+  /** `fixity check` events this check appended (one per item re-hashed, one for the archive); 0 when unrecorded. */
+  custodyEventsAdded: z.number(),
+  /** The head of the log when the check ended, after its own events when it was recorded. */
   chainHead: z.object({ seq: z.number(), hash: z.string() }).nullable(),
   problems: z.array(z.object({ kind: z.string(), reason: z.string() })),
   startedAt: z.string(),
@@ -433,6 +459,7 @@ export const CHANNELS = {
     output: Nothing,
   },
   'catalog.tag': { input: z.strictObject({ itemIds: z.array(IdSchema).min(1).max(100_000), tag: z.string().trim().min(1).max(200), tagged: z.boolean() }), output: Nothing },
+  'catalog.describe': { input: DescribeItemInputSchema, output: DescribeItemResultSchema },
   'catalog.suggestPlaces': { input: z.strictObject({ id: IdSchema }), output: z.array(PlaceSuggestionSchema) },
 
   'jobs.start': { input: JobRequestSchema, output: z.object({ jobId: z.string() }) },

@@ -60,6 +60,8 @@ describe.skipIf(!HAS_CHROMIUM)('Verify screen: a fixity check cancelled part-way
     await expect.poll(() => (id = [...fixityJobs()].find((j) => !before.has(j))), { timeout: 10_000 }).toBeDefined();
     return id!;
   };
+  /** The label of the fact whose value has test id `id`. */
+  const labelOf = (id: string) => tid(id).locator('xpath=preceding-sibling::dt[1]').textContent();
   const reportShown = (id: string) => expect.poll(() => tid('fixity-report').getAttribute('data-job-id', { timeout: 1_000 }).catch(() => null), { timeout: 120_000 }).toBe(id);
 
   beforeAll(async () => {
@@ -90,6 +92,7 @@ describe.skipIf(!HAS_CHROMIUM)('Verify screen: a fixity check cancelled part-way
       id = await startFixity();
       // The items before the hold are re-hashed and shown; then the check waits on the test.
       await expect.poll(() => host.events.some((e) => e.type === 'progress' && e.jobId === id && e.progress.filesDone === CHECKED_BEFORE_CANCEL), { timeout: 60_000 }).toBe(true);
+      await expect.poll(() => tid('progress-files').textContent()).toBe(`${CHECKED_BEFORE_CANCEL} of ${FILES}`);
       await tid('cancel').click();
       await reportShown(id);
     } finally {
@@ -99,13 +102,26 @@ describe.skipIf(!HAS_CHROMIUM)('Verify screen: a fixity check cancelled part-way
     expect(job.state).toBe('cancelled');
     // What the window got is what the IPC contract carries.
     const report = JobResultSchema.parse(job.result);
-    expect(report).toMatchObject({ kind: 'verifyArchive', report: { ok: false, interrupted: true, itemsChecked: CHECKED_BEFORE_CANCEL, problems: [] } });
+    expect(report).toMatchObject({ kind: 'verifyArchive', report: { ok: false, interrupted: true, itemsChecked: CHECKED_BEFORE_CANCEL, itemsTotal: FILES, custodyEventsAdded: CHECKED_BEFORE_CANCEL + 1, problems: [] } });
+    const fr = report.kind === 'verifyArchive' ? report.report : null;
+    // The chain as it stood (rows numbered from 1), then the check's own events: one per item re-hashed, one for the archive.
+    expect(fr!.custodyRowsChecked).toBe(fr!.chainHeadBefore!.seq);
+    expect(fr!.chainHead!.seq).toBe(fr!.chainHeadBefore!.seq + CHECKED_BEFORE_CANCEL + 1);
 
     expect(await tid('fixity-verdict').textContent()).toBe('Check cancelled before it finished: the archive is not verified');
     expect(await tid('fixity-report').getAttribute('class')).toBe('report interrupted');
     expect(await tid('fixity-interrupted').textContent()).toBe('Only the items counted here were re-hashed before the check was cancelled, and any problems listed are only those found until then. Run the fixity check again to verify the whole archive.');
     expect(await tid('fixity-interrupted').getAttribute('role')).toBe('status');
     expect(await tid('fixity-items').textContent()).toBe(String(CHECKED_BEFORE_CANCEL));
+    // How many there were to check, beside how many were.
+    expect(await labelOf('fixity-total')).toBe('Items in the archive');
+    expect(await tid('fixity-total').textContent()).toBe(String(FILES));
+    expect(await labelOf('fixity-custody-rows')).toBe('Custody log rows checked');
+    expect(await tid('fixity-custody-rows').textContent()).toBe(String(fr!.custodyRowsChecked));
+    expect(await labelOf('fixity-events-added')).toBe('Custody log events this check added');
+    expect(await tid('fixity-events-added').textContent()).toBe(String(CHECKED_BEFORE_CANCEL + 1));
+    expect(await labelOf('fixity-chain-head')).toBe('Custody chain head after this check');
+    expect(await tid('fixity-chain-head').textContent()).toBe(`#${fr!.chainHead!.seq} ${fr!.chainHead!.hash}`);
     expect(await tid('fixity-problems').count()).toBe(0);
     expect(await tid('fixity-report').textContent()).not.toMatch(/problems? found|intact/u);
   });
@@ -114,9 +130,15 @@ describe.skipIf(!HAS_CHROMIUM)('Verify screen: a fixity check cancelled part-way
     try {
       await tid('language').selectOption('ru');
       await expect.poll(() => tid('fixity-verdict').textContent()).toBe('Проверка отменена до завершения: архив не проверен');
+      expect(await labelOf('fixity-total')).toBe('Материалов в архиве');
+      expect(await labelOf('fixity-events-added')).toBe('Записей журнала добавлено этой проверкой');
+      expect(await labelOf('fixity-chain-head')).toBe('Вершина цепочки журнала после этой проверки');
       expect(await tid('fixity-interrupted').textContent()).toBe('До отмены были перепроверены только указанные здесь материалы, а перечисленные проблемы — лишь те, что нашлись к этому моменту. Запустите проверку целостности снова, чтобы проверить весь архив.');
       await tid('language').selectOption('ky');
       await expect.poll(() => tid('fixity-verdict').textContent()).toBe('Текшерүү аягына чейин жетпей токтотулду: архив текшерилген жок');
+      expect(await labelOf('fixity-total')).toBe('Архивдеги материалдар');
+      expect(await labelOf('fixity-events-added')).toBe('Бул текшерүү журналга кошкон жазуулар');
+      expect(await labelOf('fixity-chain-head')).toBe('Ушул текшерүүдөн кийинки журнал чынжырынын башы');
       expect(await tid('fixity-interrupted').textContent()).toBe('Токтотулганга чейин бул жерде көрсөтүлгөн материалдар гана кайра текшерилди, ал эми тизмедеги көйгөйлөр ошол убакка чейин табылгандары гана. Бүт архивди текшерүү үчүн бүтүндүгүн кайра текшериңиз.');
     } finally {
       await tid('language').selectOption('en');
@@ -131,7 +153,27 @@ describe.skipIf(!HAS_CHROMIUM)('Verify screen: a fixity check cancelled part-way
     expect(await tid('fixity-verdict').textContent()).toBe('All originals are intact and the custody log holds.');
     expect(await tid('fixity-report').getAttribute('class')).toBe('report ok');
     expect(await tid('fixity-items').textContent()).toBe(String(FILES));
+    expect(await tid('fixity-total').textContent()).toBe(String(FILES));
+    expect(await tid('fixity-events-added').textContent()).toBe(String(FILES + 1));
     expect(await tid('fixity-interrupted').count()).toBe(0);
+  });
+
+  it('shows the total as soon as the check starts, before the first item is re-hashed', async () => {
+    held.requests = 0;
+    held.after = 0; // every item waits: nothing is re-hashed until the check is cancelled
+    let id: string;
+    try {
+      id = await startFixity();
+      await expect.poll(() => tid('progress-files').textContent({ timeout: 1_000 }).catch(() => null), { timeout: 30_000 }).toBe(`0 of ${FILES}`);
+      expect(host.events.filter((e) => e.type === 'progress' && e.jobId === id).map((e) => e.type === 'progress' && [e.progress.filesDone, e.progress.filesTotal])).toEqual([[0, FILES]]);
+      await tid('cancel').click();
+      await reportShown(id);
+    } finally {
+      held.after = null;
+    }
+    expect(await tid('fixity-verdict').textContent()).toBe('Check cancelled before it finished: the archive is not verified');
+    expect(await tid('fixity-items').textContent()).toBe('0');
+    expect(await tid('fixity-total').textContent()).toBe(String(FILES));
   });
 
   it('logged no CSP violation and no console error', async () => {

@@ -250,7 +250,19 @@ describe.skipIf(!existsSync('/proc/self/io'))('verify interrupted part-way', () 
   it('human output says INTERRUPTED, never FAILED or OK', async () => {
     const r = await verifyInterrupted();
     expect(r.code, r.stderr).toBe(1);
-    expect(r.stdout).toMatch(/^INTERRUPTED: \d+ items \([\d.]+ [KMG]?i?B\) re-hashed, \d+ custody rows recomputed, 0 problems found before the stop; chain head #\d+ [0-9a-f]{64}$/mu);
+    const summary = new RegExp([
+      `^INTERRUPTED: (\\d+) of ${OBJECTS} items \\([\\d.]+ [KMG]?i?B\\) re-hashed, 0 problems found before the stop`,
+      'custody chain: (\\d+) rows recomputed, all hold \\(head #(\\d+) before this check\\)',
+      'this check added (\\d+) fixity-check events to the custody log \\(1 per item re-hashed \\+ 1 for the archive\\); head now #(\\d+) [0-9a-f]{64}$',
+    ].join('\n'), 'mu').exec(r.stdout);
+    expect(summary, r.stdout).not.toBeNull();
+    const [items, rows, before, added, now] = summary!.slice(1).map(Number) as [number, number, number, number, number];
+    expect(items).toBeGreaterThan(0);
+    expect(items).toBeLessThan(OBJECTS);
+    // The chain as it stood (numbered from 1), then one event per item re-hashed and one for the archive.
+    expect(rows).toBe(before);
+    expect(added).toBe(items + 1);
+    expect(now).toBe(before + added);
     expect(r.stdout).not.toMatch(/^(FAILED|OK):/mu);
     expect(r.stderr).toContain('The fixity check was interrupted before every item was re-hashed: the archive is not verified.');
   });

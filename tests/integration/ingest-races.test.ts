@@ -141,7 +141,7 @@ describe('an intact copy that no item records (an ingest stopped between storing
 
     const v = runCli(['verify', '--archive', archive]);
     expect(v.stdout).toContain(`NOTE unrecorded copy: ${join(dir, h)}: an intact copy that no item records yet`);
-    expect(v.stdout).toMatch(/^OK: 1 item /m);
+    expect(v.stdout).toMatch(/^OK: 1 of 1 item /m); // the unrecorded copy is not an item
     expect(v.code).toBe(0);
     const j = runCliJson<{ ok: boolean; problems: unknown[]; unrecordedCopies: string[] }>(['verify', '--archive', archive, '--json']).json;
     expect(j).toMatchObject({ ok: true, problems: [], unrecordedCopies: [join(dir, h)] });

@@ -48,6 +48,17 @@ const fixityEvents = () => {
   }
 };
 
+/** The custody log's head on disk, and how many rows it has. */
+const custodyHead = () => {
+  const db = new Database(join(archive, 'archive.sqlite'), { readonly: true });
+  try {
+    const head = db.prepare('SELECT seq, hash FROM custody_events ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string };
+    return { ...head, rows: (db.prepare('SELECT count(*) c FROM custody_events').get() as { c: number }).c };
+  } finally {
+    db.close();
+  }
+};
+
 beforeAll(async () => {
   const card = join(work, 'card');
   mkdirSync(card);
@@ -59,11 +70,19 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('evidence verify when the disk is full', () => {
   it('prints the report, notes that the check is unrecorded, and exits 0 for an intact archive', async () => {
+    const head = custodyHead();
     full.database = true;
     const v = await runCli('verify', '--archive', archive).finally(() => (full.database = false));
     expect(v.err).not.toMatch(/internal error|SqliteError|\n\s+at /);
     expect(v.err).toMatch(/note: the fixity check ran but could not be recorded in the archive's custody log: the disk is full \(database or disk is full\)/);
-    expect(v.out).toMatch(new RegExp(`^OK: ${FILES} items .* re-hashed, \\d+ custody rows recomputed, 0 problems`, 'm'));
+    // "field note 0\n" … "field note 39\n": 10 × 13 + 30 × 14 bytes.
+    expect(v.out).toBe([
+      `OK: ${FILES} of ${FILES} items (550 B) re-hashed, 0 problems`,
+      `custody chain: ${head.rows} rows recomputed, all hold (head #${head.seq} before this check)`,
+      `this check added no event to the custody log (the disk is full); head #${head.seq} ${head.hash}`,
+      '',
+    ].join('\n'));
+    expect(custodyHead()).toEqual(head);
     expect(v.code).toBe(0);
     expect(fixityEvents()).toBe(0); // all of the check's events or none
 
@@ -104,6 +123,8 @@ describe('evidence verify when the disk is full', () => {
     expect(v.err).not.toMatch(/internal error|\n\s+at /);
     expect(v.err).toMatch(/note: the disk is full; the fixity check runs but cannot be recorded/);
     expect(v.out).toMatch(/^FAILED: /m); // the object altered above
+    const head = custodyHead();
+    expect(v.out).toMatch(new RegExp(`^this check added no event to the custody log \\(the archive is open read-only\\); head #${head.seq} ${head.hash}$`, 'mu'));
     expect(v.code).toBe(1);
   });
 

@@ -1,9 +1,29 @@
 import type { Command } from 'commander';
 import { openArchive, resolveArchiveDir, resolveOperator, type Archive } from '../../core/archive.ts';
-import { verifyArchive } from '../../core/verify/fixity.ts';
+import { verifyArchive, type FixityReport } from '../../core/verify/fixity.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { archiveOption, formatBytes, type CliCommand } from './shared.ts';
 import { outLine, count } from './text.ts';
+
+/** Why a check added nothing to the custody log (FixityReport.unrecordedBecause), as the summary says it. */
+const UNRECORDED = { 'read-only': 'the archive is open read-only', 'disk-full': 'the disk is full', unknown: 'not recorded' } as const;
+
+/**
+ * What the check did to and with the custody log, in two lines: the chain it recomputed (the log
+ * as it stood before the check) and the `fixity check` events the check then appended itself, so
+ * that the head after the check is not read as the size of the chain that was checked.
+ */
+function custodyLines(r: FixityReport): string[] {
+  const chainProblems = r.problems.filter((p) => p.kind === 'custody').length;
+  const before = r.chainHeadBefore ? `head #${r.chainHeadBefore.seq} before this check` : 'the log was empty before this check';
+  const head = r.chainHead ? `#${r.chainHead.seq} ${r.chainHead.hash}` : 'none';
+  return [
+    `custody chain: ${count(r.custodyRowsChecked, 'row')} recomputed, ${chainProblems ? count(chainProblems, 'problem') : r.custodyRowsChecked === 1 ? 'it holds' : 'all hold'} (${before})`,
+    r.custodyEventsAdded > 0
+      ? `this check added ${count(r.custodyEventsAdded, 'fixity-check event')} to the custody log (1 per item re-hashed + 1 for the archive); head now ${head}`
+      : `this check added no event to the custody log (${UNRECORDED[r.unrecordedBecause ?? 'unknown']}); head ${head}`,
+  ];
+}
 
 export const verify: CliCommand = {
   define: (p: Command) =>
@@ -38,8 +58,8 @@ export const verify: CliCommand = {
         for (const f of r.unrecordedCopies) outLine(io, `NOTE unrecorded copy: ${f}: an intact copy that no item records yet (an interrupted ingest stored it; running that ingest again records it)`);
         // A cancelled check verified nothing: "FAILED … 0 problems" would read as a broken archive.
         const verdict = r.interrupted ? 'INTERRUPTED' : r.ok ? 'OK' : 'FAILED';
-        outLine(io, `${verdict}: ${count(r.itemsChecked, 'item')} (${formatBytes(r.bytesChecked)}) re-hashed, ${count(r.custodyRowsChecked, 'custody row')} recomputed, ${count(r.problems.length, 'problem')}` +
-          `${r.interrupted ? ' found before the stop' : ''}${r.chainHead ? `; chain head #${r.chainHead.seq} ${r.chainHead.hash}` : ''}`);
+        outLine(io, `${verdict}: ${r.itemsChecked} of ${count(r.itemsTotal, 'item')} (${formatBytes(r.bytesChecked)}) re-hashed, ${count(r.problems.length, 'problem')}${r.interrupted ? ' found before the stop' : ''}`);
+        for (const line of custodyLines(r)) outLine(io, line);
         if (r.interrupted) io.err('The fixity check was interrupted before every item was re-hashed: the archive is not verified. Run `evidence verify` again to check it in full.\n');
       }
       // Read-only was said above; a full disk is found only when the check is to be recorded.

@@ -1,7 +1,7 @@
 // Adapts the case catalog of issue #3 (core/catalog/*) to the IPC channels: lists and forms of
-// places, people, incidents and cases; linking items and free tags (tagItem, which writes the
-// custody event); GPS place suggestions; the catalog's extras for exports. Every change is the
-// catalog's own function; this file only maps shapes.
+// places, people, incidents and cases; linking items, free tags, an item's description and notes
+// (tagItem, which writes the custody event); GPS place suggestions; the catalog's extras for
+// exports. Every change is the catalog's own function; this file only maps shapes.
 import type { CaseRef, Incident, Person, Place } from '../../common/catalog.ts';
 import type { CatalogEntity, CatalogId, CatalogInput, CatalogRow, ChannelOutput, ParsedInput } from '../../common/ipc.ts';
 import { addCase, editCase, getCase, listCases } from '../catalog/cases.ts';
@@ -11,6 +11,7 @@ import { addPerson, editPerson, getPerson, listPeople } from '../catalog/people.
 import { addPlace, editPlace, getLivePlace, listPlaces, placeLabel } from '../catalog/places.ts';
 import { suggestPlaces } from '../catalog/suggest.ts';
 import { tagItem, type TagChange } from '../catalog/tagging.ts';
+import { getItem } from '../db/items.ts';
 import type { Db } from '../db/open.ts';
 import type { ExportExtras } from '../export/evidence-set.ts';
 import { ServiceError } from './errors.ts';
@@ -23,6 +24,8 @@ export interface CatalogAdapter {
   update(id: CatalogId, data: CatalogInput): CatalogRow;
   link(input: ParsedInput<'catalog.link'>, actor: string): void;
   tag(itemIds: number[], tag: string, tagged: boolean, actor: string): void;
+  /** Sets or clears item `itemId`'s description and notes (a field left undefined stays as it is). */
+  describe(itemId: number, change: Pick<TagChange, 'description' | 'notes'>, actor: string): ChannelOutput<'catalog.describe'>;
   suggestPlaces(itemId: number): ChannelOutput<'catalog.suggestPlaces'>;
   /** The catalog's extras for an export of `itemIds`, with the CLI's --include-sensitive / --redact-people as `opts`. */
   exportExtras(itemIds: number[], opts?: CatalogExportOptions): ExportExtras;
@@ -130,6 +133,11 @@ export function createCatalogAdapter(db: Db): CatalogAdapter {
     },
     tag(itemIds, tag, tagged, actor) {
       tagEach(itemIds, tagged ? { addTags: [tag] } : { removeTags: [tag] }, actor);
+    },
+    describe(itemId, { description, notes }, actor) {
+      if (!getItem(db, itemId)) throw new ServiceError('NOT_FOUND', `item ${itemId}: no such item`);
+      const r = tagItem(db, itemId, { description, notes }, { actor, via: 'app' });
+      return { changed: r.changed, custodySeq: r.event?.seq ?? null };
     },
     suggestPlaces(itemId) {
       const s = suggestPlaces(db, { itemIds: [itemId] })[0];

@@ -8,7 +8,7 @@ import { getPlace } from '../catalog/places.ts';
 import { getItemTags } from '../catalog/tagging.ts';
 import type { Db } from '../db/open.ts';
 
-/** Places, people (with role), incidents, cases and tags of item `id`, with names. */
+/** Places, people (with role), incidents, cases and tags of item `id`, with names; its description and notes. */
 export function itemLinks(db: Db, id: number): ItemLinks {
   const t = getItemTags(db, id);
   return {
@@ -20,5 +20,7 @@ export function itemLinks(db: Db, id: number): ItemLinks {
       return { id: x, name: c ? `${c.authority} ${c.caseNumber}` : String(x) };
     }),
     tags: t.tags,
+    description: t.description,
+    notes: t.notes,
   };
 }

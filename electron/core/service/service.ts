@@ -192,6 +192,7 @@ export function createArchiveService(opts: ServiceOptions): ArchiveService {
       needCatalog().tag(itemIds, tag, tagged, operator());
       return null;
     },
+    'catalog.describe': async ({ id, description, notes }) => needCatalog().describe(id, { description, notes }, operator()),
     'catalog.suggestPlaces': async ({ id }) => needCatalog().suggestPlaces(id),
     'jobs.start': async (req) => ({ jobId: runner.start(jobSpec(need(), req)) }),
     'jobs.cancel': async ({ jobId }) => ({ cancelled: runner.cancel(jobId) }),

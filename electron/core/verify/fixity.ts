@@ -29,8 +29,19 @@ export interface FixityReport {
    */
   interrupted: boolean;
   itemsChecked: number;
+  /** Items in the catalog when the check started: what it set out to re-hash (`itemsChecked` of them were). */
+  itemsTotal: number;
   bytesChecked: number;
+  /** Rows of the custody log recomputed: the log as it stood before this check appended its own events. */
   custodyRowsChecked: number;
+  /** The head of that log (the last row recomputed), before this check's events; null for an empty log. */
+  chainHeadBefore: { seq: number; hash: string } | null;
+  /**
+   * `fixity check` events this check appended to the custody log: one per item re-hashed and one
+   * for the whole archive (so `itemsChecked + 1`), or 0 when the check is `unrecorded`.
+   */
+  custodyEventsAdded: number;
+  /** The head of the custody log when the check ended: after its own events, when it was recorded. */
   chainHead: { seq: number; hash: string } | null;
   problems: FixityProblem[];
   startedAt: string;
@@ -100,6 +111,8 @@ export async function verifyArchive(archive: Archive, opts: { actor: string; sig
   }
   const progress: JobProgress = { filesDone: 0, filesTotal: items.length, bytesDone: 0, bytesTotal: items.reduce((s, i) => s + i.bytes, 0), currentFile: null };
   const outcomes = new Map<number, { outcome: 'pass' | 'fail'; reason?: string }>();
+  // The total at once: the first object may be a long video, and the window shows "0 of N" meanwhile.
+  opts.onProgress?.({ ...progress });
   const pool = items.length ? createIngestPool(opts.threads, opts.signal) : null;
   let next = 0;
   let bytesChecked = 0;
@@ -152,7 +165,8 @@ export async function verifyArchive(archive: Archive, opts: { actor: string; sig
     if (isIntactCopy(archive.objectsDir, f)) unrecordedCopies.push(f);
     else problems.push({ kind: 'unexpected', path: f, reason: `${f}: file in the object store that the catalog does not know and that is not an intact copy at its content address (put there by hand, or damaged)` });
   }
-  const chain = verifyCustodyLog(db);
+  // The rows recomputed and the head reported as "before this check" come from one read snapshot.
+  const { chain, headBefore } = db.transaction(() => ({ chain: verifyCustodyLog(db), headBefore: chainHead(db) }))();
   for (const p of chain.problems) problems.push({ kind: 'custody', seq: p.seq, reason: `custody row ${p.seq}: ${p.reason}` });
   problems.push(...crossCheckCatalog(db));
   if (opts.expectHead) {
@@ -167,21 +181,26 @@ export async function verifyArchive(archive: Archive, opts: { actor: string; sig
   const interrupted = outcomes.size < items.length;
   let unrecorded: string | undefined = archive.writable ? undefined : 'the archive is open read-only';
   let unrecordedBecause: FixityReport['unrecordedBecause'] = archive.writable ? undefined : 'read-only';
+  let custodyEventsAdded = 0;
   if (archive.writable) {
     // A failed check is recorded too: the break stays detectable, and the record shows when it was found.
     const record = db.transaction(() => {
+      let added = 0;
       for (const it of items) {
         const o = outcomes.get(it.id);
-        if (o) appendCustodyEvent(db, { actor: opts.actor, type: 'fixity check', item: it.sha256, detail: { outcome: o.outcome, algorithms: [...(digestsOf.get(it.id)?.keys() ?? ['sha256'])], ...(o.reason ? { reason: o.reason } : {}) } });
+        if (!o) continue;
+        appendCustodyEvent(db, { actor: opts.actor, type: 'fixity check', item: it.sha256, detail: { outcome: o.outcome, algorithms: [...(digestsOf.get(it.id)?.keys() ?? ['sha256'])], ...(o.reason ? { reason: o.reason } : {}) } });
+        added++;
       }
       appendCustodyEvent(db, { actor: opts.actor, type: 'fixity check', item: null, detail: {
         outcome: problems.length ? 'fail' : interrupted ? 'interrupted' : 'pass', scope: 'archive', itemsChecked: outcomes.size, bytesChecked,
         problems: problems.length, custodyRowsChecked: chain.rows,
         ...(unrecordedCopies.length ? { unrecordedCopies: unrecordedCopies.length } : {}),
       } });
+      return added + 1;
     });
     try {
-      record();
+      custodyEventsAdded = record();
     } catch (e) {
       // A full disk must not cost the user the findings of a check that may have taken hours.
       if ((e as { code?: unknown }).code !== 'SQLITE_FULL') throw e;
@@ -193,8 +212,11 @@ export async function verifyArchive(archive: Archive, opts: { actor: string; sig
     ok: problems.length === 0 && !interrupted,
     interrupted,
     itemsChecked: outcomes.size,
+    itemsTotal: items.length,
     bytesChecked,
     custodyRowsChecked: chain.rows,
+    chainHeadBefore: headBefore,
+    custodyEventsAdded,
     chainHead: chainHead(db),
     problems,
     startedAt,

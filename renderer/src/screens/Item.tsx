@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ItemDetail } from '../../../electron/common/ipc.ts';
+import { LONG_TEXT_MAX, type ChannelInput, type ItemDetail } from '../../../electron/common/ipc.ts';
 import { call, mediaUrl } from '../bridge.ts';
 import { ItemTagEditor } from '../components/TagEditor.tsx';
 import { formatBytes, formatCaptured, formatDuration, formatInstant, formatMetres, formatNumber } from '../format.ts';
@@ -76,16 +76,83 @@ function MetadataTable({ d }: { d: ItemDetail }) {
   );
 }
 
-/** One item: viewer, metadata (normalized and raw), digests, sightings, custody, tags. */
+/**
+ * The item's description and notes, with an editor: two text areas; Save sends only the fields
+ * that changed (an emptied one as null, which clears it), each save being one custody event.
+ */
+function ItemText({ itemId, description, notes, onSaved }: { itemId: number; description: string | null; notes: string | null; onSaved(): Promise<void> }) {
+  const { t } = useTranslation();
+  const app = useApp();
+  const [draft, setDraft] = useState<{ description: string; notes: string } | null>(null);
+  const [saving, setSaving] = useState(false);
+  // What Save would send: the trimmed text of each field that differs from what is stored.
+  const change: ChannelInput<'catalog.describe'> = { id: itemId };
+  if (draft) {
+    const d = draft.description.trim();
+    const n = draft.notes.trim();
+    if (d !== (description ?? '')) change.description = d || null;
+    if (n !== (notes ?? '')) change.notes = n || null;
+  }
+  const dirty = change.description !== undefined || change.notes !== undefined;
+  const save = async () => {
+    if (!dirty) return;
+    setSaving(true);
+    try {
+      await call('catalog.describe', change);
+      app.bumpData();
+      await onSaved(); // the item (custody log included) as saved, before the editor closes
+      setDraft(null);
+    } catch (e) {
+      app.report(e); // the draft stays, so nothing written is lost
+    } finally {
+      setSaving(false);
+    }
+  };
+  if (!draft) {
+    return (
+      <section className="item-text" data-testid="item-text">
+        <dl className="facts">
+          <dt>{t('item.text.description')}</dt>
+          <dd className={description ? 'prose' : 'hint'} data-testid="item-description">{description ?? t('item.text.empty')}</dd>
+          <dt>{t('item.text.notes')}</dt>
+          <dd className={notes ? 'prose' : 'hint'} data-testid="item-notes">{notes ?? t('item.text.empty')}</dd>
+        </dl>
+        <div className="row">
+          <button type="button" onClick={() => setDraft({ description: description ?? '', notes: notes ?? '' })} data-testid="item-text-edit">{t('common.edit')}</button>
+        </div>
+      </section>
+    );
+  }
+  return (
+    <form className="item-text editing" data-testid="item-text" onSubmit={(e) => { e.preventDefault(); void save(); }}>
+      <label className="field">
+        <span>{t('item.text.description')}</span>
+        <textarea rows={4} maxLength={LONG_TEXT_MAX} value={draft.description} disabled={saving}
+          onChange={(e) => setDraft({ ...draft, description: e.target.value })} data-testid="item-description-input" />
+      </label>
+      <label className="field">
+        <span>{t('item.text.notes')}</span>
+        <textarea rows={6} maxLength={LONG_TEXT_MAX} value={draft.notes} disabled={saving}
+          onChange={(e) => setDraft({ ...draft, notes: e.target.value })} data-testid="item-notes-input" />
+      </label>
+      <div className="row">
+        <button type="submit" className="primary" disabled={saving || !dirty} data-testid="item-text-save">{saving ? t('item.text.saving') : t('common.save')}</button>
+        <button type="button" disabled={saving} onClick={() => setDraft(null)} data-testid="item-text-cancel">{t('common.cancel')}</button>
+      </div>
+    </form>
+  );
+}
+
+/** One item: viewer, metadata (normalized and raw), description and notes, tags, digests, sightings, custody. */
 export function ItemScreen({ id }: { id: number }) {
   const { t, i18n } = useTranslation();
   const app = useApp();
   const lng = i18n.language;
   const [d, setD] = useState<ItemDetail | null>(null);
-  const load = useCallback(() => {
-    call('items.get', { id }).then(setD, app.report);
-  }, [id, app.report]);
-  useEffect(load, [load, app.dataVersion]);
+  const load = useCallback(() => call('items.get', { id }).then(setD, app.report), [id, app.report]);
+  useEffect(() => {
+    void load();
+  }, [load, app.dataVersion]);
   if (!d) return <p>{t('common.loading')}</p>;
   return (
     <div className="item">
@@ -106,8 +173,10 @@ export function ItemScreen({ id }: { id: number }) {
           <MetadataTable d={d} />
           {d.links && (
             <>
+              <h2>{t('item.text.heading')}</h2>
+              <ItemText key={id} itemId={id} description={d.links.description} notes={d.links.notes} onSaved={load} />
               <h2>{t('item.tags')}</h2>
-              <ItemTagEditor itemId={id} links={d.links} onChanged={load} />
+              <ItemTagEditor itemId={id} links={d.links} onChanged={() => void load()} />
             </>
           )}
           <h2>{t('item.digests')}</h2>

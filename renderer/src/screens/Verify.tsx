@@ -75,9 +75,12 @@ export function VerifyScreen() {
             {fr.interrupted && <p className="warnings" role="status" data-testid="fixity-interrupted">{t('verify.interruptedHint')}</p>}
             <dl className="facts">
               <dt>{t('verify.itemsChecked')}</dt><dd data-testid="fixity-items">{formatNumber(fr.itemsChecked, lng)}</dd>
+              <dt>{t('verify.itemsTotal')}</dt><dd data-testid="fixity-total">{formatNumber(fr.itemsTotal, lng)}</dd>
               <dt>{t('verify.bytesChecked')}</dt><dd>{formatBytes(fr.bytesChecked, lng)}</dd>
-              <dt>{t('verify.custodyRows')}</dt><dd>{formatNumber(fr.custodyRowsChecked, lng)}</dd>
-              {fr.chainHead && <><dt>{t('verify.chainHead')}</dt><dd className="mono">{t('verify.chainHeadValue', { seq: fr.chainHead.seq, hash: fr.chainHead.hash })}</dd></>}
+              {/* The log as it stood before the check, then what the check appended: the head below is after both. */}
+              <dt>{t('verify.custodyRows')}</dt><dd data-testid="fixity-custody-rows">{formatNumber(fr.custodyRowsChecked, lng)}</dd>
+              <dt>{t('verify.eventsAdded')}</dt><dd data-testid="fixity-events-added">{formatNumber(fr.custodyEventsAdded, lng)}</dd>
+              {fr.chainHead && <><dt>{t('verify.chainHead')}</dt><dd className="mono" data-testid="fixity-chain-head">{t('verify.chainHeadValue', { seq: fr.chainHead.seq, hash: fr.chainHead.hash })}</dd></>}
               {fr.finishedAt && <><dt>{t('verify.finishedAt')}</dt><dd>{formatInstant(fr.finishedAt, lng)}</dd></>}
             </dl>
             {fr.problems.length > 0 && <ul className="problems" data-testid="fixity-problems">{fr.problems.map((p, i) => <li key={i} data-kind={p.kind}><strong>{t(`verify.problem.${p.kind}`, { defaultValue: p.kind })}</strong> {p.reason}</li>)}</ul>}
