@@ -7,8 +7,11 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ItemFilter } from '../electron/common/catalog.ts';
 import { buildItemFilterQuery } from '../electron/core/catalog/filters.ts';
-import { openDb } from '../electron/core/db/open.ts';
+import { loadMigrationSteps, openDb } from '../electron/core/db/open.ts';
 import { seedSyntheticCatalog } from './seed-catalog.ts';
+
+// openDb creates catalogs here directly: the migrations' data steps must be loaded first.
+await loadMigrationSteps();
 
 const FILTERS: [string, ItemFilter][] = [
   ['--place', { places: ['kok-tash-batken'] }],

@@ -1,6 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { ArchiveBusyError, NotAnArchiveError } from '../core/archive.ts';
-import { SchemaMismatchError, SchemaTooNewError } from '../core/db/open.ts';
+import { ArchiveBusyError, NotAnArchiveError, SchemaMismatchError, SchemaTooNewError } from '../core/errors.ts';
 import { EXIT, UsageError, type Io } from './io.ts';
 import { commandsFor } from './commands/index.ts';
 

@@ -2,9 +2,12 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync 
 import { homedir, hostname, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import lockfile from 'proper-lockfile';
-import { openDb, type Db } from './db/open.ts';
+import { loadMigrationSteps, MigrationStepsNotLoadedError, needsMigrationSteps, openDb, type Db } from './db/open.ts';
 import { prepareObjectStore } from './objects.ts';
 import { makeDirs } from './dirs.ts';
+import { ArchiveBusyError, NotAnArchiveError } from './errors.ts';
+
+export { ArchiveBusyError, NotAnArchiveError };
 
 /** An open archive folder: its catalog and where its objects live. */
 export interface Archive {
@@ -18,21 +21,7 @@ export interface Archive {
   close(): Promise<void>;
 }
 
-/** Raised when another process holds the archive's write lock. */
-export class ArchiveBusyError extends Error {
-  constructor(dir: string) {
-    super(`${dir}: the archive is in use by another Evidence Archive process (lock ${join(dir, 'archive.lock')}); wait for it to finish`);
-    this.name = 'ArchiveBusyError';
-  }
-}
 
-/** Raised when a folder is not an archive. */
-export class NotAnArchiveError extends Error {
-  constructor(dir: string) {
-    super(`${dir}: not an Evidence Archive (no archive.sqlite); create one with \`evidence init ${dir}\``);
-    this.name = 'NotAnArchiveError';
-  }
-}
 
 /**
  * The archive folder to use: the `--archive` option, else `$EVIDENCE_ARCHIVE`, else
@@ -170,7 +159,15 @@ export async function openArchive(dir: string, opts: { write?: boolean; create?:
   }
   let db: Db;
   try {
-    db = openDb(l.db, { readonly: !write });
+    if (write && needsMigrationSteps(l.db)) await loadMigrationSteps();
+    try {
+      db = openDb(l.db, { readonly: !write });
+    } catch (e) {
+      if (!(e instanceof MigrationStepsNotLoadedError)) throw e;
+      // The header needsMigrationSteps read was behind a version change still in the -wal file.
+      await loadMigrationSteps();
+      db = openDb(l.db, { readonly: !write });
+    }
   } catch (e) {
     if (release) await release();
     throw e;

@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import type { NormalizedRecord } from '../../electron/common/types.ts';
 import { insertItem } from '../../electron/core/db/items.ts';
-import { openDb, type Db } from '../../electron/core/db/open.ts';
+import { loadMigrationSteps, openDb, type Db } from '../../electron/core/db/open.ts';
+
+// openDb creates catalogs here directly: the migrations' data steps must be loaded first.
+await loadMigrationSteps();
 
 /** A new catalog (all migrations applied, gazetteer seeded) in a fresh temp folder. */
 export function freshCatalog(): { db: Db; dir: string } {

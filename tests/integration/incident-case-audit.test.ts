@@ -10,13 +10,16 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli, runCliJson } from '../helpers/cli.ts';
 import { crossCheckCatalog } from '../../electron/core/verify/catalog.ts';
-import { openDb } from '../../electron/core/db/open.ts';
+import { loadMigrationSteps, openDb } from '../../electron/core/db/open.ts';
 import { addIncident, deleteIncident, getIncident } from '../../electron/core/catalog/incidents.ts';
 import { addCase, getCase } from '../../electron/core/catalog/cases.ts';
 import { incidentFingerprint, logCases, logIncidents } from '../../electron/core/catalog/incident-case-audit.ts';
-import { UPGRADE_ACTOR } from '../../electron/core/db/migrations/004_incident_case_audit.ts';
+import { UPGRADE_ACTOR } from '../../electron/core/db/migrations/004_incident_case_audit_data.ts';
 import { mergePlaces } from '../../electron/core/catalog/place-merge.ts';
 import { addPlace } from '../../electron/core/catalog/places.ts';
+
+// openDb creates catalogs here directly: the migrations' data steps must be loaded first.
+await loadMigrationSteps();
 
 const work = mkdtempSync(join(tmpdir(), 'ea-audit-ic-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));

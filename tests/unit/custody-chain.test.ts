@@ -4,9 +4,12 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDb, type Db } from '../../electron/core/db/open.ts';
+import { loadMigrationSteps, openDb, type Db } from '../../electron/core/db/open.ts';
 import { appendCustodyEvent, chainHead, listCustodyEvents, verifyCustodyLog } from '../../electron/core/custody/log.ts';
 import { GENESIS_HASH, custodyRowHash, verifyChain } from '../../electron/core/custody/hash.ts';
+
+// openDb creates catalogs here directly: the migrations' data steps must be loaded first.
+await loadMigrationSteps();
 
 const dirs: string[] = [];
 function freshDb(): { db: Db; file: string } {

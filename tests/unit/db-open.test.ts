@@ -4,8 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDb, SCHEMA_VERSION, SchemaTooNewError } from '../../electron/core/db/open.ts';
+import { loadMigrationSteps, openDb, SCHEMA_VERSION, SchemaTooNewError } from '../../electron/core/db/open.ts';
 import { ArchiveBusyError, NotAnArchiveError, openArchive } from '../../electron/core/archive.ts';
+
+// openDb creates catalogs here directly: the migrations' data steps must be loaded first.
+await loadMigrationSteps();
 
 const dir = mkdtempSync(join(tmpdir(), 'ea-db-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -9,10 +9,7 @@ export interface CliCommand {
   run(args: unknown[], io: Io): Promise<number>;
 }
 
-/** Adds the options every archive command takes. */
-export function archiveOption(cmd: Command): Command {
-  return cmd.option('--archive <dir>', 'archive folder (default: $EVIDENCE_ARCHIVE, else ~/EvidenceArchive)');
-}
+export { archiveOption } from './options.ts';
 
 /** Opens the archive named by `--archive`, runs `fn`, and always closes it (releasing the lock). */
 export async function withArchive<T>(opts: { archive?: string }, mode: { write?: boolean; create?: boolean }, fn: (a: Archive) => Promise<T>): Promise<T> {

@@ -1,10 +1,7 @@
 // The case model of issue #3: places (gazetteer), people, incidents, case references, the links
 // of items to them, free tags, descriptions and notes, and full-text search. Link tables are
 // keyed (item_id, x) for "what is this item tagged with" and indexed (x, item_id) for "which items
-// concern x": both directions are filters at 10^5 items.
-import { randomBytes } from 'node:crypto';
-import type { Db } from '../open.ts';
-import { loadGazetteerSeed } from '../../catalog/gazetteer.ts';
+// concern x": both directions are filters at 10^5 items. Its data step is in 002_catalog_data.ts.
 
 // unicode61 folds case for Cyrillic (and other scripts with case) and `remove_diacritics 2`
 // makes "Kök" match "kok"; verified by tests/unit/catalog-fts.test.ts.
@@ -153,13 +150,3 @@ INSERT INTO items_fts (rowid, camera) SELECT id, trim(coalesce(make, '') || ' ' 
 -- Catalog records (places, people, incidents, cases) for list --search; ref is the record id as text.
 CREATE VIRTUAL TABLE catalog_fts USING fts5(kind UNINDEXED, ref UNINDEXED, body, ${TOKENIZE});
 `;
-
-/**
- * Runs after the SQL above, in the same transaction: loads the shipped gazetteer seed
- * (resources/gazetteer/places.csv) and creates the per-archive secret behind the victims
- * register's stable pseudonyms (settings key `register.pseudonym_key`, 32 random bytes, hex).
- */
-export function up(db: Db): void {
-  loadGazetteerSeed(db);
-  db.prepare('INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)').run('register.pseudonym_key', randomBytes(32).toString('hex'));
-}

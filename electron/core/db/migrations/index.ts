@@ -1,20 +1,23 @@
-import type { Db } from '../open.ts';
 import * as m001 from './001_initial.ts';
 import * as m002 from './002_catalog.ts';
 import * as m003 from './003_sighting_identity.ts';
 import * as m004 from './004_incident_case_audit.ts';
 
-/** One schema migration: its SQL, and optional data steps run after it in the same transaction. */
+/**
+ * One schema migration: its SQL and, with `dataStep`, a data step run after it in the same
+ * transaction (DATA_STEPS in steps.ts, under the migration's name). The data steps need the
+ * catalog code (and zod), so they load only when a catalog is created or upgraded.
+ */
 export interface Migration {
   name: string;
   sql: string;
-  up?: (db: Db) => void;
+  dataStep?: boolean;
 }
 
 /** Ordered schema migrations; migration i (0-based) brings user_version from i to i+1. */
 export const MIGRATIONS: readonly Migration[] = [
   { name: '001_initial', sql: m001.sql },
-  { name: '002_catalog', sql: m002.sql, up: m002.up },
+  { name: '002_catalog', sql: m002.sql, dataStep: true },
   { name: '003_sighting_identity', sql: m003.sql },
-  { name: '004_incident_case_audit', sql: m004.sql, up: m004.up },
+  { name: '004_incident_case_audit', sql: m004.sql, dataStep: true },
 ];

@@ -1,0 +1,82 @@
+// The ingest command's work once its worker threads are booting (see ingest.ts): open the
+// archive, ingest with a progress bar on a terminal, print the report.
+import cliProgress from 'cli-progress';
+import type { DigestAlgorithm, IngestFileResult } from '../../common/types.ts';
+import { resolveOperator, type Archive } from '../../core/archive.ts';
+import { ingest } from '../../core/ingest/ingest.ts';
+import type { IngestPool } from '../../core/ingest/pool.ts';
+import { printJson, type Io } from '../io.ts';
+import type { IngestCliOptions } from './ingest.ts';
+import { formatBytes, withArchive } from './shared.ts';
+import { errLine, outLine, printable, count } from './text.ts';
+
+/** Files named under one identical warning in human output before the rest are counted. */
+const SAME_WARNING_SHOWN = 5;
+
+/** Opens (creating when absent) the archive `o.archive` for writing and ingests `paths` into it with `pool`; resolves to the exit code. */
+export async function runIngest(paths: string[], o: IngestCliOptions, algorithms: DigestAlgorithm[], pool: IngestPool, io: Io): Promise<number> {
+  return withArchive(o, { write: true, create: true }, (archive) => run(archive, paths, o, algorithms, pool, io));
+}
+
+/** The ingest itself, in an open archive, with a progress bar on a terminal; resolves to the exit code. */
+async function run(archive: Archive, paths: string[], o: IngestCliOptions, algorithms: DigestAlgorithm[], pool: IngestPool, io: Io): Promise<number> {
+  const bar = io.isTTY && !o.json ? new cliProgress.SingleBar({
+    format: '{bar} {percentage}% | {files} files | {bytes} | {rate}/s | {file}',
+    hideCursor: true, clearOnComplete: true, stream: process.stderr,
+  }, cliProgress.Presets.shades_classic) : null;
+  const started = Date.now();
+  bar?.start(1, 0, { files: '0/0', bytes: '', rate: '', file: '' });
+  // On a terminal a failure shows at once, above the bar; the summary lists it again on stdout.
+  const onFile = (r: IngestFileResult) => {
+    if (r.status === 'failed' && bar) {
+      bar.stop();
+      errLine(io, `failed: ${r.reason}`);
+      bar.start(1, 0);
+    }
+  };
+  const report = await ingest(archive, {
+    inputs: paths, operator: resolveOperator(o.operator), algorithms, signal: io.signal, onFile, pool,
+    onProgress: bar ? (p) => {
+      const secs = Math.max(0.001, (Date.now() - started) / 1000);
+      bar.setTotal(Math.max(1, p.bytesTotal));
+      bar.update(p.bytesDone, {
+        files: `${p.filesDone}/${p.filesTotal}`, bytes: `${formatBytes(p.bytesDone)}/${formatBytes(p.bytesTotal)}`,
+        rate: formatBytes(p.bytesDone / secs), file: p.currentFile ? printable(p.currentFile.slice(-50)) : '',
+      });
+    } : undefined,
+  });
+  bar?.stop();
+  if (o.json) {
+    printJson(io, { archive: archive.dir, ...report });
+  } else {
+    const c = report.counts;
+    // After a cut-short listing the files found are only some of those there: a count of them
+    // "not processed" would read as the exact remainder.
+    const left = report.walkInterrupted ? `, folder listing interrupted after ${count(c.notProcessed, 'file')}` : c.notProcessed ? `, ${c.notProcessed} not processed` : '';
+    outLine(io, `${c.added} added, ${c.duplicate} duplicate, ${c.skipped} skipped, ${c.failed} failed` +
+      `${left} (${formatBytes(report.bytesIngested)} stored) in ${archive.dir}`);
+    // The same warning for many files (a folder of scans or notes: "matches no known media
+    // format") is said for the first few files, then counted; --json lists every one.
+    const sameWarning = new Map<string, number>();
+    for (const r of report.files) {
+      if (r.status === 'skipped') outLine(io, `skipped: ${r.path}: ${r.reason}`);
+      if (r.status === 'failed') outLine(io, `failed: ${r.reason}`);
+      if (r.warnings?.length) {
+        const text = r.warnings.join('; ');
+        const n = (sameWarning.get(text) ?? 0) + 1;
+        sameWarning.set(text, n);
+        if (n <= SAME_WARNING_SHOWN) outLine(io, `warning: ${r.path}: ${text}`);
+      }
+    }
+    for (const [text, n] of sameWarning) {
+      if (n > SAME_WARNING_SHOWN) outLine(io, `warning: ${count(n - SAME_WARNING_SHOWN, 'more file')} with the same warning: ${text} (--json lists each)`);
+    }
+    if (report.walkInterrupted) {
+      const found = c.notProcessed === 0 ? 'no files found so far' : `${count(c.notProcessed, 'file')} found so far, none of them ingested`;
+      io.err(`Interrupted while listing the folders: ${found}; how many files there are in all is not known. Run the same command again to ingest them.\n`);
+    } else if (report.interrupted) {
+      io.err(`Interrupted: ${count(c.notProcessed, 'file')} not processed. Run the same command again to finish; finished files are not redone.\n`);
+    }
+  }
+  return report.counts.failed > 0 || report.interrupted ? 1 : 0;
+}

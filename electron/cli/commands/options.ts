@@ -1,0 +1,8 @@
+// Options shared by the archive commands, apart from shared.ts so that defining a command does
+// not load the archive code (see ingest.ts).
+import type { Command } from 'commander';
+
+/** Adds the options every archive command takes. */
+export function archiveOption(cmd: Command): Command {
+  return cmd.option('--archive <dir>', 'archive folder (default: $EVIDENCE_ARCHIVE, else ~/EvidenceArchive)');
+}

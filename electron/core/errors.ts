@@ -1,0 +1,41 @@
+// The errors the CLI and the window turn into plain messages. Kept apart from the modules that
+// throw them (archive.ts, db/open.ts), so that recognising them loads neither SQLite nor the
+// catalog: the CLI's start-up reads this module before it knows which command runs.
+import { join } from 'node:path';
+
+/** Raised when another process holds the archive's write lock. */
+export class ArchiveBusyError extends Error {
+  constructor(dir: string) {
+    super(`${dir}: the archive is in use by another Evidence Archive process (lock ${join(dir, 'archive.lock')}); wait for it to finish`);
+    this.name = 'ArchiveBusyError';
+  }
+}
+
+/** Raised when a folder is not an archive. */
+export class NotAnArchiveError extends Error {
+  constructor(dir: string) {
+    super(`${dir}: not an Evidence Archive (no archive.sqlite); create one with \`evidence init ${dir}\``);
+    this.name = 'NotAnArchiveError';
+  }
+}
+
+/** Raised when the catalog was written by a newer version of Evidence Archive. */
+export class SchemaTooNewError extends Error {
+  constructor(file: string, found: number, known: number) {
+    super(`${file}: catalog schema version ${found} is newer than this program understands (${known}); upgrade Evidence Archive`);
+    this.name = 'SchemaTooNewError';
+  }
+}
+
+/**
+ * Raised when `PRAGMA user_version` says a migration is still to run but the tables or columns it
+ * creates are already there: the version was changed outside this program (or the file pieced
+ * together), so migrating would fail halfway or run a data step twice. Nothing is changed.
+ */
+export class SchemaMismatchError extends Error {
+  constructor(file: string, found: number, what: string) {
+    super(`${file}: the catalog's schema version (${found}) does not match its tables (${what} already exists, which a later version creates); ` +
+      'PRAGMA user_version was changed outside Evidence Archive. Restore the catalog (archive.sqlite) from a backup; nothing was changed');
+    this.name = 'SchemaMismatchError';
+  }
+}
