@@ -1,6 +1,7 @@
 // `npm run bench`: speed and memory of the evidence core against standard tools run side by
 // side on the same machine, same corpus, warm page cache for both sides. Prints ratios
-// (>1 means we are faster). Options: --quick (skip the 4 GiB file), --photos N, --gib N.
+// (>1 means we are faster). Options: --quick (skip the 4 GiB file), --photos N, --gib N,
+// --rounds N (at least 5 for the photos, 2 otherwise).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -87,7 +88,7 @@ async function main() {
   // inodes freed in the last minutes when it creates files, and deleting 2,000 objects just
   // before a round made that round up to 60% slower (five minutes while the freed inodes are not
   // yet written out, one minute after). A previous run's archives are set aside by a rename and
-  // deleted at the end; this run's stay until the next run ends (~1.3 GB). So leave a minute
+  // deleted at the end; this run's stay until the next run ends (~2.1 GB). So leave a minute
   // between runs, and delete nothing on this file system just before one.
   const stale = join(ROOT, `stale-${Date.now()}`);
   for (const e of readdirSync(ROOT)) {
@@ -106,7 +107,7 @@ async function main() {
   }, {
     fn: () => sh(`exiftool -json -r ${photos} > /dev/null && find ${photos} -type f -print0 | xargs -0 sha256sum > /dev/null`),
     prep: () => warm(photos),
-  }, Math.max(ROUNDS, 3));
+  }, Math.max(ROUNDS, 5)); // five: with the host drifting by ±20 %, each side's best of three still varied by ~10 % between runs
   const [ourPhotos, stdPhotos] = [photoTimes.ours, photoTimes.theirs];
   report(`ingest of ${readdirSync(photos).length} photos`, ourPhotos, stdPhotos, 's', 3);
 
