@@ -2,8 +2,9 @@
 // 100,000 synthetic items (rows inserted straight into SQLite in one transaction).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ItemFilter } from '../../electron/common/catalog.ts';
-import { buildItemFilterQuery, filterItemIds } from '../../electron/core/catalog/filters.ts';
+import { buildItemFilterQuery, filterItemIds, itemCountsWithinPlaces } from '../../electron/core/catalog/filters.ts';
 import type { Db } from '../../electron/core/db/open.ts';
+import { createCatalogAdapter } from '../../electron/core/service/catalog-adapter.ts';
 import { freshCatalog } from '../helpers/catalog.ts';
 import { seedSyntheticCatalog } from '../../bench/seed-catalog.ts';
 
@@ -50,6 +51,13 @@ describe(`item filters on ${N.toLocaleString('en')} items`, () => {
     });
   }
 
+  it('--place walks the place tree by places_parent and reads item_places by its place index, never scanning it', () => {
+    const p = plan({ places: ['kok-tash-batken', 'ak-sai'] });
+    expect(p, p).toMatch(/SEARCH p USING (COVERING )?INDEX places_parent \(parent_id=\?\)/);
+    expect(p, p).toMatch(/SEARCH item_places USING (COVERING )?INDEX item_places_place \(place_id=\?\)/);
+    expect(p, p).not.toMatch(/SCAN (item_places|places|i\b)/);
+  });
+
   it('--untagged probes each link table by its primary key, never scans one', () => {
     const p = plan({ untagged: true });
     for (const t of ['item_places', 'item_people', 'item_incidents', 'item_cases', 'item_tags']) {
@@ -66,6 +74,38 @@ describe(`item filters on ${N.toLocaleString('en')} items`, () => {
     const ids = filterItemIds(db, { places: ['kok-tash-batken'], tags: ['школа'], hasGps: false });
     expect(ids).toEqual(Array.from({ length: Math.floor(N / 140) }, (_, k) => (k + 1) * 140));
     expect(filterItemIds(db, { places: ['kok-tash-batken'], hasGps: true })).toEqual([]);
+  });
+
+  it('a place takes in its sub-places, in the filter and in the per-place counts; a parent cycle terminates', () => {
+    // ak-sai: i % 20 == 16 (i % 4 == 0, i % 5 == 1); maksat: i % 20 == 12. Maksat goes under Ak-Sai.
+    const akSai = Array.from({ length: N / 20 }, (_, k) => 20 * k + 16);
+    const both = [...akSai, ...akSai.map((i) => i - 4)].sort((a, b) => a - b);
+    const adapter = createCatalogAdapter(db);
+    const placeCount = (id: string) => adapter.list('place').find((r) => r.id === id)!.itemCount;
+    try {
+      db.prepare("UPDATE places SET parent_id = 'ak-sai' WHERE id = 'maksat'").run();
+      expect(filterItemIds(db, { places: ['ak-sai'] })).toEqual(both);
+      expect(filterItemIds(db, { places: ['maksat'] })).toEqual(akSai.map((i) => i - 4));
+      expect(filterItemIds(db, { places: ['ak-sai', 'maksat'] })).toEqual(both);
+      const started = performance.now();
+      const counts = itemCountsWithinPlaces(db);
+      const ms = performance.now() - started;
+      expect(ms, `counts took ${ms.toFixed(0)} ms`).toBeLessThan(3000);
+      expect(Object.fromEntries([...counts].filter(([k]) => ['ak-sai', 'maksat', 'kok-tash-batken', 'batken'].includes(k)))).toEqual({ 'ak-sai': N / 10, maksat: N / 20, 'kok-tash-batken': N / 20, batken: N / 20 });
+      expect(placeCount('ak-sai')).toBe(N / 10);
+      expect(adapter.get('place', 'ak-sai').itemCount).toBe(N / 10);
+      expect(adapter.get('place', 'maksat').itemCount).toBe(N / 20);
+
+      // A cycle: Ak-Sai under Maksat under Ak-Sai. Each is within the other; nothing else joins.
+      db.prepare("UPDATE places SET parent_id = 'maksat' WHERE id = 'ak-sai'").run();
+      expect(filterItemIds(db, { places: ['maksat'] })).toEqual(both);
+      expect(filterItemIds(db, { places: ['ak-sai'] })).toEqual(both);
+      expect(itemCountsWithinPlaces(db).get('maksat')).toBe(N / 10);
+      expect(adapter.get('place', 'maksat').itemCount).toBe(N / 10);
+      expect(filterItemIds(db, { places: ['kok-tash-batken'] })).toHaveLength(N / 20);
+    } finally {
+      db.prepare("UPDATE places SET parent_id = NULL WHERE id IN ('ak-sai', 'maksat')").run();
+    }
   });
 
   it('refuses a malformed date', () => {

@@ -61,7 +61,7 @@ export function writeOut(io: Io, text: string, out?: string): void {
 /** Options of the item filter shared by `evidence list` and `evidence export`. */
 export function filterOptions(cmd: Command): Command {
   return cmd
-    .option('--place <place>', 'items tagged with this place (id or any name; repeatable = any of them)', collect)
+    .option('--place <place>', 'items tagged with this place or any place within it (sub-places such as a yard in a village, at any depth); id or any name; repeatable = any of them', collect)
     .option('--person <id[:role]>', 'items concerning this person, optionally in a role (repeatable = all of them)', collect)
     .option('--incident <id>', 'items linked to this incident (repeatable = any)', collect)
     .option('--case <id|number>', 'items linked to this case reference (repeatable = any)', collect)

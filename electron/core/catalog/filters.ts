@@ -2,6 +2,8 @@
 // SELECT whose every condition can be answered by an index (link tables by (x, item_id), items by
 // kind / captured_at / has_gps, FTS5 for text and camera), so 10^5 items stay interactive.
 // tests/unit/catalog-filters.test.ts checks the plan of each filter with EXPLAIN QUERY PLAN.
+// A place stands for its whole subtree (places.parent_id): a village's items include those tagged
+// to a yard or street in it, so `export --place <village>` is the village's whole evidence set.
 import { checkFilterDate, type ItemFilter } from '../../common/catalog.ts';
 import type { Db } from '../db/open.ts';
 import { ftsQuery } from './fts.ts';
@@ -23,11 +25,23 @@ function nextDay(date: string): string {
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
+ * A SELECT of the ids of `n` places (bound as `?` parameters, in order) and of every place below
+ * them (children, grandchildren, … by places.parent_id). UNION, not UNION ALL: a parent cycle
+ * (A under B under A, which an edit can make) ends once no new id turns up. Each step searches
+ * places_parent, so it costs the size of the subtree, not of the gazetteer.
+ */
+export function placeSubtreeSql(n: number): string {
+  return `WITH RECURSIVE place_tree(id) AS (VALUES ${Array(n).fill('(?)').join(', ')} ` +
+    'UNION SELECT p.id FROM places p JOIN place_tree t ON p.parent_id = t.id) SELECT id FROM place_tree';
+}
+
+/**
  * The SQL selecting the ids of items matching `f` (unordered). Fields combine with AND;
  * values inside one field with OR. Dates compare with capturedAt as stored (ISO 8601 text: local
  * wall time or with its offset), so `--from 2021-04-29` means "captured on or after 29 April as the
  * camera's clock read it"; `to` as a date includes that whole day. A search is FTS5 over
- * description, notes, tags and linked names in any script (see fts.ts). Throws Error for a
+ * description, notes, tags and linked names in any script (see fts.ts). A place matches items
+ * tagged to it or to any place within it (sub-places, at any depth). Throws Error for a
  * malformed date or an empty search.
  */
 export function buildItemFilterQuery(f: ItemFilter): BuiltQuery {
@@ -35,7 +49,8 @@ export function buildItemFilterQuery(f: ItemFilter): BuiltQuery {
   const params: (string | number)[] = [];
   const inList = (n: number) => Array(n).fill('?').join(', ');
   if (f.places?.length) {
-    where.push(`i.id IN (SELECT item_id FROM item_places WHERE place_id IN (${inList(f.places.length)}))`);
+    // Items tagged to any of the places or to a place within one of them (placeSubtreeSql).
+    where.push(`i.id IN (SELECT item_id FROM item_places WHERE place_id IN (${placeSubtreeSql(f.places.length)}))`);
     params.push(...f.places);
   }
   for (const p of f.people ?? []) {
@@ -107,4 +122,19 @@ export function filterItemIds(db: Db, f: ItemFilter): number[] {
 /** True when the filter has no condition, i.e. it selects every item. */
 export function isFilterEmpty(f: ItemFilter): boolean {
   return !Object.values(f).some((v) => (Array.isArray(v) ? v.length > 0 : v !== undefined && v !== false));
+}
+
+/**
+ * For every place (merged ones included), how many distinct items lie within it: tagged to it or
+ * to a place below it, i.e. what `{ places: [id] }` selects. Places without items are absent.
+ * One pass: the (place, ancestor) pairs, cycle-safe by UNION, joined to item_places by its
+ * place index.
+ */
+export function itemCountsWithinPlaces(db: Db): Map<string, number> {
+  const rows = db.prepare(`WITH RECURSIVE within_place(place_id, ancestor) AS (
+      SELECT id, id FROM places
+      UNION SELECT w.place_id, p.parent_id FROM within_place w JOIN places p ON p.id = w.ancestor WHERE p.parent_id IS NOT NULL)
+    SELECT w.ancestor AS k, count(DISTINCT ip.item_id) AS n FROM within_place w JOIN item_places ip ON ip.place_id = w.place_id GROUP BY w.ancestor`)
+    .all() as { k: string; n: number }[];
+  return new Map(rows.map((r) => [r.k, r.n]));
 }

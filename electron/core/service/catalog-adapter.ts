@@ -6,6 +6,7 @@ import type { CaseRef, Incident, Person, Place } from '../../common/catalog.ts';
 import type { CatalogEntity, CatalogId, CatalogInput, CatalogRow, ChannelOutput, ParsedInput } from '../../common/ipc.ts';
 import { addCase, editCase, getCase, listCases } from '../catalog/cases.ts';
 import { catalogExportExtras, type CatalogExportOptions } from '../catalog/export-extras.ts';
+import { itemCountsWithinPlaces, placeSubtreeSql } from '../catalog/filters.ts';
 import { addIncident, editIncident, getIncident, listIncidents } from '../catalog/incidents.ts';
 import { addPerson, editPerson, getPerson, listPeople } from '../catalog/people.ts';
 import { addPlace, editPlace, getLivePlace, listPlaces, placeLabel } from '../catalog/places.ts';
@@ -47,13 +48,17 @@ const caseRow = (c: CaseRef, n: number): CatalogRow => ({ id: c.id, name: `${c.a
 
 /** The catalog adapter over `db` (an archive at schema 002 or later). */
 export function createCatalogAdapter(db: Db): CatalogAdapter {
+  // A place's count is of the items within it (sub-places included), as the Library's place
+  // filter selects them; so a village whose photos are all tagged to its yards still shows them.
   const counts = (entity: CatalogEntity): Map<string, number> => {
+    if (entity === 'place') return itemCountsWithinPlaces(db);
     const [table, col] = LINK_TABLE[entity];
     const m = new Map<string, number>();
     for (const r of db.prepare(`SELECT ${col} k, count(DISTINCT item_id) n FROM ${table} GROUP BY ${col}`).all() as { k: string | number; n: number }[]) m.set(String(r.k), r.n);
     return m;
   };
   const countOf = (entity: CatalogEntity, id: CatalogId): number => {
+    if (entity === 'place') return (db.prepare(`SELECT count(DISTINCT item_id) n FROM item_places WHERE place_id IN (${placeSubtreeSql(1)})`).get(id) as { n: number }).n;
     const [table, col] = LINK_TABLE[entity];
     return (db.prepare(`SELECT count(DISTINCT item_id) n FROM ${table} WHERE ${col} = ?`).get(id) as { n: number }).n;
   };
