@@ -113,7 +113,7 @@ describe('evidence place|person|incident|case', () => {
     expect(r.code).toBe(0);
     expect(r.out.trim().split('\n')).toHaveLength(1); // the header only: consent is "unknown" by default
     const n = (await cliJson<unknown[]>('person', 'list', '--json', ...A)).length;
-    expect(r.err).toBe(`note: ${n} person(s) left out of the redacted register (flagged sensitive, or consent to publication not given)\n`);
+    expect(r.err).toBe(`note: ${n} ${n === 1 ? 'person' : 'people'} left out of the redacted register (flagged sensitive, or consent to publication not given)\n`);
   });
 
   it('refuses impossible dates with a clear message (exit 2)', async () => {

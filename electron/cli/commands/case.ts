@@ -8,7 +8,7 @@ import { formatZodError } from '../../core/catalog/validation.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { clearable, collect, subcommand, usage, writeOut } from './catalog-shared.ts';
 import { withArchive, type CliCommand } from './shared.ts';
-import { errLine, outLine, printable } from './text.ts';
+import { count, errLine, outLine, printable } from './text.ts';
 
 const GROUP = 'case';
 const DESC = 'case references: authority, case number, Criminal Code articles';
@@ -87,7 +87,7 @@ const list: CliCommand = {
       if (o.json) printJson(io, all);
       else {
         for (const c of all) printCase(io, c);
-        outLine(io, `${all.length} case references`);
+        outLine(io, count(all.length, 'case reference'));
       }
       return 0;
     });
@@ -139,7 +139,7 @@ const importCmd: CliCommand = {
         }
       }))();
       if (o.json) printJson(io, { file, rows: entries.length, imported, alreadyPresent, errors });
-      else outLine(io, `Imported ${imported.length} of ${entries.length} case references${alreadyPresent.length ? `; ${alreadyPresent.length} already in the archive, not added again` : ''}`);
+      else outLine(io, `Imported ${imported.length} of ${count(entries.length, 'case reference')}${alreadyPresent.length ? `; ${alreadyPresent.length} already in the archive, not added again` : ''}`);
       for (const e of errors) errLine(io, `${file as string} entry ${e.row}: ${e.reason}`);
       return errors.length ? 1 : 0;
     });

@@ -10,7 +10,7 @@ import type { Db } from '../../core/db/open.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { clearable, collect, subcommand, usage, writeOut } from './catalog-shared.ts';
 import { withArchive, type CliCommand } from './shared.ts';
-import { errLine, outLine, printable } from './text.ts';
+import { count, errLine, outLine, printable } from './text.ts';
 
 const GROUP = 'incident';
 const DESC = 'incidents: shelling, gunfire, arson, looting, hostage-taking, …';
@@ -93,7 +93,7 @@ const list: CliCommand = {
       if (o.json) printJson(io, all);
       else {
         for (const i of all) printIncident(io, i);
-        outLine(io, `${all.length} incidents`);
+        outLine(io, count(all.length, 'incident'));
       }
       return 0;
     });
@@ -145,7 +145,7 @@ const importCmd: CliCommand = {
         }
       }))();
       if (o.json) printJson(io, { file, rows: entries.length, imported, alreadyPresent, errors });
-      else outLine(io, `Imported ${imported.length} of ${entries.length} incidents${alreadyPresent.length ? `; ${alreadyPresent.length} already in the archive, not added again` : ''}`);
+      else outLine(io, `Imported ${imported.length} of ${count(entries.length, 'incident')}${alreadyPresent.length ? `; ${alreadyPresent.length} already in the archive, not added again` : ''}`);
       for (const e of errors) errLine(io, `${file as string} entry ${e.row}: ${e.reason}`);
       return errors.length ? 1 : 0;
     });

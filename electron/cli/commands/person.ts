@@ -7,7 +7,7 @@ import { registerCsv, registerRecords } from '../../core/catalog/register.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { clearable, collect, num, subcommand, usage, writeOut } from './catalog-shared.ts';
 import { withArchive, type CliCommand } from './shared.ts';
-import { errLine, outLine, printable } from './text.ts';
+import { count, errLine, outLine, printable } from './text.ts';
 
 const GROUP = 'person';
 const DESC = 'victims and witnesses (the victims register)';
@@ -97,7 +97,7 @@ const list: CliCommand = {
       if (o.json) printJson(io, people);
       else {
         for (const p of people) printPerson(io, p);
-        outLine(io, `${people.length} people`);
+        outLine(io, count(people.length, 'person'));
       }
       return 0;
     });
@@ -137,7 +137,7 @@ const importCmd: CliCommand = {
       if (o.json) printJson(io, r);
       else {
         const present = r.alreadyPresent.length ? `; ${r.alreadyPresent.length} already in the archive, not added again` : '';
-        outLine(io, `Imported ${r.imported.length} of ${r.rows} rows from ${r.file}${present}`);
+        outLine(io, `Imported ${r.imported.length} of ${count(r.rows, 'row')} from ${r.file}${present}`);
       }
       for (const e of r.errors) errLine(io, `${r.file} row ${e.row}: ${e.reason}`);
       return r.errors.length ? 1 : 0;
@@ -157,7 +157,7 @@ const exportCmd: CliCommand = {
       writeOut(io, o.format === 'csv' ? registerCsv(records, Boolean(o.redact)) : JSON.stringify(records, null, 2) + '\n', o.out);
       if (o.redact) {
         const left = listPeople(a.db).length - records.length;
-        if (left) errLine(io, `note: ${left} person(s) left out of the redacted register (flagged sensitive, or consent to publication not given)`);
+        if (left) errLine(io, `note: ${count(left, 'person')} left out of the redacted register (flagged sensitive, or consent to publication not given)`);
       }
       return 0;
     });

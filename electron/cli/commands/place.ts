@@ -1,13 +1,14 @@
 import type { Command } from 'commander';
 import type { Place, PlaceInput } from '../../common/catalog.ts';
 import { resolveOperator } from '../../core/archive.ts';
+import { filterItemIds } from '../../core/catalog/filters.ts';
 import { mergePlaces } from '../../core/catalog/place-merge.ts';
 import { addPlace, editPlace, listPlaces, placeLabel, resolveOnePlace, resolvePlaceForWrite } from '../../core/catalog/places.ts';
 import { exportPlaces, importPlaces } from '../../core/catalog/places-io.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { clearable, collect, num, subcommand, usage, writeOut } from './catalog-shared.ts';
 import { withArchive, type CliCommand } from './shared.ts';
-import { errLine, outLine } from './text.ts';
+import { count, degrees, errLine, outLine } from './text.ts';
 
 const GROUP = 'place';
 const DESC = 'places of the gazetteer: villages, hamlets, streets, schools';
@@ -60,7 +61,7 @@ function fields(o: PlaceOpts): Partial<PlaceInput> {
 }
 
 function printPlace(io: Io, p: Place): void {
-  outLine(io, `${p.id.padEnd(26)} ${placeLabel(p)}${p.lat !== null ? `  ${p.lat}, ${p.lon}` : '  (no coordinate)'}${p.kind !== 'village' ? `  [${p.kind}]` : ''}`);
+  outLine(io, `${p.id.padEnd(26)} ${placeLabel(p)}${p.lat !== null && p.lon !== null ? `  ${degrees(p.lat)}, ${degrees(p.lon)}` : '  (no coordinate)'}${p.kind !== 'village' ? `  [${p.kind}]` : ''}`);
 }
 
 const add: CliCommand = {
@@ -108,7 +109,7 @@ const list: CliCommand = {
       if (o.json) printJson(io, places);
       else {
         for (const p of places) printPlace(io, p);
-        outLine(io, `${places.length} places`);
+        outLine(io, count(places.length, 'place'));
       }
       return 0;
     });
@@ -116,19 +117,23 @@ const list: CliCommand = {
 };
 
 const show: CliCommand = {
-  define: (p) => subcommand(p, GROUP, DESC, 'show').argument('<place>', 'place id or name').description('a place with its names, coordinate source and linked items'),
+  define: (p) => subcommand(p, GROUP, DESC, 'show').argument('<place>', 'place id or name')
+    .description('a place with its names, coordinate source and items: those within it, sub-places included (as `list --place` selects them), and those tagged to it itself'),
   async run([ref, opts]: unknown[], io: Io) {
     const o = opts as PlaceOpts;
     return withArchive(o, {}, async (a) => {
       const place = usage(() => resolveOnePlace(a.db, ref as string));
-      const items = (a.db.prepare('SELECT item_id FROM item_places WHERE place_id = ? ORDER BY item_id').all(place.id) as { item_id: number }[]).map((r) => r.item_id);
-      if (o.json) printJson(io, { ...place, items });
+      // items: what `list --place` and `export --place` select (sub-places included); taggedHere: linked to this place itself.
+      const items = filterItemIds(a.db, { places: [place.id] });
+      const taggedHere = (a.db.prepare('SELECT item_id FROM item_places WHERE place_id = ? ORDER BY item_id').all(place.id) as { item_id: number }[]).map((r) => r.item_id);
+      if (o.json) printJson(io, { ...place, items, taggedHere });
       else {
         printPlace(io, place);
         if (place.altNames.length) outLine(io, `  also: ${place.altNames.join(', ')}`);
         if (place.coordSource) outLine(io, `  coordinate: ${place.coordSource} (${place.coordLicence ?? 'licence unknown'}) ${place.coordAttribution ?? ''}`);
         if (place.notes) outLine(io, `  notes: ${place.notes}`);
-        outLine(io, `  items: ${items.length ? items.join(', ') : 'none'}`);
+        outLine(io, `  items (sub-places included): ${items.length ? items.join(', ') : 'none'}`);
+        if (taggedHere.length !== items.length) outLine(io, `  tagged to this place itself: ${taggedHere.length ? taggedHere.join(', ') : 'none'}`);
       }
       return 0;
     });
@@ -142,7 +147,7 @@ const importCmd: CliCommand = {
     return withArchive(o, { write: true }, async (a) => {
       const r = usage(() => importPlaces(a.db, file as string));
       if (o.json) printJson(io, r);
-      else outLine(io, `Imported ${r.imported.length} of ${r.rows} places from ${r.file}`);
+      else outLine(io, `Imported ${r.imported.length} of ${count(r.rows, 'place')} from ${r.file}`);
       for (const e of r.errors) errLine(io, `${r.file} row ${e.row}: ${e.reason}`);
       return r.errors.length ? 1 : 0;
     });
@@ -172,7 +177,7 @@ const merge: CliCommand = {
     return withArchive(o, { write: true }, async (a) => {
       const r = usage(() => mergePlaces(a.db, from as string, into as string, resolveOperator(o.operator)));
       if (o.json) printJson(io, { from: r.from, into: r.into, items: r.items.map((i) => i.itemId) });
-      else outLine(io, `Merged ${r.from} into ${r.into.id}; ${r.items.length} item(s) re-linked`);
+      else outLine(io, `Merged ${r.from} into ${r.into.id}; ${count(r.items.length, 'item')} re-linked`);
       return 0;
     });
   },

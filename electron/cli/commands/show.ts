@@ -1,14 +1,111 @@
 import type { Command } from 'commander';
+import type { ItemTags } from '../../common/catalog.ts';
 import { listCustodyEvents } from '../../core/custody/log.ts';
+import { getCase } from '../../core/catalog/cases.ts';
+import { getIncident } from '../../core/catalog/incidents.ts';
+import { getPerson } from '../../core/catalog/people.ts';
+import { getPlace, placeLabel } from '../../core/catalog/places.ts';
+import { getItemTags } from '../../core/catalog/tagging.ts';
 import { getDigests, getRawMetadata, listSightings, resolveItemRef } from '../../core/db/items.ts';
+import type { Db } from '../../core/db/open.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { archiveOption, withArchive, type CliCommand } from './shared.ts';
-import { outLine, printable } from './text.ts';
+import { degrees, outLine, printable } from './text.ts';
+
+/** A text value longer than this is cut to TEXT_SHOWN characters in the human listing. */
+const TEXT_MAX = 200;
+const TEXT_SHOWN = 120;
+/** A list of plain values longer than this shows its first LIST_SHOWN. */
+const LIST_MAX = 32;
+const LIST_SHOWN = 16;
+const FULL = 'show --json has it in full';
+
+const isScalar = (v: unknown): boolean => v === null || typeof v !== 'object';
+
+/** Byte data stored as `{ base64, length }` (see core/metadata/jsonSafe.ts). */
+function isBase64Blob(v: unknown): v is { base64: string; length: number } {
+  if (isScalar(v) || Array.isArray(v)) return false;
+  const keys = Object.keys(v as object);
+  const o = v as { base64?: unknown; length?: unknown };
+  return keys.length === 2 && typeof o.base64 === 'string' && typeof o.length === 'number';
+}
+
+function scalarText(v: unknown, inList: boolean): string {
+  if (typeof v === 'string') {
+    if (v.length > TEXT_MAX) return `${inList ? JSON.stringify(v.slice(0, TEXT_SHOWN)) : v.slice(0, TEXT_SHOWN)}… (${v.length} characters; ${FULL})`;
+    return inList || v === '' ? JSON.stringify(v) : v;
+  }
+  return String(v);
+}
+
+/**
+ * The raw metadata as an indented listing, one "key: value" line per value, in the order the
+ * tools gave them (as stored, so the same for every run): nested objects indent by two spaces,
+ * list elements appear as [0], [1]…, lists of plain values on one line. Byte data, long texts and
+ * long lists are shortened with a note; `show --json` keeps everything.
+ */
+export function rawMetadataLines(value: unknown, indent = '  '): string[] {
+  const lines: string[] = [];
+  const walk = (key: string, v: unknown, pad: string): void => {
+    if (isScalar(v)) {
+      lines.push(`${pad}${key}: ${scalarText(v, false)}`);
+    } else if (isBase64Blob(v)) {
+      lines.push(`${pad}${key}: <${v.length} bytes of binary data, not shown; ${FULL} (base64)>`);
+    } else if (Array.isArray(v)) {
+      if (v.length === 0) lines.push(`${pad}${key}: []`);
+      else if (v.every(isScalar)) {
+        const shown = v.length > LIST_MAX ? v.slice(0, LIST_SHOWN) : v;
+        const more = v.length > LIST_MAX ? `, …] (${v.length} values; ${FULL})` : ']';
+        lines.push(`${pad}${key}: [${shown.map((x) => scalarText(x, true)).join(', ')}${more}`);
+      } else {
+        lines.push(`${pad}${key}:`);
+        v.forEach((x, i) => walk(`[${i}]`, x, `${pad}  `));
+      }
+    } else {
+      const entries = Object.entries(v as Record<string, unknown>);
+      if (entries.length === 0) lines.push(`${pad}${key}: {}`);
+      else {
+        lines.push(`${pad}${key}:`);
+        for (const [k, x] of entries) walk(k, x, `${pad}  `);
+      }
+    }
+  };
+  if (isScalar(value) || Array.isArray(value)) walk('value', value, indent);
+  else for (const [k, v] of Object.entries(value as Record<string, unknown>)) walk(k, v, indent);
+  return lines;
+}
+
+/** What item's catalog links say, one "label  value" line each, with names looked up ("—" when none). */
+function catalogLines(db: Db, t: ItemTags): string[] {
+  const row = (label: string, text: string) => `  ${label.padEnd(12)} ${text}`;
+  const rows = (label: string, texts: string[]) => (texts.length ? texts.map((x) => row(label, x)) : [row(label, '—')]);
+  return [
+    ...rows('place', t.places.map((id) => {
+      const p = getPlace(db, id);
+      return p ? `${id}  ${placeLabel(p)}` : id;
+    })),
+    ...rows('person', t.people.map(({ id, role }) => {
+      const p = getPerson(db, id);
+      return `${id}  ${p ? `${p.name}${p.nameLatin ? ` (${p.nameLatin})` : ''}` : '?'}: ${role}${p?.sensitive ? '  [sensitive]' : ''}`;
+    })),
+    ...rows('incident', t.incidents.map((id) => {
+      const i = getIncident(db, id);
+      return i ? `${id}  ${i.title} (${i.type}${i.startedAt ? `, ${i.startedAt}` : ''})` : String(id);
+    })),
+    ...rows('case', t.cases.map((id) => {
+      const c = getCase(db, id);
+      return c ? `${id}  ${c.caseNumber} (${c.authority})` : String(id);
+    })),
+    row('tags', t.tags.length ? t.tags.join(', ') : '—'),
+    row('description', t.description ?? '—'),
+    row('notes', t.notes ?? '—'),
+  ];
+}
 
 export const show: CliCommand = {
   define: (p: Command) =>
     archiveOption(p.command('show').argument('<item>', 'catalog id or SHA-256 prefix')).option('--json', 'print as JSON')
-      .description('an item: record, digests, sightings, raw metadata, custody events'),
+      .description('an item: record, digests, catalog links (places, people, incidents, cases, tags, description, notes), sightings, raw metadata, custody events'),
   async run([ref, opts]: unknown[], io: Io) {
     const o = opts as { archive?: string; json?: boolean };
     return withArchive(o, {}, async (a) => {
@@ -27,6 +124,7 @@ export const show: CliCommand = {
         warnings: it.warnings,
         rawMetadata: getRawMetadata(a.db, it.id),
         custody: listCustodyEvents(a.db, { item: it.record.sha256 }),
+        catalog: getItemTags(a.db, it.id),
       };
       if (o.json) {
         printJson(io, full);
@@ -37,7 +135,7 @@ export const show: CliCommand = {
         ['id', it.id], ['sha256', r.sha256], ['bytes', r.bytes], ['mime', r.mime], ['kind', r.kind], ['make', r.make], ['model', r.model],
         ['serial', r.serial ? `${r.serial} (${r.serialSource})` : null],
         ['capturedAt', r.capturedAt ? `${r.capturedAt} (${r.capturedAtSource}${r.capturedAtHasZone ? '' : ', time zone unknown'})` : null],
-        ['gps', r.gps ? `${r.gps.lat}, ${r.gps.lon}${r.gps.alt !== null ? `, ${r.gps.alt} m` : ''} (${r.gps.source})${r.gps.noFix ? ' — 0,0 is a device\'s "no fix"' : ''}` : null],
+        ['gps', r.gps ? `${degrees(r.gps.lat)}, ${degrees(r.gps.lon)}${r.gps.alt !== null ? `, ${Number(r.gps.alt.toFixed(2))} m` : ''} (${r.gps.source})${r.gps.noFix ? ' — 0,0 is a device\'s "no fix"' : ''}` : null],
         ['orientation', r.orientation], ['size', r.width ? `${r.width}×${r.height}` : null], ['durationSec', r.durationSec], ['codec', r.codec],
       ];
       // Make, model, dates and warnings come from the file's own metadata: as untrusted as its name.
@@ -46,8 +144,13 @@ export const show: CliCommand = {
       for (const [alg, v] of Object.entries(full.digests)) outLine(io, `${alg.padEnd(12)} ${v}`);
       if (it.metadataError) outLine(io, `${'metadata'.padEnd(12)} error: ${it.metadataError}`);
       for (const w of it.warnings) outLine(io, `${'warning'.padEnd(12)} ${w}`);
+      outLine(io, 'catalog:');
+      for (const l of catalogLines(a.db, full.catalog)) outLine(io, l);
       outLine(io, 'sightings:');
       for (const s of full.sightings) outLine(io, `  ${s.ingestedAt}  ${s.operator}@${s.host}  ${s.path}  (${s.bytes} bytes, mtime ${s.mtime})`);
+      outLine(io, 'raw metadata:');
+      if (full.rawMetadata === null || Object.keys(full.rawMetadata).length === 0) outLine(io, '  —');
+      else for (const l of rawMetadataLines(full.rawMetadata)) outLine(io, l);
       outLine(io, 'custody:');
       for (const ev of full.custody) outLine(io, `  #${ev.seq} ${ev.at}  ${ev.type}  by ${ev.actor}`);
       return 0;

@@ -6,7 +6,7 @@ import { resolveItemRef } from '../../core/db/items.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { collect, num, usage } from './catalog-shared.ts';
 import { archiveOption, withArchive, type CliCommand } from './shared.ts';
-import { outLine } from './text.ts';
+import { count, outLine } from './text.ts';
 
 interface TagOpts {
   archive?: string;
@@ -53,22 +53,25 @@ export const tag: CliCommand = {
         if (o.json) printJson(io, out.map(({ result, ...rest }) => ({ ...rest, custodySeq: result?.event?.seq ?? null })));
         else {
           for (const r of out) outLine(io, `${String(r.itemId).padStart(5)}  ${r.status}${r.placeId ? `: ${r.placeId} at ${r.distanceM} m` : ''}`);
-          outLine(io, `${out.filter((r) => r.status === 'accepted').length} suggestion(s) accepted by ${actor}`);
+          outLine(io, `${count(out.filter((r) => r.status === 'accepted').length, 'suggestion')} accepted by ${actor}`);
         }
         return 0;
       });
     }
     if (!ref) throw new UsageError('tag: give an item (catalog id or SHA-256 prefix), or --accept-suggestions');
-    const change: TagChange = {
-      addPlaces: o.place, addIncidents: o.incident, addCases: o.case, addTags: o.tag, description: o.description, notes: o.notes,
-      addPeople: o.person?.map((t) => {
-        const r = usage(() => parsePersonRef(t));
-        return { id: r.id, role: r.role! };
-      }),
-    };
-    if (!Object.values(change).some((v) => v !== undefined)) throw new UsageError('tag: nothing to change (give --place, --person, --incident, --case, --tag, --description or --notes)');
-    return withArchive(o, { write: true }, async (a) => {
-      const r = usage(() => tagItem(a.db, resolveItemRef(a.db, ref as string).id, change, { actor }));
+    const given = [o.place, o.person, o.incident, o.case, o.tag, o.description, o.notes].some((v) => v !== undefined);
+    // The item is looked up first: "no such item" says more than any complaint about the options.
+    return withArchive(o, { write: given }, async (a) => {
+      const item = usage(() => resolveItemRef(a.db, ref as string));
+      if (!given) throw new UsageError('tag: nothing to change (give --place, --person, --incident, --case, --tag, --description or --notes)');
+      const change: TagChange = {
+        addPlaces: o.place, addIncidents: o.incident, addCases: o.case, addTags: o.tag, description: o.description, notes: o.notes,
+        addPeople: o.person?.map((t) => {
+          const r = usage(() => parsePersonRef(t));
+          return { id: r.id, role: r.role! };
+        }),
+      };
+      const r = usage(() => tagItem(a.db, item.id, change, { actor }));
       if (o.json) printJson(io, { itemId: r.itemId, sha256: r.sha256, changed: r.changed, tags: r.after, custodySeq: r.event?.seq ?? null });
       else outLine(io, r.changed ? `Item ${r.itemId} tagged (custody event #${r.event!.seq})` : `Item ${r.itemId}: nothing changed`);
       return 0;

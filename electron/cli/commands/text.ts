@@ -31,7 +31,27 @@ export function errLine(io: Io, text: string): void {
   io.err(`${printable(text)}\n`);
 }
 
-/** `n` and the noun, plural unless n is 1: "1 item", "2 items" (English output only). */
-export function count(n: number, noun: string): string {
-  return `${n} ${n === 1 ? noun : `${noun}s`}`;
+// Nouns whose plural is not noun + "s". The last word of a phrase is looked up ("sensitive person").
+const IRREGULAR_PLURALS: Record<string, string> = { person: 'people', child: 'children' };
+
+/**
+ * `n` and the noun, plural unless n is 1: "1 item", "2 items", "1 person", "2 people",
+ * "2 case references" (English output only). `plural` overrides the plural form.
+ */
+export function count(n: number, noun: string, plural?: string): string {
+  if (n === 1) return `${n} ${noun}`;
+  if (plural !== undefined) return `${n} ${plural}`;
+  const m = /^(.*?)([^\s]+)$/u.exec(noun);
+  const last = m?.[2] ?? noun;
+  const irregular = IRREGULAR_PLURALS[last.toLowerCase()];
+  return `${n} ${irregular ? `${m?.[1] ?? ''}${irregular}` : `${noun}s`}`;
+}
+
+/**
+ * A latitude or longitude for people to read: at most 6 decimals (about 0.1 m), trailing zeros
+ * dropped, so 39.94949999999999 reads 39.9495. JSON output keeps the stored value.
+ */
+export function degrees(value: number): string {
+  const r = Number(value.toFixed(6));
+  return String(Object.is(r, -0) ? 0 : r);
 }
