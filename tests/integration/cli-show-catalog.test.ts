@@ -120,7 +120,7 @@ describe.skipIf(!HAS_CORPUS || !HAS_EXIFTOOL)('evidence show, tag and catalog co
 
   it('tag on an unknown item says the item does not exist (exit 2), before anything about the options', async () => {
     const noItem = 'evidence: item 99: no such item (give a catalog id or a SHA-256 prefix of at least 6 hex digits)\n';
-    for (const args of [['tag', '99'], ['tag', '99', '--place', 'x'], ['tag', '99', '--person', '1']]) {
+    for (const args of [['tag', '99'], ['tag', '99', '--place', 'x'], ['tag', '99', '--person', '1'], ['untag', '99'], ['untag', '99', '--tag', 'x']]) {
       const r = await runCli(...args, ...A);
       expect([r.code, r.out, r.err], args.join(' ')).toEqual([2, '', noItem]);
     }

@@ -210,7 +210,7 @@ describe('export --redact-people', () => {
     const bag = join(work, 'bag-redacted');
     const r = await runCli('export', '--item', item, '--redact-people', '--out', bag, ...A, '--json');
     expect(r.code, r.err).toBe(0);
-    expect(r.err).toBe('note: 1 person(s) left out of evidence/people.json (flagged sensitive, or consent to publication not given); ' +
+    expect(r.err).toBe('note: 1 person left out of evidence/people.json (flagged sensitive, or consent to publication not given); ' +
       'the others appear there by pseudonym only, and items.json refers to them by pseudonym and leaves out those left out here\n');
     const people = JSON.parse(readFileSync(join(bag, 'evidence', 'people.json'), 'utf8')) as { pseudonym: string; consent: string }[];
     expect(people.map((x) => x.consent)).toEqual(['given']);

@@ -72,10 +72,10 @@ export const exportCommand: CliCommand = {
       const selection: Record<string, unknown> = o.all ? { all: true } : { ...(o.item?.length ? { items: o.item } : {}), ...(filtered ? { filter } : {}) };
       const withheld = extras.summary.withheld;
       if (withheld && o.redactPeople) {
-        errLine(io, `note: ${withheld} person(s) left out of evidence/people.json (flagged sensitive, or consent to publication not given); ` +
+        errLine(io, `note: ${count(withheld, 'person', 'people')} left out of evidence/people.json (flagged sensitive, or consent to publication not given); ` +
           'the others appear there by pseudonym only, and items.json refers to them by pseudonym and leaves out those left out here');
       } else if (withheld) {
-        errLine(io, `note: ${withheld} sensitive person(s) appear in evidence/people.json by pseudonym only (--include-sensitive to include them)`);
+        errLine(io, `note: ${count(withheld, 'sensitive person', 'sensitive people')} ${withheld === 1 ? 'appears' : 'appear'} in evidence/people.json by pseudonym only (--include-sensitive to include them)`);
       }
       let r;
       try {

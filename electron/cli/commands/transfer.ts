@@ -30,7 +30,7 @@ export const transferCommand: CliCommand = {
         if (e instanceof BagInvalidError) {
           for (const p of e.problems) errLine(io, `FAIL ${[p.file, p.seq !== undefined ? `custody row ${p.seq}` : undefined].filter(Boolean).join(' ')}: ${p.reason}`);
           errLine(io, `evidence: transfer refused, nothing recorded: export ${e.exportId}: the bag at ${e.bagDir} no longer verifies ` +
-            `(${e.problems.length} problem(s) above); re-export before handing it over`);
+            `(${count(e.problems.length, 'problem')} above); re-export before handing it over`);
           return 1;
         }
         throw new UsageError(printable((e as Error).message));

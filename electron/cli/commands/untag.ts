@@ -41,9 +41,12 @@ export const untag: CliCommand = {
       removePeople: o.person?.map((t) => usage(() => parsePersonRef(t, false))),
       description: o.description ? null : undefined, notes: o.notes ? null : undefined,
     };
-    if (!Object.values(change).some((v) => v !== undefined)) throw new UsageError('untag: nothing to remove');
-    return withArchive(o, { write: true }, async (a) => {
-      const r = usage(() => tagItem(a.db, resolveItemRef(a.db, ref as string).id, change, { actor: resolveOperator(o.operator) }));
+    const given = Object.values(change).some((v) => v !== undefined);
+    // The item is looked up first, as in `tag`: "no such item" says more than any complaint about the options.
+    return withArchive(o, { write: given }, async (a) => {
+      const item = usage(() => resolveItemRef(a.db, ref as string));
+      if (!given) throw new UsageError('untag: nothing to remove (give --place, --person, --incident, --case, --tag, --description or --notes)');
+      const r = usage(() => tagItem(a.db, item.id, change, { actor: resolveOperator(o.operator) }));
       if (o.json) printJson(io, { itemId: r.itemId, sha256: r.sha256, changed: r.changed, tags: r.after, custodySeq: r.event?.seq ?? null });
       else outLine(io, r.changed ? `Item ${r.itemId} untagged (custody event #${r.event!.seq})` : `Item ${r.itemId}: nothing changed`);
       return 0;

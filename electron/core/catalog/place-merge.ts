@@ -4,7 +4,7 @@
 import type { Place } from '../../common/catalog.ts';
 import type { Db } from '../db/open.ts';
 import { reindexItemsLinkedTo } from './fts.ts';
-import { getPlace, placeNames, refreshPlaceIndex, resolvePlaceForWrite } from './places.ts';
+import { getPlace, isWithinPlace, placeNames, refreshPlaceIndex, resolvePlaceForWrite } from './places.ts';
 import { tagItem, type TagResult } from './tagging.ts';
 import { logPlaces } from './place-audit.ts';
 import { logPersonChange } from './person-audit.ts';
@@ -44,6 +44,9 @@ export function mergePlaces(db: Db, fromRef: string, intoRef: string, actor: str
     const residents = (db.prepare('SELECT id FROM people WHERE residence_place_id = ?').all(from.id) as { id: number }[]).map((r) => r.id);
     db.prepare('UPDATE people SET residence_place_id = ? WHERE residence_place_id = ?').run(into.id, from.id);
     for (const id of residents) logPersonChange(db, getPerson(db, id)!, 'edited', actor); // their residence moved with the merge
+    // Merged into a place within it, `into` takes `from`'s place in the tree: reparenting `from`'s
+    // children to it would otherwise make one of them both its ancestor and its child.
+    if (isWithinPlace(db, into.id, from.id)) db.prepare('UPDATE places SET parent_id = ? WHERE id = ?').run(from.parentId, into.id);
     const children = (db.prepare('SELECT id FROM places WHERE parent_id = ? AND id <> ?').all(from.id, into.id) as { id: string }[]).map((r) => r.id);
     db.prepare('UPDATE places SET parent_id = ? WHERE parent_id = ? AND id <> ?').run(into.id, from.id, into.id);
     const known = new Set(placeNames(into).map((n) => n.toLowerCase()));

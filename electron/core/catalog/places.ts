@@ -219,6 +219,9 @@ function updatePlace(db: Db, id: string, patch: Partial<PlaceInput>): Place {
   const v = parsed.data;
   if (v.parentId === id) throw new Error(`place ${id}: a place cannot be its own parent`);
   if (v.parentId && !getPlace(db, v.parentId)) throw new Error(`place ${id}: parent place ${v.parentId} does not exist`);
+  if (v.parentId && v.parentId !== cur.parentId && isWithinPlace(db, v.parentId, id)) {
+    throw new Error(`place ${id}: ${v.parentId} lies within ${id}, so it cannot be its parent (the places would contain each other)`);
+  }
   db.prepare(`UPDATE places SET name_en = ?, name_ky = ?, name_ru = ?, alt_names = ?, country = ?, district = ?, ayil_aymak = ?, kind = ?,
       parent_id = ?, lat = ?, lon = ?, coord_source = ?, coord_licence = ?, coord_attribution = ?, notes = ?, updated_at = ? WHERE id = ?`).run(
     v.nameEn, v.nameKy ?? null, v.nameRu ?? null, JSON.stringify(v.altNames ?? []), v.country ?? 'KG', v.district ?? null, v.ayilAymak ?? null,
@@ -235,4 +238,19 @@ function updatePlace(db: Db, id: string, patch: Partial<PlaceInput>): Place {
 export function refreshPlaceIndex(db: Db, id: string): void {
   const p = getPlace(db, id);
   if (p) writeKeys(db, p);
+}
+
+/**
+ * True when place `placeId` is `ancestorId` or lies below it (following parent_id upwards). Stops
+ * at a parent cycle already in the catalog (made before cycles were refused), which it reports as
+ * not within.
+ */
+export function isWithinPlace(db: Db, placeId: string, ancestorId: string): boolean {
+  const parentOf = db.prepare('SELECT parent_id FROM places WHERE id = ?');
+  const seen = new Set<string>();
+  for (let p: string | null = placeId; p !== null && !seen.has(p); p = (parentOf.get(p) as { parent_id: string | null } | undefined)?.parent_id ?? null) {
+    if (p === ancestorId) return true;
+    seen.add(p);
+  }
+  return false;
 }
