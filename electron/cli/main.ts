@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { ArchiveBusyError, NotAnArchiveError, SchemaMismatchError, SchemaTooNewError } from '../core/errors.ts';
+import { ArchiveBusyError, NotAnArchiveError, SchemaMismatchError, SchemaTooNewError, SchemaTooOldError } from '../core/errors.ts';
 import { EXIT, UsageError, type Io } from './io.ts';
 import { commandsFor } from './commands/index.ts';
 
@@ -102,7 +102,7 @@ export async function main(argv: string[], io?: Io): Promise<number> {
     } else if (e instanceof ArchiveBusyError) {
       theIo.err(`evidence: ${e.message}\n`);
       code = EXIT.BUSY;
-    } else if (e instanceof SchemaTooNewError || e instanceof SchemaMismatchError) {
+    } else if (e instanceof SchemaTooNewError || e instanceof SchemaTooOldError || e instanceof SchemaMismatchError) {
       theIo.err(`evidence: ${e.message}\n`);
       code = EXIT.FAILED;
     } else if (e instanceof Error && e.name === 'AbortError') {

@@ -39,3 +39,16 @@ export class SchemaMismatchError extends Error {
     this.name = 'SchemaMismatchError';
   }
 }
+
+/**
+ * Raised when a catalog made by an older version is opened read-only (a read command, or media
+ * that cannot be written): upgrading it means writing to it, which only a write command does.
+ * Nothing is changed.
+ */
+export class SchemaTooOldError extends Error {
+  constructor(file: string, found: number, known: number) {
+    super(`${file}: catalog schema version ${found} is older than this program's (${known}) and is opened read-only here; ` +
+      'run a command that writes (e.g. `evidence verify`) on a writable copy of the archive once to upgrade it; nothing was changed');
+    this.name = 'SchemaTooOldError';
+  }
+}

@@ -21,7 +21,10 @@ let fadvise: Fadvise | null | undefined;
 function loadFadvise(): Fadvise | null {
   if (fadvise !== undefined) return fadvise;
   fadvise = null;
-  if (process.platform !== 'linux') return null;
+  // EVIDENCE_PAGE_CACHE=keep skips the native call altogether: an escape hatch should the FFI
+  // library be damaged on disk (a truncated .node file crashes the process as it loads, which no
+  // try/catch can catch), so that ingest and fixity checks still run.
+  if (process.platform !== 'linux' || process.env.EVIDENCE_PAGE_CACHE === 'keep') return null;
   try {
     // Loaded only here, on first use: koffi's entry point is CommonJS, and a CommonJS bundle has no import.meta.url.
     const load = typeof require === 'function' ? require : createRequire(import.meta.url);

@@ -115,7 +115,7 @@ describe.skipIf(!HAS_CORPUS || !HAS_EXIFTOOL)('GPS → village → export by pla
     r = await runCli('export', '--place', 'kok-tash', '--out', bag, ...A, '--json', '--operator', 'Айжан');
     expect(r.code, r.err).toBe(0);
     expect(r.err).toMatch(/--place kok-tash matches 2 places/);
-    expect(r.err).toMatch(/1 sensitive person\(s\) appear in evidence\/people.json by pseudonym only/);
+    expect(r.err).toMatch(/1 sensitive person appears in evidence\/people.json by pseudonym only/);
     const exp = JSON.parse(r.out) as { exportId: string; items: number; tagManifestSha256: string };
     expect(exp.items).toBe(2);
     expect(readdirSync(join(bag, 'data')).sort()).toEqual(['kok-tash-batken', 'kok-tash-leilek']);

@@ -103,4 +103,15 @@ describe.skipIf(!HAS_FINCORE)('page cache', () => {
     expect(runCli(['verify-bag', bag]).code).toBe(0);
     for (const f of bagged) expect(cachedPages(f), f).toBe(0);
   });
+
+  it('EVIDENCE_PAGE_CACHE=keep leaves an ingested copy cached (the escape hatch for a damaged FFI library)', () => {
+    const card = join(work, 'card-keep');
+    mkdirSync(card);
+    cachedFile('card-keep/IMG_0201.JPG', 250_000);
+    const archive = join(work, 'archive-keep');
+    expect(runCliJson(['ingest', card, '--archive', archive, '--json'], { EVIDENCE_PAGE_CACHE: 'keep' }).code).toBe(0);
+    const [item] = runCliJson<{ sha256: string }[]>(['list', '--json', '--archive', archive]).json;
+    const object = join(archive, 'objects', 'sha256', item!.sha256.slice(0, 2), item!.sha256.slice(2, 4), item!.sha256);
+    expect(cachedPages(object)).toBeGreaterThan(0);
+  });
 });

@@ -1,11 +1,11 @@
-import { closeSync, copyFileSync, existsSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { closeSync, constants, copyFileSync, existsSync, fstatSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from './migrations/index.ts';
-import { SchemaMismatchError, SchemaTooNewError } from '../errors.ts';
+import { SchemaMismatchError, SchemaTooNewError, SchemaTooOldError } from '../errors.ts';
 
-export { SchemaMismatchError, SchemaTooNewError };
+export { SchemaMismatchError, SchemaTooNewError, SchemaTooOldError };
 
 export type Db = Database.Database;
 
@@ -52,17 +52,19 @@ export class MigrationStepsNotLoadedError extends Error {
 /**
  * The `PRAGMA user_version` stored in the header of the SQLite file `file` (offset 60, 4 bytes
  * big-endian; SQLite file format §1.3), read without opening a connection; 0 for a missing or
- * short file. A change still only in the -wal file is not seen: the value may be older than the
+ * short file, or one that is not a regular file. A change still only in the -wal file is not seen: the value may be older than the
  * catalog's, never newer, which is what needsMigrationSteps needs.
  */
 export function storedUserVersion(file: string): number {
   let fd: number;
   try {
-    fd = openSync(file, 'r');
+    // Without waiting: a named pipe in the catalog's place must not hang the command (openDb then reports it).
+    fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch {
     return 0;
   }
   try {
+    if (!fstatSync(fd).isFile()) return 0;
     const b = Buffer.alloc(4);
     return readSync(fd, b, 0, 4, 60) === 4 ? b.readUInt32BE(0) : 0;
   } finally {
@@ -82,10 +84,21 @@ export function needsMigrationSteps(file: string): boolean {
  * timeout, then applies pending migrations tracked by `PRAGMA user_version`, each in a transaction.
  * Throws SchemaTooNewError for a catalog made by a newer version, SchemaMismatchError when its
  * user_version is older than the tables it holds (set back by hand), MigrationStepsNotLoadedError
- * when a migration with a data step is due and loadMigrationSteps was not awaited; better-sqlite3's
- * SqliteError for an unreadable or corrupt file.
+ * when a migration with a data step is due and loadMigrationSteps was not awaited; an Error with
+ * code EISDIR when `file` is not a regular file; better-sqlite3's SqliteError for an unreadable or
+ * corrupt file.
  */
 export function openDb(file: string, opts: { readonly?: boolean } = {}): Db {
+  // SQLite would block on a named pipe, or report a device or socket as a disk error.
+  let st: ReturnType<typeof statSync> | undefined;
+  try {
+    st = statSync(file);
+  } catch {
+    st = undefined; // absent: created below, or refused by SQLite for a read-only open
+  }
+  if (st && !st.isFile()) {
+    throw Object.assign(new Error(`${file}: is not a regular file (a folder, named pipe, socket or device), so it cannot be the archive's catalog`), { code: 'EISDIR' });
+  }
   let db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
   if (opts.readonly) {
     try {
@@ -117,7 +130,7 @@ export function openDb(file: string, opts: { readonly?: boolean } = {}): Db {
     }
     if (opts.readonly) {
       db.close();
-      throw new Error(`${file}: catalog needs migration (schema ${version} < ${MIGRATIONS.length}); open it once for writing`);
+      throw new SchemaTooOldError(file, version, MIGRATIONS.length);
     }
     const pending = MIGRATIONS.slice(version);
     if (pending.some((m) => m.dataStep) && !dataSteps) {

@@ -3,6 +3,7 @@
 // the exporter's code on purpose, so one bug cannot both write and bless a bad bag.
 
 import { createHash, type Hash } from 'node:crypto';
+import { constants } from 'node:fs';
 import { open, readFile, readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { CustodyEvent } from '../../common/types.ts';
@@ -371,8 +372,11 @@ async function parseManifest(bagDir: string, name: string, alg: string, isTag: b
  */
 async function digestFile(path: string, algs: readonly string[]): Promise<Record<string, string>> {
   const hashes: [string, Hash][] = algs.map((a) => [a, createHash(a)]);
-  const file = await open(path, 'r');
+  // Without waiting and without following a link: a file swapped for a named pipe after the
+  // listing must be reported, not block the check.
+  const file = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOFOLLOW ?? 0));
   try {
+    if (!(await file.stat()).isFile()) throw new Error('not a regular file (replaced while the bag was being checked?)');
     dropCachedPages(file.fd);
     for await (const chunk of file.createReadStream({ highWaterMark: READ_CHUNK, autoClose: false })) {
       for (const [, h] of hashes) h.update(chunk as Buffer);
