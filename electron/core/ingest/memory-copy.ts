@@ -5,7 +5,6 @@ import { promisify } from 'node:util';
 import type { DigestAlgorithm, Digests } from '../../common/types.ts';
 import { WHOLE_READ_MAX_BYTES } from '../metadata/io.ts';
 import { CopyVerificationError, digestFile, openSource, sourceStat, type ByteCounter, type SourceStat } from './digest.ts';
-import { SMALL_FILE_BYTES } from './byte-budget.ts';
 import { dropCachedPages } from '../page-cache.ts';
 
 // Off the thread: while one file waits for the disk, the same worker hashes and parses others.
@@ -19,23 +18,25 @@ const fdatasyncAsync = promisify(fdatasync);
 export const IN_MEMORY_MAX_BYTES = WHOLE_READ_MAX_BYTES;
 
 /**
- * Tasks each worker thread runs at once. A small file's task spends much of its time waiting
- * for fdatasync and the directory fsync (done off the thread); the others hash and parse
- * meanwhile. Measured on 2,000 photos (2 cores): 1 → 4.1 s, 4 → 3.0 s, 8 → 2.75 s.
+ * Tasks each worker thread runs at once. A small file's task spends much of its time waiting:
+ * for fdatasync and the directory fsync (done off the thread), and for the main thread, which
+ * hands out new files only between its catalog commits; the other tasks hash and parse
+ * meanwhile. Measured on 2,000 photos (2 cores): 1 → 4.1 s, 4 → 3.0 s, 8 → 2.75 s (third
+ * session); 24 took 4–7 % less time than 8 in four series of alternating runs (fifth session).
+ * Each task of a small file holds one SMALL_FILE_BYTES buffer (24 MiB a thread at most).
  */
-export const TASKS_PER_THREAD = 8;
+export const TASKS_PER_THREAD = 24;
 
 /**
- * Bytes of whole files all the worker threads of one pool may hold at once, as buffers reused
- * from file to file (ingest/byte-budget.ts WholeFileBuffers): each thread has one 1 MiB buffer
- * per task and shares the rest of its part of this in 8 MiB buffers (at least one).
+ * Bytes of the large whole-file buffers (IN_MEMORY_MAX_BYTES each, for files of 1–8 MiB) all the
+ * worker threads of one pool may hold at once, reused from file to file (ingest/byte-budget.ts
+ * WholeFileBuffers); each thread also has one SMALL_FILE_BYTES buffer per task it runs.
  */
-export const IN_MEMORY_BUDGET_BYTES = 64 * 1024 * 1024;
+export const IN_MEMORY_BUDGET_BYTES = 48 * 1024 * 1024;
 
-/** The 8 MiB buffers each of `threads` threads gets from IN_MEMORY_BUDGET_BYTES: 3 for 2 threads, 1 from 8. */
+/** The 8 MiB buffers each of `threads` threads gets from IN_MEMORY_BUDGET_BYTES: 3 for 2 threads, 1 from 4. */
 export function largeBuffersPerThread(threads: number): number {
-  const perThread = Math.floor(IN_MEMORY_BUDGET_BYTES / Math.max(1, threads)) - TASKS_PER_THREAD * SMALL_FILE_BYTES;
-  return Math.max(1, Math.floor(perThread / IN_MEMORY_MAX_BYTES));
+  return Math.max(1, Math.floor(IN_MEMORY_BUDGET_BYTES / Math.max(1, threads) / IN_MEMORY_MAX_BYTES));
 }
 
 function changed(src: string | Buffer, before: { size: number; mtimeMs: number }, after: { size: number; mtimeMs: number }): CopyVerificationError {
