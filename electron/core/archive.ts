@@ -21,8 +21,6 @@ export interface Archive {
   close(): Promise<void>;
 }
 
-
-
 /**
  * The archive folder to use: the `--archive` option, else `$EVIDENCE_ARCHIVE`, else
  * `~/EvidenceArchive`; returned as an absolute path.

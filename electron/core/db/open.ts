@@ -9,8 +9,6 @@ export { SchemaMismatchError, SchemaTooNewError, SchemaTooOldError };
 
 export type Db = Database.Database;
 
-
-
 /**
  * What of the pending migrations (from `version` on) is already in the database: the first table
  * or column they would create that exists, or null. Read from their SQL (CREATE [VIRTUAL] TABLE,
@@ -52,8 +50,9 @@ export class MigrationStepsNotLoadedError extends Error {
 /**
  * The `PRAGMA user_version` stored in the header of the SQLite file `file` (offset 60, 4 bytes
  * big-endian; SQLite file format §1.3), read without opening a connection; 0 for a missing or
- * short file, or one that is not a regular file. A change still only in the -wal file is not seen: the value may be older than the
- * catalog's, never newer, which is what needsMigrationSteps needs.
+ * short file, or one that is not a regular file. A change still only in the -wal file is not
+ * seen, so the value can differ from the catalog's; openArchive then loads the data steps when
+ * openDb asks for them (MigrationStepsNotLoadedError) and opens again.
  */
 export function storedUserVersion(file: string): number {
   let fd: number;
