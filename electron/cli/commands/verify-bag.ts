@@ -23,7 +23,7 @@ export const verifyBagCommand: CliCommand = {
         ? `${path} is a zipped bag: unzip it first (e.g. \`unzip ${path}\`) and verify the folder it holds`
         : `${path}: not a folder; give the folder of an exported bag`);
     }
-    const r = await verifyBag(path);
+    const r = await verifyBag(path, { signal: io.signal });
     if (o.json) printJson(io, r);
     else {
       // A received bag is someone else's: its file names and manifest lines are untrusted text.

@@ -123,7 +123,7 @@ export function createArchiveService(opts: ServiceOptions): ArchiveService {
           kind: 'verifyBag', exclusive: false,
           run: async (ctx) => {
             ctx.progress({ filesDone: 0, filesTotal: 1, bytesDone: 0, bytesTotal: 0, currentFile: req.dir });
-            return { kind: 'verifyBag', report: await verifyBag(resolve(req.dir)) };
+            return { kind: 'verifyBag', report: await verifyBag(resolve(req.dir), { signal: ctx.signal }) };
           },
         };
       case 'derivatives':

@@ -111,9 +111,11 @@ interface Manifest {
  * A folder with no bagit.txt, no data/ and no manifest is one problem: it is not a bag.
  *
  * Throws Error only when `dir` is missing, not a directory or unreadable; a bad bag is reported,
- * never thrown.
+ * never thrown. Cancelling `opts.signal` stops the check within one read chunk of the file being
+ * hashed, rejecting with the signal's AbortError.
  */
-export async function verifyBag(dir: string): Promise<BagReport> {
+export async function verifyBag(dir: string, opts: { signal?: AbortSignal } = {}): Promise<BagReport> {
+  const signal = opts.signal;
   const bagDir = resolve(dir);
   try {
     if (!(await stat(bagDir)).isDirectory()) throw new Error('not a directory');
@@ -127,6 +129,7 @@ export async function verifyBag(dir: string): Promise<BagReport> {
     try {
       await fn();
     } catch (e) {
+      if (signal?.aborted) throw e; // stopped, not a problem of the bag
       problems.push({ reason: `could not check ${what}: ${(e as Error).message}` });
     }
   };
@@ -162,7 +165,7 @@ export async function verifyBag(dir: string): Promise<BagReport> {
     if (manifests.length === 0) problems.push({ reason: 'no payload manifest manifest-<alg>.txt (RFC 8493 §2.1.3)' });
   });
 
-  await guard('digests', () => checkDigests(bagDir, files, manifests, tagManifests, problems));
+  await guard('digests', () => checkDigests(bagDir, files, manifests, tagManifests, problems, signal));
   await guard('payload listing', async () => {
     for (const m of manifests) {
       const listed = new Set(m.entries.map((e) => nfc(e.path)));
@@ -370,7 +373,7 @@ async function parseManifest(bagDir: string, name: string, alg: string, isTag: b
  * after): a bag just copied to a USB drive is otherwise checked from the memory copy, which
  * hides a bad write to the drive.
  */
-async function digestFile(path: string, algs: readonly string[]): Promise<Record<string, string>> {
+async function digestFile(path: string, algs: readonly string[], signal?: AbortSignal): Promise<Record<string, string>> {
   const hashes: [string, Hash][] = algs.map((a) => [a, createHash(a)]);
   // Without waiting and without following a link: a file swapped for a named pipe after the
   // listing must be reported, not block the check.
@@ -379,6 +382,7 @@ async function digestFile(path: string, algs: readonly string[]): Promise<Record
     if (!(await file.stat()).isFile()) throw new Error('not a regular file (replaced while the bag was being checked?)');
     dropCachedPages(file.fd);
     for await (const chunk of file.createReadStream({ highWaterMark: READ_CHUNK, autoClose: false })) {
+      signal?.throwIfAborted(); // a bag can hold hours of video: stop within one chunk
       for (const [, h] of hashes) h.update(chunk as Buffer);
     }
     dropCachedPages(file.fd);
@@ -394,6 +398,7 @@ async function checkDigests(
   manifests: Manifest[],
   tagManifests: Manifest[],
   problems: BagProblem[],
+  signal?: AbortSignal,
 ): Promise<void> {
   const all = [...manifests, ...tagManifests];
   // Which algorithms each file needs, so it is read once for all of them.
@@ -414,8 +419,9 @@ async function checkDigests(
   const computed = new Map<string, Record<string, string>>();
   for (const [rel, algs] of [...needed].sort(([a], [b]) => Buffer.compare(Buffer.from(a), Buffer.from(b)))) {
     try {
-      computed.set(rel, await digestFile(abs(bagDir, rel), [...algs]));
+      computed.set(rel, await digestFile(abs(bagDir, rel), [...algs], signal));
     } catch (e) {
+      if (signal?.aborted) throw e;
       problems.push({ file: rel, reason: `cannot read: ${(e as Error).message}` });
     }
   }
