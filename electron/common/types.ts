@@ -103,6 +103,8 @@ export const CUSTODY_EVENT_TYPES = [
   'metadata modification',
   'dissemination',
   'transfer',
+  /** A signature or an RFC 3161 time-stamp token made over an export or the chain (detail.action says which). */
+  'digital signature generation',
 ] as const;
 export type CustodyEventType = (typeof CUSTODY_EVENT_TYPES)[number];
 

@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
+import { setBackSchema } from '../helpers/schema.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ea-fifo-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -30,7 +31,7 @@ it('a read command on a catalog of an older schema says so plainly, changes noth
   const file = join(archive, 'archive.sqlite');
   const db = new Database(file);
   const current = db.pragma('user_version', { simple: true }) as number;
-  db.pragma(`user_version = ${current - 1}`); // the last migration creates no table: a genuine older catalog reads like this
+  setBackSchema(db, current - 1); // as a genuine older catalog reads
   db.close();
   const r = spawnSync(process.execPath, [bin, 'list', '--archive', archive], { encoding: 'utf8', timeout: 15_000 });
   expect(r.status).toBe(1);

@@ -5,6 +5,7 @@ import { getItemTags } from '../catalog/tagging.ts';
 import type { CatalogProblem, ParsedEvent as Parsed } from './catalog-types.ts';
 import { exportsCheck } from './catalog-exports.ts';
 import { recordsCheck } from './catalog-records.ts';
+import { timestampsCheck } from './catalog-timestamps.ts';
 
 export type { CatalogProblem } from './catalog-types.ts';
 
@@ -55,7 +56,8 @@ const EMPTY_TAGS = { places: [], people: [], incidents: [], cases: [], tags: [],
  * log recorded is still in the catalog; the search columns of items agree with their record; each
  * item's places, people, incidents, cases, tags and notes equal the `after` of its last tagging
  * event; people, places, incidents and cases against their fingerprints (catalog-records.ts);
- * exports and their items against their `dissemination` events (catalog-exports.ts).
+ * exports and their items against their `dissemination` events (catalog-exports.ts); time-stamp
+ * tokens against the events that recorded them (catalog-timestamps.ts).
  * So an edit made directly in SQLite shows up even where it leaves the chain intact.
  * Returns the problems found (empty when all agree). Throws only on SQLite errors.
  */
@@ -68,7 +70,7 @@ export function crossCheckCatalog(db: Db): CatalogProblem[] {
 
   const byItem = new Map<string, ItemEvidence>();
   const bySighting = new Map<number, Parsed>();
-  const parts = [recordsCheck(db), exportsCheck(db)];
+  const parts = [recordsCheck(db), exportsCheck(db), timestampsCheck(db)];
   const ev = (sha: string) => {
     let e = byItem.get(sha);
     if (!e) byItem.set(sha, (e = { ingested: false, firstIngestAt: null, extraction: null, tags: null, digests: new Map(), recordSha256: null, rawSha256: null }));
