@@ -240,7 +240,7 @@ describe('each misbehaving TSA gives its own clear error', () => {
       });
     });
     const dead = `http://127.0.0.1:${port}/tsr`;
-    const err = await requestTimestamp(dead, DATA).catch((e: unknown) => e as TimestampError);
+    const err = (await requestTimestamp(dead, DATA).catch((e: unknown) => e)) as TimestampError;
     expect(err).toBeInstanceOf(TimestampError);
     expect([err.kind, err.message]).toEqual(['unreachable', `${dead}: unreachable: the connection was refused (no TSA listening there)`]);
   });
@@ -261,6 +261,20 @@ describe('each misbehaving TSA gives its own clear error', () => {
 });
 
 describe('TSA URLs', () => {
+  it('never show or record a password given in them (HTTP basic authentication)', async () => {
+    const withAuth = tsa.url.replace('http://', 'http://docs:s3cret@');
+    const r = await requestTimestamp(withAuth, DATA);
+    expect(r.tsa).toBe(tsa.url.replace('http://', 'http://docs:***@'));
+    tsa.setMode('http-500');
+    try {
+      const e = (await requestTimestamp(withAuth, DATA).catch((x: unknown) => x)) as TimestampError;
+      expect(e.url).toBe(r.tsa);
+      expect(e.message).not.toContain('s3cret');
+    } finally {
+      tsa.setMode('ok');
+    }
+  });
+
   it('come from --tsa, else from EVIDENCE_TSA (comma-separated)', () => {
     expect(resolveTsaUrls(['http://a/', ' http://b/ ', 'http://a/'], 'http://env/')).toEqual(['http://a/', 'http://b/']);
     expect(resolveTsaUrls([], ' http://x/ , ,http://y/')).toEqual(['http://x/', 'http://y/']);

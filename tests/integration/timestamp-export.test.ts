@@ -1,7 +1,7 @@
 // Time-stamp tokens on bags and exports: timestampBag / verifyBagTimestamps on a real bag, checked
 // with `openssl ts -verify` as the issue's recipient runs it, and `evidence timestamp --export ID`
 // through the real CLI (in-process, so that the loopback test TSA can answer it).
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { timestampBag, verifyBagTimestamps } from '../../electron/core/timestamp/index.ts';
 import { verifyBag } from '../../electron/core/verify/bag.ts';
+import { EVIDENCE_BIN } from '../helpers/cli.ts';
 import { cliJson, runCli } from '../helpers/cli-inprocess.ts';
 import { startTestTsa, type TestTsa } from '../helpers/tsa.ts';
 
@@ -197,6 +198,19 @@ describe('evidence timestamp --export ID', () => {
       if (before !== undefined) process.env.EVIDENCE_TSA = before;
     }
   });
+
+  it('runs as the real `evidence` command and exits as soon as it is done', async () => {
+    const exp = await exportBag('bag-bin');
+    const t0 = Date.now();
+    const r = await new Promise<{ code: number | null; out: string; err: string }>((res) => {
+      execFile(process.execPath, [EVIDENCE_BIN, 'timestamp', '--export', exp.exportId, '--tsa', tsa.url, ...A], { timeout: 60_000, env: { ...process.env, EVIDENCE_OPERATOR: 'Cholpon' } },
+        (e, out, err) => res({ code: e ? (typeof e.code === 'number' ? e.code : null) : 0, out, err }));
+    });
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/^OK   http:\/\/127\.0\.0\.1:\d+\/tsr: .*written to signatures\/tagmanifest-sha256\.txt\.1\.tsr\n/);
+    expect(Date.now() - t0).toBeLessThan(30_000);
+    expect(opensslVerify(exp.bagDir, 'signatures/tagmanifest-sha256.txt.1.tsr').status).toBe(0);
+  }, 60_000);
 
   it('verify names a token row changed or removed in SQLite', async () => {
     const copy = join(work, 'archive-copy');

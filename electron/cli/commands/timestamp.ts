@@ -57,7 +57,7 @@ export const timestampCommand: CliCommand = {
       } else {
         for (const x of r.outcomes) {
           if (x.ok && x.result) {
-            outLine(io, `OK   ${x.url}: ${x.result.genTime}${x.result.tsaName ? ` by ${x.result.tsaName}` : ''}, serial ${x.result.serial}; custody event #${x.event?.seq}` +
+            outLine(io, `OK   ${x.result.tsa}: ${x.result.genTime}${x.result.tsaName ? ` by ${x.result.tsaName}` : ''}, serial ${x.result.serial}; custody event #${x.event?.seq}` +
               (x.file ? `; written to ${x.file}` : ''));
             if (x.result.note) outLine(io, `     note: ${x.result.note}`);
             if (x.bagError) outLine(io, `     ${x.bagError}`);

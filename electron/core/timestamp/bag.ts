@@ -9,7 +9,7 @@ import { mkdir, open, readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { syncDir } from '../durable.ts';
 import { TimestampError } from './errors.ts';
-import { requestTimestampForDigest, type TimestampRequestOptions, type TimestampResult } from './request.ts';
+import { requestTimestampForDigest, shownUrl, type TimestampRequestOptions, type TimestampResult } from './request.ts';
 import { verifyTimestampToken } from './verify.ts';
 
 export const TAG_MANIFEST = 'tagmanifest-sha256.txt';
@@ -22,12 +22,14 @@ export type TsaOutcome = { url: string; ok: true; result: TimestampResult } | { 
 
 /**
  * Asks every TSA in `urls` (at once) for a token over `sha256`; never throws for a TSA's failure:
- * each outcome holds the checked TimestampResult or the TimestampError. Order follows `urls`.
+ * each outcome holds the checked TimestampResult or the TimestampError. Order follows `urls`;
+ * each outcome's url is shownUrl's (no password).
  */
 export async function requestTimestamps(urls: readonly string[], sha256: Buffer, opts: TimestampRequestOptions = {}): Promise<TsaOutcome[]> {
-  return Promise.all(urls.map(async (url): Promise<TsaOutcome> => {
+  return Promise.all(urls.map(async (target): Promise<TsaOutcome> => {
+    const url = shownUrl(target);
     try {
-      return { url, ok: true, result: await requestTimestampForDigest(url, sha256, opts) };
+      return { url, ok: true, result: await requestTimestampForDigest(target, sha256, opts) };
     } catch (e) {
       return { url, ok: false, error: e instanceof TimestampError ? e : new TimestampError(url, 'unreachable', (e as Error).message) };
     }

@@ -45,6 +45,21 @@ export interface TimestampRequestOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 15_000;
+
+/**
+ * `url` as it may be shown and recorded: a password in it (some commercial TSAs take HTTP basic
+ * authentication as https://user:password@host/…) replaced by "***"; otherwise unchanged.
+ */
+export function shownUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (!u.password) return url;
+    u.password = '***';
+    return u.toString();
+  } catch {
+    return url;
+  }
+}
 /** A TimeStampResp with its chain is a few kilobytes; anything far larger is not one. */
 const MAX_REPLY_BYTES = 1024 * 1024;
 
@@ -81,13 +96,13 @@ function unsignedDerInteger(bytes: Buffer): Buffer {
 const intHex = (i: asn1js.Integer) => Buffer.from(i.valueBlock.valueHexView).toString('hex').replace(/^(00)+(?=.)/u, '');
 
 /**
- * POSTs `body` as application/timestamp-query to `url` and returns the reply body of a 200.
+ * POSTs `body` as application/timestamp-query to `target` (named `url` in errors) and returns the reply body of a 200.
  * Throws TimestampError: bad-url, unreachable, timeout, aborted, http-status.
  */
-function post(url: string, body: Buffer, opts: TimestampRequestOptions): Promise<Buffer> {
+function post(target: string, url: string, body: Buffer, opts: TimestampRequestOptions): Promise<Buffer> {
   let u: URL;
   try {
-    u = new URL(url);
+    u = new URL(target);
   } catch {
     return Promise.reject(new TimestampError(url, 'bad-url', 'not a URL; give the TSA as http://… or https://…'));
   }
@@ -111,6 +126,8 @@ function post(url: string, body: Buffer, opts: TimestampRequestOptions): Promise
     const send = u.protocol === 'https:' ? httpsRequest : httpRequest;
     const req = send(u, {
       method: 'POST',
+      // One connection per request, closed after it: no idle keep-alive socket holds the CLI open.
+      agent: false,
       headers: { 'Content-Type': 'application/timestamp-query', Accept: 'application/timestamp-reply', 'Content-Length': body.length },
     }, (res: IncomingMessage) => {
       if (res.statusCode !== 200) {
@@ -164,13 +181,14 @@ function unreachableReason(e: NodeJS.ErrnoException): string {
  * bad-signature, eku, certificate.
  */
 export async function requestTimestampForDigest(url: string, sha256: Buffer, opts: TimestampRequestOptions = {}): Promise<TimestampResult> {
-  if (sha256.length !== 32) throw new TimestampError(url, 'imprint-mismatch', `a SHA-256 digest is 32 bytes, not ${sha256.length}`);
+  const shown = shownUrl(url);
+  if (sha256.length !== 32) throw new TimestampError(shown, 'imprint-mismatch', `a SHA-256 digest is 32 bytes, not ${sha256.length}`);
   const nonce = randomBytes(8);
-  const tsr = await post(url, buildTimeStampReq(sha256, nonce, opts.policy), opts);
+  const tsr = await post(url, shown, buildTimeStampReq(sha256, nonce, opts.policy), opts);
   try {
-    return await checkReply(url, tsr, sha256, nonce);
+    return await checkReply(shown, tsr, sha256, nonce);
   } catch (e) {
-    if (e instanceof TokenProblem) throw new TimestampError(url, e.kind, e.reason);
+    if (e instanceof TokenProblem) throw new TimestampError(shown, e.kind, e.reason);
     throw e;
   }
 }
