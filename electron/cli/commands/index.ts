@@ -22,6 +22,7 @@ const MODULES: [word: string, load: () => Promise<CliCommand[]>][] = [
   ['untag', async () => [(await import('./untag.ts')).untag]],
   ['suggest-places', async () => [(await import('./suggest-places.ts')).suggestPlacesCommand]],
   ['transfer', async () => [(await import('./transfer.ts')).transferCommand]],
+  ['key', async () => (await import('./key.ts')).keyCommands],
 ];
 
 /**

@@ -48,9 +48,7 @@ export async function openPgpPrivateKey(seed: Buffer, publicKey: Buffer, created
     Buffer.from([0]), secret, check, // s2k usage 0: not encrypted (it never leaves memory)
   ]);
   const packet = new pgp.SecretKeyPacket(created);
-  await packet.read(body);
-  body.fill(0);
-  secret.fill(0);
+  await packet.read(body); // keeps views into `body`: it must not be wiped while the key lives
   await packet.validate(); // the public key is the seed's
   const list = new pgp.PacketList();
   list.push(packet);
