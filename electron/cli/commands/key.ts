@@ -1,9 +1,9 @@
-// `evidence key create|list|export-public`: the operator's signing keys (core/signing/keystore.ts).
+// `evidence key create|list|export-public|check`: the operator's signing keys (core/signing/keystore.ts).
 // The private key is never printed nor written in clear; what is shown is what a recipient
 // compares: the OpenSSH fingerprint "SHA256:…" and the public key line.
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { createKey, exportPublicKey, keysDir, listKeys, resolveKey, type KeyInfo } from '../../core/signing/keystore.ts';
+import { AmbiguousKeyError, createKey, exportPublicKey, KeyError, keysDir, listKeys, resolveKey, unlockKey, type KeyInfo } from '../../core/signing/keystore.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { readPassphrase } from '../passphrase.ts';
 import type { CliCommand } from './shared.ts';
@@ -33,6 +33,16 @@ function defaultName(): string {
   }
   const n = user.normalize('NFC').replace(/[^\p{L}\p{N}._@-]+/gu, '-').replace(/^[^\p{L}\p{N}]+/u, '').slice(0, 64);
   return n || 'signer';
+}
+
+/** resolveKey, with the choice named as these commands take it (--name, not export's --key). */
+function pick(name?: string): KeyInfo {
+  try {
+    return resolveKey(name);
+  } catch (e) {
+    if (e instanceof AmbiguousKeyError) throw new KeyError(e.message.replace('--key NAME', '--name NAME'));
+    throw e;
+  }
 }
 
 const create: CliCommand = {
@@ -90,9 +100,22 @@ const exportPublic: CliCommand = {
   async run([opts]: unknown[], io: Io) {
     const o = opts as { name?: string; format: string };
     if (o.format !== 'ssh' && o.format !== 'openpgp') throw new UsageError(`--format ${o.format}: use ssh or openpgp`);
-    io.out(exportPublicKey(resolveKey(o.name), o.format));
+    io.out(exportPublicKey(pick(o.name), o.format));
     return 0;
   },
 };
 
-export const keyCommands: CliCommand[] = [create, list, exportPublic];
+const check: CliCommand = {
+  define: (p) => sub(p, 'check')
+    .option('--name <name>', 'which key (default: the only key, or $EVIDENCE_KEY)')
+    .description('check that the passphrase unlocks a signing key (before a journey, or an export that must be signed)'),
+  async run([opts]: unknown[], io: Io) {
+    const o = opts as { name?: string };
+    const info = pick(o.name);
+    const key = await unlockKey(info, await readPassphrase(io, { purpose: 'checking the key', keyName: info.name }));
+    outLine(io, `The passphrase unlocks the key "${info.name}" (${key.fingerprint}).`);
+    return 0;
+  },
+};
+
+export const keyCommands: CliCommand[] = [create, list, exportPublic, check];
