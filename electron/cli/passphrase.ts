@@ -9,18 +9,16 @@ export interface Terminal {
   write(text: string): void;
 }
 
-/** Reads one line from a TTY in raw mode, echoing nothing. Ctrl-C aborts (AbortError), Ctrl-D ends the line. */
+/**
+ * Reads one line from a TTY already in raw mode (nothing echoes). Ctrl-C aborts (AbortError),
+ * Ctrl-D ends the line; backspace deletes.
+ */
 function readHidden(t: Terminal, prompt: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const { input } = t;
     let value = '';
-    t.write(prompt);
-    input.setRawMode(true);
-    input.resume();
-    input.setEncoding('utf8');
     const done = (err?: Error) => {
       input.off('data', onData);
-      input.setRawMode(false);
       input.pause();
       t.write('\n');
       if (err) reject(err);
@@ -35,6 +33,8 @@ function readHidden(t: Terminal, prompt: string): Promise<string> {
       }
     };
     input.on('data', onData);
+    input.resume();
+    t.write(prompt);
   });
 }
 
@@ -50,11 +50,19 @@ export async function readPassphrase(io: Io, opts: { purpose: string; keyName?: 
   const t = opts.terminal ?? (process.stdin.isTTY && process.stderr.isTTY ? { input: process.stdin, write: (s: string) => io.err(s) } : undefined);
   if (!t) throw new PassphraseUnavailableError(opts.purpose);
   const what = opts.keyName ? ` for the key "${opts.keyName}"` : '';
-  for (;;) {
-    const first = await readHidden(t, `Passphrase${what}: `);
-    if (!opts.confirm) return first;
-    const again = await readHidden(t, 'The same passphrase again: ');
-    if (first === again) return first;
-    t.write('The two passphrases differ; type them again.\n');
+  // Echo goes off before the first prompt shows and comes back after the last answer, so that
+  // nothing typed ahead (or pasted) is ever shown.
+  t.input.setRawMode(true);
+  t.input.setEncoding('utf8');
+  try {
+    for (;;) {
+      const first = await readHidden(t, `Passphrase${what}: `);
+      if (!opts.confirm) return first;
+      const again = await readHidden(t, 'The same passphrase again: ');
+      if (first === again) return first;
+      t.write('The two passphrases differ; type them again.\n');
+    }
+  } finally {
+    t.input.setRawMode(false);
   }
 }
