@@ -49,7 +49,7 @@ describe('sshsig primitives', () => {
     expect(v.publicKey.equals(raw)).toBe(true);
     expect(parseSshsig(sig).hashAlg).toBe('sha512');
     const changed = Buffer.from(message);
-    changed[3] ^= 1;
+    changed[3] = changed[3]! ^ 1;
     expect(() => sshsigVerify(sig, changed, 'file')).toThrow(/does not match/);
     expect(() => sshsigVerify(sig, message, 'git')).toThrow(/namespace "file", not "git"/);
     expect(() => sshsigSign(message, privateKey, '')).toThrow(/namespace/);
@@ -91,7 +91,7 @@ describe.skipIf(!HAS_SSH_KEYGEN)('sshsig against OpenSSH ssh-keygen', () => {
     expect(ok.status, ok.stderr).toBe(0);
     expect(ok.stdout).toContain(`Good "file" signature for signer@example with ED25519 key ${sshFingerprint(raw)}`);
     const changed = Buffer.from(message);
-    changed[0] ^= 1;
+    changed[0] = changed[0]! ^ 1;
     expect(run(['-Y', 'verify', '-f', allowed, '-I', 'signer@example', '-n', 'file', '-s', sigFile], changed).status).not.toBe(0);
     expect(run(['-Y', 'verify', '-f', allowed, '-I', 'signer@example', '-n', 'git', '-s', sigFile], message).status).not.toBe(0);
   });

@@ -135,7 +135,7 @@ export async function verifyBagSignatures(bagDir: string, opts: { expectKey?: st
   const dir = resolve(bagDir);
   const sigDirExists = (await stat(join(dir, SIGNATURES_DIR)).catch(() => null))?.isDirectory() ?? false;
   const [sshsig, allowed, asc, signerAsc] = sigDirExists
-    ? await Promise.all([SIGNATURE_FILES.sshsig, SIGNATURE_FILES.allowedSigners, SIGNATURE_FILES.openPgp, SIGNATURE_FILES.signer].map((f) => readText(join(dir, f))))
+    ? await Promise.all([readText(join(dir, SIGNATURE_FILES.sshsig)), readText(join(dir, SIGNATURE_FILES.allowedSigners)), readText(join(dir, SIGNATURE_FILES.openPgp)), readText(join(dir, SIGNATURE_FILES.signer))])
     : [null, null, null, null];
   if (sshsig === null && allowed === null && asc === null && signerAsc === null) {
     return { status: 'not-signed', checks: [{ name: 'signature', ok: false, detail: `not signed: the bag has no ${SIGNATURES_DIR}/ signatures, so nothing shows who made it` }] };

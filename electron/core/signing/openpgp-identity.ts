@@ -47,7 +47,7 @@ export async function openPgpPrivateKey(seed: Buffer, publicKey: Buffer, created
     mpi(Buffer.concat([Buffer.from([0x40]), publicKey])), // 0x40: the native point prefix
     Buffer.from([0]), secret, check, // s2k usage 0: not encrypted (it never leaves memory)
   ]);
-  const packet = new pgp.SecretKeyPacket(created);
+  const packet = new pgp.SecretKeyPacket(); // its creation time is read from `body`
   await packet.read(body); // keeps views into `body`: it must not be wiped while the key lives
   await packet.validate(); // the public key is the seed's
   const list = new pgp.PacketList();
