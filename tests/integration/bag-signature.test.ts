@@ -168,6 +168,7 @@ describe('a signed bag', () => {
     const s = await verifyBagSignatures(d);
     expect(s.status).toBe('not-signed');
     expect(s.checks).toEqual([{ name: 'signature', ok: false, detail: 'not signed: the bag has no signatures/ signatures, so nothing shows who made it' }]);
+    expect((await verifyBagSignatures(d, { expectKey: key.fingerprint })).checks[0]!.detail).toMatch(new RegExp(`; you expected a signature by ${key.fingerprint.replace(/[+/]/g, '\\$&')}$`));
     const d2 = copyBag('half-signed');
     rmSync(join(d2, 'signatures/tagmanifest-sha256.txt.asc'));
     const s2 = await verifyBagSignatures(d2);
@@ -188,6 +189,14 @@ describe('a signed bag', () => {
     expect(performance.now() - t0).toBeLessThan(1000);
     expect(readdirSync(join(d, 'signatures')).sort()).toEqual(['allowed_signers', 'signer.asc', 'tagmanifest-sha256.txt.1.tsr', 'tagmanifest-sha256.txt.asc', 'tagmanifest-sha256.txt.sshsig']);
     expect((await verifyBagSignatures(d, { expectKey: key.fingerprint })).status).toBe('pinned');
+  });
+
+  it('an identity cannot turn the allowed_signers principal into a negation or a comment', async () => {
+    const d = copyBag('odd-identity');
+    await signBag(d, key, '!#A. Usenova, "Batken"');
+    expect(readFileSync(join(d, 'signatures/allowed_signers'), 'utf8')).toBe(`A._Usenova_Batken_ namespaces="file" ${key.publicKeyLine}\n`);
+    expect((await verifyBagSignatures(d)).signer?.identity).toBe('A._Usenova_Batken_');
+    if (HAS_SSH_KEYGEN) expect(sshVerify(d, 'A._Usenova_Batken_').status).toBe(0);
   });
 
   it('a bag without a tag manifest cannot be signed, and says so', async () => {

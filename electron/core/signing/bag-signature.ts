@@ -61,7 +61,8 @@ export async function signBag(bagDir: string, key: SigningKey, identity: string)
     throw new Error(`${dir}: cannot sign the bag: ${TAG_MANIFEST} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
   const raw = parseOpenSshPublicKey(key.publicKeyLine);
-  const allowed = allowedSignersLine(identity, raw, [BAG_NAMESPACE]);
+  // allowed_signers principals are patterns: a leading "!" negates one and "#" starts a comment.
+  const allowed = allowedSignersLine(identity.trim().replace(/^[!#]+/u, ''), raw, [BAG_NAMESPACE]);
   const files: [string, string][] = [
     [SIGNATURE_FILES.sshsig, key.signSshsig(manifest, BAG_NAMESPACE)],
     [SIGNATURE_FILES.allowedSigners, allowed],
@@ -138,7 +139,8 @@ export async function verifyBagSignatures(bagDir: string, opts: { expectKey?: st
     ? await Promise.all([readText(join(dir, SIGNATURE_FILES.sshsig)), readText(join(dir, SIGNATURE_FILES.allowedSigners)), readText(join(dir, SIGNATURE_FILES.openPgp)), readText(join(dir, SIGNATURE_FILES.signer))])
     : [null, null, null, null];
   if (sshsig === null && allowed === null && asc === null && signerAsc === null) {
-    return { status: 'not-signed', checks: [{ name: 'signature', ok: false, detail: `not signed: the bag has no ${SIGNATURES_DIR}/ signatures, so nothing shows who made it` }] };
+    const expected = opts.expectKey ? `; you expected a signature by ${opts.expectKey.trim()}` : '';
+    return { status: 'not-signed', checks: [{ name: 'signature', ok: false, detail: `not signed: the bag has no ${SIGNATURES_DIR}/ signatures, so nothing shows who made it${expected}` }] };
   }
   const checks: SignatureCheck[] = [];
   const manifest = await readFile(join(dir, TAG_MANIFEST)).catch(() => null);
