@@ -1,7 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { ArchiveBusyError, NotAnArchiveError, SchemaMismatchError, SchemaTooNewError, SchemaTooOldError } from '../core/errors.ts';
+import { KeyError } from '../core/signing/errors.ts';
 import { EXIT, UsageError, type Io } from './io.ts';
 import { commandsFor } from './commands/index.ts';
+import { printable } from './commands/text.ts';
 
 function processIo(signal: AbortSignal): Io {
   return {
@@ -99,6 +101,10 @@ export async function main(argv: string[], io?: Io): Promise<number> {
     } else if (e instanceof UsageError || e instanceof NotAnArchiveError) {
       theIo.err(`evidence: ${e.message}\n`);
       code = EXIT.USAGE;
+    } else if (e instanceof KeyError) {
+      // A missing, ambiguous or locked signing key: what to do is in the message.
+      theIo.err(`evidence: ${printable(e.message)}\n`);
+      code = e.exitCode;
     } else if (e instanceof ArchiveBusyError) {
       theIo.err(`evidence: ${e.message}\n`);
       code = EXIT.BUSY;

@@ -20,6 +20,7 @@ export const ERROR_CODES = [
   'SCHEMA_TOO_NEW',
   'NOT_FOUND',
   'UNSUPPORTED', // e.g. a catalog function this build does not have yet
+  'WRONG_PASSPHRASE', // the passphrase does not unlock the signing key
   'FAILED', // the operation ran and failed for a reason the message gives
   'INTERNAL',
 ] as const;
@@ -263,6 +264,26 @@ export const DescribeItemResultSchema = z.object({ changed: z.boolean(), custody
 export const PlaceSuggestionSchema = z.object({ placeId: CatalogIdSchema, name: z.string(), distanceM: z.number() });
 
 // ---------------------------------------------------------------------------------------------
+// Signing keys (issue #12): the operator's Ed25519 keys, kept in the user's profile
+
+/** A signing key's public record (core/signing/keystore.ts KeyInfo). */
+export const KeyInfoSchema = z.object({
+  name: z.string(),
+  /** OpenSSH fingerprint, "SHA256:…": what a recipient compares. */
+  fingerprint: z.string(),
+  /** "ssh-ed25519 AAAA…". */
+  publicKeyLine: z.string(),
+  /** The same key's OpenPGP fingerprint, 40 hex digits. */
+  openPgpFingerprint: z.string(),
+  createdAt: z.string(),
+});
+export type KeyInfoDto = z.infer<typeof KeyInfoSchema>;
+/** A key name: letters and digits of any script and . _ @ -, starting with a letter or digit. */
+export const KeyNameSchema = z.string().trim().regex(/^[\p{L}\p{N}][\p{L}\p{N}._@-]{0,63}$/u, 'use 1 to 64 letters, digits and . _ @ -, starting with a letter or digit');
+/** A passphrase as typed; never logged, never stored. The keystore asks for 8 characters or more for a new key. */
+export const PassphraseSchema = z.string().min(1).max(1024);
+
+// ---------------------------------------------------------------------------------------------
 // Jobs
 
 export const JOB_KINDS = ['ingest', 'verifyArchive', 'export', 'verifyBag', 'derivatives'] as const;
@@ -461,6 +482,11 @@ export const CHANNELS = {
   'catalog.tag': { input: z.strictObject({ itemIds: z.array(IdSchema).min(1).max(100_000), tag: z.string().trim().min(1).max(200), tagged: z.boolean() }), output: Nothing },
   'catalog.describe': { input: DescribeItemInputSchema, output: DescribeItemResultSchema },
   'catalog.suggestPlaces': { input: z.strictObject({ id: IdSchema }), output: z.array(PlaceSuggestionSchema) },
+
+  'keys.list': { input: Empty, output: z.object({ dir: z.string(), keys: z.array(KeyInfoSchema) }) },
+  'keys.create': { input: z.strictObject({ name: KeyNameSchema, passphrase: PassphraseSchema.min(8) }), output: KeyInfoSchema },
+  /** Whether `passphrase` unlocks the key `name`: answers its info, or WRONG_PASSPHRASE. */
+  'keys.check': { input: z.strictObject({ name: KeyNameSchema, passphrase: PassphraseSchema }), output: KeyInfoSchema },
 
   'jobs.start': { input: JobRequestSchema, output: z.object({ jobId: z.string() }) },
   'jobs.cancel': { input: z.strictObject({ jobId: z.string().min(1).max(100) }), output: z.object({ cancelled: z.boolean() }) },

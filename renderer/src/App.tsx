@@ -8,6 +8,7 @@ import { CatalogScreen } from './screens/Catalog.tsx';
 import { ExportScreen } from './screens/Export.tsx';
 import { ImportScreen } from './screens/Import.tsx';
 import { ItemScreen } from './screens/Item.tsx';
+import { KeysScreen } from './screens/Keys.tsx';
 import { LibraryScreen } from './screens/Library.tsx';
 import { VerifyScreen } from './screens/Verify.tsx';
 import { BackgroundJobs } from './components/BackgroundJobs.tsx';
@@ -25,6 +26,7 @@ const NAV: { key: string; route: Route; needsArchive: boolean }[] = [
   { key: 'nav.cases', route: { screen: 'catalog', entity: 'case' }, needsArchive: true },
   { key: 'nav.export', route: { screen: 'export' }, needsArchive: true },
   { key: 'nav.verify', route: { screen: 'verify' }, needsArchive: true },
+  { key: 'nav.keys', route: { screen: 'keys' }, needsArchive: false },
 ];
 
 function sameScreen(a: Route, b: Route): boolean {
@@ -81,6 +83,7 @@ export function App() {
         {archive && route.screen === 'catalog' && <CatalogScreen entity={route.entity} id={route.id} />}
         {archive && route.screen === 'export' && <ExportScreen />}
         {archive && route.screen === 'verify' && <VerifyScreen />}
+        {route.screen === 'keys' && <KeysScreen />}
         </ErrorBoundary>
       </main>
     </div>

@@ -11,7 +11,8 @@ export type Route =
   | { screen: 'item'; id: number }
   | { screen: 'catalog'; entity: CatalogEntity; id?: CatalogId }
   | { screen: 'export' }
-  | { screen: 'verify' };
+  | { screen: 'verify' }
+  | { screen: 'keys' };
 
 export interface JobView {
   info: JobInfo;

@@ -23,6 +23,7 @@ const MODULES: [word: string, load: () => Promise<CliCommand[]>][] = [
   ['suggest-places', async () => [(await import('./suggest-places.ts')).suggestPlacesCommand]],
   ['transfer', async () => [(await import('./transfer.ts')).transferCommand]],
   ['timestamp', async () => [(await import('./timestamp.ts')).timestampCommand]],
+  ['key', async () => (await import('./key.ts')).keyCommands],
 ];
 
 /**

@@ -1,6 +1,7 @@
 import type { ErrorCode, IpcError } from '../../common/ipc.ts';
 import { ArchiveBusyError, NotAnArchiveError } from '../archive.ts';
 import { SchemaTooNewError } from '../db/open.ts';
+import { WrongPassphraseError } from '../signing/errors.ts';
 
 /** An error the service raises on purpose, with the code the window should see. */
 export class ServiceError extends Error {
@@ -20,6 +21,7 @@ export function toIpcError(e: unknown): IpcError {
   if (e instanceof NotAnArchiveError) return { code: 'NOT_AN_ARCHIVE', message: e.message };
   if (e instanceof ArchiveBusyError) return { code: 'ARCHIVE_BUSY', message: e.message };
   if (e instanceof SchemaTooNewError) return { code: 'SCHEMA_TOO_NEW', message: e.message };
+  if (e instanceof WrongPassphraseError) return { code: 'WRONG_PASSPHRASE', message: e.message };
   if (e instanceof Error) return { code: 'FAILED', message: e.message };
   return { code: 'INTERNAL', message: String(e) };
 }

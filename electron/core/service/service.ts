@@ -16,6 +16,7 @@ import { ServiceError, toIpcError } from './errors.ts';
 import { itemDetail, itemFacets, queryItems, thumbnailSet } from './items-query.ts';
 import { resolveMedia, type MediaFile, type MediaRef } from '../media/resolve.ts';
 import { loadSettings, saveSettings, withRecent } from './settings.ts';
+import { createKey, keysDir, listKeys, resolveKey, unlockKey, type KeyInfo } from '../signing/keystore.ts';
 
 export interface ServiceOptions {
   /** JSON file holding the operator name, language and recent archives. */
@@ -27,6 +28,8 @@ export interface ServiceOptions {
   threads?: number;
   /** Make thumbnails in the background after each ingest that added items (default true). */
   autoDerivatives?: boolean;
+  /** The signing keys' folder; default keysDir() ($EVIDENCE_KEYS_DIR, else the profile), read at each call. */
+  keysDir?: string;
 }
 
 /** A handler per service channel, taking the validated input. */
@@ -143,6 +146,10 @@ export function createArchiveService(opts: ServiceOptions): ArchiveService {
     if (archive === a) runner.start(derivativesSpec(a));
   };
 
+  const keys = () => opts.keysDir ?? keysDir();
+  // The window needs no folder paths of the profile beyond the keys folder itself.
+  const keyDto = (k: KeyInfo) => ({ name: k.name, fingerprint: k.fingerprint, publicKeyLine: k.publicKeyLine, openPgpFingerprint: k.openPgpFingerprint, createdAt: k.createdAt });
+
   const handlers: Handlers = {
     'app.info': async () => opts.appInfo,
     'settings.get': async () => settings(),
@@ -194,6 +201,13 @@ export function createArchiveService(opts: ServiceOptions): ArchiveService {
     },
     'catalog.describe': async ({ id, description, notes }) => needCatalog().describe(id, { description, notes }, operator()),
     'catalog.suggestPlaces': async ({ id }) => needCatalog().suggestPlaces(id),
+    'keys.list': async () => ({ dir: keys(), keys: listKeys(keys()).map(keyDto) }),
+    'keys.create': async ({ name, passphrase }) => keyDto(await createKey({ name, passphrase, dir: keys() })),
+    'keys.check': async ({ name, passphrase }) => {
+      const info = resolveKey(name, keys());
+      await unlockKey(info, passphrase);
+      return keyDto(info);
+    },
     'jobs.start': async (req) => ({ jobId: runner.start(jobSpec(need(), req)) }),
     'jobs.cancel': async ({ jobId }) => ({ cancelled: runner.cancel(jobId) }),
     'jobs.list': async () => runner.list(),
