@@ -133,3 +133,27 @@ describe('verifier-web sshsig against OpenSSH', () => {
     }
   });
 });
+
+describe('verifier-web digestFile', () => {
+  it('gives the digests node:crypto gives, streamed in slices and read whole', async () => {
+    const { createHash, randomBytes } = await import('node:crypto');
+    const { digestFile, CHUNK_BYTES } = await import('../../electron/verifier-web/digest.ts');
+    const data = randomBytes(2 * CHUNK_BYTES + 12345);
+    const reads: number[] = [];
+    const file = { path: 'data/x', size: data.length, read: async (a: number, b: number) => {
+      reads.push(b - a);
+      return new Uint8Array(data.subarray(a, b));
+    } };
+    let seen = 0;
+    // MD5 is not in WebCrypto: the whole file streams through @noble/hashes in slices.
+    const streamed = await digestFile(file, ['sha256', 'md5', 'sha1'], (n) => (seen += n));
+    expect(streamed).toEqual({ sha256: createHash('sha256').update(data).digest('hex'), md5: createHash('md5').update(data).digest('hex'), sha1: createHash('sha1').update(data).digest('hex') });
+    expect(reads).toEqual([CHUNK_BYTES, CHUNK_BYTES, 12345]);
+    expect(seen).toBe(data.length);
+    reads.length = 0;
+    expect(await digestFile(file, ['sha256', 'sha512'])).toEqual({ sha256: createHash('sha256').update(data).digest('hex'), sha512: createHash('sha512').update(data).digest('hex') });
+    expect(reads).toEqual([data.length]);
+    const empty = { path: 'data/empty', size: 0, read: async () => new Uint8Array(0) };
+    expect((await digestFile(empty, ['md5'])).md5).toBe('d41d8cd98f00b204e9800998ecf8427e');
+  });
+});
