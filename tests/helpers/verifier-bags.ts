@@ -4,7 +4,8 @@
 // as the export will write them. Plus the forger's moves the tests try.
 
 import { createHash, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
-import { chmodSync, cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { open } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { BagFile } from '../../electron/verifier-web/digest.ts';
@@ -278,3 +279,27 @@ export const TAMPERS: Tamper[] = [
     failing: ['items', 'proof'],
   },
 ];
+
+/**
+ * An RFC 3161 TimeStampResp (DER) over `data`, from a throw-away TSA that openssl runs in `dir`
+ * (a CA, a TSA certificate with a critical timeStamping EKU, `openssl ts -reply`).
+ */
+export function tsaResponse(dir: string, data: Buffer): Buffer {
+  mkdirSync(dir, { recursive: true });
+  const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (!existsSync(join(dir, 'tsa.crt'))) {
+    const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
+    run('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.crt', '-subj', '/CN=Test CA', '-days', '2',
+      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign');
+    run('req', '-new', ...ec, '-keyout', 'tsa.key', '-out', 'tsa.csr', '-subj', '/CN=Test TSA');
+    writeFileSync(join(dir, 'ext.cnf'), 'extendedKeyUsage=critical,timeStamping\nbasicConstraints=CA:FALSE\n');
+    run('x509', '-req', '-in', 'tsa.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'tsa.crt', '-days', '2', '-extfile', 'ext.cnf');
+    writeFileSync(join(dir, 'serial'), '01\n');
+    writeFileSync(join(dir, 'tsa.cnf'), '[tsa]\ndefault_tsa = t\n[t]\nserial = ./serial\ncrypto_device = builtin\nsigner_digest = sha256\n' +
+      'default_policy = 1.2.3.4.1\ndigests = sha256\naccuracy = secs:1\ness_cert_id_alg = sha256\n');
+  }
+  writeFileSync(join(dir, 'data.bin'), data);
+  run('ts', '-query', '-data', 'data.bin', '-sha256', '-cert', '-out', 'q.tsq');
+  run('ts', '-reply', '-config', 'tsa.cnf', '-queryfile', 'q.tsq', '-signer', 'tsa.crt', '-inkey', 'tsa.key', '-out', 'r.tsr');
+  return readFileSync(join(dir, 'r.tsr'));
+}

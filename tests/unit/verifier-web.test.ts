@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawEd25519PublicKey, sshFingerprint } from '../../electron/core/signing/sshsig.ts';
 import { verifyBag, type VerifyReport } from '../../electron/verifier-web/verify.ts';
-import { bagFilesFromDir, copyBag, makeBag, newKey, TAMPERS, type BagSpec } from '../helpers/verifier-bags.ts';
+import { bagFilesFromDir, copyBag, makeBag, newKey, rehashTagManifests, signBag, TAMPERS, tsaResponse, type BagSpec } from '../helpers/verifier-bags.ts';
 
 const key = newKey();
 const forger = newKey();
@@ -155,5 +155,58 @@ describe('verifier-web digestFile', () => {
     expect(reads).toEqual([data.length]);
     const empty = { path: 'data/empty', size: 0, read: async () => new Uint8Array(0) };
     expect((await digestFile(empty, ['md5'])).md5).toBe('d41d8cd98f00b204e9800998ecf8427e');
+  });
+});
+
+describe('verifier-web time-stamp tokens', () => {
+  it('reads an openssl TSA token: its time, and whether it names the tag manifest or the seal', async () => {
+    const { readFileSync, writeFileSync } = await import('node:fs');
+    const canonicalize = (await import('canonicalize')).default;
+    const { readTimestamp } = await import('../../electron/verifier-web/timestamp.ts');
+    const dir = mkdtempSync(join(tmpdir(), 'verifier-web-tsa-'));
+    try {
+      const bag = await makeBag(dir, 'stamped', { payload: PAYLOAD, key });
+      const tm = readFileSync(join(bag.bagDir, 'tagmanifest-sha256.txt'));
+      const tsr = tsaResponse(join(dir, 'tsa'), tm);
+      const before = Date.now();
+      const info = readTimestamp(tsr, tm);
+      expect(info.imprintMatches).toBe(true);
+      expect(Math.abs(Date.parse(info.time) - before)).toBeLessThan(120_000);
+      expect(readTimestamp(tsr, Buffer.from('another file')).imprintMatches).toBe(false);
+      expect(() => readTimestamp(tm, tm)).toThrow();
+
+      writeFileSync(join(bag.bagDir, 'signatures', 'tagmanifest-sha256.txt.1.tsr'), tsr);
+      let r = await verifyBag(bagFilesFromDir(bag.bagDir));
+      const line = r.lines.find((l) => l.id === 'timestamps')!;
+      expect([line.status, line.summary.key]).toEqual(['info', 'timestamps.present']);
+      expect(line.notes.map((n) => n.key)).toEqual(['timestamps.one', 'timestamps.howTo']);
+      expect(r.failed).toBe(false);
+
+      // A token for another file is refused by name.
+      writeFileSync(join(bag.bagDir, 'signatures', 'tagmanifest-sha256.txt.2.tsr'), tsaResponse(join(dir, 'tsa'), Buffer.from('other')));
+      r = await verifyBag(bagFilesFromDir(bag.bagDir));
+      expect(r.lines.find((l) => l.id === 'timestamps')?.problems.map((p) => [p.file, p.msg.key])).toEqual([['signatures/tagmanifest-sha256.txt.2.tsr', 'timestamps.imprint']]);
+
+      // The seal's tokens are over UTF8(JCS(seal without signature and timestamps)).
+      const custodyPath = join(bag.bagDir, 'evidence', 'custody.json');
+      const doc = JSON.parse(readFileSync(custodyPath, 'utf8'));
+      const { signature: _s, ...body } = doc.seal;
+      doc.seal.timestamps = [{ tsa: 'http://127.0.0.1/tsa', token: tsaResponse(join(dir, 'tsa'), Buffer.from(canonicalize(body)!, 'utf8')).toString('base64') }];
+      writeFileSync(custodyPath, JSON.stringify(doc));
+      rehashTagManifests(bag.bagDir);
+      signBag(bag.bagDir, key, 'archivist@bir-duino.test');
+      rmSync(join(bag.bagDir, 'signatures', 'tagmanifest-sha256.txt.2.tsr'));
+      rmSync(join(bag.bagDir, 'signatures', 'tagmanifest-sha256.txt.1.tsr'));
+      r = await verifyBag(bagFilesFromDir(bag.bagDir));
+      expect([r.failed, r.sealed, r.lines.find((l) => l.id === 'seal')?.notes.map((n) => n.key)]).toEqual([false, true, ['seal.timestamps']]);
+      doc.seal.timestamps[0].token = tsaResponse(join(dir, 'tsa'), Buffer.from('not the seal')).toString('base64');
+      writeFileSync(custodyPath, JSON.stringify(doc));
+      rehashTagManifests(bag.bagDir);
+      signBag(bag.bagDir, key, 'archivist@bir-duino.test');
+      r = await verifyBag(bagFilesFromDir(bag.bagDir));
+      expect(r.lines.find((l) => l.id === 'seal')?.problems.map((p) => p.msg.key)).toEqual(['seal.timestampImprint']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
