@@ -190,7 +190,7 @@ describe('verifier-web time-stamp tokens', () => {
       // The seal's tokens are over UTF8(JCS(seal without signature and timestamps)).
       const custodyPath = join(bag.bagDir, 'evidence', 'custody.json');
       const doc = JSON.parse(readFileSync(custodyPath, 'utf8'));
-      const { signature: _s, ...body } = doc.seal;
+      const body = Object.fromEntries(Object.entries(doc.seal as Record<string, unknown>).filter(([k]) => k !== 'signature'));
       doc.seal.timestamps = [{ tsa: 'http://127.0.0.1/tsa', token: tsaResponse(join(dir, 'tsa'), Buffer.from(canonicalize(body)!, 'utf8')).toString('base64') }];
       writeFileSync(custodyPath, JSON.stringify(doc));
       rehashTagManifests(bag.bagDir);
