@@ -81,7 +81,8 @@ export function planPublicRelease(db: Db, itemIds: readonly number[], includeIds
   const out = new Set(withheld.map((w) => w.id));
   const ids = [...new Set(itemIds)].filter((id) => !out.has(id));
   if (!ids.length && withheld.length) {
-    throw new PublicReleaseError(`all ${withheld.length} item${withheld.length === 1 ? '' : 's'} chosen ${withheld.length === 1 ? 'is' : 'are'} withheld from a public release; nothing was exported`);
+    const which = withheld.length === 1 ? 'the only item chosen is' : `all ${withheld.length} items chosen are`;
+    throw new PublicReleaseError(`${which} withheld from a public release; nothing was exported`);
   }
   return { ids, withheld, included };
 }
