@@ -5,6 +5,7 @@
 // them. Runs anywhere: no node:*, no DOM, no 'electron'.
 import { z } from 'zod';
 import { caseInputSchema, dateTimeSchema, incidentInputSchema, PERSON_ROLES, personInputSchema, placeInputSchema } from './catalog.ts';
+import { WITHHOLD_REASONS } from './public-release.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Result envelope
@@ -315,10 +316,20 @@ export const JobRequestSchema = z.discriminatedUnion('kind', [
     redactPeople: z.boolean().default(false),
     /** Full records of people flagged sensitive in evidence/people.json (`--include-sensitive`); only for a full set. */
     includeSensitive: z.boolean().default(false),
+    /**
+     * With redactPeople: items to send although a public release withholds them (linked to a person
+     * flagged sensitive or whose consent is not given; see `export.withheld`), each chosen by the
+     * user (`--include-withheld-media`). Recorded in the custody log with the export.
+     */
+    includeWithheldMedia: z.array(IdSchema).max(1_000_000).optional(),
   })
     .refine((r) => (r.itemIds === undefined) !== (r.filter === undefined), 'give exactly one of itemIds and filter')
     // A public release leaves sensitive people out; asking for both would be a contradiction, and
     // guessing which was meant could publish what should not be.
+    .refine((r) => !r.includeWithheldMedia?.length || r.redactPeople, {
+      message: 'includeWithheldMedia applies to a public release (redactPeople) only; a full set leaves no item out',
+      path: ['includeWithheldMedia'],
+    })
     .refine((r) => !(r.redactPeople && r.includeSensitive), {
       message: 'choose redactPeople (a public release, which never names people flagged sensitive) or includeSensitive (a full set), not both',
       path: ['includeSensitive'],
@@ -389,6 +400,16 @@ export const FixityResultSchema = z.object({
   /** Set when the check could not be written to the custody log (the findings hold all the same). */
   unrecordedBecause: z.enum(['read-only', 'disk-full']).optional(),
 });
+/** An item a public release leaves out, and why (common/public-release.ts WithheldMedia). */
+export const WithheldMediaSchema = z.object({
+  id: z.number(),
+  sha256: z.string(),
+  fileName: z.string(),
+  reasons: z.array(z.enum(WITHHOLD_REASONS)),
+  reasonText: z.string(),
+});
+export type WithheldMediaDto = z.infer<typeof WithheldMediaSchema>;
+
 export const ExportResultSchema = z.object({
   exportId: z.string(),
   bagDir: z.string(),
@@ -398,6 +419,10 @@ export const ExportResultSchema = z.object({
   tagManifestSha256: z.string(),
   /** True when the set was made for public release (the request's redactPeople; bag-info.txt says Evidence-Redaction). */
   redactPeople: z.boolean(),
+  /** Items of the selection a public release left out, and why (empty for a full set). */
+  withheldMedia: z.array(WithheldMediaSchema),
+  /** Items a public release would have left out, sent because the user chose each (includeWithheldMedia). */
+  includedWithheldMedia: z.array(WithheldMediaSchema),
 });
 export const BagResultSchema = z.object({
   valid: z.boolean(),
@@ -488,6 +513,15 @@ export const CHANNELS = {
   /** Whether `passphrase` unlocks the key `name`: answers its info, or WRONG_PASSPHRASE. */
   'keys.check': { input: z.strictObject({ name: KeyNameSchema, passphrase: PassphraseSchema }), output: KeyInfoSchema },
 
+  /**
+   * The items of a selection (ids, or the items a filter matches now) that a public release would
+   * leave out, and why, by id: for the Export screen to list before the user exports.
+   */
+  'export.withheld': {
+    input: z.strictObject({ itemIds: z.array(IdSchema).min(1).max(1_000_000).optional(), filter: ItemFilterSchema.optional() })
+      .refine((r) => (r.itemIds === undefined) !== (r.filter === undefined), 'give exactly one of itemIds and filter'),
+    output: z.array(WithheldMediaSchema),
+  },
   'jobs.start': { input: JobRequestSchema, output: z.object({ jobId: z.string() }) },
   'jobs.cancel': { input: z.strictObject({ jobId: z.string().min(1).max(100) }), output: z.object({ cancelled: z.boolean() }) },
   'jobs.list': { input: Empty, output: z.array(JobInfoSchema) },

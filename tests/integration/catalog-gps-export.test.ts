@@ -112,9 +112,12 @@ describe.skipIf(!HAS_CORPUS || !HAS_EXIFTOOL)('GPS → village → export by pla
     expect((await cliJson<{ id: number }[]>('list', '--search', 'сгоревший', ...A, '--json')).map((i) => i.id)).toEqual([Number(s1)]);
 
     const bag = join(work, 'bag-kok-tash');
+    // A name two villages share is refused, listing both ids (issue 11); the two ids select both.
     r = await runCli('export', '--place', 'kok-tash', '--out', bag, ...A, '--json', '--operator', 'Айжан');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/place "kok-tash" is ambiguous: kok-tash-batken \(.*\); kok-tash-leilek \(.*\); give the id/);
+    r = await runCli('export', '--place', 'kok-tash-batken', '--place', 'kok-tash-leilek', '--out', bag, ...A, '--json', '--operator', 'Айжан');
     expect(r.code, r.err).toBe(0);
-    expect(r.err).toMatch(/--place kok-tash matches 2 places/);
     expect(r.err).toMatch(/1 sensitive person appears in evidence\/people.json by pseudonym only/);
     const exp = JSON.parse(r.out) as { exportId: string; items: number; tagManifestSha256: string };
     expect(exp.items).toBe(2);

@@ -5,12 +5,12 @@ import { checkFilterDate, type ItemFilter } from '../../common/catalog.ts';
 import { resolveCase } from '../../core/catalog/cases.ts';
 import { resolveIncident } from '../../core/catalog/incidents.ts';
 import { resolvePerson } from '../../core/catalog/people.ts';
-import { placeLabel, resolvePlaceRefs } from '../../core/catalog/places.ts';
+import { resolveOnePlace } from '../../core/catalog/places.ts';
 import { parsePersonRef } from '../../core/catalog/tagging.ts';
 import type { Db } from '../../core/db/open.ts';
 import { UsageError, type Io } from '../io.ts';
 import { archiveOption } from './shared.ts';
-import { errLine, printable } from './text.ts';
+import { printable } from './text.ts';
 
 /**
  * `evidence <group> <name>`: finds or creates the group command (place, person, …) on the program
@@ -97,19 +97,19 @@ const KINDS = ['image', 'video', 'audio', 'document', 'other'];
 
 /**
  * The ItemFilter the options describe, every reference resolved to catalog ids. A place name
- * matching several places (e.g. "kok-tash": the Batken and Leilek villages) selects all of them,
- * with a note on stderr. Throws UsageError for an unknown reference or value.
+ * matching several places (e.g. "Көк-Таш": the Batken and Leilek villages) is refused, listing
+ * their ids, as `tag` refuses it (resolveOnePlace). Throws UsageError for an unknown or ambiguous
+ * reference or value.
  */
-export function filterFromOptions(db: Db, o: FilterCliOptions, io: Io): ItemFilter {
+export function filterFromOptions(db: Db, o: FilterCliOptions, _io: Io): ItemFilter {
   return usage(() => {
     if (o.hasGps && o.gps === false) throw new Error('--has-gps and --no-gps exclude each other');
     const f: ItemFilter = {};
     if (o.place?.length) {
-      f.places = [...new Set(o.place.flatMap((ref) => {
-        const found = resolvePlaceRefs(db, ref);
-        if (found.length > 1) errLine(io, `note: --place ${ref} matches ${found.length} places: ${found.map((p) => `${p.id} (${placeLabel(p)})`).join('; ')}; selecting all (give an id to choose one)`);
-        return found.map((p) => p.id);
-      }))];
+      // A name two villages share (Көк-Таш: kok-tash-batken, kok-tash-leilek) is refused as tag
+      // refuses it: a set for an authority holding the wrong village's media, or a listing read as
+      // one village's, is worse than asking for the id.
+      f.places = [...new Set(o.place.map((ref) => resolveOnePlace(db, ref).id))];
     }
     if (o.person?.length) f.people = o.person.map((t) => {
       const r = parsePersonRef(t, false);

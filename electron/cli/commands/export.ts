@@ -2,7 +2,10 @@ import type { Command } from 'commander';
 import { resolveOperator } from '../../core/archive.ts';
 import { catalogExportExtras } from '../../core/catalog/export-extras.ts';
 import { filterItemIds, isFilterEmpty } from '../../core/catalog/filters.ts';
+import { planPublicRelease, publicReleaseRecord, withheldFromPublicRelease, type PublicReleasePlan } from '../../core/catalog/public-release.ts';
+import type { WithheldMedia } from '../../common/public-release.ts';
 import { resolveItemRef } from '../../core/db/items.ts';
+import type { Db } from '../../core/db/open.ts';
 import { exportEvidenceSet, ExportTargetError } from '../../core/export/evidence-set.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { filterFromOptions, filterOptions, usage, type FilterCliOptions } from './catalog-shared.ts';
@@ -22,6 +25,44 @@ export interface ExportCliOptions extends FilterCliOptions {
   operator?: string;
   zip?: boolean;
   json?: boolean;
+  includeWithheldMedia?: string[];
+}
+
+const itemLine = (w: WithheldMedia) => `item ${w.id} ${w.fileName}: ${w.reasonText}`;
+
+/**
+ * The public-release plan of `ids` (planPublicRelease) with the items of `includeRefs` sent on
+ * request, telling stderr each item left out and each sent on request, and why. UsageError for a
+ * reference that names no item or one not in `ids`, and when every item would be left out.
+ */
+function planRelease(db: Db, ids: number[], includeRefs: string[], io: Io): PublicReleasePlan {
+  const include = includeRefs.map((ref) => {
+    try {
+      const id = resolveItemRef(db, ref).id;
+      if (!ids.includes(id)) throw new Error(`item ${id} is not among the items chosen for this set`);
+      return id;
+    } catch (e) {
+      throw new UsageError(printable(`export: --include-withheld-media ${ref}: ${(e as Error).message}`));
+    }
+  });
+  const all = withheldFromPublicRelease(db, ids);
+  for (const w of all) if (!include.includes(w.id)) errLine(io, `withheld: ${itemLine(w)}`);
+  const notWithheld = include.filter((id) => !all.some((w) => w.id === id));
+  if (notWithheld.length) errLine(io, `note: --include-withheld-media: ${notWithheld.map((id) => `item ${id}`).join(', ')} ${notWithheld.length === 1 ? 'is' : 'are'} not withheld; nothing to opt in to`);
+  let plan: PublicReleasePlan;
+  try {
+    plan = planPublicRelease(db, ids, include);
+  } catch (e) {
+    throw new UsageError(`export --redact-people: ${printable((e as Error).message)}. Choose other items, or send some of these anyway, ` +
+      'each by name, with --include-withheld-media ITEM...');
+  }
+  for (const w of plan.included) errLine(io, `included on request (--include-withheld-media): ${itemLine(w)}`);
+  if (plan.withheld.length) {
+    errLine(io, `note: ${count(plan.withheld.length, 'item')} left out of this public release (listed above as withheld: each is linked to a person ` +
+      'flagged sensitive or whose consent to publication is not given); bag-info.txt gives only their number and reasons. ' +
+      'To send one anyway: --include-withheld-media ITEM');
+  }
+  return plan;
 }
 
 export const exportCommand: CliCommand = {
@@ -42,6 +83,9 @@ export const exportCommand: CliCommand = {
         'or descriptions, cases by id and opening date only; custody events naming people or a recipient (transfers, exports for a named ' +
         'recipient), recording a source path (every ingestion), carrying a description or notes, or naming a user-added place left out. ' +
         'Still in the set: items\' exact GPS (evidence/items.json and the originals\' own EXIF), the camera serial number, tags and file names')
+      .option('--include-withheld-media <items...>', 'with --redact-people: send these items (catalog ids or SHA-256 prefixes) although ' +
+        'they are linked to a person flagged sensitive or whose consent to publication is not "given" (left out by default); ' +
+        'each is recorded in the custody log')
       .option('--json', 'print the result as JSON')
       .description('export an evidence set as a BagIt 1.0 bag with manifests and a custody excerpt. Choose the items with ' +
         'exactly one of: --all; --item ID...; filters (--place, --person, ...); or --item with filters (the given items that match). ' +
@@ -50,6 +94,7 @@ export const exportCommand: CliCommand = {
     const o = opts as ExportCliOptions;
     if (o.out.trim() === '') throw new UsageError('export --out: give the folder to write the bag to');
     if (o.all && o.item?.length) throw new UsageError('export: choose --all or --item, not both');
+    if (o.includeWithheldMedia?.length && !o.redactPeople) throw new UsageError('export: --include-withheld-media applies to a public release (--redact-people) only; a full set leaves no item out');
     if (o.redactPeople && o.includeSensitive) throw new UsageError('export: choose --redact-people (a public release, which never names people flagged sensitive) or --include-sensitive (a full set), not both');
     return withArchive(o, { write: true }, async (a) => {
       const filter = filterFromOptions(a.db, o, io);
@@ -68,8 +113,16 @@ export const exportCommand: CliCommand = {
         throw new UsageError(printable((e as Error).message));
       }
       if (!ids.length) throw new UsageError(filtered ? 'export: no item matches the filters' : 'export: the archive holds no items');
-      const extras = usage(() => catalogExportExtras(a.db, ids, { includeSensitive: o.includeSensitive, redactPeople: o.redactPeople }));
-      const selection: Record<string, unknown> = o.all ? { all: true } : { ...(o.item?.length ? { items: o.item } : {}), ...(filtered ? { filter } : {}) };
+      // A public release leaves out the media of the people it withholds, item by item, saying which and why.
+      const plan = o.redactPeople ? planRelease(a.db, ids, o.includeWithheldMedia ?? [], io) : null;
+      if (plan) ids = plan.ids;
+      const extras = usage(() => catalogExportExtras(a.db, ids, {
+        includeSensitive: o.includeSensitive, redactPeople: o.redactPeople, archiveDir: a.dir, withheldMedia: plan?.withheld,
+      }));
+      const selection: Record<string, unknown> = {
+        ...(o.all ? { all: true } : { ...(o.item?.length ? { items: o.item } : {}), ...(filtered ? { filter } : {}) }),
+        ...(plan ? { publicRelease: publicReleaseRecord(plan) } : {}),
+      };
       const withheld = extras.summary.withheld;
       if (withheld && o.redactPeople) {
         errLine(io, `note: ${count(withheld, 'person', 'people')} left out of evidence/people.json (flagged sensitive, or consent to publication not given); ` +
@@ -87,7 +140,7 @@ export const exportCommand: CliCommand = {
         if (e instanceof ExportTargetError) throw new UsageError(printable(e.message));
         throw e;
       }
-      if (o.json) printJson(io, r);
+      if (o.json) printJson(io, plan ? { ...r, withheldMedia: plan.withheld, includedWithheldMedia: plan.included } : r);
       else {
         outLine(io, `Exported ${count(r.items, 'item')} to ${r.bagDir} (export ${r.exportId}; Payload-Oxum ${r.payloadOxum})`);
         if (r.zip) outLine(io, `Zip: ${r.zip.zipPath} sha256 ${r.zip.sha256}`);

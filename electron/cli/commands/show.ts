@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
 import type { ItemTags } from '../../common/catalog.ts';
+import { fixityFinding, fixityFindingLines, type FixityFinding } from '../../common/fixity.ts';
+import type { CustodyEvent } from '../../common/types.ts';
 import { listCustodyEvents } from '../../core/custody/log.ts';
 import { getCase } from '../../core/catalog/cases.ts';
 import { getIncident } from '../../core/catalog/incidents.ts';
@@ -102,6 +104,42 @@ function catalogLines(db: Db, t: ItemTags): string[] {
   ];
 }
 
+/** One fixity check of the item, as `show --json` gives it beside the custody rows (which stay verbatim). */
+export interface FixityCheckView {
+  seq: number;
+  at: string;
+  actor: string;
+  /** As recorded: "pass" or "fail". */
+  outcome: string;
+  /** PASSED or FAILED, so that no reader takes a failed check for a passing one. */
+  status: 'PASSED' | 'FAILED';
+  /** What a failed check found (common/fixity.ts); null for a passing one, or a failure whose record says nothing readable. */
+  finding: FixityFinding | null;
+}
+
+/** The item's `fixity check` events, oldest first, each with its status and what it found. */
+export function fixityChecks(events: CustodyEvent[]): FixityCheckView[] {
+  return events.filter((e) => e.type === 'fixity check').map((e) => ({
+    seq: e.seq, at: e.at, actor: e.actor, outcome: String(e.detail.outcome),
+    status: e.detail.outcome === 'pass' ? 'PASSED' : 'FAILED', finding: fixityFinding(e),
+  }));
+}
+
+/**
+ * A custody event as `show` lists it: "  #seq at  type  by actor"; a fixity check says "passed" or
+ * "FAILED" before "by", and a failed one is followed by what it found, one line each, indented
+ * (its reason when the finding cannot be read from it).
+ */
+export function custodyLines(e: CustodyEvent): string[] {
+  if (e.type !== 'fixity check') return [`  #${e.seq} ${e.at}  ${e.type}  by ${e.actor}`];
+  const passed = e.detail.outcome === 'pass';
+  const head = `  #${e.seq} ${e.at}  ${e.type}  ${passed ? 'passed' : 'FAILED'}  by ${e.actor}`;
+  if (passed) return [head];
+  const f = fixityFinding(e);
+  const found = f ? fixityFindingLines(f) : typeof e.detail.reason === 'string' ? [e.detail.reason] : [`outcome: ${String(e.detail.outcome)}`];
+  return [head, ...found.map((l) => `      ${l}`)];
+}
+
 export const show: CliCommand = {
   define: (p: Command) =>
     archiveOption(p.command('show').argument('<item>', 'catalog id or SHA-256 prefix')).option('--json', 'print as JSON')
@@ -127,7 +165,7 @@ export const show: CliCommand = {
         catalog: getItemTags(a.db, it.id),
       };
       if (o.json) {
-        printJson(io, full);
+        printJson(io, { ...full, fixityChecks: fixityChecks(full.custody) });
         return 0;
       }
       const r = it.record;
@@ -152,7 +190,7 @@ export const show: CliCommand = {
       if (full.rawMetadata === null || Object.keys(full.rawMetadata).length === 0) outLine(io, '  —');
       else for (const l of rawMetadataLines(full.rawMetadata)) outLine(io, l);
       outLine(io, 'custody:');
-      for (const ev of full.custody) outLine(io, `  #${ev.seq} ${ev.at}  ${ev.type}  by ${ev.actor}`);
+      for (const ev of full.custody) for (const l of custodyLines(ev)) outLine(io, l);
       return 0;
     });
   },

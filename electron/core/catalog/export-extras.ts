@@ -22,6 +22,7 @@
 // the operator, staff of the archive). File names stay: they are the evidence's identity under
 // data/ and in the custody log, so nothing is renamed; so do items' GPS, camera serials and tags.
 import type { CaseRef, Incident, Place } from '../../common/catalog.ts';
+import type { WithheldMedia } from '../../common/public-release.ts';
 import type { CustodyEvent } from '../../common/types.ts';
 import type { ExportExtras } from '../export/evidence-set.ts';
 import type { Db } from '../db/open.ts';
@@ -29,7 +30,9 @@ import { getCase } from './cases.ts';
 import { getIncident } from './incidents.ts';
 import { getPerson } from './people.ts';
 import { shippedSeedPlaces, type SeedPlace } from './gazetteer.ts';
+import { carriesMachinePath, machineFolders } from './machine-paths.ts';
 import { getPlace } from './places.ts';
+import { withheldBagInfo } from './public-release.ts';
 import { placePseudonymOf, pseudonymKey, pseudonymOf, registerRecords } from './register.ts';
 import { getItemTags } from './tagging.ts';
 
@@ -38,6 +41,16 @@ export interface CatalogExportOptions {
   includeSensitive?: boolean;
   /** Reduce every person to the redacted register form (public release). */
   redactPeople?: boolean;
+  /**
+   * With redactPeople: the archive folder, so that custody events naming it (as older fixity
+   * checks did) are withheld even where it is not written as an absolute path of its own.
+   */
+  archiveDir?: string;
+  /**
+   * With redactPeople: the items of the selection left out of the set (planPublicRelease), which
+   * bag-info.txt counts by reason in Evidence-Withheld-Items (withheldBagInfo).
+   */
+  withheldMedia?: readonly WithheldMedia[];
 }
 
 /** dirOf's answer for an item without a place: it stays in data/ itself. */
@@ -163,6 +176,17 @@ export function publicExcerptFilterWithPlaces(placeIds: ReadonlySet<string>): (e
   return (e) => publicExcerptFilter(e) && (e.type === 'message digest calculation' || !mentionsPlaceIds(e.detail, placeIds));
 }
 
+/**
+ * The excerpt filter of a public set: publicExcerptFilterWithPlaces(placeIds), and no event whose
+ * detail holds an absolute path of this machine or one of `folders` (carriesMachinePath,
+ * machineFolders): older fixity checks wrote the archive's absolute path into their reason, and
+ * rows cannot be edited without breaking their hashes.
+ */
+export function publicExcerptFilterForMachine(placeIds: ReadonlySet<string>, folders: readonly string[]): (e: CustodyEvent) => boolean {
+  const base = publicExcerptFilterWithPlaces(placeIds);
+  return (e) => base(e) && !carriesMachinePath(e.detail, folders);
+}
+
 const round1 = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
 
 /**
@@ -229,9 +253,12 @@ function publicCase(c: CaseRef): Record<string, unknown> {
  * incidents.json's placeIds and as the payload folder data/P-…/ — so neither its slug nor its
  * names appear anywhere in the set; incidents.json and cases.json keep only structured fields
  * (publicIncident, publicCase); fieldsOf gives no description and no notes (no such keys, so
- * items.csv has no such columns); plus excerptFilter (publicExcerptFilterWithPlaces with every
- * user-added place id of the archive), withoutSourcePaths and an Evidence-Redaction bag-info
- * element saying what was left out and what stays. Seed villages keep their ids and are given
+ * items.csv has no such columns); plus excerptFilter (publicExcerptFilterForMachine: every
+ * user-added place id of the archive, and any absolute path of this machine, opts.archiveDir
+ * included), withoutSourcePaths and an Evidence-Redaction bag-info element saying what was left
+ * out and what stays, with Evidence-Withheld-Items counting opts.withheldMedia by reason. Which
+ * items to leave out is the caller's choice beforehand (planPublicRelease): `itemIds` are the
+ * items to send. Seed villages keep their ids and are given
  * with their shipped values (shippedSeedPlaces), exact coordinates included, never users' edits.
  *
  * Reads only; call before exportEvidenceSet. Throws Error when the archive has no pseudonym secret
@@ -315,7 +342,7 @@ export function catalogExportExtras(db: Db, itemIds: number[], opts: CatalogExpo
       { path: 'evidence/cases.json', content: json(cases) },
     ],
     ...(opts.redactPeople ? {
-      excerptFilter: publicExcerptFilterWithPlaces(hidden),
+      excerptFilter: publicExcerptFilterForMachine(hidden, machineFolders(opts.archiveDir)),
       withoutSourcePaths: true,
       bagInfo: {
         'Evidence-Redaction': 'Prepared for public release (--redact-people): evidence/people.json holds only people who consented to ' +
@@ -332,9 +359,13 @@ export function catalogExportExtras(db: Db, itemIds: number[], opts: CatalogExpo
           'for a named recipient), or mentions a place added by users were withheld from ' +
           'evidence/custody.json for privacy; their seqs are listed there as withheldSeqs and in the source archive\'s ' +
           'dissemination event for this export, and the events are available from the source archive; the events kept name ' +
-          'the archive\'s operators (staff, not victims) as actor. Still in this set: items\' exact GPS coordinates ' +
+          'the archive\'s operators (staff, not victims) as actor. Custody events holding a folder path of the source ' +
+          'machine (as older fixity checks did) were withheld too. Items linked to a person flagged sensitive or whose ' +
+          'consent to publication is not given are left out of this set, unless the exporter chose to send one ' +
+          '(recorded in the source archive). Still in this set: items\' exact GPS coordinates ' +
           '(evidence/items.json and items.csv, and the originals\' own EXIF metadata), the camera serial number, the tags ' +
           'users gave items and the original file names.',
+        ...withheldBagInfo(opts.withheldMedia ?? []),
       },
     } : {}),
     summary: { people: personIds.length, withheld, places: placeIds.length },

@@ -6,6 +6,7 @@ import { basename, join, resolve } from 'node:path';
 import type { ChannelOutput, JobEvent, JobRequest, JobResult, ParsedInput, ServiceChannel, Settings } from '../../common/ipc.ts';
 import { openArchive, resolveOperator, type Archive } from '../archive.ts';
 import { makeMissingThumbnails } from '../derivatives/batch.ts';
+import { planPublicRelease, publicReleaseRecord, withheldFromPublicRelease, type PublicReleasePlan } from '../catalog/public-release.ts';
 import { exportEvidenceSet } from '../export/evidence-set.ts';
 import { ingest } from '../ingest/ingest.ts';
 import { JobRunner, type JobSpec } from '../jobs/runner.ts';
@@ -104,21 +105,35 @@ export function createArchiveService(opts: ServiceOptions): ArchiveService {
         return {
           kind: 'export', exclusive: true,
           run: async (ctx) => {
-            const ids = req.itemIds ?? queryItems(a.db, req.filter!, { by: 'id', dir: 'asc' }, new Set()).map((s) => s.id);
+            let ids = req.itemIds ?? queryItems(a.db, req.filter!, { by: 'id', dir: 'asc' }, new Set()).map((s) => s.id);
             if (!ids.length) throw new ServiceError('FAILED', 'nothing to export: the selection holds no items');
+            // As the CLI's export: a public release leaves out the media of the people it withholds,
+            // except the items the user chose to send, each by name.
+            let plan: PublicReleasePlan | null = null;
+            if (req.redactPeople) {
+              try {
+                plan = planPublicRelease(a.db, ids, req.includeWithheldMedia ?? []);
+              } catch (e) {
+                throw new ServiceError('FAILED', `public release: ${(e as Error).message}`);
+              }
+              ids = plan.ids;
+            }
             // The destination is a folder the user chose; the bag is a new folder inside it.
             const stamp = new Date().toISOString().replace(/[-:]/gu, '').replace('T', '-').slice(0, 15);
             const outDir = join(resolve(req.outDir), `evidence-set-${stamp}`);
             // As the CLI's export: the catalog's extras decide what a public release leaves out.
-            const extras = catalog?.exportExtras(ids, { includeSensitive: req.includeSensitive, redactPeople: req.redactPeople });
+            const extras = catalog?.exportExtras(ids, {
+              includeSensitive: req.includeSensitive, redactPeople: req.redactPeople, archiveDir: a.dir, withheldMedia: plan?.withheld,
+            });
             // Without them the set would be a full one: never hand that out as a public release.
             if (req.redactPeople && !extras) throw new ServiceError('FAILED', 'a public release needs the case catalog, which this archive does not have open');
             const report = await exportEvidenceSet(a, {
               itemIds: ids, outDir, actor: operator(), recipient: req.recipient || undefined, organization: req.organization || undefined,
-              description: req.description || undefined, zip: req.zip, selection: req.itemIds ? { items: req.itemIds } : { filter: req.filter },
+              description: req.description || undefined, zip: req.zip,
+              selection: { ...(req.itemIds ? { items: req.itemIds } : { filter: req.filter }), ...(plan ? { publicRelease: publicReleaseRecord(plan) } : {}) },
               extras, signal: ctx.signal, onProgress: ctx.progress,
             });
-            return { kind: 'export', report: { ...report, redactPeople: req.redactPeople } };
+            return { kind: 'export', report: { ...report, redactPeople: req.redactPeople, withheldMedia: plan?.withheld ?? [], includedWithheldMedia: plan?.included ?? [] } };
           },
         };
       case 'verifyBag':
@@ -207,6 +222,10 @@ export function createArchiveService(opts: ServiceOptions): ArchiveService {
       const info = resolveKey(name, keys());
       await unlockKey(info, passphrase);
       return keyDto(info);
+    },
+    'export.withheld': async ({ itemIds, filter }) => {
+      const a = need();
+      return withheldFromPublicRelease(a.db, itemIds ?? queryItems(a.db, filter!, { by: 'id', dir: 'asc' }, new Set()).map((s) => s.id));
     },
     'jobs.start': async (req) => ({ jobId: runner.start(jobSpec(need(), req)) }),
     'jobs.cancel': async ({ jobId }) => ({ cancelled: runner.cancel(jobId) }),

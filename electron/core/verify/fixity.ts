@@ -1,7 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import type { DigestAlgorithm, JobProgress } from '../../common/types.ts';
+import type { FixityFinding } from '../../common/fixity.ts';
 import { objectPath, type Archive } from '../archive.ts';
 import { appendCustodyEvent, chainHead, verifyCustodyLog } from '../custody/log.ts';
 import { digestFile } from '../ingest/digest.ts';
@@ -86,12 +87,35 @@ async function objectFiles(objectsDir: string): Promise<string[]> {
 }
 
 /**
+ * `text` with every occurrence of the archive folder `archiveDir` (as given and as its real path),
+ * followed by a path separator, removed, so "/home/u/Archive/objects/sha256/…" reads
+ * "objects/sha256/…" (with "/" separators). Custody events say where in the archive, not where
+ * the archive is on this machine: they travel in evidence sets, some of them public.
+ */
+export function archiveRelative(text: string, archiveDir: string): string {
+  let out = text;
+  const dirs = new Set([archiveDir]);
+  try {
+    dirs.add(realpathSync.native(archiveDir));
+  } catch {
+    // an archive folder that cannot be resolved is only matched as given
+  }
+  for (const dir of [...dirs].sort((a, b) => b.length - a.length)) {
+    const prefix = dir.endsWith(sep) ? dir : dir + sep;
+    out = out.split(prefix).join('');
+  }
+  return sep === '/' ? out : out.replace(/objects\\sha256\\([0-9a-f]{2})\\([0-9a-f]{2})\\/gu, 'objects/sha256/$1/$2/');
+}
+
+/**
  * Fixity check of a whole archive (issue #2 `evidence verify`): re-hashes every object with every
  * algorithm the catalog holds for it and compares; reports objects missing from the store and
  * files in the store the catalog does not know; recomputes the custody chain; cross-checks the
  * catalog rows against the custody events that recorded them (crossCheckCatalog); with
  * `expectHead`, checks that a chain head noted earlier is still in the log. Appends one
- * `fixity check` custody event per item (outcome pass/fail) and one archive-wide summary event,
+ * `fixity check` custody event per item (outcome pass/fail; a failed one with its `reason` and a
+ * `finding`, common/fixity.ts FixityFinding: what was expected and found, naming the object by its
+ * archive-relative path, never the archive's absolute one) and one archive-wide summary event,
  * when the archive is writable; when it is not, or the disk is full (SQLITE_FULL) so the events
  * cannot be appended, the report is returned all the same, saying why in `unrecorded` (all of
  * the events or none: they are appended in one transaction). Cancelling `signal` stops the
@@ -110,7 +134,10 @@ export async function verifyArchive(archive: Archive, opts: { actor: string; sig
     digestsOf.get(r.item_id)!.set(r.algorithm, r.value);
   }
   const progress: JobProgress = { filesDone: 0, filesTotal: items.length, bytesDone: 0, bytesTotal: items.reduce((s, i) => s + i.bytes, 0), currentFile: null };
-  const outcomes = new Map<number, { outcome: 'pass' | 'fail'; reason?: string }>();
+  // What each item's custody event records: its reason and finding name the object by its
+  // archive-relative path, never this machine's absolute one (events reach evidence sets).
+  const outcomes = new Map<number, { outcome: 'pass' | 'fail'; reason?: string; finding?: FixityFinding }>();
+  const relative = (text: string) => archiveRelative(text, archive.dir);
   // The total at once: the first object may be a long video, and the window shows "0 of N" meanwhile.
   opts.onProgress?.({ ...progress });
   const pool = items.length ? createIngestPool(opts.threads, opts.signal) : null;
@@ -120,23 +147,29 @@ export async function verifyArchive(archive: Archive, opts: { actor: string; sig
     while (next < items.length && !opts.signal?.aborted) {
       const it = items[next++]!;
       const path = objectPath(archive.objectsDir, it.sha256);
+      const rel = relative(path);
       progress.currentFile = path;
       const expected = digestsOf.get(it.id) ?? new Map<DigestAlgorithm, string>([['sha256', it.sha256]]);
       try {
         // From the disk: a copy of the object still in memory (after an export, say) would hide a damaged sector.
         const got = await pool!.digest({ path, algorithms: [...expected.keys()], counter: null, fromDevice: true });
         bytesChecked += got.bytes;
-        const bad = [...expected].filter(([alg, v]) => got.digests[alg] !== v).map(([alg, v]) => `${alg} expected ${v}, found ${got.digests[alg]}`);
+        const differing = [...expected].filter(([alg, v]) => got.digests[alg] !== v);
+        const bad = differing.map(([alg, v]) => `${alg} expected ${v}, found ${got.digests[alg]}`);
         if (got.bytes !== it.bytes) bad.push(`size expected ${it.bytes} bytes, found ${got.bytes}`);
+        const sizes = got.bytes !== it.bytes ? { expectedBytes: it.bytes, foundBytes: got.bytes } : {};
+        const compared = {
+          object: rel, expected: Object.fromEntries(differing), found: Object.fromEntries(differing.map(([alg]) => [alg, got.digests[alg] ?? ''])), ...sizes,
+        };
         if (bad.length && got.digests.sha256 === it.sha256 && got.bytes === it.bytes) {
           // SHA-256 is the object's identity and still matches: the object is intact, a catalog row is not.
-          const reason = `item ${it.id} (${path}): object intact (SHA-256 matches) but the catalog's digests differ: ${bad.join('; ')}`;
-          problems.push({ kind: 'catalog', itemId: it.id, sha256: it.sha256, path, reason });
-          outcomes.set(it.id, { outcome: 'fail', reason });
+          const what = `object intact (SHA-256 matches) but the catalog's digests differ: ${bad.join('; ')}`;
+          problems.push({ kind: 'catalog', itemId: it.id, sha256: it.sha256, path, reason: `item ${it.id} (${path}): ${what}` });
+          outcomes.set(it.id, { outcome: 'fail', reason: `item ${it.id} (${rel}): ${what}`, finding: { kind: 'catalog', ...compared } });
         } else if (bad.length) {
-          const reason = `item ${it.id} (${path}): content altered: ${bad.join('; ')}`;
-          problems.push({ kind: 'altered', itemId: it.id, sha256: it.sha256, path, reason });
-          outcomes.set(it.id, { outcome: 'fail', reason });
+          const what = `content altered: ${bad.join('; ')}`;
+          problems.push({ kind: 'altered', itemId: it.id, sha256: it.sha256, path, reason: `item ${it.id} (${path}): ${what}` });
+          outcomes.set(it.id, { outcome: 'fail', reason: `item ${it.id} (${rel}): ${what}`, finding: { kind: 'altered', ...compared } });
         } else {
           outcomes.set(it.id, { outcome: 'pass' });
         }
@@ -144,9 +177,13 @@ export async function verifyArchive(archive: Archive, opts: { actor: string; sig
         if (opts.signal?.aborted) break;
         // Error codes do not survive the trip back from a worker thread; ask the file system.
         const missing = !existsSync(path);
-        const reason = `item ${it.id} (${path}): ${missing ? 'object missing from the store' : `unreadable: ${(e as Error).message}`}`;
-        problems.push({ kind: missing ? 'missing' : 'unreadable', itemId: it.id, sha256: it.sha256, path, reason });
-        outcomes.set(it.id, { outcome: 'fail', reason });
+        const error = (e as Error).message;
+        const what = (p: string, err: string) => `item ${it.id} (${p}): ${missing ? 'object missing from the store' : `unreadable: ${err}`}`;
+        problems.push({ kind: missing ? 'missing' : 'unreadable', itemId: it.id, sha256: it.sha256, path, reason: what(path, error) });
+        outcomes.set(it.id, {
+          outcome: 'fail', reason: what(rel, relative(error)),
+          finding: missing ? { kind: 'missing', object: rel } : { kind: 'unreadable', object: rel, error: relative(error) },
+        });
       }
       progress.filesDone++;
       progress.bytesDone += it.bytes;
@@ -189,7 +226,7 @@ export async function verifyArchive(archive: Archive, opts: { actor: string; sig
       for (const it of items) {
         const o = outcomes.get(it.id);
         if (!o) continue;
-        appendCustodyEvent(db, { actor: opts.actor, type: 'fixity check', item: it.sha256, detail: { outcome: o.outcome, algorithms: [...(digestsOf.get(it.id)?.keys() ?? ['sha256'])], ...(o.reason ? { reason: o.reason } : {}) } });
+        appendCustodyEvent(db, { actor: opts.actor, type: 'fixity check', item: it.sha256, detail: { outcome: o.outcome, algorithms: [...(digestsOf.get(it.id)?.keys() ?? ['sha256'])], ...(o.reason ? { reason: o.reason } : {}), ...(o.finding ? { finding: o.finding } : {}) } });
         added++;
       }
       appendCustodyEvent(db, { actor: opts.actor, type: 'fixity check', item: null, detail: {

@@ -1,10 +1,35 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { WithheldMediaDto } from '../../../electron/common/ipc.ts';
 import { call } from '../bridge.ts';
 import { PathField } from '../components/PathField.tsx';
 import { ProgressPanel } from '../components/Progress.tsx';
 import { formatNumber } from '../format.ts';
 import { latestJob, useApp } from '../state.tsx';
+
+/** Items a public release leaves out, with why; with `choose`, a "send anyway" box per item. */
+function WithheldList({ items, chosen, onToggle, testId }: { items: WithheldMediaDto[]; chosen?: ReadonlySet<number>; onToggle?: (id: number) => void; testId: string }) {
+  const { t } = useTranslation();
+  return (
+    <table className="withheld" data-testid={testId}>
+      <thead>
+        <tr><th>{t('export.withheld.item')}</th><th>{t('export.withheld.name')}</th><th>{t('export.withheld.why')}</th>{onToggle && <th>{t('export.withheld.sendAnyway')}</th>}</tr>
+      </thead>
+      <tbody>
+        {items.map((w) => (
+          <tr key={w.id} data-testid="withheld-item" data-item={w.id} className={chosen?.has(w.id) ? 'chosen' : undefined}>
+            <td>{w.id}</td>
+            <td className="path">{w.fileName}</td>
+            <td>{w.reasons.map((r) => t(`export.withheld.reasons.${r}`)).join('; ')}</td>
+            {onToggle && (
+              <td><input type="checkbox" checked={chosen?.has(w.id) ?? false} onChange={() => onToggle(w.id)} aria-label={t('export.withheld.sendAnyway')} data-testid={`send-anyway-${w.id}`} /></td>
+            )}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
 
 /** Export the selection or the current filter as a BagIt evidence set. */
 export function ExportScreen() {
@@ -23,16 +48,45 @@ export function ExportScreen() {
   const [jobId, setJobId] = useState<string | null>(null);
   const job = jobId ? latestJob(app.jobs, 'export', jobId) : null;
   const running = job && ['queued', 'running'].includes(job.info.state);
+  // What a public release of this selection would leave out (people flagged sensitive, consent not
+  // given), asked for before exporting; the user may send an item anyway, item by item.
+  const [withheld, setWithheld] = useState<WithheldMediaDto[] | null>(null);
+  const [sendAnyway, setSendAnyway] = useState<Set<number>>(new Set());
   useEffect(() => {
     call('items.list', { filter: app.filter, sort: { by: 'id', dir: 'asc' } }).then((r) => setFilterCount(r.total), app.report);
   }, [app.filter, app.report]);
-  const count = source === 'selection' ? app.selection.size : filterCount ?? 0;
+  useEffect(() => {
+    if (kind !== 'public' || (source === 'selection' && !app.selection.size)) {
+      setWithheld(null);
+      return;
+    }
+    let live = true;
+    call('export.withheld', source === 'selection' ? { itemIds: [...app.selection] } : { filter: app.filter })
+      .then((w) => {
+        if (!live) return;
+        setWithheld(w);
+        setSendAnyway((prev) => new Set([...prev].filter((id) => w.some((x) => x.id === id))));
+      }, app.report);
+    return () => {
+      live = false;
+    };
+  }, [kind, source, app.selection, app.filter, app.report]);
+  const toggle = (id: number) => setSendAnyway((prev) => {
+    const next = new Set(prev);
+    if (next.has(id)) next.delete(id);
+    else next.add(id);
+    return next;
+  });
+  const chosenTotal = source === 'selection' ? app.selection.size : filterCount ?? 0;
+  const leftOut = kind === 'public' && withheld ? withheld.filter((w) => !sendAnyway.has(w.id)).length : 0;
+  const count = chosenTotal - leftOut;
 
   const start = async () => {
     try {
       const common = {
         outDir: dest.trim(), recipient: recipient.trim() || undefined, organization: organization.trim() || undefined, zip,
         redactPeople: kind === 'public', includeSensitive: kind === 'full' && includeSensitive,
+        ...(kind === 'public' && sendAnyway.size ? { includeWithheldMedia: [...sendAnyway] } : {}),
       };
       const r = await call('jobs.start', source === 'selection'
         ? { kind: 'export', itemIds: [...app.selection], ...common }
@@ -60,6 +114,14 @@ export function ExportScreen() {
           )}
           <label><input type="radio" checked={kind === 'public'} onChange={() => setKind('public')} data-testid="kind-public" />{t('export.public')}</label>
           <p className="hint sub" data-testid="public-hint">{t('export.publicHint')}</p>
+          {kind === 'public' && withheld && (withheld.length ? (
+            <div className="sub withheld-preview" data-testid="withheld-preview">
+              <p className="warning" data-testid="withheld-count">{t('export.withheld.title', { count: withheld.length, n: formatNumber(withheld.length, lng) })}</p>
+              <p className="hint">{t('export.withheld.hint')}</p>
+              <WithheldList items={withheld} chosen={sendAnyway} onToggle={toggle} testId="withheld-list" />
+              {count === 0 && <p className="error" data-testid="all-withheld">{t('export.withheld.allWithheld')}</p>}
+            </div>
+          ) : <p className="hint sub" data-testid="withheld-none">{t('export.withheld.none')}</p>)}
         </fieldset>
         <PathField label={t('export.destination')} value={dest} onChange={setDest} purpose="exportDest" testId="export-dest" />
         <label className="field"><span>{t('export.recipient')}</span><input type="text" value={recipient} onChange={(e) => setRecipient(e.target.value)} data-testid="recipient" /></label>
@@ -80,6 +142,18 @@ export function ExportScreen() {
             <dt>{t('export.oxum')}</dt><dd>{result.payloadOxum}</dd>
             <dt>{t('export.tagManifest')}</dt><dd className="mono big" data-testid="tagmanifest">{result.tagManifestSha256}</dd>
           </dl>
+          {result.withheldMedia.length > 0 && (
+            <>
+              <h3>{t('export.withheld.leftOut', { count: result.withheldMedia.length, n: formatNumber(result.withheldMedia.length, lng) })}</h3>
+              <WithheldList items={result.withheldMedia} testId="export-withheld" />
+            </>
+          )}
+          {result.includedWithheldMedia.length > 0 && (
+            <>
+              <h3>{t('export.withheld.sentOnRequest', { count: result.includedWithheldMedia.length, n: formatNumber(result.includedWithheldMedia.length, lng) })}</h3>
+              <WithheldList items={result.includedWithheldMedia} testId="export-included" />
+            </>
+          )}
           <p className="hint">{t('export.readOut')}</p>
         </section>
       )}

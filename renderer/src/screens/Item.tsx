@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { digestLabel, fixityFinding, isFailedFixityCheck, type FixityFinding } from '../../../electron/common/fixity.ts';
 import { LONG_TEXT_MAX, type ChannelInput, type ItemDetail } from '../../../electron/common/ipc.ts';
 import { call, mediaUrl } from '../bridge.ts';
 import { ItemTagEditor } from '../components/TagEditor.tsx';
@@ -30,6 +31,48 @@ function Viewer({ d }: { d: ItemDetail }) {
     );
   }
   return <div className="viewer placeholder">{t('item.noPreview')}</div>;
+}
+
+type TFn = ReturnType<typeof useTranslation>['t'];
+
+/** What a failed fixity check found, as translated lines (one per digest that differed, the size, or what kept it from being read). */
+function findingLines(t: TFn, f: FixityFinding | null, reason: unknown): string[] {
+  if (!f) return [t('item.fixity.unknown', { reason: typeof reason === 'string' ? reason : '' })];
+  switch (f.kind) {
+    case 'missing':
+      return [t('item.fixity.missing')];
+    case 'unreadable':
+      return [t('item.fixity.unreadable', { error: f.error ?? '' })];
+    case 'altered':
+    case 'catalog': {
+      const lines = Object.keys(f.expected ?? {}).map((alg) =>
+        t(`item.fixity.${f.kind}`, { alg: digestLabel(alg), expected: f.expected![alg], found: f.found?.[alg] ?? '' }));
+      if (f.expectedBytes !== undefined) lines.push(t('item.fixity.size', { expected: f.expectedBytes, found: f.foundBytes ?? '' }));
+      return lines;
+    }
+  }
+}
+
+/** One custody event in the timeline; a failed fixity check in red, FAILED, with what it found. */
+function CustodyEntry({ e }: { e: ItemDetail['custody'][number] }) {
+  const { t, i18n } = useTranslation();
+  const fixity = e.type === 'fixity check';
+  const failed = isFailedFixityCheck(e);
+  const outcome = typeof e.detail.outcome === 'string' ? e.detail.outcome : '';
+  return (
+    <li className={failed ? 'failed' : undefined} data-testid={failed ? 'custody-failed' : 'custody-event'}>
+      <span className="when">{formatInstant(e.at, i18n.language)}</span>
+      <strong>{t(`custody.${e.type}`, { defaultValue: e.type })}</strong>
+      <span className="who">{e.actor}</span>
+      <span className="outcome" data-testid="custody-outcome">{fixity ? (failed ? t('item.fixity.failed') : outcome === 'pass' ? t('item.fixity.passed') : outcome) : outcome}</span>
+      <span className="hash mono" title={e.hash}>{t('item.seq', { seq: e.seq })}</span>
+      {failed && (
+        <ul className="finding" data-testid="fixity-finding">
+          {findingLines(t, fixityFinding(e), e.detail.reason).map((l) => <li key={l}>{l}</li>)}
+        </ul>
+      )}
+    </li>
+  );
 }
 
 function CopyButton({ text }: { text: string }) {
@@ -198,15 +241,7 @@ export function ItemScreen({ id }: { id: number }) {
           </table>
           <h2>{t('item.custody')}</h2>
           <ol className="timeline" data-testid="custody">
-            {d.custody.map((e) => (
-              <li key={e.seq}>
-                <span className="when">{formatInstant(e.at, lng)}</span>
-                <strong>{t(`custody.${e.type}`, { defaultValue: e.type })}</strong>
-                <span className="who">{e.actor}</span>
-                <span className="outcome">{typeof e.detail.outcome === 'string' ? e.detail.outcome : ''}</span>
-                <span className="hash mono" title={e.hash}>{t('item.seq', { seq: e.seq })}</span>
-              </li>
-            ))}
+            {d.custody.map((e) => <CustodyEntry key={e.seq} e={e} />)}
           </ol>
           <details className="raw">
             <summary>{t('item.raw')}</summary>
