@@ -1,7 +1,7 @@
 // Issue 11 part 1, archives made before the fix: their sightings hold only the old text form of a
 // path (legacyDisplayName), in which the byte 0xFF and the literal text "\xFF" read alike. Such an
 // archive is made here the way the old version made it (the old text form in the catalog and in
-// the custody log, no path bytes, catalog schema 4), then upgraded and ingested into again by the
+// the custody log, no path bytes, the catalog schema before migration 006), then upgraded and ingested into again by the
 // real CLI: the file it held is recognised, the one it had dropped is added, verify is clean.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,6 +11,11 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { EVIDENCE_BIN } from '../helpers/cli.ts';
 import { runCli as runCliInProcess } from '../helpers/cli-inprocess.ts';
+import { MIGRATIONS } from '../../electron/core/db/migrations/index.ts';
+import { SCHEMA_VERSION } from '../../electron/core/db/open.ts';
+
+/** The schema version just before the migration that added sightings.path_bytes. */
+const BEFORE_PATH_BYTES = MIGRATIONS.findIndex((m) => m.name === '006_sighting_path_bytes');
 
 // While `legacy.on`, the ingest writes what versions before the fix wrote: the old text form as
 // the path, and no exact bytes in the custody log.
@@ -36,7 +41,7 @@ interface IngestJson { counts: { added: number; duplicate: number; failed: numbe
 
 /**
  * An archive at `archive` as the old version left it after ingesting `folder`: the old text forms,
- * and the catalog set back to schema 4 without the path_bytes column.
+ * and the catalog set back to the schema before path bytes (without the path_bytes column).
  */
 async function legacyArchive(folder: string, archive: string): Promise<void> {
   legacy.on = true;
@@ -48,7 +53,8 @@ async function legacyArchive(folder: string, archive: string): Promise<void> {
   }
   const db = new Database(join(archive, 'archive.sqlite'));
   db.exec('DROP INDEX sightings_path_bytes; ALTER TABLE sightings DROP COLUMN path_bytes;');
-  db.pragma('user_version = 4');
+  expect(BEFORE_PATH_BYTES).toBeGreaterThan(0);
+  db.pragma(`user_version = ${BEFORE_PATH_BYTES}`);
   db.close();
 }
 
@@ -72,7 +78,7 @@ describe('an archive made before path bytes were kept', () => {
     expect(again.files.find((f) => f.status === 'duplicate')).toMatchObject({ path: `${esc}/name_\\\\xFF.txt`, reason: expect.stringMatching(/already ingested from this path/) });
     expect(again.files.find((f) => f.status === 'added')).toMatchObject({ path: `${esc}/name_\\xFF.txt` });
     const up = new Database(join(work, 'old', 'archive.sqlite'), { readonly: true });
-    expect(up.pragma('user_version', { simple: true })).toBe(5);
+    expect(up.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     const rows = up.prepare('SELECT source_path, path_bytes FROM sightings ORDER BY id').all() as { source_path: string; path_bytes: Buffer }[];
     up.close();
     // The old text stays as the custody log has it; the bytes say which file it was.

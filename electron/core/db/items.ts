@@ -161,7 +161,7 @@ export function insertSighting(db: Db, itemId: number, s: NewSighting): number {
  * finished without reading them again; a file rewritten in place has a new ctime and is read.
  *
  * The path is compared by its bytes (`source.pathBytes`). A sighting an older version recorded
- * whose bytes the upgrade could not tell (migration 005: path_bytes NULL) is matched by the text
+ * whose bytes the upgrade could not tell (migration 006: path_bytes NULL) is matched by the text
  * that version wrote, `source.legacyPath` (ingest/filename.ts legacyDisplayName); that text may
  * stand for two names, but the inode and ctime in the key tell their files apart.
  */
@@ -194,7 +194,7 @@ const SEP_BYTE = sep.charCodeAt(0);
  * How a sighting's source is shown, from its row: with its path's bytes (`pathBytes`, the
  * `path_bytes` column), the display forms of path and name computed from them (ingest/filename.ts
  * displayName) plus `pathBytes`/`nameBytes` (base64) when a display form is not the text itself;
- * without them (a sighting an older version recorded whose bytes migration 005 could not tell),
+ * without them (a sighting an older version recorded whose bytes migration 006 could not tell),
  * the stored text as it is. So a literal "\xFF" in a name an older version ingested is shown
  * `\\xFF` like a new one, never like the raw byte 0xFF.
  */

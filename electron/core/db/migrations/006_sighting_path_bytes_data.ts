@@ -1,4 +1,4 @@
-// Data step of migration 005 (see 005_sighting_path_bytes.ts), loaded only when a catalog is
+// Data step of migration 006 (see 006_sighting_path_bytes.ts), loaded only when a catalog is
 // created or upgraded (migrations/steps.ts). It must not import catalog/.
 import { lstatSync } from 'node:fs';
 import type { Db } from '../open.ts';
