@@ -168,6 +168,8 @@ export const SightingSchema = z.object({
   id: z.number(),
   path: z.string(),
   name: z.string(),
+  /** Exact bytes of the source path, base64, when `path` (its display form) is not the path itself. */
+  pathBytes: z.string().optional(),
   bytes: z.number(),
   mtime: z.string().nullable(),
   operator: z.string(),
@@ -341,6 +343,7 @@ export type JobRequest = z.infer<typeof JobRequestSchema>;
 
 export const IngestFileResultSchema = z.object({
   path: z.string(),
+  pathBytes: z.string().optional(),
   status: z.enum(['added', 'duplicate', 'skipped', 'failed']),
   sha256: z.string().optional(),
   itemId: z.number().optional(),

@@ -126,7 +126,10 @@ export interface CustodyEvent {
 export type IngestStatus = 'added' | 'duplicate' | 'skipped' | 'failed';
 
 export interface IngestFileResult {
+  /** The file's path in its display form (ingest/filename.ts displayName: `\\` a backslash, `\xHH` a byte outside UTF-8). */
   path: string;
+  /** The path's exact bytes, base64, present only when `path` is not the path itself (a name not UTF-8, or holding a backslash). */
+  pathBytes?: string;
   status: IngestStatus;
   sha256?: string;
   itemId?: number;

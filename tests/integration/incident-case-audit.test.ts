@@ -23,6 +23,8 @@ import { addPlace } from '../../electron/core/catalog/places.ts';
 await loadMigrationSteps();
 
 const work = mkdtempSync(join(tmpdir(), 'ea-audit-ic-'));
+
+/** Sets a current catalog back to what schema 3 had: without what later migrations add (005: sightings.path_bytes). */
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 interface Problems { ok: boolean; problems: { kind: string; reason: string }[] }

@@ -15,6 +15,12 @@ const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\
  * JavaScript escape ("\u001b" for ESC, "\u000d" for CR, "\u202e" for RIGHT-TO-LEFT OVERRIDE);
  * everything else, non-Latin scripts included, is kept. null and undefined become "", other
  * non-strings go through String(). Never throws.
+ *
+ * File names and paths must be given in their display form (core/ingest/filename.ts
+ * displayName), in which every backslash already begins an escape (`\\`, `\xHH`): a literal
+ * "\u001b" in a name then prints as `\\u001b` and ESC as `\u001b`, so two different names never
+ * print alike (tests/unit/display-name.test.ts). Other text (operator names, descriptions) is not
+ * escaped so, and a literal "\u001b" in it prints like ESC would.
  */
 export function printable(value: unknown): string {
   const s = value === null || value === undefined ? '' : String(value);

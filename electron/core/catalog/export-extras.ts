@@ -71,8 +71,8 @@ const isEmpty = (x: unknown) => x === null || x === undefined || x === '' || (Ar
 
 // Keys under which a custody event records where a file was read from: ingest writes sourcePath
 // (ingest.ts recordNewItem, recordDuplicate); the other spellings keep the filter safe should
-// another writer name it differently.
-const SOURCE_PATH_KEY = /^(source|src|original)[-_]?paths?$/i;
+// another writer name it differently. sourcePathBytes is the same path as bytes (base64).
+const SOURCE_PATH_KEY = /^(source|src|original)[-_]?paths?([-_]?bytes)?$/i;
 // In an ingestion event, a bare `path` can only be the source's (elsewhere, e.g. in dissemination
 // events, `path` is the file's place in a bag, which the set shows anyway).
 const INGESTION_PATH_KEY = /^paths?$/i;

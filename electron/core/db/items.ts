@@ -1,12 +1,18 @@
 import type { Db } from './open.ts';
 import { stmt } from './stmt.ts';
+import { sep } from 'node:path';
 import type { DigestAlgorithm, Digests, NormalizedRecord } from '../../common/types.ts';
+import { bytesField, displayName } from '../ingest/filename.ts';
 
 /** A sighting: one time a file with this content was seen at a source path. */
 export interface Sighting {
   id: number;
+  /** Source path in its display form (see sourceOf). */
   path: string;
+  /** File name in its display form. */
   name: string;
+  /** Exact bytes of the source path, base64, present when `path` is not the path itself. */
+  pathBytes?: string;
   bytes: number;
   /** File modification time, UTC ISO 8601. */
   mtime: string | null;
@@ -122,8 +128,12 @@ export function archiveAlgorithms(db: Db): DigestAlgorithm[] {
 }
 
 export interface NewSighting {
+  /** Display form of the source path (ingest/filename.ts displayName), as the custody log records it. */
   path: string;
+  /** Display form of the file name. */
   name: string;
+  /** The source path's exact bytes: what identifies the file on resume. */
+  pathBytes: Uint8Array;
   bytes: number;
   mtime: string | null;
   mtimeNs: string | null;
@@ -139,9 +149,9 @@ export interface NewSighting {
 /** Records one sighting of an item's content. */
 export function insertSighting(db: Db, itemId: number, s: NewSighting): number {
   const info = stmt(db, 
-    `INSERT INTO sightings (item_id, source_path, file_name, bytes, mtime, mtime_ns, ino, ctime_ns, operator, host, ingested_at, run_id)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(itemId, s.path, s.name, s.bytes, s.mtime, s.mtimeNs, s.ino, s.ctimeNs, s.operator, s.host, s.ingestedAt, s.runId);
+    `INSERT INTO sightings (item_id, source_path, file_name, path_bytes, bytes, mtime, mtime_ns, ino, ctime_ns, operator, host, ingested_at, run_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(itemId, s.path, s.name, Buffer.from(s.pathBytes), s.bytes, s.mtime, s.mtimeNs, s.ino, s.ctimeNs, s.operator, s.host, s.ingestedAt, s.runId);
   return Number(info.lastInsertRowid);
 }
 
@@ -149,21 +159,65 @@ export function insertSighting(db: Db, itemId: number, s: NewSighting): number {
  * The item already ingested from exactly this file: same source path, size, modification time,
  * inode and status-change time (nanoseconds), or null. Lets a re-run skip files an interrupted run
  * finished without reading them again; a file rewritten in place has a new ctime and is read.
+ *
+ * The path is compared by its bytes (`source.pathBytes`). A sighting an older version recorded
+ * whose bytes the upgrade could not tell (migration 006: path_bytes NULL) is matched by the text
+ * that version wrote, `source.legacyPath` (ingest/filename.ts legacyDisplayName); that text may
+ * stand for two names, but the inode and ctime in the key tell their files apart.
  */
-export function findSightingBySource(db: Db, path: string, bytes: number, mtimeNs: string, ino: string, ctimeNs: string): { itemId: number; sha256: string } | null {
-  const r = stmt(db, 
+export function findSightingBySource(db: Db, source: { pathBytes: Uint8Array; legacyPath: string }, bytes: number, mtimeNs: string, ino: string, ctimeNs: string): { itemId: number; sha256: string } | null {
+  const byBytes = stmt(db,
     `SELECT s.item_id itemId, i.sha256 sha256 FROM sightings s JOIN items i ON i.id = s.item_id
-     WHERE s.source_path = ? AND s.bytes = ? AND s.mtime_ns = ? AND s.ino = ? AND s.ctime_ns = ? LIMIT 1`,
-  ).get(path, bytes, mtimeNs, ino, ctimeNs) as { itemId: number; sha256: string } | undefined;
-  return r ?? null;
+     WHERE s.path_bytes = ? AND s.bytes = ? AND s.mtime_ns = ? AND s.ino = ? AND s.ctime_ns = ? LIMIT 1`,
+  ).get(Buffer.from(source.pathBytes), bytes, mtimeNs, ino, ctimeNs) as { itemId: number; sha256: string } | undefined;
+  if (byBytes) return byBytes;
+  const byLegacyText = stmt(db,
+    `SELECT s.item_id itemId, i.sha256 sha256 FROM sightings s JOIN items i ON i.id = s.item_id
+     WHERE s.source_path = ? AND s.path_bytes IS NULL AND s.bytes = ? AND s.mtime_ns = ? AND s.ino = ? AND s.ctime_ns = ? LIMIT 1`,
+  ).get(source.legacyPath, bytes, mtimeNs, ino, ctimeNs) as { itemId: number; sha256: string } | undefined;
+  return byLegacyText ?? null;
+}
+
+/** A sighting's source as reports give it: display path and name, and their bytes when those are not the text itself. */
+export interface SourceRef {
+  path: string;
+  name: string;
+  /** Exact bytes of the path, base64 (ingest/filename.ts bytesField). */
+  pathBytes?: string;
+  /** Exact bytes of the file name, base64. */
+  nameBytes?: string;
+}
+
+const SEP_BYTE = sep.charCodeAt(0);
+
+/**
+ * How a sighting's source is shown, from its row: with its path's bytes (`pathBytes`, the
+ * `path_bytes` column), the display forms of path and name computed from them (ingest/filename.ts
+ * displayName) plus `pathBytes`/`nameBytes` (base64) when a display form is not the text itself;
+ * without them (a sighting an older version recorded whose bytes migration 006 could not tell),
+ * the stored text as it is. So a literal "\xFF" in a name an older version ingested is shown
+ * `\\xFF` like a new one, never like the raw byte 0xFF.
+ */
+export function sourceOf(sourcePath: string, fileName: string, pathBytes: Uint8Array | null): SourceRef {
+  if (!pathBytes) return { path: sourcePath, name: fileName };
+  const raw = Buffer.from(pathBytes);
+  const nameBytes = raw.subarray(raw.lastIndexOf(SEP_BYTE) + 1);
+  const pb = bytesField(raw);
+  const nb = bytesField(nameBytes);
+  return { path: displayName(raw), name: displayName(nameBytes), ...(pb === undefined ? {} : { pathBytes: pb }), ...(nb === undefined ? {} : { nameBytes: nb }) };
 }
 
 /** Every sighting of an item, oldest first. */
 export function listSightings(db: Db, itemId: number): Sighting[] {
-  return stmt(db, 
-    `SELECT id, source_path path, file_name name, bytes, mtime, operator, host, ingested_at ingestedAt, run_id runId
+  const rows = stmt(db,
+    `SELECT id, source_path path, file_name name, path_bytes pathBytes, bytes, mtime, operator, host, ingested_at ingestedAt, run_id runId
      FROM sightings WHERE item_id = ? ORDER BY id`,
-  ).all(itemId) as Sighting[];
+  ).all(itemId) as (Omit<Sighting, 'pathBytes'> & { pathBytes: Buffer | null })[];
+  return rows.map(({ path, name, pathBytes, ...rest }) => {
+    const src = sourceOf(path, name, pathBytes);
+    return { id: rest.id, path: src.path, name: src.name, ...(src.pathBytes === undefined ? {} : { pathBytes: src.pathBytes }), bytes: rest.bytes, mtime: rest.mtime,
+      operator: rest.operator, host: rest.host, ingestedAt: rest.ingestedAt, runId: rest.runId };
+  });
 }
 
 /** Raw metadata of an item as stored (verbatim tool output). */

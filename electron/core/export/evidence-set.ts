@@ -27,7 +27,7 @@ export interface ExportExtras {
    * an Evidence-Redaction element in bagInfo, or verifyBag reports the items as lacking them.
    */
   excerptFilter?: (e: CustodyEvent) => boolean;
-  /** items.json sources keep only the file name, items.csv has no sourcePath column (folder names can name people). */
+  /** items.json sources keep only the file name (and nameBytes), items.csv has no sourcePath column (folder names can name people). */
   withoutSourcePaths?: boolean;
   /** Extra bag-info.txt elements (e.g. Evidence-Redaction). */
   bagInfo?: Record<string, string>;
@@ -185,7 +185,7 @@ export async function exportEvidenceSet(archive: Archive, opts: ExportOptions): 
     digests: digestsOf.get(it.id)!,
   }));
   const withoutPaths = Boolean(opts.extras?.withoutSourcePaths);
-  const itemsJson = listed.map((it, i) => itemEntry(withoutPaths ? { ...it, sources: it.sources.map((src) => ({ name: src.name })) } : it,
+  const itemsJson = listed.map((it, i) => itemEntry(withoutPaths ? { ...it, sources: it.sources.map((src) => ({ name: src.name, ...(src.nameBytes === undefined ? {} : { nameBytes: src.nameBytes }) })) } : it,
     `data/${paths[i]}`, digestsOf.get(it.id)!, opts.extras?.fieldsOf?.(it.id)));
   const head = chainHead(db);
   const allEvents = listCustodyEvents(db, { items: listed.map((i) => i.sha256) });

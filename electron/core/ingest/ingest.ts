@@ -10,7 +10,7 @@ import { createIngestPool, pooledCopy, type IngestPool } from './pool.ts';
 import type { CopyResult } from './task.ts';
 import { itemRecord } from '../metadata/record.ts';
 import { walkInputs, type Candidate } from './walk.ts';
-import { failureText } from './filename.ts';
+import { bytesField, failureText, legacyDisplayName } from './filename.ts';
 
 export interface IngestOptions {
   inputs: string[];
@@ -89,9 +89,16 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
     opts.onFile?.(r);
   };
   for (const r of decided) record(r);
-  // Every file of `files` ends in exactly one report.
+  // Every file of `files` ends in exactly one report, which carries the exact bytes of a path
+  // whose display form is not the path itself.
+  const pathBytesOf = new Map<string, string>();
+  for (const c of files) {
+    const b = c.rawPath ? bytesField(c.rawPath) : undefined;
+    if (b !== undefined) pathBytesOf.set(c.path, b);
+  }
   const report = (r: IngestFileResult) => {
-    record(r);
+    const b = pathBytesOf.get(r.path);
+    record(b === undefined ? r : { ...r, pathBytes: b });
     progress.filesDone++;
   };
 
@@ -135,7 +142,7 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
 
   const processOne = async (c: Candidate): Promise<void> => {
     progress.currentFile = c.path;
-    const done = findSightingBySource(archive.db, c.path, c.bytes, c.mtimeNs, c.ino, c.ctimeNs);
+    const done = findSightingBySource(archive.db, { pathBytes: c.pathBytes, legacyPath: legacyDisplayName(c.pathBytes) }, c.bytes, c.mtimeNs, c.ino, c.ctimeNs);
     // A digest asked for now but not held yet means reading the file again after all.
     if (done && algorithms.every((a) => a in getDigests(archive.db, done.itemId))) {
       unreadBytes += c.bytes;
@@ -157,7 +164,7 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
     // The version whose bytes were stored, which may be newer than what the folder walk saw.
     const v = copy.source;
     const sighting: NewSighting = {
-      path: c.path, name: c.name, bytes: copy.bytes, mtime: mtimeIso(v.mtimeMs), mtimeNs: v.mtimeNs, ino: v.ino, ctimeNs: v.ctimeNs,
+      path: c.path, name: c.name, pathBytes: c.pathBytes, bytes: copy.bytes, mtime: mtimeIso(v.mtimeMs), mtimeNs: v.mtimeNs, ino: v.ino, ctimeNs: v.ctimeNs,
       operator: opts.operator, host, ingestedAt: now, runId,
     };
     const sha = copy.digests.sha256;
@@ -248,7 +255,7 @@ function recordNewItem(archive: Archive, copy: CopyResult, meta: MetadataResult,
   const sightingId = insertSighting(db, id, s);
   const item = copy.digests.sha256;
   appendCustodyEvent(db, { actor, type: 'ingestion', item, at: s.ingestedAt, detail: {
-    outcome: 'success', sighting: sightingId, sourcePath: s.path, fileName: s.name, bytes: s.bytes, mtime: s.mtime, host: s.host, runId: s.runId,
+    outcome: 'success', sighting: sightingId, sourcePath: s.path, ...sourcePathBytes(s), fileName: s.name, bytes: s.bytes, mtime: s.mtime, host: s.host, runId: s.runId,
     mime: copy.mime, kind: copy.kind,
   } });
   appendCustodyEvent(db, { actor, type: 'message digest calculation', item, at: s.ingestedAt, detail: {
@@ -264,6 +271,16 @@ function recordNewItem(archive: Archive, copy: CopyResult, meta: MetadataResult,
     ...(warnings.length ? { warnings } : {}),
   } });
   return id;
+}
+
+/**
+ * `{ sourcePathBytes }` for an ingestion event: the source path's exact bytes, base64, when its
+ * display form (`sourcePath`) is not the path itself; so the custody log alone names the file
+ * exactly, and `verify` can hold the catalog's path_bytes to it.
+ */
+function sourcePathBytes(s: NewSighting): { sourcePathBytes?: string } {
+  const b = bytesField(s.pathBytes);
+  return b === undefined ? {} : { sourcePathBytes: b };
 }
 
 function damagedObjectWarning(copy: CopyResult): string {
@@ -286,7 +303,7 @@ function recordDuplicate(archive: Archive, itemId: number, copy: CopyResult, s: 
   const digests = copy.digests;
   const sightingId = insertSighting(db, itemId, s);
   appendCustodyEvent(db, { actor, type: 'ingestion', item: digests.sha256, at: s.ingestedAt, detail: {
-    outcome: 'duplicate: content already held, new sighting recorded', sighting: sightingId, sourcePath: s.path, fileName: s.name,
+    outcome: 'duplicate: content already held, new sighting recorded', sighting: sightingId, sourcePath: s.path, ...sourcePathBytes(s), fileName: s.name,
     bytes: s.bytes, mtime: s.mtime, host: s.host, runId: s.runId,
   } });
   // This sighting's copy is the one in objects/ when it stored the object: two copies of one

@@ -3,14 +3,17 @@ import { lstatSync } from 'node:fs';
 import { opendir, realpath, stat } from 'node:fs/promises';
 import { basename, resolve, sep } from 'node:path';
 import type { IngestFileResult } from '../../common/types.ts';
-import { displayName, isUtf8 } from './filename.ts';
+import { bytesField, displayName, hasPlainDisplay } from './filename.ts';
 
 /** A regular file found under the inputs, with what a sighting records. */
 export interface Candidate {
-  /** Absolute path as text; for a name that is not UTF-8, its `\xNN` display form (see displayName). */
+  /** Absolute path in its display form (displayName: `\\` for a backslash, `\xHH` for a byte outside UTF-8). */
   path: string;
+  /** The file name (last segment) in its display form. */
   name: string;
-  /** The path's bytes, present only when `path` cannot be used to open the file (non-UTF-8 name). */
+  /** The path's exact bytes: the file's identity (walk, resume, sightings). */
+  pathBytes: Buffer;
+  /** The path's bytes again, present only when `path` is not the path itself (hasPlainDisplay false): open by these. */
   rawPath?: Buffer;
   /**
    * True for a file named directly as an input, which may be reached through a symbolic link;
@@ -49,6 +52,18 @@ function lstatOrError(raw: Buffer): BigIntStats | Error {
   }
 }
 
+/** `{ pathBytes }` (base64) for a report when the display form of `raw` is not the path itself. */
+function bytesOf(raw: Buffer): { pathBytes?: string } {
+  const b = bytesField(raw);
+  return b === undefined ? {} : { pathBytes: b };
+}
+
+/** An fs error's message with the path's display form in place of Node's text for it. */
+function failureMessage(e: unknown, raw: Buffer, shown: string): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  return msg.split(raw.toString('utf8')).join(shown);
+}
+
 /** Device and inode of a file, as one key: what names the same folder whatever path reached it. */
 function fileId(st: BigIntStats): string {
   return `${st.dev}:${st.ino}`;
@@ -74,20 +89,22 @@ export async function walkInputs(inputs: readonly string[], signal?: AbortSignal
   // path texts also stay, for a file system without inode numbers (ino 0), where only they can tell.
   const excludedIds = new Set<string>();
   const excludedReal: string[] = [];
-  const excludedText = new Set(exclude.map((x) => resolve(x)));
+  const excludedBytes = new Set(exclude.map((x) => Buffer.from(resolve(x)).toString('latin1')));
   for (const x of exclude) {
     try {
       const st = await stat(x, { bigint: true });
       if (st.ino !== 0n) excludedIds.add(fileId(st));
       const real = await realpath(x);
       excludedReal.push(real);
-      excludedText.add(real);
+      excludedBytes.add(Buffer.from(real).toString('latin1'));
     } catch {
       // A folder that does not exist holds nothing the walk could meet.
     }
   }
   const files: Candidate[] = [];
   const decided: IngestFileResult[] = [];
+  // Files already listed, by their path's bytes (as latin1 text, one character per byte): two
+  // inputs that overlap meet the same file twice, but two names are never one file.
   const seen = new Set<string>();
   // Set where the walk gives up on a folder or input because of `signal`, never merely because
   // `signal` is aborted: a walk that ended before the abort did list everything.
@@ -98,12 +115,12 @@ export async function walkInputs(inputs: readonly string[], signal?: AbortSignal
   };
   const SEP = Buffer.from(sep);
 
-  const addFile = (raw: Buffer, st: BigIntStats, givenAsInput = false) => {
-    const path = displayName(raw);
-    if (seen.has(path)) return;
-    seen.add(path);
+  const addFile = (raw: Buffer, nameBytes: Buffer, st: BigIntStats, givenAsInput = false) => {
+    const key = raw.toString('latin1');
+    if (seen.has(key)) return;
+    seen.add(key);
     files.push({
-      path, name: basename(path), ...(isUtf8(raw) ? {} : { rawPath: raw }), ...(givenAsInput ? { givenAsInput } : {}),
+      path: displayName(raw), name: displayName(nameBytes), pathBytes: raw, ...(hasPlainDisplay(raw) ? {} : { rawPath: raw }), ...(givenAsInput ? { givenAsInput } : {}),
       bytes: Number(st.size), mtimeMs: Number(st.mtimeMs), mtimeNs: st.mtimeNs.toString(), ino: st.ino.toString(), ctimeNs: st.ctimeNs.toString(),
     });
   };
@@ -117,7 +134,7 @@ export async function walkInputs(inputs: readonly string[], signal?: AbortSignal
       entries = [];
       for await (const e of d) entries.push(e.name as unknown as Buffer);
     } catch (e) {
-      decided.push({ path: shown, status: 'failed', reason: `${shown}: cannot read folder: ${(e as Error).message}` });
+      decided.push({ path: shown, ...bytesOf(dir), status: 'failed', reason: `${shown}: cannot read folder: ${failureMessage(e, dir, shown)}` });
       return;
     }
     entries.sort(Buffer.compare);
@@ -142,37 +159,41 @@ export async function walkInputs(inputs: readonly string[], signal?: AbortSignal
   const visit = async (raw: Buffer, nameBytes: Buffer, st: BigIntStats | Error): Promise<void> => {
     const p = displayName(raw);
     const name = displayName(nameBytes);
+    const b = bytesOf(raw);
     if (st instanceof Error) {
-      decided.push({ path: p, status: 'failed', reason: `${p}: ${st.message}` });
+      decided.push({ path: p, ...b, status: 'failed', reason: `${p}: ${failureMessage(st, raw, p)}` });
       return;
     }
     if (st.isSymbolicLink()) {
-      decided.push({ path: p, status: 'skipped', reason: 'symbolic link (not followed inside folders)' });
+      decided.push({ path: p, ...b, status: 'skipped', reason: 'symbolic link (not followed inside folders)' });
     } else if (st.isDirectory()) {
-      if (excludedIds.has(fileId(st)) || excludedText.has(p)) {
-        decided.push({ path: p, status: 'skipped', reason: 'this is the archive being ingested into' });
+      if (excludedIds.has(fileId(st)) || excludedBytes.has(raw.toString('latin1'))) {
+        decided.push({ path: p, ...b, status: 'skipped', reason: 'this is the archive being ingested into' });
       } else if (SYSTEM_DIRS.has(name.toLowerCase()) || name.startsWith('.')) {
-        decided.push({ path: p, status: 'skipped', reason: `hidden/system folder (${name})` });
+        decided.push({ path: p, ...b, status: 'skipped', reason: `hidden/system folder (${name})` });
       } else {
         await walkDir(raw);
       }
     } else if (st.isFile()) {
       const why = hiddenReason(name);
-      if (why) decided.push({ path: p, status: 'skipped', reason: why });
-      else addFile(raw, st);
+      if (why) decided.push({ path: p, ...b, status: 'skipped', reason: why });
+      else addFile(raw, nameBytes, st);
     } else {
-      decided.push({ path: p, status: 'skipped', reason: 'not a regular file (device, pipe or socket)' });
+      decided.push({ path: p, ...b, status: 'skipped', reason: 'not a regular file (device, pipe or socket)' });
     }
   };
 
   for (const input of inputs) {
     if (stopped()) break;
     const p = resolve(input);
+    const raw = Buffer.from(p);
+    const shown = displayName(raw);
+    const b = bytesOf(raw);
     let st: BigIntStats;
     try {
       st = await stat(p, { bigint: true });
     } catch (e) {
-      decided.push({ path: p, status: 'failed', reason: `${p}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (e as Error).message}` });
+      decided.push({ path: shown, ...b, status: 'failed', reason: `${shown}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : failureMessage(e, raw, shown)}` });
       continue;
     }
     let real = p;
@@ -183,12 +204,13 @@ export async function walkInputs(inputs: readonly string[], signal?: AbortSignal
     }
     const inside = excludedReal.some((x) => real === x || real.startsWith(x.endsWith(sep) ? x : x + sep)) || (st.isDirectory() && excludedIds.has(fileId(st)));
     if (inside) {
-      decided.push({ path: p, status: 'skipped', reason: 'inside the archive being ingested into: originals come from outside it' });
-    } else if (st.isDirectory()) await walkDir(Buffer.from(p));
-    else if (st.isFile()) addFile(Buffer.from(p), st, true);
-    else decided.push({ path: p, status: 'skipped', reason: 'not a regular file (device, pipe or socket)' });
+      decided.push({ path: shown, ...b, status: 'skipped', reason: 'inside the archive being ingested into: originals come from outside it' });
+    } else if (st.isDirectory()) await walkDir(raw);
+    else if (st.isFile()) addFile(raw, Buffer.from(basename(p)), st, true);
+    else decided.push({ path: shown, ...b, status: 'skipped', reason: 'not a regular file (device, pipe or socket)' });
   }
-  // Overlapping inputs (a folder and a folder inside it) meet the same entries twice: one report each.
+  // Overlapping inputs (a folder and a folder inside it) meet the same entries twice: one report
+  // each. Display paths are injective (displayName), so equal text is the same path.
   const reported = new Set<string>();
   return { files, decided: decided.filter((r) => !reported.has(r.path) && Boolean(reported.add(r.path))), interrupted };
 }

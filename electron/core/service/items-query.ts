@@ -79,8 +79,9 @@ function catalogFilter(f: ItemFilter): CatalogItemFilter {
  * Items matching every given field of `filter` (ItemFilter in common/ipc.ts), sorted by `sort`
  * (items without a capture time last when sorting by it), as Library summaries. The catalog's
  * filter (catalog/filters.ts) decides kinds, dates, GPS, places, people, incidents, cases, tags
- * and untagged; text matches file names, source paths, camera and SHA-256 prefix here, and what
- * people wrote or linked through the catalog's full-text index. `thumbs` says which SHA-256s
+ * and untagged; text matches file names and source paths (in the NFC or NFD spelling of the text),
+ * camera and SHA-256 prefix here, and what people wrote or linked through the catalog's full-text
+ * index. `thumbs` says which SHA-256s
  * have a thumbnail. Throws Error for a filter the catalog refuses.
  */
 export function queryItems(db: Db, filter: ItemFilter, sort: ItemSort, thumbs: Set<string>): ItemSummary[] {
@@ -90,11 +91,14 @@ export function queryItems(db: Db, filter: ItemFilter, sort: ItemSort, thumbs: S
   const text = filter.text?.trim();
   if (text) {
     const like = likeEscape(text);
+    // A name is stored as its bytes were (file names are not normalized: NFC and NFD "й" are two
+    // files), but what is typed is NFC and a name from a Mac is often NFD: both spellings find it.
+    const spellings = [...new Set([text, text.normalize('NFC'), text.normalize('NFD')])].map(likeEscape);
     const parts = [
       "(coalesce(i.make, '') || ' ' || coalesce(i.model, '')) LIKE ? ESCAPE '\\'",
-      "EXISTS (SELECT 1 FROM sightings s WHERE s.item_id = i.id AND (s.file_name LIKE ? ESCAPE '\\' OR s.source_path LIKE ? ESCAPE '\\'))",
+      `EXISTS (SELECT 1 FROM sightings s WHERE s.item_id = i.id AND (${spellings.map(() => "s.file_name LIKE ? ESCAPE '\\' OR s.source_path LIKE ? ESCAPE '\\'").join(' OR ')}))`,
     ];
-    args.push(like, like, like);
+    args.push(like, ...spellings.flatMap((l) => [l, l]));
     if (/^[0-9a-f]{6,64}$/iu.test(text)) {
       parts.push('i.sha256 LIKE ?');
       args.push(`${text.toLowerCase()}%`);

@@ -738,7 +738,8 @@ function publicReleaseLeaks(item: Record<string, unknown>): string[] {
   const said = 'bag-info.txt declares Evidence-Redaction, but evidence/items.json gives this item\'s';
   const out: string[] = [];
   const sources = Array.isArray(item.sources) ? item.sources : [];
-  if (sources.some((x) => isRecord(x) && typeof x.path === 'string' && x.path !== '')) out.push(`${said} source paths, which a public release leaves out`);
+  // pathBytes is a source path too, as base64 (the exact bytes of a name that is not plain UTF-8).
+  if (sources.some((x) => isRecord(x) && ((typeof x.path === 'string' && x.path !== '') || (typeof x.pathBytes === 'string' && x.pathBytes !== '')))) out.push(`${said} source paths, which a public release leaves out`);
   for (const k of ['description', 'notes']) {
     if (item[k] !== undefined && item[k] !== null && item[k] !== '') out.push(`${said} ${k}, which a public release leaves out`);
   }

@@ -2,6 +2,7 @@ import type { Db } from '../db/open.ts';
 import type { Digests } from '../../common/types.ts';
 import { contentHash } from '../custody/content-hash.ts';
 import { getItemTags } from '../catalog/tagging.ts';
+import { legacyDisplayName } from '../ingest/filename.ts';
 import type { CatalogProblem, ParsedEvent as Parsed } from './catalog-types.ts';
 import { exportsCheck } from './catalog-exports.ts';
 import { recordsCheck } from './catalog-records.ts';
@@ -186,7 +187,7 @@ export function crossCheckCatalog(db: Db): CatalogProblem[] {
   }
 
   const sightingIds = new Set<number>();
-  for (const s of db.prepare('SELECT s.id, s.source_path, s.file_name, s.bytes, s.mtime, s.operator, s.host, s.ingested_at, s.run_id, i.sha256 FROM sightings s JOIN items i ON i.id = s.item_id ORDER BY s.id').iterate() as Iterable<{ id: number; source_path: string; file_name: string; bytes: number; mtime: string | null; operator: string; host: string; ingested_at: string; run_id: string; sha256: string }>) {
+  for (const s of db.prepare('SELECT s.id, s.source_path, s.file_name, s.path_bytes, s.bytes, s.mtime, s.operator, s.host, s.ingested_at, s.run_id, i.sha256 FROM sightings s JOIN items i ON i.id = s.item_id ORDER BY s.id').iterate() as Iterable<{ id: number; source_path: string; file_name: string; path_bytes: Buffer | null; bytes: number; mtime: string | null; operator: string; host: string; ingested_at: string; run_id: string; sha256: string }>) {
     sightingIds.add(s.id);
     const p = bySighting.get(s.id);
     const where = `sighting ${s.id} (${s.source_path})`;
@@ -199,6 +200,13 @@ export function crossCheckCatalog(db: Db): CatalogProblem[] {
     if (p.item !== s.sha256) diffs.push(`item ${p.item} in the log`);
     if (d.sourcePath !== s.source_path) diffs.push(`path ${String(d.sourcePath)} in the log`);
     if (d.fileName !== s.file_name) diffs.push(`name ${String(d.fileName)} in the log`);
+    // The path's bytes, which a resumed ingest matches files by, must be those the log names: its
+    // sourcePathBytes, or else the bytes its sourcePath text stands for (an older version's text
+    // may stand for two; either is consistent with it).
+    if (s.path_bytes !== null && typeof d.sourcePath === 'string') {
+      const consistent = typeof d.sourcePathBytes === 'string' ? Buffer.from(d.sourcePathBytes, 'base64').equals(s.path_bytes) : legacyDisplayName(s.path_bytes) === d.sourcePath;
+      if (!consistent) diffs.push(`path bytes ${s.path_bytes.toString('base64')} (base64) not those of the path in the log`);
+    }
     if (d.bytes !== s.bytes) diffs.push(`size ${String(d.bytes)} in the log`);
     if ((d.mtime ?? null) !== s.mtime) diffs.push(`mtime ${String(d.mtime)} in the log`);
     if (d.host !== s.host) diffs.push(`host ${String(d.host)} in the log`);

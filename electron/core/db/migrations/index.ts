@@ -3,6 +3,7 @@ import * as m002 from './002_catalog.ts';
 import * as m003 from './003_sighting_identity.ts';
 import * as m004 from './004_incident_case_audit.ts';
 import * as m005 from './005_export_timestamps.ts';
+import * as m006 from './006_sighting_path_bytes.ts';
 
 /**
  * One schema migration: its SQL and, with `dataStep`, a data step run after it in the same
@@ -22,4 +23,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '003_sighting_identity', sql: m003.sql },
   { name: '004_incident_case_audit', sql: m004.sql, dataStep: true },
   { name: '005_export_timestamps', sql: m005.sql },
+  { name: '006_sighting_path_bytes', sql: m006.sql, dataStep: true },
 ];
