@@ -2,6 +2,7 @@ import * as m001 from './001_initial.ts';
 import * as m002 from './002_catalog.ts';
 import * as m003 from './003_sighting_identity.ts';
 import * as m004 from './004_incident_case_audit.ts';
+import * as m005 from './005_export_runs.ts';
 
 /**
  * One schema migration: its SQL and, with `dataStep`, a data step run after it in the same
@@ -20,4 +21,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '002_catalog', sql: m002.sql, dataStep: true },
   { name: '003_sighting_identity', sql: m003.sql },
   { name: '004_incident_case_audit', sql: m004.sql, dataStep: true },
+  { name: '005_export_runs', sql: m005.sql },
 ];
