@@ -377,6 +377,11 @@ export const ExportResultSchema = z.object({
   tagManifestSha256: z.string(),
   /** True when the set was made for public release (the request's redactPeople; bag-info.txt says Evidence-Redaction). */
   redactPeople: z.boolean(),
+  /** Exports a killed run left unfinished, dealt with before this one (export/recovery.ts); absent when none. */
+  recovered: z.array(z.object({
+    exportId: z.string(), bagDir: z.string(), outcome: z.enum(['abandoned', 'finished', 'unfinished']),
+    removed: z.array(z.string()), done: z.array(z.string()), problems: z.array(z.string()),
+  })).optional(),
 });
 export const BagResultSchema = z.object({
   valid: z.boolean(),

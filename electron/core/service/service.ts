@@ -7,6 +7,7 @@ import type { ChannelOutput, JobEvent, JobRequest, JobResult, ParsedInput, Servi
 import { openArchive, resolveOperator, type Archive } from '../archive.ts';
 import { makeMissingThumbnails } from '../derivatives/batch.ts';
 import { exportEvidenceSet } from '../export/evidence-set.ts';
+import { recoverInterruptedExports } from '../export/recovery.ts';
 import { ingest } from '../ingest/ingest.ts';
 import { JobRunner, type JobSpec } from '../jobs/runner.ts';
 import { verifyBag } from '../verify/bag.ts';
@@ -101,6 +102,9 @@ export function createArchiveService(opts: ServiceOptions): ArchiveService {
         return {
           kind: 'export', exclusive: true,
           run: async (ctx) => {
+            // As the CLI's export: what a killed export left is finished or removed first.
+            const recovered = (await recoverInterruptedExports(a, { actor: operator() }))
+              .map(({ exportId, bagDir, outcome, removed, done, problems }) => ({ exportId, bagDir, outcome, removed, done, problems }));
             const ids = req.itemIds ?? queryItems(a.db, req.filter!, { by: 'id', dir: 'asc' }, new Set()).map((s) => s.id);
             if (!ids.length) throw new ServiceError('FAILED', 'nothing to export: the selection holds no items');
             // The destination is a folder the user chose; the bag is a new folder inside it.
@@ -115,7 +119,7 @@ export function createArchiveService(opts: ServiceOptions): ArchiveService {
               description: req.description || undefined, zip: req.zip, selection: req.itemIds ? { items: req.itemIds } : { filter: req.filter },
               extras, signal: ctx.signal, onProgress: ctx.progress,
             });
-            return { kind: 'export', report: { ...report, redactPeople: req.redactPeople } };
+            return { kind: 'export', report: { ...report, redactPeople: req.redactPeople, ...(recovered.length ? { recovered } : {}) } };
           },
         };
       case 'verifyBag':
