@@ -48,7 +48,11 @@ function recordedSet(bagDir: string): { id: string; zip_path: string | null; eve
   });
 }
 
-const runOf = (bagDir: string) => readDb((db) => db.prepare('SELECT * FROM export_runs WHERE out_path = ?').get(bagDir) as RunRow | undefined);
+const runOf = (bagDir: string) => readDb((db) => {
+  // Without the table (a catalog from before migration 005) there are no runs; the checks on disk still apply.
+  if (!db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'export_runs'").get()) return undefined;
+  return db.prepare('SELECT * FROM export_runs WHERE out_path = ?').get(bagDir) as RunRow | undefined;
+});
 const sha256 = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
 const bagcheck = (dir: string) => spawnSync('python3', [bagcheckAt!, dir], { encoding: 'utf8' });
 
