@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runCli, runCliJson } from '../helpers/cli.ts';
 import { crossCheckCatalog } from '../../electron/core/verify/catalog.ts';
 import { loadMigrationSteps, openDb } from '../../electron/core/db/open.ts';
+import { MIGRATIONS } from '../../electron/core/db/migrations/index.ts';
 import { addIncident, deleteIncident, getIncident } from '../../electron/core/catalog/incidents.ts';
 import { addCase, getCase } from '../../electron/core/catalog/cases.ts';
 import { incidentFingerprint, logCases, logIncidents } from '../../electron/core/catalog/incident-case-audit.ts';
@@ -149,12 +150,14 @@ describe('archives made before incidents and cases were audited', () => {
     raw.prepare("INSERT INTO incidents (title, type, started_at, created_at, updated_at) VALUES ('Shelling', 'shelling', '2021-04-29', 'x', 'x')").run();
     raw.prepare("INSERT INTO incident_places (incident_id, place_id) VALUES (1, 'kok-tash-batken')").run();
     raw.prepare("INSERT INTO cases (authority, case_number, articles, created_at, updated_at) VALUES ('Prosecutor General', '12-345', '[\"97\"]', 'x', 'x')").run();
+    // Schema 3 had no table of a later migration (005_export_runs).
+    raw.exec('DROP TABLE export_runs');
     raw.pragma('user_version = 3');
     raw.close();
 
     const db = openDb(file);
     try {
-      expect(db.pragma('user_version', { simple: true })).toBe(4);
+      expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
       const rows = (db.prepare("SELECT actor, detail FROM custody_events WHERE detail LIKE '%incidentRecords%' OR detail LIKE '%caseRecords%' ORDER BY seq").all() as { actor: string; detail: string }[]);
       expect(rows.map((r) => [r.actor, (JSON.parse(r.detail) as { action: string }).action])).toEqual([
         ['Evidence Archive (schema upgrade 004)', 'incidents recorded at upgrade (made before incidents were audited)'],
@@ -181,12 +184,14 @@ describe('archives made before incidents and cases were audited', () => {
     raw.prepare("UPDATE incidents SET started_at = '2021-05-01T10:00+06:00' WHERE id = ?").run(inc.id);
     raw.prepare("INSERT INTO incidents (title, type, created_at, updated_at) VALUES ('Planted', 'arson', 'x', 'x')").run();
     const planted = (raw.prepare("SELECT id FROM incidents WHERE title = 'Planted'").get() as { id: number }).id;
+    // Schema 3 had no table of a later migration (005_export_runs).
+    raw.exec('DROP TABLE export_runs');
     raw.pragma('user_version = 3');
     raw.close();
 
     const db = openDb(file);
     try {
-      expect(db.pragma('user_version', { simple: true })).toBe(4);
+      expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
       expect(db.prepare("SELECT count(*) n FROM custody_events WHERE detail LIKE '%recorded at upgrade%'").get()).toEqual({ n: 0 });
       const reasons = crossCheckCatalog(db).map((p) => p.reason);
       expect(reasons).toContainEqual(expect.stringMatching(new RegExp(`^case ${kase.id}: the record \\(now .*case number "12-346".*\\) differs from what custody row \\d+ recorded`)));
@@ -205,6 +210,8 @@ describe('archives made before incidents and cases were audited', () => {
     const file = join(dir, 'archive.sqlite');
     const raw = new Database(file);
     raw.prepare("INSERT INTO cases (authority, case_number, articles, created_at, updated_at) VALUES ('Prosecutor General', '12-345', '[]', 'x', 'x')").run();
+    // Schema 3 had no table of a later migration (005_export_runs).
+    raw.exec('DROP TABLE export_runs');
     raw.pragma('user_version = 3');
     raw.close();
     let db = openDb(file); // the genuine baseline
