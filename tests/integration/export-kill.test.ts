@@ -54,7 +54,8 @@ const runOf = (bagDir: string) => readDb((db) => {
   return db.prepare('SELECT * FROM export_runs WHERE out_path = ?').get(bagDir) as RunRow | undefined;
 });
 const sha256 = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
-const bagcheck = (dir: string) => spawnSync('python3', [bagcheckAt!, dir], { encoding: 'utf8' });
+/** bagcheck.py's verdict (status 0 valid, 1 invalid); null where shared/tools is not beside the checkout. */
+const bagcheck = (dir: string) => (bagcheckAt ? spawnSync('python3', [bagcheckAt, dir], { encoding: 'utf8' }) : { status: null, stdout: '' });
 
 async function exportKilledAfter(out: string, delayMs: number): Promise<{ killed: boolean; code: number | null }> {
   const child = startCli(['export', '--all', '--zip', '--out', out, ...A]);
@@ -97,7 +98,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe(`export --all --zip killed with SIGKILL at ${TRIALS} points`, () => {
-  it.skipIf(!bagcheckAt)('never leaves a set that verifies without its record, and the next export cleans up', async () => {
+  it('never leaves a set that verifies without its record, and the next export cleans up', async () => {
     const seen: Record<string, number> = {};
     for (let i = 0; i < TRIALS; i++) {
       const out = join(sets, `set-${i}`);
@@ -125,7 +126,7 @@ describe(`export --all --zip killed with SIGKILL at ${TRIALS} points`, () => {
           if (name.endsWith('.partial') && state === 'in_progress') {
             // 2. The half-made folder is refused by verify-bag and by an independent BagIt validator.
             expect(vb.problems.length, `${label}: verify-bag accepted ${name}`).toBeGreaterThan(0);
-            expect(bc.status, `${label}: bagcheck accepted ${name}: ${bc.stdout}`).toBe(1);
+            if (bagcheckAt) expect(bc.status, `${label}: bagcheck accepted ${name}: ${bc.stdout}`).toBe(1);
             expect(existsSync(join(p, 'bagit.txt')), label).toBe(false);
           }
         } else if (name.endsWith('.zip')) {
