@@ -101,7 +101,12 @@ describe('killed before the archive recorded the export', () => {
   it('with the bag written: the folder is refused by verify-bag and bagcheck.py, and recovery removes it', async () => {
     const plan = await exportUntil('draft');
     expect(readdirSync(plan.workDir).sort()).toEqual(['EXPORT-INCOMPLETE.txt', 'bag-info.txt', 'data', 'evidence', 'manifest-sha256.txt', 'tagmanifest-sha256.txt']);
-    expect((await verifyBag(plan.workDir)).problems.map((p) => p.reason)).toContain('bag declaration bagit.txt is missing (RFC 8493 §2.1.1)');
+    const reasons = (await verifyBag(plan.workDir)).problems.map((p) => `${p.file}: ${p.reason}`);
+    expect(reasons).toContain('bagit.txt: bag declaration bagit.txt is missing (RFC 8493 §2.1.1)');
+    expect(reasons[0]).toMatch(/^EXPORT-INCOMPLETE\.txt: an unfinished export, not an evidence set/u);
+    const cli = await runCli('verify-bag', plan.workDir);
+    expect(cli.code).toBe(1);
+    expect(cli.out + cli.err).toContain('an unfinished export, not an evidence set');
     if (BAGCHECK) expect(spawnSync('python3', [BAGCHECK, plan.workDir], { encoding: 'utf8' }).stdout).toContain('missing bagit.txt');
     await verifyClean();
     const [r] = await recover();
