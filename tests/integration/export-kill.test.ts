@@ -83,17 +83,21 @@ beforeAll(async () => {
   const list = await cliJson<{ id: number; sources: { name: string }[] }[]>('list', ...A, '--json');
   tinyId = list.find((it) => it.sources[0]!.name === 'note.txt')!.id;
   // How long the CLI takes to start and open the archive, and one uninterrupted run: the kills are
-  // spread from late in the start-up to just past the end of the run.
+  // spread from late in the start-up to the end of the run.
   let t0 = Date.now();
   // An export refused at its target check: everything an export loads and opens, then exit 2.
   const probe = startCli(['export', '--all', '--out', join(archive, 'refused'), ...A]);
   probe.stdout!.resume();
   await new Promise((res) => probe.on('exit', res));
   startMs = Date.now() - t0;
-  t0 = Date.now();
-  const full = await exportKilledAfter(join(sets, 'uninterrupted'), 600_000);
-  fullMs = Date.now() - t0;
-  expect(full.code).toBe(0);
+  // The shorter of two runs: the first one also warms the page cache.
+  fullMs = Infinity;
+  for (const name of ['uninterrupted-1', 'uninterrupted-2']) {
+    t0 = Date.now();
+    const full = await exportKilledAfter(join(sets, name), 600_000);
+    fullMs = Math.min(fullMs, Date.now() - t0);
+    expect(full.code).toBe(0);
+  }
 }, 120_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -102,9 +106,9 @@ describe(`export --all --zip killed with SIGKILL at ${TRIALS} points`, () => {
     const seen: Record<string, number> = {};
     for (let i = 0; i < TRIALS; i++) {
       const out = join(sets, `set-${i}`);
-      // Evenly over the run with jitter, from late in the start-up to just past the measured end.
+      // Evenly over the run with jitter, from late in the start-up to the measured end.
       const from = startMs * 0.7;
-      const delay = Math.round(from + (fullMs * 1.05 - from) * ((i + Math.random()) / TRIALS));
+      const delay = Math.round(from + (fullMs - from) * ((i + Math.random()) / TRIALS));
       const k = await exportKilledAfter(out, delay);
       const run = runOf(out);
       const state = run?.status ?? 'not started';
