@@ -426,6 +426,11 @@ export const ExportResultSchema = z.object({
   withheldMedia: z.array(WithheldMediaSchema),
   /** Items a public release would have left out, sent because the user chose each (includeWithheldMedia). */
   includedWithheldMedia: z.array(WithheldMediaSchema),
+  /** Exports a killed run left unfinished, dealt with before this one (export/recovery.ts); absent when none. */
+  recovered: z.array(z.object({
+    exportId: z.string(), bagDir: z.string(), outcome: z.enum(['abandoned', 'finished', 'unfinished']),
+    removed: z.array(z.string()), done: z.array(z.string()), problems: z.array(z.string()),
+  })).optional(),
 });
 export const BagResultSchema = z.object({
   valid: z.boolean(),

@@ -7,6 +7,8 @@ import type { WithheldMedia } from '../../common/public-release.ts';
 import { resolveItemRef } from '../../core/db/items.ts';
 import type { Db } from '../../core/db/open.ts';
 import { exportEvidenceSet, ExportTargetError } from '../../core/export/evidence-set.ts';
+import { recoverInterruptedExports, type ExportRecovery } from '../../core/export/recovery.ts';
+import { resolve } from 'node:path';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { filterFromOptions, filterOptions, usage, type FilterCliOptions } from './catalog-shared.ts';
 import { archiveOption, withArchive, type CliCommand } from './shared.ts';
@@ -97,6 +99,14 @@ export const exportCommand: CliCommand = {
     if (o.includeWithheldMedia?.length && !o.redactPeople) throw new UsageError('export: --include-withheld-media applies to a public release (--redact-people) only; a full set leaves no item out');
     if (o.redactPeople && o.includeSensitive) throw new UsageError('export: choose --redact-people (a public release, which never names people flagged sensitive) or --include-sensitive (a full set), not both');
     return withArchive(o, { write: true }, async (a) => {
+      // What a killed export left is dealt with first: its "<out>.partial" may be this run's target.
+      const recovered = await recoverInterruptedExports(a, { actor: resolveOperator(o.operator) });
+      reportRecoveries(io, recovered);
+      const finishedHere = recovered.find((r) => r.outcome === 'finished' && r.bagDir === resolve(o.out));
+      if (finishedHere) {
+        throw new UsageError(printable(`export --out ${resolve(o.out)}: holds export ${finishedHere.exportId}, which was interrupted and is finished now; ` +
+          'nothing new was exported (choose another --out for a new set)'));
+      }
       const filter = filterFromOptions(a.db, o, io);
       const filtered = !isFilterEmpty(filter);
       // "--all --place X" could mean every item or only X's; exporting the wrong set to an authority is worse than asking.
@@ -140,7 +150,7 @@ export const exportCommand: CliCommand = {
         if (e instanceof ExportTargetError) throw new UsageError(printable(e.message));
         throw e;
       }
-      if (o.json) printJson(io, plan ? { ...r, withheldMedia: plan.withheld, includedWithheldMedia: plan.included } : r);
+      if (o.json) printJson(io, { ...r, ...(plan ? { withheldMedia: plan.withheld, includedWithheldMedia: plan.included } : {}), ...(recovered.length ? { recovered } : {}) });
       else {
         outLine(io, `Exported ${count(r.items, 'item')} to ${r.bagDir} (export ${r.exportId}; Payload-Oxum ${r.payloadOxum})`);
         if (r.zip) outLine(io, `Zip: ${r.zip.zipPath} sha256 ${r.zip.sha256}`);
@@ -150,3 +160,21 @@ export const exportCommand: CliCommand = {
     });
   },
 };
+
+/**
+ * One stderr line per export run found unfinished (recoverInterruptedExports): what was removed or
+ * finished, what was left in place and why. Prints nothing for an empty list.
+ */
+export function reportRecoveries(io: Io, recovered: ExportRecovery[]): void {
+  for (const r of recovered) {
+    const left = r.left.length ? `; left in place: ${r.left.map((l) => `${l.path} (${l.why})`).join(', ')}` : '';
+    if (r.outcome === 'abandoned' && r.found === 'in_progress') {
+      errLine(io, printable(`note: export ${r.exportId} was interrupted before the archive recorded it; recorded as abandoned` +
+        `${r.removed.length ? `, removed what it had written: ${r.removed.join(', ')}` : ', it had written nothing'}${left}`));
+    } else if (r.outcome === 'finished') {
+      errLine(io, printable(`note: export ${r.exportId} was interrupted after the archive recorded it; finished it: ${r.done.join('; ') || 'nothing was left to do'}` +
+        `${r.removed.length ? `; removed ${r.removed.join(', ')}` : ''}${left}`));
+    }
+    for (const p of r.problems) errLine(io, printable(`warning: ${p}`));
+  }
+}

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { resolveOperator } from '../../core/archive.ts';
 import { BagInvalidError, recordTransfer } from '../../core/custody/transfer.ts';
+import { recoverInterruptedExports } from '../../core/export/recovery.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
+import { reportRecoveries } from './export.ts';
 import { archiveOption, withArchive, type CliCommand } from './shared.ts';
 import { errLine, outLine, printable, count } from './text.ts';
 
@@ -23,6 +25,8 @@ export const transferCommand: CliCommand = {
   async run([opts]: unknown[], io: Io) {
     const o = opts as { archive?: string; to: string; export: string; note?: string; operator?: string; json?: boolean };
     return withArchive(o, { write: true }, async (a) => {
+      // An export killed after it was recorded is finished here, so that it can be handed over.
+      reportRecoveries(io, await recoverInterruptedExports(a, { actor: resolveOperator(o.operator) }));
       let r;
       try {
         r = await recordTransfer(a.db, { exportId: o.export, recipient: o.to, actor: resolveOperator(o.operator), note: o.note });

@@ -32,6 +32,13 @@ export class BagInvalidError extends Error {
   }
 }
 
+/** Why a run that is not complete cannot be transferred (export_runs.status, migration 005). */
+const RUN_STATUS_TEXT: Record<string, string> = {
+  in_progress: 'was never completed: it is in progress, or was interrupted before the archive recorded it (run `evidence export` to clean it up)',
+  publishing: 'is recorded but its bag or zip was not yet put in place (interrupted; the next `evidence export` or `evidence transfer` finishes it)',
+  abandoned: 'was abandoned before it was finished, so no set of it was handed out',
+};
+
 /**
  * Records that export `exportId` was handed to `recipient` by `actor`: one archive-wide PREMIS
  * `transfer` custody event (recipient, export id, tag-manifest SHA-256 from the exports table,
@@ -45,7 +52,8 @@ export class BagInvalidError extends Error {
  * event carries `bagVerified: false` and a `reason`, and the transfer rests on the recorded hash.
  *
  * Throws BagInvalidError (nothing recorded) when the bag on disk has any problem; Error for an
- * unknown export, an empty recipient, or a bag folder that exists but cannot be read.
+ * unknown export, an export whose run is not complete (export_runs: in progress, being published,
+ * abandoned), an empty recipient, or a bag folder that exists but cannot be read.
  */
 export async function recordTransfer(db: Db, opts: { exportId: string; recipient: string; actor: string; note?: string; at?: string }): Promise<TransferResult> {
   const recipient = opts.recipient.trim();
@@ -53,6 +61,10 @@ export async function recordTransfer(db: Db, opts: { exportId: string; recipient
   const exp = db.prepare('SELECT id, out_path, zip_path, tagmanifest_sha256, payload_oxum FROM exports WHERE id = ?').get(opts.exportId) as
     | { id: string; out_path: string; zip_path: string | null; tagmanifest_sha256: string; payload_oxum: string }
     | undefined;
+  const run = db.prepare('SELECT status FROM export_runs WHERE id = ?').get(opts.exportId) as { status: string } | undefined;
+  if (run && run.status !== 'complete') {
+    throw new Error(`export ${opts.exportId}: ${RUN_STATUS_TEXT[run.status] ?? `status ${run.status}`}; only a complete export can be transferred`);
+  }
   if (!exp) throw new Error(`export ${opts.exportId}: no such export (see \`evidence log --json\` for dissemination events)`);
   let bagVerified = false;
   let reason: string | undefined;

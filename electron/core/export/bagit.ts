@@ -2,7 +2,7 @@
 // `sha256sum -c manifest-sha256.txt`, can check it without this software.
 
 import { createHash } from 'node:crypto';
-import { chmod, open, readdir, rm, stat, type FileHandle } from 'node:fs/promises';
+import { chmod, open, readdir, readFile, rm, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { DIGEST_ALGORITHMS, type DigestAlgorithm, type Digests, type JobProgress } from '../../common/types.ts';
 import { syncDir } from '../durable.ts';
@@ -40,6 +40,12 @@ export interface WriteBagOptions {
   /** Called at file starts and ends and at most every 200 ms while copying; bytes are payload bytes. */
   onProgress?: (p: JobProgress) => void;
   signal?: AbortSignal;
+  /**
+   * Writes an unfinished bag: this marker file first (fsynced before any payload), and no
+   * bagit.txt, so that no validator accepts the folder (RFC 8493 §2.1.1 makes the declaration
+   * required) until completeBag adds the declaration and removes the marker.
+   */
+  incomplete?: { markerName: string; markerContent: string };
 }
 
 export interface BagResult {
@@ -89,7 +95,8 @@ export function encodeManifestPath(path: string): string {
  *   YYYY-MM-DD) and `Payload-Oxum` ("<octets>.<file count>") unless given;
  * - `tagmanifest-<alg>.txt` per algorithm (§2.2.1) covering bagit.txt, bag-info.txt, every payload
  *   manifest and every tag file;
- * - `bagit.txt` (§2.1.1) last, so a bag interrupted by a crash is not mistaken for a finished one.
+ * - `bagit.txt` (§2.1.1) last, so a bag interrupted by a crash is not mistaken for a finished one;
+ *   with `incomplete`, a marker file first and no bagit.txt at all (see completeBag).
  *
  * Every digest given in `payload[i].digests` is compared with the copy's, and the byte count with
  * `payload[i].bytes`: a mismatch means the archive's object is corrupt (or the listing is wrong),
@@ -119,6 +126,11 @@ export async function writeBag(opts: WriteBagOptions): Promise<BagResult> {
   const bagDir = resolve(opts.outDir);
   const created = await prepareOutDir(bagDir);
   try {
+    if (opts.incomplete) {
+      await writeDurably(join(bagDir, opts.incomplete.markerName), Buffer.from(opts.incomplete.markerContent, 'utf8'));
+      // The marker's own entry, so a crash right after cannot leave the folder without it.
+      await syncDir(bagDir);
+    }
     const dirs = new Set<string>([bagDir, join(bagDir, 'data')]);
     makeDirs(join(bagDir, 'data'));
 
@@ -157,7 +169,7 @@ export async function writeBag(opts: WriteBagOptions): Promise<BagResult> {
     }
 
     opts.signal?.throwIfAborted();
-    await writeDurably(join(bagDir, 'bagit.txt'), bagitTxt);
+    if (!opts.incomplete) await writeDurably(join(bagDir, 'bagit.txt'), bagitTxt);
     for (const d of dirs) await syncDir(d);
 
     const manifest = tagBytes.get('manifest-sha256.txt') ?? Buffer.alloc(0);
@@ -455,3 +467,63 @@ async function writeDurably(path: string, buf: Buffer): Promise<void> {
   }
 }
 
+
+/**
+ * Finishes a bag written by writeBag with `incomplete`: writes bagit.txt (RFC 8493 §2.1.1; the
+ * tag manifests already list its exact bytes), removes the marker `markerName`, and fsyncs the
+ * folder. From here on the folder is a valid bag. Idempotent, so a run killed half-way through can
+ * call it again: an existing bagit.txt must hold exactly the declaration, a missing marker is fine.
+ * Throws Error when an existing bagit.txt differs; fs errors pass through.
+ */
+export async function completeBag(bagDir: string, markerName: string): Promise<void> {
+  const decl = join(bagDir, 'bagit.txt');
+  let existing: Buffer | null = null;
+  try {
+    existing = await readFile(decl);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  if (existing === null) await writeDurably(decl, Buffer.from(BAGIT_TXT, 'utf8'));
+  else if (existing.toString('utf8') !== BAGIT_TXT) throw new Error(`completeBag: ${decl} exists and is not the BagIt 1.0 declaration; not touching the bag`);
+  await rm(join(bagDir, markerName), { force: true });
+  await syncDir(bagDir);
+}
+
+/**
+ * Adds tag files to a bag written by writeBag (before completeBag, e.g. a report made from the
+ * bag's own tag files) and lists them in every tagmanifest-<alg>.txt (RFC 8493 §2.2.1), rewritten
+ * sorted as writeBag writes them. A path the manifests already list is replaced. Returns the new
+ * lower-case hex SHA-256 of tagmanifest-sha256.txt, which the export then records.
+ * Throws TypeError for a path writeBag would refuse (see writeBag), Error when the bag has no
+ * tagmanifest-sha256.txt; fs errors pass through.
+ */
+export async function addTagFiles(bagDir: string, files: BagTagFile[]): Promise<string> {
+  validateTagFiles(files);
+  const names = (await readdir(bagDir)).filter((n) => /^tagmanifest-[a-z0-9]+\.txt$/u.test(n));
+  if (!names.includes('tagmanifest-sha256.txt')) throw new Error(`addTagFiles: ${bagDir} has no tagmanifest-sha256.txt`);
+  const written = new Map<string, Buffer>();
+  for (const t of files) {
+    const buf = typeof t.content === 'string' ? Buffer.from(t.content, 'utf8') : t.content;
+    const full = join(bagDir, ...t.path.split('/'));
+    makeDirs(dirname(full));
+    await rm(full, { force: true });
+    await writeDurably(full, buf);
+    await syncDir(dirname(full));
+    written.set(t.path, buf);
+  }
+  let sha256 = '';
+  for (const name of names) {
+    const alg = name.slice('tagmanifest-'.length, -'.txt'.length);
+    const lines = (await readFile(join(bagDir, name), 'utf8')).split('\n').filter((l) => l !== '').map((l) => {
+      const at = l.indexOf('  ');
+      return { hex: l.slice(0, at), path: l.slice(at + 2).replace(/%0D|%0A|%25/gu, (c) => (c === '%25' ? '%' : c === '%0D' ? '\r' : '\n')) };
+    }).filter((l) => !written.has(l.path));
+    for (const [path, buf] of written) lines.push({ path, hex: createHash(alg).update(buf).digest('hex') });
+    const buf = Buffer.from(manifestText(lines), 'utf8');
+    await rm(join(bagDir, name), { force: true });
+    await writeDurably(join(bagDir, name), buf);
+    if (alg === 'sha256') sha256 = createHash('sha256').update(buf).digest('hex');
+  }
+  await syncDir(bagDir);
+  return sha256;
+}

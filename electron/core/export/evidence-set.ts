@@ -1,15 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { realpathSync, statSync, readdirSync } from 'node:fs';
+import { lstatSync, realpathSync, statSync, readdirSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { CustodyEvent, DigestAlgorithm, JobProgress } from '../../common/types.ts';
 import { objectPath, type Archive } from '../archive.ts';
 import { listedItems, type ListedItem } from '../catalog/records.ts';
 import { appendCustodyEvent, chainHead, listCustodyEvents } from '../custody/log.ts';
 import { archiveAlgorithms, getDigests, getItem, type ItemRow } from '../db/items.ts';
-import { writeBag, type BagResult } from './bagit.ts';
+import { addTagFiles, writeBag, type BagPayloadFile, type BagResult, type BagTagFile } from './bagit.ts';
 import { toSafeCsv } from './csv.ts';
 import { payloadPaths } from './names.ts';
-import { zipBag } from './zip.ts';
+import { publishBag, zipPublishedBag } from './publish.ts';
+import { removeRunLeftovers } from './recovery.ts';
+import { getExportRun, INCOMPLETE_MARKER, markerContent, markExportAbandoned, markExportComplete, markExportPublishing, recordExportStarted, workPathOf } from './runs.ts';
 
 /** Extra per-export content a caller (e.g. the case catalog) may add. */
 export interface ExportExtras {
@@ -46,6 +48,12 @@ export interface ExportOptions {
   extras?: ExportExtras;
   signal?: AbortSignal;
   onProgress?: (p: JobProgress) => void;
+  /**
+   * Steps to run on the finished but unrecorded bag (in "<out>.partial", without bagit.txt), after
+   * the tag manifests are written and before the export is recorded complete: signing the tag
+   * manifest, timestamps, a report. A throw abandons the export (nothing published).
+   */
+  beforeComplete?: (draft: ExportDraft) => Promise<void> | void;
 }
 
 export interface ExportResult {
@@ -112,8 +120,8 @@ const isInside = (dir: string, path: string) => {
  * Checks where an export of `archive` would write, before anything is written: `outDir` must be
  * given, must not be the archive folder or lie inside it (compared by real paths, so a symlink
  * into the archive is caught too: writing there would mix a bag into the object store or its
- * temporary files), and must not exist or be an empty directory; with `zip`, neither
- * "<outDir>.zip" nor "<outDir>.zip.partial" may exist. Returns the absolute bag directory.
+ * temporary files), and must not exist or be an empty directory; "<outDir>.partial" (where the bag
+ * is written first) must not exist; with `zip`, neither "<outDir>.zip" nor "<outDir>.zip.partial" may exist. Returns the absolute bag directory.
  * Throws ExportTargetError naming the path and the reason.
  */
 export function checkExportTarget(archiveDir: string, outDir: string, zip: boolean): string {
@@ -133,19 +141,58 @@ export function checkExportTarget(archiveDir: string, outDir: string, zip: boole
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }
   if (entries !== null && entries.length > 0) throw new ExportTargetError(`--out ${bagDir}: folder exists and is not empty; choose a new or empty folder`);
+  const exists = (p: string) => {
+    try {
+      lstatSync(p);
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      return false;
+    }
+  };
+  // The bag is written there first; a leftover no recovery claimed is not ours to remove.
+  const work = workPathOf(bagDir);
+  if (exists(work)) throw new ExportTargetError(`--out: ${work} already exists (an unfinished export of another archive, or not an export at all); move it away or choose another --out`);
   if (zip) {
     for (const z of [`${bagDir}.zip`, `${bagDir}.zip.partial`]) {
-      let exists = true;
-      try {
-        statSync(z);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-        exists = false;
-      }
-      if (exists) throw new ExportTargetError(`--zip: ${z} already exists; move it away or choose another --out`);
+      if (exists(z)) throw new ExportTargetError(`--zip: ${z} already exists; move it away or choose another --out`);
     }
   }
   return bagDir;
+}
+
+/** What a step added before the record (signing, timestamps, a report) may read and change in the unfinished bag. */
+export interface ExportDraft {
+  readonly exportId: string;
+  /** The unfinished bag folder ("<out>.partial", no bagit.txt yet): every file a step adds goes here. */
+  readonly bagDir: string;
+  /** SHA-256 of tagmanifest-sha256.txt as it stands; addTagFiles updates it, and the export records the last value. */
+  readonly tagManifestSha256: string;
+  /** Writes tag files into the bag and lists them in the tag manifests (bagit.ts addTagFiles). */
+  addTagFiles(files: BagTagFile[]): Promise<void>;
+}
+
+/** Everything an export decided before writing: what prepareExport returns and the later steps use. */
+export interface ExportPlan {
+  exportId: string;
+  startedAt: string;
+  actor: string;
+  recipient: string | null;
+  /** The bag folder to publish (absolute). */
+  bagDir: string;
+  /** Where the bag is written first: "<bagDir>.partial". */
+  workDir: string;
+  zipPath: string | null;
+  zipWorkPath: string | null;
+  listed: ListedItem[];
+  /** Payload paths under data/, as in export_items. */
+  dataPaths: string[];
+  algorithms: DigestAlgorithm[];
+  excerpt: CustodyExcerpt;
+  withheldSeqs: number[];
+  selection: Record<string, unknown>;
+  payloadOxum: string;
+  bag: { payload: BagPayloadFile[]; tagFiles: BagTagFile[]; bagInfo: Record<string, string> };
 }
 
 /**
@@ -154,14 +201,52 @@ export function checkExportTarget(archiveDir: string, outDir: string, zip: boole
  * that every exported item has, tag files evidence/items.json, evidence/items.csv and
  * evidence/custody.json (the custody rows of the exported items with their chain hashes and the
  * chain head at export time; only those extras.excerptFilter keeps, the others' seqs listed as
- * withheldSeqs), optionally zipped beside it. Then records the export in the
- * catalog and as `dissemination` custody events (one per item, one for the set, carrying the
- * tag-manifest SHA-256). Throws ExportTargetError (see checkExportTarget: an empty `outDir`, one
- * inside the archive, an existing non-empty `outDir`, an existing zip target) before anything is
- * written; Error for an empty selection, an unknown item id, or an object whose content no longer
- * matches its digests (nothing is recorded then).
+ * withheldSeqs), optionally zipped beside it, recorded in the catalog and as `dissemination`
+ * custody events (one per item, one for the set, carrying the tag-manifest SHA-256).
+ *
+ * No folder or zip that a BagIt validator accepts exists before the archive has recorded it
+ * (issue 11): the steps are
+ * 1. prepareExport: checks and computes everything, writes nothing;
+ * 2. recordExportInProgress: export_runs row + `dissemination` event (stage "started");
+ * 3. writeExportDraft: the bag under "<out>.partial", marked EXPORT-INCOMPLETE.txt, no bagit.txt;
+ * 4. opts.beforeComplete(draft): steps added by callers (signing, timestamps, a report);
+ * 5. recordExportComplete: exports row, export_items, the dissemination events;
+ * 6. publishExport: bagit.txt, rename to `outDir`, then the zip (recorded before its rename).
+ * A process killed anywhere leaves a run that recoverInterruptedExports (recovery.ts) removes
+ * (before 5) or finishes (after 5).
+ *
+ * Throws ExportTargetError (see checkExportTarget) before anything is written or recorded; Error
+ * for an empty selection or an unknown item id (nothing recorded). An error in steps 3–4 (an
+ * object whose content no longer matches its digests, an abort, a failing step) removes what was
+ * written, records the run abandoned with the reason, and is rethrown. An error in step 6 leaves
+ * the set recorded and the run "publishing", for the next run to finish, and is rethrown.
  */
 export async function exportEvidenceSet(archive: Archive, opts: ExportOptions): Promise<ExportResult> {
+  const plan = prepareExport(archive, opts);
+  recordExportInProgress(archive, plan);
+  let bag: BagResult;
+  try {
+    bag = await writeExportDraft(plan, opts);
+    if (opts.beforeComplete) bag = await runBeforeComplete(plan, bag, opts.beforeComplete);
+  } catch (err) {
+    await abandonAfterError(archive, plan, err);
+    throw err;
+  }
+  recordExportComplete(archive, plan, bag);
+  const zip = await publishExport(archive, plan);
+  return {
+    exportId: plan.exportId, bagDir: plan.bagDir, zip, items: plan.listed.length, payloadOxum: bag.payloadOxum,
+    tagManifestSha256: bag.tagManifestSha256, manifestSha256: bag.manifestSha256, algorithms: plan.algorithms,
+  };
+}
+
+/**
+ * Step 1: checks the target (checkExportTarget, also "<out>.partial") and the items, and computes
+ * the bag's content, the custody excerpt and the new export id. Reads the catalog, writes nothing.
+ * Throws ExportTargetError, or Error for an archive not opened for writing, an empty selection or
+ * an unknown item id.
+ */
+export function prepareExport(archive: Archive, opts: ExportOptions): ExportPlan {
   if (!archive.writable) throw new Error(`${archive.dir}: archive opened read-only; export needs the write lock`);
   const bagDir = checkExportTarget(archive.dir, opts.outDir, Boolean(opts.zip));
   const db = archive.db;
@@ -206,41 +291,125 @@ export async function exportEvidenceSet(archive: Archive, opts: ExportOptions): 
   };
   if (opts.recipient) bagInfo['Recipient'] = opts.recipient;
   Object.assign(bagInfo, opts.extras?.bagInfo ?? {});
-  const bag: BagResult = await writeBag({
-    outDir: bagDir,
-    payload,
-    tagFiles: [
-      { path: 'evidence/items.json', content: JSON.stringify(itemsJson, null, 2) + '\n' },
-      { path: 'evidence/items.csv', content: itemsCsv(itemsJson, !withoutPaths) },
-      { path: 'evidence/custody.json', content: JSON.stringify(excerpt, null, 2) + '\n' },
-      ...(opts.extras?.tagFiles ?? []),
-    ],
-    bagInfo,
-    algorithms,
+  const zipPath = opts.zip ? `${bagDir}.zip` : null;
+  return {
+    exportId, startedAt: new Date().toISOString(), actor: opts.actor, recipient: opts.recipient ?? null,
+    bagDir, workDir: workPathOf(bagDir), zipPath, zipWorkPath: zipPath ? `${zipPath}.partial` : null,
+    listed, dataPaths: paths.map((p) => `data/${p}`), algorithms, excerpt, withheldSeqs, selection: opts.selection,
+    payloadOxum: `${payload.reduce((n, p) => n + p.bytes, 0)}.${payload.length}`,
+    bag: {
+      payload,
+      tagFiles: [
+        { path: 'evidence/items.json', content: JSON.stringify(itemsJson, null, 2) + '\n' },
+        { path: 'evidence/items.csv', content: itemsCsv(itemsJson, !withoutPaths) },
+        { path: 'evidence/custody.json', content: JSON.stringify(excerpt, null, 2) + '\n' },
+        ...(opts.extras?.tagFiles ?? []),
+      ],
+      bagInfo,
+    },
+  };
+}
+
+/** Step 2: the run as in progress (export_runs + a "started" dissemination event), before any file is written. */
+export function recordExportInProgress(archive: Archive, plan: ExportPlan): void {
+  recordExportStarted(archive.db, {
+    id: plan.exportId, startedAt: plan.startedAt, actor: plan.actor, outPath: plan.bagDir, workPath: plan.workDir,
+    zipPath: plan.zipPath, zipWorkPath: plan.zipWorkPath,
+  }, { recipient: plan.recipient, itemCount: plan.listed.length, payloadOxum: plan.payloadOxum });
+}
+
+/**
+ * Step 3: writes the bag to plan.workDir with the EXPORT-INCOMPLETE.txt marker first and no
+ * bagit.txt (writeBag `incomplete`), so neither verify-bag nor any BagIt validator accepts it.
+ * Throws as writeBag does (which removes what it wrote).
+ */
+export async function writeExportDraft(plan: ExportPlan, opts: Pick<ExportOptions, 'signal' | 'onProgress'> = {}): Promise<BagResult> {
+  return writeBag({
+    outDir: plan.workDir,
+    ...plan.bag,
+    algorithms: plan.algorithms,
     signal: opts.signal,
     onProgress: opts.onProgress,
+    incomplete: { markerName: INCOMPLETE_MARKER, markerContent: markerContent(plan.exportId, plan.startedAt) },
   });
-  const zip = opts.zip ? await zipBag(bag.bagDir, `${bag.bagDir}.zip`) : null;
+}
+
+/** Step 4: the caller's steps on the unfinished bag; returns the bag result with the tag-manifest digest they left. */
+async function runBeforeComplete(plan: ExportPlan, bag: BagResult, hook: (draft: ExportDraft) => Promise<void> | void): Promise<BagResult> {
+  let tagManifestSha256 = bag.tagManifestSha256;
+  const draft: ExportDraft = {
+    exportId: plan.exportId,
+    bagDir: plan.workDir,
+    get tagManifestSha256() {
+      return tagManifestSha256;
+    },
+    async addTagFiles(files) {
+      tagManifestSha256 = await addTagFiles(plan.workDir, files);
+    },
+  };
+  await hook(draft);
+  return { ...bag, tagManifestSha256 };
+}
+
+/**
+ * Step 5: records the set complete in one transaction: the exports row, export_items, one
+ * `dissemination` event per item and one for the set (zip: its planned path, with sha256 and bytes
+ * null until the "zipped" event), and the run moved to "publishing". Throws on SQLite errors.
+ */
+export function recordExportComplete(archive: Archive, plan: ExportPlan, bag: BagResult): void {
+  const db = archive.db;
+  const { exportId, listed, actor } = plan;
   const now = new Date().toISOString();
   db.transaction(() => {
     db.prepare(`INSERT INTO exports (id, created_at, actor, out_path, zip_path, recipient, item_count, payload_oxum, tagmanifest_sha256, selection)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(exportId, now, opts.actor, bag.bagDir, zip?.zipPath ?? null, opts.recipient ?? null,
-      listed.length, bag.payloadOxum, bag.tagManifestSha256, JSON.stringify(opts.selection));
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(exportId, now, actor, plan.bagDir, plan.zipPath, plan.recipient,
+      listed.length, bag.payloadOxum, bag.tagManifestSha256, JSON.stringify(plan.selection));
     const ins = db.prepare('INSERT INTO export_items (export_id, item_id, path) VALUES (?, ?, ?)');
-    listed.forEach((it, i) => ins.run(exportId, it.id, `data/${paths[i]}`));
+    listed.forEach((it, i) => ins.run(exportId, it.id, plan.dataPaths[i]));
     for (const [i, it] of listed.entries()) {
-      appendCustodyEvent(db, { actor: opts.actor, type: 'dissemination', item: it.sha256, at: now, detail: {
-        outcome: 'success', exportId, path: `data/${paths[i]}`, recipient: opts.recipient ?? null, tagManifestSha256: bag.tagManifestSha256,
+      appendCustodyEvent(db, { actor, type: 'dissemination', item: it.sha256, at: now, detail: {
+        outcome: 'success', exportId, path: plan.dataPaths[i], recipient: plan.recipient, tagManifestSha256: bag.tagManifestSha256,
       } });
     }
-    appendCustodyEvent(db, { actor: opts.actor, type: 'dissemination', item: null, at: now, detail: {
-      outcome: 'success', exportId, bagDir: bag.bagDir, zip: zip ? { path: zip.zipPath, sha256: zip.sha256, bytes: zip.bytes } : null,
-      recipient: opts.recipient ?? null, items: listed.map((i) => i.sha256), payloadOxum: bag.payloadOxum,
-      manifestSha256: bag.manifestSha256, tagManifestSha256: bag.tagManifestSha256, algorithms, selection: opts.selection,
-      custodyExcerptHead: excerpt.chainHead, ...(withheldSeqs.length ? { custodyExcerptWithheldSeqs: withheldSeqs } : {}),
+    appendCustodyEvent(db, { actor, type: 'dissemination', item: null, at: now, detail: {
+      outcome: 'success', exportId, bagDir: plan.bagDir, zip: plan.zipPath ? { path: plan.zipPath, sha256: null, bytes: null } : null,
+      recipient: plan.recipient, items: listed.map((i) => i.sha256), payloadOxum: bag.payloadOxum,
+      manifestSha256: bag.manifestSha256, tagManifestSha256: bag.tagManifestSha256, algorithms: plan.algorithms, selection: plan.selection,
+      custodyExcerptHead: plan.excerpt.chainHead, ...(plan.withheldSeqs.length ? { custodyExcerptWithheldSeqs: plan.withheldSeqs } : {}),
     } });
+    markExportPublishing(db, exportId);
   })();
-  return { exportId, bagDir: bag.bagDir, zip, items: listed.length, payloadOxum: bag.payloadOxum, tagManifestSha256: bag.tagManifestSha256, manifestSha256: bag.manifestSha256, algorithms };
+}
+
+/**
+ * Step 6: moves the recorded bag into place (publishBag), makes the zip if asked (recorded before
+ * its rename: zipPublishedBag), and marks the run complete. Returns the zip or null. Throws Error
+ * naming the export and saying the set is recorded when any of it fails; the run stays
+ * "publishing" for recoverInterruptedExports.
+ */
+export async function publishExport(archive: Archive, plan: ExportPlan): Promise<ExportResult['zip']> {
+  try {
+    await publishBag(plan.workDir, plan.bagDir);
+    const run = getExportRun(archive.db, plan.exportId)!;
+    const zip = run.zipPath ? await zipPublishedBag(archive.db, run, plan.actor) : null;
+    markExportComplete(archive.db, plan.exportId);
+    return zip;
+  } catch (err) {
+    throw new Error(`export ${plan.exportId} is recorded, but publishing it failed: ${(err as Error).message}; ` +
+      'the next `evidence export` on this archive finishes it', { cause: err });
+  }
+}
+
+/** After a failure in steps 3–4: removes the unfinished bag (only if it is this run's) and records the run abandoned. */
+async function abandonAfterError(archive: Archive, plan: ExportPlan, err: unknown): Promise<void> {
+  const reason = err instanceof Error ? err.message : String(err);
+  try {
+    const run = getExportRun(archive.db, plan.exportId)!;
+    const { removed, left } = await removeRunLeftovers(run);
+    markExportAbandoned(archive.db, plan.exportId, { actor: plan.actor, reason, removed, left: left.map((l) => `${l.path}: ${l.why}`) });
+  } catch {
+    // The original error matters more; the next export's recovery tries again.
+  }
 }
 
 function itemEntry(it: Omit<ListedItem, 'sources'> & { sources: { name: string; path?: string }[] }, path: string, digests: Record<string, string>, extra?: Record<string, unknown>): Record<string, unknown> {

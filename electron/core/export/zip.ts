@@ -3,10 +3,11 @@
 import { createHash } from 'node:crypto';
 import { createWriteStream, type Dirent } from 'node:fs';
 import { open, readdir, rename, rm, stat } from 'node:fs/promises';
-import { basename, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ZipFile } from 'yazl';
+import { syncDir } from '../durable.ts';
 
 /**
  * Writes `bagDir` as the zip file `zipPath`, every entry under one top-level folder named after
@@ -16,8 +17,8 @@ import { ZipFile } from 'yazl';
  * uncompressed, since photos and videos do not shrink and deflating them would only cost time,
  * while tag files are deflated. Every directory gets an entry, so an empty `data/` survives.
  *
- * The zip is written to "<zipPath>.partial", fsynced, then renamed, so a crash never leaves a
- * truncated file under the final name.
+ * The zip is written to "<zipPath>.partial", fsynced, then renamed (writeZipPartial, then
+ * publishZip), so a crash never leaves a truncated file under the final name.
  *
  * Returns `{ zipPath (absolute), sha256 (lower-case hex of the zip file), bytes (its size) }`.
  *
@@ -28,6 +29,24 @@ import { ZipFile } from 'yazl';
  * removed.
  */
 export async function zipBag(bagDir: string, zipPath: string): Promise<{ zipPath: string; sha256: string; bytes: number }> {
+  const z = await writeZipPartial(bagDir, zipPath);
+  try {
+    await publishZip(z.partialPath, z.zipPath);
+  } catch (err) {
+    await rm(z.partialPath, { force: true });
+    throw err;
+  }
+  return { zipPath: z.zipPath, sha256: z.sha256, bytes: z.bytes };
+}
+
+/**
+ * The first half of zipBag: writes the zip of `bagDir` to "<zipPath>.partial" (created with O_EXCL)
+ * and fsyncs it, leaving the rename to publishZip, so that a caller can record the zip's SHA-256
+ * before the zip appears under its final name. Same checks and errors as zipBag; on error the
+ * partial file is removed. Returns absolute `zipPath` and `partialPath`, the zip's lower-case hex
+ * `sha256` and its size in `bytes`.
+ */
+export async function writeZipPartial(bagDir: string, zipPath: string): Promise<{ zipPath: string; partialPath: string; sha256: string; bytes: number }> {
   const root = resolve(bagDir);
   const target = resolve(zipPath);
   const rel = relative(root, target);
@@ -72,13 +91,22 @@ export async function zipBag(bagDir: string, zipPath: string): Promise<{ zipPath
     } finally {
       await fh.close();
     }
-    if (await exists(target)) throw new Error(`zipBag: ${target} appeared while zipping; refusing to overwrite`);
-    await rename(partial, target);
   } catch (err) {
     await rm(partial, { force: true });
     throw err;
   }
-  return { zipPath: target, sha256: hash.digest('hex'), bytes };
+  return { zipPath: target, partialPath: partial, sha256: hash.digest('hex'), bytes };
+}
+
+/**
+ * Moves a finished "<zipPath>.partial" (writeZipPartial) to `zipPath` and fsyncs the folder, so
+ * the new name survives a power cut. Throws Error when `zipPath` exists (never overwritten); fs
+ * errors pass through. The partial file is left in place on error.
+ */
+export async function publishZip(partialPath: string, zipPath: string): Promise<void> {
+  if (await exists(zipPath)) throw new Error(`zipBag: ${zipPath} appeared while zipping; refusing to overwrite`);
+  await rename(partialPath, zipPath);
+  await syncDir(dirname(zipPath));
 }
 
 async function exists(p: string): Promise<boolean> {

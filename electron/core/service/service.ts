@@ -8,6 +8,7 @@ import { openArchive, resolveOperator, type Archive } from '../archive.ts';
 import { makeMissingThumbnails } from '../derivatives/batch.ts';
 import { planPublicRelease, publicReleaseRecord, withheldFromPublicRelease, type PublicReleasePlan } from '../catalog/public-release.ts';
 import { exportEvidenceSet } from '../export/evidence-set.ts';
+import { recoverInterruptedExports } from '../export/recovery.ts';
 import { ingest } from '../ingest/ingest.ts';
 import { JobRunner, type JobSpec } from '../jobs/runner.ts';
 import { verifyBag } from '../verify/bag.ts';
@@ -105,6 +106,9 @@ export function createArchiveService(opts: ServiceOptions): ArchiveService {
         return {
           kind: 'export', exclusive: true,
           run: async (ctx) => {
+            // As the CLI's export: what a killed export left is finished or removed first.
+            const recovered = (await recoverInterruptedExports(a, { actor: operator() }))
+              .map(({ exportId, bagDir, outcome, removed, done, problems }) => ({ exportId, bagDir, outcome, removed, done, problems }));
             let ids = req.itemIds ?? queryItems(a.db, req.filter!, { by: 'id', dir: 'asc' }, new Set()).map((s) => s.id);
             if (!ids.length) throw new ServiceError('FAILED', 'nothing to export: the selection holds no items');
             // As the CLI's export: a public release leaves out the media of the people it withholds,
@@ -133,7 +137,7 @@ export function createArchiveService(opts: ServiceOptions): ArchiveService {
               selection: { ...(req.itemIds ? { items: req.itemIds } : { filter: req.filter }), ...(plan ? { publicRelease: publicReleaseRecord(plan) } : {}) },
               extras, signal: ctx.signal, onProgress: ctx.progress,
             });
-            return { kind: 'export', report: { ...report, redactPeople: req.redactPeople, withheldMedia: plan?.withheld ?? [], includedWithheldMedia: plan?.included ?? [] } };
+            return { kind: 'export', report: { ...report, redactPeople: req.redactPeople, withheldMedia: plan?.withheld ?? [], includedWithheldMedia: plan?.included ?? [], ...(recovered.length ? { recovered } : {}) } };
           },
         };
       case 'verifyBag':

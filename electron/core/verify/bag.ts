@@ -138,6 +138,10 @@ export async function verifyBag(dir: string, opts: { signal?: AbortSignal } = {}
   const payload = [...files.values()].filter((f) => f.regular && f.rel.startsWith('data/'));
   const payloadBytes = payload.reduce((sum, f) => sum + f.size, 0);
   const hasData = await isDirectory(join(bagDir, 'data'));
+  // The marker an export writes first and removes only once the archive has recorded the set (export/runs.ts).
+  if (files.has('EXPORT-INCOMPLETE.txt')) {
+    problems.push({ file: 'EXPORT-INCOMPLETE.txt', reason: 'an unfinished export, not an evidence set: it was interrupted or is still being written; do not hand it over (the next `evidence export` on its archive removes or finishes it)' });
+  }
   // Nothing of a bag at all: one plain problem rather than one for each part that is missing.
   if (!hasData && !files.has('bagit.txt') && ![...files.keys()].some((rel) => /^(tag)?manifest-[^/]+\.txt$/u.test(rel))) {
     problems.push({ reason: 'not a BagIt bag: no bagit.txt, no data/ folder and no manifest (RFC 8493 §2.1); give the folder the export wrote (a .zip must be unzipped first)' });

@@ -35,15 +35,18 @@ function jsonHash(text: string): string | null {
  * export_items rows name exactly the items the set event and the per-item events name, each at the
  * path, and with the recipient, tag-manifest SHA-256, time and actor, its per-item event recorded.
  * An export the log recorded whose row is gone, and export_items rows of no export, are reported.
+ * Export runs (export_runs, issue 11) are checked against their stage events (runsCheck).
  */
 export function exportsCheck(db: Db): LogCheck {
   const sets = new Map<string, ParsedEvent>();
   const perItem = new Map<string, Map<string, ParsedEvent>>();
+  const runs = runsCheck(db);
   return {
     see(p: ParsedEvent) {
       const id = p.detail.exportId;
       if (p.type !== 'dissemination' || typeof id !== 'string') return;
-      if (p.item === null) sets.set(id, p);
+      if (p.item === null && typeof p.detail.stage === 'string') runs.see(id, p);
+      else if (p.item === null) sets.set(id, p);
       else {
         let m = perItem.get(id);
         if (!m) perItem.set(id, (m = new Map()));
@@ -117,6 +120,70 @@ export function exportsCheck(db: Db): LogCheck {
       }
       for (const { export_id } of db.prepare('SELECT DISTINCT export_id FROM export_items WHERE export_id NOT IN (SELECT id FROM exports) ORDER BY export_id').all() as { export_id: string }[]) {
         if (!sets.has(export_id)) push(`export ${export_id}: export_items rows name it, but neither the exports table nor the custody log holds it`);
+      }
+      runs.check(push, seen);
+    },
+  };
+}
+
+interface RunRow {
+  id: string; status: string; started_at: string; actor: string; out_path: string; work_path: string;
+  zip_path: string | null; zip_work_path: string | null; zip_sha256: string | null; zip_bytes: number | null;
+}
+
+/**
+ * export_runs against the dissemination events with a `stage` (export/runs.ts): every run has its
+ * "started" event with the same time, actor and paths, and every "started" event its run; a run
+ * recorded complete (publishing, complete) has its exports row and one still in progress has none;
+ * an abandoned run has its "abandoned" event and an "abandoned" event its abandoned run; a zip
+ * SHA-256 in the row is the one its "zipped" event recorded, and a complete run that asked for a
+ * zip has one.
+ */
+function runsCheck(db: Db) {
+  const started = new Map<string, ParsedEvent>();
+  const zipped = new Map<string, ParsedEvent>();
+  const abandoned = new Map<string, ParsedEvent>();
+  return {
+    see(id: string, p: ParsedEvent) {
+      const stage = p.detail.stage;
+      if (stage === 'started') started.set(id, p);
+      else if (stage === 'zipped') zipped.set(id, p);
+      else if (stage === 'abandoned') abandoned.set(id, p);
+    },
+    check(push: (reason: string) => void, exportRows: Set<string>) {
+      const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'export_runs'").get() !== undefined;
+      const rows = hasTable ? db.prepare('SELECT * FROM export_runs ORDER BY started_at, id').all() as RunRow[] : [];
+      const ids = new Set(rows.map((r) => r.id));
+      for (const r of rows) {
+        const where = `export run ${r.id}`;
+        const s = started.get(r.id);
+        if (!s) {
+          push(`${where}: its "started" dissemination event is missing from the custody log`);
+        } else {
+          const zip = s.detail.zip as { path?: unknown; workPath?: unknown } | null | undefined;
+          const fields: [string, unknown, unknown][] = [
+            ['started_at', r.started_at, s.at], ['actor', r.actor, s.actor], ['out_path', r.out_path, s.detail.bagDir], ['work_path', r.work_path, s.detail.workDir],
+            ['zip_path', r.zip_path, zip ? zip.path : null], ['zip_work_path', r.zip_work_path, zip ? zip.workPath : null],
+          ];
+          const diffs = fields.filter(([, a, b]) => a !== b).map(([n, a, b]) => `${n} ${show(a)} in the catalog, ${show(b)} in the log`);
+          if (diffs.length) push(`${where}: differs from its "started" event, custody row ${s.seq}: ${diffs.join(', ')}`);
+        }
+        const recorded = exportRows.has(r.id);
+        if ((r.status === 'publishing' || r.status === 'complete') && !recorded) push(`${where}: status ${r.status}, but the exports table has no row for it`);
+        if (r.status === 'in_progress' && recorded) push(`${where}: status in_progress, but the exports table records it complete`);
+        const ab = abandoned.get(r.id);
+        if (r.status === 'abandoned' && !ab) push(`${where}: status abandoned, but no "abandoned" event records it`);
+        if (r.status !== 'abandoned' && ab) push(`${where}: abandoned according to custody row ${ab.seq}, but its status is ${r.status}`);
+        const z = zipped.get(r.id);
+        const zd = z?.detail.zip as { path?: unknown; sha256?: unknown; bytes?: unknown } | undefined;
+        if (r.zip_sha256 !== null && (!zd || zd.sha256 !== r.zip_sha256 || zd.bytes !== r.zip_bytes || zd.path !== r.zip_path)) {
+          push(`${where}: zip SHA-256 ${r.zip_sha256} (${show(r.zip_bytes)} bytes) in the catalog, ${z ? `${show(zd?.sha256)} (${show(zd?.bytes)} bytes) at ${show(zd?.path)} in custody row ${z.seq}` : 'no "zipped" event'} in the log`);
+        }
+        if (r.zip_sha256 === null && z) push(`${where}: its zip was recorded by custody row ${z.seq}, but the catalog holds no zip SHA-256`);
+        if (r.status === 'complete' && r.zip_path !== null && r.zip_sha256 === null) push(`${where}: complete, but the zip it asked for was never recorded`);
+      }
+      for (const [id, p] of started) {
+        if (!ids.has(id)) push(`export run ${id}: started according to custody row ${p.seq}, but missing from export_runs (deleted?)`);
       }
     },
   };

@@ -154,6 +154,19 @@ export function ExportScreen() {
               <WithheldList items={result.includedWithheldMedia} testId="export-included" />
             </>
           )}
+          {result.recovered?.length ? (
+            <div data-testid="export-recovered">
+              <h3>{t('export.recovered')}</h3>
+              <ul>
+                {result.recovered.map((r) => (
+                  <li key={r.exportId}>
+                    {t(`export.recovered_${r.outcome}`, { id: r.exportId })}
+                    {[...r.done, ...r.removed.map((p) => t('export.recoveredRemoved', { path: p })), ...r.problems].map((line) => <div key={line} className="path">{line}</div>)}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          ) : null}
           <p className="hint">{t('export.readOut')}</p>
         </section>
       )}

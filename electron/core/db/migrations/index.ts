@@ -4,6 +4,7 @@ import * as m003 from './003_sighting_identity.ts';
 import * as m004 from './004_incident_case_audit.ts';
 import * as m005 from './005_export_timestamps.ts';
 import * as m006 from './006_sighting_path_bytes.ts';
+import * as m007 from './007_export_runs.ts';
 
 /**
  * One schema migration: its SQL and, with `dataStep`, a data step run after it in the same
@@ -24,4 +25,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '004_incident_case_audit', sql: m004.sql, dataStep: true },
   { name: '005_export_timestamps', sql: m005.sql },
   { name: '006_sighting_path_bytes', sql: m006.sql, dataStep: true },
+  { name: '007_export_runs', sql: m007.sql },
 ];
