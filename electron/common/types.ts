@@ -103,6 +103,7 @@ export const CUSTODY_EVENT_TYPES = [
   'metadata modification',
   'dissemination',
   'transfer',
+  'digital signature generation',
 ] as const;
 export type CustodyEventType = (typeof CUSTODY_EVENT_TYPES)[number];
 
