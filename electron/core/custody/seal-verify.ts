@@ -174,6 +174,10 @@ export function verifySeals(db: Db, archiveDir: string, opts: VerifySealsOptions
       } else st.rootChecked = true;
     }
   }
+  if (trusted && !statuses.some((st) => st.holds && st.signer && trusted.has(st.signer.fingerprint))) {
+    // Someone who rewrote the chain and removed every seal (events and files) leaves nothing to compare; the expected key notices.
+    problems.push({ seq: end, reason: `no seal that holds is signed by an expected key (${[...trusted].join(', ')})` });
+  }
   problems.sort((a, b) => a.seq - b.seq);
   return { seals: statuses, problems, firstBroken: problems[0]?.seq ?? null, chainEnd: end };
 }
