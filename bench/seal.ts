@@ -65,6 +65,7 @@ async function step(name: string, dir: string): Promise<void> {
   const db = openDb(join(dir, 'archive.sqlite'));
   const signer = pemFileSigner(join(dir, 'key.pem'));
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   let extra: Record<string, unknown> = {};
   if (name === 'seal' || name === 'seal-again') {
     if (name === 'seal-again') appendCustodyEvent(db, { actor: 'bench', type: 'fixity check', item: null, detail: {} });
@@ -87,8 +88,9 @@ async function step(name: string, dir: string): Promise<void> {
     extra = { leaves: proof.leaves.length, nodes: proof.nodes.length, proofBytes: JSON.stringify(proof).length, problems: v.problems.length };
   }
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   db.close();
-  console.log(JSON.stringify({ step: name, seconds: Number(seconds.toFixed(2)), maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024), ...extra }));
+  console.log(JSON.stringify({ step: name, seconds: Number(seconds.toFixed(2)), cpuSeconds: Number(((cpu.user + cpu.system) / 1e6).toFixed(2)), maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024), ...extra }));
 }
 
 const self = fileURLToPath(import.meta.url);
@@ -103,6 +105,10 @@ if (args[0] === '--step') {
     await synthesize(dir, n, perItem);
     keyFile(dir);
     console.log(JSON.stringify({ step: 'synthesize', rows: n, perItem, seconds: Number(((performance.now() - t) / 1000).toFixed(2)) }));
+    if (args.includes('--keep')) {
+      console.log(JSON.stringify({ kept: dir }));
+      process.exit(0);
+    }
     for (const s of ['seal', 'verify-seals', 'seal-again', 'verify-seals', 'excerpt', 'verify-chain']) {
       const r = spawnSync(process.execPath, ['--import', 'tsx', self, '--step', s, dir], { stdio: ['ignore', 'inherit', 'inherit'] });
       if (r.status !== 0) throw new Error(`step ${s} failed (${r.status})`);

@@ -12,7 +12,7 @@ import { appendCustodyEvent, chainHead, listCustodyEvents } from '../../electron
 import { buildProof, compareLeaves, itemKey, leafHash, mth } from '../../electron/core/custody/merkle.ts';
 import { custodyTreeRoot } from '../../electron/core/custody/tree.ts';
 import { sealChain, SealError, SealRefusedError, sealSignedBytes, verifySeals, type Seal, type SealSigner } from '../../electron/core/custody/seal.ts';
-import { excerptProof, verifyExcerptProof, type SealedExcerpt } from '../../electron/core/custody/excerpt-proof.ts';
+import { excerptProof, verifyExcerptProof, type CustodyProof, type SealedExcerpt } from '../../electron/core/custody/excerpt-proof.ts';
 import { custodyRowHash } from '../../electron/core/custody/hash.ts';
 import { pemFileSigner } from '../../electron/core/signing/pem-signer.ts';
 
@@ -177,7 +177,7 @@ describe('excerpt proofs (checks 1–7)', () => {
     return { db, dir, seal, signer };
   }
   const SET = [ITEMS[1]!, ITEMS[3]!];
-  function excerpt(db: Db, seal: Seal, set: string[], withhold: (e: CustodyEvent) => boolean = () => false): SealedExcerpt & { events: CustodyEvent[] } {
+  function excerpt(db: Db, seal: Seal, set: string[], withhold: (e: CustodyEvent) => boolean = () => false): SealedExcerpt & { events: CustodyEvent[]; proof?: CustodyProof } {
     const all = listCustodyEvents(db, { items: set }).filter((e) => e.seq <= seal.seq);
     const withheldSeqs = all.filter(withhold).map((e) => e.seq);
     return {

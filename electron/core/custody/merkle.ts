@@ -1,6 +1,7 @@
 // The custody tree of docs/seal-and-proof.md: item keys, leaves and the RFC 6962 §2.1 Merkle Tree
 // Hash over the custody rows ordered by item key, with multi-leaf proofs that reveal every row of
 // chosen items. Pure functions (node:crypto only), shared by the archive and by verify-bag.
+import * as nodeCrypto from 'node:crypto';
 import { createHash, createHmac } from 'node:crypto';
 import { canonicalJson } from './canonical-json.ts';
 
@@ -33,12 +34,10 @@ export interface Leaf {
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;
-const LEAF_PREFIX = Buffer.from([0]);
-const NODE_PREFIX = Buffer.from([1]);
 
 /** The RFC 8785 text of {"hash","itemKey","seq"}; written directly for the usual hex values (keys already in JCS order). */
 function leafJcs(leaf: Leaf): string {
-  if (HEX64.test(leaf.hash) && HEX64.test(leaf.itemKey) && Number.isSafeInteger(leaf.seq)) {
+  if (leaf.hash.length === 64 && leaf.itemKey.length === 64 && HEX64.test(leaf.hash) && HEX64.test(leaf.itemKey) && Number.isSafeInteger(leaf.seq)) {
     return `{"hash":"${leaf.hash}","itemKey":"${leaf.itemKey}","seq":${leaf.seq}}`;
   }
   const text = canonicalJson({ hash: leaf.hash, itemKey: leaf.itemKey, seq: leaf.seq });
@@ -46,14 +45,27 @@ function leafJcs(leaf: Leaf): string {
   return text;
 }
 
+// One-shot crypto.hash (Node ≥ 20.12) is about three times faster than createHash for these
+// small inputs, which a seal hashes twice per custody row; createHash where it is missing.
+const oneShot = (nodeCrypto as { hash?: (alg: string, data: string | Buffer, enc: 'buffer') => Buffer }).hash;
+const sha256 = oneShot
+  ? (data: string | Buffer) => oneShot('sha256', data, 'buffer')
+  : (data: string | Buffer) => createHash('sha256').update(data).digest();
+const nodeInput = Buffer.alloc(65);
+nodeInput[0] = 1;
+
 /** leafHash = SHA256(0x00 || UTF8(JCS(leaf))) (RFC 6962 §2.1 leaf prefix); 32 raw bytes. */
 export function leafHash(leaf: Leaf): Buffer {
-  return createHash('sha256').update(LEAF_PREFIX).update(leafJcs(leaf), 'utf8').digest();
+  // U+0000 is the single byte 0x00 in UTF-8.
+  return sha256(`\u0000${leafJcs(leaf)}`);
 }
 
 /** Interior node: SHA256(0x01 || left || right) (RFC 6962 §2.1); 32 raw bytes. */
 export function nodeHash(left: Buffer, right: Buffer): Buffer {
-  return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
+  if (left.length !== 32 || right.length !== 32) throw new MerkleProofError('a tree node hash is 32 bytes');
+  left.copy(nodeInput, 1);
+  right.copy(nodeInput, 33);
+  return sha256(nodeInput);
 }
 
 /** MTH of the empty list: SHA256("") (RFC 6962 §2.1). */
