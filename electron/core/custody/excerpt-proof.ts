@@ -150,10 +150,12 @@ export function verifyExcerptProof(excerpt: SealedExcerpt, setItemSha256s: reado
   const leafBySeq = new Map<number, ProofLeaf>();
   for (const l of proof.leaves) leafBySeq.set(l.seq, l);
   const keyOf = (item: string | null) => (item === null ? NULL_ITEM_KEY : Object.hasOwn(proof.itemKeys, item) ? proof.itemKeys[item] : undefined);
+  const inSet = new Set(setItemSha256s);
   for (const e of events) {
     const l = leafBySeq.get(e.seq);
     const key = keyOf(e.item);
-    if (key === undefined) problems.push(`check 4: event ${e.seq} concerns item ${String(e.item)}, which has no item key in the proof (not an item of the set?)`);
+    if (e.item !== null && !inSet.has(e.item)) problems.push(`check 4: event ${e.seq} concerns item ${String(e.item)}, which is not an item of the set`);
+    else if (key === undefined) problems.push(`check 4: event ${e.seq} concerns item ${String(e.item)}, which has no item key in the proof (not an item of the set?)`);
     else if (!l) problems.push(`check 4: event ${e.seq} is not among the proof's leaves: it was added, or is not under the seal`);
     else if (l.hash !== e.hash || l.itemKey !== key) problems.push(`check 4: event ${e.seq} differs from the sealed leaf of row ${e.seq}`);
   }
