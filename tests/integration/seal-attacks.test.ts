@@ -122,6 +122,22 @@ describe('a sealed archive', () => {
     expect(v.human).toContain(`all hold, Merkle root of row ${n2} recomputed`);
   });
 
+  it('is not sealed twice, and not without a key unless asked', async () => {
+    const a = copy();
+    process.env.EVIDENCE_KEY_PASSPHRASE = 'correct horse';
+    try {
+      const again = await runCli('seal', '--archive', a, '--key-file', key1);
+      expect(again.code, again.err).toBe(0);
+      expect(again.out.split('\n')[0]).toMatch(new RegExp(`^ALREADY SEALED: custody rows 1\\.\\.${n2}, head [0-9a-f]{64}$`));
+      expect(again.out).toContain(`signed by ${fp1}`);
+    } finally {
+      delete process.env.EVIDENCE_KEY_PASSPHRASE;
+    }
+    const none = await runCli('seal', '--archive', a);
+    expect(none.code).toBe(2);
+    expect(none.err).toContain('no signing key: give --key-file PEM');
+  });
+
   it('refuses a key whose passphrase is wrong or missing, by name', async () => {
     const a = copy();
     const missing = await seal(a, '--key-file', key1);
