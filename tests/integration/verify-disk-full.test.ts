@@ -80,6 +80,7 @@ describe('evidence verify when the disk is full', () => {
       `OK: ${FILES} of ${FILES} items (550 B) re-hashed, 0 problems`,
       `custody chain: ${head.rows} rows recomputed, all hold (head #${head.seq} before this check)`,
       `this check added no event to the custody log (the disk is full); head #${head.seq} ${head.hash}`,
+      'seals: none (run `evidence seal`: without a seal, a chain rewritten from any row by someone with write access cannot be told from the original)',
       '',
     ].join('\n'));
     expect(custodyHead()).toEqual(head);

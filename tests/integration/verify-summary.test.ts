@@ -89,6 +89,7 @@ describe('evidence verify: what was checked, and what the check itself added', (
       `OK: 3 of 3 items (39 B) re-hashed, 0 problems`,
       `custody chain: ${before.rows} rows recomputed, all hold (head #${before.head.seq} before this check)`,
       `this check added 4 fixity-check events to the custody log (1 per item re-hashed + 1 for the archive); head now #${before.head.seq + 4} ${after.head.hash}`,
+      'seals: none (run `evidence seal`: without a seal, a chain rewritten from any row by someone with write access cannot be told from the original)',
       '',
     ].join('\n'));
   });
@@ -120,6 +121,7 @@ describe('evidence verify: what was checked, and what the check itself added', (
       custodyEventsAdded: 4,
       chainHead: after.head,
       problems: [],
+      seals: { count: 0, signed: 0, signers: [], latest: null, rootChecked: null, firstBroken: null },
       startedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/u),
       finishedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/u),
       unrecordedCopies: [],
@@ -150,6 +152,7 @@ describe('evidence verify: what was checked, and what the check itself added', (
       `INTERRUPTED: 2 of 3 items (26 B) re-hashed, 0 problems found before the stop`,
       `custody chain: ${before.rows} rows recomputed, all hold (head #${before.head.seq} before this check)`,
       `this check added 3 fixity-check events to the custody log (1 per item re-hashed + 1 for the archive); head now #${before.head.seq + 3} ${after.head.hash}`,
+      'seals: none (run `evidence seal`: without a seal, a chain rewritten from any row by someone with write access cannot be told from the original)',
       '',
     ].join('\n'));
     expect(err).toContain('The fixity check was interrupted before every item was re-hashed: the archive is not verified.');
@@ -173,6 +176,7 @@ describe('evidence verify: what was checked, and what the check itself added', (
         `FAILED: 3 of 3 items (39 B) re-hashed, 1 problem`,
         `custody chain: ${before.rows} rows recomputed, all hold (head #${before.head.seq} before this check)`,
         `this check added 4 fixity-check events to the custody log (1 per item re-hashed + 1 for the archive); head now #${before.head.seq + 4} ${after.head.hash}`,
+        'seals: none (run `evidence seal`: without a seal, a chain rewritten from any row by someone with write access cannot be told from the original)',
         '',
       ]);
     } finally {

@@ -14,6 +14,7 @@ const MODULES: [word: string, load: () => Promise<CliCommand[]>][] = [
   ['export', async () => [(await import('./export.ts')).exportCommand]],
   ['verify', async () => [(await import('./verify.ts')).verify]],
   ['verify-bag', async () => [(await import('./verify-bag.ts')).verifyBagCommand]],
+  ['seal', async () => [(await import('./seal.ts')).sealCommand]],
   ['place', async () => (await import('./place.ts')).placeCommands],
   ['person', async () => (await import('./person.ts')).personCommands],
   ['incident', async () => (await import('./incident.ts')).incidentCommands],

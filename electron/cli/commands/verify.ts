@@ -25,13 +25,26 @@ function custodyLines(r: FixityReport): string[] {
   ];
 }
 
+/** The seals line of the summary: how many, by whom, whether they hold, which root was recomputed. */
+function sealLine(r: FixityReport): string {
+  const s = r.seals;
+  if (!s.latest) return 'seals: none (run `evidence seal`: without a seal, a chain rewritten from any row by someone with write access cannot be told from the original)';
+  const who = s.signers.length ? `signed by ${s.signers.join(', ')}` : 'none signed';
+  const state = s.firstBroken !== null ? `BROKEN from the seal of row ${s.firstBroken}` : `all hold${s.rootChecked !== null ? `, Merkle root of row ${s.rootChecked} recomputed` : ''}`;
+  const unsigned = s.count - s.signed;
+  return `seals: ${count(s.count, 'seal')} (${who}${unsigned ? `; ${unsigned} unsigned, which prove nothing against a forger` : ''}), latest of row ${s.latest.seq} at ${s.latest.sealedAt ?? '?'}; ${state}`;
+}
+
 export const verify: CliCommand = {
   define: (p: Command) =>
     archiveOption(p.command('verify')).option('--operator <name>', 'who runs the check (custody log)')
-      .option('--expect-head <seq:hash>', 'a chain head noted earlier (e.g. from a bag\'s custody.json): fail if that row is no longer in the log').option('--json', 'print the report as JSON')
-      .description('fixity check: re-hash every object, find missing and unexpected objects, recompute the custody chain'),
+      .option('--expect-head <seq:hash>', 'a chain head noted earlier (e.g. from a bag\'s custody.json): fail if that row is no longer in the log')
+      .option('--expect-key <fingerprint>', 'the archive\'s seals must be signed by this key (SHA256:…; repeatable): a seal by another key fails', (v: string, acc: string[] = []) => [...acc, v.trim()])
+      .option('--json', 'print the report as JSON')
+      .description('fixity check: re-hash every object, find missing and unexpected objects, recompute the custody chain, check its seals'),
   async run([opts]: unknown[], io: Io) {
-    const o = opts as { archive?: string; json?: boolean; operator?: string; expectHead?: string };
+    const o = opts as { archive?: string; json?: boolean; operator?: string; expectHead?: string; expectKey?: string[] };
+    for (const k of o.expectKey ?? []) if (!/^SHA256:[A-Za-z0-9+/]{43}$/.test(k)) throw new UsageError(`--expect-key: ${k} is not an OpenSSH fingerprint (SHA256: and 43 base64 characters)`);
     let expectHead: { seq: number; hash: string } | undefined;
     if (o.expectHead !== undefined) {
       const m = /^(\d+):([0-9a-f]{64})$/.exec(o.expectHead.trim());
@@ -51,7 +64,7 @@ export const verify: CliCommand = {
       a = await openArchive(dir, { write: false });
     }
     try {
-      const r = await verifyArchive(a, { actor: resolveOperator(o.operator), signal: io.signal, expectHead });
+      const r = await verifyArchive(a, { actor: resolveOperator(o.operator), signal: io.signal, expectHead, ...(o.expectKey ? { trustedFingerprints: o.expectKey } : {}) });
       if (o.json) printJson(io, r);
       else {
         for (const p of r.problems) outLine(io, `FAIL ${p.kind}: ${p.reason}`);
@@ -60,6 +73,7 @@ export const verify: CliCommand = {
         const verdict = r.interrupted ? 'INTERRUPTED' : r.ok ? 'OK' : 'FAILED';
         outLine(io, `${verdict}: ${r.itemsChecked} of ${count(r.itemsTotal, 'item')} (${formatBytes(r.bytesChecked)}) re-hashed, ${count(r.problems.length, 'problem')}${r.interrupted ? ' found before the stop' : ''}`);
         for (const line of custodyLines(r)) outLine(io, line);
+        outLine(io, sealLine(r));
         if (r.interrupted) io.err('The fixity check was interrupted before every item was re-hashed: the archive is not verified. Run `evidence verify` again to check it in full.\n');
       }
       // Read-only was said above; a full disk is found only when the check is to be recorded.

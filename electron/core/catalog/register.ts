@@ -8,14 +8,10 @@ import { shippedSeedPlaces } from './gazetteer.ts';
 import { listPeople } from './people.ts';
 import { getPlace } from './places.ts';
 
-const KEY_SETTING = 'register.pseudonym_key';
+// The secret is read in db/ (custody/ needs it too and must not import catalog/).
+import { pseudonymKey } from '../db/settings.ts';
 
-/** The archive's pseudonym secret (created by migration 002). Throws Error if the setting is missing. */
-export function pseudonymKey(db: Db): string {
-  const r = db.prepare('SELECT value FROM settings WHERE key = ?').get(KEY_SETTING) as { value: string } | undefined;
-  if (!r) throw new Error(`settings ${KEY_SETTING} is missing: the catalog was not migrated by this program`);
-  return r.value;
-}
+export { pseudonymKey };
 
 /**
  * Stable pseudonym of a person: "V-" + the first 12 hex digits (48 bits) of

@@ -8,10 +8,11 @@ import { appendCustodyEvent, chainHead, verifyCustodyLog } from '../custody/log.
 import { digestFile } from '../ingest/digest.ts';
 import { createIngestPool } from '../ingest/pool.ts';
 import { crossCheckCatalog } from './catalog.ts';
+import { verifySeals } from '../custody/seal-verify.ts';
 
 /** One problem found by a fixity check. */
 export interface FixityProblem {
-  kind: 'altered' | 'missing' | 'unexpected' | 'unreadable' | 'custody' | 'catalog';
+  kind: 'altered' | 'missing' | 'unexpected' | 'unreadable' | 'custody' | 'catalog' | 'seal';
   itemId?: number;
   sha256?: string;
   path?: string;
@@ -45,6 +46,8 @@ export interface FixityReport {
   /** The head of the custody log when the check ended: after its own events, when it was recorded. */
   chainHead: { seq: number; hash: string } | null;
   problems: FixityProblem[];
+  /** The seals of the chain (custody/seal-verify.ts); their problems are in `problems` as kind "seal", seq = the sealed row. */
+  seals: SealsSummary;
   startedAt: string;
   finishedAt: string;
   /**
@@ -61,6 +64,22 @@ export interface FixityReport {
    * Not problems (no recorded evidence is affected); running that ingest again records them.
    */
   unrecordedCopies: string[];
+}
+
+/** What `verify` found of the archive's seals. */
+export interface SealsSummary {
+  /** Seals found (custody events and seals/ files, by sealed row). */
+  count: number;
+  /** Of them, signed ones. */
+  signed: number;
+  /** Fingerprints of the keys that signed them, in order of first seal. */
+  signers: string[];
+  /** The last seal: the row it seals, its signer (null: unsigned), when it was made, whether it holds. */
+  latest: { seq: number; signer: string | null; sealedAt: string | null; holds: boolean } | null;
+  /** The row whose Merkle root was recomputed and matched (the latest seal that otherwise holds), or null. */
+  rootChecked: number | null;
+  /** The row of the first seal a change breaks, or null when all hold. */
+  firstBroken: number | null;
 }
 
 const ADDRESS = /[\\/]sha256[\\/]([0-9a-f]{2})[\\/]([0-9a-f]{2})[\\/]([0-9a-f]{64})$/;
@@ -110,7 +129,9 @@ export function archiveRelative(text: string, archiveDir: string): string {
 /**
  * Fixity check of a whole archive (issue #2 `evidence verify`): re-hashes every object with every
  * algorithm the catalog holds for it and compares; reports objects missing from the store and
- * files in the store the catalog does not know; recomputes the custody chain; cross-checks the
+ * files in the store the catalog does not know; recomputes the custody chain; checks its seals
+ * (verifySeals: each still matches the chain, the latest's Merkle root recomputes, and with
+ * `trustedFingerprints` each is signed by one of those keys; problems of kind "seal"); cross-checks the
  * catalog rows against the custody events that recorded them (crossCheckCatalog); with
  * `expectHead`, checks that a chain head noted earlier is still in the log. Appends one
  * `fixity check` custody event per item (outcome pass/fail; a failed one with its `reason` and a
@@ -122,7 +143,7 @@ export function archiveRelative(text: string, archiveDir: string): string {
  * re-hashing; the report then has `interrupted: true` and `ok: false`. Throws only for an
  * unreadable catalog or another SQLite error while recording.
  */
-export async function verifyArchive(archive: Archive, opts: { actor: string; signal?: AbortSignal; onProgress?: (p: JobProgress) => void; threads?: number; expectHead?: { seq: number; hash: string } }): Promise<FixityReport> {
+export async function verifyArchive(archive: Archive, opts: { actor: string; signal?: AbortSignal; onProgress?: (p: JobProgress) => void; threads?: number; expectHead?: { seq: number; hash: string }; trustedFingerprints?: readonly string[] }): Promise<FixityReport> {
   const startedAt = new Date().toISOString();
   const db = archive.db;
   const problems: FixityProblem[] = [];
@@ -203,8 +224,20 @@ export async function verifyArchive(archive: Archive, opts: { actor: string; sig
     else problems.push({ kind: 'unexpected', path: f, reason: `${f}: file in the object store that the catalog does not know and that is not an intact copy at its content address (put there by hand, or damaged)` });
   }
   // The rows recomputed and the head reported as "before this check" come from one read snapshot.
-  const { chain, headBefore } = db.transaction(() => ({ chain: verifyCustodyLog(db), headBefore: chainHead(db) }))();
+  const { chain, headBefore, seals } = db.transaction(() => ({
+    chain: verifyCustodyLog(db), headBefore: chainHead(db),
+    seals: verifySeals(db, archive.dir, { trustedFingerprints: opts.trustedFingerprints }),
+  }))();
   for (const p of chain.problems) problems.push({ kind: 'custody', seq: p.seq, reason: `custody row ${p.seq}: ${p.reason}` });
+  for (const p of seals.problems) problems.push({ kind: 'seal', seq: p.seq, reason: `seal of row ${p.seq}: ${p.reason}` });
+  const lastSeal = seals.seals[seals.seals.length - 1];
+  const sealsSummary: SealsSummary = {
+    count: seals.seals.length, signed: seals.seals.filter((s) => s.signed).length,
+    signers: [...new Set(seals.seals.flatMap((s) => (s.signer ? [s.signer.fingerprint] : [])))],
+    latest: lastSeal ? { seq: lastSeal.seq, signer: lastSeal.signer?.fingerprint ?? null, sealedAt: lastSeal.sealedAt, holds: lastSeal.holds } : null,
+    rootChecked: seals.seals.filter((s) => s.rootChecked).at(-1)?.seq ?? null,
+    firstBroken: seals.firstBroken,
+  };
   problems.push(...crossCheckCatalog(db));
   if (opts.expectHead) {
     // A chain cut short at its end still verifies; a head noted earlier (or carried in a bag) proves it was not.
@@ -256,6 +289,7 @@ export async function verifyArchive(archive: Archive, opts: { actor: string; sig
     custodyEventsAdded,
     chainHead: chainHead(db),
     problems,
+    seals: sealsSummary,
     startedAt,
     finishedAt: new Date().toISOString(),
     ...(unrecorded ? { unrecorded, unrecordedBecause } : {}),
