@@ -6,7 +6,11 @@ import { planPublicRelease, publicReleaseRecord, withheldFromPublicRelease, type
 import type { WithheldMedia } from '../../common/public-release.ts';
 import { resolveItemRef } from '../../core/db/items.ts';
 import type { Db } from '../../core/db/open.ts';
-import { exportEvidenceSet, ExportTargetError } from '../../core/export/evidence-set.ts';
+import { ExportTargetError } from '../../core/export/evidence-set.ts';
+import { exportCourtReadySet } from '../../core/export/court-ready.ts';
+import { REPORT_LANGS, type ReportLang } from '../../core/report/index.ts';
+import { resolveTsaUrls } from '../../core/timestamp/urls.ts';
+import { signingKeyFor } from '../signing-key.ts';
 import { recoverInterruptedExports, type ExportRecovery } from '../../core/export/recovery.ts';
 import { resolve } from 'node:path';
 import { printJson, UsageError, type Io } from '../io.ts';
@@ -28,6 +32,11 @@ export interface ExportCliOptions extends FilterCliOptions {
   zip?: boolean;
   json?: boolean;
   includeWithheldMedia?: string[];
+  key?: string;
+  /** commander's --no-sign: false when given. */
+  sign?: boolean;
+  tsa?: string[];
+  lang?: string;
 }
 
 const itemLine = (w: WithheldMedia) => `item ${w.id} ${w.fileName}: ${w.reasonText}`;
@@ -67,6 +76,25 @@ function planRelease(db: Db, ids: number[], includeRefs: string[], io: Io): Publ
   return plan;
 }
 
+const collectValues = (v: string, prev: string[] = []) => [...prev, v];
+
+/**
+ * The custody report's language: --lang, else $EVIDENCE_LANG, else the system locale ($LC_ALL,
+ * $LC_MESSAGES, $LANG: "ru_RU.UTF-8" gives ru, "ky_KG" ky), else en. Throws UsageError for a
+ * --lang that is not en, ru or ky.
+ */
+export function reportLang(given: string | undefined, env: NodeJS.ProcessEnv = process.env): ReportLang {
+  if (given !== undefined) {
+    if (!(REPORT_LANGS as readonly string[]).includes(given)) throw new UsageError(`export --lang ${given}: give en, ru or ky`);
+    return given as ReportLang;
+  }
+  for (const v of [env.EVIDENCE_LANG, env.LC_ALL, env.LC_MESSAGES, env.LANG]) {
+    const code = v?.slice(0, 2).toLowerCase();
+    if (code && (REPORT_LANGS as readonly string[]).includes(code)) return code as ReportLang;
+  }
+  return 'en';
+}
+
 export const exportCommand: CliCommand = {
   define: (p: Command) =>
     filterOptions(archiveOption(p.command('export')))
@@ -88,6 +116,10 @@ export const exportCommand: CliCommand = {
       .option('--include-withheld-media <items...>', 'with --redact-people: send these items (catalog ids or SHA-256 prefixes) although ' +
         'they are linked to a person flagged sensitive or whose consent to publication is not "given" (left out by default); ' +
         'each is recorded in the custody log')
+      .option('--key <name>', 'the signing key (evidence key create); default: $EVIDENCE_KEY, or the only key. Its passphrase: $EVIDENCE_KEY_PASSPHRASE, else asked')
+      .option('--no-sign', 'do not sign or seal the set (a recipient cannot then tell who made it; not for a court)')
+      .option('--tsa <url>', 'RFC 3161 time-stamping authority to ask for a token over the tag manifest; repeat for several (default: $EVIDENCE_TSA, comma-separated; the network is used only then)', collectValues)
+      .option('--lang <lang>', 'language of evidence/custody-report.pdf and .html: en, ru or ky (default: $EVIDENCE_LANG, else the system language, else en)')
       .option('--json', 'print the result as JSON')
       .description('export an evidence set as a BagIt 1.0 bag with manifests and a custody excerpt. Choose the items with ' +
         'exactly one of: --all; --item ID...; filters (--place, --person, ...); or --item with filters (the given items that match). ' +
@@ -98,6 +130,12 @@ export const exportCommand: CliCommand = {
     if (o.all && o.item?.length) throw new UsageError('export: choose --all or --item, not both');
     if (o.includeWithheldMedia?.length && !o.redactPeople) throw new UsageError('export: --include-withheld-media applies to a public release (--redact-people) only; a full set leaves no item out');
     if (o.redactPeople && o.includeSensitive) throw new UsageError('export: choose --redact-people (a public release, which never names people flagged sensitive) or --include-sensitive (a full set), not both');
+    const lang = reportLang(o.lang);
+    // The passphrase is asked before the archive's write lock is taken: a prompt left open must not lock others out.
+    const signing = await signingKeyFor(io, { key: o.key, noSign: o.sign === false, purpose: 'signing the evidence set' });
+    if (signing.why === 'no-sign') errLine(io, 'warning: --no-sign: this set is neither signed nor sealed; a recipient can check that its files are intact, not who made it or that its custody history is complete');
+    else if (signing.why === 'no-key') errLine(io, 'warning: no signing key (make one with `evidence key create`): this set is neither signed nor sealed; a recipient can check that its files are intact, not who made it');
+    const tsaUrls = resolveTsaUrls(o.tsa);
     return withArchive(o, { write: true }, async (a) => {
       // What a killed export left is dealt with first: its "<out>.partial" may be this run's target.
       const recovered = await recoverInterruptedExports(a, { actor: resolveOperator(o.operator) });
@@ -142,10 +180,10 @@ export const exportCommand: CliCommand = {
       }
       let r;
       try {
-        r = await exportEvidenceSet(a, {
+        r = await exportCourtReadySet(a, {
           itemIds: ids, outDir: o.out, actor: resolveOperator(o.operator), recipient: o.recipient, organization: o.organization,
           description: o.description, zip: o.zip, selection, signal: io.signal, extras,
-        });
+        }, { key: signing.key, tsaUrls, lang, redacted: Boolean(o.redactPeople), includeSensitive: o.includeSensitive, derivativesDir: a.derivativesDir });
       } catch (e) {
         if (e instanceof ExportTargetError) throw new UsageError(printable(e.message));
         throw e;
@@ -155,6 +193,14 @@ export const exportCommand: CliCommand = {
         outLine(io, `Exported ${count(r.items, 'item')} to ${r.bagDir} (export ${r.exportId}; Payload-Oxum ${r.payloadOxum})`);
         if (r.zip) outLine(io, `Zip: ${r.zip.zipPath} sha256 ${r.zip.sha256}`);
         outLine(io, `Tag-manifest SHA-256: ${r.tagManifestSha256}`);
+        if (r.signer) {
+          outLine(io, printable(`Signed by ${r.signer.fingerprint} (${r.signer.identity}); custody chain sealed at row ${r.seal!.seq}`));
+          outLine(io, 'Give the recipient this fingerprint by another way than the set itself (read it out, print it): they pin it with verify-bag --expect-key');
+        }
+        for (const t of r.timestamps) {
+          if (t.ok) outLine(io, printable(`Timestamp: ${t.url}: ${t.genTime} (${t.file})`));
+          else errLine(io, printable(`warning: timestamp: ${t.error}; add one later with \`evidence timestamp --export ${r.exportId} --tsa URL\``));
+        }
       }
       return 0;
     });

@@ -14,14 +14,15 @@ export function sealCommandWith(factory: SealSignerFactory): CliCommand {
   return {
     define: (p: Command) =>
       archiveOption(p.command('seal')).option('--operator <name>', 'who seals (custody log)')
+        .option('--key <name>', 'the keystore key to seal with (default: $EVIDENCE_KEY, or the only key)')
         .option('--key-file <pem>', 'Ed25519 private key (PEM, PKCS#8; passphrase from $EVIDENCE_KEY_PASSPHRASE when encrypted)')
         .option('--unsigned', 'seal without a key: the Merkle root is recorded, but an unsigned seal proves nothing against someone rewriting the archive')
         .option('--json', 'print the seal as JSON')
         .description('seal the custody chain: sign its head and Merkle root, record the seal in the log and under seals/'),
     async run([opts]: unknown[], io: Io) {
-      const o = opts as { archive?: string; operator?: string; keyFile?: string; unsigned?: boolean; json?: boolean };
-      const signer = await factory({ keyFile: o.keyFile });
-      if (!signer && !o.unsigned) throw new UsageError('no signing key: give --key-file PEM (or --unsigned for a seal that proves nothing against a forger)');
+      const o = opts as { archive?: string; operator?: string; key?: string; keyFile?: string; unsigned?: boolean; json?: boolean };
+      const signer = o.unsigned && !o.key && !o.keyFile ? null : await factory({ keyFile: o.keyFile, key: o.key }, io);
+      if (!signer && !o.unsigned) throw new UsageError('no signing key: make one with `evidence key create` (or give --key-file PEM, or --unsigned for a seal that proves nothing against a forger)');
       if (signer && o.unsigned) throw new UsageError('--unsigned and a signing key exclude each other');
       return withArchive(o, { write: true }, async (a) => {
         const before = chainHead(a.db)?.seq ?? 0;

@@ -1,16 +1,20 @@
 import type { Command } from 'commander';
-import { verifyBag } from '../../core/verify/bag.ts';
-import { statSync } from 'node:fs';
+import { verifyReceivedSet } from '../../core/verify/bag-trust.ts';
+import { readFileSync, statSync } from 'node:fs';
 import { printJson, UsageError, type Io } from '../io.ts';
 import type { CliCommand } from './shared.ts';
 import { outLine, count } from './text.ts';
 
 export const verifyBagCommand: CliCommand = {
   define: (p: Command) =>
-    p.command('verify-bag').argument('<dir>', 'an exported bag folder').option('--json', 'print the report as JSON')
-      .description('validate a received bag: manifests, tag manifests, Payload-Oxum, custody excerpt'),
+    p.command('verify-bag').argument('<dir>', 'an exported bag folder')
+      .option('--expect-key <fingerprint>', 'the fingerprint the sender gave you (SHA256:…, as `evidence key create` printed it): the set must be signed by that key')
+      .option('--tsa-ca <file>', 'PEM of the time-stamping authorities you trust (default: the chain the bag carries, which proves less)')
+      .option('--json', 'print the report as JSON')
+      .description('check a received evidence set: manifests, tag manifests, Payload-Oxum, the custody excerpt and its seal, the signatures and the timestamps. ' +
+        'Exit 0 only when every check holds (signed by the expected key, sealed, time-stamped); 5 when every file is intact but something that proves who made it or when is missing; 1 when a check fails'),
   async run([dir, opts]: unknown[], io: Io) {
-    const o = opts as { json?: boolean };
+    const o = opts as { json?: boolean; expectKey?: string; tsaCa?: string };
     const path = dir as string;
     let st;
     try {
@@ -23,7 +27,16 @@ export const verifyBagCommand: CliCommand = {
         ? `${path} is a zipped bag: unzip it first (e.g. \`unzip ${path}\`) and verify the folder it holds`
         : `${path}: not a folder; give the folder of an exported bag`);
     }
-    const r = await verifyBag(path, { signal: io.signal });
+    let tsaCaPem: string | undefined;
+    if (o.tsaCa !== undefined) {
+      try {
+        tsaCaPem = readFileSync(o.tsaCa, 'utf8');
+      } catch (e) {
+        throw new UsageError(`--tsa-ca ${o.tsaCa}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+      }
+    }
+    const r = await verifyReceivedSet(path, { signal: io.signal, expectKey: o.expectKey, tsaCaPem });
+    const code = r.verdict.level === 'valid' ? 0 : r.verdict.level === 'intact-unproven' ? 5 : 1;
     if (o.json) printJson(io, r);
     else {
       // A received bag is someone else's: its file names and manifest lines are untrusted text.
@@ -31,9 +44,11 @@ export const verifyBagCommand: CliCommand = {
         const where = [p.file, p.seq !== undefined ? `custody row ${p.seq}` : undefined].filter(Boolean).join(' ');
         outLine(io, `FAIL${where ? ` ${where}` : ''}: ${p.reason}`);
       }
-      outLine(io, `${r.valid ? 'VALID' : 'INVALID'}: ${r.bagDir}: ${count(r.payloadFiles, 'payload file')}, ${count(r.payloadBytes, 'byte')}, ${count(r.problems.length, 'problem')}` +
+      for (const c of r.checks) outLine(io, `${!c.ok ? 'FAIL' : c.warning ? 'NOTE' : 'ok  '} ${c.name}: ${c.detail}`);
+      outLine(io, `${r.verdict.level === 'invalid' ? 'INVALID' : r.verdict.level === 'valid' ? 'VALID' : 'INTACT'}: ${r.bagDir}: ${count(r.payloadFiles, 'payload file')}, ${count(r.payloadBytes, 'byte')}, ${count(r.problems.length, 'problem')}` +
         `${r.tagManifestSha256 ? `; tag-manifest SHA-256 ${r.tagManifestSha256}` : ''}`);
+      outLine(io, r.verdict.sentence);
     }
-    return r.valid ? 0 : 1;
+    return code;
   },
 };

@@ -5,6 +5,9 @@ import type { CustodyEvent, DigestAlgorithm, JobProgress } from '../../common/ty
 import { objectPath, type Archive } from '../archive.ts';
 import { listedItems, type ListedItem } from '../catalog/records.ts';
 import { appendCustodyEvent, chainHead, listCustodyEvents } from '../custody/log.ts';
+import { excerptProof, type CustodyProof } from '../custody/excerpt-proof.ts';
+import type { Seal } from '../custody/seal-format.ts';
+import type { Db } from '../db/open.ts';
 import { archiveAlgorithms, getDigests, getItem, type ItemRow } from '../db/items.ts';
 import { addTagFiles, writeBag, type BagPayloadFile, type BagResult, type BagTagFile } from './bagit.ts';
 import { toSafeCsv } from './csv.ts';
@@ -54,6 +57,14 @@ export interface ExportOptions {
    * manifest, timestamps, a report. A throw abandons the export (nothing published).
    */
   beforeComplete?: (draft: ExportDraft) => Promise<void> | void;
+  /**
+   * The seal of the chain's head made just before this export (sealChain): the excerpt is then
+   * the set's events up to the sealed row, with the seal and a completeness proof
+   * (docs/seal-and-proof.md). Without it the excerpt is unsealed, up to the current head.
+   */
+  seal?: Seal | null;
+  /** Records to write in the same transaction that records the export complete (e.g. the tokens of its timestamps). */
+  recordWithin?: (db: Db, bag: { exportId: string; tagManifestSha256: string }) => void;
 }
 
 export interface ExportResult {
@@ -76,6 +87,9 @@ export interface CustodyExcerpt {
    * when some were (a set for public release), so ordinary sets are unchanged.
    */
   withheldSeqs?: number[];
+  /** The seal of chainHead (signed by the exporter's key) and the proof that no event of the set's items is missing. */
+  seal?: Seal;
+  proof?: CustodyProof;
 }
 
 const CSV_COLUMNS = ['id', 'path', 'sha256', 'bytes', 'mime', 'kind', 'make', 'model', 'serial', 'serialSource', 'capturedAt', 'capturedAtSource', 'gpsLat', 'gpsLon', 'gpsAlt', 'orientation', 'width', 'height', 'durationSec', 'originalName', 'sourcePath'];
@@ -170,6 +184,16 @@ export interface ExportDraft {
   readonly tagManifestSha256: string;
   /** Writes tag files into the bag and lists them in the tag manifests (bagit.ts addTagFiles). */
   addTagFiles(files: BagTagFile[]): Promise<void>;
+  /** UTC ISO 8601 time the export started. */
+  readonly startedAt: string;
+  /** The set's item ids and their paths in the bag ("data/…"), in the same order. */
+  readonly itemIds: readonly number[];
+  readonly dataPaths: readonly string[];
+  /** SHA-256 of manifest-sha256.txt (the payload manifest). */
+  readonly manifestSha256: string;
+  /** The events evidence/custody.json holds, and the seqs it lists as withheld. */
+  readonly excerptEvents: readonly CustodyEvent[];
+  readonly withheldSeqs: readonly number[];
 }
 
 /** Everything an export decided before writing: what prepareExport returns and the later steps use. */
@@ -232,7 +256,7 @@ export async function exportEvidenceSet(archive: Archive, opts: ExportOptions): 
     await abandonAfterError(archive, plan, err);
     throw err;
   }
-  recordExportComplete(archive, plan, bag);
+  recordExportComplete(archive, plan, bag, opts.recordWithin);
   const zip = await publishExport(archive, plan);
   return {
     exportId: plan.exportId, bagDir: plan.bagDir, zip, items: plan.listed.length, payloadOxum: bag.payloadOxum,
@@ -272,14 +296,17 @@ export function prepareExport(archive: Archive, opts: ExportOptions): ExportPlan
   const withoutPaths = Boolean(opts.extras?.withoutSourcePaths);
   const itemsJson = listed.map((it, i) => itemEntry(withoutPaths ? { ...it, sources: it.sources.map((src) => ({ name: src.name, ...(src.nameBytes === undefined ? {} : { nameBytes: src.nameBytes }) })) } : it,
     `data/${paths[i]}`, digestsOf.get(it.id)!, opts.extras?.fieldsOf?.(it.id)));
-  const head = chainHead(db);
-  const allEvents = listCustodyEvents(db, { items: listed.map((i) => i.sha256) });
+  const seal = opts.seal ?? null;
+  const head = seal ? { seq: seal.seq, hash: seal.head } : chainHead(db);
+  // Under a seal the excerpt stops at the sealed row: what follows is not covered by its proof.
+  const allEvents = listCustodyEvents(db, { items: listed.map((i) => i.sha256) }).filter((e) => !seal || e.seq <= seal.seq);
   const keep = opts.extras?.excerptFilter;
   const withheldSeqs = keep ? allEvents.filter((e) => !keep(e)).map((e) => e.seq) : [];
   const excerpt: CustodyExcerpt = {
     chainHead: head ?? { seq: 0, hash: '0'.repeat(64) },
     events: keep ? allEvents.filter(keep) : allEvents,
     ...(withheldSeqs.length ? { withheldSeqs } : {}),
+    ...(seal ? { seal, proof: excerptProof(db, seal, listed.map((i) => i.sha256)) } : {}),
   };
   const bagInfo: Record<string, string> = {
     'Source-Organization': opts.organization ?? 'Evidence Archive user',
@@ -340,6 +367,12 @@ async function runBeforeComplete(plan: ExportPlan, bag: BagResult, hook: (draft:
   const draft: ExportDraft = {
     exportId: plan.exportId,
     bagDir: plan.workDir,
+    startedAt: plan.startedAt,
+    itemIds: plan.listed.map((it) => it.id),
+    dataPaths: plan.dataPaths,
+    manifestSha256: bag.manifestSha256,
+    excerptEvents: plan.excerpt.events,
+    withheldSeqs: plan.withheldSeqs,
     get tagManifestSha256() {
       return tagManifestSha256;
     },
@@ -356,7 +389,7 @@ async function runBeforeComplete(plan: ExportPlan, bag: BagResult, hook: (draft:
  * `dissemination` event per item and one for the set (zip: its planned path, with sha256 and bytes
  * null until the "zipped" event), and the run moved to "publishing". Throws on SQLite errors.
  */
-export function recordExportComplete(archive: Archive, plan: ExportPlan, bag: BagResult): void {
+export function recordExportComplete(archive: Archive, plan: ExportPlan, bag: BagResult, recordWithin?: ExportOptions['recordWithin']): void {
   const db = archive.db;
   const { exportId, listed, actor } = plan;
   const now = new Date().toISOString();
@@ -376,7 +409,9 @@ export function recordExportComplete(archive: Archive, plan: ExportPlan, bag: Ba
       recipient: plan.recipient, items: listed.map((i) => i.sha256), payloadOxum: bag.payloadOxum,
       manifestSha256: bag.manifestSha256, tagManifestSha256: bag.tagManifestSha256, algorithms: plan.algorithms, selection: plan.selection,
       custodyExcerptHead: plan.excerpt.chainHead, ...(plan.withheldSeqs.length ? { custodyExcerptWithheldSeqs: plan.withheldSeqs } : {}),
+      ...(plan.excerpt.seal ? { sealSeq: plan.excerpt.seal.seq, signer: plan.excerpt.seal.signer?.fingerprint ?? null } : {}),
     } });
+    recordWithin?.(db, { exportId, tagManifestSha256: bag.tagManifestSha256 });
     markExportPublishing(db, exportId);
   })();
 }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { verifyBagSignatures } from '../signing/bag-signature.ts';
 import { verifyBagTimestamps } from '../timestamp/bag.ts';
 import { verifyExcerptProof } from '../custody/excerpt-proof.ts';
+import { verifyBag, type BagReport } from './bag.ts';
 
 /** One line of the verdict: what was checked, whether it holds, and why in words. */
 export interface TrustCheck {
@@ -52,7 +53,9 @@ export interface TrustOptions {
 export async function checkBagTrust(bagDir: string, opts: TrustOptions): Promise<BagTrust> {
   const checks: TrustCheck[] = [];
   const sig = await verifyBagSignatures(bagDir, { expectKey: opts.expectKey });
-  for (const c of sig.checks) checks.push({ name: c.name === 'signer' ? 'signer' : `signature (${c.name})`, ok: c.ok, detail: c.detail, ...(c.warning ? { warning: true } : {}) });
+  // An unsigned set is not a broken one: it is said plainly, as a warning, and the verdict is never "valid".
+  if (sig.status === 'not-signed') checks.push({ name: 'signature', ok: true, warning: true, detail: sig.checks[0]?.detail ?? 'not signed' });
+  else for (const c of sig.checks) checks.push({ name: c.name === 'signer' ? 'signer' : `signature (${c.name})`, ok: c.ok, detail: c.detail, ...(c.warning ? { warning: true } : {}) });
 
   const stamps = await verifyBagTimestamps(bagDir, { caPem: opts.tsaCaPem });
   const timestamps: BagTrust['timestamps'] = [];
@@ -77,13 +80,15 @@ export async function checkBagTrust(bagDir: string, opts: TrustOptions): Promise
     const v = verifyExcerptProof(excerpt as Parameters<typeof verifyExcerptProof>[0], opts.setItems);
     sealed = v.sealed;
     if (!v.sealed && v.problems.length === 0) {
-      checks.push({ name: 'custody seal', ok: false, detail: 'the custody history is not sealed: nothing but the sender\'s word shows that no event about these items was left out' });
+      checks.push({ name: 'custody seal', ok: true, warning: true, detail: 'the custody history is not sealed: nothing but the sender\'s word shows that no event about these items was left out' });
     } else {
       checks.push({ name: 'custody seal', ok: v.problems.length === 0 && v.sealed, detail: v.problems.length ? v.problems.join('; ')
-        : `the custody history is sealed at row ${(excerpt as { chainHead?: { seq?: number } }).chainHead?.seq ?? '?'}${v.signer ? ` by ${v.signer}` : ''}, and the proof shows no event about these items was removed, added, reordered or edited` });
+        : `the custody history is sealed at row ${(excerpt as { chainHead?: { seq?: number } }).chainHead?.seq ?? '?'}${v.signer ? ` by ${v.signer.fingerprint}` : ''}, and the proof shows no event about these items was removed, added, reordered or edited` });
     }
-    if (v.signer && sig.signer && v.signer !== sig.signer.fingerprint) {
-      checks.push({ name: 'custody seal', ok: false, detail: `the custody history was sealed by ${v.signer}, but the set is signed by ${sig.signer.fingerprint}: the set was re-made by someone else` });
+    // The proof cannot show that an event was not moved into withheldSeqs; only a signature over the
+    // bag by the seal's own key covers that list (docs/seal-and-proof.md, "What the proof does not show").
+    if (v.sealed && v.signer && sig.signer && v.signer.fingerprint !== sig.signer.fingerprint) {
+      checks.push({ name: 'custody seal', ok: false, detail: `the custody history was sealed by ${v.signer.fingerprint}, but the set is signed by ${sig.signer.fingerprint}: the set was re-made by someone other than the archive that sealed it` });
     }
   }
   return { checks, signer: sig.signer ?? null, signatureStatus: sig.status, sealed, timestamps };
@@ -98,14 +103,12 @@ export async function checkBagTrust(bagDir: string, opts: TrustOptions): Promise
  */
 export function verdictOf(integrityProblems: number, trust: BagTrust): { level: VerdictLevel; sentence: string } {
   const failed = trust.checks.filter((c) => !c.ok);
-  const warned = trust.checks.filter((c) => c.ok && c.warning);
   if (integrityProblems > 0) {
     return { level: 'invalid', sentence: 'INVALID: this set is not as it was made: files were changed, added or removed. Do not rely on it; ask the sender for a new copy.' };
   }
   const notSigned = trust.signatureStatus === 'not-signed';
-  const realFailures = failed.filter((c) => !(notSigned && c.name.startsWith('signature')) && !(c.name === 'custody seal' && !trust.sealed && /not sealed/u.test(c.detail)));
-  if (realFailures.length) {
-    return { level: 'invalid', sentence: `INVALID: ${realFailures[0]!.detail}. Do not rely on this set; ask the sender for a new copy.` };
+  if (failed.length) {
+    return { level: 'invalid', sentence: `INVALID: ${failed[0]!.detail.replace(/\.$/u, '')}. Do not rely on this set; ask the sender for a new copy.` };
   }
   const missing: string[] = [];
   if (notSigned) missing.push('it is not signed, so nothing shows who made it');
@@ -115,6 +118,45 @@ export function verdictOf(integrityProblems: number, trust: BagTrust): { level: 
   if (missing.length) {
     return { level: 'intact-unproven', sentence: `INTACT, NOT FULLY PROVEN: every file is as listed, but ${missing.join('; ')}.` };
   }
-  void warned;
   return { level: 'valid', sentence: `VALID: every file is as listed, signed by ${trust.signer!.fingerprint} (the key you expected), the custody history is sealed and complete, and ${trust.timestamps.length === 1 ? 'a timestamp shows' : 'timestamps show'} it existed by ${trust.timestamps.map((t) => t.genTime).filter(Boolean).sort()[0] ?? 'the time given'}.` };
+}
+
+/** verifyBag's report with the trust checks, one line per check, and the verdict (issue 12 §5). */
+export interface ReceivedSetReport extends BagReport {
+  /** One line per check: the bag's integrity first, then signatures, timestamps, custody seal. */
+  checks: TrustCheck[];
+  verdict: { level: VerdictLevel; sentence: string };
+  signer: BagTrust['signer'];
+  signatureStatus: BagTrust['signatureStatus'];
+  sealed: boolean;
+  timestamps: BagTrust['timestamps'];
+}
+
+/**
+ * Everything a recipient checks on a received evidence set: BagIt integrity and the evidence
+ * checks (verifyBag), then who signed it, its timestamps and its custody seal (checkBagTrust),
+ * and the verdict (verdictOf). `valid` is true only when no check failed; a set that is intact
+ * but not signed, not sealed, not time-stamped or signed by a key not pinned has `valid` true and
+ * verdict "intact-unproven". Throws as verifyBag does (a folder that cannot be read; the abort).
+ */
+export async function verifyReceivedSet(dir: string, opts: { signal?: AbortSignal; expectKey?: string; tsaCaPem?: string } = {}): Promise<ReceivedSetReport> {
+  const report = await verifyBag(dir, { signal: opts.signal });
+  let setItems: string[] = [];
+  try {
+    const items = JSON.parse(await readFile(join(report.bagDir, 'evidence', 'items.json'), 'utf8')) as unknown;
+    if (Array.isArray(items)) setItems = items.map((i) => (i as { sha256?: unknown })?.sha256).filter((s): s is string => typeof s === 'string');
+  } catch {
+    // verifyBag has reported it; the proof then has no items to cover.
+  }
+  const trust = await checkBagTrust(report.bagDir, { expectKey: opts.expectKey, tsaCaPem: opts.tsaCaPem, setItems });
+  const integrity: TrustCheck = report.problems.length
+    ? { name: 'files', ok: false, detail: `${report.problems.length} problem(s): files changed, missing or added, or the tag files do not agree (listed above)` }
+    : { name: 'files', ok: true, detail: `${report.payloadFiles} payload file(s), ${report.payloadBytes} bytes: every file matches its manifests, and the tag files agree with each other` };
+  const verdict = verdictOf(report.problems.length, trust);
+  const failedTrust = trust.checks.filter((c) => !c.ok);
+  const problems = [...report.problems, ...failedTrust.map((c) => ({ reason: `${c.name}: ${c.detail}` }))];
+  return {
+    ...report, problems, valid: problems.length === 0,
+    checks: [integrity, ...trust.checks], verdict, signer: trust.signer, signatureStatus: trust.signatureStatus, sealed: trust.sealed, timestamps: trust.timestamps,
+  };
 }
