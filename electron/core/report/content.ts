@@ -109,7 +109,8 @@ export interface TimelineRow {
 }
 
 export function timelineRows(m: CustodyReportModel, it: ReportItem): TimelineRow[] {
-  return it.timeline.map((e) => ({ seq: String(e.seq), at: formatUtc(e.at), actor: e.actor, text: describeEvent(m.lang, e), failed: isFailure(e) }));
+  // The column heading says UTC.
+  return it.timeline.map((e) => ({ seq: String(e.seq), at: formatUtc(e.at).replace(/ UTC$/u, ''), actor: e.actor, text: describeEvent(m.lang, e), failed: isFailure(e) }));
 }
 
 /** The sentence under the history: events this set withheld, or null. */

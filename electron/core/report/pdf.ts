@@ -113,7 +113,7 @@ function drawPicture(doc: Doc, m: CustodyReportModel, it: ReportItem, x: number,
   return h;
 }
 
-const COLS = { seq: 28, at: 104, actor: 82 };
+const COLS = { seq: 28, at: 90, actor: 96 };
 
 function timelineHeader(doc: Doc, m: CustodyReportModel): void {
   const d = dict(m.lang);
@@ -228,33 +228,55 @@ function drawCover(doc: Doc, m: CustodyReportModel): void {
   drawRows(doc, coverRows(m), M.left, CONTENT_W, { labelW: 150, size: 9.2 });
 }
 
+/**
+ * A command broken at spaces to fit `width` in the code font, continuation lines indented, so a
+ * reader sees one command rather than two (pdfkit would start the next line at the margin).
+ */
+function wrapCommand(doc: Doc, line: string, width: number): string {
+  doc.font(MONO).fontSize(7.8);
+  const out: string[] = [];
+  let cur = '';
+  for (const w of line.split(' ')) {
+    const next = cur ? `${cur} ${w}` : w;
+    if (cur && doc.widthOfString(next) > width) {
+      out.push(cur);
+      cur = `    ${w}`;
+    } else {
+      cur = next;
+    }
+  }
+  out.push(cur);
+  return out.join('\n');
+}
+
 function drawVerify(doc: Doc, m: CustodyReportModel): void {
   const d = dict(m.lang);
   doc.addPage();
   doc.outline.addItem(d.verifyTitle);
   doc.font(B).fontSize(15).fillColor('#111111').text(d.verifyTitle, M.left, M.top, { width: CONTENT_W });
-  doc.moveDown(0.6);
+  doc.moveDown(0.4);
+  // Sized to fit one page in every language: it is the page a clerk prints and follows.
   for (const b of verifyBlocks(m)) {
     if (b.kind === 'heading') {
       ensure(doc, 60);
-      doc.moveDown(0.5);
-      doc.font(B).fontSize(10.5).fillColor('#111111').text(b.text, M.left, doc.y, { width: CONTENT_W });
-      doc.moveDown(0.3);
-    } else if (b.kind === 'text') {
-      const h = lineHeight(doc, R, 9, b.text, CONTENT_W);
-      ensure(doc, h + 30);
-      doc.font(R).fontSize(9).fillColor('#111111').text(b.text, M.left, doc.y, { width: CONTENT_W, lineGap: 1 });
       doc.moveDown(0.35);
+      doc.font(B).fontSize(10).fillColor('#111111').text(b.text, M.left, doc.y, { width: CONTENT_W });
+      doc.moveDown(0.2);
+    } else if (b.kind === 'text') {
+      const h = lineHeight(doc, R, 8.6, b.text, CONTENT_W);
+      ensure(doc, h + 24);
+      doc.font(R).fontSize(8.6).fillColor('#111111').text(b.text, M.left, doc.y, { width: CONTENT_W, lineGap: 0.6 });
+      doc.moveDown(0.25);
     } else {
-      const pad = 5;
-      const body = b.lines.join('\n');
-      const h = doc.font(MONO).fontSize(8).heightOfString(body, { width: CONTENT_W - 2 * pad, lineGap: 1.5 }) + 2 * pad;
+      const pad = 4;
+      const body = b.lines.map((l) => wrapCommand(doc, l, CONTENT_W - 2 * pad)).join('\n');
+      const h = doc.font(MONO).fontSize(7.8).heightOfString(body, { width: CONTENT_W - 2 * pad, lineGap: 1 }) + 2 * pad;
       ensure(doc, h);
       const y = doc.y;
       doc.rect(M.left, y, CONTENT_W, h).fillAndStroke('#f3f3f3', '#bbbbbb');
-      doc.font(MONO).fontSize(8).fillColor('#111111').text(body, M.left + pad, y + pad, { width: CONTENT_W - 2 * pad, lineGap: 1.5 });
+      doc.font(MONO).fontSize(7.8).fillColor('#111111').text(body, M.left + pad, y + pad, { width: CONTENT_W - 2 * pad, lineGap: 1 });
       doc.x = M.left;
-      doc.y = y + h + 7;
+      doc.y = y + h + 5;
     }
   }
 }
