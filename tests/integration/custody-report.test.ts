@@ -23,7 +23,7 @@ import { appendCustodyEvent, listCustodyEvents } from '../../electron/core/custo
 import { listAllItems } from '../../electron/core/db/items.ts';
 import { payloadPaths } from '../../electron/core/export/names.ts';
 import { ingest } from '../../electron/core/ingest/ingest.ts';
-import { dict } from '../../electron/core/report/i18n.ts';
+import { dict, fill } from '../../electron/core/report/i18n.ts';
 import { buildCustodyReportModel, renderCustodyReportHtml, renderCustodyReportPdf, type CustodyReportModel, type ReportLang } from '../../electron/core/report/index.ts';
 import { HAS_CORPUS, MEDIA_DIR } from '../helpers/corpus.ts';
 
@@ -205,4 +205,32 @@ describe.skipIf(!HAS_CORPUS)('custody report on the real corpus', () => {
     }
     expect(text).toMatch(/P[0-9A-F]{12}\(placeaddedbythearchive'susers;namewithheld\)/u);
   }, 120_000);
+});
+
+describe('custody report PDF without media', () => {
+  it('flows a description longer than a page onto the next pages and prints control characters visibly', async () => {
+    const words = Array.from({ length: 2500 }, (_, i) => `сөз${i}`).join(' ');
+    const m: CustodyReportModel = {
+      lang: 'ky',
+      set: { exportId: 'export-long', createdAt: '2026-01-02T03:04:05.000Z', actor: 'op', itemCount: 1, totalBytes: 10, manifestSha256: 'f'.repeat(64), signer: null, redacted: false },
+      items: [{
+        bagPath: 'data/a.txt', originalName: 'bell\u0007name.txt', sha256: 'e'.repeat(64), bytes: 10, kind: 'document', mime: 'text/plain', capturedAt: null, capturedAtSource: null,
+        capturedAtHasZone: false, make: null, model: null, serial: null, gps: null, places: [], people: [], incidents: [], cases: [], tags: [], description: words, notes: 'ЭСКЕРТҮҮ-АЯГЫ',
+        foundAt: [], thumbnail: null, timeline: [], withheldSeqs: [],
+      }],
+    };
+    const dir = process.env.REPORT_KEEP ?? mkdtempSync(join(tmpdir(), 'ea-report-long-'));
+    try {
+      const file = join(dir, 'r.pdf');
+      writeFileSync(file, await renderCustodyReportPdf(m));
+      const pages = Number(/Pages:\s+(\d+)/u.exec(run('pdfinfo', [file]))![1]);
+      expect(pages).toBeGreaterThanOrEqual(5);
+      const text = run('pdftotext', ['-enc', 'UTF-8', file, '-']);
+      expect(bare(text)).toContain(bare(`сөз2498 сөз2499${dict('ky').notes}ЭСКЕРТҮҮ-АЯГЫ`));
+      expect(text).toContain('bell\\x07name.txt');
+      expect(text).toContain(fill(dict('ky').pageOf, { x: pages, y: pages }));
+    } finally {
+      if (!process.env.REPORT_KEEP) rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -60,8 +60,11 @@ function drawRows(doc: Doc, rows: Row[], x: number, w: number, st: RowStyle): vo
   const vw = w - st.labelW - 8;
   for (const r of rows) {
     const h = rowHeight(doc, r, x, w, st);
-    ensure(doc, h);
+    // A row taller than a page flows over pages whatever is done: start it here if a few lines fit.
+    ensure(doc, Math.min(h, 48));
+    if (h <= BOTTOM - M.top) ensure(doc, h);
     const y0 = doc.y;
+    const pages = doc.bufferedPageRange().count;
     doc.font(B).fontSize(st.size - 0.8).fillColor(GREY).text(clean(r.label), x, y0 + 3, { width: st.labelW, lineGap: 1 });
     let y = y0 + 3;
     r.lines.forEach((l, i) => {
@@ -71,8 +74,13 @@ function drawRows(doc: Doc, rows: Row[], x: number, w: number, st: RowStyle): vo
       doc.font(font).fontSize(size).fillColor(i > 0 && r.mono ? GREY : '#111111').text(clean(l), x + st.labelW + 8, y, { width: vw, lineGap: 1 });
       y = doc.y + 1.5;
     });
-    doc.moveTo(x, y0 + h).lineTo(x + w, y0 + h).lineWidth(0.3).strokeColor(RULE).stroke();
     doc.x = x;
+    if (doc.bufferedPageRange().count !== pages) {
+      // A value longer than a page (a long description) flowed on: go on below where it ended.
+      doc.y = y + 4;
+      continue;
+    }
+    doc.moveTo(x, y0 + h).lineTo(x + w, y0 + h).lineWidth(0.3).strokeColor(RULE).stroke();
     doc.y = y0 + h;
   }
 }
@@ -176,7 +184,9 @@ function drawItem(doc: Doc, m: CustodyReportModel, it: ReportItem, n: number): v
   // An item starts on a new page unless it fits whole, or at least its facts and the start of its
   // history do, so a file's facts are never split from its picture by a page turn.
   const firstEvents = tl.slice(0, 3).reduce((s, r) => s + timelineRowHeight(doc, r), 0);
-  if (doc.y + headH + topH + rowsHeight(doc, rest, CONTENT_W, restSt) + 40 + firstEvents > BOTTOM) doc.addPage();
+  // An item taller than a page anyway (a very long description) starts here if its top block fits.
+  const need = headH + topH + rowsHeight(doc, rest, CONTENT_W, restSt) + 40 + firstEvents;
+  if (doc.y + need > BOTTOM && (need <= BOTTOM - M.top || doc.y + headH + topH > BOTTOM)) doc.addPage();
   else doc.moveDown(0.8);
   const y0 = doc.y;
   doc.moveTo(M.left, y0).lineTo(M.left + CONTENT_W, y0).lineWidth(1.2).strokeColor('#111111').stroke();
