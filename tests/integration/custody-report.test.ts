@@ -5,6 +5,7 @@
 // renders and none is blank, nothing external is referenced, and a redacted report leaves out
 // what a redacted set leaves out. Set REPORT_KEEP=<dir> to keep the PDFs, HTML and page PNGs.
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,10 +22,11 @@ import { pseudonymKey, pseudonymOf } from '../../electron/core/catalog/register.
 import { tagItem } from '../../electron/core/catalog/tagging.ts';
 import { appendCustodyEvent, listCustodyEvents } from '../../electron/core/custody/log.ts';
 import { listAllItems } from '../../electron/core/db/items.ts';
+import { writeBag } from '../../electron/core/export/bagit.ts';
 import { payloadPaths } from '../../electron/core/export/names.ts';
 import { ingest } from '../../electron/core/ingest/ingest.ts';
 import { dict, fill } from '../../electron/core/report/i18n.ts';
-import { buildCustodyReportModel, renderCustodyReportHtml, renderCustodyReportPdf, type CustodyReportModel, type ReportLang } from '../../electron/core/report/index.ts';
+import { buildCustodyReportModel, payloadManifestSha256, renderCustodyReportHtml, renderCustodyReportPdf, type CustodyReportModel, type ReportLang } from '../../electron/core/report/index.ts';
 import { HAS_CORPUS, MEDIA_DIR } from '../helpers/corpus.ts';
 
 const run = (cmd: string, args: string[]) => {
@@ -50,7 +52,7 @@ const INCIDENT_TITLE = 'Аткылоо: Миң-Өрүк, мектептин жа
 describe.skipIf(!HAS_CORPUS)('custody report on the real corpus', () => {
   let work: string;
   let archive: Archive;
-  let ids: number[];
+  let onePerMime: number[];
   let bagPaths: string[];
   let tagged: { photo: number; video: number; audio: number; doc: number };
   let people: { janyl: number; aigul: number; nurgul: number };
@@ -86,7 +88,11 @@ describe.skipIf(!HAS_CORPUS)('custody report on the real corpus', () => {
     const photoSha = all.find((i) => i.id === tagged.photo)!.record.sha256;
     appendCustodyEvent(db, { actor: 'Бакыт Асанов', type: 'fixity check', item: photoSha, detail: { outcome: 'fail', algorithms: ['sha256'], reason: FIXITY_REASON } });
     appendCustodyEvent(db, { actor: 'Бакыт Асанов', type: 'fixity check', item: photoSha, detail: { outcome: 'pass', algorithms: ['sha256'] } });
-    ids = all.map((i) => i.id);
+    const seen = new Set<string>();
+    onePerMime = [tagged.photo, tagged.video, tagged.audio, tagged.doc, ...all.filter((i) => {
+      const key = i.record.mime ?? `none-${i.record.kind}`;
+      return !seen.has(key) && (seen.add(key), true);
+    }).map((i) => i.id)].filter((id, k, xs) => xs.indexOf(id) === k);
   }, 180_000);
 
   afterAll(async () => {
@@ -157,7 +163,9 @@ describe.skipIf(!HAS_CORPUS)('custody report on the real corpus', () => {
 
   for (const lang of ['en', 'ru', 'ky'] as const) {
     it(`${lang}: the PDF and the HTML give the labels, every item's name and SHA-256, Kyrgyz letters, and the verification commands`, async () => {
-      const set = lang === 'en' ? ids : [tagged.photo, tagged.video, tagged.audio, tagged.doc];
+      // English gets one item of every MIME type of the corpus (every thumbnail path: JPEG, HEIC,
+      // RAW, WebP, PNG, TIFF, video posters, and labels for audio, documents and the rest).
+      const set = lang === 'en' ? onePerMime : [tagged.photo, tagged.video, tagged.audio, tagged.doc];
       const m = await model(lang, set, false);
       models.set(lang, m);
       const photo = m.items.find((i) => i.originalName === 'Apple iPhone 4.jpg')!;
@@ -231,6 +239,25 @@ describe('custody report PDF without media', () => {
       expect(text).toContain(fill(dict('ky').pageOf, { x: pages, y: pages }));
     } finally {
       if (!process.env.REPORT_KEEP) rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('payloadManifestSha256', () => {
+  it('is the SHA-256 of the manifest-sha256.txt writeBag writes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ea-report-manifest-'));
+    try {
+      const files = [['Көк-Таш/ü 100%.txt', 'one'], ['B.txt', 'two'], ['a.txt', 'three'], ['Көк-Таш/A.txt', 'four']] as const;
+      const payload = files.map(([path, text], i) => {
+        const source = join(dir, `src${i}`);
+        writeFileSync(source, text);
+        return { source, path, bytes: Buffer.byteLength(text), digests: { sha256: createHash('sha256').update(text).digest('hex') } };
+      });
+      const bag = await writeBag({ outDir: join(dir, 'bag'), payload, tagFiles: [], bagInfo: {}, algorithms: ['sha256'] });
+      expect(payloadManifestSha256(payload.map((p) => ({ path: p.path, sha256: p.digests.sha256.toUpperCase() })))).toBe(bag.manifestSha256);
+      expect(payloadManifestSha256(payload.slice(1).map((p) => ({ path: p.path, sha256: p.digests.sha256 })))).not.toBe(bag.manifestSha256);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -4,3 +4,4 @@ export { REPORT_LANGS } from './model.ts';
 export { buildCustodyReportModel, type BuildReportOptions } from './build.ts';
 export { renderCustodyReportHtml } from './html.ts';
 export { renderCustodyReportPdf } from './pdf.ts';
+export { payloadManifestSha256 } from './manifest.ts';
