@@ -8,8 +8,13 @@ import type { ReportCase, ReportEvent, ReportIncident, ReportItem, ReportLang, R
 const LOCALE: Record<ReportLang, string> = { en: 'en-GB', ru: 'ru-RU', ky: 'ky-KG' };
 
 // Grouping with a no-break space (ru/ky use U+202F, which not every viewer's copy-paste keeps).
-const number = (lang: ReportLang, n: number, digits = 0) =>
-  new Intl.NumberFormat(LOCALE[lang], { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(n).replace(/[\u202f\u2009]/gu, '\u00a0');
+const formats = new Map<string, Intl.NumberFormat>();
+function number(lang: ReportLang, n: number, digits = 0): string {
+  const key = `${lang}${digits}`;
+  let f = formats.get(key);
+  if (!f) formats.set(key, (f = new Intl.NumberFormat(LOCALE[lang], { maximumFractionDigits: digits, minimumFractionDigits: digits })));
+  return f.format(n).replace(/[\u202f\u2009]/gu, '\u00a0');
+}
 
 const UNITS: Record<ReportLang, string[]> = {
   en: ['KB', 'MB', 'GB', 'TB'],
@@ -117,7 +122,7 @@ export function describeEvent(lang: ReportLang, e: ReportEvent): string {
       return [d.ev_replication, x.replacedDamagedObject ? d.ev_replicationReplaced : x.reusedExistingObject ? d.ev_replicationReused : ''].filter(Boolean).join(' ');
     case 'metadata extraction':
       if (outcome === 'failure') return fill(d.ev_metadataFailed, { error: str(x.error) ?? '?' });
-      return fill(d.ev_metadata, { tools: Array.isArray(x.tool) && x.tool.length ? x.tool.join(', ') : '—' });
+      return Array.isArray(x.tool) && x.tool.length ? fill(d.ev_metadata, { tools: x.tool.join(', ') }) : d.ev_metadataNone;
     case 'metadata modification': {
       if (x.action === 'tagging' && x.before && x.after && typeof x.before === 'object' && typeof x.after === 'object') {
         const b = x.before as Record<string, unknown>;
