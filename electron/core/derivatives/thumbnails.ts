@@ -138,6 +138,31 @@ async function videoPoster(path: string, durationSec: number | null, signal?: Ab
 }
 
 /**
+ * The thumbnail (images) or poster frame (videos) of one item in `objectsDir`, as a JPEG buffer
+ * of at most THUMB_SIZE px on its longer side, written nowhere: images through sharp, HEIC
+ * through its embedded HEVC preview decoded by ffmpeg, camera RAW (CAMERA_RAW_MIMES) through its
+ * largest embedded JPEG preview, videos through an ffmpeg frame grab. Null for audio, documents
+ * and non-RAW images neither tool can decode; throws when a decoder fails on a file it should
+ * read (see makeThumbnail). The original is only read.
+ */
+export async function thumbnailJpeg(objectsDir: string, item: ThumbSource, signal?: AbortSignal): Promise<Buffer | null> {
+  const src = objectPath(objectsDir, item.sha256);
+  if (item.kind === 'image') {
+    if (item.mime && HEIF_MIMES.has(item.mime)) return heicThumb(src, signal);
+    if (item.mime && CAMERA_RAW_MIMES.has(item.mime)) return rawThumb(src, item.mime);
+    try {
+      return await jpegThumb(src);
+    } catch (e) {
+      // RAW formats sharp cannot open are "unsupported", not a failure of the archive.
+      if (/unsupported image format|Input file contains unsupported/u.test((e as Error).message)) return null;
+      throw e;
+    }
+  }
+  if (item.kind === 'video') return videoPoster(src, item.durationSec, signal);
+  return null;
+}
+
+/**
  * Makes the thumbnail (images) or poster frame (videos) of one item unless it exists: images
  * through sharp, HEIC through its embedded HEVC preview decoded by ffmpeg, camera RAW
  * (CAMERA_RAW_MIMES: DNG, NEF, ARW, CR2, ORF, RW2) through its largest embedded JPEG preview
@@ -152,23 +177,7 @@ async function videoPoster(path: string, durationSec: number | null, signal?: Ab
 export async function makeThumbnail(archive: { objectsDir: string; derivativesDir: string }, item: ThumbSource, signal?: AbortSignal): Promise<ThumbOutcome> {
   const out = thumbnailPath(archive.derivativesDir, item.sha256);
   if (await stat(out).then(() => true, () => false)) return 'existing';
-  const src = objectPath(archive.objectsDir, item.sha256);
-  let jpeg: Buffer | null = null;
-  if (item.kind === 'image') {
-    if (item.mime && HEIF_MIMES.has(item.mime)) jpeg = await heicThumb(src, signal);
-    else if (item.mime && CAMERA_RAW_MIMES.has(item.mime)) jpeg = await rawThumb(src, item.mime);
-    else {
-      try {
-        jpeg = await jpegThumb(src);
-      } catch (e) {
-        // RAW formats sharp cannot open are "unsupported", not a failure of the archive.
-        if (/unsupported image format|Input file contains unsupported/u.test((e as Error).message)) return 'unsupported';
-        throw e;
-      }
-    }
-  } else if (item.kind === 'video') {
-    jpeg = await videoPoster(src, item.durationSec, signal);
-  }
+  const jpeg = await thumbnailJpeg(archive.objectsDir, item, signal);
   if (!jpeg) return 'unsupported';
   makeDirs(dirname(out));
   const tmp = `${out}.${process.pid}.${Date.now()}.tmp`;

@@ -1,0 +1,156 @@
+// Values of the report in words: sizes, times, coordinates, people, places, incidents, cases and
+// custody events (PREMIS 3.0 event types, as electron/core/ingest, custody/transfer.ts,
+// export/evidence-set.ts, verify/fixity.ts and catalog/tagging.ts write their details) in plain
+// sentences. Shared by the HTML and the PDF so both say exactly the same.
+import { dict, fill, word } from './i18n.ts';
+import type { ReportCase, ReportEvent, ReportIncident, ReportItem, ReportLang, ReportPerson, ReportPlace } from './model.ts';
+
+const LOCALE: Record<ReportLang, string> = { en: 'en-GB', ru: 'ru-RU', ky: 'ky-KG' };
+
+// Grouping with a no-break space (ru/ky use U+202F, which not every viewer's copy-paste keeps).
+const formats = new Map<string, Intl.NumberFormat>();
+function number(lang: ReportLang, n: number, digits = 0): string {
+  const key = `${lang}${digits}`;
+  let f = formats.get(key);
+  if (!f) formats.set(key, (f = new Intl.NumberFormat(LOCALE[lang], { maximumFractionDigits: digits, minimumFractionDigits: digits })));
+  return f.format(n).replace(/[\u202f\u2009]/gu, '\u00a0');
+}
+
+const UNITS: Record<ReportLang, string[]> = {
+  en: ['KB', 'MB', 'GB', 'TB'],
+  ru: ['КБ', 'МБ', 'ГБ', 'ТБ'],
+  ky: ['КБ', 'МБ', 'ГБ', 'ТБ'],
+};
+
+/** "2.4 MB (2,431,112 bytes)"; bytes alone below 1 KB. Units of 1024. */
+export function formatBytes(lang: ReportLang, bytes: number): string {
+  const exact = `${number(lang, bytes)}\u00a0${dict(lang).bytesUnit}`;
+  if (bytes < 1024) return exact;
+  let v = bytes / 1024;
+  let u = 0;
+  while (v >= 1024 && u < UNITS[lang].length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${number(lang, v, 1)}\u00a0${UNITS[lang][u]} (${exact})`;
+}
+
+/** A UTC ISO 8601 instant as "2026-01-02 10:04:05 UTC" (no milliseconds); other text as given. */
+export function formatUtc(iso: string): string {
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.\d+)?Z$/u.exec(iso);
+  return m ? `${m[1]} ${m[2]} UTC` : iso;
+}
+
+/**
+ * A capture time as stored, readable: "2021-04-29 10:00:00 (UTC+06:00)", "… UTC" for Z, and the
+ * bare wall time when the file gives no zone.
+ */
+export function formatCaptured(stored: string): string {
+  const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/u.exec(stored);
+  if (!m) return stored;
+  const zone = m[4] === undefined ? '' : m[4] === 'Z' ? ' UTC' : ` (UTC${m[4].length === 5 ? `${m[4].slice(0, 3)}:${m[4].slice(3)}` : m[4]})`;
+  return `${m[1]} ${m[2]}${m[3] ?? ''}${zone}`;
+}
+
+/** Decimal degrees with hemisphere letters and the altitude: "39.94910° N, 70.52804° E, altitude 1020 m". */
+export function formatGps(lang: ReportLang, gps: NonNullable<ReportItem['gps']>): string {
+  if (gps.noFix) return dict(lang).gpsNoFix;
+  const lat = `${Math.abs(gps.lat).toFixed(6)}° ${gps.lat < 0 ? 'S' : 'N'}`;
+  const lon = `${Math.abs(gps.lon).toFixed(6)}° ${gps.lon < 0 ? 'W' : 'E'}`;
+  const alt = gps.alt === null ? '' : `, ${fill(dict(lang).altitude, { m: number(lang, gps.alt, 0) })}`;
+  return `${lat}, ${lon} (${gps.lat.toFixed(6)}, ${gps.lon.toFixed(6)})${alt}`;
+}
+
+/** "1 h 02 min 05.3 s" style as h:mm:ss.s. */
+export function formatDuration(sec: number): string {
+  const h = Math.floor(sec / 3600);
+  const m = Math.floor((sec % 3600) / 60);
+  const s = sec - h * 3600 - m * 60;
+  const ss = s.toFixed(1).padStart(4, '0');
+  return `${h}:${String(m).padStart(2, '0')}:${ss}`;
+}
+
+export const kindWord = (lang: ReportLang, kind: string) => word(lang, `kind_${kind}`, kind);
+
+export const placeWord = (lang: ReportLang, p: ReportPlace) => (p.name === null ? `${p.id} (${dict(lang).placeWithheld})` : `${p.name} [${p.id}]`);
+
+export const personWord = (lang: ReportLang, p: ReportPerson) =>
+  `${p.label}${p.pseudonym ? ` (${dict(lang).identityWithheld})` : ''} — ${word(lang, `role_${p.role}`, p.role)}`;
+
+export function incidentWord(lang: ReportLang, i: ReportIncident): string {
+  const dates = [i.startedAt, i.endedAt].filter(Boolean).map((d) => formatCaptured(d!)).join(' – ');
+  const type = word(lang, `inc_${i.type}`, i.type);
+  return [`#${i.id}`, i.title ? `${i.title} (${type})` : type, dates].filter(Boolean).join(', ');
+}
+
+export function caseWord(lang: ReportLang, c: ReportCase): string {
+  const d = dict(lang);
+  if (c.authority === null && c.caseNumber === null) return [fill(d.caseRecord, { id: c.id }), c.openedOn ? fill(d.openedOn, { d: c.openedOn }) : ''].filter(Boolean).join(', ');
+  return [c.authority, c.caseNumber ? fill(d.caseNumber, { n: c.caseNumber }) : '', c.articles.length ? fill(d.caseArticles, { a: c.articles.join('; ') }) : '',
+    c.openedOn ? fill(d.openedOn, { d: c.openedOn }) : ''].filter(Boolean).join(', ');
+}
+
+const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v : null);
+const ALG_NAMES: Record<string, string> = { sha256: 'SHA-256', sha1: 'SHA-1', md5: 'MD5' };
+const algList = (v: unknown): string => {
+  const names = Array.isArray(v) ? v.map(String) : v && typeof v === 'object' ? Object.keys(v) : [];
+  return names.map((a) => ALG_NAMES[a] ?? a).join(', ') || 'SHA-256';
+};
+const TAG_FIELDS = ['places', 'people', 'incidents', 'cases', 'tags', 'description', 'notes'] as const;
+
+/**
+ * One custody event in a sentence of `lang`: what happened to the file, by the event's detail.
+ * A failed fixity check says FAILED (in every language) with its reason; an event type this
+ * report does not know is given by its PREMIS type and outcome. `sizeOf` formats a byte count.
+ */
+export function describeEvent(lang: ReportLang, e: ReportEvent): string {
+  const d = dict(lang);
+  const x = e.detail;
+  const outcome = str(x.outcome) ?? '';
+  switch (e.type) {
+    case 'ingestion': {
+      const name = str(x.fileName) ?? '';
+      const source = str(x.sourcePath);
+      const size = typeof x.bytes === 'number' ? formatBytes(lang, x.bytes) : '';
+      if (outcome.startsWith('duplicate')) return fill(d.ev_ingestionDuplicate, { source: source ?? name });
+      if (!source) return fill(d.ev_ingestionNoSource, { name, size });
+      return fill(d.ev_ingestion, { source, name, size, host: str(x.host) ?? '?' });
+    }
+    case 'message digest calculation':
+      return fill(d.ev_digest, { algs: algList(x.digests ?? x.algorithms) });
+    case 'replication':
+      return [d.ev_replication, x.replacedDamagedObject ? d.ev_replicationReplaced : x.reusedExistingObject ? d.ev_replicationReused : ''].filter(Boolean).join(' ');
+    case 'metadata extraction':
+      if (outcome === 'failure') return fill(d.ev_metadataFailed, { error: str(x.error) ?? '?' });
+      return Array.isArray(x.tool) && x.tool.length ? fill(d.ev_metadata, { tools: x.tool.join(', ') }) : d.ev_metadataNone;
+    case 'metadata modification': {
+      if (x.action === 'tagging' && x.before && x.after && typeof x.before === 'object' && typeof x.after === 'object') {
+        const b = x.before as Record<string, unknown>;
+        const a = x.after as Record<string, unknown>;
+        // Which fields changed, never their values: the values are in the report's fields above.
+        const changed = TAG_FIELDS.filter((f) => JSON.stringify(b[f] ?? null) !== JSON.stringify(a[f] ?? null));
+        return fill(d.ev_tagging, { fields: changed.map((f) => d[`field_${f}`]).join(', ') || d.none });
+      }
+      return fill(d.ev_modification, { action: str(x.action) ?? '—' });
+    }
+    case 'fixity check':
+      if (outcome === 'pass') return fill(d.ev_fixityPass, { algs: algList(x.algorithms) });
+      return fill(d.ev_fixityFail, { reason: str(x.reason) ?? outcome });
+    case 'dissemination': {
+      const vars = { exportId: str(x.exportId) ?? '?', path: str(x.path) ?? '?', recipient: str(x.recipient) ?? '' };
+      return fill(vars.recipient ? d.ev_disseminationTo : d.ev_dissemination, vars);
+    }
+    case 'transfer': {
+      const vars = { exportId: str(x.exportId) ?? '?', recipient: str(x.recipient) ?? '?' };
+      return fill(x.bagVerified === true ? d.ev_transferVerified : d.ev_transfer, vars);
+    }
+    default:
+      return fill(d.ev_other, { type: e.type, outcome: /^fail/iu.test(outcome) ? d.ev_outcomeFailed : outcome || '—' });
+  }
+}
+
+/** True when the event records a failure the reader must see (a failed fixity check, a failed step). */
+export const isFailure = (e: ReportEvent): boolean => {
+  const o = str(e.detail.outcome) ?? '';
+  return /^fail/iu.test(o);
+};
