@@ -47,11 +47,11 @@ describe.skipIf(!TOOLS)('a court-ready evidence set', () => {
     tsa = await startTestTsa();
     caFile = join(work, 'tsa-ca.pem');
     writeFileSync(caFile, tsa.caPem);
-    const info = await createKey({ name: 'Usenova', passphrase: process.env.EVIDENCE_KEY_PASSPHRASE, dir: process.env.EVIDENCE_KEYS_DIR, scrypt: { log2N: 14, r: 8, p: 1 } });
+    const info = await createKey({ name: 'Usenova', passphrase: 'a passphrase for tests', dir: join(work, 'keys'), scrypt: { log2N: 14, r: 8, p: 1 } });
     fingerprint = info.fingerprint;
     const src = join(work, 'card');
     execFileSync('mkdir', ['-p', src]);
-    for (const [name, text] of [['IMG_0001.JPG', 'first'], ['IMG_0002.JPG', 'second'], ['VOICE_001.M4A', 'third']]) writeFileSync(join(src, name), `${text} file of the card\n`);
+    for (const [name, text] of [['IMG_0001.JPG', 'first'], ['IMG_0002.JPG', 'second'], ['VOICE_001.M4A', 'third']] as const) writeFileSync(join(src, name), `${text} file of the card\n`);
     expect((await runCli('ingest', src, '--archive', archive)).code).toBe(0);
     const ex = await runCli('export', '--archive', archive, '--all', '--out', bag, '--recipient', 'Prosecutor General', '--tsa', tsa.url, '--lang', 'ky');
     expect(ex.code, ex.err).toBe(0);
@@ -183,6 +183,19 @@ describe.skipIf(!TOOLS)('a court-ready evidence set', () => {
     // The archive still verifies: the seal events, the exports and the token records agree.
     const v = await runCli('verify', '--archive', archive);
     expect(v.code, v.out + v.err).toBe(0);
+  });
+
+  it('evidence seal --tsa time-stamps the seal; verify-bag checks the seal\'s token too', async () => {
+    const sealed = await runCli('seal', '--archive', archive, '--tsa', tsa.url, '--json');
+    expect(sealed.code, sealed.err).toBe(0);
+    const seal = (JSON.parse(sealed.out) as { seal: { timestamps?: { tsa: string }[] } }).seal;
+    expect(seal.timestamps?.map((t) => t.tsa)).toEqual([tsa.url]);
+    // The next export carries that seal (nothing new since it), and its token is checked.
+    const ex = await runCli('export', '--archive', archive, '--all', '--out', join(work, 'stamped-seal'));
+    expect(ex.code, ex.err).toBe(0);
+    const { report } = await verifyBag(join(work, 'stamped-seal'), '--expect-key', fingerprint);
+    const line = report.checks.find((c) => c.name === 'seal timestamp 1');
+    expect(line?.ok, line?.detail).toBe(true);
   });
 
   it('an export with --no-sign is intact but says it is neither signed nor sealed (exit 5), and warns at export', async () => {

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { verifyBagSignatures } from '../signing/bag-signature.ts';
 import { verifyBagTimestamps } from '../timestamp/bag.ts';
 import { verifyExcerptProof } from '../custody/excerpt-proof.ts';
+import { sealSignedBytes, type Seal } from '../custody/seal-format.ts';
+import { verifyTimestampToken } from '../timestamp/verify.ts';
 import { verifyBag, type BagReport } from './bag.ts';
 
 /** One line of the verdict: what was checked, whether it holds, and why in words. */
@@ -87,6 +89,20 @@ export async function checkBagTrust(bagDir: string, opts: TrustOptions): Promise
     }
     // The proof cannot show that an event was not moved into withheldSeqs; only a signature over the
     // bag by the seal's own key covers that list (docs/seal-and-proof.md, "What the proof does not show").
+    // A seal may carry RFC 3161 tokens over its own signed bytes: they date the archive's history.
+    const seal = (excerpt as { seal?: Seal }).seal;
+    for (const [i, t] of (v.sealed && Array.isArray(seal?.timestamps) ? seal!.timestamps! : []).entries()) {
+      let bytes: Buffer;
+      try {
+        bytes = sealSignedBytes(seal!);
+      } catch {
+        break; // the seal check above has said what is wrong with it
+      }
+      const r = await verifyTimestampToken(Buffer.from(String(t.token), 'base64'), bytes, { caPem: opts.tsaCaPem });
+      checks.push({ name: `seal timestamp ${i + 1}`, ok: r.ok, detail: r.ok
+        ? `the custody seal was time-stamped by ${r.tsaName ?? t.tsa} at ${r.genTime}${r.trustedBy === 'given-ca' ? '' : ' (trusted only by the chain the token carries: give --tsa-ca to check it against a root you trust)'}`
+        : `the custody seal's timestamp from ${t.tsa} does not hold: ${r.reason}` });
+    }
     if (v.sealed && v.signer && sig.signer && v.signer.fingerprint !== sig.signer.fingerprint) {
       checks.push({ name: 'custody seal', ok: false, detail: `the custody history was sealed by ${v.signer.fingerprint}, but the set is signed by ${sig.signer.fingerprint}: the set was re-made by someone other than the archive that sealed it` });
     }
