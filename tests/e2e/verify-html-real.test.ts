@@ -137,7 +137,7 @@ describe.skipIf(!HAS_CHROMIUM)('VERIFY.html agrees with verify-bag on real expor
     writeFileSync(join(card, 'DCIM', 'Көк-Таш 100%.mp4'), randomBytes(9000));
     writeFileSync(join(card, 'DCIM', 'notes.txt'), 'школа, 2021-05-02\n');
     const A = ['--archive', archive];
-    const [, , ] = await Promise.all([ok(['key', 'create', '--name', 'alice']), ok(['key', 'create', '--name', 'mallory']), ok(['init', archive])]);
+    await Promise.all([ok(['key', 'create', '--name', 'alice']), ok(['key', 'create', '--name', 'mallory']), ok(['init', archive])]);
     await ok(['ingest', card, ...A]);
     const person = (JSON.parse(await ok(['person', 'add', 'Айгүл Т.', '--sensitive', ...A, '--json'])) as { id: number }).id;
     await ok(['tag', '1', '--person', `${person}:depicts`, '--tag', 'школа', ...A]);
