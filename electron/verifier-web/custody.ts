@@ -167,7 +167,7 @@ export interface SealResult {
 export function checkSeal(excerpt: Excerpt): SealResult {
   const out: SealResult = { state: 'none', problems: [], fingerprint: null, sealedAt: null, seq: null, timestamps: 0, merkleRoot: null, leafCount: null };
   const s = excerpt.seal;
-  if (s === undefined || s === null) return out;
+  if (s === undefined) return out;
   const bad = (key: Parameters<typeof msg>[0], params?: Record<string, string | number>) => out.problems.push({ file, msg: msg(key, params) });
   if (!isRecord(s) || s.format !== 'evidence-seal/1') {
     bad('seal.format');
@@ -176,7 +176,10 @@ export function checkSeal(excerpt: Excerpt): SealResult {
   }
   out.sealedAt = typeof s.sealedAt === 'string' ? s.sealedAt : null;
   out.timestamps = Array.isArray(s.timestamps) ? s.timestamps.length : 0;
-  if (!Number.isSafeInteger(s.seq) || !Number.isSafeInteger(s.leafCount) || typeof s.head !== 'string' || typeof s.merkleRoot !== 'string' || !HEX64.test(s.merkleRoot)) {
+  // The shape electron/core/custody/seal-format.ts asSeal requires, so that both verifiers refuse the same seals.
+  if (!Number.isSafeInteger(s.seq) || (s.seq as number) < 0 || !Number.isSafeInteger(s.leafCount) || typeof s.head !== 'string' || !HEX64.test(s.head) ||
+    typeof s.merkleRoot !== 'string' || !HEX64.test(s.merkleRoot) || typeof s.archiveId !== 'string' || typeof s.sealedAt !== 'string' ||
+    (s.timestamps !== undefined && !(Array.isArray(s.timestamps) && s.timestamps.every((t) => isRecord(t) && typeof t.tsa === 'string' && typeof t.token === 'string')))) {
     bad('seal.fields');
     out.state = 'bad';
     return out;
@@ -186,6 +189,12 @@ export function checkSeal(excerpt: Excerpt): SealResult {
   if (excerpt.head && (s.seq !== excerpt.head.seq || s.head !== excerpt.head.hash)) bad('seal.head', { sealSeq: s.seq as number, headSeq: excerpt.head.seq });
   if (s.leafCount !== s.seq) bad('seal.leafCount', { leafCount: s.leafCount as number, seq: s.seq as number });
 
+  // Unsigned seals carry neither (docs/seal-and-proof.md "The seal"): one without the other is not a seal the archive wrote.
+  if ((s.signer === undefined) !== (s.signature === undefined)) {
+    bad('seal.signerSignature');
+    out.state = 'bad';
+    return out;
+  }
   const signer = isRecord(s.signer) ? s.signer : {};
   let key: Uint8Array | null = null;
   try {
@@ -259,8 +268,7 @@ export function checkProof(excerpt: Excerpt, seal: SealResult, setItems: readonl
     if (typeof k !== 'string' || !HEX64.test(k) || k === NULL_ITEM_KEY) bad('proof.itemKeyShape', { item: sha });
     else itemKeys.set(sha.toLowerCase(), k);
   }
-  const set = new Set(setItems);
-  for (const sha of itemKeys.keys()) if (!set.has(sha)) bad('proof.itemKeyStranger', { item: sha });
+  for (const sha of itemKeys.keys()) if (!setItems.includes(sha)) bad('proof.itemKeyStranger', { item: sha });
   const keyOwners = new Map<string, string>();
   for (const [sha, k] of itemKeys) {
     const other = keyOwners.get(k);
@@ -314,10 +322,15 @@ export function checkProof(excerpt: Excerpt, seal: SealResult, setItems: readonl
     bad(e instanceof ProofError && e.code === 'nodes-left' ? 'proof.nodesLeft' : e instanceof ProofError && e.code === 'nodes-short' ? 'proof.nodesShort' : 'proof.root');
   }
 
-  // Rule 4: every event is a revealed leaf.
+  // Rule 4: every event is a revealed leaf, of an item of the set (or of none).
   const bySeq = new Map(leaves.map((l) => [l.seq, l]));
+  const set = new Set(setItems);
   for (const ev of excerpt.events) {
     const key = ev.item === null ? NULL_ITEM_KEY : itemKeys.get(ev.item.toLowerCase());
+    if (ev.item !== null && !set.has(ev.item.toLowerCase())) {
+      bad('proof.eventStranger', { seq: ev.seq, item: ev.item }, ev.seq);
+      continue;
+    }
     if (key === undefined) {
       bad('proof.eventNoKey', { seq: ev.seq, item: String(ev.item) }, ev.seq);
       continue;
@@ -327,8 +340,14 @@ export function checkProof(excerpt: Excerpt, seal: SealResult, setItems: readonl
     else if (leaf.hash !== ev.hash || leaf.itemKey !== key) bad('proof.eventLeafDiffers', { seq: ev.seq }, ev.seq);
   }
 
-  // Rule 5: each set item's leaves are one whole run.
-  for (const sha of setItems) {
+  // Rule 5: each set item's leaves are one whole run, bounded by a smaller key before and a larger
+  // one after (or the tree's ends), and bound to the item by at least one of its events (a verifier
+  // cannot compute the HMAC; the event's hash covers its item). Rule 6: every leaf of the run is an
+  // event of that item or a withheld seq.
+  const eventBySeq = new Map(excerpt.events.map((e) => [e.seq, e]));
+  const byIndex = new Map(leaves.map((l) => [l.index, l]));
+  const runSeqs = new Set<number>();
+  for (const sha of new Set(setItems)) {
     const key = itemKeys.get(sha);
     if (key === undefined) {
       bad('proof.itemNoKey', { item: sha });
@@ -342,22 +361,17 @@ export function checkProof(excerpt: Excerpt, seal: SealResult, setItems: readonl
     const first = mine[0] as ProofLeaf;
     const last = mine[mine.length - 1] as ProofLeaf;
     if (last.index - first.index !== mine.length - 1) bad('proof.itemGap', { item: sha });
-    const byIndex = new Map(leaves.map((l) => [l.index, l]));
     const before = byIndex.get(first.index - 1);
     const after = byIndex.get(last.index + 1);
-    if (first.index !== 0 && (before === undefined || before.itemKey === key)) bad('proof.itemOpenStart', { item: sha });
-    if (last.index !== leafCount - 1 && (after === undefined || after.itemKey === key)) bad('proof.itemOpenEnd', { item: sha });
+    if (first.index !== 0 && !(before && before.itemKey < key)) bad('proof.itemOpenStart', { item: sha });
+    if (last.index !== leafCount - 1 && !(after && after.itemKey > key)) bad('proof.itemOpenEnd', { item: sha });
+    const ofItem = (l: ProofLeaf) => eventBySeq.get(l.seq)?.item?.toLowerCase() === sha;
+    if (!mine.some(ofItem)) bad('proof.itemUnbound', { item: sha });
+    for (const l of mine) {
+      runSeqs.add(l.seq);
+      if (!ofItem(l) && !excerpt.withheld.has(l.seq)) bad('proof.leafRemoved', { seq: l.seq }, l.seq);
+    }
   }
-
-  // Rule 6: every leaf of a set item is in the excerpt or declared withheld, and nothing else is withheld.
-  const setKeys = new Set(setItems.map((s) => itemKeys.get(s)).filter((k): k is string => k !== undefined));
-  const eventSeqs = new Set(excerpt.events.map((e) => e.seq));
-  const setLeafSeqs = new Set<number>();
-  for (const l of leaves) {
-    if (!setKeys.has(l.itemKey)) continue;
-    setLeafSeqs.add(l.seq);
-    if (!eventSeqs.has(l.seq) && !excerpt.withheld.has(l.seq)) bad('proof.leafRemoved', { seq: l.seq }, l.seq);
-  }
-  for (const seq of excerpt.withheld) if (!setLeafSeqs.has(seq)) bad('proof.withheldNotLeaf', { seq }, seq);
+  for (const seq of excerpt.withheld) if (!runSeqs.has(seq)) bad('proof.withheldNotLeaf', { seq }, seq);
   return problems;
 }

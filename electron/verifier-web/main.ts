@@ -4,6 +4,7 @@
 import { formatBytes, LANGS, pickLang, t, tm, type Lang } from './i18n.ts';
 import type { MsgKey } from './messages.ts';
 import type { CheckLine } from './report.ts';
+import { verdictOf } from './verdict.ts';
 import { verifyBag, type BagFile, type VerifyReport } from './verify.ts';
 
 const MAX_PROBLEMS_SHOWN = 50;
@@ -100,17 +101,6 @@ async function run(files: BagFile[]): Promise<void> {
   }
 }
 
-/** What the page says first, and how it looks. */
-function verdictOf(r: VerifyReport): { key: MsgKey; kind: 'valid' | 'invalid' | 'incomplete' } {
-  const expected = state.expected.replace(/\s+/gu, '');
-  const normalized = expected === '' ? '' : expected.startsWith('SHA256:') ? expected : `SHA256:${expected}`;
-  if (r.failed) return { key: 'verdict.invalid', kind: 'invalid' };
-  if (normalized && r.signer && normalized !== r.signer.fingerprint) return { key: 'verdict.wrongKey', kind: 'invalid' };
-  if (r.signed && r.sealed) return { key: normalized ? 'verdict.validExpected' : 'verdict.valid', kind: 'valid' };
-  if (!r.signed && !r.sealed) return { key: 'verdict.unsignedUnsealed', kind: 'incomplete' };
-  return { key: r.signed ? 'verdict.unsealed' : 'verdict.unsigned', kind: 'incomplete' };
-}
-
 function renderProgress(): void {
   const box = document.getElementById('progress');
   if (!box) return;
@@ -144,10 +134,9 @@ function renderSigner(r: VerifyReport): HTMLElement {
   const answer = el('span', { class: 'expect-answer', 'data-testid': 'expect-answer' });
   const update = () => {
     state.expected = input.value;
-    const v = verdictOf(r);
-    const given = input.value.trim() !== '';
-    answer.textContent = !given ? '' : v.key === 'verdict.wrongKey' ? `✗ ${tx('ui.expectMismatch')}` : `✓ ${tx('ui.expectMatch')}`;
-    answer.className = `expect-answer ${!given ? '' : v.key === 'verdict.wrongKey' ? 'bad' : 'good'}`;
+    const v = verdictOf(r, state.expected);
+    answer.textContent = v.expectedMatches === null ? '' : v.expectedMatches ? `✓ ${tx('ui.expectMatch')}` : `✗ ${tx('ui.expectMismatch')}`;
+    answer.className = `expect-answer ${v.expectedMatches === null ? '' : v.expectedMatches ? 'good' : 'bad'}`;
     renderVerdict(r);
   };
   input.addEventListener('input', update);
@@ -162,12 +151,14 @@ function renderSigner(r: VerifyReport): HTMLElement {
 }
 
 function renderVerdict(r: VerifyReport): void {
-  const v = verdictOf(r);
+  const v = verdictOf(r, state.expected);
   const box = document.getElementById('verdict');
   if (!box) return;
-  box.dataset.verdict = v.kind;
+  box.dataset.verdict = v.level;
   box.dataset.verdictKey = v.key;
-  box.textContent = `${v.kind === 'valid' ? '✓ ' : v.kind === 'invalid' ? '✗ ' : '⚠ '}${tx(v.key)}`;
+  box.dataset.missing = v.missing.join(' ');
+  box.replaceChildren(`${v.level === 'valid' ? '✓ ' : v.level === 'invalid' ? '✗ ' : '⚠ '}${tx(v.key, v.params)}`);
+  if (v.missing.length) box.append(el('ul', { class: 'missing' }, ...v.missing.map((k) => el('li', {}, tx(k)))));
 }
 
 function renderLine(l: CheckLine): HTMLElement {

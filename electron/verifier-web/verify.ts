@@ -3,12 +3,13 @@
 // seal and completeness proof (docs/seal-and-proof.md). Plain functions over BagFile, so that the
 // same code runs in the page and, in tests, in Node.
 
-import { decodeUtf8, utf8 } from './bytes.ts';
+import { decodeUtf8, equalBytes, utf8 } from './bytes.ts';
 import { checkProof, checkSeal, CUSTODY_FILE, readExcerpt, type Excerpt, type SealResult } from './custody.ts';
 import { digestFile, digestHexLength, digestSupported, type BagFile } from './digest.ts';
 import { checkItems, ITEMS_FILE, type ManifestEntry } from './items.ts';
 import { msg, statusOf, type CheckLine, type Msg, type Problem, type Status } from './report.ts';
-import { findAllowedSigner, parseAllowedSigners, sshsigVerify, SshsigError } from './sshsig.ts';
+import { readOpenPgpKey, verifyOpenPgpDetached, OpenPgpError } from './openpgp.ts';
+import { parseAllowedSigners, sshsigVerify, SshsigError } from './sshsig.ts';
 import { readTimestamp } from './timestamp.ts';
 
 export type { BagFile } from './digest.ts';
@@ -17,6 +18,12 @@ const ITEMS_CSV_FILE = 'evidence/items.csv';
 export const SIGNATURE_FILE = 'signatures/tagmanifest-sha256.txt.sshsig';
 export const ALLOWED_SIGNERS_FILE = 'signatures/allowed_signers';
 const PGP_FILE = 'signatures/tagmanifest-sha256.txt.asc';
+const PGP_KEY_FILE = 'signatures/signer.asc';
+/** The files of a signed bag (electron/core/signing/bag-signature.ts SIGNATURE_FILES): with none of them a bag is "not signed". */
+const SIGNATURE_FILES = ['signatures/tagmanifest-sha256.txt.sshsig', 'signatures/allowed_signers', PGP_FILE, PGP_KEY_FILE];
+const TOKEN_FILE = /^signatures\/tagmanifest-sha256\.txt\.([1-9][0-9]{0,8})\.tsr$/u;
+const CHAIN_FILE = /^signatures\/tagmanifest-sha256\.txt\.([1-9][0-9]{0,8})\.tsr\.crt$/u;
+const tokenNumber = (p: string) => Number(TOKEN_FILE.exec(p)?.[1] ?? 0);
 /** Namespace of the bag's SSH signature (`ssh-keygen -Y sign -n file`). */
 export const FILE_NAMESPACE = 'file';
 
@@ -37,8 +44,10 @@ export interface VerifyReport {
   signed: boolean;
   /** The seal's signature holds (and, with the proof, the custody history is shown complete). */
   sealed: boolean;
-  /** The bag's signer, when a signature could be read. */
-  signer: { fingerprint: string; identity: string | null } | null;
+  /** The bag's signer, when the SSH signature holds by the key allowed_signers names; openPgpFingerprint when the OpenPGP signature holds too. */
+  signer: { fingerprint: string; identity: string | null; openPgpFingerprint: string | null } | null;
+  /** genTime (ISO 8601 UTC) of each time-stamp token that names this tag manifest; empty when there is none or one is wrong. */
+  timestamps: string[];
   /** Fingerprint of the key that signed the seal, if any. */
   sealFingerprint: string | null;
   payloadFiles: number;
@@ -160,7 +169,7 @@ export async function verifyBag(given: readonly BagFile[], opts: { onProgress?: 
   const payload = [...files.values()].filter((f) => f.path.startsWith('data/')).sort((a, b) => byPath(a.path, b.path));
   const payloadBytes = payload.reduce((n, f) => n + f.size, 0);
   const report: VerifyReport = {
-    lines, failed: false, signed: false, sealed: false, signer: null, sealFingerprint: null,
+    lines, failed: false, signed: false, sealed: false, signer: null, sealFingerprint: null, timestamps: [],
     payloadFiles: payload.length, payloadBytes, tagManifestSha256: null,
   };
   const readAll = async (path: string): Promise<Uint8Array | null> => {
@@ -340,7 +349,9 @@ export async function verifyBag(given: readonly BagFile[], opts: { onProgress?: 
   lines.push(await checkSignature(files, tagManifestBytes, report, readText));
 
   // 9. Time-stamp tokens.
-  lines.push(await checkTimestamps(files, tagManifestBytes, readAll));
+  const stamps = await checkTimestamps(files, tagManifestBytes, readAll);
+  lines.push(stamps.line);
+  report.timestamps = stamps.times;
 
   // 10. The custody excerpt, its seal and proof; 11. the items.
   const itemProblems: Problem[] = [];
@@ -381,6 +392,13 @@ export async function verifyBag(given: readonly BagFile[], opts: { onProgress?: 
 
   const seal: SealResult = excerpt ? checkSeal(excerpt) : checkSeal({ events: [], withheld: new Set(), head: null, seal: undefined, proof: undefined });
   report.sealFingerprint = seal.state === 'signed' ? seal.fingerprint : null;
+  // The proof cannot show that an event was not moved into withheldSeqs; only the bag's signature by
+  // the seal's own key covers that list (docs/seal-and-proof.md, "What the proof does not show").
+  if (seal.state === 'signed' && report.signer && seal.fingerprint !== report.signer.fingerprint) {
+    seal.problems.push({ file: CUSTODY_FILE, msg: msg('seal.otherSigner', { seal: seal.fingerprint ?? '', bag: report.signer.fingerprint }) });
+    seal.state = 'bad';
+    report.sealFingerprint = seal.fingerprint;
+  }
   lines.push(line('seal', seal.state === 'bad' ? 'fail' : seal.state === 'signed' ? 'ok' : 'warn', msg('line.seal'),
     seal.state === 'bad' ? msg('summary.problems', { count: seal.problems.length })
       : seal.state === 'signed' ? msg('seal.ok', { seq: seal.seq ?? 0, at: seal.sealedAt ?? '?', fingerprint: seal.fingerprint ?? '' })
@@ -403,6 +421,14 @@ export async function verifyBag(given: readonly BagFile[], opts: { onProgress?: 
   return report;
 }
 
+/**
+ * The bag's signatures over tagmanifest-sha256.txt, as electron/core/signing/bag-signature.ts
+ * verifyBagSignatures judges them: "not signed" (a warning) only when none of the four files of
+ * signatures/ is there; otherwise allowed_signers must hold exactly one signer, the SSH signature
+ * (namespace "file") must hold and be made by that key, and the OpenPGP signature must hold,
+ * made by the key in signer.asc, which must be the same Ed25519 key. Sets report.signer (when
+ * the SSH signature holds by the allowed key) and report.signed (when every part holds).
+ */
 async function checkSignature(
   files: Map<string, BagFile>,
   tagManifest: Uint8Array | null,
@@ -411,50 +437,102 @@ async function checkSignature(
 ): Promise<CheckLine> {
   const problems: Problem[] = [];
   const notes: Msg[] = [];
-  if (files.has(PGP_FILE)) notes.push(msg('signature.pgpPresent'));
-  const armored = await readText(SIGNATURE_FILE, problems);
-  if (armored === null) {
-    return line('signature', problems.length ? 'fail' : 'warn', msg('line.signature'), msg('signature.none'), problems, notes);
-  }
+  const present = SIGNATURE_FILES.filter((f) => files.has(f));
+  if (present.length === 0) return line('signature', 'warn', msg('line.signature'), msg('signature.none'));
+  const bad = () => line('signature', 'fail', msg('line.signature'), msg('signature.bad'), problems, notes);
   if (tagManifest === null) {
     problems.push({ file: 'tagmanifest-sha256.txt', msg: msg('signature.noTagManifest') });
-    return line('signature', 'fail', msg('line.signature'), msg('signature.bad'), problems, notes);
+    return bad();
   }
-  let signed: { publicKey: Uint8Array; fingerprint: string };
-  try {
-    signed = sshsigVerify(armored, tagManifest, FILE_NAMESPACE);
-  } catch (e) {
-    const code = e instanceof SshsigError ? e.code : 'malformed';
-    problems.push({ file: SIGNATURE_FILE, msg: msg(code === 'mismatch' ? 'signature.mismatch' : code === 'namespace' ? 'signature.namespace' : code === 'unsupported' ? 'signature.unsupported' : 'signature.malformed') });
-    return line('signature', 'fail', msg('line.signature'), msg('signature.bad'), problems, notes);
-  }
-  const allowedText = await readText(ALLOWED_SIGNERS_FILE, problems);
-  const signer = allowedText === null ? undefined : findAllowedSigner(parseAllowedSigners(allowedText), signed.publicKey, FILE_NAMESPACE);
-  report.signer = { fingerprint: signed.fingerprint, identity: signer?.principals ?? null };
+  const [armored, allowedText, pgpText, pgpKeyText] = [
+    await readText(SIGNATURE_FILE, problems), await readText(ALLOWED_SIGNERS_FILE, problems), await readText(PGP_FILE, problems), await readText(PGP_KEY_FILE, problems),
+  ];
+
+  let allowedKey: Uint8Array | null = null;
+  let principals = '';
   if (allowedText === null) problems.push({ file: ALLOWED_SIGNERS_FILE, msg: msg('signature.noAllowedSigners') });
-  else if (!signer) problems.push({ file: ALLOWED_SIGNERS_FILE, msg: msg('signature.notAllowed', { fingerprint: signed.fingerprint }) });
-  report.signed = problems.length === 0;
-  return line('signature', statusOf(problems), msg('line.signature'),
-    problems.length ? msg('signature.bad') : msg('signature.ok', { fingerprint: signed.fingerprint, identity: signer?.principals ?? '' }), problems, notes);
+  else {
+    const signers = parseAllowedSigners(allowedText);
+    const only = signers[0];
+    if (signers.length !== 1 || !only?.publicKey || only.certAuthority) problems.push({ file: ALLOWED_SIGNERS_FILE, msg: msg('signature.allowedSignersOne', { count: signers.length }) });
+    else if (only.namespaces !== null && !only.namespaces.includes(FILE_NAMESPACE)) problems.push({ file: ALLOWED_SIGNERS_FILE, msg: msg('signature.allowedNamespace') });
+    else {
+      allowedKey = only.publicKey;
+      principals = only.principals;
+    }
+  }
+
+  if (armored === null) problems.push({ file: SIGNATURE_FILE, msg: msg('signature.sshsigMissing') });
+  else {
+    try {
+      const signed = sshsigVerify(armored, tagManifest, FILE_NAMESPACE);
+      if (allowedKey && !equalBytes(signed.publicKey, allowedKey)) problems.push({ file: ALLOWED_SIGNERS_FILE, msg: msg('signature.notAllowed', { fingerprint: signed.fingerprint }) });
+      else if (allowedKey) report.signer = { fingerprint: signed.fingerprint, identity: principals || null, openPgpFingerprint: null };
+    } catch (e) {
+      const code = e instanceof SshsigError ? e.code : 'malformed';
+      problems.push({ file: SIGNATURE_FILE, msg: msg(code === 'mismatch' ? 'signature.mismatch' : code === 'namespace' ? 'signature.namespace' : code === 'unsupported' ? 'signature.unsupported' : 'signature.malformed') });
+    }
+  }
+
+  if (pgpText === null || pgpKeyText === null) problems.push({ file: pgpText === null ? PGP_FILE : PGP_KEY_FILE, msg: msg('signature.pgpMissing') });
+  else {
+    try {
+      const key = readOpenPgpKey(pgpKeyText);
+      verifyOpenPgpDetached(pgpText, tagManifest, key);
+      if (allowedKey && !equalBytes(key.ed25519, allowedKey)) problems.push({ file: PGP_KEY_FILE, msg: msg('signature.pgpOtherKey', { fingerprint: key.fingerprint }) });
+      else {
+        if (report.signer) report.signer.openPgpFingerprint = key.fingerprint;
+        notes.push(msg('signature.pgpOk', { fingerprint: key.fingerprint.replace(/(.{4})(?=.)/gu, '$1 ') }));
+      }
+    } catch (e) {
+      const code = e instanceof OpenPgpError ? e.code : 'malformed';
+      problems.push({ file: PGP_FILE, msg: msg(code === 'mismatch' ? 'signature.pgpMismatch' : code === 'otherKey' ? 'signature.pgpOtherKey' : code === 'unsupported' ? 'signature.pgpUnsupported' : 'signature.pgpMalformed', { fingerprint: '?' }) });
+    }
+  }
+  if (problems.length) return bad();
+  report.signed = true;
+  const signer = report.signer as NonNullable<VerifyReport['signer']>;
+  return line('signature', 'ok', msg('line.signature'), msg('signature.ok', { fingerprint: signer.fingerprint, identity: signer.identity ?? '' }), [], notes);
 }
 
-async function checkTimestamps(files: Map<string, BagFile>, tagManifest: Uint8Array | null, readAll: (p: string) => Promise<Uint8Array | null>): Promise<CheckLine> {
-  const tokens = [...files.keys()].filter((p) => /^signatures\/tagmanifest-sha256\.txt\.\d+\.tsr$/u.test(p)).sort(byPath);
-  if (tokens.length === 0) return line('timestamps', 'warn', msg('line.timestamps'), msg('timestamps.none'));
+/**
+ * The RFC 3161 tokens beside the tag manifest (signatures/tagmanifest-sha256.txt.<n>.tsr): each
+ * read (RFC 3161 §2.4.2) and its message imprint compared with the tag manifest; a .tsr.crt
+ * without its token is a problem. Returns the line and the tokens' times (ISO 8601 UTC; empty
+ * when any problem was found). The TSA's CMS signature and chain are not checked here.
+ */
+async function checkTimestamps(files: Map<string, BagFile>, tagManifest: Uint8Array | null, readAll: (p: string) => Promise<Uint8Array | null>): Promise<{ line: CheckLine; times: string[] }> {
+  // As electron/core/timestamp/bag.ts: tagmanifest-sha256.txt.<n>.tsr, n from 1 without leading zeros, in n's order.
+  const tokens = [...files.keys()].filter((p) => TOKEN_FILE.test(p)).sort((a, b) => tokenNumber(a) - tokenNumber(b));
   const problems: Problem[] = [];
   const notes: Msg[] = [];
+  // A chain file whose token is gone: a token was removed.
+  for (const p of [...files.keys()].filter((x) => CHAIN_FILE.test(x)).sort(byPath)) {
+    if (!files.has(p.slice(0, -'.crt'.length))) problems.push({ file: p, msg: msg('timestamps.orphanChain', { token: p.slice(0, -'.crt'.length) }) });
+  }
+  if (tokens.length === 0) {
+    if (problems.length) return { line: line('timestamps', 'fail', msg('line.timestamps'), msg('summary.problems', { count: problems.length }), problems), times: [] };
+    return { line: line('timestamps', 'warn', msg('line.timestamps'), msg('timestamps.none')), times: [] };
+  }
+  const times: string[] = [];
   for (const p of tokens) {
     try {
       const der = await readAll(p);
       if (der === null || tagManifest === null) throw new Error('missing');
       const t = readTimestamp(der, tagManifest);
       if (!t.imprintMatches) problems.push({ file: p, msg: msg('timestamps.imprint') });
-      else notes.push(msg('timestamps.one', { file: p, time: t.time }));
+      else {
+        times.push(t.time);
+        notes.push(msg('timestamps.one', { file: p, time: t.time }));
+      }
     } catch (e) {
       problems.push({ file: p, msg: msg('timestamps.unreadable', { why: (e as Error).message }) });
     }
   }
   notes.push(msg('timestamps.howTo', { file: tokens[0] ?? '' }));
-  return line('timestamps', problems.length ? 'fail' : 'info', msg('line.timestamps'),
-    problems.length ? msg('summary.problems', { count: problems.length }) : msg('timestamps.present', { count: tokens.length }), problems, notes);
+  return {
+    line: line('timestamps', problems.length ? 'fail' : 'info', msg('line.timestamps'),
+      problems.length ? msg('summary.problems', { count: problems.length }) : msg('timestamps.present', { count: tokens.length }), problems, notes),
+    times: problems.length ? [] : times,
+  };
 }

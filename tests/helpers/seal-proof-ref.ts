@@ -87,14 +87,15 @@ export interface RefSeal {
   leafCount: number;
   merkleRoot: string;
   sealedAt: string;
-  signer: { fingerprint: string; publicKey: string };
+  /** Absent when unsigned (docs/seal-and-proof.md "The seal"). */
+  signer?: { fingerprint: string; publicKey: string };
   signature?: string;
   timestamps?: { tsa: string; token: string }[];
 }
 
 /**
  * The seal of rows 1..N (`rows` is the whole chain up to the head, seq order), signed with
- * `privateKey` unless `unsigned`.
+ * `privateKey` unless `unsigned` (then without signer and signature).
  */
 export function makeSeal(opts: { rows: readonly CustodyEvent[]; secret: Buffer; privateKey: KeyObject; archiveId: string; sealedAt: string; unsigned?: boolean }): RefSeal {
   const leaves = orderedLeaves(opts.rows, opts.secret);
@@ -108,8 +109,8 @@ export function makeSeal(opts: { rows: readonly CustodyEvent[]; secret: Buffer; 
     leafCount: opts.rows.length,
     merkleRoot: mth(leaves.map(refLeafHash)).toString('hex'),
     sealedAt: opts.sealedAt,
-    signer: { fingerprint: sshFingerprint(raw), publicKey: openSshPublicKey(raw) },
   };
+  if (!opts.unsigned) seal.signer = { fingerprint: sshFingerprint(raw), publicKey: openSshPublicKey(raw) };
   if (!opts.unsigned) seal.signature = sshsigSign(Buffer.from(jcs(seal), 'utf8'), opts.privateKey, SEAL_NAMESPACE);
   return seal;
 }

@@ -12,12 +12,15 @@ import type { BagFile } from '../../electron/verifier-web/digest.ts';
 import { NORMALIZED_RECORD_KEYS, type CustodyEvent } from '../../electron/common/types.ts';
 import { contentHash } from '../../electron/core/custody/content-hash.ts';
 import { writeBag } from '../../electron/core/export/bagit.ts';
+import { openPgpPrivateKey, openPgpPublic, openPgpSignDetached } from '../../electron/core/signing/openpgp-identity.ts';
 import { allowedSignersLine, rawEd25519PublicKey, sshsigSign } from '../../electron/core/signing/sshsig.ts';
 import { buildChain, rehash, type RowSpec } from './custody-chain.ts';
 import { makeExcerpt, makeSeal } from './seal-proof-ref.ts';
 
 export const SIG_FILE = 'signatures/tagmanifest-sha256.txt.sshsig';
 export const ALLOWED_FILE = 'signatures/allowed_signers';
+export const PGP_SIG_FILE = 'signatures/tagmanifest-sha256.txt.asc';
+export const PGP_KEY_FILE = 'signatures/signer.asc';
 
 export function newKey(): KeyObject {
   return generateKeyPairSync('ed25519').privateKey;
@@ -102,16 +105,24 @@ export async function makeBag(dir: string, name: string, spec: BagSpec): Promise
     bagInfo: { 'Source-Organization': 'Bir Duino Human Rights Movement', 'Contact-Name': 'Aigerim Sadykova', ...(spec.redacted ? { 'Evidence-Redaction': 'public release' } : {}) },
     algorithms: spec.algorithms ?? ['sha256', 'md5'],
   });
-  if (spec.sign ?? true) signBag(bagDir, spec.key, spec.identity ?? 'archivist@bir-duino.test');
+  if (spec.sign ?? true) await signBag(bagDir, spec.key, spec.identity ?? 'archivist@bir-duino.test');
   return { bagDir, items, rows };
 }
 
-/** Writes signatures/ for the bag: SSHSIG (namespace "file") over tagmanifest-sha256.txt and allowed_signers. */
-export function signBag(bagDir: string, key: KeyObject, identity: string, opts: { allowedKey?: KeyObject } = {}): void {
+/**
+ * Writes signatures/ for the bag as the export does (electron/core/signing/bag-signature.ts):
+ * SSHSIG (namespace "file") over tagmanifest-sha256.txt, allowed_signers, and the OpenPGP
+ * detached signature with the same Ed25519 key as an OpenPGP v4 key (signer.asc).
+ */
+export async function signBag(bagDir: string, key: KeyObject, identity: string, opts: { allowedKey?: KeyObject } = {}): Promise<void> {
   mkdirSync(join(bagDir, 'signatures'), { recursive: true });
   const tm = readFileSync(join(bagDir, 'tagmanifest-sha256.txt'));
   writeFileSync(join(bagDir, SIG_FILE), sshsigSign(tm, key, 'file'));
   writeFileSync(join(bagDir, ALLOWED_FILE), allowedSignersLine(identity, rawEd25519PublicKey(opts.allowedKey ?? key), ['file']));
+  const seed = Buffer.from(key.export({ format: 'jwk' }).d as string, 'base64url');
+  const pgp = await openPgpPrivateKey(seed, rawEd25519PublicKey(key), new Date('2025-01-01T00:00:00Z'), identity);
+  writeFileSync(join(bagDir, PGP_SIG_FILE), await openPgpSignDetached(pgp, tm));
+  writeFileSync(join(bagDir, PGP_KEY_FILE), openPgpPublic(pgp).armored);
 }
 
 /** A copy of the bag to tamper with (writable: writeBag leaves the payload read-only, a forger has no such scruple). */
@@ -185,14 +196,14 @@ export interface Tamper {
   name: string;
   /** Which bag to start from. */
   base: 'full' | 'redacted';
-  apply: (bagDir: string, forgerKey: KeyObject) => void;
+  apply: (bagDir: string, forgerKey: KeyObject) => void | Promise<void>;
   failing: string[];
 }
 
 /** The forger's full move after editing tag files: tag manifests recomputed, signed anew with their own key, named in allowed_signers. */
-function forgerResigns(bagDir: string, forgerKey: KeyObject): void {
+async function forgerResigns(bagDir: string, forgerKey: KeyObject): Promise<void> {
   rehashTagManifests(bagDir);
-  signBag(bagDir, forgerKey, 'archivist@bir-duino.test');
+  await signBag(bagDir, forgerKey, 'archivist@bir-duino.test');
 }
 
 export const TAMPERS: Tamper[] = [
@@ -227,39 +238,39 @@ export const TAMPERS: Tamper[] = [
   {
     name: 'a custody event removed (and the set re-signed by the forger)',
     base: 'full',
-    apply: (d, k) => {
+    apply: async (d, k) => {
       editCustody(d, (doc) => {
         doc.events = doc.events.filter((e) => e.type !== 'fixity check' || e !== doc.events.find((x) => x.type === 'fixity check'));
       });
-      forgerResigns(d, k);
+      await forgerResigns(d, k);
     },
-    failing: ['proof'],
+    failing: ['proof', 'seal'],
   },
   {
     name: 'a custody event edited (actor renamed, hashes recomputed, re-signed)',
     base: 'full',
-    apply: (d, k) => {
+    apply: async (d, k) => {
       editCustody(d, (doc) => {
         const ev = doc.events.find((e) => e.type === 'ingestion') as CustodyEvent;
         ev.actor = 'someone-else@example.test';
         rehash(ev);
       });
-      forgerResigns(d, k);
+      await forgerResigns(d, k);
     },
-    failing: ['custody-events', 'proof'],
+    failing: ['custody-events', 'proof', 'seal'],
   },
   {
     name: 'custody events reordered (re-signed)',
     base: 'full',
-    apply: (d, k) => {
+    apply: async (d, k) => {
       editCustody(d, (doc) => {
         const [a, b] = [doc.events[1] as CustodyEvent, doc.events[2] as CustodyEvent];
         doc.events[1] = b;
         doc.events[2] = a;
       });
-      forgerResigns(d, k);
+      await forgerResigns(d, k);
     },
-    failing: ['custody-events'],
+    failing: ['custody-events', 'seal'],
   },
   {
     name: 'a signature re-made with another key, not the one in allowed_signers',
@@ -270,13 +281,19 @@ export const TAMPERS: Tamper[] = [
   {
     name: 'a redacted set with a withheld seq turned into a removed one (re-signed)',
     base: 'redacted',
-    apply: (d, k) => {
+    apply: async (d, k) => {
       editCustody(d, (doc) => {
         doc.withheldSeqs = (doc.withheldSeqs ?? []).slice(1);
       });
-      forgerResigns(d, k);
+      await forgerResigns(d, k);
     },
-    failing: ['items', 'proof'],
+    failing: ['items', 'proof', 'seal'],
+  },
+  {
+    name: 'the whole set re-signed by another key around the genuine seal',
+    base: 'redacted',
+    apply: (d, k) => forgerResigns(d, k),
+    failing: ['seal'],
   },
 ];
 

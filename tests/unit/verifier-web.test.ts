@@ -2,13 +2,16 @@
 // signed with sshsig.ts and sealed by the reference implementation of docs/seal-and-proof.md:
 // a valid set passes, and each forgery fails on exactly the lines that name it. The page itself
 // is tested in Chromium by tests/e2e/verify-html.test.ts.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawEd25519PublicKey, sshFingerprint } from '../../electron/core/signing/sshsig.ts';
+import { checkProof, checkSeal } from '../../electron/verifier-web/custody.ts';
+import { verdictOf } from '../../electron/verifier-web/verdict.ts';
 import { verifyBag, type VerifyReport } from '../../electron/verifier-web/verify.ts';
-import { bagFilesFromDir, copyBag, makeBag, newKey, rehashTagManifests, signBag, TAMPERS, tsaResponse, type BagSpec } from '../helpers/verifier-bags.ts';
+import { rehash } from '../helpers/custody-chain.ts';
+import { bagFilesFromDir, copyBag, editCustody, makeBag, newKey, PGP_SIG_FILE, rehashTagManifests, signBag, TAMPERS, tsaResponse, type BagSpec, type MadeBag } from '../helpers/verifier-bags.ts';
 
 const key = newKey();
 const forger = newKey();
@@ -39,7 +42,8 @@ describe('verifier-web verifyBag', () => {
     expect(r.failed).toBe(false);
     expect(r.signed).toBe(true);
     expect(r.sealed).toBe(true);
-    expect(r.signer).toEqual({ fingerprint, identity: 'archivist@bir-duino.test' });
+    expect(r.signer).toMatchObject({ fingerprint, identity: 'archivist@bir-duino.test' });
+    expect(r.signer?.openPgpFingerprint).toMatch(/^[0-9A-F]{40}$/u);
     expect(r.sealFingerprint).toBe(fingerprint);
     expect(r.payloadFiles).toBe(3);
     expect(r.lines.map((l) => l.id)).toEqual(['bagit', 'bag-info', 'manifest-md5', 'manifest-sha256', 'payload-listed', 'tagmanifest-md5', 'tagmanifest-sha256',
@@ -88,7 +92,7 @@ describe('verifier-web verifyBag', () => {
   for (const t of TAMPERS) {
     it(`refuses ${t.name}`, async () => {
       const dir = copyBag(t.base === 'full' ? full : redacted, join(tmp, `t-${TAMPERS.indexOf(t)}`));
-      t.apply(dir, forger);
+      await t.apply(dir, forger);
       const r = await verifyBag(bagFilesFromDir(dir));
       expect(failing(r)).toEqual([...t.failing].sort());
       expect(r.failed).toBe(true);
@@ -98,13 +102,116 @@ describe('verifier-web verifyBag', () => {
   it('names a removed custody event by its seq', async () => {
     const t = TAMPERS.find((x) => x.name.startsWith('a custody event removed'))!;
     const dir = copyBag(full, join(tmp, 'removed-seq'));
-    t.apply(dir, forger);
+    await t.apply(dir, forger);
     const r = await verifyBag(bagFilesFromDir(dir));
     const proof = r.lines.find((l) => l.id === 'proof')!;
     expect(proof.problems.map((p) => p.msg.key)).toEqual(['proof.leafRemoved']);
     // The forger's own key signed it; the page shows that fingerprint for the user to compare.
     expect(r.signer?.fingerprint).toBe(sshFingerprint(rawEd25519PublicKey(forger)));
     expect(r.sealFingerprint).toBe(fingerprint);
+  });
+});
+
+describe('verifier-web: rules of docs/seal-and-proof.md that bind keys to items', () => {
+  let tmp: string;
+  let redacted: MadeBag;
+  beforeAll(async () => {
+    tmp = mkdtempSync(join(tmpdir(), 'verifier-web-bind-'));
+    redacted = await makeBag(tmp, 'redacted', { payload: PAYLOAD, key, redacted: true });
+  });
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('refuses an item whose events are all declared withheld, even signed by the sealing key (rule 5: nothing binds its key)', async () => {
+    const dir = copyBag(redacted.bagDir, join(tmp, 'all-withheld'));
+    const x = redacted.items[0]!;
+    editCustody(dir, (doc) => {
+      const gone = doc.events.filter((e) => e.item === x).map((e) => e.seq);
+      doc.events = doc.events.filter((e) => e.item !== x);
+      doc.withheldSeqs = [...(doc.withheldSeqs ?? []), ...gone].sort((a, b) => a - b);
+    });
+    rehashTagManifests(dir);
+    await signBag(dir, key, 'archivist@bir-duino.test');
+    const r = await verifyBag(bagFilesFromDir(dir));
+    expect(r.lines.find((l) => l.id === 'proof')?.problems.map((p) => p.msg.key)).toEqual(['proof.itemUnbound']);
+    expect(verdictOf(r, fingerprint).level).toBe('invalid');
+  });
+
+  it('refuses a neighbour whose key is not on the right side of the item\'s range (rule 5), and an event of an item outside the set (rule 4)', async () => {
+    const dir = copyBag(redacted.bagDir, join(tmp, 'neighbour'));
+    editCustody(dir, (doc) => {
+      const proof = doc.proof as { leaves: { itemKey: string }[] };
+      // The first revealed leaf is the neighbour before some item's range: give it the largest key there is.
+      proof.leaves[0]!.itemKey = 'f'.repeat(64);
+    });
+    const doc = JSON.parse(readFileSync(join(dir, 'evidence', 'custody.json'), 'utf8'));
+    const excerpt = { events: doc.events, withheld: new Set<number>(doc.withheldSeqs), head: doc.chainHead, seal: doc.seal, proof: doc.proof };
+    const keys = checkProof(excerpt, checkSeal(excerpt), redacted.items).map((p) => p.msg.key);
+    expect(keys).toContain('proof.itemOpenStart');
+    const stranger = { ...doc.events[0], item: 'e'.repeat(64) };
+    rehash(stranger);
+    const withStranger = { ...excerpt, events: [...excerpt.events, stranger] };
+    expect(checkProof(withStranger, checkSeal(withStranger), redacted.items).map((p) => p.msg.key)).toContain('proof.eventStranger');
+  });
+
+  it('refuses an unsigned seal that still names a signer', async () => {
+    const dir = copyBag(redacted.bagDir, join(tmp, 'half-seal'));
+    editCustody(dir, (doc) => {
+      delete (doc.seal as Record<string, unknown>).signature;
+    });
+    rehashTagManifests(dir);
+    await signBag(dir, key, 'archivist@bir-duino.test');
+    const r = await verifyBag(bagFilesFromDir(dir));
+    expect(r.lines.find((l) => l.id === 'seal')?.problems.map((p) => p.msg.key)).toEqual(['seal.signerSignature']);
+  });
+});
+
+describe('verifier-web verdict, as verify-bag judges', () => {
+  let tmp: string;
+  beforeAll(() => {
+    tmp = mkdtempSync(join(tmpdir(), 'verifier-web-verdict-'));
+  });
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('is valid only when signed by the key given, sealed and time-stamped; intact-unproven says what is missing', async () => {
+    const bag = await makeBag(tmp, 'stamped', { payload: PAYLOAD, key });
+    let r = await verifyBag(bagFilesFromDir(bag.bagDir));
+    expect(verdictOf(r, '')).toMatchObject({ level: 'intact-unproven', missing: ['verdict.missingUnpinned', 'verdict.missingTimestamp'] });
+    const tm = readFileSync(join(bag.bagDir, 'tagmanifest-sha256.txt'));
+    writeFileSync(join(bag.bagDir, 'signatures', 'tagmanifest-sha256.txt.1.tsr'), tsaResponse(join(tmp, 'tsa'), tm));
+    r = await verifyBag(bagFilesFromDir(bag.bagDir));
+    expect(verdictOf(r, '')).toMatchObject({ level: 'intact-unproven', missing: ['verdict.missingUnpinned'] });
+    expect(verdictOf(r, fingerprint)).toMatchObject({ level: 'valid', key: 'verdict.valid', params: { time: r.timestamps[0] } });
+    // As --expect-key: without the prefix, with padding, or the OpenPGP fingerprint with spaces.
+    expect(verdictOf(r, `${fingerprint.slice(7)}=`).level).toBe('valid');
+    expect(verdictOf(r, r.signer!.openPgpFingerprint!.replace(/(.{4})/gu, '$1 ')).level).toBe('valid');
+    expect(verdictOf(r, sshFingerprint(rawEd25519PublicKey(forger)))).toMatchObject({ level: 'invalid', key: 'verdict.wrongKey' });
+
+    // A chain file left without its token: a token was removed.
+    writeFileSync(join(bag.bagDir, 'signatures', 'tagmanifest-sha256.txt.2.tsr.crt'), 'chain');
+    r = await verifyBag(bagFilesFromDir(bag.bagDir));
+    expect(r.lines.find((l) => l.id === 'timestamps')?.problems.map((p) => p.msg.key)).toEqual(['timestamps.orphanChain']);
+    expect(verdictOf(r, fingerprint).level).toBe('invalid');
+  });
+
+  it('refuses a set whose OpenPGP signature was removed or re-made by another key, as verify-bag does', async () => {
+    const bag = await makeBag(tmp, 'pgp', { payload: PAYLOAD, key });
+    let dir = copyBag(bag.bagDir, join(tmp, 'pgp-removed'));
+    rmSync(join(dir, PGP_SIG_FILE));
+    let r = await verifyBag(bagFilesFromDir(dir));
+    expect(r.lines.find((l) => l.id === 'signature')?.problems.map((p) => [p.file, p.msg.key])).toEqual([[PGP_SIG_FILE, 'signature.pgpMissing']]);
+    dir = copyBag(bag.bagDir, join(tmp, 'pgp-other'));
+    const other = join(tmp, 'other-signed');
+    mkdirSync(other);
+    writeFileSync(join(other, 'tagmanifest-sha256.txt'), readFileSync(join(dir, 'tagmanifest-sha256.txt')));
+    await signBag(other, forger, 'someone');
+    writeFileSync(join(dir, PGP_SIG_FILE), readFileSync(join(other, PGP_SIG_FILE)));
+    r = await verifyBag(bagFilesFromDir(dir));
+    expect(r.lines.find((l) => l.id === 'signature')?.problems.map((p) => p.msg.key)).toEqual(['signature.pgpOtherKey']);
+    // Every signature file gone: "not signed", never valid.
+    dir = copyBag(bag.bagDir, join(tmp, 'unsigned'));
+    rmSync(join(dir, 'signatures'), { recursive: true });
+    r = await verifyBag(bagFilesFromDir(dir));
+    expect([r.failed, verdictOf(r, fingerprint).level, verdictOf(r, fingerprint).missing]).toEqual([false, 'intact-unproven', ['verdict.missingUnsigned', 'verdict.missingTimestamp']]);
   });
 });
 
@@ -194,7 +301,7 @@ describe('verifier-web time-stamp tokens', () => {
       doc.seal.timestamps = [{ tsa: 'http://127.0.0.1/tsa', token: tsaResponse(join(dir, 'tsa'), Buffer.from(canonicalize(body)!, 'utf8')).toString('base64') }];
       writeFileSync(custodyPath, JSON.stringify(doc));
       rehashTagManifests(bag.bagDir);
-      signBag(bag.bagDir, key, 'archivist@bir-duino.test');
+      await signBag(bag.bagDir, key, 'archivist@bir-duino.test');
       rmSync(join(bag.bagDir, 'signatures', 'tagmanifest-sha256.txt.2.tsr'));
       rmSync(join(bag.bagDir, 'signatures', 'tagmanifest-sha256.txt.1.tsr'));
       r = await verifyBag(bagFilesFromDir(bag.bagDir));
@@ -202,7 +309,7 @@ describe('verifier-web time-stamp tokens', () => {
       doc.seal.timestamps[0].token = tsaResponse(join(dir, 'tsa'), Buffer.from('not the seal')).toString('base64');
       writeFileSync(custodyPath, JSON.stringify(doc));
       rehashTagManifests(bag.bagDir);
-      signBag(bag.bagDir, key, 'archivist@bir-duino.test');
+      await signBag(bag.bagDir, key, 'archivist@bir-duino.test');
       r = await verifyBag(bagFilesFromDir(bag.bagDir));
       expect(r.lines.find((l) => l.id === 'seal')?.problems.map((p) => p.msg.key)).toEqual(['seal.timestampImprint']);
     } finally {
