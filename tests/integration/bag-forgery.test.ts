@@ -84,7 +84,7 @@ beforeAll(() => {
     '--case', '12-345', '--description', 'school yard after the shelling', '--notes', 'copied from the card on 2021-05-02', ...A]).code).toBe(0);
   expect(runCli(['tag', '1', '--tag', 'roof', ...A]).code).toBe(0);
   expect(runCli(['export', '--archive', archive, '--all', '--out', bag]).code).toBe(0);
-  expect(runCli(['verify-bag', bag]).code).toBe(0);
+  expect(runCli(['verify-bag', bag]).code).toBe(5); // intact, but unsigned (no key in the tests): exit 5
 });
 
 describe('re-sealed forgeries of a bag', () => {
