@@ -342,13 +342,17 @@ export const JobRequestSchema = z.discriminatedUnion('kind', [
     includeWithheldMedia: z.array(IdSchema).max(1_000_000).optional(),
     /**
      * Who signs the set (issue 12, core/export/court-ready.ts): a key of the keystore and its
-     * passphrase (the service unlocks it for this job only, seals the custody chain and signs the
-     * tag manifest), or false to export unsigned and unsealed, chosen by the user (the CLI's
-     * --no-sign). Absent: unsigned only when the keystore holds no key at all (the CLI's default);
-     * with a key there, the job fails asking for a choice, so a set is never unsigned by accident.
-     * The passphrase is never echoed in job events, results or errors.
+     * passphrase; the service unlocks it for this job only, seals the custody chain and signs the
+     * tag manifest. The passphrase is never echoed in job events, results or errors.
      */
-    sign: z.union([z.strictObject({ key: KeyNameSchema, passphrase: PassphraseSchema }), z.literal(false)]).optional(),
+    sign: z.strictObject({ key: KeyNameSchema, passphrase: PassphraseSchema }).optional(),
+    /**
+     * True: export unsigned and unsealed, chosen by the user (the CLI's --no-sign). With neither
+     * `sign` nor `unsigned`, the set is unsigned only when the keystore holds no key at all (the
+     * CLI's default); with a key there, the job fails asking for a choice, so a set is never
+     * unsigned by accident.
+     */
+    unsigned: z.boolean().optional(),
     /** RFC 3161 TSAs asked for a token over the tag manifest; the network is used only when given. */
     tsaUrls: z.array(TsaUrlSchema).max(10).optional(),
     /** Language of evidence/custody-report.pdf and .html; default the app's language, else en. */
@@ -361,6 +365,7 @@ export const JobRequestSchema = z.discriminatedUnion('kind', [
       message: 'includeWithheldMedia applies to a public release (redactPeople) only; a full set leaves no item out',
       path: ['includeWithheldMedia'],
     })
+    .refine((r) => !(r.sign && r.unsigned), { message: 'give sign (a key and its passphrase) or unsigned, not both', path: ['unsigned'] })
     .refine((r) => !(r.redactPeople && r.includeSensitive), {
       message: 'choose redactPeople (a public release, which never names people flagged sensitive) or includeSensitive (a full set), not both',
       path: ['includeSensitive'],

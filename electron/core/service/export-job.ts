@@ -29,7 +29,7 @@ export interface ExportJobDeps {
 
 /**
  * The unlocked key for an export, or null for an unsigned set: `sign` false is the user's explicit
- * choice; absent, the set is unsigned only when the keystore at `dir` holds no key (as the CLI
+ * choice (the request's `unsigned`); absent, the set is unsigned only when the keystore at `dir` holds no key (as the CLI
  * without --key); with a key there it is a FAILED error asking for a choice, so that no set is
  * unsigned by accident. Throws UnknownKeyError for a key that is not there and
  * WrongPassphraseError (the IPC's WRONG_PASSPHRASE) when the passphrase does not unlock it.
@@ -56,7 +56,7 @@ export async function signingKeyForExport(sign: { key: string } | false | undefi
  */
 export function exportJobSpec(a: Archive, request: ExportRequest, deps: ExportJobDeps): JobSpec {
   const { sign, ...req } = request;
-  const signChoice = sign ? { key: sign.key } : sign;
+  const signChoice = sign ? { key: sign.key } : req.unsigned ? false : undefined;
   let passphrase: string | null = sign ? sign.passphrase : null;
   // The parsed request is this call's own object: the passphrase is blanked in it too.
   if (sign) sign.passphrase = '';

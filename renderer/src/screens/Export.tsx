@@ -100,7 +100,7 @@ export function ExportScreen() {
   // Signed with the key shown, or unsigned by the user's explicit choice; never by default.
   const signReady = signing.keys !== null && (signing.unsigned || !!signingKey);
 
-  /** Starts the job; `sign` is the key and passphrase (checked just before), or false for an unsigned set. */
+  /** Starts the job; `sign` is the key and passphrase (checked just before), or false for a set the user chose to leave unsigned. */
   const startJob = async (sign: { key: string; passphrase: string } | false) => {
     // The TSAs and the key are remembered for the next export (the CLI's setting); the passphrase never is.
     const saved = await call('settings.set', { tsaUrls: tsa.urls, ...(sign ? { signingKey: sign.key } : {}) });
@@ -109,7 +109,7 @@ export function ExportScreen() {
         outDir: dest.trim(), recipient: recipient.trim() || undefined, organization: organization.trim() || undefined, zip,
         redactPeople: kind === 'public', includeSensitive: kind === 'full' && includeSensitive,
         ...(kind === 'public' && sendAnyway.size ? { includeWithheldMedia: [...sendAnyway] } : {}),
-        sign, tsaUrls: tsa.urls, lang: signing.lang as Language,
+        ...(sign ? { sign } : { unsigned: true }), tsaUrls: tsa.urls, lang: signing.lang as Language,
     };
     const request: JobRequest = source === 'selection'
       ? { kind: 'export', itemIds: [...app.selection], ...common }

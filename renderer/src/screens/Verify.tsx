@@ -107,7 +107,7 @@ function BagVerdict({ report }: { report: BagReport }) {
           return (
             <li key={i} className={status} data-testid="bag-check" data-status={status} data-name={c.name}>
               <span className="mark" aria-label={t(`verify.check.status.${status}`)}>{status === 'ok' ? '✓' : status === 'fail' ? '✗' : '!'}</span>
-              <strong>{checkLabel(c.name, t)}</strong> <span lang="en">{c.detail}</span>
+              <span className="line"><strong>{checkLabel(c.name, t)}</strong> <span lang="en">{c.detail}</span></span>
             </li>
           );
         })}

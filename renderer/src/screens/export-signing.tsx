@@ -100,8 +100,10 @@ export function CourtReadyFacts({ result }: { result: ExportReport }) {
               {result.timestamps.map((ts) => (
                 <li key={ts.url} className={ts.ok ? 'ok' : 'fail'} data-testid="export-timestamp" data-ok={ts.ok}>
                   <span className="mark" aria-hidden="true">{ts.ok ? '✓' : '✗'}</span>
-                  <span className="path">{ts.url}</span>{' '}
-                  {ts.ok ? t('export.signed.timestampOk', { time: ts.genTime ?? '' }) : t('export.signed.timestampFailed', { reason: ts.error ?? '' })}
+                  <span className="line">
+                    <span className="path">{ts.url}</span>{' '}
+                    {ts.ok ? t('export.signed.timestampOk', { time: ts.genTime ?? '' }) : t('export.signed.timestampFailed', { reason: ts.error ?? '' })}
+                  </span>
                 </li>
               ))}
             </ul>
