@@ -202,7 +202,7 @@ export function VerifyScreen() {
         {running(bag) && <p>{t('verify.checking')}</p>}
         {bag?.info.state === 'failed' && <p className="error" role="alert">{bag.info.error?.message}</p>}
         {br && (
-          <div className={`report ${br.verdict.level === 'valid' ? 'ok' : br.verdict.level === 'invalid' ? 'bad' : 'unproven'}`} data-testid="bag-report">
+          <div className={`report ${br.verdict.level === 'valid' ? 'ok' : br.verdict.level === 'invalid' ? 'bad' : 'unproven'}`} data-testid="bag-report" data-job={bag!.info.id}>
             <BagVerdict report={br} />
             <dl className="facts">
               <dt>{t('verify.bagFolder')}</dt><dd className="path">{br.bagDir}</dd>
