@@ -28,7 +28,11 @@ describe.skipIf(!HAS_CHROMIUM)('court-ready sets from the window', () => {
   let tmp: string;
   const savedKeys = process.env.EVIDENCE_KEYS_DIR;
   const tid = (id: string) => page.getByTestId(id);
-  const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  /** A screenshot of the window, scrolled to `testId` first (the screen scrolls inside the window, not the page). */
+  const shot = async (name: string, testId?: string) => {
+    if (testId) await tid(testId).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SHOTS, `${name}.png`) });
+  };
 
   beforeAll(async () => {
     hosted = await startRendererHost('evidence-e2e-court-');
@@ -134,7 +138,7 @@ describe.skipIf(!HAS_CHROMIUM)('court-ready sets from the window', () => {
     expect(readFileSync(join(tmp, 'settings.json'), 'utf8')).not.toContain(PASS);
     // The TSA and the key are remembered for the next export.
     expect(JSON.parse(readFileSync(join(tmp, 'settings.json'), 'utf8'))).toMatchObject({ tsaUrls: [tsa!.url], signingKey: 'batken-group' });
-    await shot('court-04-export-signed');
+    await shot('court-04-export-signed', 'export-result');
   }, 120_000);
 
   const verifyBag = async (dir: string, opts: { expectKey?: string; tsaCa?: string } = {}) => {
@@ -160,7 +164,7 @@ describe.skipIf(!HAS_CHROMIUM)('court-ready sets from the window', () => {
     expect(await tid('bag-sentence').textContent()).toMatch(/^INTACT, NOT FULLY PROVEN: every file is as listed, but it is signed by /u);
     expect(await page.locator('[data-testid=bag-check][data-status=ok] .mark').first().textContent()).toBe('✓');
     expect(await page.locator('[data-testid=bag-check][data-status=note] .mark').first().textContent()).toBe('!');
-    await shot('court-05-verify-unpinned');
+    await shot('court-05-verify-unpinned', 'bag-report');
 
     writeFileSync(join(tmp, 'tsa-ca.pem'), tsa!.caPem);
     const pinned = await verifyBag(bagDir, { expectKey: fingerprint, tsaCa: join(tmp, 'tsa-ca.pem') });
@@ -169,7 +173,7 @@ describe.skipIf(!HAS_CHROMIUM)('court-ready sets from the window', () => {
     expect(pinned.checks.every((c) => c.startsWith('ok '))).toBe(true);
     expect(await tid('bag-sentence').textContent()).toMatch(new RegExp(`^VALID: every file is as listed, signed by ${fingerprint.replace(/[+/]/gu, '\\$&')} \\(the key you expected\\)`, 'u'));
     expect(await tid('bag-missing').count()).toBe(0);
-    await shot('court-06-verify-valid');
+    await shot('court-06-verify-valid', 'bag-report');
   }, 120_000);
 
   it('a tampered copy shows its failing line in red, and the verdict invalid', async () => {
@@ -185,13 +189,13 @@ describe.skipIf(!HAS_CHROMIUM)('court-ready sets from the window', () => {
     expect(await failing.locator('.mark').textContent()).toBe('✗');
     expect(await failing.evaluate((e) => getComputedStyle(e).color)).toBe(RED);
     expect(await tid('bag-problems').textContent()).toContain('statement.txt');
-    await shot('court-07-verify-tampered');
+    await shot('court-07-verify-tampered', 'bag-report');
 
     // The same screen in Russian: the verdict and the check names in Russian.
     await tid('language').selectOption('ru');
     expect(await tid('bag-verdict').textContent()).toBe('Недействителен: на этот набор полагаться нельзя');
     expect(await failing.locator('strong').textContent()).toBe('Файлы');
-    await shot('court-08-verify-tampered-ru');
+    await shot('court-08-verify-tampered-ru', 'bag-report');
     await tid('language').selectOption('en');
   }, 120_000);
 
@@ -200,7 +204,7 @@ describe.skipIf(!HAS_CHROMIUM)('court-ready sets from the window', () => {
     await expect.poll(() => tid('fixity-seals').count(), { timeout: 60_000 }).toBe(1);
     expect(await tid('fixity-seals').textContent()).toMatch(new RegExp(`^1 of 1 seal holdsthe latest seals row \\d+, signed by ${fingerprint.replace(/[+/]/gu, '\\$&')}$`, 'u'));
     expect(await tid('fixity-first-broken').count()).toBe(0);
-    await shot('court-09-fixity-seals');
+    await shot('court-09-fixity-seals', 'fixity-report');
 
     // Someone edits the copy of the seal kept outside the catalog: the seal no longer holds.
     const sealsDir = join(tmp, 'archive', 'seals');
@@ -213,10 +217,10 @@ describe.skipIf(!HAS_CHROMIUM)('court-ready sets from the window', () => {
     await expect.poll(() => tid('fixity-report').getAttribute('data-job-id'), { timeout: 60_000 }).not.toBe(firstJob);
     await tid('fixity-first-broken').waitFor();
     expect(await tid('fixity-seals').textContent()).toMatch(/^0 of 1 seal holds/u);
-    expect(await tid('fixity-first-broken').textContent()).toMatch(/^the seal of row \d+: seal of row \d+: /u);
+    expect(await tid('fixity-first-broken').textContent()).toMatch(/^the seal of row \d+: seals\/\d+\.json differs from the seal in custody row \d+$/u);
     expect(await tid('fixity-first-broken').evaluate((e) => getComputedStyle(e).color)).toBe(RED);
     expect(await tid('fixity-problems').locator('li[data-kind=seal] strong').first().textContent()).toBe('Seal:');
-    await shot('court-10-fixity-broken-seal');
+    await shot('court-10-fixity-broken-seal', 'fixity-report');
 
     expect(await win!.csp.violations()).toEqual([]);
     expect(win!.csp.consoleErrors).toEqual([]);

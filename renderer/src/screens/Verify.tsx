@@ -55,7 +55,8 @@ function SealsFacts({ report }: { report: FixityReport }) {
   if (!seals.count) return <><dt>{t('verify.seals.title')}</dt><dd data-testid="fixity-seals">{t('verify.seals.none')}</dd></>;
   const broken = new Set(report.problems.filter((p) => p.kind === 'seal' && p.seq !== undefined).map((p) => p.seq));
   const holding = Math.max(0, seals.count - broken.size);
-  const why = seals.firstBroken === null ? null : report.problems.find((p) => p.kind === 'seal' && p.seq === seals.firstBroken)?.reason;
+  // The reason without the "seal of row N: " the core puts first: the label says which seal.
+  const why = seals.firstBroken === null ? null : report.problems.find((p) => p.kind === 'seal' && p.seq === seals.firstBroken)?.reason.replace(/^seal of row \d+: /u, '');
   return (
     <>
       <dt>{t('verify.seals.title')}</dt>
