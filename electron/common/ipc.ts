@@ -112,6 +112,13 @@ export const SettingsSchema = z.object({
   language: LanguageSchema.nullable(),
   /** Recently opened archive folders, most recent first. */
   recent: z.array(z.string()).max(20),
+  /**
+   * RFC 3161 time-stamping authorities the Export screen asks, in order (the CLI's --tsa); empty:
+   * no timestamp, and no network. Absent in settings written before the field existed.
+   */
+  tsaUrls: z.array(z.string().max(2000)).max(10).default([]),
+  /** The signing key the Export screen offers first (the CLI's --key), or null for the only one. */
+  signingKey: z.string().max(64).nullable().default(null),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
@@ -285,6 +292,15 @@ export type KeyInfoDto = z.infer<typeof KeyInfoSchema>;
 export const KeyNameSchema = z.string().trim().regex(/^[\p{L}\p{N}][\p{L}\p{N}._@-]{0,63}$/u, 'use 1 to 64 letters, digits and . _ @ -, starting with a letter or digit');
 /** A passphrase as typed; never logged, never stored. The keystore asks for 8 characters or more for a new key. */
 export const PassphraseSchema = z.string().min(1).max(1024);
+/** An RFC 3161 time-stamping authority's URL: http or https (RFC 3161 §3.4, over HTTP), no spaces. */
+export const TsaUrlSchema = z.string().trim().max(2000).regex(/^https?:\/\/[^\s/?#]+[^\s]*$/iu, 'give an http:// or https:// URL of a time-stamping authority');
+/**
+ * A key's fingerprint as a sender reads it out: OpenSSH "SHA256:" and 43 base64 characters (the
+ * prefix and a trailing "=" optional, as core/signing/bag-signature.ts accepts), or OpenPGP's 40
+ * hex digits (spaces allowed, as gpg prints them in groups).
+ */
+export const FingerprintSchema = z.string().trim().max(200)
+  .refine((s) => /^(?:SHA256:)?[A-Za-z0-9+/]{43}=?$/iu.test(s) || /^[0-9A-Fa-f]{40}$/u.test(s.replace(/\s+/gu, '')), 'give a fingerprint as SHA256:… (43 characters after the colon) or 40 hexadecimal digits');
 
 // ---------------------------------------------------------------------------------------------
 // Jobs
@@ -324,6 +340,23 @@ export const JobRequestSchema = z.discriminatedUnion('kind', [
      * user (`--include-withheld-media`). Recorded in the custody log with the export.
      */
     includeWithheldMedia: z.array(IdSchema).max(1_000_000).optional(),
+    /**
+     * Who signs the set (issue 12, core/export/court-ready.ts): a key of the keystore and its
+     * passphrase; the service unlocks it for this job only, seals the custody chain and signs the
+     * tag manifest. The passphrase is never echoed in job events, results or errors.
+     */
+    sign: z.strictObject({ key: KeyNameSchema, passphrase: PassphraseSchema }).optional(),
+    /**
+     * True: export unsigned and unsealed, chosen by the user (the CLI's --no-sign). With neither
+     * `sign` nor `unsigned`, the set is unsigned only when the keystore holds no key at all (the
+     * CLI's default); with a key there, the job fails asking for a choice, so a set is never
+     * unsigned by accident.
+     */
+    unsigned: z.boolean().optional(),
+    /** RFC 3161 TSAs asked for a token over the tag manifest; the network is used only when given. */
+    tsaUrls: z.array(TsaUrlSchema).max(10).optional(),
+    /** Language of evidence/custody-report.pdf and .html; default the app's language, else en. */
+    lang: LanguageSchema.optional(),
   })
     .refine((r) => (r.itemIds === undefined) !== (r.filter === undefined), 'give exactly one of itemIds and filter')
     // A public release leaves sensitive people out; asking for both would be a contradiction, and
@@ -332,11 +365,19 @@ export const JobRequestSchema = z.discriminatedUnion('kind', [
       message: 'includeWithheldMedia applies to a public release (redactPeople) only; a full set leaves no item out',
       path: ['includeWithheldMedia'],
     })
+    .refine((r) => !(r.sign && r.unsigned), { message: 'give sign (a key and its passphrase) or unsigned, not both', path: ['unsigned'] })
     .refine((r) => !(r.redactPeople && r.includeSensitive), {
       message: 'choose redactPeople (a public release, which never names people flagged sensitive) or includeSensitive (a full set), not both',
       path: ['includeSensitive'],
     }),
-  z.strictObject({ kind: z.literal('verifyBag'), dir: PathSchema }),
+  z.strictObject({
+    kind: z.literal('verifyBag'),
+    dir: PathSchema,
+    /** The fingerprint the sender gave by another way (the CLI's --expect-key): the set must be signed by that key. */
+    expectKey: FingerprintSchema.optional(),
+    /** A PEM file of the time-stamping authorities the user trusts (the CLI's --tsa-ca); default the chain the bag carries. */
+    tsaCaFile: PathSchema.optional(),
+  }),
   z.strictObject({ kind: z.literal('derivatives') }),
 ]);
 export type JobRequest = z.infer<typeof JobRequestSchema>;
@@ -392,7 +433,7 @@ export const FixityResultSchema = z.object({
   custodyEventsAdded: z.number(),
   /** The head of the log when the check ended, after its own events when it was recorded. */
   chainHead: z.object({ seq: z.number(), hash: z.string() }).nullable(),
-  problems: z.array(z.object({ kind: z.string(), reason: z.string() })),
+  problems: z.array(z.object({ kind: z.string(), seq: z.number().optional(), reason: z.string() })),
   startedAt: z.string(),
   finishedAt: z.string(),
   /**
@@ -402,6 +443,18 @@ export const FixityResultSchema = z.object({
   unrecordedCopies: z.array(z.string()),
   /** Set when the check could not be written to the custody log (the findings hold all the same). */
   unrecordedBecause: z.enum(['read-only', 'disk-full']).optional(),
+  /**
+   * The seals of the custody chain (core/verify/fixity.ts SealsSummary); each broken seal is also
+   * in `problems` as kind "seal" with its row in `seq`.
+   */
+  seals: z.object({
+    count: z.number().int().nonnegative(),
+    signed: z.number().int().nonnegative(),
+    signers: z.array(z.string()),
+    latest: z.object({ seq: z.number(), signer: z.string().nullable(), sealedAt: z.string().nullable(), holds: z.boolean() }).nullable(),
+    rootChecked: z.number().nullable(),
+    firstBroken: z.number().nullable(),
+  }),
 });
 /** An item a public release leaves out, and why (common/public-release.ts WithheldMedia). */
 export const WithheldMediaSchema = z.object({
@@ -426,6 +479,12 @@ export const ExportResultSchema = z.object({
   withheldMedia: z.array(WithheldMediaSchema),
   /** Items a public release would have left out, sent because the user chose each (includeWithheldMedia). */
   includedWithheldMedia: z.array(WithheldMediaSchema),
+  /** The key that signed the set (read its fingerprint out to the recipient), or null for an unsigned set. */
+  signer: z.object({ fingerprint: z.string(), identity: z.string() }).nullable(),
+  /** The seal made before the export: the custody row it seals, that row's hash, the Merkle root of rows 1..seq; null when unsigned. */
+  seal: z.object({ seq: z.number(), head: z.string(), merkleRoot: z.string() }).nullable(),
+  /** One outcome per TSA asked: its token's time and bag file, or its error (the export never fails for a TSA). */
+  timestamps: z.array(z.object({ url: z.string(), ok: z.boolean(), genTime: z.string().optional(), file: z.string().optional(), error: z.string().optional() })),
   /** Exports a killed run left unfinished, dealt with before this one (export/recovery.ts); absent when none. */
   recovered: z.array(z.object({
     exportId: z.string(), bagDir: z.string(), outcome: z.enum(['abandoned', 'finished', 'unfinished']),
@@ -439,6 +498,14 @@ export const BagResultSchema = z.object({
   payloadBytes: z.number(),
   problems: z.array(z.object({ file: z.string().optional(), seq: z.number().optional(), reason: z.string() })),
   tagManifestSha256: z.string().nullable(),
+  /** One line per check (core/verify/bag-trust.ts TrustCheck): files first, then signatures, timestamps, custody seal. */
+  checks: z.array(z.object({ name: z.string(), ok: z.boolean(), warning: z.boolean().optional(), detail: z.string() })),
+  /** The answer for a person: valid only when signed by the expected key, sealed and time-stamped. */
+  verdict: z.object({ level: z.enum(['valid', 'intact-unproven', 'invalid']), sentence: z.string() }),
+  signer: z.object({ fingerprint: z.string(), identity: z.string(), openPgpFingerprint: z.string().optional() }).nullable(),
+  signatureStatus: z.enum(['not-signed', 'invalid', 'unpinned', 'pinned']),
+  sealed: z.boolean(),
+  timestamps: z.array(z.object({ name: z.string(), genTime: z.string().optional() })),
 });
 export const DerivativesResultSchema = z.object({ made: z.number(), existing: z.number(), unsupported: z.number(), failed: z.number() });
 
@@ -486,7 +553,13 @@ const Nothing = z.null();
 export const CHANNELS = {
   'app.info': { input: Empty, output: z.object({ version: z.string(), platform: z.string(), packaged: z.boolean() }) },
   'settings.get': { input: Empty, output: SettingsSchema },
-  'settings.set': { input: z.strictObject({ operator: z.string().max(200).optional(), language: LanguageSchema.nullable().optional() }), output: SettingsSchema },
+  'settings.set': {
+    input: z.strictObject({
+      operator: z.string().max(200).optional(), language: LanguageSchema.nullable().optional(),
+      tsaUrls: z.array(TsaUrlSchema).max(10).optional(), signingKey: KeyNameSchema.nullable().optional(),
+    }),
+    output: SettingsSchema,
+  },
 
   'archive.open': { input: z.strictObject({ dir: PathSchema, create: z.boolean() }), output: ArchiveInfoSchema },
   'archive.current': { input: Empty, output: ArchiveInfoSchema.nullable() },

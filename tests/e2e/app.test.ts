@@ -212,6 +212,9 @@ describe.skipIf(!HAS_CORPUS || !HAS_CHROMIUM)('desktop app in Chromium over the 
     expect(await tid('include-sensitive').isVisible()).toBe(true);
     await tid('export-dest').fill(join(tmp, 'exports'));
     await tid('recipient').fill('Prosecutor General');
+    // No signing key in this test: the set is unsigned only by the user's explicit choice.
+    expect(await tid('start-export').isDisabled()).toBe(true);
+    await tid('export-unsigned').check();
     await tid('start-export').click();
     await tid('export-result').waitFor({ timeout: 60_000 });
     expect(await tid('export-kind').textContent()).toBe('Full set for an authority');
@@ -236,7 +239,11 @@ describe.skipIf(!HAS_CORPUS || !HAS_CHROMIUM)('desktop app in Chromium over the 
     await tid('nav-verify').click();
     await tid('bag-dir-input').fill(bagDir);
     await tid('start-bag').click();
-    await expect.poll(() => tid('bag-verdict').textContent(), { timeout: 60_000 }).toBe('The evidence set is complete and unaltered.');
+    // Every file intact, but unsigned, unsealed and not time-stamped: said so, never "valid".
+    await expect.poll(() => tid('bag-verdict').textContent(), { timeout: 60_000 }).toBe('Intact, not fully proven');
+    expect(await tid('bag-missing').locator('li').allTextContents()).toEqual([
+      'It is not signed: nothing shows who made it.', 'Its custody history is not sealed.', 'No trusted timestamp shows when it existed.',
+    ]);
     expect(await tid('bag-tagmanifest').textContent()).toBe(tm);
   });
 
@@ -253,6 +260,7 @@ describe.skipIf(!HAS_CORPUS || !HAS_CHROMIUM)('desktop app in Chromium over the 
     expect(await tid('withheld-list').getByTestId('withheld-item').allTextContents()).toEqual([expect.stringContaining('a person\'s consent to publication is unknown')]);
     await tid('withheld-list').locator('input[type=checkbox]').check();
     await tid('export-dest').fill(join(tmp, 'public'));
+    await tid('export-unsigned').check();
     await tid('start-export').click();
     await tid('export-result').waitFor({ timeout: 60_000 });
     expect(await tid('export-kind').textContent()).toBe('Public release (people redacted)');
@@ -294,7 +302,8 @@ describe.skipIf(!HAS_CORPUS || !HAS_CHROMIUM)('desktop app in Chromium over the 
     await tid('bag-dir-input').fill(bagDir);
     await tid('start-bag').click();
     await expect.poll(() => tid('bag-tagmanifest').textContent(), { timeout: 60_000 }).toBe(tm);
-    expect(await tid('bag-verdict').textContent()).toBe('The evidence set is complete and unaltered.');
+    expect(await tid('bag-verdict').textContent()).toBe('Intact, not fully proven');
+    expect(await tid('bag-check').first().getAttribute('data-status')).toBe('ok');
   });
 
   it('runs a fixity check of the archive and shows a readable report', async () => {

@@ -138,6 +138,8 @@ describe.skipIf(!HAS_CHROMIUM)('failed fixity checks on the Item screen; items w
     expect(await tid('start-export').textContent()).toBe('Export 3 items');
 
     await tid('export-dest').fill(join(tmp, 'public'));
+    // No signing key here: unsigned by the user's explicit choice.
+    await tid('export-unsigned').check();
     await tid('start-export').click();
     await tid('export-result').waitFor({ timeout: 60_000 });
     expect(await tid('export-withheld').getByTestId('withheld-item').allTextContents()).toEqual([`${id['captive.txt']}captive.txtshows a person flagged sensitive`]);
@@ -165,6 +167,7 @@ describe.skipIf(!HAS_CHROMIUM)('failed fixity checks on the Item screen; items w
     await tid('source-selection').check();
     await tid('kind-public').check();
     await tid('export-dest').fill(join(tmp, 'public-2'));
+    await tid('export-unsigned').check();
     await tid('all-withheld').waitFor();
     expect(await tid('start-export').textContent()).toBe('Export 0 items');
     expect(await tid('start-export').isDisabled()).toBe(true);

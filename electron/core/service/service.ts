@@ -2,18 +2,18 @@
 // the job runner. Plain Node, no Electron: the app runs it in its archive worker thread, the
 // loopback test host runs it in-process, and unit tests call it directly. Handlers receive input
 // already validated by `dispatch`; they hold the one open archive.
-import { basename, join, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
 import type { ChannelOutput, JobEvent, JobRequest, JobResult, ParsedInput, ServiceChannel, Settings } from '../../common/ipc.ts';
 import { openArchive, resolveOperator, type Archive } from '../archive.ts';
 import { makeMissingThumbnails } from '../derivatives/batch.ts';
-import { planPublicRelease, publicReleaseRecord, withheldFromPublicRelease, type PublicReleasePlan } from '../catalog/public-release.ts';
-import { exportEvidenceSet } from '../export/evidence-set.ts';
-import { recoverInterruptedExports } from '../export/recovery.ts';
+import { withheldFromPublicRelease } from '../catalog/public-release.ts';
 import { ingest } from '../ingest/ingest.ts';
 import { JobRunner, type JobSpec } from '../jobs/runner.ts';
-import { verifyBag } from '../verify/bag.ts';
+import { verifyReceivedSet } from '../verify/bag-trust.ts';
 import { verifyArchive } from '../verify/fixity.ts';
 import { createCatalogAdapter, type CatalogAdapter } from './catalog-adapter.ts';
+import { exportJobSpec } from './export-job.ts';
 import { ServiceError, toIpcError } from './errors.ts';
 import { itemDetail, itemFacets, queryItems, thumbnailSet } from './items-query.ts';
 import { resolveMedia, type MediaFile, type MediaRef } from '../media/resolve.ts';
@@ -103,49 +103,25 @@ export function createArchiveService(opts: ServiceOptions): ArchiveService {
           run: async (ctx) => ({ kind: 'verifyArchive', report: await verifyArchive(a, { actor: operator(), signal: ctx.signal, onProgress: ctx.progress, threads: opts.threads }) }),
         };
       case 'export':
-        return {
-          kind: 'export', exclusive: true,
-          run: async (ctx) => {
-            // As the CLI's export: what a killed export left is finished or removed first.
-            const recovered = (await recoverInterruptedExports(a, { actor: operator() }))
-              .map(({ exportId, bagDir, outcome, removed, done, problems }) => ({ exportId, bagDir, outcome, removed, done, problems }));
-            let ids = req.itemIds ?? queryItems(a.db, req.filter!, { by: 'id', dir: 'asc' }, new Set()).map((s) => s.id);
-            if (!ids.length) throw new ServiceError('FAILED', 'nothing to export: the selection holds no items');
-            // As the CLI's export: a public release leaves out the media of the people it withholds,
-            // except the items the user chose to send, each by name.
-            let plan: PublicReleasePlan | null = null;
-            if (req.redactPeople) {
-              try {
-                plan = planPublicRelease(a.db, ids, req.includeWithheldMedia ?? []);
-              } catch (e) {
-                throw new ServiceError('FAILED', `public release: ${(e as Error).message}`);
-              }
-              ids = plan.ids;
-            }
-            // The destination is a folder the user chose; the bag is a new folder inside it.
-            const stamp = new Date().toISOString().replace(/[-:]/gu, '').replace('T', '-').slice(0, 15);
-            const outDir = join(resolve(req.outDir), `evidence-set-${stamp}`);
-            // As the CLI's export: the catalog's extras decide what a public release leaves out.
-            const extras = catalog?.exportExtras(ids, {
-              includeSensitive: req.includeSensitive, redactPeople: req.redactPeople, archiveDir: a.dir, withheldMedia: plan?.withheld,
-            });
-            // Without them the set would be a full one: never hand that out as a public release.
-            if (req.redactPeople && !extras) throw new ServiceError('FAILED', 'a public release needs the case catalog, which this archive does not have open');
-            const report = await exportEvidenceSet(a, {
-              itemIds: ids, outDir, actor: operator(), recipient: req.recipient || undefined, organization: req.organization || undefined,
-              description: req.description || undefined, zip: req.zip,
-              selection: { ...(req.itemIds ? { items: req.itemIds } : { filter: req.filter }), ...(plan ? { publicRelease: publicReleaseRecord(plan) } : {}) },
-              extras, signal: ctx.signal, onProgress: ctx.progress,
-            });
-            return { kind: 'export', report: { ...report, redactPeople: req.redactPeople, withheldMedia: plan?.withheld ?? [], includedWithheldMedia: plan?.included ?? [], ...(recovered.length ? { recovered } : {}) } };
-          },
-        };
+        return exportJobSpec(a, req, {
+          operator, catalog: () => (archive === a ? catalog : null), keysDir: keys,
+          defaultLang: () => settings().language ?? 'en',
+        });
       case 'verifyBag':
         return {
           kind: 'verifyBag', exclusive: false,
           run: async (ctx) => {
             ctx.progress({ filesDone: 0, filesTotal: 1, bytesDone: 0, bytesTotal: 0, currentFile: req.dir });
-            return { kind: 'verifyBag', report: await verifyBag(resolve(req.dir), { signal: ctx.signal }) };
+            let tsaCaPem: string | undefined;
+            if (req.tsaCaFile !== undefined) {
+              try {
+                tsaCaPem = await readFile(resolve(req.tsaCaFile), 'utf8');
+              } catch (e) {
+                throw new ServiceError('FAILED', `${req.tsaCaFile}: the time-stamping authorities' certificate file cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+              }
+            }
+            // Everything a recipient checks (issue 12 §5): files, signatures, timestamps, the custody seal, and a verdict.
+            return { kind: 'verifyBag', report: await verifyReceivedSet(resolve(req.dir), { signal: ctx.signal, expectKey: req.expectKey, tsaCaPem }) };
           },
         };
       case 'derivatives':
@@ -176,6 +152,8 @@ export function createArchiveService(opts: ServiceOptions): ArchiveService {
       const s = { ...settings() };
       if (input.operator !== undefined) s.operator = input.operator.trim();
       if (input.language !== undefined) s.language = input.language;
+      if (input.tsaUrls !== undefined) s.tsaUrls = [...new Set(input.tsaUrls.filter(Boolean))];
+      if (input.signingKey !== undefined) s.signingKey = input.signingKey;
       saveSettings(opts.settingsFile, s);
       return s;
     },

@@ -1,11 +1,11 @@
-// The app's own settings (operator name, language, recent archives) in one small JSON file in
+// The app's own settings (operator name, language, recent archives, TSAs, signing key) in one small JSON file in
 // the user's profile folder, apart from any archive: they belong to the person, not the evidence.
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { SettingsSchema, type Settings } from '../../common/ipc.ts';
 import { makeDirs } from '../dirs.ts';
 
-const DEFAULTS: Settings = { operator: '', language: null, recent: [] };
+const DEFAULTS: Settings = { operator: '', language: null, recent: [], tsaUrls: [], signingKey: null };
 
 /** Reads settings from `file`; defaults when it is absent or unreadable (never throws). */
 export function loadSettings(file: string): Settings {

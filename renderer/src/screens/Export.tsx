@@ -1,11 +1,13 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { WithheldMediaDto } from '../../../electron/common/ipc.ts';
+import type { JobRequest, Language, WithheldMediaDto } from '../../../electron/common/ipc.ts';
 import { call } from '../bridge.ts';
+import { PassphraseDialog } from '../components/PassphraseDialog.tsx';
 import { PathField } from '../components/PathField.tsx';
 import { ProgressPanel } from '../components/Progress.tsx';
 import { formatNumber } from '../format.ts';
 import { latestJob, useApp } from '../state.tsx';
+import { CourtReadyFacts, parseTsaLines, SigningFields, type SigningState } from './export-signing.tsx';
 
 /** Items a public release leaves out, with why; with `choose`, a "send anyway" box per item. */
 function WithheldList({ items, chosen, onToggle, testId }: { items: WithheldMediaDto[]; chosen?: ReadonlySet<number>; onToggle?: (id: number) => void; testId: string }) {
@@ -52,6 +54,18 @@ export function ExportScreen() {
   // given), asked for before exporting; the user may send an item anyway, item by item.
   const [withheld, setWithheld] = useState<WithheldMediaDto[] | null>(null);
   const [sendAnyway, setSendAnyway] = useState<Set<number>>(new Set());
+  // Who signs (issue 12): the keystore's keys, the one chosen, or the explicit choice of no signature.
+  const [signing, setSigning] = useState<SigningState>(() => ({
+    keys: null, keyName: app.settings.signingKey ?? '', unsigned: false, tsaText: app.settings.tsaUrls.join('\n'),
+    lang: (['en', 'ru', 'ky'] as const).find((l) => l === lng) ?? 'en',
+  }));
+  const [asking, setAsking] = useState(false);
+  useEffect(() => {
+    call('keys.list', {}).then((r) => setSigning((s) => ({
+      ...s, keys: r.keys,
+      keyName: r.keys.some((k) => k.name === s.keyName) ? s.keyName : r.keys[0]?.name ?? '',
+    })), app.report);
+  }, [app.report]);
   useEffect(() => {
     call('items.list', { filter: app.filter, sort: { by: 'id', dir: 'asc' } }).then((r) => setFilterCount(r.total), app.report);
   }, [app.filter, app.report]);
@@ -81,17 +95,35 @@ export function ExportScreen() {
   const leftOut = kind === 'public' && withheld ? withheld.filter((w) => !sendAnyway.has(w.id)).length : 0;
   const count = chosenTotal - leftOut;
 
-  const start = async () => {
-    try {
-      const common = {
+  const signingKey = signing.keys?.find((k) => k.name === signing.keyName) ?? null;
+  const tsa = parseTsaLines(signing.tsaText);
+  // Signed with the key shown, or unsigned by the user's explicit choice; never by default.
+  const signReady = signing.keys !== null && (signing.unsigned || !!signingKey);
+
+  /** Starts the job; `sign` is the key and passphrase (checked just before), or false for a set the user chose to leave unsigned. */
+  const startJob = async (sign: { key: string; passphrase: string } | false) => {
+    // The TSAs and the key are remembered for the next export (the CLI's setting); the passphrase never is.
+    const saved = await call('settings.set', { tsaUrls: tsa.urls, ...(sign ? { signingKey: sign.key } : {}) });
+    app.setSettings(saved);
+    const common = {
         outDir: dest.trim(), recipient: recipient.trim() || undefined, organization: organization.trim() || undefined, zip,
         redactPeople: kind === 'public', includeSensitive: kind === 'full' && includeSensitive,
         ...(kind === 'public' && sendAnyway.size ? { includeWithheldMedia: [...sendAnyway] } : {}),
-      };
-      const r = await call('jobs.start', source === 'selection'
-        ? { kind: 'export', itemIds: [...app.selection], ...common }
-        : { kind: 'export', filter: app.filter, ...common });
-      setJobId(r.jobId);
+        ...(sign ? { sign } : { unsigned: true }), tsaUrls: tsa.urls, lang: signing.lang as Language,
+    };
+    const request: JobRequest = source === 'selection'
+      ? { kind: 'export', itemIds: [...app.selection], ...common }
+      : { kind: 'export', filter: app.filter, ...common };
+    const r = await call('jobs.start', request);
+    setJobId(r.jobId);
+  };
+  const start = async () => {
+    if (!signing.unsigned && signingKey) {
+      setAsking(true);
+      return;
+    }
+    try {
+      await startJob(false);
     } catch (e) {
       app.report(e);
     }
@@ -127,7 +159,8 @@ export function ExportScreen() {
         <label className="field"><span>{t('export.recipient')}</span><input type="text" value={recipient} onChange={(e) => setRecipient(e.target.value)} data-testid="recipient" /></label>
         <label className="field"><span>{t('export.organization')}</span><input type="text" value={organization} onChange={(e) => setOrganization(e.target.value)} /></label>
         <label className="chip"><input type="checkbox" checked={zip} onChange={(e) => setZip(e.target.checked)} />{t('export.zip')}</label>
-        <button type="button" className="primary" disabled={!count || !dest.trim() || !!running} onClick={() => void start()} data-testid="start-export">{t('export.start', { count, n: formatNumber(count, lng) })}</button>
+        <SigningFields state={signing} onChange={(patch) => setSigning((s) => ({ ...s, ...patch }))} />
+        <button type="button" className="primary" disabled={!count || !dest.trim() || !!running || !signReady || tsa.bad.length > 0} onClick={() => void start()} data-testid="start-export">{t('export.start', { count, n: formatNumber(count, lng) })}</button>
       </section>
       {job && running && <ProgressPanel progress={job.progress} onCancel={() => void call('jobs.cancel', { jobId: job.info.id })} />}
       {job?.info.state === 'failed' && <p className="error" role="alert" data-testid="export-failed">{t('export.failed', { reason: job.info.error?.message ?? '' })}</p>}
@@ -142,6 +175,7 @@ export function ExportScreen() {
             <dt>{t('export.oxum')}</dt><dd>{result.payloadOxum}</dd>
             <dt>{t('export.tagManifest')}</dt><dd className="mono big" data-testid="tagmanifest">{result.tagManifestSha256}</dd>
           </dl>
+          <CourtReadyFacts result={result} />
           {result.withheldMedia.length > 0 && (
             <>
               <h3>{t('export.withheld.leftOut', { count: result.withheldMedia.length, n: formatNumber(result.withheldMedia.length, lng) })}</h3>
@@ -169,6 +203,16 @@ export function ExportScreen() {
           ) : null}
           <p className="hint">{t('export.readOut')}</p>
         </section>
+      )}
+      {asking && signingKey && (
+        <PassphraseDialog keyName={signingKey.name} fingerprint={signingKey.fingerprint} purpose={t('export.signing.purpose')} submitLabel={t('export.signing.signAndExport')}
+          onCancel={() => setAsking(false)}
+          onSubmit={async (passphrase) => {
+            // Checked before the job starts, so a wrong passphrase stays in the dialog with its message.
+            await call('keys.check', { name: signingKey.name, passphrase });
+            await startJob({ key: signingKey.name, passphrase });
+            setAsking(false);
+          }} />
       )}
     </div>
   );
