@@ -213,7 +213,8 @@ describe('export --redact-people', () => {
     expect(r.code, r.err).toBe(0);
     expect(r.err).toBe(`included on request (--include-withheld-media): item ${item} plain.txt: a person's consent to publication is unknown\n` +
       'note: 1 person left out of evidence/people.json (flagged sensitive, or consent to publication not given); ' +
-      'the others appear there by pseudonym only, and items.json refers to them by pseudonym and leaves out those left out here\n');
+      'the others appear there by pseudonym only, and items.json refers to them by pseudonym and leaves out those left out here\n' +
+      'warning: no signing key (make one with `evidence key create`): this set is neither signed nor sealed; a recipient can check that its files are intact, not who made it\n');
     const people = JSON.parse(readFileSync(join(bag, 'evidence', 'people.json'), 'utf8')) as { pseudonym: string; consent: string }[];
     expect(people.map((x) => x.consent)).toEqual(['given']);
   });

@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, realpathSync, renameSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { setBackSchema } from '../helpers/schema.ts';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { EVIDENCE_BIN } from '../helpers/cli.ts';
 import { runCli as runCliInProcess } from '../helpers/cli-inprocess.ts';
@@ -52,9 +53,8 @@ async function legacyArchive(folder: string, archive: string): Promise<void> {
     legacy.on = false;
   }
   const db = new Database(join(archive, 'archive.sqlite'));
-  db.exec('DROP INDEX sightings_path_bytes; ALTER TABLE sightings DROP COLUMN path_bytes;');
   expect(BEFORE_PATH_BYTES).toBeGreaterThan(0);
-  db.pragma(`user_version = ${BEFORE_PATH_BYTES}`);
+  setBackSchema(db, BEFORE_PATH_BYTES);
   db.close();
 }
 

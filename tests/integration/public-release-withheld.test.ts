@@ -97,7 +97,7 @@ describe('export --redact-people leaves out the media of the people it withholds
 
   it('records in the custody log which items were left out, and the bag verifies', async () => {
     const events = (await cliJson<{ events: Custody[] }>('log', '--json', ...A)).events;
-    const set = events.find((e) => e.type === 'dissemination' && e.item === null && e.detail.exportId === result.exportId)!;
+    const set = events.find((e) => e.type === 'dissemination' && e.item === null && e.detail.exportId === result.exportId && !e.detail.stage)!;
     expect((set.detail.selection as Record<string, unknown>).publicRelease).toEqual({
       withheld: byId([
         { id: id['captive-child.jpg'], item: sha['captive-child.jpg'], reasons: ['sensitive'] },
@@ -125,7 +125,7 @@ describe('export --redact-people leaves out the media of the people it withholds
     ]);
     expect(r2.err).toContain(`included on request (--include-withheld-media): item ${id['refused.jpg']} refused.jpg: a person's consent to publication is refused`);
     const events = (await cliJson<{ events: Custody[] }>('log', '--json', ...A)).events;
-    const set = events.find((e) => e.type === 'dissemination' && e.item === null && e.detail.exportId === res.exportId)!;
+    const set = events.find((e) => e.type === 'dissemination' && e.item === null && e.detail.exportId === res.exportId && !e.detail.stage)!;
     expect((set.detail.selection as { publicRelease: unknown }).publicRelease).toEqual({
       withheld: byId([{ id: id['captive-child.jpg'], item: sha['captive-child.jpg'], reasons: ['sensitive'] }, { id: id['unknown.jpg'], item: sha['unknown.jpg'], reasons: ['consent-unknown'] }])
         .map(({ item, reasons }) => ({ item, reasons })),

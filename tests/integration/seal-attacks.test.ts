@@ -135,7 +135,7 @@ describe('a sealed archive', () => {
     }
     const none = await runCli('seal', '--archive', a);
     expect(none.code).toBe(2);
-    expect(none.err).toContain('no signing key: give --key-file PEM');
+    expect(none.err).toContain('no signing key: make one with `evidence key create`');
   });
 
   it('refuses a key whose passphrase is wrong or missing, by name', async () => {

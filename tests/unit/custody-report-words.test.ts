@@ -20,6 +20,7 @@ const EVENTS: ReportEvent[] = [
   { seq: 6, at: '2026-01-02T03:04:05.000Z', actor: 'op', type: 'fixity check', detail: { outcome: 'fail', algorithms: ['sha256'], reason: 'content changed' } },
   { seq: 7, at: '2026-01-02T03:04:05.000Z', actor: 'op', type: 'dissemination', detail: { outcome: 'success', exportId: 'export-1', path: 'data/IMG_1.JPG', recipient: null } },
   { seq: 8, at: '2026-01-02T03:04:05.000Z', actor: 'op', type: 'transfer', detail: { outcome: 'success', recipient: 'Prosecutor', exportId: 'export-1' } },
+  { seq: 9, at: '2026-01-02T03:04:05.000Z', actor: 'op', type: 'digital signature generation', detail: { action: 'seal', seal: { seq: 8 } } },
 ];
 
 describe('custody events in words', () => {

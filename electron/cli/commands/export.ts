@@ -133,8 +133,6 @@ export const exportCommand: CliCommand = {
     const lang = reportLang(o.lang);
     // The passphrase is asked before the archive's write lock is taken: a prompt left open must not lock others out.
     const signing = await signingKeyFor(io, { key: o.key, noSign: o.sign === false, purpose: 'signing the evidence set' });
-    if (signing.why === 'no-sign') errLine(io, 'warning: --no-sign: this set is neither signed nor sealed; a recipient can check that its files are intact, not who made it or that its custody history is complete');
-    else if (signing.why === 'no-key') errLine(io, 'warning: no signing key (make one with `evidence key create`): this set is neither signed nor sealed; a recipient can check that its files are intact, not who made it');
     const tsaUrls = resolveTsaUrls(o.tsa);
     return withArchive(o, { write: true }, async (a) => {
       // What a killed export left is dealt with first: its "<out>.partial" may be this run's target.
@@ -188,6 +186,9 @@ export const exportCommand: CliCommand = {
         if (e instanceof ExportTargetError) throw new UsageError(printable(e.message));
         throw e;
       }
+      // Said once the set exists, about the set: a refused export has nothing to warn about.
+      if (signing.why === 'no-sign') errLine(io, 'warning: --no-sign: this set is neither signed nor sealed; a recipient can check that its files are intact, not who made it or that its custody history is complete');
+      else if (signing.why === 'no-key') errLine(io, 'warning: no signing key (make one with `evidence key create`): this set is neither signed nor sealed; a recipient can check that its files are intact, not who made it');
       if (o.json) printJson(io, { ...r, ...(plan ? { withheldMedia: plan.withheld, includedWithheldMedia: plan.included } : {}), ...(recovered.length ? { recovered } : {}) });
       else {
         outLine(io, `Exported ${count(r.items, 'item')} to ${r.bagDir} (export ${r.exportId}; Payload-Oxum ${r.payloadOxum})`);

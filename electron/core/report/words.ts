@@ -144,6 +144,11 @@ export function describeEvent(lang: ReportLang, e: ReportEvent): string {
       const vars = { exportId: str(x.exportId) ?? '?', recipient: str(x.recipient) ?? '?' };
       return fill(x.bagVerified === true ? d.ev_transferVerified : d.ev_transfer, vars);
     }
+    case 'digital signature generation':
+      // Archive-wide events (a seal of the chain, a timestamp of a set): the report names what was signed.
+      if (x.action === 'seal') return fill(d.ev_seal, { seq: String((x.seal as { seq?: unknown } | undefined)?.seq ?? '?') });
+      if (x.action === 'timestamp') return fill(d.ev_timestamp, { exportId: str(x.exportId) ?? '?', tsa: str(x.tsaName) ?? str(x.tsa) ?? '?', time: str(x.genTime) ?? '?' });
+      return fill(d.ev_other, { type: e.type, outcome: outcome || '—' });
     default:
       return fill(d.ev_other, { type: e.type, outcome: /^fail/iu.test(outcome) ? d.ev_outcomeFailed : outcome || '—' });
   }
