@@ -4,7 +4,7 @@
 // verifier, which also refuses a bag re-signed with another key and tells a pinned signer from
 // one nobody pinned.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -179,14 +179,17 @@ describe('a signed bag', () => {
     expect(failed(await verifyBagSignatures(d3))).toMatch(/allowed_signers: the signer is not allowed the namespace "file"/);
   });
 
-  it('signing reads the tag manifest only: under a second beside a 4 GiB payload file, and signing again replaces the signatures, keeping other files', async () => {
+  it('signing reads the tag manifest only (not a 4 GiB payload file beside it), and signing again replaces the signatures, keeping other files', async () => {
     const d = copyBag('big');
     writeFileSync(join(d, 'data', 'huge.bin'), '');
     truncateSync(join(d, 'data', 'huge.bin'), 4 * 1024 ** 3); // sparse: reading it would take far longer than a second
     writeFileSync(join(d, 'signatures', 'tagmanifest-sha256.txt.1.tsr'), 'a timestamp token');
-    const t0 = performance.now();
+    // What this process read through read(2) (rchar, /proc/self/io): far below the payload's 4 GiB.
+    // How long it takes is npm run bench's figure, not a test's.
+    const rchar = () => Number(/rchar: (\d+)/u.exec(readFileSync('/proc/self/io', 'utf8'))?.[1] ?? 0);
+    const before = rchar();
     await signBag(d, key, 'a.usenova@batken-group');
-    expect(performance.now() - t0).toBeLessThan(1000);
+    if (existsSync('/proc/self/io')) expect(rchar() - before).toBeLessThan(16 * 1024 * 1024);
     expect(readdirSync(join(d, 'signatures')).sort()).toEqual(['allowed_signers', 'signer.asc', 'tagmanifest-sha256.txt.1.tsr', 'tagmanifest-sha256.txt.asc', 'tagmanifest-sha256.txt.sshsig']);
     expect((await verifyBagSignatures(d, { expectKey: key.fingerprint })).status).toBe('pinned');
   });
