@@ -284,7 +284,9 @@ describe('excerpt proofs (checks 1–7)', () => {
       forged.events = forged.events.filter((e) => e.seq !== hidden);
       forged.proof = { ...forged.proof!, leaves, nodes: buildProof(sorted.map(leafHash), leaves.map((l) => l.index)).nodes };
       const problems = verifyExcerptProof(forged, SET).problems;
-      expect(problems[0]).toMatch(/^check 5: item d{64}'s rows are not bounded above/);
+      // The archive's secret is random, so the dropped neighbour may be another item of the set,
+      // whose own complaint can come first: what matters is that item d's range is refused.
+      expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(/^check 5: item d{64}'s rows are not bounded above/)]));
     }
   });
 
