@@ -119,16 +119,14 @@ function renderProgress(): void {
 
 function renderSigner(r: VerifyReport): HTMLElement {
   const box = el('section', { id: 'signer', 'aria-labelledby': 'signer-title' }, el('h2', { id: 'signer-title' }, tx('ui.signerTitle')));
-  if (!r.signer) {
-    box.append(el('p', { class: 'unsigned' }, tx('ui.unsignedNote')));
-    return box;
-  }
-  box.append(
+  if (!r.signer) box.append(el('p', { class: 'unsigned' }, tx('ui.unsignedNote')));
+  else box.append(
     el('div', { class: 'fp-label' }, tx('ui.fingerprint')),
     el('div', { class: 'fingerprint', 'data-testid': 'fingerprint' }, r.signer.fingerprint),
   );
-  if (r.signer.identity) box.append(el('div', { class: 'identity' }, `${tx('ui.identity')}: `, el('strong', { 'data-testid': 'identity' }, r.signer.identity)));
-  box.append(el('p', { class: 'compare' }, tx('ui.compare')));
+  if (r.signer?.identity) box.append(el('div', { class: 'identity' }, `${tx('ui.identity')}: `, el('strong', { 'data-testid': 'identity' }, r.signer.identity)));
+  // The box stays for an unsigned set too: a recipient told to expect a key must see it refused.
+  if (r.signer) box.append(el('p', { class: 'compare' }, tx('ui.compare')));
   const input = el('input', { type: 'text', id: 'expected', spellcheck: 'false', autocomplete: 'off', placeholder: 'SHA256:…' });
   input.value = state.expected;
   const answer = el('span', { class: 'expect-answer', 'data-testid': 'expect-answer' });
@@ -141,7 +139,7 @@ function renderSigner(r: VerifyReport): HTMLElement {
   };
   input.addEventListener('input', update);
   box.append(el('label', { for: 'expected', class: 'expect-label' }, tx('ui.expectLabel')), input, answer);
-  if (r.sealFingerprint && r.sealFingerprint !== r.signer.fingerprint) {
+  if (r.sealFingerprint && r.sealFingerprint !== r.signer?.fingerprint) {
     box.append(el('p', { class: 'seal-other', 'data-testid': 'seal-other-key' }, tx('ui.sealOtherKey', { fingerprint: r.sealFingerprint })));
   }
   queueMicrotask(() => {

@@ -41,6 +41,8 @@ export function verdictOf(r: VerifyReport, expected: string): Verdict {
   const matches = r.signer ? expectedMatches(expected, r.signer) : null;
   if (r.failed) return { level: 'invalid', key: 'verdict.invalid', missing: [], expectedMatches: matches };
   if (matches === false) return { level: 'invalid', key: 'verdict.wrongKey', missing: [], expectedMatches: false };
+  // A fingerprint typed for a set that carries no signature: the sender said it would be signed.
+  if (!r.signer && expected.trim() !== '') return { level: 'invalid', key: 'verdict.expectedUnsigned', missing: [], expectedMatches: false };
   const missing: MsgKey[] = [];
   if (!r.signed) missing.push('verdict.missingUnsigned');
   if (!r.sealed) missing.push('verdict.missingUnsealed');

@@ -394,7 +394,13 @@ export async function verifyBag(given: readonly BagFile[], opts: { onProgress?: 
   report.sealFingerprint = seal.state === 'signed' ? seal.fingerprint : null;
   // The proof cannot show that an event was not moved into withheldSeqs; only the bag's signature by
   // the seal's own key covers that list (docs/seal-and-proof.md, "What the proof does not show").
-  if (seal.state === 'signed' && report.signer && seal.fingerprint !== report.signer.fingerprint) {
+  // An archive that seals also signs: a sealed set without a bag signature had its signatures removed,
+  // and then nothing binds withheldSeqs or the tag files to the sealer.
+  if (seal.state === 'signed' && lines.find((l) => l.id === 'signature')?.status === 'warn') {
+    seal.problems.push({ file: CUSTODY_FILE, msg: msg('seal.noBagSignature', { seal: seal.fingerprint ?? '' }) });
+    seal.state = 'bad';
+    report.sealFingerprint = seal.fingerprint;
+  } else if (seal.state === 'signed' && report.signer && seal.fingerprint !== report.signer.fingerprint) {
     seal.problems.push({ file: CUSTODY_FILE, msg: msg('seal.otherSigner', { seal: seal.fingerprint ?? '', bag: report.signer.fingerprint }) });
     seal.state = 'bad';
     report.sealFingerprint = seal.fingerprint;

@@ -117,7 +117,7 @@ describe.skipIf(!HAS_CHROMIUM)('VERIFY.html in Chromium', () => {
   });
 
   it('says plainly when a set is not signed or not sealed, never valid', async () => {
-    const unsigned = await makeBag(tmp, 'unsigned', { payload: PAYLOAD, key, sign: false, tagFiles: [html()] });
+    const unsigned = await makeBag(tmp, 'unsigned', { payload: PAYLOAD, key, sign: false, seal: 'none', tagFiles: [html()] });
     let s = await check(unsigned.bagDir);
     expect([s.verdict, s.verdictKey, s.lines.signature]).toEqual(['intact-unproven', 'verdict.incomplete', 'warn']);
     expect(s.verdictText).toContain('it is NOT SIGNED');

@@ -11,7 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli-inprocess.ts';
 import { SHARED_DIR } from '../helpers/corpus.ts';
 import { startTestTsa, type TestTsa } from '../helpers/tsa.ts';
-import { copyBag, editCustody, rehashTagManifests } from '../helpers/verifier-bags.ts';
+import { bagFilesFromDir, copyBag, editCustody, rehashTagManifests } from '../helpers/verifier-bags.ts';
+import { verifyBag as verifyInBrowser } from '../../electron/verifier-web/verify.ts';
+import { verdictOf as browserVerdict } from '../../electron/verifier-web/verdict.ts';
 import { custodyRowHash } from '../../electron/core/custody/hash.ts';
 import { createKey, unlockKey } from '../../electron/core/signing/keystore.ts';
 import { signBag } from '../../electron/core/signing/bag-signature.ts';
@@ -169,6 +171,39 @@ describe.skipIf(!TOOLS)('a court-ready evidence set', () => {
     expect(unpinned.report.checks.find((c) => c.name === 'custody seal' && !c.ok)?.detail).toContain(`sealed by ${fingerprint}`);
   });
 
+  it('refuses a sealed set whose signatures were removed (an event hidden as "withheld"), with and without --expect-key, in verify-bag and VERIFY.html alike', async () => {
+    const d = copyBag(bag, join(work, 'stripped'));
+    editCustody(d, (doc) => {
+      const victim = doc.events.find((e) => e.type === 'metadata extraction')!;
+      doc.events = doc.events.filter((e) => e !== victim);
+      doc.withheldSeqs = [...(doc.withheldSeqs ?? []), victim.seq].sort((x, y) => x - y);
+    });
+    rehashTagManifests(d);
+    rmSync(join(d, 'signatures'), { recursive: true });
+    for (const extra of [[], ['--expect-key', fingerprint]]) {
+      const { code, report } = await verifyBag(d, ...extra);
+      expect(code).toBe(1);
+      expect(report.checks.find((c) => c.name === 'custody seal')).toMatchObject({ ok: false, detail: expect.stringContaining("the set's signatures were removed") });
+    }
+    const page = await verifyInBrowser(bagFilesFromDir(d));
+    expect(browserVerdict(page, '').level).toBe('invalid');
+    expect(browserVerdict(page, fingerprint).level).toBe('invalid');
+    // The genuine set reads the same in both verifiers.
+    const genuine = await verifyInBrowser(bagFilesFromDir(bag));
+    expect([browserVerdict(genuine, '').level, browserVerdict(genuine, fingerprint).level]).toEqual(['intact-unproven', 'valid']);
+  });
+
+  it('a recipient\'s own mistake is a usage error (exit 2), not the set\'s fault: a malformed --expect-key, a --tsa-ca without a certificate', async () => {
+    const bad = await runCli('verify-bag', bag, '--expect-key', 'garbage');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--expect-key garbage: not a key fingerprint/u);
+    const notCa = join(work, 'not-a-ca.pem');
+    writeFileSync(notCa, 'ssh-ed25519 AAAA\n');
+    const r = await runCli('verify-bag', bag, '--tsa-ca', notCa);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/holds no PEM certificate/u);
+  });
+
   it('evidence timestamp adds a token later, to the record and to the bag still on disk', async () => {
     const ex = await runCli('export', '--archive', archive, '--all', '--out', join(work, 'offline'), '--json');
     expect(ex.code, ex.err).toBe(0);
@@ -206,6 +241,10 @@ describe.skipIf(!TOOLS)('a court-ready evidence set', () => {
     expect(code).toBe(5);
     expect(report.verdict.sentence).toMatch(/it is not signed/u);
     expect(report.verdict.sentence).toMatch(/not sealed/u);
+    // Told to expect a key, the recipient is right to refuse a set with no signature at all.
+    const pinned = await verifyBag(join(work, 'unsigned'), '--expect-key', fingerprint);
+    expect(pinned.code).toBe(1);
+    expect(pinned.report.checks.find((c) => c.name === 'signature')?.ok).toBe(false);
     expect(createHash('sha256').update(readFileSync(join(work, 'unsigned', 'VERIFY.html'))).digest('hex')).toHaveLength(64);
   });
 });

@@ -24,6 +24,15 @@ const EVENTS: ReportEvent[] = [
 ];
 
 describe('custody events in words', () => {
+  it('gives what a failed check found in the report\'s language, from its finding, not the verifier\'s English reason', () => {
+    const e: ReportEvent = { seq: 10, at: '2026-01-02T03:04:05.000Z', actor: 'op', type: 'fixity check', detail: {
+      outcome: 'fail', reason: 'item 7 (objects/sha256/ab/cd/abcd): content altered: sha256 expected aa, found bb',
+      finding: { kind: 'altered', object: 'objects/sha256/ab/cd/abcd', expected: { sha256: 'aa' }, found: { sha256: 'bb' } } } };
+    expect(describeEvent('ru', e)).toBe('Проверка целостности: НЕ ПРОЙДЕНА (FAILED). Архивная копия больше не совпадает с контрольными суммами, записанными при приёме. SHA256: ожидалось aa, получено bb.');
+    expect(describeEvent('ky', e)).not.toMatch(/content altered|expected|found/u);
+    expect(describeEvent('en', e)).toBe('Integrity check: FAILED. The archived copy no longer matches the digests recorded at ingest. SHA256 expected aa, found bb.');
+  });
+
   it('covers every event type the archive writes, in every language, with nothing left unfilled', () => {
     expect(new Set(EVENTS.map((e) => e.type))).toEqual(new Set(CUSTODY_EVENT_TYPES));
     for (const lang of LANGS) {

@@ -64,12 +64,19 @@ describe('verifier-web verifyBag', () => {
   });
 
   it('says "not signed" and "not sealed" rather than valid', async () => {
-    const unsigned = await makeBag(tmp, 'unsigned', { payload: PAYLOAD, key, sign: false });
+    const unsigned = await makeBag(tmp, 'unsigned', { payload: PAYLOAD, key, sign: false, seal: 'none' });
     let r = await verifyBag(bagFilesFromDir(unsigned.bagDir));
     expect(r.failed).toBe(false);
     expect(r.signed).toBe(false);
     expect(statusOf(r, 'signature')).toBe('warn');
     expect(r.lines.find((l) => l.id === 'signature')?.summary.key).toBe('signature.none');
+
+    // A genuine seal in a set without any signature: an archive that seals also signs, so the
+    // signatures were removed (and with them what binds withheldSeqs), as verify-bag says.
+    const stripped = await makeBag(tmp, 'stripped', { payload: PAYLOAD, key, sign: false });
+    r = await verifyBag(bagFilesFromDir(stripped.bagDir));
+    expect(r.failed).toBe(true);
+    expect(statusOf(r, 'seal')).toBe('fail');
 
     const unsealed = await makeBag(tmp, 'unsealed', { payload: PAYLOAD, key, seal: 'none' });
     r = await verifyBag(bagFilesFromDir(unsealed.bagDir));
@@ -207,11 +214,12 @@ describe('verifier-web verdict, as verify-bag judges', () => {
     writeFileSync(join(dir, PGP_SIG_FILE), readFileSync(join(other, PGP_SIG_FILE)));
     r = await verifyBag(bagFilesFromDir(dir));
     expect(r.lines.find((l) => l.id === 'signature')?.problems.map((p) => p.msg.key)).toEqual(['signature.pgpOtherKey']);
-    // Every signature file gone: "not signed", never valid.
+    // Every signature file gone from a sealed set: refused, since an archive that seals also signs
+    // (verify-bag says the same), with or without the fingerprint typed.
     dir = copyBag(bag.bagDir, join(tmp, 'unsigned'));
     rmSync(join(dir, 'signatures'), { recursive: true });
     r = await verifyBag(bagFilesFromDir(dir));
-    expect([r.failed, verdictOf(r, fingerprint).level, verdictOf(r, fingerprint).missing]).toEqual([false, 'intact-unproven', ['verdict.missingUnsigned', 'verdict.missingTimestamp']]);
+    expect([r.failed, verdictOf(r, fingerprint).level, verdictOf(r, '').level]).toEqual([true, 'invalid', 'invalid']);
   });
 });
 

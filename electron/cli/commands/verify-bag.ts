@@ -5,6 +5,12 @@ import { printJson, UsageError, type Io } from '../io.ts';
 import type { CliCommand } from './shared.ts';
 import { outLine, count } from './text.ts';
 
+/** "SHA256:" + 43 base64 characters (padding and the prefix optional), or 40 hex digits (spaces allowed). */
+function isFingerprint(s: string): boolean {
+  const t = s.replace(/\s+/gu, '');
+  return /^[0-9a-f]{40}$/iu.test(t) || /^(SHA256:)?[A-Za-z0-9+/]{43}=?$/u.test(t);
+}
+
 export const verifyBagCommand: CliCommand = {
   define: (p: Command) =>
     p.command('verify-bag').argument('<dir>', 'an exported bag folder')
@@ -27,6 +33,10 @@ export const verifyBagCommand: CliCommand = {
         ? `${path} is a zipped bag: unzip it first (e.g. \`unzip ${path}\`) and verify the folder it holds`
         : `${path}: not a folder; give the folder of an exported bag`);
     }
+    // The recipient's own inputs: a mistake in them is theirs to correct (exit 2), not the set's fault.
+    if (o.expectKey !== undefined && !isFingerprint(o.expectKey)) {
+      throw new UsageError(`--expect-key ${o.expectKey}: not a key fingerprint; give it as \`evidence key create\` printed it (SHA256: and 43 characters) or as the 40 hex digits of the OpenPGP fingerprint`);
+    }
     let tsaCaPem: string | undefined;
     if (o.tsaCa !== undefined) {
       try {
@@ -34,6 +44,7 @@ export const verifyBagCommand: CliCommand = {
       } catch (e) {
         throw new UsageError(`--tsa-ca ${o.tsaCa}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
       }
+      if (!tsaCaPem.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--tsa-ca ${o.tsaCa}: holds no PEM certificate (-----BEGIN CERTIFICATE-----); give the time-stamping authority's CA certificate`);
     }
     const r = await verifyReceivedSet(path, { signal: io.signal, expectKey: o.expectKey, tsaCaPem });
     const code = r.verdict.level === 'valid' ? 0 : r.verdict.level === 'intact-unproven' ? 5 : 1;

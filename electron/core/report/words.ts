@@ -2,6 +2,7 @@
 // custody events (PREMIS 3.0 event types, as electron/core/ingest, custody/transfer.ts,
 // export/evidence-set.ts, verify/fixity.ts and catalog/tagging.ts write their details) in plain
 // sentences. Shared by the HTML and the PDF so both say exactly the same.
+import { fixityFinding, type FixityFinding } from '../../common/fixity.ts';
 import { dict, fill, word } from './i18n.ts';
 import type { ReportCase, ReportEvent, ReportIncident, ReportItem, ReportLang, ReportPerson, ReportPlace } from './model.ts';
 
@@ -133,9 +134,13 @@ export function describeEvent(lang: ReportLang, e: ReportEvent): string {
       }
       return fill(d.ev_modification, { action: str(x.action) ?? '—' });
     }
-    case 'fixity check':
+    case 'fixity check': {
       if (outcome === 'pass') return fill(d.ev_fixityPass, { algs: algList(x.algorithms) });
-      return fill(d.ev_fixityFail, { reason: str(x.reason) ?? outcome });
+      // What was found, in the report's language, from the finding's fields; the verifier's own
+      // (English) reason only when the event records nothing this report can read.
+      const f = fixityFinding({ type: e.type, detail: x });
+      return fill(d.ev_fixityFail, { reason: f ? findingWords(lang, f) : str(x.reason) ?? outcome });
+    }
     case 'dissemination': {
       const vars = { exportId: str(x.exportId) ?? '?', path: str(x.path) ?? '?', recipient: str(x.recipient) ?? '' };
       return fill(vars.recipient ? d.ev_disseminationTo : d.ev_dissemination, vars);
@@ -152,6 +157,18 @@ export function describeEvent(lang: ReportLang, e: ReportEvent): string {
     default:
       return fill(d.ev_other, { type: e.type, outcome: /^fail/iu.test(outcome) ? d.ev_outcomeFailed : outcome || '—' });
   }
+}
+
+/** A failed check's finding in words of `lang`: what kind of failure, with the digests and sizes. */
+function findingWords(lang: ReportLang, f: FixityFinding): string {
+  const d = dict(lang);
+  const parts: string[] = [d[`fixity_${f.kind}`]];
+  for (const alg of Object.keys(f.expected ?? {})) {
+    parts.push(fill(d.fixity_digest, { alg: alg.toUpperCase(), expected: f.expected![alg]!, found: f.found?.[alg] ?? '—' }));
+  }
+  if (f.expectedBytes !== undefined && f.foundBytes !== undefined) parts.push(fill(d.fixity_size, { expected: String(f.expectedBytes), found: String(f.foundBytes) }));
+  if (f.error) parts.push(f.error);
+  return parts.join(' ');
 }
 
 /** True when the event records a failure the reader must see (a failed fixity check, a failed step). */

@@ -140,7 +140,7 @@ export async function verifyBagSignatures(bagDir: string, opts: { expectKey?: st
     : [null, null, null, null];
   if (sshsig === null && allowed === null && asc === null && signerAsc === null) {
     const expected = opts.expectKey ? `; you expected a signature by ${opts.expectKey.trim()}` : '';
-    return { status: 'not-signed', checks: [{ name: 'signature', ok: false, detail: `not signed: the bag has no ${SIGNATURES_DIR}/ signatures, so nothing shows who made it${expected}` }] };
+    return { status: 'not-signed', checks: [{ name: 'signature', ok: false, detail: `not signed: the bag carries no signature (no ${SIGNATURES_DIR}/ folder), so nothing shows who made it${expected}` }] };
   }
   const checks: SignatureCheck[] = [];
   const manifest = await readFile(join(dir, TAG_MANIFEST)).catch(() => null);

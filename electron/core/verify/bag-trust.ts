@@ -56,7 +56,8 @@ export async function checkBagTrust(bagDir: string, opts: TrustOptions): Promise
   const checks: TrustCheck[] = [];
   const sig = await verifyBagSignatures(bagDir, { expectKey: opts.expectKey });
   // An unsigned set is not a broken one: it is said plainly, as a warning, and the verdict is never "valid".
-  if (sig.status === 'not-signed') checks.push({ name: 'signature', ok: true, warning: true, detail: sig.checks[0]?.detail ?? 'not signed' });
+  // With --expect-key the recipient was told the set is signed: then no signature is a failure.
+  if (sig.status === 'not-signed') checks.push({ name: 'signature', ok: !opts.expectKey, ...(opts.expectKey ? {} : { warning: true }), detail: sig.checks[0]?.detail ?? 'not signed' });
   else for (const c of sig.checks) checks.push({ name: c.name === 'signer' ? 'signer' : `signature (${c.name})`, ok: c.ok, detail: c.detail, ...(c.warning ? { warning: true } : {}) });
 
   const stamps = await verifyBagTimestamps(bagDir, { caPem: opts.tsaCaPem });
@@ -80,11 +81,20 @@ export async function checkBagTrust(bagDir: string, opts: TrustOptions): Promise
   }
   if (excerpt && typeof excerpt === 'object') {
     const v = verifyExcerptProof(excerpt as Parameters<typeof verifyExcerptProof>[0], opts.setItems);
-    sealed = v.sealed;
-    if (!v.sealed && v.problems.length === 0) {
+    // The proof cannot show that an event was not moved into withheldSeqs; only a signature over the
+    // bag by the seal's own key covers that list (docs/seal-and-proof.md, "What the proof does not
+    // show"). An archive that seals also signs, so a sealed set without that signature was altered.
+    const sealProblems = [...v.problems];
+    if (v.sealed && v.signer && sig.status === 'not-signed') {
+      sealProblems.push(`the custody history is sealed by ${v.signer.fingerprint}, but the set carries no signature: an archive that seals also signs, so the set's signatures were removed`);
+    } else if (v.sealed && v.signer && sig.signer && v.signer.fingerprint !== sig.signer.fingerprint) {
+      sealProblems.push(`the custody history was sealed by ${v.signer.fingerprint}, but the set is signed by ${sig.signer.fingerprint}: the set was re-made by someone other than the archive that sealed it`);
+    }
+    sealed = v.sealed && sealProblems.length === 0;
+    if (!v.sealed && sealProblems.length === 0) {
       checks.push({ name: 'custody seal', ok: true, warning: true, detail: 'the custody history is not sealed: nothing but the sender\'s word shows that no event about these items was left out' });
     } else {
-      checks.push({ name: 'custody seal', ok: v.problems.length === 0 && v.sealed, detail: v.problems.length ? v.problems.join('; ')
+      checks.push({ name: 'custody seal', ok: sealed, detail: sealProblems.length ? sealProblems.join('; ')
         : `the custody history is sealed at row ${(excerpt as { chainHead?: { seq?: number } }).chainHead?.seq ?? '?'}${v.signer ? ` by ${v.signer.fingerprint}` : ''}, and the proof shows no event about these items was removed, added, reordered or edited` });
     }
     // The proof cannot show that an event was not moved into withheldSeqs; only a signature over the
@@ -103,9 +113,6 @@ export async function checkBagTrust(bagDir: string, opts: TrustOptions): Promise
         ? `the custody seal was time-stamped by ${r.tsaName ?? t.tsa} at ${r.genTime}${r.trustedBy === 'given-ca' ? '' : ' (trusted only by the chain the token carries: give --tsa-ca to check it against a root you trust)'}`
         : `the custody seal's timestamp from ${t.tsa} does not hold: ${r.reason}` });
     }
-    if (v.sealed && v.signer && sig.signer && v.signer.fingerprint !== sig.signer.fingerprint) {
-      checks.push({ name: 'custody seal', ok: false, detail: `the custody history was sealed by ${v.signer.fingerprint}, but the set is signed by ${sig.signer.fingerprint}: the set was re-made by someone other than the archive that sealed it` });
-    }
   }
   return { checks, signer: sig.signer ?? null, signatureStatus: sig.status, sealed, timestamps };
 }
@@ -120,7 +127,7 @@ export async function checkBagTrust(bagDir: string, opts: TrustOptions): Promise
 export function verdictOf(integrityProblems: number, trust: BagTrust): { level: VerdictLevel; sentence: string } {
   const failed = trust.checks.filter((c) => !c.ok);
   if (integrityProblems > 0) {
-    return { level: 'invalid', sentence: 'INVALID: this set is not as it was made: files were changed, added or removed. Do not rely on it; ask the sender for a new copy.' };
+    return { level: 'invalid', sentence: 'INVALID: this set is not as it was made: a file, a manifest or its custody history was changed, added or removed. Do not rely on it; ask the sender for a new copy.' };
   }
   const notSigned = trust.signatureStatus === 'not-signed';
   if (failed.length) {
@@ -165,8 +172,10 @@ export async function verifyReceivedSet(dir: string, opts: { signal?: AbortSigna
     // verifyBag has reported it; the proof then has no items to cover.
   }
   const trust = await checkBagTrust(report.bagDir, { expectKey: opts.expectKey, tsaCaPem: opts.tsaCaPem, setItems });
-  const integrity: TrustCheck = report.problems.length
-    ? { name: 'files', ok: false, detail: `${report.problems.length} problem(s): files changed, missing or added, or the tag files do not agree (listed above)` }
+  const first = report.problems[0];
+  const where = first ? [first.file, first.seq !== undefined ? `custody row ${first.seq}` : undefined].filter(Boolean).join(' ') : '';
+  const integrity: TrustCheck = first
+    ? { name: 'files', ok: false, detail: `${report.problems.length} problem(s), the first: ${where ? `${where}: ` : ''}${first.reason}` }
     : { name: 'files', ok: true, detail: `${report.payloadFiles} payload file(s), ${report.payloadBytes} bytes: every file matches its manifests, and the tag files agree with each other` };
   const verdict = verdictOf(report.problems.length, trust);
   const failedTrust = trust.checks.filter((c) => !c.ok);
