@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { ArchiveBusyError, NotAnArchiveError, SchemaMismatchError, SchemaTooNewError, SchemaTooOldError } from '../core/errors.ts';
+import { ArchiveBusyError, NotAnArchiveError, PayloadCorruptError, SchemaMismatchError, SchemaTooNewError, SchemaTooOldError } from '../core/errors.ts';
 import { KeyError } from '../core/signing/errors.ts';
 import { EXIT, UsageError, type Io } from './io.ts';
 import { commandsFor } from './commands/index.ts';
@@ -105,6 +105,9 @@ export async function main(argv: string[], io?: Io): Promise<number> {
       // A missing, ambiguous or locked signing key: what to do is in the message.
       theIo.err(`evidence: ${printable(e.message)}\n`);
       code = e.exitCode;
+    } else if (e instanceof PayloadCorruptError) {
+      theIo.err(`evidence: ${printable(e.message)}\n`);
+      code = EXIT.FAILED;
     } else if (e instanceof ArchiveBusyError) {
       theIo.err(`evidence: ${e.message}\n`);
       code = EXIT.BUSY;

@@ -52,3 +52,19 @@ export class SchemaTooOldError extends Error {
     this.name = 'SchemaTooOldError';
   }
 }
+
+/**
+ * An export found an archived object that no longer matches the digests recorded at ingest (or its
+ * size): the export stops, nothing is published. `payload` is the bag path ("data/…"), `object`
+ * the object's path. Exit 1: a verification failed.
+ */
+export class PayloadCorruptError extends Error {
+  constructor(readonly payload: string, readonly object: string, found: string) {
+    // Archive-relative where it can be: the message is also recorded in the run's "abandoned" event.
+    const at = object.lastIndexOf('objects/sha256/');
+    super(`${payload}: the archived copy (${at >= 0 ? object.slice(at) : object}) no longer matches what was recorded at ingest (${found}); ` +
+      'the export stopped and nothing was published. Run `evidence verify` to record the damage and see which items are affected, ' +
+      'then restore the object from a good copy of the original, or export without that item');
+    this.name = 'PayloadCorruptError';
+  }
+}

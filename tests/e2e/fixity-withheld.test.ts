@@ -149,7 +149,7 @@ describe.skipIf(!HAS_CHROMIUM)('failed fixity checks on the Item screen; items w
     const payload = readdirSync(join(bagDir, 'data'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name).sort();
     expect(payload).toEqual(['school.txt', 'statement.txt', 'street.txt']);
     const info = readFileSync(join(bagDir, 'bag-info.txt'), 'utf8').replace(/\n[ \t]+/g, ' ');
-    expect(info).toMatch(/^Evidence-Withheld-Items: 1 item chosen for this set was left out of it: 1 shows a person flagged sensitive\./mu);
+    expect(info).toMatch(/^Evidence-Withheld-Items: 1 item chosen for this set was left out of it\. Reasons \(an item can have several\): shows a person flagged sensitive: 1 item\./mu);
     expect(info).not.toContain('captive');
     expect((await verifyBag(bagDir)).problems).toEqual([]);
     const events = (await cliJson<{ events: { type: string; item: string | null; detail: Record<string, unknown> }[] }>('log', '--json', ...A())).events;

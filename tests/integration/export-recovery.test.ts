@@ -3,7 +3,7 @@
 // refused, transfer refused) and recoverInterruptedExports run (removes or finishes).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, renameSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -190,6 +190,19 @@ describe('killed after the archive recorded the export', () => {
     expect(r!.done).toHaveLength(1);
     expect(r!.done[0]).toMatch(/^made the zip /u);
     expect(existsSync(plan.zipPath!)).toBe(true);
+    await verifyClean();
+  });
+
+  it('after the rename, the bag moved away by its user (a USB drive) before the zip: finished, not abandoned, and transfer accepts it', async () => {
+    const plan = await exportUntil('published');
+    const usb = join(work, `usb-${n}`);
+    renameSync(plan.bagDir, usb);
+    const [r] = await recover();
+    expect(r!.outcome).toBe('finished');
+    expect(r!.done[0]).toMatch(/is no longer at .*\(moved or removed since it was written\); no zip was made/u);
+    expect(await withArchive(async (a) => stageEvents(a, plan.exportId))).not.toContain('abandoned');
+    const t = await runCli('transfer', ...A, '--to', 'Prosecutor General', '--export', plan.exportId, '--operator', 'tester');
+    expect(t.code, t.err).toBe(0);
     await verifyClean();
   });
 

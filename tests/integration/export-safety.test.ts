@@ -219,3 +219,24 @@ describe('export --redact-people', () => {
     expect(people.map((x) => x.consent)).toEqual(['given']);
   });
 });
+
+describe('an archived copy that no longer matches its digests', () => {
+  it('stops the export with a plain message naming the payload and what to do, exit 1, nothing published (no internal error)', async () => {
+    const arc = join(work, 'corrupt-archive');
+    const src = join(work, 'corrupt-card');
+    mkdirSync(src);
+    writeFileSync(join(src, 'IMG_0100.JPG'), 'the photo as it was on the card\n');
+    expect((await runCli('ingest', src, '--archive', arc, '--operator', OPERATOR)).code).toBe(0);
+    const [item] = await cliJson<{ sha256: string }[]>('list', '--archive', arc, '--json');
+    const object = join(arc, 'objects', 'sha256', item!.sha256.slice(0, 2), item!.sha256.slice(2, 4), item!.sha256);
+    chmodSync(object, 0o644);
+    writeFileSync(object, 'the photo as it was on the card\u0000');
+    const out = join(work, 'corrupt-set');
+    const r = await runCli('export', '--archive', arc, '--all', '--out', out, '--operator', OPERATOR);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^evidence: data\/IMG_0100\.JPG: the archived copy \(objects\/sha256\/.+\) no longer matches what was recorded at ingest .*Run `evidence verify`/mu);
+    expect(r.err).not.toMatch(/internal error|at .*\.ts:\d+/u);
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(`${out}.partial`)).toBe(false);
+  });
+});

@@ -89,9 +89,9 @@ describe('export --redact-people leaves out the media of the people it withholds
   it('says in bag-info.txt only how many were left out and why, never which', () => {
     const info = readFileSync(join(bag, 'bag-info.txt'), 'utf8');
     const line = info.replace(/\n[ \t]+/g, ' ').split('\n').find((l) => l.startsWith('Evidence-Withheld-Items:'));
-    expect(line).toBe('Evidence-Withheld-Items: 3 items chosen for this set were left out of it: 1 shows a person flagged sensitive; ' +
-      '1 a person\'s consent to publication is refused; 1 a person\'s consent to publication is unknown. Which items, and why, is ' +
-      'recorded in the source archive.');
+    expect(line).toBe('Evidence-Withheld-Items: 3 items chosen for this set were left out of it. Reasons (an item can have several): ' +
+      'shows a person flagged sensitive: 1 item; a person\'s consent to publication is refused: 1 item; a person\'s consent to ' +
+      'publication is unknown: 1 item. Which items, and why, is recorded in the source archive.');
     for (const f of ['captive-child', 'refused.jpg', 'unknown.jpg', sha['captive-child.jpg']!.slice(0, 12)]) expect(info).not.toContain(f);
   });
 

@@ -116,3 +116,17 @@ describe('the text older versions recorded', () => {
     }
   });
 });
+
+describe('NFC and NFD spellings on a terminal (issue 11: two names never show the same text)', () => {
+  it('prints a decomposed letter with its combining mark escaped, the composed one as it is', () => {
+    const nfc = 'Кй.txt';
+    const nfd = 'Ки\u0306.txt';
+    expect(nfc).not.toBe(nfd);
+    expect(nfd.normalize('NFC')).toBe(nfc);
+    expect(printable(nfc)).toBe('Кй.txt');
+    expect(printable(nfd)).toBe('Ки\\u0306.txt');
+    // Text already composed, and marks that compose with nothing, are left alone.
+    expect(printable('naïve café Көк-Таш')).toBe('naïve café Көк-Таш');
+    expect(printable('क्षि')).toBe('क्षि');
+  });
+});

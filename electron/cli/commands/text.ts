@@ -13,8 +13,10 @@ const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\
 /**
  * `value` as text that cannot drive a terminal: each control character above is replaced by its
  * JavaScript escape ("\u001b" for ESC, "\u000d" for CR, "\u202e" for RIGHT-TO-LEFT OVERRIDE);
- * everything else, non-Latin scripts included, is kept. null and undefined become "", other
- * non-strings go through String(). Never throws.
+ * everything else, non-Latin scripts included, is kept, except the combining marks of a letter
+ * written decomposed (NFD), which are escaped the same way ("и\u0306" for NFD "й", which would
+ * otherwise print like NFC "й"). null and undefined become "", other non-strings go through
+ * String(). Never throws.
  *
  * File names and paths must be given in their display form (core/ingest/filename.ts
  * displayName), in which every backslash already begins an escape (`\\`, `\xHH`): a literal
@@ -24,8 +26,15 @@ const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\
  */
 export function printable(value: unknown): string {
   const s = value === null || value === undefined ? '' : String(value);
-  return s.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return s.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).replace(DECOMPOSED, (all, base: string, marks: string) =>
+    // A letter written decomposed (NFD "и" + U+0306, as macOS names files) shows its marks as
+    // escapes, so that it never prints like the composed letter (NFC "й"), a different name on
+    // Linux. Marks that compose with nothing (most scripts' own) are left as they are.
+    (all.normalize('NFC') === all ? all : base + [...marks].map((m) => `\\u${m.codePointAt(0)!.toString(16).padStart(4, '0')}`).join('')));
 }
+
+/** A base character followed by combining marks. */
+const DECOMPOSED = /(\P{M})(\p{M}+)/gu;
 
 /** Writes one line to stdout: `text` through printable, then "\n". */
 export function outLine(io: Io, text: string): void {

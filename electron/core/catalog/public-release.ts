@@ -110,7 +110,9 @@ export function withheldBagInfo(withheld: readonly WithheldMedia[]): Record<stri
   const counts = WITHHOLD_REASONS.map((r) => [r, withheld.filter((w) => w.reasons.includes(r)).length] as const).filter(([, n]) => n > 0);
   const n = withheld.length;
   return {
-    'Evidence-Withheld-Items': `${n} item${n === 1 ? '' : 's'} chosen for this set ${n === 1 ? 'was' : 'were'} left out of it: ` +
-      `${counts.map(([r, k]) => `${k} ${WITHHOLD_REASON_TEXT[r]}`).join('; ')}. Which items, and why, is recorded in the source archive.`,
+    // Counted per reason, and an item can have several: the counts need not add up to n.
+    'Evidence-Withheld-Items': `${n} item${n === 1 ? '' : 's'} chosen for this set ${n === 1 ? 'was' : 'were'} left out of it. Reasons ` +
+      `(an item can have several): ${counts.map(([r, k]) => `${WITHHOLD_REASON_TEXT[r]}: ${k} item${k === 1 ? '' : 's'}`).join('; ')}. ` +
+      'Which items, and why, is recorded in the source archive.',
   };
 }

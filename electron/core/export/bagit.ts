@@ -6,6 +6,7 @@ import { chmod, open, readdir, readFile, rm, stat, type FileHandle } from 'node:
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { DIGEST_ALGORITHMS, type DigestAlgorithm, type Digests, type JobProgress } from '../../common/types.ts';
 import { syncDir } from '../durable.ts';
+import { PayloadCorruptError } from '../errors.ts';
 import { makeDirs } from '../dirs.ts';
 
 /** One original to put under `data/`. */
@@ -387,13 +388,13 @@ async function copyPayload(
     const copied = await copyWithDigests(p.source, dest, algs, opts.signal, (n) => report(manifestPath, false, n));
 
     if (copied.bytes !== p.bytes) {
-      throw new Error(`writeBag: payload ${manifestPath}: ${p.source} holds ${copied.bytes} bytes, expected ${p.bytes}; the archived object is corrupt or not the one listed, export stopped`);
+      throw new PayloadCorruptError(manifestPath, p.source, `${copied.bytes} bytes, expected ${p.bytes}`);
     }
     const bad = algs
       .filter((a) => p.digests[a] !== undefined && p.digests[a]?.toLowerCase() !== copied.digests[a])
       .map((a) => `${a} ${copied.digests[a]} (expected ${p.digests[a]?.toLowerCase()})`);
     if (bad.length > 0) {
-      throw new Error(`writeBag: payload ${manifestPath}: digest of ${p.source} is ${bad.join(', ')}; the archived object is corrupt or not the one listed, export stopped`);
+      throw new PayloadCorruptError(manifestPath, p.source, bad.join(', '));
     }
     // Read-only so that nobody edits evidence in place by accident before it is handed over.
     await chmod(dest, 0o444);

@@ -88,10 +88,17 @@ async function finish(archive: Archive, run: ExportRun, actor: string, r: Export
     r.left.push({ path: run.workPath, why: 'not recognisably this export\'s folder' });
   }
   if (await pathKind(run.outPath) !== 'dir') {
-    const reason = `the bag recorded complete was lost before it was published (neither ${run.workPath} nor ${run.outPath} holds it)`;
-    markExportAbandoned(db, run.id, { actor, reason, removed: [], left: r.left.map((l) => `${l.path}: ${l.why}`) });
-    r.problems.push(`export ${run.id}: ${reason}; recorded as abandoned`);
-    r.outcome = 'abandoned';
+    // The set is recorded complete: whoever moved it (to a USB drive, say) holds a set that verifies,
+    // and the record must not say otherwise. Only the zip, if one was asked for, cannot be made now.
+    r.done.push(`the bag recorded complete is no longer at ${run.outPath} (moved or removed since it was written)` +
+      (run.zipPath && run.zipSha256 === null ? `; no zip was made (zip the bag where it is now if one is needed)` : ''));
+    if (run.zipPath && run.zipWorkPath && run.zipSha256 !== null && !(await finishZip(archive, run, actor, r))) return;
+    if (run.zipPath && run.zipWorkPath && run.zipSha256 === null && await pathKind(run.zipWorkPath) !== 'missing' && (await ownsZipPartial(run))) {
+      await rm(run.zipWorkPath, { force: true });
+      r.removed.push(run.zipWorkPath);
+    }
+    markExportComplete(db, run.id, { actor, done: r.done, zipNotMade: Boolean(run.zipPath && run.zipSha256 === null) });
+    r.outcome = 'finished';
     return;
   }
   // The bag in place must be the one recorded before a zip is made of it.

@@ -107,7 +107,7 @@ export function recordExportZipped(db: Db, run: ExportRun, zip: { sha256: string
  * custody event is added (the set's dissemination event already records it); a recovery passes
  * `recovered` and gets a `dissemination` event with stage "finished" saying what it did.
  */
-export function markExportComplete(db: Db, id: string, recovered?: { actor: string; done: string[] }): void {
+export function markExportComplete(db: Db, id: string, recovered?: { actor: string; done: string[]; zipNotMade?: boolean }): void {
   const at = new Date().toISOString();
   db.transaction(() => {
     const note = recovered ? `finished by a later run: ${recovered.done.join('; ')}` : null;
@@ -115,7 +115,7 @@ export function markExportComplete(db: Db, id: string, recovered?: { actor: stri
     if (r.changes !== 1) throw new Error(`export ${id}: not being published; cannot mark it complete`);
     if (recovered) {
       appendCustodyEvent(db, { actor: recovered.actor, type: 'dissemination', item: null, at, detail: {
-        outcome: 'success', stage: 'finished', exportId: id, recovered: true, done: recovered.done,
+        outcome: 'success', stage: 'finished', exportId: id, recovered: true, done: recovered.done, ...(recovered.zipNotMade ? { zipNotMade: true } : {}),
       } });
     }
   })();
