@@ -3,9 +3,24 @@
 // refused with a field name before it reaches SQL. No node:*, no DOM, no 'electron' here.
 import { z } from 'zod';
 
-/** Roles a person can have in an item (issue #3). */
-export const PERSON_ROLES = ['depicts', 'testimony of', 'medical record of', 'property of'] as const;
+/**
+ * Roles a person can have in an item (issues #3 and 15 §4), in the order forms offer them:
+ * depicts (seen or heard in it), victim, witness, testimony of (the interviewee giving it),
+ * recorded by (who filmed, photographed or recorded it), mentioned, medical record of, property
+ * of. Catalogs from before issue 15 hold only depicts, testimony of, medical record of and
+ * property of, which keep their meaning.
+ */
+export const PERSON_ROLES = ['depicts', 'victim', 'witness', 'testimony of', 'recorded by', 'mentioned', 'medical record of', 'property of'] as const;
 export type PersonRole = (typeof PERSON_ROLES)[number];
+
+/**
+ * Other words a user may type for a role (CLI `--person ID:role`), each standing for a
+ * PERSON_ROLES value: "interviewee" for testimony of, "filmed by" and "photographed by" for
+ * recorded by, "depicted" for depicts.
+ */
+export const PERSON_ROLE_ALIASES: Readonly<Record<string, PersonRole>> = {
+  interviewee: 'testimony of', 'filmed by': 'recorded by', 'photographed by': 'recorded by', depicted: 'depicts',
+};
 
 /** What happened to a person; more than one may hold. */
 export const PERSON_STATUSES = ['killed', 'injured', 'missing', 'held captive', 'displaced', 'property destroyed'] as const;

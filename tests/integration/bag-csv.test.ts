@@ -122,13 +122,13 @@ describe.skipIf(!HAS_TOOLS)('verify-bag compares evidence/items.csv with evidenc
     expect(item.places).toEqual(['kok-tash-batken']);
     const d = forge(pub, 'edited-place', (rows) => {
       const col = rows[0]!.indexOf('places');
-      for (const r of rows) if (r[col] === '["kok-tash-batken"]') r[col] = '["forged-village"]';
+      for (const r of rows) if (r[col] === 'Kok-Tash (kok-tash-batken)') r[col] = 'Kok-Tash (forged-village)';
       return rows;
     });
     const v = verify(d);
     expect(v.valid).toBe(false);
     expect(csvProblems(v)).toEqual([expect.objectContaining({
-      reason: expect.stringMatching(new RegExp(`^line \\d+, item ${item.sha256} \\(${item.path}\\): column places is "\\[\\\\"forged-village\\\\"\\]", but evidence/items.json gives "\\[\\\\"kok-tash-batken\\\\"\\]"$`)),
+      reason: expect.stringMatching(new RegExp(`^line \\d+, item ${item.sha256} \\(${item.path}\\): column places is "Kok-Tash \\(forged-village\\)", but evidence/items.json gives "Kok-Tash \\(kok-tash-batken\\)"$`)),
     })]);
     // A cell made live again for the spreadsheet differs from what the exporter writes.
     const d2 = forge(pub, 'unquoted-formula', (rows) => rows.map((r) => r.map((c) => (c.startsWith("'=HYPERLINK") ? c.slice(1) : c))));

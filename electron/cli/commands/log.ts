@@ -1,16 +1,55 @@
 import type { Command } from 'commander';
-import { chainHead, listCustodyEvents } from '../../core/custody/log.ts';
+import { chainHead } from '../../core/custody/log.ts';
+import { logBound, queryCustodyEvents, resolveEventTypes, type CustodyFilter } from '../../core/custody/query.ts';
+import { custodyLine, originalNames } from '../../core/custody/readable.ts';
 import { resolveItemRef } from '../../core/db/items.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { archiveOption, withArchive, type CliCommand } from './shared.ts';
 import { outLine, printable } from './text.ts';
 
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+interface LogOptions {
+  archive?: string;
+  item?: string;
+  type?: string[];
+  actor?: string;
+  from?: string;
+  to?: string;
+  failed?: boolean;
+  json?: boolean;
+}
+
+/** The options as a CustodyFilter; throws UsageError naming the option and the reason for a bad value. */
+function filterOf(o: LogOptions): Omit<CustodyFilter, 'item'> {
+  try {
+    const types = o.type?.flatMap((t) => t.split(',')).filter((t) => t.trim() !== '').flatMap(resolveEventTypes);
+    return {
+      ...(types?.length ? { types: [...new Set(types)] } : {}),
+      ...(o.actor !== undefined ? { actor: o.actor } : {}),
+      ...(o.from !== undefined ? { from: logBound('--from', o.from) } : {}),
+      ...(o.to !== undefined ? { to: logBound('--to', o.to) } : {}),
+      ...(o.failed ? { failed: true } : {}),
+    };
+  } catch (e) {
+    throw new UsageError(printable((e as Error).message));
+  }
+}
+
 export const log: CliCommand = {
   define: (p: Command) =>
-    archiveOption(p.command('log')).option('--item <item>', 'only events of this item (id or SHA-256 prefix)').option('--json', 'print as JSON')
-      .description('print the custody log'),
+    archiveOption(p.command('log'))
+      .option('--item <item>', 'only events of this item (id or SHA-256 prefix)')
+      .option('--type <type>', 'only events of this PREMIS type, or of every type starting so ("metadata", "fixity"): ingestion, "message digest calculation", replication, "fixity check", "metadata extraction", "metadata modification", dissemination, transfer, "digital signature generation" (repeatable, or comma-separated)', collect)
+      .option('--actor <name>', 'only events recorded by this operator (exact name, ASCII case ignored)')
+      .option('--from <when>', 'only events at or after: a UTC date (YYYY-MM-DD, from its start) or an ISO 8601 time (UTC unless it gives an offset)')
+      .option('--to <when>', 'only events before: a UTC date (YYYY-MM-DD, the whole day included) or an ISO 8601 time (UTC unless it gives an offset)')
+      .option('--failed', 'only events whose outcome is a failure (failed fixity checks, unreadable metadata, abandoned exports)')
+      .option('--json', 'print as JSON: {chainHead, events}, every event verbatim with its hashes')
+      .description('print the custody log, one readable line per event: when, who, what, on which file, outcome'),
   async run([opts]: unknown[], io: Io) {
-    const o = opts as { archive?: string; item?: string; json?: boolean };
+    const o = opts as LogOptions;
+    const filter = filterOf(o);
     return withArchive(o, {}, async (a) => {
       let sha: string | undefined;
       if (o.item) {
@@ -20,16 +59,15 @@ export const log: CliCommand = {
           throw new UsageError(printable((e as Error).message));
         }
       }
-      const events = listCustodyEvents(a.db, sha ? { item: sha } : {});
+      const events = queryCustodyEvents(a.db, { ...filter, ...(sha ? { item: sha } : {}) });
       if (o.json) {
-        printJson(io, { chainHead: chainHead(a.db), events });
+        // chainHead is the whole log's, filtered or not: what a reader checks the chain against.
+        printJson(io, { chainHead: chainHead(a.db), events: [...events] });
         return 0;
       }
-      for (const ev of events) {
-        // JSON.stringify escapes C0 controls but not C1, U+2028/2029 or bidi controls: the whole line goes through printable.
-        outLine(io, `#${ev.seq}  ${ev.at}  ${ev.type.padEnd(26)} ${ev.actor}  ${ev.item ? ev.item.slice(0, 12) : '(archive)'}  ${JSON.stringify(ev.detail)}`);
-        outLine(io, `      hash ${ev.hash}  prev ${ev.prevHash}`);
-      }
+      const nameOf = originalNames(a.db);
+      // File names go in their display form (displayName), the rest through printable with the line.
+      for (const ev of events) outLine(io, custodyLine(ev, ev.item === null ? null : nameOf(ev.item)));
       return 0;
     });
   },

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { PERSON_ROLES } from '../../common/catalog.ts';
 import { resolveOperator } from '../../core/archive.ts';
 import { acceptSuggestions } from '../../core/catalog/suggest.ts';
 import { parsePersonRef, tagItem, type TagChange } from '../../core/catalog/tagging.ts';
@@ -29,7 +30,7 @@ export const tag: CliCommand = {
   define: (p: Command) =>
     archiveOption(p.command('tag').argument('[item]', 'catalog id or SHA-256 prefix'))
       .option('--place <place>', 'link a place (id or unambiguous name; repeatable; the first names the export folder)', collect)
-      .option('--person <id:role>', 'link a person in a role: depicts, testimony of, medical record of, property of (repeatable)', collect)
+      .option('--person <id:role>', `link a person in a role: ${PERSON_ROLES.join(', ')} ("recorded by": who filmed or photographed it; "testimony of": the interviewee) (repeatable)`, collect)
       .option('--incident <id>', 'link an incident (repeatable)', collect)
       .option('--case <id|number>', 'link a case reference (repeatable)', collect)
       .option('--tag <tag>', 'add a free tag (repeatable)', collect)

@@ -27,6 +27,7 @@ import type { CustodyEvent } from '../../common/types.ts';
 import type { ExportExtras } from '../export/evidence-set.ts';
 import type { Db } from '../db/open.ts';
 import { getCase } from './cases.ts';
+import { catalogCsvCell, ITEMS_CSV_DECLARATION, ITEMS_CSV_ELEMENT } from './csv-names.ts';
 import { getIncident } from './incidents.ts';
 import { getPerson } from './people.ts';
 import { shippedSeedPlaces, type SeedPlace } from './gazetteer.ts';
@@ -239,7 +240,9 @@ function publicCase(c: CaseRef): Record<string, unknown> {
  * without a place stay in data/); fieldsOf adds places, people (id + role), incidents, cases,
  * tags, description and notes; tagFiles adds evidence/people.json, evidence/places.json (with
  * coordinate attribution), evidence/incidents.json and evidence/cases.json (full records) for
- * what the items are linked to.
+ * what the items are linked to; csvCell writes those links in items.csv as names with their ids,
+ * from the records of those files (csv-names.ts catalogCsvCell), which bag-info.txt declares
+ * (Evidence-Items-CSV) so that verify-bag expects such cells.
  *
  * Without redactPeople, people.json's full records carry no pseudonym (only withheld sensitive
  * people appear by pseudonym).
@@ -335,16 +338,20 @@ export function catalogExportExtras(db: Db, itemIds: number[], opts: CatalogExpo
         ...(opts.redactPeople ? {} : { description: t.description, notes: t.notes }),
       };
     },
+    // items.csv names what the tag files below give, as they give it (pseudonyms in a public set).
+    csvCell: catalogCsvCell({ people: people as Record<string, unknown>[], places, incidents: incidents as unknown as Record<string, unknown>[], cases: cases as unknown as Record<string, unknown>[] }),
     tagFiles: [
       { path: 'evidence/people.json', content: json(people) },
       { path: 'evidence/places.json', content: json(places) },
       { path: 'evidence/incidents.json', content: json(incidents) },
       { path: 'evidence/cases.json', content: json(cases) },
     ],
+    bagInfo: { [ITEMS_CSV_ELEMENT]: ITEMS_CSV_DECLARATION },
     ...(opts.redactPeople ? {
       excerptFilter: publicExcerptFilterForMachine(hidden, machineFolders(opts.archiveDir)),
       withoutSourcePaths: true,
       bagInfo: {
+        [ITEMS_CSV_ELEMENT]: ITEMS_CSV_DECLARATION,
         'Evidence-Redaction': 'Prepared for public release (--redact-people): evidence/people.json holds only people who consented to ' +
           'publication, by pseudonym; places added by the archive\'s users appear under a pseudonymous id ("P-" and 12 hex digits) ' +
           'in evidence/places.json, items.json, items.csv, incidents.json and as their folder under data/, without names, district, ' +

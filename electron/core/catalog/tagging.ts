@@ -2,7 +2,7 @@
 // notes. Every change is a PREMIS `metadata modification` custody event carrying the before and
 // after values and the operator, appended in the same transaction as the change, so the catalog
 // and its history cannot disagree. The original file is never touched.
-import { PERSON_ROLES, type ItemTags, type PersonRole } from '../../common/catalog.ts';
+import { PERSON_ROLE_ALIASES, PERSON_ROLES, type ItemTags, type PersonRole } from '../../common/catalog.ts';
 import type { CustodyEvent } from '../../common/types.ts';
 import { appendCustodyEvent } from '../custody/log.ts';
 import { getItem } from '../db/items.ts';
@@ -48,17 +48,22 @@ export function normalizeTag(tag: string): string {
   return t;
 }
 
-/** Parses "ID:role" (role from PERSON_ROLES, e.g. "12:depicts", "12:testimony of"); `requireRole` false allows a bare id. */
+/**
+ * Parses "ID:role" (role from PERSON_ROLES, e.g. "12:depicts", "12:testimony of", in any case,
+ * "-" or "_" for a space; or one of PERSON_ROLE_ALIASES: "12:interviewee" is 12 in testimony
+ * of); `requireRole` false allows a bare id. Throws Error naming the text and the roles.
+ */
 export function parsePersonRef(text: string, requireRole = true): { id: string; role?: PersonRole } {
   const i = text.indexOf(':');
   const id = (i < 0 ? text : text.slice(0, i)).trim();
-  const role = i < 0 ? undefined : text.slice(i + 1).trim().toLowerCase().replace(/[-_]/g, ' ');
+  const typed = i < 0 ? undefined : text.slice(i + 1).trim().toLowerCase().replace(/[-_\s]+/g, ' ');
+  const role = typed === undefined ? undefined : (Object.hasOwn(PERSON_ROLE_ALIASES, typed) ? PERSON_ROLE_ALIASES[typed]! : typed);
   if (!id) throw new Error(`person "${text}": give ID:role`);
   if (role === undefined) {
     if (requireRole) throw new Error(`person "${text}": give a role as ID:role, one of: ${PERSON_ROLES.join(', ')}`);
     return { id };
   }
-  if (!(PERSON_ROLES as readonly string[]).includes(role)) throw new Error(`person "${text}": unknown role "${role}" (one of: ${PERSON_ROLES.join(', ')})`);
+  if (!(PERSON_ROLES as readonly string[]).includes(role)) throw new Error(`person "${text}": unknown role "${typed}" (one of: ${PERSON_ROLES.join(', ')})`);
   return { id, role: role as PersonRole };
 }
 

@@ -34,6 +34,12 @@ export interface ExportExtras {
   excerptFilter?: (e: CustodyEvent) => boolean;
   /** items.json sources keep only the file name (and nameBytes), items.csv has no sourcePath column (folder names can name people). */
   withoutSourcePaths?: boolean;
+  /**
+   * The items.csv cell for `value` of an extra field `column` (e.g. the people of an item as
+   * "Name (#3, depicts)"); undefined leaves the default (JSON for an object or array, text
+   * otherwise). Whoever gives it declares the form in bagInfo, where verify-bag reads it.
+   */
+  csvCell?: (column: string, value: unknown) => string | undefined;
   /** Extra bag-info.txt elements (e.g. Evidence-Redaction). */
   bagInfo?: Record<string, string>;
 }
@@ -328,7 +334,7 @@ export function prepareExport(archive: Archive, opts: ExportOptions): ExportPlan
       payload,
       tagFiles: [
         { path: 'evidence/items.json', content: JSON.stringify(itemsJson, null, 2) + '\n' },
-        { path: 'evidence/items.csv', content: itemsCsv(itemsJson, !withoutPaths) },
+        { path: 'evidence/items.csv', content: itemsCsv(itemsJson, !withoutPaths, opts.extras?.csvCell) },
         { path: 'evidence/custody.json', content: JSON.stringify(excerpt, null, 2) + '\n' },
         ...(opts.extras?.tagFiles ?? []),
       ],
@@ -451,7 +457,7 @@ function itemEntry(it: Omit<ListedItem, 'sources'> & { sources: { name: string; 
   return { path, ...it, digests, originalName: it.sources[0]?.name ?? null, ...(extra ?? {}) };
 }
 
-function itemsCsv(items: Record<string, unknown>[], withSourcePath: boolean): string {
+function itemsCsv(items: Record<string, unknown>[], withSourcePath: boolean, csvCell?: ExportExtras['csvCell']): string {
   const base = withSourcePath ? CSV_COLUMNS : CSV_COLUMNS.filter((c) => c !== 'sourcePath');
   const rows = items.map((e) => {
     const gps = e.gps as { lat: number; lon: number; alt: number | null } | null;
@@ -464,6 +470,8 @@ function itemsCsv(items: Record<string, unknown>[], withSourcePath: boolean): st
   const columns = [...base, ...extra];
   return toSafeCsv(columns, rows.map((r) => columns.map((c) => {
     const v = r.flat[c];
+    const own = extra.includes(c) ? csvCell?.(c, v) : undefined;
+    if (own !== undefined) return own;
     return v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
   })), { bom: true });
 }

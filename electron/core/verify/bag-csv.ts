@@ -50,15 +50,90 @@ function firstSourcePath(item: Record<string, unknown>): unknown {
 }
 
 /**
- * The cells of `item` as the exporter writes them, by column: gpsLat/gpsLon/gpsAlt from `gps`,
- * sourcePath from the first source's path; null or absent as an empty cell, an object or array as
- * its JSON, anything else as String(value); then through spreadsheetSafe ("=…" becomes "'=…").
+ * The tag files a set carries beside items.json (evidence/people.json, places.json,
+ * incidents.json, cases.json), parsed; a file absent or not an array of objects as []. Given to
+ * itemsCsvProblems when bag-info.txt declares Evidence-Items-CSV: the CSV then names what these
+ * records give.
  */
-function expectedCells(item: Record<string, unknown>): (column: string) => string {
+export interface ItemsCsvNames {
+  people: unknown[];
+  places: unknown[];
+  incidents: unknown[];
+  cases: unknown[];
+}
+
+const nonEmpty = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v : null);
+
+/**
+ * The readable cell of a catalog column (places, people, incidents, cases, tags) holding an
+ * array, as an exporter declaring Evidence-Items-CSV writes it, stated here apart from its code
+ * (catalog/csv-names.ts): entries joined by "; "; a person {id, role} as "<name> (#<id>, <role>)"
+ * with the name people.json gives for that numeric id, "#<id> (<role>)" without one, and
+ * "<pseudonym> (<role>)" for a string id; a place as "<nameEn> (<id>)", or the id without a name;
+ * an incident as "<title or type> (#<id>)", or "#<id>"; a case as "<authority> No. <caseNumber>
+ * (#<id>)" (either part alone when the other is missing), or "#<id>"; a tag as it is; any entry
+ * of another shape as its JSON. Null for another column or a value that is not an array.
+ */
+function readableCell(column: string, value: unknown, names: ItemsCsvNames): string | null {
+  if (!Array.isArray(value)) return null;
+  const find = (list: unknown[], key: string, id: unknown) => list.find((r): r is Record<string, unknown> => isRecord(r) && r[key] === id);
+  let one: (v: unknown) => string;
+  switch (column) {
+    case 'people':
+      one = (v) => {
+        if (!isRecord(v) || typeof v.role !== 'string') return JSON.stringify(v);
+        if (typeof v.id === 'string') return `${v.id} (${v.role})`;
+        if (typeof v.id !== 'number') return JSON.stringify(v);
+        const name = nonEmpty(find(names.people, 'id', v.id)?.name);
+        return name === null ? `#${v.id} (${v.role})` : `${name} (#${v.id}, ${v.role})`;
+      };
+      break;
+    case 'places':
+      one = (v) => {
+        if (typeof v !== 'string') return JSON.stringify(v);
+        const name = nonEmpty(find(names.places, 'id', v)?.nameEn);
+        return name === null ? v : `${name} (${v})`;
+      };
+      break;
+    case 'incidents':
+      one = (v) => {
+        if (typeof v !== 'number') return JSON.stringify(v);
+        const r = find(names.incidents, 'id', v);
+        const label = nonEmpty(r?.title) ?? nonEmpty(r?.type);
+        return label === null ? `#${v}` : `${label} (#${v})`;
+      };
+      break;
+    case 'cases':
+      one = (v) => {
+        if (typeof v !== 'number') return JSON.stringify(v);
+        const r = find(names.cases, 'id', v);
+        const parts = [nonEmpty(r?.authority), nonEmpty(r?.caseNumber) === null ? null : `No. ${String(r!.caseNumber)}`].filter((x) => x !== null);
+        return parts.length ? `${parts.join(' ')} (#${v})` : `#${v}`;
+      };
+      break;
+    case 'tags':
+      one = (v) => (typeof v === 'string' ? v : JSON.stringify(v));
+      break;
+    default:
+      return null;
+  }
+  return value.map(one).join('; ');
+}
+
+/**
+ * The cells of `item` as the exporter writes them, by column: gpsLat/gpsLon/gpsAlt from `gps`,
+ * sourcePath from the first source's path; with `names` (a set declaring Evidence-Items-CSV), the
+ * catalog columns as readableCell gives them; else null or absent as an empty cell, an object or
+ * array as its JSON (as every set written before issue 15 has them), anything else as
+ * String(value); then through spreadsheetSafe ("=…" becomes "'=…").
+ */
+function expectedCells(item: Record<string, unknown>, names: ItemsCsvNames | null): (column: string) => string {
   const gps = isRecord(item.gps) ? item.gps : null;
   const flat: Record<string, unknown> = { ...item, gpsLat: gps?.lat ?? '', gpsLon: gps?.lon ?? '', gpsAlt: gps?.alt ?? '', sourcePath: firstSourcePath(item) ?? '' };
   return (column) => {
     const v = flat[column];
+    const readable = names !== null && !BASE.has(column) ? readableCell(column, v, names) : null;
+    if (readable !== null) return spreadsheetSafe(readable);
     return spreadsheetSafe(v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
   };
 }
@@ -90,10 +165,12 @@ function headerDifference(actual: string[], expected: string[]): string {
  * - one row per item that has string sha256 and path, matched by the sha256 cell; no row for a
  *   sha256 items.json lacks, none twice;
  * - in each matched row, every column the header shares with itemsCsvHeader holds the cell the
- *   exporter writes for the item's value (its rule, with its spreadsheetSafe: like with like).
+ *   exporter writes for the item's value (its rule, with its spreadsheetSafe: like with like):
+ *   with `names` (bag-info.txt declares Evidence-Items-CSV), people, places, incidents, cases and
+ *   tags as names with their ids (readableCell); without (every set written before), as JSON.
  * Row order is not checked: see below. Throws nothing; a CSV that cannot be read is a problem.
  */
-export function itemsCsvProblems(text: string, items: readonly unknown[]): string[] {
+export function itemsCsvProblems(text: string, items: readonly unknown[], names: ItemsCsvNames | null = null): string[] {
   const out: string[] = [];
   if (!text.startsWith(BOM)) {
     out.push('does not begin with the UTF-8 byte-order mark the exporter writes, so a spreadsheet may read it in another encoding and show other text than evidence/items.json holds');
@@ -123,7 +200,7 @@ export function itemsCsvProblems(text: string, items: readonly unknown[]): strin
   const byCell = new Map<string, { label: string; cell: (c: string) => string }>();
   for (const item of items) {
     if (!isRecord(item) || typeof item.sha256 !== 'string' || typeof item.path !== 'string') continue; // reported by the items.json check
-    const cell = expectedCells(item);
+    const cell = expectedCells(item, names);
     byCell.set(cell('sha256'), { label: `item ${item.sha256} (${item.path})`, cell });
   }
   // Matched by sha256, not by position: every row names its item, a spreadsheet's reader sorts

@@ -11,7 +11,7 @@ import { verifyChain } from '../custody/hash.ts';
 import { dropCachedPages } from '../page-cache.ts';
 import { contentHash } from '../custody/content-hash.ts';
 import { LATER_NORMALIZED_RECORD_KEYS, NORMALIZED_RECORD_KEYS } from '../../common/types.ts';
-import { itemsCsvProblems } from './bag-csv.ts';
+import { itemsCsvProblems, type ItemsCsvNames } from './bag-csv.ts';
 import { lastTaggingEvents, peopleIndex, tagFieldProblems, type PeopleIndex } from './bag-tags.ts';
 
 /** One problem: the bag-relative file ("data/...", "evidence/custody.json") and/or custody seq it concerns. */
@@ -200,7 +200,9 @@ export async function verifyBag(dir: string, opts: { signal?: AbortSignal } = {}
   await guard(ITEMS_FILE, async () => {
     items = await checkItems(bagDir, files, manifests, payload, custody, redacted, problems);
   });
-  await guard(ITEMS_CSV_FILE, () => checkItemsCsv(bagDir, files, items as unknown[] | null, problems));
+  // Sets since issue 15 declare that items.csv names people, places, incidents and cases; older ones have JSON cells.
+  const readableCsv = bagInfo.some(([l, v]) => l.toLowerCase() === 'evidence-items-csv' && v !== '');
+  await guard(ITEMS_CSV_FILE, () => checkItemsCsv(bagDir, files, items as unknown[] | null, readableCsv, problems));
 
   let tagManifestSha256: string | null = null;
   const tm = files.get('tagmanifest-sha256.txt');
@@ -754,10 +756,26 @@ function publicReleaseLeaks(item: Record<string, unknown>): string[] {
  * evidence/items.csv against `items` (the items.json array checkItems read; null when it was
  * missing or unusable, already reported, and then there is nothing to compare with).
  */
-async function checkItemsCsv(bagDir: string, files: Map<string, FileEntry>, items: unknown[] | null, problems: BagProblem[]): Promise<void> {
+async function checkItemsCsv(bagDir: string, files: Map<string, FileEntry>, items: unknown[] | null, readable: boolean, problems: BagProblem[]): Promise<void> {
   const f = files.get(ITEMS_CSV_FILE);
   if (!f?.regular || items === null) return;
-  for (const reason of itemsCsvProblems(await readText(bagDir, f.rel, problems), items)) problems.push({ file: f.rel, reason });
+  const names = readable ? await readCsvNames(bagDir, files) : null;
+  for (const reason of itemsCsvProblems(await readText(bagDir, f.rel, problems), items, names)) problems.push({ file: f.rel, reason });
+}
+
+/**
+ * The records items.csv names, from evidence/people.json, places.json, incidents.json and
+ * cases.json; a file absent, unreadable or not an array as [] (their own problems are reported
+ * where they are checked; here a missing name only makes the CSV's cells differ).
+ */
+async function readCsvNames(bagDir: string, files: Map<string, FileEntry>): Promise<ItemsCsvNames> {
+  const read = async (rel: string): Promise<unknown[]> => {
+    const f = files.get(rel);
+    if (!f?.regular) return [];
+    const json = await readJson(bagDir, f, []);
+    return json.ok && Array.isArray(json.value) ? json.value : [];
+  };
+  return { people: await read(PEOPLE_FILE), places: await read('evidence/places.json'), incidents: await read('evidence/incidents.json'), cases: await read('evidence/cases.json') };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { custodySummary, isFailedEvent } from '../../../electron/common/custody-words.ts';
 import { digestLabel, fixityFinding, isFailedFixityCheck, type FixityFinding } from '../../../electron/common/fixity.ts';
 import { LONG_TEXT_MAX, type ChannelInput, type ItemDetail } from '../../../electron/common/ipc.ts';
 import { call, mediaUrl } from '../bridge.ts';
@@ -53,20 +54,46 @@ function findingLines(t: TFn, f: FixityFinding | null, reason: unknown): string[
   }
 }
 
-/** One custody event in the timeline; a failed fixity check in red, FAILED, with what it found. */
+/** The outcome of a custody event in a word of the reader's language; FAILED for any failure. */
+function outcomeText(t: TFn, e: ItemDetail['custody'][number]): string {
+  const o = typeof e.detail.outcome === 'string' ? e.detail.outcome : '';
+  if (isFailedEvent(e)) return e.type === 'fixity check' ? t('item.fixity.failed') : t('custody.outcome.failed');
+  if (o === 'pass') return e.type === 'fixity check' ? t('item.fixity.passed') : t('custody.outcome.passed');
+  if (o === 'success') return t('custody.outcome.done');
+  if (o.startsWith('duplicate')) return t('custody.outcome.duplicate');
+  if (o === 'in progress') return t('custody.outcome.inProgress');
+  if (o === 'interrupted') return t('custody.outcome.interrupted');
+  return o;
+}
+
+/** What the event did, in a sentence of the reader's language (the custody report's, common/custody-words.ts). */
+function summaryText(t: TFn, lng: string, e: ItemDetail['custody'][number]): string {
+  const s = custodySummary(e);
+  const vars: Record<string, string> = { ...s.vars };
+  if (s.bytes !== undefined) vars.size = formatBytes(s.bytes, lng);
+  if (s.fields) vars.fields = s.fields.length ? s.fields.map((f) => t(`custody.field.${f}`)).join(', ') : t('custody.field.none');
+  if (s.key === 'other') vars.type = t(`custody.${s.vars.type}`, { defaultValue: s.vars.type });
+  return t(`custody.line.${s.key}`, vars);
+}
+
+/**
+ * One custody event in the timeline, as a readable line: when, who, what (the PREMIS type in
+ * words), the outcome, and what happened in a sentence; a failure in red, FAILED, and a failed
+ * fixity check with what it found.
+ */
 function CustodyEntry({ e }: { e: ItemDetail['custody'][number] }) {
   const { t, i18n } = useTranslation();
-  const fixity = e.type === 'fixity check';
-  const failed = isFailedFixityCheck(e);
-  const outcome = typeof e.detail.outcome === 'string' ? e.detail.outcome : '';
+  const failedCheck = isFailedFixityCheck(e);
+  const failed = isFailedEvent(e);
   return (
-    <li className={failed ? 'failed' : undefined} data-testid={failed ? 'custody-failed' : 'custody-event'}>
+    <li className={failed ? 'failed' : undefined} data-testid={failedCheck ? 'custody-failed' : 'custody-event'} data-type={e.type}>
       <span className="when">{formatInstant(e.at, i18n.language)}</span>
-      <strong>{t(`custody.${e.type}`, { defaultValue: e.type })}</strong>
       <span className="who">{e.actor}</span>
-      <span className="outcome" data-testid="custody-outcome">{fixity ? (failed ? t('item.fixity.failed') : outcome === 'pass' ? t('item.fixity.passed') : outcome) : outcome}</span>
+      <strong className="what">{t(`custody.${e.type}`, { defaultValue: e.type })}</strong>
+      <span className="outcome" data-testid="custody-outcome">{outcomeText(t, e)}</span>
       <span className="hash mono" title={e.hash}>{t('item.seq', { seq: e.seq })}</span>
-      {failed && (
+      <p className="summary" data-testid="custody-summary">{summaryText(t, i18n.language, e)}</p>
+      {failedCheck && (
         <ul className="finding" data-testid="fixity-finding">
           {findingLines(t, fixityFinding(e), e.detail.reason).map((l) => <li key={l}>{l}</li>)}
         </ul>

@@ -1,0 +1,82 @@
+// A custody event as one line a person reads: when, who, what (the PREMIS event type), on which
+// file by its original name, the outcome, and what happened in a sentence. The sentences are the
+// custody report's (report/words.ts describeEvent), so `evidence log` and the report a court
+// reads say the same thing; a failed fixity check says FAILED and what was found
+// (common/fixity.ts), never reading like a passing one.
+import { fixityFinding, fixityFindingLines } from '../../common/fixity.ts';
+import type { CustodyEvent } from '../../common/types.ts';
+import { sourceOf } from '../db/items.ts';
+import type { Db } from '../db/open.ts';
+import type { ReportLang } from '../report/model.ts';
+import { describeEvent, formatBytes, formatUtc } from '../report/words.ts';
+import { isFailedOutcome } from './query.ts';
+
+/**
+ * The outcome of an event in one word: FAILED (any outcome beginning with "fail"), "passed"
+ * (fixity "pass"), "done" ("success"), "duplicate" (an ingest that found the content already
+ * held), else the recorded outcome up to its first ":" ("in progress", "interrupted"); "—" when
+ * the event records none.
+ */
+export function outcomeWord(outcome: unknown): string {
+  if (isFailedOutcome(outcome)) return 'FAILED';
+  if (typeof outcome !== 'string' || outcome.trim() === '') return '—';
+  if (outcome === 'pass') return 'passed';
+  if (outcome === 'success') return 'done';
+  return outcome.split(':')[0]!.trim();
+}
+
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
+/**
+ * What `e` did, in a sentence of `lang` (English unless asked): describeEvent's, except for a
+ * failed fixity check of an item, which gives what was found (fixityFindingLines, joined by "; "),
+ * and an archive-wide fixity check run, which gives its counts.
+ */
+export function eventSentence(e: CustodyEvent, lang: ReportLang = 'en'): string {
+  if (e.type === 'fixity check' && e.item === null && e.detail.scope === 'archive') {
+    const x = e.detail;
+    const parts = [
+      typeof x.itemsChecked === 'number' ? `${plural(x.itemsChecked, 'item')} checked` : 'archive checked',
+      typeof x.bytesChecked === 'number' ? `(${formatBytes('en', x.bytesChecked)})` : '',
+      typeof x.problems === 'number' && x.problems > 0 ? `— ${plural(x.problems, 'problem')} found` : '',
+      typeof x.unrecordedCopies === 'number' && x.unrecordedCopies > 0 ? `— ${plural(x.unrecordedCopies, 'unrecorded change')}` : '',
+    ];
+    return parts.filter(Boolean).join(' ') + '.';
+  }
+  const finding = fixityFinding(e);
+  if (finding) return fixityFindingLines(finding).join('; ');
+  return describeEvent(lang, e);
+}
+
+/**
+ * `e` as one line: "#seq  2026-01-02 10:04:05 UTC  actor  type  file  OUTCOME — sentence", where
+ * file is `fileName` (the item's original file name; "(archive)" for an event of no item, "(item
+ * abcdef012345)" when the name is unknown) and the sentence is eventSentence's. The text is not
+ * escaped: a terminal caller passes it through cli/commands/text.ts printable.
+ */
+export function custodyLine(e: CustodyEvent, fileName: string | null): string {
+  const file = e.item === null ? '(archive)' : fileName ?? `(item ${e.item.slice(0, 12)})`;
+  return `#${e.seq}  ${formatUtc(e.at)}  ${e.actor}  ${e.type}  ${file}  ${outcomeWord(e.detail.outcome)} — ${eventSentence(e)}`;
+}
+
+/**
+ * A lookup of items' original file names by SHA-256: the name of the item's first sighting, as
+ * the Library shows it, in its display form (db/items.ts sourceOf: a byte outside UTF-8 as \xHH,
+ * a backslash as \\), cached so a long log asks once per item. Null for content the catalog does
+ * not hold.
+ */
+export function originalNames(db: Db): (sha256: string) => string | null {
+  const st = db.prepare('SELECT s.source_path path, s.file_name name, s.path_bytes pathBytes FROM items i JOIN sightings s ON s.item_id = i.id WHERE i.sha256 = ? ORDER BY s.id LIMIT 1');
+  const cache = new Map<string, string | null>();
+  return (sha) => {
+    let name = cache.get(sha);
+    if (name === undefined) {
+      const r = st.get(sha) as { path: string; name: string; pathBytes: Buffer | null } | undefined;
+      name = r ? sourceOf(r.path, r.name, r.pathBytes).name : null;
+      // A log touches few distinct items per screenful; bound the cache for one that touches millions.
+      if (cache.size > 100_000) cache.clear();
+      cache.set(sha, name);
+    }
+    return name;
+  };
+}
