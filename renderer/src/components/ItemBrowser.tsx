@@ -3,7 +3,7 @@
 // million items open and scroll as smoothly as 20. Clicking a name opens the item; the
 // checkboxes (and Shift-click for a range, whose ids come from items.ids) make the selection
 // that Export and tagging use.
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { elementScroll, observeElementOffset, useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ItemSummary } from '../../../electron/common/ipc.ts';
@@ -58,6 +58,12 @@ function usePages(view: LibraryView, onExpired: () => void, report: (e: unknown)
 
 const TILE = 180;
 const ROW = 40;
+/**
+ * The tallest scrolling area drawn. Browsers stop at about 33.5 million pixels (Chromium) or
+ * 17.9 million (Firefox): a million list rows of 40 px would end out of reach. Past this
+ * height the scroll bar moves through the rows proportionally (see scale below).
+ */
+const MAX_HEIGHT = 10_000_000;
 
 function useWidth(ref: React.RefObject<HTMLElement | null>): number {
   const [w, setW] = useState(800);
@@ -80,7 +86,22 @@ export function ItemBrowser({ items: libraryView, view, onExpired }: { items: Li
   const cols = view === 'grid' ? Math.max(1, Math.floor(width / TILE)) : 1;
   const total = libraryView.total;
   const rows = Math.ceil(total / cols);
-  const virt = useVirtualizer({ count: rows, getScrollElement: () => scroller.current, estimateSize: () => (view === 'grid' ? TILE + 40 : ROW), overscan: 6 });
+  const rowSize = view === 'grid' ? TILE + 40 : ROW;
+  // scale = how many pixels of rows one pixel of scroll bar moves over (1 up to MAX_HEIGHT): the
+  // virtualizer works in row pixels, the scroll element in drawn pixels.
+  const scale = useRef(1);
+  const viewport = scroller.current?.clientHeight ?? 0;
+  const fullHeight = rows * rowSize;
+  scale.current = fullHeight > MAX_HEIGHT ? (fullHeight - viewport) / (MAX_HEIGHT - viewport) : 1;
+  const virt = useVirtualizer({
+    count: rows, getScrollElement: () => scroller.current, estimateSize: () => rowSize, overscan: 6,
+    observeElementOffset: (instance, cb) => observeElementOffset(instance, (offset, scrolling) => cb(offset * scale.current, scrolling)),
+    scrollToFn: (offset, options, instance) => elementScroll(offset / scale.current, options, instance),
+  });
+  // Rows are placed relative to what is drawn: a row's distance from the top of the view in row
+  // pixels is its distance in drawn pixels too.
+  const drawnOffset = (virt.scrollOffset ?? 0) / scale.current;
+  const shift = drawnOffset - (virt.scrollOffset ?? 0);
   const lastClicked = useRef<number | null>(null);
   const { get, want } = usePages(libraryView, onExpired, app.report);
   const shown = virt.getVirtualItems();
@@ -150,10 +171,10 @@ export function ItemBrowser({ items: libraryView, view, onExpired }: { items: Li
 
   return (
     <div className="browser" ref={scroller} data-testid="item-browser">
-      <div style={{ height: virt.getTotalSize(), position: 'relative' }}>
+      <div style={{ height: Math.min(virt.getTotalSize(), MAX_HEIGHT), position: 'relative' }}>
         {shown.map((r) => (
           <div key={r.key} className={view === 'grid' ? 'grid-row' : 'list-line'}
-            style={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${r.start}px)`, height: r.size }}>
+            style={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${r.start + shift}px)`, height: r.size }}>
             {Array.from({ length: Math.min(cols, total - r.index * cols) }, (_, j) => cell(get(r.index * cols + j), r.index * cols + j))}
           </div>
         ))}

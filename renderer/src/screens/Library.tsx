@@ -49,7 +49,7 @@ export function LibraryScreen() {
       </div>
       {sel > 0 && app.catalog.tagging && <TagSelection itemIds={[...app.selection]} />}
       {items && items.total === 0 && <p className="empty" data-testid="empty">{t('library.empty')}</p>}
-      {items && items.total > 0 && <ItemBrowser key={items.view} items={items} view={view} onExpired={onExpired} />}
+      {items && items.total > 0 && <ItemBrowser key={`${items.view} ${view}`} items={items} view={view} onExpired={onExpired} />}
     </div>
   );
 }
