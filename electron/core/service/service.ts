@@ -15,7 +15,7 @@ import { verifyArchive } from '../verify/fixity.ts';
 import { createCatalogAdapter, type CatalogAdapter } from './catalog-adapter.ts';
 import { exportJobSpec } from './export-job.ts';
 import { ServiceError, toIpcError } from './errors.ts';
-import { countItems, itemDetail, itemFacets, itemSummaries, queryItems, thumbnailSet } from './items-query.ts';
+import { countItems, itemDetail, itemFacets, itemSummaries, orderedItemIds, queryItems, thumbnailSet } from './items-query.ts';
 import { createLibraryViews } from './library-views.ts';
 import { resolveMedia, type MediaFile, type MediaRef } from '../media/resolve.ts';
 import { loadSettings, saveSettings, withRecent } from './settings.ts';
@@ -224,7 +224,7 @@ export function createArchiveService(opts: ServiceOptions): ArchiveService {
     },
     'export.withheld': async ({ itemIds, filter }) => {
       const a = need();
-      return withheldFromPublicRelease(a.db, itemIds ?? queryItems(a.db, filter!, { by: 'id', dir: 'asc' }, new Set()).map((s) => s.id));
+      return withheldFromPublicRelease(a.db, itemIds ?? orderedItemIds(a.db, filter!, { by: 'id', dir: 'asc' }));
     },
     'jobs.start': async (req) => ({ jobId: runner.start(jobSpec(need(), req)) }),
     'jobs.cancel': async ({ jobId }) => ({ cancelled: runner.cancel(jobId) }),
