@@ -1,7 +1,8 @@
 // `npm run bench`: speed and memory of the evidence core against standard tools run side by
 // side on the same machine, same corpus, warm page cache for both sides. Prints ratios
 // (>1 means we are faster). Options: --quick (skip the 4 GiB file), --photos N, --gib N,
-// --rounds N (at least 5 for the photos, 2 otherwise).
+// --rounds N (at least 5 for the photos, 2 otherwise), --list-items N,N (the sizes of the
+// `evidence list` and Library figures; default 100000,1000000; 0 skips them).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -9,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { digestFile } from '../electron/core/ingest/digest.ts';
 import { bigFile, largePhotoFolder, photoFolder } from './corpus.ts';
 import { benchCatalog } from './catalog.ts';
+import { benchList, printListTables } from './list.ts';
 import { benchSigning } from './signing.ts';
 
 const args = process.argv.slice(2);
@@ -180,11 +182,20 @@ async function main() {
     ratio: `${(sig.theirs / sig.ours).toFixed(2)}×`, target: '< 1 s', met: sig.ours < 1 ? 'yes' : 'NO' });
   console.log('\nfilters on 100,000 items (evidence list), median of 5 runs:');
   const filters = benchCatalog();
+  // `evidence list` and the Library at scale, against the sqlite3 shell on the same file. The
+  // archives are seeded once (a million items: about a minute) and kept in the bench folder.
+  const li = args.indexOf('--list-items');
+  const listSizes = (li >= 0 ? args[li + 1] ?? '' : '100000,1000000').split(',').map(Number).filter((n) => n > 0);
+  const hasSqlite3 = spawnSync('sqlite3', ['-version']).status === 0;
+  if (listSizes.length && !hasSqlite3) console.log('\nsqlite3 shell not found (apt-get install sqlite3): the list figures are skipped');
+  console.log(`\nevidence list and the Library at ${listSizes.map((n) => n.toLocaleString('en')).join(' and ')} items:`);
+  const listFigures = listSizes.length && hasSqlite3 ? await benchList(ROOT, listSizes) : null;
   console.log('\n| measure | ours | standard tools | ratio | target | met |\n|---|---|---|---|---|---|');
   for (const r of rows) console.log(`| ${r.what} | ${r.ours} | ${r.theirs} | ${r.ratio} | ${r.target} | ${r.met} |`);
   for (const m of mem) console.log(`| ${m.what} | ${m.rss.toFixed(0)} MiB | — | — | < 300 MB | ${m.rss * 1.048576 < 300 ? 'yes' : 'NO'} |`);
   console.log('\n| filter on 100,000 items | with indexes | same SQL, indexes dropped | ratio |\n|---|---|---|---|');
   for (const f of filters) console.log(`| ${f.what} | ${f.indexedMs.toFixed(2)} ms | ${f.scanMs.toFixed(2)} ms | ${(f.scanMs / f.indexedMs).toFixed(1)}× |`);
+  if (listFigures) printListTables(listFigures);
 }
 
 await main();

@@ -26,3 +26,40 @@ export class UsageError extends Error {
 export function printJson(io: Io, value: unknown): void {
   io.out(JSON.stringify(value, null, 2) + '\n');
 }
+
+/** Writes a JSON array one element at a time (see jsonArrayWriter). */
+export interface JsonArrayWriter {
+  add(value: unknown): void;
+  /** Closes the array and writes what is pending; returns the element count. */
+  end(): number;
+}
+
+/**
+ * A JSON array written as its elements come, `perWrite` elements per write: byte for byte what
+ * printJson prints for the whole array (two-space indent, newline at the end), with the memory
+ * of `perWrite` elements instead of the whole text.
+ */
+export function jsonArrayWriter(io: Io, perWrite = 500): JsonArrayWriter {
+  let pending: unknown[] = [];
+  let n = 0;
+  const flush = () => {
+    if (!pending.length) return;
+    // An indented array of the pending elements is "[\n" + their indented texts joined by ",\n"
+    // + "\n]": the inside is exactly what they add to the whole array.
+    const text = JSON.stringify(pending, null, 2);
+    io.out((n === pending.length ? '[\n' : ',\n') + text.slice(2, -2));
+    pending = [];
+  };
+  return {
+    add(value) {
+      pending.push(value);
+      n++;
+      if (pending.length >= perWrite) flush();
+    },
+    end() {
+      flush();
+      io.out(n === 0 ? '[]\n' : '\n]\n');
+      return n;
+    },
+  };
+}

@@ -566,6 +566,23 @@ export const CHANNELS = {
   'archive.close': { input: Empty, output: Nothing },
 
   'items.list': { input: z.strictObject({ filter: ItemFilterSchema, sort: SortSchema }), output: z.object({ total: z.number(), items: z.array(ItemSummarySchema) }) },
+  /**
+   * The Library at any size: `items.view` orders the matches of a filter once and answers their
+   * count and a view id; `items.page` then reads any window of that view (what the virtualized
+   * grid shows), `items.ids` the ids of a range or of all of it (select all, Shift-click). A view
+   * keeps the order and the items of when it was made; an expired view answers NOT_FOUND (make a
+   * new one). `items.count` counts a filter's matches without ordering them.
+   */
+  'items.view': { input: z.strictObject({ filter: ItemFilterSchema, sort: SortSchema }), output: z.object({ view: z.string(), total: z.number() }) },
+  'items.page': {
+    input: z.strictObject({ view: z.string().min(1).max(100), offset: z.number().int().min(0), limit: z.number().int().min(1).max(1000) }),
+    output: z.object({ items: z.array(ItemSummarySchema) }),
+  },
+  'items.ids': {
+    input: z.strictObject({ view: z.string().min(1).max(100), offset: z.number().int().min(0).optional(), limit: z.number().int().min(1).optional() }),
+    output: z.object({ ids: z.array(IdSchema) }),
+  },
+  'items.count': { input: z.strictObject({ filter: ItemFilterSchema }), output: z.object({ total: z.number() }) },
   'items.get': { input: z.strictObject({ id: IdSchema }), output: ItemDetailSchema },
   'items.facets': { input: Empty, output: FacetsSchema },
 

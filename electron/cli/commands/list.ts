@@ -1,32 +1,69 @@
 import type { Command } from 'commander';
-import { filterItemIds } from '../../core/catalog/filters.ts';
-import { taggedItems } from '../../core/catalog/listing.ts';
-import { printJson, type Io } from '../io.ts';
+import { streamTaggedItems, type ListWindow } from '../../core/catalog/stream.ts';
+import { jsonArrayWriter, UsageError, type Io } from '../io.ts';
 import { filterFromOptions, filterOptions, usage, type FilterCliOptions } from './catalog-shared.ts';
 import { archiveOption, formatBytes, withArchive, type CliCommand } from './shared.ts';
-import { outLine, count } from './text.ts';
+import { count, printable } from './text.ts';
+
+/** A whole number ≥ 0 given to `option`, or undefined when absent; UsageError otherwise. */
+function whole(value: string | undefined, option: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/u.test(value.trim()) || !Number.isSafeInteger(n)) throw new UsageError(`${option} ${value}: give a whole number ≥ 0`);
+  return n;
+}
 
 export const list: CliCommand = {
   define: (p: Command) =>
     filterOptions(archiveOption(p.command('list')))
       .option('--json', 'print an array of normalized records with id, sources and catalog (places, people, incidents, cases, tags, description, notes)')
-      .description('one row per item; filters combine with AND'),
+      .option('--limit <n>', 'at most N items (a page); when more match, stderr says how to get the next page')
+      .option('--offset <n>', 'skip the first N matching items')
+      .option('--after <id>', 'only items after this catalog id (the cursor the previous page printed)')
+      .description('one row per item, by catalog id; filters combine with AND. Rows stream as they are read, so any number of items lists in flat memory'),
   async run([opts]: unknown[], io: Io) {
-    const o = opts as FilterCliOptions & { archive?: string; json?: boolean };
+    const o = opts as FilterCliOptions & { archive?: string; json?: boolean; limit?: string; offset?: string; after?: string };
+    const limit = whole(o.limit, '--limit');
+    const window: ListWindow = { afterId: whole(o.after, '--after'), offset: whole(o.offset, '--offset'), limit: limit === undefined ? undefined : limit + 1 };
     return withArchive(o, {}, async (a) => {
       const filter = filterFromOptions(a.db, o, io);
-      const items = taggedItems(a.db, usage(() => filterItemIds(a.db, filter)));
-      if (o.json) {
-        printJson(io, items);
-        return 0;
-      }
+      // One row past the page says whether there is a next page, without counting the matches.
+      const items = usage(() => streamTaggedItems(a.db, filter, window));
+      let shown = 0;
+      let lastId: number | null = null;
+      let more = false;
+      const json = o.json ? jsonArrayWriter(io) : null;
+      // Lines go out in chunks: one write per row cost a system call per row.
+      let text = '';
+      const line = (s: string) => {
+        text += `${printable(s)}\n`;
+        if (text.length >= 1 << 16) {
+          io.out(text);
+          text = '';
+        }
+      };
       for (const it of items) {
+        if (limit !== undefined && shown === limit) {
+          more = true;
+          break;
+        }
+        shown++;
+        lastId = it.id;
+        if (json) {
+          json.add(it);
+          continue;
+        }
         // Many cameras repeat the make in the model ("Canon" + "Canon PowerShot S40").
         const cam = it.make && it.model?.toLowerCase().startsWith(it.make.toLowerCase()) ? it.model : [it.make, it.model].filter(Boolean).join(' ');
         const places = it.catalog.places.length ? `  @${it.catalog.places.join(',')}` : '';
-        outLine(io, `${String(it.id).padStart(5)}  ${it.sha256.slice(0, 12)}  ${it.kind.padEnd(8)} ${formatBytes(it.bytes).padStart(10)}  ${(it.capturedAt ?? '—').padEnd(25)}  ${cam ? cam + '  ' : ''}${it.sources[0]?.name ?? ''}${places}`);
+        line(`${String(it.id).padStart(5)}  ${it.sha256.slice(0, 12)}  ${it.kind.padEnd(8)} ${formatBytes(it.bytes).padStart(10)}  ${(it.capturedAt ?? '—').padEnd(25)}  ${cam ? cam + '  ' : ''}${it.sources[0]?.name ?? ''}${places}`);
       }
-      outLine(io, count(items.length, 'item'));
+      if (json) json.end();
+      else {
+        line(count(shown, 'item'));
+        io.out(text);
+      }
+      if (more && lastId !== null) io.err(`more items: add --after ${lastId} for the next page\n`);
       return 0;
     });
   },

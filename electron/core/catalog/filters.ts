@@ -45,6 +45,19 @@ export function placeSubtreeSql(n: number): string {
  * malformed date or an empty search.
  */
 export function buildItemFilterQuery(f: ItemFilter): BuiltQuery {
+  const { where, params } = buildItemFilterWhere(f);
+  // No ORDER BY: ordering by rowid tempts the planner to scan items in id order instead of using
+  // the filter's index; filterItemIds sorts the (integer) ids instead.
+  return { sql: `SELECT i.id FROM items i${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`, params };
+}
+
+/**
+ * The conditions of buildItemFilterQuery on `items i`, one SQL expression each (to be joined by
+ * AND; none for an empty filter), with their parameters in order: for callers that select other
+ * columns, order or page the matches themselves (catalog/stream.ts, service/items-query.ts).
+ * Throws Error as buildItemFilterQuery does.
+ */
+export function buildItemFilterWhere(f: ItemFilter): { where: string[]; params: (string | number)[] } {
   const where: string[] = [];
   const params: (string | number)[] = [];
   const inList = (n: number) => Array(n).fill('?').join(', ');
@@ -108,9 +121,7 @@ export function buildItemFilterQuery(f: ItemFilter): BuiltQuery {
     where.push('i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)');
     params.push(q);
   }
-  // No ORDER BY: ordering by rowid tempts the planner to scan items in id order instead of using
-  // the filter's index; filterItemIds sorts the (integer) ids instead.
-  return { sql: `SELECT i.id FROM items i${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`, params };
+  return { where, params };
 }
 
 /** Ids of the items matching `f`, ascending. Throws Error as buildItemFilterQuery does. */

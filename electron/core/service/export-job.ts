@@ -11,7 +11,7 @@ import type { JobSpec } from '../jobs/runner.ts';
 import { listKeys, resolveKey, unlockKey, type SigningKey } from '../signing/keystore.ts';
 import type { CatalogAdapter } from './catalog-adapter.ts';
 import { ServiceError } from './errors.ts';
-import { queryItems } from './items-query.ts';
+import { orderedItemIds } from './items-query.ts';
 
 export type ExportRequest = Extract<JobRequest, { kind: 'export' }>;
 
@@ -71,7 +71,7 @@ export function exportJobSpec(a: Archive, request: ExportRequest, deps: ExportJo
       // As the CLI's export: what a killed export left is finished or removed first.
       const recovered = (await recoverInterruptedExports(a, { actor }))
         .map(({ exportId, bagDir, outcome, removed, done, problems }) => ({ exportId, bagDir, outcome, removed, done, problems }));
-      let ids = req.itemIds ?? queryItems(a.db, req.filter!, { by: 'id', dir: 'asc' }, new Set()).map((s) => s.id);
+      let ids = req.itemIds ?? orderedItemIds(a.db, req.filter!, { by: 'id', dir: 'asc' });
       if (!ids.length) throw new ServiceError('FAILED', 'nothing to export: the selection holds no items');
       // As the CLI's export: a public release leaves out the media of the people it withholds,
       // except the items the user chose to send, each by name.

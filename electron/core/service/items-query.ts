@@ -8,7 +8,7 @@ import { listCustodyEvents } from '../custody/log.ts';
 import type { Db } from '../db/open.ts';
 import { getDigests, getItem, getRawMetadata, listSightings } from '../db/items.ts';
 import type { ItemFilter as CatalogItemFilter } from '../../common/catalog.ts';
-import { buildItemFilterQuery } from '../catalog/filters.ts';
+import { buildItemFilterWhere } from '../catalog/filters.ts';
 import { ftsQuery } from '../catalog/fts.ts';
 import { itemLinks } from './catalog-links.ts';
 
@@ -50,6 +50,9 @@ export function thumbnailSet(derivativesDir: string): Set<string> {
   return out;
 }
 
+/** The kinds an item can have, in the order the facets list their counts (alphabetical, as GROUP BY gave). */
+const KINDS: readonly Kind[] = ['audio', 'document', 'image', 'other', 'video'];
+
 const likeEscape = (s: string) => `%${s.replace(/[\\%_]/gu, (c) => `\\${c}`)}%`;
 const camera = (make: string | null, model: string | null): string | null => {
   const m = (make ?? '').trim();
@@ -75,18 +78,24 @@ function catalogFilter(f: ItemFilter): CatalogItemFilter {
   };
 }
 
+/** The SQL conditions on `items i` (AND) and their parameters for the Library's filter. */
+interface LibraryWhere {
+  where: string[];
+  args: unknown[];
+}
+
 /**
- * Items matching every given field of `filter` (ItemFilter in common/ipc.ts), sorted by `sort`
- * (items without a capture time last when sorting by it), as Library summaries. The catalog's
- * filter (catalog/filters.ts) decides kinds, dates, GPS, places, people, incidents, cases, tags
- * and untagged; text matches file names and source paths (in the NFC or NFD spelling of the text),
- * camera and SHA-256 prefix here, and what people wrote or linked through the catalog's full-text
- * index. `thumbs` says which SHA-256s
- * have a thumbnail. Throws Error for a filter the catalog refuses.
+ * The conditions selecting the items matching every given field of `filter` (ItemFilter in
+ * common/ipc.ts). The catalog's filter (catalog/filters.ts) decides kinds, dates, GPS, places,
+ * people, incidents, cases, tags and untagged; text matches file names and source paths (in the
+ * NFC or NFD spelling of the text), camera and SHA-256 prefix here, and what people wrote or
+ * linked through the catalog's full-text index; camera is the "Make Model" text itemFacets gives,
+ * matched through the items_camera index (migration 008). Throws Error for a filter the catalog
+ * refuses.
  */
-export function queryItems(db: Db, filter: ItemFilter, sort: ItemSort, thumbs: Set<string>): ItemSummary[] {
-  const base = buildItemFilterQuery(catalogFilter(filter));
-  const where: string[] = [`i.id IN (${base.sql})`];
+function libraryWhere(db: Db, filter: ItemFilter): LibraryWhere {
+  const base = buildItemFilterWhere(catalogFilter(filter));
+  const where = [...base.where];
   const args: unknown[] = [...base.params];
   const text = filter.text?.trim();
   if (text) {
@@ -110,33 +119,131 @@ export function queryItems(db: Db, filter: ItemFilter, sort: ItemSort, thumbs: S
     }
     where.push(`(${parts.join(' OR ')})`);
   }
-  const order = {
-    capturedAt: `i.captured_at IS NULL, i.captured_at ${sort.dir}, i.id ${sort.dir}`,
-    ingestedAt: `i.ingested_at ${sort.dir}, i.id ${sort.dir}`,
-    name: `name COLLATE NOCASE ${sort.dir}, i.id ${sort.dir}`,
-    bytes: `i.bytes ${sort.dir}, i.id ${sort.dir}`,
-    id: `i.id ${sort.dir}`,
-  }[sort.by];
+  if (filter.camera) {
+    // The (make, model) pairs shown as this camera: usually one, "Canon" + "Canon EOS 5D" and
+    // "" + "Canon EOS 5D" both show as "Canon EOS 5D".
+    const pairs = cameraPairs(db).filter((p) => camera(p.make, p.model) === filter.camera);
+    if (!pairs.length) where.push('0');
+    else {
+      where.push(`(${pairs.map(() => "(coalesce(i.make, '') = ? AND coalesce(i.model, '') = ?)").join(' OR ')})`);
+      for (const p of pairs) args.push(p.make, p.model);
+    }
+  }
+  return { where, args };
+}
+
+const whereSql = (w: string[]) => (w.length ? ` WHERE ${w.join(' AND ')}` : '');
+
+/**
+ * How `sort` orders the matches, as one or more segments read one after the other: each a
+ * condition and an ORDER BY an index can answer (migration 008 indexes ingested_at and bytes).
+ * Items without a capture time come last in either direction: a descending order puts SQLite's
+ * NULLs last by itself; an ascending one reads them as a second segment.
+ */
+function sortSegments(sort: ItemSort): { cond: string | null; order: string }[] {
+  const d = sort.dir === 'asc' ? 'ASC' : 'DESC';
+  switch (sort.by) {
+    case 'capturedAt':
+      return d === 'DESC'
+        ? [{ cond: null, order: 'i.captured_at DESC, i.id DESC' }]
+        : [{ cond: 'i.captured_at IS NOT NULL', order: 'i.captured_at ASC, i.id ASC' }, { cond: 'i.captured_at IS NULL', order: 'i.id ASC' }];
+    case 'ingestedAt':
+      return [{ cond: null, order: `i.ingested_at ${d}, i.id ${d}` }];
+    case 'bytes':
+      return [{ cond: null, order: `i.bytes ${d}, i.id ${d}` }];
+    case 'name':
+      return [{ cond: null, order: `(SELECT s.file_name FROM sightings s WHERE s.item_id = i.id ORDER BY s.id LIMIT 1) COLLATE NOCASE ${d}, i.id ${d}` }];
+    case 'id':
+      return [{ cond: null, order: `i.id ${d}` }];
+  }
+}
+
+/**
+ * Ids of the items matching `filter` (see libraryWhere), in the order `sort` gives: name is the
+ * file name of the item's first sighting (case-insensitive), ties by id in the same direction,
+ * items without a capture time last when sorting by it. One indexed SELECT per sort segment; the
+ * ids of a million items take 8 MB. Throws Error for a filter the catalog refuses.
+ */
+export function orderedItemIds(db: Db, filter: ItemFilter, sort: ItemSort): number[] {
+  const w = libraryWhere(db, filter);
+  const out: number[] = [];
+  for (const seg of sortSegments(sort)) {
+    const where = seg.cond ? [...w.where, seg.cond] : w.where;
+    for (const id of db.prepare(`SELECT i.id FROM items i${whereSql(where)} ORDER BY ${seg.order}`).pluck().iterate(...w.args) as IterableIterator<number>) out.push(id);
+  }
+  return out;
+}
+
+/** How many items match `filter` (see libraryWhere), counted in SQL. */
+export function countItems(db: Db, filter: ItemFilter): number {
+  const w = libraryWhere(db, filter);
+  return db.prepare(`SELECT count(*) FROM items i${whereSql(w.where)}`).pluck().get(...w.args) as number;
+}
+
+/**
+ * Library summaries of the items `ids`, in that order (one SELECT for all of them); ids of no
+ * item are left out. `thumbs` says which SHA-256s have a thumbnail.
+ */
+export function itemSummaries(db: Db, ids: readonly number[], thumbs: Set<string>): ItemSummary[] {
+  if (!ids.length) return [];
   const rows = db.prepare(
     `SELECT i.id, i.sha256, i.kind, i.mime, i.bytes, i.captured_at, i.ingested_at, i.make, i.model, i.has_gps,
        (SELECT s.file_name FROM sightings s WHERE s.item_id = i.id ORDER BY s.id LIMIT 1) AS name
-     FROM items i ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order}`,
-  ).all(...args) as Row[];
-  const out = rows.map((r): ItemSummary => ({
-    id: r.id, sha256: r.sha256, name: r.name ?? r.sha256, kind: r.kind, mime: r.mime, bytes: r.bytes,
-    capturedAt: r.captured_at, ingestedAt: r.ingested_at, camera: camera(r.make, r.model), hasGps: r.has_gps === 1,
-    thumb: thumbs.has(r.sha256),
-  }));
-  return filter.camera ? out.filter((s) => s.camera === filter.camera) : out;
+     FROM items i WHERE i.id IN (SELECT value FROM json_each(?))`,
+  ).all(JSON.stringify(ids)) as Row[];
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id): ItemSummary[] => {
+    const r = byId.get(id);
+    return r ? [{
+      id: r.id, sha256: r.sha256, name: r.name ?? r.sha256, kind: r.kind, mime: r.mime, bytes: r.bytes,
+      capturedAt: r.captured_at, ingestedAt: r.ingested_at, camera: camera(r.make, r.model), hasGps: r.has_gps === 1,
+      thumb: thumbs.has(r.sha256),
+    }] : [];
+  });
 }
 
-/** Distinct cameras, item counts per kind and the tags in use, for the filter bar. */
+/**
+ * Every item matching `filter`, sorted by `sort`, as Library summaries: orderedItemIds then
+ * itemSummaries, for callers that need them all at once (a few thousand); the Library pages
+ * through a view instead (service/library-views.ts). Throws Error for a filter the catalog refuses.
+ */
+export function queryItems(db: Db, filter: ItemFilter, sort: ItemSort, thumbs: Set<string>): ItemSummary[] {
+  const ids = orderedItemIds(db, filter, sort);
+  const out: ItemSummary[] = [];
+  // json_each over a million ids would build one 7 MB argument; 10,000 at a time keeps it small.
+  for (let i = 0; i < ids.length; i += 10_000) out.push(...itemSummaries(db, ids.slice(i, i + 10_000), thumbs));
+  return out;
+}
+
+/**
+ * The distinct (make, model) pairs in the catalog, a missing one as '', in index order: a skip
+ * scan over items_camera (migration 008), one indexed step per pair, not a read of every item.
+ */
+export function cameraPairs(db: Db): { make: string; model: string }[] {
+  const next = db.prepare(`SELECT coalesce(make, '') make, coalesce(model, '') model FROM items
+    WHERE (coalesce(make, ''), coalesce(model, '')) > (?, ?) ORDER BY coalesce(make, ''), coalesce(model, '') LIMIT 1`);
+  const first = db.prepare("SELECT coalesce(make, '') make, coalesce(model, '') model FROM items ORDER BY coalesce(make, ''), coalesce(model, '') LIMIT 1");
+  const out: { make: string; model: string }[] = [];
+  for (let p = first.get() as { make: string; model: string } | undefined; p; p = next.get(p.make, p.model) as typeof p | undefined) out.push(p);
+  return out;
+}
+
+/**
+ * Distinct cameras, item counts per kind and the tags in use, for the filter bar; each from an
+ * index (items_camera, items_kind, item_tags_tag), stepping from one distinct value to the next,
+ * so a million items cost a few dozen index lookups.
+ */
 export function itemFacets(db: Db): { cameras: string[]; kinds: Record<string, number>; tags: string[] } {
-  const cams = db.prepare('SELECT DISTINCT make, model FROM items WHERE make IS NOT NULL OR model IS NOT NULL').all() as { make: string | null; model: string | null }[];
-  const cameras = [...new Set(cams.map((c) => camera(c.make, c.model)).filter((c): c is string => !!c))].sort((a, b) => a.localeCompare(b));
+  const cameras = [...new Set(cameraPairs(db).map((c) => camera(c.make, c.model)).filter((c): c is string => !!c))].sort((a, b) => a.localeCompare(b));
   const kinds: Record<string, number> = {};
-  for (const r of db.prepare('SELECT kind, count(*) n FROM items GROUP BY kind').all() as { kind: string; n: number }[]) kinds[r.kind] = r.n;
-  const tags = (db.prepare('SELECT DISTINCT tag FROM item_tags ORDER BY tag').all() as { tag: string }[]).map((r) => r.tag);
+  const countKind = db.prepare('SELECT count(*) FROM items WHERE kind = ?').pluck();
+  for (const k of KINDS) {
+    const n = countKind.get(k) as number;
+    if (n) kinds[k] = n;
+  }
+  const nextTag = db.prepare('SELECT tag FROM item_tags WHERE tag > ? ORDER BY tag LIMIT 1').pluck();
+  const tags: string[] = [];
+  for (let t = nextTag.get('') as string | undefined; t !== undefined; t = nextTag.get(t) as string | undefined) tags.push(t);
   return { cameras, kinds, tags };
 }
 

@@ -15,7 +15,8 @@ import { verifyArchive } from '../verify/fixity.ts';
 import { createCatalogAdapter, type CatalogAdapter } from './catalog-adapter.ts';
 import { exportJobSpec } from './export-job.ts';
 import { ServiceError, toIpcError } from './errors.ts';
-import { itemDetail, itemFacets, queryItems, thumbnailSet } from './items-query.ts';
+import { countItems, itemDetail, itemFacets, itemSummaries, orderedItemIds, queryItems, thumbnailSet } from './items-query.ts';
+import { createLibraryViews } from './library-views.ts';
 import { resolveMedia, type MediaFile, type MediaRef } from '../media/resolve.ts';
 import { loadSettings, saveSettings, withRecent } from './settings.ts';
 import { createKey, keysDir, listKeys, resolveKey, unlockKey, type KeyInfo } from '../signing/keystore.ts';
@@ -54,6 +55,7 @@ export function createArchiveService(opts: ServiceOptions): ArchiveService {
   let archive: Archive | null = null;
   let catalog: CatalogAdapter | null = null; // set with the archive
   let thumbs: Set<string> | null = null;
+  const views = createLibraryViews();
   const runner = new JobRunner(opts.emit, toIpcError);
 
   const settings = (): Settings => loadSettings(opts.settingsFile);
@@ -80,6 +82,7 @@ export function createArchiveService(opts: ServiceOptions): ArchiveService {
     archive = null;
     catalog = null;
     thumbs = null;
+    views.clear();
     await a?.close();
   };
 
@@ -176,6 +179,20 @@ export function createArchiveService(opts: ServiceOptions): ArchiveService {
       const items = queryItems(a.db, filter, sort, thumbsOf(a));
       return { total: items.length, items };
     },
+    'items.view': async ({ filter, sort }) => views.open(need().db, filter, sort),
+    'items.page': async ({ view, offset, limit }) => {
+      const a = need();
+      const ids = views.ids(view, offset, limit);
+      if (!ids) throw new ServiceError('NOT_FOUND', `Library view ${view}: expired; make a new one`);
+      return { items: itemSummaries(a.db, ids, thumbsOf(a)) };
+    },
+    'items.ids': async ({ view, offset, limit }) => {
+      need();
+      const ids = views.ids(view, offset, limit);
+      if (!ids) throw new ServiceError('NOT_FOUND', `Library view ${view}: expired; make a new one`);
+      return { ids };
+    },
+    'items.count': async ({ filter }) => ({ total: countItems(need().db, filter) }),
     'items.get': async ({ id }) => {
       const a = need();
       const d = itemDetail(a.db, id, thumbsOf(a));
@@ -207,7 +224,7 @@ export function createArchiveService(opts: ServiceOptions): ArchiveService {
     },
     'export.withheld': async ({ itemIds, filter }) => {
       const a = need();
-      return withheldFromPublicRelease(a.db, itemIds ?? queryItems(a.db, filter!, { by: 'id', dir: 'asc' }, new Set()).map((s) => s.id));
+      return withheldFromPublicRelease(a.db, itemIds ?? orderedItemIds(a.db, filter!, { by: 'id', dir: 'asc' }));
     },
     'jobs.start': async (req) => ({ jobId: runner.start(jobSpec(need(), req)) }),
     'jobs.cancel': async ({ jobId }) => ({ cancelled: runner.cancel(jobId) }),

@@ -1,8 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CatalogEntity, CatalogId, CatalogRow, ItemFilter, ItemSummary } from '../../../electron/common/ipc.ts';
+import type { CatalogEntity, CatalogId, CatalogRow, ItemFilter } from '../../../electron/common/ipc.ts';
 import { call } from '../bridge.ts';
-import { ItemBrowser } from '../components/ItemBrowser.tsx';
+import { ItemBrowser, type LibraryView } from '../components/ItemBrowser.tsx';
 import { useCatalogRows } from '../components/FilterBar.tsx';
 import { formatNumber } from '../format.ts';
 import { useApp } from '../state.tsx';
@@ -74,14 +74,16 @@ function CatalogPage({ entity, id }: { entity: CatalogEntity; id: CatalogId }) {
   const { t } = useTranslation();
   const app = useApp();
   const [row, setRow] = useState<CatalogRow | null>(null);
-  const [items, setItems] = useState<ItemSummary[]>([]);
+  const [items, setItems] = useState<LibraryView | null>(null);
+  const [expired, setExpired] = useState(0);
+  const onExpired = useCallback(() => setExpired((n) => n + 1), []);
   const [editing, setEditing] = useState(false);
   const filter: ItemFilter = { [FILTER_KEY[entity]]: id };
   useEffect(() => {
     call('catalog.get', { entity, id }).then(setRow, app.report);
-    call('items.list', { filter, sort: { by: 'capturedAt', dir: 'asc' } }).then((r) => setItems(r.items), app.report);
+    call('items.view', { filter, sort: { by: 'capturedAt', dir: 'asc' } }).then(setItems, app.report);
     // The filter object is rebuilt each render from entity and id, which are the real inputs.
-  }, [entity, id, app.dataVersion]);
+  }, [entity, id, app.dataVersion, expired]);
   if (!row) return <p>{t('common.loading')}</p>;
   const shown = FORMS[entity].map((f) => [f.key, row.fields[f.key]] as const).filter(([, v]) => v !== null && v !== undefined && v !== '' && !(Array.isArray(v) && !v.length));
   return (
@@ -98,11 +100,11 @@ function CatalogPage({ entity, id }: { entity: CatalogEntity; id: CatalogId }) {
         </dl>
       )}
       <div className="toolbar">
-        <h2 data-testid="catalog-items">{t('catalog.items', { count: items.length })}</h2>
+        <h2 data-testid="catalog-items">{t('catalog.items', { count: items?.total ?? 0 })}</h2>
         <span className="spacer" />
         <button type="button" onClick={() => { app.setFilter(filter); app.go({ screen: 'library' }); }} data-testid="show-in-library">{t('catalog.showInLibrary')}</button>
       </div>
-      {items.length > 0 && <ItemBrowser items={items} view="grid" />}
+      {items && items.total > 0 && <ItemBrowser key={items.view} items={items} view="grid" onExpired={onExpired} />}
     </div>
   );
 }

@@ -67,7 +67,7 @@ export function ExportScreen() {
     })), app.report);
   }, [app.report]);
   useEffect(() => {
-    call('items.list', { filter: app.filter, sort: { by: 'id', dir: 'asc' } }).then((r) => setFilterCount(r.total), app.report);
+    call('items.count', { filter: app.filter }).then((r) => setFilterCount(r.total), app.report);
   }, [app.filter, app.report]);
   useEffect(() => {
     if (kind !== 'public' || (source === 'selection' && !app.selection.size)) {
