@@ -10,6 +10,8 @@ import type { ArchiveWorkerData, FromWorker, ToWorker } from './worker-protocol.
 
 const data = workerData as ArchiveWorkerData;
 process.env.EVIDENCE_GAZETTEER_SEED ??= data.gazetteerSeed;
+// Every evidence set carries the browser verifier; packaged, it is a resource beside the gazetteer.
+process.env.EVIDENCE_VERIFY_HTML ??= data.verifyHtml;
 const port = parentPort!;
 const post = (m: FromWorker) => port.postMessage(m);
 

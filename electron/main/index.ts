@@ -39,6 +39,7 @@ if (!app.requestSingleInstanceLock()) {
       settingsFile: join(app.getPath('userData'), 'settings.json'),
       appInfo: { version: app.getVersion(), platform: process.platform, packaged: app.isPackaged },
       gazetteerSeed: join(resources, 'gazetteer', 'places.csv'),
+      verifyHtml: join(resources, 'verify', 'VERIFY.html'),
       checkOutput: !app.isPackaged,
     }, (ev) => {
       if (win && !win.isDestroyed()) win.webContents.send(JOB_EVENT_CHANNEL, ev);

@@ -8,6 +8,8 @@ export interface ArchiveWorkerData {
   appInfo: { version: string; platform: string; packaged: boolean };
   /** The shipped gazetteer seed (resources/gazetteer/places.csv), wherever packaging put it. */
   gazetteerSeed: string;
+  /** resources/verify/VERIFY.html, copied into every evidence set. */
+  verifyHtml: string;
   /** Check outputs against the IPC contract (development builds). */
   checkOutput: boolean;
 }

@@ -27,6 +27,7 @@ describe('bundled Electron code and the archive worker thread', () => {
       settingsFile: join(dir, 'settings.json'),
       appInfo: { version: 't', platform: process.platform, packaged: false },
       gazetteerSeed: join(REPO_ROOT, 'resources', 'gazetteer', 'places.csv'),
+      verifyHtml: join(REPO_ROOT, 'resources', 'verify', 'VERIFY.html'),
       checkOutput: true,
     }, (ev) => events.push(ev));
   });
