@@ -14,7 +14,8 @@ export interface NewCustodyEvent {
   at?: string;
 }
 
-interface Row {
+/** A custody_events row as SQLite returns it. */
+export interface CustodyRow {
   seq: number;
   at: string;
   actor: string;
@@ -25,7 +26,8 @@ interface Row {
   hash: string;
 }
 
-function fromRow(r: Row): CustodyEvent {
+/** The custody event a custody_events row holds (detail parsed). Throws SyntaxError on a detail that is not JSON. */
+export function fromRow(r: CustodyRow): CustodyEvent {
   return {
     seq: r.seq,
     at: r.at,
@@ -70,17 +72,17 @@ export function appendCustodyEvent(db: Db, ev: NewCustodyEvent): CustodyEvent {
 /** Custody events in seq order; only those of one item (by sha256) when `item` is given. */
 export function listCustodyEvents(db: Db, opts: { item?: string; items?: readonly string[] } = {}): CustodyEvent[] {
   if (opts.item !== undefined) {
-    return (stmt(db, 'SELECT * FROM custody_events WHERE item = ? ORDER BY seq').all(opts.item) as Row[]).map(fromRow);
+    return (stmt(db, 'SELECT * FROM custody_events WHERE item = ? ORDER BY seq').all(opts.item) as CustodyRow[]).map(fromRow);
   }
   if (opts.items !== undefined) {
     const wanted = new Set(opts.items);
     const out: CustodyEvent[] = [];
-    for (const r of stmt(db, 'SELECT * FROM custody_events ORDER BY seq').iterate() as Iterable<Row>) {
+    for (const r of stmt(db, 'SELECT * FROM custody_events ORDER BY seq').iterate() as Iterable<CustodyRow>) {
       if (r.item !== null && wanted.has(r.item)) out.push(fromRow(r));
     }
     return out;
   }
-  return (stmt(db, 'SELECT * FROM custody_events ORDER BY seq').all() as Row[]).map(fromRow);
+  return (stmt(db, 'SELECT * FROM custody_events ORDER BY seq').all() as CustodyRow[]).map(fromRow);
 }
 
 /** The last row of the chain: its seq and hash, or null for an empty log. */
@@ -98,7 +100,7 @@ export function verifyCustodyLog(db: Db): { rows: number; problems: ChainProblem
   let rows = 0;
   const problems: ChainProblem[] = [];
   let prev: CustodyEvent | null = null;
-  for (const r of stmt(db, 'SELECT * FROM custody_events ORDER BY seq').iterate() as Iterable<Row>) {
+  for (const r of stmt(db, 'SELECT * FROM custody_events ORDER BY seq').iterate() as Iterable<CustodyRow>) {
     let ev: CustodyEvent;
     try {
       ev = fromRow(r);

@@ -4,6 +4,7 @@
 import { checkFilterDate } from '../../common/catalog.ts';
 import { CUSTODY_EVENT_TYPES, type CustodyEvent, type CustodyEventType } from '../../common/types.ts';
 import type { Db } from '../db/open.ts';
+import { fromRow, type CustodyRow } from './log.ts';
 
 /** Which custody events to read; every field narrows the selection (AND), `types` is an OR. */
 export interface CustodyFilter {
@@ -64,16 +65,6 @@ export function resolveEventTypes(text: string): CustodyEventType[] {
   return matches;
 }
 
-interface Row {
-  seq: number;
-  at: string;
-  actor: string;
-  type: string;
-  item: string | null;
-  detail: string;
-  prev_hash: string;
-  hash: string;
-}
 
 /**
  * The custody events `f` selects, in seq order, streamed from the catalog (constant memory,
@@ -107,10 +98,5 @@ export function* queryCustodyEvents(db: Db, f: CustodyFilter = {}): Generator<Cu
   // LIKE is case-insensitive for ASCII in SQLite: "fail", "failure", "FAILED".
   if (f.failed) where.push("json_extract(detail, '$.outcome') LIKE 'fail%'");
   const sql = `SELECT * FROM custody_events${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY seq`;
-  for (const r of db.prepare(sql).iterate(...args) as Iterable<Row>) {
-    yield {
-      seq: r.seq, at: r.at, actor: r.actor, type: r.type as CustodyEventType, item: r.item,
-      detail: JSON.parse(r.detail) as Record<string, unknown>, prevHash: r.prev_hash, hash: r.hash,
-    };
-  }
+  for (const r of db.prepare(sql).iterate(...args) as Iterable<CustodyRow>) yield fromRow(r);
 }
