@@ -27,13 +27,13 @@ export interface CustodySummary {
 /** True when the event's detail.outcome records a failure ("fail", "failure", in any case). */
 export const isFailedEvent = (e: CustodyEventLike): boolean => typeof e.detail.outcome === 'string' && /^fail/iu.test(e.detail.outcome);
 
-const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v : null);
-const ALG_NAMES: Record<string, string> = { sha256: 'SHA-256', sha1: 'SHA-1', md5: 'MD5' };
-const algList = (v: unknown): string => {
+export const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v : null);
+export const ALG_NAMES: Record<string, string> = { sha256: 'SHA-256', sha1: 'SHA-1', md5: 'MD5' };
+export const algList = (v: unknown): string => {
   const names = Array.isArray(v) ? v.map(String) : v && typeof v === 'object' ? Object.keys(v) : [];
   return names.map((a) => ALG_NAMES[a] ?? a).join(', ') || 'SHA-256';
 };
-const TAG_FIELDS = ['places', 'people', 'incidents', 'cases', 'tags', 'description', 'notes'] as const;
+export const TAG_FIELDS = ['places', 'people', 'incidents', 'cases', 'tags', 'description', 'notes'] as const;
 
 /**
  * What event `e` did, as the custody report would say it (describeEvent): the sentence's key and

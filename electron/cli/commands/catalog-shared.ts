@@ -23,7 +23,9 @@ export function subcommand(program: Command, group: string, groupDescription: st
 }
 
 /** Commander collector for repeatable options: `--tag a --tag b` → ['a', 'b']. */
-export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+import { collect } from './options.ts';
+
+export { collect };
 
 /**
  * Runs `fn`; an Error it throws (bad input the core refused) becomes a UsageError (exit code 2)

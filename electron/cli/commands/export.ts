@@ -14,7 +14,7 @@ import { signingKeyFor } from '../signing-key.ts';
 import { recoverInterruptedExports, type ExportRecovery } from '../../core/export/recovery.ts';
 import { resolve } from 'node:path';
 import { printJson, UsageError, type Io } from '../io.ts';
-import { filterFromOptions, filterOptions, usage, type FilterCliOptions } from './catalog-shared.ts';
+import { collect, filterFromOptions, filterOptions, usage, type FilterCliOptions } from './catalog-shared.ts';
 import { archiveOption, withArchive, type CliCommand } from './shared.ts';
 import { errLine, outLine, printable, count } from './text.ts';
 
@@ -76,8 +76,6 @@ function planRelease(db: Db, ids: number[], includeRefs: string[], io: Io): Publ
   return plan;
 }
 
-const collectValues = (v: string, prev: string[] = []) => [...prev, v];
-
 /**
  * The custody report's language: --lang, else $EVIDENCE_LANG, else the system locale ($LC_ALL,
  * $LC_MESSAGES, $LANG: "ru_RU.UTF-8" gives ru, "ky_KG" ky), else en. Throws UsageError for a
@@ -118,7 +116,7 @@ export const exportCommand: CliCommand = {
         'each is recorded in the custody log')
       .option('--key <name>', 'the signing key (evidence key create); default: $EVIDENCE_KEY, or the only key. Its passphrase: $EVIDENCE_KEY_PASSPHRASE, else asked')
       .option('--no-sign', 'do not sign or seal the set (a recipient cannot then tell who made it; not for a court)')
-      .option('--tsa <url>', 'RFC 3161 time-stamping authority to ask for a token over the tag manifest; repeat for several (default: $EVIDENCE_TSA, comma-separated; the network is used only then)', collectValues)
+      .option('--tsa <url>', 'RFC 3161 time-stamping authority to ask for a token over the tag manifest; repeat for several (default: $EVIDENCE_TSA, comma-separated; the network is used only then)', collect)
       .option('--lang <lang>', 'language of evidence/custody-report.pdf and .html: en, ru or ky (default: $EVIDENCE_LANG, else the system language, else en)')
       .option('--json', 'print the result as JSON')
       .description('export an evidence set as a BagIt 1.0 bag with manifests and a custody excerpt. Choose the items with ' +

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { collect } from './options.ts';
 import { chainHead } from '../../core/custody/log.ts';
 import { logBound, queryCustodyEvents, resolveEventTypes, type CustodyFilter } from '../../core/custody/query.ts';
 import { custodyLine, originalNames } from '../../core/custody/readable.ts';
@@ -7,7 +8,6 @@ import { printJson, UsageError, type Io } from '../io.ts';
 import { archiveOption, withArchive, type CliCommand } from './shared.ts';
 import { outLine, printable } from './text.ts';
 
-const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 interface LogOptions {
   archive?: string;

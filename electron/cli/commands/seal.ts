@@ -10,6 +10,7 @@ import { resolveTsaUrls } from '../../core/timestamp/urls.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { sealSignerFactory, type SealSignerFactory } from './seal-signer.ts';
 import { archiveOption, withArchive, type CliCommand } from './shared.ts';
+import { collect } from './options.ts';
 import { errLine, outLine } from './text.ts';
 
 /** `evidence seal` with the signer from `factory` (the keystore's, once it lands; a --key-file PEM until then). */
@@ -20,7 +21,7 @@ export function sealCommandWith(factory: SealSignerFactory): CliCommand {
         .option('--key <name>', 'the keystore key to seal with (default: $EVIDENCE_KEY, or the only key)')
         .option('--key-file <pem>', 'Ed25519 private key (PEM, PKCS#8; passphrase from $EVIDENCE_KEY_PASSPHRASE when encrypted)')
         .option('--unsigned', 'seal without a key: the Merkle root is recorded, but an unsigned seal proves nothing against someone rewriting the archive')
-        .option('--tsa <url>', 'also time-stamp the seal (RFC 3161); repeat for several (default: $EVIDENCE_TSA); the network is used only then', (v: string, prev: string[] = []) => [...prev, v])
+        .option('--tsa <url>', 'also time-stamp the seal (RFC 3161); repeat for several (default: $EVIDENCE_TSA); the network is used only then', collect)
         .option('--json', 'print the seal as JSON')
         .description('seal the custody chain: sign its head and Merkle root, record the seal in the log and under seals/'),
     async run([opts]: unknown[], io: Io) {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { collect } from './options.ts';
 import { resolveOperator } from '../../core/archive.ts';
 import { timestampExport, UnknownExportError } from '../../core/timestamp/export.ts';
 import { resolveTsaUrls } from '../../core/timestamp/urls.ts';
@@ -6,7 +7,6 @@ import { printJson, UsageError, type Io } from '../io.ts';
 import { archiveOption, withArchive, type CliCommand } from './shared.ts';
 import { errLine, outLine, count } from './text.ts';
 
-const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 /**
  * `evidence timestamp --export ID [--tsa URL]...`: RFC 3161 tokens over an export's recorded

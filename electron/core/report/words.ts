@@ -2,6 +2,7 @@
 // custody events (PREMIS 3.0 event types, as electron/core/ingest, custody/transfer.ts,
 // export/evidence-set.ts, verify/fixity.ts and catalog/tagging.ts write their details) in plain
 // sentences. Shared by the HTML and the PDF so both say exactly the same.
+import { algList, str, TAG_FIELDS } from '../../common/custody-words.ts';
 import { fixityFinding, type FixityFinding } from '../../common/fixity.ts';
 import { dict, fill, word } from './i18n.ts';
 import type { ReportCase, ReportEvent, ReportIncident, ReportItem, ReportLang, ReportPerson, ReportPlace } from './model.ts';
@@ -91,13 +92,6 @@ export function caseWord(lang: ReportLang, c: ReportCase): string {
     c.openedOn ? fill(d.openedOn, { d: c.openedOn }) : ''].filter(Boolean).join(', ');
 }
 
-const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v : null);
-const ALG_NAMES: Record<string, string> = { sha256: 'SHA-256', sha1: 'SHA-1', md5: 'MD5' };
-const algList = (v: unknown): string => {
-  const names = Array.isArray(v) ? v.map(String) : v && typeof v === 'object' ? Object.keys(v) : [];
-  return names.map((a) => ALG_NAMES[a] ?? a).join(', ') || 'SHA-256';
-};
-const TAG_FIELDS = ['places', 'people', 'incidents', 'cases', 'tags', 'description', 'notes'] as const;
 
 /**
  * One custody event in a sentence of `lang`: what happened to the file, by the event's detail.
