@@ -4,6 +4,7 @@ import { KeyError } from '../core/signing/errors.ts';
 import { EXIT, UsageError, type Io } from './io.ts';
 import { commandsFor } from './commands/index.ts';
 import { printable } from './commands/text.ts';
+import { pickCliLanguage, setCliLanguage, t } from './i18n/index.ts';
 
 function processIo(signal: AbortSignal): Io {
   return {
@@ -12,6 +13,17 @@ function processIo(signal: AbortSignal): Io {
     isTTY: Boolean(process.stderr.isTTY),
     signal,
   };
+}
+
+/** The value of a global `--lang X` / `--lang=X` anywhere in argv (read before commander parses). */
+function langFlag(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') break;
+    if (a === '--lang') return argv[i + 1];
+    if (a.startsWith('--lang=')) return a.slice('--lang='.length);
+  }
+  return undefined;
 }
 
 const USER_PATH_CODES = new Set(['ENOENT', 'ENOTDIR', 'EISDIR', 'EEXIST', 'ENOTEMPTY', 'EACCES', 'EPERM', 'EROFS', 'ENAMETOOLONG']);
@@ -61,7 +73,7 @@ export async function main(argv: string[], io?: Io): Promise<number> {
       if (interrupts > 0 && performance.now() - firstAt < SAME_INTERRUPT_MS) return;
       if (interrupts++ === 0) firstAt = performance.now();
       else process.exit(130);
-      process.stderr.write('\nInterrupted: finishing the current catalog write and stopping (Ctrl-C again to abort at once)…\n');
+      process.stderr.write(`\n${t('interrupted')}\n`);
       ac.abort();
     };
     process.on('SIGINT', onSig);
@@ -83,10 +95,12 @@ export async function main(argv: string[], io?: Io): Promise<number> {
   }
   const theIo = io;
   let code: number = EXIT.OK;
+  setCliLanguage(pickCliLanguage(langFlag(argv)));
   const program = new Command('evidence')
     .description('Evidence Archive: ingest photos, video and audio as evidence; fixity, custody log, BagIt exports.')
     .exitOverride()
     .configureOutput({ writeOut: (s) => theIo.out(s), writeErr: (s) => theIo.err(s) })
+    .option('--lang <code>', 'language of messages and tables: en, ru or ky (default: LC_ALL, LC_MESSAGES or LANG)')
     .showHelpAfterError();
   for (const c of await commandsFor(argv)) {
     c.define(program).action(async (...args: unknown[]) => {
