@@ -64,7 +64,7 @@ export function cliLanguage(): CliLanguage {
  * (keys `x_one`, `x_few`, `x_many`, `x_other` in ru; `x_one`, `x_other` in en and ky). A key
  * missing in ru/ky falls back to English; a key missing everywhere is returned as is.
  */
-export function t(key: string, vars?: TOptions): string {
+export function t(key: string, vars: Record<string, unknown> = {}): string {
   if (!instance) instance = build(current);
-  return instance.t(key, vars) as string;
+  return instance.t(key, vars as TOptions) as string;
 }
