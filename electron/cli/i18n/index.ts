@@ -66,5 +66,5 @@ export function cliLanguage(): CliLanguage {
  */
 export function t(key: string, vars: Record<string, unknown> = {}): string {
   if (!instance) instance = build(current);
-  return instance.t(key, vars as TOptions) as string;
+  return (instance.t as (k: string, o: TOptions) => string)(key, vars as TOptions);
 }
