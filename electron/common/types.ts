@@ -105,6 +105,8 @@ export const CUSTODY_EVENT_TYPES = [
   'transfer',
   /** A signature or an RFC 3161 time-stamp token made over an export or the chain (detail.action says which). */
   'digital signature generation',
+  /** A damaged or missing object restored from a good copy (a replica, a given file): replica/repair.ts. */
+  'recovery',
 ] as const;
 export type CustodyEventType = (typeof CUSTODY_EVENT_TYPES)[number];
 

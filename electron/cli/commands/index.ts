@@ -14,6 +14,8 @@ const MODULES: [word: string, load: () => Promise<CliCommand[]>][] = [
   ['export', async () => [(await import('./export.ts')).exportCommand]],
   ['verify', async () => [(await import('./verify.ts')).verify]],
   ['verify-bag', async () => [(await import('./verify-bag.ts')).verifyBagCommand]],
+  ['replica', async () => (await import('./replica.ts')).replicaCommands],
+  ['repair', async () => [(await import('./repair.ts')).repair]],
   ['seal', async () => [(await import('./seal.ts')).sealCommand]],
   ['place', async () => (await import('./place.ts')).placeCommands],
   ['person', async () => (await import('./person.ts')).personCommands],

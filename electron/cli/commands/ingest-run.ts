@@ -7,6 +7,7 @@ import { ingest } from '../../core/ingest/ingest.ts';
 import type { IngestPool } from '../../core/ingest/pool.ts';
 import { printJson, type Io } from '../io.ts';
 import type { IngestCliOptions } from './ingest.ts';
+import { replicateIngested } from './replica-hook.ts';
 import { formatBytes, withArchive } from './shared.ts';
 import { errLine, outLine, printable, count } from './text.ts';
 
@@ -78,5 +79,7 @@ async function run(archive: Archive, paths: string[], o: IngestCliOptions, algor
       io.err(`Interrupted: ${count(c.notProcessed, 'file')} not processed. Run the same command again to finish; finished files are not redone.\n`);
     }
   }
+  // The new objects go to every connected replica too; a replica not reached is a warning only.
+  await replicateIngested(archive, report.files.flatMap((f) => (f.status === 'added' && f.sha256 ? [f.sha256] : [])), o, io);
   return report.counts.failed > 0 || report.interrupted ? 1 : 0;
 }

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { openArchive, resolveArchiveDir, resolveOperator, type Archive } from '../../core/archive.ts';
 import { verifyArchive, type FixityReport } from '../../core/verify/fixity.ts';
+import { verifyReplicas } from '../../core/replica/verify.ts';
+import { replicaVerifyLines } from './replica.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { archiveOption, formatBytes, type CliCommand } from './shared.ts';
 import { outLine, count } from './text.ts';
@@ -41,9 +43,10 @@ export const verify: CliCommand = {
       .option('--expect-head <seq:hash>', 'a chain head noted earlier (e.g. from a bag\'s custody.json): fail if that row is no longer in the log')
       .option('--expect-key <fingerprint>', 'the archive\'s seals must be signed by this key (SHA256:…; repeatable): a seal by another key fails', (v: string, acc: string[] = []) => [...acc, v.trim()])
       .option('--json', 'print the report as JSON')
+      .option('--replicas', 'also check every copy in every replica (SHA-256)')
       .description('fixity check: re-hash every object, find missing and unexpected objects, recompute the custody chain, check its seals'),
   async run([opts]: unknown[], io: Io) {
-    const o = opts as { archive?: string; json?: boolean; operator?: string; expectHead?: string; expectKey?: string[] };
+    const o = opts as { archive?: string; json?: boolean; operator?: string; expectHead?: string; expectKey?: string[]; replicas?: boolean };
     for (const k of o.expectKey ?? []) if (!/^SHA256:[A-Za-z0-9+/]{43}$/.test(k)) throw new UsageError(`--expect-key: ${k} is not an OpenSSH fingerprint (SHA256: and 43 base64 characters)`);
     let expectHead: { seq: number; hash: string } | undefined;
     if (o.expectHead !== undefined) {
@@ -65,7 +68,8 @@ export const verify: CliCommand = {
     }
     try {
       const r = await verifyArchive(a, { actor: resolveOperator(o.operator), signal: io.signal, expectHead, ...(o.expectKey ? { trustedFingerprints: o.expectKey } : {}) });
-      if (o.json) printJson(io, r);
+      const rr = o.replicas ? await verifyReplicas(a, { actor: resolveOperator(o.operator), signal: io.signal }) : null;
+      if (o.json) printJson(io, rr ? { ...r, replicas: rr } : r);
       else {
         for (const p of r.problems) outLine(io, `FAIL ${p.kind}: ${p.reason}`);
         for (const f of r.unrecordedCopies) outLine(io, `NOTE unrecorded copy: ${f}: an intact copy that no item records yet (an interrupted ingest stored it; running that ingest again records it)`);
@@ -74,11 +78,12 @@ export const verify: CliCommand = {
         outLine(io, `${verdict}: ${r.itemsChecked} of ${count(r.itemsTotal, 'item')} (${formatBytes(r.bytesChecked)}) re-hashed, ${count(r.problems.length, 'problem')}${r.interrupted ? ' found before the stop' : ''}`);
         for (const line of custodyLines(r)) outLine(io, line);
         outLine(io, sealLine(r));
+        if (rr) for (const line of replicaVerifyLines(rr)) outLine(io, line);
         if (r.interrupted) io.err('The fixity check was interrupted before every item was re-hashed: the archive is not verified. Run `evidence verify` again to check it in full.\n');
       }
       // Read-only was said above; a full disk is found only when the check is to be recorded.
       if (a.writable && r.unrecorded) io.err(`note: the fixity check ran but could not be recorded in the archive's custody log: ${r.unrecorded}; free some space and run it again to record it\n`);
-      return r.ok ? 0 : 1;
+      return r.ok && (rr?.ok ?? true) ? 0 : 1;
     } finally {
       await a.close();
     }

@@ -1,0 +1,143 @@
+// `evidence repair ITEM` (issue 15 §3): a damaged or missing object restored from a good copy —
+// one whose SHA-256 matches the catalog's — from a replica or a file the user names (the card's
+// original), written crash-safely, and recorded as a custody event (PREMIS `recovery`), so the
+// item's history reads: fixity check failed → recovery → fixity check passed.
+import { existsSync, statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import type { FixityFinding } from '../../common/fixity.ts';
+import type { Archive } from '../archive.ts';
+import { appendCustodyEvent } from '../custody/log.ts';
+import { originalNames } from '../custody/readable.ts';
+import { resolveItemRef } from '../db/items.ts';
+import { archiveId } from '../db/settings.ts';
+import { digestFile } from '../ingest/digest.ts';
+import { objectPath } from '../objects.ts';
+import { copyVerified } from './copy.ts';
+import { findReplica, listReplicas, reachability, replicaObjectPath, ReplicaError, setCopyState, type Replica } from './store.ts';
+
+/** Where a good copy may come from. `path` is this machine's, for the CLI's message; events record it only under `sourcePath`. */
+export type RepairSource = { kind: 'replica'; replica: string; path: string } | { kind: 'file'; fileName: string; path: string };
+
+/** One copy looked at as a source, and what it held. */
+export interface RepairCandidate {
+  source: RepairSource;
+  /** good: SHA-256 and size match the catalog; the others are never used. */
+  state: 'good' | 'missing' | 'altered' | 'unreadable' | 'unreachable';
+  /** SHA-256 found, for `altered`. */
+  found?: string;
+  reason?: string;
+}
+
+/** What repairItem did. */
+export interface RepairResult {
+  itemId: number;
+  sha256: string;
+  /** The item's original file name, or null. */
+  fileName: string | null;
+  /** repaired: restored and recorded; intact: nothing was wrong (nothing done, nothing recorded); no-good-copy: no source held the recorded content (nothing done). */
+  status: 'repaired' | 'intact' | 'no-good-copy';
+  /** What was wrong with the archive's copy (absent when intact). */
+  finding?: FixityFinding;
+  /** The source the copy was restored from (when repaired). */
+  restoredFrom?: RepairSource;
+  /** Every source looked at, in order. */
+  tried: RepairCandidate[];
+  /** The `recovery` custody event's seq (when repaired). */
+  custodySeq?: number;
+}
+
+/** The archive-relative address of content `sha256` ("objects/sha256/ab/cd/<sha256>"), as fixity findings name objects. */
+export const objectRelative = (sha256: string): string => `objects/sha256/${sha256.slice(0, 2)}/${sha256.slice(2, 4)}/${sha256}`;
+
+/** What is wrong with the archive's copy of `sha256` (recorded size `bytes`), read from the device; null when it is intact. */
+export function examineObject(archive: Archive, sha256: string, bytes: number): FixityFinding | null {
+  const path = objectPath(archive.objectsDir, sha256);
+  const object = objectRelative(sha256);
+  if (!existsSync(path)) return { kind: 'missing', object };
+  try {
+    const got = digestFile(path, ['sha256'], null, false, true);
+    if (got.digests.sha256 === sha256 && got.bytes === bytes) return null;
+    return { kind: 'altered', object, expected: { sha256 }, found: { sha256: got.digests.sha256 }, ...(got.bytes !== bytes ? { expectedBytes: bytes, foundBytes: got.bytes } : {}) };
+  } catch (e) {
+    return { kind: 'unreadable', object, error: (e as Error).message.split(archive.dir).join('<archive>') };
+  }
+}
+
+/** What the copy at `path` holds against the recorded content. */
+function examineSource(path: string, sha256: string, bytes: number, followLinks: boolean): Pick<RepairCandidate, 'state' | 'found' | 'reason'> {
+  if (!existsSync(path)) return { state: 'missing' };
+  try {
+    const got = digestFile(path, ['sha256'], null, followLinks, true);
+    if (got.digests.sha256 === sha256 && got.bytes === bytes) return { state: 'good' };
+    return { state: 'altered', found: got.digests.sha256 };
+  } catch (e) {
+    return { state: 'unreadable', reason: (e as Error).message };
+  }
+}
+
+/**
+ * Restores the archive's copy of item `ref` (catalog id or SHA-256 prefix) when it is missing,
+ * altered or unreadable. Sources, in order: with `from`, the replica of that name, else the file
+ * at that path (resolved against the current folder); without it, every replica, in the order
+ * they were added, skipping those not reachable. The first source whose SHA-256 and size match
+ * the catalog's is copied by copyVerified (temporary name in the archive's tmp/, fdatasync,
+ * re-hash, rename over the damaged object); a source that does not match is only read, never
+ * written or used. A replica copy found damaged is recorded as such (replica_objects). Appends a
+ * custody event, PREMIS `recovery`, on the item: detail.finding (common/fixity.ts FixityFinding:
+ * what was wrong, the object by its archive-relative path), detail.restoredFrom ({kind: "replica",
+ * replica: NAME} or {kind: "file", fileName, sourcePath}: the path is this machine's, under the key
+ * public sets withhold, as ingestion's), verifiedBy "sha256". Nothing is done or recorded when the
+ * copy is intact, or when no source holds the recorded content (status says which). The archive
+ * must be open for writing. Throws Error for an unknown item, ReplicaError for a `from` that names
+ * neither a replica nor a file, fs errors of the copy.
+ */
+export async function repairItem(archive: Archive, ref: string, opts: { actor: string; from?: string }): Promise<RepairResult> {
+  const db = archive.db;
+  const item = resolveItemRef(db, ref);
+  const sha256 = item.record.sha256;
+  const bytes = item.record.bytes;
+  const base = { itemId: item.id, sha256, fileName: originalNames(db)(sha256) };
+  const finding = examineObject(archive, sha256, bytes);
+  if (!finding) return { ...base, status: 'intact', tried: [] };
+
+  const id = archiveId(db);
+  const fromReplica = (r: Replica): RepairSource => ({ kind: 'replica', replica: r.name, path: replicaObjectPath(r, sha256) });
+  let sources: { source: RepairSource; replica?: Replica }[];
+  if (opts.from !== undefined) {
+    const r = findReplica(db, opts.from);
+    if (r) sources = [{ source: fromReplica(r), replica: r }];
+    else {
+      const path = resolve(opts.from);
+      if (!existsSync(path)) throw new ReplicaError(`--from ${opts.from}: neither a replica of this archive (${listReplicas(db).map((x) => x.name).join(', ') || 'it has none'}) nor an existing file`);
+      if (!statSync(path).isFile()) throw new ReplicaError(`--from ${opts.from}: not a file`);
+      sources = [{ source: { kind: 'file', fileName: basename(path), path } }];
+    }
+  } else {
+    sources = listReplicas(db).map((r) => ({ source: fromReplica(r), replica: r }));
+    if (!sources.length) throw new ReplicaError('this archive has no replica to repair from: name a good copy with --from FILE (the original on its card), or add a replica (`evidence replica add DIR`) before the next loss');
+  }
+
+  const tried: RepairCandidate[] = [];
+  for (const { source, replica } of sources) {
+    if (replica) {
+      const re = reachability(replica, id);
+      if (!re.ok) {
+        tried.push({ source, state: 'unreachable', reason: re.reason });
+        continue;
+      }
+    }
+    const seen = examineSource(source.path, sha256, bytes, source.kind === 'file');
+    tried.push({ source, ...seen });
+    if (replica && (seen.state === 'altered' || seen.state === 'unreadable')) setCopyState(db, replica.id, item.id, seen.state, new Date().toISOString(), 'verified');
+    if (seen.state !== 'good') continue;
+    await copyVerified(source.path, objectPath(archive.objectsDir, sha256), archive.tmpDir, { sha256, bytes }, source.kind === 'file');
+    const restoredFrom = source.kind === 'replica' ? { kind: 'replica', replica: source.replica } : { kind: 'file', fileName: source.fileName, sourcePath: source.path };
+    const ev = appendCustodyEvent(db, { actor: opts.actor, type: 'recovery', item: sha256, detail: {
+      outcome: 'success', object: objectRelative(sha256), finding, restoredFrom, verifiedBy: 'sha256',
+      // Sources tried first and refused: by replica name only (a refused file is never recorded).
+      ...(tried.length > 1 ? { refused: tried.slice(0, -1).filter((c) => c.source.kind === 'replica').map((c) => ({ replica: (c.source as { replica: string }).replica, state: c.state, ...(c.found ? { found: c.found } : {}) })) } : {}),
+    } });
+    return { ...base, status: 'repaired', finding, restoredFrom: source, tried, custodySeq: ev.seq };
+  }
+  return { ...base, status: 'no-good-copy', finding, tried };
+}

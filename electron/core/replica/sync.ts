@@ -1,0 +1,167 @@
+// Filling a replica (issue 15 §3): every item's object copied from the archive to the replica's
+// content address, each copy verified (replica/copy.ts), and one custody event per run.
+import { existsSync, statSync } from 'node:fs';
+import type { Archive } from '../archive.ts';
+import { objectPath } from '../objects.ts';
+import { appendCustodyEvent } from '../custody/log.ts';
+import { archiveId } from '../db/settings.ts';
+import { digestFile } from '../ingest/digest.ts';
+import { prepareObjectStore } from '../objects.ts';
+import { clearPartials, copyVerified, SourceMismatchError } from './copy.ts';
+import { listReplicas, reachability, replicaObjectPath, replicaObjectsDir, replicaTmpDir, requireReachable, setCopyState, type Replica } from './store.ts';
+
+/** One object a sync could not copy, and why. */
+export interface SyncFailure {
+  itemId: number;
+  sha256: string;
+  /** What went wrong: the archive's own copy is damaged or missing, or the write failed. */
+  reason: string;
+}
+
+/** What one sync of one replica did. */
+export interface SyncReport {
+  replica: string;
+  /** Copies written (the replica had none). */
+  copied: number;
+  /** Copies written over a damaged one in the replica (found altered by SHA-256). */
+  replaced: number;
+  /** Copies found at their address with the right SHA-256 but not yet recorded: recorded. */
+  adopted: number;
+  /** Copies already recorded and present: left alone (checking them is `verify --replicas`). */
+  present: number;
+  failed: SyncFailure[];
+  bytesCopied: number;
+  /** The custody event's seq, or null when nothing needed doing (no event written). */
+  custodySeq: number | null;
+}
+
+// State rows are committed in batches: with synchronous=FULL each commit waits for the disk. A
+// copy renamed into place whose row was lost to a crash is found and adopted by the next sync.
+const BATCH = 200;
+
+/**
+ * Brings replica `r` up to date with the archive: for each item (all, or those of `only`, by
+ * SHA-256), a copy recorded and still present at its address (same size) is left alone; a file at
+ * the address that is not recorded is re-hashed and adopted when its SHA-256 matches, replaced
+ * by a verified copy when not; a missing copy, or one a check found damaged, is written by
+ * copyVerified (temporary name, fdatasync, re-hash, rename). The archive's own object must hold
+ * the recorded SHA-256, or that item fails (nothing is copied from a damaged original: repair
+ * it first). Leftover temporary files of an interrupted run are removed first. Appends one
+ * custody event (PREMIS `replication`, archive-wide, detail.action "replica sync") with the
+ * counts when anything was written, adopted or failed. `trigger` is recorded ("sync", "ingest").
+ * Throws ReplicaError when the replica is not reachable or is the wrong folder.
+ */
+export async function syncReplica(archive: Archive, r: Replica, opts: { actor: string; only?: readonly string[]; trigger?: string; signal?: AbortSignal }): Promise<SyncReport> {
+  requireReachable(archive, r);
+  const db = archive.db;
+  clearPartials(replicaTmpDir(r));
+  await prepareObjectStore(replicaObjectsDir(r));
+  const rows = db.prepare(`SELECT i.id, i.sha256, i.bytes, o.state FROM items i
+    LEFT JOIN replica_objects o ON o.item_id = i.id AND o.replica_id = ? ORDER BY i.id`).all(r.id) as { id: number; sha256: string; bytes: number; state: string | null }[];
+  const wanted = opts.only ? new Set(opts.only) : null;
+  const report: SyncReport = { replica: r.name, copied: 0, replaced: 0, adopted: 0, present: 0, failed: [], bytesCopied: 0, custodySeq: null };
+  let pending: { itemId: number; at: string }[] = [];
+  const flush = () => {
+    const batch = pending;
+    pending = [];
+    if (batch.length) db.transaction(() => { for (const p of batch) setCopyState(db, r.id, p.itemId, 'ok', p.at, 'copied'); })();
+  };
+  for (const it of rows) {
+    if (opts.signal?.aborted) break;
+    if (wanted && !wanted.has(it.sha256)) continue;
+    const dest = replicaObjectPath(r, it.sha256);
+    let size: number | null = null;
+    try {
+      size = statSync(dest).size;
+    } catch {
+      // no copy there
+    }
+    if (size !== null && it.state === 'ok' && size === it.bytes) {
+      report.present++;
+      continue;
+    }
+    let damaged = false;
+    if (size !== null) {
+      let found: string | null = null;
+      try {
+        found = digestFile(dest, ['sha256'], null, false, true).digests.sha256;
+      } catch {
+        // unreadable: replaced below
+      }
+      if (found === it.sha256 && size === it.bytes) {
+        pending.push({ itemId: it.id, at: new Date().toISOString() });
+        report.adopted++;
+        if (pending.length >= BATCH) flush();
+        continue;
+      }
+      damaged = true;
+    }
+    const src = objectPath(archive.objectsDir, it.sha256);
+    try {
+      report.bytesCopied += await copyVerified(src, dest, replicaTmpDir(r), { sha256: it.sha256, bytes: it.bytes });
+      if (damaged) report.replaced++;
+      else report.copied++;
+      pending.push({ itemId: it.id, at: new Date().toISOString() });
+      if (pending.length >= BATCH) flush();
+    } catch (e) {
+      const why = e instanceof SourceMismatchError
+        ? `the archive's own copy is damaged (SHA-256 found ${e.found.sha256}); run \`evidence repair ${it.id}\` first`
+        : !existsSync(src) ? `the archive's own copy is missing; run \`evidence repair ${it.id}\` first` : (e as Error).message;
+      report.failed.push({ itemId: it.id, sha256: it.sha256, reason: why });
+    }
+  }
+  const at = new Date().toISOString();
+  db.transaction(() => {
+    flush();
+    db.prepare('UPDATE replicas SET last_sync_at = ? WHERE id = ?').run(at, r.id);
+    if (report.copied + report.replaced + report.adopted + report.failed.length === 0) return;
+    // One event per run, not one per object: a sync of a large archive would otherwise double the log.
+    report.custodySeq = appendCustodyEvent(db, { actor: opts.actor, type: 'replication', item: null, at, detail: {
+      action: 'replica sync', replica: r.name, outcome: report.failed.length ? 'fail' : 'success', trigger: opts.trigger ?? 'sync',
+      copied: report.copied, replaced: report.replaced, adopted: report.adopted, alreadyPresent: report.present,
+      failed: report.failed.length, bytesCopied: report.bytesCopied, verifiedBy: 'sha256',
+      ...(report.failed.length ? { failedItems: report.failed.slice(0, 100).map((f) => f.sha256) } : {}),
+    } }).seq;
+  })();
+  return report;
+}
+
+/** What replicateAfterIngest did: a report per replica synced, a warning per replica that could not be. */
+export interface ReplicateOutcome {
+  reports: SyncReport[];
+  warnings: string[];
+}
+
+/**
+ * The ingest hook: copies the objects of `sha256s` (those an ingest run just added) to every
+ * replica that can be reached now (syncReplica with `only`, trigger "ingest"). An unreachable
+ * replica, or one whose sync throws, gives a warning, never an error: the ingest itself is done
+ * and recorded; `evidence replica sync` fills the replica later. Does nothing without replicas or
+ * objects. Throws nothing but SQLite errors.
+ */
+export async function replicateAfterIngest(archive: Archive, sha256s: readonly string[], opts: { actor: string; signal?: AbortSignal }): Promise<ReplicateOutcome> {
+  const out: ReplicateOutcome = { reports: [], warnings: [] };
+  if (!sha256s.length) return out;
+  let replicas: Replica[];
+  try {
+    replicas = listReplicas(archive.db);
+  } catch {
+    return out; // a catalog from before replicas (read-only, not migrated)
+  }
+  const id = archiveId(archive.db);
+  for (const r of replicas) {
+    const re = reachability(r, id);
+    if (!re.ok) {
+      out.warnings.push(`${re.reason}; not updated (run \`evidence replica sync ${r.name}\` when it is back)`);
+      continue;
+    }
+    try {
+      const rep = await syncReplica(archive, r, { actor: opts.actor, only: sha256s, trigger: 'ingest', signal: opts.signal });
+      out.reports.push(rep);
+      for (const f of rep.failed) out.warnings.push(`replica "${r.name}": item ${f.itemId} not copied: ${f.reason}`);
+    } catch (e) {
+      out.warnings.push(`replica "${r.name}": not updated: ${(e as Error).message}`);
+    }
+  }
+  return out;
+}
