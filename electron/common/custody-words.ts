@@ -15,8 +15,9 @@ export interface CustodyEventLike {
 export interface CustodySummary {
   key: 'ingestion' | 'ingestionNoSource' | 'ingestionDuplicate' | 'digest' | 'replication' | 'replicationReused' | 'replicationReplaced'
     | 'metadata' | 'metadataFailed' | 'metadataNone' | 'tagging' | 'modification' | 'fixityPass' | 'fixityFail' | 'fixityRun'
-    | 'dissemination' | 'disseminationTo' | 'transfer' | 'transferVerified' | 'seal' | 'timestamp' | 'other';
-  /** Text values by placeholder name (source, name, host, algs, tools, error, action, exportId, path, recipient, seq, tsa, time, items, problems, type, outcome, reason). */
+    | 'dissemination' | 'disseminationTo' | 'transfer' | 'transferVerified' | 'seal' | 'timestamp' | 'other'
+    | 'recoveryReplica' | 'recoveryFile' | 'replicaSync' | 'replicaCheck' | 'replicaCheckFail';
+  /** Text values by placeholder name (source, name, host, algs, tools, error, action, exportId, path, recipient, seq, tsa, time, items, problems, type, outcome, reason, copied, present, failed, intact, checked). */
   vars: Record<string, string>;
   /** A byte count for the {{size}} placeholder, to format in the reader's language. */
   bytes?: number;
@@ -56,6 +57,10 @@ export function custodySummary(e: CustodyEventLike): CustodySummary {
     case 'message digest calculation':
       return { key: 'digest', vars: { algs: algList(x.digests ?? x.algorithms) } };
     case 'replication':
+      if (x.action === 'replica sync') {
+        const n = (v: unknown) => (typeof v === 'number' ? v : 0);
+        return { key: 'replicaSync', vars: { name: str(x.replica) ?? '?', copied: String(n(x.copied) + n(x.replaced)), present: String(n(x.alreadyPresent) + n(x.adopted)), failed: String(n(x.failed)) } };
+      }
       return { key: x.replacedDamagedObject ? 'replicationReplaced' : x.reusedExistingObject ? 'replicationReused' : 'replication', vars: {} };
     case 'metadata extraction':
       if (/^fail/iu.test(outcome)) return { key: 'metadataFailed', vars: { error: str(x.error) ?? '?' } };
@@ -70,6 +75,11 @@ export function custodySummary(e: CustodyEventLike): CustodySummary {
       return { key: 'modification', vars: { action: str(x.action) ?? '—' } };
     }
     case 'fixity check':
+      if (x.scope === 'replica') {
+        const n = (v: unknown) => (typeof v === 'number' ? v : 0);
+        const problems = n(x.missing) + n(x.altered) + n(x.unreadable);
+        return { key: problems ? 'replicaCheckFail' : 'replicaCheck', vars: { name: str(x.replica) ?? '?', intact: String(n(x.intact)), checked: String(n(x.copiesChecked)), problems: String(problems) } };
+      }
       if (e.item === null && x.scope === 'archive') {
         return { key: 'fixityRun', vars: { items: String(typeof x.itemsChecked === 'number' ? x.itemsChecked : '?'), problems: String(typeof x.problems === 'number' ? x.problems : 0) } };
       }
@@ -85,6 +95,11 @@ export function custodySummary(e: CustodyEventLike): CustodySummary {
       if (x.action === 'seal') return { key: 'seal', vars: { seq: String((x.seal as { seq?: unknown } | undefined)?.seq ?? '?') } };
       if (x.action === 'timestamp') return { key: 'timestamp', vars: { exportId: str(x.exportId) ?? '?', tsa: str(x.tsaName) ?? str(x.tsa) ?? '?', time: str(x.genTime) ?? '?' } };
       return { key: 'other', vars: { type: e.type, outcome: outcome || '—' } };
+    case 'recovery': {
+      // Where the good copy came from; what was wrong is the failed check just before it on the timeline.
+      const src = (x.restoredFrom ?? {}) as Record<string, unknown>;
+      return src.kind === 'file' ? { key: 'recoveryFile', vars: { name: str(src.fileName) ?? '?' } } : { key: 'recoveryReplica', vars: { name: str(src.replica) ?? '?' } };
+    }
     default:
       return { key: 'other', vars: { type: e.type, outcome: outcome || '—' } };
   }

@@ -21,6 +21,7 @@ const EVENTS: ReportEvent[] = [
   { seq: 7, at: '2026-01-02T03:04:05.000Z', actor: 'op', type: 'dissemination', detail: { outcome: 'success', exportId: 'export-1', path: 'data/IMG_1.JPG', recipient: null } },
   { seq: 8, at: '2026-01-02T03:04:05.000Z', actor: 'op', type: 'transfer', detail: { outcome: 'success', recipient: 'Prosecutor', exportId: 'export-1' } },
   { seq: 9, at: '2026-01-02T03:04:05.000Z', actor: 'op', type: 'digital signature generation', detail: { action: 'seal', seal: { seq: 8 } } },
+  { seq: 10, at: '2026-01-02T03:04:05.000Z', actor: 'op', type: 'recovery', detail: { outcome: 'success', finding: { kind: 'altered', object: 'objects/sha256/ab/cd/abcd', expected: { sha256: 'abcd' }, found: { sha256: 'ef01' } }, restoredFrom: { kind: 'replica', replica: 'nas' }, verifiedBy: 'sha256' } },
 ];
 
 describe('custody events in words', () => {

@@ -114,6 +114,10 @@ export function describeEvent(lang: ReportLang, e: ReportEvent): string {
     case 'message digest calculation':
       return fill(d.ev_digest, { algs: algList(x.digests ?? x.algorithms) });
     case 'replication':
+      if (x.action === 'replica sync') {
+        const n = (v: unknown) => String(typeof v === 'number' ? v : 0);
+        return fill(d.ev_replicaSync, { name: str(x.replica) ?? '?', copied: String(Number(n(x.copied)) + Number(n(x.replaced))), present: String(Number(n(x.alreadyPresent)) + Number(n(x.adopted))), failed: n(x.failed) });
+      }
       return [d.ev_replication, x.replacedDamagedObject ? d.ev_replicationReplaced : x.reusedExistingObject ? d.ev_replicationReused : ''].filter(Boolean).join(' ');
     case 'metadata extraction':
       if (outcome === 'failure') return fill(d.ev_metadataFailed, { error: str(x.error) ?? '?' });
@@ -129,6 +133,7 @@ export function describeEvent(lang: ReportLang, e: ReportEvent): string {
       return fill(d.ev_modification, { action: str(x.action) ?? '—' });
     }
     case 'fixity check': {
+      if (x.scope === 'replica') return replicaCheckWords(lang, x);
       if (outcome === 'pass') return fill(d.ev_fixityPass, { algs: algList(x.algorithms) });
       // What was found, in the report's language, from the finding's fields; the verifier's own
       // (English) reason only when the event records nothing this report can read.
@@ -148,9 +153,32 @@ export function describeEvent(lang: ReportLang, e: ReportEvent): string {
       if (x.action === 'seal') return fill(d.ev_seal, { seq: String((x.seal as { seq?: unknown } | undefined)?.seq ?? '?') });
       if (x.action === 'timestamp') return fill(d.ev_timestamp, { exportId: str(x.exportId) ?? '?', tsa: str(x.tsaName) ?? str(x.tsa) ?? '?', time: str(x.genTime) ?? '?' });
       return fill(d.ev_other, { type: e.type, outcome: outcome || '—' });
+    case 'recovery':
+      return recoveryWords(lang, x);
     default:
       return fill(d.ev_other, { type: e.type, outcome: /^fail/iu.test(outcome) ? d.ev_outcomeFailed : outcome || '—' });
   }
+}
+
+/**
+ * A `recovery` event (replica/repair.ts) in words of `lang`: what was wrong with the stored copy
+ * (its finding) and where the good copy came from (a replica by name, a file by its name only).
+ */
+function recoveryWords(lang: ReportLang, x: Record<string, unknown>): string {
+  const d = dict(lang);
+  const f = (x.finding ?? {}) as { kind?: unknown; found?: Record<string, string> };
+  const what = f.kind === 'altered' ? fill(d.recovery_altered, { found: f.found?.sha256 ?? '?' }) : f.kind === 'unreadable' ? d.recovery_unreadable : d.recovery_missing;
+  const src = (x.restoredFrom ?? {}) as { kind?: unknown; replica?: unknown; fileName?: unknown };
+  const from = src.kind === 'file' ? fill(d.recovery_fromFile, { name: str(src.fileName) ?? '?' }) : fill(d.recovery_fromReplica, { name: str(src.replica) ?? '?' });
+  return fill(d.ev_recovery, { what, from });
+}
+
+/** An archive-wide check of a replica's copies (replica/verify.ts) in words of `lang`, with its counts. */
+function replicaCheckWords(lang: ReportLang, x: Record<string, unknown>): string {
+  const d = dict(lang);
+  const n = (v: unknown) => String(typeof v === 'number' ? v : 0);
+  const problems = Number(n(x.missing)) + Number(n(x.altered)) + Number(n(x.unreadable));
+  return fill(problems ? d.ev_replicaCheckFail : d.ev_replicaCheck, { name: str(x.replica) ?? '?', intact: n(x.intact), checked: n(x.copiesChecked), problems: String(problems) });
 }
 
 /** A failed check's finding in words of `lang`: what kind of failure, with the digests and sizes. */
