@@ -1,7 +1,9 @@
 // Metadata extraction entry point: dispatches by kind, never throws for a bad file.
 import type { Kind, MetadataResult } from '../../common/types.ts';
 import { runFfprobe, type FfprobeOutput } from './av.ts';
-import { avFields } from './avFields.ts';
+import { avFields, type AvExtras } from './avFields.ts';
+import { readAvchdMdpm } from './avchd.ts';
+import { readGoProGpsClock } from './gopro.ts';
 import { readFtyp, readMoov, topLevelBoxes, type MoovInfo } from './bmff.ts';
 import { pdfDate, isoDateText } from './dates.ts';
 import { imageTagFields } from './imageFields.ts';
@@ -37,6 +39,30 @@ async function readMoovIfBmff(path: FileInput): Promise<MoovInfo | null> {
   });
 }
 
+async function isTransportStream(path: FileInput, probe: FfprobeOutput): Promise<boolean> {
+  if (probe.format?.format_name?.includes('mpegts')) return true;
+  const head = await withByteSource(path, (src) => src.read(0, 5));
+  return head[0] === 0x47 || head[4] === 0x47;
+}
+
+/** Facts inside the streams that ffprobe does not show: AVCHD MDPM, the GoPro GPS clock. */
+async function readStreamExtras(path: FileInput, probe: FfprobeOutput, moov: MoovInfo | null, out: MetadataResult): Promise<AvExtras> {
+  const extras: AvExtras = {};
+  try {
+    const sample = moov?.gpmdFirstSample;
+    if (sample) {
+      extras.goProClock = await withByteSource(path, (src) => readGoProGpsClock(src, sample));
+      if (extras.goProClock) out.raw['goproGpsClock'] = extras.goProClock;
+    } else if (!moov && (await isTransportStream(path, probe))) {
+      extras.mdpm = await withByteSource(path, (src) => readAvchdMdpm(src));
+      if (extras.mdpm) out.raw['avchdMdpm'] = toJsonSafe(extras.mdpm);
+    }
+  } catch (e) {
+    out.warnings.push(`could not read the camera metadata inside the streams: ${message(e)}`);
+  }
+  return extras;
+}
+
 async function extractAv(path: FileInput, kind: Kind, out: MetadataResult): Promise<void> {
   let probe: FfprobeOutput = {};
   try {
@@ -53,8 +79,9 @@ async function extractAv(path: FileInput, kind: Kind, out: MetadataResult): Prom
   } catch (e) {
     out.warnings.push(`could not read the moov box: ${message(e)}`);
   }
-  if (out.error && !moov) return;
-  Object.assign(out.fields, avFields(probe, moov, kind, out.warnings));
+  const extras = await readStreamExtras(path, probe, moov, out);
+  if (out.error && !moov && !extras.mdpm) return;
+  Object.assign(out.fields, avFields(probe, moov, kind, out.warnings, extras));
 }
 
 async function extractPdf(path: FileInput, out: MetadataResult): Promise<void> {
