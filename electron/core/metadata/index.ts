@@ -13,6 +13,7 @@ import { inputPath, withByteSource, type FileInput } from './io.ts';
 import { toJsonSafe } from './jsonSafe.ts';
 import { readPdfInfo } from './pdf.ts';
 import { readXmp, XMP_NS } from './xmp.ts';
+import { incompleteCopyWarning, truncationReason } from './truncation.ts';
 
 export { emptyFields };
 
@@ -105,12 +106,20 @@ async function extractPdf(path: FileInput, out: MetadataResult): Promise<void> {
   out.fields.otherDates = others.filter((o) => o.date !== null).map((o) => ({ tag: o.tag, value: o.date!.value }));
 }
 
+/** Puts "incomplete copy: copy it again from the card (reason)" first among the warnings. */
+async function warnIfTruncated(path: FileInput, out: MetadataResult): Promise<void> {
+  const reason = await withByteSource(path, truncationReason).catch(() => null);
+  if (reason) out.warnings.unshift(incompleteCopyWarning(reason));
+}
+
 /**
  * Extracts the normalized metadata record of one file (issue #2) and the parsers' raw output.
  * - image: EXIF/IPTC/XMP via exifr + codec-header size (images.ts, imageFields.ts);
  * - video/audio: ffprobe JSON + our own moov reading for ISO-BMFF (av.ts, avFields.ts);
  * - document: PDF Info dictionary dates (pdf.ts); other document types yield empty fields;
  * - other: empty fields, nothing is read.
+ * Images, audio and video are also checked for truncation (truncation.ts): a file cut short gets
+ * the warning "incomplete copy: copy it again from the card (…)" first in `warnings`.
  * `input` is a path, or a file already read into memory (then only ffprobe opens its path).
  * `mime` is the sniffed content type (ingest/sniff.ts); `kind` decides the reader.
  * Dates are ISO 8601 as stored, GPS degrees WGS84 + metres, durations seconds; nothing depends
@@ -123,6 +132,7 @@ export async function extractMetadata(path: FileInput, mime: string | null, kind
     if (kind === 'image') await extractImage(path, out);
     else if (kind === 'video' || kind === 'audio') await extractAv(path, kind, out);
     else if (kind === 'document' && mime === 'application/pdf') await extractPdf(path, out);
+    if (kind === 'image' || kind === 'video' || kind === 'audio') await warnIfTruncated(path, out);
   } catch (e) {
     // An unexpected failure leaves no half-filled record behind.
     out.fields = emptyFields();
