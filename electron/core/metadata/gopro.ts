@@ -63,12 +63,17 @@ export type ClockVerdict =
   | { kind: 'local'; offset: string; differenceSec: number }
   | { kind: 'unknown'; differenceSec: number };
 
-/** GPSU may lag or lead the recording start by a few seconds up to minutes (time to a fix). */
+/**
+ * GPSU may lag or lead the recording start by seconds up to minutes (time to a fix); no zone is
+ * within 5 minutes of UTC. A local clock must sit within 2 minutes of a quarter-hour offset, so
+ * that a difference such as 40 minutes (no zone has it) stays unknown.
+ */
 const AGREE_SEC = 5 * 60;
+const LOCAL_SLACK_SEC = 2 * 60;
 
 /**
  * Compares mvhd creation_time (ISO text ending in Z, as read) with the GPS clock (UTC).
- * Within 5 minutes: the camera clock was UTC. Within 5 minutes of a whole quarter hour up to
+ * Within 5 minutes: the camera clock was UTC. Within 2 minutes of a whole quarter hour up to
  * 14 h: the camera clock was local time at that offset (UTC+offset = creation_time). Otherwise
  * unknown. Pure arithmetic on explicit-UTC text: no machine time zone involved.
  */
@@ -77,7 +82,7 @@ export function judgeCameraClock(creationZ: string, gps: GoProGpsClock): ClockVe
   if (!Number.isFinite(diff)) return { kind: 'unknown', differenceSec: NaN };
   if (Math.abs(diff) <= AGREE_SEC) return { kind: 'utc', differenceSec: diff };
   const quarters = Math.round(diff / 900);
-  if (Math.abs(diff - quarters * 900) <= AGREE_SEC && Math.abs(quarters) <= 14 * 4) {
+  if (Math.abs(diff - quarters * 900) <= LOCAL_SLACK_SEC && Math.abs(quarters) <= 14 * 4) {
     const min = Math.abs(quarters) * 15;
     const offset = `${quarters < 0 ? '-' : '+'}${String(Math.floor(min / 60)).padStart(2, '0')}:${String(min % 60).padStart(2, '0')}`;
     return { kind: 'local', offset, differenceSec: diff };
