@@ -4,15 +4,14 @@
 // that must warn "incomplete copy: copy it again from the card" in the ingest report, --json,
 // the stored item and `show`.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rmSync } from 'node:fs';
 import { sniffFile } from '../../electron/core/ingest/sniff.ts';
 import { extractMetadata } from '../../electron/core/metadata/index.ts';
 import { INCOMPLETE_COPY } from '../../electron/core/metadata/truncation.ts';
-import type { MetadataResult } from '../../electron/common/types.ts';
+import type { Kind, MetadataResult } from '../../electron/common/types.ts';
 import { HAS_CORPUS, MEDIA_DIR, SHARED_DIR, loadExpected, type ExpectedEntry } from '../helpers/corpus.ts';
 import { compareWithExpected } from '../helpers/expectedCompare.ts';
 import { cliJson, runCli } from '../helpers/cli-inprocess.ts';
@@ -27,9 +26,9 @@ const JPEG = 'metadata-extractor-images/jpg/Nikon D5000.jpg';
 const GOPRO = 'gpmf-parser/max-heromode.mp4';
 const DJI = 'exifr/issue-exifr-13.jpg';
 
-async function extract(path: string): Promise<MetadataResult & { sniff: { mime: string | null; kind: string } }> {
+async function extract(path: string): Promise<MetadataResult & { sniff: { mime: string | null; kind: Kind } }> {
   const sniff = await sniffFile(path);
-  return { ...(await extractMetadata(path, sniff.mime, sniff.kind as never)), sniff };
+  return { ...(await extractMetadata(path, sniff.mime, sniff.kind)), sniff };
 }
 
 const work = mkdtempSync(join(tmpdir(), 'ea-camera-meta-'));
@@ -155,13 +154,16 @@ describe.skipIf(!HAS_CORPUS)('copies cut short warn "incomplete copy: copy it ag
     }
   });
 
-  it('no file of the media corpus is called incomplete', async () => {
+  it('in the media corpus, exactly the files SOURCES.md calls truncated are called incomplete', async () => {
     const called: string[] = [];
-    for (const rel of Object.keys(loadExpected())) {
+    const expected = loadExpected();
+    for (const rel of Object.keys(expected)) {
       const r = await extract(join(MEDIA_DIR, rel));
       if (r.warnings.some((w) => w.startsWith(INCOMPLETE_COPY))) called.push(rel);
     }
-    expect(called).toEqual([]);
+    const truncated = Object.keys(expected).filter((rel) => /\bTRUNCATED upstream\b/.test(String(expected[rel]!['notes'])));
+    expect(truncated).toEqual(['exiv2/IMG_1361.dng']); // ProRAW DNG cut at 64104 bytes: its data offsets point past EOF
+    expect(called.sort()).toEqual(truncated);
   });
 
   it('ingest reports it (text and --json), stores it with the item, and show prints it', async () => {

@@ -136,6 +136,19 @@ describe('truncation checks', () => {
     expect(await truncationReason(memory(pkt(4, 188).subarray(0, 700)))).toBe('the transport stream ends inside a 188-byte packet (52 bytes missing)');
   });
 
+  it('TIFF: strips inside the file are fine, strips or IFD0 past the end are not', async () => {
+    // Little-endian TIFF: header, IFD0 at 8 with StripOffsets(273)=100, StripByteCounts(279)=50.
+    const tiff = (stripBytes: number, size: number): Buffer => {
+      const b = Buffer.alloc(size);
+      b.write('II', 0, 'latin1'); b.writeUInt16LE(42, 2); b.writeUInt32LE(8, 4); b.writeUInt16LE(2, 8);
+      [[273, 100], [279, stripBytes]].forEach(([tag, v], i) => { const o = 10 + i * 12; b.writeUInt16LE(tag!, o); b.writeUInt16LE(4, o + 2); b.writeUInt32LE(1, o + 4); b.writeUInt32LE(v!, o + 8); });
+      return b;
+    };
+    expect(await truncationReason(memory(tiff(50, 150)))).toBeNull();
+    expect(await truncationReason(memory(tiff(80, 150)))).toBe('the image data (strips) of its IFD0 runs past the end of the file (30 bytes missing)');
+    expect(await truncationReason(memory(tiff(50, 150).subarray(0, 20)))).toBe('the TIFF ends inside its IFD0');
+  });
+
   it('JPEG: EOI after the scan (with a trailer after it) is fine', async () => {
     const seg = (m: number, len: number) => Buffer.concat([Buffer.from([0xff, m]), Buffer.from([len >> 8, len & 0xff]), Buffer.alloc(len - 2)]);
     const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8]), seg(0xe1, 300), seg(0xc0, 17), seg(0xda, 12), Buffer.from([1, 2, 0xff, 0x00, 3]), Buffer.from([0xff, 0xd9]), Buffer.from('trailer')]);

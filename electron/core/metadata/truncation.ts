@@ -115,10 +115,57 @@ async function transportStreamTruncation(src: ByteSource, packet: 188 | 192): Pr
   return rest === 0 ? null : `the transport stream ends inside a ${packet}-byte packet (${packet - rest} bytes missing)`;
 }
 
+const TIFF_TYPE_SIZE: Readonly<Record<number, number>> = { 3: 2, 4: 4, 13: 4, 16: 8 };
+
+/**
+ * TIFF and TIFF-based RAW (DNG, NEF, ARW...; TIFF 6.0 §2, TIFF-EP/DNG SubIFDs tag 330): IFD0 and
+ * its SubIFDs must lie in the file, and so must the image data their StripOffsets/TileOffsets
+ * (273/324) with StripByteCounts/TileByteCounts (279/325) point to. Reads a few KB of IFDs.
+ */
+async function tiffTruncation(src: ByteSource): Promise<string | null> {
+  const h = await src.read(0, 8);
+  const le = h.toString('latin1', 0, 2) === 'II';
+  const u16 = (b: Buffer, o: number): number => (le ? b.readUInt16LE(o) : b.readUInt16BE(o));
+  const u32 = (b: Buffer, o: number): number => (le ? b.readUInt32LE(o) : b.readUInt32BE(o));
+  if (h.length < 8 || u16(h, 2) !== 42) return null; // BigTIFF and others: not checked
+  /** Values of one entry (SHORT/LONG/IFD arrays), or null when they lie past the end. */
+  const values = async (e: Buffer): Promise<number[] | null> => {
+    const type = u16(e, 2);
+    const count = u32(e, 4);
+    const size = TIFF_TYPE_SIZE[type];
+    if (!size || size === 8 || count > 1_000_000) return [];
+    const bytes = size * count;
+    const data = bytes <= 4 ? e.subarray(8, 8 + bytes) : await src.read(u32(e, 8), bytes);
+    if (data.length < bytes) return null;
+    return Array.from({ length: count }, (_, i) => (size === 2 ? u16(data, i * 2) : u32(data, i * 4)));
+  };
+  const queue: { offset: number; name: string }[] = [{ offset: u32(h, 4), name: 'IFD0' }];
+  for (let n = 0; n < queue.length && n < 32; n++) {
+    const { offset, name } = queue[n]!;
+    const countBuf = await src.read(offset, 2);
+    if (countBuf.length < 2) return `the TIFF ends before its ${name}`;
+    const entries = await src.read(offset + 2, u16(countBuf, 0) * 12);
+    if (entries.length < u16(countBuf, 0) * 12) return `the TIFF ends inside its ${name}`;
+    const tags = new Map<number, Buffer>();
+    for (let p = 0; p + 12 <= entries.length; p += 12) tags.set(u16(entries, p), entries.subarray(p, p + 12));
+    for (const [offTag, lenTag, what] of [[273, 279, 'strips'], [324, 325, 'tiles']] as const) {
+      const offs = tags.has(offTag) ? await values(tags.get(offTag)!) : [];
+      const lens = tags.has(lenTag) ? await values(tags.get(lenTag)!) : [];
+      if (offs === null || lens === null) return `the TIFF ends inside the ${what} table of its ${name}`;
+      const end = Math.max(0, ...offs.map((o, i) => o + (lens[i] ?? 0)));
+      if (end > src.size) return `the image data (${what}) of its ${name} runs past the end of the file (${end - src.size} bytes missing)`;
+    }
+    const subs = tags.has(330) ? await values(tags.get(330)!) : [];
+    if (subs === null) return `the TIFF ends inside the SubIFD list of its ${name}`;
+    subs.forEach((o, i) => queue.push({ offset: o, name: `SubIFD${i}` }));
+  }
+  return null;
+}
+
 /**
  * Why the file looks cut short, or null when its structure is complete (or not one we check).
- * Checks JPEG, PNG, ISO-BMFF (MP4/MOV/CR3/HEIF) and MPEG-TS/M2TS by their signatures, not by
- * name. Reads only headers, plus a forward scan for the JPEG end-of-image marker.
+ * Checks JPEG, PNG, TIFF/DNG (IFDs and strip/tile data), ISO-BMFF (MP4/MOV/CR3/HEIF) and
+ * MPEG-TS/M2TS by their signatures, not by name. Reads only headers, plus a forward scan for the JPEG end-of-image marker.
  * Throws only on I/O errors.
  */
 export async function truncationReason(src: ByteSource): Promise<string | null> {
@@ -126,6 +173,7 @@ export async function truncationReason(src: ByteSource): Promise<string | null> 
   if (head.length < 4) return null;
   if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return jpegTruncation(src);
   if (head.toString('latin1', 0, 8) === '\x89PNG\r\n\x1a\n') return pngTruncation(src);
+  if (head.toString('latin1', 0, 4) === 'II*\0' || head.toString('latin1', 0, 4) === 'MM\0*') return tiffTruncation(src);
   if (head.length >= 8 && ['ftyp', 'moov', 'mdat', 'wide', 'free', 'skip'].includes(fourCC(head, 4))) return bmffTruncation(src);
   if (head[0] === 0x47 && (head.length < 189 || head[188] === 0x47)) return transportStreamTruncation(src, 188);
   if (head[4] === 0x47 && (head.length < 197 || head[196] === 0x47)) return transportStreamTruncation(src, 192);
