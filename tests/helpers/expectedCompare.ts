@@ -17,6 +17,12 @@ export interface ComparableRecord {
   durationSec: number | null;
 }
 
+/** Registered and legacy names of one format count as the same answer (compare_expected.py MIME_ALIAS). */
+const MIME_ALIAS: Readonly<Record<string, string>> = {
+  'video/vnd.avi': 'video/x-msvideo', 'video/avi': 'video/x-msvideo', 'video/msvideo': 'video/x-msvideo',
+  'video/mp2t': 'video/m2ts', 'video/MP2T': 'video/m2ts', 'audio/x-wav': 'audio/wav', 'audio/vnd.wave': 'audio/wav',
+};
+
 type ParsedTime = null | ['bad', string] | ['wall', string] | ['instant', number];
 
 /** Times with a zone compare as instants, without one as wall times, anything else as text. */
@@ -50,7 +56,10 @@ export function compareWithExpected(exp: ExpectedEntry, act: ComparableRecord): 
   chk('bytes', exp.bytes === act.bytes, exp.bytes, act.bytes);
   chk('kind', exp.kind === act.kind, exp.kind, act.kind);
   if (exp.kind === 'other') chk('mime', !/^(image|video|audio)\//.test(act.mime ?? ''), exp.mime, act.mime);
-  else chk('mime', act.mime === exp.mime || act.mime === exp.mimeSniffedByFile, exp.mime, act.mime);
+  else {
+    const alias = (m: string | null | undefined): string | null | undefined => (m ? (MIME_ALIAS[m] ?? m) : m);
+    chk('mime', [exp.mime, exp.mimeSniffedByFile].map(alias).includes(alias(act.mime)), exp.mime, act.mime);
+  }
   for (const f of ['make', 'model'] as const) {
     const e = exp[f] || null;
     const a = (typeof act[f] === 'string' ? act[f]!.trim() : act[f]) || null;

@@ -1,9 +1,19 @@
 // Normalizes ffprobe's JSON (plus the moov boxes ffprobe hides) into the record fields of issue #2.
 import type { DateTag, Gps, Kind, NormalizedRecord } from '../../common/types.ts';
 import type { FfprobeOutput, FfprobeStream } from './av.ts';
+import type { MdpmInfo } from './avchd.ts';
 import type { MoovInfo } from './bmff.ts';
 import { bwfDateTime, isoDateText, quickTimeUtc, timeOfDay, type IsoDate } from './dates.ts';
+import { judgeCameraClock, type GoProGpsClock } from './gopro.ts';
 import { finalizeGps, parseIso6709 } from './gps.ts';
+
+/** Facts read from inside the streams, which ffprobe does not expose. */
+export interface AvExtras {
+  /** AVCHD: MDPM of the H.264 SEI (avchd.ts). */
+  mdpm?: MdpmInfo | null;
+  /** GoPro: GPS clock of the first GPMF telemetry sample (gopro.ts). */
+  goProClock?: GoProGpsClock | null;
+}
 
 /** The record fields an audio or video file contributes (no EXIF orientation for streams). */
 export type AvFields = Omit<NormalizedRecord, 'sha256' | 'bytes' | 'mime' | 'kind' | 'orientation'> & { orientation: null };
@@ -34,7 +44,7 @@ const hasLocalOffset = (d: IsoDate | null): boolean => d !== null && /[+-]\d{2}:
  * beats zone-less text. BWF: bext OriginationDate+OriginationTime. ID3/Vorbis: the date tag as
  * stored (often a date without time).
  */
-function dateCandidates(probe: FfprobeOutput, moov: MoovInfo | null): { capture: Candidate[]; other: Candidate[] } {
+function dateCandidates(probe: FfprobeOutput, moov: MoovInfo | null, extras: AvExtras): { capture: Candidate[]; other: Candidate[] } {
   const tags = probe.format?.tags;
   const fmt = probe.format?.format_name ?? '';
   const capture: Candidate[] = [];
@@ -64,6 +74,8 @@ function dateCandidates(probe: FfprobeOutput, moov: MoovInfo | null): { capture:
     capture.push({ tag: 'Vorbis comment DATE', date: isoDateText(tagOf(tags, 'date')) });
     other.push({ tag: 'Vorbis comment ORIGINALDATE', date: isoDateText(tagOf(tags, 'originaldate')) });
   } else {
+    // AVCHD keeps the camera's date with its UTC offset only in the H.264 SEI (MDPM).
+    if (extras.mdpm) capture.push({ tag: 'AVCHD H.264 SEI MDPM DateTimeOriginal', date: extras.mdpm.dateTime });
     capture.push(
       { tag: 'container creation_time (UTC)', date: quickTimeUtc(tagOf(tags, 'creation_time')) },
       { tag: 'container date tag', date: isoDateText(tagOf(tags, 'date')) },
@@ -72,20 +84,21 @@ function dateCandidates(probe: FfprobeOutput, moov: MoovInfo | null): { capture:
   return { capture, other };
 }
 
-function position(probe: FfprobeOutput, moov: MoovInfo | null, warnings: string[]): Gps | null {
+function position(probe: FfprobeOutput, moov: MoovInfo | null, extras: AvExtras, warnings: string[]): Gps | null {
   const tags = probe.format?.tags;
   const apple = parseIso6709(tagOf(tags, 'com.apple.quicktime.location.ISO6709'));
   if (apple) return finalizeGps(apple, 'QuickTime com.apple.quicktime.location.ISO6709', warnings);
   // loci keeps 16.16 precision and altitude; ffprobe's location tag rounds it to 4 decimals.
   if (moov?.loci) return finalizeGps({ lat: moov.loci.lat, lon: moov.loci.lon, alt: moov.loci.alt }, '3GPP udta loci', warnings);
   const xyz = parseIso6709(tagOf(tags, 'location'));
-  return xyz ? finalizeGps(xyz, 'QuickTime udta ©xyz', warnings) : null;
+  if (xyz) return finalizeGps(xyz, 'QuickTime udta ©xyz', warnings);
+  return extras.mdpm?.gps ? finalizeGps(extras.mdpm.gps, 'AVCHD H.264 SEI MDPM GPS', warnings) : null;
 }
 
-function deviceNames(probe: FfprobeOutput, moov: MoovInfo | null): { make: string | null; model: string | null } {
+function deviceNames(probe: FfprobeOutput, moov: MoovInfo | null, extras: AvExtras): { make: string | null; model: string | null } {
   const tags = probe.format?.tags;
-  const make = tagOf(tags, 'com.apple.quicktime.make') ?? tagOf(tags, 'com.android.manufacturer') ?? tagOf(tags, 'make');
-  let model = tagOf(tags, 'com.apple.quicktime.model') ?? tagOf(tags, 'com.android.model') ?? tagOf(tags, 'model') ?? moov?.goProModel ?? null;
+  const make = tagOf(tags, 'com.apple.quicktime.make') ?? tagOf(tags, 'com.android.manufacturer') ?? tagOf(tags, 'make') ?? extras.mdpm?.make ?? null;
+  let model = tagOf(tags, 'com.apple.quicktime.model') ?? tagOf(tags, 'com.android.model') ?? tagOf(tags, 'model') ?? moov?.goProModel ?? extras.mdpm?.model ?? null;
   const fmt = probe.format?.format_name ?? '';
   if (!model && fmt === 'wav') {
     // ffprobe exposes the BWF bext Originator (EBU Tech 3285) as encoded_by; it names the
@@ -94,6 +107,26 @@ function deviceNames(probe: FfprobeOutput, moov: MoovInfo | null): { make: strin
     if (originator && !APP_NAME.test(originator)) model = originator;
   }
   return { make, model };
+}
+
+/**
+ * Whether a GoPro's mvhd creation_time (marked UTC) really is UTC: only when the camera's own
+ * GPS clock (GPMF GPSU) agrees with it within minutes. Pushes a warning saying what was found
+ * when it is not, or cannot be told. Never throws.
+ */
+function goProClockIsUtc(creationZ: string, clock: GoProGpsClock | null, warnings: string[]): boolean {
+  if (clock === null || clock.fix === 0) {
+    warnings.push('GoPro cameras store local wall-clock time in mvhd creation_time although it is marked UTC, and this clip has no GPS clock to check it against; the instant is unknown');
+    return false;
+  }
+  const verdict = judgeCameraClock(creationZ, clock);
+  if (verdict.kind === 'utc') return true;
+  if (verdict.kind === 'local') {
+    warnings.push(`GoPro mvhd creation_time is marked UTC but is the camera's local wall-clock time: the camera's GPS clock (UTC) read ${clock.utc}, so the camera clock was about UTC${verdict.offset}`);
+  } else {
+    warnings.push(`GoPro mvhd creation_time is marked UTC but differs from the camera's GPS clock (UTC ${clock.utc}) by ${Math.round(verdict.differenceSec)} s; the instant is unknown`);
+  }
+  return false;
 }
 
 /**
@@ -117,33 +150,41 @@ function duration(probe: FfprobeOutput, moov: MoovInfo | null): number | null {
  * serial/serialSource always null: no ffprobe format tag or moov box we read carries a camera
  * serial number (checked on the corpus with ffprobe and ExifTool; GoPro keeps its serials in
  * udta LENS/CAME and GPMF CASN, which are out of scope, and MP4 XMP is not read).
- * GoPro cameras write local wall time into the "UTC" mvhd field, so for them capturedAtHasZone
- * is false and a warning says why. Never throws.
+ * GoPro cameras often write local wall time into the "UTC" mvhd field: for them
+ * capturedAtHasZone is true only when the GPS clock of the GPMF telemetry agrees with it
+ * (goProClockIsUtc); otherwise false, with a warning saying why. AVCHD (MPEG-TS): date with
+ * offset, make and (Sony) model from the H.264 SEI MDPM in `extras.mdpm`. Never throws.
  */
-export function avFields(probe: FfprobeOutput, moov: MoovInfo | null, kind: Kind, warnings: string[]): AvFields {
-  const { capture, other } = dateCandidates(probe, moov);
+export function avFields(probe: FfprobeOutput, moov: MoovInfo | null, kind: Kind, warnings: string[], extras: AvExtras = {}): AvFields {
+  const { capture, other } = dateCandidates(probe, moov, extras);
+  if (extras.goProClock) other.push({ tag: 'GoPro GPMF GPSU (GPS clock, UTC, first telemetry sample)', date: isoDateText(extras.goProClock.utc) });
   const chosen = capture.find((c) => c.date !== null) ?? null;
   const otherDates: DateTag[] = [...capture, ...other]
     .filter((c) => c !== chosen && c.date !== null && !(c.tag.startsWith('RIFF INFO') && chosen?.tag.startsWith('BWF')))
     .map((c) => ({ tag: c.tag, value: c.date!.value }));
   let hasZone = chosen?.date?.hasZone ?? false;
   if (hasZone && chosen?.tag.startsWith('QuickTime mvhd') && (moov?.goProFirmware || moov?.goProModel)) {
-    hasZone = false;
-    warnings.push('GoPro cameras store local wall-clock time in mvhd creation_time although it is marked UTC; the instant is unknown');
+    hasZone = goProClockIsUtc(chosen.date!.value, extras.goProClock ?? null, warnings);
+  }
+  if (extras.mdpm?.dst && chosen?.tag.startsWith('AVCHD')) {
+    warnings.push('AVCHD: the camera set its daylight-saving flag; the stored UTC offset is kept as recorded');
+  }
+  if (extras.mdpm && extras.mdpm.makeCode !== null && extras.mdpm.make === null) {
+    warnings.push(`AVCHD: maker code 0x${extras.mdpm.makeCode.toString(16).padStart(4, '0')} in the H.264 SEI is not a known maker; make left empty`);
   }
   const streams = probe.streams ?? [];
   const video = streams.find((s) => s.codec_type === 'video' && !isStillCover(s));
   const audio = streams.find((s) => s.codec_type === 'audio');
   const isVideo = kind === 'video';
   return {
-    ...deviceNames(probe, moov),
+    ...deviceNames(probe, moov, extras),
     serial: null,
     serialSource: null,
     capturedAt: chosen?.date?.value ?? null,
     capturedAtSource: chosen?.tag ?? null,
     capturedAtHasZone: hasZone,
     otherDates,
-    gps: position(probe, moov, warnings),
+    gps: position(probe, moov, extras, warnings),
     orientation: null,
     width: isVideo && typeof video?.width === 'number' && video.width > 0 ? video.width : null,
     height: isVideo && typeof video?.height === 'number' && video.height > 0 ? video.height : null,

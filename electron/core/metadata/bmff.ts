@@ -86,6 +86,12 @@ export interface MoovInfo {
   /** GoPro: udta/FIRM firmware text and the GPMF MINF model name. */
   goProFirmware: string | null;
   goProModel: string | null;
+  /**
+   * Where the first sample of the GoPro GPMF telemetry track (sample entry 'gpmd') is: absolute
+   * file offset and size in bytes (ISO/IEC 14496-12 §8.7.3 stsz, §8.7.5 stco/co64). Null when
+   * there is no such track. Absent in records read before this field existed.
+   */
+  gpmdFirstSample?: { offset: number; size: number } | null;
 }
 
 function cString(buf: Buffer, start: number, end: number): { text: string; next: number } {
@@ -154,6 +160,27 @@ function parseMvhd(buf: Buffer, b: BoxHeader): MoovInfo['mvhd'] {
   return null;
 }
 
+const child = (buf: Buffer, b: BoxHeader | undefined, type: string): BoxHeader | undefined =>
+  b ? [...boxesIn(buf, b.payload, b.end)].find((c) => c.type === type) : undefined;
+
+/** First sample of a trak whose first sample entry is 'gpmd' (GoPro GPMF), or null. */
+function gpmdFirstSample(buf: Buffer, trak: BoxHeader): { offset: number; size: number } | null {
+  const stbl = child(buf, child(buf, child(buf, trak, 'mdia'), 'minf'), 'stbl');
+  const stsd = child(buf, stbl, 'stsd');
+  // stsd: FullBox(4) + entry_count(4) + first entry size(4) + format(4).
+  if (!stsd || stsd.payload + 16 > stsd.end || fourCC(buf, stsd.payload + 12) !== 'gpmd') return null;
+  const stsz = child(buf, stbl, 'stsz');
+  const stco = child(buf, stbl, 'stco');
+  const co64 = child(buf, stbl, 'co64');
+  if (!stsz || stsz.payload + 12 > stsz.end) return null;
+  const fixed = buf.readUInt32BE(stsz.payload + 4);
+  const size = fixed !== 0 ? fixed : stsz.payload + 16 <= stsz.end && buf.readUInt32BE(stsz.payload + 8) > 0 ? buf.readUInt32BE(stsz.payload + 12) : 0;
+  let offset: number | null = null;
+  if (stco && stco.payload + 12 <= stco.end && buf.readUInt32BE(stco.payload + 4) > 0) offset = buf.readUInt32BE(stco.payload + 8);
+  else if (co64 && co64.payload + 16 <= co64.end && buf.readUInt32BE(co64.payload + 4) > 0) offset = Number(buf.readBigUInt64BE(co64.payload + 8));
+  return offset !== null && size > 0 ? { offset, size } : null;
+}
+
 function parseTrakHandler(buf: Buffer, trak: BoxHeader): string | null {
   for (const mdia of boxesIn(buf, trak.payload, trak.end)) {
     if (mdia.type !== 'mdia') continue;
@@ -167,12 +194,13 @@ function parseTrakHandler(buf: Buffer, trak: BoxHeader): string | null {
 
 /** Parses an in-memory moov box payload. Never throws on malformed content (fields stay null). */
 export function parseMoov(buf: Buffer, start: number, end: number): MoovInfo {
-  const info: MoovInfo = { handlers: [], mvhd: null, loci: null, udtaDate: null, goProFirmware: null, goProModel: null };
+  const info: MoovInfo = { handlers: [], mvhd: null, loci: null, udtaDate: null, goProFirmware: null, goProModel: null, gpmdFirstSample: null };
   for (const b of boxesIn(buf, start, end)) {
     if (b.type === 'mvhd') info.mvhd = parseMvhd(buf, b);
     else if (b.type === 'trak') {
       const h = parseTrakHandler(buf, b);
       if (h) info.handlers.push(h);
+      if (h === 'meta' && !info.gpmdFirstSample) info.gpmdFirstSample = gpmdFirstSample(buf, b);
     } else if (b.type === 'udta') {
       for (const u of boxesIn(buf, b.payload, b.end)) {
         if (u.type === 'loci') info.loci = parseLoci(buf, u);

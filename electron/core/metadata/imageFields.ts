@@ -127,6 +127,27 @@ function xmpPosition(b: ImageTagBlocks): RawPosition | null {
   return { lat, lon, alt };
 }
 
+/** A signed decimal in text ("+47.3541841", "-0.5"), as DJI writes its XMP numbers; else null. */
+function signedDecimal(raw: unknown): number | null {
+  if (typeof raw !== 'string' || !/^\s*[+-]?\d+(\.\d+)?\s*$/.test(raw)) return null;
+  return Number(raw);
+}
+
+/**
+ * DJI drones' XMP (drone-dji:GpsLatitude/GpsLongitude as signed decimal degrees, WGS84;
+ * drone-dji:AbsoluteAltitude in metres above sea level; RelativeAltitude, above the take-off
+ * point, is not an altitude and is not used). Names as ExifTool's XMP-drone-dji table reads them
+ * (lib/Image/ExifTool/DJI.pm, %DJI::XMP; ExifTool also accepts the misspelt GpsLongtitude some
+ * firmware writes, so do we). Some DJI models write the position only here, not in the GPS IFD.
+ */
+function djiPosition(b: ImageTagBlocks): RawPosition | null {
+  const xmp = readXmp(b.xmp);
+  const lat = signedDecimal(xmp.get(XMP_NS.droneDji, 'GpsLatitude'));
+  const lon = signedDecimal(xmp.get(XMP_NS.droneDji, 'GpsLongitude') ?? xmp.get(XMP_NS.droneDji, 'GpsLongtitude'));
+  if (lat === null || lon === null) return null;
+  return { lat, lon, alt: signedDecimal(xmp.get(XMP_NS.droneDji, 'AbsoluteAltitude')) };
+}
+
 /**
  * Maps EXIF/IPTC/XMP blocks to record fields:
  * - make/model: EXIF IFD0 Make/Model (TIFF 6.0 tags 271/272), trimmed, else null.
@@ -136,7 +157,8 @@ function xmpPosition(b: ImageTagBlocks): RawPosition | null {
  *   IPTC DateCreated+TimeCreated, XMP exif:DateTimeOriginal, photoshop:DateCreated,
  *   xmp:CreateDate — ISO 8601 as stored; every other date tag found goes to otherDates.
  * - gps: EXIF GPS IFD (EXIF 2.32 §4.6.6); when its lat/lon are empty or malformed, XMP
- *   exif:GPSLatitude/GPSLongitude; degrees WGS84, S/W negative, altitude metres.
+ *   exif:GPSLatitude/GPSLongitude, then DJI's XMP drone-dji:GpsLatitude/GpsLongitude with
+ *   AbsoluteAltitude; degrees WGS84, S/W negative, altitude metres.
  * - orientation: EXIF IFD0 Orientation (tag 274) when 1–8, else null.
  * Observations (malformed GPS, 0,0) are appended to `warnings`. Never throws.
  */
@@ -152,6 +174,10 @@ export function imageTagFields(b: ImageTagBlocks, warnings: string[]): ImageTagF
   if (gps === null) {
     const fromXmp = xmpPosition(b);
     if (fromXmp) gps = finalizeGps(fromXmp, 'XMP exif:GPSLatitude/GPSLongitude', warnings);
+  }
+  if (gps === null) {
+    const fromDji = djiPosition(b);
+    if (fromDji) gps = finalizeGps(fromDji, 'XMP drone-dji:GpsLatitude/GpsLongitude', warnings);
   }
   if (gps === null) warnings.push(...problems);
 

@@ -6,6 +6,7 @@ import { WHOLE_READ_MAX_BYTES, withByteSource, type ByteSource, type FileInput }
 import { jpegSize, readPngMeta, readWebpMeta, type ContainerMeta, type PixelSize } from './containers.ts';
 import { readHeifGeometry } from './heif.ts';
 import { readFtyp } from './bmff.ts';
+import { readCr3Blocks } from './cr3.ts';
 import type { ImageTagBlocks } from './imageFields.ts';
 
 /** What one still image yields before normalization: its tag blocks plus codec-header facts. */
@@ -21,7 +22,7 @@ export interface ImageBlocks extends ImageTagBlocks {
   warnings: string[];
 }
 
-type Container = 'jpeg' | 'tiff' | 'heif' | 'png' | 'webp' | 'unsupported';
+type Container = 'jpeg' | 'tiff' | 'heif' | 'png' | 'webp' | 'cr3' | 'unsupported';
 
 // translateValues off keeps Orientation a number; reviveValues off keeps dates as the stored
 // text (exifr would otherwise build Dates in the machine's zone); XMP is left unparsed because
@@ -81,6 +82,7 @@ async function detectContainer(src: ByteSource): Promise<Container> {
   if (h.toString('latin1', 0, 8) === '\x89PNG\r\n\x1a\n') return 'png';
   if (h.toString('latin1', 0, 4) === 'RIFF' && h.toString('latin1', 8, 12) === 'WEBP') return 'webp';
   const ftyp = await readFtyp(src);
+  if (ftyp?.major === 'crx ') return 'cr3';
   const heifBrands = ['heic', 'heix', 'heim', 'heis', 'hevc', 'hevx', 'mif1', 'msf1', 'avif', 'avis'];
   if (ftyp && [ftyp.major, ...ftyp.compatible].some((b) => heifBrands.includes(b))) return 'heif';
   return 'unsupported';
@@ -131,6 +133,62 @@ interface ExifrInstance {
   parsers?: { tiff?: { skippedEntries?: string[]; ifd0?: unknown; exif?: unknown } };
 }
 
+// One IFD handed over as a bare TIFF structure (CR3 CMT boxes): exifr reads it as IFD0, so keys
+// are left numeric and named here with the dictionary of the IFD it really is.
+const BARE_IFD_OPTIONS = Object.freeze({
+  ...EXIFR_OPTIONS,
+  exif: false,
+  gps: false,
+  iptc: false,
+  xmp: false,
+  translateKeys: false,
+  chunked: false,
+});
+
+type IfdName = 'ifd0' | 'exif' | 'gps';
+
+async function readBareIfd(tiff: Buffer, dictionary: IfdName, warnings: string[]): Promise<{ named: Record<string, unknown>; byId: Map<number, unknown> } | null> {
+  const Exifr = (exifr as unknown as { Exifr: new (o: object) => ExifrInstance }).Exifr;
+  const names = (exifr as unknown as { tagKeys: Map<string, Map<number, string>> }).tagKeys.get(dictionary);
+  const reader = new Exifr(BARE_IFD_OPTIONS);
+  try {
+    await reader.read(tiff);
+    await reader.parse();
+    const byId = asTagMap(reader.parsers?.tiff?.ifd0);
+    if (!byId) return null;
+    const named: Record<string, unknown> = {};
+    for (const [id, value] of byId) if (value !== undefined) named[names?.get(id) ?? String(id)] = value;
+    return { named, byId: new Map(byId) };
+  } catch (e) {
+    warnings.push(`CR3: exifr could not read the ${dictionary} block: ${e instanceof Error ? e.message : String(e)}`);
+    return null;
+  }
+}
+
+/**
+ * Canon CR3: the CMT1 (IFD0), CMT2 (Exif IFD) and CMT4 (GPS IFD) TIFF structures found by
+ * cr3.ts are each parsed by exifr; the stored size is IFD0 ImageWidth/ImageLength, as for TIFF.
+ */
+async function readCr3(src: ByteSource, blocks: ImageBlocks): Promise<void> {
+  const cr3 = await readCr3Blocks(src);
+  if (!cr3 || !cr3.ifd0Tiff) {
+    blocks.error = 'CR3: no Canon metadata box (moov/uuid CMT1) found (file truncated or not a Canon CR3)';
+    return;
+  }
+  const ifd0 = await readBareIfd(cr3.ifd0Tiff, 'ifd0', blocks.warnings);
+  const exif = cr3.exifTiff ? await readBareIfd(cr3.exifTiff, 'exif', blocks.warnings) : null;
+  const gps = cr3.gpsTiff ? await readBareIfd(cr3.gpsTiff, 'gps', blocks.warnings) : null;
+  blocks.ifd0 = ifd0?.named ?? null;
+  blocks.ifd0ById = ifd0?.byId ?? null;
+  blocks.exif = exif?.named ?? null;
+  blocks.exifById = exif?.byId ?? null;
+  blocks.gps = gps?.named ?? null;
+  blocks.xmp = cr3.xmp;
+  blocks.exifrOutput = { ifd0: blocks.ifd0, exif: blocks.exif, gps: blocks.gps, source: 'CR3 moov/uuid CMT1, CMT2, CMT4' };
+  if (!blocks.ifd0) blocks.error = 'CR3: exifr could not read the CMT1 IFD0 block';
+  blocks.size = tiffSize(blocks.ifd0);
+}
+
 function tiffSize(ifd0: Record<string, unknown> | null): PixelSize | null {
   const w = ifd0?.['ImageWidth'];
   const h = ifd0?.['ImageHeight'];
@@ -140,7 +198,8 @@ function tiffSize(ifd0: Record<string, unknown> | null): PixelSize | null {
 /**
  * Reads EXIF (IFD0, Exif, GPS), IPTC and the XMP packet of a still image, and its stored pixel
  * size: JPEG SOF, PNG IHDR, WebP VP8X/VP8/VP8L, HEIF primary-item ispe, TIFF/DNG IFD0
- * ImageWidth/ImageLength (TIFF 6.0 §8). Formats exifr cannot read (CR3, RAF, GIF, ...) yield
+ * ImageWidth/ImageLength (TIFF 6.0 §8), Canon CR3 CMT1 IFD0 (its CMT1/CMT2/CMT4 TIFF
+ * structures are handed to exifr one by one). Formats exifr cannot read (RAF, GIF, ...) yield
  * empty blocks and a warning. Never throws: failures are returned in `error`.
  */
 export async function readImageBlocks(path: FileInput): Promise<ImageBlocks> {
@@ -153,6 +212,10 @@ export async function readImageBlocks(path: FileInput): Promise<ImageBlocks> {
       const container = await detectContainer(src);
       if (container === 'unsupported') {
         blocks.warnings.push('no EXIF reader for this image format; metadata fields left empty');
+        return;
+      }
+      if (container === 'cr3') {
+        await readCr3(src, blocks);
         return;
       }
       if (container === 'png' || container === 'webp') {

@@ -1,7 +1,9 @@
 // Metadata extraction entry point: dispatches by kind, never throws for a bad file.
 import type { Kind, MetadataResult } from '../../common/types.ts';
 import { runFfprobe, type FfprobeOutput } from './av.ts';
-import { avFields } from './avFields.ts';
+import { avFields, type AvExtras } from './avFields.ts';
+import { readAvchdMdpm } from './avchd.ts';
+import { readGoProGpsClock } from './gopro.ts';
 import { readFtyp, readMoov, topLevelBoxes, type MoovInfo } from './bmff.ts';
 import { pdfDate, isoDateText } from './dates.ts';
 import { imageTagFields } from './imageFields.ts';
@@ -11,6 +13,7 @@ import { inputPath, withByteSource, type FileInput } from './io.ts';
 import { toJsonSafe } from './jsonSafe.ts';
 import { readPdfInfo } from './pdf.ts';
 import { readXmp, XMP_NS } from './xmp.ts';
+import { incompleteCopyWarning, truncationReason } from './truncation.ts';
 
 export { emptyFields };
 
@@ -37,6 +40,30 @@ async function readMoovIfBmff(path: FileInput): Promise<MoovInfo | null> {
   });
 }
 
+async function isTransportStream(path: FileInput, probe: FfprobeOutput): Promise<boolean> {
+  if (probe.format?.format_name?.includes('mpegts')) return true;
+  const head = await withByteSource(path, (src) => src.read(0, 5));
+  return head[0] === 0x47 || head[4] === 0x47;
+}
+
+/** Facts inside the streams that ffprobe does not show: AVCHD MDPM, the GoPro GPS clock. */
+async function readStreamExtras(path: FileInput, probe: FfprobeOutput, moov: MoovInfo | null, out: MetadataResult): Promise<AvExtras> {
+  const extras: AvExtras = {};
+  try {
+    const sample = moov?.gpmdFirstSample;
+    if (sample) {
+      extras.goProClock = await withByteSource(path, (src) => readGoProGpsClock(src, sample));
+      if (extras.goProClock) out.raw['goproGpsClock'] = extras.goProClock;
+    } else if (!moov && (await isTransportStream(path, probe))) {
+      extras.mdpm = await withByteSource(path, (src) => readAvchdMdpm(src));
+      if (extras.mdpm) out.raw['avchdMdpm'] = toJsonSafe(extras.mdpm);
+    }
+  } catch (e) {
+    out.warnings.push(`could not read the camera metadata inside the streams: ${message(e)}`);
+  }
+  return extras;
+}
+
 async function extractAv(path: FileInput, kind: Kind, out: MetadataResult): Promise<void> {
   let probe: FfprobeOutput = {};
   try {
@@ -53,8 +80,9 @@ async function extractAv(path: FileInput, kind: Kind, out: MetadataResult): Prom
   } catch (e) {
     out.warnings.push(`could not read the moov box: ${message(e)}`);
   }
-  if (out.error && !moov) return;
-  Object.assign(out.fields, avFields(probe, moov, kind, out.warnings));
+  const extras = await readStreamExtras(path, probe, moov, out);
+  if (out.error && !moov && !extras.mdpm) return;
+  Object.assign(out.fields, avFields(probe, moov, kind, out.warnings, extras));
 }
 
 async function extractPdf(path: FileInput, out: MetadataResult): Promise<void> {
@@ -78,12 +106,20 @@ async function extractPdf(path: FileInput, out: MetadataResult): Promise<void> {
   out.fields.otherDates = others.filter((o) => o.date !== null).map((o) => ({ tag: o.tag, value: o.date!.value }));
 }
 
+/** Puts "incomplete copy: copy it again from the card (reason)" first among the warnings. */
+async function warnIfTruncated(path: FileInput, out: MetadataResult): Promise<void> {
+  const reason = await withByteSource(path, truncationReason).catch(() => null);
+  if (reason) out.warnings.unshift(incompleteCopyWarning(reason));
+}
+
 /**
  * Extracts the normalized metadata record of one file (issue #2) and the parsers' raw output.
  * - image: EXIF/IPTC/XMP via exifr + codec-header size (images.ts, imageFields.ts);
  * - video/audio: ffprobe JSON + our own moov reading for ISO-BMFF (av.ts, avFields.ts);
  * - document: PDF Info dictionary dates (pdf.ts); other document types yield empty fields;
  * - other: empty fields, nothing is read.
+ * Images, audio and video are also checked for truncation (truncation.ts): a file cut short gets
+ * the warning "incomplete copy: copy it again from the card (…)" first in `warnings`.
  * `input` is a path, or a file already read into memory (then only ffprobe opens its path).
  * `mime` is the sniffed content type (ingest/sniff.ts); `kind` decides the reader.
  * Dates are ISO 8601 as stored, GPS degrees WGS84 + metres, durations seconds; nothing depends
@@ -96,6 +132,7 @@ export async function extractMetadata(path: FileInput, mime: string | null, kind
     if (kind === 'image') await extractImage(path, out);
     else if (kind === 'video' || kind === 'audio') await extractAv(path, kind, out);
     else if (kind === 'document' && mime === 'application/pdf') await extractPdf(path, out);
+    if (kind === 'image' || kind === 'video' || kind === 'audio') await warnIfTruncated(path, out);
   } catch (e) {
     // An unexpected failure leaves no half-filled record behind.
     out.fields = emptyFields();

@@ -12,6 +12,8 @@ export const XMP_NS = {
   exifEX: 'http://cipa.jp/exif/1.0/',
   /** Adobe's EXIF auxiliary schema `aux:` (SerialNumber, LensSerialNumber, ...). */
   aux: 'http://ns.adobe.com/exif/1.0/aux/',
+  /** DJI drones' own schema `drone-dji:` (GpsLatitude, GpsLongitude, AbsoluteAltitude, ...). */
+  droneDji: 'http://www.dji.com/drone-dji/1.0/',
 } as const;
 
 /** Reads simple XMP properties by namespace URI and local name. */
