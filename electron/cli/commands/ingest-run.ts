@@ -9,6 +9,7 @@ import { printJson, type Io } from '../io.ts';
 import type { IngestCliOptions } from './ingest.ts';
 import { formatBytes, withArchive } from './shared.ts';
 import { errLine, outLine, printable, count } from './text.ts';
+import { printMhlReport } from './mhl-text.ts';
 
 /** Files named under one identical warning in human output before the rest are counted. */
 const SAME_WARNING_SHOWN = 5;
@@ -71,6 +72,7 @@ async function run(archive: Archive, paths: string[], o: IngestCliOptions, algor
     for (const [text, n] of sameWarning) {
       if (n > SAME_WARNING_SHOWN) outLine(io, `warning: ${count(n - SAME_WARNING_SHOWN, 'more file')} with the same warning: ${text} (--json lists each)`);
     }
+    if (report.mhl) printMhlReport(io, report.mhl);
     if (report.walkInterrupted) {
       const found = c.notProcessed === 0 ? 'no files found so far' : `${count(c.notProcessed, 'file')} found so far, none of them ingested`;
       io.err(`Interrupted while listing the folders: ${found}; how many files there are in all is not known. Run the same command again to ingest them.\n`);
@@ -78,5 +80,7 @@ async function run(archive: Archive, paths: string[], o: IngestCliOptions, algor
       io.err(`Interrupted: ${count(c.notProcessed, 'file')} not processed. Run the same command again to finish; finished files are not redone.\n`);
     }
   }
-  return report.counts.failed > 0 || report.interrupted ? 1 : 0;
+  // A file changed or missing since the card's hash list was written fails the run like a failed file.
+  const mhlFailed = Boolean(report.mhl && (report.mhl.counts.mismatch > 0 || report.mhl.counts.missing > 0));
+  return report.counts.failed > 0 || report.interrupted || mhlFailed ? 1 : 0;
 }
