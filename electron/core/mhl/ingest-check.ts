@@ -66,11 +66,18 @@ const historyLabel = (h: MhlHistory, g: MhlGeneration) => (h.kind === 'asc-mhl' 
 /** Glob (gitwildmatch subset: *, ?, **, leading or inner "/" anchors, trailing "/" for folders) to a test on a relative path. */
 function ignoreTest(pattern: string): (rel: string) => boolean {
   const dirOnly = pattern.endsWith('/');
-  const p = pattern.replace(/\/$/u, '');
+  const p = pattern.replace(/^!/u, '').replace(/\/$/u, '');
   const anchored = p.includes('/');
   const body = p.replace(/^\//u, '').split('').map((c) => (c === '*' ? '[^/]*' : c === '?' ? '[^/]' : c.replace(/[.+^${}()|[\]\\]/gu, '\\$&'))).join('').replaceAll('[^/]*[^/]*', '.*');
   const re = new RegExp(anchored ? `^${body}(?:/|$)` : `(?:^|/)${body}${dirOnly ? '/' : '(?:/|$)'}`, 'u');
   return (rel) => re.test(rel);
+}
+
+/** True when `rel` is ignored by `patterns` (gitwildmatch: the last pattern that matches decides; "!" re-includes). */
+export function isIgnored(patterns: readonly string[], rel: string): boolean {
+  let ignored = false;
+  for (const p of patterns) if (ignoreTest(p)(rel)) ignored = !p.startsWith('!');
+  return ignored;
 }
 
 /** Folders from `start` up to the file system's root. */
@@ -234,8 +241,7 @@ export class MhlIngestCheck {
       if (!owner) continue;
       const rel = f.path.slice(owner.root.length + 1).split(sep).join('/');
       const latest = owner.generations.at(-1);
-      const ignore = (latest?.ignore ?? []).map(ignoreTest);
-      if (ignore.some((t) => t(rel))) continue;
+      if (isIgnored(latest?.ignore ?? [], rel)) continue;
       out.push({ path: f.path, entry: rel, history: latest ? historyLabel(owner, latest) : basename(owner.root), status: 'not-listed', reason: 'on the card, but the hash list does not list it' });
     }
     return out;

@@ -39,6 +39,8 @@ export interface MhlWriteOptions {
   ignore?: string[];
   /** The generation's time (default now). */
   now?: Date;
+  /** The folder name in the generation's file name (default: the last segment of `folder`). */
+  folderName?: string;
 }
 
 /** What writeMhlGeneration wrote. */
@@ -195,7 +197,7 @@ export async function writeMhlGeneration(opts: MhlWriteOptions): Promise<MhlWrit
     (hashesXml ? `  <hashes>\n${hashesXml}  </hashes>\n` : '') +
     '</hashlist>\n';
   mkdirSync(dir, { recursive: true });
-  const name = generationFileName(sequence, basename(opts.folder), now);
+  const name = generationFileName(sequence, opts.folderName ?? basename(opts.folder), now);
   const buf = Buffer.from(xml, 'utf8');
   writeDurably(join(dir, name), buf);
   const c4 = await hashData('c4', buf);
