@@ -121,6 +121,8 @@ describe.skipIf(!HAS_SPEC)('ingest of a card with an ASC MHL history', () => {
     expect(code).toBe(0);
     expect(report.mhl!.histories.map((h) => h.folderName).sort()).toEqual(['A002R2EC', 'A003R2EC', 'Reels']);
     expect(report.mhl!.counts).toEqual({ verified: 7, mismatch: 0, missing: 0, notListed: 0, notChecked: 0 });
+    // Each card's own history speaks for its clips; the reels folder's for Summary.txt only.
+    expect(Object.fromEntries(report.mhl!.histories.map((h) => [h.folderName, (h as unknown as { counts: { verified: number } }).counts.verified]))).toEqual({ A002R2EC: 3, A003R2EC: 3, Reels: 1 });
   });
 
   it('a folder inside the card is checked against the history above it, without calling the rest missing', async () => {
@@ -129,6 +131,22 @@ describe.skipIf(!HAS_SPEC)('ingest of a card with an ASC MHL history', () => {
     const { code, report } = await ingestJson(join(tmp, 'arch-sub'), join(card, 'Clips'));
     expect(code).toBe(0);
     expect(report.mhl!.counts).toEqual({ verified: 2, mismatch: 0, missing: 0, notListed: 0, notChecked: 0 });
+  });
+});
+
+describe.skipIf(!HAS_SPEC)('ingest of a card with a file larger than the in-memory limit', () => {
+  it('hashes it in the MHL format in the same streaming read and verifies it', async () => {
+    const { writeMhlGeneration } = await import('../../electron/core/mhl/write.ts');
+    const { hashFile } = await import('../../electron/core/mhl/files.ts');
+    const card = join(tmp, 'big', 'CARD');
+    mkdirSync(card, { recursive: true });
+    const big = Buffer.alloc(9 * 1024 * 1024 + 7, 0x5a);
+    writeFileSync(join(card, 'clip.mov'), big);
+    const h = await hashFile(join(card, 'clip.mov'), ['xxh3', 'sha1']);
+    await writeMhlGeneration({ folder: card, files: [{ path: 'clip.mov', bytes: h.bytes, mtime: null, hashes: h.hashes }], formats: ['xxh3', 'sha1'], creator: { tool: 't', toolVersion: '1', hostName: 'h' }, process: 'in-place' });
+    const { code, report } = await ingestJson(join(tmp, 'arch-big'), card);
+    expect(code).toBe(0);
+    expect(report.mhl!.counts.verified).toBe(1);
   });
 });
 

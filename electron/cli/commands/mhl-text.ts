@@ -9,12 +9,11 @@ export function printMhlReport(io: Io, r: MhlIngestReport): void {
   for (const h of r.histories) {
     const g = h.latest;
     const c = g?.creator;
-    const mine = (status: string) => r.files.filter((f) => f.status === status && f.history.startsWith(`${h.folderName}/`)).length;
     outLine(io, printable(t('mhl:history', {
       folder: h.folder, kind: h.kind === 'asc-mhl' ? 'ASC MHL' : 'MHL 1.1', sequence: g?.sequence ?? 0, generations: h.generations,
       tool: [c?.tool, c?.toolVersion].filter(Boolean).join(' ') || t('mhl:unknown'), host: c?.hostName ?? t('mhl:unknown'),
       date: c?.creationDate ?? t('mhl:unknown'), author: c?.authors.map((a) => a.name).join(', ') || t('mhl:nobody'),
-      verified: r.counts.verified, mismatch: mine('mismatch'), missing: mine('missing'), notListed: mine('not-listed'),
+      verified: h.counts.verified, mismatch: h.counts.mismatch, missing: h.counts.missing, notListed: h.counts.notListed,
     })));
     for (const ch of h.chain) if (ch.status !== 'ok') errLine(io, printable(t('mhl:chain', { folder: h.folderName, path: ch.path, status: ch.status })));
     for (const p of h.problems) errLine(io, printable(t('mhl:problem', { problem: p })));

@@ -27,6 +27,8 @@ export interface MhlHistorySummary {
   /** ASC MHL: each generation file against the chain's C4 ('ok', 'mismatch', 'missing', 'unlisted'). */
   chain: { sequence: number; path: string; status: string }[];
   problems: string[];
+  /** The verdicts on the files this history speaks for. */
+  counts: { verified: number; mismatch: number; missing: number; notListed: number; notChecked: number };
 }
 
 /** The verdict on one file a history lists, or on a file on the card it does not list. */
@@ -233,8 +235,8 @@ export class MhlIngestCheck {
   }
 
   /** Walked files under a history's folder that no history lists (hash list files and ignored names aside). */
-  private notListed(): MhlFileOutcome[] {
-    const out: MhlFileOutcome[] = [];
+  private notListed(): (MhlFileOutcome & { owner: MhlHistory })[] {
+    const out: (MhlFileOutcome & { owner: MhlHistory })[] = [];
     for (const f of this.walked) {
       if (this.listed.has(f.path) || f.path.includes(`${sep}${ASC_MHL_DIR}${sep}`) || f.path.toLowerCase().endsWith('.mhl')) continue;
       const owner = this.histories.filter((h) => f.path.startsWith(h.root + sep)).sort((a, b) => b.root.length - a.root.length)[0];
@@ -242,7 +244,7 @@ export class MhlIngestCheck {
       const rel = f.path.slice(owner.root.length + 1).split(sep).join('/');
       const latest = owner.generations.at(-1);
       if (isIgnored(latest?.ignore ?? [], rel)) continue;
-      out.push({ path: f.path, entry: rel, history: latest ? historyLabel(owner, latest) : basename(owner.root), status: 'not-listed', reason: 'on the card, but the hash list does not list it' });
+      out.push({ path: f.path, entry: rel, history: latest ? historyLabel(owner, latest) : basename(owner.root), status: 'not-listed', reason: 'on the card, but the hash list does not list it', owner });
     }
     return out;
   }
@@ -306,16 +308,21 @@ export class MhlIngestCheck {
     })();
     const all = [...this.outcomes.values()].map(({ sha256: _s, generation: _g, historyRef: _h, ...o }) => o);
     const count = (s: MhlFileOutcome['status']) => all.filter((o) => o.status === s).length;
+    const countsOf = (h: MhlHistory) => {
+      const mine = [...this.outcomes.values()].filter((o) => o.historyRef === h);
+      const n = (s: MhlFileOutcome['status']) => mine.filter((o) => o.status === s).length;
+      return { verified: n('verified'), mismatch: n('mismatch'), missing: n('missing'), notListed: notListed.filter((o) => o.owner === h).length, notChecked: n('not-checked') };
+    };
     return {
-      histories: this.histories.map((h) => summary(h)),
+      histories: this.histories.map((h) => ({ ...summary(h), counts: countsOf(h) })),
       counts: { verified: count('verified'), mismatch: count('mismatch'), missing: count('missing'), notListed: notListed.length, notChecked: count('not-checked') },
-      files: [...all.filter((o) => o.status !== 'verified'), ...notListed].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+      files: [...all.filter((o) => o.status !== 'verified'), ...notListed.map(({ owner: _o, ...o }) => o)].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
       ...(this.problems.length ? { problems: this.problems } : {}),
     };
   }
 }
 
-function summary(h: MhlHistory): MhlHistorySummary {
+function summary(h: MhlHistory): Omit<MhlHistorySummary, 'counts'> {
   const g = h.generations.at(-1);
   return {
     kind: h.kind, folder: h.root, folderName: basename(h.root), generations: h.generations.length,
