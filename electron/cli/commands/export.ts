@@ -17,6 +17,10 @@ import { printJson, UsageError, type Io } from '../io.ts';
 import { collect, filterFromOptions, filterOptions, usage, type FilterCliOptions } from './catalog-shared.ts';
 import { archiveOption, withArchive, type CliCommand } from './shared.ts';
 import { errLine, outLine, printable, count } from './text.ts';
+import { mhlCreator, parseMhlFormats } from './mhl.ts';
+import { mhlBagStep } from '../../core/mhl/export-step.ts';
+import type { MhlWriteResult } from '../../core/mhl/write.ts';
+import { basename } from 'node:path';
 
 export interface ExportCliOptions extends FilterCliOptions {
   archive?: string;
@@ -37,6 +41,8 @@ export interface ExportCliOptions extends FilterCliOptions {
   sign?: boolean;
   tsa?: string[];
   lang?: string;
+  mhl?: boolean;
+  mhlHash?: string;
 }
 
 const itemLine = (w: WithheldMedia) => `item ${w.id} ${w.fileName}: ${w.reasonText}`;
@@ -118,6 +124,8 @@ export const exportCommand: CliCommand = {
       .option('--no-sign', 'do not sign or seal the set (a recipient cannot then tell who made it; not for a court)')
       .option('--tsa <url>', 'RFC 3161 time-stamping authority to ask for a token over the tag manifest; repeat for several (default: $EVIDENCE_TSA, comma-separated; the network is used only then)', collect)
       .option('--lang <lang>', 'language of evidence/custody-report.pdf and .html: en, ru or ky (default: $EVIDENCE_LANG, else the system language, else en)')
+      .option('--mhl', 'also write an ASC MHL v2.0 history of the payload: ascmhl/ beside data/ (xxh128; see --mhl-hash)')
+      .option('--mhl-hash <list>', 'with --mhl: hash formats besides xxh128 (c4,md5,sha1,xxh3,xxh64)')
       .option('--json', 'print the result as JSON')
       .description('export an evidence set as a BagIt 1.0 bag with manifests and a custody excerpt. Choose the items with ' +
         'exactly one of: --all; --item ID...; filters (--place, --person, ...); or --item with filters (the given items that match). ' +
@@ -129,6 +137,8 @@ export const exportCommand: CliCommand = {
     if (o.includeWithheldMedia?.length && !o.redactPeople) throw new UsageError('export: --include-withheld-media applies to a public release (--redact-people) only; a full set leaves no item out');
     if (o.redactPeople && o.includeSensitive) throw new UsageError('export: choose --redact-people (a public release, which never names people flagged sensitive) or --include-sensitive (a full set), not both');
     const lang = reportLang(o.lang);
+    if (o.mhlHash && !o.mhl) throw new UsageError('export: --mhl-hash applies with --mhl');
+    const mhlFormats = o.mhl ? parseMhlFormats(o.mhlHash) : null;
     // The passphrase is asked before the archive's write lock is taken: a prompt left open must not lock others out.
     const signing = await signingKeyFor(io, { key: o.key, noSign: o.sign === false, purpose: 'signing the evidence set' });
     const tsaUrls = resolveTsaUrls(o.tsa);
@@ -175,10 +185,13 @@ export const exportCommand: CliCommand = {
         errLine(io, `note: ${count(withheld, 'sensitive person', 'sensitive people')} ${withheld === 1 ? 'appears' : 'appear'} in evidence/people.json by pseudonym only (--include-sensitive to include them)`);
       }
       let r;
+      let mhl: MhlWriteResult | null = null;
+      // The history is written first among the steps on the unfinished bag, so the signature covers its generation file.
+      const mhlStep = mhlFormats ? mhlBagStep({ formats: mhlFormats, creator: mhlCreator(resolveOperator(o.operator), Boolean(o.redactPeople)), folderName: basename(resolve(o.out)), done: (w) => (mhl = w) }) : undefined;
       try {
         r = await exportCourtReadySet(a, {
           itemIds: ids, outDir: o.out, actor: resolveOperator(o.operator), recipient: o.recipient, organization: o.organization,
-          description: o.description, zip: o.zip, selection, signal: io.signal, extras,
+          description: o.description, zip: o.zip, selection, signal: io.signal, extras, ...(mhlStep ? { beforeComplete: mhlStep } : {}),
         }, { key: signing.key, tsaUrls, lang, redacted: Boolean(o.redactPeople), includeSensitive: o.includeSensitive, derivativesDir: a.derivativesDir });
       } catch (e) {
         if (e instanceof ExportTargetError) throw new UsageError(printable(e.message));
@@ -187,11 +200,12 @@ export const exportCommand: CliCommand = {
       // Said once the set exists, about the set: a refused export has nothing to warn about.
       if (signing.why === 'no-sign') errLine(io, 'warning: --no-sign: this set is neither signed nor sealed; a recipient can check that its files are intact, not who made it or that its custody history is complete');
       else if (signing.why === 'no-key') errLine(io, 'warning: no signing key (make one with `evidence key create`): this set is neither signed nor sealed; a recipient can check that its files are intact, not who made it');
-      if (o.json) printJson(io, { ...r, ...(plan ? { withheldMedia: plan.withheld, includedWithheldMedia: plan.included } : {}), ...(recovered.length ? { recovered } : {}) });
+      if (o.json) printJson(io, { ...r, ...(mhl ? { mhl } : {}), ...(plan ? { withheldMedia: plan.withheld, includedWithheldMedia: plan.included } : {}), ...(recovered.length ? { recovered } : {}) });
       else {
         outLine(io, `Exported ${count(r.items, 'item')} to ${r.bagDir} (export ${r.exportId}; Payload-Oxum ${r.payloadOxum})`);
         if (r.zip) outLine(io, `Zip: ${r.zip.zipPath} sha256 ${r.zip.sha256}`);
         outLine(io, `Tag-manifest SHA-256: ${r.tagManifestSha256}`);
+        if (mhl) outLine(io, printable(`ASC MHL: ${(mhl as MhlWriteResult).generationPath} (C4 ${(mhl as MhlWriteResult).c4})`));
         if (r.signer) {
           outLine(io, printable(`Signed by ${r.signer.fingerprint} (${r.signer.identity}); custody chain sealed at row ${r.seal!.seq}`));
           outLine(io, 'Give the recipient this fingerprint by another way than the set itself (read it out, print it): they pin it with verify-bag --expect-key');

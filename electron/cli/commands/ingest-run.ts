@@ -10,6 +10,7 @@ import type { IngestCliOptions } from './ingest.ts';
 import { replicateIngested } from './replica-hook.ts';
 import { formatBytes, withArchive } from './shared.ts';
 import { errLine, outLine, printable, count } from './text.ts';
+import { printMhlReport } from './mhl-text.ts';
 
 /** Files named under one identical warning in human output before the rest are counted. */
 const SAME_WARNING_SHOWN = 5;
@@ -72,6 +73,7 @@ async function run(archive: Archive, paths: string[], o: IngestCliOptions, algor
     for (const [text, n] of sameWarning) {
       if (n > SAME_WARNING_SHOWN) outLine(io, `warning: ${count(n - SAME_WARNING_SHOWN, 'more file')} with the same warning: ${text} (--json lists each)`);
     }
+    if (report.mhl) printMhlReport(io, report.mhl);
     if (report.walkInterrupted) {
       const found = c.notProcessed === 0 ? 'no files found so far' : `${count(c.notProcessed, 'file')} found so far, none of them ingested`;
       io.err(`Interrupted while listing the folders: ${found}; how many files there are in all is not known. Run the same command again to ingest them.\n`);
@@ -81,5 +83,7 @@ async function run(archive: Archive, paths: string[], o: IngestCliOptions, algor
   }
   // The new objects go to every connected replica too; a replica not reached is a warning only.
   await replicateIngested(archive, report.files.flatMap((f) => (f.status === 'added' && f.sha256 ? [f.sha256] : [])), o, io);
-  return report.counts.failed > 0 || report.interrupted ? 1 : 0;
+  // A file changed or missing since the card's hash list was written fails the run like a failed file.
+  const mhlFailed = Boolean(report.mhl && (report.mhl.counts.mismatch > 0 || report.mhl.counts.missing > 0));
+  return report.counts.failed > 0 || report.interrupted || mhlFailed ? 1 : 0;
 }

@@ -9,6 +9,7 @@ import { getPerson } from '../../core/catalog/people.ts';
 import { getPlace, placeLabel } from '../../core/catalog/places.ts';
 import { getItemTags } from '../../core/catalog/tagging.ts';
 import { getDigests, getRawMetadata, listSightings, resolveItemRef } from '../../core/db/items.ts';
+import { hashListLine, withHashLists } from '../../core/mhl/provenance.ts';
 import type { Db } from '../../core/db/open.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { archiveOption, withArchive, type CliCommand } from './shared.ts';
@@ -157,7 +158,7 @@ export const show: CliCommand = {
         id: it.id,
         record: it.record,
         digests: getDigests(a.db, it.id),
-        sightings: listSightings(a.db, it.id),
+        sightings: withHashLists(a.db, listSightings(a.db, it.id)),
         metadataError: it.metadataError,
         warnings: it.warnings,
         rawMetadata: getRawMetadata(a.db, it.id),
@@ -185,7 +186,10 @@ export const show: CliCommand = {
       outLine(io, 'catalog:');
       for (const l of catalogLines(a.db, full.catalog)) outLine(io, l);
       outLine(io, 'sightings:');
-      for (const s of full.sightings) outLine(io, `  ${s.ingestedAt}  ${s.operator}@${s.host}  ${s.path}  (${s.bytes} bytes, mtime ${s.mtime})`);
+      for (const s of full.sightings) {
+        outLine(io, `  ${s.ingestedAt}  ${s.operator}@${s.host}  ${s.path}  (${s.bytes} bytes, mtime ${s.mtime})`);
+        for (const h of s.hashLists ?? []) outLine(io, printable(`    hash list: ${hashListLine(h)}`));
+      }
       outLine(io, 'raw metadata:');
       if (full.rawMetadata === null || Object.keys(full.rawMetadata).length === 0) outLine(io, '  —');
       else for (const l of rawMetadataLines(full.rawMetadata)) outLine(io, l);

@@ -17,6 +17,11 @@ function readBuffer(): Buffer {
 /** Counts bytes processed across threads, so the main thread can show progress inside one large file. */
 export type ByteCounter = BigInt64Array | null;
 
+/** More hashes fed from the same read pass (the MHL formats of a file a card's hash list names: mhl/hash.ts). */
+export interface ExtraHasher {
+  update(data: Uint8Array): void;
+}
+
 function hashers(algorithms: readonly DigestAlgorithm[]): Map<DigestAlgorithm, Hash> {
   const m = new Map<DigestAlgorithm, Hash>();
   m.set('sha256', createHash('sha256'));
@@ -40,7 +45,7 @@ function finish(m: Map<DigestAlgorithm, Hash>): Digests {
  * needs (where posix_fadvise is available; elsewhere the read may still be served from memory).
  * Throws the fs error (ENOENT, EACCES, EISDIR...) when the file cannot be read.
  */
-export function digestFile(path: string | Buffer, algorithms: readonly DigestAlgorithm[] = ['sha256'], counter: ByteCounter = null, followLinks = true, fromDevice = false): { digests: Digests; bytes: number } {
+export function digestFile(path: string | Buffer, algorithms: readonly DigestAlgorithm[] = ['sha256'], counter: ByteCounter = null, followLinks = true, fromDevice = false, extra?: ExtraHasher): { digests: Digests; bytes: number } {
   const hs = hashers(algorithms);
   const buf = readBuffer();
   const fd = openSource(path, followLinks);
@@ -52,6 +57,7 @@ export function digestFile(path: string | Buffer, algorithms: readonly DigestAlg
       if (n === 0) break;
       const view = buf.subarray(0, n);
       for (const h of hs.values()) h.update(view);
+      extra?.update(view);
       bytes += n;
       if (counter) Atomics.add(counter, 0, BigInt(n));
     }
@@ -143,6 +149,7 @@ export async function verifiedCopy(
   algorithms: readonly DigestAlgorithm[],
   counter: ByteCounter = null,
   followLinks = true,
+  extra?: ExtraHasher,
 ): Promise<{ digests: Digests; bytes: number; stat: SourceStat }> {
   const source = openSource(src, followLinks);
   let big: BigIntStats;
@@ -153,7 +160,7 @@ export async function verifiedCopy(
     // The kernel copies while this thread hashes: the two reads of the source overlap in time.
     const copying = copyOpenFile(source, src, dst);
     try {
-      hashed = digestFile(src, algorithms, counter, followLinks);
+      hashed = digestFile(src, algorithms, counter, followLinks, false, extra);
     } finally {
       await copying.catch(() => undefined);
     }

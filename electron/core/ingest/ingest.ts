@@ -11,6 +11,7 @@ import type { CopyResult } from './task.ts';
 import { itemRecord } from '../metadata/record.ts';
 import { walkInputs, type Candidate } from './walk.ts';
 import { bytesField, failureText, legacyDisplayName } from './filename.ts';
+import { MhlIngestCheck, type MhlIngestReport } from '../mhl/ingest-check.ts';
 
 export interface IngestOptions {
   inputs: string[];
@@ -53,6 +54,8 @@ export interface IngestReport {
   counts: { added: number; duplicate: number; skipped: number; failed: number; notProcessed: number };
   bytesIngested: number;
   files: IngestFileResult[];
+  /** Present when a media hash list (ASC MHL, MHL v1.1) describes the inputs: its verdicts (mhl/ingest-check.ts). */
+  mhl?: MhlIngestReport;
 }
 
 function mtimeIso(ms: number): string | null {
@@ -83,6 +86,8 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
   // A walk cut short leaves `files` incomplete; no file is started then, as the signal that cut
   // it stays aborted (the workers below check it before each file).
   const { files, decided, interrupted: walkInterrupted } = await walkInputs(opts.inputs, opts.signal, [archive.dir]);
+  // A card's own hash list: the files it names are hashed in its formats too, in the same read.
+  const mhl = walkInterrupted ? null : await MhlIngestCheck.prepare(opts.inputs, files);
   const results: IngestFileResult[] = [];
   const record = (r: IngestFileResult) => {
     results.push(r);
@@ -144,7 +149,7 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
     progress.currentFile = c.path;
     const done = findSightingBySource(archive.db, { pathBytes: c.pathBytes, legacyPath: legacyDisplayName(c.pathBytes) }, c.bytes, c.mtimeNs, c.ino, c.ctimeNs);
     // A digest asked for now but not held yet means reading the file again after all.
-    if (done && algorithms.every((a) => a in getDigests(archive.db, done.itemId))) {
+    if (done && !mhl?.lists(c.path) && algorithms.every((a) => a in getDigests(archive.db, done.itemId))) {
       unreadBytes += c.bytes;
       report({ path: c.path, status: 'duplicate', sha256: done.sha256, itemId: done.itemId, bytes: c.bytes, reason: 'already ingested from this path (same size, modification time and inode): not read again' });
       return;
@@ -153,13 +158,15 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
     try {
       copy = await pooledCopy(pool, {
         src: c.rawPath ?? c.path, tmpDir: archive.tmpDir, objectsDir: archive.objectsDir, algorithms, counter: counterBuf,
-        bytes: c.bytes, followLinks: c.givenAsInput === true,
+        bytes: c.bytes, followLinks: c.givenAsInput === true, ...(mhl?.lists(c.path) ? { mhlFormats: mhl.formatsFor(c.path) } : {}),
       }, c.bytes);
     } catch (e) {
       if (opts.signal?.aborted) throw e;
       report({ path: c.path, status: 'failed', bytes: c.bytes, reason: failureText(c.path, e, c.rawPath) });
+      mhl?.unread(c.path, failureText(c.path, e, c.rawPath));
       return;
     }
+    mhl?.checked(c.path, { bytes: copy.bytes, sha256: copy.digests.sha256, mhl: copy.mhl });
     const now = new Date().toISOString();
     // The version whose bytes were stored, which may be newer than what the folder walk saw.
     const v = copy.source;
@@ -226,6 +233,7 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
   const processed = new Set(results.map((r) => r.path));
   const notProcessed = files.filter((f) => !processed.has(f.path)).length;
   const count = (s: IngestFileResult['status']) => results.filter((r) => r.status === s).length;
+  const mhlReport = mhl?.finish(archive, runId, opts.operator);
   return {
     runId, operator: opts.operator, host, startedAt, finishedAt: new Date().toISOString(),
     interrupted: walkInterrupted || notProcessed > 0 || Boolean(opts.signal?.aborted),
@@ -233,6 +241,7 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
     counts: { added: count('added'), duplicate: count('duplicate'), skipped: count('skipped'), failed: count('failed'), notProcessed },
     bytesIngested,
     files: results,
+    ...(mhlReport ? { mhl: mhlReport } : {}),
   };
 }
 

@@ -11,7 +11,7 @@ import type { Digests } from '../../common/types.ts';
 export interface IngestPool {
   copy(t: CopyTask): Promise<CopyResult>;
   extract(t: ExtractTask): Promise<MetadataResult>;
-  digest(t: DigestTask): Promise<{ digests: Digests; bytes: number }>;
+  digest(t: DigestTask): Promise<{ digests: Digests; bytes: number; mhl?: Record<string, string> }>;
   stage(t: StageTask): Promise<{ tmp: string; before: SourceStat }>;
   commit(t: CommitTask): Promise<CopyResult>;
   readonly threads: number;
@@ -82,7 +82,7 @@ export async function pooledCopy(pool: IngestPool, t: CopyTask, bytes: number): 
   const { tmp, before } = await pool.stage({ src: t.src, tmpDir: t.tmpDir, followLinks });
   try {
     const [source, copy] = await Promise.all([
-      pool.digest({ path: t.src, algorithms: t.algorithms, counter: t.counter, followLinks }),
+      pool.digest({ path: t.src, algorithms: t.algorithms, counter: t.counter, followLinks, ...(t.mhlFormats?.length ? { mhlFormats: t.mhlFormats } : {}) }),
       pool.digest({ path: tmp, algorithms: ['sha256'], counter: null }),
     ]);
     return await pool.commit({ src: t.src, tmp, objectsDir: t.objectsDir, before, source, copy, followLinks });

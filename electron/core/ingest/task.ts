@@ -15,6 +15,7 @@ import { workerData } from 'node:worker_threads';
 import { contentHash } from '../custody/content-hash.ts';
 import { makeDirs } from '../dirs.ts';
 import { dropCachedFilePages } from '../page-cache.ts';
+import { mhlHashersFor, type MhlDigests } from '../mhl/ingest-hashers.ts';
 
 export interface CopyTask {
   /** The source: a path, or its bytes when the name is not UTF-8 (arrives as a Uint8Array). */
@@ -28,6 +29,8 @@ export interface CopyTask {
   bytes?: number;
   /** True for a path given directly as an input: a symbolic link there is followed; inside folders never (openSource). */
   followLinks?: boolean;
+  /** Hash formats a card's hash list (ASC MHL, MHL v1.1) records for this file, computed in the same read pass. */
+  mhlFormats?: string[];
 }
 
 export interface CopyResult {
@@ -51,6 +54,8 @@ export interface CopyResult {
   rawSha256?: string;
   /** contentHash of the item's normalized record (see itemRecord), with `metadata`. */
   recordSha256?: string;
+  /** The source's hashes in CopyTask.mhlFormats (mhl/hash.ts formats), when asked. */
+  mhl?: MhlDigests;
 }
 
 let buffers: WholeFileBuffers | null = null;
@@ -96,27 +101,36 @@ export async function copyTask(t: CopyTask): Promise<CopyResult> {
   const counter = t.counter ? new BigInt64Array(t.counter) : null;
   const src = typeof t.src === 'string' ? t.src : Buffer.from(t.src);
   const follow = t.followLinks ?? false;
+  const extra = await mhlHashersFor(t.mhlFormats);
   if ((t.bytes ?? 0) <= IN_MEMORY_MAX_BYTES) {
     // Held until the task ends: the bytes are parsed for metadata after the copy is stored, and
     // nothing returned refers to them (metadata is copied into plain JSON values).
     const { buffer, release } = await memory().take(t.bytes ?? IN_MEMORY_MAX_BYTES);
     try {
       const whole = readWholeFile(src, IN_MEMORY_MAX_BYTES, counter, follow, buffer);
-      if (whole) return await copyFromMemory(src, whole.bytes, whole.stat, t);
+      if (whole) {
+        extra?.update(whole.bytes);
+        return withMhl(await copyFromMemory(src, whole.bytes, whole.stat, t), extra);
+      }
     } finally {
       release();
     }
   }
   const tmp = join(t.tmpDir, `${randomUUID()}.part`);
   try {
-    const { digests, bytes, stat } = await verifiedCopy(src, tmp, t.algorithms, counter, follow);
+    const { digests, bytes, stat } = await verifiedCopy(src, tmp, t.algorithms, counter, follow, extra ?? undefined);
     // Sniffed from the verified copy: same bytes, and its path is plain ASCII whatever the source's name.
     const { mime, kind } = await sniffFile(tmp);
-    return await storeObject(tmp, t.objectsDir, { digests, bytes, mime, kind, source: stat });
+    return withMhl(await storeObject(tmp, t.objectsDir, { digests, bytes, mime, kind, source: stat }), extra);
   } catch (e) {
     rmSync(tmp, { force: true });
     throw e;
   }
+}
+
+/** `r` with the MHL hashes of `extra` (none when no format was asked). */
+function withMhl<T extends object>(r: T, extra: Awaited<ReturnType<typeof mhlHashersFor>>): T & { mhl?: MhlDigests } {
+  return extra ? { ...r, mhl: extra.digests() } : r;
 }
 
 async function copyFromMemory(src: string | Buffer, bytes: Buffer, stat: SourceStat, t: CopyTask): Promise<CopyResult> {
@@ -201,7 +215,7 @@ export interface CommitTask {
   tmp: string;
   objectsDir: string;
   before: SourceStat;
-  source: { digests: Digests; bytes: number };
+  source: { digests: Digests; bytes: number; mhl?: MhlDigests };
   copy: { digests: Digests; bytes: number };
   /** As CopyTask.followLinks. */
   followLinks?: boolean;
@@ -212,7 +226,8 @@ export async function commitTask(t: CommitTask): Promise<CopyResult> {
   try {
     checkVerifiedCopy(typeof t.src === 'string' ? t.src : Buffer.from(t.src), t.before, t.source, t.copy, t.followLinks ?? false);
     const { mime, kind } = await sniffFile(t.tmp);
-    return await storeObject(t.tmp, t.objectsDir, { ...t.source, mime, kind, source: t.before });
+    const stored = await storeObject(t.tmp, t.objectsDir, { digests: t.source.digests, bytes: t.source.bytes, mime, kind, source: t.before });
+    return t.source.mhl ? { ...stored, mhl: t.source.mhl } : stored;
   } catch (e) {
     rmSync(t.tmp, { force: true });
     throw e;
@@ -238,9 +253,13 @@ export interface DigestTask {
   followLinks?: boolean;
   /** True for a fixity check: read from the storage device, not from cached pages (see digestFile). */
   fromDevice?: boolean;
+  /** As CopyTask.mhlFormats: also computed in the same pass, returned as `mhl`. */
+  mhlFormats?: string[];
 }
 
 /** Digests of a file in one read pass (see digestFile); used by fixity checks. Throws fs errors. */
-export async function digestTask(t: DigestTask): Promise<{ digests: Digests; bytes: number }> {
-  return digestFile(typeof t.path === 'string' ? t.path : Buffer.from(t.path), t.algorithms, t.counter ? new BigInt64Array(t.counter) : null, t.followLinks ?? true, t.fromDevice ?? false);
+export async function digestTask(t: DigestTask): Promise<{ digests: Digests; bytes: number; mhl?: MhlDigests }> {
+  const extra = await mhlHashersFor(t.mhlFormats);
+  const r = digestFile(typeof t.path === 'string' ? t.path : Buffer.from(t.path), t.algorithms, t.counter ? new BigInt64Array(t.counter) : null, t.followLinks ?? true, t.fromDevice ?? false, extra ?? undefined);
+  return extra ? { ...r, mhl: extra.digests() } : r;
 }

@@ -1,0 +1,28 @@
+// The media hash list part of `evidence ingest`'s human output (core/mhl/ingest-check.ts).
+import type { MhlIngestReport } from '../../core/mhl/ingest-check.ts';
+import { t } from '../i18n/index.ts';
+import type { Io } from '../io.ts';
+import { errLine, outLine, printable } from './text.ts';
+
+/** One line per hash list found, then one per file that is not verified (changed, missing, not listed, not checked). */
+export function printMhlReport(io: Io, r: MhlIngestReport): void {
+  for (const h of r.histories) {
+    const g = h.latest;
+    const c = g?.creator;
+    outLine(io, printable(t('mhl:history', {
+      folder: h.folder, kind: h.kind === 'asc-mhl' ? 'ASC MHL' : 'MHL 1.1', sequence: g?.sequence ?? 0, generations: h.generations,
+      tool: [c?.tool, c?.toolVersion].filter(Boolean).join(' ') || t('mhl:unknown'), host: c?.hostName ?? t('mhl:unknown'),
+      date: c?.creationDate ?? t('mhl:unknown'), author: c?.authors.map((a) => a.name).join(', ') || t('mhl:nobody'),
+      verified: h.counts.verified, mismatch: h.counts.mismatch, missing: h.counts.missing, notListed: h.counts.notListed,
+    })));
+    for (const ch of h.chain) if (ch.status !== 'ok') errLine(io, printable(t('mhl:chain', { folder: h.folderName, path: ch.path, status: ch.status })));
+    for (const p of h.problems) errLine(io, printable(t('mhl:problem', { problem: p })));
+  }
+  for (const p of r.problems ?? []) errLine(io, printable(t('mhl:problem', { problem: p })));
+  for (const f of r.files) {
+    if (f.status === 'mismatch') outLine(io, printable(t('mhl:mismatch', { path: f.path, history: f.history, reason: f.reason ?? '' })));
+    else if (f.status === 'missing') outLine(io, printable(t('mhl:missing', { path: f.path, history: f.history })));
+    else if (f.status === 'not-listed') outLine(io, printable(t('mhl:notListed', { path: f.path })));
+    else if (f.status === 'not-checked') outLine(io, printable(t('mhl:notChecked', { path: f.path, reason: f.reason ?? '' })));
+  }
+}

@@ -1,0 +1,332 @@
+// Ingest's check of a card against the media hash lists found on it (issue 14 §2): which files a
+// history lists and in which formats (hashed by the workers in the same read pass as SHA-256),
+// each file's verdict, the files the history lists that are not on the card, the files on the card
+// it does not list; then the verdicts recorded as provenance of each sighting and as custody events.
+import { lstatSync, readdirSync } from 'node:fs';
+import { basename, dirname, join, resolve, sep } from 'node:path';
+import type { Archive } from '../archive.ts';
+import { appendCustodyEvent } from '../custody/log.ts';
+import type { MhlHashFormat } from './hash.ts';
+import type { MhlDigests } from './ingest-hashers.ts';
+import { ASC_MHL_DIR, CHAIN_FILE, expectedFiles, hasAscMhlHistory, readAscMhlHistory, readLegacyMhl, type ExpectedFile, type MhlGeneration, type MhlHistory } from './read.ts';
+
+/** What ingest knows of a file it walked (walk.ts Candidate). */
+export interface WalkedFile {
+  path: string;
+}
+
+/** A history as the ingest report names it: no absolute path, the folder's name and the generation file. */
+export interface MhlHistorySummary {
+  kind: MhlHistory['kind'];
+  /** The described folder's absolute path (catalog and local report only). */
+  folder: string;
+  /** The folder's name: what custody events carry. */
+  folderName: string;
+  generations: number;
+  latest: { sequence: number; fileName: string; creator: MhlGeneration['creator']; process: string | null } | null;
+  /** ASC MHL: each generation file against the chain's C4 ('ok', 'mismatch', 'missing', 'unlisted'). */
+  chain: { sequence: number; path: string; status: string }[];
+  problems: string[];
+  /** The verdicts on the files this history speaks for. */
+  counts: { verified: number; mismatch: number; missing: number; notListed: number; notChecked: number };
+}
+
+/** The verdict on one file a history lists, or on a file on the card it does not list. */
+export interface MhlFileOutcome {
+  /** The file's path as ingest saw it (absolute), or where the history says it should be. */
+  path: string;
+  /** The path as the history lists it, relative to its folder. */
+  entry: string;
+  /** The history's folder name and generation file ("A002R2EC/ascmhl/0002_….mhl"). */
+  history: string;
+  status: 'verified' | 'mismatch' | 'missing' | 'not-listed' | 'not-checked';
+  expected?: MhlDigests;
+  found?: MhlDigests;
+  expectedBytes?: number;
+  foundBytes?: number;
+  /** Why, in words (mismatch, not checked). */
+  reason?: string;
+}
+
+/** The MHL part of an ingest report. */
+export interface MhlIngestReport {
+  histories: MhlHistorySummary[];
+  counts: { verified: number; mismatch: number; missing: number; notListed: number; notChecked: number };
+  /** Every file with a verdict other than verified, by file. */
+  files: MhlFileOutcome[];
+  /** Hash lists found but not readable, each with its file and the reason. */
+  problems?: string[];
+}
+
+interface Listed {
+  history: MhlHistory;
+  exp: ExpectedFile;
+}
+
+const historyLabel = (h: MhlHistory, g: MhlGeneration) => (h.kind === 'asc-mhl' ? `${basename(h.root)}/${ASC_MHL_DIR}/${g.fileName}` : `${basename(h.root)}/${g.fileName}`);
+
+/** Glob (gitwildmatch subset: *, ?, **, leading or inner "/" anchors, trailing "/" for folders) to a test on a relative path. */
+function ignoreTest(pattern: string): (rel: string) => boolean {
+  const dirOnly = pattern.endsWith('/');
+  const p = pattern.replace(/^!/u, '').replace(/\/$/u, '');
+  const anchored = p.includes('/');
+  const body = p.replace(/^\//u, '').split('').map((c) => (c === '*' ? '[^/]*' : c === '?' ? '[^/]' : c.replace(/[.+^${}()|[\]\\]/gu, '\\$&'))).join('').replaceAll('[^/]*[^/]*', '.*');
+  const re = new RegExp(anchored ? `^${body}(?:/|$)` : `(?:^|/)${body}${dirOnly ? '/' : '(?:/|$)'}`, 'u');
+  return (rel) => re.test(rel);
+}
+
+/** True when `rel` is ignored by `patterns` (gitwildmatch: the last pattern that matches decides; "!" re-includes). */
+export function isIgnored(patterns: readonly string[], rel: string): boolean {
+  let ignored = false;
+  for (const p of patterns) if (ignoreTest(p)(rel)) ignored = !p.startsWith('!');
+  return ignored;
+}
+
+/** Folders from `start` up to the file system's root. */
+function upwards(start: string): string[] {
+  const out: string[] = [];
+  for (let d = start; ; d = dirname(d)) {
+    out.push(d);
+    if (dirname(d) === d) return out;
+  }
+}
+
+function isDir(p: string): boolean {
+  try {
+    return lstatSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function legacyFilesIn(dir: string): string[] {
+  try {
+    return readdirSync(dir).filter((n) => n.toLowerCase().endsWith('.mhl')).map((n) => join(dir, n));
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Finds the hash lists that describe what ingest is about to read: an ascmhl/ history (or legacy
+ * .mhl files) in each input folder or above it, and those inside the inputs (from the walked
+ * files: a chain or generation under an ascmhl/ folder, any other .mhl file). Unreadable ones are
+ * kept with their problem. Never throws.
+ */
+export async function findHashLists(inputs: readonly string[], files: readonly WalkedFile[]): Promise<{ histories: MhlHistory[]; problems: string[] }> {
+  const ascRoots = new Set<string>();
+  const legacy = new Set<string>();
+  for (const input of inputs.map((i) => resolve(i))) {
+    for (const d of upwards(isDir(input) ? input : dirname(input))) {
+      if (hasAscMhlHistory(d)) ascRoots.add(d);
+      for (const f of legacyFilesIn(d)) legacy.add(f);
+    }
+  }
+  const marker = `${sep}${ASC_MHL_DIR}${sep}`;
+  for (const f of files) {
+    const at = f.path.lastIndexOf(marker);
+    if (at >= 0 && (f.path.endsWith(`${marker}${CHAIN_FILE}`) || f.path.toLowerCase().endsWith('.mhl'))) ascRoots.add(f.path.slice(0, at));
+    else if (f.path.toLowerCase().endsWith('.mhl')) legacy.add(f.path);
+  }
+  const histories: MhlHistory[] = [];
+  const problems: string[] = [];
+  for (const root of [...ascRoots].sort()) {
+    try {
+      histories.push(await readAscMhlHistory(root));
+    } catch (e) {
+      problems.push((e as Error).message);
+    }
+  }
+  for (const file of [...legacy].sort()) {
+    try {
+      histories.push(readLegacyMhl(file));
+    } catch (e) {
+      problems.push((e as Error).message);
+    }
+  }
+  return { histories, problems };
+}
+
+/**
+ * The check of one ingest run against the hash lists found for its inputs. Call `formatsFor`
+ * before a file is read (the formats to compute with SHA-256), `checked` with what was read,
+ * `unread` when a listed file could not be read, and `finish` once the run's records are committed.
+ */
+export class MhlIngestCheck {
+  private readonly listed = new Map<string, Listed>();
+  private readonly outcomes = new Map<string, MhlFileOutcome & { sha256?: string; generation: MhlGeneration; historyRef: MhlHistory }>();
+
+  private constructor(private readonly inputs: string[], private readonly walked: readonly WalkedFile[], readonly histories: MhlHistory[], private readonly problems: string[]) {
+    // The deepest history that lists a file speaks for it (a card's own history over a parent's); ASC MHL over MHL v1.1.
+    const rank = (h: MhlHistory) => h.root.length * 2 + (h.kind === 'asc-mhl' ? 1 : 0);
+    for (const h of [...histories].sort((a, b) => rank(a) - rank(b))) {
+      for (const [rel, exp] of expectedFiles(h)) {
+        if (Object.keys(exp.hashes).length === 0 && exp.size === null) continue;
+        this.listed.set(join(h.root, ...rel.split('/')), { history: h, exp });
+      }
+    }
+  }
+
+  /** The check for `inputs` and the files walked under them, or null when no hash list describes them. */
+  static async prepare(inputs: readonly string[], walked: readonly WalkedFile[]): Promise<MhlIngestCheck | null> {
+    const { histories, problems } = await findHashLists(inputs, walked);
+    if (!histories.length && !problems.length) return null;
+    return new MhlIngestCheck(inputs.map((i) => resolve(i)), walked, histories, problems);
+  }
+
+  /** The MHL formats to compute for the file at `path` (empty when no history lists it). */
+  formatsFor(path: string): MhlHashFormat[] {
+    return Object.keys(this.listed.get(path)?.exp.hashes ?? {}) as MhlHashFormat[];
+  }
+
+  /** True when a history lists `path`: such a file is read even when an earlier run ingested it unchanged. */
+  lists(path: string): boolean {
+    return this.listed.has(path);
+  }
+
+  /** Records what reading `path` found (its bytes, SHA-256 and MHL hashes) against what its history expects. */
+  checked(path: string, r: { bytes: number; sha256: string; mhl?: MhlDigests }): void {
+    const l = this.listed.get(path);
+    if (!l) return;
+    const expected = l.exp.hashes;
+    const found: MhlDigests = {};
+    const differ: string[] = [];
+    for (const [f, v] of Object.entries(expected) as [MhlHashFormat, string][]) {
+      found[f] = r.mhl?.[f];
+      if (found[f] !== v) differ.push(`${f} expected ${v}, found ${found[f] ?? 'nothing'}`);
+    }
+    if (l.exp.size !== null && l.exp.size !== r.bytes) differ.push(`size expected ${l.exp.size} bytes, found ${r.bytes}`);
+    const g = l.exp.generation;
+    this.outcomes.set(path, {
+      path, entry: l.exp.path, history: historyLabel(l.history, g), status: differ.length ? 'mismatch' : 'verified', expected, found,
+      ...(l.exp.size !== null ? { expectedBytes: l.exp.size } : {}), foundBytes: r.bytes, sha256: r.sha256, generation: g, historyRef: l.history,
+      ...(differ.length ? { reason: `changed since the hash list recorded it: ${differ.join('; ')}` } : {}),
+    });
+  }
+
+  /** Records that a listed file could not be read (its ingest failed), with why. */
+  unread(path: string, reason: string): void {
+    const l = this.listed.get(path);
+    if (!l) return;
+    this.outcomes.set(path, { path, entry: l.exp.path, history: historyLabel(l.history, l.exp.generation), status: 'not-checked', reason, generation: l.exp.generation, historyRef: l.history });
+  }
+
+  private insideInputs(path: string): boolean {
+    return this.inputs.some((i) => path === i || path.startsWith(i.endsWith(sep) ? i : i + sep));
+  }
+
+  /** Listed files under the inputs that were not read: missing from the card, or left out by the walk. */
+  private settleUnread(): void {
+    for (const [path, l] of this.listed) {
+      if (this.outcomes.has(path) || !this.insideInputs(path)) continue;
+      let exists = true;
+      try {
+        lstatSync(path);
+      } catch {
+        exists = false;
+      }
+      this.outcomes.set(path, {
+        path, entry: l.exp.path, history: historyLabel(l.history, l.exp.generation), status: exists ? 'not-checked' : 'missing',
+        expected: l.exp.hashes, ...(l.exp.size !== null ? { expectedBytes: l.exp.size } : {}),
+        reason: exists ? 'on the card but not read by this ingest (hidden, a link, or not a regular file)' : 'listed by the hash list but not on the card',
+        generation: l.exp.generation, historyRef: l.history,
+      });
+    }
+  }
+
+  /** Walked files under a history's folder that no history lists (hash list files and ignored names aside). */
+  private notListed(): (MhlFileOutcome & { owner: MhlHistory })[] {
+    const out: (MhlFileOutcome & { owner: MhlHistory })[] = [];
+    for (const f of this.walked) {
+      if (this.listed.has(f.path) || f.path.includes(`${sep}${ASC_MHL_DIR}${sep}`) || f.path.toLowerCase().endsWith('.mhl')) continue;
+      const owner = this.histories.filter((h) => f.path.startsWith(h.root + sep)).sort((a, b) => b.root.length - a.root.length)[0];
+      if (!owner) continue;
+      const rel = f.path.slice(owner.root.length + 1).split(sep).join('/');
+      const latest = owner.generations.at(-1);
+      if (isIgnored(latest?.ignore ?? [], rel)) continue;
+      out.push({ path: f.path, entry: rel, history: latest ? historyLabel(owner, latest) : basename(owner.root), status: 'not-listed', reason: 'on the card, but the hash list does not list it', owner });
+    }
+    return out;
+  }
+
+  /**
+   * Records the run's verdicts and returns the report. In one transaction: each generation whose
+   * entry a file was checked against (mhl_generations, with its creator info), each checked file's
+   * link to its sighting of run `runId` (sighting_mhl), and custody events: a `fixity check` per
+   * checked file (outcome pass, or fail with a structured `finding`), and a failed one, for no item,
+   * per file the list names that is not on the card. Events name files by their path in the history
+   * and the history by its folder's name: no absolute path of this machine. Throws SQLite errors.
+   */
+  finish(archive: Archive, runId: string, actor: string): MhlIngestReport {
+    this.settleUnread();
+    const notListed = this.notListed();
+    const db = archive.db;
+    const genIds = new Map<string, number>();
+    const generationId = (h: MhlHistory, g: MhlGeneration): number => {
+      const key = `${h.root}\u0000${g.fileName}`;
+      const known = genIds.get(key);
+      if (known !== undefined) return known;
+      const c = g.creator;
+      const chain = h.chain.find((x) => x.path === g.fileName);
+      const r = db.prepare(`INSERT INTO mhl_generations (run_id, kind, folder_path, file_name, sequence, c4, chain_status, creation_date, host_name, tool, tool_version, authors, location, comment, process)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_id, folder_path, file_name) DO UPDATE SET sequence = excluded.sequence RETURNING id`)
+        .get(runId, h.kind, h.root, g.fileName, g.sequence, chain?.expected ?? null, chain?.status ?? null, c.creationDate, c.hostName, c.tool, c.toolVersion,
+          JSON.stringify(c.authors), c.location, c.comment, g.process) as { id: number };
+      genIds.set(key, r.id);
+      return r.id;
+    };
+    const sightingOf = db.prepare('SELECT id FROM sightings WHERE run_id = ? AND source_path = ? ORDER BY id DESC LIMIT 1');
+    const at = new Date().toISOString();
+    db.transaction(() => {
+      for (const o of this.outcomes.values()) {
+        const h = o.historyRef;
+        const g = o.generation;
+        const hashList = { kind: h.kind, folder: basename(h.root), file: h.kind === 'asc-mhl' ? `${ASC_MHL_DIR}/${g.fileName}` : g.fileName, generation: g.sequence, tool: g.creator.tool, toolVersion: g.creator.toolVersion };
+        const algorithms = Object.keys(o.expected ?? {});
+        if (o.status === 'verified' || o.status === 'mismatch') {
+          // Read but never recorded (its records failed to commit): nothing in the catalog to attach a verdict to.
+          const s = sightingOf.get(runId, o.path) as { id: number } | undefined;
+          if (!s) continue;
+          db.prepare('INSERT OR REPLACE INTO sighting_mhl (sighting_id, generation_id, entry_path, outcome, expected, found) VALUES (?, ?, ?, ?, ?, ?)')
+            .run(s.id, generationId(h, g), o.entry, o.status, JSON.stringify(o.expected ?? {}), JSON.stringify(o.found ?? {}));
+          appendCustodyEvent(db, { actor, type: 'fixity check', item: o.sha256!, at, detail: {
+            outcome: o.status === 'verified' ? 'pass' : 'fail', scope: 'source hash list', algorithms, hashList, entry: o.entry,
+            ...(o.status === 'mismatch' ? {
+              finding: { kind: 'altered', expected: o.expected, found: o.found, ...(o.expectedBytes !== undefined && o.expectedBytes !== o.foundBytes ? { expectedBytes: o.expectedBytes, foundBytes: o.foundBytes } : {}) },
+              reason: `${basename(h.root)}/${o.entry}: ${o.reason}`,
+            } : {}),
+          } });
+        } else if (o.status === 'missing') {
+          generationId(h, g);
+          appendCustodyEvent(db, { actor, type: 'fixity check', item: null, at, detail: {
+            outcome: 'fail', scope: 'source hash list', algorithms, hashList, entry: o.entry,
+            finding: { kind: 'missing', expected: o.expected, ...(o.expectedBytes !== undefined ? { expectedBytes: o.expectedBytes } : {}) },
+            reason: `${basename(h.root)}/${o.entry}: listed by the hash list but not on the card`,
+          } });
+        }
+      }
+    })();
+    const all = [...this.outcomes.values()].map(({ sha256: _s, generation: _g, historyRef: _h, ...o }) => o);
+    const count = (s: MhlFileOutcome['status']) => all.filter((o) => o.status === s).length;
+    const countsOf = (h: MhlHistory) => {
+      const mine = [...this.outcomes.values()].filter((o) => o.historyRef === h);
+      const n = (s: MhlFileOutcome['status']) => mine.filter((o) => o.status === s).length;
+      return { verified: n('verified'), mismatch: n('mismatch'), missing: n('missing'), notListed: notListed.filter((o) => o.owner === h).length, notChecked: n('not-checked') };
+    };
+    return {
+      histories: this.histories.map((h) => ({ ...summary(h), counts: countsOf(h) })),
+      counts: { verified: count('verified'), mismatch: count('mismatch'), missing: count('missing'), notListed: notListed.length, notChecked: count('not-checked') },
+      files: [...all.filter((o) => o.status !== 'verified'), ...notListed.map(({ owner: _o, ...o }) => o)].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+      ...(this.problems.length ? { problems: this.problems } : {}),
+    };
+  }
+}
+
+function summary(h: MhlHistory): Omit<MhlHistorySummary, 'counts'> {
+  const g = h.generations.at(-1);
+  return {
+    kind: h.kind, folder: h.root, folderName: basename(h.root), generations: h.generations.length,
+    latest: g ? { sequence: g.sequence, fileName: g.fileName, creator: g.creator, process: g.process } : null,
+    chain: h.chain.map((c) => ({ sequence: c.sequence, path: c.path, status: c.status })), problems: h.problems,
+  };
+}

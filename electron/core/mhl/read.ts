@@ -1,0 +1,337 @@
+// Reading media hash lists: ASC MHL v2.0 histories (an `ascmhl/` folder: generations
+// NNNN_<folder>_<date>_<time>Z.mhl and ascmhl_chain.xml, ASCMHL.xsd and ASCMHLDirectory.xsd) and
+// legacy MHL v1.1 files (mediahashlist.org, MediaHashList_v1_1.xsd, 2016-05-20).
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { hashData, isMhlHashFormat, type MhlHashFormat } from './hash.ts';
+import { child, childrenNamed, childText, parseXml, XmlError, type XmlElement } from './xml.ts';
+
+/** The folder name of an ASC MHL history inside the folder it describes. */
+export const ASC_MHL_DIR = 'ascmhl';
+/** The chain file of an ASC MHL history. */
+export const CHAIN_FILE = 'ascmhl_chain.xml';
+
+/** Who made a generation (ASC MHL `creatorinfo`; MHL v1.1 `creatorinfo` mapped onto the same fields). */
+export interface MhlCreator {
+  /** ISO 8601 as written (ASC MHL creationdate; MHL v1.1 finishdate, else startdate). */
+  creationDate: string | null;
+  hostName: string | null;
+  tool: string | null;
+  toolVersion: string | null;
+  /** Authors with their optional e-mail, phone and role (MHL v1.1: name, else username). */
+  authors: { name: string; email?: string; phone?: string; role?: string }[];
+  location: string | null;
+  comment: string | null;
+}
+
+/** One hash value of an entry, with what the generation says it did (`original`, `verified`, `failed`; null in MHL v1.1). */
+export interface MhlHashValue {
+  format: MhlHashFormat;
+  value: string;
+  action: string | null;
+  hashDate: string | null;
+}
+
+/** One `<hash>` (a file) of a generation. `path` is relative to the history's folder, with "/". */
+export interface MhlFileEntry {
+  path: string;
+  size: number | null;
+  lastModificationDate: string | null;
+  hashes: MhlHashValue[];
+  previousPath: string | null;
+}
+
+/** One `<directoryhash>` (or the root hash, path ""): content and structure hash per format. */
+export interface MhlDirectoryEntry {
+  path: string;
+  content: Partial<Record<MhlHashFormat, string>>;
+  structure: Partial<Record<MhlHashFormat, string>>;
+}
+
+/** One generation (one .mhl file). */
+export interface MhlGeneration {
+  /** 'asc-mhl-2.0' or 'mhl-1.1'. */
+  format: 'asc-mhl-2.0' | 'mhl-1.1';
+  /** Sequence number from the file name (ASC MHL NNNN_…); 1 for MHL v1.1. */
+  sequence: number;
+  /** The .mhl file's name. */
+  fileName: string;
+  creator: MhlCreator;
+  /** ASC MHL process: in-place, transfer or flatten; null in MHL v1.1. */
+  process: string | null;
+  root: MhlDirectoryEntry | null;
+  ignore: string[];
+  files: MhlFileEntry[];
+  directories: MhlDirectoryEntry[];
+  /** Child histories this generation references (path of their .mhl relative to this history's folder, and its C4). */
+  references: { path: string; c4: string }[];
+}
+
+/** One `<hashlist>` of ascmhl_chain.xml. */
+export interface ChainEntry {
+  sequence: number;
+  path: string;
+  c4: string;
+}
+
+/** The chain's verdict on one generation file. */
+export interface ChainCheck {
+  sequence: number;
+  path: string;
+  /** 'ok' (its C4 matches), 'mismatch', 'missing' (listed, file absent) or 'unlisted' (a generation file the chain does not name). */
+  status: 'ok' | 'mismatch' | 'missing' | 'unlisted';
+  expected?: string;
+  found?: string;
+}
+
+/** An ASC MHL history or a legacy MHL v1.1 file, read. */
+export interface MhlHistory {
+  kind: 'asc-mhl' | 'mhl-1.1';
+  /** The folder the history describes (absolute): the parent of ascmhl/, or the folder holding the .mhl. */
+  root: string;
+  /** Generations by sequence number, ascending (one for MHL v1.1). */
+  generations: MhlGeneration[];
+  /** ASC MHL: the chain's verdict per generation; empty for MHL v1.1. */
+  chain: ChainCheck[];
+  /** Problems found while reading (an unreadable generation, a chain that does not parse), in words. */
+  problems: string[];
+}
+
+/** Raised for a media hash list that cannot be read; names the file and the reason. */
+export class MhlReadError extends Error {
+  constructor(file: string, reason: string) {
+    super(`${file}: ${reason}`);
+    this.name = 'MhlReadError';
+  }
+}
+
+function parseFile(file: string, text?: string): XmlElement {
+  try {
+    return parseXml(text ?? readFileSync(file, 'utf8'));
+  } catch (e) {
+    if (e instanceof XmlError) throw new MhlReadError(file, `not well-formed XML: ${e.message}`);
+    throw e;
+  }
+}
+
+function hashValues(el: XmlElement): MhlHashValue[] {
+  return el.children.filter((c) => isMhlHashFormat(c.name) && c.name !== 'xxh32').map((c) => ({
+    format: c.name as MhlHashFormat, value: c.text.trim(), action: c.attrs.action ?? null, hashDate: c.attrs.hashdate ?? null,
+  }));
+}
+
+function formatMap(el: XmlElement | undefined): Partial<Record<MhlHashFormat, string>> {
+  return Object.fromEntries(hashValues(el ?? { name: '', attrs: {}, children: [], text: '' }).map((h) => [h.format, h.value]));
+}
+
+function directoryEntry(el: XmlElement, path: string): MhlDirectoryEntry {
+  return { path, content: formatMap(child(el, 'content')), structure: formatMap(child(el, 'structure')) };
+}
+
+/** The sequence number of a generation file name "NNNN_….mhl", or null. */
+export function generationSequence(fileName: string): number | null {
+  const m = /^(\d{4,})_.*\.mhl$/u.exec(fileName);
+  return m ? Number(m[1]) : null;
+}
+
+/**
+ * Parses one ASC MHL v2.0 generation (`<hashlist version="2.0">`, ASCMHL.xsd). `file` names it in
+ * errors; `text` is its content (read from `file` when absent). Throws MhlReadError for XML that
+ * does not parse or a root that is not an ASC MHL v2.0 hashlist.
+ */
+export function parseAscMhlGeneration(file: string, text?: string): MhlGeneration {
+  const root = parseFile(file, text);
+  if (root.name !== 'hashlist' || root.attrs.version !== '2.0') throw new MhlReadError(file, `not an ASC MHL v2.0 manifest (root <${root.name}> version ${root.attrs.version ?? 'none'})`);
+  const ci = child(root, 'creatorinfo');
+  const tool = child(ci, 'tool');
+  const pi = child(root, 'processinfo');
+  const roothash = child(pi, 'roothash');
+  const hashes = child(root, 'hashes');
+  const files: MhlFileEntry[] = [];
+  const directories: MhlDirectoryEntry[] = [];
+  for (const el of hashes?.children ?? []) {
+    const p = child(el, 'path');
+    if (!p) continue;
+    const path = p.text.trim();
+    if (el.name === 'hash') {
+      files.push({
+        path, size: p.attrs.size !== undefined ? Number(p.attrs.size) : null, lastModificationDate: p.attrs.lastmodificationdate ?? null,
+        hashes: hashValues(el), previousPath: childText(el, 'previousPath'),
+      });
+    } else if (el.name === 'directoryhash') {
+      directories.push(directoryEntry(el, path));
+    }
+  }
+  const name = basename(file);
+  return {
+    format: 'asc-mhl-2.0',
+    sequence: generationSequence(name) ?? 0,
+    fileName: name,
+    creator: {
+      creationDate: childText(ci, 'creationdate'), hostName: childText(ci, 'hostname'),
+      tool: tool ? tool.text.trim() : null, toolVersion: tool?.attrs.version ?? null,
+      authors: childrenNamed(ci, 'author').map((a) => ({
+        name: a.text.trim(), ...(a.attrs.email ? { email: a.attrs.email } : {}), ...(a.attrs.phone ? { phone: a.attrs.phone } : {}), ...(a.attrs.role ? { role: a.attrs.role } : {}),
+      })),
+      location: childText(ci, 'location'), comment: childText(ci, 'comment'),
+    },
+    process: childText(pi, 'process'),
+    root: roothash ? directoryEntry(roothash, '') : null,
+    ignore: childrenNamed(child(pi, 'ignore'), 'pattern').map((p) => p.text.trim()),
+    files, directories,
+    references: childrenNamed(child(root, 'references'), 'hashlistreference').map((r) => ({ path: childText(r, 'path') ?? '', c4: childText(r, 'c4') ?? '' })),
+  };
+}
+
+/** Parses ascmhl_chain.xml (ASCMHLDirectory.xsd). Throws MhlReadError when it does not parse or is not a chain. */
+export function parseChain(file: string, text?: string): ChainEntry[] {
+  const root = parseFile(file, text);
+  if (root.name !== 'ascmhldirectory') throw new MhlReadError(file, `not an ASC MHL chain (root <${root.name}>)`);
+  return childrenNamed(root, 'hashlist').map((h) => ({ sequence: Number(h.attrs.sequencenr), path: childText(h, 'path') ?? '', c4: childText(h, 'c4') ?? '' }));
+}
+
+/**
+ * Reads the ASC MHL history in `folder`/ascmhl/: every generation file, and the chain, whose C4
+ * of each generation file is checked against the file's bytes (a generation changed or replaced
+ * after it was chained shows as `mismatch`). A generation that does not parse is left out and
+ * named in `problems`; so is a chain that does not. Throws MhlReadError only when there is no
+ * ascmhl/ folder to read.
+ */
+export async function readAscMhlHistory(folder: string): Promise<MhlHistory> {
+  const dir = join(folder, ASC_MHL_DIR);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (e) {
+    throw new MhlReadError(dir, `cannot read the history folder: ${(e as Error).message}`);
+  }
+  const problems: string[] = [];
+  const generations: MhlGeneration[] = [];
+  const bytesOf = new Map<string, Buffer>();
+  for (const n of names.filter((x) => generationSequence(x) !== null).sort()) {
+    try {
+      const buf = readFileSync(join(dir, n));
+      bytesOf.set(n, buf);
+      generations.push(parseAscMhlGeneration(join(dir, n), buf.toString('utf8')));
+    } catch (e) {
+      problems.push((e as Error).message);
+    }
+  }
+  generations.sort((a, b) => a.sequence - b.sequence);
+  const chain: ChainCheck[] = [];
+  let entries: ChainEntry[] = [];
+  if (names.includes(CHAIN_FILE)) {
+    try {
+      entries = parseChain(join(dir, CHAIN_FILE));
+    } catch (e) {
+      problems.push((e as Error).message);
+    }
+  } else {
+    problems.push(`${join(dir, CHAIN_FILE)}: missing: the generations' own hashes cannot be checked`);
+  }
+  for (const e of entries) {
+    const buf = bytesOf.get(e.path) ?? (names.includes(e.path) ? readFileSync(join(dir, e.path)) : null);
+    if (!buf) {
+      chain.push({ sequence: e.sequence, path: e.path, status: 'missing', expected: e.c4 });
+      continue;
+    }
+    const found = await hashData('c4', buf);
+    chain.push({ sequence: e.sequence, path: e.path, status: found === e.c4 ? 'ok' : 'mismatch', expected: e.c4, found });
+  }
+  for (const g of generations) {
+    if (!entries.some((e) => e.path === g.fileName)) chain.push({ sequence: g.sequence, path: g.fileName, status: 'unlisted' });
+  }
+  chain.sort((a, b) => a.sequence - b.sequence);
+  return { kind: 'asc-mhl', root: folder, generations, chain, problems };
+}
+
+const LEGACY_FORMATS: Record<string, MhlHashFormat> = { md5: 'md5', sha1: 'sha1', xxhash: 'xxh32', xxhash64: 'xxh64', xxhash64be: 'xxh64' };
+
+/**
+ * Parses a legacy MHL v1.1 file (`<hashlist version="1.1">`, mediahashlist.org's MediaHashList_v1_1.xsd):
+ * `creatorinfo` (name, username, hostname, tool, startdate, finishdate) and one `<hash>` per file
+ * (file, size, lastmodificationdate, one of md5 / sha1 / xxhash / xxhash64 / xxhash64be / null, hashdate).
+ * Hash values are normalized to what this module computes: `xxhash` (XXH32, written in decimal)
+ * becomes 8 hex digits; `xxhash64be` is XXH64 as hex; `xxhash64` is XXH64 with its bytes in
+ * little-endian order, turned to the big-endian hex XXH64 gives; `null` (size only) gives no hash.
+ * Throws MhlReadError for a file that does not parse or is not an MHL v1.1 hashlist.
+ */
+export function parseLegacyMhl(file: string, text?: string): MhlGeneration {
+  const root = parseFile(file, text);
+  if (root.name !== 'hashlist' || !/^1(\.\d)?$/u.test(root.attrs.version ?? '')) throw new MhlReadError(file, `not an MHL v1.x hash list (root <${root.name}> version ${root.attrs.version ?? 'none'})`);
+  const ci = child(root, 'creatorinfo');
+  const name = childText(ci, 'name') ?? childText(ci, 'username');
+  const files: MhlFileEntry[] = childrenNamed(root, 'hash').map((h) => {
+    const hashes: MhlHashValue[] = [];
+    for (const c of h.children) {
+      const f = LEGACY_FORMATS[c.name];
+      if (!f) continue;
+      let value = c.text.trim().toLowerCase();
+      if (c.name === 'xxhash') value = /^\d+$/u.test(value) ? Number(value).toString(16).padStart(8, '0') : value;
+      if (c.name === 'xxhash64') value = Buffer.from(value, 'hex').reverse().toString('hex');
+      hashes.push({ format: f, value, action: null, hashDate: childText(h, 'hashdate') });
+    }
+    const size = childText(h, 'size');
+    return { path: (childText(h, 'file') ?? '').replaceAll('\\', '/'), size: size === null ? null : Number(size), lastModificationDate: childText(h, 'lastmodificationdate'), hashes, previousPath: null };
+  });
+  return {
+    format: 'mhl-1.1', sequence: 1, fileName: basename(file),
+    creator: {
+      creationDate: childText(ci, 'finishdate') ?? childText(ci, 'startdate'), hostName: childText(ci, 'hostname'),
+      tool: childText(ci, 'tool'), toolVersion: null, authors: name ? [{ name }] : [], location: null, comment: null,
+    },
+    process: null, root: null, ignore: [], files, directories: [], references: [],
+  };
+}
+
+/** Reads a legacy MHL v1.1 file as a one-generation history of the folder that holds it. Throws MhlReadError. */
+export function readLegacyMhl(file: string): MhlHistory {
+  const g = parseLegacyMhl(file);
+  return { kind: 'mhl-1.1', root: join(file, '..'), generations: [g], chain: [], problems: [] };
+}
+
+/** True when `folder` holds an ascmhl/ folder with a chain or a generation file. */
+export function hasAscMhlHistory(folder: string): boolean {
+  try {
+    return statSync(join(folder, ASC_MHL_DIR)).isDirectory() && readdirSync(join(folder, ASC_MHL_DIR)).some((n) => n === CHAIN_FILE || generationSequence(n) !== null);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * What a history expects of each file it lists, by path relative to its folder: the latest
+ * generation that lists the file, and per format the latest value recorded with an action other
+ * than `failed` (a failed verification records what was found then, not what the file should
+ * hold; it is kept in `failedIn`, the generation that recorded it, when it is the latest word).
+ * Files a later generation renamed (previousPath) are listed under their new path only.
+ */
+export interface ExpectedFile {
+  path: string;
+  size: number | null;
+  generation: MhlGeneration;
+  hashes: Partial<Record<MhlHashFormat, string>>;
+  /** Set when the latest generation listing the file recorded a failed verification of it. */
+  failedIn?: number;
+}
+
+/** The files `history` lists and what each should hold (see ExpectedFile), by relative path. */
+export function expectedFiles(history: MhlHistory): Map<string, ExpectedFile> {
+  const out = new Map<string, ExpectedFile>();
+  for (const g of history.generations) {
+    for (const f of g.files) {
+      if (f.previousPath) out.delete(f.previousPath);
+      const prev = out.get(f.path);
+      const hashes = { ...(prev?.hashes ?? {}) };
+      let failed = false;
+      for (const h of f.hashes) {
+        if (h.action === 'failed') failed = true;
+        else hashes[h.format] = h.value;
+      }
+      // A failed verification records the size found then; what the file should hold is the earlier size.
+      const size = failed && prev ? prev.size : f.size ?? prev?.size ?? null;
+      out.set(f.path, { path: f.path, size, generation: g, hashes, ...(failed ? { failedIn: g.sequence } : {}) });
+    }
+  }
+  return out;
+}
