@@ -244,3 +244,6 @@ export interface DigestTask {
 export async function digestTask(t: DigestTask): Promise<{ digests: Digests; bytes: number }> {
   return digestFile(typeof t.path === 'string' ? t.path : Buffer.from(t.path), t.algorithms, t.counter ? new BigInt64Array(t.counter) : null, t.followLinks ?? true, t.fromDevice ?? false);
 }
+
+// Thumbnails and posters, made on these threads after ingest (derivatives/preview-queue.ts).
+export { previewTask } from '../derivatives/preview-task.ts';
