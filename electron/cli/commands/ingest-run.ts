@@ -9,6 +9,7 @@ import { printJson, type Io } from '../io.ts';
 import type { IngestCliOptions } from './ingest.ts';
 import { formatBytes, withArchive } from './shared.ts';
 import { errLine, outLine, printable, count } from './text.ts';
+import { ingestExtraLines } from './sidecars-text.ts';
 
 /** Files named under one identical warning in human output before the rest are counted. */
 const SAME_WARNING_SHOWN = 5;
@@ -35,7 +36,7 @@ async function run(archive: Archive, paths: string[], o: IngestCliOptions, algor
     }
   };
   const report = await ingest(archive, {
-    inputs: paths, operator: resolveOperator(o.operator), algorithms, signal: io.signal, onFile, pool,
+    inputs: paths, operator: resolveOperator(o.operator), algorithms, signal: io.signal, onFile, pool, previews: o.previews !== false,
     onProgress: bar ? (p) => {
       const secs = Math.max(0.001, (Date.now() - started) / 1000);
       bar.setTotal(Math.max(1, p.bytesTotal));
@@ -71,6 +72,7 @@ async function run(archive: Archive, paths: string[], o: IngestCliOptions, algor
     for (const [text, n] of sameWarning) {
       if (n > SAME_WARNING_SHOWN) outLine(io, `warning: ${count(n - SAME_WARNING_SHOWN, 'more file')} with the same warning: ${text} (--json lists each)`);
     }
+    for (const l of ingestExtraLines(report.sidecars, report.previews)) outLine(io, l);
     if (report.walkInterrupted) {
       const found = c.notProcessed === 0 ? 'no files found so far' : `${count(c.notProcessed, 'file')} found so far, none of them ingested`;
       io.err(`Interrupted while listing the folders: ${found}; how many files there are in all is not known. Run the same command again to ingest them.\n`);
