@@ -1,7 +1,7 @@
 // What `show`, `ingest` and `list` say about sidecars and previews (issue 14 §1).
 import type { PreviewReport } from '../../core/derivatives/preview-queue.ts';
 import type { Db } from '../../core/db/open.ts';
-import { clipsOf, sidecarsOf, type SidecarLinkView } from '../../core/sidecars/query.ts';
+import { anySidecarLinks, clipsOf, sidecarOfIds, sidecarsOf, type SidecarLinkView } from '../../core/sidecars/query.ts';
 import type { SidecarReport } from '../../core/sidecars/link.ts';
 import { t } from '../i18n/index.ts';
 
@@ -46,4 +46,27 @@ export function previewLines(p: PreviewReport): string[] {
     t(`${NS}:previewsSummary`, { made: p.made, existing: p.existing, unsupported: p.unsupported, failed: p.failed, seconds: p.seconds }),
     ...p.failures.map((f) => t(`${NS}:previewFailed`, { path: f.path, reason: f.reason })),
   ];
+}
+
+/**
+ * How `list` treats sidecars. `of(id)` gives the ids of the clips item `id` is a sidecar of
+ * (empty for any other item), or null when the item is to be left out (`--no-sidecars`). With
+ * `hiding`, `list` pages itself: `offset` items are skipped here, counted among those shown. An
+ * archive without links costs no lookup per row.
+ */
+export function sidecarListing(db: Db, show: boolean, offset: number | undefined): { hiding: boolean; of: (id: number) => number[] | null } {
+  if (!anySidecarLinks(db)) return { hiding: false, of: () => [] };
+  if (show) return { hiding: false, of: (id) => sidecarOfIds(db, id) };
+  let skip = offset ?? 0;
+  return {
+    hiding: true,
+    of: (id) => {
+      if (sidecarOfIds(db, id).length) return null;
+      if (skip > 0) {
+        skip--;
+        return null;
+      }
+      return [];
+    },
+  };
 }
