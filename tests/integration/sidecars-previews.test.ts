@@ -18,7 +18,7 @@ const GOPRO = join(MEDIA_DIR, 'gpmf-parser', 'max-heromode.mp4');
 
 interface Link { itemId: number; kind: string; name: string; applied: { field: string; source: string }[]; warnings: string[] }
 interface Shown { id: number; record: Record<string, unknown>; sidecars: Link[]; sidecarOf: Link[] }
-interface Report { counts: { added: number; failed: number }; files: { path: string; itemId: number }[]; sidecars: { links: unknown[]; warnings: { path: string; message: string }[] }; previews?: { made: number; failed: number } }
+interface Report { counts: { added: number; failed: number }; files: { path: string; itemId: number }[]; sidecars: { links: unknown[]; warnings: { path: string; message: string }[] }; previews?: { made: number; failed: number; failures: { path: string }[] } }
 
 let root: string;
 const ffmpeg = (...args: string[]) => execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args]);
