@@ -28,6 +28,7 @@ const MODULES: [word: string, load: () => Promise<CliCommand[]>][] = [
   ['timestamp', async () => [(await import('./timestamp.ts')).timestampCommand]],
   ['key', async () => (await import('./key.ts')).keyCommands],
   ['mhl', async () => [(await import('./mhl.ts')).mhlCommand]],
+  ['previews', async () => [(await import('./previews.ts')).previewsCommand]],
 ];
 
 /**

@@ -11,6 +11,7 @@ import { replicateIngested } from './replica-hook.ts';
 import { formatBytes, withArchive } from './shared.ts';
 import { errLine, outLine, printable, count } from './text.ts';
 import { printMhlReport } from './mhl-text.ts';
+import { ingestExtraLines } from './sidecars-text.ts';
 
 /** Files named under one identical warning in human output before the rest are counted. */
 const SAME_WARNING_SHOWN = 5;
@@ -37,7 +38,7 @@ async function run(archive: Archive, paths: string[], o: IngestCliOptions, algor
     }
   };
   const report = await ingest(archive, {
-    inputs: paths, operator: resolveOperator(o.operator), algorithms, signal: io.signal, onFile, pool,
+    inputs: paths, operator: resolveOperator(o.operator), algorithms, signal: io.signal, onFile, pool, previews: o.previews !== false,
     onProgress: bar ? (p) => {
       const secs = Math.max(0.001, (Date.now() - started) / 1000);
       bar.setTotal(Math.max(1, p.bytesTotal));
@@ -74,6 +75,7 @@ async function run(archive: Archive, paths: string[], o: IngestCliOptions, algor
       if (n > SAME_WARNING_SHOWN) outLine(io, `warning: ${count(n - SAME_WARNING_SHOWN, 'more file')} with the same warning: ${text} (--json lists each)`);
     }
     if (report.mhl) printMhlReport(io, report.mhl);
+    for (const l of ingestExtraLines(report.sidecars, report.previews)) outLine(io, l);
     if (report.walkInterrupted) {
       const found = c.notProcessed === 0 ? 'no files found so far' : `${count(c.notProcessed, 'file')} found so far, none of them ingested`;
       io.err(`Interrupted while listing the folders: ${found}; how many files there are in all is not known. Run the same command again to ingest them.\n`);

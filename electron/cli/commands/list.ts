@@ -4,6 +4,8 @@ import { jsonArrayWriter, UsageError, type Io } from '../io.ts';
 import { filterFromOptions, filterOptions, usage, type FilterCliOptions } from './catalog-shared.ts';
 import { archiveOption, formatBytes, withArchive, type CliCommand } from './shared.ts';
 import { count, printable } from './text.ts';
+import { sidecarListing } from './sidecars-text.ts';
+import { t } from '../i18n/index.ts';
 
 /** A whole number ≥ 0 given to `option`, or undefined when absent; UsageError otherwise. */
 function whole(value: string | undefined, option: string): number | undefined {
@@ -20,13 +22,17 @@ export const list: CliCommand = {
       .option('--limit <n>', 'at most N items (a page); when more match, stderr says how to get the next page')
       .option('--offset <n>', 'skip the first N matching items')
       .option('--after <id>', 'only items after this catalog id (the cursor the previous page printed)')
+      .option('--no-sidecars', t('sidecars-previews:optNoSidecars'))
       .description('one row per item, by catalog id; filters combine with AND. Rows stream as they are read, so any number of items lists in flat memory'),
   async run([opts]: unknown[], io: Io) {
-    const o = opts as FilterCliOptions & { archive?: string; json?: boolean; limit?: string; offset?: string; after?: string };
+    const o = opts as FilterCliOptions & { archive?: string; json?: boolean; limit?: string; offset?: string; after?: string; sidecars?: boolean };
     const limit = whole(o.limit, '--limit');
-    const window: ListWindow = { afterId: whole(o.after, '--after'), offset: whole(o.offset, '--offset'), limit: limit === undefined ? undefined : limit + 1 };
+    const offset = whole(o.offset, '--offset');
+    let window: ListWindow = { afterId: whole(o.after, '--after'), offset, limit: limit === undefined ? undefined : limit + 1 };
     return withArchive(o, {}, async (a) => {
       const filter = filterFromOptions(a.db, o, io);
+      const sidecars = sidecarListing(a.db, o.sidecars !== false, offset);
+      if (sidecars.hiding) window = { afterId: window.afterId };
       // One row past the page says whether there is a next page, without counting the matches.
       const items = usage(() => streamTaggedItems(a.db, filter, window));
       let shown = 0;
@@ -43,6 +49,8 @@ export const list: CliCommand = {
         }
       };
       for (const it of items) {
+        const sidecarOf = sidecars.of(it.id);
+        if (sidecarOf === null) continue;
         if (limit !== undefined && shown === limit) {
           more = true;
           break;
@@ -50,13 +58,13 @@ export const list: CliCommand = {
         shown++;
         lastId = it.id;
         if (json) {
-          json.add(it);
+          json.add(sidecarOf.length ? { ...it, sidecarOf } : it);
           continue;
         }
         // Many cameras repeat the make in the model ("Canon" + "Canon PowerShot S40").
         const cam = it.make && it.model?.toLowerCase().startsWith(it.make.toLowerCase()) ? it.model : [it.make, it.model].filter(Boolean).join(' ');
         const places = it.catalog.places.length ? `  @${it.catalog.places.join(',')}` : '';
-        line(`${String(it.id).padStart(5)}  ${it.sha256.slice(0, 12)}  ${it.kind.padEnd(8)} ${formatBytes(it.bytes).padStart(10)}  ${(it.capturedAt ?? '—').padEnd(25)}  ${cam ? cam + '  ' : ''}${it.sources[0]?.name ?? ''}${places}`);
+        line(`${String(it.id).padStart(5)}  ${it.sha256.slice(0, 12)}  ${it.kind.padEnd(8)} ${formatBytes(it.bytes).padStart(10)}  ${(it.capturedAt ?? '—').padEnd(25)}  ${cam ? cam + '  ' : ''}${it.sources[0]?.name ?? ''}${places}${sidecarOf.length ? `  ${t('sidecars-previews:listSidecarOf', { ids: sidecarOf.join(',') })}` : ''}`);
       }
       if (json) json.end();
       else {

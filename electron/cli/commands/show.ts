@@ -14,6 +14,7 @@ import type { Db } from '../../core/db/open.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { archiveOption, withArchive, type CliCommand } from './shared.ts';
 import { degrees, outLine, printable } from './text.ts';
+import { sidecarJson, sidecarLines } from './sidecars-text.ts';
 
 /** A text value longer than this is cut to TEXT_SHOWN characters in the human listing. */
 const TEXT_MAX = 200;
@@ -164,6 +165,7 @@ export const show: CliCommand = {
         rawMetadata: getRawMetadata(a.db, it.id),
         custody: listCustodyEvents(a.db, { item: it.record.sha256 }),
         catalog: getItemTags(a.db, it.id),
+        ...sidecarJson(a.db, it.id),
       };
       if (o.json) {
         printJson(io, { ...full, fixityChecks: fixityChecks(full.custody) });
@@ -183,6 +185,7 @@ export const show: CliCommand = {
       for (const [alg, v] of Object.entries(full.digests)) outLine(io, `${alg.padEnd(12)} ${v}`);
       if (it.metadataError) outLine(io, `${'metadata'.padEnd(12)} error: ${it.metadataError}`);
       for (const w of it.warnings) outLine(io, `${'warning'.padEnd(12)} ${w}`);
+      for (const l of sidecarLines(a.db, it.id)) outLine(io, l);
       outLine(io, 'catalog:');
       for (const l of catalogLines(a.db, full.catalog)) outLine(io, l);
       outLine(io, 'sightings:');

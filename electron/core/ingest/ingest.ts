@@ -12,6 +12,9 @@ import { itemRecord } from '../metadata/record.ts';
 import { walkInputs, type Candidate } from './walk.ts';
 import { bytesField, failureText, legacyDisplayName } from './filename.ts';
 import { MhlIngestCheck, type MhlIngestReport } from '../mhl/ingest-check.ts';
+import { PreviewQueue, type PreviewReport } from '../derivatives/preview-queue.ts';
+import { linkRunSidecars } from '../sidecars/ingest-hook.ts';
+import type { SidecarReport } from '../sidecars/link.ts';
 
 export interface IngestOptions {
   inputs: string[];
@@ -30,6 +33,11 @@ export interface IngestOptions {
    * opens; ingest uses it and leaves it to the caller to destroy. `threads` is then ignored.
    */
   pool?: IngestPool;
+  /**
+   * Make each added image's thumbnail and video's poster on the pool's threads as the files
+   * arrive (derivatives/preview-queue.ts); a failing one is a warning in `previews`. Default false.
+   */
+  previews?: boolean;
 }
 
 export interface IngestReport {
@@ -56,6 +64,10 @@ export interface IngestReport {
   files: IngestFileResult[];
   /** Present when a media hash list (ASC MHL, MHL v1.1) describes the inputs: its verdicts (mhl/ingest-check.ts). */
   mhl?: MhlIngestReport;
+  /** Sidecars linked to their clips once the files were recorded (sidecars/link.ts). */
+  sidecars: SidecarReport;
+  /** Previews made, when asked for (`previews: true`). */
+  previews?: PreviewReport;
 }
 
 function mtimeIso(ms: number): string | null {
@@ -134,6 +146,9 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
   // waiting for the commit; the file is reported once its commit is durable. Commits then
   // gather whatever arrived in 20 ms, so thousands of small files cost few disk flushes.
   const writer = new BatchedWriter(archive.db, { maxBatch: 256, maxDelayMs: 20 });
+  const previews = opts.previews ? new PreviewQueue(archive, (t) => pool.preview(t), pool.threads, { signal: opts.signal }) : null;
+  let previewReport: PreviewReport | undefined;
+  let sidecars: SidecarReport = { links: [], warnings: [] };
   const committing = new Set<Promise<void>>();
   const MAX_COMMITTING = 512;
   const afterCommit = (c: Candidate, work: Promise<void>) => {
@@ -204,6 +219,7 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
     const itemId = await writer.run(() => recordNewItem(archive, copy, meta, hashes, warnings, sighting, opts.operator, algorithms));
     bytesIngested += copy.bytes;
     report({ path: c.path, status: 'added', sha256: copy.digests.sha256, itemId, bytes: copy.bytes, kind: copy.kind, ...(warnings.length ? { warnings } : {}), ...(meta.error ? { reason: `metadata: ${meta.error}` } : {}) });
+    previews?.add({ path: c.path, sha256: copy.digests.sha256, kind: copy.kind, mime: copy.mime, durationSec: meta.fields.durationSec });
   };
 
   const worker = async () => {
@@ -225,6 +241,9 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
     writer.flush();
     while (committing.size) await Promise.all([...committing]);
     if (timer) clearInterval(timer);
+    // Linked while the last previews are made: both only once every file's records are committed.
+    sidecars = linkRunSidecars(archive, results, opts.operator);
+    previewReport = await previews?.drain();
     if (!opts.pool) await pool.destroy();
   }
   progress.currentFile = null;
@@ -242,6 +261,8 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
     bytesIngested,
     files: results,
     ...(mhlReport ? { mhl: mhlReport } : {}),
+    sidecars,
+    ...(previewReport ? { previews: previewReport } : {}),
   };
 }
 

@@ -6,6 +6,8 @@ import type { CommitTask, CopyResult, CopyTask, DigestTask, ExtractTask, StageTa
 import type { SourceStat } from './digest.ts';
 import { largeBuffersPerThread, TASKS_PER_THREAD } from './memory-copy.ts';
 import type { Digests } from '../../common/types.ts';
+import type { PreviewTask } from '../derivatives/preview-task.ts';
+import type { ThumbOutcome } from '../derivatives/thumbnails.ts';
 
 /** The worker threads that do per-file work (hashing, copying, metadata) off the main thread. */
 export interface IngestPool {
@@ -14,6 +16,8 @@ export interface IngestPool {
   digest(t: DigestTask): Promise<{ digests: Digests; bytes: number; mhl?: Record<string, string> }>;
   stage(t: StageTask): Promise<{ tmp: string; before: SourceStat }>;
   commit(t: CommitTask): Promise<CopyResult>;
+  /** A thumbnail or poster (derivatives/preview-task.ts). */
+  preview(t: PreviewTask): Promise<ThumbOutcome>;
   readonly threads: number;
   /** Tasks that can run at once: threads × tasks per thread. */
   readonly slots: number;
@@ -59,6 +63,7 @@ export function createIngestPool(threads = Math.max(1, availableParallelism()), 
     digest: (t) => run(t, 'digestTask'),
     stage: (t) => run(t, 'stageTask'),
     commit: (t) => run(t, 'commitTask'),
+    preview: (t) => run(t, 'previewTask'),
     destroy: () => {
       signal?.removeEventListener('abort', onAbort);
       return destroy();

@@ -263,3 +263,6 @@ export async function digestTask(t: DigestTask): Promise<{ digests: Digests; byt
   const r = digestFile(typeof t.path === 'string' ? t.path : Buffer.from(t.path), t.algorithms, t.counter ? new BigInt64Array(t.counter) : null, t.followLinks ?? true, t.fromDevice ?? false, extra ?? undefined);
   return extra ? { ...r, mhl: extra.digests() } : r;
 }
+
+// Thumbnails and posters, made on these threads after ingest (derivatives/preview-queue.ts).
+export { previewTask } from '../derivatives/preview-task.ts';

@@ -10,3 +10,4 @@ export const extractTask = tasks.extractTask;
 export const digestTask = tasks.digestTask;
 export const stageTask = tasks.stageTask;
 export const commitTask = tasks.commitTask;
+export const previewTask = tasks.previewTask;
