@@ -11,6 +11,7 @@ import type { CopyResult } from './task.ts';
 import { itemRecord } from '../metadata/record.ts';
 import { walkInputs, type Candidate } from './walk.ts';
 import { bytesField, failureText, legacyDisplayName } from './filename.ts';
+import { assignReels, type ReelRunReport } from '../reels/assign.ts';
 
 export interface IngestOptions {
   inputs: string[];
@@ -29,6 +30,8 @@ export interface IngestOptions {
    * opens; ingest uses it and leaves it to the caller to destroy. `threads` is then ignored.
    */
   pool?: IngestPool;
+  /** The reel (source volume) to record the files under; default: the volume label, else the card's top folder (reels/assign.ts). */
+  reel?: string;
 }
 
 export interface IngestReport {
@@ -53,6 +56,8 @@ export interface IngestReport {
   counts: { added: number; duplicate: number; skipped: number; failed: number; notProcessed: number };
   bytesIngested: number;
   files: IngestFileResult[];
+  /** The reels (source volumes) the run recorded files on (reels/assign.ts). */
+  reels: ReelRunReport[];
 }
 
 function mtimeIso(ms: number): string | null {
@@ -89,6 +94,7 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
     opts.onFile?.(r);
   };
   for (const r of decided) record(r);
+  const reels = await assignReels(archive.db, { inputs: opts.inputs, files, reel: opts.reel, runId, at: startedAt });
   // Every file of `files` ends in exactly one report, which carries the exact bytes of a path
   // whose display form is not the path itself.
   const pathBytesOf = new Map<string, string>();
@@ -165,7 +171,7 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
     const v = copy.source;
     const sighting: NewSighting = {
       path: c.path, name: c.name, pathBytes: c.pathBytes, bytes: copy.bytes, mtime: mtimeIso(v.mtimeMs), mtimeNs: v.mtimeNs, ino: v.ino, ctimeNs: v.ctimeNs,
-      operator: opts.operator, host, ingestedAt: now, runId,
+      operator: opts.operator, host, ingestedAt: now, runId, reelId: reels.reelOf(c),
     };
     const sha = copy.digests.sha256;
     // Two files with the same content can be in flight at once: the second waits for the first's
@@ -233,6 +239,7 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
     counts: { added: count('added'), duplicate: count('duplicate'), skipped: count('skipped'), failed: count('failed'), notProcessed },
     bytesIngested,
     files: results,
+    reels: reels.finish(results),
   };
 }
 
