@@ -25,6 +25,8 @@ const MODULES: [word: string, load: () => Promise<CliCommand[]>][] = [
   ['transfer', async () => [(await import('./transfer.ts')).transferCommand]],
   ['timestamp', async () => [(await import('./timestamp.ts')).timestampCommand]],
   ['key', async () => (await import('./key.ts')).keyCommands],
+  ['reel', async () => (await import('./reel.ts')).reelCommands],
+  ['compare', async () => [(await import('./compare.ts')).compareCommand]],
 ];
 
 /**

@@ -13,6 +13,7 @@ import type { Db } from '../../core/db/open.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { archiveOption, withArchive, type CliCommand } from './shared.ts';
 import { degrees, outLine, printable } from './text.ts';
+import { t } from '../i18n/index.ts';
 
 /** A text value longer than this is cut to TEXT_SHOWN characters in the human listing. */
 const TEXT_MAX = 200;
@@ -185,7 +186,7 @@ export const show: CliCommand = {
       outLine(io, 'catalog:');
       for (const l of catalogLines(a.db, full.catalog)) outLine(io, l);
       outLine(io, 'sightings:');
-      for (const s of full.sightings) outLine(io, `  ${s.ingestedAt}  ${s.operator}@${s.host}  ${s.path}  (${s.bytes} bytes, mtime ${s.mtime})`);
+      for (const s of full.sightings) outLine(io, `  ${s.ingestedAt}  ${s.operator}@${s.host}  ${s.path}  (${s.bytes} bytes, mtime ${s.mtime})  ${t('reels:show_reel', { name: s.reel ?? '—' })}`);
       outLine(io, 'raw metadata:');
       if (full.rawMetadata === null || Object.keys(full.rawMetadata).length === 0) outLine(io, '  —');
       else for (const l of rawMetadataLines(full.rawMetadata)) outLine(io, l);
