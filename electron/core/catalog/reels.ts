@@ -23,7 +23,7 @@ export interface ReelRow {
   card: { kind: string; maker: string | null; folders: string[] } | null;
   createdAt: string;
   createdRun: string;
-  /** The last run that read this card: its files and how many of them it did not record (failed or not processed). */
+  /** The last run that read this card and ended: its files and how many of them it did not record (failed or not processed). */
   lastRun: { runId: string; files: number; missing: number } | null;
 }
 
@@ -32,6 +32,10 @@ interface DbReel {
   root_path: string; root_bytes: Buffer; card_kind: string | null; card_maker: string | null; card_folders: string;
   created_at: string; created_run: string; last_run: string | null; last_run_files: number | null; last_run_missing: number | null;
 }
+
+// A reel with its last finished run (reel_runs), as toReel reads it.
+const REEL_SQL = `SELECT r.*, lr.run_id last_run, lr.files last_run_files, lr.missing last_run_missing FROM reels r
+  LEFT JOIN reel_runs lr ON lr.rowid = (SELECT max(rowid) FROM reel_runs WHERE reel_id = r.id AND files IS NOT NULL)`;
 
 function toReel(r: DbReel): ReelRow {
   return {
@@ -45,20 +49,20 @@ function toReel(r: DbReel): ReelRow {
 
 /** Every reel, in the order they were first ingested. */
 export function allReels(db: Db): ReelRow[] {
-  return (stmt(db, 'SELECT * FROM reels ORDER BY id').all() as DbReel[]).map(toReel);
+  return (stmt(db, `${REEL_SQL} ORDER BY r.id`).all() as DbReel[]).map(toReel);
 }
 
 /** The reel named exactly `name`, else the one named so ignoring letter case when only one is; null when none. */
 export function findReel(db: Db, name: string): ReelRow | null {
-  const exact = stmt(db, 'SELECT * FROM reels WHERE name = ?').get(name) as DbReel | undefined;
+  const exact = stmt(db, `${REEL_SQL} WHERE r.name = ?`).get(name) as DbReel | undefined;
   if (exact) return toReel(exact);
-  const loose = stmt(db, 'SELECT * FROM reels WHERE name = ? COLLATE NOCASE LIMIT 2').all(name) as DbReel[];
+  const loose = stmt(db, `${REEL_SQL} WHERE r.name = ? COLLATE NOCASE LIMIT 2`).all(name) as DbReel[];
   return loose.length === 1 ? toReel(loose[0]!) : null;
 }
 
 /** The reel with volume UUID `uuid`, the newest when several are (a card re-formatted keeps no UUID, so normally one). */
 export function findReelByUuid(db: Db, uuid: string): ReelRow | null {
-  const r = stmt(db, 'SELECT * FROM reels WHERE volume_uuid = ? ORDER BY id DESC LIMIT 1').get(uuid) as DbReel | undefined;
+  const r = stmt(db, `${REEL_SQL} WHERE r.volume_uuid = ? ORDER BY r.id DESC LIMIT 1`).get(uuid) as DbReel | undefined;
   return r ? toReel(r) : null;
 }
 
@@ -94,9 +98,27 @@ export function reelsNamedLike(db: Db, base: string): ReelRow[] {
   return allReels(db).filter((r) => r.name.toLowerCase() === base.toLowerCase() || (r.name.toLowerCase().startsWith(`${base.toLowerCase()} (`) && /^\(\d+\)$/.test(r.name.slice(base.length + 1))));
 }
 
-/** Records what the last run saw on the card: `files` found there, `missing` of them not recorded (failed or not processed). */
-export function setReelLastRun(db: Db, reelId: number, runId: string, files: number, missing: number): void {
-  stmt(db, 'UPDATE reels SET last_run = ?, last_run_files = ?, last_run_missing = ? WHERE id = ?').run(runId, files, missing, reelId);
+/** Records that run `runId` reads reel `reelId` with the card's root at `rootBytes` (shown as `rootPath`); a second call for the pair does nothing. */
+export function startReelRun(db: Db, reelId: number, runId: string, rootPath: string, rootBytes: Uint8Array, at: string): void {
+  stmt(db, 'INSERT OR IGNORE INTO reel_runs (reel_id, run_id, root_path, root_bytes, started_at) VALUES (?, ?, ?, ?, ?)').run(reelId, runId, rootPath, Buffer.from(rootBytes), at);
+}
+
+/** Records what run `runId` saw on the card when it ended: `files` found there, `missing` of them not recorded (failed or not processed). */
+export function endReelRun(db: Db, reelId: number, runId: string, files: number, missing: number): void {
+  stmt(db, 'UPDATE reel_runs SET files = ?, missing = ? WHERE reel_id = ? AND run_id = ?').run(files, missing, reelId, runId);
+}
+
+/**
+ * SQL of a sighting's path below the card root of its run (reel_runs), as bytes; the whole path
+ * when the run's root is unknown. `s` is the sightings alias, `rr` a LEFT JOIN of reel_runs on
+ * (s.reel_id, s.run_id). A card mounted elsewhere the next time keeps its files' keys.
+ */
+export const REL_PATH_SQL = 'coalesce(CASE WHEN substr(s.path_bytes, 1, length(rr.root_bytes)) = rr.root_bytes THEN substr(s.path_bytes, length(rr.root_bytes) + 2) END, s.path_bytes, s.source_path)';
+
+/** Each sighting of reel `reelId` as its path below the card root (REL_PATH_SQL), size, mtime (ns) and item. */
+export function reelSightingKeys(db: Db, reelId: number): { rel: Buffer | string; bytes: number; mtimeNs: string | null; itemId: number; runId: string }[] {
+  return stmt(db, `SELECT ${REL_PATH_SQL} rel, s.bytes, s.mtime_ns mtimeNs, s.item_id itemId, s.run_id runId FROM sightings s
+    LEFT JOIN reel_runs rr ON rr.reel_id = s.reel_id AND rr.run_id = s.run_id WHERE s.reel_id = ?`).all(reelId) as { rel: Buffer | string; bytes: number; mtimeNs: string | null; itemId: number; runId: string }[];
 }
 
 /** One file of a reel: its newest sighting from that path. */
@@ -119,7 +141,8 @@ interface DbReelFile { path: string; name: string; pathBytes: Buffer | null; ite
 const FILES_SQL = `SELECT s.source_path path, s.file_name name, s.path_bytes pathBytes, s.item_id itemId, i.sha256, i.kind, s.bytes, i.captured_at capturedAt,
     s.ingested_at ingestedAt, i.bytes itemBytes
   FROM sightings s JOIN items i ON i.id = s.item_id
-  WHERE s.id IN (SELECT max(id) FROM sightings WHERE reel_id = ? GROUP BY coalesce(path_bytes, source_path))
+  WHERE s.id IN (SELECT max(s.id) FROM sightings s LEFT JOIN reel_runs rr ON rr.reel_id = s.reel_id AND rr.run_id = s.run_id
+    WHERE s.reel_id = ? GROUP BY ${REL_PATH_SQL})
   ORDER BY s.path_bytes, s.source_path`;
 
 /** True when the object of content `sha256` is in `objectsDir` with `bytes` bytes (its digest is checked by `verify`, not here). */

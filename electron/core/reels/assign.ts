@@ -9,7 +9,7 @@
 import { statSync } from 'node:fs';
 import { basename, dirname, resolve, sep } from 'node:path';
 import type { IngestFileResult } from '../../common/types.ts';
-import { findReel, findReelByUuid, freeReelName, insertReel, reelsNamedLike, setReelLastRun, type ReelNameSource, type ReelRow } from '../catalog/reels.ts';
+import { endReelRun, findReel, findReelByUuid, freeReelName, insertReel, reelSightingKeys, reelsNamedLike, startReelRun, type ReelNameSource, type ReelRow } from '../catalog/reels.ts';
 import type { Db } from '../db/open.ts';
 import { stmt } from '../db/stmt.ts';
 import { displayName } from '../ingest/filename.ts';
@@ -99,15 +99,9 @@ function relKey(path: Uint8Array, root: Uint8Array): string | null {
   return p.subarray(r.length + 1).toString('latin1');
 }
 
-/** The file keys of reel `reel`'s sightings below its root. */
+/** The file keys of reel `reel`'s sightings, each below the card root of the run that read it. */
 function reelKeys(db: Db, reel: ReelRow): CardFileKey[] {
-  const rows = stmt(db, 'SELECT path_bytes p, bytes, mtime_ns m FROM sightings WHERE reel_id = ? AND path_bytes IS NOT NULL').all(reel.id) as { p: Buffer; bytes: number; m: string | null }[];
-  const out: CardFileKey[] = [];
-  for (const r of rows) {
-    const rel = relKey(r.p, reel.rootBytes);
-    if (rel !== null) out.push({ rel, bytes: r.bytes, mtimeNs: r.m });
-  }
-  return out;
+  return reelSightingKeys(db, reel.id).map((r) => ({ rel: Buffer.from(r.rel).toString('latin1'), bytes: r.bytes, mtimeNs: r.mtimeNs }));
 }
 
 /** One input group: the inputs that are one card, and how that card is named. */
@@ -193,12 +187,14 @@ function decide(db: Db, g: Group, opts: { runId: string; at: string }): void {
       name, nameSource: g.nameSource, volumeLabel: g.volume?.label ?? null, volumeUuid: g.volume?.uuid ?? null,
       rootPath: displayName(rootBytes), rootBytes, card: g.card, createdAt: opts.at, createdRun: opts.runId,
     });
+    startReelRun(db, g.reelId, opts.runId, displayName(rootBytes), rootBytes, opts.at);
     g.name = name;
     g.created = true;
     g.why = why;
   };
   const reuse = (r: ReelRow, why: ReelWhy | null) => {
     g.reelId = r.id;
+    startReelRun(db, r.id, opts.runId, displayName(rootBytes), rootBytes, opts.at);
     g.name = r.name;
     g.created = false;
     g.why = why;
@@ -254,12 +250,17 @@ function finishGroup(db: Db, g: Group, results: readonly IngestFileResult[], opt
   if (g.reelId === undefined) return null;
   // A card taken for a known one by its paths, sizes and times must also have held the same content.
   if (!g.created && g.why?.code === 'same-card') {
-    // Paths compared below each side's card root (byte offsets: substr of a BLOB counts bytes).
-    const rows = stmt(db, `SELECT n.id, count(o.id) diff FROM sightings n JOIN reels r ON r.id = n.reel_id JOIN sightings o
-        ON o.reel_id = n.reel_id AND o.run_id <> n.run_id AND o.bytes = n.bytes AND o.mtime_ns = n.mtime_ns AND o.item_id <> n.item_id
-        AND substr(o.path_bytes, length(r.root_bytes) + 1) = substr(n.path_bytes, ?)
-        WHERE n.reel_id = ? AND n.run_id = ? GROUP BY n.id`).all(Buffer.byteLength(g.root) + 1, g.reelId, opts.runId) as { id: number; diff: number }[];
-    const differs = rows.filter((r) => r.diff > 0).length;
+    // Paths compared below each run's card root: a file of this run at the same path, size and
+    // time as an earlier one of the reel, with other content.
+    const keyOf = (k: { rel: Buffer | string; bytes: number; mtimeNs: string | null }) => `${Buffer.from(k.rel).toString('latin1')}\0${k.bytes}\0${k.mtimeNs ?? ''}`;
+    const all = reelSightingKeys(db, g.reelId);
+    const earlier = new Map<string, Set<number>>();
+    for (const k of all.filter((x) => x.runId !== opts.runId)) {
+      const s = earlier.get(keyOf(k)) ?? new Set<number>();
+      s.add(k.itemId);
+      earlier.set(keyOf(k), s);
+    }
+    const differs = all.filter((k) => k.runId === opts.runId && [...(earlier.get(keyOf(k)) ?? [])].some((id) => id !== k.itemId)).length;
     if (differs > 0) {
       const from = g.name;
       const rootBytes = Buffer.from(g.root);
@@ -268,6 +269,8 @@ function finishGroup(db: Db, g: Group, results: readonly IngestFileResult[], opt
         rootPath: displayName(rootBytes), rootBytes, card: g.card, createdAt: opts.at, createdRun: opts.runId,
       });
       stmt(db, 'UPDATE sightings SET reel_id = ? WHERE reel_id = ? AND run_id = ?').run(id, g.reelId, opts.runId);
+      stmt(db, 'DELETE FROM reel_runs WHERE reel_id = ? AND run_id = ?').run(g.reelId, opts.runId);
+      startReelRun(db, id, opts.runId, displayName(rootBytes), rootBytes, opts.at);
       g.reelId = id;
       g.name = stmt(db, 'SELECT name FROM reels WHERE id = ?').pluck().get(id) as string;
       g.created = true;
@@ -282,10 +285,11 @@ function finishGroup(db: Db, g: Group, results: readonly IngestFileResult[], opt
   const missing = g.files.length - recorded.size + unreadable;
   const held = (stmt(db, 'SELECT count(*) FROM sightings WHERE reel_id = ?').pluck().get(g.reelId) as number);
   if (g.created && held === 0) {
+    stmt(db, 'DELETE FROM reel_runs WHERE reel_id = ?').run(g.reelId);
     stmt(db, 'DELETE FROM reels WHERE id = ?').run(g.reelId);
     return null;
   }
-  setReelLastRun(db, g.reelId, opts.runId, g.files.length, missing);
+  endReelRun(db, g.reelId, opts.runId, g.files.length, missing);
   const r = stmt(db, 'SELECT volume_label l, volume_uuid u FROM reels WHERE id = ?').get(g.reelId) as { l: string | null; u: string | null };
   return {
     name: g.name, created: g.created ?? false, nameSource: g.nameSource, volumeLabel: r.l, volumeUuid: r.u, card: g.card,

@@ -109,12 +109,13 @@ export function detectCard(root: string): CardIdentity | null {
 
 /**
  * The card root of an ingested path: for a path inside a card's structure
- * (…/CARD/DCIM/100CANON), the folder holding that structure (…/CARD), looking at most three
+ * (…/CARD/DCIM/100CANON), the folder holding that structure (…/CARD), looking at most four
  * folders up; else null. Pure (text only).
  */
 export function cardRootOf(absPath: string): string | null {
   const segs = absPath.split(sep);
-  for (let i = segs.length - 1; i >= Math.max(1, segs.length - 3); i--) {
+  // The outermost card folder within reach: PRIVATE, not the CLIP folder inside PRIVATE/M4ROOT.
+  for (let i = Math.max(1, segs.length - 4); i < segs.length; i++) {
     if (CARD_TOP_FOLDERS.has(segs[i]!.toUpperCase())) return segs.slice(0, i).join(sep) || sep;
   }
   return null;

@@ -19,14 +19,23 @@ CREATE TABLE reels (
   card_maker TEXT,
   card_folders TEXT NOT NULL DEFAULT '[]',
   created_at TEXT NOT NULL,
-  created_run TEXT NOT NULL,
-  -- the last run that read this card: files found there, and how many of them ended in no sighting
-  -- (failed or not processed), so that 'reel list' can say whether the whole card is in the archive
-  last_run TEXT,
-  last_run_files INTEGER,
-  last_run_missing INTEGER
+  created_run TEXT NOT NULL
 );
 CREATE INDEX reels_uuid ON reels(volume_uuid);
+-- Each run that read a reel: where the card was mounted then (so that a file is known by its path
+-- below the card root, wherever the card was mounted), the files the run found on it and how many
+-- of them ended in no sighting (failed, or not processed; NULL until the run ends), so that
+-- 'reel list' can say whether the whole card is in the archive.
+CREATE TABLE reel_runs (
+  reel_id INTEGER NOT NULL REFERENCES reels(id),
+  run_id TEXT NOT NULL,
+  root_path TEXT NOT NULL,
+  root_bytes BLOB NOT NULL,
+  started_at TEXT NOT NULL,
+  files INTEGER,
+  missing INTEGER,
+  PRIMARY KEY (reel_id, run_id)
+);
 ALTER TABLE sightings ADD COLUMN reel_id INTEGER REFERENCES reels(id);
 CREATE INDEX sightings_reel ON sightings(reel_id);
 `;
