@@ -8,6 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openArchive } from '../../electron/core/archive.ts';
+import { itemsOnReel, reelOfItem } from '../../electron/core/catalog/reels.ts';
+import { orderedItemIds } from '../../electron/core/service/items-query.ts';
 import { runCli } from '../helpers/cli-inprocess.ts';
 import { HAS_CORPUS, MEDIA_DIR } from '../helpers/corpus.ts';
 
@@ -122,6 +125,23 @@ describe.skipIf(!HAS_CORPUS)('two cards with clashing names and a phone dump', (
     const { json: shown } = await json<{ sightings: { reel: string | null }[] }>('show', id);
     expect(shown.sightings.map((s) => s.reel)).toEqual(['CARD']);
     expect((await cli('show', id)).out).toMatch(/IMG_000\d\.JPG .*reel CARD$/m);
+  });
+
+  it("the Library's text search finds a reel's name; itemsOnReel and reelOfItem answer from the catalog", async () => {
+    const a = await openArchive(archive);
+    try {
+      const idsOf = (j: IngestJson) => j.files.filter((f) => f.status === 'added').map((f) => f.itemId!).sort((x, y) => x - y);
+      const sort = { by: 'id', dir: 'asc' } as const;
+      expect(orderedItemIds(a.db, { text: 'CARD (2)' }, sort)).toEqual(idsOf(cardB));
+      expect(orderedItemIds(a.db, { text: 'card (' }, sort)).toEqual(idsOf(cardB));
+      expect(itemsOnReel(a.db, 'CARD (2)')).toEqual(idsOf(cardB));
+      expect(itemsOnReel(a.db, 'phone')).toEqual(idsOf(phone));
+      expect(itemsOnReel(a.db, 'nope')).toEqual([]);
+      expect(reelOfItem(a.db, idsOf(cardA)[1]!)).toBe('CARD');
+      expect(reelOfItem(a.db, 999_999)).toBeNull();
+    } finally {
+      await a.close();
+    }
   });
 
   it('compare says safe to format for each card, wherever it is mounted, listing the OS clutter it ignored', async () => {

@@ -208,8 +208,9 @@ export function summarizeReel(db: Db, r: ReelRow, objectsDir: string): ReelSumma
 /** Every reel summed up (summarizeReel), oldest first. */
 export function listReels(db: Db, objectsDir: string): ReelSummary[] {
   return allReels(db).map((r) => {
-    const { fileList: _files, ...s } = summarizeReel(db, r, objectsDir);
-    return s;
+    const s: Partial<ReturnType<typeof summarizeReel>> = summarizeReel(db, r, objectsDir);
+    delete s.fileList;
+    return s as ReelSummary;
   });
 }
 
