@@ -257,4 +257,6 @@ export interface ItemFilter {
   hasGps?: boolean;
   untagged?: boolean;
   search?: string;
+  /** Reel names (migration 012): items with a sighting from any of them. */
+  reels?: string[];
 }

@@ -183,6 +183,8 @@ export const SightingSchema = z.object({
   host: z.string(),
   ingestedAt: z.string(),
   runId: z.string(),
+  /** The reel (card, volume) it was read from; null for sightings recorded before reels were. */
+  reel: z.string().nullable().optional(),
 });
 
 export const CustodyEventSchema = z.object({

@@ -10,7 +10,8 @@ export function setBackSchema(raw: Database.Database, version: number): void {
     // An indexed column cannot be dropped: the migration's indexes go first.
     for (const [, i] of m.sql.matchAll(/CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:IF\s+NOT\s+EXISTS\s+)?["`]?(\w+)/giu)) raw.exec(`DROP INDEX IF EXISTS "${i!}"`);
     for (const [, t, c] of m.sql.matchAll(/ALTER\s+TABLE\s+["`]?(\w+)["`]?\s+ADD\s+(?:COLUMN\s+)?["`]?(\w+)/giu)) raw.exec(`ALTER TABLE "${t!}" DROP COLUMN "${c!}"`);
-    for (const [, t] of m.sql.matchAll(/CREATE\s+(?:VIRTUAL\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?["`]?(\w+)/giu)) raw.exec(`DROP TABLE IF EXISTS "${t!}"`);
+    // Tables in the reverse of their creation order: a later table may reference an earlier one.
+    for (const [, t] of [...m.sql.matchAll(/CREATE\s+(?:VIRTUAL\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?["`]?(\w+)/giu)].reverse()) raw.exec(`DROP TABLE IF EXISTS "${t!}"`);
   }
   raw.pragma(`user_version = ${version}`);
 }

@@ -11,6 +11,8 @@ import type { Db } from '../../core/db/open.ts';
 import { UsageError, type Io } from '../io.ts';
 import { archiveOption } from './shared.ts';
 import { printable } from './text.ts';
+import { findReel } from '../../core/catalog/reels.ts';
+import { t } from '../i18n/index.ts';
 
 /**
  * `evidence <group> <name>`: finds or creates the group command (place, person, …) on the program
@@ -75,7 +77,8 @@ export function filterOptions(cmd: Command): Command {
     .option('--has-gps', 'only items with a usable GPS position')
     .option('--no-gps', 'only items without one')
     .option('--untagged', 'only items with no place, person, incident, case or tag')
-    .option('--search <text>', 'full-text search: descriptions, notes, tags, linked names (any script, case-insensitive)');
+    .option('--search <text>', 'full-text search: descriptions, notes, tags, linked names (any script, case-insensitive)')
+    .option('--reel <name>', t('reels:opt_list_reel'), collect);
 }
 
 export interface FilterCliOptions {
@@ -93,6 +96,7 @@ export interface FilterCliOptions {
   gps?: boolean;
   untagged?: boolean;
   search?: string;
+  reel?: string[];
 }
 
 const KINDS = ['image', 'video', 'audio', 'document', 'other'];
@@ -137,6 +141,10 @@ export function filterFromOptions(db: Db, o: FilterCliOptions, _io: Io): ItemFil
     if (o.gps === false) f.hasGps = false;
     if (o.untagged) f.untagged = true;
     if (o.search !== undefined) f.search = o.search;
+    if (o.reel?.length) f.reels = o.reel.map((r) => {
+      if (!findReel(db, r)) throw new Error(t('reels:not_found', { name: r }));
+      return r;
+    });
     return f;
   });
 }

@@ -29,6 +29,8 @@ const MODULES: [word: string, load: () => Promise<CliCommand[]>][] = [
   ['key', async () => (await import('./key.ts')).keyCommands],
   ['mhl', async () => [(await import('./mhl.ts')).mhlCommand]],
   ['previews', async () => [(await import('./previews.ts')).previewsCommand]],
+  ['reel', async () => (await import('./reel.ts')).reelCommands],
+  ['compare', async () => [(await import('./compare.ts')).compareCommand]],
 ];
 
 /**

@@ -12,6 +12,7 @@ import { formatBytes, withArchive } from './shared.ts';
 import { errLine, outLine, printable, count } from './text.ts';
 import { printMhlReport } from './mhl-text.ts';
 import { ingestExtraLines } from './sidecars-text.ts';
+import { reelLines } from './reel-text.ts';
 
 /** Files named under one identical warning in human output before the rest are counted. */
 const SAME_WARNING_SHOWN = 5;
@@ -38,7 +39,7 @@ async function run(archive: Archive, paths: string[], o: IngestCliOptions, algor
     }
   };
   const report = await ingest(archive, {
-    inputs: paths, operator: resolveOperator(o.operator), algorithms, signal: io.signal, onFile, pool, previews: o.previews !== false,
+    inputs: paths, operator: resolveOperator(o.operator), algorithms, signal: io.signal, onFile, pool, previews: o.previews !== false, reel: o.reel,
     onProgress: bar ? (p) => {
       const secs = Math.max(0.001, (Date.now() - started) / 1000);
       bar.setTotal(Math.max(1, p.bytesTotal));
@@ -58,6 +59,7 @@ async function run(archive: Archive, paths: string[], o: IngestCliOptions, algor
     const left = report.walkInterrupted ? `, folder listing interrupted after ${count(c.notProcessed, 'file')}` : c.notProcessed ? `, ${c.notProcessed} not processed` : '';
     outLine(io, `${c.added} added, ${c.duplicate} duplicate, ${c.skipped} skipped, ${c.failed} failed` +
       `${left} (${formatBytes(report.bytesIngested)} stored) in ${archive.dir}`);
+    for (const l of reelLines(report.reels)) outLine(io, l);
     // The same warning for many files (a folder of scans or notes: "matches no known media
     // format") is said for the first few files, then counted; --json lists every one.
     const sameWarning = new Map<string, number>();

@@ -6,9 +6,10 @@ import type { Command } from 'commander';
 import { DIGEST_ALGORITHMS, type DigestAlgorithm } from '../../common/types.ts';
 import { createIngestPool, MAX_THREADS } from '../../core/ingest/pool.ts';
 import { UsageError, type Io } from '../io.ts';
+import { t } from '../i18n/index.ts';
+import { checkReelName } from '../../core/reels/name.ts';
 import { archiveOption } from './options.ts';
 import type { CliCommand } from './shared.ts';
-import { t } from '../i18n/index.ts';
 
 /** Parses `--digests sha256,md5,sha1`; throws UsageError naming an unknown algorithm. */
 export function parseDigests(text: string | undefined): DigestAlgorithm[] {
@@ -30,6 +31,7 @@ export const ingestCommand: CliCommand = {
       .option('--digests <list>', 'digests to compute besides SHA-256: sha256,md5,sha1', 'sha256')
       .option('--threads <n>', `worker threads, 1 to ${MAX_THREADS} (default: one per core)`)
       .option('--no-previews', t('sidecars-previews:optNoPreviews'))
+      .option('--reel <name>', t('reels:opt_reel'))
       .option('--json', 'print the final report as JSON')
       .description('copy files into the archive with verified copies, digests, metadata and custody events'),
   async run([paths, opts]: unknown[], io: Io) {
@@ -38,6 +40,13 @@ export const ingestCommand: CliCommand = {
     const threads = o.threads === undefined ? undefined : Number(o.threads);
     if (threads !== undefined && (!Number.isInteger(threads) || threads < 1 || threads > MAX_THREADS)) {
       throw new UsageError(`--threads: give a whole number from 1 to ${MAX_THREADS} (four per core on this machine)`);
+    }
+    if (o.reel !== undefined) {
+      try {
+        checkReelName(o.reel);
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
     }
     // Worker threads boot while the rest loads and the archive opens (a new one is created, its catalog migrated).
     const pool = createIngestPool(threads, io.signal);
@@ -59,4 +68,5 @@ export interface IngestCliOptions {
   threads?: string;
   /** False with --no-previews. */
   previews?: boolean;
+  reel?: string;
 }

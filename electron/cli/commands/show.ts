@@ -15,6 +15,7 @@ import { printJson, UsageError, type Io } from '../io.ts';
 import { archiveOption, withArchive, type CliCommand } from './shared.ts';
 import { degrees, outLine, printable } from './text.ts';
 import { sidecarJson, sidecarLines } from './sidecars-text.ts';
+import { t } from '../i18n/index.ts';
 
 /** A text value longer than this is cut to TEXT_SHOWN characters in the human listing. */
 const TEXT_MAX = 200;
@@ -190,7 +191,7 @@ export const show: CliCommand = {
       for (const l of catalogLines(a.db, full.catalog)) outLine(io, l);
       outLine(io, 'sightings:');
       for (const s of full.sightings) {
-        outLine(io, `  ${s.ingestedAt}  ${s.operator}@${s.host}  ${s.path}  (${s.bytes} bytes, mtime ${s.mtime})`);
+        outLine(io, `  ${s.ingestedAt}  ${s.operator}@${s.host}  ${s.path}  (${s.bytes} bytes, mtime ${s.mtime})  ${t('reels:show_reel', { name: s.reel ?? '—' })}`);
         for (const h of s.hashLists ?? []) outLine(io, printable(`    hash list: ${hashListLine(h)}`));
       }
       outLine(io, 'raw metadata:');

@@ -3,6 +3,7 @@ import common from './locales/common.json' with { type: 'json' };
 import replicas from './locales/replicas.json' with { type: 'json' };
 import mhl from './locales/mhl.json' with { type: 'json' };
 import sidecarsPreviews from './locales/sidecars-previews.json' with { type: 'json' };
+import reels from './locales/reels.json' with { type: 'json' };
 
 export type Catalog = Partial<Record<'en' | 'ru' | 'ky', Record<string, unknown>>>;
 
@@ -11,4 +12,5 @@ export const CATALOGS: Record<string, Catalog> = {
   replicas,
   mhl,
   'sidecars-previews': sidecarsPreviews,
+  reels,
 };

@@ -115,6 +115,11 @@ export function buildItemFilterWhere(f: ItemFilter): { where: string[]; params: 
   if (f.untagged) {
     for (const t of ['item_places', 'item_people', 'item_incidents', 'item_cases', 'item_tags']) where.push(`NOT EXISTS (SELECT 1 FROM ${t} WHERE item_id = i.id)`);
   }
+  if (f.reels?.length) {
+    // By the reel's name as stored, or ignoring letter case (reels.name is unique either way in practice).
+    where.push(`i.id IN (SELECT s.item_id FROM sightings s WHERE s.reel_id IN (SELECT id FROM reels WHERE name IN (${inList(f.reels.length)}) OR lower(name) IN (${inList(f.reels.length)})))`);
+    params.push(...f.reels, ...f.reels.map((r) => r.toLowerCase()));
+  }
   if (f.search !== undefined) {
     const q = ftsQuery(f.search);
     if (!q) throw new Error(`--search "${f.search}": give at least one word`);

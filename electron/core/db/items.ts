@@ -20,6 +20,8 @@ export interface Sighting {
   host: string;
   ingestedAt: string;
   runId: string;
+  /** Name of the reel (source volume) it was read from (migration 012); null for sightings recorded before reels were. */
+  reel: string | null;
 }
 
 /** An item as stored: the normalized record plus catalog fields. */
@@ -144,14 +146,16 @@ export interface NewSighting {
   host: string;
   ingestedAt: string;
   runId: string;
+  /** The reel (reels.id) the file was read from (reels/assign.ts); absent or null when none. */
+  reelId?: number | null;
 }
 
 /** Records one sighting of an item's content. */
 export function insertSighting(db: Db, itemId: number, s: NewSighting): number {
   const info = stmt(db, 
-    `INSERT INTO sightings (item_id, source_path, file_name, path_bytes, bytes, mtime, mtime_ns, ino, ctime_ns, operator, host, ingested_at, run_id)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(itemId, s.path, s.name, Buffer.from(s.pathBytes), s.bytes, s.mtime, s.mtimeNs, s.ino, s.ctimeNs, s.operator, s.host, s.ingestedAt, s.runId);
+    `INSERT INTO sightings (item_id, source_path, file_name, path_bytes, bytes, mtime, mtime_ns, ino, ctime_ns, operator, host, ingested_at, run_id, reel_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(itemId, s.path, s.name, Buffer.from(s.pathBytes), s.bytes, s.mtime, s.mtimeNs, s.ino, s.ctimeNs, s.operator, s.host, s.ingestedAt, s.runId, s.reelId ?? null);
   return Number(info.lastInsertRowid);
 }
 
@@ -210,13 +214,13 @@ export function sourceOf(sourcePath: string, fileName: string, pathBytes: Uint8A
 /** Every sighting of an item, oldest first. */
 export function listSightings(db: Db, itemId: number): Sighting[] {
   const rows = stmt(db,
-    `SELECT id, source_path path, file_name name, path_bytes pathBytes, bytes, mtime, operator, host, ingested_at ingestedAt, run_id runId
-     FROM sightings WHERE item_id = ? ORDER BY id`,
+    `SELECT s.id, s.source_path path, s.file_name name, s.path_bytes pathBytes, s.bytes, s.mtime, s.operator, s.host, s.ingested_at ingestedAt, s.run_id runId, r.name reel
+     FROM sightings s LEFT JOIN reels r ON r.id = s.reel_id WHERE s.item_id = ? ORDER BY s.id`,
   ).all(itemId) as (Omit<Sighting, 'pathBytes'> & { pathBytes: Buffer | null })[];
   return rows.map(({ path, name, pathBytes, ...rest }) => {
     const src = sourceOf(path, name, pathBytes);
     return { id: rest.id, path: src.path, name: src.name, ...(src.pathBytes === undefined ? {} : { pathBytes: src.pathBytes }), bytes: rest.bytes, mtime: rest.mtime,
-      operator: rest.operator, host: rest.host, ingestedAt: rest.ingestedAt, runId: rest.runId };
+      operator: rest.operator, host: rest.host, ingestedAt: rest.ingestedAt, runId: rest.runId, reel: rest.reel ?? null };
   });
 }
 

@@ -15,6 +15,7 @@ import { MhlIngestCheck, type MhlIngestReport } from '../mhl/ingest-check.ts';
 import { PreviewQueue, type PreviewReport } from '../derivatives/preview-queue.ts';
 import { linkRunSidecars } from '../sidecars/ingest-hook.ts';
 import type { SidecarReport } from '../sidecars/link.ts';
+import { assignReels, type ReelRunReport } from '../reels/assign.ts';
 
 export interface IngestOptions {
   inputs: string[];
@@ -38,6 +39,8 @@ export interface IngestOptions {
    * arrive (derivatives/preview-queue.ts); a failing one is a warning in `previews`. Default false.
    */
   previews?: boolean;
+  /** The reel (source volume) to record the files under; default: the volume label, else the card's top folder (reels/assign.ts). */
+  reel?: string;
 }
 
 export interface IngestReport {
@@ -68,6 +71,8 @@ export interface IngestReport {
   sidecars: SidecarReport;
   /** Previews made, when asked for (`previews: true`). */
   previews?: PreviewReport;
+  /** The reels (source volumes) the run recorded files on (reels/assign.ts). */
+  reels: ReelRunReport[];
 }
 
 function mtimeIso(ms: number): string | null {
@@ -106,6 +111,7 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
     opts.onFile?.(r);
   };
   for (const r of decided) record(r);
+  const reels = await assignReels(archive.db, { inputs: opts.inputs, files, reel: opts.reel, runId, at: startedAt });
   // Every file of `files` ends in exactly one report, which carries the exact bytes of a path
   // whose display form is not the path itself.
   const pathBytesOf = new Map<string, string>();
@@ -187,7 +193,7 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
     const v = copy.source;
     const sighting: NewSighting = {
       path: c.path, name: c.name, pathBytes: c.pathBytes, bytes: copy.bytes, mtime: mtimeIso(v.mtimeMs), mtimeNs: v.mtimeNs, ino: v.ino, ctimeNs: v.ctimeNs,
-      operator: opts.operator, host, ingestedAt: now, runId,
+      operator: opts.operator, host, ingestedAt: now, runId, reelId: reels.reelOf(c),
     };
     const sha = copy.digests.sha256;
     // Two files with the same content can be in flight at once: the second waits for the first's
@@ -263,6 +269,7 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
     ...(mhlReport ? { mhl: mhlReport } : {}),
     sidecars,
     ...(previewReport ? { previews: previewReport } : {}),
+    reels: reels.finish(results),
   };
 }
 

@@ -106,8 +106,10 @@ function libraryWhere(db: Db, filter: ItemFilter): LibraryWhere {
     const parts = [
       "(coalesce(i.make, '') || ' ' || coalesce(i.model, '')) LIKE ? ESCAPE '\\'",
       `EXISTS (SELECT 1 FROM sightings s WHERE s.item_id = i.id AND (${spellings.map(() => "s.file_name LIKE ? ESCAPE '\\' OR s.source_path LIKE ? ESCAPE '\\'").join(' OR ')}))`,
+      // The name of the reel (card) a file came from: "CARD (2)", "EOS_DIGITAL".
+      "i.id IN (SELECT s.item_id FROM sightings s JOIN reels r ON r.id = s.reel_id WHERE r.name LIKE ? ESCAPE '\\')",
     ];
-    args.push(like, ...spellings.flatMap((l) => [l, l]));
+    args.push(like, ...spellings.flatMap((l) => [l, l]), like);
     if (/^[0-9a-f]{6,64}$/iu.test(text)) {
       parts.push('i.sha256 LIKE ?');
       args.push(`${text.toLowerCase()}%`);

@@ -259,10 +259,10 @@ export function ItemScreen({ id }: { id: number }) {
           </table>
           <h2>{t('item.sightings')}</h2>
           <table className="sightings" data-testid="sightings">
-            <thead><tr><th>{t('item.sighting.path')}</th><th>{t('item.sighting.modified')}</th><th>{t('item.sighting.by')}</th><th>{t('item.sighting.at')}</th></tr></thead>
+            <thead><tr><th>{t('item.sighting.path')}</th><th>{t('item.sighting.reel')}</th><th>{t('item.sighting.modified')}</th><th>{t('item.sighting.by')}</th><th>{t('item.sighting.at')}</th></tr></thead>
             <tbody>
               {d.sightings.map((s) => (
-                <tr key={s.id}><td className="path">{s.path}</td><td>{s.mtime ? formatInstant(s.mtime, lng) : ''}</td><td>{t('item.sighting.who', { operator: s.operator, host: s.host })}</td><td>{formatInstant(s.ingestedAt, lng)}</td></tr>
+                <tr key={s.id}><td className="path">{s.path}</td><td data-testid="sighting-reel">{s.reel ?? '—'}</td><td>{s.mtime ? formatInstant(s.mtime, lng) : ''}</td><td>{t('item.sighting.who', { operator: s.operator, host: s.host })}</td><td>{formatInstant(s.ingestedAt, lng)}</td></tr>
               ))}
             </tbody>
           </table>

@@ -8,6 +8,7 @@ import * as m007 from './007_export_runs.ts';
 import * as m008 from './008_person_roles.ts';
 import * as m009 from './009_library_indexes.ts';
 import * as m011 from './011_replicas.ts';
+import * as m012 from './012_reels.ts';
 import * as m013 from './013_item_sidecars.ts';
 import * as m014 from './014_mhl_provenance.ts';
 
@@ -34,6 +35,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '008_person_roles', sql: m008.sql },
   { name: '009_library_indexes', sql: m009.sql },
   { name: '011_replicas', sql: m011.sql },
+  { name: '012_reels', sql: m012.sql },
   { name: '013_item_sidecars', sql: m013.sql },
   { name: '014_mhl_provenance', sql: m014.sql },
 ];

@@ -1,0 +1,58 @@
+// `evidence compare PATH`: run against a card before formatting it; exit 0 and "SAFE TO FORMAT"
+// only when every file on it is in the archive byte for byte (core/reels/compare.ts).
+import cliProgress from 'cli-progress';
+import type { Command } from 'commander';
+import { compareWithArchive, type CompareStatus } from '../../core/reels/compare.ts';
+import { t } from '../i18n/index.ts';
+import { EXIT, printJson, type Io } from '../io.ts';
+import { archiveOption, formatBytes, withArchive, type CliCommand } from './shared.ts';
+import { outLine, printable } from './text.ts';
+
+// The order problems are listed in: what blocks first, what is merely ignored last.
+const SECTIONS: [CompareStatus, string][] = [
+  ['missing', 'cmp_head_missing'], ['changed', 'cmp_head_changed'], ['object-missing', 'cmp_head_object'],
+  ['unreadable', 'cmp_head_unreadable'], ['hidden', 'cmp_head_hidden'], ['ignored', 'cmp_head_ignored'],
+];
+
+export const compareCommand: CliCommand = {
+  define: (p: Command) =>
+    archiveOption(p.command('compare').argument('<path>', 'the card (or any folder or file) to compare with the archive'))
+      .option('--json', 'print the comparison as JSON (every file with its status)')
+      .description(t('reels:help_compare')),
+  async run([path, opts]: unknown[], io: Io) {
+    const o = opts as { archive?: string; json?: boolean };
+    return withArchive(o, {}, async (a) => {
+      const bar = io.isTTY && !o.json ? new cliProgress.SingleBar({
+        format: '{bar} {percentage}% | {files} | {bytes} | {file}', hideCursor: true, clearOnComplete: true, stream: process.stderr,
+      }, cliProgress.Presets.shades_classic) : null;
+      bar?.start(1, 0, { files: '', bytes: '', file: '' });
+      const report = await compareWithArchive(a.db, a.objectsDir, path as string, {
+        signal: io.signal, exclude: [a.dir],
+        onProgress: bar ? (pr) => {
+          bar.setTotal(Math.max(1, pr.bytesTotal));
+          bar.update(pr.bytesDone, { files: `${pr.filesDone}/${pr.filesTotal}`, bytes: `${formatBytes(pr.bytesDone)}/${formatBytes(pr.bytesTotal)}`, file: pr.currentFile ? printable(pr.currentFile.slice(-50)) : '' });
+        } : undefined,
+      });
+      bar?.stop();
+      const code = report.safeToFormat ? EXIT.OK : EXIT.FAILED;
+      if (o.json) {
+        printJson(io, { archive: a.dir, ...report });
+        return code;
+      }
+      const shown = printable(report.path);
+      outLine(io, t('reels:cmp_summary', { files: t('files', { count: report.filesHashed }), bytes: formatBytes(report.bytesHashed), path: shown, archived: report.counts.archived }));
+      for (const [status, head] of SECTIONS) {
+        const es = report.entries.filter((e) => e.status === status);
+        if (!es.length) continue;
+        outLine(io, t(`reels:${head}`));
+        for (const e of es) outLine(io, `  ${e.reason?.startsWith(e.path) ? e.reason : `${e.path}${e.reason && status !== 'missing' ? `: ${e.reason}` : ''}`}${e.sha256 && status === 'missing' ? `  (SHA-256 ${e.sha256})` : ''}`);
+      }
+      const blocking = report.entries.length - report.counts.archived - report.counts.ignored;
+      if (report.safeToFormat) outLine(io, t('reels:cmp_safe', { path: shown }));
+      else if (report.interrupted) outLine(io, t('reels:cmp_interrupted'));
+      else if (report.filesHashed === 0 && blocking === 0) outLine(io, t('reels:cmp_empty', { path: shown }));
+      else outLine(io, t('reels:cmp_not_safe', { count: blocking, path: shown }));
+      return code;
+    });
+  },
+};

@@ -1,0 +1,298 @@
+// Which reel each file of an ingest run comes from (issue 14 §1). A reel is named by --reel, else
+// by the volume's label (with its file-system UUID as identity) when the path is on removable
+// media, else by the card's top folder; the card's own identity (DCIM/100CANON, PRIVATE/M4ROOT…)
+// is kept beside it. Two cards with the same folder names read one after the other from the same
+// mount point are never merged silently: without a UUID to tell them, the second gets a name of
+// its own ("CARD (2)") and the report says so, unless its files prove it is the same card (a
+// resumed ingest, the same card read again): its files already on that reel, with the same path
+// below the card root, size and modification time, and none at such a path with other ones.
+import { statSync } from 'node:fs';
+import { basename, dirname, resolve, sep } from 'node:path';
+import type { IngestFileResult } from '../../common/types.ts';
+import { endReelRun, findReel, findReelByUuid, freeReelName, insertReel, reelSightingKeys, reelsNamedLike, startReelRun, type ReelNameSource, type ReelRow } from '../catalog/reels.ts';
+import type { Db } from '../db/open.ts';
+import { stmt } from '../db/stmt.ts';
+import { displayName } from '../ingest/filename.ts';
+import type { Candidate } from '../ingest/walk.ts';
+import { cardRootOf, detectCard, type CardIdentity } from './card.ts';
+import { checkReelName } from './name.ts';
+import { volumeOf, type VolumeInfo } from './volume.ts';
+
+/** What a run reports of one reel it recorded files on. */
+export interface ReelRunReport {
+  name: string;
+  /** True when this run recorded the reel; false when its files joined a reel already there. */
+  created: boolean;
+  nameSource: ReelNameSource;
+  volumeLabel: string | null;
+  volumeUuid: string | null;
+  card: CardIdentity | null;
+  /** Files of the run that belong to it. */
+  files: number;
+  /**
+   * Why the reel is this one, when that needs saying: a name made distinct ("CARD (2)") because
+   * another card already has it, or an existing reel recognised by its files or UUID. English.
+   */
+  note: string | null;
+  /** Structured form of `note`, for the CLI's translations and for --json. */
+  why: ReelWhy | null;
+}
+
+/** The reason behind a reel choice, with its numbers. */
+export type ReelWhy =
+  | { code: 'renamed'; clashesWith: string; matched: number; conflicting: number }
+  | { code: 'same-card'; matched: number }
+  | { code: 'same-uuid'; uuid: string }
+  | { code: 'split-after-read'; from: string; contentDiffers: number };
+
+/** The reels of one run: which reel a file goes on, and what to report at the end. */
+export interface RunReels {
+  /** Reel id for a file of the walk (null when it lies under no input, which the walk never gives). */
+  reelOf(c: Candidate): number | null;
+  /**
+   * Ends the run: records on each reel how many files the run found there and how many it did not
+   * record, checks that files of a reel taken as the same card did hold the same content (else
+   * moves this run's sightings to a reel of their own, and says so), and drops reels made by this
+   * run that got no file. Call once, after every file's catalog write.
+   */
+  finish(results: readonly IngestFileResult[]): ReelRunReport[];
+}
+
+/** One key of a file below its card root, for telling cards apart: relative path bytes (latin1), size, mtime (ns). */
+export interface CardFileKey {
+  rel: string;
+  bytes: number;
+  mtimeNs: string | null;
+}
+
+/**
+ * Whether a card's files show it is the card an existing reel recorded: `matched` files at the
+ * same relative path with the same size and modification time, `conflicting` at the same path
+ * with another size or time. The same card when at least one matches, none conflicts, and the
+ * matches are at least half of either side (a resumed ingest recorded only part of the card; a
+ * card shot on since has more). Pure.
+ */
+export function sameCard(existing: readonly CardFileKey[], card: readonly CardFileKey[]): { same: boolean; matched: number; conflicting: number } {
+  const byRel = new Map<string, CardFileKey[]>();
+  for (const e of existing) {
+    const l = byRel.get(e.rel);
+    if (l) l.push(e);
+    else byRel.set(e.rel, [e]);
+  }
+  let matched = 0;
+  let conflicting = 0;
+  for (const f of card) {
+    const l = byRel.get(f.rel);
+    if (!l) continue;
+    if (l.some((e) => e.bytes === f.bytes && e.mtimeNs === f.mtimeNs)) matched++;
+    else conflicting++;
+  }
+  const same = matched > 0 && conflicting === 0 && (matched * 2 >= card.length || matched * 2 >= byRel.size);
+  return { same, matched, conflicting };
+}
+
+/** `path` (bytes) below `root` (bytes) as latin1 text, or null when it is not below it. */
+function relKey(path: Uint8Array, root: Uint8Array): string | null {
+  const p = Buffer.from(path);
+  const r = Buffer.from(root);
+  if (p.length <= r.length + 1 || !p.subarray(0, r.length).equals(r) || p[r.length] !== sep.charCodeAt(0)) return null;
+  return p.subarray(r.length + 1).toString('latin1');
+}
+
+/** The file keys of reel `reel`'s sightings, each below the card root of the run that read it. */
+function reelKeys(db: Db, reel: ReelRow): CardFileKey[] {
+  return reelSightingKeys(db, reel.id).map((r) => ({ rel: Buffer.from(r.rel).toString('latin1'), bytes: r.bytes, mtimeNs: r.mtimeNs }));
+}
+
+/** One input group: the inputs that are one card, and how that card is named. */
+interface Group {
+  key: string;
+  root: string;
+  name: string;
+  nameSource: ReelNameSource;
+  volume: VolumeInfo | null;
+  card: CardIdentity | null;
+  files: Candidate[];
+  reelId?: number;
+  created?: boolean;
+  why?: ReelWhy | null;
+}
+
+const isDir = (p: string): boolean => {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+};
+
+/** The group an input belongs to: its card root and name, from --reel, the volume, or the folder. */
+async function groupOf(input: string, given: string | undefined): Promise<Omit<Group, 'files'>> {
+  const abs = resolve(input);
+  const folder = isDir(abs) ? abs : dirname(abs);
+  const cardRoot = cardRootOf(folder) ?? folder;
+  if (given !== undefined) {
+    return { key: 'given', root: cardRoot, name: given, nameSource: 'given', volume: await volumeOf(abs), card: detectCard(cardRoot) };
+  }
+  const vol = await volumeOf(abs);
+  if (vol && vol.removable && (vol.label || vol.uuid)) {
+    // The whole volume is the card: its root holds DCIM/, PRIVATE/…
+    const root = vol.mountPoint;
+    return { key: `volume:${vol.uuid ?? ''}:${vol.label ?? ''}:${root}`, root, name: vol.label ?? (basename(root) || root), nameSource: 'volume', volume: vol, card: detectCard(root) };
+  }
+  return { key: `folder:${cardRoot}`, root: cardRoot, name: basename(cardRoot) || cardRoot, nameSource: 'folder', volume: vol, card: detectCard(cardRoot) };
+}
+
+/**
+ * Decides the reel of every file of a run (see the module comment) and records the new reels, in
+ * one transaction. `inputs` as given to ingest, `files` what the walk found under them, `reel`
+ * the --reel name (every input then goes on that reel, made when absent). Throws Error for an
+ * empty or over-long --reel name.
+ */
+export async function assignReels(db: Db, opts: { inputs: readonly string[]; files: readonly Candidate[]; reel?: string | undefined; runId: string; at: string }): Promise<RunReels> {
+  const given = opts.reel === undefined ? undefined : checkReelName(opts.reel);
+  const groups = new Map<string, Group>();
+  const inputGroups: { bytes: Buffer; group: Group }[] = [];
+  for (const input of opts.inputs) {
+    const g = await groupOf(input, given);
+    let group = groups.get(g.key);
+    if (!group) groups.set(g.key, (group = { ...g, files: [] }));
+    inputGroups.push({ bytes: Buffer.from(resolve(input)), group });
+  }
+  // Each file to the group of the first input it lies under (overlapping inputs are one card).
+  const fileGroup = new Map<string, Group>();
+  for (const c of opts.files) {
+    const p = Buffer.from(c.pathBytes);
+    const ig = inputGroups.find(({ bytes }) => p.equals(bytes) || (p.length > bytes.length && p.subarray(0, bytes.length).equals(bytes) && p[bytes.length] === sep.charCodeAt(0)));
+    if (!ig) continue;
+    ig.group.files.push(c);
+    fileGroup.set(c.path, ig.group);
+  }
+
+  db.transaction(() => {
+    for (const g of groups.values()) decide(db, g, opts);
+  })();
+
+  return {
+    reelOf: (c) => fileGroup.get(c.path)?.reelId ?? null,
+    finish: (results) => db.transaction(() => [...groups.values()].map((g) => finishGroup(db, g, results, opts)))().filter((r): r is ReelRunReport => r !== null),
+  };
+}
+
+/** Picks the reel of group `g` and records it when new. */
+function decide(db: Db, g: Group, opts: { runId: string; at: string }): void {
+  const rootBytes = Buffer.from(g.root);
+  const make = (name: string, why: ReelWhy | null) => {
+    g.reelId = insertReel(db, {
+      name, nameSource: g.nameSource, volumeLabel: g.volume?.label ?? null, volumeUuid: g.volume?.uuid ?? null,
+      rootPath: displayName(rootBytes), rootBytes, card: g.card, createdAt: opts.at, createdRun: opts.runId,
+    });
+    startReelRun(db, g.reelId, opts.runId, displayName(rootBytes), rootBytes, opts.at);
+    g.name = name;
+    g.created = true;
+    g.why = why;
+  };
+  const reuse = (r: ReelRow, why: ReelWhy | null) => {
+    g.reelId = r.id;
+    startReelRun(db, r.id, opts.runId, displayName(rootBytes), rootBytes, opts.at);
+    g.name = r.name;
+    g.created = false;
+    g.why = why;
+  };
+  if (g.nameSource === 'given') {
+    const r = findReel(db, g.name);
+    if (r) reuse(r, null);
+    else make(g.name, null);
+    return;
+  }
+  const uuid = g.nameSource === 'volume' ? g.volume?.uuid ?? null : null;
+  if (uuid) {
+    const r = findReelByUuid(db, uuid);
+    if (r) return reuse(r, { code: 'same-uuid', uuid });
+  }
+  const keys: CardFileKey[] = [];
+  for (const c of g.files) {
+    const rel = relKey(c.pathBytes, rootBytes);
+    if (rel !== null) keys.push({ rel, bytes: c.bytes, mtimeNs: c.mtimeNs });
+  }
+  const candidates = reelsNamedLike(db, g.name);
+  let clash: { name: string; matched: number; conflicting: number } | null = null;
+  for (const r of candidates) {
+    // A reel with a UUID is a different volume than one with another UUID, whatever its files say.
+    if (uuid && r.volumeUuid && r.volumeUuid !== uuid) {
+      clash ??= { name: r.name, matched: 0, conflicting: 0 };
+      continue;
+    }
+    const s = sameCard(reelKeys(db, r), keys);
+    if (s.same) return reuse(r, { code: 'same-card', matched: s.matched });
+    clash ??= { name: r.name, matched: s.matched, conflicting: s.conflicting };
+  }
+  const name = freeReelName(db, g.name);
+  make(name, clash ? { code: 'renamed', clashesWith: clash.name, matched: clash.matched, conflicting: clash.conflicting } : null);
+}
+
+/** The English note of a reel choice. */
+export function reelNote(name: string, why: ReelWhy | null): string | null {
+  if (!why) return null;
+  switch (why.code) {
+    case 'renamed':
+      return `a reel named "${why.clashesWith}" already exists and nothing shows this is the same card (no volume UUID; ${why.conflicting} of its files have the same path but another size or time, ${why.matched} match): recorded as "${name}"; give --reel NAME to name it yourself`;
+    case 'same-card':
+      return `the same card as reel "${name}": ${why.matched} of its files are already recorded there with the same path, size and modification time`;
+    case 'same-uuid':
+      return `the same volume as reel "${name}" (file-system UUID ${why.uuid})`;
+    case 'split-after-read':
+      return `taken at first for the card of reel "${why.from}", but ${why.contentDiffers} of its files hold other content than that reel recorded at the same path, size and time: recorded as "${name}" instead`;
+  }
+}
+
+function finishGroup(db: Db, g: Group, results: readonly IngestFileResult[], opts: { runId: string; at: string }): ReelRunReport | null {
+  if (g.reelId === undefined) return null;
+  // A card taken for a known one by its paths, sizes and times must also have held the same content.
+  if (!g.created && g.why?.code === 'same-card') {
+    // Paths compared below each run's card root: a file of this run at the same path, size and
+    // time as an earlier one of the reel, with other content.
+    const keyOf = (k: { rel: Buffer | string; bytes: number; mtimeNs: string | null }) => `${Buffer.from(k.rel).toString('latin1')}\0${k.bytes}\0${k.mtimeNs ?? ''}`;
+    const all = reelSightingKeys(db, g.reelId);
+    const earlier = new Map<string, Set<number>>();
+    for (const k of all.filter((x) => x.runId !== opts.runId)) {
+      const s = earlier.get(keyOf(k)) ?? new Set<number>();
+      s.add(k.itemId);
+      earlier.set(keyOf(k), s);
+    }
+    const differs = all.filter((k) => k.runId === opts.runId && [...(earlier.get(keyOf(k)) ?? [])].some((id) => id !== k.itemId)).length;
+    if (differs > 0) {
+      const from = g.name;
+      const rootBytes = Buffer.from(g.root);
+      const id = insertReel(db, {
+        name: freeReelName(db, from.replace(/ \(\d+\)$/, '')), nameSource: g.nameSource, volumeLabel: g.volume?.label ?? null, volumeUuid: g.volume?.uuid ?? null,
+        rootPath: displayName(rootBytes), rootBytes, card: g.card, createdAt: opts.at, createdRun: opts.runId,
+      });
+      stmt(db, 'UPDATE sightings SET reel_id = ? WHERE reel_id = ? AND run_id = ?').run(id, g.reelId, opts.runId);
+      stmt(db, 'DELETE FROM reel_runs WHERE reel_id = ? AND run_id = ?').run(g.reelId, opts.runId);
+      startReelRun(db, id, opts.runId, displayName(rootBytes), rootBytes, opts.at);
+      g.reelId = id;
+      g.name = stmt(db, 'SELECT name FROM reels WHERE id = ?').pluck().get(id) as string;
+      g.created = true;
+      g.why = { code: 'split-after-read', from, contentDiffers: differs };
+    }
+  }
+  const paths = new Set(g.files.map((f) => f.path));
+  const recorded = new Set(results.filter((r) => paths.has(r.path) && (r.status === 'added' || r.status === 'duplicate')).map((r) => r.path));
+  // Folders and files under the card the walk could not read are missing from it too.
+  const rootShown = displayName(Buffer.from(g.root));
+  const unreadable = results.filter((r) => r.status === 'failed' && !paths.has(r.path) && (r.path === rootShown || r.path.startsWith(rootShown + sep))).length;
+  const missing = g.files.length - recorded.size + unreadable;
+  const held = (stmt(db, 'SELECT count(*) FROM sightings WHERE reel_id = ?').pluck().get(g.reelId) as number);
+  if (g.created && held === 0) {
+    stmt(db, 'DELETE FROM reel_runs WHERE reel_id = ?').run(g.reelId);
+    stmt(db, 'DELETE FROM reels WHERE id = ?').run(g.reelId);
+    return null;
+  }
+  endReelRun(db, g.reelId, opts.runId, g.files.length, missing);
+  const r = stmt(db, 'SELECT volume_label l, volume_uuid u FROM reels WHERE id = ?').get(g.reelId) as { l: string | null; u: string | null };
+  return {
+    name: g.name, created: g.created ?? false, nameSource: g.nameSource, volumeLabel: r.l, volumeUuid: r.u, card: g.card,
+    files: g.files.length, note: reelNote(g.name, g.why ?? null), why: g.why ?? null,
+  };
+}
