@@ -105,6 +105,8 @@ export const CUSTODY_EVENT_TYPES = [
   'transfer',
   /** A signature or an RFC 3161 time-stamp token made over an export or the chain (detail.action says which). */
   'digital signature generation',
+  /** A C2PA manifest store validated (issue 14 §3): detail.action "c2pa validation", detail.verdict. */
+  'validation',
 ] as const;
 export type CustodyEventType = (typeof CUSTODY_EVENT_TYPES)[number];
 
