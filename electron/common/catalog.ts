@@ -257,4 +257,6 @@ export interface ItemFilter {
   hasGps?: boolean;
   untagged?: boolean;
   search?: string;
+  /** C2PA Content Credentials: `absent` (none, or never checked), `valid` (valid-trusted or valid-untrusted), `invalid`. */
+  credentials?: 'absent' | 'valid' | 'invalid';
 }

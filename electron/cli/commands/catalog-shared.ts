@@ -75,6 +75,7 @@ export function filterOptions(cmd: Command): Command {
     .option('--has-gps', 'only items with a usable GPS position')
     .option('--no-gps', 'only items without one')
     .option('--untagged', 'only items with no place, person, incident, case or tag')
+    .option('--credentials <state>', 'C2PA Content Credentials: absent (none, or never checked), valid (trusted or not) or invalid')
     .option('--search <text>', 'full-text search: descriptions, notes, tags, linked names (any script, case-insensitive)');
 }
 
@@ -93,6 +94,7 @@ export interface FilterCliOptions {
   gps?: boolean;
   untagged?: boolean;
   search?: string;
+  credentials?: string;
 }
 
 const KINDS = ['image', 'video', 'audio', 'document', 'other'];
@@ -137,6 +139,10 @@ export function filterFromOptions(db: Db, o: FilterCliOptions, _io: Io): ItemFil
     if (o.gps === false) f.hasGps = false;
     if (o.untagged) f.untagged = true;
     if (o.search !== undefined) f.search = o.search;
+    if (o.credentials !== undefined) {
+      if (!['absent', 'valid', 'invalid'].includes(o.credentials)) throw new Error(`--credentials ${o.credentials}: one of absent, valid, invalid`);
+      f.credentials = o.credentials as ItemFilter['credentials'];
+    }
     return f;
   });
 }

@@ -25,6 +25,7 @@ const MODULES: [word: string, load: () => Promise<CliCommand[]>][] = [
   ['transfer', async () => [(await import('./transfer.ts')).transferCommand]],
   ['timestamp', async () => [(await import('./timestamp.ts')).timestampCommand]],
   ['key', async () => (await import('./key.ts')).keyCommands],
+  ['credentials', async () => (await import('./credentials.ts')).credentialsCommands],
 ];
 
 /**

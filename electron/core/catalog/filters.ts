@@ -115,6 +115,13 @@ export function buildItemFilterWhere(f: ItemFilter): { where: string[]; params: 
   if (f.untagged) {
     for (const t of ['item_places', 'item_people', 'item_incidents', 'item_cases', 'item_tags']) where.push(`NOT EXISTS (SELECT 1 FROM ${t} WHERE item_id = i.id)`);
   }
+  if (f.credentials !== undefined) {
+    // item_credentials (migration 015) by its (verdict, item_id) index; an item never checked has no row and counts as absent.
+    const verdicts = { valid: ['valid-trusted', 'valid-untrusted'], invalid: ['invalid'], absent: ['valid-trusted', 'valid-untrusted', 'invalid'] }[f.credentials];
+    if (!verdicts) throw new Error(`--credentials ${String(f.credentials)}: one of absent, valid, invalid`);
+    where.push(`i.id ${f.credentials === 'absent' ? 'NOT IN' : 'IN'} (SELECT item_id FROM item_credentials WHERE verdict IN (${inList(verdicts.length)}))`);
+    params.push(...verdicts);
+  }
   if (f.search !== undefined) {
     const q = ftsQuery(f.search);
     if (!q) throw new Error(`--search "${f.search}": give at least one word`);
