@@ -15,7 +15,7 @@ export interface CustodyEventLike {
 export interface CustodySummary {
   key: 'ingestion' | 'ingestionNoSource' | 'ingestionDuplicate' | 'digest' | 'replication' | 'replicationReused' | 'replicationReplaced'
     | 'metadata' | 'metadataFailed' | 'metadataNone' | 'tagging' | 'modification' | 'fixityPass' | 'fixityFail' | 'fixityRun'
-    | 'dissemination' | 'disseminationTo' | 'transfer' | 'transferVerified' | 'seal' | 'timestamp' | 'other';
+    | 'dissemination' | 'disseminationTo' | 'transfer' | 'transferVerified' | 'seal' | 'timestamp' | 'validation' | 'other';
   /** Text values by placeholder name (source, name, host, algs, tools, error, action, exportId, path, recipient, seq, tsa, time, items, problems, type, outcome, reason). */
   vars: Record<string, string>;
   /** A byte count for the {{size}} placeholder, to format in the reader's language. */
@@ -85,6 +85,9 @@ export function custodySummary(e: CustodyEventLike): CustodySummary {
       if (x.action === 'seal') return { key: 'seal', vars: { seq: String((x.seal as { seq?: unknown } | undefined)?.seq ?? '?') } };
       if (x.action === 'timestamp') return { key: 'timestamp', vars: { exportId: str(x.exportId) ?? '?', tsa: str(x.tsaName) ?? str(x.tsa) ?? '?', time: str(x.genTime) ?? '?' } };
       return { key: 'other', vars: { type: e.type, outcome: outcome || '—' } };
+    case 'validation':
+      // C2PA Content Credentials (core/c2pa/store.ts validationDetail); the timeline translates the verdict.
+      return { key: 'validation', vars: { verdict: str(x.verdict) ?? outcome, signer: str(x.signer) ?? '—', codes: Array.isArray(x.codes) && x.codes.length ? x.codes.map(String).join(', ') : '—' } };
     default:
       return { key: 'other', vars: { type: e.type, outcome: outcome || '—' } };
   }
