@@ -39,7 +39,9 @@ function actionWords(a: CredentialReport['actions'][number]): string {
  * explanations in English, after the code's C2PA name). Used by `show` and `credentials show`.
  */
 export function credentialLines(rep: CredentialReport): string[] {
-  const row = (label: string, text: string) => `  ${label.padEnd(12)} ${text}`;
+  // Labels padded to the longest of the language, so the values line up in Russian and Kyrgyz too.
+  const width = Math.max(12, ...['verdict', 'signedBy', 'issuedBy', 'signedAt', 'madeWith', 'actions', 'ingredients', 'problems', 'error', 'manifest', 'trustList', 'validated'].map((k) => t(`c2pa:${k}`).length));
+  const row = (label: string, text: string) => `  ${label.padEnd(width)} ${text}`;
   const lines = [t('c2pa:heading'), row(t('c2pa:verdict'), `${t(`c2pa:verdict_${rep.verdict}`)}  [${rep.verdict}]`)];
   if (rep.verdict !== 'absent' || rep.error) {
     const s = rep.signer;
