@@ -15,7 +15,7 @@ export interface CustodyEventLike {
 export interface CustodySummary {
   key: 'ingestion' | 'ingestionNoSource' | 'ingestionDuplicate' | 'digest' | 'replication' | 'replicationReused' | 'replicationReplaced'
     | 'metadata' | 'metadataFailed' | 'metadataNone' | 'tagging' | 'modification' | 'fixityPass' | 'fixityFail' | 'fixityRun'
-    | 'dissemination' | 'disseminationTo' | 'transfer' | 'transferVerified' | 'seal' | 'timestamp' | 'other'
+    | 'dissemination' | 'disseminationTo' | 'transfer' | 'transferVerified' | 'seal' | 'timestamp' | 'validation' | 'other'
     | 'recoveryReplica' | 'recoveryFile' | 'replicaSync' | 'replicaCheck' | 'replicaCheckFail';
   /** Text values by placeholder name (source, name, host, algs, tools, error, action, exportId, path, recipient, seq, tsa, time, items, problems, type, outcome, reason, copied, present, failed, intact, checked). */
   vars: Record<string, string>;
@@ -100,6 +100,9 @@ export function custodySummary(e: CustodyEventLike): CustodySummary {
       const src = (x.restoredFrom ?? {}) as Record<string, unknown>;
       return src.kind === 'file' ? { key: 'recoveryFile', vars: { name: str(src.fileName) ?? '?' } } : { key: 'recoveryReplica', vars: { name: str(src.replica) ?? '?' } };
     }
+    case 'validation':
+      // C2PA Content Credentials (core/c2pa/store.ts validationDetail); the timeline translates the verdict.
+      return { key: 'validation', vars: { verdict: str(x.verdict) ?? outcome, signer: str(x.signer) ?? '—', codes: Array.isArray(x.codes) && x.codes.length ? x.codes.map(String).join(', ') : '—' } };
     default:
       return { key: 'other', vars: { type: e.type, outcome: outcome || '—' } };
   }

@@ -145,6 +145,8 @@ export const ItemFilterSchema = z.strictObject({
   tag: ShortText.optional(),
   /** Only items with no place, person, incident, case or tag. */
   untagged: z.boolean().optional(),
+  /** C2PA Content Credentials: absent, valid or invalid. */
+  credentials: z.enum(['absent', 'valid', 'invalid']).optional(),
 });
 export type ItemFilter = z.infer<typeof ItemFilterSchema>;
 
@@ -168,6 +170,8 @@ export const ItemSummarySchema = z.object({
   hasGps: z.boolean(),
   /** True when a thumbnail or poster exists under derivatives/. */
   thumb: z.boolean(),
+  /** C2PA Content Credentials verdict (absent, valid-trusted, valid-untrusted, invalid); absent from the object when never checked. */
+  credentials: z.enum(['absent', 'valid-trusted', 'valid-untrusted', 'invalid']).optional(),
 });
 export type ItemSummary = z.infer<typeof ItemSummarySchema>;
 
@@ -223,6 +227,8 @@ export const ItemDetailSchema = z.object({
   metadataError: z.string().nullable(),
   /** Catalog links, or null when this build has no case catalog. */
   links: ItemLinksSchema.nullable(),
+  /** The C2PA validation report (common/c2pa.ts CredentialReport) as last made; null when never checked. */
+  credentials: z.record(z.string(), z.unknown()).nullable().optional(),
 });
 export type ItemDetail = z.infer<typeof ItemDetailSchema>;
 

@@ -107,6 +107,8 @@ export const CUSTODY_EVENT_TYPES = [
   'digital signature generation',
   /** A damaged or missing object restored from a good copy (a replica, a given file): replica/repair.ts. */
   'recovery',
+  /** A C2PA manifest store validated (issue 14 §3): detail.action "c2pa validation", detail.verdict. */
+  'validation',
 ] as const;
 export type CustodyEventType = (typeof CUSTODY_EVENT_TYPES)[number];
 

@@ -69,6 +69,24 @@ describe(`item filters on ${N.toLocaleString('en')} items`, () => {
     expect(ids.length).toBe(db.prepare('SELECT count(*) FROM items WHERE id % 4 <> 0 AND id % 7 <> 0 AND id % 50 <> 0 AND id % 70 <> 0 AND id % 90 <> 0').pluck().get());
   });
 
+  it('--credentials reads item_credentials by its verdict index (migration 015); absent takes in items never checked', () => {
+    const put = db.prepare("INSERT INTO item_credentials (item_id, verdict, report, validated_at) VALUES (?, ?, '{}', '2026-01-01T00:00:00.000Z')");
+    db.transaction(() => {
+      for (let i = 100; i <= N; i += 100) put.run(i, 'valid-untrusted');
+      for (let i = 50; i <= N; i += 100) put.run(i, 'invalid');
+      for (let i = 25; i <= N; i += 100) put.run(i, 'absent');
+    })();
+    for (const c of ['valid', 'invalid', 'absent'] as const) {
+      const p = plan({ credentials: c });
+      expect(p, p).toMatch(/SEARCH item_credentials USING (COVERING )?INDEX item_credentials_verdict \(verdict=\?\)/);
+    }
+    expect(filterItemIds(db, { credentials: 'valid' })).toEqual(Array.from({ length: N / 100 }, (_, k) => (k + 1) * 100));
+    expect(filterItemIds(db, { credentials: 'invalid' })).toEqual(Array.from({ length: N / 100 }, (_, k) => k * 100 + 50));
+    expect(filterItemIds(db, { credentials: 'absent' })).toHaveLength(N - 2 * (N / 100));
+    expect(filterItemIds(db, { credentials: 'valid', kinds: ['video'] }).every((i) => i % 100 === 0)).toBe(true);
+    db.prepare('DELETE FROM item_credentials').run();
+  });
+
   it('combines filters with AND', () => {
     // kok-tash-batken: i % 20 == 0 (so even, so no GPS); 'школа': i % 14 == 0 → i % 140 == 0.
     const ids = filterItemIds(db, { places: ['kok-tash-batken'], tags: ['школа'], hasGps: false });

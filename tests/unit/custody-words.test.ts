@@ -23,6 +23,7 @@ describe('custodySummary', () => {
     ['dissemination', { outcome: 'success', exportId: 'E1', path: 'data/a.jpg', recipient: 'Ombudsman' }, 'disseminationTo', { exportId: 'E1', path: 'data/a.jpg', recipient: 'Ombudsman' }],
     ['transfer', { outcome: 'success', exportId: 'E1', recipient: 'Court', bagVerified: true }, 'transferVerified', { exportId: 'E1', recipient: 'Court' }],
     ['digital signature generation', { outcome: 'success', action: 'seal', seal: { seq: 12 } }, 'seal', { seq: '12' }],
+    ['validation', { outcome: 'invalid', action: 'c2pa validation', verdict: 'invalid', codes: ['claimSignature.mismatch'], signer: 'Truepic' }, 'validation', { verdict: 'invalid', signer: 'Truepic', codes: 'claimSignature.mismatch' }],
     ['repair', { outcome: 'success' }, 'other', { type: 'repair', outcome: 'success' }],
   ];
   it.each(cases)('%s %j → %s', (type, detail, key, vars) => {

@@ -77,6 +77,7 @@ export function filterOptions(cmd: Command): Command {
     .option('--has-gps', 'only items with a usable GPS position')
     .option('--no-gps', 'only items without one')
     .option('--untagged', 'only items with no place, person, incident, case or tag')
+    .option('--credentials <state>', 'C2PA Content Credentials: absent (none, or never checked), valid (trusted or not) or invalid')
     .option('--search <text>', 'full-text search: descriptions, notes, tags, linked names (any script, case-insensitive)')
     .option('--reel <name>', t('reels:opt_list_reel'), collect);
 }
@@ -97,6 +98,7 @@ export interface FilterCliOptions {
   untagged?: boolean;
   search?: string;
   reel?: string[];
+  credentials?: string;
 }
 
 const KINDS = ['image', 'video', 'audio', 'document', 'other'];
@@ -145,6 +147,10 @@ export function filterFromOptions(db: Db, o: FilterCliOptions, _io: Io): ItemFil
       if (!findReel(db, r)) throw new Error(t('reels:not_found', { name: r }));
       return r;
     });
+    if (o.credentials !== undefined) {
+      if (!['absent', 'valid', 'invalid'].includes(o.credentials)) throw new Error(`--credentials ${o.credentials}: one of absent, valid, invalid`);
+      f.credentials = o.credentials as ItemFilter['credentials'];
+    }
     return f;
   });
 }

@@ -31,6 +31,7 @@ const MODULES: [word: string, load: () => Promise<CliCommand[]>][] = [
   ['previews', async () => [(await import('./previews.ts')).previewsCommand]],
   ['reel', async () => (await import('./reel.ts')).reelCommands],
   ['compare', async () => [(await import('./compare.ts')).compareCommand]],
+  ['credentials', async () => (await import('./credentials.ts')).credentialsCommands],
 ];
 
 /**

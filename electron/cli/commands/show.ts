@@ -13,9 +13,11 @@ import { hashListLine, withHashLists } from '../../core/mhl/provenance.ts';
 import type { Db } from '../../core/db/open.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { archiveOption, withArchive, type CliCommand } from './shared.ts';
+import { getCredentials } from '../../core/c2pa/store.ts';
+import { credentialLines } from './credentials.ts';
+import { t } from '../i18n/index.ts';
 import { degrees, outLine, printable } from './text.ts';
 import { sidecarJson, sidecarLines } from './sidecars-text.ts';
-import { t } from '../i18n/index.ts';
 
 /** A text value longer than this is cut to TEXT_SHOWN characters in the human listing. */
 const TEXT_MAX = 200;
@@ -167,6 +169,8 @@ export const show: CliCommand = {
         custody: listCustodyEvents(a.db, { item: it.record.sha256 }),
         catalog: getItemTags(a.db, it.id),
         ...sidecarJson(a.db, it.id),
+        // C2PA Content Credentials as last validated (null: never checked); `credentials show` validates again.
+        credentials: getCredentials(a.db, it.id)?.report ?? null,
       };
       if (o.json) {
         printJson(io, { ...full, fixityChecks: fixityChecks(full.custody) });
@@ -187,6 +191,8 @@ export const show: CliCommand = {
       if (it.metadataError) outLine(io, `${'metadata'.padEnd(12)} error: ${it.metadataError}`);
       for (const w of it.warnings) outLine(io, `${'warning'.padEnd(12)} ${w}`);
       for (const l of sidecarLines(a.db, it.id)) outLine(io, l);
+      if (full.credentials) for (const l of credentialLines(full.credentials)) outLine(io, l);
+      else outLine(io, `${t('c2pa:heading')} ${t('c2pa:notChecked', { item: it.id })}`);
       outLine(io, 'catalog:');
       for (const l of catalogLines(a.db, full.catalog)) outLine(io, l);
       outLine(io, 'sightings:');

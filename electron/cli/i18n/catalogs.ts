@@ -4,6 +4,7 @@ import replicas from './locales/replicas.json' with { type: 'json' };
 import mhl from './locales/mhl.json' with { type: 'json' };
 import sidecarsPreviews from './locales/sidecars-previews.json' with { type: 'json' };
 import reels from './locales/reels.json' with { type: 'json' };
+import c2pa from './locales/c2pa.json' with { type: 'json' };
 
 export type Catalog = Partial<Record<'en' | 'ru' | 'ky', Record<string, unknown>>>;
 
@@ -13,4 +14,5 @@ export const CATALOGS: Record<string, Catalog> = {
   mhl,
   'sidecars-previews': sidecarsPreviews,
   reels,
+  c2pa,
 };

@@ -120,6 +120,13 @@ export function buildItemFilterWhere(f: ItemFilter): { where: string[]; params: 
     where.push(`i.id IN (SELECT s.item_id FROM sightings s WHERE s.reel_id IN (SELECT id FROM reels WHERE name IN (${inList(f.reels.length)}) OR lower(name) IN (${inList(f.reels.length)})))`);
     params.push(...f.reels, ...f.reels.map((r) => r.toLowerCase()));
   }
+  if (f.credentials !== undefined) {
+    // item_credentials (migration 015) by its (verdict, item_id) index; an item never checked has no row and counts as absent.
+    const verdicts = { valid: ['valid-trusted', 'valid-untrusted'], invalid: ['invalid'], absent: ['valid-trusted', 'valid-untrusted', 'invalid'] }[f.credentials];
+    if (!verdicts) throw new Error(`--credentials ${String(f.credentials)}: one of absent, valid, invalid`);
+    where.push(`i.id ${f.credentials === 'absent' ? 'NOT IN' : 'IN'} (SELECT item_id FROM item_credentials WHERE verdict IN (${inList(verdicts.length)}))`);
+    params.push(...verdicts);
+  }
   if (f.search !== undefined) {
     const q = ftsQuery(f.search);
     if (!q) throw new Error(`--search "${f.search}": give at least one word`);

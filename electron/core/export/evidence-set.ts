@@ -9,6 +9,7 @@ import { excerptProof, type CustodyProof } from '../custody/excerpt-proof.ts';
 import type { Seal } from '../custody/seal-format.ts';
 import type { Db } from '../db/open.ts';
 import { archiveAlgorithms, getDigests, getItem, type ItemRow } from '../db/items.ts';
+import { credentialFields } from '../c2pa/export.ts';
 import { addTagFiles, writeBag, type BagPayloadFile, type BagResult, type BagTagFile } from './bagit.ts';
 import { toSafeCsv } from './csv.ts';
 import { payloadPaths } from './names.ts';
@@ -301,7 +302,7 @@ export function prepareExport(archive: Archive, opts: ExportOptions): ExportPlan
   }));
   const withoutPaths = Boolean(opts.extras?.withoutSourcePaths);
   const itemsJson = listed.map((it, i) => itemEntry(withoutPaths ? { ...it, sources: it.sources.map((src) => ({ name: src.name, ...(src.nameBytes === undefined ? {} : { nameBytes: src.nameBytes }) })) } : it,
-    `data/${paths[i]}`, digestsOf.get(it.id)!, opts.extras?.fieldsOf?.(it.id)));
+    `data/${paths[i]}`, digestsOf.get(it.id)!, { ...credentialFields(db, it.id, withoutPaths), ...opts.extras?.fieldsOf?.(it.id) }));
   const seal = opts.seal ?? null;
   const head = seal ? { seq: seal.seq, hash: seal.head } : chainHead(db);
   // Under a seal the excerpt stops at the sealed row: what follows is not covered by its proof.
@@ -463,7 +464,7 @@ function itemsCsv(items: Record<string, unknown>[], withSourcePath: boolean, csv
     const gps = e.gps as { lat: number; lon: number; alt: number | null } | null;
     const sources = e.sources as { path?: string }[];
     const flat: Record<string, unknown> = { ...e, gpsLat: gps?.lat ?? '', gpsLon: gps?.lon ?? '', gpsAlt: gps?.alt ?? '', sourcePath: sources[0]?.path ?? '' };
-    const extraCols = Object.keys(e).filter((k) => !CSV_COLUMNS.includes(k) && !['gps', 'sources', 'digests', 'otherDates', 'capturedAtHasZone', 'codec'].includes(k));
+    const extraCols = Object.keys(e).filter((k) => !CSV_COLUMNS.includes(k) && !['gps', 'sources', 'digests', 'otherDates', 'capturedAtHasZone', 'codec', 'credentials'].includes(k));
     return { flat, extraCols };
   });
   const extra = [...new Set(rows.flatMap((r) => r.extraCols))];

@@ -16,6 +16,8 @@ import { PreviewQueue, type PreviewReport } from '../derivatives/preview-queue.t
 import { linkRunSidecars } from '../sidecars/ingest-hook.ts';
 import type { SidecarReport } from '../sidecars/link.ts';
 import { assignReels, type ReelRunReport } from '../reels/assign.ts';
+import { scanC2pa, type C2paScan } from '../c2pa/read.ts';
+import { recordCredentials } from '../c2pa/store.ts';
 
 export interface IngestOptions {
   inputs: string[];
@@ -222,7 +224,8 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
     if (copy.bytes === 0) warnings.push('zero-byte file: kept and hashed, but it holds no content');
     else if (copy.kind === 'other') warnings.push(`content matches no known media format (${copy.mime ?? 'unknown type'}): kept and hashed as kind "other"`);
     const hashes = copy.metadata ? { raw: copy.rawSha256, record: copy.recordSha256 } : {};
-    const itemId = await writer.run(() => recordNewItem(archive, copy, meta, hashes, warnings, sighting, opts.operator, algorithms));
+    const c2pa = copy.c2pa ?? await scanC2pa(copy.objectPath);
+    const itemId = await writer.run(() => recordNewItem(archive, copy, meta, hashes, warnings, sighting, opts.operator, algorithms, c2pa));
     bytesIngested += copy.bytes;
     report({ path: c.path, status: 'added', sha256: copy.digests.sha256, itemId, bytes: copy.bytes, kind: copy.kind, ...(warnings.length ? { warnings } : {}), ...(meta.error ? { reason: `metadata: ${meta.error}` } : {}) });
     previews?.add({ path: c.path, sha256: copy.digests.sha256, kind: copy.kind, mime: copy.mime, durationSec: meta.fields.durationSec });
@@ -284,7 +287,7 @@ interface KnownHashes {
 }
 
 // The writes of one file, run by the BatchedWriter, which keeps all of them or none.
-function recordNewItem(archive: Archive, copy: CopyResult, meta: MetadataResult, hashes: KnownHashes, warnings: string[], s: NewSighting, actor: string, algorithms: DigestAlgorithm[]): number {
+function recordNewItem(archive: Archive, copy: CopyResult, meta: MetadataResult, hashes: KnownHashes, warnings: string[], s: NewSighting, actor: string, algorithms: DigestAlgorithm[], c2pa: C2paScan): number {
   const rec = itemRecord(copy, meta);
   const db = archive.db;
   const id = insertItem(db, rec, meta.raw, meta.error, warnings, s.ingestedAt);
@@ -307,6 +310,7 @@ function recordNewItem(archive: Archive, copy: CopyResult, meta: MetadataResult,
     recordSha256: hashes.record ?? contentHash(rec), rawSha256: hashes.raw ?? contentHash(meta.raw),
     ...(warnings.length ? { warnings } : {}),
   } });
+  recordCredentials(db, { itemId: id, sha256: item, scan: c2pa, actor, at: s.ingestedAt, trigger: 'ingest' });
   return id;
 }
 

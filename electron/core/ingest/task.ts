@@ -16,6 +16,7 @@ import { contentHash } from '../custody/content-hash.ts';
 import { makeDirs } from '../dirs.ts';
 import { dropCachedFilePages } from '../page-cache.ts';
 import { mhlHashersFor, type MhlDigests } from '../mhl/ingest-hashers.ts';
+import { scanC2pa, type C2paScan } from '../c2pa/read.ts';
 
 export interface CopyTask {
   /** The source: a path, or its bytes when the name is not UTF-8 (arrives as a Uint8Array). */
@@ -56,6 +57,8 @@ export interface CopyResult {
   recordSha256?: string;
   /** The source's hashes in CopyTask.mhlFormats (mhl/hash.ts formats), when asked. */
   mhl?: MhlDigests;
+  /** The C2PA manifest store read and validated with `metadata` (c2pa/read.ts), before any trust decision. */
+  c2pa?: C2paScan;
 }
 
 let buffers: WholeFileBuffers | null = null;
@@ -182,13 +185,15 @@ async function storeObject(tmp: string, objectsDir: string, found: Found, inMemo
   // The object's own entry, and its folder's entry in the store; both before the copy is reported.
   await Promise.all([syncDir(dirname(dest)), makeShardDurable(dirname(dest), made)]);
   const metadata = await extractMetadata(inMemory ? { path: dest, bytes: inMemory } : dest, found.mime, found.kind);
+  // Content Credentials from the same bytes; a large file is read again only if it carries a store.
+  const c2pa = await scanC2pa(inMemory ? { path: dest, bytes: inMemory } : dest);
   // A small file's copy left the cache when it was verified (writeVerifiedCopy); a large one's
   // only now, after the metadata was read from it.
   if (!inMemory) dropCachedFilePages(dest);
   // Hashed here rather than on the catalog's thread, which every file's records pass through.
   return {
     ...found, objectPath: dest, objectExisted: false, ...(replacedDamagedObject ? { replacedDamagedObject } : {}),
-    metadata, rawSha256: contentHash(metadata.raw), recordSha256: contentHash(itemRecord(found, metadata)),
+    metadata, rawSha256: contentHash(metadata.raw), recordSha256: contentHash(itemRecord(found, metadata)), c2pa,
   };
 }
 

@@ -155,6 +155,18 @@ export function describeEvent(lang: ReportLang, e: ReportEvent): string {
       return fill(d.ev_other, { type: e.type, outcome: outcome || '—' });
     case 'recovery':
       return recoveryWords(lang, x);
+    case 'validation': {
+      // C2PA Content Credentials (core/c2pa/store.ts validationDetail): the verdict, who signed, the failure codes.
+      const verdict = str(x.verdict) ?? outcome;
+      const vd = (d as Record<string, string>)[`ev_verdict_${verdict}`] ?? verdict;
+      const codes = Array.isArray(x.codes) ? x.codes.map(String) : [];
+      const trustList = x.trustList as { name?: unknown; anchors?: unknown } | undefined;
+      return fill(d.ev_validation, {
+        verdict: vd, signer: str(x.signer) ? fill(d.ev_validationSigner, { signer: str(x.signer)! }) : '',
+        codes: codes.length ? fill(d.ev_validationCodes, { codes: codes.join(', ') }) : '', library: str(x.library) ?? '?',
+        trust: `${str(trustList?.name) ?? '?'}${typeof trustList?.anchors === 'number' && trustList.anchors ? ` (${trustList.anchors})` : ''}`,
+      });
+    }
     default:
       return fill(d.ev_other, { type: e.type, outcome: /^fail/iu.test(outcome) ? d.ev_outcomeFailed : outcome || '—' });
   }

@@ -11,6 +11,8 @@ import type { ItemFilter as CatalogItemFilter } from '../../common/catalog.ts';
 import { buildItemFilterWhere } from '../catalog/filters.ts';
 import { ftsQuery } from '../catalog/fts.ts';
 import { itemLinks } from './catalog-links.ts';
+import { getCredentials } from '../c2pa/store.ts';
+import type { CredentialVerdict } from '../../common/c2pa.ts';
 
 interface Row {
   id: number;
@@ -24,6 +26,7 @@ interface Row {
   model: string | null;
   has_gps: number;
   name: string | null;
+  credentials: CredentialVerdict | null;
 }
 
 /** SHA-256s that have a thumbnail under derivatives/thumbs/ (one readdir per prefix folder). */
@@ -75,6 +78,7 @@ function catalogFilter(f: ItemFilter): CatalogItemFilter {
     ...(f.caseId !== undefined ? { cases: [f.caseId] } : {}),
     ...(f.tag ? { tags: [f.tag] } : {}),
     ...(f.untagged ? { untagged: true } : {}),
+    ...(f.credentials ? { credentials: f.credentials } : {}),
   };
 }
 
@@ -190,7 +194,8 @@ export function itemSummaries(db: Db, ids: readonly number[], thumbs: Set<string
   if (!ids.length) return [];
   const rows = db.prepare(
     `SELECT i.id, i.sha256, i.kind, i.mime, i.bytes, i.captured_at, i.ingested_at, i.make, i.model, i.has_gps,
-       (SELECT s.file_name FROM sightings s WHERE s.item_id = i.id ORDER BY s.id LIMIT 1) AS name
+       (SELECT s.file_name FROM sightings s WHERE s.item_id = i.id ORDER BY s.id LIMIT 1) AS name,
+       (SELECT c.verdict FROM item_credentials c WHERE c.item_id = i.id) AS credentials
      FROM items i WHERE i.id IN (SELECT value FROM json_each(?))`,
   ).all(JSON.stringify(ids)) as Row[];
   const byId = new Map(rows.map((r) => [r.id, r]));
@@ -199,7 +204,7 @@ export function itemSummaries(db: Db, ids: readonly number[], thumbs: Set<string
     return r ? [{
       id: r.id, sha256: r.sha256, name: r.name ?? r.sha256, kind: r.kind, mime: r.mime, bytes: r.bytes,
       capturedAt: r.captured_at, ingestedAt: r.ingested_at, camera: camera(r.make, r.model), hasGps: r.has_gps === 1,
-      thumb: thumbs.has(r.sha256),
+      thumb: thumbs.has(r.sha256), ...(r.credentials ? { credentials: r.credentials } : {}),
     }] : [];
   });
 }
@@ -273,5 +278,6 @@ export function itemDetail(db: Db, id: number, thumbs: Set<string>): ItemDetail 
     warnings: it.warnings,
     metadataError: it.metadataError,
     links: itemLinks(db, id),
+    credentials: (getCredentials(db, id)?.report as unknown as Record<string, unknown> | undefined) ?? null,
   };
 }

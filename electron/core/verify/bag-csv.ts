@@ -18,7 +18,7 @@ const ITEMS_CSV_BASE_COLUMNS = [
 ] as const;
 
 /** Keys of an items.json item that get no column: nested data, or said by another column (gps, sources). */
-const NO_COLUMN = new Set(['gps', 'sources', 'digests', 'otherDates', 'capturedAtHasZone', 'codec']);
+const NO_COLUMN = new Set(['gps', 'sources', 'digests', 'otherDates', 'capturedAtHasZone', 'codec', 'credentials']);
 const BASE = new Set<string>(ITEMS_CSV_BASE_COLUMNS);
 const BOM = '\ufeff';
 

@@ -11,6 +11,7 @@ import { BridgeError, call } from '../bridge.ts';
 import { formatBytes, formatCaptured } from '../format.ts';
 import { useApp } from '../state.tsx';
 import { Thumb } from './Thumb.tsx';
+import { CredentialBadge } from './Credentials.tsx';
 
 /** Items fetched per items.page call. */
 const PAGE = 200;
@@ -152,7 +153,7 @@ export function ItemBrowser({ items: libraryView, view, onExpired }: { items: Li
       return (
         <div key={it.id} className={selected ? 'tile selected' : 'tile'} style={{ width: TILE - 12 }} data-testid="item-tile" data-item-id={it.id}>
           <button type="button" className="tile-image" onClick={open} aria-label={t('library.open', { name: it.name })}><Thumb item={it} /></button>
-          <div className="tile-caption">{check}<button type="button" className="link name" onClick={open} title={it.name}>{it.name}</button></div>
+          <div className="tile-caption">{check}<button type="button" className="link name" onClick={open} title={it.name}>{it.name}</button><CredentialBadge verdict={it.credentials} /></div>
         </div>
       );
     }
@@ -163,7 +164,7 @@ export function ItemBrowser({ items: libraryView, view, onExpired }: { items: Li
         <span className="kind">{t(`kinds.${it.kind}`)}</span>
         <span className="date">{formatCaptured(it.capturedAt, lng)}</span>
         <span className="camera">{it.camera ?? ''}</span>
-        <span className="gps">{it.hasGps ? t('library.gpsYes') : ''}</span>
+        <span className="gps">{it.hasGps ? t('library.gpsYes') : ''}<CredentialBadge verdict={it.credentials} /></span>
         <span className="size">{formatBytes(it.bytes, lng)}</span>
       </div>
     );

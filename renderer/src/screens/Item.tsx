@@ -7,6 +7,7 @@ import { call, mediaUrl } from '../bridge.ts';
 import { ItemTagEditor } from '../components/TagEditor.tsx';
 import { formatBytes, formatCaptured, formatDuration, formatInstant, formatMetres, formatNumber } from '../format.ts';
 import { useApp } from '../state.tsx';
+import { CredentialsPanel } from '../components/Credentials.tsx';
 
 // Image types Chromium draws itself; others (HEIC, TIFF, RAW) are shown through their preview.
 const WEB_IMAGES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/avif', 'image/bmp']);
@@ -73,6 +74,7 @@ function summaryText(t: TFn, lng: string, e: ItemDetail['custody'][number]): str
   if (s.bytes !== undefined) vars.size = formatBytes(s.bytes, lng);
   if (s.fields) vars.fields = s.fields.length ? s.fields.map((f) => t(`custody.field.${f}`)).join(', ') : t('custody.field.none');
   if (s.key === 'other') vars.type = t(`custody.${s.vars.type}`, { defaultValue: s.vars.type });
+  if (s.key === 'validation') vars.verdict = t(`credentials.verdict.${s.vars.verdict}`, { defaultValue: s.vars.verdict });
   return t(`custody.line.${s.key}`, vars);
 }
 
@@ -241,6 +243,7 @@ export function ItemScreen({ id }: { id: number }) {
           )}
           <h2>{t('item.metadata')}</h2>
           <MetadataTable d={d} />
+          {d.credentials && <CredentialsPanel report={d.credentials} />}
           {d.links && (
             <>
               <h2>{t('item.text.heading')}</h2>
