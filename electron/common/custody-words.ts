@@ -70,7 +70,7 @@ export function custodySummary(e: CustodyEventLike): CustodySummary {
       return { key: 'modification', vars: { action: str(x.action) ?? '—' } };
     }
     case 'fixity check':
-      if (e.item === null && x.scope === 'archive') {
+      if (e.item === null && (x.scope === 'archive' || x.scope === 'selection')) {
         return { key: 'fixityRun', vars: { items: String(typeof x.itemsChecked === 'number' ? x.itemsChecked : '?'), problems: String(typeof x.problems === 'number' ? x.problems : 0) } };
       }
       if (outcome === 'pass') return { key: 'fixityPass', vars: { algs: algList(x.algorithms) } };

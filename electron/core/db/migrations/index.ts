@@ -7,6 +7,7 @@ import * as m006 from './006_sighting_path_bytes.ts';
 import * as m007 from './007_export_runs.ts';
 import * as m008 from './008_person_roles.ts';
 import * as m009 from './009_library_indexes.ts';
+import * as m010 from './010_verify_runs.ts';
 
 /**
  * One schema migration: its SQL and, with `dataStep`, a data step run after it in the same
@@ -30,4 +31,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '007_export_runs', sql: m007.sql },
   { name: '008_person_roles', sql: m008.sql },
   { name: '009_library_indexes', sql: m009.sql },
+  { name: '010_verify_runs', sql: m010.sql },
 ];
