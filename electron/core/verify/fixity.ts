@@ -292,7 +292,7 @@ function startRun(archive: Archive, opts: VerifyOptions): { store: RunStore; res
   let abandoned: { id: number; eventSeq: number | null } | undefined;
   if (open && opts.restart) {
     const store = dbRunStore(db, open);
-    const tally = tallyRun(db, store);
+      const tally = tallyRun(db, store);
     const problems = tally.failures.length;
     const r = recordRun(db, store, tally, { outcome: 'interrupted', state: 'abandoned', finishedAt: new Date().toISOString(), problems });
     abandoned = { id: open.id, eventSeq: r.runEventSeq };
@@ -303,6 +303,17 @@ function startRun(archive: Archive, opts: VerifyOptions): { store: RunStore; res
   const scope = resolveScope(filters);
   const store = dbRunStore(db, createRun(db, opts.actor, scope, selectItems(db, scope)));
   return { store, resumed: false, ...(abandoned ? { abandoned } : {}) };
+}
+
+/** startRun, except that a full disk (SQLITE_FULL) gives a run in memory: the check runs all the same, unrecorded and not resumable. */
+function startRunOrMemory(archive: Archive, opts: VerifyOptions): ReturnType<typeof startRun> & { diskFull?: string } {
+  try {
+    return startRun(archive, opts);
+  } catch (e) {
+    if ((e as { code?: unknown }).code !== 'SQLITE_FULL') throw e;
+    const scope = resolveScope(opts.filters ?? {});
+    return { store: memoryRunStore(opts.actor, scope, selectItems(archive.db, scope)), resumed: false, diskFull: (e as Error).message };
+  }
 }
 
 /**
@@ -326,7 +337,7 @@ export async function verifyArchive(archive: Archive, opts: VerifyOptions): Prom
   const startedAt = new Date().toISOString();
   const db = archive.db;
   const problems: FixityProblem[] = [];
-  const { store, resumed, abandoned } = startRun(archive, opts);
+  const { store, resumed, abandoned, diskFull: diskFullAtStart } = startRunOrMemory(archive, opts);
   const run = store.run;
   const progress: JobProgress = { filesDone: store.checkedBefore, filesTotal: run.itemsSelected, bytesDone: store.bytesCheckedBefore, bytesTotal: run.bytesSelected, currentFile: null };
   // The total at once: the first object may be a long video, and the window shows "0 of N" meanwhile.
@@ -345,8 +356,19 @@ export async function verifyArchive(archive: Archive, opts: VerifyOptions): Prom
   };
   let buffer: ItemResult[] = [];
   let flushedAt = Date.now();
+  // Results the catalog could not take (disk full mid-run): kept in memory for this report.
+  const overflow: ItemResult[] = [];
+  let diskFullLater: string | undefined;
   const flush = () => {
-    if (buffer.length) store.save(buffer);
+    if (buffer.length && diskFullLater === undefined) {
+      try {
+        store.save(buffer);
+      } catch (e) {
+        if ((e as { code?: unknown }).code !== 'SQLITE_FULL') throw e;
+        diskFullLater = (e as Error).message;
+      }
+    }
+    if (diskFullLater !== undefined) overflow.push(...buffer);
     buffer = [];
     flushedAt = Date.now();
   };
@@ -369,7 +391,8 @@ export async function verifyArchive(archive: Archive, opts: VerifyOptions): Prom
     flush();
     await pool?.destroy();
   }
-  const tally = tallyRun(db, store);
+  const tally = tallyRun(db, overflow.length ? { ...store, run: { ...run, id: 0 }, results: () => [...store.results(), ...overflow] } : store);
+  const diskFull = diskFullAtStart ?? diskFullLater;
   const interrupted = tally.checked < run.itemsSelected;
   for (const f of tally.failures) problems.push(itemProblem(db, archive, f));
   const wholeArchive = isWholeArchive(run.scope.filters);
@@ -405,13 +428,13 @@ export async function verifyArchive(archive: Archive, opts: VerifyOptions): Prom
       problems.push({ kind: 'custody', seq: opts.expectHead.seq, reason: `custody row ${opts.expectHead.seq} with hash ${opts.expectHead.hash}, noted earlier, is not in the log: rows were removed or replaced` });
     }
   }
-  let unrecorded: string | undefined = archive.writable ? undefined : 'the archive is open read-only';
-  let unrecordedBecause: FixityReport['unrecordedBecause'] = archive.writable ? undefined : 'read-only';
+  let unrecorded: string | undefined = !archive.writable ? 'the archive is open read-only' : diskFull ? `the disk is full (${diskFull})` : undefined;
+  let unrecordedBecause: FixityReport['unrecordedBecause'] = !archive.writable ? 'read-only' : diskFull ? 'disk-full' : undefined;
   let custodyEventsAdded = 0;
   let eventSeq: number | null = null;
   const finishedAt = new Date().toISOString();
   // An unfinished run is recorded when it finishes (or is abandoned): its outcomes wait in the catalog.
-  if (archive.writable && !interrupted) {
+  if (archive.writable && !diskFull && !interrupted) {
     try {
       // A broken chain does not stop the record: the event says so, and the break stays detectable.
       const custodyProblems = chain.problems.length;
