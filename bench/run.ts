@@ -12,6 +12,7 @@ import { bigFile, largePhotoFolder, photoFolder } from './corpus.ts';
 import { benchCatalog } from './catalog.ts';
 import { benchList, printListTables } from './list.ts';
 import { benchSigning } from './signing.ts';
+import { benchVerify } from './verify.ts';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: number) => {
@@ -118,6 +119,10 @@ async function main() {
   }, Math.max(ROUNDS, 5)); // five: with the host drifting by ±20 %, each side's best of three still varied by ~10 % between runs
   const [ourPhotos, stdPhotos] = [photoTimes.ours, photoTimes.theirs];
   report(`ingest of ${readdirSync(photos).length} photos`, ourPhotos, stdPhotos, 's', 3);
+
+  // 1b. Fixity check of the last photo archive: `evidence verify` against openssl over the same objects.
+  const vf = benchVerify(BIN, photoArchives.at(-1)!, ROUNDS);
+  report(`verify of ${vf.files} objects vs \`openssl dgst -sha256\``, vf.oursMBs, vf.opensslMBs, 'MB/s', 0.8);
 
   // 2. Digest throughput alone.
   const digestTimes = sideBySide(

@@ -80,7 +80,7 @@ export function custodySummary(e: CustodyEventLike): CustodySummary {
         const problems = n(x.missing) + n(x.altered) + n(x.unreadable);
         return { key: problems ? 'replicaCheckFail' : 'replicaCheck', vars: { name: str(x.replica) ?? '?', intact: String(n(x.intact)), checked: String(n(x.copiesChecked)), problems: String(problems) } };
       }
-      if (e.item === null && x.scope === 'archive') {
+      if (e.item === null && (x.scope === 'archive' || x.scope === 'selection')) {
         return { key: 'fixityRun', vars: { items: String(typeof x.itemsChecked === 'number' ? x.itemsChecked : '?'), problems: String(typeof x.problems === 'number' ? x.problems : 0) } };
       }
       if (outcome === 'pass') return { key: 'fixityPass', vars: { algs: algList(x.algorithms) } };

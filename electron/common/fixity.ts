@@ -3,7 +3,7 @@
 // renderer too (no node:*, imports nothing of ours).
 
 /** How a fixity check of one object failed. */
-export type FixityFindingKind = 'altered' | 'missing' | 'unreadable' | 'catalog';
+export type FixityFindingKind = 'altered' | 'missing' | 'unreadable' | 'catalog' | 'unrecorded-change';
 
 /**
  * What a failed fixity check of one object found. `object` is the object's path relative to the
@@ -21,6 +21,14 @@ export interface FixityFinding {
   expectedBytes?: number;
   foundBytes?: number;
   error?: string;
+  /**
+   * For `unrecorded-change` (the object passes again, but its last check failed and no `recovery`
+   * event was recorded since: it was replaced outside the archive): that check's outcome, time and
+   * custody row.
+   */
+  previous?: 'altered' | 'missing' | 'unreadable';
+  previousCheckedAt?: string;
+  previousSeq?: number;
 }
 
 /** The fields of a custody event this module reads (CustodyEvent of common/types.ts has them). */
@@ -29,10 +37,17 @@ export interface FixityEventLike {
   detail: Record<string, unknown>;
 }
 
+/**
+ * True when `e` is the one event of a fixity check run (issue 15 §2; item null, detail.scope
+ * "archive" or "selection"), or an older version's archive-wide summary (scope "archive").
+ */
+export const isFixityRunEvent = (e: FixityEventLike & { item: string | null }): boolean =>
+  e.type === 'fixity check' && e.item === null && (e.detail.scope === 'archive' || e.detail.scope === 'selection');
+
 /** True when `e` is an item's `fixity check` event whose outcome is `fail`. */
 export const isFailedFixityCheck = (e: FixityEventLike): boolean => e.type === 'fixity check' && e.detail.outcome === 'fail';
 
-const KINDS: readonly string[] = ['altered', 'missing', 'unreadable', 'catalog'];
+const KINDS: readonly string[] = ['altered', 'missing', 'unreadable', 'catalog', 'unrecorded-change'];
 
 function isFinding(v: unknown): v is FixityFinding {
   return typeof v === 'object' && v !== null && KINDS.includes(String((v as { kind?: unknown }).kind));
@@ -92,6 +107,8 @@ export function fixityFindingLines(f: FixityFinding): string[] {
       return [`object missing from the store${f.object ? ` (${f.object})` : ''}`];
     case 'unreadable':
       return [`object could not be read: ${f.error ?? 'unknown error'}`];
+    case 'unrecorded-change':
+      return [`unrecorded change: the object was replaced outside the archive (it was found ${f.previous ?? 'failed'}${f.previousCheckedAt ? ` at ${f.previousCheckedAt}` : ''}, and no recovery was recorded since; its content matches again)`];
     case 'altered':
     case 'catalog': {
       const lead = f.kind === 'altered' ? 'content altered' : 'object intact (SHA-256 matches), but the catalog\'s digest differs';

@@ -8,6 +8,7 @@ import { ASC_MHL_FORMATS, type MhlHashFormat } from '../../core/mhl/hash.ts';
 import { OffloadConflictError, offloadWithMhl } from '../../core/mhl/offload.ts';
 import type { MhlWriteCreator } from '../../core/mhl/write.ts';
 import { t } from '../i18n/index.ts';
+import { findReel, itemsOnReel } from '../../core/catalog/reels.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { archiveOption, withArchive, type CliCommand } from './shared.ts';
 import { outLine, printable } from './text.ts';
@@ -36,12 +37,10 @@ export function mhlCreator(actor: string, publicRelease: boolean): MhlWriteCreat
   return { ...MHL_TOOL, hostName: publicRelease ? NEUTRAL_HOST : hostName(), author: actor };
 }
 
-/**
- * The items on reel (card) `name`. Reels come from another part of this round (`itemsOnReel(db, name)`);
- * until it is wired here, choosing by reel is refused with a UsageError that says so.
- */
-export function itemsForReel(_db: Db, _name: string): number[] {
-  throw new UsageError(t('mhl:reelPending'));
+/** The items on reel (card) `name`; an unknown reel is a UsageError. */
+export function itemsForReel(db: Db, name: string): number[] {
+  if (!findReel(db, name)) throw new UsageError(t('reels:not_found', { name }));
+  return itemsOnReel(db, name);
 }
 
 interface MhlCliOptions {

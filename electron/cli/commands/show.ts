@@ -10,6 +10,7 @@ import { getPlace, placeLabel } from '../../core/catalog/places.ts';
 import { getItemTags } from '../../core/catalog/tagging.ts';
 import { getDigests, getRawMetadata, listSightings, resolveItemRef } from '../../core/db/items.ts';
 import { hashListLine, withHashLists } from '../../core/mhl/provenance.ts';
+import { lastCheckView, runPasses, type LastCheckView, type RunPass } from '../../core/verify/item-checks.ts';
 import type { Db } from '../../core/db/open.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { archiveOption, withArchive, type CliCommand } from './shared.ts';
@@ -120,14 +121,31 @@ export interface FixityCheckView {
   status: 'PASSED' | 'FAILED';
   /** What a failed check found (common/fixity.ts); null for a passing one, or a failure whose record says nothing readable. */
   finding: FixityFinding | null;
+  /** The fixity check run (issue 15 §2) it was part of; absent for a check recorded before runs. */
+  run?: number;
 }
 
-/** The item's `fixity check` events, oldest first, each with its status and what it found. */
-export function fixityChecks(events: CustodyEvent[]): FixityCheckView[] {
-  return events.filter((e) => e.type === 'fixity check').map((e) => ({
+/**
+ * The item's fixity checks, oldest first, each with its status and what it found: its own
+ * `fixity check` events (failures; every check in archives made before runs) and its passes in
+ * recorded runs (`passes`, whose event is the run's: seq is that event's).
+ */
+export function fixityChecks(events: CustodyEvent[], passes: readonly RunPass[] = []): FixityCheckView[] {
+  const own: FixityCheckView[] = events.filter((e) => e.type === 'fixity check').map((e) => ({
     seq: e.seq, at: e.at, actor: e.actor, outcome: String(e.detail.outcome),
     status: e.detail.outcome === 'pass' ? 'PASSED' : 'FAILED', finding: fixityFinding(e),
+    ...(typeof e.detail.run === 'number' ? { run: e.detail.run } : {}),
   }));
+  const fromRuns: FixityCheckView[] = passes.map((p) => ({ seq: p.seq, at: p.at, actor: p.actor, outcome: 'pass', status: 'PASSED', finding: null, run: p.run }));
+  return [...own, ...fromRuns].sort((a, b) => a.seq - b.seq);
+}
+
+/** The "last check" line of `show`: when, which run, and PASSED or FAILED with the outcome. */
+export function lastCheckLine(c: LastCheckView | null): string {
+  if (!c) return `${'last check'.padEnd(12)} never (run \`evidence verify\`)`;
+  const run = c.runId !== null ? `run ${c.runId}` : 'before runs';
+  const seq = c.eventSeq !== null ? `, custody row #${c.eventSeq}` : '';
+  return `${'last check'.padEnd(12)} ${c.checkedAt}  ${c.status === 'PASSED' ? 'passed' : `FAILED (${c.outcome})`}  (${run}${seq})`;
 }
 
 /**
@@ -172,8 +190,9 @@ export const show: CliCommand = {
         // C2PA Content Credentials as last validated (null: never checked); `credentials show` validates again.
         credentials: getCredentials(a.db, it.id)?.report ?? null,
       };
+      const last = lastCheckView(a.db, it.id);
       if (o.json) {
-        printJson(io, { ...full, fixityChecks: fixityChecks(full.custody) });
+        printJson(io, { ...full, fixityChecks: fixityChecks(full.custody, runPasses(a.db, it.id)), lastCheck: last });
         return 0;
       }
       const r = it.record;
@@ -189,6 +208,7 @@ export const show: CliCommand = {
       for (const d of r.otherDates) outLine(io, `${'other date'.padEnd(12)} ${d.value} (${d.tag})`);
       for (const [alg, v] of Object.entries(full.digests)) outLine(io, `${alg.padEnd(12)} ${v}`);
       if (it.metadataError) outLine(io, `${'metadata'.padEnd(12)} error: ${it.metadataError}`);
+      outLine(io, lastCheckLine(last));
       for (const w of it.warnings) outLine(io, `${'warning'.padEnd(12)} ${w}`);
       for (const l of sidecarLines(a.db, it.id)) outLine(io, l);
       if (full.credentials) for (const l of credentialLines(full.credentials)) outLine(io, l);

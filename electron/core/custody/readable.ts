@@ -3,7 +3,7 @@
 // custody report's (report/words.ts describeEvent), so `evidence log` and the report a court
 // reads say the same thing; a failed fixity check says FAILED and what was found
 // (common/fixity.ts), never reading like a passing one.
-import { fixityFinding, fixityFindingLines } from '../../common/fixity.ts';
+import { fixityFinding, fixityFindingLines, isFixityRunEvent } from '../../common/fixity.ts';
 import type { CustodyEvent } from '../../common/types.ts';
 import { sourceOf } from '../db/items.ts';
 import type { Db } from '../db/open.ts';
@@ -27,19 +27,39 @@ export function outcomeWord(outcome: unknown): string {
 
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
+/** A run's filters (verify/scope.ts ScopeFilters) in a few words: "since 2025-03-01T…, 10% sample". */
+function filtersText(f: unknown): string {
+  if (!f || typeof f !== 'object') return 'selection';
+  const x = f as Record<string, unknown>;
+  const parts = [
+    typeof x.since === 'string' ? `ingested since ${x.since}` : '',
+    typeof x.olderThan === 'string' ? `not checked within ${x.olderThan}` : '',
+    typeof x.sample === 'number' ? `${x.sample}% sample` : '',
+    Array.isArray(x.items) && x.items.length ? `items ${x.items.join(', ')}` : '',
+    Array.isArray(x.reels) && x.reels.length ? `reel ${x.reels.join(', ')}` : '',
+  ];
+  return parts.filter(Boolean).join(', ') || 'selection';
+}
+
 /**
  * What `e` did, in a sentence of `lang` (English unless asked): describeEvent's, except for a
  * failed fixity check of an item, which gives what was found (fixityFindingLines, joined by "; "),
  * and an archive-wide fixity check run, which gives its counts.
  */
 export function eventSentence(e: CustodyEvent, lang: ReportLang = 'en'): string {
-  if (e.type === 'fixity check' && e.item === null && e.detail.scope === 'archive') {
+  if (isFixityRunEvent(e)) {
     const x = e.detail;
+    const failed = x.failed && typeof x.failed === 'object' ? Object.entries(x.failed as Record<string, unknown>).filter(([, n]) => typeof n === 'number' && n > 0) : [];
+    const chain = x.chain && typeof x.chain === 'object' && (x.chain as { holds?: unknown }).holds === false ? (x.chain as { firstBrokenRow?: unknown }).firstBrokenRow : undefined;
     const parts = [
+      typeof x.run === 'number' ? `run ${x.run}${x.scope === 'selection' ? ` (${filtersText(x.filters)})` : ''}:` : '',
       typeof x.itemsChecked === 'number' ? `${plural(x.itemsChecked, 'item')} checked` : 'archive checked',
       typeof x.bytesChecked === 'number' ? `(${formatBytes('en', x.bytesChecked)})` : '',
       typeof x.problems === 'number' && x.problems > 0 ? `— ${plural(x.problems, 'problem')} found` : '',
       typeof x.unrecordedCopies === 'number' && x.unrecordedCopies > 0 ? `— ${plural(x.unrecordedCopies, 'unrecorded change')}` : '',
+      failed.length ? `— failed: ${failed.map(([k, n]) => `${String(n)} ${k}`).join(', ')}` : '',
+      chain !== undefined ? `— the custody chain was found broken${typeof chain === 'number' ? ` at row ${chain}` : ''}` : '',
+      typeof x.itemsSelected === 'number' && typeof x.itemsChecked === 'number' && x.itemsChecked < x.itemsSelected ? `— stopped after ${x.itemsChecked} of ${x.itemsSelected}` : '',
     ];
     return parts.filter(Boolean).join(' ') + '.';
   }

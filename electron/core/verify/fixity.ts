@@ -1,10 +1,16 @@
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import type { DigestAlgorithm, JobProgress } from '../../common/types.ts';
 import type { FixityFinding } from '../../common/fixity.ts';
+import { sourceOf } from '../db/items.ts';
+import type { Db } from '../db/open.ts';
+import { reelOfItem, ScopeError } from './reels.ts';
+import { recordRun, tallyRun, type RunTally } from './run-record.ts';
+import { createRun, dbRunStore, memoryRunStore, openRun, resumeRun, type FileIdentity, type ItemOutcome, type ItemResult, type RunItem, type RunStore } from './runs.ts';
+import { isWholeArchive, resolveScope, sameFilters, selectItems, type RunScope, type ScopeFilters } from './scope.ts';
 import { objectPath, type Archive } from '../archive.ts';
-import { appendCustodyEvent, chainHead, verifyCustodyLog } from '../custody/log.ts';
+import { chainHead, verifyCustodyLog } from '../custody/log.ts';
 import { digestFile } from '../ingest/digest.ts';
 import { createIngestPool } from '../ingest/pool.ts';
 import { crossCheckCatalog } from './catalog.ts';
@@ -12,12 +18,51 @@ import { verifySeals } from '../custody/seal-verify.ts';
 
 /** One problem found by a fixity check. */
 export interface FixityProblem {
-  kind: 'altered' | 'missing' | 'unexpected' | 'unreadable' | 'custody' | 'catalog' | 'seal';
+  kind: 'altered' | 'missing' | 'unexpected' | 'unreadable' | 'custody' | 'catalog' | 'seal' | 'unrecorded-change';
   itemId?: number;
   sha256?: string;
   path?: string;
   seq?: number;
   reason: string;
+  /** For an item's failure: what was found (common/fixity.ts), the original file name and source path (first sighting), its reel or card (null: none recorded). */
+  finding?: FixityFinding;
+  fileName?: string;
+  sourcePath?: string;
+  reel?: string | null;
+}
+
+/** A fixity check run (issue 15 §2), as the report gives it. */
+export interface RunReport {
+  /** The run's id in the catalog (verify_runs); 0 for an archive opened read-only (the run is not kept). */
+  id: number;
+  /** True when this check continued a run an earlier session left unfinished. */
+  resumed: boolean;
+  /** Items the run had checked before this session (0 for a new run). */
+  checkedBefore: number;
+  /** Sessions the run took (1 + resumptions). */
+  sessions: number;
+  scope: RunScope;
+  /** True when the run checks every item of the archive (no filter). */
+  wholeArchive: boolean;
+  startedAt: string;
+  itemsSelected: number;
+  bytesSelected: number;
+  passed: number;
+  failed: RunTally['failed'];
+  /** Merkle root over (item id, SHA-256, outcome) of every item checked (docs/fixity-runs.md). */
+  merkle: RunTally['merkle'];
+  /** The run's custody event, once recorded. */
+  eventSeq: number | null;
+}
+
+/** An item whose digests match but whose object file is another file than at its last check (size, mtime or inode changed). */
+export interface FixityNote {
+  kind: 'identity-changed';
+  itemId: number;
+  sha256: string;
+  fileName?: string;
+  before: FileIdentity;
+  after: FileIdentity;
 }
 
 export interface FixityReport {
@@ -64,6 +109,12 @@ export interface FixityReport {
    * Not problems (no recorded evidence is affected); running that ingest again records them.
    */
   unrecordedCopies: string[];
+  /** The run this check was (or continued). */
+  run: RunReport;
+  /** A run left unfinished that `restart` closed: recorded with outcome "interrupted" before this one started. */
+  abandonedRun?: { id: number; eventSeq: number | null };
+  /** Notes that are not failures: object files replaced by files of the same content. */
+  notes: FixityNote[];
 }
 
 /** What `verify` found of the archive's seals. */
@@ -126,102 +177,233 @@ export function archiveRelative(text: string, archiveDir: string): string {
   return sep === '/' ? out : out.replace(/objects\\sha256\\([0-9a-f]{2})\\([0-9a-f]{2})\\/gu, 'objects/sha256/$1/$2/');
 }
 
+/** Options of verifyArchive. */
+export interface VerifyOptions {
+  actor: string;
+  signal?: AbortSignal;
+  onProgress?: (p: JobProgress) => void;
+  threads?: number;
+  expectHead?: { seq: number; hash: string };
+  trustedFingerprints?: readonly string[];
+  /** Which items to check (scope.ts); none: the whole archive. */
+  filters?: ScopeFilters;
+  /** Close a run left open (recording what it found so far) and start afresh, instead of resuming it. */
+  restart?: boolean;
+  /** Results kept in the catalog per write (a kill loses at most this many checks). Default 256. */
+  batch?: number;
+}
+
+const CONTENT_FAILURES: readonly string[] = ['altered', 'missing', 'unreadable'];
+
+/** Where the item came from: its first sighting's original name and source path, and its reel. */
+function origin(db: Db, itemId: number): { fileName?: string; sourcePath?: string; reel: string | null } {
+  const r = db.prepare('SELECT source_path path, file_name name, path_bytes pathBytes FROM sightings WHERE item_id = ? ORDER BY id LIMIT 1').get(itemId) as { path: string; name: string; pathBytes: Buffer | null } | undefined;
+  const src = r ? sourceOf(r.path, r.name, r.pathBytes) : null;
+  return { ...(src ? { fileName: src.name, sourcePath: src.path } : {}), reel: reelOfItem(db, itemId) };
+}
+
+/** The problem a failed item result is, with where the item came from. */
+function itemProblem(db: Db, archive: Archive, r: ItemResult): FixityProblem {
+  const path = objectPath(archive.objectsDir, r.sha256);
+  const kind = r.outcome === 'pass' ? 'altered' : r.outcome;
+  // The report's reason names the object by its path on this machine; the event's (r.reason) by its archive-relative one.
+  const reason = (r.reason ?? `item ${r.id}: ${kind}`).replace(/^item (\d+) \(objects\//u, `item $1 (${archive.objectsDir}${sep}`);
+  return { kind, itemId: r.id, sha256: r.sha256, path, reason, ...(r.finding ? { finding: r.finding } : {}), ...origin(db, r.id) };
+}
+
 /**
- * Fixity check of a whole archive (issue #2 `evidence verify`): re-hashes every object with every
- * algorithm the catalog holds for it and compares; reports objects missing from the store and
- * files in the store the catalog does not know; recomputes the custody chain; checks its seals
- * (verifySeals: each still matches the chain, the latest's Merkle root recomputes, and with
- * `trustedFingerprints` each is signed by one of those keys; problems of kind "seal"); cross-checks the
- * catalog rows against the custody events that recorded them (crossCheckCatalog); with
- * `expectHead`, checks that a chain head noted earlier is still in the log. Appends one
- * `fixity check` custody event per item (outcome pass/fail; a failed one with its `reason` and a
- * `finding`, common/fixity.ts FixityFinding: what was expected and found, naming the object by its
- * archive-relative path, never the archive's absolute one) and one archive-wide summary event,
- * when the archive is writable; when it is not, or the disk is full (SQLITE_FULL) so the events
- * cannot be appended, the report is returned all the same, saying why in `unrecorded` (all of
- * the events or none: they are appended in one transaction). Cancelling `signal` stops the
- * re-hashing; the report then has `interrupted: true` and `ok: false`. Throws only for an
- * unreadable catalog or another SQLite error while recording.
+ * Checks one item: re-hashes its object from the disk with every algorithm the catalog holds for
+ * it, and compares; a pass after a recorded content failure with no `recovery` event since is an
+ * unrecorded change; a pass whose object file has another size, mtime or inode than at the last
+ * check (same device) gets the note "identity-changed". Null when cancelled.
  */
-export async function verifyArchive(archive: Archive, opts: { actor: string; signal?: AbortSignal; onProgress?: (p: JobProgress) => void; threads?: number; expectHead?: { seq: number; hash: string }; trustedFingerprints?: readonly string[] }): Promise<FixityReport> {
+function itemChecker(archive: Archive, pool: ReturnType<typeof createIngestPool>, signal?: AbortSignal) {
+  const db = archive.db;
+  const digestSt = db.prepare('SELECT algorithm, value FROM digests WHERE item_id = ?');
+  const lastSt = db.prepare('SELECT outcome, checked_at, event_seq, obj_size, obj_mtime_ms, obj_ino, obj_dev FROM item_fixity WHERE item_id = ?');
+  const recoverySt = db.prepare("SELECT seq FROM custody_events WHERE item = ? AND type = 'recovery' AND seq > ? LIMIT 1");
+  const relative = (text: string) => archiveRelative(text, archive.dir);
+  return async (it: RunItem): Promise<ItemResult | null> => {
+    const path = objectPath(archive.objectsDir, it.sha256);
+    const rel = relative(path);
+    const checkedAt = new Date().toISOString();
+    let identity: FileIdentity | undefined;
+    try {
+      const st = statSync(path);
+      identity = { size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, dev: st.dev };
+    } catch {
+      // missing or unreadable: found below by the read itself
+    }
+    const rows = digestSt.all(it.id) as { algorithm: DigestAlgorithm; value: string }[];
+    const expected = rows.length ? new Map(rows.map((r) => [r.algorithm, r.value])) : new Map<DigestAlgorithm, string>([['sha256', it.sha256]]);
+    const base = { ...it, checkedAt, ...(identity ? { identity } : {}) };
+    const fail = (outcome: ItemOutcome, reason: string, finding: FixityFinding): ItemResult => ({ ...base, outcome, reason, finding });
+    let got;
+    try {
+      // From the disk: a copy of the object still in memory (after an export, say) would hide a damaged sector.
+      got = await pool.digest({ path, algorithms: [...expected.keys()], counter: null, fromDevice: true });
+    } catch (e) {
+      if (signal?.aborted) return null;
+      // Error codes do not survive the trip back from a worker thread; ask the file system.
+      if (!existsSync(path)) return fail('missing', `item ${it.id} (${rel}): object missing from the store`, { kind: 'missing', object: rel });
+      const error = relative((e as Error).message);
+      return fail('unreadable', `item ${it.id} (${rel}): unreadable: ${error}`, { kind: 'unreadable', object: rel, error });
+    }
+    const differing = [...expected].filter(([alg, v]) => got.digests[alg] !== v);
+    const bad = differing.map(([alg, v]) => `${alg} expected ${v}, found ${got.digests[alg]}`);
+    if (got.bytes !== it.bytes) bad.push(`size expected ${it.bytes} bytes, found ${got.bytes}`);
+    const compared = {
+      object: rel, expected: Object.fromEntries(differing), found: Object.fromEntries(differing.map(([alg]) => [alg, got.digests[alg] ?? ''])),
+      ...(got.bytes !== it.bytes ? { expectedBytes: it.bytes, foundBytes: got.bytes } : {}),
+    };
+    if (bad.length && got.digests.sha256 === it.sha256 && got.bytes === it.bytes) {
+      // SHA-256 is the object's identity and still matches: the object is intact, a catalog row is not.
+      return fail('catalog', `item ${it.id} (${rel}): object intact (SHA-256 matches) but the catalog's digests differ: ${bad.join('; ')}`, { kind: 'catalog', ...compared });
+    }
+    if (bad.length) return fail('altered', `item ${it.id} (${rel}): content altered: ${bad.join('; ')}`, { kind: 'altered', ...compared });
+    const last = lastSt.get(it.id) as { outcome: string; checked_at: string; event_seq: number | null; obj_size: number | null; obj_mtime_ms: number | null; obj_ino: number | null; obj_dev: number | null } | undefined;
+    if (last && CONTENT_FAILURES.includes(last.outcome) && !recoverySt.get(it.sha256, last.event_seq ?? 0)) {
+      // Intact again, but nothing in the log says how: a copy was put back behind the archive's back.
+      return fail('unrecorded-change',
+        `item ${it.id} (${rel}): unrecorded change: the object was replaced outside the archive (its check of ${last.checked_at} found it ${last.outcome}${last.event_seq ? `, custody row ${last.event_seq}` : ''}, and no recovery was recorded since)`,
+        { kind: 'unrecorded-change', object: rel, previous: last.outcome as FixityFinding['previous'], previousCheckedAt: last.checked_at, ...(last.event_seq ? { previousSeq: last.event_seq } : {}) });
+    }
+    const before = last?.obj_size != null ? { size: last.obj_size, mtimeMs: last.obj_mtime_ms!, ino: last.obj_ino!, dev: last.obj_dev! } : null;
+    // Another device: the archive was copied or moved, and new inodes say nothing.
+    const changed = before && identity && before.dev === identity.dev && (before.ino !== identity.ino || before.size !== identity.size || before.mtimeMs !== identity.mtimeMs);
+    return { ...base, outcome: 'pass', ...(changed ? { note: JSON.stringify({ kind: 'identity-changed', before }) } : {}) };
+  };
+}
+
+/**
+ * The run store for this check: the open run resumed (when no filter is given, or the same ones),
+ * or, with `restart`, the open run closed (recorded with outcome "interrupted") and a new one; a
+ * new run otherwise. Read-only: a run in memory. Throws ScopeError when a run is open with other
+ * filters, or for a filter that cannot be resolved.
+ */
+function startRun(archive: Archive, opts: VerifyOptions): { store: RunStore; resumed: boolean; abandoned?: { id: number; eventSeq: number | null } } {
+  const db = archive.db;
+  const filters = opts.filters ?? {};
+  if (!archive.writable) {
+    const scope = resolveScope(filters);
+    return { store: memoryRunStore(opts.actor, scope, selectItems(db, scope)), resumed: false };
+  }
+  const open = openRun(db);
+  let abandoned: { id: number; eventSeq: number | null } | undefined;
+  if (open && opts.restart) {
+    const store = dbRunStore(db, open);
+      const tally = tallyRun(db, store);
+    const problems = tally.failures.length;
+    const r = recordRun(db, store, tally, { outcome: 'interrupted', state: 'abandoned', finishedAt: new Date().toISOString(), problems });
+    abandoned = { id: open.id, eventSeq: r.runEventSeq };
+  } else if (open) {
+    if (isWholeArchive(filters) || sameFilters(open.scope.filters, filters)) return { store: dbRunStore(db, resumeRun(db, open)), resumed: true };
+    throw new ScopeError(`fixity check run ${open.id} (${JSON.stringify(open.scope.filters)}) was interrupted and is not finished: run \`evidence verify\` without filters to resume it, or add --restart to record what it found so far and start afresh`);
+  }
+  const scope = resolveScope(filters);
+  const store = dbRunStore(db, createRun(db, opts.actor, scope, selectItems(db, scope)));
+  return { store, resumed: false, ...(abandoned ? { abandoned } : {}) };
+}
+
+/** startRun, except that a full disk (SQLITE_FULL) gives a run in memory: the check runs all the same, unrecorded and not resumable. */
+function startRunOrMemory(archive: Archive, opts: VerifyOptions): ReturnType<typeof startRun> & { diskFull?: string } {
+  try {
+    return startRun(archive, opts);
+  } catch (e) {
+    if ((e as { code?: unknown }).code !== 'SQLITE_FULL') throw e;
+    const scope = resolveScope(opts.filters ?? {});
+    return { store: memoryRunStore(opts.actor, scope, selectItems(archive.db, scope)), resumed: false, diskFull: (e as Error).message };
+  }
+}
+
+/**
+ * Fixity check run (issue 2 `evidence verify`, issue 15 §2): re-hashes the objects of the items
+ * the filters select (every item without filters) with every algorithm the catalog holds for
+ * each, and compares; reports a pass after an unrepaired failure as an unrecorded change. The run
+ * is kept in the catalog (runs.ts): cancelled (`signal`) or killed, it is resumed by the next call
+ * (its selection unchanged), and only a finished run is recorded: ONE `fixity check` custody
+ * event for the run (scope, counts, start/end, chain state, Merkle root over (item id, SHA-256,
+ * outcome) of every item checked: run-merkle.ts, docs/fixity-runs.md) plus one per failed item
+ * with its `finding` (common/fixity.ts, archive-relative paths), appended in one transaction.
+ * A whole-archive run also finds objects missing from or unknown to the store and cross-checks the
+ * catalog against the log (crossCheckCatalog). Every finished run recomputes the custody chain,
+ * checks its seals (with `trustedFingerprints`, their signers) and `expectHead`; a broken chain or
+ * seal is a problem, and the run is recorded all the same, its event saying the chain was broken
+ * (docs/fixity-runs.md "A broken chain"). Read-only, or a full disk when recording: the report is
+ * returned unrecorded, saying why in `unrecorded`. Throws ScopeError (reels.ts) for filters that
+ * cannot be met or a run open with other filters; SQLite errors otherwise.
+ */
+export async function verifyArchive(archive: Archive, opts: VerifyOptions): Promise<FixityReport> {
   const startedAt = new Date().toISOString();
   const db = archive.db;
   const problems: FixityProblem[] = [];
-  const items = db.prepare('SELECT id, sha256, bytes FROM items ORDER BY id').all() as { id: number; sha256: string; bytes: number }[];
-  const digestRows = db.prepare('SELECT item_id, algorithm, value FROM digests').all() as { item_id: number; algorithm: DigestAlgorithm; value: string }[];
-  const digestsOf = new Map<number, Map<DigestAlgorithm, string>>();
-  for (const r of digestRows) {
-    if (!digestsOf.has(r.item_id)) digestsOf.set(r.item_id, new Map());
-    digestsOf.get(r.item_id)!.set(r.algorithm, r.value);
-  }
-  const progress: JobProgress = { filesDone: 0, filesTotal: items.length, bytesDone: 0, bytesTotal: items.reduce((s, i) => s + i.bytes, 0), currentFile: null };
-  // What each item's custody event records: its reason and finding name the object by its
-  // archive-relative path, never this machine's absolute one (events reach evidence sets).
-  const outcomes = new Map<number, { outcome: 'pass' | 'fail'; reason?: string; finding?: FixityFinding }>();
-  const relative = (text: string) => archiveRelative(text, archive.dir);
+  const { store, resumed, abandoned, diskFull: diskFullAtStart } = startRunOrMemory(archive, opts);
+  const run = store.run;
+  const progress: JobProgress = { filesDone: store.checkedBefore, filesTotal: run.itemsSelected, bytesDone: store.bytesCheckedBefore, bytesTotal: run.bytesSelected, currentFile: null };
   // The total at once: the first object may be a long video, and the window shows "0 of N" meanwhile.
   opts.onProgress?.({ ...progress });
-  const pool = items.length ? createIngestPool(opts.threads, opts.signal) : null;
-  let next = 0;
-  let bytesChecked = 0;
-  const lane = async () => {
-    while (next < items.length && !opts.signal?.aborted) {
-      const it = items[next++]!;
-      const path = objectPath(archive.objectsDir, it.sha256);
-      const rel = relative(path);
-      progress.currentFile = path;
-      const expected = digestsOf.get(it.id) ?? new Map<DigestAlgorithm, string>([['sha256', it.sha256]]);
+  const remaining = run.itemsSelected - store.checkedBefore;
+  const pool = remaining > 0 ? createIngestPool(opts.threads, opts.signal) : null;
+  const check = pool ? itemChecker(archive, pool, opts.signal) : null;
+  let queue: RunItem[] = [];
+  let lastPos = -1;
+  const next = (): RunItem | undefined => {
+    if (!queue.length) {
+      queue = store.pending(lastPos, 512);
+      if (queue.length) lastPos = queue[queue.length - 1]!.pos;
+    }
+    return queue.shift();
+  };
+  let buffer: ItemResult[] = [];
+  let flushedAt = Date.now();
+  // Results the catalog could not take (disk full mid-run): kept in memory for this report.
+  const overflow: ItemResult[] = [];
+  let diskFullLater: string | undefined;
+  const flush = () => {
+    if (buffer.length && diskFullLater === undefined) {
       try {
-        // From the disk: a copy of the object still in memory (after an export, say) would hide a damaged sector.
-        const got = await pool!.digest({ path, algorithms: [...expected.keys()], counter: null, fromDevice: true });
-        bytesChecked += got.bytes;
-        const differing = [...expected].filter(([alg, v]) => got.digests[alg] !== v);
-        const bad = differing.map(([alg, v]) => `${alg} expected ${v}, found ${got.digests[alg]}`);
-        if (got.bytes !== it.bytes) bad.push(`size expected ${it.bytes} bytes, found ${got.bytes}`);
-        const sizes = got.bytes !== it.bytes ? { expectedBytes: it.bytes, foundBytes: got.bytes } : {};
-        const compared = {
-          object: rel, expected: Object.fromEntries(differing), found: Object.fromEntries(differing.map(([alg]) => [alg, got.digests[alg] ?? ''])), ...sizes,
-        };
-        if (bad.length && got.digests.sha256 === it.sha256 && got.bytes === it.bytes) {
-          // SHA-256 is the object's identity and still matches: the object is intact, a catalog row is not.
-          const what = `object intact (SHA-256 matches) but the catalog's digests differ: ${bad.join('; ')}`;
-          problems.push({ kind: 'catalog', itemId: it.id, sha256: it.sha256, path, reason: `item ${it.id} (${path}): ${what}` });
-          outcomes.set(it.id, { outcome: 'fail', reason: `item ${it.id} (${rel}): ${what}`, finding: { kind: 'catalog', ...compared } });
-        } else if (bad.length) {
-          const what = `content altered: ${bad.join('; ')}`;
-          problems.push({ kind: 'altered', itemId: it.id, sha256: it.sha256, path, reason: `item ${it.id} (${path}): ${what}` });
-          outcomes.set(it.id, { outcome: 'fail', reason: `item ${it.id} (${rel}): ${what}`, finding: { kind: 'altered', ...compared } });
-        } else {
-          outcomes.set(it.id, { outcome: 'pass' });
-        }
+        store.save(buffer);
       } catch (e) {
-        if (opts.signal?.aborted) break;
-        // Error codes do not survive the trip back from a worker thread; ask the file system.
-        const missing = !existsSync(path);
-        const error = (e as Error).message;
-        const what = (p: string, err: string) => `item ${it.id} (${p}): ${missing ? 'object missing from the store' : `unreadable: ${err}`}`;
-        problems.push({ kind: missing ? 'missing' : 'unreadable', itemId: it.id, sha256: it.sha256, path, reason: what(path, error) });
-        outcomes.set(it.id, {
-          outcome: 'fail', reason: what(rel, relative(error)),
-          finding: missing ? { kind: 'missing', object: rel } : { kind: 'unreadable', object: rel, error: relative(error) },
-        });
+        if ((e as { code?: unknown }).code !== 'SQLITE_FULL') throw e;
+        diskFullLater = (e as Error).message;
       }
+    }
+    if (diskFullLater !== undefined) overflow.push(...buffer);
+    buffer = [];
+    flushedAt = Date.now();
+  };
+  const batch = opts.batch ?? 256;
+  const lane = async () => {
+    for (let it = next(); it && !opts.signal?.aborted; it = next()) {
+      progress.currentFile = objectPath(archive.objectsDir, it.sha256);
+      const r = await check!(it);
+      if (!r) break;
+      buffer.push(r);
+      if (buffer.length >= batch || Date.now() - flushedAt > 2000) flush();
       progress.filesDone++;
       progress.bytesDone += it.bytes;
       opts.onProgress?.({ ...progress });
     }
   };
   try {
-    await Promise.all(Array.from({ length: Math.min(items.length, (pool?.threads ?? 1) * 2) }, lane));
+    await Promise.all(Array.from({ length: Math.min(remaining, (pool?.threads ?? 1) * 2) }, lane));
   } finally {
+    flush();
     await pool?.destroy();
   }
-  const known = new Set(items.map((i) => objectPath(archive.objectsDir, i.sha256)));
+  const tally = tallyRun(db, overflow.length ? { ...store, run: { ...run, id: 0 }, results: () => [...store.results(), ...overflow] } : store);
+  const diskFull = diskFullAtStart ?? diskFullLater;
+  const interrupted = tally.checked < run.itemsSelected;
+  for (const f of tally.failures) problems.push(itemProblem(db, archive, f));
+  const wholeArchive = isWholeArchive(run.scope.filters);
   const unrecordedCopies: string[] = [];
-  for (const f of await objectFiles(archive.objectsDir)) {
-    if (known.has(f)) continue;
-    if (isIntactCopy(archive.objectsDir, f)) unrecordedCopies.push(f);
-    else problems.push({ kind: 'unexpected', path: f, reason: `${f}: file in the object store that the catalog does not know and that is not an intact copy at its content address (put there by hand, or damaged)` });
+  if (wholeArchive && !interrupted) {
+    const known = new Set((db.prepare('SELECT sha256 FROM items').pluck().all() as string[]).map((sha) => objectPath(archive.objectsDir, sha)));
+    for (const f of await objectFiles(archive.objectsDir)) {
+      if (known.has(f)) continue;
+      if (isIntactCopy(archive.objectsDir, f)) unrecordedCopies.push(f);
+      else problems.push({ kind: 'unexpected', path: f, reason: `${f}: file in the object store that the catalog does not know and that is not an intact copy at its content address (put there by hand, or damaged)` });
+    }
   }
   // The rows recomputed and the head reported as "before this check" come from one read snapshot.
   const { chain, headBefore, seals } = db.transaction(() => ({
@@ -238,7 +420,7 @@ export async function verifyArchive(archive: Archive, opts: { actor: string; sig
     rootChecked: seals.seals.filter((s) => s.rootChecked).at(-1)?.seq ?? null,
     firstBroken: seals.firstBroken,
   };
-  problems.push(...crossCheckCatalog(db));
+  if (wholeArchive && !interrupted) problems.push(...crossCheckCatalog(db));
   if (opts.expectHead) {
     // A chain cut short at its end still verifies; a head noted earlier (or carried in a bag) proves it was not.
     const row = db.prepare('SELECT seq FROM custody_events WHERE hash = ?').get(opts.expectHead.hash) as { seq: number } | undefined;
@@ -246,31 +428,24 @@ export async function verifyArchive(archive: Archive, opts: { actor: string; sig
       problems.push({ kind: 'custody', seq: opts.expectHead.seq, reason: `custody row ${opts.expectHead.seq} with hash ${opts.expectHead.hash}, noted earlier, is not in the log: rows were removed or replaced` });
     }
   }
-  // Every item gets an outcome unless the lanes stopped on the signal; an abort that landed after
-  // the last item (the rest of the check does not stop for it) leaves a complete check.
-  const interrupted = outcomes.size < items.length;
-  let unrecorded: string | undefined = archive.writable ? undefined : 'the archive is open read-only';
-  let unrecordedBecause: FixityReport['unrecordedBecause'] = archive.writable ? undefined : 'read-only';
+  let unrecorded: string | undefined = !archive.writable ? 'the archive is open read-only' : diskFull ? `the disk is full (${diskFull})` : undefined;
+  let unrecordedBecause: FixityReport['unrecordedBecause'] = !archive.writable ? 'read-only' : diskFull ? 'disk-full' : undefined;
   let custodyEventsAdded = 0;
-  if (archive.writable) {
-    // A failed check is recorded too: the break stays detectable, and the record shows when it was found.
-    const record = db.transaction(() => {
-      let added = 0;
-      for (const it of items) {
-        const o = outcomes.get(it.id);
-        if (!o) continue;
-        appendCustodyEvent(db, { actor: opts.actor, type: 'fixity check', item: it.sha256, detail: { outcome: o.outcome, algorithms: [...(digestsOf.get(it.id)?.keys() ?? ['sha256'])], ...(o.reason ? { reason: o.reason } : {}), ...(o.finding ? { finding: o.finding } : {}) } });
-        added++;
-      }
-      appendCustodyEvent(db, { actor: opts.actor, type: 'fixity check', item: null, detail: {
-        outcome: problems.length ? 'fail' : interrupted ? 'interrupted' : 'pass', scope: 'archive', itemsChecked: outcomes.size, bytesChecked,
-        problems: problems.length, custodyRowsChecked: chain.rows,
-        ...(unrecordedCopies.length ? { unrecordedCopies: unrecordedCopies.length } : {}),
-      } });
-      return added + 1;
-    });
+  let eventSeq: number | null = null;
+  const finishedAt = new Date().toISOString();
+  // An unfinished run is recorded when it finishes (or is abandoned): its outcomes wait in the catalog.
+  if (archive.writable && !diskFull && !interrupted) {
     try {
-      custodyEventsAdded = record();
+      // A broken chain does not stop the record: the event says so, and the break stays detectable.
+      const custodyProblems = chain.problems.length;
+      const r = recordRun(db, store, tally, {
+        outcome: problems.length ? 'fail' : 'pass', state: 'done', finishedAt, problems: problems.length,
+        chain: { rowsChecked: chain.rows, holds: custodyProblems === 0, problems: custodyProblems, firstBrokenRow: chain.problems[0]?.seq ?? null },
+        seals: { count: sealsSummary.count, firstBroken: sealsSummary.firstBroken },
+        ...(unrecordedCopies.length ? { unrecordedCopies: unrecordedCopies.length } : {}),
+      });
+      custodyEventsAdded = r.eventsAdded;
+      eventSeq = r.runEventSeq;
     } catch (e) {
       // A full disk must not cost the user the findings of a check that may have taken hours.
       if ((e as { code?: unknown }).code !== 'SQLITE_FULL') throw e;
@@ -278,12 +453,16 @@ export async function verifyArchive(archive: Archive, opts: { actor: string; sig
       unrecordedBecause = 'disk-full';
     }
   }
+  const notes: FixityNote[] = tally.notes.map((r) => {
+    const { fileName } = origin(db, r.id);
+    return { kind: 'identity-changed', itemId: r.id, sha256: r.sha256, ...(fileName ? { fileName } : {}), before: (JSON.parse(r.note!) as { before: FileIdentity }).before, after: r.identity! };
+  });
   return {
     ok: problems.length === 0 && !interrupted,
     interrupted,
-    itemsChecked: outcomes.size,
-    itemsTotal: items.length,
-    bytesChecked,
+    itemsChecked: tally.checked,
+    itemsTotal: run.itemsSelected,
+    bytesChecked: tally.bytes,
     custodyRowsChecked: chain.rows,
     chainHeadBefore: headBefore,
     custodyEventsAdded,
@@ -291,8 +470,14 @@ export async function verifyArchive(archive: Archive, opts: { actor: string; sig
     problems,
     seals: sealsSummary,
     startedAt,
-    finishedAt: new Date().toISOString(),
+    finishedAt,
     ...(unrecorded ? { unrecorded, unrecordedBecause } : {}),
     unrecordedCopies,
+    run: {
+      id: run.id, resumed, checkedBefore: store.checkedBefore, sessions: run.sessions, scope: run.scope, wholeArchive, startedAt: run.startedAt, itemsSelected: run.itemsSelected, bytesSelected: run.bytesSelected,
+      passed: tally.passed, failed: tally.failed, merkle: tally.merkle, eventSeq,
+    },
+    ...(abandoned ? { abandonedRun: abandoned } : {}),
+    notes,
   };
 }

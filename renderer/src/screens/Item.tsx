@@ -45,6 +45,8 @@ function findingLines(t: TFn, f: FixityFinding | null, reason: unknown): string[
       return [t('item.fixity.missing')];
     case 'unreadable':
       return [t('item.fixity.unreadable', { error: f.error ?? '' })];
+    case 'unrecorded-change':
+      return [t('item.fixity.unrecordedChange', { previous: t(`item.fixity.kind.${f.previous ?? 'altered'}`), at: f.previousCheckedAt ?? '' })];
     case 'altered':
     case 'catalog': {
       const lines = Object.keys(f.expected ?? {}).map((alg) =>

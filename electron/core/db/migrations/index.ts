@@ -7,6 +7,7 @@ import * as m006 from './006_sighting_path_bytes.ts';
 import * as m007 from './007_export_runs.ts';
 import * as m008 from './008_person_roles.ts';
 import * as m009 from './009_library_indexes.ts';
+import * as m010 from './010_verify_runs.ts';
 import * as m011 from './011_replicas.ts';
 import * as m012 from './012_reels.ts';
 import * as m013 from './013_item_sidecars.ts';
@@ -35,6 +36,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '007_export_runs', sql: m007.sql },
   { name: '008_person_roles', sql: m008.sql },
   { name: '009_library_indexes', sql: m009.sql },
+  { name: '010_verify_runs', sql: m010.sql },
   { name: '011_replicas', sql: m011.sql },
   { name: '012_reels', sql: m012.sql },
   { name: '013_item_sidecars', sql: m013.sql },

@@ -1,0 +1,95 @@
+// What `evidence verify` says about a fixity check run (issue 15 §2), in the user's language:
+// each failed item by its original file name, source path and card/reel, what was found and what
+// to do next; notes; the run's scope and Merkle root; the progress line with its ETA.
+import { digestLabel } from '../../common/fixity.ts';
+import type { FixityNote, FixityProblem, RunReport } from '../../core/verify/fixity.ts';
+import type { JobProgress } from '../../common/types.ts';
+import { t } from '../i18n/index.ts';
+import type { Io } from '../io.ts';
+import { formatBytes } from './shared.ts';
+import { printable } from './text.ts';
+
+const ns = (key: string, vars: Record<string, unknown> = {}) => t(`verify-scale:${key}`, vars);
+
+/** The run's scope in words ("the whole archive", "ingested since …, a random sample of 10% (seed …)"). */
+export function scopeText(run: Pick<RunReport, 'scope' | 'wholeArchive'>): string {
+  if (run.wholeArchive) return ns('scope.archive');
+  const f = run.scope.filters;
+  return [
+    f.since !== undefined ? ns('scope.since', { since: f.since }) : '',
+    f.olderThan !== undefined ? ns('scope.olderThan', { age: f.olderThan }) : '',
+    f.sample !== undefined ? ns('scope.sample', { percent: f.sample, seed: run.scope.sampleSeed ?? '' }) : '',
+    f.items?.length ? ns('scope.items', { items: f.items.join(', ') }) : '',
+    f.reels?.length ? ns('scope.reels', { reels: f.reels.join(', ') }) : '',
+  ].filter(Boolean).join(', ');
+}
+
+/**
+ * The lines of one failed item: "FAIL kind: item N “name”", then, indented, its source path,
+ * card/reel, stored object, what was found and what to do next. Null for a problem of no item
+ * (chain, seals, store, catalog rows), which keeps its one-line form.
+ */
+export function failureLines(p: FixityProblem): string[] | null {
+  if (p.itemId === undefined || !p.finding) return null;
+  const f = p.finding;
+  const id = p.itemId;
+  const found: string[] = [];
+  if (f.kind === 'altered' || f.kind === 'catalog') {
+    for (const alg of Object.keys(f.expected ?? {})) found.push(ns(`failure.found.${f.kind}`, { alg: digestLabel(alg), expected: f.expected![alg], found: f.found?.[alg] ?? '—' }));
+    if (f.expectedBytes !== undefined) found.push(ns('failure.found.size', { expected: f.expectedBytes, found: f.foundBytes ?? '—' }));
+  } else if (f.kind === 'unreadable') found.push(ns('failure.found.unreadable', { error: f.error ?? '' }));
+  else if (f.kind === 'unrecorded-change') found.push(ns('failure.found.unrecorded-change', { at: f.previousCheckedAt ?? '?', previous: f.previous ?? 'failed' }));
+  else found.push(ns('failure.found.missing'));
+  const next = f.kind === 'catalog' ? 'catalog' : f.kind === 'unrecorded-change' ? 'unrecorded-change' : 'restore';
+  return [
+    ns('failure.head', { kind: p.kind, id, name: p.fileName ?? p.sha256 ?? '?' }),
+    ...[
+      ...(p.sourcePath ? [ns('failure.source', { path: p.sourcePath })] : []),
+      p.reel ? ns('failure.reel', { reel: p.reel }) : ns('failure.noReel'),
+      ...(f.object ? [ns('failure.object', { object: f.object })] : []),
+      ...found,
+      ns(`failure.next.${next}`, { id }),
+    ].map((l) => `      ${l}`),
+  ];
+}
+
+/** A note's line. */
+export const noteLine = (n: FixityNote): string => ns('note.identity', { id: n.itemId, name: n.fileName ?? n.sha256 });
+
+/** Seconds as "1 h 02 min", "3 min 05 s", "42 s". */
+function duration(sec: number): string {
+  const s = Math.round(sec);
+  if (s >= 3600) return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
+  if (s >= 60) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+  return `${s} s`;
+}
+
+/**
+ * A progress line on stderr for a terminal, redrawn in place at most every `everyMs`: percent of
+ * bytes, items, bytes, rate and time left, both from the bytes read in this session (a resumed
+ * run's earlier bytes do not make it look fast). `done()` clears it.
+ */
+export function progressLine(io: Io, everyMs = 250): { update(p: JobProgress): void; done(): void } {
+  const started = Date.now();
+  let firstBytes: number | null = null;
+  let last = 0;
+  let shown = false;
+  return {
+    update(p) {
+      firstBytes ??= p.bytesDone;
+      const now = Date.now();
+      if (now - last < everyMs && p.filesDone < p.filesTotal) return;
+      last = now;
+      const secs = (now - started) / 1000;
+      const rate = secs > 0 ? (p.bytesDone - firstBytes) / secs : 0;
+      const left = p.bytesTotal - p.bytesDone;
+      const eta = rate > 0 ? duration(left / rate) : ns('etaUnknown');
+      const percent = p.bytesTotal > 0 ? Math.floor((p.bytesDone / p.bytesTotal) * 100) : 100;
+      io.err(`\r\u001b[2K${printable(ns('progress', { percent, done: p.filesDone, total: p.filesTotal, bytesDone: formatBytes(p.bytesDone), bytesTotal: formatBytes(p.bytesTotal), rate: formatBytes(rate), eta }))}`);
+      shown = true;
+    },
+    done() {
+      if (shown) io.err('\r\u001b[2K');
+    },
+  };
+}
