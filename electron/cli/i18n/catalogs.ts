@@ -1,5 +1,9 @@
 // Every namespace of the CLI's strings; one line per area, so areas never edit each other's file.
 import common from './locales/common.json' with { type: 'json' };
+import list from './locales/list.json' with { type: 'json' };
+import show from './locales/show.json' with { type: 'json' };
+import verify from './locales/verify.json' with { type: 'json' };
+import log from './locales/log.json' with { type: 'json' };
 import main from './locales/main.json' with { type: 'json' };
 
 export type Catalog = Partial<Record<'en' | 'ru' | 'ky', Record<string, unknown>>>;
@@ -7,4 +11,8 @@ export type Catalog = Partial<Record<'en' | 'ru' | 'ky', Record<string, unknown>
 export const CATALOGS: Record<string, Catalog> = {
   common,
   main,
+  log,
+  list,
+  show,
+  verify,
 };
