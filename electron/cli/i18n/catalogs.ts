@@ -1,4 +1,9 @@
 // Every namespace of the CLI's strings; one line per area, so areas never edit each other's file.
+import catalog from './locales/catalog.json' with { type: 'json' };
+import place from './locales/place.json' with { type: 'json' };
+import person from './locales/person.json' with { type: 'json' };
+import incident from './locales/incident.json' with { type: 'json' };
+import caseRefs from './locales/case.json' with { type: 'json' };
 import common from './locales/common.json' with { type: 'json' };
 import list from './locales/list.json' with { type: 'json' };
 import show from './locales/show.json' with { type: 'json' };
@@ -15,4 +20,9 @@ export const CATALOGS: Record<string, Catalog> = {
   list,
   show,
   verify,
+  catalog,
+  place,
+  person,
+  incident,
+  case: caseRefs,
 };
