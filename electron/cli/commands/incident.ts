@@ -10,7 +10,7 @@ import type { Db } from '../../core/db/open.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { clearable, collect, subcommand, usage, writeOut } from './catalog-shared.ts';
 import { withArchive, type CliCommand } from './shared.ts';
-import { count, errLine, outLine, printable } from './text.ts';
+import { errLine, outLine, printable } from './text.ts';
 import { t } from '../i18n/index.ts';
 
 const GROUP = 'incident';

@@ -9,6 +9,7 @@ import { printJson, type Io } from '../io.ts';
 import type { IngestCliOptions } from './ingest.ts';
 import { formatBytes, withArchive } from './shared.ts';
 import { errLine, outLine, printable, count } from './text.ts';
+import { t } from '../i18n/index.ts';
 
 /** Files named under one identical warning in human output before the rest are counted. */
 const SAME_WARNING_SHOWN = 5;
@@ -52,9 +53,8 @@ async function run(archive: Archive, paths: string[], o: IngestCliOptions, algor
     const c = report.counts;
     // After a cut-short listing the files found are only some of those there: a count of them
     // "not processed" would read as the exact remainder.
-    const left = report.walkInterrupted ? `, folder listing interrupted after ${count(c.notProcessed, 'file')}` : c.notProcessed ? `, ${c.notProcessed} not processed` : '';
-    outLine(io, `${c.added} added, ${c.duplicate} duplicate, ${c.skipped} skipped, ${c.failed} failed` +
-      `${left} (${formatBytes(report.bytesIngested)} stored) in ${archive.dir}`);
+    const left = report.walkInterrupted ? t('ingest:walkInterrupted', { files: t('n.file', { count: c.notProcessed }) }) : c.notProcessed ? t('ingest:notProcessed', { count: c.notProcessed }) : '';
+    outLine(io, t('ingest:summary', { added: c.added, duplicate: c.duplicate, skipped: c.skipped, failed: c.failed, left, size: formatBytes(report.bytesIngested), archive: archive.dir }));
     // The same warning for many files (a folder of scans or notes: "matches no known media
     // format") is said for the first few files, then counted; --json lists every one.
     const sameWarning = new Map<string, number>();
@@ -75,7 +75,7 @@ async function run(archive: Archive, paths: string[], o: IngestCliOptions, algor
       const found = c.notProcessed === 0 ? 'no files found so far' : `${count(c.notProcessed, 'file')} found so far, none of them ingested`;
       io.err(`Interrupted while listing the folders: ${found}; how many files there are in all is not known. Run the same command again to ingest them.\n`);
     } else if (report.interrupted) {
-      io.err(`Interrupted: ${count(c.notProcessed, 'file')} not processed. Run the same command again to finish; finished files are not redone.\n`);
+      io.err(`${t('ingest:interrupted', { files: t('n.file', { count: c.notProcessed }) })}\n`);
     }
   }
   return report.counts.failed > 0 || report.interrupted ? 1 : 0;

@@ -8,6 +8,7 @@ import { printJson, UsageError, type Io } from '../io.ts';
 import { readPassphrase } from '../passphrase.ts';
 import type { CliCommand } from './shared.ts';
 import { outLine } from './text.ts';
+import { t } from '../i18n/index.ts';
 
 const GROUP = 'key';
 
@@ -82,12 +83,12 @@ const list: CliCommand = {
       return 0;
     }
     if (!keys.length) {
-      outLine(io, `No signing key in ${dir}; create one with \`evidence key create --name NAME\`.`);
+      outLine(io, t('key:none', { dir }));
       return 0;
     }
     const chosen = process.env.EVIDENCE_KEY || (keys.length === 1 ? keys[0]!.name : undefined);
-    for (const k of keys) outLine(io, `${k.name}${k.name === chosen ? ' (default)' : ''}  ${k.fingerprint}  created ${k.createdAt}`);
-    if (!chosen) outLine(io, 'Several keys: choose one with --key NAME or the environment variable EVIDENCE_KEY.');
+    for (const k of keys) outLine(io, `${k.name}${k.name === chosen ? ` (${t('key:default')})` : ''}  ${k.fingerprint}  ${t('key:created', { at: k.createdAt })}`);
+    if (!chosen) outLine(io, t('key:several'));
     return 0;
   },
 };
@@ -113,7 +114,7 @@ const check: CliCommand = {
     const o = opts as { name?: string };
     const info = pick(o.name);
     const key = await unlockKey(info, await readPassphrase(io, { purpose: 'checking the key', keyName: info.name }));
-    outLine(io, `The passphrase unlocks the key "${info.name}" (${key.fingerprint}).`);
+    outLine(io, t('key:unlocks', { name: info.name, fingerprint: key.fingerprint }));
     return 0;
   },
 };

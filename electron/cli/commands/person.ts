@@ -7,7 +7,7 @@ import { registerCsv, registerRecords } from '../../core/catalog/register.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { clearable, collect, num, subcommand, usage, writeOut } from './catalog-shared.ts';
 import { withArchive, type CliCommand } from './shared.ts';
-import { count, errLine, outLine, printable } from './text.ts';
+import { errLine, outLine, printable } from './text.ts';
 import { t } from '../i18n/index.ts';
 
 const GROUP = 'person';

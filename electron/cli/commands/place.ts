@@ -8,7 +8,7 @@ import { exportPlaces, importPlaces } from '../../core/catalog/places-io.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { clearable, collect, num, subcommand, usage, writeOut } from './catalog-shared.ts';
 import { withArchive, type CliCommand } from './shared.ts';
-import { count, degrees, errLine, outLine } from './text.ts';
+import { degrees, errLine, outLine } from './text.ts';
 import { t } from '../i18n/index.ts';
 
 const GROUP = 'place';

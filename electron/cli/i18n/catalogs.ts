@@ -4,6 +4,10 @@ import place from './locales/place.json' with { type: 'json' };
 import person from './locales/person.json' with { type: 'json' };
 import incident from './locales/incident.json' with { type: 'json' };
 import caseRefs from './locales/case.json' with { type: 'json' };
+import init from './locales/init.json' with { type: 'json' };
+import key from './locales/key.json' with { type: 'json' };
+import ingest from './locales/ingest.json' with { type: 'json' };
+import commands from './locales/commands.json' with { type: 'json' };
 import common from './locales/common.json' with { type: 'json' };
 import list from './locales/list.json' with { type: 'json' };
 import show from './locales/show.json' with { type: 'json' };
@@ -25,4 +29,8 @@ export const CATALOGS: Record<string, Catalog> = {
   person,
   incident,
   case: caseRefs,
+  init,
+  key,
+  ingest,
+  commands,
 };

@@ -1,7 +1,7 @@
 // `--help` in the user's language. The English words stay where they are written, beside each
 // command's options (so that a command's help is read and changed in one place); the Russian and
 // Kyrgyz ones are looked up by that English text in the command group's namespace file
-// (locales/<group>.json, under "help"), then in common.json. Keyed by the English itself: when a
+// (locales/<group>.json, under "help"), then in commands.json and common.json. Keyed by the English itself: when a
 // command's English changes, its stale translation stops matching and the new English shows,
 // rather than a translation of what the option used to do.
 import type { Command, Help } from 'commander';
@@ -11,7 +11,7 @@ import { cliLanguage, t } from './index.ts';
 /** The translation of help text `english` for the command group `group` in `lang`; undefined when none. */
 export function helpText(group: string, english: string, lang = cliLanguage()): string | undefined {
   if (lang === 'en') return undefined;
-  for (const ns of [group, 'common']) {
+  for (const ns of [group, 'commands', 'common']) {
     const help = (CATALOGS[ns]?.[lang] as { help?: Record<string, string> } | undefined)?.help;
     const hit = help?.[english];
     if (typeof hit === 'string') return hit;
