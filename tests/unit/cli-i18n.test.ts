@@ -3,7 +3,10 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Command } from 'commander';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { commandsFor } from '../../electron/cli/commands/index.ts';
+import { localizeHelp } from '../../electron/cli/i18n/help.ts';
 import { CATALOGS } from '../../electron/cli/i18n/catalogs.ts';
 import { setCliLanguage, t } from '../../electron/cli/i18n/index.ts';
 import { runCli } from '../helpers/cli-inprocess.ts';
@@ -146,4 +149,31 @@ describe('CLI catalogs', () => {
       expect(help('ky')).toEqual(help('ru'));
     });
   }
+});
+
+/** Every description of `evidence --help` and its sub-commands' help with no letter of `script`, as "path what: text". */
+async function untranslatedHelp(lang: 'ru' | 'ky'): Promise<string[]> {
+  setCliLanguage(lang);
+  const program = new Command('evidence');
+  for (const c of await commandsFor([])) c.define(program);
+  localizeHelp(program);
+  const missing: string[] = [];
+  const walk = (c: Command, path: string) => {
+    const check = (what: string, text: string) => {
+      if (text && !/[а-яёөүң]/iu.test(text)) missing.push(`${path} ${what}: ${text}`);
+    };
+    check('description', c.description());
+    for (const a of c.registeredArguments) check(`<${a.name()}>`, a.description);
+    for (const o of c.options) check(o.long ?? o.flags, o.description);
+    for (const s of c.commands) walk(s, `${path} ${s.name()}`);
+  };
+  walk(program, 'evidence');
+  return missing;
+}
+
+describe('help of every command', () => {
+  // A command or option added later with English help only is caught here.
+  it.each(['ru', 'ky'] as const)('is translated in %s', async (lang) => {
+    expect(await untranslatedHelp(lang)).toEqual([]);
+  });
 });

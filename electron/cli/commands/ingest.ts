@@ -8,6 +8,7 @@ import { createIngestPool, MAX_THREADS } from '../../core/ingest/pool.ts';
 import { UsageError, type Io } from '../io.ts';
 import { archiveOption } from './options.ts';
 import type { CliCommand } from './shared.ts';
+import { t } from '../i18n/index.ts';
 
 /** Parses `--digests sha256,md5,sha1`; throws UsageError naming an unknown algorithm. */
 export function parseDigests(text: string | undefined): DigestAlgorithm[] {
@@ -27,7 +28,7 @@ export const ingestCommand: CliCommand = {
     archiveOption(p.command('ingest').argument('<paths...>', 'files and folders to ingest (folders recursively)'))
       .option('--operator <name>', 'who is ingesting (recorded in the custody log; default $EVIDENCE_OPERATOR or the OS user)')
       .option('--digests <list>', 'digests to compute besides SHA-256: sha256,md5,sha1', 'sha256')
-      .option('--threads <n>', `worker threads, 1 to ${MAX_THREADS} (default: one per core)`)
+      .option('--threads <n>', t('commands:threads', { max: MAX_THREADS }))
       .option('--json', 'print the final report as JSON')
       .description('copy files into the archive with verified copies, digests, metadata and custody events'),
   async run([paths, opts]: unknown[], io: Io) {
