@@ -8,6 +8,11 @@ import init from './locales/init.json' with { type: 'json' };
 import key from './locales/key.json' with { type: 'json' };
 import ingest from './locales/ingest.json' with { type: 'json' };
 import commands from './locales/commands.json' with { type: 'json' };
+import seal from './locales/seal.json' with { type: 'json' };
+import tag from './locales/tag.json' with { type: 'json' };
+import passphrase from './locales/passphrase.json' with { type: 'json' };
+import transfer from './locales/transfer.json' with { type: 'json' };
+import exportSet from './locales/export.json' with { type: 'json' };
 import common from './locales/common.json' with { type: 'json' };
 import list from './locales/list.json' with { type: 'json' };
 import show from './locales/show.json' with { type: 'json' };
@@ -33,4 +38,9 @@ export const CATALOGS: Record<string, Catalog> = {
   key,
   ingest,
   commands,
+  seal,
+  tag,
+  passphrase,
+  transfer,
+  export: exportSet,
 };
