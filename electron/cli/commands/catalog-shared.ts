@@ -11,6 +11,7 @@ import type { Db } from '../../core/db/open.ts';
 import { UsageError, type Io } from '../io.ts';
 import { archiveOption } from './shared.ts';
 import { printable } from './text.ts';
+import { t } from '../i18n/index.ts';
 
 /**
  * `evidence <group> <name>`: finds or creates the group command (place, person, …) on the program
@@ -44,7 +45,7 @@ export function usage<T>(fn: () => T): T {
 export function num(value: string | undefined, option: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n) || value.trim() === '') throw new UsageError(`${option} ${value}: not a number`);
+  if (!Number.isFinite(n) || value.trim() === '') throw new UsageError(t('catalog:notANumber', { option, value }));
   return n;
 }
 

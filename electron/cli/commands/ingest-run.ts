@@ -8,7 +8,7 @@ import type { IngestPool } from '../../core/ingest/pool.ts';
 import { printJson, type Io } from '../io.ts';
 import type { IngestCliOptions } from './ingest.ts';
 import { formatBytes, withArchive } from './shared.ts';
-import { errLine, outLine, printable, count } from './text.ts';
+import { errLine, outLine, printable } from './text.ts';
 import { t } from '../i18n/index.ts';
 
 /** Files named under one identical warning in human output before the rest are counted. */
@@ -31,7 +31,7 @@ async function run(archive: Archive, paths: string[], o: IngestCliOptions, algor
   const onFile = (r: IngestFileResult) => {
     if (r.status === 'failed' && bar) {
       bar.stop();
-      errLine(io, `failed: ${r.reason}`);
+      errLine(io, t('ingest:failed', { reason: r.reason }));
       bar.start(1, 0);
     }
   };
@@ -59,21 +59,21 @@ async function run(archive: Archive, paths: string[], o: IngestCliOptions, algor
     // format") is said for the first few files, then counted; --json lists every one.
     const sameWarning = new Map<string, number>();
     for (const r of report.files) {
-      if (r.status === 'skipped') outLine(io, `skipped: ${r.path}: ${r.reason}`);
-      if (r.status === 'failed') outLine(io, `failed: ${r.reason}`);
+      if (r.status === 'skipped') outLine(io, t('ingest:skipped', { path: r.path, reason: r.reason }));
+      if (r.status === 'failed') outLine(io, t('ingest:failed', { reason: r.reason }));
       if (r.warnings?.length) {
         const text = r.warnings.join('; ');
         const n = (sameWarning.get(text) ?? 0) + 1;
         sameWarning.set(text, n);
-        if (n <= SAME_WARNING_SHOWN) outLine(io, `warning: ${r.path}: ${text}`);
+        if (n <= SAME_WARNING_SHOWN) outLine(io, t('ingest:warning', { path: r.path, text }));
       }
     }
     for (const [text, n] of sameWarning) {
-      if (n > SAME_WARNING_SHOWN) outLine(io, `warning: ${count(n - SAME_WARNING_SHOWN, 'more file')} with the same warning: ${text} (--json lists each)`);
+      if (n > SAME_WARNING_SHOWN) outLine(io, t('ingest:sameWarning', { count: n - SAME_WARNING_SHOWN, text }));
     }
     if (report.walkInterrupted) {
-      const found = c.notProcessed === 0 ? 'no files found so far' : `${count(c.notProcessed, 'file')} found so far, none of them ingested`;
-      io.err(`Interrupted while listing the folders: ${found}; how many files there are in all is not known. Run the same command again to ingest them.\n`);
+      const found = c.notProcessed === 0 ? t('ingest:noneFound') : t('ingest:foundSoFar', { files: t('n.file', { count: c.notProcessed }) });
+      io.err(`${t('ingest:walkStopped', { found })}\n`);
     } else if (report.interrupted) {
       io.err(`${t('ingest:interrupted', { files: t('n.file', { count: c.notProcessed }) })}\n`);
     }

@@ -13,6 +13,7 @@ import tag from './locales/tag.json' with { type: 'json' };
 import passphrase from './locales/passphrase.json' with { type: 'json' };
 import transfer from './locales/transfer.json' with { type: 'json' };
 import exportSet from './locales/export.json' with { type: 'json' };
+import verifyBag from './locales/verifyBag.json' with { type: 'json' };
 import common from './locales/common.json' with { type: 'json' };
 import list from './locales/list.json' with { type: 'json' };
 import show from './locales/show.json' with { type: 'json' };
@@ -43,4 +44,5 @@ export const CATALOGS: Record<string, Catalog> = {
   passphrase,
   transfer,
   export: exportSet,
+  verifyBag,
 };
