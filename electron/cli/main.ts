@@ -16,11 +16,18 @@ function processIo(signal: AbortSignal): Io {
   };
 }
 
-/** The value of a global `--lang X` / `--lang=X` anywhere in argv (read before commander parses). */
+/** Sub-commands with a `--lang` of their own (export: the custody report's language), which is not the CLI's. */
+const OWN_LANG = new Set(['export']);
+
+/**
+ * The value of a global `--lang X` / `--lang=X` in argv (read before commander parses): anywhere,
+ * except after a sub-command whose own --lang means something else (`evidence export --lang ky`
+ * chooses the custody report's language; `evidence --lang ky export …` the CLI's).
+ */
 function langFlag(argv: readonly string[]): string | undefined {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a === '--') break;
+    if (a === '--' || OWN_LANG.has(a)) break;
     if (a === '--lang') return argv[i + 1];
     if (a.startsWith('--lang=')) return a.slice('--lang='.length);
   }

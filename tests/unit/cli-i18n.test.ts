@@ -177,3 +177,16 @@ describe('help of every command', () => {
     expect(await untranslatedHelp(lang)).toEqual([]);
   });
 });
+
+describe('export --lang', () => {
+  it('chooses the custody report\'s language, not the CLI\'s; the global --lang before `export` chooses the CLI\'s', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'cli-i18n-set-'));
+    const report = await runCli('export', '--archive', archive, '--all', '--out', join(out, 'a'), '--no-sign', '--lang', 'ky');
+    expect(report.code, report.err).toBe(0);
+    expect(report.out).toMatch(/^Exported 2 items to /u);
+    const cli = await runCli('--lang', 'ru', 'export', '--archive', archive, '--all', '--out', join(out, 'b'), '--no-sign');
+    expect(cli.code, cli.err).toBe(0);
+    expect(cli.out).toMatch(/^Экспортировано: 2 материала в /u);
+    expect(cli.err).toContain('предупреждение: --no-sign: этот набор не подписан и не запечатан');
+  });
+});
