@@ -58,14 +58,14 @@ const create: CliCommand = {
     const k = await createKey({ name, passphrase });
     if (o.json) printJson(io, asJson(k));
     else {
-      outLine(io, `Created the signing key "${k.name}" (Ed25519) in ${k.dir}`);
-      outLine(io, 'The key fingerprint is:');
+      outLine(io, t('key:createdKey', { name: k.name, dir: k.dir }));
+      outLine(io, t('key:fingerprintIs'));
       outLine(io, `${k.fingerprint} ${k.name}`);
-      outLine(io, 'The public key is:');
+      outLine(io, t('key:publicKeyIs'));
       outLine(io, `${k.publicKeyLine} ${k.name}`);
-      outLine(io, `OpenPGP fingerprint (the same key, for gpg): ${grouped(k.openPgpFingerprint)}`);
-      outLine(io, 'Give your recipients the fingerprint by another way than the evidence (read it out, print it): they compare it with `evidence verify-bag --expect-key`.');
-      outLine(io, 'Keep the passphrase safe: without it the key cannot sign, and nobody can recover it.');
+      outLine(io, t('key:openPgp', { fingerprint: grouped(k.openPgpFingerprint) }));
+      outLine(io, t('key:giveFingerprint'));
+      outLine(io, t('key:keepSafe'));
     }
     return 0;
   },
@@ -100,7 +100,7 @@ const exportPublic: CliCommand = {
     .description('print a signing key\'s public key (never the private key)'),
   async run([opts]: unknown[], io: Io) {
     const o = opts as { name?: string; format: string };
-    if (o.format !== 'ssh' && o.format !== 'openpgp') throw new UsageError(`--format ${o.format}: use ssh or openpgp`);
+    if (o.format !== 'ssh' && o.format !== 'openpgp') throw new UsageError(t('key:badFormat', { format: o.format }));
     io.out(exportPublicKey(pick(o.name), o.format));
     return 0;
   },

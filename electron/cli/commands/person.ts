@@ -151,7 +151,7 @@ const exportCmd: CliCommand = {
     .option('--out <file>', 'write to a file (default: stdout)').description('export the victims register'),
   async run([opts]: unknown[], io: Io) {
     const o = opts as PersonOpts & { format: string; redact?: boolean; out?: string };
-    if (o.format !== 'csv' && o.format !== 'json') throw new UsageError(`--format ${o.format}: csv or json`);
+    if (o.format !== 'csv' && o.format !== 'json') throw new UsageError(t('catalog:formatCsvJson', { format: o.format }));
     if (o.json && o.format !== 'json') throw new UsageError(`--json: person export writes --format ${o.format}; for JSON use --format json`);
     return withArchive(o, {}, async (a) => {
       const records = registerRecords(a.db, { redact: o.redact });

@@ -160,7 +160,7 @@ const exportCmd: CliCommand = {
     .description('export every place with coordinate sources and licences'),
   async run([opts]: unknown[], io: Io) {
     const o = opts as PlaceOpts & { format: string; out?: string };
-    if (o.format !== 'csv' && o.format !== 'geojson') throw new UsageError(`--format ${o.format}: csv or geojson`);
+    if (o.format !== 'csv' && o.format !== 'geojson') throw new UsageError(t('catalog:formatCsvGeojson', { format: o.format }));
     // --format chooses the output; a --json that would still print CSV is refused rather than ignored.
     if (o.json && o.format !== 'geojson') throw new UsageError(`--json: place export writes --format ${o.format}; for JSON use --format geojson`);
     return withArchive(o, {}, async (a) => {

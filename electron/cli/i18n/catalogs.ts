@@ -14,6 +14,7 @@ import passphrase from './locales/passphrase.json' with { type: 'json' };
 import transfer from './locales/transfer.json' with { type: 'json' };
 import exportSet from './locales/export.json' with { type: 'json' };
 import verifyBag from './locales/verifyBag.json' with { type: 'json' };
+import timestamp from './locales/timestamp.json' with { type: 'json' };
 import common from './locales/common.json' with { type: 'json' };
 import list from './locales/list.json' with { type: 'json' };
 import show from './locales/show.json' with { type: 'json' };
@@ -45,4 +46,5 @@ export const CATALOGS: Record<string, Catalog> = {
   transfer,
   export: exportSet,
   verifyBag,
+  timestamp,
 };
