@@ -4,6 +4,7 @@ import { KeyError } from '../core/signing/errors.ts';
 import { EXIT, UsageError, type Io } from './io.ts';
 import { commandsFor } from './commands/index.ts';
 import { printable } from './commands/text.ts';
+import { helpConfiguration, localizeHelp } from './i18n/help.ts';
 import { pickCliLanguage, setCliLanguage, t } from './i18n/index.ts';
 
 function processIo(signal: AbortSignal): Io {
@@ -15,11 +16,18 @@ function processIo(signal: AbortSignal): Io {
   };
 }
 
-/** The value of a global `--lang X` / `--lang=X` anywhere in argv (read before commander parses). */
+/** Sub-commands with a `--lang` of their own (export: the custody report's language), which is not the CLI's. */
+const OWN_LANG = new Set(['export']);
+
+/**
+ * The value of a global `--lang X` / `--lang=X` in argv (read before commander parses): anywhere,
+ * except after a sub-command whose own --lang means something else (`evidence export --lang ky`
+ * chooses the custody report's language; `evidence --lang ky export …` the CLI's).
+ */
 function langFlag(argv: readonly string[]): string | undefined {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a === '--') break;
+    if (a === '--' || OWN_LANG.has(a)) break;
     if (a === '--lang') return argv[i + 1];
     if (a.startsWith('--lang=')) return a.slice('--lang='.length);
   }
@@ -44,8 +52,8 @@ function isOutOfSpaceOrIo(e: unknown): boolean {
 /** What went wrong with the disk, in words, for isOutOfSpaceOrIo errors. */
 function diskProblem(e: unknown): string {
   const err = e as Error & { code: string };
-  if (err.code === 'ENOSPC' || err.code === 'EDQUOT' || err.code === 'SQLITE_FULL') return `the disk is full (${err.message})`;
-  return `the catalog could not be read or written (${err.code}: ${err.message}); a full disk is the usual cause`;
+  if (err.code === 'ENOSPC' || err.code === 'EDQUOT' || err.code === 'SQLITE_FULL') return t('main:diskFull', { message: err.message });
+  return t('main:diskIo', { code: err.code, message: err.message });
 }
 
 function isUserPathError(e: unknown): boolean {
@@ -97,16 +105,18 @@ export async function main(argv: string[], io?: Io): Promise<number> {
   let code: number = EXIT.OK;
   setCliLanguage(pickCliLanguage(langFlag(argv)));
   const program = new Command('evidence')
-    .description('Evidence Archive: ingest photos, video and audio as evidence; fixity, custody log, BagIt exports.')
+    .description(t('main:program'))
     .exitOverride()
     .configureOutput({ writeOut: (s) => theIo.out(s), writeErr: (s) => theIo.err(s) })
-    .option('--lang <code>', 'language of messages and tables: en, ru or ky (default: LC_ALL, LC_MESSAGES or LANG)')
+    .option('--lang <code>', t('main:langOption'))
+    .configureHelp(helpConfiguration())
     .showHelpAfterError();
   for (const c of await commandsFor(argv)) {
     c.define(program).action(async (...args: unknown[]) => {
       code = await c.run(args, theIo);
     });
   }
+  localizeHelp(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
@@ -129,10 +139,10 @@ export async function main(argv: string[], io?: Io): Promise<number> {
       theIo.err(`evidence: ${e.message}\n`);
       code = EXIT.FAILED;
     } else if (e instanceof Error && e.name === 'AbortError') {
-      theIo.err('evidence: interrupted; nothing half-done was recorded. Run the same command again.\n');
+      theIo.err(`evidence: ${t('main:interrupted')}\n`);
       code = EXIT.FAILED;
     } else if (isOutOfSpaceOrIo(e)) {
-      theIo.err(`evidence: ${diskProblem(e)}; nothing half-done was recorded. Free some space (or check the disk) and run the same command again.\n`);
+      theIo.err(`evidence: ${t('main:diskProblem', { problem: diskProblem(e) })}\n`);
       code = EXIT.FAILED;
     } else if (isUserPathError(e)) {
       // A path the user gave does not fit (missing, a file where a folder is needed, not writable):
@@ -140,7 +150,7 @@ export async function main(argv: string[], io?: Io): Promise<number> {
       theIo.err(`evidence: ${(e as Error).message}\n`);
       code = EXIT.USAGE;
     } else {
-      theIo.err(`evidence: internal error: ${(e as Error).stack ?? String(e)}\n`);
+      theIo.err(`evidence: ${t('main:internal', { stack: (e as Error).stack ?? String(e) })}\n`);
       code = EXIT.INTERNAL;
     }
   } finally {

@@ -2,6 +2,7 @@
 // terminal without echo, else a clear error saying how to give it. Never printed, never logged.
 import { PassphraseUnavailableError } from '../core/signing/errors.ts';
 import type { Io } from './io.ts';
+import { t as tr } from './i18n/index.ts';
 
 /** What the prompt reads from and writes to; the process's terminal by default. */
 export interface Terminal {
@@ -49,18 +50,18 @@ export async function readPassphrase(io: Io, opts: { purpose: string; keyName?: 
   if (env.EVIDENCE_KEY_PASSPHRASE) return env.EVIDENCE_KEY_PASSPHRASE;
   const t = opts.terminal ?? (process.stdin.isTTY && process.stderr.isTTY ? { input: process.stdin, write: (s: string) => io.err(s) } : undefined);
   if (!t) throw new PassphraseUnavailableError(opts.purpose);
-  const what = opts.keyName ? ` for the key "${opts.keyName}"` : '';
+  const prompt = opts.keyName ? tr('passphrase:promptKey', { name: opts.keyName }) : tr('passphrase:prompt');
   // Echo goes off before the first prompt shows and comes back after the last answer, so that
   // nothing typed ahead (or pasted) is ever shown.
   t.input.setRawMode(true);
   t.input.setEncoding('utf8');
   try {
     for (;;) {
-      const first = await readHidden(t, `Passphrase${what}: `);
+      const first = await readHidden(t, `${prompt}: `);
       if (!opts.confirm) return first;
-      const again = await readHidden(t, 'The same passphrase again: ');
+      const again = await readHidden(t, `${tr('passphrase:again')}: `);
       if (first === again) return first;
-      t.write('The two passphrases differ; type them again.\n');
+      t.write(`${tr('passphrase:differ')}\n`);
     }
   } finally {
     t.input.setRawMode(false);

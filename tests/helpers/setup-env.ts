@@ -9,3 +9,10 @@ process.env.EVIDENCE_KEYS_DIR = join(mkdtempSync(join(tmpdir(), 'evidence-test-k
 delete process.env.EVIDENCE_KEY;
 delete process.env.EVIDENCE_KEY_PASSPHRASE;
 delete process.env.EVIDENCE_TSA;
+
+// Tests read the CLI's English: a developer's Russian or Kyrgyz locale must not change what they
+// see. LANG=C.UTF-8 keeps UTF-8 for the tools; children (the CLI in a child process) inherit it.
+delete process.env.LC_ALL;
+delete process.env.LC_MESSAGES;
+delete process.env.EVIDENCE_LANG;
+process.env.LANG = 'C.UTF-8';

@@ -8,7 +8,8 @@ import { formatZodError } from '../../core/catalog/validation.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { clearable, collect, subcommand, usage, writeOut } from './catalog-shared.ts';
 import { withArchive, type CliCommand } from './shared.ts';
-import { count, errLine, outLine, printable } from './text.ts';
+import { errLine, outLine, printable } from './text.ts';
+import { t } from '../i18n/index.ts';
 
 const GROUP = 'case';
 const DESC = 'case references: authority, case number, Criminal Code articles';
@@ -35,7 +36,7 @@ const fields = (o: CaseOpts): Partial<CaseInput> => ({
 });
 
 function printCase(io: Io, c: CaseRef): void {
-  outLine(io, `${String(c.id).padStart(5)}  ${c.caseNumber.padEnd(16)} ${c.authority}${c.articles.length ? `  (art. ${c.articles.join(', ')})` : ''}${c.openedOn ? `  opened ${c.openedOn}` : ''}`);
+  outLine(io, `${String(c.id).padStart(5)}  ${c.caseNumber.padEnd(16)} ${c.authority}${c.articles.length ? `  (${t('catalog:articles', { articles: c.articles.join(', ') })})` : ''}${c.openedOn ? `  ${t('catalog:opened', { date: c.openedOn })}` : ''}`);
 }
 
 const add: CliCommand = {
@@ -72,7 +73,7 @@ const del: CliCommand = {
     return withArchive(o, { write: true }, async (a) => {
       const c = usage(() => deleteCase(a.db, resolveCase(a.db, ref as string).id, resolveOperator(o.operator)));
       if (o.json) printJson(io, { deleted: c });
-      else outLine(io, `Case reference ${c.id} deleted: ${c.caseNumber} (${c.authority})`);
+      else outLine(io, t('catalog:caseDeleted', { id: c.id, number: c.caseNumber, authority: c.authority }));
       return 0;
     });
   },
@@ -87,7 +88,7 @@ const list: CliCommand = {
       if (o.json) printJson(io, all);
       else {
         for (const c of all) printCase(io, c);
-        outLine(io, count(all.length, 'case reference'));
+        outLine(io, t('n.case', { count: all.length }));
       }
       return 0;
     });
@@ -105,7 +106,7 @@ const show: CliCommand = {
       else {
         printCase(io, c);
         if (c.description) outLine(io, `  ${c.description}`);
-        outLine(io, `  items: ${items.length ? items.join(', ') : 'none'}`);
+        outLine(io, `  ${t('catalog:items')}: ${items.length ? items.join(', ') : t('common:none')}`);
       }
       return 0;
     });
@@ -139,8 +140,8 @@ const importCmd: CliCommand = {
         }
       }))();
       if (o.json) printJson(io, { file, rows: entries.length, imported, alreadyPresent, errors });
-      else outLine(io, `Imported ${imported.length} of ${count(entries.length, 'case reference')}${alreadyPresent.length ? `; ${alreadyPresent.length} already in the archive, not added again` : ''}`);
-      for (const e of errors) errLine(io, `${file as string} entry ${e.row}: ${e.reason}`);
+      else outLine(io, `${t('catalog:imported', { imported: imported.length, of: t('n.case', { count: entries.length }) })}${alreadyPresent.length ? t('catalog:alreadyPresent', { count: alreadyPresent.length }) : ''}`);
+      for (const e of errors) errLine(io, t('catalog:badEntry', { file: file as string, row: e.row, reason: e.reason }));
       return errors.length ? 1 : 0;
     });
   },

@@ -46,7 +46,7 @@ export function usage<T>(fn: () => T): T {
 export function num(value: string | undefined, option: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n) || value.trim() === '') throw new UsageError(`${option} ${value}: not a number`);
+  if (!Number.isFinite(n) || value.trim() === '') throw new UsageError(t('catalog:notANumber', { option, value }));
   return n;
 }
 

@@ -21,6 +21,7 @@ import { mhlCreator, parseMhlFormats } from './mhl.ts';
 import { mhlBagStep } from '../../core/mhl/export-step.ts';
 import type { MhlWriteResult } from '../../core/mhl/write.ts';
 import { basename } from 'node:path';
+import { t as tr } from '../i18n/index.ts';
 
 export interface ExportCliOptions extends FilterCliOptions {
   archive?: string;
@@ -132,8 +133,8 @@ export const exportCommand: CliCommand = {
         '--all with --item or with filters is refused as ambiguous.'),
   async run([opts]: unknown[], io: Io) {
     const o = opts as ExportCliOptions;
-    if (o.out.trim() === '') throw new UsageError('export --out: give the folder to write the bag to');
-    if (o.all && o.item?.length) throw new UsageError('export: choose --all or --item, not both');
+    if (o.out.trim() === '') throw new UsageError(tr('export:giveOut'));
+    if (o.all && o.item?.length) throw new UsageError(tr('export:allOrItem'));
     if (o.includeWithheldMedia?.length && !o.redactPeople) throw new UsageError('export: --include-withheld-media applies to a public release (--redact-people) only; a full set leaves no item out');
     if (o.redactPeople && o.includeSensitive) throw new UsageError('export: choose --redact-people (a public release, which never names people flagged sensitive) or --include-sensitive (a full set), not both');
     const lang = reportLang(o.lang);
@@ -154,8 +155,8 @@ export const exportCommand: CliCommand = {
       const filter = filterFromOptions(a.db, o, io);
       const filtered = !isFilterEmpty(filter);
       // "--all --place X" could mean every item or only X's; exporting the wrong set to an authority is worse than asking.
-      if (o.all && filtered) throw new UsageError('export: choose --all or filters (--place, --person, ...), not both');
-      if (!o.all && !o.item?.length && !filtered) throw new UsageError('export: choose the items with --all, --item ID... or filters (--place, --person, --incident, --case, --tag, --search, ...)');
+      if (o.all && filtered) throw new UsageError(tr('export:allOrFilters'));
+      if (!o.all && !o.item?.length && !filtered) throw new UsageError(tr('export:chooseItems'));
       let ids: number[];
       try {
         const chosen = o.item?.length ? o.item.map((ref) => resolveItemRef(a.db, ref).id) : null;
@@ -166,7 +167,7 @@ export const exportCommand: CliCommand = {
       } catch (e) {
         throw new UsageError(printable((e as Error).message));
       }
-      if (!ids.length) throw new UsageError(filtered ? 'export: no item matches the filters' : 'export: the archive holds no items');
+      if (!ids.length) throw new UsageError(filtered ? tr('export:noMatch') : tr('export:noItems'));
       // A public release leaves out the media of the people it withholds, item by item, saying which and why.
       const plan = o.redactPeople ? planRelease(a.db, ids, o.includeWithheldMedia ?? [], io) : null;
       if (plan) ids = plan.ids;
@@ -182,7 +183,7 @@ export const exportCommand: CliCommand = {
         errLine(io, `note: ${count(withheld, 'person', 'people')} left out of evidence/people.json (flagged sensitive, or consent to publication not given); ` +
           'the others appear there by pseudonym only, and items.json refers to them by pseudonym and leaves out those left out here');
       } else if (withheld) {
-        errLine(io, `note: ${count(withheld, 'sensitive person', 'sensitive people')} ${withheld === 1 ? 'appears' : 'appear'} in evidence/people.json by pseudonym only (--include-sensitive to include them)`);
+        errLine(io, tr('export:sensitivePseudonym', { count: withheld }));
       }
       let r;
       let mhl: MhlWriteResult | null = null;
@@ -198,21 +199,21 @@ export const exportCommand: CliCommand = {
         throw e;
       }
       // Said once the set exists, about the set: a refused export has nothing to warn about.
-      if (signing.why === 'no-sign') errLine(io, 'warning: --no-sign: this set is neither signed nor sealed; a recipient can check that its files are intact, not who made it or that its custody history is complete');
-      else if (signing.why === 'no-key') errLine(io, 'warning: no signing key (make one with `evidence key create`): this set is neither signed nor sealed; a recipient can check that its files are intact, not who made it');
+      if (signing.why === 'no-sign') errLine(io, tr('export:warnNoSign'));
+      else if (signing.why === 'no-key') errLine(io, tr('export:warnNoKey'));
       if (o.json) printJson(io, { ...r, ...(mhl ? { mhl } : {}), ...(plan ? { withheldMedia: plan.withheld, includedWithheldMedia: plan.included } : {}), ...(recovered.length ? { recovered } : {}) });
       else {
-        outLine(io, `Exported ${count(r.items, 'item')} to ${r.bagDir} (export ${r.exportId}; Payload-Oxum ${r.payloadOxum})`);
-        if (r.zip) outLine(io, `Zip: ${r.zip.zipPath} sha256 ${r.zip.sha256}`);
-        outLine(io, `Tag-manifest SHA-256: ${r.tagManifestSha256}`);
+        outLine(io, tr('export:exported', { items: tr('n.item', { count: r.items }), bag: r.bagDir, exportId: r.exportId, oxum: r.payloadOxum }));
+        if (r.zip) outLine(io, tr('export:zip', { path: r.zip.zipPath, sha: r.zip.sha256 }));
+        outLine(io, tr('export:tagManifest', { sha: r.tagManifestSha256 }));
         if (mhl) outLine(io, printable(`ASC MHL: ${(mhl as MhlWriteResult).generationPath} (C4 ${(mhl as MhlWriteResult).c4})`));
         if (r.signer) {
-          outLine(io, printable(`Signed by ${r.signer.fingerprint} (${r.signer.identity}); custody chain sealed at row ${r.seal!.seq}`));
-          outLine(io, 'Give the recipient this fingerprint by another way than the set itself (read it out, print it): they pin it with verify-bag --expect-key');
+          outLine(io, printable(tr('export:signed', { fingerprint: r.signer.fingerprint, identity: r.signer.identity, seq: r.seal!.seq })));
+          outLine(io, tr('export:giveFingerprint'));
         }
         for (const t of r.timestamps) {
-          if (t.ok) outLine(io, printable(`Timestamp: ${t.url}: ${t.genTime} (${t.file})`));
-          else errLine(io, printable(`warning: timestamp: ${t.error}; add one later with \`evidence timestamp --export ${r.exportId} --tsa URL\``));
+          if (t.ok) outLine(io, printable(tr('export:timestamp', { url: t.url, time: t.genTime, file: t.file })));
+          else errLine(io, printable(tr('export:timestampFailed', { error: t.error, exportId: r.exportId })));
         }
       }
       return 0;

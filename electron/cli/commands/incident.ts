@@ -10,7 +10,8 @@ import type { Db } from '../../core/db/open.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { clearable, collect, subcommand, usage, writeOut } from './catalog-shared.ts';
 import { withArchive, type CliCommand } from './shared.ts';
-import { count, errLine, outLine, printable } from './text.ts';
+import { errLine, outLine, printable } from './text.ts';
+import { t } from '../i18n/index.ts';
 
 const GROUP = 'incident';
 const DESC = 'incidents: shelling, gunfire, arson, looting, hostage-taking, …';
@@ -78,7 +79,7 @@ const del: CliCommand = {
     return withArchive(o, { write: true }, async (a) => {
       const it = usage(() => deleteIncident(a.db, resolveIncident(a.db, ref as string).id, resolveOperator(o.operator)));
       if (o.json) printJson(io, { deleted: it });
-      else outLine(io, `Incident ${it.id} deleted: ${it.title}`);
+      else outLine(io, t('catalog:incidentDeleted', { id: it.id, title: it.title }));
       return 0;
     });
   },
@@ -93,7 +94,7 @@ const list: CliCommand = {
       if (o.json) printJson(io, all);
       else {
         for (const i of all) printIncident(io, i);
-        outLine(io, count(all.length, 'incident'));
+        outLine(io, t('n.incident', { count: all.length }));
       }
       return 0;
     });
@@ -111,7 +112,7 @@ const show: CliCommand = {
       else {
         printIncident(io, it);
         if (it.description) outLine(io, `  ${it.description}`);
-        outLine(io, `  items: ${items.length ? items.join(', ') : 'none'}`);
+        outLine(io, `  ${t('catalog:items')}: ${items.length ? items.join(', ') : t('common:none')}`);
       }
       return 0;
     });
@@ -145,8 +146,8 @@ const importCmd: CliCommand = {
         }
       }))();
       if (o.json) printJson(io, { file, rows: entries.length, imported, alreadyPresent, errors });
-      else outLine(io, `Imported ${imported.length} of ${count(entries.length, 'incident')}${alreadyPresent.length ? `; ${alreadyPresent.length} already in the archive, not added again` : ''}`);
-      for (const e of errors) errLine(io, `${file as string} entry ${e.row}: ${e.reason}`);
+      else outLine(io, `${t('catalog:imported', { imported: imported.length, of: t('n.incident', { count: entries.length }) })}${alreadyPresent.length ? t('catalog:alreadyPresent', { count: alreadyPresent.length }) : ''}`);
+      for (const e of errors) errLine(io, t('catalog:badEntry', { file: file as string, row: e.row, reason: e.reason }));
       return errors.length ? 1 : 0;
     });
   },

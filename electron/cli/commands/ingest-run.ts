@@ -9,10 +9,11 @@ import { printJson, type Io } from '../io.ts';
 import type { IngestCliOptions } from './ingest.ts';
 import { replicateIngested } from './replica-hook.ts';
 import { formatBytes, withArchive } from './shared.ts';
-import { errLine, outLine, printable, count } from './text.ts';
+import { errLine, outLine, printable } from './text.ts';
 import { printMhlReport } from './mhl-text.ts';
 import { ingestExtraLines } from './sidecars-text.ts';
 import { reelLines } from './reel-text.ts';
+import { t } from '../i18n/index.ts';
 
 /** Files named under one identical warning in human output before the rest are counted. */
 const SAME_WARNING_SHOWN = 5;
@@ -34,7 +35,7 @@ async function run(archive: Archive, paths: string[], o: IngestCliOptions, algor
   const onFile = (r: IngestFileResult) => {
     if (r.status === 'failed' && bar) {
       bar.stop();
-      errLine(io, `failed: ${r.reason}`);
+      errLine(io, t('ingest:failed', { reason: r.reason }));
       bar.start(1, 0);
     }
   };
@@ -56,33 +57,32 @@ async function run(archive: Archive, paths: string[], o: IngestCliOptions, algor
     const c = report.counts;
     // After a cut-short listing the files found are only some of those there: a count of them
     // "not processed" would read as the exact remainder.
-    const left = report.walkInterrupted ? `, folder listing interrupted after ${count(c.notProcessed, 'file')}` : c.notProcessed ? `, ${c.notProcessed} not processed` : '';
-    outLine(io, `${c.added} added, ${c.duplicate} duplicate, ${c.skipped} skipped, ${c.failed} failed` +
-      `${left} (${formatBytes(report.bytesIngested)} stored) in ${archive.dir}`);
+    const left = report.walkInterrupted ? t('ingest:walkInterrupted', { files: t('n.file', { count: c.notProcessed }) }) : c.notProcessed ? t('ingest:notProcessed', { count: c.notProcessed }) : '';
+    outLine(io, t('ingest:summary', { added: c.added, duplicate: c.duplicate, skipped: c.skipped, failed: c.failed, left, size: formatBytes(report.bytesIngested), archive: archive.dir }));
     for (const l of reelLines(report.reels)) outLine(io, l);
     // The same warning for many files (a folder of scans or notes: "matches no known media
     // format") is said for the first few files, then counted; --json lists every one.
     const sameWarning = new Map<string, number>();
     for (const r of report.files) {
-      if (r.status === 'skipped') outLine(io, `skipped: ${r.path}: ${r.reason}`);
-      if (r.status === 'failed') outLine(io, `failed: ${r.reason}`);
+      if (r.status === 'skipped') outLine(io, t('ingest:skipped', { path: r.path, reason: r.reason }));
+      if (r.status === 'failed') outLine(io, t('ingest:failed', { reason: r.reason }));
       if (r.warnings?.length) {
         const text = r.warnings.join('; ');
         const n = (sameWarning.get(text) ?? 0) + 1;
         sameWarning.set(text, n);
-        if (n <= SAME_WARNING_SHOWN) outLine(io, `warning: ${r.path}: ${text}`);
+        if (n <= SAME_WARNING_SHOWN) outLine(io, t('ingest:warning', { path: r.path, text }));
       }
     }
     for (const [text, n] of sameWarning) {
-      if (n > SAME_WARNING_SHOWN) outLine(io, `warning: ${count(n - SAME_WARNING_SHOWN, 'more file')} with the same warning: ${text} (--json lists each)`);
+      if (n > SAME_WARNING_SHOWN) outLine(io, t('ingest:sameWarning', { count: n - SAME_WARNING_SHOWN, text }));
     }
     if (report.mhl) printMhlReport(io, report.mhl);
     for (const l of ingestExtraLines(report.sidecars, report.previews)) outLine(io, l);
     if (report.walkInterrupted) {
-      const found = c.notProcessed === 0 ? 'no files found so far' : `${count(c.notProcessed, 'file')} found so far, none of them ingested`;
-      io.err(`Interrupted while listing the folders: ${found}; how many files there are in all is not known. Run the same command again to ingest them.\n`);
+      const found = c.notProcessed === 0 ? t('ingest:noneFound') : t('ingest:foundSoFar', { files: t('n.file', { count: c.notProcessed }) });
+      io.err(`${t('ingest:walkStopped', { found })}\n`);
     } else if (report.interrupted) {
-      io.err(`Interrupted: ${count(c.notProcessed, 'file')} not processed. Run the same command again to finish; finished files are not redone.\n`);
+      io.err(`${t('ingest:interrupted', { files: t('n.file', { count: c.notProcessed }) })}\n`);
     }
   }
   // The new objects go to every connected replica too; a replica not reached is a warning only.

@@ -29,7 +29,7 @@ export const ingestCommand: CliCommand = {
     archiveOption(p.command('ingest').argument('<paths...>', 'files and folders to ingest (folders recursively)'))
       .option('--operator <name>', 'who is ingesting (recorded in the custody log; default $EVIDENCE_OPERATOR or the OS user)')
       .option('--digests <list>', 'digests to compute besides SHA-256: sha256,md5,sha1', 'sha256')
-      .option('--threads <n>', `worker threads, 1 to ${MAX_THREADS} (default: one per core)`)
+      .option('--threads <n>', t('commands:threads', { max: MAX_THREADS }))
       .option('--no-previews', t('sidecars-previews:optNoPreviews'))
       .option('--reel <name>', t('reels:opt_reel'))
       .option('--json', 'print the final report as JSON')

@@ -3,6 +3,7 @@ import { openArchive, resolveArchiveDir } from '../../core/archive.ts';
 import { printJson, type Io } from '../io.ts';
 import type { CliCommand } from './shared.ts';
 import { outLine } from './text.ts';
+import { t } from '../i18n/index.ts';
 
 export const init: CliCommand = {
   define: (p: Command) =>
@@ -14,7 +15,7 @@ export const init: CliCommand = {
     const path = a.dir;
     await a.close();
     if (o.json) printJson(io, { archive: path });
-    else outLine(io, `Archive ready: ${path}`);
+    else outLine(io, t('init:ready', { path }));
     return 0;
   },
 };

@@ -8,6 +8,7 @@ import { printJson, UsageError, type Io } from '../io.ts';
 import { readPassphrase } from '../passphrase.ts';
 import type { CliCommand } from './shared.ts';
 import { outLine } from './text.ts';
+import { t } from '../i18n/index.ts';
 
 const GROUP = 'key';
 
@@ -57,14 +58,14 @@ const create: CliCommand = {
     const k = await createKey({ name, passphrase });
     if (o.json) printJson(io, asJson(k));
     else {
-      outLine(io, `Created the signing key "${k.name}" (Ed25519) in ${k.dir}`);
-      outLine(io, 'The key fingerprint is:');
+      outLine(io, t('key:createdKey', { name: k.name, dir: k.dir }));
+      outLine(io, t('key:fingerprintIs'));
       outLine(io, `${k.fingerprint} ${k.name}`);
-      outLine(io, 'The public key is:');
+      outLine(io, t('key:publicKeyIs'));
       outLine(io, `${k.publicKeyLine} ${k.name}`);
-      outLine(io, `OpenPGP fingerprint (the same key, for gpg): ${grouped(k.openPgpFingerprint)}`);
-      outLine(io, 'Give your recipients the fingerprint by another way than the evidence (read it out, print it): they compare it with `evidence verify-bag --expect-key`.');
-      outLine(io, 'Keep the passphrase safe: without it the key cannot sign, and nobody can recover it.');
+      outLine(io, t('key:openPgp', { fingerprint: grouped(k.openPgpFingerprint) }));
+      outLine(io, t('key:giveFingerprint'));
+      outLine(io, t('key:keepSafe'));
     }
     return 0;
   },
@@ -82,12 +83,12 @@ const list: CliCommand = {
       return 0;
     }
     if (!keys.length) {
-      outLine(io, `No signing key in ${dir}; create one with \`evidence key create --name NAME\`.`);
+      outLine(io, t('key:none', { dir }));
       return 0;
     }
     const chosen = process.env.EVIDENCE_KEY || (keys.length === 1 ? keys[0]!.name : undefined);
-    for (const k of keys) outLine(io, `${k.name}${k.name === chosen ? ' (default)' : ''}  ${k.fingerprint}  created ${k.createdAt}`);
-    if (!chosen) outLine(io, 'Several keys: choose one with --key NAME or the environment variable EVIDENCE_KEY.');
+    for (const k of keys) outLine(io, `${k.name}${k.name === chosen ? ` (${t('key:default')})` : ''}  ${k.fingerprint}  ${t('key:created', { at: k.createdAt })}`);
+    if (!chosen) outLine(io, t('key:several'));
     return 0;
   },
 };
@@ -99,7 +100,7 @@ const exportPublic: CliCommand = {
     .description('print a signing key\'s public key (never the private key)'),
   async run([opts]: unknown[], io: Io) {
     const o = opts as { name?: string; format: string };
-    if (o.format !== 'ssh' && o.format !== 'openpgp') throw new UsageError(`--format ${o.format}: use ssh or openpgp`);
+    if (o.format !== 'ssh' && o.format !== 'openpgp') throw new UsageError(t('key:badFormat', { format: o.format }));
     io.out(exportPublicKey(pick(o.name), o.format));
     return 0;
   },
@@ -113,7 +114,7 @@ const check: CliCommand = {
     const o = opts as { name?: string };
     const info = pick(o.name);
     const key = await unlockKey(info, await readPassphrase(io, { purpose: 'checking the key', keyName: info.name }));
-    outLine(io, `The passphrase unlocks the key "${info.name}" (${key.fingerprint}).`);
+    outLine(io, t('key:unlocks', { name: info.name, fingerprint: key.fingerprint }));
     return 0;
   },
 };

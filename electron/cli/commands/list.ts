@@ -3,7 +3,7 @@ import { streamTaggedItems, type ListWindow } from '../../core/catalog/stream.ts
 import { jsonArrayWriter, UsageError, type Io } from '../io.ts';
 import { filterFromOptions, filterOptions, usage, type FilterCliOptions } from './catalog-shared.ts';
 import { archiveOption, formatBytes, withArchive, type CliCommand } from './shared.ts';
-import { count, printable } from './text.ts';
+import { printable } from './text.ts';
 import { sidecarListing } from './sidecars-text.ts';
 import { t } from '../i18n/index.ts';
 
@@ -11,7 +11,7 @@ import { t } from '../i18n/index.ts';
 function whole(value: string | undefined, option: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!/^\d+$/u.test(value.trim()) || !Number.isSafeInteger(n)) throw new UsageError(`${option} ${value}: give a whole number ≥ 0`);
+  if (!/^\d+$/u.test(value.trim()) || !Number.isSafeInteger(n)) throw new UsageError(t('list:wholeNumber', { option, value }));
   return n;
 }
 
@@ -64,14 +64,14 @@ export const list: CliCommand = {
         // Many cameras repeat the make in the model ("Canon" + "Canon PowerShot S40").
         const cam = it.make && it.model?.toLowerCase().startsWith(it.make.toLowerCase()) ? it.model : [it.make, it.model].filter(Boolean).join(' ');
         const places = it.catalog.places.length ? `  @${it.catalog.places.join(',')}` : '';
-        line(`${String(it.id).padStart(5)}  ${it.sha256.slice(0, 12)}  ${it.kind.padEnd(8)} ${formatBytes(it.bytes).padStart(10)}  ${(it.capturedAt ?? '—').padEnd(25)}  ${cam ? cam + '  ' : ''}${it.sources[0]?.name ?? ''}${places}${sidecarOf.length ? `  ${t('sidecars-previews:listSidecarOf', { ids: sidecarOf.join(',') })}` : ''}`);
+        line(`${String(it.id).padStart(5)}  ${it.sha256.slice(0, 12)}  ${t(`list:kind.${it.kind}`, { defaultValue: it.kind }).padEnd(8)} ${formatBytes(it.bytes).padStart(10)}  ${(it.capturedAt ?? '—').padEnd(25)}  ${cam ? cam + '  ' : ''}${it.sources[0]?.name ?? ''}${places}${sidecarOf.length ? `  ${t('sidecars-previews:listSidecarOf', { ids: sidecarOf.join(',') })}` : ''}`);
       }
       if (json) json.end();
       else {
-        line(count(shown, 'item'));
+        line(t('n.item', { count: shown }));
         io.out(text);
       }
-      if (more && lastId !== null) io.err(`more items: add --after ${lastId} for the next page\n`);
+      if (more && lastId !== null) io.err(`${t('list:more', { after: lastId })}\n`);
       return 0;
     });
   },

@@ -7,6 +7,8 @@ import { resolveItemRef } from '../../core/db/items.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { archiveOption, withArchive, type CliCommand } from './shared.ts';
 import { outLine, printable } from './text.ts';
+import { cliLanguage } from '../i18n/index.ts';
+import { custodyLineWords } from '../i18n/custody-words.ts';
 
 
 interface LogOptions {
@@ -66,8 +68,9 @@ export const log: CliCommand = {
         return 0;
       }
       const nameOf = originalNames(a.db);
+      const words = custodyLineWords(cliLanguage());
       // File names go in their display form (displayName), the rest through printable with the line.
-      for (const ev of events) outLine(io, custodyLine(ev, ev.item === null ? null : nameOf(ev.item)));
+      for (const ev of events) outLine(io, custodyLine(ev, ev.item === null ? null : nameOf(ev.item), words));
       return 0;
     });
   },

@@ -7,7 +7,8 @@ import { registerCsv, registerRecords } from '../../core/catalog/register.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { clearable, collect, num, subcommand, usage, writeOut } from './catalog-shared.ts';
 import { withArchive, type CliCommand } from './shared.ts';
-import { count, errLine, outLine, printable } from './text.ts';
+import { errLine, outLine, printable } from './text.ts';
+import { t } from '../i18n/index.ts';
 
 const GROUP = 'person';
 const DESC = 'victims and witnesses (the victims register)';
@@ -59,7 +60,7 @@ function fields(o: PersonOpts, db: Parameters<typeof resolveOnePlace>[0], sensit
 const sensitiveGiven = (cmd: unknown) => (cmd as Command).getOptionValueSource?.('sensitive') === 'cli';
 
 function printPerson(io: Io, p: Person): void {
-  outLine(io, `${String(p.id).padStart(5)}  ${p.name}${p.nameLatin ? ` (${p.nameLatin})` : ''}  ${p.statuses.join(', ') || '—'}${p.residencePlaceId ? `  ${p.residencePlaceId}` : ''}${p.sensitive ? '  [sensitive]' : ''}`);
+  outLine(io, `${String(p.id).padStart(5)}  ${p.name}${p.nameLatin ? ` (${p.nameLatin})` : ''}  ${p.statuses.join(', ') || '—'}${p.residencePlaceId ? `  ${p.residencePlaceId}` : ''}${p.sensitive ? `  [${t('catalog:sensitive')}]` : ''}`);
 }
 
 const add: CliCommand = {
@@ -97,7 +98,7 @@ const list: CliCommand = {
       if (o.json) printJson(io, people);
       else {
         for (const p of people) printPerson(io, p);
-        outLine(io, count(people.length, 'person'));
+        outLine(io, t('n.person', { count: people.length }));
       }
       return 0;
     });
@@ -115,7 +116,7 @@ const show: CliCommand = {
       else {
         printPerson(io, person);
         for (const [k, v] of Object.entries(person)) if (v !== null && !['id', 'name'].includes(k)) outLine(io, `  ${k.padEnd(18)} ${Array.isArray(v) ? v.join(', ') : String(v)}`);
-        outLine(io, `  items: ${items.length ? items.map((i) => `${i.itemId} (${i.role})`).join(', ') : 'none'}`);
+        outLine(io, `  ${t('catalog:items')}: ${items.length ? items.map((i) => `${i.itemId} (${i.role})`).join(', ') : t('common:none')}`);
       }
       return 0;
     });
@@ -136,10 +137,10 @@ const importCmd: CliCommand = {
       }
       if (o.json) printJson(io, r);
       else {
-        const present = r.alreadyPresent.length ? `; ${r.alreadyPresent.length} already in the archive, not added again` : '';
-        outLine(io, `Imported ${r.imported.length} of ${count(r.rows, 'row')} from ${r.file}${present}`);
+        const present = r.alreadyPresent.length ? t('catalog:alreadyPresent', { count: r.alreadyPresent.length }) : '';
+        outLine(io, `${t('catalog:importedFrom', { imported: r.imported.length, of: t('n.row', { count: r.rows }), file: r.file })}${present}`);
       }
-      for (const e of r.errors) errLine(io, `${r.file} row ${e.row}: ${e.reason}`);
+      for (const e of r.errors) errLine(io, t('catalog:badRow', { file: r.file, row: e.row, reason: e.reason }));
       return r.errors.length ? 1 : 0;
     });
   },
@@ -150,14 +151,14 @@ const exportCmd: CliCommand = {
     .option('--out <file>', 'write to a file (default: stdout)').description('export the victims register'),
   async run([opts]: unknown[], io: Io) {
     const o = opts as PersonOpts & { format: string; redact?: boolean; out?: string };
-    if (o.format !== 'csv' && o.format !== 'json') throw new UsageError(`--format ${o.format}: csv or json`);
+    if (o.format !== 'csv' && o.format !== 'json') throw new UsageError(t('catalog:formatCsvJson', { format: o.format }));
     if (o.json && o.format !== 'json') throw new UsageError(`--json: person export writes --format ${o.format}; for JSON use --format json`);
     return withArchive(o, {}, async (a) => {
       const records = registerRecords(a.db, { redact: o.redact });
       writeOut(io, o.format === 'csv' ? registerCsv(records, Boolean(o.redact)) : JSON.stringify(records, null, 2) + '\n', o.out);
       if (o.redact) {
         const left = listPeople(a.db).length - records.length;
-        if (left) errLine(io, `note: ${count(left, 'person')} left out of the redacted register (flagged sensitive, or consent to publication not given)`);
+        if (left) errLine(io, t('catalog:leftOutRegister', { people: t('n.person', { count: left }) }));
       }
       return 0;
     });

@@ -8,7 +8,8 @@ import { exportPlaces, importPlaces } from '../../core/catalog/places-io.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { clearable, collect, num, subcommand, usage, writeOut } from './catalog-shared.ts';
 import { withArchive, type CliCommand } from './shared.ts';
-import { count, degrees, errLine, outLine } from './text.ts';
+import { degrees, errLine, outLine } from './text.ts';
+import { t } from '../i18n/index.ts';
 
 const GROUP = 'place';
 const DESC = 'places of the gazetteer: villages, hamlets, streets, schools';
@@ -61,7 +62,7 @@ function fields(o: PlaceOpts): Partial<PlaceInput> {
 }
 
 function printPlace(io: Io, p: Place): void {
-  outLine(io, `${p.id.padEnd(26)} ${placeLabel(p)}${p.lat !== null && p.lon !== null ? `  ${degrees(p.lat)}, ${degrees(p.lon)}` : '  (no coordinate)'}${p.kind !== 'village' ? `  [${p.kind}]` : ''}`);
+  outLine(io, `${p.id.padEnd(26)} ${placeLabel(p)}${p.lat !== null && p.lon !== null ? `  ${degrees(p.lat)}, ${degrees(p.lon)}` : `  (${t('catalog:noCoordinate')})`}${p.kind !== 'village' ? `  [${p.kind}]` : ''}`);
 }
 
 const add: CliCommand = {
@@ -109,7 +110,7 @@ const list: CliCommand = {
       if (o.json) printJson(io, places);
       else {
         for (const p of places) printPlace(io, p);
-        outLine(io, count(places.length, 'place'));
+        outLine(io, t('n.place', { count: places.length }));
       }
       return 0;
     });
@@ -129,11 +130,11 @@ const show: CliCommand = {
       if (o.json) printJson(io, { ...place, items, taggedHere });
       else {
         printPlace(io, place);
-        if (place.altNames.length) outLine(io, `  also: ${place.altNames.join(', ')}`);
-        if (place.coordSource) outLine(io, `  coordinate: ${place.coordSource} (${place.coordLicence ?? 'licence unknown'}) ${place.coordAttribution ?? ''}`);
-        if (place.notes) outLine(io, `  notes: ${place.notes}`);
-        outLine(io, `  items (sub-places included): ${items.length ? items.join(', ') : 'none'}`);
-        if (taggedHere.length !== items.length) outLine(io, `  tagged to this place itself: ${taggedHere.length ? taggedHere.join(', ') : 'none'}`);
+        if (place.altNames.length) outLine(io, `  ${t('catalog:also')}: ${place.altNames.join(', ')}`);
+        if (place.coordSource) outLine(io, `  ${t('catalog:coordinate')}: ${place.coordSource} (${place.coordLicence ?? t('catalog:licenceUnknown')}) ${place.coordAttribution ?? ''}`);
+        if (place.notes) outLine(io, `  ${t('catalog:notes')}: ${place.notes}`);
+        outLine(io, `  ${t('catalog:itemsWithin')}: ${items.length ? items.join(', ') : t('common:none')}`);
+        if (taggedHere.length !== items.length) outLine(io, `  ${t('catalog:taggedHere')}: ${taggedHere.length ? taggedHere.join(', ') : t('common:none')}`);
       }
       return 0;
     });
@@ -147,8 +148,8 @@ const importCmd: CliCommand = {
     return withArchive(o, { write: true }, async (a) => {
       const r = usage(() => importPlaces(a.db, file as string));
       if (o.json) printJson(io, r);
-      else outLine(io, `Imported ${r.imported.length} of ${count(r.rows, 'place')} from ${r.file}`);
-      for (const e of r.errors) errLine(io, `${r.file} row ${e.row}: ${e.reason}`);
+      else outLine(io, t('catalog:importedFrom', { imported: r.imported.length, of: t('n.place', { count: r.rows }), file: r.file }));
+      for (const e of r.errors) errLine(io, t('catalog:badRow', { file: r.file, row: e.row, reason: e.reason }));
       return r.errors.length ? 1 : 0;
     });
   },
@@ -159,7 +160,7 @@ const exportCmd: CliCommand = {
     .description('export every place with coordinate sources and licences'),
   async run([opts]: unknown[], io: Io) {
     const o = opts as PlaceOpts & { format: string; out?: string };
-    if (o.format !== 'csv' && o.format !== 'geojson') throw new UsageError(`--format ${o.format}: csv or geojson`);
+    if (o.format !== 'csv' && o.format !== 'geojson') throw new UsageError(t('catalog:formatCsvGeojson', { format: o.format }));
     // --format chooses the output; a --json that would still print CSV is refused rather than ignored.
     if (o.json && o.format !== 'geojson') throw new UsageError(`--json: place export writes --format ${o.format}; for JSON use --format geojson`);
     return withArchive(o, {}, async (a) => {
@@ -177,7 +178,7 @@ const merge: CliCommand = {
     return withArchive(o, { write: true }, async (a) => {
       const r = usage(() => mergePlaces(a.db, from as string, into as string, resolveOperator(o.operator)));
       if (o.json) printJson(io, { from: r.from, into: r.into, items: r.items.map((i) => i.itemId) });
-      else outLine(io, `Merged ${r.from} into ${r.into.id}; ${count(r.items.length, 'item')} re-linked`);
+      else outLine(io, t('catalog:merged', { from: r.from, into: r.into.id, items: t('n.item', { count: r.items.length }) }));
       return 0;
     });
   },

@@ -12,6 +12,7 @@ import { sealSignerFactory, type SealSignerFactory } from './seal-signer.ts';
 import { archiveOption, withArchive, type CliCommand } from './shared.ts';
 import { collect } from './options.ts';
 import { errLine, outLine } from './text.ts';
+import { t as tr } from '../i18n/index.ts';
 
 /** `evidence seal` with the signer from `factory` (the keystore's, once it lands; a --key-file PEM until then). */
 export function sealCommandWith(factory: SealSignerFactory): CliCommand {
@@ -28,8 +29,8 @@ export function sealCommandWith(factory: SealSignerFactory): CliCommand {
       const o = opts as { archive?: string; operator?: string; key?: string; keyFile?: string; unsigned?: boolean; json?: boolean; tsa?: string[] };
       const tsaUrls = resolveTsaUrls(o.tsa);
       const signer = o.unsigned && !o.key && !o.keyFile ? null : await factory({ keyFile: o.keyFile, key: o.key }, io);
-      if (!signer && !o.unsigned) throw new UsageError('no signing key: make one with `evidence key create` (or give --key-file PEM, or --unsigned for a seal that proves nothing against a forger)');
-      if (signer && o.unsigned) throw new UsageError('--unsigned and a signing key exclude each other');
+      if (!signer && !o.unsigned) throw new UsageError(tr('seal:noKey'));
+      if (signer && o.unsigned) throw new UsageError(tr('seal:unsignedAndKey'));
       return withArchive(o, { write: true }, async (a) => {
         const before = chainHead(a.db)?.seq ?? 0;
         let seal: Seal;
@@ -38,7 +39,7 @@ export function sealCommandWith(factory: SealSignerFactory): CliCommand {
             // A TSA that fails is said and left out; the seal itself never fails because of one.
             timestamp: async (bytes) => {
               const got = await requestTimestamps(tsaUrls, createHash('sha256').update(bytes).digest(), { signal: io.signal });
-              for (const g of got) if (!g.ok) errLine(io, `warning: timestamp: ${g.error.message}`);
+              for (const g of got) if (!g.ok) errLine(io, tr('seal:tsaWarning', { error: g.error.message }));
               return got.flatMap((g) => (g.ok ? [{ tsa: g.url, token: g.result.tsr.toString('base64') }] : []));
             },
           } : {});
@@ -46,8 +47,8 @@ export function sealCommandWith(factory: SealSignerFactory): CliCommand {
           if (!(e instanceof SealRefusedError)) throw e;
           if (o.json) printJson(io, { sealed: false, problems: e.problems });
           else {
-            for (const p of e.problems) errLine(io, `FAIL row ${p.seq}: ${p.reason}`);
-            errLine(io, 'NOT SEALED: the custody chain no longer matches its seals or its own hashes; run `evidence verify` and find out what changed before sealing again');
+            for (const p of e.problems) errLine(io, tr('seal:failRow', { seq: p.seq, reason: p.reason }));
+            errLine(io, tr('seal:notSealed'));
           }
           return 1;
         }
@@ -58,12 +59,12 @@ export function sealCommandWith(factory: SealSignerFactory): CliCommand {
           printJson(io, { sealed: true, new: created, eventSeq: seal.seq + 1, file, firstUseOfKey: event?.firstUseOfKey ?? false, seal });
           return 0;
         }
-        outLine(io, `${created ? 'SEALED' : 'ALREADY SEALED'}: custody rows 1..${seal.seq}, head ${seal.head}`);
-        outLine(io, `Merkle root ${seal.merkleRoot}`);
-        outLine(io, seal.signer ? `signed by ${seal.signer.fingerprint}` : 'UNSIGNED: this seal proves nothing against someone who rewrites the archive');
-        for (const t of seal.timestamps ?? []) outLine(io, `time-stamped by ${t.tsa}`);
-        outLine(io, `recorded as custody row ${seal.seq + 1} and ${file}`);
-        if (event?.firstUseOfKey && created) outLine(io, `first seal with this key in this archive: its public key is recorded in custody row ${seal.seq + 1}`);
+        outLine(io, tr(created ? 'seal:sealed' : 'seal:already', { seq: seal.seq, head: seal.head }));
+        outLine(io, tr('seal:root', { root: seal.merkleRoot }));
+        outLine(io, seal.signer ? tr('seal:signedBy', { fingerprint: seal.signer.fingerprint }) : tr('seal:unsigned'));
+        for (const t of seal.timestamps ?? []) outLine(io, tr('seal:timestamped', { tsa: t.tsa }));
+        outLine(io, tr('seal:recorded', { row: seal.seq + 1, file }));
+        if (event?.firstUseOfKey && created) outLine(io, tr('seal:firstUse', { row: seal.seq + 1 }));
         return 0;
       });
     },

@@ -19,6 +19,7 @@ import { credentialLines } from './credentials.ts';
 import { t } from '../i18n/index.ts';
 import { degrees, outLine, printable } from './text.ts';
 import { sidecarJson, sidecarLines } from './sidecars-text.ts';
+import { t as tr } from '../i18n/index.ts';
 
 /** A text value longer than this is cut to TEXT_SHOWN characters in the human listing. */
 const TEXT_MAX = 200;
@@ -85,28 +86,31 @@ export function rawMetadataLines(value: unknown, indent = '  '): string[] {
 
 /** What item's catalog links say, one "label  value" line each, with names looked up ("—" when none). */
 function catalogLines(db: Db, t: ItemTags): string[] {
-  const row = (label: string, text: string) => `  ${label.padEnd(12)} ${text}`;
+  const labels = { place: tr('show:cat.place'), person: tr('show:cat.person'), incident: tr('show:cat.incident'), case: tr('show:cat.case'),
+    tags: tr('show:cat.tags'), description: tr('show:cat.description'), notes: tr('show:cat.notes') };
+  const width = Math.max(12, ...Object.values(labels).map((l) => l.length));
+  const row = (label: string, text: string) => `  ${label.padEnd(width)} ${text}`;
   const rows = (label: string, texts: string[]) => (texts.length ? texts.map((x) => row(label, x)) : [row(label, '—')]);
   return [
-    ...rows('place', t.places.map((id) => {
+    ...rows(labels.place, t.places.map((id) => {
       const p = getPlace(db, id);
       return p ? `${id}  ${placeLabel(p)}` : id;
     })),
-    ...rows('person', t.people.map(({ id, role }) => {
+    ...rows(labels.person, t.people.map(({ id, role }) => {
       const p = getPerson(db, id);
-      return `${id}  ${p ? `${p.name}${p.nameLatin ? ` (${p.nameLatin})` : ''}` : '?'}: ${role}${p?.sensitive ? '  [sensitive]' : ''}`;
+      return `${id}  ${p ? `${p.name}${p.nameLatin ? ` (${p.nameLatin})` : ''}` : '?'}: ${role}${p?.sensitive ? `  [${tr('show:sensitive')}]` : ''}`;
     })),
-    ...rows('incident', t.incidents.map((id) => {
+    ...rows(labels.incident, t.incidents.map((id) => {
       const i = getIncident(db, id);
       return i ? `${id}  ${i.title} (${i.type}${i.startedAt ? `, ${i.startedAt}` : ''})` : String(id);
     })),
-    ...rows('case', t.cases.map((id) => {
+    ...rows(labels.case, t.cases.map((id) => {
       const c = getCase(db, id);
       return c ? `${id}  ${c.caseNumber} (${c.authority})` : String(id);
     })),
-    row('tags', t.tags.length ? t.tags.join(', ') : '—'),
-    row('description', t.description ?? '—'),
-    row('notes', t.notes ?? '—'),
+    row(labels.tags, t.tags.length ? t.tags.join(', ') : '—'),
+    row(labels.description, t.description ?? '—'),
+    row(labels.notes, t.notes ?? '—'),
   ];
 }
 
@@ -154,9 +158,9 @@ export function lastCheckLine(c: LastCheckView | null): string {
  * (its reason when the finding cannot be read from it).
  */
 export function custodyLines(e: CustodyEvent): string[] {
-  if (e.type !== 'fixity check') return [`  #${e.seq} ${e.at}  ${e.type}  by ${e.actor}`];
+  if (e.type !== 'fixity check') return [`  #${e.seq} ${e.at}  ${e.type}  ${tr('show:by', { actor: e.actor })}`];
   const passed = e.detail.outcome === 'pass';
-  const head = `  #${e.seq} ${e.at}  ${e.type}  ${passed ? 'passed' : 'FAILED'}  by ${e.actor}`;
+  const head = `  #${e.seq} ${e.at}  ${e.type}  ${passed ? tr('show:passed') : tr('show:failed')}  ${tr('show:by', { actor: e.actor })}`;
   if (passed) return [head];
   const f = fixityFinding(e);
   const found = f ? fixityFindingLines(f) : typeof e.detail.reason === 'string' ? [e.detail.reason] : [`outcome: ${String(e.detail.outcome)}`];
@@ -197,33 +201,36 @@ export const show: CliCommand = {
       }
       const r = it.record;
       const lines: [string, unknown][] = [
-        ['id', it.id], ['sha256', r.sha256], ['bytes', r.bytes], ['mime', r.mime], ['kind', r.kind], ['make', r.make], ['model', r.model],
+        ['id', it.id], ['sha256', r.sha256], ['bytes', r.bytes], ['mime', r.mime], ['kind', tr(`list:kind.${r.kind}`, { defaultValue: r.kind })], ['make', r.make], ['model', r.model],
         ['serial', r.serial ? `${r.serial} (${r.serialSource})` : null],
-        ['capturedAt', r.capturedAt ? `${r.capturedAt} (${r.capturedAtSource}${r.capturedAtHasZone ? '' : ', time zone unknown'})` : null],
-        ['gps', r.gps ? `${degrees(r.gps.lat)}, ${degrees(r.gps.lon)}${r.gps.alt !== null ? `, ${Number(r.gps.alt.toFixed(2))} m` : ''} (${r.gps.source})${r.gps.noFix ? ' — 0,0 is a device\'s "no fix"' : ''}` : null],
+        ['capturedAt', r.capturedAt ? `${r.capturedAt} (${r.capturedAtSource}${r.capturedAtHasZone ? '' : `, ${tr('show:noZone')}`})` : null],
+        ['gps', r.gps ? `${degrees(r.gps.lat)}, ${degrees(r.gps.lon)}${r.gps.alt !== null ? `, ${Number(r.gps.alt.toFixed(2))} m` : ''} (${r.gps.source})${r.gps.noFix ? ` — ${tr('show:noFix')}` : ''}` : null],
         ['orientation', r.orientation], ['size', r.width ? `${r.width}×${r.height}` : null], ['durationSec', r.durationSec], ['codec', r.codec],
       ];
+      // The field names in the reader's language (English: the record's own keys, as before).
+      const label = (k: string) => tr(`show:field.${k}`, { defaultValue: k });
+      const width = Math.max(12, ...[...lines.map(([k]) => k), 'otherDate', 'metadata', 'warning'].map((k) => label(k).length));
       // Make, model, dates and warnings come from the file's own metadata: as untrusted as its name.
-      for (const [k, v] of lines) outLine(io, `${k.padEnd(12)} ${v ?? '—'}`);
-      for (const d of r.otherDates) outLine(io, `${'other date'.padEnd(12)} ${d.value} (${d.tag})`);
-      for (const [alg, v] of Object.entries(full.digests)) outLine(io, `${alg.padEnd(12)} ${v}`);
-      if (it.metadataError) outLine(io, `${'metadata'.padEnd(12)} error: ${it.metadataError}`);
+      for (const [k, v] of lines) outLine(io, `${label(k).padEnd(width)} ${v ?? '—'}`);
+      for (const d of r.otherDates) outLine(io, `${label('otherDate').padEnd(width)} ${d.value} (${d.tag})`);
+      for (const [alg, v] of Object.entries(full.digests)) outLine(io, `${alg.padEnd(width)} ${v}`);
+      if (it.metadataError) outLine(io, `${label('metadata').padEnd(width)} ${tr('show:error', { error: it.metadataError })}`);
       outLine(io, lastCheckLine(last));
-      for (const w of it.warnings) outLine(io, `${'warning'.padEnd(12)} ${w}`);
+      for (const w of it.warnings) outLine(io, `${label('warning').padEnd(width)} ${w}`);
       for (const l of sidecarLines(a.db, it.id)) outLine(io, l);
       if (full.credentials) for (const l of credentialLines(full.credentials)) outLine(io, l);
       else outLine(io, `${t('c2pa:heading')} ${t('c2pa:notChecked', { item: it.id })}`);
-      outLine(io, 'catalog:');
+      outLine(io, tr('show:section.catalog'));
       for (const l of catalogLines(a.db, full.catalog)) outLine(io, l);
-      outLine(io, 'sightings:');
+      outLine(io, tr('show:section.sightings'));
       for (const s of full.sightings) {
-        outLine(io, `  ${s.ingestedAt}  ${s.operator}@${s.host}  ${s.path}  (${s.bytes} bytes, mtime ${s.mtime})  ${t('reels:show_reel', { name: s.reel ?? '—' })}`);
+        outLine(io, `  ${s.ingestedAt}  ${s.operator}@${s.host}  ${s.path}  (${tr('show:sighting', { bytes: s.bytes, mtime: s.mtime })})  ${t('reels:show_reel', { name: s.reel ?? '—' })}`);
         for (const h of s.hashLists ?? []) outLine(io, printable(`    hash list: ${hashListLine(h)}`));
       }
-      outLine(io, 'raw metadata:');
+      outLine(io, tr('show:section.raw'));
       if (full.rawMetadata === null || Object.keys(full.rawMetadata).length === 0) outLine(io, '  —');
       else for (const l of rawMetadataLines(full.rawMetadata)) outLine(io, l);
-      outLine(io, 'custody:');
+      outLine(io, tr('show:section.custody'));
       for (const ev of full.custody) for (const l of custodyLines(ev)) outLine(io, l);
       return 0;
     });

@@ -5,6 +5,7 @@ import { printJson, type Io } from '../io.ts';
 import { collect, num, usage } from './catalog-shared.ts';
 import { archiveOption, withArchive, type CliCommand } from './shared.ts';
 import { outLine } from './text.ts';
+import { t } from '../i18n/index.ts';
 
 /** `evidence suggest-places`: nearest gazetteer places of items with GPS; suggestions only, nothing is tagged. */
 export const suggestPlacesCommand: CliCommand = {
@@ -27,7 +28,7 @@ export const suggestPlacesCommand: CliCommand = {
       for (const s of out) {
         outLine(io, `${String(s.itemId).padStart(5)}  ${s.gps.lat.toFixed(5)}, ${s.gps.lon.toFixed(5)}  ` + (s.suggestions.length
           ? s.suggestions.slice(0, 3).map((g) => `${g.placeId} ${Math.round(g.distanceM)} m${g.country !== 'KG' ? ` (${g.country})` : ''}${g.tagged ? ' ✓' : ''}`).join('; ')
-          : `no place within ${radiusM} m`));
+          : t('tag:noPlaceWithin', { m: radiusM })));
       }
       return 0;
     });

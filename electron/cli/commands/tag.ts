@@ -7,7 +7,8 @@ import { resolveItemRef } from '../../core/db/items.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { collect, num, usage } from './catalog-shared.ts';
 import { archiveOption, withArchive, type CliCommand } from './shared.ts';
-import { count, outLine } from './text.ts';
+import { outLine } from './text.ts';
+import { t } from '../i18n/index.ts';
 
 interface TagOpts {
   archive?: string;
@@ -46,25 +47,25 @@ export const tag: CliCommand = {
     const o = opts as TagOpts;
     const actor = resolveOperator(o.operator);
     if (o.acceptSuggestions) {
-      if (ref) throw new UsageError('tag --accept-suggestions: give items with --item, not as an argument');
+      if (ref) throw new UsageError(t('tag:itemsWithOption'));
       const radiusM = num(o.radius, '--radius')!;
       return withArchive(o, { write: true }, async (a) => {
         const itemIds = o.item?.map((r) => usage(() => resolveItemRef(a.db, r).id));
         const out = usage(() => acceptSuggestions(a.db, { actor, radiusM, itemIds }));
         if (o.json) printJson(io, out.map(({ result, ...rest }) => ({ ...rest, custodySeq: result?.event?.seq ?? null })));
         else {
-          for (const r of out) outLine(io, `${String(r.itemId).padStart(5)}  ${r.status}${r.placeId ? `: ${r.placeId} at ${r.distanceM} m` : ''}`);
-          outLine(io, `${count(out.filter((r) => r.status === 'accepted').length, 'suggestion')} accepted by ${actor}`);
+          for (const r of out) outLine(io, `${String(r.itemId).padStart(5)}  ${t(`tag:status.${r.status}`, { defaultValue: r.status })}${r.placeId ? `: ${t('tag:at', { place: r.placeId, m: r.distanceM })}` : ''}`);
+          outLine(io, t('tag:accepted', { suggestions: t('n.suggestion', { count: out.filter((r) => r.status === 'accepted').length }), actor }));
         }
         return 0;
       });
     }
-    if (!ref) throw new UsageError('tag: give an item (catalog id or SHA-256 prefix), or --accept-suggestions');
+    if (!ref) throw new UsageError(t('tag:giveItem'));
     const given = [o.place, o.person, o.incident, o.case, o.tag, o.description, o.notes].some((v) => v !== undefined);
     // The item is looked up first: "no such item" says more than any complaint about the options.
     return withArchive(o, { write: given }, async (a) => {
       const item = usage(() => resolveItemRef(a.db, ref as string));
-      if (!given) throw new UsageError('tag: nothing to change (give --place, --person, --incident, --case, --tag, --description or --notes)');
+      if (!given) throw new UsageError(t('tag:nothing'));
       const change: TagChange = {
         addPlaces: o.place, addIncidents: o.incident, addCases: o.case, addTags: o.tag, description: o.description, notes: o.notes,
         addPeople: o.person?.map((t) => {
@@ -74,7 +75,7 @@ export const tag: CliCommand = {
       };
       const r = usage(() => tagItem(a.db, item.id, change, { actor }));
       if (o.json) printJson(io, { itemId: r.itemId, sha256: r.sha256, changed: r.changed, tags: r.after, custodySeq: r.event?.seq ?? null });
-      else outLine(io, r.changed ? `Item ${r.itemId} tagged (custody event #${r.event!.seq})` : `Item ${r.itemId}: nothing changed`);
+      else outLine(io, r.changed ? t('tag:tagged', { item: r.itemId, seq: r.event!.seq }) : t('tag:unchanged', { item: r.itemId }));
       return 0;
     });
   },

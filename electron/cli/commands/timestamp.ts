@@ -5,7 +5,8 @@ import { timestampExport, UnknownExportError } from '../../core/timestamp/export
 import { resolveTsaUrls } from '../../core/timestamp/urls.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { archiveOption, withArchive, type CliCommand } from './shared.ts';
-import { errLine, outLine, count } from './text.ts';
+import { errLine, outLine } from './text.ts';
+import { t } from '../i18n/index.ts';
 
 
 /**
@@ -27,11 +28,11 @@ export const timestampCommand: CliCommand = {
   async run([opts]: unknown[], io: Io) {
     const o = opts as { archive?: string; export: string; tsa?: string[]; timeout?: string; operator?: string; json?: boolean };
     const urls = resolveTsaUrls(o.tsa);
-    if (!urls.length) throw new UsageError('no time-stamping authority: give --tsa URL (repeatable) or set EVIDENCE_TSA (comma-separated URLs)');
+    if (!urls.length) throw new UsageError(t('timestamp:noTsa'));
     let timeoutMs: number | undefined;
     if (o.timeout !== undefined) {
       const s = Number(o.timeout);
-      if (!Number.isFinite(s) || s <= 0) throw new UsageError(`--timeout ${o.timeout}: give a number of seconds greater than 0`);
+      if (!Number.isFinite(s) || s <= 0) throw new UsageError(t('timestamp:badTimeout', { value: o.timeout }));
       timeoutMs = Math.round(s * 1000);
     }
     return withArchive(o, { write: true }, async (a) => {
@@ -66,9 +67,9 @@ export const timestampCommand: CliCommand = {
           }
         }
         if (!r.bagWritten && r.bagReason && got.length) outLine(io, `note: ${r.bagReason}`);
-        outLine(io, `${got.length ? 'OK' : 'FAILED'}: ${got.length} of ${count(urls.length, 'time-stamping authority', 'time-stamping authorities')} gave a token over export ${r.exportId} (tag manifest ${r.tagManifestSha256})`);
+        outLine(io, t('timestamp:summary', { verdict: got.length ? t('verify:verdict.ok') : t('verify:verdict.failed'), got: got.length, of: t('n.tsa', { count: urls.length }), exportId: r.exportId, sha: r.tagManifestSha256 }));
       }
-      if (!got.length) errLine(io, 'evidence: no time-stamp token was obtained; nothing was recorded. Check the network and the TSA URLs, and run `evidence timestamp` again later');
+      if (!got.length) errLine(io, `evidence: ${t('timestamp:none')}`);
       return got.length ? 0 : 1;
     });
   },

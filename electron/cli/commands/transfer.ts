@@ -5,7 +5,8 @@ import { recoverInterruptedExports } from '../../core/export/recovery.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { reportRecoveries } from './export.ts';
 import { archiveOption, withArchive, type CliCommand } from './shared.ts';
-import { errLine, outLine, printable, count } from './text.ts';
+import { errLine, outLine, printable } from './text.ts';
+import { t } from '../i18n/index.ts';
 
 /**
  * `evidence transfer --to NAME --export ID`: records a transfer of custody of an exported set,
@@ -33,15 +34,14 @@ export const transferCommand: CliCommand = {
       } catch (e) {
         if (e instanceof BagInvalidError) {
           for (const p of e.problems) errLine(io, `FAIL ${[p.file, p.seq !== undefined ? `custody row ${p.seq}` : undefined].filter(Boolean).join(' ')}: ${p.reason}`);
-          errLine(io, `evidence: transfer refused, nothing recorded: export ${e.exportId}: the bag at ${e.bagDir} no longer verifies ` +
-            `(${count(e.problems.length, 'problem')} above); re-export before handing it over`);
+          errLine(io, `evidence: ${t('transfer:refused', { exportId: e.exportId, bag: e.bagDir, problems: t('n.problem', { count: e.problems.length }) })}`);
           return 1;
         }
         throw new UsageError(printable((e as Error).message));
       }
       if (o.json) printJson(io, { exportId: r.exportId, recipient: r.recipient, tagManifestSha256: r.tagManifestSha256, bagVerified: r.bagVerified, ...(r.reason ? { reason: r.reason } : {}), items: r.items, event: r.event });
-      else outLine(io, `Transfer of ${r.exportId} (${count(r.items, 'item')}, tag manifest ${r.tagManifestSha256}) to ${r.recipient} recorded as custody event #${r.event.seq}` +
-        (r.bagVerified ? '; bag verified' : ` (not verified: ${r.reason})`));
+      else outLine(io, t('transfer:recorded', { exportId: r.exportId, items: t('n.item', { count: r.items }), sha: r.tagManifestSha256, recipient: r.recipient, seq: r.event.seq }) +
+        (r.bagVerified ? t('transfer:verified') : t('transfer:notVerified', { reason: r.reason })));
       return 0;
     });
   },

@@ -6,6 +6,7 @@ import { printJson, UsageError, type Io } from '../io.ts';
 import { collect, usage } from './catalog-shared.ts';
 import { archiveOption, withArchive, type CliCommand } from './shared.ts';
 import { outLine } from './text.ts';
+import { t } from '../i18n/index.ts';
 
 interface UntagOpts {
   archive?: string;
@@ -45,10 +46,10 @@ export const untag: CliCommand = {
     // The item is looked up first, as in `tag`: "no such item" says more than any complaint about the options.
     return withArchive(o, { write: given }, async (a) => {
       const item = usage(() => resolveItemRef(a.db, ref as string));
-      if (!given) throw new UsageError('untag: nothing to remove (give --place, --person, --incident, --case, --tag, --description or --notes)');
+      if (!given) throw new UsageError(t('tag:nothingToRemove'));
       const r = usage(() => tagItem(a.db, item.id, change, { actor: resolveOperator(o.operator) }));
       if (o.json) printJson(io, { itemId: r.itemId, sha256: r.sha256, changed: r.changed, tags: r.after, custodySeq: r.event?.seq ?? null });
-      else outLine(io, r.changed ? `Item ${r.itemId} untagged (custody event #${r.event!.seq})` : `Item ${r.itemId}: nothing changed`);
+      else outLine(io, r.changed ? t('tag:untagged', { item: r.itemId, seq: r.event!.seq }) : t('tag:unchanged', { item: r.itemId }));
       return 0;
     });
   },

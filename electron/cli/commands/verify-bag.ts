@@ -3,7 +3,8 @@ import { verifyReceivedSet } from '../../core/verify/bag-trust.ts';
 import { readFileSync, statSync } from 'node:fs';
 import { printJson, UsageError, type Io } from '../io.ts';
 import type { CliCommand } from './shared.ts';
-import { outLine, count } from './text.ts';
+import { outLine } from './text.ts';
+import { t } from '../i18n/index.ts';
 
 /** "SHA256:" + 43 base64 characters (padding and the prefix optional), or 40 hex digits (spaces allowed). */
 function isFingerprint(s: string): boolean {
@@ -26,16 +27,16 @@ export const verifyBagCommand: CliCommand = {
     try {
       st = statSync(path);
     } catch {
-      throw new UsageError(`${path}: no such folder`);
+      throw new UsageError(t('verifyBag:noFolder', { path }));
     }
     if (!st.isDirectory()) {
       throw new UsageError(/\.zip$/i.test(path)
-        ? `${path} is a zipped bag: unzip it first (e.g. \`unzip ${path}\`) and verify the folder it holds`
-        : `${path}: not a folder; give the folder of an exported bag`);
+        ? t('verifyBag:zipped', { path })
+        : t('verifyBag:notFolder', { path }));
     }
     // The recipient's own inputs: a mistake in them is theirs to correct (exit 2), not the set's fault.
     if (o.expectKey !== undefined && !isFingerprint(o.expectKey)) {
-      throw new UsageError(`--expect-key ${o.expectKey}: not a key fingerprint; give it as \`evidence key create\` printed it (SHA256: and 43 characters) or as the 40 hex digits of the OpenPGP fingerprint`);
+      throw new UsageError(t('verifyBag:badKey', { key: o.expectKey }));
     }
     let tsaCaPem: string | undefined;
     if (o.tsaCa !== undefined) {
@@ -56,8 +57,8 @@ export const verifyBagCommand: CliCommand = {
         outLine(io, `FAIL${where ? ` ${where}` : ''}: ${p.reason}`);
       }
       for (const c of r.checks) outLine(io, `${!c.ok ? 'FAIL' : c.warning ? 'NOTE' : 'ok  '} ${c.name}: ${c.detail}`);
-      outLine(io, `${r.verdict.level === 'invalid' ? 'INVALID' : r.verdict.level === 'valid' ? 'VALID' : 'INTACT'}: ${r.bagDir}: ${count(r.payloadFiles, 'payload file')}, ${count(r.payloadBytes, 'byte')}, ${count(r.problems.length, 'problem')}` +
-        `${r.tagManifestSha256 ? `; tag-manifest SHA-256 ${r.tagManifestSha256}` : ''}`);
+      outLine(io, `${t(`verifyBag:verdict.${r.verdict.level}`)}: ${r.bagDir}: ${t('n.payloadFile', { count: r.payloadFiles })}, ${t('n.byte', { count: r.payloadBytes })}, ${t('n.problem', { count: r.problems.length })}` +
+        `${r.tagManifestSha256 ? t('verifyBag:tagManifest', { sha: r.tagManifestSha256 }) : ''}`);
       outLine(io, r.verdict.sentence);
     }
     return code;

@@ -10,10 +10,10 @@ import { printJson, UsageError, type Io } from '../io.ts';
 import { collect } from './options.ts';
 import { failureLines, noteLine, progressLine, scopeText } from './verify-lines.ts';
 import { archiveOption, formatBytes, type CliCommand } from './shared.ts';
-import { outLine, count, printable } from './text.ts';
+import { outLine, printable } from './text.ts';
 
 /** Why a check added nothing to the custody log (FixityReport.unrecordedBecause), as the summary says it. */
-const UNRECORDED = { 'read-only': 'the archive is open read-only', 'disk-full': 'the disk is full', unknown: 'not recorded' } as const;
+const UNRECORDED = { 'read-only': 'verify:unrecorded.readOnly', 'disk-full': 'verify:unrecorded.diskFull', unknown: 'verify:unrecorded.unknown' } as const;
 
 /**
  * What the check did to and with the custody log, in two lines: the chain it recomputed (the log
@@ -22,15 +22,16 @@ const UNRECORDED = { 'read-only': 'the archive is open read-only', 'disk-full': 
  */
 function custodyLines(r: FixityReport): string[] {
   const chainProblems = r.problems.filter((p) => p.kind === 'custody').length;
-  const before = r.chainHeadBefore ? `head #${r.chainHeadBefore.seq} before this check` : 'the log was empty before this check';
-  const head = r.chainHead ? `#${r.chainHead.seq} ${r.chainHead.hash}` : 'none';
-  let added: string;
-  if (r.custodyEventsAdded > 0) added = t('verify-scale:run.recorded', { count: r.custodyEventsAdded, head });
-  else if (r.interrupted && !r.unrecordedBecause) added = t('verify-scale:run.notRecordedYet', { run: r.run.id });
-  else added = `this check added no event to the custody log (${UNRECORDED[r.unrecordedBecause ?? 'unknown']}); head ${head}`;
+  const before = r.chainHeadBefore ? t('verify:headBefore', { seq: r.chainHeadBefore.seq }) : t('verify:emptyBefore');
+  const head = r.chainHead ? `#${r.chainHead.seq} ${r.chainHead.hash}` : t('common:none');
+  const state = chainProblems ? t('n.problem', { count: chainProblems }) : r.custodyRowsChecked === 1 ? t('verify:itHolds') : t('verify:allHold');
   return [
-    `custody chain: ${count(r.custodyRowsChecked, 'row')} recomputed, ${chainProblems ? count(chainProblems, 'problem') : r.custodyRowsChecked === 1 ? 'it holds' : 'all hold'} (${before})`,
-    added,
+    t('verify:chain', { rows: t('n.row', { count: r.custodyRowsChecked }), state, before }),
+    r.custodyEventsAdded > 0
+      ? t('verify-scale:run.recorded', { count: r.custodyEventsAdded, head })
+      : r.interrupted && !r.unrecordedBecause
+        ? t('verify-scale:run.notRecordedYet', { run: r.run.id })
+        : t('verify:addedNone', { why: t(UNRECORDED[r.unrecordedBecause ?? 'unknown']), head }),
   ];
 }
 
@@ -52,11 +53,11 @@ function filtersOf(o: { since?: string; olderThan?: string; sample?: string; ite
 /** The seals line of the summary: how many, by whom, whether they hold, which root was recomputed. */
 function sealLine(r: FixityReport): string {
   const s = r.seals;
-  if (!s.latest) return 'seals: none (run `evidence seal`: without a seal, a chain rewritten from any row by someone with write access cannot be told from the original)';
-  const who = s.signers.length ? `signed by ${s.signers.join(', ')}` : 'none signed';
-  const state = s.firstBroken !== null ? `BROKEN from the seal of row ${s.firstBroken}` : `all hold${s.rootChecked !== null ? `, Merkle root of row ${s.rootChecked} recomputed` : ''}`;
+  if (!s.latest) return t('verify:sealsNone');
+  const who = s.signers.length ? t('verify:signedBy', { signers: s.signers.join(', ') }) : t('verify:noneSigned');
+  const state = s.firstBroken !== null ? t('verify:broken', { seq: s.firstBroken }) : `${t('verify:allHold')}${s.rootChecked !== null ? t('verify:rootChecked', { seq: s.rootChecked }) : ''}`;
   const unsigned = s.count - s.signed;
-  return `seals: ${count(s.count, 'seal')} (${who}${unsigned ? `; ${unsigned} unsigned, which prove nothing against a forger` : ''}), latest of row ${s.latest.seq} at ${s.latest.sealedAt ?? '?'}; ${state}`;
+  return t('verify:seals', { seals: t('n.seal', { count: s.count }), who, unsigned: unsigned ? t('verify:unsigned', { count: unsigned }) : '', seq: s.latest.seq, at: s.latest.sealedAt ?? '?', state });
 }
 
 export const verify: CliCommand = {
@@ -82,11 +83,11 @@ export const verify: CliCommand = {
       if (e instanceof ScopeError) throw new UsageError(e.message);
       throw e;
     }
-    for (const k of o.expectKey ?? []) if (!/^SHA256:[A-Za-z0-9+/]{43}$/.test(k)) throw new UsageError(`--expect-key: ${k} is not an OpenSSH fingerprint (SHA256: and 43 base64 characters)`);
+    for (const k of o.expectKey ?? []) if (!/^SHA256:[A-Za-z0-9+/]{43}$/.test(k)) throw new UsageError(t('verify:badKey', { key: k }));
     let expectHead: { seq: number; hash: string } | undefined;
     if (o.expectHead !== undefined) {
       const m = /^(\d+):([0-9a-f]{64})$/.exec(o.expectHead.trim());
-      if (!m) throw new UsageError('--expect-head: give SEQ:HASH, e.g. 812:3f2a… (64 hex digits)');
+      if (!m) throw new UsageError(t('verify:badHead'));
       expectHead = { seq: Number(m[1]), hash: m[2]! };
     }
     const dir = resolveArchiveDir(o.archive);
@@ -96,8 +97,8 @@ export const verify: CliCommand = {
     } catch (e) {
       // Read-only media, a received copy or a full disk: check it all the same, just without recording the check.
       const code = (e as NodeJS.ErrnoException).code ?? '';
-      if (['ENOSPC', 'EDQUOT'].includes(code)) io.err('note: the disk is full; the fixity check runs but cannot be recorded in the archive\'s custody log\n');
-      else if (['EACCES', 'EROFS', 'EPERM'].includes(code)) io.err('note: the archive is read-only here; the fixity check runs but cannot be recorded in its custody log\n');
+      if (['ENOSPC', 'EDQUOT'].includes(code)) io.err(`${t('verify:noteDiskFull')}\n`);
+      else if (['EACCES', 'EROFS', 'EPERM'].includes(code)) io.err(`${t('verify:noteReadOnly')}\n`);
       else throw e;
       a = await openArchive(dir, { write: false });
     }
@@ -122,20 +123,21 @@ export const verify: CliCommand = {
       else {
         for (const p of r.problems) for (const l of failureLines(p) ?? [`FAIL ${p.kind}: ${p.reason}`]) outLine(io, l);
         for (const n of r.notes) outLine(io, noteLine(n));
-        for (const f of r.unrecordedCopies) outLine(io, `NOTE unrecorded copy: ${f}: an intact copy that no item records yet (an interrupted ingest stored it; running that ingest again records it)`);
+        for (const f of r.unrecordedCopies) outLine(io, t('verify:unrecordedCopy', { file: f }));
         // A cancelled check verified nothing: "FAILED … 0 problems" would read as a broken archive.
-        const verdict = r.interrupted ? 'INTERRUPTED' : r.ok ? 'OK' : 'FAILED';
-        outLine(io, `${verdict}: ${r.itemsChecked} of ${count(r.itemsTotal, 'item')} (${formatBytes(r.bytesChecked)}) re-hashed, ${count(r.problems.length, 'problem')}${r.interrupted ? ' found before the stop' : ''}`);
+        const verdict = r.interrupted ? t('verify:verdict.interrupted') : r.ok ? t('verify:verdict.ok') : t('verify:verdict.failed');
+        outLine(io, t('verify:summary', { verdict, checked: r.itemsChecked, total: t('n.item', { count: r.itemsTotal }), size: formatBytes(r.bytesChecked),
+          problems: t('n.problem', { count: r.problems.length }), stop: r.interrupted ? t('verify:beforeStop') : '' }));
         const failed = Object.values(r.run.failed).reduce((x, y) => x + y, 0);
         if (r.run.id) outLine(io, t('verify-scale:run.summary', { run: r.run.id, scope: scopeText(r.run), passed: r.run.passed, failed, root: r.run.merkle.root, leaves: r.run.merkle.leaves }));
         if (!r.run.wholeArchive) outLine(io, t('verify-scale:run.partial'));
         for (const line of custodyLines(r)) outLine(io, line);
         outLine(io, sealLine(r));
         if (rr) for (const line of replicaVerifyLines(rr)) outLine(io, line);
-        if (r.interrupted) io.err(`${printable(r.run.id ? t('verify-scale:run.interrupted', { run: r.run.id, done: r.itemsChecked, total: r.itemsTotal }) : 'The fixity check was interrupted before every item was re-hashed: the archive is not verified. Run `evidence verify` again to check it in full.')}\n`);
+        if (r.interrupted) io.err(`${printable(r.run.id ? t('verify-scale:run.interrupted', { run: r.run.id, done: r.itemsChecked, total: r.itemsTotal }) : t('verify:interrupted'))}\n`);
       }
       // Read-only was said above; a full disk is found only when the check is to be recorded.
-      if (a.writable && r.unrecorded) io.err(`note: the fixity check ran but could not be recorded in the archive's custody log: ${r.unrecorded}; free some space and run it again to record it\n`);
+      if (a.writable && r.unrecorded) io.err(`${t('verify:notRecorded', { why: r.unrecorded })}\n`);
       return r.ok && (rr?.ok ?? true) ? 0 : 1;
     } finally {
       await a.close();

@@ -41,14 +41,41 @@ function filtersText(f: unknown): string {
   return parts.filter(Boolean).join(', ') || 'selection';
 }
 
+/** The counts of an archive-wide fixity check run, as its event records them (absent when it does not). */
+export interface FixityRunCounts {
+  itemsChecked?: number;
+  bytesChecked?: number;
+  problems?: number;
+  unrecordedCopies?: number;
+}
+
+/**
+ * The words of a custody line in a language other than English, given by the caller (the CLI's
+ * catalogs; core holds no user-interface words): the PREMIS event type and outcome word
+ * (outcomeWord's) as the reader says them, the stand-ins for an event of no item and for an item
+ * whose name is unknown, and an archive-wide fixity run's counts in a sentence.
+ */
+export interface CustodyLineWords {
+  lang: ReportLang;
+  type(premisType: string): string;
+  outcome(word: string): string;
+  archive: string;
+  item(sha256Prefix: string): string;
+  fixityRun(counts: FixityRunCounts): string;
+}
+
+const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
+
 /**
  * What `e` did, in a sentence of `lang` (English unless asked): describeEvent's, except for a
- * failed fixity check of an item, which gives what was found (fixityFindingLines, joined by "; "),
- * and an archive-wide fixity check run, which gives its counts.
+ * failed fixity check of an item, which gives what was found (in English fixityFindingLines,
+ * joined by "; "; in ru and ky the report's words), and an archive-wide fixity check run, which
+ * gives its counts (through `words.fixityRun` when given).
  */
-export function eventSentence(e: CustodyEvent, lang: ReportLang = 'en'): string {
+export function eventSentence(e: CustodyEvent, lang: ReportLang = 'en', words?: CustodyLineWords): string {
   if (isFixityRunEvent(e)) {
     const x = e.detail;
+    if (words) return words.fixityRun({ itemsChecked: num(x.itemsChecked), bytesChecked: num(x.bytesChecked), problems: num(x.problems), unrecordedCopies: num(x.unrecordedCopies) });
     const failed = x.failed && typeof x.failed === 'object' ? Object.entries(x.failed as Record<string, unknown>).filter(([, n]) => typeof n === 'number' && n > 0) : [];
     const chain = x.chain && typeof x.chain === 'object' && (x.chain as { holds?: unknown }).holds === false ? (x.chain as { firstBrokenRow?: unknown }).firstBrokenRow : undefined;
     const parts = [
@@ -63,7 +90,7 @@ export function eventSentence(e: CustodyEvent, lang: ReportLang = 'en'): string 
     ];
     return parts.filter(Boolean).join(' ') + '.';
   }
-  const finding = fixityFinding(e);
+  const finding = lang === 'en' ? fixityFinding(e) : null;
   if (finding) return fixityFindingLines(finding).join('; ');
   return describeEvent(lang, e);
 }
@@ -71,12 +98,15 @@ export function eventSentence(e: CustodyEvent, lang: ReportLang = 'en'): string 
 /**
  * `e` as one line: "#seq  2026-01-02 10:04:05 UTC  actor  type  file  OUTCOME — sentence", where
  * file is `fileName` (the item's original file name; "(archive)" for an event of no item, "(item
- * abcdef012345)" when the name is unknown) and the sentence is eventSentence's. The text is not
- * escaped: a terminal caller passes it through cli/commands/text.ts printable.
+ * abcdef012345)" when the name is unknown) and the sentence is eventSentence's; in English, or
+ * in the language of `words` when given. The text is not escaped: a terminal caller passes it
+ * through cli/commands/text.ts printable.
  */
-export function custodyLine(e: CustodyEvent, fileName: string | null): string {
-  const file = e.item === null ? '(archive)' : fileName ?? `(item ${e.item.slice(0, 12)})`;
-  return `#${e.seq}  ${formatUtc(e.at)}  ${e.actor}  ${e.type}  ${file}  ${outcomeWord(e.detail.outcome)} — ${eventSentence(e)}`;
+export function custodyLine(e: CustodyEvent, fileName: string | null, words?: CustodyLineWords): string {
+  const file = e.item === null ? words?.archive ?? '(archive)' : fileName ?? (words ? words.item(e.item.slice(0, 12)) : `(item ${e.item.slice(0, 12)})`);
+  const type = words ? words.type(e.type) : e.type;
+  const outcome = words ? words.outcome(outcomeWord(e.detail.outcome)) : outcomeWord(e.detail.outcome);
+  return `#${e.seq}  ${formatUtc(e.at)}  ${e.actor}  ${type}  ${file}  ${outcome} — ${eventSentence(e, words?.lang ?? 'en', words)}`;
 }
 
 /**
