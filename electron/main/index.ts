@@ -41,6 +41,9 @@ if (!app.requestSingleInstanceLock()) {
       gazetteerSeed: join(resources, 'gazetteer', 'places.csv'),
       verifyHtml: join(resources, 'verify', 'VERIFY.html'),
       checkOutput: !app.isPackaged,
+      // The SQLite driver built for Electron: extraResources native/ when packaged, else the
+      // repository's native/ that `npm start` fills (scripts/electron-native.mjs).
+      nativeDir: app.isPackaged ? join(process.resourcesPath, 'native') : join(here, '..', 'native'),
     }, (ev) => {
       if (win && !win.isDestroyed()) win.webContents.send(JOB_EVENT_CHANNEL, ev);
     });
