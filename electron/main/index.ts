@@ -7,6 +7,7 @@ import { JOB_EVENT_CHANNEL } from '../common/ipc.ts';
 import { registerIpc } from './ipc.ts';
 import { handleAppScheme, handleMediaScheme, registerSchemes } from './protocols.ts';
 import { RENDERER_CSP } from '../common/csp.ts';
+import { guardNewWebContents } from './security.ts';
 import { createMainWindow, preloadPath } from './window.ts';
 import { startArchiveWorker, type ArchiveWorker } from './worker-host.ts';
 
@@ -19,6 +20,7 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   registerSchemes();
+  guardNewWebContents(app);
   let win: BrowserWindow | null = null;
   let worker: ArchiveWorker | null = null;
 

@@ -21,7 +21,7 @@ const { FileMatcher } = require('app-builder-lib/out/fileMatcher') as { FileMatc
 const yaml = require('js-yaml') as { load(s: string): unknown };
 
 interface FileSet { from?: string; to?: string; filter?: string | string[] }
-interface BuilderConfig { files: (string | FileSet)[]; asarUnpack: string[]; extraResources: FileSet[]; npmRebuild?: boolean }
+interface BuilderConfig { files: (string | FileSet)[]; asarUnpack: string[]; extraResources: FileSet[]; npmRebuild?: boolean; electronFuses?: Record<string, boolean> }
 const config = yaml.load(readFileSync(join(REPO_ROOT, 'electron-builder.yml'), 'utf8')) as BuilderConfig;
 const same = (s: string) => s;
 
@@ -158,5 +158,13 @@ describe('electron-builder.yml and the native files of the shipped packages', ()
     const scripts = (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
     expect(scripts.start).toMatch(/node scripts\/electron-native\.mjs && electron /);
     expect(scripts.dist).toMatch(/node scripts\/electron-native\.mjs --prune && electron-builder /);
+  });
+
+  it('flips the Electron fuses that let outsiders run the binary as Node or inject options', () => {
+    expect(config.electronFuses).toMatchObject({ runAsNode: false, enableNodeOptionsEnvironmentVariable: false, enableNodeCliInspectArguments: false, grantFileProtocolExtraPrivileges: false });
+    // runAsNode off breaks child_process.fork in the app: nothing Electron runs may use it.
+    const walk = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(d, e.name)) : e.name.endsWith('.ts') ? [join(d, e.name)] : []));
+    const forks = ['main', 'core', 'common'].flatMap((d) => walk(join(REPO_ROOT, 'electron', d))).filter((f) => /\bfork\(|ELECTRON_RUN_AS_NODE/.test(readFileSync(f, 'utf8')));
+    expect(forks).toEqual([]);
   });
 });
