@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadMigrationSteps, openDb } from '../../electron/core/db/open.ts';
 import {
-  NATIVE_DIR_ENV, NativeBindingMissingError, SQLITE_DRIVER, addonAbi, electronAddonPath, nativeBindingPath, sqliteDriverOptions, type RuntimeInfo,
+  ELECTRON_NATIVE_PACKAGES, NATIVE_DIR_ENV, NativeBindingMissingError, SQLITE_DRIVER, addonAbi, electronAddonPath, nativeBindingPath, sqliteDriverOptions, type RuntimeInfo,
 } from '../../electron/core/db/native-binding.ts';
 import { REPO_ROOT } from '../helpers/corpus.ts';
 
@@ -74,6 +74,16 @@ describe('nativeBindingPath: the driver build for this runtime', () => {
     mkdirSync(dirname(file), { recursive: true });
     copyFileSync(NODE_BUILD, file); // exports node_register_module_v115
     expect(() => nativeBindingPath(electron(wrong))).toThrow(new RegExp(`built for ABI ${process.versions.modules}, not 150`));
+  });
+});
+
+describe('one driver name', () => {
+  it('open.ts imports the package SQLITE_DRIVER names, which is one of those built for Electron', () => {
+    // Switching driver (e.g. to better-sqlite3-multiple-ciphers) means changing both together.
+    const src = readFileSync(join(REPO_ROOT, 'electron', 'core', 'db', 'open.ts'), 'utf8');
+    const imported = [...src.matchAll(/^import\s+\w+\s+from\s+'(better-sqlite3[^']*)';/gmu)].map((m) => m[1]);
+    expect(imported).toEqual([SQLITE_DRIVER]);
+    expect(ELECTRON_NATIVE_PACKAGES).toContain(SQLITE_DRIVER);
   });
 });
 
