@@ -7,6 +7,7 @@ import { JOB_EVENT_CHANNEL } from '../common/ipc.ts';
 import { registerIpc } from './ipc.ts';
 import { handleAppScheme, handleMediaScheme, registerSchemes } from './protocols.ts';
 import { RENDERER_CSP } from '../common/csp.ts';
+import { guardNewWebContents } from './security.ts';
 import { createMainWindow, preloadPath } from './window.ts';
 import { startArchiveWorker, type ArchiveWorker } from './worker-host.ts';
 
@@ -19,6 +20,7 @@ if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   registerSchemes();
+  guardNewWebContents(app);
   let win: BrowserWindow | null = null;
   let worker: ArchiveWorker | null = null;
 
@@ -41,6 +43,9 @@ if (!app.requestSingleInstanceLock()) {
       gazetteerSeed: join(resources, 'gazetteer', 'places.csv'),
       verifyHtml: join(resources, 'verify', 'VERIFY.html'),
       checkOutput: !app.isPackaged,
+      // The SQLite driver built for Electron: extraResources native/ when packaged, else the
+      // repository's native/ that `npm start` fills (scripts/electron-native.mjs).
+      nativeDir: app.isPackaged ? join(process.resourcesPath, 'native') : join(here, '..', 'native'),
     }, (ev) => {
       if (win && !win.isDestroyed()) win.webContents.send(JOB_EVENT_CHANNEL, ev);
     });

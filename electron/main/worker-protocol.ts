@@ -12,6 +12,11 @@ export interface ArchiveWorkerData {
   verifyHtml: string;
   /** Check outputs against the IPC contract (development builds). */
   checkOutput: boolean;
+  /**
+   * The native/ folder holding the SQLite driver built for Electron (scripts/electron-native.mjs):
+   * the repository's under `npm start`, <resources>/native when packaged. Absent under Node.
+   */
+  nativeDir?: string;
 }
 
 export type ToWorker =

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from './migrations/index.ts';
+import { sqliteDriverOptions } from './native-binding.ts';
 import { SchemaMismatchError, SchemaTooNewError, SchemaTooOldError } from '../errors.ts';
 
 export { SchemaMismatchError, SchemaTooNewError, SchemaTooOldError };
@@ -85,7 +86,7 @@ export function needsMigrationSteps(file: string): boolean {
  * user_version is older than the tables it holds (set back by hand), MigrationStepsNotLoadedError
  * when a migration with a data step is due and loadMigrationSteps was not awaited; an Error with
  * code EISDIR when `file` is not a regular file; better-sqlite3's SqliteError for an unreadable or
- * corrupt file.
+ * corrupt file; NativeBindingMissingError inside Electron when the driver's Electron build is absent.
  */
 export function openDb(file: string, opts: { readonly?: boolean } = {}): Db {
   // SQLite would block on a named pipe, or report a device or socket as a disk error.
@@ -98,7 +99,8 @@ export function openDb(file: string, opts: { readonly?: boolean } = {}): Db {
   if (st && !st.isFile()) {
     throw Object.assign(new Error(`${file}: is not a regular file (a folder, named pipe, socket or device), so it cannot be the archive's catalog`), { code: 'EISDIR' });
   }
-  let db = new Database(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
+  // Inside Electron the driver's Electron-ABI build (native-binding.ts); under Node its own.
+  let db = new Database(file, { ...sqliteDriverOptions(), readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
   if (opts.readonly) {
     try {
       db.prepare('SELECT count(*) FROM sqlite_master').get();
@@ -159,7 +161,7 @@ function openSnapshot(file: string): Db {
   const copy = join(dir, 'archive.sqlite');
   copyFileSync(file, copy);
   if (existsSync(`${file}-wal`)) copyFileSync(`${file}-wal`, `${copy}-wal`);
-  return new Database(copy, { readonly: true, fileMustExist: true });
+  return new Database(copy, { ...sqliteDriverOptions(), readonly: true, fileMustExist: true });
 }
 
 /** The schema version this program writes. */
