@@ -144,7 +144,7 @@ function SortControl({ sort, onChange }: { sort: ItemSort; onChange(s: ItemSort)
       <select value={sort.by} onChange={(e) => onChange({ ...sort, by: e.target.value as ItemSort['by'] })} data-testid="sort">
         {(['capturedAt', 'ingestedAt', 'name', 'bytes', 'id'] as const).map((k) => <option key={k} value={k}>{t(`library.sortBy.${k}`)}</option>)}
       </select>
-      <button type="button" onClick={() => onChange({ ...sort, dir: sort.dir === 'asc' ? 'desc' : 'asc' })} aria-label={t('library.direction')} data-testid="sort-dir">
+      <button type="button" onClick={() => onChange({ ...sort, dir: sort.dir === 'asc' ? 'desc' : 'asc' })} title={t('library.direction')} data-testid="sort-dir">
         {sort.dir === 'asc' ? t('library.ascending') : t('library.descending')}
       </button>
     </label>
