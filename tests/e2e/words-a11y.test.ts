@@ -104,7 +104,7 @@ function findClipped(): string[] {
   };
   const describe = (el: Element, text: string) => `${el.tagName.toLowerCase()}${el.getAttribute('data-testid') ? `[${el.getAttribute('data-testid')}]` : ''} "${text.trim().slice(0, 60)}"`;
   const out: string[] = [];
-  for (const el of document.querySelectorAll('input, textarea, select, button, label, legend, th, h1, h2, h3, .chip, dt')) {
+  for (const el of Array.from(document.querySelectorAll('input, textarea, select, button, label, legend, th, h1, h2, h3, .chip, dt'))) {
     if (!visible(el) || el.hasAttribute('title')) continue;
     const cs = getComputedStyle(el);
     const inner = el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
@@ -127,7 +127,7 @@ function findClipped(): string[] {
 function markFocusable(): number {
   const sel = 'a[href], button, input, select, textarea, summary, [tabindex]';
   let n = 0;
-  for (const el of document.querySelectorAll<HTMLElement>(sel)) {
+  for (const el of Array.from(document.querySelectorAll<HTMLElement>(sel))) {
     el.removeAttribute('data-kb');
     const r = el.getBoundingClientRect();
     if ((el as HTMLButtonElement).disabled || el.tabIndex < 0 || r.width === 0 || r.height === 0 || getComputedStyle(el).visibility === 'hidden') continue;
@@ -257,7 +257,7 @@ describe.skipIf(!HAS_CHROMIUM)('words, numbers and accessibility on every screen
           if (!f.ring) (noRing[s.name] ??= []).push(f.what);
         }
       }
-      const notReached = await page.evaluate(({ reached: seen, groups }) => [...document.querySelectorAll<HTMLElement>('[data-kb]')]
+      const notReached = await page.evaluate(({ reached: seen, groups }) => Array.from(document.querySelectorAll<HTMLElement>('[data-kb]'))
         .filter((el) => !seen.includes(el.getAttribute('data-kb')!))
         // Arrow keys move inside a named radio group; Tab enters it once.
         .filter((el) => !(el instanceof HTMLInputElement && el.type === 'radio' && el.name && groups.includes(el.name)))
