@@ -349,6 +349,12 @@ export const JobRequestSchema = z.discriminatedUnion('kind', [
      */
     includeWithheldMedia: z.array(IdSchema).max(1_000_000).optional(),
     /**
+     * With redactPeople: send each item's newest redacted copy (issue 13's derivatives, the CLI's
+     * `export --redacted-media`) in place of its original where one exists. Refused (FAILED) by a
+     * build whose export does not write redacted media yet, so it never silently sends originals.
+     */
+    redactedMedia: z.boolean().optional(),
+    /**
      * Who signs the set (issue 12, core/export/court-ready.ts): a key of the keystore and its
      * passphrase; the service unlocks it for this job only, seals the custody chain and signs the
      * tag manifest. The passphrase is never echoed in job events, results or errors.
@@ -373,6 +379,7 @@ export const JobRequestSchema = z.discriminatedUnion('kind', [
       message: 'includeWithheldMedia applies to a public release (redactPeople) only; a full set leaves no item out',
       path: ['includeWithheldMedia'],
     })
+    .refine((r) => !r.redactedMedia || r.redactPeople, { message: 'redactedMedia applies to a public release (redactPeople) only', path: ['redactedMedia'] })
     .refine((r) => !(r.sign && r.unsigned), { message: 'give sign (a key and its passphrase) or unsigned, not both', path: ['unsigned'] })
     .refine((r) => !(r.redactPeople && r.includeSensitive), {
       message: 'choose redactPeople (a public release, which never names people flagged sensitive) or includeSensitive (a full set), not both',
@@ -473,6 +480,17 @@ export const WithheldMediaSchema = z.object({
   reasonText: z.string(),
 });
 export type WithheldMediaDto = z.infer<typeof WithheldMediaSchema>;
+
+/** What a public release's files would still carry (core/service/release-risks.ts ReleaseRisks). */
+export const ReleaseRisksSchema = z.object({
+  items: z.number(),
+  withGps: z.number(),
+  withSerial: z.number(),
+  mayShowFaces: z.number(),
+  linkedToPeople: z.number(),
+  redacted: z.object({ itemsWithRedacted: z.number(), itemsWithout: z.number() }),
+});
+export type ReleaseRisksDto = z.infer<typeof ReleaseRisksSchema>;
 
 export const ExportResultSchema = z.object({
   exportId: z.string(),
@@ -627,6 +645,17 @@ export const CHANNELS = {
     input: z.strictObject({ itemIds: z.array(IdSchema).min(1).max(1_000_000).optional(), filter: ItemFilterSchema.optional() })
       .refine((r) => (r.itemIds === undefined) !== (r.filter === undefined), 'give exactly one of itemIds and filter'),
     output: z.array(WithheldMediaSchema),
+  },
+  /**
+   * What the originals of a selection (ids, or the items a filter matches now) would carry into a
+   * public release: counts of items with GPS in their metadata, with a serial number, photos and
+   * videos that may show faces, items linked to people, and how many have a redacted copy
+   * (core/service/release-risks.ts). For the Export screen to say before the user publishes.
+   */
+  'export.releaseRisks': {
+    input: z.strictObject({ itemIds: z.array(IdSchema).min(1).max(1_000_000).optional(), filter: ItemFilterSchema.optional() })
+      .refine((r) => (r.itemIds === undefined) !== (r.filter === undefined), 'give exactly one of itemIds and filter'),
+    output: ReleaseRisksSchema,
   },
   'jobs.start': { input: JobRequestSchema, output: z.object({ jobId: z.string() }) },
   'jobs.cancel': { input: z.strictObject({ jobId: z.string().min(1).max(100) }), output: z.object({ cancelled: z.boolean() }) },

@@ -59,3 +59,85 @@ export function formatInstant(iso: string, lng: string): string {
 export function formatMetres(m: number, lng: string): string {
   return new Intl.NumberFormat(lng, { style: 'unit', unit: 'meter', maximumFractionDigits: 0 }).format(m);
 }
+
+/** A distance in kilometres with one decimal, e.g. "2.4 km" / "2,4 км". */
+export function formatKm(metres: number, lng: string): string {
+  return new Intl.NumberFormat(lng, { style: 'unit', unit: 'kilometer', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(metres / 1000);
+}
+
+const CAL = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/u;
+
+/**
+ * A calendar date as stored (ISO 8601 "YYYY-MM-DD", or a partial "YYYY-MM" / "YYYY", as catalog
+ * birth dates are) in `lng`: "29.04.2021" in ru and ky, "4/29/2021" in en; a partial date keeps
+ * only what is known ("04.2021", "2021"). Other text is returned as it is.
+ */
+export function formatCalendarDate(iso: string | null, lng: string): string {
+  if (!iso) return '';
+  const m = CAL.exec(iso);
+  if (!m) return iso;
+  const [, y, mo, d] = m;
+  const parts = dateFieldOrder(lng);
+  const sep = dateSeparator(lng);
+  const val = { day: d, month: mo, year: y } as Record<DatePart, string | undefined>;
+  return parts.filter((p) => val[p] !== undefined).map((p) => val[p]).join(sep);
+}
+
+export type DatePart = 'day' | 'month' | 'year';
+
+/**
+ * The order in which `lng` writes day, month and year. Russian and Kyrgyz write dd.mm.yyyy (GOST
+ * R 7.0.64 §5; ICU's Kyrgyz short pattern "y-dd-MM" is not what people there write by hand);
+ * other languages follow Intl's numeric date pattern.
+ */
+export function dateFieldOrder(lng: string): DatePart[] {
+  const base = lng.toLowerCase().split('-')[0];
+  if (base === 'ru' || base === 'ky') return ['day', 'month', 'year'];
+  const parts = new Intl.DateTimeFormat(lng, { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: 'UTC' }).formatToParts(new Date(Date.UTC(2021, 3, 29)));
+  const order = parts.map((p) => p.type).filter((t): t is DatePart => t === 'day' || t === 'month' || t === 'year');
+  return order.length === 3 ? order : ['year', 'month', 'day'];
+}
+
+/** The separator between day, month and year in `lng` ("." in ru and ky, "/" in en). */
+export function dateSeparator(lng: string): string {
+  const base = lng.toLowerCase().split('-')[0];
+  if (base === 'ru' || base === 'ky') return '.';
+  const parts = new Intl.DateTimeFormat(lng, { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: 'UTC' }).formatToParts(new Date(Date.UTC(2021, 3, 29)));
+  return parts.find((p) => p.type === 'literal')?.value ?? '-';
+}
+
+/** What a date field holds: the text of each part as typed. */
+export interface DateParts {
+  day: string;
+  month: string;
+  year: string;
+}
+
+/**
+ * The ISO 8601 date the parts make: `{ ok: true, iso }` with "YYYY-MM-DD", or with `partial`
+ * "YYYY-MM" / "YYYY" when day (and month) are empty; `iso` is '' when all parts are empty.
+ * `{ ok: false }` for a day the month does not have (30.02), a month outside 1–12, a year not of
+ * four digits, or a day without a month.
+ */
+export function datePartsToIso(p: DateParts, partial = false): { ok: true; iso: string } | { ok: false } {
+  const day = p.day.trim();
+  const month = p.month.trim();
+  const year = p.year.trim();
+  if (!day && !month && !year) return { ok: true, iso: '' };
+  if (!/^\d{4}$/u.test(year) || Number(year) < 1) return { ok: false };
+  if (!month) return partial && !day ? { ok: true, iso: year } : { ok: false };
+  if (!/^\d{1,2}$/u.test(month) || Number(month) < 1 || Number(month) > 12) return { ok: false };
+  const mm = month.padStart(2, '0');
+  if (!day) return partial ? { ok: true, iso: `${year}-${mm}` } : { ok: false };
+  if (!/^\d{1,2}$/u.test(day)) return { ok: false };
+  const dim = new Date(Date.UTC(Number(year), Number(month), 0)).getUTCDate();
+  if (Number(day) < 1 || Number(day) > dim) return { ok: false };
+  return { ok: true, iso: `${year}-${mm}-${day.padStart(2, '0')}` };
+}
+
+/** The parts of a stored ISO date ("YYYY-MM-DD", "YYYY-MM", "YYYY"); empty parts for '' or other text. */
+export function isoToDateParts(iso: string | null | undefined): DateParts {
+  const m = CAL.exec(iso ?? '');
+  if (!m) return { day: '', month: '', year: '' };
+  return { year: m[1]!, month: m[2] ?? '', day: m[3] ?? '' };
+}

@@ -56,6 +56,8 @@ export async function signingKeyForExport(sign: { key: string } | false | undefi
  */
 export function exportJobSpec(a: Archive, request: ExportRequest, deps: ExportJobDeps): JobSpec {
   const { sign, ...req } = request;
+  // Wired when issue 13's redacted export lands in this service; until then never send originals in their place.
+  if (req.redactedMedia) throw new ServiceError('FAILED', 'redacted media: this build cannot send redacted copies from the desktop export yet; use `evidence export --redacted-media`');
   const signChoice = sign ? { key: sign.key } : req.unsigned ? false : undefined;
   let passphrase: string | null = sign ? sign.passphrase : null;
   // The parsed request is this call's own object: the passphrase is blanked in it too.

@@ -18,6 +18,7 @@ import { ServiceError, toIpcError } from './errors.ts';
 import { countItems, itemDetail, itemFacets, itemSummaries, orderedItemIds, queryItems, thumbnailSet } from './items-query.ts';
 import { createLibraryViews } from './library-views.ts';
 import { resolveMedia, type MediaFile, type MediaRef } from '../media/resolve.ts';
+import { releaseRisks } from './release-risks.ts';
 import { loadSettings, saveSettings, withRecent } from './settings.ts';
 import { createKey, keysDir, listKeys, resolveKey, unlockKey, type KeyInfo } from '../signing/keystore.ts';
 
@@ -225,6 +226,10 @@ export function createArchiveService(opts: ServiceOptions): ArchiveService {
     'export.withheld': async ({ itemIds, filter }) => {
       const a = need();
       return withheldFromPublicRelease(a.db, itemIds ?? orderedItemIds(a.db, filter!, { by: 'id', dir: 'asc' }));
+    },
+    'export.releaseRisks': async ({ itemIds, filter }) => {
+      const a = need();
+      return releaseRisks(a.db, itemIds ?? orderedItemIds(a.db, filter!, { by: 'id', dir: 'asc' }));
     },
     'jobs.start': async (req) => ({ jobId: runner.start(jobSpec(need(), req)) }),
     'jobs.cancel': async ({ jobId }) => ({ cancelled: runner.cancel(jobId) }),

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { CatalogRow, ChannelOutput, ItemFilter, ItemSort } from '../../../electron/common/ipc.ts';
 import { call } from '../bridge.ts';
 import { useApp } from '../state.tsx';
+import { DateField } from './DateField.tsx';
 
 const KINDS = ['image', 'video', 'audio', 'document', 'other'] as const;
 
@@ -72,8 +73,8 @@ export function FilterBar() {
           </label>
         ))}
       </fieldset>
-      <label>{t('library.from')}<input type="date" value={f.from ?? ''} onChange={(e) => set({ from: e.target.value || undefined })} data-testid="from" /></label>
-      <label>{t('library.to')}<input type="date" value={f.to ?? ''} onChange={(e) => set({ to: e.target.value || undefined })} data-testid="to" /></label>
+      <DateField label={t('library.from')} value={f.from ?? ''} onChange={(v) => v !== null && set({ from: v || undefined })} testId="from" />
+      <DateField label={t('library.to')} value={f.to ?? ''} onChange={(v) => v !== null && set({ to: v || undefined })} testId="to" />
       <label>{t('library.camera')}
         <select value={f.camera ?? ''} onChange={(e) => set({ camera: e.target.value || undefined })} data-testid="camera">
           <option value="">{t('library.any')}</option>
@@ -143,7 +144,7 @@ function SortControl({ sort, onChange }: { sort: ItemSort; onChange(s: ItemSort)
       <select value={sort.by} onChange={(e) => onChange({ ...sort, by: e.target.value as ItemSort['by'] })} data-testid="sort">
         {(['capturedAt', 'ingestedAt', 'name', 'bytes', 'id'] as const).map((k) => <option key={k} value={k}>{t(`library.sortBy.${k}`)}</option>)}
       </select>
-      <button type="button" onClick={() => onChange({ ...sort, dir: sort.dir === 'asc' ? 'desc' : 'asc' })} aria-label={t('library.direction')} data-testid="sort-dir">
+      <button type="button" onClick={() => onChange({ ...sort, dir: sort.dir === 'asc' ? 'desc' : 'asc' })} title={t('library.direction')} data-testid="sort-dir">
         {sort.dir === 'asc' ? t('library.ascending') : t('library.descending')}
       </button>
     </label>

@@ -6,6 +6,7 @@ import { PERSON_ROLES, type PersonRole } from '../../../electron/common/catalog.
 import type { CatalogEntity, CatalogId, ChannelOutput, ItemLinks } from '../../../electron/common/ipc.ts';
 import { call } from '../bridge.ts';
 import { useApp } from '../state.tsx';
+import { formatKm, formatNumber } from '../format.ts';
 import { useCatalogRows } from './FilterBar.tsx';
 
 function useLinker(itemIds: number[], onChanged: () => void) {
@@ -56,7 +57,7 @@ function TagAdder({ onAdd }: { onAdd(tag: string): void }) {
 
 /** The tag editor of one item: its links with remove buttons, adders, GPS place suggestions. */
 export function ItemTagEditor({ itemId, links, onChanged }: { itemId: number; links: ItemLinks; onChanged(): void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const app = useApp();
   const link = useLinker([itemId], onChanged);
   const [suggestions, setSuggestions] = useState<ChannelOutput<'catalog.suggestPlaces'>>([]);
@@ -100,7 +101,7 @@ export function ItemTagEditor({ itemId, links, onChanged }: { itemId: number; li
           <ul>
             {open.map((s) => (
               <li key={String(s.placeId)}>
-                {t('tags.suggestion', { name: s.name, km: (s.distanceM / 1000).toFixed(1) })}
+                {t('tags.suggestion', { name: s.name, km: formatKm(s.distanceM, i18n.language) })}
                 <button type="button" onClick={() => void link('place', s.placeId, true)} data-testid={`accept-${s.placeId}`}>{t('tags.accept')}</button>
               </li>
             ))}
@@ -128,7 +129,7 @@ export function ItemTagEditor({ itemId, links, onChanged }: { itemId: number; li
 
 /** Adds links or a tag to every selected item of the Library. */
 export function TagSelection({ itemIds }: { itemIds: number[] }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const app = useApp();
   const link = useLinker(itemIds, () => {});
   const tag = async (value: string) => {
@@ -141,7 +142,7 @@ export function TagSelection({ itemIds }: { itemIds: number[] }) {
   };
   return (
     <section className="tag-selection" data-testid="tag-selection">
-      <strong>{t('tags.forSelection', { count: itemIds.length })}</strong>
+      <strong>{t('tags.forSelection', { count: itemIds.length, n: formatNumber(itemIds.length, i18n.language) })}</strong>
       {app.catalog.entities.map((entity) => <LinkAdder key={entity} entity={entity} onAdd={(id, role) => void link(entity, id, true, role)} />)}
       <TagAdder onAdd={(g) => void tag(g)} />
     </section>

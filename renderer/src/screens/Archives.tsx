@@ -2,11 +2,12 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call } from '../bridge.ts';
 import { PathField } from '../components/PathField.tsx';
+import { formatNumber } from '../format.ts';
 import { useApp } from '../state.tsx';
 
 /** Create or open an archive folder; recent archives; the operator's name for the custody log. */
 export function ArchivesScreen() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const app = useApp();
   const [dir, setDir] = useState('');
   const [operator, setOperator] = useState(app.settings.operator);
@@ -38,7 +39,7 @@ export function ArchivesScreen() {
   return (
     <div className="archives">
       <h1>{t('archives.title')}</h1>
-      {app.archive && <p data-testid="archive-open">{t('archives.current', { name: app.archive.name, count: app.archive.itemCount })}</p>}
+      {app.archive && <p data-testid="archive-open">{t('archives.current', { name: app.archive.name, count: app.archive.itemCount, n: formatNumber(app.archive.itemCount, i18n.language) })}</p>}
       <section className="card">
         <PathField label={t('archives.folder')} value={dir} onChange={setDir} purpose="archive" testId="archive-dir" />
         <div className="row">

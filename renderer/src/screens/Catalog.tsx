@@ -4,9 +4,10 @@ import type { CatalogEntity, CatalogId, CatalogRow, ItemFilter } from '../../../
 import { call } from '../bridge.ts';
 import { ItemBrowser, type LibraryView } from '../components/ItemBrowser.tsx';
 import { useCatalogRows } from '../components/FilterBar.tsx';
-import { formatNumber } from '../format.ts';
+import { DateField } from '../components/DateField.tsx';
+import { formatCalendarDate, formatCaptured, formatNumber } from '../format.ts';
 import { useApp } from '../state.tsx';
-import { FORMS, toInput, valuesOf, type FormValues } from './catalog-forms.ts';
+import { FORMS, toInput, valuesOf, type FieldSpec, type FormValues } from './catalog-forms.ts';
 
 const FILTER_KEY: Record<CatalogEntity, keyof ItemFilter> = { place: 'placeId', person: 'personId', incident: 'incidentId', case: 'caseId' };
 
@@ -15,7 +16,13 @@ function CatalogForm({ entity, row, onSaved, onCancel }: { entity: CatalogEntity
   const app = useApp();
   const [values, setValues] = useState<FormValues>(() => (row ? valuesOf(entity, row.fields) : valuesOf(entity, {})));
   const [errors, setErrors] = useState<Record<string, string>>({});
+  // Date fields whose parts make no date yet (30.02, a day without a month): saving waits for them.
+  const [badDates, setBadDates] = useState<ReadonlySet<string>>(new Set());
   const save = async () => {
+    if (badDates.size) {
+      setErrors(Object.fromEntries([...badDates].map((k) => [k, t('date.invalid')])));
+      return;
+    }
     const r = toInput(entity, values, !!row);
     if (!r.ok) {
       setErrors(r.errors);
@@ -32,7 +39,21 @@ function CatalogForm({ entity, row, onSaved, onCancel }: { entity: CatalogEntity
   };
   return (
     <form className="card catalog-form" data-testid="catalog-form" onSubmit={(e) => { e.preventDefault(); void save(); }}>
-      {FORMS[entity].map((f) => (
+      {FORMS[entity].map((f) => f.type === 'date' ? (
+        <div key={f.key} className="field">
+          <DateField label={`${t(`catalog.fields.${f.key}`)}${f.required ? ' *' : ''}`} value={values[f.key] as string} partial={f.partial} withTime={f.withTime}
+            onChange={(v) => {
+              setValues((cur) => ({ ...cur, [f.key]: v ?? (cur[f.key] as string) }));
+              setBadDates((cur) => {
+                const next = new Set(cur);
+                if (v === null) next.add(f.key);
+                else next.delete(f.key);
+                return next;
+              });
+            }} testId={`field-${f.key}`} />
+          {errors[f.key] && <span className="field-error" role="alert">{errors[f.key]}</span>}
+        </div>
+      ) : (
         <label key={f.key} className="field">
           <span>{t(`catalog.fields.${f.key}`)}{f.required ? ' *' : ''}</span>
           {f.type === 'textarea' && <textarea value={values[f.key] as string} onChange={(e) => setValues({ ...values, [f.key]: e.target.value })} data-testid={`field-${f.key}`} />}
@@ -71,7 +92,7 @@ function CatalogForm({ entity, row, onSaved, onCancel }: { entity: CatalogEntity
 }
 
 function CatalogPage({ entity, id }: { entity: CatalogEntity; id: CatalogId }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const app = useApp();
   const [row, setRow] = useState<CatalogRow | null>(null);
   const [items, setItems] = useState<LibraryView | null>(null);
@@ -85,6 +106,15 @@ function CatalogPage({ entity, id }: { entity: CatalogEntity; id: CatalogId }) {
     // The filter object is rebuilt each render from entity and id, which are the real inputs.
   }, [entity, id, app.dataVersion, expired]);
   if (!row) return <p>{t('common.loading')}</p>;
+  const lng = i18n.language;
+  // A stored field as the reader's language writes it: option words, dates in its order.
+  const shownValue = (f: FieldSpec | undefined, v: unknown): string => {
+    if (Array.isArray(v)) return v.map((x) => t(`catalog.values.${String(x)}`)).join(', ');
+    if (f?.type === 'select') return t(`catalog.values.${String(v)}`);
+    if (f?.type === 'date') return String(v).includes('T') ? formatCaptured(String(v), lng) : formatCalendarDate(String(v), lng);
+    // Coordinates keep the decimal point (ISO 6709): "39,9, 70,5" would be ambiguous.
+    return String(v);
+  };
   const shown = FORMS[entity].map((f) => [f.key, row.fields[f.key]] as const).filter(([, v]) => v !== null && v !== undefined && v !== '' && !(Array.isArray(v) && !v.length));
   return (
     <div className="catalog-page" data-testid="catalog-page">
@@ -96,11 +126,11 @@ function CatalogPage({ entity, id }: { entity: CatalogEntity; id: CatalogId }) {
       {editing ? <CatalogForm entity={entity} row={row} onSaved={(r) => { setRow(r); setEditing(false); }} onCancel={() => setEditing(false)} /> : (
         <dl className="facts">
           {shown.map(([k, v]) => [<dt key={`${k}t`}>{t(`catalog.fields.${k}`)}</dt>,
-            <dd key={`${k}d`}>{Array.isArray(v) ? v.map((x) => t(`catalog.values.${String(x)}`)).join(', ') : FORMS[entity].find((f) => f.key === k)?.type === 'select' ? t(`catalog.values.${String(v)}`) : String(v)}</dd>])}
+            <dd key={`${k}d`}>{shownValue(FORMS[entity].find((f) => f.key === k), v)}</dd>])}
         </dl>
       )}
       <div className="toolbar">
-        <h2 data-testid="catalog-items">{t('catalog.items', { count: items?.total ?? 0 })}</h2>
+        <h2 data-testid="catalog-items">{t('catalog.items', { count: items?.total ?? 0, n: formatNumber(items?.total ?? 0, i18n.language) })}</h2>
         <span className="spacer" />
         <button type="button" onClick={() => { app.setFilter(filter); app.go({ screen: 'library' }); }} data-testid="show-in-library">{t('catalog.showInLibrary')}</button>
       </div>

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { JobRequest, Language, WithheldMediaDto } from '../../../electron/common/ipc.ts';
 import { call } from '../bridge.ts';
@@ -7,6 +7,7 @@ import { PathField } from '../components/PathField.tsx';
 import { ProgressPanel } from '../components/Progress.tsx';
 import { formatNumber } from '../format.ts';
 import { latestJob, useApp } from '../state.tsx';
+import { ReleaseRisksPanel, useReleaseRisks } from './export-risks.tsx';
 import { CourtReadyFacts, parseTsaLines, SigningFields, type SigningState } from './export-signing.tsx';
 
 /** Items a public release leaves out, with why; with `choose`, a "send anyway" box per item. */
@@ -60,6 +61,11 @@ export function ExportScreen() {
     lang: (['en', 'ru', 'ky'] as const).find((l) => l === lng) ?? 'en',
   }));
   const [asking, setAsking] = useState(false);
+  // What the originals still carry (GPS, serial numbers, faces), counted before a public release.
+  const [useRedacted, setUseRedacted] = useState(false);
+  const riskSource = useMemo(() => (kind !== 'public' ? null : source === 'selection' ? (app.selection.size ? { itemIds: [...app.selection] } : null) : { filter: app.filter }),
+    [kind, source, app.selection, app.filter]);
+  const risks = useReleaseRisks(riskSource, app.dataVersion);
   useEffect(() => {
     call('keys.list', {}).then((r) => setSigning((s) => ({
       ...s, keys: r.keys,
@@ -109,6 +115,7 @@ export function ExportScreen() {
         outDir: dest.trim(), recipient: recipient.trim() || undefined, organization: organization.trim() || undefined, zip,
         redactPeople: kind === 'public', includeSensitive: kind === 'full' && includeSensitive,
         ...(kind === 'public' && sendAnyway.size ? { includeWithheldMedia: [...sendAnyway] } : {}),
+        ...(kind === 'public' && useRedacted && risks?.redacted.itemsWithRedacted ? { redactedMedia: true } : {}),
         ...(sign ? { sign } : { unsigned: true }), tsaUrls: tsa.urls, lang: signing.lang as Language,
     };
     const request: JobRequest = source === 'selection'
@@ -154,6 +161,7 @@ export function ExportScreen() {
               {count === 0 && <p className="error" data-testid="all-withheld">{t('export.withheld.allWithheld')}</p>}
             </div>
           ) : <p className="hint sub" data-testid="withheld-none">{t('export.withheld.none')}</p>)}
+          {kind === 'public' && risks && <ReleaseRisksPanel risks={risks} useRedacted={useRedacted} onUseRedacted={setUseRedacted} />}
         </fieldset>
         <PathField label={t('export.destination')} value={dest} onChange={setDest} purpose="exportDest" testId="export-dest" />
         <label className="field"><span>{t('export.recipient')}</span><input type="text" value={recipient} onChange={(e) => setRecipient(e.target.value)} data-testid="recipient" /></label>

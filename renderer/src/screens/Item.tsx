@@ -69,11 +69,22 @@ function outcomeText(t: TFn, e: ItemDetail['custody'][number]): string {
   return o;
 }
 
+/** Custody summary variables that are counts (common/custody-words.ts). */
+const COUNTED_VARS = ['items', 'problems', 'copied', 'present', 'failed', 'intact', 'checked'] as const;
+
 /** What the event did, in a sentence of the reader's language (the custody report's, common/custody-words.ts). */
 function summaryText(t: TFn, lng: string, e: ItemDetail['custody'][number]): string {
   const s = custodySummary(e);
   const vars: Record<string, string> = { ...s.vars };
   if (s.bytes !== undefined) vars.size = formatBytes(s.bytes, lng);
+  // Counts in the reader's numerals, and as a counted noun ("1 file", "5 файлов") for the
+  // languages whose sentence puts the noun after the number.
+  for (const k of COUNTED_VARS) {
+    const v = s.vars[k];
+    if (v === undefined || !/^\d+$/u.test(v)) continue;
+    vars[k] = formatNumber(Number(v), lng);
+    vars[`${k}Text`] = t(`custody.count.${k}`, { count: Number(v), n: vars[k] });
+  }
   if (s.fields) vars.fields = s.fields.length ? s.fields.map((f) => t(`custody.field.${f}`)).join(', ') : t('custody.field.none');
   if (s.key === 'other') vars.type = t(`custody.${s.vars.type}`, { defaultValue: s.vars.type });
   if (s.key === 'validation') vars.verdict = t(`credentials.verdict.${s.vars.verdict}`, { defaultValue: s.vars.verdict });

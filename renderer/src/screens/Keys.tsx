@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { KeyInfoDto } from '../../../electron/common/ipc.ts';
 import { call } from '../bridge.ts';
 import { PassphraseDialog } from '../components/PassphraseDialog.tsx';
+import { formatNumber } from '../format.ts';
 import { useApp } from '../state.tsx';
 
 /** The fewest characters the keystore accepts for a new key's passphrase (core/signing/keystore.ts). */
@@ -17,7 +18,7 @@ const grouped = (hex: string) => hex.replace(/(.{4})(?=.)/gu, '$1 ');
  * to the person, not to an archive: this screen needs no open archive.
  */
 export function KeysScreen() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const app = useApp();
   const [keys, setKeys] = useState<KeyInfoDto[] | null>(null);
   const [dir, setDir] = useState('');
@@ -44,7 +45,7 @@ export function KeysScreen() {
   }, [load]);
 
   const problem = !pass1 ? null
-    : [...pass1].length < MIN_PASSPHRASE ? t('keys.tooShort', { n: MIN_PASSPHRASE })
+    : [...pass1].length < MIN_PASSPHRASE ? t('keys.tooShort', { count: MIN_PASSPHRASE, n: formatNumber(MIN_PASSPHRASE, i18n.language) })
     : pass2 && pass1 !== pass2 ? t('keys.mismatch') : null;
   const canCreate = !!name.trim() && [...pass1].length >= MIN_PASSPHRASE && pass1 === pass2 && !busy;
 

@@ -207,7 +207,7 @@ export function VerifyScreen() {
             <BagVerdict report={br} />
             <dl className="facts">
               <dt>{t('verify.bagFolder')}</dt><dd className="path">{br.bagDir}</dd>
-              <dt>{t('verify.payload')}</dt><dd>{t('verify.payloadValue', { files: formatNumber(br.payloadFiles, lng), bytes: formatBytes(br.payloadBytes, lng) })}</dd>
+              <dt>{t('verify.payload')}</dt><dd>{t('verify.payloadValue', { count: br.payloadFiles, files: formatNumber(br.payloadFiles, lng), bytes: formatBytes(br.payloadBytes, lng) })}</dd>
               {br.tagManifestSha256 && <><dt>{t('export.tagManifest')}</dt><dd className="mono" data-testid="bag-tagmanifest">{br.tagManifestSha256}</dd></>}
             </dl>
             {/* The files' problems; a failed trust check is already its own line above. */}

@@ -5,8 +5,12 @@ import type { CatalogEntity, CatalogInput } from '../../../electron/common/ipc.t
 
 export interface FieldSpec {
   key: string;
-  type: 'text' | 'number' | 'textarea' | 'select' | 'multi';
+  type: 'text' | 'number' | 'textarea' | 'select' | 'multi' | 'date';
   options?: readonly string[];
+  /** A date field that takes a year alone or a month and year (partialDateSchema). */
+  partial?: boolean;
+  /** A date field with a time after it (dateTimeSchema). */
+  withTime?: boolean;
   required?: boolean;
 }
 
@@ -18,15 +22,15 @@ export const FORMS: Record<CatalogEntity, FieldSpec[]> = {
   ],
   person: [
     { key: 'name', type: 'text', required: true }, { key: 'nameLatin', type: 'text' }, { key: 'sex', type: 'select', options: SEX_VALUES },
-    { key: 'birthDate', type: 'text' }, { key: 'statuses', type: 'multi', options: PERSON_STATUSES }, { key: 'harmDate', type: 'text' },
+    { key: 'birthDate', type: 'date', partial: true }, { key: 'statuses', type: 'multi', options: PERSON_STATUSES }, { key: 'harmDate', type: 'date', partial: true },
     { key: 'consent', type: 'select', options: CONSENT_VALUES }, { key: 'description', type: 'textarea' },
   ],
   incident: [
     { key: 'title', type: 'text', required: true }, { key: 'type', type: 'select', options: INCIDENT_TYPES, required: true },
-    { key: 'startedAt', type: 'text' }, { key: 'endedAt', type: 'text' }, { key: 'description', type: 'textarea' },
+    { key: 'startedAt', type: 'date', withTime: true }, { key: 'endedAt', type: 'date', withTime: true }, { key: 'description', type: 'textarea' },
   ],
   case: [
-    { key: 'authority', type: 'text', required: true }, { key: 'caseNumber', type: 'text', required: true }, { key: 'openedOn', type: 'text' },
+    { key: 'authority', type: 'text', required: true }, { key: 'caseNumber', type: 'text', required: true }, { key: 'openedOn', type: 'date', partial: true },
     { key: 'description', type: 'textarea' },
   ],
 };
