@@ -107,6 +107,12 @@ export const CUSTODY_EVENT_TYPES = [
   'digital signature generation',
   /** A damaged or missing object restored from a good copy (a replica, a given file): replica/repair.ts. */
   'recovery',
+  /**
+   * A redacted copy made of an item (redact/redact.ts): metadata removed, faces or drawn regions
+   * blurred. detail names the tool, settings, the derivative's SHA-256 and what was removed (names
+   * of metadata groups and tags, a count of blurred boxes), never a removed value.
+   */
+  'redaction',
 ] as const;
 export type CustodyEventType = (typeof CUSTODY_EVENT_TYPES)[number];
 

@@ -8,6 +8,7 @@ import * as m007 from './007_export_runs.ts';
 import * as m008 from './008_person_roles.ts';
 import * as m009 from './009_library_indexes.ts';
 import * as m011 from './011_replicas.ts';
+import * as m016 from './016_redaction.ts';
 
 /**
  * One schema migration: its SQL and, with `dataStep`, a data step run after it in the same
@@ -32,4 +33,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '008_person_roles', sql: m008.sql },
   { name: '009_library_indexes', sql: m009.sql },
   { name: '011_replicas', sql: m011.sql },
+  { name: '016_redaction', sql: m016.sql },
 ];
