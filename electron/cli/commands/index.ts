@@ -27,6 +27,7 @@ const MODULES: [word: string, load: () => Promise<CliCommand[]>][] = [
   ['transfer', async () => [(await import('./transfer.ts')).transferCommand]],
   ['timestamp', async () => [(await import('./timestamp.ts')).timestampCommand]],
   ['key', async () => (await import('./key.ts')).keyCommands],
+  ['redact', async () => [(await import('./redact.ts')).redact]],
 ];
 
 /**

@@ -9,6 +9,8 @@ import { getPerson } from '../../core/catalog/people.ts';
 import { getPlace, placeLabel } from '../../core/catalog/places.ts';
 import { getItemTags } from '../../core/catalog/tagging.ts';
 import { getDigests, getRawMetadata, listSightings, resolveItemRef } from '../../core/db/items.ts';
+import { hasDerivativesTable, listDerivatives } from '../../core/redact/store.ts';
+import { derivativeJson, derivativeLines } from './redact-lines.ts';
 import type { Db } from '../../core/db/open.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { archiveOption, withArchive, type CliCommand } from './shared.ts';
@@ -163,9 +165,10 @@ export const show: CliCommand = {
         rawMetadata: getRawMetadata(a.db, it.id),
         custody: listCustodyEvents(a.db, { item: it.record.sha256 }),
         catalog: getItemTags(a.db, it.id),
+        derivatives: hasDerivativesTable(a.db) ? listDerivatives(a.db, it.id) : [],
       };
       if (o.json) {
-        printJson(io, { ...full, fixityChecks: fixityChecks(full.custody) });
+        printJson(io, { ...full, derivatives: full.derivatives.map(derivativeJson), fixityChecks: fixityChecks(full.custody) });
         return 0;
       }
       const r = it.record;
@@ -189,6 +192,7 @@ export const show: CliCommand = {
       outLine(io, 'raw metadata:');
       if (full.rawMetadata === null || Object.keys(full.rawMetadata).length === 0) outLine(io, '  —');
       else for (const l of rawMetadataLines(full.rawMetadata)) outLine(io, l);
+      for (const l of derivativeLines(full.derivatives)) outLine(io, l);
       outLine(io, 'custody:');
       for (const ev of full.custody) for (const l of custodyLines(ev)) outLine(io, l);
       return 0;

@@ -22,7 +22,9 @@ import type { DatePolicy, KeptMetadata } from './exif-min.ts';
 import { loadFaceTools, type BlurMode, type DetectionLog, type FaceTools, type Region } from './face-port.ts';
 import { stripJpeg, type Removed } from './jpeg-strip.ts';
 import { stripPng, stripWebp } from './png-webp-strip.ts';
-import { derivativeBySettings, getItemRegions, insertDerivative, storeBytes, storeObject, type Derivative } from './store.ts';
+import { derivativeBySettings, getItemRegions, insertDerivative, publicSettings, storeBytes, storeObject, type Derivative } from './store.ts';
+
+export { publicSettings };
 import { remuxWithoutMetadata, videoRemovals, VIDEO_MUXERS } from './video-strip.ts';
 
 /** The tool named in custody events and derivative settings. */
@@ -73,15 +75,6 @@ function settingsOf(rec: NormalizedRecord, o: RedactOptions, regions: Region[]):
     date: o.date ?? 'keep',
     ...(rec.mime === 'image/heic' || rec.mime === 'image/heif' ? { conversion: 'HEIC decoded (primary image, ffmpeg) and written as JPEG' } : {}),
   };
-}
-
-/**
- * The settings as a custody event or a public manifest may show them: the regions reduced to
- * their count, since a drawn box's label may name what it hides ("name on the door: …").
- */
-export function publicSettings(settings: Record<string, unknown>): Record<string, unknown> {
-  const { regions, ...rest } = settings;
-  return Array.isArray(regions) ? { ...rest, regions: regions.length } : rest;
 }
 
 const countBoxes = (log: DetectionLog | null): number => (log ? log.frames.reduce((n, f) => n + f.boxes.length, 0) : 0);

@@ -43,6 +43,15 @@ const toDerivative = (r: Row): Derivative => ({
 });
 
 /**
+ * The settings as a custody event or a public manifest may show them: the regions reduced to
+ * their count, since a drawn box's label may name what it hides ("name on the door: …").
+ */
+export function publicSettings(settings: Record<string, unknown>): Record<string, unknown> {
+  const { regions, ...rest } = settings;
+  return Array.isArray(regions) ? { ...rest, regions: regions.length } : rest;
+}
+
+/**
  * Moves the finished file `tmpFile` (on the archive's file system, e.g. under tmp/) into the object
  * store at its SHA-256 address, durably (file fsync, rename, folder fsync), and returns its
  * digest and size. When the store already holds that content intact, `tmpFile` is removed and

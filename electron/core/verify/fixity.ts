@@ -4,6 +4,7 @@ import { join, sep } from 'node:path';
 import type { DigestAlgorithm, JobProgress } from '../../common/types.ts';
 import type { FixityFinding } from '../../common/fixity.ts';
 import { objectPath, type Archive } from '../archive.ts';
+import { checkDerivativeObjects, derivativeObjectPaths } from '../redact/store.ts';
 import { appendCustodyEvent, chainHead, verifyCustodyLog } from '../custody/log.ts';
 import { digestFile } from '../ingest/digest.ts';
 import { createIngestPool } from '../ingest/pool.ts';
@@ -217,6 +218,9 @@ export async function verifyArchive(archive: Archive, opts: { actor: string; sig
     await pool?.destroy();
   }
   const known = new Set(items.map((i) => objectPath(archive.objectsDir, i.sha256)));
+  // Redacted derivatives and their detection logs (issue 13) are recorded content too; check them.
+  for (const p of derivativeObjectPaths(db, archive.objectsDir)) known.add(p);
+  for (const reason of checkDerivativeObjects(db, archive.objectsDir)) problems.push({ kind: /missing/u.test(reason) ? 'missing' : 'altered', reason });
   const unrecordedCopies: string[] = [];
   for (const f of await objectFiles(archive.objectsDir)) {
     if (known.has(f)) continue;
