@@ -6,7 +6,7 @@
 // the face module (injected through runRedact), so the pipeline around it is what is tested here.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -29,6 +29,7 @@ const FILES = {
   mov: join(MEDIA_DIR, 'metadata-extractor-images/mov/with-gps.mov'),
   gopro: join(MEDIA_DIR, 'gpmf-parser/max-heromode.mp4'),
   portrait: join(SHARED_DIR, 'fixtures/faces/portrait-orientation-6.jpg'),
+  tanners: join(MEDIA_DIR, 'immich-test-assets/tanners_ridge.jpg'),
 };
 
 const sha = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
@@ -173,4 +174,49 @@ describe.skipIf(!HAS_CORPUS)('evidence redact on the real corpus', () => {
     const v = runCli(['verify', ...A]);
     expect(v.code, v.stdout + v.stderr).toBe(0);
   });
+
+  it('export --redacted-media refuses items without a redacted copy, listing them', () => {
+    const r = runCli(['export', '--item', String(ids.iphone), String(ids.tanners), '--redacted-media', '--out', join(work, 'refused'), ...A]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`item ${ids.tanners} `);
+    expect(r.stderr).not.toContain(`item ${ids.iphone} `);
+  });
+
+  it('a public release with --redacted-media ships copies that carry no GPS, names their originals, and verifies', () => {
+    const bag = join(work, 'public');
+    const chosen = ['iphone', 'canon', 'png', 'heic', 'mov', 'gopro', 'portrait'] as const;
+    const r = runCli(['export', '--item', ...chosen.map((k) => String(ids[k])), '--redacted-media', '--redact-people', '--out', bag, '--json', ...A]);
+    expect(r.code, r.stderr).toBe(0);
+    const v = runCliJson<{ valid: boolean; problems: unknown[] }>(['verify-bag', bag, '--json']).json;
+    expect(v.problems).toEqual([]);
+    expect(v.valid).toBe(true);
+    const payload = readdirSync(join(bag, 'data'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+    expect(payload).toHaveLength(chosen.length);
+    for (const f of payload) {
+      expect(f).toMatch(/\.redacted\.(jpg|png|mov|mp4)$/u);
+      expect(leaks(f), `${f}: ${JSON.stringify(leaks(f))}`).toEqual([]);
+      expect(Object.values(FILES).map(sha)).not.toContain(sha(f)); // no original shipped
+    }
+    const items = JSON.parse(readFileSync(join(bag, 'evidence/items.json'), 'utf8')) as { sha256: string; gps: unknown; serial: unknown; make: unknown; redactedFrom: { sha256: string }; redaction: { stripMetadata: boolean } }[];
+    expect(items.map((i) => i.redactedFrom.sha256).sort()).toEqual(chosen.map((k) => sha(FILES[k])).sort());
+    for (const i of items) expect([i.gps, i.serial, i.make, i.redaction.stripMetadata]).toEqual([null, null, null, true]);
+    // The iPhone 4's position (41.853000, 12.488833) and the Canon owner are nowhere in the set's text.
+    for (const f of ['evidence/items.json', 'evidence/items.csv', 'evidence/custody.json', 'evidence/custody-report.html', 'bag-info.txt']) {
+      const text = readFileSync(join(bag, f), 'utf8');
+      expect(text, f).not.toMatch(/41\.85|12\.48/u);
+    }
+    const report = readFileSync(join(bag, 'evidence/custody-report.html'), 'utf8');
+    expect(report).toContain('Redacted copy of');
+    expect(report).toContain(sha(FILES.iphone));
+    expect(readFileSync(join(bag, 'bag-info.txt'), 'utf8')).toMatch(/^Evidence-Redacted-Media: 7 items under data\/ are redacted copies/mu);
+
+    // A copy whose items.json claims another original is caught.
+    const forged = join(work, 'forged');
+    cpSync(bag, forged, { recursive: true });
+    const swapped = items.map((i, n) => (n === 0 ? { ...i, redactedFrom: { ...i.redactedFrom, sha256: items[1]!.redactedFrom.sha256 } } : i));
+    writeFileSync(join(forged, 'evidence/items.json'), JSON.stringify(swapped, null, 2) + '\n');
+    const f = runCliJson<{ valid: boolean; problems: { reason: string }[] }>(['verify-bag', forged, '--json']).json;
+    expect(f.valid).toBe(false);
+    expect(f.problems.map((p) => p.reason).join('\n')).toContain('holds no "redaction" event of that original recording this copy');
+  }, 120_000);
 });
