@@ -22,6 +22,7 @@ const EVENTS: ReportEvent[] = [
   { seq: 8, at: '2026-01-02T03:04:05.000Z', actor: 'op', type: 'transfer', detail: { outcome: 'success', recipient: 'Prosecutor', exportId: 'export-1' } },
   { seq: 9, at: '2026-01-02T03:04:05.000Z', actor: 'op', type: 'digital signature generation', detail: { action: 'seal', seal: { seq: 8 } } },
   { seq: 10, at: '2026-01-02T03:04:05.000Z', actor: 'op', type: 'recovery', detail: { outcome: 'success', finding: { kind: 'altered', object: 'objects/sha256/ab/cd/abcd', expected: { sha256: 'abcd' }, found: { sha256: 'ef01' } }, restoredFrom: { kind: 'replica', replica: 'nas' }, verifiedBy: 'sha256' } },
+  { seq: 11, at: '2026-01-02T03:04:05.000Z', actor: 'op', type: 'redaction', detail: { outcome: 'success', action: 'redacted copy', tool: { name: 'Evidence Archive redact', version: '0.1.0' }, derivative: { sha256: 'ab'.repeat(32), bytes: 100, mime: 'image/jpeg' }, settings: { stripMetadata: true, blurFaces: true, regions: 1 }, removed: { metadataGroups: ['EXIF', 'XMP'], metadataTags: ['GPS:GPSLatitude'], blurredBoxes: 3 }, detectionLog: null } },
 ];
 
 describe('custody events in words', () => {
@@ -47,6 +48,7 @@ describe('custody events in words', () => {
     expect(describeEvent('en', EVENTS[1]!)).toBe('Checksums of the source file calculated in one reading: SHA-256, MD5.');
     expect(describeEvent('ru', EVENTS[4]!)).toBe('Изменена запись в каталоге: места.');
     expect(describeEvent('ky', EVENTS[7]!)).toBe('export-1 топтомунун курамында алуучуга өткөрүлүп берилген: Prosecutor.');
+    expect(describeEvent('en', EVENTS.find((e) => e.type === 'redaction')!)).toBe(`Redacted copy made for publication: ${'ab'.repeat(32)} (image/jpeg), by Evidence Archive redact 0.1.0; metadata removed: EXIF, XMP; boxes blurred: 3. The original is unchanged.`);
   });
 
   it('says FAILED for a failed fixity check in every language, with the reason', () => {
