@@ -15,6 +15,7 @@ function settingsWords(d: Derivative): string {
   const s = publicSettings(d.settings);
   const parts = ['strip metadata'];
   if (s.blurFaces) parts.push(`blur faces (${String(s.mode ?? 'blur')}${s.regions ? `, ${String(s.regions)} drawn regions` : ''})`);
+  else if (s.regions) parts.push(`blur ${String(s.regions)} drawn regions (${String(s.mode ?? 'blur')})`);
   parts.push(`date ${String(s.date ?? 'keep')}`);
   if (s.conversion) parts.push('HEIC→JPEG');
   return parts.join(', ');

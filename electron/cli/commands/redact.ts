@@ -112,7 +112,7 @@ export const redact: CliCommand = {
     archiveOption(p.command('redact').argument('<items...>', 'catalog ids or SHA-256 prefixes'))
       .option('--strip-metadata', 'remove GPS, serial numbers, names, maker notes, thumbnails, IPTC/XMP and comments (always done; alone, a copy without blurring)')
       .option('--blur-faces', 'detect faces and blur them (photos and every video frame; audio kept bit-identical)')
-      .option('--blur-regions <file>', 'also blur these boxes: a JSON array of {x, y, w, h[, fromSec, toSec, label]} in pixels of the upright picture (implies face detection)')
+      .option('--blur-regions <file>', 'also blur these boxes: a JSON array of {x, y, w, h[, fromSec, toSec, label]} in pixels of the upright picture (boxes drawn in the app are always added)')
       .option('--mode <mode>', 'blur or pixelate (default blur)')
       .option('--margin <pct>', 'grow each box by this percentage before blurring')
       .option('--keep-date', 'keep the capture date (the default)')

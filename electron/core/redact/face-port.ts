@@ -25,10 +25,10 @@ export interface DetectionLog {
 
 /** The face-blurring module's contract. */
 export interface FaceTools {
-  /** Applies EXIF orientation, detects faces, blurs them and `regions`; returns the encoded upright picture without metadata. */
-  blurPhotoFaces(input: string, opts: { regions?: Region[]; mode?: BlurMode; marginPct?: number }): Promise<{ image: Buffer; format: 'jpeg' | 'png'; log: DetectionLog }>;
+  /** Applies EXIF orientation, detects faces (unless `detect: false`), blurs them and `regions`; returns the encoded upright picture without metadata. */
+  blurPhotoFaces(input: string, opts: { regions?: Region[]; mode?: BlurMode; marginPct?: number; detect?: false }): Promise<{ image: Buffer; format: 'jpeg' | 'png'; log: DetectionLog }>;
   /** Blurs faces and `regions` in every frame, copying audio streams bit-identical; metadata not carried. */
-  blurVideoFaces(input: string, output: string, opts: { regions?: Region[]; mode?: BlurMode; marginPct?: number; signal?: AbortSignal; onProgress?: (p: unknown) => void }): Promise<{ log: DetectionLog; fps: number }>;
+  blurVideoFaces(input: string, output: string, opts: { regions?: Region[]; mode?: BlurMode; marginPct?: number; detect?: false; signal?: AbortSignal; onProgress?: (p: unknown) => void }): Promise<{ log: DetectionLog; fps: number }>;
 }
 
 // A specifier in a variable keeps the type checker and the bundler from requiring the modules

@@ -37,9 +37,9 @@ export class RedactRefusedError extends Error {}
 export interface RedactOptions {
   /** Remove metadata. A redacted copy never carries the original's metadata; this names a copy made for that alone. */
   stripMetadata: boolean;
-  /** Detect faces and blur them (also implied by regions: the face module blurs boxes together with what it detects). */
+  /** Detect faces and blur them. */
   blurFaces: boolean;
-  /** Extra boxes (from `--blur-regions`); the ones drawn on the item in the catalog are added. */
+  /** Extra boxes to blur (from `--blur-regions`), with or without face detection; the ones drawn on the item in the catalog are added. */
   regions?: Region[];
   mode?: BlurMode;
   marginPct?: number;
@@ -70,7 +70,7 @@ function settingsOf(rec: NormalizedRecord, o: RedactOptions, regions: Region[]):
   return {
     tool: REDACT_TOOL,
     stripMetadata: true,
-    blurFaces: blur,
+    blurFaces: o.blurFaces,
     ...(blur ? { mode: o.mode ?? 'blur', ...(o.marginPct !== undefined ? { marginPct: o.marginPct } : {}), regions } : {}),
     date: o.date ?? 'keep',
     ...(rec.mime === 'image/heic' || rec.mime === 'image/heif' ? { conversion: 'HEIC decoded (primary image, ffmpeg) and written as JPEG' } : {}),
@@ -108,7 +108,7 @@ async function redactPhoto(archive: Archive, src: string, rec: NormalizedRecord,
       writeFileSync(input, await heicUpright(src, deps.signal));
     }
     try {
-      const r = await faces.blurPhotoFaces(input, { regions, mode: o.mode ?? 'blur', ...(o.marginPct !== undefined ? { marginPct: o.marginPct } : {}) });
+      const r = await faces.blurPhotoFaces(input, { regions, mode: o.mode ?? 'blur', ...(o.marginPct !== undefined ? { marginPct: o.marginPct } : {}), ...(o.blurFaces ? {} : { detect: false as const }) });
       const outMime = r.format === 'png' ? 'image/png' : 'image/jpeg';
       // The face module writes no metadata; stripping again guarantees it and writes the date as asked. Upright: no Orientation.
       const { data } = stripPhotoBytes(r.image, outMime, { orientation: null, capturedAt: rec.capturedAt, date });
@@ -132,7 +132,7 @@ async function redactVideo(archive: Archive, src: string, rec: NormalizedRecord,
   if (o.blurFaces || regions.length) {
     const faces = await (deps.faces ?? loadFaceTools)();
     input = join(archive.tmpDir, `blur-${process.pid}-${rec.sha256.slice(0, 16)}.${muxer}`);
-    log = (await faces.blurVideoFaces(src, input, { regions, mode: o.mode ?? 'blur', ...(o.marginPct !== undefined ? { marginPct: o.marginPct } : {}), signal: deps.signal })).log;
+    log = (await faces.blurVideoFaces(src, input, { regions, mode: o.mode ?? 'blur', ...(o.marginPct !== undefined ? { marginPct: o.marginPct } : {}), ...(o.blurFaces ? {} : { detect: false as const }), signal: deps.signal })).log;
   }
   try {
     await remuxWithoutMetadata(input, out, muxer, rec.capturedAt, o.date ?? 'keep', deps.signal);

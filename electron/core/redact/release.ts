@@ -54,7 +54,7 @@ function dateFields(e: Record<string, unknown>, policy: DatePolicy): Record<stri
  */
 export function redactedEntry(e: Record<string, unknown>, d: Derivative): Record<string, unknown> {
   const s = d.settings;
-  const reencoded = Boolean(s.blurFaces) || typeof s.conversion === 'string';
+  const reencoded = Boolean(s.blurFaces) || (Array.isArray(s.regions) && s.regions.length > 0) || typeof s.conversion === 'string';
   return {
     ...e,
     sha256: d.sha256, bytes: d.bytes, mime: d.mime,
@@ -115,7 +115,7 @@ export function redactedReportItem<T extends { sha256: string; bytes: number; mi
     ...item, ...dates,
     sha256: d.sha256, bytes: d.bytes, mime: d.mime, make: null, model: null, serial: null, gps: null,
     redactedFrom: {
-      sha256: item.sha256, blurFaces: Boolean(d.settings.blurFaces), blurredBoxes: Number(d.removed.blurredBoxes ?? 0), date,
+      sha256: item.sha256, blurFaces: Boolean(d.settings.blurFaces) || (Array.isArray(d.settings.regions) && d.settings.regions.length > 0), blurredBoxes: Number(d.removed.blurredBoxes ?? 0), date,
       converted: typeof d.settings.conversion === 'string',
     },
   };
