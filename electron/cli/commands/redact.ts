@@ -78,7 +78,7 @@ export async function runRedact(refs: string[], o: RedactCliOptions, io: Io, dep
   const date = datePolicyOf(o);
   if (o.mode !== undefined && o.mode !== 'blur' && o.mode !== 'pixelate') throw new UsageError(t('redact:badMode', { value: printable(o.mode) }));
   const marginPct = o.margin !== undefined ? Number(o.margin) : undefined;
-  if (marginPct !== undefined && !(marginPct >= 0 && marginPct <= 200)) throw new UsageError(`--margin ${printable(o.margin)}: a percentage from 0 to 200`);
+  if (marginPct !== undefined && !(marginPct >= 0 && marginPct <= 200)) throw new UsageError(t('redact:badMargin', { value: printable(o.margin) }));
   const actor = resolveOperator(o.operator);
   return withArchive(o, { write: true }, async (a) => {
     const items = refs.map((r) => resolve(a, r));
@@ -99,7 +99,7 @@ export async function runRedact(refs: string[], o: RedactCliOptions, io: Io, dep
         failed++;
         const why = e instanceof RedactRefusedError ? e.message : `item ${it.id}: ${(e as Error).message}`;
         results.push({ item: it.id, original: it.record.sha256, error: why });
-        errLine(io, `evidence: redact: ${printable(why)}`);
+        errLine(io, t('redact:failed', { reason: printable(why) }));
       }
     }
     if (o.json) printJson(io, results);
