@@ -80,4 +80,15 @@ describe.skipIf(!HAS_CHROMIUM || !existsSync(PHOTO))('Item screen: boxes to blur
     await tid('regions-save').click();
     await expect.poll(async () => (await host.service.handlers['redact.regions']({ id: itemId })).regions.length).toBe(0);
   });
+
+  it('makes a redacted copy without face blurring, and lists it', async () => {
+    await tid('redact-blur').uncheck();
+    await tid('redact-make').click();
+    await expect.poll(() => tid('redact-copies').locator('li').count()).toBe(1);
+    expect(await tid('redact-copies').textContent()).toContain('metadata removed');
+    const show = runCliJson<{ derivatives: { sha256: string; mime: string; settings: { blurFaces: boolean } }[] }>(['show', String(itemId), '--json', '--archive', archive]);
+    expect(show.json.derivatives).toHaveLength(1);
+    expect(show.json.derivatives[0]).toMatchObject({ mime: 'image/jpeg', settings: { blurFaces: false } });
+    expect(await tid('error').count()).toBe(0);
+  });
 });
