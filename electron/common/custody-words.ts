@@ -16,7 +16,7 @@ export interface CustodySummary {
   key: 'ingestion' | 'ingestionNoSource' | 'ingestionDuplicate' | 'digest' | 'replication' | 'replicationReused' | 'replicationReplaced'
     | 'metadata' | 'metadataFailed' | 'metadataNone' | 'tagging' | 'modification' | 'fixityPass' | 'fixityFail' | 'fixityRun'
     | 'dissemination' | 'disseminationTo' | 'transfer' | 'transferVerified' | 'seal' | 'timestamp' | 'validation' | 'other'
-    | 'recoveryReplica' | 'recoveryFile' | 'replicaSync' | 'replicaCheck' | 'replicaCheckFail';
+    | 'recoveryReplica' | 'recoveryFile' | 'replicaSync' | 'replicaCheck' | 'replicaCheckFail' | 'redaction';
   /** Text values by placeholder name (source, name, host, algs, tools, error, action, exportId, path, recipient, seq, tsa, time, items, problems, type, outcome, reason, copied, present, failed, intact, checked). */
   vars: Record<string, string>;
   /** A byte count for the {{size}} placeholder, to format in the reader's language. */
@@ -103,6 +103,13 @@ export function custodySummary(e: CustodyEventLike): CustodySummary {
     case 'validation':
       // C2PA Content Credentials (core/c2pa/store.ts validationDetail); the timeline translates the verdict.
       return { key: 'validation', vars: { verdict: str(x.verdict) ?? outcome, signer: str(x.signer) ?? '—', codes: Array.isArray(x.codes) && x.codes.length ? x.codes.map(String).join(', ') : '—' } };
+    case 'redaction': {
+      // Names of the metadata groups removed and a count of boxes; the event holds no removed value.
+      const der = (x.derivative ?? {}) as Record<string, unknown>;
+      const rem = (x.removed ?? {}) as Record<string, unknown>;
+      const groups = Array.isArray(rem.metadataGroups) && rem.metadataGroups.length ? rem.metadataGroups.map(String).join(', ') : '—';
+      return { key: 'redaction', vars: { sha256: str(der.sha256) ?? '?', mime: str(der.mime) ?? '?', groups, boxes: String(typeof rem.blurredBoxes === 'number' ? rem.blurredBoxes : 0) } };
+    }
     default:
       return { key: 'other', vars: { type: e.type, outcome: outcome || '—' } };
   }

@@ -576,6 +576,29 @@ const Nothing = z.null();
  * answered by the host process itself (Electron main or the test host); the rest by the archive
  * service.
  */
+/** A box to blur on a redacted copy (core/redact/face-port.ts Region): pixels of the upright picture; seconds for video. */
+export const RegionSchema = z.strictObject({
+  x: z.number().finite().min(0),
+  y: z.number().finite().min(0),
+  w: z.number().finite().min(1),
+  h: z.number().finite().min(1),
+  fromSec: z.number().finite().min(0).optional(),
+  toSec: z.number().finite().min(0).optional(),
+  label: z.string().max(200).optional(),
+}).refine((r) => r.fromSec === undefined || r.toSec === undefined || r.toSec >= r.fromSec, 'toSec is before fromSec');
+export type RegionDto = z.infer<typeof RegionSchema>;
+
+/** An item's drawn regions and the upright picture size they are measured in (null when unknown). */
+export const ItemRegionsSchema = z.object({
+  regions: z.array(RegionSchema),
+  size: z.object({ width: z.number(), height: z.number() }).nullable(),
+});
+
+/** A redacted copy as the Item screen shows it. */
+export const DerivativeDtoSchema = z.object({
+  sha256: Sha256, bytes: z.number(), mime: z.string(), createdAt: z.string(), actor: z.string(), blurFaces: z.boolean(), blurredBoxes: z.number(), reused: z.boolean().optional(),
+});
+
 export const CHANNELS = {
   'app.info': { input: Empty, output: z.object({ version: z.string(), platform: z.string(), packaged: z.boolean() }) },
   'settings.get': { input: Empty, output: SettingsSchema },
@@ -664,6 +687,13 @@ export const CHANNELS = {
   'dialog.pickFolder': { input: z.strictObject({ purpose: z.enum(['archive', 'import', 'exportDest', 'bag']) }), output: z.object({ paths: z.array(z.string()) }) },
   'dialog.pickFiles': { input: Empty, output: z.object({ paths: z.array(z.string()) }) },
   'clipboard.write': { input: z.strictObject({ text: z.string().max(100_000) }), output: Nothing },
+  'redact.regions': { input: z.strictObject({ id: IdSchema }), output: ItemRegionsSchema },
+  'redact.setRegions': { input: z.strictObject({ id: IdSchema, regions: z.array(RegionSchema).max(500) }), output: ItemRegionsSchema },
+  'redact.copies': { input: z.strictObject({ id: IdSchema }), output: z.array(DerivativeDtoSchema) },
+  'redact.make': {
+    input: z.strictObject({ id: IdSchema, blurFaces: z.boolean(), mode: z.enum(['blur', 'pixelate']).default('blur'), date: z.enum(['keep', 'day', 'month', 'year', 'drop']).default('keep') }),
+    output: DerivativeDtoSchema,
+  },
 } as const;
 
 export type Channel = keyof typeof CHANNELS;

@@ -109,6 +109,12 @@ export const CUSTODY_EVENT_TYPES = [
   'recovery',
   /** A C2PA manifest store validated (issue 14 §3): detail.action "c2pa validation", detail.verdict. */
   'validation',
+  /**
+   * A redacted copy made of an item (redact/redact.ts): metadata removed, faces or drawn regions
+   * blurred. detail names the tool, settings, the derivative's SHA-256 and what was removed (names
+   * of metadata groups and tags, a count of blurred boxes), never a removed value.
+   */
+  'redaction',
 ] as const;
 export type CustodyEventType = (typeof CUSTODY_EVENT_TYPES)[number];
 

@@ -23,6 +23,20 @@ function contentHash(value: unknown): string {
   return jcsSha256(JSON.parse(JSON.stringify(value ?? null)));
 }
 
+/**
+ * The original a redacted copy derives from (items.json `redactedFrom.sha256`, export
+ * --redacted-media), as verify/bag.ts redactedOrigin: null for an item that is its own original;
+ * `linked` false when the excerpt has no "redaction" event of that original recording this copy.
+ */
+function redactedOrigin(item: Record<string, unknown>, sha: string, events: readonly CustodyEvent[]): { sha256: string; linked: boolean } | null {
+  const from = item.redactedFrom;
+  if (from === undefined) return null;
+  const original = isRecord(from) && typeof from.sha256 === 'string' && /^[0-9a-f]{64}$/iu.test(from.sha256) ? from.sha256.toLowerCase() : sha;
+  const linked = original !== sha && events.some((e) => e.type === 'redaction' && e.item === original && isRecord(e.detail.derivative) &&
+    typeof e.detail.derivative.sha256 === 'string' && e.detail.derivative.sha256.toLowerCase() === sha);
+  return { sha256: original, linked };
+}
+
 function digestEvent(sha: string, events: readonly CustodyEvent[]): CustodyEvent | undefined {
   return events.find((e) => e.type === 'message digest calculation' && e.item === sha &&
     isRecord(e.detail.digests) && typeof e.detail.digests.sha256 === 'string' && e.detail.digests.sha256.toLowerCase() === sha);
@@ -71,14 +85,18 @@ export function checkItems(
       problems.push({ file, msg: msg('items.itemShape', { index: i }) });
       return;
     }
-    const sha = item.sha256.toLowerCase();
+    const copy = item.sha256.toLowerCase();
     const path = item.path;
+    // A redacted copy stands for its original: its custody events, and what the seal's proof covers, are the original's.
+    const origin = redactedOrigin(item, copy, events);
+    if (origin && !origin.linked) problems.push({ file: path, msg: msg('items.redactedUnlinked', { item: copy, original: origin.sha256 }) });
+    const sha = origin?.sha256 ?? copy;
     shas.push(sha);
     if (itemPaths.has(nfc(path))) problems.push({ file: path, msg: msg('items.twice') });
     itemPaths.add(nfc(path));
     const entry = manifest.get(nfc(path));
     if (sha256Manifest !== null && !entry) problems.push({ file: path, msg: msg('items.notInManifest') });
-    else if (entry && entry.hex !== sha) problems.push({ file: path, msg: msg('items.shaDiffers', { given: sha, manifest: entry.hex }) });
+    else if (entry && entry.hex !== copy) problems.push({ file: path, msg: msg('items.shaDiffers', { given: copy, manifest: entry.hex }) });
     if (redacted) {
       const sources = Array.isArray(item.sources) ? item.sources : [];
       if (sources.some((x) => isRecord(x) && typeof x.path === 'string' && x.path !== '')) problems.push({ file: path, msg: msg('items.leak', { field: 'sources' }) });
@@ -97,7 +115,8 @@ export function checkItems(
     } else if (!recordHashes.has(sha)) {
       problems.push({ file: path, msg: msg('items.noRecordHash', { item: sha }) });
     }
-    const logged = recordHashes.get(sha);
+    // The metadata extraction event pins the original's record, which a redacted copy's entry must not repeat.
+    const logged = origin ? undefined : recordHashes.get(sha);
     if (logged) {
       // As verify/bag.ts: keys added to the record later are left out when the item lacks them.
       const keys = NORMALIZED_RECORD_KEYS.filter((k) => k in item || !(LATER_NORMALIZED_RECORD_KEYS as readonly string[]).includes(k));

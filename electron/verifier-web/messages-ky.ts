@@ -191,6 +191,7 @@ export const KY: Record<MsgKey, string> = {
   'items.noRecordHash': '{item} объектинин «metadata extraction» окуясы recordSha256 жазбайт.',
   'items.metadataDiffers': '{item} объектинин items.json ичиндеги метамаалыматтары (тартылган убакыт, камера, GPS, өлчөм…) кабыл алууда жазылгандан айырмаланат.',
   'items.stranger': 'бул топтомдо жок {item} объектинин сактоо окуяларын камтыйт (башка топтомдун үзүндүсү же объект алынып салынган).',
+  'items.redactedUnlinked': 'items.json боюнча {item} объекти {original} түп нускасынын жашырылган көчүрмөсү, бирок custody.json ичинде ал түп нусканын бул көчүрмөнү жазган «redaction» окуясы жок.',
   'items.undescribed': 'мазмун файлы items.json ичинде сүрөттөлгөн эмес.',
   'items.noFile': 'items.json ичинде сүрөттөлгөн, бирок data/ ичинде мындай файл жок.',
   'file.unreadable': 'окулбайт: {why}.',

@@ -191,6 +191,7 @@ export const RU: Record<MsgKey, string> = {
   'items.noRecordHash': 'событие «metadata extraction» объекта {item} не записывает recordSha256.',
   'items.metadataDiffers': 'метаданные объекта {item} в items.json (время съёмки, камера, GPS, размер…) отличаются от записанных при приёме.',
   'items.stranger': 'содержит события хранения объекта {item}, которого нет в комплекте (выписка из другого комплекта или объект убрали).',
+  'items.redactedUnlinked': 'в items.json объект {item} назван обезличенной копией {original}, но в custody.json нет события «redaction» этого оригинала, записавшего эту копию.',
   'items.undescribed': 'файл содержимого не описан в items.json.',
   'items.noFile': 'описан в items.json, но такого файла в data/ нет.',
   'file.unreadable': 'не читается: {why}.',

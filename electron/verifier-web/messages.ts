@@ -191,6 +191,7 @@ export const EN = {
   'items.noRecordHash': 'the "metadata extraction" event of item {item} records no recordSha256.',
   'items.metadataDiffers': 'the metadata of item {item} in items.json (capture time, camera, GPS, size…) differs from what was recorded at ingest.',
   'items.stranger': 'holds custody events of item {item}, which is not in this set (an excerpt from another set, or an item removed).',
+  'items.redactedUnlinked': 'items.json says item {item} is a redacted copy of {original}, but custody.json holds no "redaction" event of that original recording this copy.',
   'items.undescribed': 'payload file not described in items.json.',
   'items.noFile': 'described in items.json, but there is no such file under data/.',
   'file.unreadable': 'cannot be read: {why}.',

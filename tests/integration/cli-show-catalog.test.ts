@@ -82,7 +82,8 @@ describe.skipIf(!HAS_CORPUS || !HAS_EXIFTOOL)('evidence show, tag and catalog co
     expect(section(r.out, 'custody:', '').at(-1)).toMatch(/^ {2}#\d+ \S+ {2}metadata modification {2}by A\. Usenova$/);
 
     // --json: every earlier field still there, the links added under `catalog` (as `list --json` has them).
-    expect(Object.keys(json)).toEqual(['id', 'record', 'digests', 'sightings', 'metadataError', 'warnings', 'rawMetadata', 'custody', 'catalog', 'credentials', 'fixityChecks']);
+    expect(Object.keys(json)).toEqual(['id', 'record', 'digests', 'sightings', 'metadataError', 'warnings', 'rawMetadata', 'custody', 'catalog', 'credentials', 'derivatives', 'fixityChecks', 'lastCheck']);
+    expect(json.derivatives).toEqual([]);
     expect(json.catalog).toEqual({
       places: ['kok-tash-batken'], people: [{ id: 1, role: 'depicts' }], incidents: [1], cases: [1], tags: ['school', 'wall'],
       description: 'east wall after the shelling', notes: 'given by the head teacher',

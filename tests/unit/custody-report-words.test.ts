@@ -23,6 +23,7 @@ const EVENTS: ReportEvent[] = [
   { seq: 9, at: '2026-01-02T03:04:05.000Z', actor: 'op', type: 'digital signature generation', detail: { action: 'seal', seal: { seq: 8 } } },
   { seq: 10, at: '2026-01-02T03:04:05.000Z', actor: 'op', type: 'recovery', detail: { outcome: 'success', finding: { kind: 'altered', object: 'objects/sha256/ab/cd/abcd', expected: { sha256: 'abcd' }, found: { sha256: 'ef01' } }, restoredFrom: { kind: 'replica', replica: 'nas' }, verifiedBy: 'sha256' } },
   { seq: 11, at: '2026-01-02T03:04:05.000Z', actor: 'op', type: 'validation', detail: { outcome: 'invalid', action: 'c2pa validation', verdict: 'invalid', codes: ['assertion.dataHash.mismatch'], signer: 'C2PA Test Signing Cert', library: '@trustnxt/c2pa-ts 0.9.4', trustList: { name: 'none configured', sha256: null, anchors: 0 } } },
+  { seq: 12, at: '2026-01-02T03:04:05.000Z', actor: 'op', type: 'redaction', detail: { outcome: 'success', action: 'redacted copy', tool: { name: 'Evidence Archive redact', version: '0.1.0' }, derivative: { sha256: 'ab'.repeat(32), bytes: 100, mime: 'image/jpeg' }, settings: { stripMetadata: true, blurFaces: true, regions: 1 }, removed: { metadataGroups: ['EXIF', 'XMP'], metadataTags: ['GPS:GPSLatitude'], blurredBoxes: 3 }, detectionLog: null } },
 ];
 
 describe('custody events in words', () => {
@@ -49,6 +50,7 @@ describe('custody events in words', () => {
     expect(describeEvent('ru', EVENTS[4]!)).toBe('Изменена запись в каталоге: места.');
     expect(describeEvent('ky', EVENTS[7]!)).toBe('export-1 топтомунун курамында алуучуга өткөрүлүп берилген: Prosecutor.');
     expect(describeEvent('en', EVENTS[9]!)).toBe('Content Credentials (C2PA) validated: INVALID, signed by C2PA Test Signing Cert; problems: assertion.dataHash.mismatch (@trustnxt/c2pa-ts 0.9.4; trust list: none configured).');
+    expect(describeEvent('en', EVENTS.find((e) => e.type === 'redaction')!)).toBe(`Redacted copy made for publication: ${'ab'.repeat(32)} (image/jpeg), by Evidence Archive redact 0.1.0; metadata removed: EXIF, XMP; boxes blurred: 3. The original is unchanged.`);
   });
 
   it('says FAILED for a failed fixity check in every language, with the reason', () => {

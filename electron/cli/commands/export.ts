@@ -22,6 +22,7 @@ import { mhlBagStep } from '../../core/mhl/export-step.ts';
 import type { MhlWriteResult } from '../../core/mhl/write.ts';
 import { basename } from 'node:path';
 import { t as tr } from '../i18n/index.ts';
+import { redactedMediaExtras } from './export-redacted.ts';
 
 export interface ExportCliOptions extends FilterCliOptions {
   archive?: string;
@@ -44,6 +45,8 @@ export interface ExportCliOptions extends FilterCliOptions {
   lang?: string;
   mhl?: boolean;
   mhlHash?: string;
+  redactedMedia?: boolean;
+  redactMissing?: boolean;
 }
 
 const itemLine = (w: WithheldMedia) => `item ${w.id} ${w.fileName}: ${w.reasonText}`;
@@ -121,6 +124,9 @@ export const exportCommand: CliCommand = {
       .option('--include-withheld-media <items...>', 'with --redact-people: send these items (catalog ids or SHA-256 prefixes) although ' +
         'they are linked to a person flagged sensitive or whose consent to publication is not "given" (left out by default); ' +
         'each is recorded in the custody log')
+      .option('--redacted-media', 'ship each item\'s newest redacted copy (evidence redact) instead of its original; items.json and the custody report name the original by SHA-256. ' +
+        'Items without one are refused, listed (see --redact-missing)')
+      .option('--redact-missing', 'with --redacted-media: make the missing redacted copies first (metadata stripped, faces blurred)')
       .option('--key <name>', 'the signing key (evidence key create); default: $EVIDENCE_KEY, or the only key. Its passphrase: $EVIDENCE_KEY_PASSPHRASE, else asked')
       .option('--no-sign', 'do not sign or seal the set (a recipient cannot then tell who made it; not for a court)')
       .option('--tsa <url>', 'RFC 3161 time-stamping authority to ask for a token over the tag manifest; repeat for several (default: $EVIDENCE_TSA, comma-separated; the network is used only then)', collect)
@@ -136,6 +142,7 @@ export const exportCommand: CliCommand = {
     if (o.out.trim() === '') throw new UsageError(tr('export:giveOut'));
     if (o.all && o.item?.length) throw new UsageError(tr('export:allOrItem'));
     if (o.includeWithheldMedia?.length && !o.redactPeople) throw new UsageError('export: --include-withheld-media applies to a public release (--redact-people) only; a full set leaves no item out');
+    if (o.redactMissing && !o.redactedMedia) throw new UsageError('export: --redact-missing applies with --redacted-media only');
     if (o.redactPeople && o.includeSensitive) throw new UsageError('export: choose --redact-people (a public release, which never names people flagged sensitive) or --include-sensitive (a full set), not both');
     const lang = reportLang(o.lang);
     if (o.mhlHash && !o.mhl) throw new UsageError('export: --mhl-hash applies with --mhl');
@@ -171,12 +178,15 @@ export const exportCommand: CliCommand = {
       // A public release leaves out the media of the people it withholds, item by item, saying which and why.
       const plan = o.redactPeople ? planRelease(a.db, ids, o.includeWithheldMedia ?? [], io) : null;
       if (plan) ids = plan.ids;
-      const extras = usage(() => catalogExportExtras(a.db, ids, {
+      let extras = usage(() => catalogExportExtras(a.db, ids, {
         includeSensitive: o.includeSensitive, redactPeople: o.redactPeople, archiveDir: a.dir, withheldMedia: plan?.withheld,
       }));
+      const redacted = o.redactedMedia ? await redactedMediaExtras(a, ids, extras, { redactMissing: o.redactMissing, actor: resolveOperator(o.operator) }, io) : null;
+      if (redacted) extras = { ...extras, ...redacted.extras };
       const selection: Record<string, unknown> = {
         ...(o.all ? { all: true } : { ...(o.item?.length ? { items: o.item } : {}), ...(filtered ? { filter } : {}) }),
         ...(plan ? { publicRelease: publicReleaseRecord(plan) } : {}),
+        ...(redacted ? redacted.selection : {}),
       };
       const withheld = extras.summary.withheld;
       if (withheld && o.redactPeople) {
@@ -193,7 +203,7 @@ export const exportCommand: CliCommand = {
         r = await exportCourtReadySet(a, {
           itemIds: ids, outDir: o.out, actor: resolveOperator(o.operator), recipient: o.recipient, organization: o.organization,
           description: o.description, zip: o.zip, selection, signal: io.signal, extras, ...(mhlStep ? { beforeComplete: mhlStep } : {}),
-        }, { key: signing.key, tsaUrls, lang, redacted: Boolean(o.redactPeople), includeSensitive: o.includeSensitive, derivativesDir: a.derivativesDir });
+        }, { key: signing.key, tsaUrls, lang, redacted: Boolean(o.redactPeople), includeSensitive: o.includeSensitive, derivativesDir: a.derivativesDir, redactedMedia: redacted?.media });
       } catch (e) {
         if (e instanceof ExportTargetError) throw new UsageError(printable(e.message));
         throw e;

@@ -32,6 +32,7 @@ const MODULES: [word: string, load: () => Promise<CliCommand[]>][] = [
   ['reel', async () => (await import('./reel.ts')).reelCommands],
   ['compare', async () => [(await import('./compare.ts')).compareCommand]],
   ['credentials', async () => (await import('./credentials.ts')).credentialsCommands],
+  ['redact', async () => [(await import('./redact.ts')).redact]],
 ];
 
 /**

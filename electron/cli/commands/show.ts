@@ -11,6 +11,8 @@ import { getItemTags } from '../../core/catalog/tagging.ts';
 import { getDigests, getRawMetadata, listSightings, resolveItemRef } from '../../core/db/items.ts';
 import { hashListLine, withHashLists } from '../../core/mhl/provenance.ts';
 import { lastCheckView, runPasses, type LastCheckView, type RunPass } from '../../core/verify/item-checks.ts';
+import { hasDerivativesTable, listDerivatives } from '../../core/redact/store.ts';
+import { derivativeJson, derivativeLines } from './redact-lines.ts';
 import type { Db } from '../../core/db/open.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { archiveOption, withArchive, type CliCommand } from './shared.ts';
@@ -193,10 +195,11 @@ export const show: CliCommand = {
         ...sidecarJson(a.db, it.id),
         // C2PA Content Credentials as last validated (null: never checked); `credentials show` validates again.
         credentials: getCredentials(a.db, it.id)?.report ?? null,
+        derivatives: hasDerivativesTable(a.db) ? listDerivatives(a.db, it.id) : [],
       };
       const last = lastCheckView(a.db, it.id);
       if (o.json) {
-        printJson(io, { ...full, fixityChecks: fixityChecks(full.custody, runPasses(a.db, it.id)), lastCheck: last });
+        printJson(io, { ...full, derivatives: full.derivatives.map(derivativeJson), fixityChecks: fixityChecks(full.custody, runPasses(a.db, it.id)), lastCheck: last });
         return 0;
       }
       const r = it.record;
@@ -230,6 +233,7 @@ export const show: CliCommand = {
       outLine(io, tr('show:section.raw'));
       if (full.rawMetadata === null || Object.keys(full.rawMetadata).length === 0) outLine(io, '  —');
       else for (const l of rawMetadataLines(full.rawMetadata)) outLine(io, l);
+      for (const l of derivativeLines(full.derivatives)) outLine(io, l);
       outLine(io, tr('show:section.custody'));
       for (const ev of full.custody) for (const l of custodyLines(ev)) outLine(io, l);
       return 0;

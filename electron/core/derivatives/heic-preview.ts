@@ -170,11 +170,12 @@ function lengthPrefixedToAnnexB(data: Buffer, lengthSize: number): Buffer {
 
 /**
  * Reads the HEVC preview of the HEIF file at `path`: its thumbnail item when it has one, else
- * its primary item, a single 'hvc1' image or the tiles of a 'grid'. Returns null when the file
- * is not HEIF or its items cannot be read (unknown layout, data by reference); throws only on
- * I/O errors.
+ * its primary item, a single 'hvc1' image or the tiles of a 'grid'; with `primary`, the primary
+ * item even when there is a thumbnail (a full-size picture, for a redacted copy). Returns null
+ * when the file is not HEIF or its items cannot be read (unknown layout, data by reference);
+ * throws only on I/O errors.
  */
-export async function readHeicPreview(path: string): Promise<HeicPreview | null> {
+export async function readHeicPreview(path: string, opts: { primary?: boolean } = {}): Promise<HeicPreview | null> {
   const fh = await open(path, 'r');
   try {
     const { size } = await fh.stat();
@@ -250,7 +251,7 @@ export async function readHeicPreview(path: string): Promise<HeicPreview | null>
     };
     // The thumbnail carries no irot of its own on iPhones; the primary's rotation applies to both.
     const irot = props.get(primary)?.irot ?? 0;
-    for (const [thumb, of] of thumbs) {
+    for (const [thumb, of] of opts.primary ? [] : thumbs) {
       if (!of.includes(primary) || types.get(thumb) !== 'hvc1') continue;
       const hevc = await codedImage(thumb);
       if (hevc) return { hevc, irotDegrees: props.get(thumb)?.irot || irot, source: 'thumbnail' };

@@ -98,15 +98,21 @@ async function rawThumb(path: string, mime: string): Promise<Buffer> {
   return thumb;
 }
 
-async function heicThumb(path: string, signal?: AbortSignal): Promise<Buffer | null> {
-  const preview = await readHeicPreview(path);
+/**
+ * The picture of the HEIF/HEIC file at `path` decoded by ffmpeg (see heic-preview.ts) as PNG
+ * bytes, and the clockwise turn (degrees) its irot asks for: the embedded thumbnail when there is
+ * one, or with `primary` the full-size primary image (single or grid). Null when the file's items
+ * cannot be read; throws when ffmpeg fails.
+ */
+export async function decodeHeic(path: string, opts: { primary?: boolean } = {}, signal?: AbortSignal): Promise<{ png: Buffer; turn: number; source: 'thumbnail' | 'primary' | 'grid' } | null> {
+  const preview = await readHeicPreview(path, opts);
   if (!preview) return null;
   // irot is anti-clockwise; sharp rotates clockwise.
   const turn = (360 - preview.irotDegrees) % 360;
   const g = preview.grid;
   if (!g) {
     const png = await runFfmpeg(['-f', 'hevc', '-i', 'pipe:0', '-frames:v', '1', '-f', 'image2pipe', '-vcodec', 'png', 'pipe:1'], { stdin: preview.hevc, signal });
-    return jpegThumb(png, turn);
+    return { png, turn, source: preview.source };
   }
   // Every tile is one coded picture: decode them all in one run as raw RGB, then lay them out.
   const n = g.rows * g.columns;
@@ -124,7 +130,12 @@ async function heicThumb(path: string, signal?: AbortSignal): Promise<Buffer | n
   // composite may add an alpha channel: read the layout sharp reports, not the one asked for.
   const full = sharp(mosaic.data, { raw: { width: mosaic.info.width, height: mosaic.info.height, channels: mosaic.info.channels } })
     .extract({ left: 0, top: 0, width: Math.min(g.width, g.columns * g.tileWidth), height: Math.min(g.height, g.rows * g.tileHeight) });
-  return jpegThumb(await full.png({ compressionLevel: 0 }).toBuffer(), turn);
+  return { png: await full.png({ compressionLevel: 0 }).toBuffer(), turn, source: 'grid' };
+}
+
+async function heicThumb(path: string, signal?: AbortSignal): Promise<Buffer | null> {
+  const pic = await decodeHeic(path, {}, signal);
+  return pic ? jpegThumb(pic.png, pic.turn) : null;
 }
 
 async function videoPoster(path: string, durationSec: number | null, signal?: AbortSignal): Promise<Buffer> {

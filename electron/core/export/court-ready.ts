@@ -12,6 +12,7 @@ import { signBag } from '../signing/bag-signature.ts';
 import type { SigningKey } from '../signing/keystore.ts';
 import { recordExportTimestamps } from '../timestamp/export.ts';
 import { requestTimestamps, writeOutcomes, type BagTimestampOutcome } from '../timestamp/bag.ts';
+import type { RedactedMedia } from '../redact/release.ts';
 import { exportEvidenceSet, type ExportDraft, type ExportOptions, type ExportResult } from './evidence-set.ts';
 
 /** What makes a set court-ready, beyond the plain export's options. */
@@ -32,6 +33,8 @@ export interface CourtReadyOptions {
   includeSensitive?: boolean;
   /** A set for public release: the report leaves out what the set leaves out. */
   redacted?: boolean;
+  /** Items shipped as their redacted copies (export --redacted-media): the report describes the copy and names its original. */
+  redactedMedia?: RedactedMedia;
 }
 
 export interface CourtReadyResult extends ExportResult {
@@ -81,7 +84,7 @@ export async function exportCourtReadySet(archive: Archive, opts: ExportOptions,
     if (!court.noReport) {
       const model = await buildCustodyReportModel(archive.db, archive.objectsDir, {
         itemIds: [...draft.itemIds], bagPaths: [...draft.dataPaths], redacted: Boolean(court.redacted), includeSensitive: court.includeSensitive,
-        excerptEvents: draft.excerptEvents, withheldSeqs: draft.withheldSeqs, lang: court.lang, derivativesDir: court.derivativesDir,
+        excerptEvents: draft.excerptEvents, withheldSeqs: draft.withheldSeqs, lang: court.lang, derivativesDir: court.derivativesDir, redactedMedia: court.redactedMedia,
         set: {
           exportId: draft.exportId, createdAt: draft.startedAt, actor: opts.actor, recipient: opts.recipient ?? null,
           organization: opts.organization ?? null, description: opts.description ?? null, manifestSha256: draft.manifestSha256,

@@ -43,6 +43,22 @@ export interface ExportExtras {
   csvCell?: (column: string, value: unknown) => string | undefined;
   /** Extra bag-info.txt elements (e.g. Evidence-Redaction). */
   bagInfo?: Record<string, string>;
+  /**
+   * Ships another file in an item's place (its redacted copy, redact/release.ts): the object to
+   * copy, its name under data/, and its items.json entry made from the original's. Undefined: the
+   * original itself. Such a payload has only a SHA-256 digest.
+   */
+  payloadOf?: (item: ListedItem) => SwappedPayload | undefined;
+}
+
+/** A file shipped in an item's place (ExportExtras.payloadOf). */
+export interface SwappedPayload {
+  sha256: string;
+  bytes: number;
+  /** File name for data/ (payloadPaths makes it unique). */
+  name: string;
+  /** Its items.json entry, from the entry the original would have had. */
+  entry: (original: Record<string, unknown>) => Record<string, unknown>;
 }
 
 export interface ExportOptions {
@@ -290,19 +306,23 @@ export function prepareExport(archive: Archive, opts: ExportOptions): ExportPlan
   });
   const listed = listedItems(db, rows);
   const exportId = `export-${new Date().toISOString().slice(0, 10)}-${randomUUID().slice(0, 8)}`;
-  const digestsOf = new Map(rows.map((r) => [r.id, getDigests(db, r.id)]));
+  const swapOf = new Map(listed.map((it) => [it.id, opts.extras?.payloadOf?.(it)]));
+  const digestsOf = new Map(rows.map((r) => {
+    const swap = swapOf.get(r.id);
+    return [r.id, swap ? { sha256: swap.sha256 } : getDigests(db, r.id)];
+  }));
   const held = archiveAlgorithms(db);
   const algorithms = held.filter((a) => rows.every((r) => digestsOf.get(r.id)![a]));
-  const paths = payloadPaths(listed.map((it) => ({ name: it.sources[0]?.name ?? it.sha256, sha256: it.sha256, dir: opts.extras?.dirOf?.(it.id) })));
+  const paths = payloadPaths(listed.map((it) => ({ name: swapOf.get(it.id)?.name ?? it.sources[0]?.name ?? it.sha256, sha256: swapOf.get(it.id)?.sha256 ?? it.sha256, dir: opts.extras?.dirOf?.(it.id) })));
   const payload = listed.map((it, i) => ({
-    source: objectPath(archive.objectsDir, it.sha256),
+    source: objectPath(archive.objectsDir, swapOf.get(it.id)?.sha256 ?? it.sha256),
     path: paths[i]!,
-    bytes: it.bytes,
+    bytes: swapOf.get(it.id)?.bytes ?? it.bytes,
     digests: digestsOf.get(it.id)!,
   }));
   const withoutPaths = Boolean(opts.extras?.withoutSourcePaths);
   const itemsJson = listed.map((it, i) => itemEntry(withoutPaths ? { ...it, sources: it.sources.map((src) => ({ name: src.name, ...(src.nameBytes === undefined ? {} : { nameBytes: src.nameBytes }) })) } : it,
-    `data/${paths[i]}`, digestsOf.get(it.id)!, { ...credentialFields(db, it.id, withoutPaths), ...opts.extras?.fieldsOf?.(it.id) }));
+    `data/${paths[i]}`, digestsOf.get(it.id)!, { ...credentialFields(db, it.id, withoutPaths), ...opts.extras?.fieldsOf?.(it.id) })).map((e, i) => swapOf.get(listed[i]!.id)?.entry(e) ?? e);
   const seal = opts.seal ?? null;
   const head = seal ? { seq: seal.seq, hash: seal.head } : chainHead(db);
   // Under a seal the excerpt stops at the sealed row: what follows is not covered by its proof.

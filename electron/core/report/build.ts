@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import type { CustodyEvent, Kind } from '../../common/types.ts';
 import type { Db } from '../db/open.ts';
 import { getItem } from '../db/items.ts';
+import { redactedReportItem, type RedactedMedia } from '../redact/release.ts';
 import { listedItems } from '../catalog/records.ts';
 import { getItemTags } from '../catalog/tagging.ts';
 import { getPerson } from '../catalog/people.ts';
@@ -46,6 +47,8 @@ export interface BuildReportOptions {
   signal?: AbortSignal;
   /** Called when an item's thumbnail cannot be made (the report shows a label instead); never fatal. */
   onThumbnailError?: (itemId: number, error: Error) => void;
+  /** Items shipped as their redacted copies (export --redacted-media): described as the copy, naming the original. */
+  redactedMedia?: RedactedMedia;
 }
 
 /**
@@ -171,11 +174,16 @@ export async function buildCustodyReportModel(db: Db, objectsDir: string, opts: 
       timeline: (eventsOf.get(it.sha256) ?? []).map((e) => ({ seq: e.seq, at: e.at, actor: e.actor, type: e.type, detail: e.detail })),
       withheldSeqs: withheldOf.get(it.sha256) ?? [],
     };
+  }).map((item, i) => {
+    const copy = opts.redactedMedia?.get(listed[i]!.id);
+    return copy ? redactedReportItem(item, copy) : item;
   });
   if (!opts.noThumbnails) {
     await mapLimit(listed, opts.concurrency ?? 2, async (it, i) => {
       opts.signal?.throwIfAborted();
-      items[i]!.thumbnail = await thumbnailOf(objectsDir, opts.derivativesDir, { sha256: it.sha256, kind: it.kind, mime: it.mime, durationSec: it.durationSec },
+      // A redacted copy's picture is the copy's: the original's faces must not reach the report.
+      const shown = items[i]!;
+      items[i]!.thumbnail = await thumbnailOf(objectsDir, opts.derivativesDir, { sha256: shown.sha256, kind: it.kind, mime: shown.mime, durationSec: it.durationSec },
         opts.signal).catch((e: Error) => {
         if (opts.signal?.aborted) throw e;
         opts.onThumbnailError?.(it.id, e);

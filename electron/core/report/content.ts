@@ -76,12 +76,23 @@ export function itemTopRows(m: CustodyReportModel, it: ReportItem): Row[] {
   return rows;
 }
 
+/** How a redacted copy was made, in one line of the report's language. */
+function redactionWords(m: CustodyReportModel, r: NonNullable<ReportItem['redactedFrom']>): string {
+  const d = dict(m.lang);
+  const parts = [d.redactedStrip];
+  if (r.blurFaces) parts.push(fill(d.redactedBlur, { boxes: r.blurredBoxes }));
+  if (r.converted) parts.push(d.redactedConverted);
+  parts.push(r.date === 'keep' ? d.redactedDateKept : r.date === 'drop' ? d.redactedDateDropped : fill(d.redactedDateCoarse, { precision: d[`redactedPrecision_${r.date}` as 'redactedPrecision_day'] ?? r.date }));
+  return parts.join('; ');
+}
+
 /** The full-width rows under the picture: checksum, catalog links, where found. */
 export function itemRestRows(m: CustodyReportModel, it: ReportItem): Row[] {
   const d = dict(m.lang);
   const list = (xs: string[]) => (xs.length ? xs : [d.none]);
   const rows: Row[] = [
     { label: d.sha256, lines: [it.sha256], mono: true },
+    ...(it.redactedFrom ? [{ label: d.redactedFrom, lines: [it.redactedFrom.sha256, redactionWords(m, it.redactedFrom)] }] : []),
     { label: d.places, lines: list(it.places.map((p) => placeWord(m.lang, p))) },
     { label: d.people, lines: list(it.people.map((p) => personWord(m.lang, p))) },
     { label: d.incidents, lines: list(it.incidents.map((x) => incidentWord(m.lang, x))) },

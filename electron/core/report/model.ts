@@ -124,6 +124,8 @@ export interface ReportItem {
   timeline: ReportEvent[];
   /** Seqs of this item's events the set withheld (redacted sets), ascending. */
   withheldSeqs: number[];
+  /** When the set ships the item's redacted copy (export --redacted-media): the original's SHA-256 and how the copy was made. sha256/bytes/mime above are the copy's. */
+  redactedFrom?: { sha256: string; blurFaces: boolean; blurredBoxes: number; date: string; converted: boolean };
 }
 
 /** Everything the custody report prints. */

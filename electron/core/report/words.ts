@@ -167,6 +167,14 @@ export function describeEvent(lang: ReportLang, e: ReportEvent): string {
         trust: `${str(trustList?.name) ?? '?'}${typeof trustList?.anchors === 'number' && trustList.anchors ? ` (${trustList.anchors})` : ''}`,
       });
     }
+    case 'redaction': {
+      // Names of what was removed, never values: the event itself holds none (redact/redact.ts).
+      const der = (x.derivative ?? {}) as Record<string, unknown>;
+      const rem = (x.removed ?? {}) as Record<string, unknown>;
+      const groups = Array.isArray(rem.metadataGroups) && rem.metadataGroups.length ? rem.metadataGroups.map(String).join(', ') : d.none;
+      const tool = (x.tool ?? {}) as Record<string, unknown>;
+      return fill(d.ev_redaction, { sha256: str(der.sha256) ?? '?', mime: str(der.mime) ?? '?', tool: [str(tool.name), str(tool.version)].filter(Boolean).join(' ') || '?', groups, boxes: String(typeof rem.blurredBoxes === 'number' ? rem.blurredBoxes : 0) });
+    }
     default:
       return fill(d.ev_other, { type: e.type, outcome: /^fail/iu.test(outcome) ? d.ev_outcomeFailed : outcome || '—' });
   }

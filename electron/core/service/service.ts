@@ -20,6 +20,7 @@ import { createLibraryViews } from './library-views.ts';
 import { resolveMedia, type MediaFile, type MediaRef } from '../media/resolve.ts';
 import { releaseRisks } from './release-risks.ts';
 import { loadSettings, saveSettings, withRecent } from './settings.ts';
+import { redactHandlers } from './redact-handlers.ts';
 import { createKey, keysDir, listKeys, resolveKey, unlockKey, type KeyInfo } from '../signing/keystore.ts';
 
 export interface ServiceOptions {
@@ -234,6 +235,7 @@ export function createArchiveService(opts: ServiceOptions): ArchiveService {
     'jobs.start': async (req) => ({ jobId: runner.start(jobSpec(need(), req)) }),
     'jobs.cancel': async ({ jobId }) => ({ cancelled: runner.cancel(jobId) }),
     'jobs.list': async () => runner.list(),
+    ...redactHandlers(need, operator),
   };
 
   return {

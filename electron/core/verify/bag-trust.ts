@@ -167,7 +167,8 @@ export async function verifyReceivedSet(dir: string, opts: { signal?: AbortSigna
   let setItems: string[] = [];
   try {
     const items = JSON.parse(await readFile(join(report.bagDir, 'evidence', 'items.json'), 'utf8')) as unknown;
-    if (Array.isArray(items)) setItems = items.map((i) => (i as { sha256?: unknown })?.sha256).filter((s): s is string => typeof s === 'string');
+    // A redacted copy (export --redacted-media) stands for its original in the custody log, and so in the seal's proof.
+    if (Array.isArray(items)) setItems = items.map((i) => (i as { redactedFrom?: { sha256?: unknown } })?.redactedFrom?.sha256 ?? (i as { sha256?: unknown })?.sha256).filter((s): s is string => typeof s === 'string');
   } catch {
     // verifyBag has reported it; the proof then has no items to cover.
   }

@@ -685,27 +685,32 @@ async function checkItems(
     } else if (entry && entry.hex !== sha) {
       problems.push({ file: path, reason: `${file} gives sha256 ${sha}, manifest-sha256.txt has ${entry.hex}` });
     }
-    listed.add(sha);
+    // A redacted copy (export --redacted-media) stands for its original: the custody events are the original's.
+    const origin = redactedOrigin(item, sha, custody);
+    if (origin?.problem) problems.push({ file: path, reason: origin.problem });
+    const own = origin?.sha256 ?? sha;
+    listed.add(own);
     if (redacted) for (const reason of publicReleaseLeaks(item)) problems.push({ file: path, reason });
-    if (excerpt !== null && !ingested.has(sha)) {
+    if (excerpt !== null && !ingested.has(own)) {
       // A public set withholds every ingestion event (each records a source path), declaring so.
-      const why = redacted ? withheldIngestionProblem(sha, excerpt) : '';
+      const why = redacted ? withheldIngestionProblem(own, excerpt) : '';
       if (why !== null) {
-        problems.push({ file: path, reason: `no "ingestion" event for item ${sha} in ${CUSTODY_FILE}` +
+        problems.push({ file: path, reason: `no "ingestion" event for item ${own} in ${CUSTODY_FILE}` +
           (why ? `; bag-info.txt declares Evidence-Redaction, ${why}` : '') });
       }
     }
     if (excerpt !== null) {
-      for (const reason of ingestEventProblems(sha, excerpt, extracted.has(sha), recordHashes.has(sha), redacted)) problems.push({ file: path, reason });
+      for (const reason of ingestEventProblems(own, excerpt, extracted.has(own), recordHashes.has(own), redacted)) problems.push({ file: path, reason });
     }
     // Only where the excerpt holds every event of the item after its last tagging event: none withheld later.
-    const lastTagging = tagging?.get(sha) ?? null;
+    const lastTagging = tagging?.get(own) ?? null;
     if (tagging && excerpt && [...excerpt.withheld].every((seq) => lastTagging !== null && seq < lastTagging.seq)) {
       for (const why of tagFieldProblems(item, lastTagging, people, pseudonyms)) {
         problems.push({ file: path, reason: `item ${sha}: ${why}` });
       }
     }
-    const logged = recordHashes.get(sha);
+    // The metadata extraction event pins the original's record, which a redacted copy's entry must not repeat (GPS, serial).
+    const logged = origin ? undefined : recordHashes.get(sha);
     if (logged) {
       // Metadata is what a court reads first (time, place, camera); the chain pins it at ingest.
       // Records written before a key was added lack it, and their logged hash was taken without it;
@@ -732,6 +737,27 @@ async function checkItems(
     if (!onDisk.has(p)) problems.push({ file: p, reason: `described in ${file}, but there is no such file under data/` });
   }
   return json.value as unknown[];
+}
+
+/**
+ * The original a redacted copy in items.json derives from (its `redactedFrom.sha256`), or null for
+ * an item that is its own original. The link holds only when the excerpt has the `redaction`
+ * event on that original recording this copy's SHA-256 (detail.derivative.sha256); otherwise
+ * `problem` says so.
+ */
+function redactedOrigin(item: Record<string, unknown>, sha: string, custody: readonly { type: string; item: string | null; detail: Record<string, unknown> }[] | null): { sha256: string; problem?: string } | null {
+  const from = item.redactedFrom;
+  if (from === undefined) return null;
+  if (!isRecord(from) || typeof from.sha256 !== 'string' || !/^[0-9a-f]{64}$/iu.test(from.sha256)) {
+    return { sha256: sha, problem: `${ITEMS_FILE}: redactedFrom of item ${sha} does not give its original's sha256` };
+  }
+  const original = from.sha256.toLowerCase();
+  const recorded = (custody ?? []).some((e) => e.type === 'redaction' && e.item === original && isRecord(e.detail.derivative) &&
+    typeof e.detail.derivative.sha256 === 'string' && e.detail.derivative.sha256.toLowerCase() === sha);
+  return recorded ? { sha256: original } : {
+    sha256: original,
+    problem: `${ITEMS_FILE} says item ${sha} is a redacted copy of ${original}, but ${CUSTODY_FILE} holds no "redaction" event of that original recording this copy`,
+  };
 }
 
 /**

@@ -11,6 +11,7 @@ import { createRun, dbRunStore, memoryRunStore, openRun, resumeRun, type FileIde
 import { isWholeArchive, resolveScope, sameFilters, selectItems, type RunScope, type ScopeFilters } from './scope.ts';
 import { objectPath, type Archive } from '../archive.ts';
 import { chainHead, verifyCustodyLog } from '../custody/log.ts';
+import { checkDerivativeObjects, derivativeObjectPaths } from '../redact/store.ts';
 import { digestFile } from '../ingest/digest.ts';
 import { createIngestPool } from '../ingest/pool.ts';
 import { crossCheckCatalog } from './catalog.ts';
@@ -399,6 +400,9 @@ export async function verifyArchive(archive: Archive, opts: VerifyOptions): Prom
   const unrecordedCopies: string[] = [];
   if (wholeArchive && !interrupted) {
     const known = new Set((db.prepare('SELECT sha256 FROM items').pluck().all() as string[]).map((sha) => objectPath(archive.objectsDir, sha)));
+    // Redacted derivatives and their detection logs (issue 13) are recorded content too: known, and re-hashed here.
+    for (const p of derivativeObjectPaths(db, archive.objectsDir)) known.add(p);
+    for (const reason of checkDerivativeObjects(db, archive.objectsDir)) problems.push({ kind: /missing/u.test(reason) ? 'missing' : 'altered', reason });
     for (const f of await objectFiles(archive.objectsDir)) {
       if (known.has(f)) continue;
       if (isIntactCopy(archive.objectsDir, f)) unrecordedCopies.push(f);

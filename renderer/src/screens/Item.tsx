@@ -5,6 +5,7 @@ import { digestLabel, fixityFinding, isFailedFixityCheck, type FixityFinding } f
 import { LONG_TEXT_MAX, type ChannelInput, type ItemDetail } from '../../../electron/common/ipc.ts';
 import { call, mediaUrl } from '../bridge.ts';
 import { ItemTagEditor } from '../components/TagEditor.tsx';
+import { RegionEditor } from '../components/RegionEditor.tsx';
 import { formatBytes, formatCaptured, formatDuration, formatInstant, formatMetres, formatNumber } from '../format.ts';
 import { useApp } from '../state.tsx';
 import { CredentialsPanel } from '../components/Credentials.tsx';
@@ -263,6 +264,12 @@ export function ItemScreen({ id }: { id: number }) {
               <ItemText key={id} itemId={id} description={d.links.description} notes={d.links.notes} onSaved={load} />
               <h2>{t('item.tags')}</h2>
               <ItemTagEditor itemId={id} links={d.links} onChanged={() => void load()} />
+            </>
+          )}
+          {(d.summary.kind === 'image' || d.summary.kind === 'video') && (
+            <>
+              <h2>{t('item.redact.heading')}</h2>
+              <RegionEditor key={id} d={d} />
             </>
           )}
           <h2>{t('item.digests')}</h2>

@@ -1,0 +1,74 @@
+// The face-blurring functions this pipeline calls (electron/core/redact/faces.ts and
+// video-faces.ts, built alongside), described here so the redaction pipeline can be written and
+// tested against them with a stand-in: RedactDeps.faces injects one, and by default the real
+// modules are loaded on first use, so a command that never blurs never loads TensorFlow.
+
+/** A box to blur, in pixels of the upright picture; for video, `fromSec`/`toSec` bound the time it applies to (absent: the whole clip). */
+export interface Region {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  fromSec?: number;
+  toSec?: number;
+  label?: string;
+}
+
+/** Blur or pixelate. */
+export type BlurMode = 'blur' | 'pixelate';
+
+/** What was blurred, per frame (a photo is frame 0): stored beside the derivative for review. */
+export interface DetectionLog {
+  detector: { name: string; version: string; model: string; minConfidence: number; [k: string]: unknown };
+  frames: { index: number; timeSec?: number; boxes: { x: number; y: number; w: number; h: number; score: number; source: 'detector' | 'manual' }[] }[];
+}
+
+/** The face-blurring module's contract. */
+export interface FaceTools {
+  /** Applies EXIF orientation, detects faces (unless `detect: false`), blurs them and `regions`; returns the encoded upright picture without metadata. */
+  blurPhotoFaces(input: string, opts: { regions?: Region[]; mode?: BlurMode; marginPct?: number; detect?: false }): Promise<{ image: Buffer; format: 'jpeg' | 'png'; log: DetectionLog }>;
+  /** Blurs faces and `regions` in every frame, copying audio streams bit-identical; metadata not carried. */
+  blurVideoFaces(input: string, output: string, opts: { regions?: Region[]; mode?: BlurMode; marginPct?: number; detect?: false; signal?: AbortSignal; onProgress?: (p: unknown) => void }): Promise<{ log: DetectionLog; fps: number }>;
+}
+
+// A specifier in a variable keeps the type checker and the bundler from requiring the modules
+// before they exist in this branch. INTEGRATION: once faces.ts and video-faces.ts are merged,
+// replace these two imports by literal `import('./faces.ts')` / `import('./video-faces.ts')` so
+// that esbuild bundles them into the CLI.
+const FACES = './faces.ts';
+const VIDEO_FACES = './video-faces.ts';
+
+/** Loads the real face-blurring modules. Throws when they are not installed in this build. */
+export async function loadFaceTools(): Promise<FaceTools> {
+  const photo = (await import(/* @vite-ignore */ FACES)) as Pick<FaceTools, 'blurPhotoFaces'>;
+  const video = (await import(/* @vite-ignore */ VIDEO_FACES)) as Pick<FaceTools, 'blurVideoFaces'>;
+  return { blurPhotoFaces: photo.blurPhotoFaces, blurVideoFaces: video.blurVideoFaces };
+}
+
+/**
+ * Checks a list of regions as read from a `--blur-regions` file or the window: an array of
+ * objects with finite non-negative x, y and positive w, h (pixels), optional fromSec ≤ toSec
+ * (seconds) and label (text ≤ 200 characters). Returns them with only those fields; throws
+ * Error naming the first bad entry by its index.
+ */
+export function parseRegions(value: unknown, where = 'regions'): Region[] {
+  if (!Array.isArray(value)) throw new Error(`${where}: expected a JSON array of {x, y, w, h} boxes`);
+  if (value.length > 10_000) throw new Error(`${where}: ${value.length} boxes; at most 10,000`);
+  return value.map((r, i) => {
+    const o = (r ?? {}) as Record<string, unknown>;
+    const num = (k: string, min: number) => {
+      const v = o[k];
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < min) throw new Error(`${where}[${i}]: ${k} must be a number ≥ ${min}`);
+      return v;
+    };
+    const out: Region = { x: num('x', 0), y: num('y', 0), w: num('w', 1), h: num('h', 1) };
+    if (o.fromSec !== undefined) out.fromSec = num('fromSec', 0);
+    if (o.toSec !== undefined) out.toSec = num('toSec', 0);
+    if (out.fromSec !== undefined && out.toSec !== undefined && out.toSec < out.fromSec) throw new Error(`${where}[${i}]: toSec is before fromSec`);
+    if (o.label !== undefined) {
+      if (typeof o.label !== 'string' || o.label.length > 200) throw new Error(`${where}[${i}]: label must be text of at most 200 characters`);
+      out.label = o.label;
+    }
+    return out;
+  });
+}

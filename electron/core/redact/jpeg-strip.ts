@@ -1,0 +1,159 @@
+// Lossless metadata removal from a JPEG (ITU-T T.81 Annex B syntax): the file is rewritten
+// segment by segment, keeping the frame, tables and every scan's entropy-coded data byte for byte,
+// and dropping the segments that carry metadata: APP1 (EXIF with its GPS IFD, maker notes and IFD1
+// thumbnail; XMP with its thumbnails), APP2 other than ICC (MPF secondary images, FlashPix),
+// APP3–APP13 (IPTC/Photoshop in APP13, camera-specific blocks), APP15, COM, JFIF extension
+// thumbnails, and all bytes after EOI (MPF large previews, phone trailers). APP0 JFIF is kept with
+// its thumbnail cut away, APP2 ICC_PROFILE and APP14 Adobe are kept (they change how the pixels
+// decode). The new minimal EXIF/XMP (exif-min.ts) goes right after APP0.
+import { minimalExif, minimalXmp, tiffTagNames, type KeptMetadata } from './exif-min.ts';
+
+/** What a strip removed: the metadata groups (segments) and the tag names read in them; never values. */
+export interface Removed {
+  groups: string[];
+  tags: string[];
+}
+
+/** A JPEG that cannot be parsed (not a JPEG, cut short, a segment past the end). */
+export class JpegFormatError extends Error {}
+
+const EXIF_HEADER = Buffer.from('Exif\0\0', 'latin1');
+const XMP_HEADER = Buffer.from('http://ns.adobe.com/xap/1.0/\0', 'latin1');
+const ICC_HEADER = Buffer.from('ICC_PROFILE\0', 'latin1');
+
+function segment(marker: number, payload: Buffer): Buffer {
+  if (payload.length + 2 > 0xffff) throw new JpegFormatError(`segment FF${marker.toString(16)} of ${payload.length} bytes does not fit a JPEG segment`);
+  const h = Buffer.alloc(4);
+  h[0] = 0xff;
+  h[1] = marker;
+  h.writeUInt16BE(payload.length + 2, 2);
+  return Buffer.concat([h, payload]);
+}
+
+function app1Name(p: Buffer): string {
+  if (p.subarray(0, 6).equals(EXIF_HEADER)) return 'EXIF';
+  if (p.subarray(0, XMP_HEADER.length).equals(XMP_HEADER)) return 'XMP';
+  if (p.toString('latin1', 0, 34).startsWith('http://ns.adobe.com/xmp/extension/')) return 'XMP extension';
+  return 'APP1';
+}
+
+function app2Name(p: Buffer): string {
+  if (p.subarray(0, 4).toString('latin1') === 'MPF\0') return 'MPF';
+  if (p.subarray(0, 5).toString('latin1') === 'FPXR\0') return 'FlashPix';
+  return 'APP2';
+}
+
+/** Names a dropped segment by its marker and identifier: "EXIF", "XMP", "IPTC", "MPF", "COM", "APP5"… */
+function groupName(marker: number, p: Buffer): string {
+  if (marker === 0xe1) return app1Name(p);
+  if (marker === 0xe2) return app2Name(p);
+  if (marker === 0xed) return p.toString('latin1', 0, 13) === 'Photoshop 3.0' ? 'IPTC/Photoshop' : 'APP13';
+  if (marker === 0xfe) return 'COM';
+  if (marker === 0xe0) return 'JFXX thumbnail';
+  return `APP${marker - 0xe0}`;
+}
+
+/** APP0 JFIF without its thumbnail (JFIF 1.02: Xthumbnail = Ythumbnail = 0), or null when not JFIF. */
+function jfifWithoutThumbnail(p: Buffer): { payload: Buffer; hadThumbnail: boolean } | null {
+  if (p.length < 14 || p.toString('latin1', 0, 5) !== 'JFIF\0') return null;
+  const out = Buffer.from(p.subarray(0, 14));
+  const hadThumbnail = p[12]! > 0 && p[13]! > 0;
+  out[12] = 0;
+  out[13] = 0;
+  return { payload: out, hadThumbnail };
+}
+
+/**
+ * `jpeg` with its metadata removed and `kept` written anew (minimalExif, minimalXmp). The frame
+ * header, tables (DQT, DHT, DRI, DAC) and the entropy-coded data of every scan are copied byte
+ * for byte, so the picture is exactly the original's. Throws JpegFormatError naming what is wrong
+ * when `jpeg` is not a whole baseline/progressive JPEG (no SOI, a segment past the end, no EOI).
+ */
+export function stripJpeg(jpeg: Buffer, kept: KeptMetadata): { data: Buffer; removed: Removed } {
+  if (jpeg.length < 4 || jpeg[0] !== 0xff || jpeg[1] !== 0xd8) throw new JpegFormatError('not a JPEG (no SOI marker)');
+  const removed: Removed = { groups: [], tags: [] };
+  const keep: Buffer[] = [];
+  let app0: Buffer | null = null;
+  let p = 2;
+  let inScans = false;
+  const drop = (name: string) => {
+    if (!removed.groups.includes(name)) removed.groups.push(name);
+  };
+  for (;;) {
+    if (inScans) {
+      // Entropy-coded data: copy up to the next marker that is not stuffing (FF00), a restart (FFD0–D7) or fill (FFFF).
+      const start = p;
+      while (p + 1 < jpeg.length && !(jpeg[p] === 0xff && jpeg[p + 1] !== 0 && jpeg[p + 1] !== 0xff && (jpeg[p + 1]! < 0xd0 || jpeg[p + 1]! > 0xd7))) p++;
+      if (p + 1 >= jpeg.length) throw new JpegFormatError('the image data ends without an EOI marker (file cut short)');
+      keep.push(jpeg.subarray(start, p));
+    }
+    while (p < jpeg.length && jpeg[p] === 0xff && jpeg[p + 1] === 0xff) p++; // fill bytes before a marker
+    if (p + 2 > jpeg.length || jpeg[p] !== 0xff) throw new JpegFormatError(`no marker at byte ${p} (file damaged or cut short)`);
+    const marker = jpeg[p + 1]!;
+    if (marker === 0xd9) {
+      keep.push(jpeg.subarray(p, p + 2));
+      p += 2;
+      break;
+    }
+    if (marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
+      keep.push(jpeg.subarray(p, p + 2));
+      p += 2;
+      continue;
+    }
+    if (p + 4 > jpeg.length) throw new JpegFormatError(`segment FF${marker.toString(16)} at byte ${p} is cut short`);
+    const len = jpeg.readUInt16BE(p + 2);
+    const end = p + 2 + len;
+    if (len < 2 || end > jpeg.length) throw new JpegFormatError(`segment FF${marker.toString(16)} at byte ${p} runs past the end of the file`);
+    const payload = jpeg.subarray(p + 4, end);
+    const whole = jpeg.subarray(p, end);
+    if (marker === 0xe0 && !app0 && !inScans) {
+      const j = jfifWithoutThumbnail(payload);
+      if (j) {
+        app0 = segment(0xe0, j.payload);
+        if (j.hadThumbnail) drop('JFIF thumbnail');
+      } else drop(groupName(marker, payload));
+    } else if (marker === 0xe2 && payload.subarray(0, ICC_HEADER.length).equals(ICC_HEADER)) {
+      keep.push(whole);
+    } else if (marker === 0xee) {
+      keep.push(whole); // APP14 Adobe: colour transform of the scans
+    } else if ((marker >= 0xe0 && marker <= 0xef) || marker === 0xfe) {
+      const name = groupName(marker, payload);
+      drop(name);
+      if (name === 'EXIF') {
+        const names = tiffTagNames(payload.subarray(6));
+        for (const n of names) if (!removed.tags.includes(n)) removed.tags.push(n);
+        if (names.some((n) => n.startsWith('IFD1:'))) drop('EXIF thumbnail (IFD1)');
+      }
+    } else {
+      keep.push(whole);
+      if (marker === 0xda) inScans = true;
+    }
+    p = end;
+  }
+  if (p < jpeg.length) drop(`trailer after EOI (${jpeg.length - p} bytes)`);
+  const added: Buffer[] = [];
+  const exif = minimalExif(kept);
+  if (exif) added.push(segment(0xe1, Buffer.concat([EXIF_HEADER, exif])));
+  const xmp = minimalXmp(kept);
+  if (xmp) added.push(segment(0xe1, Buffer.concat([XMP_HEADER, xmp])));
+  const data = Buffer.concat([jpeg.subarray(0, 2), ...(app0 ? [app0] : []), ...added, ...keep]);
+  return { data, removed };
+}
+
+/**
+ * The bytes of `jpeg` from its first SOS marker to its EOI: the scans, which a lossless strip must
+ * leave byte-identical. Null when there is no SOS.
+ */
+export function jpegScanData(jpeg: Buffer): Buffer | null {
+  let p = 2;
+  while (p + 4 <= jpeg.length && jpeg[p] === 0xff) {
+    const marker = jpeg[p + 1]!;
+    if (marker === 0xda) {
+      // In entropy-coded data FF is followed by 00 or a restart marker, so the first FFD9 is the EOI.
+      const eoi = jpeg.indexOf(Buffer.from([0xff, 0xd9]), p);
+      return eoi > p ? jpeg.subarray(p, eoi + 2) : null;
+    }
+    p += 2 + jpeg.readUInt16BE(p + 2);
+  }
+  return null;
+}

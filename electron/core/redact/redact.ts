@@ -1,0 +1,224 @@
+// `evidence redact`: a redacted copy of an item (a derivative) for publication, never touching the
+// original. Photos lose their metadata losslessly (JPEG segments, PNG chunks, WebP chunks
+// rewritten; the picture's bytes kept) or, when faces or drawn regions are blurred, are re-encoded
+// by the face module and then stripped; HEIC is decoded (the path the app's HEIC thumbnails use,
+// primary image) and written as JPEG. Videos are remuxed without data streams and metadata, audio
+// copied packet for packet. The copy goes into the object store at its own SHA-256, a
+// `derivatives` row links it to its original, the detection log is stored too, and a PREMIS
+// `redaction` custody event on the original names the tool, the settings and what was removed.
+import { createHash } from 'node:crypto';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import type { NormalizedRecord } from '../../common/types.ts';
+import type { Archive } from '../archive.ts';
+import { objectPath } from '../objects.ts';
+import { canonicalJson } from '../custody/canonical-json.ts';
+import { appendCustodyEvent } from '../custody/log.ts';
+import type { ItemRow } from '../db/items.ts';
+import { decodeHeic } from '../derivatives/thumbnails.ts';
+import { digestFile } from '../ingest/digest.ts';
+import type { DatePolicy, KeptMetadata } from './exif-min.ts';
+import { loadFaceTools, type BlurMode, type DetectionLog, type FaceTools, type Region } from './face-port.ts';
+import { stripJpeg, type Removed } from './jpeg-strip.ts';
+import { stripPng, stripWebp } from './png-webp-strip.ts';
+import { derivativeBySettings, getItemRegions, insertDerivative, publicSettings, storeBytes, storeObject, type Derivative } from './store.ts';
+
+export { publicSettings };
+import { remuxWithoutMetadata, videoRemovals, VIDEO_MUXERS } from './video-strip.ts';
+
+/** The tool named in custody events and derivative settings. */
+export const REDACT_TOOL = { name: 'Evidence Archive redact', version: '0.1.0' } as const;
+
+/** An item this build cannot redact (audio, documents, an image or video format without a stripper): a refusal, not a failure. */
+export class RedactRefusedError extends Error {}
+
+/** What to redact. */
+export interface RedactOptions {
+  /** Remove metadata. A redacted copy never carries the original's metadata; this names a copy made for that alone. */
+  stripMetadata: boolean;
+  /** Detect faces and blur them. */
+  blurFaces: boolean;
+  /** Extra boxes to blur (from `--blur-regions`), with or without face detection; the ones drawn on the item in the catalog are added. */
+  regions?: Region[];
+  mode?: BlurMode;
+  marginPct?: number;
+  /** The capture date: kept, coarsened to a day, month or year, or dropped (default keep). */
+  date?: DatePolicy;
+}
+
+/** What redactItem did. */
+export interface RedactResult {
+  derivative: Derivative;
+  /** True when a derivative made earlier with the same settings was found intact and returned instead. */
+  reused: boolean;
+  /** The custody event's seq (absent when reused). */
+  eventSeq?: number;
+}
+
+/** How redactItem reaches what it depends on; tests inject a stand-in face module. */
+export interface RedactDeps {
+  faces?: () => Promise<FaceTools>;
+  signal?: AbortSignal;
+}
+
+const PHOTO_MIMES = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/heic', 'image/heif']);
+
+/** The settings as recorded in the catalog: everything that decides the derivative's bytes. */
+function settingsOf(rec: NormalizedRecord, o: RedactOptions, regions: Region[]): Record<string, unknown> {
+  const blur = o.blurFaces || regions.length > 0;
+  return {
+    tool: REDACT_TOOL,
+    stripMetadata: true,
+    blurFaces: o.blurFaces,
+    ...(blur ? { mode: o.mode ?? 'blur', ...(o.marginPct !== undefined ? { marginPct: o.marginPct } : {}), regions } : {}),
+    date: o.date ?? 'keep',
+    ...(rec.mime === 'image/heic' || rec.mime === 'image/heif' ? { conversion: 'HEIC decoded (primary image, ffmpeg) and written as JPEG' } : {}),
+  };
+}
+
+const countBoxes = (log: DetectionLog | null): number => (log ? log.frames.reduce((n, f) => n + f.boxes.length, 0) : 0);
+
+function stripPhotoBytes(bytes: Buffer, mime: string, kept: KeptMetadata): { data: Buffer; removed: Removed } {
+  if (mime === 'image/jpeg') return stripJpeg(bytes, kept);
+  if (mime === 'image/png') return stripPng(bytes, kept);
+  if (mime === 'image/webp') return stripWebp(bytes, kept);
+  throw new RedactRefusedError(`no metadata stripper for ${mime}`);
+}
+
+const HEIC_REMOVED: Removed = { groups: ['HEIF container (EXIF and XMP items, thumbnails, depth and auxiliary images): the picture was decoded and written as JPEG'], tags: [] };
+
+async function heicUpright(src: string, signal?: AbortSignal): Promise<Buffer> {
+  const pic = await decodeHeic(src, { primary: true }, signal);
+  if (!pic) throw new Error(`${src}: HEIC primary image could not be read (unknown layout or data by reference)`);
+  return sharp(pic.png).rotate(pic.turn).png({ compressionLevel: 1 }).toBuffer();
+}
+
+async function redactPhoto(archive: Archive, src: string, rec: NormalizedRecord, o: RedactOptions, regions: Region[], deps: RedactDeps) {
+  const mime = rec.mime!;
+  const heic = mime === 'image/heic' || mime === 'image/heif';
+  const date = o.date ?? 'keep';
+  const original = heic ? null : readFileSync(src);
+  const removed = heic ? HEIC_REMOVED : stripPhotoBytes(original!, mime, { orientation: rec.orientation, capturedAt: rec.capturedAt, date }).removed;
+  if (o.blurFaces || regions.length) {
+    const faces = await (deps.faces ?? loadFaceTools)();
+    let input = src;
+    if (heic) {
+      input = join(archive.tmpDir, `heic-${process.pid}-${rec.sha256.slice(0, 16)}.png`);
+      writeFileSync(input, await heicUpright(src, deps.signal));
+    }
+    try {
+      const r = await faces.blurPhotoFaces(input, { regions, mode: o.mode ?? 'blur', ...(o.marginPct !== undefined ? { marginPct: o.marginPct } : {}), ...(o.blurFaces ? {} : { detect: false as const }) });
+      const outMime = r.format === 'png' ? 'image/png' : 'image/jpeg';
+      // The face module writes no metadata; stripping again guarantees it and writes the date as asked. Upright: no Orientation.
+      const { data } = stripPhotoBytes(r.image, outMime, { orientation: null, capturedAt: rec.capturedAt, date });
+      return { data, mime: outMime, removed, log: r.log };
+    } finally {
+      if (input !== src) rmSync(input, { force: true });
+    }
+  }
+  if (heic) {
+    const jpeg = await sharp(await heicUpright(src, deps.signal)).jpeg({ quality: 92 }).toBuffer();
+    return { data: stripJpeg(jpeg, { orientation: null, capturedAt: rec.capturedAt, date }).data, mime: 'image/jpeg', removed, log: null };
+  }
+  return { data: stripPhotoBytes(original!, mime, { orientation: rec.orientation, capturedAt: rec.capturedAt, date }).data, mime, removed, log: null };
+}
+
+async function redactVideo(archive: Archive, src: string, rec: NormalizedRecord, o: RedactOptions, regions: Region[], deps: RedactDeps, out: string) {
+  const muxer = VIDEO_MUXERS[rec.mime!]!;
+  const removed = await videoRemovals(src);
+  let input = src;
+  let log: DetectionLog | null = null;
+  if (o.blurFaces || regions.length) {
+    const faces = await (deps.faces ?? loadFaceTools)();
+    input = join(archive.tmpDir, `blur-${process.pid}-${rec.sha256.slice(0, 16)}.${muxer}`);
+    log = (await faces.blurVideoFaces(src, input, { regions, mode: o.mode ?? 'blur', ...(o.marginPct !== undefined ? { marginPct: o.marginPct } : {}), ...(o.blurFaces ? {} : { detect: false as const }), signal: deps.signal })).log;
+  }
+  try {
+    await remuxWithoutMetadata(input, out, muxer, rec.capturedAt, o.date ?? 'keep', deps.signal);
+  } finally {
+    if (input !== src) rmSync(input, { force: true });
+  }
+  return { mime: muxer === 'mov' ? 'video/quicktime' : 'video/mp4', removed, log };
+}
+
+/**
+ * Makes a redacted copy of `item` in `archive` (open for writing) as `o` asks, by `actor`: see the
+ * module comment. When a derivative made with the same settings (tool version, date policy,
+ * blur mode, regions) is recorded and its object is intact, that one is returned with
+ * `reused: true` and nothing new is recorded. Otherwise stores the copy and its detection log in
+ * the object store, records the `derivatives` row and the `redaction` custody event on the
+ * original in one transaction. The original is only read.
+ * Throws RedactRefusedError for items this build cannot redact (audio, documents, other formats),
+ * the strippers' format errors for damaged files (JpegFormatError, ImageFormatError), ffmpeg's
+ * errors, and the face module's.
+ */
+export async function redactItem(archive: Archive, item: ItemRow, o: RedactOptions, actor: string, deps: RedactDeps = {}): Promise<RedactResult> {
+  const rec = item.record;
+  const mime = rec.mime ?? '';
+  const isPhoto = rec.kind === 'image' && PHOTO_MIMES.has(mime);
+  const isVideo = rec.kind === 'video' && mime in VIDEO_MUXERS;
+  if (!isPhoto && !isVideo) {
+    throw new RedactRefusedError(`item ${item.id} (${mime || rec.kind}): redaction handles JPEG, PNG, WebP and HEIC photos and MP4/MOV videos only`);
+  }
+  const regions = [...getItemRegions(archive.db, item.id), ...(o.regions ?? [])];
+  const settings = settingsOf(rec, o, regions);
+  const settingsKey = createHash('sha256').update(canonicalJson(settings)!).digest('hex');
+  const earlier = derivativeBySettings(archive.db, item.id, settingsKey);
+  if (earlier) {
+    const p = objectPath(archive.objectsDir, earlier.sha256);
+    let intact = false;
+    try {
+      intact = digestFile(p, ['sha256']).digests.sha256 === earlier.sha256;
+    } catch {
+      intact = false;
+    }
+    if (intact) return { derivative: earlier, reused: true };
+  }
+  const src = objectPath(archive.objectsDir, rec.sha256);
+  const tmp = join(archive.tmpDir, `redact-${process.pid}-${rec.sha256.slice(0, 16)}-${Date.now()}`);
+  let made: { mime: string; removed: Removed; log: DetectionLog | null };
+  try {
+    if (isPhoto) {
+      const r = await redactPhoto(archive, src, rec, o, regions, deps);
+      writeFileSync(tmp, r.data);
+      made = r;
+    } else {
+      made = await redactVideo(archive, src, rec, o, regions, deps, tmp);
+    }
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+  const stored = await storeObject(archive, tmp);
+  const log = made.log ? await storeBytes(archive, canonicalJson(made.log)!) : null;
+  const createdAt = new Date().toISOString();
+  const removed = {
+    metadataGroups: made.removed.groups,
+    metadataTags: made.removed.tags,
+    blurredBoxes: countBoxes(made.log),
+    ...(made.log ? { detector: made.log.detector } : {}),
+  };
+  const { derivative, seq } = archive.db.transaction(() => {
+    const d = insertDerivative(archive.db, {
+      itemId: item.id, sha256: stored.sha256, bytes: stored.bytes, mime: made.mime, kind: 'redacted', settings, settingsKey,
+      logSha256: log?.sha256 ?? null, removed, createdAt, actor,
+    });
+    const ev = appendCustodyEvent(archive.db, {
+      actor, type: 'redaction', item: rec.sha256, at: createdAt,
+      detail: {
+        outcome: 'success', action: 'redacted copy', tool: REDACT_TOOL,
+        derivative: { sha256: stored.sha256, bytes: stored.bytes, mime: made.mime },
+        settings: publicSettings(settings), removed, detectionLog: log?.sha256 ?? null,
+      },
+    });
+    return { derivative: d, seq: ev.seq };
+  })();
+  return { derivative, reused: false, eventSeq: seq };
+}
+
+/** The detection log of `d` as stored (parsed JSON), or null when nothing was blurred. Throws when the stored log is missing. */
+export function readDetectionLog(archive: Archive, d: Derivative): DetectionLog | null {
+  if (!d.logSha256) return null;
+  return JSON.parse(readFileSync(objectPath(archive.objectsDir, d.logSha256), 'utf8')) as DetectionLog;
+}

@@ -1,0 +1,122 @@
+// `export --redacted-media` (issue 13 §1): a set that ships each item's newest redacted copy in
+// place of its original. The copy keeps its original's place in the set (its custody events, its
+// catalog links); its items.json entry describes the copy (its SHA-256, size, type, the capture
+// date as the redaction left it, no camera, serial or GPS) and names the original it derives from
+// by SHA-256 (`redactedFrom`), with the redaction settings. The custody excerpt holds the
+// `redaction` event that recorded the copy's SHA-256 against its original, which is what
+// verify-bag checks the link by. The original itself is not shipped.
+import type { ExportExtras, SwappedPayload } from '../export/evidence-set.ts';
+import type { ListedItem } from '../catalog/records.ts';
+import type { Db } from '../db/open.ts';
+import { datePlan, type DatePolicy } from './exif-min.ts';
+import { newestDerivative, publicSettings, type Derivative } from './store.ts';
+
+/** What a redacted-media set ships per item id. */
+export type RedactedMedia = ReadonlyMap<number, Derivative>;
+
+/** The newest redacted copy of each of `itemIds`, and the ids that have none (in the given order). */
+export function planRedactedMedia(db: Db, itemIds: readonly number[]): { media: Map<number, Derivative>; missing: number[] } {
+  const media = new Map<number, Derivative>();
+  const missing: number[] = [];
+  for (const id of itemIds) {
+    const d = newestDerivative(db, id);
+    if (d) media.set(id, d);
+    else missing.push(id);
+  }
+  return { media, missing };
+}
+
+const EXT: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp', 'video/mp4': 'mp4', 'video/quicktime': 'mov' };
+
+/** "IMG_0412.HEIC" → "IMG_0412.redacted.jpg": the copy's name in the set says what it is. */
+export function redactedName(originalName: string, mime: string): string {
+  const dot = originalName.lastIndexOf('.');
+  const stem = dot > 0 ? originalName.slice(0, dot) : originalName;
+  return `${stem}.redacted.${EXT[mime] ?? 'bin'}`;
+}
+
+/** The capture-date fields of a copy's entry: as the redaction's date policy left them in the file. */
+function dateFields(e: Record<string, unknown>, policy: DatePolicy): Record<string, unknown> {
+  const at = typeof e.capturedAt === 'string' ? e.capturedAt : null;
+  if (policy === 'keep') return {};
+  const plan = datePlan(at, policy);
+  return plan?.coarse
+    ? { capturedAt: plan.coarse, capturedAtSource: `coarsened to the ${policy} by redaction`, capturedAtHasZone: false }
+    : { capturedAt: null, capturedAtSource: null, capturedAtHasZone: false };
+}
+
+/**
+ * The items.json entry of a redacted copy `d` shipped for the item whose entry would have been
+ * `e`: the copy's sha256, bytes, mime and digests; no make, model, serial, GPS or other dates;
+ * pixel size and orientation null where the picture was re-encoded upright (blurred, or HEIC
+ * converted); `redactedFrom` (the original's sha256, bytes, mime) and `redaction` (the public
+ * settings: tool, what was done, date policy, the count of drawn regions).
+ */
+export function redactedEntry(e: Record<string, unknown>, d: Derivative): Record<string, unknown> {
+  const s = d.settings;
+  const reencoded = Boolean(s.blurFaces) || (Array.isArray(s.regions) && s.regions.length > 0) || typeof s.conversion === 'string';
+  return {
+    ...e,
+    sha256: d.sha256, bytes: d.bytes, mime: d.mime,
+    make: null, model: null, serial: null, serialSource: null, gps: null, otherDates: [],
+    ...dateFields(e, (s.date as DatePolicy | undefined) ?? 'keep'),
+    ...(reencoded && e.kind === 'image' ? { width: null, height: null, orientation: null } : {}),
+    digests: { sha256: d.sha256 },
+    redactedFrom: { sha256: e.sha256, bytes: e.bytes, mime: e.mime },
+    redaction: { ...publicSettings(s), removed: d.removed.metadataGroups ?? [], blurredBoxes: d.removed.blurredBoxes ?? 0 },
+  };
+}
+
+/** The bag-info.txt element that tells a recipient the set holds redacted copies, not originals. */
+export function redactedMediaBagInfo(count: number): Record<string, string> {
+  return {
+    'Evidence-Redacted-Media': `${count} item${count === 1 ? '' : 's'} under data/ ${count === 1 ? 'is a redacted copy' : 'are redacted copies'} made for publication, not the original${count === 1 ? '' : 's'}: ` +
+      'metadata removed (GPS, serial numbers, owner and author names, maker notes, embedded thumbnails and previews, IPTC, XMP, comments; video data and telemetry streams) ' +
+      'and, where evidence/items.json says so (redaction.blurFaces), faces and drawn regions blurred; video audio is copied unchanged. ' +
+      'For each, evidence/items.json gives the SHA-256 of the original it derives from (redactedFrom) and the redaction settings, and evidence/custody.json ' +
+      'holds the "redaction" event in which the source archive recorded the copy\'s SHA-256 against its original. The originals are not in this set; ' +
+      'the source archive holds them, unchanged.',
+  };
+}
+
+/**
+ * `extras` with the redacted copies of `media` shipped in place of their originals (payloadOf),
+ * the Evidence-Redacted-Media bag-info element, and, when the set also declares
+ * Evidence-Redaction, a sentence there saying the copies carry no GPS, camera or serial.
+ */
+export function withRedactedMedia(extras: ExportExtras, media: RedactedMedia): ExportExtras {
+  const bagInfo = { ...(extras.bagInfo ?? {}), ...redactedMediaBagInfo(media.size) };
+  if (bagInfo['Evidence-Redaction']) {
+    bagInfo['Evidence-Redaction'] += ' The items shipped as redacted copies (Evidence-Redacted-Media) carry none of these: neither their files nor their entries in evidence/items.json and items.csv give GPS, camera or serial number.';
+  }
+  return {
+    ...extras,
+    bagInfo,
+    payloadOf: (it: ListedItem): SwappedPayload | undefined => {
+      const d = media.get(it.id);
+      if (!d) return undefined;
+      return { sha256: d.sha256, bytes: d.bytes, name: redactedName(it.sources[0]?.name ?? it.sha256, d.mime), entry: (e) => redactedEntry(e, d) };
+    },
+  };
+}
+
+/**
+ * A custody-report item (report/model.ts ReportItem) turned into the description of its redacted
+ * copy `d`: the copy's SHA-256, size and type, no camera, serial or GPS, the capture date as the
+ * copy keeps it, and `redactedFrom` naming the original by SHA-256 and how the copy was made.
+ * Catalog links, sightings (file names) and the custody timeline stay the original's.
+ */
+export function redactedReportItem<T extends { sha256: string; bytes: number; mime: string | null; capturedAt: string | null; capturedAtSource: string | null; capturedAtHasZone: boolean }>(
+  item: T, d: Derivative,
+): T & { redactedFrom: { sha256: string; blurFaces: boolean; blurredBoxes: number; date: string; converted: boolean } } {
+  const date = (d.settings.date as DatePolicy | undefined) ?? 'keep';
+  const dates = dateFields(item as unknown as Record<string, unknown>, date) as Partial<T>;
+  return {
+    ...item, ...dates,
+    sha256: d.sha256, bytes: d.bytes, mime: d.mime, make: null, model: null, serial: null, gps: null,
+    redactedFrom: {
+      sha256: item.sha256, blurFaces: Boolean(d.settings.blurFaces) || (Array.isArray(d.settings.regions) && d.settings.regions.length > 0), blurredBoxes: Number(d.removed.blurredBoxes ?? 0), date,
+      converted: typeof d.settings.conversion === 'string',
+    },
+  };
+}

@@ -1,0 +1,81 @@
+// Metadata removal from MP4/MOV by an ffmpeg remux: the video and audio streams are copied packet
+// for packet (`-c copy`, so audio stays bit-identical), every other stream is left out (GoPro
+// GPMF telemetry carries GPS, timecode tracks, DJI and phone data tracks, cover-art thumbnails),
+// and no container, stream or chapter metadata is carried over (udta ©xyz location, Apple
+// keys, make/model/serials, encoder names). The capture date is written back as asked.
+import { runFfmpeg } from '../derivatives/ffmpeg.ts';
+import { runFfprobe } from '../metadata/av.ts';
+import { datePlan, type DatePolicy } from './exif-min.ts';
+import type { Removed } from './jpeg-strip.ts';
+
+/** MIME types of videos this module remuxes, and the ffmpeg muxer for each. */
+export const VIDEO_MUXERS: Record<string, string> = {
+  'video/mp4': 'mp4',
+  'video/quicktime': 'mov',
+  'video/3gpp': 'mp4',
+  'video/x-m4v': 'mp4',
+};
+
+/** UTC ISO text for an ISO date with a zone (Z or ±hh:mm), or null for a bare wall time. */
+function utcOf(capturedAt: string): string | null {
+  if (!/(Z|[+-]\d{2}:\d{2})$/u.test(capturedAt)) return null;
+  const t = Date.parse(capturedAt);
+  return Number.isNaN(t) ? null : new Date(t).toISOString();
+}
+
+/**
+ * The ffmpeg arguments that write the capture date under `policy`: 'keep' with a zone → the
+ * container's creation_time (mvhd, UTC by spec); 'keep' of a bare wall time, or a coarsened date →
+ * the `date` tag (©day), as stored or as "2021-04-29" / "2021-04" / "2021"; 'drop' → none.
+ */
+export function videoDateArgs(capturedAt: string | null, policy: DatePolicy): string[] {
+  if (!capturedAt || policy === 'drop') return [];
+  if (policy === 'keep') {
+    const utc = utcOf(capturedAt);
+    if (utc) return ['-metadata', `creation_time=${utc}`];
+    return ['-metadata', `date=${capturedAt}`];
+  }
+  const plan = datePlan(capturedAt, policy);
+  return plan?.coarse ? ['-metadata', `date=${plan.coarse}`] : [];
+}
+
+/** What a remux leaves out of `input`, by name only: dropped streams, container and stream tag keys, chapters. */
+export async function videoRemovals(input: string): Promise<Removed> {
+  const probe = await runFfprobe(input);
+  const removed: Removed = { groups: [], tags: [] };
+  const p = probe as unknown as { streams?: Record<string, unknown>[]; format?: { tags?: Record<string, unknown> }; chapters?: unknown[] };
+  for (const s of p.streams ?? []) {
+    const type = String(s.codec_type ?? 'unknown');
+    const attached = (s.disposition as Record<string, number> | undefined)?.attached_pic === 1;
+    const tag = String(s.codec_tag_string ?? s.codec_name ?? '?');
+    if ((type !== 'video' && type !== 'audio') || attached) removed.groups.push(`stream ${String(s.index)} ${attached ? 'attached picture' : type} (${tag})`);
+    for (const k of Object.keys((s.tags as Record<string, unknown> | undefined) ?? {})) {
+      const name = `stream ${String(s.index)}:${k}`;
+      if (!removed.tags.includes(name)) removed.tags.push(name);
+    }
+  }
+  const fmt = Object.keys(p.format?.tags ?? {});
+  if (fmt.length) removed.groups.push('container metadata');
+  removed.tags.unshift(...fmt.map((k) => `container:${k}`));
+  if (p.chapters?.length) removed.groups.push('chapters');
+  return removed;
+}
+
+/**
+ * Remuxes `input` to `output` (which must not exist) as `muxer` ('mp4' or 'mov'): video streams
+ * other than attached pictures and all audio streams, copied (`-c copy`, the packets
+ * unchanged), no other stream, no metadata, no chapters, bit-exact muxing (no encoder tag), and
+ * the date of videoDateArgs. Rejects with ffmpeg's message when the remux fails; `signal`
+ * aborts it.
+ */
+export async function remuxWithoutMetadata(input: string, output: string, muxer: string, capturedAt: string | null, policy: DatePolicy, signal?: AbortSignal): Promise<void> {
+  await runFfmpeg([
+    '-i', input,
+    '-map', '0:V', '-map', '0:a?',
+    '-c', 'copy',
+    '-map_metadata', '-1', '-map_chapters', '-1',
+    '-fflags', '+bitexact',
+    ...videoDateArgs(capturedAt, policy),
+    '-f', muxer, '-n', output,
+  ], { signal, timeoutMs: 60 * 60_000 });
+}
