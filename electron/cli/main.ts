@@ -5,6 +5,8 @@ import { EXIT, UsageError, type Io } from './io.ts';
 import { commandsFor } from './commands/index.ts';
 import { printable } from './commands/text.ts';
 import { pickCliLanguage, setCliLanguage, t } from './i18n/index.ts';
+import { setDefaultPassphraseSource } from '../core/passphrase-source.ts';
+import { catalogPassphraseSource } from './catalog-passphrase.ts';
 
 function processIo(signal: AbortSignal): Io {
   return {
@@ -96,6 +98,8 @@ export async function main(argv: string[], io?: Io): Promise<number> {
   const theIo = io;
   let code: number = EXIT.OK;
   setCliLanguage(pickCliLanguage(langFlag(argv)));
+  // An encrypted catalog's passphrase: EVIDENCE_PASSPHRASE, else asked (catalog-passphrase.ts).
+  setDefaultPassphraseSource(catalogPassphraseSource(theIo));
   const program = new Command('evidence')
     .description('Evidence Archive: ingest photos, video and audio as evidence; fixity, custody log, BagIt exports.')
     .exitOverride()

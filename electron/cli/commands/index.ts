@@ -32,6 +32,9 @@ const MODULES: [word: string, load: () => Promise<CliCommand[]>][] = [
   ['reel', async () => (await import('./reel.ts')).reelCommands],
   ['compare', async () => [(await import('./compare.ts')).compareCommand]],
   ['credentials', async () => (await import('./credentials.ts')).credentialsCommands],
+  ['encrypt', async () => (await import('./encrypt.ts')).encryptCommands],
+  ['decrypt', async () => (await import('./encrypt.ts')).encryptCommands],
+  ['rekey', async () => (await import('./encrypt.ts')).encryptCommands],
 ];
 
 /**

@@ -5,6 +5,7 @@ import mhl from './locales/mhl.json' with { type: 'json' };
 import sidecarsPreviews from './locales/sidecars-previews.json' with { type: 'json' };
 import reels from './locales/reels.json' with { type: 'json' };
 import c2pa from './locales/c2pa.json' with { type: 'json' };
+import encrypt from './locales/encrypt.json' with { type: 'json' };
 
 export type Catalog = Partial<Record<'en' | 'ru' | 'ky', Record<string, unknown>>>;
 
@@ -15,4 +16,5 @@ export const CATALOGS: Record<string, Catalog> = {
   'sidecars-previews': sidecarsPreviews,
   reels,
   c2pa,
+  encrypt,
 };

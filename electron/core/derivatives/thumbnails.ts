@@ -10,6 +10,7 @@ import { runFfmpeg } from './ffmpeg.ts';
 import { readHeicPreview } from './heic-preview.ts';
 import { CAMERA_RAW_MIMES, readRawPreview, scanRawPreviews } from './raw-preview.ts';
 import { makeDirs } from '../dirs.ts';
+import { sealBytes } from './sealed.ts';
 
 /** Longest side of a thumbnail, in pixels (sharp on a 2x screen for 160 px tiles). */
 export const THUMB_SIZE = 320;
@@ -173,8 +174,9 @@ export async function thumbnailJpeg(objectsDir: string, item: ThumbSource, signa
  * window shows an icon); throws when a decoder fails on a file it should read, and for a
  * camera RAW file with neither a usable preview nor a picture sharp can make of it (an Error
  * naming each reason; makeMissingThumbnails records it as a failure).
+ * With `archive.derivativeKey` (an encrypted archive) the file is sealed (derivatives/sealed.ts).
  */
-export async function makeThumbnail(archive: { objectsDir: string; derivativesDir: string }, item: ThumbSource, signal?: AbortSignal): Promise<ThumbOutcome> {
+export async function makeThumbnail(archive: { objectsDir: string; derivativesDir: string; derivativeKey?: Buffer | null }, item: ThumbSource, signal?: AbortSignal): Promise<ThumbOutcome> {
   const out = thumbnailPath(archive.derivativesDir, item.sha256);
   if (await stat(out).then(() => true, () => false)) return 'existing';
   const jpeg = await thumbnailJpeg(archive.objectsDir, item, signal);
@@ -182,7 +184,7 @@ export async function makeThumbnail(archive: { objectsDir: string; derivativesDi
   makeDirs(dirname(out));
   const tmp = `${out}.${process.pid}.${Date.now()}.tmp`;
   try {
-    await writeFile(tmp, jpeg);
+    await writeFile(tmp, archive.derivativeKey ? sealBytes(archive.derivativeKey, jpeg) : jpeg);
     await rename(tmp, out);
   } finally {
     await rm(tmp, { force: true });
