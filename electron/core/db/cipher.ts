@@ -9,9 +9,10 @@ import { KeyError } from '../signing/errors.ts';
 const SQLITE_MAGIC = Buffer.from('SQLite format 3\0', 'latin1');
 
 /**
- * True when `file` is a non-empty regular file whose first 16 bytes are not the SQLite magic
- * string, that is a catalog encrypted at rest (its header is ciphertext, apart from the salt).
- * False for a plain catalog, a missing or empty file, or anything that is not a regular file.
+ * True when `file` is a regular file of whole 512-byte blocks whose first 16 bytes are not the
+ * SQLite magic string, that is a catalog encrypted at rest (its header is ciphertext, apart from
+ * the salt). False for a plain catalog, a missing, empty or odd-sized file, or anything that is
+ * not a regular file.
  * Reads 16 bytes without opening a database connection (and without waiting on a named pipe).
  */
 export function isEncryptedCatalog(file: string): boolean {
@@ -22,7 +23,10 @@ export function isEncryptedCatalog(file: string): boolean {
     return false;
   }
   try {
-    if (!fstatSync(fd).isFile()) return false;
+    const st = fstatSync(fd);
+    // SQLCipher writes whole pages (512 B to 64 KiB, powers of two): anything else is a damaged
+    // or foreign file, which SQLite itself then reports ("file is not a database").
+    if (!st.isFile() || st.size < 512 || st.size % 512 !== 0) return false;
     const b = Buffer.alloc(16);
     const n = readSync(fd, b, 0, 16, 0);
     return n > 0 && !b.subarray(0, n).equals(SQLITE_MAGIC.subarray(0, n));
