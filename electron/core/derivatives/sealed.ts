@@ -5,7 +5,7 @@
 // A sealed file: "EVSEAL1\n" (8 bytes) | 12-byte random nonce | ciphertext | 16-byte tag; the
 // magic is the additional authenticated data. Decrypted in memory only, when shown.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import type { Db } from '../db/open.ts';
 import { getSetting } from '../db/settings.ts';
 import { stmt } from '../db/stmt.ts';
@@ -76,4 +76,20 @@ export async function readDerivative(path: string, key: Buffer | null): Promise<
   if (!isSealed(bytes)) return bytes;
   if (!key) throw new Error(`${path}: sealed, and the archive's catalog gives no key to open it`);
   return openSealed(key, bytes, path);
+}
+
+/**
+ * Writes a derivative file that shows people (a thumbnail, a poster, a redaction detection log)
+ * at `path`: sealed under `key` in an encrypted archive (Archive.derivativeKey), plain when `key`
+ * is null. Written to a temporary name beside it and renamed, so a reader never sees half a file
+ * and nothing plain is left behind. Throws fs errors.
+ */
+export async function writeDerivative(path: string, bytes: Uint8Array, key: Buffer | null | undefined): Promise<void> {
+  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    await writeFile(tmp, key ? sealBytes(key, bytes) : bytes);
+    await rename(tmp, path);
+  } finally {
+    await rm(tmp, { force: true });
+  }
 }
