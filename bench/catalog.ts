@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import type { ItemFilter } from '../electron/common/catalog.ts';
 import { buildItemFilterQuery } from '../electron/core/catalog/filters.ts';
 import { loadMigrationSteps, openDb } from '../electron/core/db/open.ts';

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import type { ItemFilter as LibraryFilter, ItemSort } from '../electron/common/ipc.ts';
 import type { ItemFilter } from '../electron/common/catalog.ts';
 import { main } from '../electron/cli/main.ts';

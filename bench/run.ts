@@ -13,6 +13,7 @@ import { benchCatalog } from './catalog.ts';
 import { benchList, printListTables } from './list.ts';
 import { benchSigning } from './signing.ts';
 import { benchVerify } from './verify.ts';
+import { benchEncryption, printEncryptTable } from './encrypt.ts';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: number) => {
@@ -195,12 +196,16 @@ async function main() {
   if (listSizes.length && !hasSqlite3) console.log('\nsqlite3 shell not found (apt-get install sqlite3): the list figures are skipped');
   console.log(`\nevidence list and the Library at ${listSizes.map((n) => n.toLocaleString('en')).join(' and ')} items:`);
   const listFigures = listSizes.length && hasSqlite3 ? await benchList(ROOT, listSizes) : null;
+  // What the catalog encrypted at rest costs: ingest of the photos and list of 100,000 items.
+  console.log('\ncatalog encrypted at rest (SQLCipher 4) against the plain catalog:');
+  const encryptFigures = await benchEncryption(ROOT, photos, 100_000, ROUNDS);
   console.log('\n| measure | ours | standard tools | ratio | target | met |\n|---|---|---|---|---|---|');
   for (const r of rows) console.log(`| ${r.what} | ${r.ours} | ${r.theirs} | ${r.ratio} | ${r.target} | ${r.met} |`);
   for (const m of mem) console.log(`| ${m.what} | ${m.rss.toFixed(0)} MiB | — | — | < 300 MB | ${m.rss * 1.048576 < 300 ? 'yes' : 'NO'} |`);
   console.log('\n| filter on 100,000 items | with indexes | same SQL, indexes dropped | ratio |\n|---|---|---|---|');
   for (const f of filters) console.log(`| ${f.what} | ${f.indexedMs.toFixed(2)} ms | ${f.scanMs.toFixed(2)} ms | ${(f.scanMs / f.indexedMs).toFixed(1)}× |`);
   if (listFigures) printListTables(listFigures);
+  printEncryptTable(encryptFigures);
 }
 
 await main();

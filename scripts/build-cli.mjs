@@ -32,7 +32,7 @@ await build({
   // package again, and scan every CommonJS one for its exports. Native modules, packages that
   // find files beside themselves (ffprobe/ffmpeg binaries, piscina's worker) and exceljs (loaded
   // on first use) stay external.
-  external: ['better-sqlite3', 'sharp', '@ffprobe-installer/*', '@ffmpeg-installer/*', 'fluent-ffmpeg', 'piscina', 'exceljs', 'tsx', 'tsx/*', 'electron'],
+  external: ['better-sqlite3-multiple-ciphers', 'sharp', '@ffprobe-installer/*', '@ffmpeg-installer/*', 'fluent-ffmpeg', 'piscina', 'exceljs', 'tsx', 'tsx/*', 'electron'],
   sourcemap: true,
   logLevel: 'warning',
   // ESM bundles still meet CommonJS dependencies that call require().

@@ -6,6 +6,8 @@ import { commandsFor } from './commands/index.ts';
 import { printable } from './commands/text.ts';
 import { helpConfiguration, localizeHelp } from './i18n/help.ts';
 import { pickCliLanguage, setCliLanguage, t } from './i18n/index.ts';
+import { setDefaultPassphraseSource } from '../core/passphrase-source.ts';
+import { catalogPassphraseSource } from './catalog-passphrase.ts';
 
 function processIo(signal: AbortSignal): Io {
   return {
@@ -104,6 +106,8 @@ export async function main(argv: string[], io?: Io): Promise<number> {
   const theIo = io;
   let code: number = EXIT.OK;
   setCliLanguage(pickCliLanguage(langFlag(argv)));
+  // An encrypted catalog's passphrase: EVIDENCE_PASSPHRASE, else asked (catalog-passphrase.ts).
+  setDefaultPassphraseSource(catalogPassphraseSource(theIo));
   const program = new Command('evidence')
     .description(t('main:program'))
     .exitOverride()

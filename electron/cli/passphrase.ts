@@ -45,12 +45,21 @@ function readHidden(t: Terminal, prompt: string): Promise<string> {
  * `confirm` (a new key), until both agree. Throws PassphraseUnavailableError (saying how to give
  * it) when neither is possible, and AbortError on Ctrl-C at the prompt.
  */
-export async function readPassphrase(io: Io, opts: { purpose: string; keyName?: string; confirm?: boolean; env?: NodeJS.ProcessEnv; terminal?: Terminal }): Promise<string> {
+export async function readPassphrase(io: Io, opts: {
+  purpose: string; keyName?: string; confirm?: boolean; env?: NodeJS.ProcessEnv; terminal?: Terminal;
+  /** Another variable than EVIDENCE_KEY_PASSPHRASE (the catalog's: EVIDENCE_PASSPHRASE). */
+  envVar?: string;
+  /** The first prompt, instead of "Passphrase for the key …: ". */
+  prompt?: string;
+  /** The error when neither the variable nor a terminal gives it, instead of PassphraseUnavailableError. */
+  unavailable?: () => Error;
+}): Promise<string> {
   const env = opts.env ?? process.env;
-  if (env.EVIDENCE_KEY_PASSPHRASE) return env.EVIDENCE_KEY_PASSPHRASE;
+  const fromEnv = env[opts.envVar ?? 'EVIDENCE_KEY_PASSPHRASE'];
+  if (fromEnv) return fromEnv;
   const t = opts.terminal ?? (process.stdin.isTTY && process.stderr.isTTY ? { input: process.stdin, write: (s: string) => io.err(s) } : undefined);
-  if (!t) throw new PassphraseUnavailableError(opts.purpose);
-  const prompt = opts.keyName ? tr('passphrase:promptKey', { name: opts.keyName }) : tr('passphrase:prompt');
+  if (!t) throw opts.unavailable?.() ?? new PassphraseUnavailableError(opts.purpose);
+  const prompt = opts.prompt ?? (opts.keyName ? tr('passphrase:promptKey', { name: opts.keyName }) : tr('passphrase:prompt'));
   // Echo goes off before the first prompt shows and comes back after the last answer, so that
   // nothing typed ahead (or pasted) is ever shown.
   t.input.setRawMode(true);

@@ -21,7 +21,8 @@ export const ERROR_CODES = [
   'SCHEMA_TOO_NEW',
   'NOT_FOUND',
   'UNSUPPORTED', // e.g. a catalog function this build does not have yet
-  'WRONG_PASSPHRASE', // the passphrase does not unlock the signing key
+  'WRONG_PASSPHRASE', // the passphrase does not unlock the signing key, or the encrypted catalog
+  'CATALOG_LOCKED', // the archive's catalog is encrypted: open it again with its passphrase
   'FAILED', // the operation ran and failed for a reason the message gives
   'INTERNAL',
 ] as const;
@@ -102,6 +103,8 @@ export const ArchiveInfoSchema = z.object({
   name: z.string(),
   itemCount: z.number().int().nonnegative(),
   writable: z.boolean(),
+  /** The catalog is encrypted at rest (opened with its passphrase). */
+  encrypted: z.boolean(),
 });
 export type ArchiveInfo = z.infer<typeof ArchiveInfoSchema>;
 
@@ -610,7 +613,8 @@ export const CHANNELS = {
     output: SettingsSchema,
   },
 
-  'archive.open': { input: z.strictObject({ dir: PathSchema, create: z.boolean() }), output: ArchiveInfoSchema },
+  // `passphrase`: of an encrypted catalog (CATALOG_LOCKED without it); asked only after that answer.
+  'archive.open': { input: z.strictObject({ dir: PathSchema, create: z.boolean(), passphrase: PassphraseSchema.optional() }), output: ArchiveInfoSchema },
   'archive.current': { input: Empty, output: ArchiveInfoSchema.nullable() },
   'archive.close': { input: Empty, output: Nothing },
 

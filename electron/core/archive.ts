@@ -6,6 +6,11 @@ import { loadMigrationSteps, MigrationStepsNotLoadedError, needsMigrationSteps, 
 import { prepareObjectStore } from './objects.ts';
 import { makeDirs } from './dirs.ts';
 import { ArchiveBusyError, NotAnArchiveError } from './errors.ts';
+import { isEncryptedCatalog } from './db/cipher.ts';
+import { derivativeKey } from './derivatives/sealed.ts';
+import { defaultPassphraseSource, type PassphraseSource } from './passphrase-source.ts';
+
+export { setDefaultPassphraseSource, type PassphraseSource } from './passphrase-source.ts';
 
 export { ArchiveBusyError, NotAnArchiveError };
 
@@ -18,6 +23,13 @@ export interface Archive {
   derivativesDir: string;
   /** True when this process holds the archive's write lock. */
   writable: boolean;
+  /** True when the catalog is encrypted at rest (db/cipher.ts). */
+  encrypted: boolean;
+  /**
+   * The AES-256-GCM key that seals derivatives showing people (thumbnails, posters; see
+   * derivatives/sealed.ts) in an encrypted archive; null in a plain one (they are written plain).
+   */
+  derivativeKey: Buffer | null;
   close(): Promise<void>;
 }
 
@@ -131,9 +143,13 @@ function layout(dir: string) {
  * dies) and clears leftover temporary files of an interrupted run. With `create`, makes the folder
  * and catalog when absent. Readers (list, show, log) need no lock: SQLite WAL gives them a
  * consistent snapshot while a writer works.
- * Throws NotAnArchiveError, ArchiveBusyError, SchemaTooNewError, or fs errors.
+ * An encrypted catalog is opened with `passphrase` (else the default source, see
+ * setDefaultPassphraseSource), asked for only when the catalog is encrypted; with `encrypt` and
+ * `create`, a new catalog is created encrypted under it.
+ * Throws NotAnArchiveError, ArchiveBusyError, SchemaTooNewError, CatalogPassphraseNeededError,
+ * WrongCatalogPassphraseError (db/cipher.ts), or fs errors.
  */
-export async function openArchive(dir: string, opts: { write?: boolean; create?: boolean } = {}): Promise<Archive> {
+export async function openArchive(dir: string, opts: { write?: boolean; create?: boolean; encrypt?: boolean; passphrase?: PassphraseSource } = {}): Promise<Archive> {
   const abs = resolve(dir);
   const l = layout(abs);
   if (!existsSync(l.db)) {
@@ -156,15 +172,32 @@ export async function openArchive(dir: string, opts: { write?: boolean; create?:
     }
   }
   let db: Db;
+  let encrypted = false;
+  let sealKey: Buffer | null = null;
   try {
-    if (write && needsMigrationSteps(l.db)) await loadMigrationSteps();
+    encrypted = isEncryptedCatalog(l.db);
+    const creatingEncrypted = Boolean(opts.encrypt && opts.create && !existsSync(l.db));
+    let passphrase: string | undefined;
+    const source = opts.passphrase ?? defaultPassphraseSource();
+    if ((encrypted || creatingEncrypted) && source !== undefined) passphrase = typeof source === 'string' ? source : await source(abs);
+    const dbOpts = { readonly: !write, passphrase, encrypt: creatingEncrypted };
+    // An encrypted catalog's header is ciphertext (user_version unreadable): openDb then asks
+    // for the data steps when a migration needs them (MigrationStepsNotLoadedError, below).
+    if (write && (creatingEncrypted || (!encrypted && needsMigrationSteps(l.db)))) await loadMigrationSteps();
     try {
-      db = openDb(l.db, { readonly: !write });
+      db = openDb(l.db, dbOpts);
     } catch (e) {
       if (!(e instanceof MigrationStepsNotLoadedError)) throw e;
       // The header needsMigrationSteps read was behind a version change still in the -wal file.
       await loadMigrationSteps();
-      db = openDb(l.db, { readonly: !write });
+      db = openDb(l.db, dbOpts);
+    }
+    encrypted ||= creatingEncrypted;
+    try {
+      if (encrypted) sealKey = derivativeKey(db, { create: write });
+    } catch (e) {
+      db.close();
+      throw e;
     }
   } catch (e) {
     if (release) await release();
@@ -178,6 +211,8 @@ export async function openArchive(dir: string, opts: { write?: boolean; create?:
     tmpDir: l.tmpDir,
     derivativesDir: l.derivativesDir,
     writable: write,
+    encrypted,
+    derivativeKey: sealKey,
     async close() {
       if (closed) return;
       closed = true;

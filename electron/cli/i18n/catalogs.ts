@@ -28,6 +28,7 @@ import verify from './locales/verify.json' with { type: 'json' };
 import log from './locales/log.json' with { type: 'json' };
 import main from './locales/main.json' with { type: 'json' };
 import redact from './locales/redact.json' with { type: 'json' };
+import encrypt from './locales/encrypt.json' with { type: 'json' };
 
 export type Catalog = Partial<Record<'en' | 'ru' | 'ky', Record<string, unknown>>>;
 
@@ -61,4 +62,5 @@ export const CATALOGS: Record<string, Catalog> = {
   verifyBag,
   timestamp,
   redact,
+  encrypt,
 };

@@ -13,7 +13,7 @@ import { join } from 'node:path';
  * better-sqlite3-multiple-ciphers, same API) is this constant plus the import in open.ts; the
  * package must also be listed in ELECTRON_NATIVE_PACKAGES.
  */
-export const SQLITE_DRIVER = 'better-sqlite3';
+export const SQLITE_DRIVER = 'better-sqlite3-multiple-ciphers';
 
 /**
  * Every installed package whose addon is bound to one V8 ABI and therefore gets an Electron

@@ -1,14 +1,21 @@
 import { closeSync, constants, copyFileSync, existsSync, fstatSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
+import type BetterSqlite3 from 'better-sqlite3';
+import { CatalogPassphraseNeededError, isEncryptedCatalog, keyCatalog, WrongCatalogPassphraseError } from './cipher.ts';
 import { MIGRATIONS } from './migrations/index.ts';
 import { sqliteDriverOptions } from './native-binding.ts';
 import { SchemaMismatchError, SchemaTooNewError, SchemaTooOldError } from '../errors.ts';
 
 export { SchemaMismatchError, SchemaTooNewError, SchemaTooOldError };
 
-export type Db = Database.Database;
+/**
+ * A catalog connection. Opened by better-sqlite3-multiple-ciphers (the one SQLite build of the
+ * program, with SQLCipher encryption); typed as better-sqlite3's, whose API it repeats, so that
+ * code and tests holding a plain better-sqlite3 connection pass it where a Db is expected.
+ */
+export type Db = BetterSqlite3.Database;
 
 /**
  * What of the pending migrations (from `version` on) is already in the database: the first table
@@ -87,8 +94,12 @@ export function needsMigrationSteps(file: string): boolean {
  * when a migration with a data step is due and loadMigrationSteps was not awaited; an Error with
  * code EISDIR when `file` is not a regular file; better-sqlite3's SqliteError for an unreadable or
  * corrupt file; NativeBindingMissingError inside Electron when the driver's Electron build is absent.
+ * Encrypted at rest (db/cipher.ts): a catalog whose header is not plain SQLite needs
+ * `passphrase` (CatalogPassphraseNeededError without one, WrongCatalogPassphraseError when it
+ * does not open it; in both cases nothing is written). A missing or empty `file` opened with
+ * `passphrase` and `encrypt` is created encrypted; a plain catalog ignores `passphrase`.
  */
-export function openDb(file: string, opts: { readonly?: boolean } = {}): Db {
+export function openDb(file: string, opts: { readonly?: boolean; passphrase?: string; encrypt?: boolean } = {}): Db {
   // SQLite would block on a named pipe, or report a device or socket as a disk error.
   let st: ReturnType<typeof statSync> | undefined;
   try {
@@ -99,17 +110,23 @@ export function openDb(file: string, opts: { readonly?: boolean } = {}): Db {
   if (st && !st.isFile()) {
     throw Object.assign(new Error(`${file}: is not a regular file (a folder, named pipe, socket or device), so it cannot be the archive's catalog`), { code: 'EISDIR' });
   }
+  const encrypted = isEncryptedCatalog(file);
+  const key = encrypted || (opts.encrypt && (!st || st.size === 0)) ? opts.passphrase : undefined;
+  if (encrypted && key === undefined) throw new CatalogPassphraseNeededError(file);
   // Inside Electron the driver's Electron-ABI build (native-binding.ts); under Node its own.
-  let db = new Database(file, { ...sqliteDriverOptions(), readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
-  if (opts.readonly) {
-    try {
-      db.prepare('SELECT count(*) FROM sqlite_master').get();
-    } catch (e) {
-      const code = (e as { code?: string }).code ?? '';
-      if (!code.startsWith('SQLITE_READONLY') && !code.startsWith('SQLITE_CANTOPEN')) throw e;
-      db.close();
-      db = openSnapshot(file);
-    }
+  const raw = new Database(file, { ...sqliteDriverOptions(), readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
+  let db: Db = raw;
+  // One read before anything else (a journal mode, a migration) can touch the file: a wrong
+  // passphrase fails here and leaves the catalog's bytes as they were.
+  try {
+    if (key !== undefined) keyCatalog(raw, key);
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+  } catch (e) {
+    db.close();
+    const code = (e as { code?: string }).code ?? '';
+    if (code === 'SQLITE_NOTADB' && key !== undefined) throw new WrongCatalogPassphraseError(file);
+    if (!opts.readonly || (!code.startsWith('SQLITE_READONLY') && !code.startsWith('SQLITE_CANTOPEN'))) throw e;
+    db = openSnapshot(file, key);
   }
   db.pragma('busy_timeout = 10000');
   if (!opts.readonly) db.pragma('journal_mode = WAL');
@@ -155,14 +172,17 @@ export function openDb(file: string, opts: { readonly?: boolean } = {}): Db {
  * media or in a folder the user may not write (a received copy) is therefore read from a private
  * snapshot: the catalog and its -wal file copied to a temporary folder (removed at exit).
  */
-function openSnapshot(file: string): Db {
+function openSnapshot(file: string, key: string | undefined): Db {
   const dir = mkdtempSync(join(tmpdir(), 'evidence-readonly-'));
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const copy = join(dir, 'archive.sqlite');
   copyFileSync(file, copy);
   if (existsSync(`${file}-wal`)) copyFileSync(`${file}-wal`, `${copy}-wal`);
-  return new Database(copy, { ...sqliteDriverOptions(), readonly: true, fileMustExist: true });
+  const db = new Database(copy, { ...sqliteDriverOptions(), readonly: true, fileMustExist: true });
+  if (key !== undefined) keyCatalog(db, key);
+  return db;
 }
+
 
 /** The schema version this program writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -44,16 +44,16 @@ export class PreviewQueue {
   private done = 0;
   private total = 0;
 
-  private readonly dirs: { objectsDir: string; derivativesDir: string };
+  private readonly dirs: { objectsDir: string; derivativesDir: string; derivativeKey?: Buffer | null };
 
   /** `archive`: where the originals are and where previews go (only these two paths are sent to the workers). */
   constructor(
-    archive: { objectsDir: string; derivativesDir: string },
+    archive: { objectsDir: string; derivativesDir: string; derivativeKey?: Buffer | null },
     private readonly run: (t: PreviewTask) => Promise<ThumbOutcome>,
     private readonly concurrency: number,
     private readonly opts: { signal?: AbortSignal; onProgress?: (p: JobProgress) => void } = {},
   ) {
-    this.dirs = { objectsDir: archive.objectsDir, derivativesDir: archive.derivativesDir };
+    this.dirs = { objectsDir: archive.objectsDir, derivativesDir: archive.derivativesDir, derivativeKey: archive.derivativeKey ?? null };
   }
 
   /** Queues one item; audio, documents and other kinds are counted unsupported at once. */

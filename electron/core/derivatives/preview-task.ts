@@ -7,6 +7,8 @@ import type { ThumbOutcome } from './thumbnails.ts';
 export interface PreviewTask {
   objectsDir: string;
   derivativesDir: string;
+  /** Seals the preview (an encrypted archive; derivatives/sealed.ts); absent in a plain one. */
+  derivativeKey?: Buffer | null;
   sha256: string;
   kind: Kind;
   mime: string | null;
@@ -16,5 +18,5 @@ export interface PreviewTask {
 /** makeThumbnail on a worker thread; rejects with the decoder's Error as makeThumbnail throws it. */
 export async function previewTask(t: PreviewTask): Promise<ThumbOutcome> {
   const { makeThumbnail } = await import('./thumbnails.ts');
-  return makeThumbnail({ objectsDir: t.objectsDir, derivativesDir: t.derivativesDir }, { sha256: t.sha256, kind: t.kind, mime: t.mime, durationSec: t.durationSec });
+  return makeThumbnail({ objectsDir: t.objectsDir, derivativesDir: t.derivativesDir, derivativeKey: t.derivativeKey }, { sha256: t.sha256, kind: t.kind, mime: t.mime, durationSec: t.durationSec });
 }

@@ -1,7 +1,7 @@
 // Thumbnails and video posters under the archive's derivatives/ folder. They are conveniences
 // for the window, regenerable at any time, and never evidence: no custody event, no digest,
 // never exported. Originals are only read.
-import { rename, rm, stat, writeFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import type { Kind } from '../../common/types.ts';
@@ -10,6 +10,7 @@ import { runFfmpeg } from './ffmpeg.ts';
 import { readHeicPreview } from './heic-preview.ts';
 import { CAMERA_RAW_MIMES, readRawPreview, scanRawPreviews } from './raw-preview.ts';
 import { makeDirs } from '../dirs.ts';
+import { writeDerivative } from './sealed.ts';
 
 /** Longest side of a thumbnail, in pixels (sharp on a 2x screen for 160 px tiles). */
 export const THUMB_SIZE = 320;
@@ -184,19 +185,14 @@ export async function thumbnailJpeg(objectsDir: string, item: ThumbSource, signa
  * window shows an icon); throws when a decoder fails on a file it should read, and for a
  * camera RAW file with neither a usable preview nor a picture sharp can make of it (an Error
  * naming each reason; makeMissingThumbnails records it as a failure).
+ * With `archive.derivativeKey` (an encrypted archive) the file is sealed (derivatives/sealed.ts).
  */
-export async function makeThumbnail(archive: { objectsDir: string; derivativesDir: string }, item: ThumbSource, signal?: AbortSignal): Promise<ThumbOutcome> {
+export async function makeThumbnail(archive: { objectsDir: string; derivativesDir: string; derivativeKey?: Buffer | null }, item: ThumbSource, signal?: AbortSignal): Promise<ThumbOutcome> {
   const out = thumbnailPath(archive.derivativesDir, item.sha256);
   if (await stat(out).then(() => true, () => false)) return 'existing';
   const jpeg = await thumbnailJpeg(archive.objectsDir, item, signal);
   if (!jpeg) return 'unsupported';
   makeDirs(dirname(out));
-  const tmp = `${out}.${process.pid}.${Date.now()}.tmp`;
-  try {
-    await writeFile(tmp, jpeg);
-    await rename(tmp, out);
-  } finally {
-    await rm(tmp, { force: true });
-  }
+  await writeDerivative(out, jpeg, archive.derivativeKey);
   return 'made';
 }

@@ -9,6 +9,7 @@ import { Readable } from 'node:stream';
 import { objectPath, type Archive } from '../archive.ts';
 import { getItem } from '../db/items.ts';
 import { thumbnailPath } from '../derivatives/thumbnails.ts';
+import { readDerivative } from '../derivatives/sealed.ts';
 
 /** The scheme the window uses: `evidence-media://original/42`, `evidence-media://thumb/42`. */
 export const MEDIA_SCHEME = 'evidence-media';
@@ -26,6 +27,8 @@ export interface MediaFile {
   path: string;
   size: number;
   contentType: string;
+  /** The bytes to serve, held in memory (a sealed thumbnail, opened): then `path` is only its name. */
+  bytes?: Uint8Array;
 }
 
 /** Raised for a request the protocol refuses; `status` is the HTTP status to answer. */
@@ -78,7 +81,7 @@ async function inside(root: string, path: string): Promise<boolean> {
  * derivatives/. The real path (symbolic links followed) must lie inside that folder. Throws
  * MediaError 404 for an unknown item, a missing file, or a file outside the folder.
  */
-export async function resolveMedia(archive: Pick<Archive, 'db' | 'objectsDir' | 'derivativesDir'>, ref: MediaRef): Promise<MediaFile> {
+export async function resolveMedia(archive: Pick<Archive, 'db' | 'objectsDir' | 'derivativesDir'> & { derivativeKey?: Buffer | null }, ref: MediaRef): Promise<MediaFile> {
   const item = getItem(archive.db, ref.id);
   if (!item) throw new MediaError(404, `item ${ref.id}: no such item`);
   const sha = item.record.sha256;
@@ -89,6 +92,11 @@ export async function resolveMedia(archive: Pick<Archive, 'db' | 'objectsDir' | 
     if (!(await inside(root, path))) throw new MediaError(404, `item ${ref.id}: file lies outside the archive`);
     const st = await stat(path);
     if (!st.isFile()) throw new MediaError(404, `item ${ref.id}: not a file`);
+    if (ref.variant !== 'original' && archive.derivativeKey) {
+      // Sealed at rest (encrypted archive): opened in memory, never written out plain.
+      const bytes = await readDerivative(path, archive.derivativeKey);
+      return { path, size: bytes.length, contentType, bytes };
+    }
     return { path, size: st.size, contentType };
   } catch (e) {
     if (e instanceof MediaError) throw e;
@@ -168,6 +176,10 @@ export async function mediaResponse(
   }
   const head = mediaHead(file, request.headers.get('range'));
   if (head.status === 416 || method === 'HEAD' || file.size === 0) return new Response(null, { status: head.status, headers: head.headers });
+  if (file.bytes) {
+    const b = head.range ? file.bytes.subarray(head.range.start, head.range.end + 1) : file.bytes;
+    return new Response(b as Uint8Array<ArrayBuffer>, { status: head.status, headers: head.headers });
+  }
   const stream = createReadStream(file.path, head.range ? { start: head.range.start, end: head.range.end } : {});
   return new Response(Readable.toWeb(stream) as ReadableStream<Uint8Array>, { status: head.status, headers: head.headers });
 }

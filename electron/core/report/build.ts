@@ -17,6 +17,7 @@ import { getCase } from '../catalog/cases.ts';
 import { shippedSeedPlaces } from '../catalog/gazetteer.ts';
 import { placePseudonymOf, pseudonymKey, pseudonymOf } from '../catalog/register.ts';
 import { thumbnailJpeg, thumbnailPath } from '../derivatives/thumbnails.ts';
+import { isSealed } from '../derivatives/sealed.ts';
 import type { CustodyReportModel, ReportItem, ReportLang, ReportPerson, ReportPlace, ReportSet } from './model.ts';
 
 export interface BuildReportOptions {
@@ -205,7 +206,9 @@ async function thumbnailOf(objectsDir: string, derivativesDir: string | undefine
   if (!PICTURED.has(item.kind)) return null;
   if (derivativesDir) {
     try {
-      return await readFile(thumbnailPath(derivativesDir, item.sha256));
+      const cached = await readFile(thumbnailPath(derivativesDir, item.sha256));
+      // A sealed one (encrypted archive) is made again in memory rather than opened here.
+      if (!isSealed(cached)) return cached;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     }

@@ -76,6 +76,7 @@ export function createArchiveService(opts: ServiceOptions): ArchiveService {
     name: basename(a.dir),
     itemCount: (a.db.prepare('SELECT count(*) n FROM items').get() as { n: number }).n,
     writable: a.writable,
+    encrypted: a.encrypted,
   });
 
   const closeArchive = async () => {
@@ -162,9 +163,10 @@ export function createArchiveService(opts: ServiceOptions): ArchiveService {
       saveSettings(opts.settingsFile, s);
       return s;
     },
-    'archive.open': async ({ dir, create }) => {
+    'archive.open': async ({ dir, create, passphrase }) => {
       await closeArchive();
-      const a = await openArchive(resolve(dir), { write: true, create });
+      // Without a passphrase an encrypted catalog answers CATALOG_LOCKED, and the window asks for it.
+      const a = await openArchive(resolve(dir), { write: true, create, passphrase });
       archive = a;
       catalog = createCatalogAdapter(a.db);
       const s = settings();

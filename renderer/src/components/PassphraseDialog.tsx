@@ -5,7 +5,12 @@ import { BridgeError } from '../bridge.ts';
 export interface PassphraseDialogProps {
   /** The key to unlock (its name and fingerprint are shown, so the user knows which key signs). */
   keyName: string;
-  fingerprint: string;
+  /** Absent for what has no fingerprint (an encrypted archive's catalog). */
+  fingerprint?: string;
+  /** The heading, instead of "Passphrase for the key …". */
+  title?: string;
+  /** What a WRONG_PASSPHRASE answer shows, instead of "it does not unlock this key". */
+  wrongText?: string;
   /** Why the passphrase is asked: shown under the title (e.g. "to sign the evidence set"). */
   purpose: string;
   /** The label of the confirming button. */
@@ -23,7 +28,7 @@ export interface PassphraseDialogProps {
  * passphrase; Export: sign the set). Mounted only while it is asked; the passphrase lives in this
  * component's state until then and is handed to `onSubmit`, never stored or logged.
  */
-export function PassphraseDialog({ keyName, fingerprint, purpose, submitLabel, onSubmit, onCancel }: PassphraseDialogProps) {
+export function PassphraseDialog({ keyName, fingerprint, title, wrongText, purpose, submitLabel, onSubmit, onCancel }: PassphraseDialogProps) {
   const { t } = useTranslation();
   const ref = useRef<HTMLDialogElement>(null);
   const [passphrase, setPassphrase] = useState('');
@@ -45,7 +50,7 @@ export function PassphraseDialog({ keyName, fingerprint, purpose, submitLabel, o
       await onSubmit(passphrase);
       setPassphrase('');
     } catch (err) {
-      setError(err instanceof BridgeError && err.code === 'WRONG_PASSPHRASE' ? t('keys.wrongPassphrase') : (err as Error).message);
+      setError(err instanceof BridgeError && err.code === 'WRONG_PASSPHRASE' ? (wrongText ?? t('keys.wrongPassphrase')) : (err as Error).message);
     } finally {
       setBusy(false);
     }
@@ -55,9 +60,9 @@ export function PassphraseDialog({ keyName, fingerprint, purpose, submitLabel, o
     <dialog ref={ref} className="passphrase-dialog" data-testid="passphrase-dialog" aria-labelledby="passphrase-title"
       onCancel={(e) => { e.preventDefault(); onCancel(); }}>
       <form onSubmit={(e) => void submit(e)} className="card">
-        <h2 id="passphrase-title">{t('keys.passphraseTitle', { name: keyName })}</h2>
+        <h2 id="passphrase-title">{title ?? t('keys.passphraseTitle', { name: keyName })}</h2>
         <p className="hint">{purpose}</p>
-        <p className="mono" data-testid="passphrase-fingerprint">{fingerprint}</p>
+        {fingerprint !== undefined && <p className="mono" data-testid="passphrase-fingerprint">{fingerprint}</p>}
         <label className="field"><span>{t('keys.passphrase')}</span>
           <input type="password" autoComplete="off" autoFocus value={passphrase} onChange={(e) => setPassphrase(e.target.value)} data-testid="passphrase-input" />
         </label>

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { call } from '../bridge.ts';
+import { BridgeError, call } from '../bridge.ts';
+import { PassphraseDialog } from '../components/PassphraseDialog.tsx';
 import { PathField } from '../components/PathField.tsx';
 import { formatNumber } from '../format.ts';
 import { useApp } from '../state.tsx';
@@ -12,21 +13,32 @@ export function ArchivesScreen() {
   const [dir, setDir] = useState('');
   const [operator, setOperator] = useState(app.settings.operator);
   const [busy, setBusy] = useState(false);
+  /** The encrypted archive whose catalog passphrase is being asked (CATALOG_LOCKED). */
+  const [locked, setLocked] = useState<string | null>(null);
 
+  const opened = async (info: Awaited<ReturnType<typeof call<'archive.open'>>>) => {
+    app.setArchive(info);
+    app.setSettings(await call('settings.get', {}));
+    app.clearError();
+    app.go({ screen: info.itemCount ? 'library' : 'import' });
+  };
   const open = async (path: string, create: boolean) => {
     if (!path.trim()) return;
     setBusy(true);
     try {
-      const info = await call('archive.open', { dir: path.trim(), create });
-      app.setArchive(info);
-      app.setSettings(await call('settings.get', {}));
-      app.clearError();
-      app.go({ screen: info.itemCount ? 'library' : 'import' });
+      await opened(await call('archive.open', { dir: path.trim(), create }));
     } catch (e) {
-      app.report(e);
+      if (e instanceof BridgeError && e.code === 'CATALOG_LOCKED') setLocked(path.trim());
+      else app.report(e);
     } finally {
       setBusy(false);
     }
+  };
+  // The passphrase goes to the service once and is not kept here; a wrong one keeps the dialog open.
+  const unlock = async (passphrase: string) => {
+    const info = await call('archive.open', { dir: locked!, create: false, passphrase });
+    setLocked(null);
+    await opened(info);
   };
   const saveOperator = async () => {
     try {
@@ -58,6 +70,10 @@ export function ArchivesScreen() {
           </ul>
         )}
       </section>
+      {locked && (
+        <PassphraseDialog keyName={locked} title={t('archives.lockedTitle')} purpose={t('archives.lockedPurpose', { dir: locked })}
+          wrongText={t('archives.lockedWrong')} submitLabel={t('archives.open')} onSubmit={unlock} onCancel={() => setLocked(null)} />
+      )}
       <section className="card">
         <h2>{t('archives.operator')}</h2>
         <p className="hint">{t('archives.operatorHint')}</p>
