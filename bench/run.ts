@@ -12,6 +12,7 @@ import { bigFile, largePhotoFolder, photoFolder } from './corpus.ts';
 import { benchCatalog } from './catalog.ts';
 import { benchList, printListTables } from './list.ts';
 import { benchSigning } from './signing.ts';
+import { benchFaces, printFaces } from './faces.ts';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: number) => {
@@ -196,6 +197,7 @@ async function main() {
   console.log('\n| filter on 100,000 items | with indexes | same SQL, indexes dropped | ratio |\n|---|---|---|---|');
   for (const f of filters) console.log(`| ${f.what} | ${f.indexedMs.toFixed(2)} ms | ${f.scanMs.toFixed(2)} ms | ${(f.scanMs / f.indexedMs).toFixed(1)}× |`);
   if (listFigures) printListTables(listFigures);
+  printFaces(await benchFaces(ROOT));
 }
 
 await main();

@@ -25,7 +25,6 @@ export interface VideoBlurOptions {
   detect?: false | DetectOptions;
 }
 
-type Rect = { x: number; y: number; w: number; h: number };
 interface Track {
   box: Box;
   lastSeen: number;
@@ -46,8 +45,11 @@ async function videoEncoder(): Promise<{ codec: string; args: string[] }> {
   return encoderCache;
 }
 
-function lerp(a: Box, b: Box, t: number): Box {
-  return { x: a.x + (b.x - a.x) * t, y: a.y + (b.y - a.y) * t, w: a.w + (b.w - a.w) * t, h: a.h + (b.h - a.h) * t, score: Math.min(a.score, b.score) };
+/** The box covering both sightings `a` and `b` of one face. */
+function span(a: Box, b: Box): Box {
+  const x = Math.min(a.x, b.x);
+  const y = Math.min(a.y, b.y);
+  return { x, y, w: Math.max(a.x + a.w, b.x + b.w) - x, h: Math.max(a.y + a.h, b.y + b.h) - y, score: Math.min(a.score, b.score) };
 }
 
 /** Same face at the next detection: overlapping, or its centre moved less than its size. */
@@ -57,7 +59,11 @@ function sameFace(a: Box, b: Box): number {
   const iou = (ix * iy) / (a.w * a.h + b.w * b.h - ix * iy);
   const dist = Math.hypot(a.x + a.w / 2 - (b.x + b.w / 2), a.y + a.h / 2 - (b.y + b.h / 2));
   const size = Math.max(a.w, a.h, b.w, b.h);
-  return iou > 0.05 ? 1 + iou : dist < size ? 1 - dist / size : 0;
+  // a face does not halve or double between two detections a few frames apart: a much smaller
+  // or larger box nearby is another face (or the first one half out of the frame, then lost)
+  const ratio = Math.max(a.w * a.h, b.w * b.h) / Math.max(1e-9, Math.min(a.w * a.h, b.w * b.h));
+  if (ratio > 4) return 0;
+  return iou > 0.05 ? 1 + iou : dist < size / 2 ? 1 - dist / size : 0;
 }
 
 function abortError(signal: AbortSignal): Error {
@@ -77,8 +83,8 @@ function outputSize(stderr: string): { width: number; height: number } | null {
  *   stream's average frame rate (variable-rate phone video becomes constant-rate: a frame is
  *   repeated or dropped where needed, so the picture stays in sync with the audio to a frame);
  * - faces detected every `detectEvery`th frame by {@link detectFaces}; between two detections a
- *   face seen in both is interpolated, one seen in only one of them is blurred across the whole
- *   interval, and a face no longer found stays blurred at its last place for two more intervals
+ *   face seen in both is blurred over the box spanning both places, one seen in only one of
+ *   them is blurred across the whole interval, and a face no longer found stays blurred at its last place for two more intervals
  *   (a missed detection must not let a face flash through); manual `regions` apply between their
  *   `fromSec` and `toSec` (whole clip when absent);
  * - boxes grown by `marginPct` and blurred as for photos (blur.ts);
@@ -108,14 +114,14 @@ export async function blurVideoFaces(input: string, output: string, opts: VideoB
   const hold = 2 * every;
   const mode = opts.mode ?? 'blur';
   const margin = opts.marginPct ?? DEFAULT_MARGIN_PCT;
-  const detectOpts: DetectOptions = opts.detect === false ? {} : { tiles: false, tiny: false, ...opts.detect };
+  const detectOpts: DetectOptions = opts.detect === false ? {} : { tiles: false, tiny: true, ...opts.detect };
   const regions = opts.regions ?? [];
   const enc = await videoEncoder();
   const log: DetectionLog = {
     detector: {
       ...detectorInfo(detectOpts),
       minConfidence: detectOpts.minConfidence ?? DEFAULT_MIN_CONFIDENCE,
-      strategy: `${opts.detect === false ? 'no detection (manual regions only)' : `${detectorInfo(detectOpts).strategy}; every ${every}th frame, interpolated between, held ${hold} frames after a face is lost`}; encoder ${enc.codec}`,
+      strategy: `${opts.detect === false ? 'no detection (manual regions only)' : `${detectorInfo(detectOpts).strategy}; every ${every}th frame (checked again blurred at 3/4 of the threshold), spanned between, held ${hold} frames after a face is lost`}; encoder ${enc.codec}`,
     },
     frames: [],
   };
@@ -143,7 +149,7 @@ export async function blurVideoFaces(input: string, output: string, opts: VideoB
     const chunks: Buffer[] = [];
     let size: { width: number; height: number } | null = null;
     let frameBytes = 0;
-    let carry = Buffer.alloc(0);
+    let carry: Buffer = Buffer.alloc(0);
     const frames: { index: number; data: Buffer }[] = [];
     let nextIndex = 0;
     let done = 0;
@@ -197,6 +203,13 @@ export async function blurVideoFaces(input: string, output: string, opts: VideoB
     /** Detection at frame `key`; the frames buffered since the previous one get their boxes. */
     const keyframe = async (key: { index: number; data: Buffer }) => {
       const found = opts.detect === false ? [] : await detectFaces({ data: key.data, width: size!.width, height: size!.height }, detectOpts);
+      if (found.length > 0) {
+        // As for photos: with its neighbours blurred, a face scored under the threshold can
+        // come above it, so the frame is checked again blurred, at 3/4 of the threshold.
+        const probe = { data: Buffer.from(key.data), width: size!.width, height: size!.height };
+        await obscureBoxes(probe, found, mode, margin);
+        found.push(...(await detectFaces(probe, { ...detectOpts, minConfidence: 0.75 * (detectOpts.minConfidence ?? DEFAULT_MIN_CONFIDENCE) })));
+      }
       const pairs: { t: Track; d: Box }[] = [];
       const free = new Set(found);
       for (const t of [...tracks].sort((a, b) => b.lastSeen - a.lastSeen)) {
@@ -211,11 +224,11 @@ export async function blurVideoFaces(input: string, output: string, opts: VideoB
           pairs.push({ t, d: best });
         }
       }
-      const span = key.index - lastKey;
       for (const f of frames) {
-        const tt = (f.index - lastKey) / span;
         const boxes = [
-          ...pairs.flatMap(({ t, d }) => (t.lastSeen === lastKey ? [lerp(t.box, d, tt)] : [t.box, d])),
+          // the whole path between the two sightings, not a guess of where on it the face is:
+          // a face need not move in a straight line at constant speed
+          ...pairs.flatMap(({ t, d }) => (t.lastSeen === lastKey ? [span(t.box, d)] : [t.box, d])),
           ...tracks.filter((t) => !pairs.some((p) => p.t === t) && f.index - t.lastSeen <= hold).map((t) => t.box),
           ...free, // a face that came in between two detections is blurred from the previous one on
         ];
