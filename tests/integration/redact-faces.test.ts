@@ -54,8 +54,11 @@ async function facesLeft(rgb: { data: Buffer; width: number; height: number }): 
   return [...(await detectFaces(rgb, { minConfidence: 0.2 })), ...(await detectFaces(rgb, { minConfidence: 0.15 }))];
 }
 
+// Detection is CPU-bound (WASM): on a busy 2-core host one photo takes tens of seconds.
+const SLOW = { timeout: 180_000 };
+
 describe.skipIf(!HAS_FACES)('photo face blurring (real photos)', () => {
-  it('finds the faces of the street crowd, and none is left after blurring; the rest of the picture is unchanged', async () => {
+  it('finds the faces of the street crowd, and none is left after blurring; the rest of the picture is unchanged', SLOW, async () => {
     const src = join(FACES, 'city.jpg');
     const before = await rgbOf(src);
     const faces = await detectFaces(before);
@@ -85,7 +88,7 @@ describe.skipIf(!HAS_FACES)('photo face blurring (real photos)', () => {
     expect([meta.exif, meta.xmp, meta.icc, meta.iptc]).toEqual([undefined, undefined, undefined, undefined]);
   });
 
-  it('blurs the rotated portrait upright, at the displayed faces, in pixelate mode too', async () => {
+  it('blurs the rotated portrait upright, at the displayed faces, in pixelate mode too', SLOW, async () => {
     const upright = await rgbOf(join(FACES, 'portrait.jpg'));
     const faces = await detectFaces(upright);
     const frontal = faces.find((b) => b.score > 0.5)!;
@@ -103,7 +106,7 @@ describe.skipIf(!HAS_FACES)('photo face blurring (real photos)', () => {
     }
   });
 
-  it('blurs manual regions (with detection off) and nothing else', async () => {
+  it('blurs manual regions (with detection off) and nothing else', SLOW, async () => {
     const src = join(FACES, 'portrait.jpg');
     const before = await rgbOf(src);
     const region = { x: 600, y: 450, w: 120, h: 100, label: 'a name on a door' };
@@ -115,7 +118,7 @@ describe.skipIf(!HAS_FACES)('photo face blurring (real photos)', () => {
     expect(mad(before, after, { x: 280, y: 170, w: 60, h: 100 })).toBeLessThan(4);
   });
 
-  it('names the file when it is not an image', async () => {
+  it('names the file when it is not an image', SLOW, async () => {
     await expect(blurPhotoFaces(join(FACES, 'SOURCES.md'))).rejects.toThrow(/SOURCES\.md: cannot read the image/u);
   });
 });
@@ -144,7 +147,7 @@ describe.skipIf(!HAS_FACES)('video face blurring (videos made from the real phot
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('blurs every sampled frame of the crowd, keeps the audio bit-identical and strips metadata', async () => {
+  it('blurs every sampled frame of the crowd, keeps the audio bit-identical and strips metadata', SLOW, async () => {
     const src = join(dir, 'city.mp4');
     const out = join(dir, 'city.blur.mp4');
     const progress: number[] = [];
@@ -168,7 +171,7 @@ describe.skipIf(!HAS_FACES)('video face blurring (videos made from the real phot
     expect(probe).not.toMatch(/creation_time|location/u);
   });
 
-  it('decodes a rotated phone video upright and blurs the faces where they are shown', async () => {
+  it('decodes a rotated phone video upright and blurs the faces where they are shown', SLOW, async () => {
     const out = join(dir, 'rot.blur.mp4');
     const r = await blurVideoFaces(join(dir, 'rot.mp4'), out, { regions: [{ x: 600, y: 450, w: 120, h: 100, fromSec: 0.5 }] });
     const upright = await rgbOf(join(FACES, 'portrait.jpg'));
@@ -185,7 +188,7 @@ describe.skipIf(!HAS_FACES)('video face blurring (videos made from the real phot
     expect(detail(frame, { x: 610, y: 460, w: 100, h: 80 })).toBeLessThan(detail(upright, { x: 610, y: 460, w: 100, h: 80 }) * 0.6);
   });
 
-  it('stops cleanly on abort: rejects with the reason, leaves no output', async () => {
+  it('stops cleanly on abort: rejects with the reason, leaves no output', SLOW, async () => {
     const out = join(dir, 'aborted.mp4');
     const ctl = new AbortController();
     const p = blurVideoFaces(join(dir, 'city.mp4'), out, { signal: ctl.signal, onProgress: (d) => d === 5 && ctl.abort(new Error('user cancelled')) });
