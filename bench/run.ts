@@ -14,6 +14,7 @@ import { benchList, printListTables } from './list.ts';
 import { benchSigning } from './signing.ts';
 import { benchVerify } from './verify.ts';
 import { benchEncryption, printEncryptTable } from './encrypt.ts';
+import { benchFaces, printFaces } from './faces.ts';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: number) => {
@@ -206,6 +207,7 @@ async function main() {
   for (const f of filters) console.log(`| ${f.what} | ${f.indexedMs.toFixed(2)} ms | ${f.scanMs.toFixed(2)} ms | ${(f.scanMs / f.indexedMs).toFixed(1)}× |`);
   if (listFigures) printListTables(listFigures);
   printEncryptTable(encryptFigures);
+  printFaces(await benchFaces(ROOT));
 }
 
 await main();

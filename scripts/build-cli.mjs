@@ -30,9 +30,9 @@ await build({
   splitting: true,
   // Pure-JS dependencies are bundled: every worker thread would otherwise resolve and load each
   // package again, and scan every CommonJS one for its exports. Native modules, packages that
-  // find files beside themselves (ffprobe/ffmpeg binaries, piscina's worker) and exceljs (loaded
-  // on first use) stay external.
-  external: ['better-sqlite3-multiple-ciphers', 'sharp', '@ffprobe-installer/*', '@ffmpeg-installer/*', 'fluent-ffmpeg', 'piscina', 'exceljs', 'tsx', 'tsx/*', 'electron'],
+  // find files beside themselves (ffprobe/ffmpeg binaries, piscina's worker, the face detector's
+  // weights and tfjs's .wasm) and exceljs (loaded on first use) stay external.
+  external: ['better-sqlite3-multiple-ciphers', 'sharp', '@ffprobe-installer/*', '@ffmpeg-installer/*', 'fluent-ffmpeg', 'piscina', 'exceljs', '@vladmandic/face-api', '@vladmandic/face-api/*', '@tensorflow/*', 'tsx', 'tsx/*', 'electron'],
   sourcemap: true,
   logLevel: 'warning',
   // ESM bundles still meet CommonJS dependencies that call require().

@@ -31,17 +31,10 @@ export interface FaceTools {
   blurVideoFaces(input: string, output: string, opts: { regions?: Region[]; mode?: BlurMode; marginPct?: number; detect?: false; signal?: AbortSignal; onProgress?: (p: unknown) => void }): Promise<{ log: DetectionLog; fps: number }>;
 }
 
-// A specifier in a variable keeps the type checker and the bundler from requiring the modules
-// before they exist in this branch. INTEGRATION: once faces.ts and video-faces.ts are merged,
-// replace these two imports by literal `import('./faces.ts')` / `import('./video-faces.ts')` so
-// that esbuild bundles them into the CLI.
-const FACES = './faces.ts';
-const VIDEO_FACES = './video-faces.ts';
-
-/** Loads the real face-blurring modules. Throws when they are not installed in this build. */
+/** Loads the face-blurring modules on first use (they bring tfjs and the detector's weights). */
 export async function loadFaceTools(): Promise<FaceTools> {
-  const photo = (await import(/* @vite-ignore */ FACES)) as Pick<FaceTools, 'blurPhotoFaces'>;
-  const video = (await import(/* @vite-ignore */ VIDEO_FACES)) as Pick<FaceTools, 'blurVideoFaces'>;
+  const photo = (await import('./faces.ts')) as Pick<FaceTools, 'blurPhotoFaces'>;
+  const video = (await import('./video-faces.ts')) as Pick<FaceTools, 'blurVideoFaces'>;
   return { blurPhotoFaces: photo.blurPhotoFaces, blurVideoFaces: video.blurVideoFaces };
 }
 

@@ -1,0 +1,291 @@
+// Face detection for redacted derivatives, with the detectors that ship inside
+// @vladmandic/face-api (SSD MobileNet v1 and Tiny Face Detector, weights in the package's model/
+// folder) on the WASM backend of TensorFlow.js: nothing is downloaded at run time and no native
+// module is needed. Loaded on first use only, so commands that never redact do not pay for it.
+import { createRequire } from 'node:module';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, sep } from 'node:path';
+import sharp from 'sharp';
+import { DEFAULT_MARGIN_PCT, obscureBoxes, type BlurMode } from './blur.ts';
+
+/** A face (or region) in pixels of the upright image; score in [0, 1]. */
+export interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  score: number;
+}
+
+/**
+ * A region a person drew for what the detector missed (a face in profile, a licence plate, a
+ * name on a door), in pixels of the upright image/frame. For video, `fromSec`/`toSec` bound the
+ * time it applies to (absent: the whole clip).
+ */
+export interface Region {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  fromSec?: number;
+  toSec?: number;
+  label?: string;
+}
+
+/** What was blurred, per frame (a photo is frame 0), kept beside the derivative for review. */
+export interface DetectionLog {
+  detector: { name: string; version: string; model: string; minConfidence: number; strategy: string };
+  frames: { index: number; timeSec?: number; boxes: (Box & { source: 'detector' | 'manual' })[] }[];
+}
+
+export interface DetectOptions {
+  /** SSD score threshold (default 0.2: low on purpose; a false positive only blurs a patch). */
+  minConfidence?: number;
+  /** Also run the Tiny Face Detector and merge (default true; it finds some profiles SSD misses). */
+  tiny?: boolean;
+  /** Also run SSD on overlapping tiles, upscaled for small images (default true). */
+  tiles?: boolean;
+}
+
+export const DEFAULT_MIN_CONFIDENCE = 0.2;
+const TINY_THRESHOLD = 0.25;
+/** Tile side in source pixels for images larger than this; smaller images are upscaled ×2 and tiled. */
+const TILE = 640;
+
+// The face-api bundle's own types describe the browser build; we only touch this much of it.
+interface FaceApi {
+  tf: {
+    setBackend(name: string): Promise<boolean>;
+    ready(): Promise<void>;
+    tensor3d(data: Uint8Array, shape: [number, number, number]): Tensor;
+    slice(t: Tensor, begin: number[], size: number[]): Tensor;
+  };
+  nets: { ssdMobilenetv1: Net; tinyFaceDetector: Net };
+  SsdMobilenetv1Options: new (o: { minConfidence: number; maxResults: number }) => unknown;
+  TinyFaceDetectorOptions: new (o: { inputSize: number; scoreThreshold: number }) => unknown;
+  detectAllFaces(input: Tensor, opts: unknown): Promise<{ score: number; box: { x: number; y: number; width: number; height: number } }[]>;
+}
+interface Tensor {
+  dispose(): void;
+  shape: number[];
+}
+interface Net {
+  loadFromDisk(dir: string): Promise<void>;
+}
+
+const req = createRequire(import.meta.url);
+let loading: Promise<FaceApi> | null = null;
+
+/** A packaged app runs files from app.asar; the weights and .wasm are unpacked beside it (electron-builder.yml). */
+function unpacked(p: string): string {
+  const u = p.replace(`app.asar${sep}`, `app.asar.unpacked${sep}`);
+  return u !== p && existsSync(u) ? u : p;
+}
+
+/** Folder holding the detector weights inside node_modules/@vladmandic/face-api. */
+export function modelDir(): string {
+  return unpacked(join(dirname(req.resolve('@vladmandic/face-api/package.json')), 'model'));
+}
+
+/** Name, version and models of the detector, for custody events and the detection log. */
+export function detectorInfo(opts: DetectOptions = {}): DetectionLog['detector'] {
+  let version = 'unknown';
+  try {
+    version = (JSON.parse(readFileSync(req.resolve('@vladmandic/face-api/package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    // the version is informative only
+  }
+  const tiny = opts.tiny ?? true;
+  const tiles = opts.tiles ?? true;
+  return {
+    name: '@vladmandic/face-api',
+    version,
+    model: tiny ? 'ssd_mobilenetv1+tiny_face_detector' : 'ssd_mobilenetv1',
+    minConfidence: opts.minConfidence ?? DEFAULT_MIN_CONFIDENCE,
+    strategy: [
+      'ssd full frame',
+      tiles ? `ssd on overlapping tiles (${TILE / 2}px under ${TILE * 2}px, else a third of the longer side)` : null,
+      tiny ? `tiny_face_detector 608 at ${TINY_THRESHOLD}` : null,
+      'boxes overlapping (IoU > 0.3 or 60% of the smaller) merged into their union',
+    ]
+      .filter(Boolean)
+      .join('; '),
+  };
+}
+
+/** Loads tfjs (WASM backend) and both detectors once per process. */
+export function loadFaceApi(): Promise<FaceApi> {
+  loading ??= (async () => {
+    const wasm = req('@tensorflow/tfjs-backend-wasm') as { setWasmPaths(p: string): void };
+    const faceapi = req('@vladmandic/face-api/dist/face-api.node-wasm.js') as FaceApi;
+    wasm.setWasmPaths(unpacked(dirname(req.resolve('@tensorflow/tfjs-backend-wasm'))) + sep);
+    if (!(await faceapi.tf.setBackend('wasm'))) throw new Error('face detection: the TensorFlow.js WASM backend could not start');
+    await faceapi.tf.ready();
+    const dir = modelDir();
+    await faceapi.nets.ssdMobilenetv1.loadFromDisk(dir);
+    await faceapi.nets.tinyFaceDetector.loadFromDisk(dir);
+    return faceapi;
+  })().catch((e: unknown) => {
+    loading = null;
+    throw e;
+  });
+  return loading;
+}
+
+function iou(a: Box, b: Box): { iou: number; ofSmaller: number } {
+  const ix = Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x));
+  const iy = Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
+  const inter = ix * iy;
+  const union = a.w * a.h + b.w * b.h - inter;
+  return { iou: union > 0 ? inter / union : 0, ofSmaller: inter / Math.max(1e-9, Math.min(a.w * a.h, b.w * b.h)) };
+}
+
+/**
+ * Merges boxes that are the same face seen by several passes or detectors: clusters of boxes
+ * overlapping by IoU > 0.3 or by 60 % of the smaller become their union (blurring a little more
+ * is the safe side), scored by the best member. Highest scores first.
+ */
+export function mergeBoxes(boxes: Box[]): Box[] {
+  const out: Box[] = [];
+  for (const b of [...boxes].sort((p, q) => q.score - p.score)) {
+    const hit = out.find((o) => {
+      const r = iou(o, b);
+      return r.iou > 0.3 || r.ofSmaller > 0.6;
+    });
+    if (!hit) {
+      out.push({ ...b });
+      continue;
+    }
+    const x2 = Math.max(hit.x + hit.w, b.x + b.w);
+    const y2 = Math.max(hit.y + hit.h, b.y + b.h);
+    hit.x = Math.min(hit.x, b.x);
+    hit.y = Math.min(hit.y, b.y);
+    hit.w = x2 - hit.x;
+    hit.h = y2 - hit.y;
+  }
+  return out;
+}
+
+function tileOrigins(size: number, tile: number): number[] {
+  if (size <= tile) return [0];
+  const n = Math.ceil((size - tile) / (tile * 0.75)) + 1; // ≥ 25 % overlap so a face on a seam is whole in one tile
+  const step = (size - tile) / (n - 1);
+  return Array.from({ length: n }, (_, i) => Math.round(i * step));
+}
+
+/**
+ * Finds faces in an upright RGB image (`data`: width × height × 3 bytes, row-major).
+ * Strategy: SSD MobileNet v1 on the whole frame at a low threshold; then SSD again on
+ * overlapping tiles (the model sees 512×512, so a 30-pixel face in a 4000-pixel photo would
+ * otherwise shrink to 4 pixels; 320-pixel tiles zoom small images ×1.6, which finds small
+ * faces in crowds); then the Tiny Face Detector, which catches some faces in profile; the
+ * results merged by {@link mergeBoxes}. Boxes are clipped to the image.
+ * Throws when the detector cannot load or `data` is not width × height × 3 bytes.
+ */
+export async function detectFaces(rgb: { data: Buffer; width: number; height: number }, opts: DetectOptions = {}): Promise<Box[]> {
+  const { data, width, height } = rgb;
+  if (data.length !== width * height * 3) throw new Error(`face detection: expected ${width}×${height}×3 = ${width * height * 3} bytes of RGB, got ${data.length}`);
+  const faceapi = await loadFaceApi();
+  const minConfidence = opts.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
+  const ssd = new faceapi.SsdMobilenetv1Options({ minConfidence, maxResults: 500 });
+  const found: Box[] = [];
+  const image = faceapi.tf.tensor3d(data, [height, width, 3]);
+  const run = async (t: Tensor, o: unknown, ox: number, oy: number) => {
+    for (const d of await faceapi.detectAllFaces(t, o)) {
+      found.push({ x: ox + d.box.x, y: oy + d.box.y, w: d.box.width, h: d.box.height, score: d.score });
+    }
+  };
+  try {
+    await run(image, ssd, 0, 0);
+    if (opts.tiles ?? true) {
+      // SSD resizes its input to 512×512, so a tile is a zoom: small images get tiles of half
+      // TILE (faces in a crowd ×1.6), large photos about three tiles across (a dozen passes).
+      const maxSide = Math.max(width, height);
+      const tile = maxSide < TILE * 2 ? TILE / 2 : Math.max(TILE, Math.ceil(maxSide / 3));
+      for (const ty of tileOrigins(height, tile)) {
+        for (const tx of tileOrigins(width, tile)) {
+          const t = faceapi.tf.slice(image, [ty, tx, 0], [Math.min(tile, height - ty), Math.min(tile, width - tx), 3]);
+          try {
+            await run(t, ssd, tx, ty);
+          } finally {
+            t.dispose();
+          }
+        }
+      }
+    }
+    if (opts.tiny ?? true) await run(image, new faceapi.TinyFaceDetectorOptions({ inputSize: 608, scoreThreshold: TINY_THRESHOLD }), 0, 0);
+  } finally {
+    image.dispose();
+  }
+  return mergeBoxes(found)
+    .map((b) => {
+      const x = Math.max(0, b.x);
+      const y = Math.max(0, b.y);
+      return { x, y, w: Math.min(width, b.x + b.w) - x, h: Math.min(height, b.y + b.h) - y, score: b.score };
+    })
+    .filter((b) => b.w >= 1 && b.h >= 1);
+}
+
+/**
+ * Decodes an image file upright: EXIF Orientation applied (TIFF/EXIF 2.32 tag 0x0112), any
+ * alpha flattened onto white (a transparent pixel still carries colour that could show what was
+ * painted over), grey converted to RGB. Throws Error naming the file when sharp cannot read it.
+ */
+export async function readUprightRgb(input: string): Promise<{ data: Buffer; width: number; height: number; format: string }> {
+  try {
+    const format = (await sharp(input).metadata()).format ?? 'unknown';
+    const { data, info } = await sharp(input).rotate().flatten({ background: '#ffffff' }).toColourspace('srgb').removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3) throw new Error(`decoded to ${info.channels} channels, not RGB`);
+    return { data, width: info.width, height: info.height, format };
+  } catch (e) {
+    throw new Error(`${input}: cannot read the image for face blurring: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  }
+}
+
+/**
+ * Makes a face-blurred copy of the photo `input` (never modified): EXIF orientation applied
+ * first, so the result is upright and carries no metadata at all (no EXIF, XMP, ICC or
+ * thumbnail: sharp writes none unless asked). Faces found by {@link detectFaces} (unless
+ * `detect` is false) and the manual `regions` (pixels of the upright image; their time bounds
+ * are ignored for a photo) are grown by `marginPct` % (default 25, 1.6× that above) and
+ * blurred or pixelated to at most 8 cells across (see blur.ts). The result is then searched
+ * again at 3/4 of the threshold and whatever the detector still finds is blurred as well (at
+ * most two more passes). PNG in gives PNG out (lossless stays lossless); everything else gives
+ * JPEG at quality 92.
+ * Resolves to the encoded image and the log of what was blurred (frame 0).
+ * Throws Error naming the file when it cannot be decoded, or when the detector cannot load.
+ */
+export async function blurPhotoFaces(
+  input: string,
+  opts: { regions?: Region[]; mode?: BlurMode; marginPct?: number; detect?: false | DetectOptions } = {},
+): Promise<{ image: Buffer; format: 'jpeg' | 'png'; log: DetectionLog }> {
+  const img = await readUprightRgb(input);
+  const mode = opts.mode ?? 'blur';
+  const margin = opts.marginPct ?? DEFAULT_MARGIN_PCT;
+  const manual = (opts.regions ?? []).map((r) => ({ x: r.x, y: r.y, w: r.w, h: r.h, score: 1 }));
+  const detected = opts.detect === false ? [] : await detectFaces(img, opts.detect);
+  await obscureBoxes(img, [...detected, ...manual], mode, margin);
+  // Blurring a crowd changes what the detector sees around it, and a face it scored just under
+  // the threshold next to a sharp neighbour can score above it once the neighbour is a smudge.
+  // So the result is checked again at 3/4 of the threshold (twice at most); anything found is
+  // blurred too, and with
+  // the Gaussian when a pixelated face still looks like a face.
+  for (let pass = 0; pass < 2 && opts.detect !== false; pass++) {
+    const again = await detectFaces(img, { ...opts.detect, minConfidence: 0.75 * (opts.detect?.minConfidence ?? DEFAULT_MIN_CONFIDENCE) });
+    if (again.length === 0) break;
+    detected.push(...again);
+    await obscureBoxes(img, again, 'blur', margin);
+  }
+  const format = img.format === 'png' ? 'png' : 'jpeg';
+  const out = sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } });
+  const image = await (format === 'png' ? out.png() : out.jpeg({ quality: 92 })).toBuffer();
+  const round = (b: Box) => ({ x: Math.round(b.x), y: Math.round(b.y), w: Math.round(b.w), h: Math.round(b.h), score: Math.round(b.score * 1000) / 1000 });
+  return {
+    image,
+    format,
+    log: {
+      detector: detectorInfo(opts.detect === false ? {} : opts.detect),
+      frames: [{ index: 0, boxes: [...detected.map((b) => ({ ...round(b), source: 'detector' as const })), ...manual.map((b) => ({ ...round(b), source: 'manual' as const }))] }],
+    },
+  };
+}

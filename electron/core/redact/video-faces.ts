@@ -1,0 +1,291 @@
+// Face blurring for video: ffmpeg decodes the picture to raw RGB through a pipe (upright: its
+// autorotate applies the rotation side data of phone videos), faces are detected on every Nth
+// frame and carried across the frames between by interpolation, the boxes are blurred in place,
+// and a second ffmpeg encodes the frames to H.264 while copying the original audio packets
+// untouched (`-c:a copy`) and no metadata at all (`-map_metadata -1`).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { ffmpegPath } from '../derivatives/ffmpeg.ts';
+import { runFfprobe } from '../metadata/av.ts';
+import { DEFAULT_MARGIN_PCT, obscureBoxes, type BlurMode } from './blur.ts';
+import { detectFaces, detectorInfo, mergeBoxes, DEFAULT_MIN_CONFIDENCE, type Box, type DetectionLog, type DetectOptions, type Region } from './faces.ts';
+
+export interface VideoBlurOptions {
+  regions?: Region[];
+  mode?: BlurMode;
+  marginPct?: number;
+  signal?: AbortSignal;
+  /** Frames done and the expected total (from the container's duration; may be off by a few). */
+  onProgress?: (done: number, total: number) => void;
+  /** Detect on every Nth frame (default: 6 frames a second of video, at least every 5th frame). */
+  detectEvery?: number;
+  /** Detector settings; default SSD only on the full frame (tiles and the tiny detector cost ×10 on video). */
+  detect?: false | DetectOptions;
+}
+
+interface Track {
+  box: Box;
+  lastSeen: number;
+}
+
+let encoderCache: { codec: string; args: string[] } | null = null;
+
+/** libx264 when the bundled ffmpeg has it (the @ffmpeg-installer static build does), else MPEG-4 part 2. */
+async function videoEncoder(): Promise<{ codec: string; args: string[] }> {
+  if (encoderCache) return encoderCache;
+  const child = spawn(ffmpegPath(), ['-hide_banner', '-encoders'], { stdio: ['ignore', 'pipe', 'ignore'], windowsHide: true });
+  let list = '';
+  child.stdout.on('data', (d: Buffer) => (list += d.toString()));
+  await once(child, 'close');
+  encoderCache = /\blibx264\b/u.test(list)
+    ? { codec: 'libx264', args: ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-pix_fmt', 'yuv420p'] }
+    : { codec: 'mpeg4', args: ['-c:v', 'mpeg4', '-q:v', '2', '-pix_fmt', 'yuv420p'] };
+  return encoderCache;
+}
+
+/** The box covering both sightings `a` and `b` of one face. */
+function span(a: Box, b: Box): Box {
+  const x = Math.min(a.x, b.x);
+  const y = Math.min(a.y, b.y);
+  return { x, y, w: Math.max(a.x + a.w, b.x + b.w) - x, h: Math.max(a.y + a.h, b.y + b.h) - y, score: Math.min(a.score, b.score) };
+}
+
+/** Same face at the next detection: overlapping, or its centre moved less than its size. */
+function sameFace(a: Box, b: Box): number {
+  const ix = Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x));
+  const iy = Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
+  const iou = (ix * iy) / (a.w * a.h + b.w * b.h - ix * iy);
+  const dist = Math.hypot(a.x + a.w / 2 - (b.x + b.w / 2), a.y + a.h / 2 - (b.y + b.h / 2));
+  const size = Math.max(a.w, a.h, b.w, b.h);
+  // a face does not halve or double between two detections a few frames apart: a much smaller
+  // or larger box nearby is another face (or the first one half out of the frame, then lost)
+  const ratio = Math.max(a.w * a.h, b.w * b.h) / Math.max(1e-9, Math.min(a.w * a.h, b.w * b.h));
+  if (ratio > 4) return 0;
+  return iou > 0.05 ? 1 + iou : dist < size / 2 ? 1 - dist / size : 0;
+}
+
+function abortError(signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : Object.assign(new Error('face blurring aborted'), { name: 'AbortError' });
+}
+
+/** Stream dimensions as ffmpeg will write them (after autorotate), read from its "Output #0" report. */
+function outputSize(stderr: string): { width: number; height: number } | null {
+  const out = stderr.slice(stderr.indexOf('Output #0'));
+  const m = /Output #0[\s\S]*?Video: rawvideo[^\n]*?, (\d+)x(\d+)/u.exec(out);
+  return m ? { width: Number(m[1]), height: Number(m[2]) } : null;
+}
+
+/**
+ * Writes to `output` a copy of the video `input` (never modified) with faces blurred:
+ * - picture decoded upright (rotation side data applied, so the output needs none), at the
+ *   stream's average frame rate (variable-rate phone video becomes constant-rate: a frame is
+ *   repeated or dropped where needed, so the picture stays in sync with the audio to a frame);
+ * - faces detected every `detectEvery`th frame by {@link detectFaces}; between two detections a
+ *   face seen in both is blurred over the box spanning both places, one seen in only one of
+ *   them is blurred across the whole interval, and a face no longer found stays blurred at its last place for two more intervals
+ *   (a missed detection must not let a face flash through); manual `regions` apply between their
+ *   `fromSec` and `toSec` (whole clip when absent);
+ * - boxes grown by `marginPct` and blurred as for photos (blur.ts);
+ * - encoded with libx264 (CRF 18, yuv420p; MPEG-4 part 2 when the ffmpeg has no libx264), the
+ *   original audio streams copied packet for packet (`-c:a copy`: bit-identical), no metadata,
+ *   chapters, subtitles or data streams. The container follows `output`'s extension (.mp4/.mov/
+ *   .mkv); an audio codec the container cannot hold (PCM in .mp4) makes ffmpeg fail.
+ * Resolves to the per-frame log (every frame, with the boxes blurred in it) and the frame rate.
+ * Rejects with Error naming the file when it has no video stream or ffmpeg fails, and with the
+ * signal's reason when `signal` aborts; either way the ffmpeg processes are killed and a partial
+ * `output` is removed.
+ */
+export async function blurVideoFaces(input: string, output: string, opts: VideoBlurOptions = {}): Promise<{ log: DetectionLog; fps: number }> {
+  const { signal } = opts;
+  signal?.throwIfAborted();
+  const probe = await runFfprobe(input).catch((e: unknown) => {
+    throw new Error(`${input}: cannot read the video: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+  });
+  const vs = probe.streams?.find((s) => s.codec_type === 'video' && !s.disposition?.['attached_pic']);
+  if (!vs) throw new Error(`${input}: no video stream to blur`);
+  const rate = [vs['avg_frame_rate'], vs['r_frame_rate']].map(String).find((r) => /^\d+\/[1-9]\d*$/u.test(r) && !r.startsWith('0/')) ?? '30/1';
+  const [num, den] = rate.split('/').map(Number) as [number, number];
+  const fps = num / den;
+  const duration = Number(vs['duration'] ?? probe.format?.duration ?? 0);
+  const total = Math.max(1, Math.round(duration * fps));
+  const every = Math.max(1, Math.round(opts.detectEvery ?? Math.min(5, Math.max(1, fps / 6))));
+  const hold = 2 * every;
+  const mode = opts.mode ?? 'blur';
+  const margin = opts.marginPct ?? DEFAULT_MARGIN_PCT;
+  const detectOpts: DetectOptions = opts.detect === false ? {} : { tiles: false, tiny: true, ...opts.detect };
+  const regions = opts.regions ?? [];
+  const enc = await videoEncoder();
+  const log: DetectionLog = {
+    detector: {
+      ...detectorInfo(detectOpts),
+      minConfidence: detectOpts.minConfidence ?? DEFAULT_MIN_CONFIDENCE,
+      strategy: `${opts.detect === false ? 'no detection (manual regions only)' : `${detectorInfo(detectOpts).strategy}; every ${every}th frame (checked again blurred at 3/4 of the threshold), spanned between, held ${hold} frames after a face is lost`}; encoder ${enc.codec}`,
+    },
+    frames: [],
+  };
+
+  const children: ChildProcess[] = [];
+  const kill = () => children.forEach((c) => c.exitCode === null && c.kill('SIGKILL'));
+  signal?.addEventListener('abort', kill, { once: true });
+  const abs = resolve(input);
+  const dec = spawn(
+    ffmpegPath(),
+    ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'info', '-i', `file:${abs}`, '-map', `0:${vs.index ?? 'v:0'}`, '-an', '-sn', '-dn', '-vsync', 'cfr', '-r', rate, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'],
+    { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true },
+  );
+  children.push(dec);
+  let decErr = '';
+  dec.stderr.on('data', (d: Buffer) => (decErr = (decErr + d.toString()).slice(-20000)));
+  const decExit = new Promise<number | null>((res) => dec.on('close', res));
+  let encoder: ChildProcess | null = null;
+  let encErr = '';
+  let encExit: Promise<number | null> = Promise.resolve(0);
+  let encFailed = false;
+
+  try {
+    // The frame size is known once ffmpeg has opened its output, before the first frame.
+    const chunks: Buffer[] = [];
+    let size: { width: number; height: number } | null = null;
+    let frameBytes = 0;
+    let carry: Buffer = Buffer.alloc(0);
+    const frames: { index: number; data: Buffer }[] = [];
+    let nextIndex = 0;
+    let done = 0;
+    const tracks: Track[] = [];
+    let lastKey = -1;
+
+    const startEncoder = (width: number, height: number) => {
+      const ext = output.toLowerCase().endsWith('.mp4') || output.toLowerCase().endsWith('.mov') ? ['-movflags', '+faststart'] : [];
+      encoder = spawn(
+        ffmpegPath(),
+        [
+          '-hide_banner', '-nostdin', '-loglevel', 'error', '-y',
+          '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, '-framerate', rate, '-i', 'pipe:0',
+          '-i', `file:${abs}`,
+          '-map', '0:v', '-map', '1:a?',
+          // yuv420p needs even sides; a padded line of black loses nothing
+          '-vf', 'pad=ceil(iw/2)*2:ceil(ih/2)*2',
+          ...enc.args,
+          '-c:a', 'copy',
+          '-map_metadata', '-1', '-map_chapters', '-1', '-fflags', '+bitexact',
+          ...ext,
+          `file:${resolve(output)}`,
+        ],
+        { stdio: ['pipe', 'ignore', 'pipe'], windowsHide: true },
+      );
+      children.push(encoder);
+      encoder.stdin!.on('error', () => {}); // its exit code and stderr tell why
+      encoder.stderr!.on('data', (d: Buffer) => (encErr = (encErr + d.toString()).slice(-4000)));
+      encExit = new Promise((res) => encoder!.on('close', res));
+      void encExit.then((code) => (encFailed = code !== 0));
+      if (signal?.aborted) kill();
+    };
+
+    const regionBoxes = (i: number): Box[] =>
+      regions.filter((r) => (r.fromSec ?? -Infinity) <= i / fps + 1e-9 && i / fps <= (r.toSec ?? Infinity) + 1e-9).map((r) => ({ x: r.x, y: r.y, w: r.w, h: r.h, score: 1 }));
+
+    const emit = async (f: { index: number; data: Buffer }, detected: Box[]) => {
+      const manual = regionBoxes(f.index);
+      await obscureBoxes({ data: f.data, width: size!.width, height: size!.height }, [...detected, ...manual], mode, margin);
+      const r = (b: Box) => ({ x: Math.round(b.x), y: Math.round(b.y), w: Math.round(b.w), h: Math.round(b.h), score: Math.round(b.score * 1000) / 1000 });
+      log.frames.push({
+        index: f.index,
+        timeSec: Math.round((f.index / fps) * 1000) / 1000,
+        boxes: [...detected.map((b) => ({ ...r(b), source: 'detector' as const })), ...manual.map((b) => ({ ...r(b), source: 'manual' as const }))],
+      });
+      if (encFailed) throw new Error(`${input}: ffmpeg could not encode ${output}: ${encErr.trim().split('\n').slice(-3).join(' | ') || 'it stopped early'}`);
+      if (!encoder!.stdin!.write(f.data)) await Promise.race([once(encoder!.stdin!, 'drain'), encExit]);
+      opts.onProgress?.(++done, Math.max(total, done));
+    };
+
+    /** Detection at frame `key`; the frames buffered since the previous one get their boxes. */
+    const keyframe = async (key: { index: number; data: Buffer }) => {
+      const found = opts.detect === false ? [] : await detectFaces({ data: key.data, width: size!.width, height: size!.height }, detectOpts);
+      if (found.length > 0) {
+        // As for photos: with its neighbours blurred, a face scored under the threshold can
+        // come above it, so the frame is checked again blurred, at 3/4 of the threshold.
+        const probe = { data: Buffer.from(key.data), width: size!.width, height: size!.height };
+        await obscureBoxes(probe, found, mode, margin);
+        found.push(...(await detectFaces(probe, { ...detectOpts, minConfidence: 0.75 * (detectOpts.minConfidence ?? DEFAULT_MIN_CONFIDENCE) })));
+      }
+      const pairs: { t: Track; d: Box }[] = [];
+      const free = new Set(found);
+      for (const t of [...tracks].sort((a, b) => b.lastSeen - a.lastSeen)) {
+        let best: Box | null = null;
+        let bestScore = 0;
+        for (const d of free) {
+          const s = sameFace(t.box, d);
+          if (s > bestScore) [best, bestScore] = [d, s];
+        }
+        if (best) {
+          free.delete(best);
+          pairs.push({ t, d: best });
+        }
+      }
+      for (const f of frames) {
+        const boxes = [
+          // the whole path between the two sightings, not a guess of where on it the face is:
+          // a face need not move in a straight line at constant speed
+          ...pairs.flatMap(({ t, d }) => (t.lastSeen === lastKey ? [span(t.box, d)] : [t.box, d])),
+          ...tracks.filter((t) => !pairs.some((p) => p.t === t) && f.index - t.lastSeen <= hold).map((t) => t.box),
+          ...free, // a face that came in between two detections is blurred from the previous one on
+        ];
+        await emit(f, mergeBoxes(boxes));
+      }
+      frames.length = 0;
+      for (const { t, d } of pairs) [t.box, t.lastSeen] = [d, key.index];
+      for (const d of free) tracks.push({ box: d, lastSeen: key.index });
+      for (let i = tracks.length - 1; i >= 0; i--) if (key.index - tracks[i]!.lastSeen > hold) tracks.splice(i, 1);
+      lastKey = key.index;
+      await emit(key, tracks.map((t) => t.box));
+    };
+
+    for await (const chunk of dec.stdout as AsyncIterable<Buffer>) {
+      if (!size) {
+        chunks.push(chunk);
+        size = outputSize(decErr);
+        if (!size) {
+          // stderr may trail stdout by a moment
+          await new Promise((r) => setTimeout(r, 50));
+          size = outputSize(decErr);
+        }
+        if (!size) throw new Error(`${input}: ffmpeg did not report the decoded frame size`);
+        frameBytes = size.width * size.height * 3;
+        startEncoder(size.width, size.height);
+        carry = Buffer.concat(chunks);
+      } else {
+        carry = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+      }
+      let off = 0;
+      while (carry.length - off >= frameBytes) {
+        signal?.throwIfAborted();
+        const f = { index: nextIndex++, data: Buffer.from(carry.subarray(off, off + frameBytes)) };
+        off += frameBytes;
+        if (f.index % every === 0) await keyframe(f);
+        else frames.push(f);
+      }
+      carry = carry.subarray(off);
+    }
+    signal?.throwIfAborted();
+    const decCode = await decExit;
+    if (decCode !== 0 || !size) throw new Error(`${input}: ffmpeg could not decode the video: ${decErr.trim().split('\n').slice(-3).join(' | ') || `exit ${decCode}`}`);
+    // The last frames after the last detection: detect on the last one so they are bracketed too.
+    const last = frames.pop();
+    if (last) await keyframe(last);
+    (encoder as ChildProcess | null)?.stdin!.end();
+    const encCode = await encExit;
+    signal?.throwIfAborted();
+    if (encCode !== 0) throw new Error(`${input}: ffmpeg could not encode ${output}: ${encErr.trim().split('\n').slice(-3).join(' | ') || `exit ${encCode}`}`);
+    return { log, fps };
+  } catch (e) {
+    kill();
+    await Promise.all([decExit, encExit]);
+    rmSync(output, { force: true });
+    if (signal?.aborted) throw abortError(signal);
+    throw e;
+  } finally {
+    signal?.removeEventListener('abort', kill);
+  }
+}
