@@ -38,7 +38,7 @@ describe('nativeBindingPath: the driver build for this runtime', () => {
   });
 
   it('inside Electron chooses native/electron-<version>-<platform>-<arch>/<package>/better_sqlite3.node', () => {
-    const file = join(dir, 'electron-45.5.0-linux-x64', 'better-sqlite3', 'better_sqlite3.node');
+    const file = join(dir, 'electron-45.5.0-linux-x64', SQLITE_DRIVER, 'better_sqlite3.node');
     fakeAddon(file, '150');
     expect(electronAddonPath(dir, { electronVersion: '45.5.0', platform: 'linux', arch: 'x64' })).toBe(file);
     expect(nativeBindingPath(electron(dir))).toBe(file);
@@ -61,7 +61,7 @@ describe('nativeBindingPath: the driver build for this runtime', () => {
     }
     expect(err).toBeInstanceOf(NativeBindingMissingError);
     const e = err as NativeBindingMissingError;
-    expect(e.file).toBe(join(empty, 'electron-45.5.0-linux-x64', 'better-sqlite3', 'better_sqlite3.node'));
+    expect(e.file).toBe(join(empty, 'electron-45.5.0-linux-x64', SQLITE_DRIVER, 'better_sqlite3.node'));
     expect(e.message).toContain(e.file);
     expect(e.message).toContain('npm run native:electron');
     expect(e.message).toContain('Electron 45.5.0 (ABI 150, linux-x64)');

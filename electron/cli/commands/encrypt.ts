@@ -44,4 +44,6 @@ function command(mode: Mode): CliCommand {
   };
 }
 
-export const encryptCommands: CliCommand[] = [command('encrypt'), command('decrypt'), command('rekey')];
+export const encryptCommand: CliCommand = command('encrypt');
+export const decryptCommand: CliCommand = command('decrypt');
+export const rekeyCommand: CliCommand = command('rekey');

@@ -33,9 +33,9 @@ const MODULES: [word: string, load: () => Promise<CliCommand[]>][] = [
   ['compare', async () => [(await import('./compare.ts')).compareCommand]],
   ['credentials', async () => (await import('./credentials.ts')).credentialsCommands],
   ['redact', async () => [(await import('./redact.ts')).redact]],
-  ['encrypt', async () => (await import('./encrypt.ts')).encryptCommands],
-  ['decrypt', async () => (await import('./encrypt.ts')).encryptCommands],
-  ['rekey', async () => (await import('./encrypt.ts')).encryptCommands],
+  ['encrypt', async () => [(await import('./encrypt.ts')).encryptCommand]],
+  ['decrypt', async () => [(await import('./encrypt.ts')).decryptCommand]],
+  ['rekey', async () => [(await import('./encrypt.ts')).rekeyCommand]],
 ];
 
 /**
