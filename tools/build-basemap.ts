@@ -53,6 +53,22 @@ function clipRing(ring: Ring): Ring {
   return rounded;
 }
 
+/** Twice the planar signed area of a closed ring (x = longitude, y = latitude): negative when clockwise. */
+function signedArea(ring: Ring): number {
+  let a = 0;
+  for (let i = 0; i + 1 < ring.length; i++) a += ring[i]![0] * ring[i + 1]![1] - ring[i + 1]![0] * ring[i]![1];
+  return a;
+}
+
+/**
+ * `ring` wound as d3-geo reads polygons on the sphere: outer rings clockwise, holes
+ * anticlockwise. GeoJSON (RFC 7946 §3.1.6) winds them the other way, and d3 would take such an
+ * outer ring for the whole Earth except the region.
+ */
+function wind(ring: Ring, outer: boolean): Ring {
+  return (signedArea(ring) < 0) === outer ? ring : ring.slice().reverse();
+}
+
 function clipGeometry(g: { type: string; coordinates: unknown }): number[][][][] {
   const polys = (g.type === 'Polygon' ? [g.coordinates] : g.type === 'MultiPolygon' ? g.coordinates : []) as Ring[][];
   const out: number[][][][] = [];
@@ -60,7 +76,7 @@ function clipGeometry(g: { type: string; coordinates: unknown }): number[][][][]
     const [outer, ...holes] = poly;
     const o = clipRing(outer!);
     if (!o.length) continue;
-    out.push([o, ...holes.map(clipRing).filter((h) => h.length)]);
+    out.push([wind(o, true), ...holes.map(clipRing).filter((h) => h.length).map((h) => wind(h, false))]);
   }
   return out;
 }
