@@ -98,8 +98,36 @@ describe.skipIf(!HAS_CORPUS)('GPS far from the tagged place', () => {
     const fine = mapClusters(a.db, world, 1);
     expect(fine.clusters.map((c) => [c.n, c.id]).sort()).toEqual([[1, ids.germany], [1, ids.rome]].sort());
     expect(mapClusters(a.db, { west: 60, south: 35, east: 80, north: 45 }, 0.1).total).toBe(0);
+    // Views finer than the finest pre-binned level read the items themselves.
+    expect(mapClusters(a.db, { west: 8.36, south: 51.77, east: 8.37, north: 51.78 }, 0.001).clusters).toEqual([{ lat: expect.closeTo(51.778615, 5), lon: expect.closeTo(8.365638, 5), n: 1, id: ids.germany }]);
     const places = mapPlaces(a.db);
     expect(places.find((p) => p.id === 'kok-tash-batken')).toMatchObject({ nameKy: 'Көк-Таш', lat: 39.9491, itemCount: 1 });
     expect(places.find((p) => p.id === 'min-bulak')).toBeUndefined(); // no coordinates in the seed
+  });
+});
+
+describe('pre-binned positions (map_cells, kept by triggers)', () => {
+  it('follow items added, moved and un-positioned, at every level', async () => {
+    const { freshCatalog, addFakeItem } = await import('../helpers/catalog.ts');
+    const { db } = freshCatalog();
+    const cells = () => db.prepare('SELECT level, gy, gx, n, round(sum_lat, 6) lat, round(sum_lon, 6) lon FROM map_cells ORDER BY level, gy, gx').all();
+    const rebuilt = () => db.prepare(`SELECT l.level, CAST(floor(i.gps_lat / l.size) AS INTEGER) gy, CAST(floor(i.gps_lon / l.size) AS INTEGER) gx, count(*) n,
+      round(sum(i.gps_lat), 6) lat, round(sum(i.gps_lon), 6) lon FROM items i, map_levels l WHERE i.has_gps = 1 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`).all();
+    const a = addFakeItem(db, 1, { gps: { lat: KOK_TASH.lat, lon: KOK_TASH.lon, alt: null, source: 'EXIF GPS IFD' } });
+    const b = addFakeItem(db, 2, { gps: { lat: 39.87438, lon: 70.52211, alt: null, source: 'EXIF GPS IFD' } }); // Ak-Sai
+    addFakeItem(db, 3); // no GPS
+    expect(cells()).toHaveLength(7); // two items, four levels: one 1° cell, different cells from 0.1° down
+    expect(cells()).toEqual(rebuilt());
+    db.prepare('UPDATE items SET gps_lat = ?, gps_lon = ? WHERE id = ?').run(51.778615, 8.365638, b);
+    expect(cells()).toEqual(rebuilt());
+    db.prepare('UPDATE items SET has_gps = 0 WHERE id = ?').run(a);
+    expect(cells()).toEqual(rebuilt());
+    expect(cells()).toHaveLength(4);
+    const batken = { west: 69.3, south: 39.4, east: 71.5, north: 40.4 };
+    expect(mapClusters(db, batken, 0.05).total).toBe(0);
+    db.prepare('UPDATE items SET has_gps = 1 WHERE id = ?').run(a);
+    const r = mapClusters(db, batken, 0.05);
+    expect(r).toEqual({ total: 1, truncated: false, clusters: [{ lat: KOK_TASH.lat, lon: KOK_TASH.lon, n: 1, id: a }] });
+    db.close();
   });
 });

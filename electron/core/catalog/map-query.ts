@@ -1,8 +1,8 @@
 // What the Map screen and `evidence list --gps-mismatch` read: the gazetteer's places with a
 // position, the items with GPS binned into a grid for the visible box, and the items whose GPS
 // lies far from a place they are tagged to (a photo from Italy tagged to Kok-Tash is a mistake a
-// court would find first). All of it is indexed SQL: items_gps (migration 017) for positions,
-// item_places for links, so a million items stay interactive.
+// court would find first). All of it is indexed SQL: map_cells and items_gps (migration 017) for
+// positions, item_places for links, so a million items stay interactive.
 import type { Db } from '../db/open.ts';
 import { EARTH_RADIUS_M } from './geo.ts';
 
@@ -50,29 +50,54 @@ export interface MapCluster {
   id: number | null;
 }
 
+/** The cell sizes (degrees) of map_cells' levels 0..3 (migration 017 map_levels). */
+const LEVELS = [1, 0.1, 0.01, 0.001] as const;
+
 /**
- * The items with GPS inside `bounds`, binned in SQL into square cells of `cellDeg` degrees (the
- * caller picks the cell from its zoom: about 40 screen pixels), one row per non-empty cell with
- * the mean position and the count; the densest `limit` cells (default 5000) when there are more
- * (`truncated`). `total` counts every positioned item in the box. Reads only the items_gps index.
- * Throws RangeError for a cell that is not a positive number.
+ * The items with GPS inside `bounds`, binned into square cells of `cellDeg` degrees (the caller
+ * picks the cell from its zoom: about 40 screen pixels), one row per non-empty cell with the mean
+ * position and the count; the densest `limit` cells (default 5000) when there are more
+ * (`truncated`). `total` counts the positioned items in the box.
+ *
+ * The binning reads map_cells (migration 017), the positions pre-binned by triggers, at the
+ * coarsest level at least four times finer than `cellDeg`, so a view of a million items reads a
+ * few thousand rows; a cell of that level straddling the box's edge counts whole (an error of at
+ * most a quarter of a cluster). Views finer than 0.004° bin the items themselves through the
+ * items_gps index. A cell holding one item answers its id. Throws RangeError for a cell that is
+ * not a positive number.
  */
 export function mapClusters(db: Db, bounds: GeoBounds, cellDeg: number, limit = 5000): { total: number; clusters: MapCluster[]; truncated: boolean } {
   if (!(cellDeg > 0) || !Number.isFinite(cellDeg)) throw new RangeError(`map cell ${cellDeg}: give a positive number of degrees`);
-  const box = [bounds.south, bounds.north, bounds.west, bounds.east];
-  const rows = db.prepare(`SELECT avg(gps_lat) lat, avg(gps_lon) lon, count(*) n, min(id) id
-    FROM items INDEXED BY items_gps
-    WHERE has_gps = 1 AND gps_lat BETWEEN ? AND ? AND gps_lon BETWEEN ? AND ?
-    GROUP BY CAST((gps_lat - ?) / ? AS INTEGER), CAST((gps_lon - ?) / ? AS INTEGER)
-    ORDER BY n DESC LIMIT ?`).all(...box, bounds.south, cellDeg, bounds.west, cellDeg, limit + 1) as MapCluster[];
+  const level = LEVELS.findIndex((size) => size <= cellDeg / 4);
+  let rows: MapCluster[];
+  let total: number;
+  if (level < 0) {
+    const box = [bounds.south, bounds.north, bounds.west, bounds.east];
+    rows = db.prepare(`SELECT avg(gps_lat) lat, avg(gps_lon) lon, count(*) n, min(id) id
+      FROM items INDEXED BY items_gps
+      WHERE has_gps = 1 AND gps_lat BETWEEN ? AND ? AND gps_lon BETWEEN ? AND ?
+      GROUP BY CAST((gps_lat - ?) / ? AS INTEGER), CAST((gps_lon - ?) / ? AS INTEGER)
+      ORDER BY n DESC LIMIT ?`).all(...box, bounds.south, cellDeg, bounds.west, cellDeg, limit + 1) as MapCluster[];
+    total = db.prepare('SELECT count(*) FROM items INDEXED BY items_gps WHERE has_gps = 1 AND gps_lat BETWEEN ? AND ? AND gps_lon BETWEEN ? AND ?').pluck().get(...box) as number;
+  } else {
+    const size = LEVELS[level]!;
+    const range = [level, Math.floor(bounds.south / size), Math.floor(bounds.north / size), Math.floor(bounds.west / size), Math.floor(bounds.east / size)];
+    const where = 'WHERE level = ? AND gy BETWEEN ? AND ? AND gx BETWEEN ? AND ?';
+    rows = db.prepare(`SELECT sum(sum_lat) / sum(n) lat, sum(sum_lon) / sum(n) lon, sum(n) n, NULL id FROM map_cells ${where}
+      GROUP BY CAST(((gy + 0.5) * ? - ?) / ? AS INTEGER), CAST(((gx + 0.5) * ? - ?) / ? AS INTEGER)
+      ORDER BY n DESC LIMIT ?`).all(...range, size, bounds.south, cellDeg, size, bounds.west, cellDeg, limit + 1) as MapCluster[];
+    total = (db.prepare(`SELECT coalesce(sum(n), 0) FROM map_cells ${where}`).pluck().get(...range) as number);
+    // A cell of one item: its mean is the item's position, up to the rounding of sums kept by triggers.
+    const one = db.prepare('SELECT id, gps_lat lat, gps_lon lon FROM items INDEXED BY items_gps WHERE has_gps = 1 AND gps_lat BETWEEN ? AND ? AND gps_lon BETWEEN ? AND ? ORDER BY id LIMIT 1');
+    for (const r of rows) {
+      if (r.n !== 1) continue;
+      const hit = one.get(r.lat - 1e-7, r.lat + 1e-7, r.lon - 1e-7, r.lon + 1e-7) as MapCluster | undefined;
+      if (hit) Object.assign(r, { id: hit.id, lat: hit.lat, lon: hit.lon });
+    }
+  }
   const truncated = rows.length > limit;
   if (truncated) rows.length = limit;
-  let total = 0;
-  for (const r of rows) {
-    total += r.n;
-    if (r.n > 1) r.id = null;
-  }
-  if (truncated) total = (db.prepare('SELECT count(*) FROM items INDEXED BY items_gps WHERE has_gps = 1 AND gps_lat BETWEEN ? AND ? AND gps_lon BETWEEN ? AND ?').pluck().get(...box) as number);
+  for (const r of rows) if (r.n > 1) r.id = null;
   return { total, clusters: rows, truncated };
 }
 

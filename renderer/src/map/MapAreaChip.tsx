@@ -8,7 +8,8 @@ export function MapAreaChip() {
   const b = app.filter.bbox;
   if (!b) return null;
   const clear = () => {
-    const { bbox: _drop, ...rest } = app.filter;
+    const rest = { ...app.filter };
+    delete rest.bbox;
     app.setFilter(rest);
   };
   const f = (v: number) => v.toFixed(3);

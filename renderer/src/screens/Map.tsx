@@ -354,7 +354,7 @@ function clusterRadius(n: number): number {
 function niceScale(kmPer100: number): { km: number; px: number } {
   const target = kmPer100;
   const p = Math.pow(10, Math.floor(Math.log10(target)));
-  const km = [5, 2, 1].map((m) => m * p).find((v) => v <= target) ?? p;
+  const km = [5, 2, 1].map((m) => m * p).find((candidate) => target >= candidate) ?? p;
   return { km, px: (km / kmPer100) * 100 };
 }
 
