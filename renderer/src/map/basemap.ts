@@ -2,7 +2,7 @@
 // tools/build-basemap.ts): country and region outlines around Kyrgyzstan, loaded once as a
 // bundled module (no tile server, no network), and the names the Map screen shows for them in
 // each language.
-import type { Feature, FeatureCollection, MultiPolygon } from 'geojson';
+import type { Feature, FeatureCollection, MultiLineString, MultiPolygon } from 'geojson';
 
 export interface RegionProps {
   adm0: string;
@@ -17,8 +17,14 @@ export interface Basemap {
   provenance: string;
   licence: string;
   clip: [number, number, number, number];
+  /** Country areas (filled), keyed by ISO 3166-1 numeric id. */
   countries: FeatureCollection<MultiPolygon, { name: string }>;
-  admin1: FeatureCollection<MultiPolygon, RegionProps>;
+  /** Country borders: the countries' outlines less the cuts the clip rectangle made. */
+  borders: Feature<MultiLineString>;
+  /** Region (admin-1) outlines as lines, with their names and label points. */
+  admin1: FeatureCollection<MultiLineString, RegionProps>;
+  /** Batken region's area, shaded. */
+  batken: Feature<MultiPolygon>;
 }
 
 let loading: Promise<Basemap> | null = null;
@@ -29,9 +35,9 @@ export function loadBasemap(): Promise<Basemap> {
   return loading;
 }
 
-/** The Batken region's outline (Natural Earth KG-B): what the map fits on opening. */
-export function batkenRegion(b: Basemap): Feature<MultiPolygon, RegionProps> | undefined {
-  return b.admin1.features.find((f) => f.properties.iso === 'KG-B');
+/** The Batken region's area (Natural Earth KG-B): what the map fits on opening. */
+export function batkenRegion(b: Basemap): Feature<MultiPolygon> {
+  return b.batken;
 }
 
 // Kyrgyz names of Kyrgyzstan's regions (облустар) and of the neighbouring Sughd region; Natural

@@ -17,7 +17,7 @@ interface View {
   y: number;
 }
 
-const K_MIN = 0.08; // about the whole of Central Asia
+const K_MIN = 0.2; // most of Central Asia, without leaving the basemap's data
 const K_MAX = 256; // a village's streets
 const CELL_PX = 44; // items closer than this on screen are drawn as one cluster
 const FONT_PX = 12;
@@ -72,7 +72,7 @@ export function MapScreen() {
     if (!basemap || !size || proj) return;
     const batken = batkenRegion(basemap);
     const p = geoMercator();
-    if (batken) p.fitExtent([[40, 40], [size.w - 40, size.h - 40]], batken);
+    p.fitExtent([[40, 40], [size.w - 40, size.h - 40]], batken);
     setProj(() => p);
   }, [basemap, size, proj]);
 
@@ -81,7 +81,9 @@ export function MapScreen() {
     const path = geoPath(proj);
     return {
       countries: basemap.countries.features.map((f, i) => ({ key: `${i}`, id: String(f.id), d: path(f) ?? '' })),
-      regions: basemap.admin1.features.map((f, i) => ({ key: `${i}`, iso: f.properties.iso, d: path(f) ?? '' })),
+      regions: basemap.admin1.features.map((f, i) => ({ key: `${i}`, d: path(f) ?? '' })),
+      borders: path(basemap.borders) ?? '',
+      batken: path(basemap.batken) ?? '',
     };
   }, [basemap, proj]);
 
@@ -222,7 +224,8 @@ export function MapScreen() {
   // Labels: places with items first, then towns, then the other villages, then regions.
   const labels = useMemo(() => {
     if (!proj || !size || !basemap) return [];
-    const input = places.map((p) => {
+    // Zoomed out, only the places with items and the towns are named; the villages come back closer in.
+    const input = places.filter((p) => view.k >= 0.5 || p.itemCount > 0 || p.kind === 'town').map((p) => {
       const [x, y] = toScreen(p.lon, p.lat);
       return { key: `p:${p.id}`, x, y, text: placeName(p, lng) };
     });
@@ -244,9 +247,12 @@ export function MapScreen() {
     const cx = size.w / 2;
     const cy = size.h / 2;
     return Object.values(COUNTRY_LABELS).flatMap((c) => {
-      const pts = c.at.map(([lon, lat]) => toScreen(lon, lat)).filter(([x, y]) => x > 40 && y > 30 && x < size.w - 40 && y < size.h - 20);
+      const inView = ([x, y]: [number, number]) => x > 60 && y > 30 && x < size.w - 60 && y < size.h - 30;
+      const all = c.at.map(([lon, lat]) => toScreen(lon, lat));
+      const pts = all.filter(inView);
       if (!pts.length) return [];
-      const [x, y] = pts.reduce((a, b) => (Math.hypot(a[0] - cx, a[1] - cy) <= Math.hypot(b[0] - cx, b[1] - cy) ? a : b));
+      // The country's main point when it is on screen, else the one nearest the centre.
+      const [x, y] = inView(all[0]!) ? all[0]! : pts.reduce((a, b) => (Math.hypot(a[0] - cx, a[1] - cy) <= Math.hypot(b[0] - cx, b[1] - cy) ? a : b));
       return [{ code: c.code, x, y }];
     });
   }, [proj, size, toScreen]);
@@ -282,8 +288,9 @@ export function MapScreen() {
               {paths && (
                 <g transform={tr}>
                   {paths.countries.map((c) => <path key={c.key} d={c.d} className={c.id === '417' ? 'map-country home' : 'map-country'} />)}
-                  {paths.regions.map((r) => <path key={r.key} d={r.d} className={r.iso === 'KG-B' ? 'map-region batken' : 'map-region'} />)}
-                  {paths.countries.map((c) => <path key={`b${c.key}`} d={c.d} className="map-border" />)}
+                  <path d={paths.batken} className="map-batken" />
+                  {paths.regions.map((r) => <path key={r.key} d={r.d} className="map-region" />)}
+                  <path d={paths.borders} className="map-border" />
                 </g>
               )}
               {countryLabels.map((c) => <text key={c.code} x={c.x} y={c.y} className="map-country-label" textAnchor="middle">{t(`map.country.${c.code}`)}</text>)}
