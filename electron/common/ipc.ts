@@ -122,6 +122,8 @@ export const SettingsSchema = z.object({
   tsaUrls: z.array(z.string().max(2000)).max(10).default([]),
   /** The signing key the Export screen offers first (the CLI's --key), or null for the only one. */
   signingKey: z.string().max(64).nullable().default(null),
+  /** Kilometres beyond which an item's GPS is flagged as far from a place it is tagged to (Map, Item screen). */
+  gpsMismatchKm: z.number().positive().max(20_000).default(25),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
@@ -129,6 +131,15 @@ export type Settings = z.infer<typeof SettingsSchema>;
 // Items
 
 export const GpsFilterSchema = z.enum(['any', 'with', 'without']);
+
+/** A latitude/longitude box in decimal degrees WGS84 (the Map screen's view or a drawn box); west ≤ east. */
+export const GeoBoundsSchema = z.strictObject({
+  west: z.number().min(-180).max(180),
+  south: z.number().min(-90).max(90),
+  east: z.number().min(-180).max(180),
+  north: z.number().min(-90).max(90),
+}).refine((b) => b.west <= b.east && b.south <= b.north, 'give west ≤ east and south ≤ north');
+export type GeoBounds = z.infer<typeof GeoBoundsSchema>;
 
 /** What the Library shows: every field optional, all given ones must hold (AND). */
 export const ItemFilterSchema = z.strictObject({
@@ -150,6 +161,8 @@ export const ItemFilterSchema = z.strictObject({
   untagged: z.boolean().optional(),
   /** C2PA Content Credentials: absent, valid or invalid. */
   credentials: z.enum(['absent', 'valid', 'invalid']).optional(),
+  /** Only items whose GPS lies in this box (a box drawn on the Map screen). */
+  bbox: GeoBoundsSchema.optional(),
 });
 export type ItemFilter = z.infer<typeof ItemFilterSchema>;
 
@@ -569,6 +582,25 @@ export const JobEventSchema = z.discriminatedUnion('type', [
 export type JobEvent = z.infer<typeof JobEventSchema>;
 
 // ---------------------------------------------------------------------------------------------
+// The map
+
+/** A gazetteer place with a position (core/catalog/map-query.ts MapPlace). */
+export const MapPlaceSchema = z.object({
+  id: z.string(), nameEn: z.string(), nameRu: z.string().nullable(), nameKy: z.string().nullable(), kind: z.string(),
+  district: z.string().nullable(), lat: z.number(), lon: z.number(), itemCount: z.number(),
+});
+export type MapPlace = z.infer<typeof MapPlaceSchema>;
+/** A grid cell of items with GPS: mean position, count, the item's id when it holds one. */
+export const MapClusterSchema = z.object({ lat: z.number(), lon: z.number(), n: z.number(), id: IdSchema.nullable() });
+export type MapCluster = z.infer<typeof MapClusterSchema>;
+/** An item whose GPS lies far from a place it is tagged to; distance in metres. */
+export const GpsMismatchSchema = z.object({
+  itemId: IdSchema, sha256: z.string(), name: z.string(), itemLat: z.number(), itemLon: z.number(), placeId: z.string(),
+  placeNameEn: z.string(), placeNameRu: z.string().nullable(), placeNameKy: z.string().nullable(), placeLat: z.number(), placeLon: z.number(), distanceM: z.number(),
+});
+export type GpsMismatch = z.infer<typeof GpsMismatchSchema>;
+
+// ---------------------------------------------------------------------------------------------
 // The channels
 
 const Empty = z.strictObject({});
@@ -609,6 +641,7 @@ export const CHANNELS = {
     input: z.strictObject({
       operator: z.string().max(200).optional(), language: LanguageSchema.nullable().optional(),
       tsaUrls: z.array(TsaUrlSchema).max(10).optional(), signingKey: KeyNameSchema.nullable().optional(),
+      gpsMismatchKm: z.number().positive().max(20_000).optional(),
     }),
     output: SettingsSchema,
   },
@@ -658,6 +691,17 @@ export const CHANNELS = {
   'catalog.tag': { input: z.strictObject({ itemIds: z.array(IdSchema).min(1).max(100_000), tag: z.string().trim().min(1).max(200), tagged: z.boolean() }), output: Nothing },
   'catalog.describe': { input: DescribeItemInputSchema, output: DescribeItemResultSchema },
   'catalog.suggestPlaces': { input: z.strictObject({ id: IdSchema }), output: z.array(PlaceSuggestionSchema) },
+
+  /** The Map screen (issue 16 §3): gazetteer places with a position, items with GPS in a box binned into cells, GPS far from the tagged place. */
+  'map.places': { input: Empty, output: z.array(MapPlaceSchema) },
+  'map.points': {
+    input: z.strictObject({ bounds: GeoBoundsSchema, cellDeg: z.number().positive().max(360), limit: z.number().int().min(1).max(20_000).optional() }),
+    output: z.object({ total: z.number(), clusters: z.array(MapClusterSchema), truncated: z.boolean() }),
+  },
+  'map.mismatches': {
+    input: z.strictObject({ maxKm: z.number().positive().max(20_000), itemId: IdSchema.optional(), offset: z.number().int().min(0).optional(), limit: z.number().int().min(1).max(5000).optional() }),
+    output: z.object({ total: z.number(), rows: z.array(GpsMismatchSchema) }),
+  },
 
   'keys.list': { input: Empty, output: z.object({ dir: z.string(), keys: z.array(KeyInfoSchema) }) },
   'keys.create': { input: z.strictObject({ name: KeyNameSchema, passphrase: PassphraseSchema.min(8) }), output: KeyInfoSchema },

@@ -10,6 +10,7 @@ import { ImportScreen } from './screens/Import.tsx';
 import { ItemScreen } from './screens/Item.tsx';
 import { KeysScreen } from './screens/Keys.tsx';
 import { LibraryScreen } from './screens/Library.tsx';
+import { MapScreen } from './screens/Map.tsx';
 import { VerifyScreen } from './screens/Verify.tsx';
 import { BackgroundJobs } from './components/BackgroundJobs.tsx';
 import { ErrorBanner } from './components/ErrorBanner.tsx';
@@ -19,6 +20,7 @@ import { useApp, type Route } from './state.tsx';
 const NAV: { key: string; route: Route; needsArchive: boolean }[] = [
   { key: 'nav.archives', route: { screen: 'archives' }, needsArchive: false },
   { key: 'nav.library', route: { screen: 'library' }, needsArchive: true },
+  { key: 'nav.map', route: { screen: 'map' }, needsArchive: true },
   { key: 'nav.import', route: { screen: 'import' }, needsArchive: true },
   { key: 'nav.places', route: { screen: 'catalog', entity: 'place' }, needsArchive: true },
   { key: 'nav.people', route: { screen: 'catalog', entity: 'person' }, needsArchive: true },
@@ -78,6 +80,7 @@ export function App() {
         <ErrorBoundary resetKey={JSON.stringify(route)}>
         {route.screen === 'archives' && <ArchivesScreen />}
         {archive && route.screen === 'library' && <LibraryScreen />}
+        {archive && route.screen === 'map' && <MapScreen />}
         {archive && route.screen === 'import' && <ImportScreen />}
         {archive && route.screen === 'item' && <ItemScreen id={route.id} />}
         {archive && route.screen === 'catalog' && <CatalogScreen entity={route.entity} id={route.id} />}

@@ -7,7 +7,7 @@ import { initI18n, pickLanguage } from './i18n/index.ts';
 import { AppProvider } from './state.tsx';
 import './styles.css';
 
-const settings = await call('settings.get', {}).catch(() => ({ operator: '', language: null, recent: [], tsaUrls: [], signingKey: null }));
+const settings = await call('settings.get', {}).catch(() => ({ operator: '', language: null, recent: [], tsaUrls: [], signingKey: null, gpsMismatchKm: 25 }));
 await initI18n(pickLanguage(settings.language, navigator.languages));
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

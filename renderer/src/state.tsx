@@ -7,6 +7,7 @@ import { BridgeError, call, onJobEvent } from './bridge.ts';
 export type Route =
   | { screen: 'archives' }
   | { screen: 'library' }
+  | { screen: 'map' }
   | { screen: 'import' }
   | { screen: 'item'; id: number }
   | { screen: 'catalog'; entity: CatalogEntity; id?: CatalogId }

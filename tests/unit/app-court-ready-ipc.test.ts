@@ -66,7 +66,7 @@ describe('IPC schemas of court-ready sets', () => {
   });
 
   it('settings keep the TSAs and the chosen key, and settings written before them still load', () => {
-    expect(SettingsSchema.parse({ operator: '', language: null, recent: [] })).toEqual({ operator: '', language: null, recent: [], tsaUrls: [], signingKey: null });
+    expect(SettingsSchema.parse({ operator: '', language: null, recent: [] })).toEqual({ operator: '', language: null, recent: [], tsaUrls: [], signingKey: null, gpsMismatchKm: 25 });
     const r = parseInput('settings.set', { tsaUrls: ['http://127.0.0.1:3180/tsr'], signingKey: 'batken-group' });
     expect(r.ok).toBe(true);
     expect(parseInput('settings.set', { tsaUrls: ['not a url'] }).ok).toBe(false);

@@ -6,6 +6,7 @@ import { archiveOption, formatBytes, withArchive, type CliCommand } from './shar
 import { printable } from './text.ts';
 import { sidecarListing } from './sidecars-text.ts';
 import { t } from '../i18n/index.ts';
+import { mismatchKm, printGpsMismatches } from './gps-mismatch.ts';
 
 /** A whole number ≥ 0 given to `option`, or undefined when absent; UsageError otherwise. */
 function whole(value: string | undefined, option: string): number | undefined {
@@ -23,9 +24,14 @@ export const list: CliCommand = {
       .option('--offset <n>', 'skip the first N matching items')
       .option('--after <id>', 'only items after this catalog id (the cursor the previous page printed)')
       .option('--no-sidecars', t('sidecars-previews:optNoSidecars'))
+      .option('--gps-mismatch [km]', t('map:optGpsMismatch'))
       .description('one row per item, by catalog id; filters combine with AND. Rows stream as they are read, so any number of items lists in flat memory'),
   async run([opts]: unknown[], io: Io) {
-    const o = opts as FilterCliOptions & { archive?: string; json?: boolean; limit?: string; offset?: string; after?: string; sidecars?: boolean };
+    const o = opts as FilterCliOptions & { archive?: string; json?: boolean; limit?: string; offset?: string; after?: string; sidecars?: boolean; gpsMismatch?: string | true };
+    if (o.gpsMismatch !== undefined) {
+      const km = mismatchKm(o.gpsMismatch);
+      return withArchive(o, {}, async (a) => printGpsMismatches(a.db, io, km, Boolean(o.json)));
+    }
     const limit = whole(o.limit, '--limit');
     const offset = whole(o.offset, '--offset');
     let window: ListWindow = { afterId: whole(o.after, '--after'), offset, limit: limit === undefined ? undefined : limit + 1 };

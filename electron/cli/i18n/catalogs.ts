@@ -29,6 +29,7 @@ import log from './locales/log.json' with { type: 'json' };
 import main from './locales/main.json' with { type: 'json' };
 import redact from './locales/redact.json' with { type: 'json' };
 import encrypt from './locales/encrypt.json' with { type: 'json' };
+import map from './locales/map.json' with { type: 'json' };
 
 export type Catalog = Partial<Record<'en' | 'ru' | 'ky', Record<string, unknown>>>;
 
@@ -63,4 +64,5 @@ export const CATALOGS: Record<string, Catalog> = {
   timestamp,
   redact,
   encrypt,
+  map,
 };

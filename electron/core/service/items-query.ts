@@ -10,6 +10,7 @@ import { getDigests, getItem, getRawMetadata, listSightings } from '../db/items.
 import type { ItemFilter as CatalogItemFilter } from '../../common/catalog.ts';
 import { buildItemFilterWhere } from '../catalog/filters.ts';
 import { ftsQuery } from '../catalog/fts.ts';
+import { boundsWhere } from '../catalog/map-query.ts';
 import { itemLinks } from './catalog-links.ts';
 import { getCredentials } from '../c2pa/store.ts';
 import type { CredentialVerdict } from '../../common/c2pa.ts';
@@ -134,6 +135,11 @@ function libraryWhere(db: Db, filter: ItemFilter): LibraryWhere {
       where.push(`(${pairs.map(() => "(coalesce(i.make, '') = ? AND coalesce(i.model, '') = ?)").join(' OR ')})`);
       for (const p of pairs) args.push(p.make, p.model);
     }
+  }
+  if (filter.bbox) {
+    const b = boundsWhere(filter.bbox);
+    where.push(b.sql);
+    args.push(...b.args);
   }
   return { where, args };
 }

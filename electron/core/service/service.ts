@@ -17,6 +17,7 @@ import { exportJobSpec } from './export-job.ts';
 import { ServiceError, toIpcError } from './errors.ts';
 import { countItems, itemDetail, itemFacets, itemSummaries, orderedItemIds, queryItems, thumbnailSet } from './items-query.ts';
 import { createLibraryViews } from './library-views.ts';
+import { gpsMismatches, mapClusters, mapPlaces } from '../catalog/map-query.ts';
 import { resolveMedia, type MediaFile, type MediaRef } from '../media/resolve.ts';
 import { releaseRisks } from './release-risks.ts';
 import { loadSettings, saveSettings, withRecent } from './settings.ts';
@@ -160,6 +161,7 @@ export function createArchiveService(opts: ServiceOptions): ArchiveService {
       if (input.language !== undefined) s.language = input.language;
       if (input.tsaUrls !== undefined) s.tsaUrls = [...new Set(input.tsaUrls.filter(Boolean))];
       if (input.signingKey !== undefined) s.signingKey = input.signingKey;
+      if (input.gpsMismatchKm !== undefined) s.gpsMismatchKm = input.gpsMismatchKm;
       saveSettings(opts.settingsFile, s);
       return s;
     },
@@ -219,6 +221,9 @@ export function createArchiveService(opts: ServiceOptions): ArchiveService {
     },
     'catalog.describe': async ({ id, description, notes }) => needCatalog().describe(id, { description, notes }, operator()),
     'catalog.suggestPlaces': async ({ id }) => needCatalog().suggestPlaces(id),
+    'map.places': async () => mapPlaces(need().db),
+    'map.points': async ({ bounds, cellDeg, limit }) => mapClusters(need().db, bounds, cellDeg, limit),
+    'map.mismatches': async ({ maxKm, itemId, offset, limit }) => gpsMismatches(need().db, { maxKm, itemId, offset, limit }),
     'keys.list': async () => ({ dir: keys(), keys: listKeys(keys()).map(keyDto) }),
     'keys.create': async ({ name, passphrase }) => keyDto(await createKey({ name, passphrase, dir: keys() })),
     'keys.check': async ({ name, passphrase }) => {

@@ -5,7 +5,7 @@ import { dirname } from 'node:path';
 import { SettingsSchema, type Settings } from '../../common/ipc.ts';
 import { makeDirs } from '../dirs.ts';
 
-const DEFAULTS: Settings = { operator: '', language: null, recent: [], tsaUrls: [], signingKey: null };
+const DEFAULTS: Settings = { operator: '', language: null, recent: [], tsaUrls: [], signingKey: null, gpsMismatchKm: 25 };
 
 /** Reads settings from `file`; defaults when it is absent or unreadable (never throws). */
 export function loadSettings(file: string): Settings {

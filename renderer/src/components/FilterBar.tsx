@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CatalogRow, ChannelOutput, ItemFilter, ItemSort } from '../../../electron/common/ipc.ts';
 import { call } from '../bridge.ts';
+import { MapAreaChip } from '../map/MapAreaChip.tsx';
 import { useApp } from '../state.tsx';
 import { DateField } from './DateField.tsx';
 
@@ -96,6 +97,7 @@ export function FilterBar() {
           </select>
         </label>
       )}
+      <MapAreaChip />
       {app.catalog.entities.includes('person') && (
         <label>{t('library.person')}
           <select value={f.personId ?? ''} onChange={(e) => set({ personId: idOf(e.target.value) as number | undefined })} data-testid="filter-person">

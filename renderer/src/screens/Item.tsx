@@ -9,6 +9,7 @@ import { RegionEditor } from '../components/RegionEditor.tsx';
 import { formatBytes, formatCaptured, formatDuration, formatInstant, formatMetres, formatNumber } from '../format.ts';
 import { useApp } from '../state.tsx';
 import { CredentialsPanel } from '../components/Credentials.tsx';
+import { GpsMismatchFlag } from '../components/GpsMismatchFlag.tsx';
 
 // Image types Chromium draws itself; others (HEIC, TIFF, RAW) are shown through their preview.
 const WEB_IMAGES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/avif', 'image/bmp']);
@@ -255,6 +256,7 @@ export function ItemScreen({ id }: { id: number }) {
               {d.warnings.map((w) => <p key={w}>{w}</p>)}
             </div>
           )}
+          <GpsMismatchFlag itemId={id} version={d} />
           <h2>{t('item.metadata')}</h2>
           <MetadataTable d={d} />
           {d.credentials && <CredentialsPanel report={d.credentials} />}

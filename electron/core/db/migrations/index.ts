@@ -14,6 +14,7 @@ import * as m013 from './013_item_sidecars.ts';
 import * as m014 from './014_mhl_provenance.ts';
 import * as m015 from './015_item_credentials.ts';
 import * as m016 from './016_redaction.ts';
+import * as m017 from './017_map_gps_index.ts';
 
 /**
  * One schema migration: its SQL and, with `dataStep`, a data step run after it in the same
@@ -44,4 +45,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '014_mhl_provenance', sql: m014.sql },
   { name: '015_item_credentials', sql: m015.sql },
   { name: '016_redaction', sql: m016.sql },
+  { name: '017_map_gps_index', sql: m017.sql },
 ];
