@@ -82,8 +82,17 @@ describe.skipIf(!HAS_CORPUS || !HAS_EXIFTOOL)('evidence show, tag and catalog co
     expect(section(r.out, 'custody:', '').at(-1)).toMatch(/^ {2}#\d+ \S+ {2}metadata modification {2}by A\. Usenova$/);
 
     // --json: every earlier field still there, the links added under `catalog` (as `list --json` has them).
-    expect(Object.keys(json)).toEqual(['id', 'record', 'digests', 'sightings', 'metadataError', 'warnings', 'rawMetadata', 'custody', 'catalog', 'credentials', 'derivatives', 'fixityChecks', 'lastCheck']);
+    // Later additions follow: sidecar links beside the catalog links, then Content Credentials,
+    // redacted derivatives and the fixity checks, each key once.
+    expect(Object.keys(json)).toEqual(['id', 'record', 'digests', 'sightings', 'metadataError', 'warnings', 'rawMetadata', 'custody', 'catalog',
+      'sidecars', 'sidecarOf', 'credentials', 'derivatives', 'fixityChecks', 'lastCheck']);
+    expect(json.sidecars).toEqual([]);
+    expect(json.sidecarOf).toEqual([]);
+    // Ingest looked for Content Credentials: the photo has none.
+    expect(json.credentials).toMatchObject({ verdict: 'absent', manifests: 0, activeManifest: null, signer: null, codes: [] });
     expect(json.derivatives).toEqual([]);
+    expect(json.fixityChecks).toEqual([]);
+    expect(json.lastCheck).toBeNull();
     expect(json.catalog).toEqual({
       places: ['kok-tash-batken'], people: [{ id: 1, role: 'depicts' }], incidents: [1], cases: [1], tags: ['school', 'wall'],
       description: 'east wall after the shelling', notes: 'given by the head teacher',

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NormalizedRecord } from '../../electron/common/types.ts';
 import { insertItem } from '../../electron/core/db/items.ts';
 import { loadMigrationSteps, openDb, type Db } from '../../electron/core/db/open.ts';
+import { insertDerivative } from '../../electron/core/redact/store.ts';
 import { redactedCoverage, releaseRisks } from '../../electron/core/service/release-risks.ts';
 import { dateFieldOrder, datePartsToIso, formatBytes, formatCalendarDate, formatCaptured, formatKm, formatNumber, isoToDateParts } from '../../renderer/src/format.ts';
 import en from '../../renderer/src/i18n/en.json' with { type: 'json' };
@@ -147,10 +148,21 @@ describe('releaseRisks', () => {
   });
 
   it('counts redacted copies from the derivatives table when the archive has it', () => {
-    // The table as issue 13's migration 016 makes it (the columns read here).
-    db.exec(`CREATE TABLE derivatives (id INTEGER PRIMARY KEY, item_id INTEGER NOT NULL REFERENCES items(id), kind TEXT NOT NULL)`);
-    db.prepare("INSERT INTO derivatives (item_id, kind) VALUES (?, 'redacted'), (?, 'redacted'), (?, 'redacted')").run(ids.gpsSerial, ids.gpsSerial, ids.video);
+    // Migration 016's table, filled as the redact command does (insertDerivative): two copies of
+    // one item count it once; another item's copy counts it.
+    const derivative = (itemId: number, n: number) => insertDerivative(db, {
+      itemId, sha256: n.toString(16).padStart(64, 'd'), bytes: 1000 + n, mime: 'image/jpeg', kind: 'redacted',
+      settings: { strip: 'all', blur: 'faces' }, settingsKey: n.toString(16).padStart(64, 'e'), logSha256: null,
+      removed: { groups: ['EXIF', 'XMP'], blurred: 1 }, createdAt: '2021-05-02T00:00:00Z', actor: 'test',
+    });
+    expect(redactedCoverage(db, Object.values(ids))).toEqual({ itemsWithRedacted: 0, itemsWithout: 5 });
+    derivative(ids.gpsSerial!, 1);
+    derivative(ids.gpsSerial!, 2);
+    derivative(ids.video!, 3);
+    expect(db.prepare('SELECT count(*) FROM derivatives').pluck().get()).toBe(3);
     expect(redactedCoverage(db, Object.values(ids))).toEqual({ itemsWithRedacted: 2, itemsWithout: 3 });
     expect(redactedCoverage(db, [ids.audio!])).toEqual({ itemsWithRedacted: 0, itemsWithout: 1 });
+    expect(redactedCoverage(db, [ids.video!, 999])).toEqual({ itemsWithRedacted: 1, itemsWithout: 0 });
+    expect(releaseRisks(db, Object.values(ids)).redacted).toEqual({ itemsWithRedacted: 2, itemsWithout: 3 });
   });
 });

@@ -25,6 +25,12 @@ const EVENTS: ReportEvent[] = [
   { seq: 11, at: '2026-01-02T03:04:05.000Z', actor: 'op', type: 'validation', detail: { outcome: 'invalid', action: 'c2pa validation', verdict: 'invalid', codes: ['assertion.dataHash.mismatch'], signer: 'C2PA Test Signing Cert', library: '@trustnxt/c2pa-ts 0.9.4', trustList: { name: 'none configured', sha256: null, anchors: 0 } } },
   { seq: 12, at: '2026-01-02T03:04:05.000Z', actor: 'op', type: 'redaction', detail: { outcome: 'success', action: 'redacted copy', tool: { name: 'Evidence Archive redact', version: '0.1.0' }, derivative: { sha256: 'ab'.repeat(32), bytes: 100, mime: 'image/jpeg' }, settings: { stripMetadata: true, blurFaces: true, regions: 1 }, removed: { metadataGroups: ['EXIF', 'XMP'], metadataTags: ['GPS:GPSLatitude'], blurredBoxes: 3 }, detectionLog: null } },
 ];
+/** The sample event of one type (by type, not position: new event types come in the middle). */
+const ev = (type: ReportEvent['type']): ReportEvent => {
+  const e = EVENTS.find((x) => x.type === type);
+  if (!e) throw new Error(`no sample event of type ${type}`);
+  return e;
+};
 
 describe('custody events in words', () => {
   it('gives what a failed check found in the report\'s language, from its finding, not the verifier\'s English reason', () => {
@@ -38,24 +44,37 @@ describe('custody events in words', () => {
 
   it('covers every event type the archive writes, in every language, with nothing left unfilled', () => {
     expect(new Set(EVENTS.map((e) => e.type))).toEqual(new Set(CUSTODY_EVENT_TYPES));
-    for (const lang of LANGS) {
-      for (const e of EVENTS) {
-        const s = describeEvent(lang, e);
-        expect(s, `${lang} ${e.type}`).not.toMatch(/\{\w+\}|undefined|null|\[object/u);
-        expect(s.length).toBeGreaterThan(15);
+    expect(EVENTS).toHaveLength(CUSTODY_EVENT_TYPES.length);
+    for (const type of CUSTODY_EVENT_TYPES) {
+      const byLang = Object.fromEntries(LANGS.map((lang) => [lang, describeEvent(lang, ev(type))]));
+      for (const lang of LANGS) {
+        const s = byLang[lang]!;
+        expect(s, `${lang} ${type}`).not.toMatch(/\{\w+\}|undefined|null|\[object/u);
+        expect(s.length, `${lang} ${type}`).toBeGreaterThan(15);
       }
+      // Russian and Kyrgyz are written in their own words, not the English sentence.
+      for (const lang of ['ru', 'ky'] as const) {
+        expect(byLang[lang], `${lang} ${type}`).not.toBe(byLang.en);
+        expect(byLang[lang], `${lang} ${type}`).toMatch(/[А-Яа-яЁёӨөҮүҢң]{3}/u);
+      }
+      expect(byLang.ru, type).not.toBe(byLang.ky);
     }
-    expect(describeEvent('en', EVENTS[0]!)).toBe('Received into the archive from /card/DCIM/IMG_1.JPG (file IMG_1.JPG, 2.3\u00a0MB (2,431,112\u00a0bytes)) on computer laptop.');
-    expect(describeEvent('en', EVENTS[1]!)).toBe('Checksums of the source file calculated in one reading: SHA-256, MD5.');
-    expect(describeEvent('ru', EVENTS[4]!)).toBe('Изменена запись в каталоге: места.');
-    expect(describeEvent('ky', EVENTS[7]!)).toBe('export-1 топтомунун курамында алуучуга өткөрүлүп берилген: Prosecutor.');
-    expect(describeEvent('en', EVENTS[9]!)).toBe('Content Credentials (C2PA) validated: INVALID, signed by C2PA Test Signing Cert; problems: assertion.dataHash.mismatch (@trustnxt/c2pa-ts 0.9.4; trust list: none configured).');
-    expect(describeEvent('en', EVENTS.find((e) => e.type === 'redaction')!)).toBe(`Redacted copy made for publication: ${'ab'.repeat(32)} (image/jpeg), by Evidence Archive redact 0.1.0; metadata removed: EXIF, XMP; boxes blurred: 3. The original is unchanged.`);
+    expect(describeEvent('en', ev('ingestion'))).toBe('Received into the archive from /card/DCIM/IMG_1.JPG (file IMG_1.JPG, 2.3\u00a0MB (2,431,112\u00a0bytes)) on computer laptop.');
+    expect(describeEvent('en', ev('message digest calculation'))).toBe('Checksums of the source file calculated in one reading: SHA-256, MD5.');
+    expect(describeEvent('ru', ev('metadata modification'))).toBe('Изменена запись в каталоге: места.');
+    expect(describeEvent('ky', ev('transfer'))).toBe('export-1 топтомунун курамында алуучуга өткөрүлүп берилген: Prosecutor.');
+    expect(describeEvent('en', ev('digital signature generation'))).toBe('The custody history up to row 8 was sealed: signed with the archive operator\'s key.');
+    expect(describeEvent('en', ev('recovery'))).toBe('Repaired: the stored copy was altered (SHA-256 found ef01). It was restored from replica “nas”, a copy whose SHA-256 matches the one recorded at ingest: written, flushed to disk, read back and compared by SHA-256 before it was put in place.');
+    expect(describeEvent('ru', ev('recovery'))).toMatch(/^Восстановлено\. Хранимая копия была изменена \(найден SHA-256 ef01\)\. Она восстановлена из источника: реплика «nas»/u);
+    expect(describeEvent('en', ev('validation'))).toBe('Content Credentials (C2PA) validated: INVALID, signed by C2PA Test Signing Cert; problems: assertion.dataHash.mismatch (@trustnxt/c2pa-ts 0.9.4; trust list: none configured).');
+    expect(describeEvent('ky', ev('validation'))).toMatch(/^Мазмундун ишеним грамоталары \(C2PA\) текшерилди: ЖАРАКСЫЗ, кол койгон C2PA Test Signing Cert;/u);
+    expect(describeEvent('en', ev('redaction'))).toBe(`Redacted copy made for publication: ${'ab'.repeat(32)} (image/jpeg), by Evidence Archive redact 0.1.0; metadata removed: EXIF, XMP; boxes blurred: 3. The original is unchanged.`);
+    expect(describeEvent('ru', ev('redaction'))).toMatch(/^Сделана обезличенная копия для публикации: .*удалены метаданные: EXIF, XMP; размыто областей: 3\. Оригинал не изменён\.$/u);
   });
 
   it('says FAILED for a failed fixity check in every language, with the reason', () => {
-    for (const lang of LANGS) expect(describeEvent(lang, EVENTS[5]!)).toMatch(/FAILED.*content changed/u);
-    expect(describeEvent('en', { ...EVENTS[5]!, detail: { outcome: 'pass', algorithms: ['sha256', 'md5'] } })).toBe('Integrity check: PASSED. The stored copy still matches its checksum (SHA-256, MD5).');
+    for (const lang of LANGS) expect(describeEvent(lang, ev('fixity check'))).toMatch(/FAILED.*content changed/u);
+    expect(describeEvent('en', { ...ev('fixity check'), detail: { outcome: 'pass', algorithms: ['sha256', 'md5'] } })).toBe('Integrity check: PASSED. The stored copy still matches its checksum (SHA-256, MD5).');
   });
 
   it('formats sizes and capture times as an official reads them', () => {

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { NATIVE_MANIFEST_FILE, SQLITE_DRIVER, addonAbi, type NativeManifest } from '../../electron/core/db/native-binding.ts';
+import { ELECTRON_NATIVE_PACKAGES, NATIVE_MANIFEST_FILE, SQLITE_DRIVER, addonAbi, type NativeManifest } from '../../electron/core/db/native-binding.ts';
 import { ELECTRON_HEADERS_URL, main, planNative, readElectronTarget, runNative, spawnExec, type Exec, type NativeCommand } from '../../scripts/electron-native.ts';
 import { REPO_ROOT } from '../helpers/corpus.ts';
 
@@ -17,6 +17,9 @@ const driverVersion = (JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', S
 const target = { electronVersion: '45.5.0', abi: '150', platform: 'linux', arch: 'x64' };
 const fakeAddon = (abi: string) => Buffer.concat([Buffer.from('\x7fELF'), Buffer.alloc(32), Buffer.from(`\0node_register_module_v${abi}\0`)]);
 const only = [SQLITE_DRIVER];
+/** The other installed driver: built too, but the app does not load it, so its failure is only a warning. */
+const OTHER_DRIVER = ELECTRON_NATIVE_PACKAGES.find((p) => p !== SQLITE_DRIVER)!;
+const re = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** An executor that "builds" by writing an addon for `abi` where node-gyp / prebuild-install would, recording what it saw. */
 function fakeExec(outcomes: Partial<Record<NativeCommand['kind'], string | 'fail'>>, seen: { kind: string; files: string[] }[] = []): Exec {
@@ -44,12 +47,14 @@ describe('planNative (what --dry-run prints)', () => {
   it('for a missing build: fetch the Electron prebuilt, else compile against Electron\'s headers, in a staging copy', () => {
     const nativeDir = join(tmp, 'plan');
     const plan = planNative({ root: REPO_ROOT, target, nativeDir, devDir: '/home/u/.electron-gyp' });
-    expect(plan.packages.map((p) => p.package)).toEqual(['better-sqlite3', 'better-sqlite3-multiple-ciphers']);
+    // The driver the app loads first, then the other installed one.
+    expect(SQLITE_DRIVER).toBe('better-sqlite3-multiple-ciphers');
+    expect(plan.packages.map((p) => p.package)).toEqual([SQLITE_DRIVER, 'better-sqlite3']);
     const p = plan.packages[0]!;
-    expect(p).toMatchObject({ action: 'build', packageVersion: driverVersion, dest: join(nativeDir, 'electron-45.5.0-linux-x64', 'better-sqlite3', 'better_sqlite3.node') });
+    expect(p).toMatchObject({ action: 'build', packageVersion: driverVersion, dest: join(nativeDir, 'electron-45.5.0-linux-x64', SQLITE_DRIVER, 'better_sqlite3.node') });
     expect(p.reason).toMatch(/does not exist/);
     const [fetch, compile] = p.attempts;
-    const stage = join(nativeDir, '.build', 'electron-45.5.0-linux-x64', 'better-sqlite3');
+    const stage = join(nativeDir, '.build', 'electron-45.5.0-linux-x64', SQLITE_DRIVER);
     expect(fetch).toMatchObject({ kind: 'fetch', command: process.execPath, cwd: stage });
     expect(fetch!.args[0]).toMatch(/prebuild-install[/\\]bin\.js$/);
     expect(fetch!.args.slice(1)).toEqual(['--runtime', 'electron', '--target', '45.5.0', '--platform', 'linux', '--arch', 'x64', '--verbose']);
@@ -91,13 +96,13 @@ describe('runNative', () => {
     expect(again.packages[0]!.reason).toMatch(/^up to date/);
     const log: string[] = [];
     expect(await main(['--native-dir', nativeDir, '--electron-version', '45.5.0', '--platform', 'linux', '--arch', 'x64'], REPO_ROOT, fakeExec({}), (s) => log.push(s))).toBe(0);
-    expect(log.join('\n')).toMatch(/better-sqlite3: up to date/);
+    expect(log.join('\n')).toMatch(new RegExp(`^electron-native: ${re(SQLITE_DRIVER)}: up to date`, 'm'));
 
     // A changed file, another driver version or another Electron: built again.
     writeFileSync(dest, fakeAddon('150').toString('latin1') + 'x', 'latin1');
     expect(planNative({ root: REPO_ROOT, target, nativeDir, packages: only }).packages[0]!.reason).toMatch(/differs from the manifest \(sha256\)/);
     writeFileSync(join(dirname(dirname(dest)), NATIVE_MANIFEST_FILE), JSON.stringify({ ...manifest, packages: { [SQLITE_DRIVER]: { ...manifest.packages[SQLITE_DRIVER], packageVersion: '1.0.0' } } }));
-    expect(planNative({ root: REPO_ROOT, target, nativeDir, packages: only }).packages[0]!.reason).toMatch(new RegExp(`built from better-sqlite3@1\\.0\\.0, installed is ${driverVersion.replace(/\./g, '\\.')}`));
+    expect(planNative({ root: REPO_ROOT, target, nativeDir, packages: only }).packages[0]!.reason).toMatch(new RegExp(`built from ${re(SQLITE_DRIVER)}@1\\.0\\.0, installed is ${driverVersion.replace(/\./g, '\\.')}`));
     expect(planNative({ root: REPO_ROOT, target: { ...target, electronVersion: '46.0.0' }, nativeDir, packages: only }).packages[0]!.action).toBe('build');
     expect(planNative({ root: REPO_ROOT, target, nativeDir, packages: only, force: true }).packages[0]!.reason).toBe('forced (--force)');
   });
@@ -119,8 +124,9 @@ describe('runNative', () => {
     expect(existsSync(outcomes[0]!.dest)).toBe(false);
     const log: string[] = [];
     expect(await main(['--native-dir', nativeDir, '--electron-version', '45.5.0'], REPO_ROOT, fakeExec({}), (s) => log.push(s))).toBe(1);
-    expect(log.join('\n')).toMatch(/error: could not build better-sqlite3@/);
-    expect(log.join('\n')).toMatch(/warning \(the app does not load it\): could not build better-sqlite3-multiple-ciphers@/);
+    expect(log.join('\n')).toMatch(new RegExp(`error: could not build ${re(SQLITE_DRIVER)}@`));
+    expect(log.join('\n')).toMatch(new RegExp(`warning \\(the app does not load it\\): could not build ${re(OTHER_DRIVER)}@`));
+    expect(log.join('\n')).not.toMatch(new RegExp(`error: could not build ${re(OTHER_DRIVER)}@`));
     // Only the other package failing: reported, exit 0.
     const onlyDriver: Exec = async (c) => (c.cwd.endsWith(SQLITE_DRIVER) ? fakeExec({ fetch: '150' })(c) : fakeExec({})(c));
     expect(await main(['--native-dir', join(tmp, 'other'), '--electron-version', '45.5.0'], REPO_ROOT, onlyDriver, () => {})).toBe(0);
@@ -128,14 +134,17 @@ describe('runNative', () => {
 
   it('runs the real prebuild-install for Electron, fed a local prebuilt tarball named as on GitHub', async () => {
     // The name prebuild-install derives from --runtime electron --target 45.5.0 is the GitHub
-    // release asset's: better-sqlite3-v<version>-electron-v150-linux-x64.tar.gz.
+    // release asset's: <driver>-v<version>-electron-v150-linux-x64.tar.gz
+    // (better-sqlite3-multiple-ciphers-v12.11.1-electron-v150-linux-x64.tar.gz).
     const prebuilds = join(tmp, 'prebuilds');
     const content = join(tmp, 'tarball');
     mkdirSync(join(content, 'build', 'Release'), { recursive: true });
     writeFileSync(join(content, 'build', 'Release', 'better_sqlite3.node'), fakeAddon('150'));
     mkdirSync(prebuilds);
-    execFileSync('tar', ['czf', join(prebuilds, `better-sqlite3-v${driverVersion}-electron-v150-${process.platform}-${process.arch}.tar.gz`), '-C', content, 'build']);
-    const envName = 'npm_config_better_sqlite3_local_prebuilds';
+    execFileSync('tar', ['czf', join(prebuilds, `${SQLITE_DRIVER}-v${driverVersion}-electron-v150-${process.platform}-${process.arch}.tar.gz`), '-C', content, 'build']);
+    // prebuild-install reads npm_config_<package name, non-alphanumerics as _>_local_prebuilds.
+    const envName = `npm_config_${SQLITE_DRIVER.replace(/[^a-zA-Z0-9]/g, '_')}_local_prebuilds`;
+    expect(envName).toBe('npm_config_better_sqlite3_multiple_ciphers_local_prebuilds');
     process.env[envName] = prebuilds;
     try {
       const t = { ...target, platform: process.platform, arch: process.arch };

@@ -1,5 +1,5 @@
 // Which compiled SQLite driver a process loads: under Node the one npm built (the CLI and these
-// tests), inside Electron the Electron-ABI copy from native/ through better-sqlite3's
+// tests), inside Electron the Electron-ABI copy from native/ through the driver's
 // nativeBinding option. Electron itself does not run here; `process.versions.electron` and the
 // ABI are faked through nativeBindingPath's RuntimeInfo parameter.
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import Database from 'better-sqlite3';
+import Database from 'better-sqlite3-multiple-ciphers';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadMigrationSteps, openDb } from '../../electron/core/db/open.ts';
 import {
@@ -43,9 +43,12 @@ describe('nativeBindingPath: the driver build for this runtime', () => {
     expect(electronAddonPath(dir, { electronVersion: '45.5.0', platform: 'linux', arch: 'x64' })).toBe(file);
     expect(nativeBindingPath(electron(dir))).toBe(file);
     // The other driver has its own folder (both name their addon better_sqlite3.node).
-    const other = join(dir, 'electron-45.5.0-linux-x64', 'better-sqlite3-multiple-ciphers', 'better_sqlite3.node');
+    const otherDriver = ELECTRON_NATIVE_PACKAGES.find((p) => p !== SQLITE_DRIVER)!;
+    expect(otherDriver).toBe('better-sqlite3');
+    const other = join(dir, 'electron-45.5.0-linux-x64', otherDriver, 'better_sqlite3.node');
     fakeAddon(other, '150');
-    expect(nativeBindingPath(electron(dir), 'better-sqlite3-multiple-ciphers')).toBe(other);
+    expect(nativeBindingPath(electron(dir), otherDriver)).toBe(other);
+    expect(nativeBindingPath(electron(dir))).toBe(file);
     // Another Electron version, platform or arch is another folder, absent here.
     expect(() => nativeBindingPath({ ...electron(dir), versions: { electron: '46.0.0', modules: '150' } })).toThrow(/electron-46\.0\.0-linux-x64/);
     expect(() => nativeBindingPath({ ...electron(dir), arch: 'arm64' })).toThrow(/electron-45\.5\.0-linux-arm64/);
@@ -78,12 +81,13 @@ describe('nativeBindingPath: the driver build for this runtime', () => {
 });
 
 describe('one driver name', () => {
-  it('open.ts imports the package SQLITE_DRIVER names, which is one of those built for Electron', () => {
-    // Switching driver (e.g. to better-sqlite3-multiple-ciphers) means changing both together.
+  it('open.ts imports the package SQLITE_DRIVER names, which is the first of those built for Electron', () => {
+    // Switching driver (as to better-sqlite3-multiple-ciphers, for SQLCipher) means changing both together.
     const src = readFileSync(join(REPO_ROOT, 'electron', 'core', 'db', 'open.ts'), 'utf8');
     const imported = [...src.matchAll(/^import\s+\w+\s+from\s+'(better-sqlite3[^']*)';/gmu)].map((m) => m[1]);
     expect(imported).toEqual([SQLITE_DRIVER]);
-    expect(ELECTRON_NATIVE_PACKAGES).toContain(SQLITE_DRIVER);
+    expect(SQLITE_DRIVER).toBe('better-sqlite3-multiple-ciphers');
+    expect(ELECTRON_NATIVE_PACKAGES).toEqual([SQLITE_DRIVER, 'better-sqlite3']);
   });
 });
 

@@ -17,10 +17,15 @@ export const SQLITE_DRIVER = 'better-sqlite3-multiple-ciphers';
 
 /**
  * Every installed package whose addon is bound to one V8 ABI and therefore gets an Electron
- * build from scripts/electron-native.mjs (those not installed are skipped). Both drivers name
- * their addon better_sqlite3.node, hence a folder per package.
+ * build from scripts/electron-native.mjs (those not installed are skipped), SQLITE_DRIVER first:
+ * it is the one the app loads, so its build runs first and its failure fails the script; the
+ * other driver (plain better-sqlite3, which the tests still open archives with) is optional.
+ * Both drivers name their addon better_sqlite3.node, hence a folder per package.
  */
-export const ELECTRON_NATIVE_PACKAGES: readonly string[] = ['better-sqlite3', 'better-sqlite3-multiple-ciphers'];
+export const ELECTRON_NATIVE_PACKAGES: readonly string[] = [
+  SQLITE_DRIVER,
+  ...['better-sqlite3', 'better-sqlite3-multiple-ciphers'].filter((p) => p !== SQLITE_DRIVER),
+];
 
 /** The addon's file name inside each package's build/Release and inside native/…/<package>/. */
 export const NATIVE_ADDON_FILE = 'better_sqlite3.node';
