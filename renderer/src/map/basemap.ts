@@ -1,5 +1,5 @@
 // The offline basemap (resources/map/central-asia.json, Natural Earth, public domain; see
-// tools/build-basemap.ts): country and region outlines around Kyrgyzstan, loaded once as a
+// tools/build-basemap.ts): country and region outlines, rivers and lakes around Kyrgyzstan, loaded once as a
 // bundled module (no tile server, no network), and the names the Map screen shows for them in
 // each language.
 import type { Feature, FeatureCollection, MultiLineString, MultiPolygon } from 'geojson';
@@ -25,6 +25,10 @@ export interface Basemap {
   admin1: FeatureCollection<MultiLineString, RegionProps>;
   /** Batken region's area, shaded. */
   batken: Feature<MultiPolygon>;
+  /** Rivers and lake centrelines (Natural Earth 1:50m), unnamed: the data carries no names. */
+  rivers: Feature<MultiLineString>;
+  /** Lakes and reservoirs (Natural Earth 1:50m), e.g. Issyk-Kul, Toktogul, the Aral Sea; unnamed too. */
+  lakes: Feature<MultiPolygon>;
 }
 
 let loading: Promise<Basemap> | null = null;

@@ -84,6 +84,8 @@ export function MapScreen() {
       regions: basemap.admin1.features.map((f, i) => ({ key: `${i}`, d: path(f) ?? '' })),
       borders: path(basemap.borders) ?? '',
       batken: path(basemap.batken) ?? '',
+      rivers: path(basemap.rivers) ?? '',
+      lakes: path(basemap.lakes) ?? '',
     };
   }, [basemap, proj]);
 
@@ -289,6 +291,9 @@ export function MapScreen() {
                 <g transform={tr}>
                   {paths.countries.map((c) => <path key={c.key} d={c.d} className={c.id === '417' ? 'map-country home' : 'map-country'} />)}
                   <path d={paths.batken} className="map-batken" />
+                  {/* Water under the borders (the Amu Darya is one) and, outside this group, under every label. */}
+                  <path d={paths.lakes} className="map-lake" data-testid="map-lakes" />
+                  <path d={paths.rivers} className="river map-river" data-testid="map-rivers" />
                   {paths.regions.map((r) => <path key={r.key} d={r.d} className="map-region" />)}
                   <path d={paths.borders} className="map-border" />
                 </g>
