@@ -75,12 +75,17 @@ describe.skipIf(!HAS_CORPUS)('a public release made from the corpus after failed
     mkdirSync(unreadable.path);
     const v = await runCli('verify', '--json', ...A);
     expect(v.code).toBe(1);
-    // Restored from a backup; the next check passes.
-    writeFileSync(flip.path, original);
-    chmodSync(flip.path, 0o444);
-    renameSync(`${gone.path}.away`, gone.path);
+    // Repaired from a backup on this machine (its path recorded under sourcePath, which a public
+    // set must not carry); the next check passes, with no unrecorded change.
+    const backup = join(work, 'backup');
+    mkdirSync(backup);
+    writeFileSync(join(backup, 'flip.jpg'), original);
+    renameSync(`${gone.path}.away`, join(backup, 'gone.jpg'));
     rmdirSync(unreadable.path);
-    renameSync(`${unreadable.path}.away`, unreadable.path);
+    renameSync(`${unreadable.path}.away`, join(backup, 'unreadable.jpg'));
+    await ok('repair', String(flip.id), '--from', join(backup, 'flip.jpg'));
+    await ok('repair', String(gone.id), '--from', join(backup, 'gone.jpg'));
+    await ok('repair', String(unreadable.id), '--from', join(backup, 'unreadable.jpg'));
     await ok('verify', '--json');
 
     // A fixity event as an older version wrote it, with the archive's absolute path in its reason:
