@@ -14,6 +14,7 @@ import { objectPath } from '../../electron/core/archive.ts';
 import { appendCustodyEvent } from '../../electron/core/custody/log.ts';
 import { openDb } from '../../electron/core/db/open.ts';
 import { verifyBag } from '../../electron/core/verify/bag.ts';
+import type { FixityRunsSection } from '../../electron/core/verify/bag-fixity-runs.ts';
 import { cliJson, runCli } from '../helpers/cli-inprocess.ts';
 import { HAS_CORPUS, MEDIA_DIR } from '../helpers/corpus.ts';
 
@@ -138,6 +139,14 @@ describe.skipIf(!HAS_CORPUS)('a public release made from the corpus after failed
     expect(byItem.get(failedShas[0]!)).toMatchObject({ kind: 'altered', expected: { sha256: failedShas[0] }, found: { sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } });
     expect(byItem.get(failedShas[1]!)).toMatchObject({ kind: 'missing' });
     expect(byItem.get(failedShas[2]!)).toMatchObject({ kind: 'unreadable', error: expect.any(String) });
+  });
+
+  it('carries the fixity runs that checked its items, with each item\'s outcome proven (failed, then passed after repair)', () => {
+    const runs = (excerpt as unknown as { fixityRuns: FixityRunsSection }).fixityRuns.runs;
+    expect(runs.map((r) => r.event.detail.outcome)).toEqual(['fail', 'pass']);
+    const outcomes = (i: number) => new Map(runs[i]!.revealed.map((x) => [x.leaf.sha256, x.leaf.outcome]));
+    expect(failedShas.map((s) => outcomes(0).get(s))).toEqual(['altered', 'missing', 'unreadable']);
+    expect(failedShas.map((s) => outcomes(1).get(s))).toEqual(['pass', 'pass', 'pass']);
   });
 
   it('withholds the older event carrying the absolute path, lists it in withheldSeqs, and the bag verifies', async () => {
