@@ -44,6 +44,16 @@ export interface FixityEventLike {
 export const isFixityRunEvent = (e: FixityEventLike & { item: string | null }): boolean =>
   e.type === 'fixity check' && e.item === null && (e.detail.scope === 'archive' || e.detail.scope === 'selection');
 
+/**
+ * In ONE item's timeline (core/custody/query.ts itemCustodyEvents: `log --item`, `show`, the Item
+ * screen), a fixity run event stands for that item's passing check in the run: its run number
+ * (null for any other event, or an older archive-wide summary, which lists no items). The run's own
+ * outcome may be "fail" for other items: a reader of the item's timeline must say "passed".
+ */
+export function itemRunPass(e: FixityEventLike & { item: string | null }): number | null {
+  return isFixityRunEvent(e) && typeof e.detail.run === 'number' ? e.detail.run : null;
+}
+
 /** True when `e` is an item's `fixity check` event whose outcome is `fail`. */
 export const isFailedFixityCheck = (e: FixityEventLike): boolean => e.type === 'fixity check' && e.detail.outcome === 'fail';
 

@@ -245,6 +245,18 @@ export const ItemDetailSchema = z.object({
   links: ItemLinksSchema.nullable(),
   /** The C2PA validation report (common/c2pa.ts CredentialReport) as last made; null when never checked. */
   credentials: z.record(z.string(), z.unknown()).nullable().optional(),
+  /**
+   * The item's last recorded fixity check (core/verify/item-checks.ts lastCheckView): when, in
+   * which run (null: before runs), outcome ("pass", "altered", "missing", "unreadable", "catalog",
+   * "unrecorded-change"), PASSED or FAILED, and its custody row. Null when never checked.
+   */
+  lastCheck: z.object({
+    checkedAt: z.string(),
+    runId: z.number().nullable(),
+    outcome: z.string(),
+    status: z.enum(['PASSED', 'FAILED']),
+    eventSeq: z.number().nullable(),
+  }).nullable().optional(),
 });
 export type ItemDetail = z.infer<typeof ItemDetailSchema>;
 
@@ -444,6 +456,19 @@ export const IngestResultSchema = z.object({
   bytesIngested: z.number(),
   files: z.array(IngestFileResultSchema),
 });
+/** What a failed fixity check of one object found (common/fixity.ts FixityFinding). */
+export const FixityFindingSchema = z.object({
+  kind: z.enum(['altered', 'missing', 'unreadable', 'catalog', 'unrecorded-change']),
+  object: z.string().optional(),
+  expected: z.record(z.string(), z.string()).optional(),
+  found: z.record(z.string(), z.string()).optional(),
+  expectedBytes: z.number().optional(),
+  foundBytes: z.number().optional(),
+  error: z.string().optional(),
+  previous: z.enum(['altered', 'missing', 'unreadable']).optional(),
+  previousCheckedAt: z.string().optional(),
+  previousSeq: z.number().optional(),
+});
 export const FixityResultSchema = z.object({
   /** False for a check that was interrupted, whatever it found. */
   ok: z.boolean(),
@@ -460,13 +485,48 @@ export const FixityResultSchema = z.object({
   custodyRowsChecked: z.number(),
   /** The head of the log that was recomputed, before this check's events (null for an empty log). */
   chainHeadBefore: z.object({ seq: z.number(), hash: z.string() }).nullable(),
-  /** `fixity check` events this check appended (one per item re-hashed, one for the archive); 0 when unrecorded. */
+  /** `fixity check` events this check appended (one for the run, one per failure); 0 when unrecorded or unfinished. */
   custodyEventsAdded: z.number(),
   /** The head of the log when the check ended, after its own events when it was recorded. */
   chainHead: z.object({ seq: z.number(), hash: z.string() }).nullable(),
-  problems: z.array(z.object({ kind: z.string(), seq: z.number().optional(), reason: z.string() })),
+  /**
+   * Every problem found. An item's failure (core/verify/fixity.ts FixityProblem) also carries the
+   * item, what was found (common/fixity.ts FixityFinding), its original file name and source path
+   * (first sighting), and its reel or card (null: none recorded), so the window can say which
+   * file, from where, and what to do.
+   */
+  problems: z.array(z.object({
+    kind: z.string(), seq: z.number().optional(), reason: z.string(),
+    itemId: z.number().optional(), sha256: z.string().optional(), path: z.string().optional(),
+    finding: FixityFindingSchema.optional(),
+    fileName: z.string().optional(), sourcePath: z.string().optional(), reel: z.string().nullable().optional(),
+  })),
   startedAt: z.string(),
   finishedAt: z.string(),
+  /** The fixity check run (issue 15 §2; core/verify/fixity.ts RunReport): its id, whether it resumed an unfinished one, its counts and Merkle root. */
+  run: z.object({
+    id: z.number(),
+    resumed: z.boolean(),
+    checkedBefore: z.number(),
+    sessions: z.number(),
+    wholeArchive: z.boolean(),
+    scope: z.object({
+      filters: z.object({ since: z.string().optional(), olderThan: z.string().optional(), sample: z.number().optional(), items: z.array(z.number()).optional(), reels: z.array(z.string()).optional() }),
+      checkedBefore: z.string().optional(),
+      sampleSeed: z.string().optional(),
+    }),
+    startedAt: z.string(),
+    itemsSelected: z.number(),
+    bytesSelected: z.number(),
+    passed: z.number(),
+    failed: z.record(z.string(), z.number()),
+    merkle: z.object({ format: z.string(), leaves: z.number(), root: z.string() }),
+    eventSeq: z.number().nullable(),
+  }).optional(),
+  /** Passing items whose object file was replaced by a file of the same content (not failures). */
+  notes: z.array(z.object({ kind: z.string(), itemId: z.number(), sha256: z.string(), fileName: z.string().optional() })).optional(),
+  /** A run left unfinished that `restart` closed (recorded with outcome "interrupted") before this one started. */
+  abandonedRun: z.object({ id: z.number(), eventSeq: z.number().nullable() }).optional(),
   /**
    * Absolute paths of intact copies at their own content address that no item records (an
    * interrupted ingest stored them before recording them). Notes, not problems: `ok` ignores them.

@@ -78,9 +78,18 @@ describe.skipIf(!HAS_CHROMIUM)('the Item screen\'s custody timeline in readable 
       ['replication', 'done', 'Copy stored in the archive and verified: written, flushed to disk, read back and compared by SHA-256.'],
       ['metadata extraction', 'done', 'The file was examined; it holds no technical metadata this program reads.'],
       ['metadata modification', 'done', 'Catalog entry changed: people, tags.'],
-      ['fixity check', 'passed', 'Integrity check PASSED: the stored copy still matches its checksum (SHA-256).'],
+      // The first check passed inside run 1 (one event for the run): read as this item's pass.
+      ['fixity check', 'passed', 'Integrity check PASSED in fixity check run 1 (1 file(s) checked in that run).'],
       ['fixity check', 'FAILED', 'Integrity check FAILED.'],
     ]);
+    // The item's last check: FAILED in red, with what it was and what to do, never like a pass.
+    const last = tid('last-check');
+    expect(await last.getAttribute('data-status')).toBe('FAILED');
+    expect(await last.textContent()).toMatch(/^Last fixity check: FAILED on .+: altered \(run 2\)\. Restore it from a replica or the original card \(evidence repair\), then check it again\.$/u);
+    expect(await last.getAttribute('role')).toBe('alert');
+    const colourOf = (sel: string) => page.evaluate((s) => getComputedStyle(document.querySelector(s)!).color, sel);
+    expect(await colourOf('[data-testid=last-check]')).toBe(await colourOf('[data-testid=custody-failed] .outcome'));
+    expect(await colourOf('[data-testid=last-check]')).not.toBe(await colourOf('[data-testid=item-name]'));
     const failed = tid('custody-failed');
     expect(await failed.locator('.who').textContent()).toBe(OPERATOR);
     expect(await failed.locator('.what').textContent()).toBe('Fixity check');
@@ -98,12 +107,14 @@ describe.skipIf(!HAS_CHROMIUM)('the Item screen\'s custody timeline in readable 
       await tid('language').selectOption('ru');
       await expect.poll(async () => (await entries())[4]).toEqual(['metadata modification', 'выполнено', 'Изменена запись в каталоге: люди, метки.']);
       expect((await entries()).slice(5)).toEqual([
-        ['fixity check', 'пройдена', 'Проверка целостности ПРОЙДЕНА: хранимая копия соответствует своей контрольной сумме (SHA-256).'],
+        ['fixity check', 'пройдена', 'Проверка целостности ПРОЙДЕНА в проверке № 1 (в этой проверке файлов: 1).'],
         ['fixity check', 'НЕ ПРОЙДЕНА', 'Проверка целостности НЕ ПРОЙДЕНА.'],
       ]);
       await tid('language').selectOption('ky');
       await expect.poll(async () => (await entries())[4]).toEqual(['metadata modification', 'аткарылды', 'Каталогдогу жазуу өзгөртүлгөн: адамдар, белгилер.']);
       expect((await entries())[6]).toEqual(['fixity check', 'ӨТКӨН ЖОК', 'Бүтүндүгүн текшерүү ИЙГИЛИКСИЗ.']);
+      expect((await entries())[5]![2]).toBe('Бүтүндүгүн текшерүү № 1 текшерүүдө ИЙГИЛИКТҮҮ (ал текшерүүдө 1 файл текшерилген).');
+      expect(await tid('last-check').textContent()).toMatch(/^Акыркы бүтүндүк текшерүүсү: .+ ИЙГИЛИКСИЗ: өзгөртүлгөн \(№ 2 текшерүү\)\./u);
       expect((await entries())[0]![2]).toMatch(/^Архивге .*statement\.txt жолунан кабыл алынган \(файл statement\.txt, 20 \S+\), компьютер .+\.$/u);
     } finally {
       await tid('language').selectOption('en');

@@ -47,6 +47,8 @@ describe.skipIf(!HAS_CHROMIUM)('Verify screen: a fixity check cancelled part-way
   let win: ArchiveWindow | undefined;
   let page: Page;
   let csp: ArchiveWindow['csp'];
+  /** The run the cancelled check started (the next check resumes it). */
+  let runId = 0;
   const tid = (id: string) => page.getByTestId(id);
   const fixityJobs = () => new Set(host.events.flatMap((e) => (e.type === 'state' && e.job.kind === 'verifyArchive' ? [e.job.id] : [])));
   /** The last state event of a job. */
@@ -102,11 +104,14 @@ describe.skipIf(!HAS_CHROMIUM)('Verify screen: a fixity check cancelled part-way
     expect(job.state).toBe('cancelled');
     // What the window got is what the IPC contract carries.
     const report = JobResultSchema.parse(job.result);
-    expect(report).toMatchObject({ kind: 'verifyArchive', report: { ok: false, interrupted: true, itemsChecked: CHECKED_BEFORE_CANCEL, itemsTotal: FILES, custodyEventsAdded: CHECKED_BEFORE_CANCEL + 1, problems: [] } });
+    expect(report).toMatchObject({ kind: 'verifyArchive', report: { ok: false, interrupted: true, itemsChecked: CHECKED_BEFORE_CANCEL, itemsTotal: FILES, custodyEventsAdded: 0, problems: [], run: { resumed: false, passed: CHECKED_BEFORE_CANCEL } } });
     const fr = report.kind === 'verifyArchive' ? report.report : null;
-    // The chain as it stood (rows numbered from 1), then the check's own events: one per item re-hashed, one for the archive.
+    // The chain as it stood (rows numbered from 1); an unfinished run appends nothing until it finishes.
     expect(fr!.custodyRowsChecked).toBe(fr!.chainHeadBefore!.seq);
-    expect(fr!.chainHead!.seq).toBe(fr!.chainHeadBefore!.seq + CHECKED_BEFORE_CANCEL + 1);
+    expect(fr!.chainHead!.seq).toBe(fr!.chainHeadBefore!.seq);
+    runId = fr!.run!.id;
+    expect(await tid('fixity-kept').textContent()).toBe(`The progress of run ${runId} is kept: the next fixity check continues where this one stopped. Nothing is recorded in the custody log until the run has checked every item.`);
+    expect(await tid('fixity-run').textContent()).toBe(`#${runId}`);
 
     expect(await tid('fixity-verdict').textContent()).toBe('Check cancelled before it finished: the archive is not verified');
     expect(await tid('fixity-report').getAttribute('class')).toBe('report interrupted');
@@ -119,7 +124,7 @@ describe.skipIf(!HAS_CHROMIUM)('Verify screen: a fixity check cancelled part-way
     expect(await labelOf('fixity-custody-rows')).toBe('Custody log rows checked');
     expect(await tid('fixity-custody-rows').textContent()).toBe(String(fr!.custodyRowsChecked));
     expect(await labelOf('fixity-events-added')).toBe('Custody log events this check added');
-    expect(await tid('fixity-events-added').textContent()).toBe(String(CHECKED_BEFORE_CANCEL + 1));
+    expect(await tid('fixity-events-added').textContent()).toBe('0');
     expect(await labelOf('fixity-chain-head')).toBe('Custody chain head after this check');
     expect(await tid('fixity-chain-head').textContent()).toBe(`#${fr!.chainHead!.seq} ${fr!.chainHead!.hash}`);
     expect(await tid('fixity-problems').count()).toBe(0);
@@ -154,8 +159,11 @@ describe.skipIf(!HAS_CHROMIUM)('Verify screen: a fixity check cancelled part-way
     expect(await tid('fixity-report').getAttribute('class')).toBe('report ok');
     expect(await tid('fixity-items').textContent()).toBe(String(FILES));
     expect(await tid('fixity-total').textContent()).toBe(String(FILES));
-    expect(await tid('fixity-events-added').textContent()).toBe(String(FILES + 1));
+    // The cancelled run, resumed and finished: one event for the run.
+    expect(await tid('fixity-events-added').textContent()).toBe('1');
     expect(await tid('fixity-interrupted').count()).toBe(0);
+    expect(await tid('fixity-run').textContent()).toBe(`#${runId}, resumed: ${CHECKED_BEFORE_CANCEL} item(s) were checked before it was interrupted (2 sessions)`);
+    expect(await tid('fixity-outcomes').textContent()).toBe(`${FILES} passed, 0 failed`);
   });
 
   it('shows the total as soon as the check starts, before the first item is re-hashed', async () => {

@@ -41,6 +41,17 @@ describe.skipIf(!HAS_CHROMIUM)('Verify screen: intact copies an interrupted impo
   let copies: { path: string; content: string }[];
   let recorded: { path: string; content: string };
   const tid = (id: string) => page.getByTestId(id);
+  /** The colour of the failure class (.error) on this page. */
+  const badColour = () => page.evaluate(() => {
+    const probe = document.createElement('span');
+    probe.className = 'error';
+    document.body.append(probe);
+    const c = getComputedStyle(probe).color;
+    probe.remove();
+    return c;
+  });
+  /** The reel an import of a single file names (catalog/reels.ts: the folder's name). */
+  const REEL = 'card';
 
   /** Starts a fixity check from the screen and waits until the screen shows that run's report. */
   const runFixity = async () => {
@@ -175,9 +186,21 @@ describe.skipIf(!HAS_CHROMIUM)('Verify screen: intact copies an interrupted impo
     expect(await tid('fixity-report').getAttribute('class')).toBe('report bad');
     const problems = tid('fixity-problems').locator('li');
     expect(await problems.count()).toBe(2);
+    // The failed item: which file (original name, source path, card/reel), what was found, what to do; in red.
     const altered = problems.and(page.locator('[data-kind=altered]'));
-    expect(await altered.locator('strong').textContent()).toBe('Altered:');
-    expect(await altered.textContent()).toContain(recorded.path);
+    expect(await altered.getByTestId('failure-head').textContent()).toBe('FAILED (altered): item 1 “first.txt”');
+    expect(await altered.getByTestId('failure-name').textContent()).toBe('first.txt');
+    expect(await altered.getByTestId('failure-source').textContent()).toBe(join(card, 'first.txt'));
+    expect(await altered.getByTestId('failure-reel').textContent()).toBe(REEL);
+    expect(await altered.getByTestId('failure-found').textContent()).toBe(
+      `Content altered: SHA-256 expected ${sha(recorded.content)}, found ${sha('damaged\n')}; Size expected ${Buffer.byteLength(recorded.content)} bytes, found 8`);
+    expect(await altered.getByTestId('failure-next').textContent()).toBe('Restore it from a good copy: evidence repair 1 --from REPLICA|FILE (a replica or the original card), then check it again. Do not import it again over it.');
+    expect(await altered.evaluate((el) => getComputedStyle(el).color)).toBe(await badColour());
+    // The run: its number, what it covered, and its counts, the failure in red.
+    expect(await tid('fixity-run').textContent()).toMatch(/^#\d+$/u);
+    expect(await tid('fixity-scope').textContent()).toBe('the whole archive');
+    expect(await tid('fixity-outcomes').textContent()).toBe('0 passed, 1 failed');
+    expect(await tid('fixity-outcomes').evaluate((el) => getComputedStyle(el).color)).toBe(await badColour());
     const unexpected = problems.and(page.locator('[data-kind=unexpected]'));
     expect(await unexpected.locator('strong').textContent()).toBe('Unexpected file:');
     expect(await unexpected.textContent()).toContain(brokenPath);
@@ -199,8 +222,17 @@ describe.skipIf(!HAS_CHROMIUM)('Verify screen: intact copies an interrupted impo
 
     await tid('nav-verify').click();
     await runFixity();
+    // The damaged object the previous test put back by hand, with no repair recorded: an unrecorded change, said once.
+    expect(await tid('fixity-verdict').textContent()).toBe('1 problem found');
+    const change = tid('fixity-problems').locator('[data-kind=unrecorded-change]');
+    expect(await change.getByTestId('failure-head').textContent()).toBe('FAILED (replaced outside the archive): item 1 “first.txt”');
+    expect(await change.getByTestId('failure-found').textContent()).toMatch(/^Unrecorded change: the file was replaced outside the archive \(its check of \S+ found it altered, and no repair was recorded since\)$/u);
+    expect(await change.getByTestId('failure-next').textContent()).toContain('evidence repair 1 --from FILE');
+    expect(await tid('fixity-outcomes').textContent()).toBe('1,200 passed, 1 failed');
+    await runFixity();
     expect(await tid('fixity-verdict').textContent()).toBe('All originals are intact and the custody log holds.');
     expect(await tid('fixity-items').textContent()).toBe('1,201');
+    expect(await tid('fixity-outcomes').textContent()).toBe('1,201 passed, 0 failed');
     expect(await tid('unrecorded-copies').count()).toBe(0);
   }, 360_000);
 

@@ -59,7 +59,8 @@ describe('evidence log', () => {
   it('says FAILED with what was found for a failed fixity check, and passed for a passing one', async () => {
     const lines = (await runCli('log', '--item', id['IMG_0001.JPG']!, '--type', 'fixity check', ...A)).out.trimEnd().split('\n');
     expect(lines).toHaveLength(2);
-    expect(lines[0]).toMatch(/^#\d+  \S+ \S+ UTC  Bakyt  fixity check  IMG_0001\.JPG  passed — Integrity check: PASSED\. /u);
+    // The first check passed inside run 1: its run event, read as this item's pass.
+    expect(lines[0]).toMatch(/^#\d+  \S+ \S+ UTC  Bakyt  fixity check  IMG_0001\.JPG  passed — Integrity check: PASSED in fixity check run 1 \(the whole archive, 2 items checked\); this item's outcome is a leaf of the run's Merkle root\.$/u);
     const s = sha['IMG_0001.JPG']!;
     expect(lines[1]).toMatch(new RegExp(`^#\\d+  \\S+ \\S+ UTC  Bakyt  fixity check  IMG_0001\\.JPG  FAILED — content altered: SHA-256 expected ${s}, found [0-9a-f]{64}$`, 'u'));
     expect(lines[1]).not.toContain('passed');
@@ -76,7 +77,16 @@ describe('evidence log', () => {
       expect(await json(...f)).toEqual(seqs);
       expect(await lines(...f)).toEqual(seqs);
     };
-    await expectBoth(['--item', sha['Показания Айгүл.txt']!.slice(0, 10)], (e) => e.item === sha['Показания Айгүл.txt']);
+    // An item's events, and the run events of the runs it passed in: for the statement, both runs.
+    const runs = all.filter((e) => e.type === 'fixity check' && e.item === null);
+    expect(runs.map((e) => e.detail.outcome)).toEqual(['pass', 'fail']);
+    await expectBoth(['--item', sha['Показания Айгүл.txt']!.slice(0, 10)], (e) => e.item === sha['Показания Айгүл.txt'] || runs.includes(e));
+    // For the photo, only run 1: it failed in run 2, which its own failure event stands for.
+    await expectBoth(['--item', id['IMG_0001.JPG']!], (e) => e.item === sha['IMG_0001.JPG'] || e === runs[0]);
+    const statement = (await runCli('log', '--item', id['Показания Айгүл.txt']!, '--type', 'fixity', ...A)).out.trimEnd().split('\n');
+    expect(statement).toHaveLength(2);
+    // Run 2 failed (for the photo), but the statement passed in it: its line says passed.
+    expect(statement[1]).toMatch(/^#\d+  .*  Bakyt  fixity check  Показания Айгүл\.txt  passed — Integrity check: PASSED in fixity check run 2 \(the whole archive, 2 items checked, 1 problem found in other items or the log\); /u);
     await expectBoth(['--type', 'fixity'], (e) => e.type === 'fixity check');
     await expectBoth(['--type', 'ingestion,replication'], (e) => e.type === 'ingestion' || e.type === 'replication');
     await expectBoth(['--type', 'ingestion', '--type', 'replication'], (e) => e.type === 'ingestion' || e.type === 'replication');

@@ -117,10 +117,30 @@ describe.skipIf(!HAS_SPEC)('evidence mhl ITEM… --out DIR', () => {
     expect(JSON.parse(bad.out).mhl.files).toEqual([expect.objectContaining({ entry: name, status: 'mismatch' })]);
   });
 
-  it('refuses --reel until reels are wired, and a name held with other content', async () => {
+  it('--reel NAME copies every item of the card ingested with --reel NAME, and only those, and the history verifies', async () => {
+    const card = join(tmp, 'card-B7');
+    mkdirSync(card);
+    writeFileSync(join(card, 'C0001.MP4'), 'clip one of reel B7');
+    writeFileSync(join(card, 'C0002.MP4'), 'clip two of reel B7');
+    const ing = await runCli('ingest', card, '--reel', 'B7', '--archive', archive, '--operator', 'A. Usenova', '--threads', '1');
+    expect(ing.code, ing.err).toBe(0);
+    const dir = join(tmp, 'ReelB7');
+    const r = await runCli('mhl', '--reel', 'b7', '--archive', archive, '--out', dir, '--json');
+    expect(r.code, r.err).toBe(0);
+    const res = JSON.parse(r.out) as { items: { copied: boolean }[]; generation: { sequence: number } };
+    expect(res.items).toHaveLength(2);
+    expect(res.items.every((i) => i.copied)).toBe(true);
+    const h = await readAscMhlHistory(dir);
+    expect(h.problems).toEqual([]);
+    expect(h.generations[0]!.files.map((f) => f.path.split('/').at(-1)).sort()).toEqual(['C0001.MP4', 'C0002.MP4']);
+    expect(readFileSync(join(dir, h.generations[0]!.files.find((f) => f.path.endsWith('C0001.MP4'))!.path), 'utf8')).toBe('clip one of reel B7');
+    xmllint(schemas().manifest, join(dir, 'ascmhl', h.generations[0]!.fileName));
+  });
+
+  it('refuses an unknown --reel, and a name held with other content', async () => {
     const r = await runCli('mhl', '--reel', 'A001', '--archive', archive, '--out', join(tmp, 'reel'));
     expect(r.code).not.toBe(0);
-    expect(r.err).toContain('--reel');
+    expect(r.err).toContain('no reel named "A001"');
     const dir = join(tmp, 'clash');
     mkdirSync(dir);
     writeFileSync(join(dir, 'one.txt'), 'not the archived content');

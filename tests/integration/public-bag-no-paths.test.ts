@@ -14,6 +14,7 @@ import { objectPath } from '../../electron/core/archive.ts';
 import { appendCustodyEvent } from '../../electron/core/custody/log.ts';
 import { openDb } from '../../electron/core/db/open.ts';
 import { verifyBag } from '../../electron/core/verify/bag.ts';
+import type { FixityRunsSection } from '../../electron/core/verify/bag-fixity-runs.ts';
 import { cliJson, runCli } from '../helpers/cli-inprocess.ts';
 import { HAS_CORPUS, MEDIA_DIR } from '../helpers/corpus.ts';
 
@@ -75,12 +76,17 @@ describe.skipIf(!HAS_CORPUS)('a public release made from the corpus after failed
     mkdirSync(unreadable.path);
     const v = await runCli('verify', '--json', ...A);
     expect(v.code).toBe(1);
-    // Restored from a backup; the next check passes.
-    writeFileSync(flip.path, original);
-    chmodSync(flip.path, 0o444);
-    renameSync(`${gone.path}.away`, gone.path);
+    // Repaired from a backup on this machine (its path recorded under sourcePath, which a public
+    // set must not carry); the next check passes, with no unrecorded change.
+    const backup = join(work, 'backup');
+    mkdirSync(backup);
+    writeFileSync(join(backup, 'flip.jpg'), original);
+    renameSync(`${gone.path}.away`, join(backup, 'gone.jpg'));
     rmdirSync(unreadable.path);
-    renameSync(`${unreadable.path}.away`, unreadable.path);
+    renameSync(`${unreadable.path}.away`, join(backup, 'unreadable.jpg'));
+    await ok('repair', String(flip.id), '--from', join(backup, 'flip.jpg'));
+    await ok('repair', String(gone.id), '--from', join(backup, 'gone.jpg'));
+    await ok('repair', String(unreadable.id), '--from', join(backup, 'unreadable.jpg'));
     await ok('verify', '--json');
 
     // A fixity event as an older version wrote it, with the archive's absolute path in its reason:
@@ -133,6 +139,14 @@ describe.skipIf(!HAS_CORPUS)('a public release made from the corpus after failed
     expect(byItem.get(failedShas[0]!)).toMatchObject({ kind: 'altered', expected: { sha256: failedShas[0] }, found: { sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } });
     expect(byItem.get(failedShas[1]!)).toMatchObject({ kind: 'missing' });
     expect(byItem.get(failedShas[2]!)).toMatchObject({ kind: 'unreadable', error: expect.any(String) });
+  });
+
+  it('carries the fixity runs that checked its items, with each item\'s outcome proven (failed, then passed after repair)', () => {
+    const runs = (excerpt as unknown as { fixityRuns: FixityRunsSection }).fixityRuns.runs;
+    expect(runs.map((r) => r.event.detail.outcome)).toEqual(['fail', 'pass']);
+    const outcomes = (i: number) => new Map(runs[i]!.revealed.map((x) => [x.leaf.sha256, x.leaf.outcome]));
+    expect(failedShas.map((s) => outcomes(0).get(s))).toEqual(['altered', 'missing', 'unreadable']);
+    expect(failedShas.map((s) => outcomes(1).get(s))).toEqual(['pass', 'pass', 'pass']);
   });
 
   it('withholds the older event carrying the absolute path, lists it in withheldSeqs, and the bag verifies', async () => {

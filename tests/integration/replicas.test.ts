@@ -226,7 +226,8 @@ describe('replicas and repair', () => {
     rmSync(join(archive, 'objects'), { recursive: true });
     const lost = await runCli('verify', ...A);
     expect(lost.code).toBe(1);
-    expect(lost.out).toMatch(/object missing from the store/u);
+    expect(lost.out).toMatch(/^ {6}found: the object is missing from the archive's store$/mu);
+    expect(lost.out.match(/^FAIL missing: item \d+ “/gmu)).toHaveLength(Object.keys(files).length);
     for (const n of Object.keys(files)) {
       const r = await runCli('repair', id[n] ?? sha[n]!.slice(0, 12), ...A);
       expect(r.code, `${n}: ${r.out}${r.err}`).toBe(0);

@@ -50,7 +50,8 @@ describe('show ITEM after a failed fixity check', () => {
     const lines = r.out.split('\n');
     const checks = lines.filter((l) => /fixity check/.test(l));
     expect(checks).toHaveLength(2);
-    expect(checks[0]).toMatch(/^ {2}#\d+ \S+ {2}fixity check {2}passed {2}by A\. Usenova$/);
+    // The first check is the run that passed it: a run event in the item's timeline, named by its run.
+    expect(checks[0]).toMatch(/^ {2}#\d+ \S+ {2}fixity check {2}passed {2}by A\. Usenova {2}\(run 1\)$/);
     expect(checks[1]).toMatch(/^ {2}#\d+ \S+ {2}fixity check {2}FAILED {2}by A\. Usenova$/);
     const i = lines.indexOf(checks[1]!);
     expect(lines[i + 1]).toBe(`      content altered: SHA-256 expected ${sha['altered.txt']}, found ${foundSha}`);

@@ -83,7 +83,7 @@ describe.skipIf(!hasFfmpeg)('verify: runs, limits, one event per run', () => {
     // The failure names the original file, its source path, the card/reel line and what to do.
     expect(r2.out).toContain(`FAIL altered: item ${arc.items[2]!.id} “${arc.items[2]!.name}”`);
     expect(r2.out).toContain(`      source: ${join(work, 'main-card', arc.items[2]!.name)}`);
-    expect(r2.out).toContain('      card/reel: not recorded');
+    expect(r2.out).toContain('      card/reel: main-card');
     expect(r2.out).toContain(`evidence repair ${arc.items[2]!.id} --from`);
     // show: the last check FAILED, never like a pass.
     const show = await runCli('show', String(arc.items[2]!.id), ...arc.A);
@@ -157,13 +157,60 @@ describe.skipIf(!hasFfmpeg)('verify: runs, limits, one event per run', () => {
     const sample = await run('--sample', '50');
     expect(sample.checked).toHaveLength(3);
     expect(sample.event.detail).toMatchObject({ filters: { sample: 50 }, sample: { percent: 50, seed: sample.j.run.scope.sampleSeed } });
+    // The archive's one card was ingested without --reel: its reel is named after its folder.
+    const onCard = await run('--reel', 'main-card');
+    expect(onCard.checked).toEqual(ids);
+    expect(onCard.event.detail).toMatchObject({ scope: 'selection', filters: { reels: ['main-card'] }, itemsChecked: ids.length });
     const reel = await runCli('verify', '--reel', 'A001', ...arc.A);
     expect(reel.code).toBe(2);
-    expect(reel.err).toContain('reels are not available');
+    expect(reel.err).toContain('no reel or card is called "A001"');
     expect((await runCli('verify', '--older-than', 'soon', ...arc.A)).code).toBe(2);
     expect((await runCli('verify', '--item', '999999', ...arc.A)).code).toBe(2);
   }, 60_000);
 
+});
+
+describe.skipIf(!hasFfmpeg)('verify --reel: the items of the cards ingested with --reel NAME', () => {
+  it('checks only the named reels\' items, names the reel of a failure, and refuses an unknown reel with exit 2', async () => {
+    const dir = join(work, 'reels');
+    const A = ['--archive', dir];
+    makeCard(join(work, 'reels-a'), 2);
+    makeCard(join(work, 'reels-b'), 3, 20);
+    expect((await runCli('ingest', join(work, 'reels-a'), '--reel', 'A001', ...A)).code).toBe(0);
+    expect((await runCli('ingest', join(work, 'reels-b'), '--reel', 'B002', ...A)).code).toBe(0);
+    const items = await cliJson<{ id: number; sha256: string; sources: { path: string }[] }[]>('list', '--json', ...A);
+    const onA = items.filter((i) => i.sources.some((s) => s.path.includes('reels-a'))).map((i) => i.id).sort((x, y) => x - y);
+    const onB = items.filter((i) => i.sources.some((s) => s.path.includes('reels-b')));
+    expect(onA).toHaveLength(2);
+    expect(onB).toHaveLength(3);
+    const checkedBy = async (runId: number) => {
+      const a = await openArchive(dir, { write: false });
+      try {
+        return a.db.prepare('SELECT item_id FROM verify_run_items WHERE run_id = ? ORDER BY item_id').pluck().all(runId) as number[];
+      } finally {
+        await a.close();
+      }
+    };
+    const r = await runCli('verify', '--reel', 'A001', '--json', ...A);
+    expect(r.code, r.err).toBe(0);
+    const j = JSON.parse(r.out) as { itemsChecked: number; run: { id: number; wholeArchive: boolean } };
+    expect(j.itemsChecked).toBe(2);
+    expect(j.run.wholeArchive).toBe(false);
+    expect(await checkedBy(j.run.id)).toEqual(onA);
+    expect(fixityEvents(dir).at(-1)!.detail).toMatchObject({ scope: 'selection', filters: { reels: ['A001'] }, itemsChecked: 2, passed: 2 });
+    // Letter case is forgiven as `reel show` forgives it; two reels are alternatives.
+    const both = JSON.parse((await runCli('verify', '--reel', 'a001', '--reel', 'B002', '--json', ...A)).out) as { itemsChecked: number };
+    expect(both.itemsChecked).toBe(5);
+    // A failure on B002 names its reel; A001 alone still passes.
+    damage(dir, onB[1]!.sha256);
+    const bad = await runCli('verify', '--reel', 'B002', ...A);
+    expect(bad.code).toBe(1);
+    expect(bad.out).toContain('      card/reel: B002');
+    expect((await runCli('verify', '--reel', 'A001', ...A)).code).toBe(0);
+    const unknown = await runCli('verify', '--reel', 'Z999', ...A);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain('no reel or card is called "Z999"');
+  }, 60_000);
 });
 
 describe.skipIf(!hasFfmpeg)('verify: an interrupted run resumes', () => {

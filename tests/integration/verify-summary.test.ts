@@ -1,5 +1,5 @@
 // What `evidence verify` says about the custody log. The check recomputes the chain as it stands,
-// then appends its own `fixity check` events (one per item re-hashed, one for the archive), so
+// then appends its own `fixity check` events (one for the run, one per failure), so
 // the head after the check is not the size of the chain that was checked: the summary must say
 // which number is which, and every number must be the archive's. The real CLI in a child process
 // on a real archive in a temporary folder; the interrupted check runs in-process, stopped at a
@@ -80,18 +80,17 @@ describe('evidence verify: what was checked, and what the check itself added', (
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toBe('');
     const after = log(before.head.seq);
-    // 3 item events + 1 archive-wide event, right after the old head.
-    expect(after.added).toHaveLength(FILES + 1);
-    expect(after.added.every((e) => e.type === 'fixity check')).toBe(true);
-    expect(after.added.filter((e) => e.item === null)).toHaveLength(1);
-    expect(after.head.seq).toBe(before.head.seq + FILES + 1);
-    expect(r.stdout).toBe([
+    // One run event (item null) and no event per passing item, right after the old head.
+    expect(after.added).toEqual([{ type: 'fixity check', item: null }]);
+    expect(after.head.seq).toBe(before.head.seq + 1);
+    expect(r.stdout).toMatch(new RegExp(`^run \\d+ \\(the whole archive\\): 3 passed, 0 failed; Merkle root [0-9a-f]{64} over 3 items$`, 'mu'));
+    expect(r.stdout.split('\n').filter((l) => !l.startsWith('run '))).toEqual([
       `OK: 3 of 3 items (39 B) re-hashed, 0 problems`,
       `custody chain: ${before.rows} rows recomputed, all hold (head #${before.head.seq} before this check)`,
-      `this check added 4 fixity-check events to the custody log (1 per item re-hashed + 1 for the archive); head now #${before.head.seq + 4} ${after.head.hash}`,
+      `events this run added to the custody log: 1 (1 for the run + 1 per failure); head now #${before.head.seq + 1} ${after.head.hash}`,
       'seals: none (run `evidence seal`: without a seal, a chain rewritten from any row by someone with write access cannot be told from the original)',
       '',
-    ].join('\n'));
+    ]);
   });
 
   it('a second check recomputes the first one\'s events too', () => {
@@ -99,10 +98,11 @@ describe('evidence verify: what was checked, and what the check itself added', (
     const r = runCli(['verify', '--archive', archive]);
     expect(r.code, r.stderr).toBe(0);
     const after = log(before.head.seq);
-    expect(r.stdout.split('\n').slice(1, 3)).toEqual([
+    expect(r.stdout.split('\n').slice(2, 4)).toEqual([
       `custody chain: ${before.rows} rows recomputed, all hold (head #${before.head.seq} before this check)`,
-      `this check added 4 fixity-check events to the custody log (1 per item re-hashed + 1 for the archive); head now #${before.head.seq + 4} ${after.head.hash}`,
+      `events this run added to the custody log: 1 (1 for the run + 1 per failure); head now #${before.head.seq + 1} ${after.head.hash}`,
     ]);
+    expect(after.added).toEqual([{ type: 'fixity check', item: null }]);
   });
 
   it('--json keeps every field it had and adds the total, the head before and the events added', () => {
@@ -118,17 +118,33 @@ describe('evidence verify: what was checked, and what the check itself added', (
       bytesChecked: 39,
       custodyRowsChecked: before.rows,
       chainHeadBefore: before.head,
-      custodyEventsAdded: 4,
+      custodyEventsAdded: 1,
       chainHead: after.head,
       problems: [],
+      notes: [],
+      run: {
+        id: expect.any(Number),
+        resumed: false,
+        checkedBefore: 0,
+        sessions: 1,
+        wholeArchive: true,
+        scope: { filters: {} },
+        itemsSelected: 3,
+        bytesSelected: 39,
+        passed: 3,
+        failed: { altered: 0, missing: 0, unreadable: 0, catalog: 0, 'unrecorded-change': 0 },
+        merkle: { format: 'evidence-fixity-leaf/1', leaves: 3, root: expect.stringMatching(/^[0-9a-f]{64}$/u) },
+        eventSeq: before.head.seq + 1,
+        startedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/u),
+      },
       seals: { count: 0, signed: 0, signers: [], latest: null, rootChecked: null, firstBroken: null },
       startedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/u),
       finishedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/u),
       unrecordedCopies: [],
     });
-    expect(after.head.seq).toBe(before.head.seq + 4);
+    expect(after.head.seq).toBe(before.head.seq + 1);
     // The window gets them too: the IPC contract carries the new fields instead of dropping them.
-    expect(JobResultSchema.parse({ kind: 'verifyArchive', report: r.json }).report).toMatchObject({ itemsTotal: 3, chainHeadBefore: before.head, custodyEventsAdded: 4 });
+    expect(JobResultSchema.parse({ kind: 'verifyArchive', report: r.json }).report).toMatchObject({ itemsTotal: 3, chainHeadBefore: before.head, custodyEventsAdded: 1, run: { passed: 3, resumed: false } });
   });
 
   it('an interrupted check says how many of the items it re-hashed, and records only those', async () => {
@@ -146,16 +162,25 @@ describe('evidence verify: what was checked, and what the check itself added', (
     } finally {
       held.after = null;
     }
+    // Nothing is recorded until the run finishes: its progress waits in the catalog.
     const after = log(before.head.seq);
-    expect(after.added).toHaveLength(3); // 2 items + the archive
-    expect(out).toBe([
+    expect(after.added).toEqual([]);
+    expect(after.head).toEqual(before.head);
+    expect(out.split('\n')).toEqual([
       `INTERRUPTED: 2 of 3 items (26 B) re-hashed, 0 problems found before the stop`,
+      expect.stringMatching(/^run \d+ \(the whole archive\): 2 passed, 0 failed; Merkle root [0-9a-f]{64} over 2 items$/u),
       `custody chain: ${before.rows} rows recomputed, all hold (head #${before.head.seq} before this check)`,
-      `this check added 3 fixity-check events to the custody log (1 per item re-hashed + 1 for the archive); head now #${before.head.seq + 3} ${after.head.hash}`,
+      expect.stringMatching(/^nothing is added to the custody log until run \d+ has checked every item$/u),
       'seals: none (run `evidence seal`: without a seal, a chain rewritten from any row by someone with write access cannot be told from the original)',
       '',
-    ].join('\n'));
-    expect(err).toContain('The fixity check was interrupted before every item was re-hashed: the archive is not verified.');
+    ]);
+    expect(err).toMatch(/^Fixity check run \d+ stopped after 2 of 3 items: the archive is not verified yet\. Its progress is kept in the catalog: run `evidence verify` again to continue where it stopped \(or add --restart to start afresh\)\.$/mu);
+    // The next verify resumes it, re-hashes only the third item, and records the run once.
+    const resumed = runCliJson<{ itemsChecked: number; run: { resumed: boolean; checkedBefore: number; sessions: number } }>(['verify', '--archive', archive, '--json']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toMatch(/^Resuming fixity check run \d+ .*: 2 of 3 items were already checked/mu);
+    expect(resumed.json).toMatchObject({ itemsChecked: 3, run: { resumed: true, checkedBefore: 2, sessions: 2 } });
+    expect(log(before.head.seq).added).toEqual([{ type: 'fixity check', item: null }]);
   });
 
   it('a failed check counts its problems apart from the chain, which still holds', () => {
@@ -171,11 +196,21 @@ describe('evidence verify: what was checked, and what the check itself added', (
       expect(r.code, r.stderr).toBe(1);
       const after = log(before.head.seq);
       const lines = r.stdout.split('\n');
-      expect(lines[0]).toMatch(new RegExp(`^FAIL altered: item \\d+ \\(${obj}\\): content altered: `, 'u'));
-      expect(lines.slice(1)).toEqual([
+      // The failure names the original file, where it came from, its card and what to do next.
+      const id = runCliJson<{ id: number; sha256: string }[]>(['list', '--archive', archive, '--json']).json.find((i) => i.sha256 === sha)!.id;
+      expect(lines.slice(0, 6)).toEqual([
+        expect.stringMatching(new RegExp(`^FAIL altered: item ${id} “note-\\d\\.txt”$`, 'u')),
+        expect.stringMatching(new RegExp(`^ {6}source: ${join(work, 'card')}/note-\\d\\.txt$`, 'u')),
+        '      card/reel: card',
+        `      object: objects/sha256/${sha.slice(0, 2)}/${sha.slice(2, 4)}/${sha}`,
+        `      found: content altered: SHA-256 expected ${sha}, found 910ded6518a5804ee3457d3a0200e30e3668261c948d52191130b30e87effd96`,
+        `      what to do: restore it with \`evidence repair ${id} --from REPLICA|FILE\` from a replica or the original card, then check it with \`evidence verify --item ${id}\`; do not re-ingest over it`,
+      ]);
+      expect(lines.slice(6)).toEqual([
         `FAILED: 3 of 3 items (39 B) re-hashed, 1 problem`,
+        expect.stringMatching(/^run \d+ \(the whole archive\): 2 passed, 1 failed; Merkle root [0-9a-f]{64} over 3 items$/u),
         `custody chain: ${before.rows} rows recomputed, all hold (head #${before.head.seq} before this check)`,
-        `this check added 4 fixity-check events to the custody log (1 per item re-hashed + 1 for the archive); head now #${before.head.seq + 4} ${after.head.hash}`,
+        `events this run added to the custody log: 2 (1 for the run + 1 per failure); head now #${before.head.seq + 2} ${after.head.hash}`,
         'seals: none (run `evidence seal`: without a seal, a chain rewritten from any row by someone with write access cannot be told from the original)',
         '',
       ]);

@@ -41,7 +41,7 @@ function filterOf(o: LogOptions): Omit<CustodyFilter, 'item'> {
 export const log: CliCommand = {
   define: (p: Command) =>
     archiveOption(p.command('log'))
-      .option('--item <item>', 'only events of this item (id or SHA-256 prefix)')
+      .option('--item <item>', 'only events of this item (id or SHA-256 prefix), with the fixity check runs it passed in')
       .option('--type <type>', 'only events of this PREMIS type, or of every type starting so ("metadata", "fixity"): ingestion, "message digest calculation", replication, "fixity check", "metadata extraction", "metadata modification", dissemination, transfer, "digital signature generation" (repeatable, or comma-separated)', collect)
       .option('--actor <name>', 'only events recorded by this operator (exact name, ASCII case ignored)')
       .option('--from <when>', 'only events at or after: a UTC date (YYYY-MM-DD, from its start) or an ISO 8601 time (UTC unless it gives an offset)')
@@ -70,7 +70,8 @@ export const log: CliCommand = {
       const nameOf = originalNames(a.db);
       const words = custodyLineWords(cliLanguage());
       // File names go in their display form (displayName), the rest through printable with the line.
-      for (const ev of events) outLine(io, custodyLine(ev, ev.item === null ? null : nameOf(ev.item), words));
+      // In one item's log a run event is that item's pass in the run: it is named by the item's file.
+      for (const ev of events) outLine(io, custodyLine(ev, sha ? nameOf(sha) : ev.item === null ? null : nameOf(ev.item), words, sha !== undefined));
       return 0;
     });
   },

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import type { ItemTags } from '../../common/catalog.ts';
-import { fixityFinding, fixityFindingLines, type FixityFinding } from '../../common/fixity.ts';
+import { fixityFinding, fixityFindingLines, itemRunPass, type FixityFinding } from '../../common/fixity.ts';
 import type { CustodyEvent } from '../../common/types.ts';
-import { listCustodyEvents } from '../../core/custody/log.ts';
+import { itemCustodyEvents } from '../../core/custody/query.ts';
 import { getCase } from '../../core/catalog/cases.ts';
 import { getIncident } from '../../core/catalog/incidents.ts';
 import { getPerson } from '../../core/catalog/people.ts';
@@ -137,7 +137,8 @@ export interface FixityCheckView {
  * recorded runs (`passes`, whose event is the run's: seq is that event's).
  */
 export function fixityChecks(events: CustodyEvent[], passes: readonly RunPass[] = []): FixityCheckView[] {
-  const own: FixityCheckView[] = events.filter((e) => e.type === 'fixity check').map((e) => ({
+  // Run events in the item's timeline are its passes, which `passes` gives with their run.
+  const own: FixityCheckView[] = events.filter((e) => e.type === 'fixity check' && itemRunPass(e) === null).map((e) => ({
     seq: e.seq, at: e.at, actor: e.actor, outcome: String(e.detail.outcome),
     status: e.detail.outcome === 'pass' ? 'PASSED' : 'FAILED', finding: fixityFinding(e),
     ...(typeof e.detail.run === 'number' ? { run: e.detail.run } : {}),
@@ -156,11 +157,15 @@ export function lastCheckLine(c: LastCheckView | null): string {
 
 /**
  * A custody event as `show` lists it: "  #seq at  type  by actor"; a fixity check says "passed" or
- * "FAILED" before "by", and a failed one is followed by what it found, one line each, indented
+ * "FAILED" before "by" (a run event, in the item's timeline, is the item's pass: "(run N)" after the
+ * actor), and a failed one is followed by what it found, one line each, indented
  * (its reason when the finding cannot be read from it).
  */
 export function custodyLines(e: CustodyEvent): string[] {
   if (e.type !== 'fixity check') return [`  #${e.seq} ${e.at}  ${e.type}  ${tr('show:by', { actor: e.actor })}`];
+  // In the item's timeline a run event is the item's pass in that run (whatever the run found elsewhere).
+  const run = itemRunPass(e);
+  if (run !== null) return [`  #${e.seq} ${e.at}  ${e.type}  passed  ${tr('show:by', { actor: e.actor })}  (run ${run})`];
   const passed = e.detail.outcome === 'pass';
   const head = `  #${e.seq} ${e.at}  ${e.type}  ${passed ? tr('show:passed') : tr('show:failed')}  ${tr('show:by', { actor: e.actor })}`;
   if (passed) return [head];
@@ -190,7 +195,7 @@ export const show: CliCommand = {
         metadataError: it.metadataError,
         warnings: it.warnings,
         rawMetadata: getRawMetadata(a.db, it.id),
-        custody: listCustodyEvents(a.db, { item: it.record.sha256 }),
+        custody: itemCustodyEvents(a.db, it.record.sha256),
         catalog: getItemTags(a.db, it.id),
         ...sidecarJson(a.db, it.id),
         // C2PA Content Credentials as last validated (null: never checked); `credentials show` validates again.

@@ -8,7 +8,13 @@ import { fromRow, type CustodyRow } from './log.ts';
 
 /** Which custody events to read; every field narrows the selection (AND), `types` is an OR. */
 export interface CustodyFilter {
-  /** SHA-256 of the item whose events are wanted. */
+  /**
+   * SHA-256 of the item whose events are wanted: its own events, and the `fixity check` run events
+   * (item null, issue 15 §2) of the recorded runs in which this item PASSED — a run records passes
+   * only as leaves of its Merkle root (verify_run_items), so without them an item's history would
+   * read fail → recovery with no later pass. Runs in which it failed are represented by the item's
+   * own failure event. See itemRunPass (common/fixity.ts) for how a reader tells them apart.
+   */
   item?: string;
   /** PREMIS event types (CUSTODY_EVENT_TYPES values). */
   types?: readonly string[];
@@ -66,6 +72,23 @@ export function resolveEventTypes(text: string): CustodyEventType[] {
 }
 
 
+// The custody rows of the recorded fixity runs (migration 010) in which the item with SHA-256 `?` passed.
+const RUN_PASS_SEQS = `SELECT r.event_seq FROM verify_run_items x JOIN verify_runs r ON r.id = x.run_id
+  WHERE x.item_id = (SELECT id FROM items WHERE sha256 = ?) AND x.outcome = 'pass' AND r.event_seq IS NOT NULL`;
+
+/** True when the catalog has the fixity run tables (a catalog opened read-only before migration 010 has not). */
+function hasRunTables(db: Db): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'verify_run_items'").get() !== undefined;
+}
+
+/**
+ * Item `sha256`'s custody timeline, in seq order: its own events and the fixity run events in which
+ * it passed (CustodyFilter.item). What `evidence log --item`, `show ITEM` and the Item screen list.
+ */
+export function itemCustodyEvents(db: Db, sha256: string): CustodyEvent[] {
+  return [...queryCustodyEvents(db, { item: sha256 })];
+}
+
 /**
  * The custody events `f` selects, in seq order, streamed from the catalog (constant memory,
  * whatever the log's length). The bounds compare `at` as stored, which every writer gives as
@@ -76,8 +99,14 @@ export function* queryCustodyEvents(db: Db, f: CustodyFilter = {}): Generator<Cu
   const where: string[] = [];
   const args: (string | number)[] = [];
   if (f.item !== undefined) {
-    where.push('item = ?');
-    args.push(f.item);
+    // With --failed a run in which the item passed is not wanted, whatever the run's own outcome.
+    if (f.failed || !hasRunTables(db)) {
+      where.push('item = ?');
+      args.push(f.item);
+    } else {
+      where.push(`(item = ? OR seq IN (${RUN_PASS_SEQS}))`);
+      args.push(f.item, f.item);
+    }
   }
   if (f.types !== undefined && f.types.length > 0) {
     where.push(`type IN (${f.types.map(() => '?').join(', ')})`);

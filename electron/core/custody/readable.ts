@@ -3,7 +3,7 @@
 // custody report's (report/words.ts describeEvent), so `evidence log` and the report a court
 // reads say the same thing; a failed fixity check says FAILED and what was found
 // (common/fixity.ts), never reading like a passing one.
-import { fixityFinding, fixityFindingLines, isFixityRunEvent } from '../../common/fixity.ts';
+import { fixityFinding, fixityFindingLines, isFixityRunEvent, itemRunPass } from '../../common/fixity.ts';
 import type { CustodyEvent } from '../../common/types.ts';
 import { sourceOf } from '../db/items.ts';
 import type { Db } from '../db/open.ts';
@@ -95,16 +95,40 @@ export function eventSentence(e: CustodyEvent, lang: ReportLang = 'en', words?: 
   return describeEvent(lang, e);
 }
 
+/** The scope of a run event in a few words: "the whole archive" or its filters. */
+const runScopeText = (x: Record<string, unknown>): string => (x.scope === 'selection' ? filtersText(x.filters) : 'the whole archive');
+
+/**
+ * What run event `e` says of ONE item that passed in it (common/fixity.ts itemRunPass): "Integrity
+ * check: PASSED in fixity check run 3 (the whole archive, 6 items checked)." — with the run's
+ * problems, which were other items', when it found any.
+ */
+export function itemRunPassSentence(e: CustodyEvent): string {
+  const x = e.detail;
+  const parts = [
+    runScopeText(x),
+    typeof x.itemsChecked === 'number' ? `${plural(x.itemsChecked, 'item')} checked` : '',
+    typeof x.problems === 'number' && x.problems > 0 ? `${plural(x.problems, 'problem')} found in other items or the log` : '',
+  ].filter(Boolean);
+  return `Integrity check: PASSED in fixity check run ${String(x.run)} (${parts.join(', ')}); this item's outcome is a leaf of the run's Merkle root.`;
+}
+
 /**
  * `e` as one line: "#seq  2026-01-02 10:04:05 UTC  actor  type  file  OUTCOME — sentence", where
  * file is `fileName` (the item's original file name; "(archive)" for an event of no item, "(item
  * abcdef012345)" when the name is unknown) and the sentence is eventSentence's; in English, or
- * in the language of `words` when given. The text is not escaped: a terminal caller passes it
- * through cli/commands/text.ts printable.
+ * in the language of `words` when given. With `forItem` (the line is in one item's timeline,
+ * query.ts itemCustodyEvents), a fixity run event is that item's pass in the run: it names
+ * `fileName`, says "passed" and itemRunPassSentence. The text is not escaped: a terminal caller
+ * passes it through cli/commands/text.ts printable.
  */
-export function custodyLine(e: CustodyEvent, fileName: string | null, words?: CustodyLineWords): string {
-  const file = e.item === null ? words?.archive ?? '(archive)' : fileName ?? (words ? words.item(e.item.slice(0, 12)) : `(item ${e.item.slice(0, 12)})`);
+export function custodyLine(e: CustodyEvent, fileName: string | null, words?: CustodyLineWords, forItem = false): string {
   const type = words ? words.type(e.type) : e.type;
+  if (forItem && itemRunPass(e) !== null) {
+    const passed = words ? words.outcome('passed') : 'passed';
+    return `#${e.seq}  ${formatUtc(e.at)}  ${e.actor}  ${type}  ${fileName ?? '(item)'}  ${passed} — ${itemRunPassSentence(e)}`;
+  }
+  const file = e.item === null ? words?.archive ?? '(archive)' : fileName ?? (words ? words.item(e.item.slice(0, 12)) : `(item ${e.item.slice(0, 12)})`);
   const outcome = words ? words.outcome(outcomeWord(e.detail.outcome)) : outcomeWord(e.detail.outcome);
   return `#${e.seq}  ${formatUtc(e.at)}  ${e.actor}  ${type}  ${file}  ${outcome} — ${eventSentence(e, words?.lang ?? 'en', words)}`;
 }

@@ -5,6 +5,7 @@ import type { CustodyEvent, DigestAlgorithm, JobProgress } from '../../common/ty
 import { objectPath, type Archive } from '../archive.ts';
 import { listedItems, type ListedItem } from '../catalog/records.ts';
 import { appendCustodyEvent, chainHead, listCustodyEvents } from '../custody/log.ts';
+import { fixityRunsSection, type FixityRunsSection } from '../verify/run-excerpt.ts';
 import { excerptProof, type CustodyProof } from '../custody/excerpt-proof.ts';
 import type { Seal } from '../custody/seal-format.ts';
 import type { Db } from '../db/open.ts';
@@ -113,6 +114,8 @@ export interface CustodyExcerpt {
   /** The seal of chainHead (signed by the exporter's key) and the proof that no event of the set's items is missing. */
   seal?: Seal;
   proof?: CustodyProof;
+  /** The fixity check runs that checked the set's items, with the proof of their outcomes (verify/run-excerpt.ts); absent when none did. */
+  fixityRuns?: FixityRunsSection;
 }
 
 const CSV_COLUMNS = ['id', 'path', 'sha256', 'bytes', 'mime', 'kind', 'make', 'model', 'serial', 'serialSource', 'capturedAt', 'capturedAtSource', 'gpsLat', 'gpsLon', 'gpsAlt', 'orientation', 'width', 'height', 'durationSec', 'originalName', 'sourcePath'];
@@ -217,6 +220,8 @@ export interface ExportDraft {
   /** The events evidence/custody.json holds, and the seqs it lists as withheld. */
   readonly excerptEvents: readonly CustodyEvent[];
   readonly withheldSeqs: readonly number[];
+  /** custody.json `fixityRuns`: the runs that checked the set's items, with proofs; null when none did. */
+  readonly fixityRuns: FixityRunsSection | null;
 }
 
 /** Everything an export decided before writing: what prepareExport returns and the later steps use. */
@@ -335,6 +340,9 @@ export function prepareExport(archive: Archive, opts: ExportOptions): ExportPlan
     ...(withheldSeqs.length ? { withheldSeqs } : {}),
     ...(seal ? { seal, proof: excerptProof(db, seal, listed.map((i) => i.sha256)) } : {}),
   };
+  // Passes are leaves of run roots, not events of the items: the runs come with proofs of them.
+  const fixityRuns = fixityRunsSection(db, listed, { ...(seal ? { maxSeq: seal.seq } : {}), ...(keep ? { keep } : {}) });
+  if (fixityRuns) excerpt.fixityRuns = fixityRuns;
   const bagInfo: Record<string, string> = {
     'Source-Organization': opts.organization ?? 'Evidence Archive user',
     'Contact-Name': opts.actor,
@@ -400,6 +408,7 @@ async function runBeforeComplete(plan: ExportPlan, bag: BagResult, hook: (draft:
     manifestSha256: bag.manifestSha256,
     excerptEvents: plan.excerpt.events,
     withheldSeqs: plan.withheldSeqs,
+    fixityRuns: plan.excerpt.fixityRuns ?? null,
     get tagManifestSha256() {
       return tagManifestSha256;
     },

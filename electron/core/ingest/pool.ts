@@ -31,11 +31,15 @@ export interface IngestPool {
  */
 export const MAX_THREADS = Math.max(8, availableParallelism() * 4);
 
+/** How long a stop waits for the tasks in flight to finish before terminating the workers (ms). */
+export const STOP_GRACE_MS = 250;
+
 /**
  * Starts a pool of up to `threads` workers (default: one per core), started as work queues up,
  * each running up to TASKS_PER_THREAD tasks at once. Each task's errors reject its promise with
- * the worker's Error. Cancelling `signal` terminates every worker, which rejects every task in
- * flight or queued; the tasks themselves carry no signal, because piscina runs a task that has
+ * the worker's Error. Cancelling `signal` (or destroy()) lets the tasks in flight finish for up
+ * to STOP_GRACE_MS, then terminates every worker, which rejects every task still in flight or
+ * queued; the tasks themselves carry no signal, because piscina runs a task that has
  * one alone on its thread (its least-busy balancer never shares a thread with an abortable
  * task), which left three of every four slots idle.
  */
@@ -50,11 +54,37 @@ export function createIngestPool(threads = Math.max(1, availableParallelism()), 
     workerData: { largeBuffers: largeBuffersPerThread(threads) },
   });
   let destroyed: Promise<void> | null = null;
-  const destroy = () => (destroyed ??= pool.destroy());
+  const inFlight = new Set<Promise<unknown>>();
+  // Terminating a worker while it loads a native addon (koffi, loaded on a thread's first fixity
+  // read or verified copy: page-cache.ts) aborts the whole process (napi_throw during module
+  // registration is fatal). The tasks in flight get a short grace to finish first: a small file's
+  // takes milliseconds, and a large one is then stopped mid-read, where termination is safe.
+  const destroy = () => (destroyed ??= (async () => {
+    if (inFlight.size) await Promise.race([Promise.allSettled([...inFlight]), new Promise((r) => setTimeout(r, STOP_GRACE_MS).unref())]);
+    await pool.destroy();
+  })());
+  // Stopped just as a task's result was on its way: destroy() has rejected the task and terminated
+  // its worker, the result message still arrives, finds no task, and piscina emits 'error'
+  // ("Unexpected message from Worker") on the pool — an uncaught exception that crashed the
+  // process. Once destroying, every task is already settled: such a late message is dropped.
+  // Any other pool error (a worker failing with no task to reject) stays uncaught, as before.
+  pool.on('error', (e: unknown) => {
+    if (destroyed) return;
+    process.nextTick(() => {
+      throw e;
+    });
+  });
   const onAbort = () => void destroy().catch(() => undefined);
   if (signal?.aborted) onAbort();
   else signal?.addEventListener('abort', onAbort, { once: true });
-  const run = <T>(t: unknown, name: string): Promise<T> => (destroyed ? Promise.reject(new Error('the ingest pool was stopped')) : (pool.run(t, { name }) as Promise<T>));
+  const run = <T>(t: unknown, name: string): Promise<T> => {
+    if (destroyed) return Promise.reject(new Error('the ingest pool was stopped'));
+    const p = pool.run(t, { name }) as Promise<T>;
+    inFlight.add(p);
+    const forget = () => void inFlight.delete(p);
+    p.then(forget, forget);
+    return p;
+  };
   return {
     threads,
     slots: threads * TASKS_PER_THREAD,

@@ -18,7 +18,8 @@ import { shippedSeedPlaces } from '../catalog/gazetteer.ts';
 import { placePseudonymOf, pseudonymKey, pseudonymOf } from '../catalog/register.ts';
 import { thumbnailJpeg, thumbnailPath } from '../derivatives/thumbnails.ts';
 import { isSealed } from '../derivatives/sealed.ts';
-import type { CustodyReportModel, ReportItem, ReportLang, ReportPerson, ReportPlace, ReportSet } from './model.ts';
+import type { CustodyReportModel, ReportEvent, ReportItem, ReportLang, ReportPerson, ReportPlace, ReportSet } from './model.ts';
+import { passesBySha, type FixityRunsSection } from '../verify/run-excerpt.ts';
 
 export interface BuildReportOptions {
   /** The set's items, in the order the report lists them. */
@@ -31,6 +32,8 @@ export interface BuildReportOptions {
   includeSensitive?: boolean;
   /** The events of evidence/custody.json (already filtered for a redacted set), any order. */
   excerptEvents: readonly CustodyEvent[];
+  /** custody.json `fixityRuns` (verify/run-excerpt.ts): each item's passes in fixity check runs join its timeline. */
+  fixityRuns?: FixityRunsSection | null;
   /** The seqs the excerpt lists as withheld, if any. */
   withheldSeqs?: readonly number[];
   lang: ReportLang;
@@ -108,6 +111,9 @@ export async function buildCustodyReportModel(db: Db, objectsDir: string, opts: 
     if (!l) eventsOf.set(e.item, (l = []));
     l.push(e);
   }
+  // Since runs record passes as Merkle leaves, an item's passes are its runs' events (marked itemRun).
+  const passed = new Map<string, ReportEvent[]>();
+  for (const [sha, evs] of passesBySha(opts.fixityRuns)) passed.set(sha, evs.map((e) => ({ seq: e.seq, at: e.at, actor: e.actor, type: e.type, detail: e.detail, itemRun: Number(e.detail.run) })));
   const withheldOf = new Map<string, number[]>();
   if (opts.withheldSeqs?.length) {
     const st = db.prepare('SELECT item FROM custody_events WHERE seq = ?');
@@ -172,7 +178,7 @@ export async function buildCustodyReportModel(db: Db, objectsDir: string, opts: 
       notes: redacted ? null : tags.notes,
       foundAt: found.map((s) => ({ sourcePath: redacted ? null : s.path, fileName: s.name, at: s.at, operator: s.operator })),
       thumbnail: null,
-      timeline: (eventsOf.get(it.sha256) ?? []).map((e) => ({ seq: e.seq, at: e.at, actor: e.actor, type: e.type, detail: e.detail })),
+      timeline: [...(eventsOf.get(it.sha256) ?? []).map((e): ReportEvent => ({ seq: e.seq, at: e.at, actor: e.actor, type: e.type, detail: e.detail })), ...(passed.get(it.sha256) ?? [])].sort((a, b) => a.seq - b.seq),
       withheldSeqs: withheldOf.get(it.sha256) ?? [],
     };
   }).map((item, i) => {

@@ -90,6 +90,11 @@ export interface ReportEvent {
   actor: string;
   type: string;
   detail: Record<string, unknown>;
+  /**
+   * Set for a fixity check run's event in an item's timeline: the run's number, in which this item
+   * PASSED (custody.json fixityRuns proves it); the run's own outcome may concern other items.
+   */
+  itemRun?: number;
 }
 
 export interface ReportItem {

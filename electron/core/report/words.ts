@@ -102,6 +102,7 @@ export function describeEvent(lang: ReportLang, e: ReportEvent): string {
   const d = dict(lang);
   const x = e.detail;
   const outcome = str(x.outcome) ?? '';
+  if (e.itemRun !== undefined) return fill(d.ev_fixityRunPass, { run: String(e.itemRun), items: String(typeof x.itemsChecked === 'number' ? x.itemsChecked : '?') });
   switch (e.type) {
     case 'ingestion': {
       const name = str(x.fileName) ?? '';
@@ -215,6 +216,8 @@ function findingWords(lang: ReportLang, f: FixityFinding): string {
 
 /** True when the event records a failure the reader must see (a failed fixity check, a failed step). */
 export const isFailure = (e: ReportEvent): boolean => {
+  // A run's event in an item's timeline is that item's pass, whatever the run found elsewhere.
+  if (e.itemRun !== undefined) return false;
   const o = str(e.detail.outcome) ?? '';
   return /^fail/iu.test(o);
 };

@@ -4,7 +4,8 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ItemDetail, ItemFilter, ItemSort, ItemSummary } from '../../common/ipc.ts';
 import type { Kind } from '../../common/types.ts';
-import { listCustodyEvents } from '../custody/log.ts';
+import { itemCustodyEvents } from '../custody/query.ts';
+import { lastCheckView } from '../verify/item-checks.ts';
 import type { Db } from '../db/open.ts';
 import { getDigests, getItem, getRawMetadata, listSightings } from '../db/items.ts';
 import type { ItemFilter as CatalogItemFilter } from '../../common/catalog.ts';
@@ -280,10 +281,11 @@ export function itemDetail(db: Db, id: number, thumbs: Set<string>): ItemDetail 
     raw: getRawMetadata(db, id),
     digests: getDigests(db, id),
     sightings,
-    custody: listCustodyEvents(db, { item: rec.sha256 }),
+    custody: itemCustodyEvents(db, rec.sha256),
     warnings: it.warnings,
     metadataError: it.metadataError,
     links: itemLinks(db, id),
     credentials: (getCredentials(db, id)?.report as unknown as Record<string, unknown> | undefined) ?? null,
+    lastCheck: lastCheckView(db, id),
   };
 }

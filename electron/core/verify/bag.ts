@@ -8,6 +8,7 @@ import { open, readFile, readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { CustodyEvent } from '../../common/types.ts';
 import { verifyChain } from '../custody/hash.ts';
+import { checkFixityRuns } from './bag-fixity-runs.ts';
 import { dropCachedPages } from '../page-cache.ts';
 import { contentHash } from '../custody/content-hash.ts';
 import { LATER_NORMALIZED_RECORD_KEYS, NORMALIZED_RECORD_KEYS } from '../../common/types.ts';
@@ -199,6 +200,12 @@ export async function verifyBag(dir: string, opts: { signal?: AbortSignal } = {}
   let items: unknown[] | null = null;
   await guard(ITEMS_FILE, async () => {
     items = await checkItems(bagDir, files, manifests, payload, custody, redacted, problems);
+  });
+  await guard('fixity runs', async () => {
+    const c = custody as Excerpt | null;
+    if (!c || c.fixityRuns === undefined) return;
+    const shas = new Set(((items as unknown[] | null) ?? []).flatMap((i) => (isRecord(i) && typeof i.sha256 === 'string' ? [i.sha256] : [])));
+    for (const p of checkFixityRuns(c.fixityRuns, shas, c.events, c.headSeq ?? null, redacted)) problems.push({ file: CUSTODY_FILE, ...(p.seq === undefined ? {} : { seq: p.seq }), reason: p.reason });
   });
   // Sets since issue 15 declare that items.csv names people, places, incidents and cases; older ones have JSON cells.
   const readableCsv = bagInfo.some(([l, v]) => l.toLowerCase() === 'evidence-items-csv' && v !== '');
@@ -532,6 +539,9 @@ interface Excerpt {
   events: CustodyEvent[];
   /** The seqs it declares withheld (withheldSeqs), as far as they are valid. */
   withheld: Set<number>;
+  /** Its `fixityRuns` section as found (run-excerpt.ts), and chainHead.seq when valid. */
+  fixityRuns?: unknown;
+  headSeq?: number | null;
 }
 
 /**
@@ -593,7 +603,7 @@ async function checkCustody(bagDir: string, files: Map<string, FileEntry>, probl
       }
     }
   }
-  return { events, withheld: checkWithheld(file, doc.withheldSeqs, headOk ? (head.seq as number) : null, events, problems) };
+  return { events, withheld: checkWithheld(file, doc.withheldSeqs, headOk ? (head.seq as number) : null, events, problems), fixityRuns: doc.fixityRuns, headSeq: headOk ? (head.seq as number) : null };
 }
 
 /** Checks `withheldSeqs` of the excerpt (absent in ordinary sets) and returns its valid seqs. */

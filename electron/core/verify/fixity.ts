@@ -85,8 +85,8 @@ export interface FixityReport {
   /** The head of that log (the last row recomputed), before this check's events; null for an empty log. */
   chainHeadBefore: { seq: number; hash: string } | null;
   /**
-   * `fixity check` events this check appended to the custody log: one per item re-hashed and one
-   * for the whole archive (so `itemsChecked + 1`), or 0 when the check is `unrecorded`.
+   * `fixity check` events this check appended to the custody log: one for the run and one per
+   * failed item, or 0 when the check is `unrecorded` or the run is unfinished (interrupted).
    */
   custodyEventsAdded: number;
   /** The head of the custody log when the check ended: after its own events, when it was recorded. */

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { custodySummary, isFailedEvent } from '../../../electron/common/custody-words.ts';
-import { digestLabel, fixityFinding, isFailedFixityCheck, type FixityFinding } from '../../../electron/common/fixity.ts';
+import { fixityFinding, isFailedFixityCheck, itemRunPass } from '../../../electron/common/fixity.ts';
+import { findingLines, LastCheckLine } from '../components/Fixity.tsx';
 import { LONG_TEXT_MAX, type ChannelInput, type ItemDetail } from '../../../electron/common/ipc.ts';
 import { call, mediaUrl } from '../bridge.ts';
 import { ItemTagEditor } from '../components/TagEditor.tsx';
@@ -39,28 +40,10 @@ function Viewer({ d }: { d: ItemDetail }) {
 
 type TFn = ReturnType<typeof useTranslation>['t'];
 
-/** What a failed fixity check found, as translated lines (one per digest that differed, the size, or what kept it from being read). */
-function findingLines(t: TFn, f: FixityFinding | null, reason: unknown): string[] {
-  if (!f) return [t('item.fixity.unknown', { reason: typeof reason === 'string' ? reason : '' })];
-  switch (f.kind) {
-    case 'missing':
-      return [t('item.fixity.missing')];
-    case 'unreadable':
-      return [t('item.fixity.unreadable', { error: f.error ?? '' })];
-    case 'unrecorded-change':
-      return [t('item.fixity.unrecordedChange', { previous: t(`item.fixity.kind.${f.previous ?? 'altered'}`), at: f.previousCheckedAt ?? '' })];
-    case 'altered':
-    case 'catalog': {
-      const lines = Object.keys(f.expected ?? {}).map((alg) =>
-        t(`item.fixity.${f.kind}`, { alg: digestLabel(alg), expected: f.expected![alg], found: f.found?.[alg] ?? '' }));
-      if (f.expectedBytes !== undefined) lines.push(t('item.fixity.size', { expected: f.expectedBytes, found: f.foundBytes ?? '' }));
-      return lines;
-    }
-  }
-}
-
 /** The outcome of a custody event in a word of the reader's language; FAILED for any failure. */
 function outcomeText(t: TFn, e: ItemDetail['custody'][number]): string {
+  // A run's event in this item's timeline is the item's pass in it, whatever the run found elsewhere.
+  if (itemRunPass(e) !== null) return t('item.fixity.passed');
   const o = typeof e.detail.outcome === 'string' ? e.detail.outcome : '';
   if (isFailedEvent(e)) return e.type === 'fixity check' ? t('item.fixity.failed') : t('custody.outcome.failed');
   if (o === 'pass') return e.type === 'fixity check' ? t('item.fixity.passed') : t('custody.outcome.passed');
@@ -76,6 +59,8 @@ const COUNTED_VARS = ['items', 'problems', 'copied', 'present', 'failed', 'intac
 
 /** What the event did, in a sentence of the reader's language (the custody report's, common/custody-words.ts). */
 function summaryText(t: TFn, lng: string, e: ItemDetail['custody'][number]): string {
+  const run = itemRunPass(e);
+  if (run !== null) return t('custody.line.fixityRunPass', { run, items: typeof e.detail.itemsChecked === 'number' ? formatNumber(e.detail.itemsChecked, lng) : '?' });
   const s = custodySummary(e);
   const vars: Record<string, string> = { ...s.vars };
   if (s.bytes !== undefined) vars.size = formatBytes(s.bytes, lng);
@@ -101,7 +86,7 @@ function summaryText(t: TFn, lng: string, e: ItemDetail['custody'][number]): str
 function CustodyEntry({ e }: { e: ItemDetail['custody'][number] }) {
   const { t, i18n } = useTranslation();
   const failedCheck = isFailedFixityCheck(e);
-  const failed = isFailedEvent(e);
+  const failed = isFailedEvent(e) && itemRunPass(e) === null;
   return (
     <li className={failed ? 'failed' : undefined} data-testid={failedCheck ? 'custody-failed' : 'custody-event'} data-type={e.type}>
       <span className="when">{formatInstant(e.at, i18n.language)}</span>
@@ -274,6 +259,7 @@ export function ItemScreen({ id }: { id: number }) {
               <RegionEditor key={id} d={d} />
             </>
           )}
+          <LastCheckLine check={d.lastCheck ?? null} />
           <h2>{t('item.digests')}</h2>
           <table className="digests" data-testid="digests">
             <tbody>

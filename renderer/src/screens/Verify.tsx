@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call } from '../bridge.ts';
+import { FixityFailureEntry } from '../components/Fixity.tsx';
 import { PathField } from '../components/PathField.tsx';
 import { ProgressPanel } from '../components/Progress.tsx';
 import { formatBytes, formatInstant, formatNumber } from '../format.ts';
@@ -67,6 +68,30 @@ function SealsFacts({ report }: { report: FixityReport }) {
       {seals.firstBroken !== null && (
         <><dt className="error">{t('verify.seals.firstBroken')}</dt><dd className="error broken-seal" data-testid="fixity-first-broken">{t('verify.seals.brokenRow', { seq: seals.firstBroken })}{why ? `: ${why}` : ''}</dd></>
       )}
+    </>
+  );
+}
+
+/** The fixity check run (issue 15 §2): its number, whether it continued an unfinished one, what it covered, and its outcomes. */
+function RunFacts({ run }: { run: NonNullable<FixityReport['run']> }) {
+  const { t, i18n } = useTranslation();
+  const lng = i18n.language;
+  const f = run.scope.filters;
+  const scope = run.wholeArchive ? t('verify.run.scope.archive') : [
+    f.since !== undefined ? t('verify.run.scope.since', { since: formatInstant(f.since, lng) }) : '',
+    f.olderThan !== undefined ? t('verify.run.scope.olderThan', { age: f.olderThan }) : '',
+    f.sample !== undefined ? t('verify.run.scope.sample', { percent: f.sample }) : '',
+    f.items?.length ? t('verify.run.scope.items', { items: f.items.join(', ') }) : '',
+    f.reels?.length ? t('verify.run.scope.reels', { reels: f.reels.join(', ') }) : '',
+  ].filter(Boolean).join('; ');
+  const failed = Object.values(run.failed).reduce((n, x) => n + x, 0);
+  return (
+    <>
+      <dt>{t('verify.run.label')}</dt>
+      <dd data-testid="fixity-run">{run.resumed ? t('verify.run.resumed', { run: run.id, before: formatNumber(run.checkedBefore, lng), sessions: run.sessions }) : t('verify.run.id', { run: run.id })}</dd>
+      <dt>{t('verify.run.scopeLabel')}</dt><dd data-testid="fixity-scope">{scope}</dd>
+      <dt>{t('verify.run.outcomes')}</dt>
+      <dd data-testid="fixity-outcomes" className={failed ? 'error' : undefined}>{t('verify.run.outcomesValue', { passed: formatNumber(run.passed, lng), failed: formatNumber(failed, lng) })}</dd>
     </>
   );
 }
@@ -166,7 +191,9 @@ export function VerifyScreen() {
           <div className={fr.interrupted ? 'report interrupted' : fr.ok ? 'report ok' : 'report bad'} data-testid="fixity-report" data-job-id={fixity!.info.id}>
             <h3 data-testid="fixity-verdict">{fr.interrupted ? t('verify.fixityInterrupted') : fr.ok ? t('verify.fixityOk') : t('verify.fixityBad', { count: fr.problems.length })}</h3>
             {fr.interrupted && <p className="warnings" role="status" data-testid="fixity-interrupted">{t('verify.interruptedHint')}</p>}
+            {fr.run && fr.interrupted && <p className="hint" data-testid="fixity-kept">{t('verify.run.kept', { run: fr.run.id })}</p>}
             <dl className="facts">
+              {fr.run && <RunFacts run={fr.run} />}
               <dt>{t('verify.itemsChecked')}</dt><dd data-testid="fixity-items">{formatNumber(fr.itemsChecked, lng)}</dd>
               <dt>{t('verify.itemsTotal')}</dt><dd data-testid="fixity-total">{formatNumber(fr.itemsTotal, lng)}</dd>
               <dt>{t('verify.bytesChecked')}</dt><dd>{formatBytes(fr.bytesChecked, lng)}</dd>
@@ -177,7 +204,14 @@ export function VerifyScreen() {
               <SealsFacts report={fr} />
               {fr.finishedAt && <><dt>{t('verify.finishedAt')}</dt><dd>{formatInstant(fr.finishedAt, lng)}</dd></>}
             </dl>
-            {fr.problems.length > 0 && <ul className="problems" data-testid="fixity-problems">{fr.problems.map((p, i) => <li key={i} data-kind={p.kind}><strong>{t(`verify.problem.${p.kind}`, { defaultValue: p.kind })}</strong> {p.reason}</li>)}</ul>}
+            {fr.problems.length > 0 && (
+              <ul className="problems" data-testid="fixity-problems">
+                {/* An item's failure names the file, where it came from and what to do; other problems (chain, seals, store) their reason. */}
+                {fr.problems.map((p, i) => (p.itemId !== undefined
+                  ? <FixityFailureEntry key={i} p={p} />
+                  : <li key={i} data-kind={p.kind}><strong>{t(`verify.problem.${p.kind}`, { defaultValue: p.kind })}</strong> {p.reason}</li>))}
+              </ul>
+            )}
             {fr.unrecordedBecause && <p className="warnings" role="status" data-testid="fixity-not-recorded">{t(`verify.notRecorded.${fr.unrecordedBecause}`)}</p>}
             {/* Keyed by the run, so a new report starts collapsed again. */}
             <UnrecordedCopies key={fr.finishedAt} paths={fr.unrecordedCopies} />
