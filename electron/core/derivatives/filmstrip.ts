@@ -7,7 +7,7 @@
 import { createRequire } from 'node:module';
 import { rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import sharp from 'sharp';
+import sharp, { type OverlayOptions } from 'sharp';
 import { objectPath } from '../archive.ts';
 import { makeDirs } from '../dirs.ts';
 import { runFfmpeg } from './ffmpeg.ts';
@@ -114,7 +114,7 @@ export async function contactSheetJpeg(objectsDir: string, clip: ClipSource, sig
   const rows = Math.ceil(SHEET_FRAMES / SHEET_COLUMNS);
   const width = SHEET_COLUMNS * FRAME_W;
   const height = HEAD_H + rows * (FRAME_H + LABEL_H);
-  const parts: sharp.OverlayOptions[] = [];
+  const parts: OverlayOptions[] = [];
   parts.push({ input: await label(`${clip.name ?? ''}  ${timecode(clip.durationSec!, clip.fps ?? null)}`.trim(), 16), left: 8, top: 4 });
   parts.push({ input: await label(`SHA-256 ${clip.sha256}`, 12), left: 8, top: 24 });
   for (const [i, f] of fs.entries()) {

@@ -2,7 +2,7 @@
 // filter bar offers, and everything the Item screen shows about one item.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ItemDetail, ItemFilter, ItemSort, ItemSummary } from '../../common/ipc.ts';
+import type { ItemDetail, ItemFilter, ItemGroup, ItemGroupBy, ItemSort, ItemSummary } from '../../common/ipc.ts';
 import type { Kind } from '../../common/types.ts';
 import { listCustodyEvents } from '../custody/log.ts';
 import type { Db } from '../db/open.ts';
@@ -27,12 +27,23 @@ interface Row {
   has_gps: number;
   name: string | null;
   credentials: CredentialVerdict | null;
+  duration: number | null;
+  width: number | null;
+  height: number | null;
+  codec: string | null;
+  fps: string | null;
+  reel: string | null;
+  places: string;
+  tags: string;
+  tagged: number;
+  fixity: string | null;
+  incomplete: number;
 }
 
-/** SHA-256s that have a thumbnail under derivatives/thumbs/ (one readdir per prefix folder). */
-export function thumbnailSet(derivativesDir: string): Set<string> {
+/** SHA-256s that have a thumbnail under derivatives/thumbs/ (or a scrub strip under strips/, with `folder`) (one readdir per prefix folder). */
+export function thumbnailSet(derivativesDir: string, folder: 'thumbs' | 'strips' = 'thumbs'): Set<string> {
   const out = new Set<string>();
-  const root = join(derivativesDir, 'thumbs');
+  const root = join(derivativesDir, folder);
   let dirs: string[] = [];
   try {
     dirs = readdirSync(root);
@@ -161,7 +172,63 @@ function sortSegments(sort: ItemSort): { cond: string | null; order: string }[] 
       return [{ cond: null, order: `(SELECT s.file_name FROM sightings s WHERE s.item_id = i.id ORDER BY s.id LIMIT 1) COLLATE NOCASE ${d}, i.id ${d}` }];
     case 'id':
       return [{ cond: null, order: `i.id ${d}` }];
+    // The columns below have no index of their own (kind and camera aside): a million items
+    // sort in a temporary b-tree, about a second; the default orders stay indexed.
+    case 'kind':
+      return [{ cond: null, order: `i.kind ${d}, i.id ${d}` }];
+    case 'camera':
+      return [{ cond: null, order: `coalesce(i.make, '') ${d}, coalesce(i.model, '') ${d}, i.id ${d}` }];
+    case 'duration':
+      return [{ cond: null, order: `json_extract(i.record, '$.durationSec') ${d} NULLS LAST, i.id ${d}` }];
+    case 'codec':
+      return [{ cond: null, order: `json_extract(i.record, '$.codec') ${d} NULLS LAST, i.id ${d}` }];
+    case 'resolution':
+      return [{ cond: null, order: `json_extract(i.record, '$.width') * json_extract(i.record, '$.height') ${d} NULLS LAST, i.id ${d}` }];
+    case 'reel':
+      return [{ cond: null, order: `${REEL_OF_ITEM} ${d} NULLS LAST, i.id ${d}` }];
   }
+}
+
+/** The name of the card/reel of item i's first sighting (NULL for sightings recorded before reels). */
+const REEL_OF_ITEM = '(SELECT r.name FROM sightings s JOIN reels r ON r.id = s.reel_id WHERE s.item_id = i.id ORDER BY s.id LIMIT 1)';
+/** The first place linked to item i (in the order given). */
+const PLACE_OF_ITEM = '(SELECT ip.place_id FROM item_places ip WHERE ip.item_id = i.id ORDER BY ip.ord, ip.place_id LIMIT 1)';
+
+/** The SQL of each grouping's key (ItemGroup.key). */
+const GROUP_KEY: Record<Exclude<ItemGroupBy, 'none'>, string> = {
+  day: 'substr(i.captured_at, 1, 10)',
+  reel: REEL_OF_ITEM,
+  place: PLACE_OF_ITEM,
+};
+
+/**
+ * The ids of the items matching `filter` grouped by `group` and, within a group, in the order
+ * `sort` gives; `groups` are the runs of one key in that order, with their counts (null key,
+ * the items without a day, reel or place, last). Days run newest first unless sorting by capture
+ * time ascending; reels and places by name/id. Grouping by day while sorting by capture time reads
+ * the captured_at index in order (the day is the first 10 characters of the text it orders by,
+ * so each day is one run): a million items cost what the ungrouped view costs. Other groupings
+ * sort in a temporary b-tree. Throws Error for a filter the catalog refuses.
+ */
+export function groupedItemIds(db: Db, filter: ItemFilter, sort: ItemSort, group: ItemGroupBy): { ids: number[]; groups: ItemGroup[] | null } {
+  if (group === 'none') return { ids: orderedItemIds(db, filter, sort), groups: null };
+  const w = libraryWhere(db, filter);
+  const key = GROUP_KEY[group];
+  const segs = group === 'day' && sort.by === 'capturedAt'
+    ? sortSegments(sort)
+    : [{ cond: null, order: `g ${group === 'day' && !(sort.by === 'capturedAt' && sort.dir === 'asc') ? 'DESC' : 'ASC'} NULLS LAST, ${sortSegments(sort).map((x) => x.order).join(', ')}` }];
+  const ids: number[] = [];
+  const groups: ItemGroup[] = [];
+  let cur: ItemGroup | null = null;
+  for (const seg of segs) {
+    const where = seg.cond ? [...w.where, seg.cond] : w.where;
+    for (const [id, g] of db.prepare(`SELECT i.id, ${key} AS g FROM items i${whereSql(where)} ORDER BY ${seg.order}`).raw().iterate(...w.args) as IterableIterator<[number, string | null]>) {
+      ids.push(id);
+      if (!cur || cur.key !== g) groups.push((cur = { key: g, count: 0 }));
+      cur.count++;
+    }
+  }
+  return { ids, groups };
 }
 
 /**
@@ -190,12 +257,27 @@ export function countItems(db: Db, filter: ItemFilter): number {
  * Library summaries of the items `ids`, in that order (one SELECT for all of them); ids of no
  * item are left out. `thumbs` says which SHA-256s have a thumbnail.
  */
-export function itemSummaries(db: Db, ids: readonly number[], thumbs: Set<string>): ItemSummary[] {
+export function itemSummaries(db: Db, ids: readonly number[], thumbs: Set<string>, strips?: Set<string>): ItemSummary[] {
   if (!ids.length) return [];
+  // One row per item with every column of the list view: a page is 200 items, so the
+  // subqueries (each an index lookup) and the JSON reads cost a few milliseconds.
   const rows = db.prepare(
     `SELECT i.id, i.sha256, i.kind, i.mime, i.bytes, i.captured_at, i.ingested_at, i.make, i.model, i.has_gps,
        (SELECT s.file_name FROM sightings s WHERE s.item_id = i.id ORDER BY s.id LIMIT 1) AS name,
-       (SELECT c.verdict FROM item_credentials c WHERE c.item_id = i.id) AS credentials
+       (SELECT c.verdict FROM item_credentials c WHERE c.item_id = i.id) AS credentials,
+       json_extract(i.record, '$.durationSec') AS duration, json_extract(i.record, '$.width') AS width,
+       json_extract(i.record, '$.height') AS height, json_extract(i.record, '$.codec') AS codec,
+       CASE WHEN i.kind = 'video' THEN (SELECT json_extract(st.value, '$.avg_frame_rate') FROM json_each(i.raw_metadata, '$.ffprobe.streams') st
+         WHERE json_extract(st.value, '$.codec_type') = 'video' LIMIT 1) END AS fps,
+       ${REEL_OF_ITEM} AS reel,
+       (SELECT json_group_array(place_id) FROM (SELECT ip.place_id FROM item_places ip WHERE ip.item_id = i.id ORDER BY ip.ord, ip.place_id)) AS places,
+       (SELECT json_group_array(tag) FROM (SELECT t.tag FROM item_tags t WHERE t.item_id = i.id ORDER BY t.tag)) AS tags,
+       (EXISTS (SELECT 1 FROM item_places x WHERE x.item_id = i.id) OR EXISTS (SELECT 1 FROM item_people x WHERE x.item_id = i.id)
+         OR EXISTS (SELECT 1 FROM item_incidents x WHERE x.item_id = i.id) OR EXISTS (SELECT 1 FROM item_cases x WHERE x.item_id = i.id)
+         OR EXISTS (SELECT 1 FROM item_tags x WHERE x.item_id = i.id)) AS tagged,
+       (SELECT f.outcome FROM item_fixity f WHERE f.item_id = i.id) AS fixity,
+       EXISTS (SELECT 1 FROM sightings s JOIN reel_runs rr ON rr.reel_id = s.reel_id WHERE s.item_id = i.id AND rr.missing > 0
+         AND rr.started_at = (SELECT max(r2.started_at) FROM reel_runs r2 WHERE r2.reel_id = rr.reel_id)) AS incomplete
      FROM items i WHERE i.id IN (SELECT value FROM json_each(?))`,
   ).all(JSON.stringify(ids)) as Row[];
   const byId = new Map(rows.map((r) => [r.id, r]));
@@ -205,8 +287,18 @@ export function itemSummaries(db: Db, ids: readonly number[], thumbs: Set<string
       id: r.id, sha256: r.sha256, name: r.name ?? r.sha256, kind: r.kind, mime: r.mime, bytes: r.bytes,
       capturedAt: r.captured_at, ingestedAt: r.ingested_at, camera: camera(r.make, r.model), hasGps: r.has_gps === 1,
       thumb: thumbs.has(r.sha256), ...(r.credentials ? { credentials: r.credentials } : {}),
+      durationSec: r.duration, width: r.width, height: r.height, codec: r.codec, fps: frameRate(r.fps), reel: r.reel,
+      places: JSON.parse(r.places) as string[], tags: JSON.parse(r.tags) as string[], tagged: r.tagged === 1,
+      fixityFailed: r.fixity !== null && r.fixity !== 'pass', incompleteCard: r.incomplete === 1, strip: strips?.has(r.sha256) ?? false,
     }] : [];
   });
+}
+
+/** ffprobe's "30000/1001" as frames per second (29.97, two decimals); null for none or "0/0". */
+export function frameRate(text: string | null): number | null {
+  const m = /^(\d+)\/(\d+)$/u.exec(text ?? '');
+  if (!m || Number(m[2]) === 0 || Number(m[1]) === 0) return null;
+  return Math.round((Number(m[1]) / Number(m[2])) * 100) / 100;
 }
 
 /**
@@ -280,4 +372,18 @@ export function itemDetail(db: Db, id: number, thumbs: Set<string>): ItemDetail 
     links: itemLinks(db, id),
     credentials: (getCredentials(db, id)?.report as unknown as Record<string, unknown> | undefined) ?? null,
   };
+}
+
+/**
+ * What a scrub strip or contact sheet of item `id` is made from (derivatives/filmstrip.ts): its
+ * content, kind, duration in seconds, first file name and frame rate. Null when there is no
+ * such item.
+ */
+export function clipOf(db: Db, id: number): { sha256: string; kind: Kind; durationSec: number | null; name: string; fps: number | null } | null {
+  const r = db.prepare(`SELECT i.sha256, i.kind, json_extract(i.record, '$.durationSec') AS duration,
+      (SELECT s.file_name FROM sightings s WHERE s.item_id = i.id ORDER BY s.id LIMIT 1) AS name,
+      (SELECT json_extract(st.value, '$.avg_frame_rate') FROM json_each(i.raw_metadata, '$.ffprobe.streams') st
+        WHERE json_extract(st.value, '$.codec_type') = 'video' LIMIT 1) AS fps
+    FROM items i WHERE i.id = ?`).get(id) as { sha256: string; kind: Kind; duration: number | null; name: string | null; fps: string | null } | undefined;
+  return r ? { sha256: r.sha256, kind: r.kind, durationSec: r.duration, name: r.name ?? r.sha256, fps: frameRate(r.fps) } : null;
 }
