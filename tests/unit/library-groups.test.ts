@@ -75,7 +75,7 @@ describe('a page carries the list view’s columns', () => {
     expect(v10).toMatchObject({ kind: 'image', fixityFailed: false, reel: 'CARD_B', incompleteCard: true });
     const v6 = itemSummaries(db, [6], new Set())[0]!;
     expect(v6).toMatchObject({ kind: 'video', durationSec: 0.6, fps: 29.97, codec: 'h264', reel: 'CARD_A', incompleteCard: false, fixityFailed: false, tags: [] });
-    expect(v12).toMatchObject({ places: ['batken'], tags: [], tagged: true });
+    expect(v12).toMatchObject({ places: ['maksat'], tags: [], tagged: true });
     expect(itemSummaries(db, [7], new Set())[0]).toMatchObject({ tags: ['дом'], tagged: true, places: [] });
     expect(itemSummaries(db, [1], new Set())[0]).toMatchObject({ tagged: false });
   });
