@@ -8,6 +8,7 @@ import { ItemTagEditor } from '../components/TagEditor.tsx';
 import { formatBytes, formatCaptured, formatDuration, formatInstant, formatMetres, formatNumber } from '../format.ts';
 import { useApp } from '../state.tsx';
 import { CredentialsPanel } from '../components/Credentials.tsx';
+import { ContactSheet } from '../components/ContactSheet.tsx';
 
 // Image types Chromium draws itself; others (HEIC, TIFF, RAW) are shown through their preview.
 const WEB_IMAGES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/avif', 'image/bmp']);
@@ -235,7 +236,7 @@ export function ItemScreen({ id }: { id: number }) {
         <h1 data-testid="item-name">{d.summary.name}</h1>
       </div>
       <div className="item-body">
-        <div className="item-media"><Viewer d={d} /></div>
+        <div className="item-media"><Viewer d={d} />{d.summary.kind === 'video' && d.record.durationSec ? <ContactSheet id={d.summary.id} name={d.summary.name} /> : null}</div>
         <div className="item-info">
           {(d.metadataError || d.warnings.length > 0) && (
             <div className="warnings" data-testid="warnings">
