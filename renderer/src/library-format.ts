@@ -43,3 +43,26 @@ export const formatResolution = (w: number | null | undefined, h: number | null 
 /** "29.97" / "25" in the reader's number format, or ''. */
 export const formatFps = (fps: number | null | undefined, lng: string): string =>
   fps ? new Intl.NumberFormat(lng, { maximumFractionDigits: 2 }).format(fps) : '';
+
+let measureCtx: CanvasRenderingContext2D | null = null;
+
+/**
+ * `name` middle-ellipsized (middleEllipsis) to the most characters whose width in `font` (a CSS
+ * font shorthand) fits `px` pixels, measured on a canvas; a rough 7 px per character where no
+ * canvas is available.
+ */
+export function fitMiddle(name: string, px: number, font: string): string {
+  measureCtx ??= typeof document === 'undefined' ? null : document.createElement('canvas').getContext('2d');
+  const ctx = measureCtx;
+  if (!ctx) return middleEllipsis(name, Math.floor(px / 7));
+  ctx.font = font;
+  if (ctx.measureText(name).width <= px) return name;
+  let lo = 2;
+  let hi = [...name].length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (ctx.measureText(middleEllipsis(name, mid)).width <= px) lo = mid;
+    else hi = mid - 1;
+  }
+  return middleEllipsis(name, lo);
+}

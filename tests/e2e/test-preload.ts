@@ -25,5 +25,10 @@ let source: EventSource | null = null;
     return () => listeners.delete(listener);
   },
   mediaUrl: (variant, id) => `/media/${variant}/${id}`,
-  pathForFile: () => '',
+  // Electron's webUtils.getPathForFile in the app; here a test that simulates a drop from the file
+  // manager gives its File objects a `path`, as Electron's File.path did.
+  pathForFile: (file) => {
+    const p = (file as { path?: unknown } | null)?.path;
+    return typeof p === 'string' ? p : '';
+  },
 });

@@ -27,6 +27,7 @@ import show from './locales/show.json' with { type: 'json' };
 import verify from './locales/verify.json' with { type: 'json' };
 import log from './locales/log.json' with { type: 'json' };
 import main from './locales/main.json' with { type: 'json' };
+import library from './locales/library.json' with { type: 'json' };
 
 export type Catalog = Partial<Record<'en' | 'ru' | 'ky', Record<string, unknown>>>;
 
@@ -59,4 +60,5 @@ export const CATALOGS: Record<string, Catalog> = {
   export: exportSet,
   verifyBag,
   timestamp,
+  library,
 };

@@ -32,6 +32,8 @@ export interface CourtReadyOptions {
   includeSensitive?: boolean;
   /** A set for public release: the report leaves out what the set leaves out. */
   redacted?: boolean;
+  /** Put each video clip's contact sheet into the custody report (report/contact-sheet.ts). */
+  contactSheets?: boolean;
 }
 
 export interface CourtReadyResult extends ExportResult {
@@ -81,7 +83,7 @@ export async function exportCourtReadySet(archive: Archive, opts: ExportOptions,
     if (!court.noReport) {
       const model = await buildCustodyReportModel(archive.db, archive.objectsDir, {
         itemIds: [...draft.itemIds], bagPaths: [...draft.dataPaths], redacted: Boolean(court.redacted), includeSensitive: court.includeSensitive,
-        excerptEvents: draft.excerptEvents, withheldSeqs: draft.withheldSeqs, lang: court.lang, derivativesDir: court.derivativesDir,
+        excerptEvents: draft.excerptEvents, withheldSeqs: draft.withheldSeqs, lang: court.lang, derivativesDir: court.derivativesDir, contactSheets: court.contactSheets,
         set: {
           exportId: draft.exportId, createdAt: draft.startedAt, actor: opts.actor, recipient: opts.recipient ?? null,
           organization: opts.organization ?? null, description: opts.description ?? null, manifestSha256: draft.manifestSha256,

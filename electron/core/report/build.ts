@@ -16,6 +16,7 @@ import { getCase } from '../catalog/cases.ts';
 import { shippedSeedPlaces } from '../catalog/gazetteer.ts';
 import { placePseudonymOf, pseudonymKey, pseudonymOf } from '../catalog/register.ts';
 import { thumbnailJpeg, thumbnailPath } from '../derivatives/thumbnails.ts';
+import { reportContactSheet } from './contact-sheet.ts';
 import type { CustodyReportModel, ReportItem, ReportLang, ReportPerson, ReportPlace, ReportSet } from './model.ts';
 
 export interface BuildReportOptions {
@@ -41,6 +42,8 @@ export interface BuildReportOptions {
   derivativesDir?: string;
   /** Make no thumbnails (the report shows the label for each). */
   noThumbnails?: boolean;
+  /** Add the contact sheet of each video clip (report/contact-sheet.ts; a failure is told to onThumbnailError). */
+  contactSheets?: boolean;
   /** Thumbnails made at once (default 2). */
   concurrency?: number;
   signal?: AbortSignal;
@@ -182,6 +185,16 @@ export async function buildCustodyReportModel(db: Db, objectsDir: string, opts: 
         return null;
       });
     });
+  }
+  if (opts.contactSheets) {
+    for (const [i, it] of listed.entries()) {
+      opts.signal?.throwIfAborted();
+      items[i]!.contactSheet = await reportContactSheet(objectsDir, opts.derivativesDir, { ...it, name: items[i]!.originalName }, opts.signal).catch((e: Error) => {
+        if (opts.signal?.aborted) throw e;
+        opts.onThumbnailError?.(it.id, e);
+        return null;
+      });
+    }
   }
   return {
     lang,

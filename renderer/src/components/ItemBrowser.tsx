@@ -11,7 +11,7 @@ import { useTranslation } from 'react-i18next';
 import type { ItemGroup, ItemGroupBy, ItemSummary } from '../../../electron/common/ipc.ts';
 import { BridgeError, call } from '../bridge.ts';
 import { formatBytes, formatDuration, formatNumber } from '../format.ts';
-import { formatCaptureShort, formatDay, formatFps, formatResolution, middleEllipsis } from '../library-format.ts';
+import { fitMiddle, formatCaptureShort, formatDay, formatFps, formatResolution } from '../library-format.ts';
 import { useApp } from '../state.tsx';
 import { Thumb } from './Thumb.tsx';
 import { Badges, Tile } from './Tile.tsx';
@@ -156,10 +156,12 @@ export function ItemBrowser({ items: libraryView, view, tileSize = 180, groupBy 
   const width = useWidth(scroller);
   const gap = 12;
   const cols = view === 'grid' ? Math.max(1, Math.floor((width - 12 + gap) / (tileSize + gap))) : 1;
+  // The tiles share the row's width: the zoom picks how many fit, they then grow to fill it.
+  const tileWidth = view === 'grid' ? Math.floor((width - 12 - (cols - 1) * gap) / cols) : tileSize;
   const total = libraryView.total;
   const layout = useMemo(() => layoutRows(total, cols, libraryView.groups), [total, cols, libraryView.groups]);
   const rows = layout.rows;
-  const rowSize = view === 'grid' ? Math.round((tileSize * 9) / 16) + (tileSize >= 150 ? 74 : 58) : ROW;
+  const rowSize = view === 'grid' ? Math.round((tileWidth * 9) / 16) + (tileWidth >= 150 ? 74 : 58) : ROW;
   const sizeOf = useCallback((r: number) => ('header' in layout.at(r) ? HEADER : rowSize), [layout, rowSize]);
   const places = useCatalogRows('place');
   const placeName = useMemo(() => new Map(places.map((p) => [String(p.id), p.name])), [places]);
@@ -268,7 +270,7 @@ export function ItemBrowser({ items: libraryView, view, tileSize = 180, groupBy 
     if (!it) {
       // Its page is on its way: a placeholder of the same size keeps the scroll position true.
       return view === 'grid'
-        ? <div key={`p${index}`} className="tile placeholder" style={{ width: tileSize, height: rowSize - 12 }} data-testid="item-placeholder" aria-busy="true" />
+        ? <div key={`p${index}`} className="tile placeholder" style={{ width: tileWidth, height: rowSize - 12 }} data-testid="item-placeholder" aria-busy="true" />
         : <div key={`p${index}`} className="list-row placeholder" data-testid="item-placeholder" aria-busy="true">{t('common.loading')}</div>;
     }
     const selected = app.selection.has(it.id);
@@ -278,7 +280,7 @@ export function ItemBrowser({ items: libraryView, view, tileSize = 180, groupBy 
     );
     const open = () => app.go({ screen: 'item', id: it.id });
     if (view === 'grid') {
-      return <Tile key={it.id} it={it} size={tileSize} selected={selected} cursor={index === cursor} check={check} onOpen={open} onFocus={() => setCursor(index)} />;
+      return <Tile key={it.id} it={it} size={tileWidth} selected={selected} cursor={index === cursor} check={check} onOpen={open} onFocus={() => setCursor(index)} />;
     }
     const placeNames = (it.places ?? []).map((p) => placeName.get(p) ?? p).join(', ');
     return (
@@ -287,7 +289,7 @@ export function ItemBrowser({ items: libraryView, view, tileSize = 180, groupBy 
         {check}
         <span className="list-thumb"><Thumb item={it} /></span>
         <span className="name-cell">
-          <button type="button" className="link name" onClick={open} title={it.name} tabIndex={-1}>{middleEllipsis(it.name, 40)}</button>
+          <button type="button" className="link name" onClick={open} title={it.name} tabIndex={-1}>{fitMiddle(it.name, 220, '12.5px system-ui, "Segoe UI", "Noto Sans", sans-serif')}</button>
           <Badges it={it} inline />
         </span>
         <span className="date" data-col="date">{formatCaptureShort(it.capturedAt, lng)}</span>

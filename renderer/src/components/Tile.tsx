@@ -6,7 +6,10 @@ import { useTranslation } from 'react-i18next';
 import type { ItemSummary } from '../../../electron/common/ipc.ts';
 import { mediaUrl } from '../bridge.ts';
 import { formatDuration } from '../format.ts';
-import { formatCaptureShort, middleEllipsis } from '../library-format.ts';
+import { fitMiddle, formatCaptureShort } from '../library-format.ts';
+
+/** The caption's name font (styles.css .tile-caption .name), for measuring what fits. */
+const NAME_FONT = '13px system-ui, "Segoe UI", "Noto Sans", sans-serif';
 import { Thumb } from './Thumb.tsx';
 
 /** Frames in a scrub strip: electron/core/derivatives/filmstrip.ts STRIP_FRAMES. */
@@ -49,8 +52,9 @@ export function Tile(props: {
   const lng = i18n.language;
   const [frame, setFrame] = useState<number | null>(null);
   const imgH = Math.round((size * 9) / 16);
-  // About 7 px per character of the 12-13 px caption font.
-  const maxChars = Math.max(10, Math.floor((size - 16) / 7));
+  // The caption row: the tile's 1 px borders, 6 px padding each side, the checkbox (13 px and its
+  // 7 px of margins), a 4 px gap, and 4 px to spare for the measure's rounding.
+  const nameWidth = size - 2 - 12 - 20 - 4 - 4;
   const scrub = (e: React.MouseEvent<HTMLElement>) => {
     if (!it.strip) return;
     const r = e.currentTarget.getBoundingClientRect();
@@ -73,7 +77,7 @@ export function Tile(props: {
       </button>
       <div className="tile-caption">
         {props.check}
-        <button type="button" className="link name" onClick={props.onOpen} title={it.name} tabIndex={-1} data-testid="tile-name">{middleEllipsis(it.name, maxChars)}</button>
+        <button type="button" className="link name" onClick={props.onOpen} title={it.name} tabIndex={-1} data-testid="tile-name">{fitMiddle(it.name, nameWidth, NAME_FONT)}</button>
       </div>
       <div className="tile-meta">
         <span className="date" data-testid="tile-date">{formatCaptureShort(it.capturedAt, lng) || t('library.noDate')}</span>
