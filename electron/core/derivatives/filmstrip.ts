@@ -121,7 +121,7 @@ export async function contactSheetJpeg(objectsDir: string, clip: ClipSource, sig
     const left = (i % SHEET_COLUMNS) * FRAME_W;
     const top = HEAD_H + Math.floor(i / SHEET_COLUMNS) * (FRAME_H + LABEL_H);
     parts.push({ input: f.rgb, raw: { width: FRAME_W, height: FRAME_H, channels: 3 }, left, top });
-    parts.push({ input: await label(timecode(f.at, clip.fps ?? null), 14), left: left + 6, top: top + FRAME_H + 4 });
+    parts.push({ input: await label(timecode(f.at, clip.fps ?? null), 16), left: left + 6, top: top + FRAME_H + 3 });
   }
   return sharp({ create: { width, height, channels: 3, background: '#1b1d21' } }).composite(parts).jpeg({ quality: 82 }).toBuffer();
 }

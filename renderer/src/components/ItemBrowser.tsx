@@ -14,7 +14,7 @@ import { formatBytes, formatDuration, formatNumber } from '../format.ts';
 import { fitMiddle, formatCaptureShort, formatDay, formatFps, formatResolution } from '../library-format.ts';
 import { useApp } from '../state.tsx';
 import { Thumb } from './Thumb.tsx';
-import { Badges, Tile } from './Tile.tsx';
+import { Badges, badgesOf, Tile } from './Tile.tsx';
 import { QuickLook } from './QuickLook.tsx';
 import { useCatalogRows } from './FilterBar.tsx';
 
@@ -140,9 +140,9 @@ export function layoutRows(total: number, cols: number, groups: ItemGroup[] | un
 
 /** The list view's columns (after the checkbox), their sort key when they have one, and their width. */
 const COLUMNS = [
-  ['thumb', null, '80px'], ['name', 'name', 'minmax(160px, 2fr)'], ['date', 'capturedAt', '150px'], ['duration', 'duration', '64px'],
-  ['resolution', 'resolution', '88px'], ['fps', null, '52px'], ['codec', 'codec', '60px'], ['camera', 'camera', 'minmax(100px, 1fr)'],
-  ['reel', 'reel', '96px'], ['size', 'bytes', '72px'], ['places', null, 'minmax(80px, 1fr)'], ['tags', null, 'minmax(80px, 1fr)'],
+  ['thumb', null, '80px'], ['name', 'name', 'minmax(200px, 2fr)'], ['date', 'capturedAt', '140px'], ['duration', 'duration', '60px'],
+  ['resolution', 'resolution', '84px'], ['fps', null, '44px'], ['codec', 'codec', '72px'], ['camera', 'camera', 'minmax(110px, 1.3fr)'],
+  ['reel', 'reel', '84px'], ['size', 'bytes', '68px'], ['places', null, 'minmax(60px, .8fr)'], ['tags', null, 'minmax(60px, .8fr)'],
 ] as const;
 const LIST_TEMPLATE = `24px ${COLUMNS.map((c) => c[2]).join(' ')}`;
 
@@ -289,7 +289,7 @@ export function ItemBrowser({ items: libraryView, view, tileSize = 180, groupBy 
         {check}
         <span className="list-thumb"><Thumb item={it} /></span>
         <span className="name-cell">
-          <button type="button" className="link name" onClick={open} title={it.name} tabIndex={-1}>{fitMiddle(it.name, 220, '12.5px system-ui, "Segoe UI", "Noto Sans", sans-serif')}</button>
+          <button type="button" className="link name" onClick={open} title={it.name} tabIndex={-1}>{fitMiddle(it.name, 196 - 34 * badgesOf(it, t).length, '12.5px system-ui, "Segoe UI", "Noto Sans", sans-serif')}</button>
           <Badges it={it} inline />
         </span>
         <span className="date" data-col="date">{formatCaptureShort(it.capturedAt, lng)}</span>

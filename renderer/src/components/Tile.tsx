@@ -73,7 +73,12 @@ export function Tile(props: {
           </span>
         )}
         <Badges it={it} />
-        {it.durationSec != null && (it.kind === 'video' || it.kind === 'audio') && <span className="duration" data-testid="tile-duration">{formatDuration(it.durationSec, lng)}</span>}
+        {it.durationSec != null && (it.kind === 'video' || it.kind === 'audio') && (
+          <span className="duration" data-testid="tile-duration">
+            {/* While scrubbing: where in the clip the frame shown lies (the middle of its tenth, filmstrip.ts frameTimes). */}
+            {frame !== null ? `${formatDuration((it.durationSec * (frame + 0.5)) / STRIP_FRAMES, lng)} / ` : ''}{formatDuration(it.durationSec, lng)}
+          </span>
+        )}
       </button>
       <div className="tile-caption">
         {props.check}

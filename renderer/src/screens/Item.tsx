@@ -236,7 +236,7 @@ export function ItemScreen({ id }: { id: number }) {
         <h1 data-testid="item-name">{d.summary.name}</h1>
       </div>
       <div className="item-body">
-        <div className="item-media"><Viewer d={d} />{d.summary.kind === 'video' && d.record.durationSec ? <ContactSheet id={d.summary.id} name={d.summary.name} /> : null}</div>
+        <div className="item-media"><Viewer d={d} /></div>
         <div className="item-info">
           {(d.metadataError || d.warnings.length > 0) && (
             <div className="warnings" data-testid="warnings">
@@ -282,6 +282,7 @@ export function ItemScreen({ id }: { id: number }) {
           </details>
         </div>
       </div>
+      {d.summary.kind === 'video' && d.record.durationSec ? <ContactSheet id={d.summary.id} name={d.summary.name} /> : null}
     </div>
   );
 }
