@@ -318,6 +318,8 @@ describe.skipIf(!HAS_CHROMIUM || !HAS_CORPUS)('the Library for footage', () => {
     await expect.poll(() => ended() !== undefined, { timeout: 60_000 }).toBe(true);
     const job = ended()!;
     expect(job.type === 'state' && [job.job.state, job.job.error?.message ?? null]).toEqual(['done', null]);
+    const files = hosted!.host.events.filter((e) => e.type === 'file').map((e) => e.type === 'file' && [e.file.path, e.file.status, e.file.reason ?? null]);
+    expect(files).toEqual([[join(dropDir, 'dropped.jpg'), 'added', null]]);
     await expect.poll(() => tid('item-count').textContent(), { timeout: 60_000 }).toBe(`${total + 1} items`);
     expect(existsSync(dropDir)).toBe(true);
   }, 120_000);
