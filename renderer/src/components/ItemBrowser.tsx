@@ -140,9 +140,9 @@ export function layoutRows(total: number, cols: number, groups: ItemGroup[] | un
 
 /** The list view's columns (after the checkbox), their sort key when they have one, and their width. */
 const COLUMNS = [
-  ['thumb', null, '80px'], ['name', 'name', 'minmax(200px, 2fr)'], ['date', 'capturedAt', '140px'], ['duration', 'duration', '60px'],
-  ['resolution', 'resolution', '84px'], ['fps', null, '44px'], ['codec', 'codec', '72px'], ['camera', 'camera', 'minmax(110px, 1.3fr)'],
-  ['reel', 'reel', '84px'], ['size', 'bytes', '68px'], ['places', null, 'minmax(60px, .8fr)'], ['tags', null, 'minmax(60px, .8fr)'],
+  ['thumb', null, '80px'], ['name', 'name', 'minmax(180px, 1.6fr)'], ['date', 'capturedAt', '152px'], ['duration', 'duration', '60px'],
+  ['resolution', 'resolution', '84px'], ['fps', null, '44px'], ['codec', 'codec', '72px'], ['camera', 'camera', 'minmax(120px, 1.4fr)'],
+  ['reel', 'reel', '84px'], ['size', 'bytes', '68px'], ['places', null, 'minmax(56px, .6fr)'], ['tags', null, 'minmax(56px, .6fr)'],
 ] as const;
 const LIST_TEMPLATE = `24px ${COLUMNS.map((c) => c[2]).join(' ')}`;
 
@@ -289,7 +289,7 @@ export function ItemBrowser({ items: libraryView, view, tileSize = 180, groupBy 
         {check}
         <span className="list-thumb"><Thumb item={it} /></span>
         <span className="name-cell">
-          <button type="button" className="link name" onClick={open} title={it.name} tabIndex={-1}>{fitMiddle(it.name, 196 - 34 * badgesOf(it, t).length, '12.5px system-ui, "Segoe UI", "Noto Sans", sans-serif')}</button>
+          <button type="button" className="link name" onClick={open} title={it.name} tabIndex={-1}>{fitMiddle(it.name, 176 - 34 * badgesOf(it, t).length, '12.5px system-ui, "Segoe UI", "Noto Sans", sans-serif')}</button>
           <Badges it={it} inline />
         </span>
         <span className="date" data-col="date">{formatCaptureShort(it.capturedAt, lng)}</span>
