@@ -191,8 +191,6 @@ function sortSegments(sort: ItemSort): { cond: string | null; order: string }[] 
 
 /** The name of the card/reel of item i's first sighting (NULL for sightings recorded before reels). */
 const REEL_OF_ITEM = '(SELECT r.name FROM sightings s JOIN reels r ON r.id = s.reel_id WHERE s.item_id = i.id ORDER BY s.id LIMIT 1)';
-/** The first place linked to item i (in the order given). */
-const PLACE_OF_ITEM = '(SELECT ip.place_id FROM item_places ip WHERE ip.item_id = i.id ORDER BY ip.ord, ip.place_id LIMIT 1)';
 
 /**
  * Each item's group key under `group`, for every item of the catalog: `keyOf[id]` is an index
