@@ -52,9 +52,9 @@ export function Tile(props: {
   const lng = i18n.language;
   const [frame, setFrame] = useState<number | null>(null);
   const imgH = Math.round((size * 9) / 16);
-  // The caption row: the tile's 1 px borders, 6 px padding each side, the checkbox (13 px and its
-  // 7 px of margins), a 4 px gap, and 4 px to spare for the measure's rounding.
-  const nameWidth = size - 2 - 12 - 20 - 4 - 4;
+  // The caption row: the tile's 1 px borders, 6 px padding each side, and 4 px to spare for the
+  // measure's rounding (the checkbox sits over the preview's corner, not beside the name).
+  const nameWidth = size - 2 - 12 - 4;
   const scrub = (e: React.MouseEvent<HTMLElement>) => {
     if (!it.strip) return;
     const r = e.currentTarget.getBoundingClientRect();
@@ -80,8 +80,8 @@ export function Tile(props: {
           </span>
         )}
       </button>
+      <span className="tile-check">{props.check}</span>
       <div className="tile-caption">
-        {props.check}
         <button type="button" className="link name" onClick={props.onOpen} title={it.name} tabIndex={-1} data-testid="tile-name">{fitMiddle(it.name, nameWidth, NAME_FONT)}</button>
       </div>
       <div className="tile-meta">
