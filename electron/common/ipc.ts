@@ -166,11 +166,26 @@ export const ItemFilterSchema = z.strictObject({
 });
 export type ItemFilter = z.infer<typeof ItemFilterSchema>;
 
+/** The Library's orders: every column of the list view (service/items-query.ts sortSegments). */
+export const SORT_KEYS = ['capturedAt', 'ingestedAt', 'name', 'bytes', 'id', 'duration', 'camera', 'reel', 'codec', 'resolution', 'kind'] as const;
 export const SortSchema = z.strictObject({
-  by: z.enum(['capturedAt', 'ingestedAt', 'name', 'bytes', 'id']),
+  by: z.enum(SORT_KEYS),
   dir: z.enum(['asc', 'desc']),
 });
 export type ItemSort = z.infer<typeof SortSchema>;
+
+/** How the Library groups its items: by capture day, by card/reel (of the first sighting), by place (the first linked). */
+export const GROUP_KEYS = ['none', 'day', 'reel', 'place'] as const;
+export const GroupSchema = z.enum(GROUP_KEYS);
+export type ItemGroupBy = z.infer<typeof GroupSchema>;
+
+/**
+ * One group of a grouped Library view, in view order: `key` is the day (YYYY-MM-DD), the reel's
+ * name or the place id, null for the items without one; `count` items from the view position
+ * after the previous group's.
+ */
+export const ItemGroupSchema = z.object({ key: z.string().nullable(), count: z.number().int().min(0) });
+export type ItemGroup = z.infer<typeof ItemGroupSchema>;
 
 /** One Library row: enough to draw a grid tile or a list line. */
 export const ItemSummarySchema = z.object({
@@ -188,6 +203,28 @@ export const ItemSummarySchema = z.object({
   thumb: z.boolean(),
   /** C2PA Content Credentials verdict (absent, valid-trusted, valid-untrusted, invalid); absent from the object when never checked. */
   credentials: z.enum(['absent', 'valid-trusted', 'valid-untrusted', 'invalid']).optional(),
+  // The Library's columns (items.page fills them; other summaries may leave them out).
+  /** Seconds, video and audio. */
+  durationSec: z.number().nullable().optional(),
+  /** Stored pixel size. */
+  width: z.number().nullable().optional(),
+  height: z.number().nullable().optional(),
+  /** Frames per second of the first video stream (ffprobe avg_frame_rate). */
+  fps: z.number().nullable().optional(),
+  codec: z.string().nullable().optional(),
+  /** Name of the card/reel of the first sighting. */
+  reel: z.string().nullable().optional(),
+  /** Linked place ids, in the order given; tags. */
+  places: z.array(z.string()).optional(),
+  tags: z.array(z.string()).optional(),
+  /** Linked to any place, person, incident, case or tag. */
+  tagged: z.boolean().optional(),
+  /** The last fixity check of the item did not pass (altered, missing, unreadable). */
+  fixityFailed: z.boolean().optional(),
+  /** The last run that copied the item's card left files of it uncopied (reel_runs.missing > 0). */
+  incompleteCard: z.boolean().optional(),
+  /** A scrub strip (derivatives/filmstrip.ts) exists. */
+  strip: z.boolean().optional(),
 });
 export type ItemSummary = z.infer<typeof ItemSummarySchema>;
 
@@ -719,7 +756,12 @@ export const CHANNELS = {
    * keeps the order and the items of when it was made; an expired view answers NOT_FOUND (make a
    * new one). `items.count` counts a filter's matches without ordering them.
    */
-  'items.view': { input: z.strictObject({ filter: ItemFilterSchema, sort: SortSchema }), output: z.object({ view: z.string(), total: z.number() }) },
+  'items.view': {
+    input: z.strictObject({ filter: ItemFilterSchema, sort: SortSchema, group: GroupSchema.optional() }),
+    output: z.object({ view: z.string(), total: z.number(), groups: z.array(ItemGroupSchema).optional() }),
+  },
+  /** Makes (once) and describes the contact sheet of a video item (derivatives/filmstrip.ts); served as media variant `sheet`. */
+  'items.contactSheet': { input: z.strictObject({ id: IdSchema }), output: z.object({ frames: z.number(), bytes: z.number() }) },
   'items.page': {
     input: z.strictObject({ view: z.string().min(1).max(100), offset: z.number().int().min(0), limit: z.number().int().min(1).max(1000) }),
     output: z.object({ items: z.array(ItemSummarySchema) }),
@@ -849,8 +891,11 @@ export type EvidenceApi = {
   onJobEvent(listener: (ev: JobEvent) => void): () => void;
   pathForFile(file: unknown): string;
   /** The URL the window loads an item's original or thumbnail from (evidence-media:// in the app). */
-  mediaUrl(variant: 'original' | 'thumb', id: number): string;
+  mediaUrl(variant: MediaUrlVariant, id: number): string;
 };
 
+/** What a media URL can name: the original, its thumbnail/poster, a clip's scrub strip or contact sheet. */
+export type MediaUrlVariant = 'original' | 'thumb' | 'strip' | 'sheet';
+
 /** The media URL of the desktop app: `evidence-media://<variant>/<id>` (core/media/resolve.ts). */
-export const appMediaUrl = (variant: 'original' | 'thumb', id: number): string => `evidence-media://${variant}/${id}`;
+export const appMediaUrl = (variant: MediaUrlVariant, id: number): string => `evidence-media://${variant}/${id}`;

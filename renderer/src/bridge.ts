@@ -1,7 +1,7 @@
 // The renderer's only door to the archive: `window.evidence`, which the preload (or the test
 // host's stand-in) defines with the typed API of common/ipc.ts. Nothing else in the renderer
 // touches the bridge.
-import type { Channel, ChannelInput, ChannelOutput, EvidenceApi, IpcError, JobEvent } from '../../electron/common/ipc.ts';
+import type { Channel, ChannelInput, ChannelOutput, EvidenceApi, IpcError, JobEvent, MediaUrlVariant } from '../../electron/common/ipc.ts';
 
 declare global {
   interface Window {
@@ -41,6 +41,6 @@ export function pathForFile(file: File): string {
 }
 
 /** URL of an item's original or thumbnail. */
-export function mediaUrl(variant: 'original' | 'thumb', id: number): string {
+export function mediaUrl(variant: MediaUrlVariant, id: number): string {
   return api().mediaUrl(variant, id);
 }

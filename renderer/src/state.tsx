@@ -79,14 +79,15 @@ export function AppProvider({ initialSettings, children }: { initialSettings: Se
       frame = 0;
       const evs = pending.current;
       pending.current = [];
-      let ended = false;
+      // Decided here, not inside the updater below: React may run an updater later, at render,
+      // after this function has returned, and a job's end would then never refresh the data.
+      const ended = evs.some((ev) => ev.type === 'state' && ['done', 'failed', 'cancelled'].includes(ev.job.state));
       setJobs((prev) => {
         const next = { ...prev };
         for (const ev of evs) {
           if (ev.type === 'state') {
             const cur = next[ev.job.id];
             next[ev.job.id] = { info: ev.job, progress: ev.job.progress ?? cur?.progress ?? null, files: cur?.files ?? [] };
-            if (['done', 'failed', 'cancelled'].includes(ev.job.state)) ended = true;
           } else {
             const cur = next[ev.jobId];
             if (!cur) continue;

@@ -25,5 +25,12 @@ let source: EventSource | null = null;
     return () => listeners.delete(listener);
   },
   mediaUrl: (variant, id) => `/media/${variant}/${id}`,
-  pathForFile: () => '',
+  // Electron's webUtils.getPathForFile in the app. A test simulating a drop from the file manager
+  // names the paths of its File objects in window.__evidenceTestPaths (by file name): a File put
+  // into a DataTransfer comes out as another object, so a property set on it would be lost.
+  pathForFile: (file) => {
+    const name = (file as { name?: unknown } | null)?.name;
+    const paths = (window as unknown as { __evidenceTestPaths?: Record<string, string> }).__evidenceTestPaths;
+    return typeof name === 'string' && paths && Object.hasOwn(paths, name) ? paths[name]! : '';
+  },
 });

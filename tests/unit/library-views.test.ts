@@ -45,13 +45,13 @@ function referenceIds(filter: ItemFilter, sort: ItemSort): number[] {
     ...(filter.gps && filter.gps !== 'any' ? { hasGps: filter.gps === 'with' } : {}), ...(filter.untagged ? { untagged: true } : {}),
     ...(filter.from ? { from: filter.from } : {}), ...(filter.to ? { to: filter.to } : {}),
   });
-  const order = {
+  const order = ({
     capturedAt: `i.captured_at IS NULL, i.captured_at ${sort.dir}, i.id ${sort.dir}`,
     ingestedAt: `i.ingested_at ${sort.dir}, i.id ${sort.dir}`,
     name: `name COLLATE NOCASE ${sort.dir}, i.id ${sort.dir}`,
     bytes: `i.bytes ${sort.dir}, i.id ${sort.dir}`,
     id: `i.id ${sort.dir}`,
-  }[sort.by];
+  } as Record<string, string>)[sort.by];
   const rows = db.prepare(`SELECT i.id, i.make, i.model, (SELECT s.file_name FROM sightings s WHERE s.item_id = i.id ORDER BY s.id LIMIT 1) AS name
     FROM items i WHERE i.id IN (${base.sql}) ORDER BY ${order}`).all(...base.params) as { id: number; make: string | null; model: string | null }[];
   return rows.filter((r) => !filter.camera || cameraOf(r.make, r.model) === filter.camera).map((r) => r.id);

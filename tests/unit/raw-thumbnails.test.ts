@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Archive } from '../../electron/core/archive.ts';
 import { objectPath } from '../../electron/core/archive.ts';
 import { makeMissingThumbnails } from '../../electron/core/derivatives/batch.ts';
+import { toneMappedJpeg } from '../../electron/core/derivatives/tone-map.ts';
 import { scanRawPreviews } from '../../electron/core/derivatives/raw-preview.ts';
 import { applyOrientation, makeThumbnail, THUMB_SIZE, thumbnailPath, type ThumbSource } from '../../electron/core/derivatives/thumbnails.ts';
 import { sniffFile } from '../../electron/core/ingest/sniff.ts';
@@ -190,9 +191,13 @@ describe.skipIf(!HAS_CORPUS)('camera RAW thumbnails', () => {
     expect(existsSync(thumb(src))).toBe(false);
   });
 
-  it('leaves JPEG and plain TIFF thumbnails as they were: sharp on the file, upright by EXIF', async () => {
+  it('leaves JPEG thumbnails as they were: sharp on the file, upright by EXIF; a 16-bit TIFF is stretched (issue 16)', async () => {
     const rot = Object.keys(expected).find((k) => expected[k]!.orientation === 6 && expected[k]!.mime === 'image/jpeg')!;
-    for (const rel of [rot, 'exifr/002.tiff']) {
+    // The DJI thermal TIFF is 16-bit grey: its thumbnail is the percentile stretch, not sharp's 8-bit cut (a flat dark grey).
+    const tiff = stage(readFileSync(join(MEDIA_DIR, 'exifr/002.tiff')), 'image/tiff');
+    expect(await makeThumbnail(a(), tiff)).toBe('made');
+    expect(readFileSync(thumb(tiff)).equals((await toneMappedJpeg(join(MEDIA_DIR, 'exifr/002.tiff'), THUMB_SIZE))!)).toBe(true);
+    for (const rel of [rot]) {
       const bytes = readFileSync(join(MEDIA_DIR, rel));
       const src = stage(bytes, expected[rel]!.mime!);
       expect(await makeThumbnail(a(), src)).toBe('made');

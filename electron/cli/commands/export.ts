@@ -27,6 +27,7 @@ import { redactedMediaExtras } from './export-redacted.ts';
 export interface ExportCliOptions extends FilterCliOptions {
   archive?: string;
   includeSensitive?: boolean;
+  contactSheets?: boolean;
   redactPeople?: boolean;
   out: string;
   all?: boolean;
@@ -133,6 +134,7 @@ export const exportCommand: CliCommand = {
       .option('--lang <lang>', 'language of evidence/custody-report.pdf and .html: en, ru or ky (default: $EVIDENCE_LANG, else the system language, else en)')
       .option('--mhl', 'also write an ASC MHL v2.0 history of the payload: ascmhl/ beside data/ (xxh128; see --mhl-hash)')
       .option('--mhl-hash <list>', 'with --mhl: hash formats besides xxh128 (c4,md5,sha1,xxh3,xxh64)')
+      .option('--contact-sheets', tr('library:optContactSheets'))
       .option('--json', 'print the result as JSON')
       .description('export an evidence set as a BagIt 1.0 bag with manifests and a custody excerpt. Choose the items with ' +
         'exactly one of: --all; --item ID...; filters (--place, --person, ...); or --item with filters (the given items that match). ' +
@@ -203,7 +205,7 @@ export const exportCommand: CliCommand = {
         r = await exportCourtReadySet(a, {
           itemIds: ids, outDir: o.out, actor: resolveOperator(o.operator), recipient: o.recipient, organization: o.organization,
           description: o.description, zip: o.zip, selection, signal: io.signal, extras, ...(mhlStep ? { beforeComplete: mhlStep } : {}),
-        }, { key: signing.key, tsaUrls, lang, redacted: Boolean(o.redactPeople), includeSensitive: o.includeSensitive, derivativesDir: a.derivativesDir, redactedMedia: redacted?.media });
+        }, { key: signing.key, tsaUrls, lang, redacted: Boolean(o.redactPeople), includeSensitive: o.includeSensitive, derivativesDir: a.derivativesDir, redactedMedia: redacted?.media, contactSheets: Boolean(o.contactSheets) });
       } catch (e) {
         if (e instanceof ExportTargetError) throw new UsageError(printable(e.message));
         throw e;

@@ -29,6 +29,7 @@ const MODULES: [word: string, load: () => Promise<CliCommand[]>][] = [
   ['key', async () => (await import('./key.ts')).keyCommands],
   ['mhl', async () => [(await import('./mhl.ts')).mhlCommand]],
   ['previews', async () => [(await import('./previews.ts')).previewsCommand]],
+  ['contact-sheet', async () => [(await import('./contact-sheet.ts')).contactSheetCommand]],
   ['reel', async () => (await import('./reel.ts')).reelCommands],
   ['compare', async () => [(await import('./compare.ts')).compareCommand]],
   ['credentials', async () => (await import('./credentials.ts')).credentialsCommands],

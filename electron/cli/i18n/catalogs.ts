@@ -30,6 +30,7 @@ import main from './locales/main.json' with { type: 'json' };
 import redact from './locales/redact.json' with { type: 'json' };
 import encrypt from './locales/encrypt.json' with { type: 'json' };
 import map from './locales/map.json' with { type: 'json' };
+import library from './locales/library.json' with { type: 'json' };
 
 export type Catalog = Partial<Record<'en' | 'ru' | 'ky', Record<string, unknown>>>;
 
@@ -65,4 +66,5 @@ export const CATALOGS: Record<string, Catalog> = {
   redact,
   encrypt,
   map,
+  library,
 };

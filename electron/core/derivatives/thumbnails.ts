@@ -11,6 +11,7 @@ import { readHeicPreview } from './heic-preview.ts';
 import { CAMERA_RAW_MIMES, readRawPreview, scanRawPreviews } from './raw-preview.ts';
 import { makeDirs } from '../dirs.ts';
 import { writeDerivative } from './sealed.ts';
+import { toneMappedJpeg } from './tone-map.ts';
 
 /** Longest side of a thumbnail, in pixels (sharp on a 2x screen for 160 px tiles). */
 export const THUMB_SIZE = 320;
@@ -163,7 +164,8 @@ export async function thumbnailJpeg(objectsDir: string, item: ThumbSource, signa
     if (item.mime && HEIF_MIMES.has(item.mime)) return heicThumb(src, signal);
     if (item.mime && CAMERA_RAW_MIMES.has(item.mime)) return rawThumb(src, item.mime);
     try {
-      return await jpegThumb(src);
+      // 16-bit (thermal, scientific) pictures are stretched, not cut to 8 bits: see tone-map.ts.
+      return (await toneMappedJpeg(src, THUMB_SIZE)) ?? await jpegThumb(src);
     } catch (e) {
       // RAW formats sharp cannot open are "unsupported", not a failure of the archive.
       if (/unsupported image format|Input file contains unsupported/u.test((e as Error).message)) return null;

@@ -35,6 +35,8 @@ export interface CourtReadyOptions {
   redacted?: boolean;
   /** Items shipped as their redacted copies (export --redacted-media): the report describes the copy and names its original. */
   redactedMedia?: RedactedMedia;
+  /** Put each video clip's contact sheet into the custody report (report/contact-sheet.ts). */
+  contactSheets?: boolean;
 }
 
 export interface CourtReadyResult extends ExportResult {
@@ -84,7 +86,7 @@ export async function exportCourtReadySet(archive: Archive, opts: ExportOptions,
     if (!court.noReport) {
       const model = await buildCustodyReportModel(archive.db, archive.objectsDir, {
         itemIds: [...draft.itemIds], bagPaths: [...draft.dataPaths], redacted: Boolean(court.redacted), includeSensitive: court.includeSensitive,
-        excerptEvents: draft.excerptEvents, withheldSeqs: draft.withheldSeqs, fixityRuns: draft.fixityRuns, lang: court.lang, derivativesDir: court.derivativesDir, redactedMedia: court.redactedMedia,
+        excerptEvents: draft.excerptEvents, withheldSeqs: draft.withheldSeqs, fixityRuns: draft.fixityRuns, lang: court.lang, derivativesDir: court.derivativesDir, redactedMedia: court.redactedMedia, contactSheets: court.contactSheets,
         set: {
           exportId: draft.exportId, createdAt: draft.startedAt, actor: opts.actor, recipient: opts.recipient ?? null,
           organization: opts.organization ?? null, description: opts.description ?? null, manifestSha256: draft.manifestSha256,

@@ -10,10 +10,11 @@ import { objectPath, type Archive } from '../archive.ts';
 import { getItem } from '../db/items.ts';
 import { thumbnailPath } from '../derivatives/thumbnails.ts';
 import { readDerivative } from '../derivatives/sealed.ts';
+import { sheetPath, stripPath } from '../derivatives/filmstrip.ts';
 
-/** The scheme the window uses: `evidence-media://original/42`, `evidence-media://thumb/42`. */
+/** The scheme the window uses: `evidence-media://original/42`, `evidence-media://thumb/42` (also `strip`, `sheet`: filmstrip.ts). */
 export const MEDIA_SCHEME = 'evidence-media';
-export const MEDIA_VARIANTS = ['original', 'thumb'] as const;
+export const MEDIA_VARIANTS = ['original', 'thumb', 'strip', 'sheet'] as const;
 export type MediaVariant = (typeof MEDIA_VARIANTS)[number];
 
 /** What a media URL names: a variant and an item id. */
@@ -87,7 +88,7 @@ export async function resolveMedia(archive: Pick<Archive, 'db' | 'objectsDir' | 
   const sha = item.record.sha256;
   const [root, path, contentType] = ref.variant === 'original'
     ? [archive.objectsDir, objectPath(archive.objectsDir, sha), item.record.mime && INLINE.test(item.record.mime) ? item.record.mime : 'application/octet-stream']
-    : [archive.derivativesDir, thumbnailPath(archive.derivativesDir, sha), 'image/jpeg'];
+    : [archive.derivativesDir, (ref.variant === 'strip' ? stripPath : ref.variant === 'sheet' ? sheetPath : thumbnailPath)(archive.derivativesDir, sha), 'image/jpeg'];
   try {
     if (!(await inside(root, path))) throw new MediaError(404, `item ${ref.id}: file lies outside the archive`);
     const st = await stat(path);

@@ -20,6 +20,7 @@ import { thumbnailJpeg, thumbnailPath } from '../derivatives/thumbnails.ts';
 import { isSealed } from '../derivatives/sealed.ts';
 import type { CustodyReportModel, ReportEvent, ReportItem, ReportLang, ReportPerson, ReportPlace, ReportSet } from './model.ts';
 import { passesBySha, type FixityRunsSection } from '../verify/run-excerpt.ts';
+import { reportContactSheet } from './contact-sheet.ts';
 
 export interface BuildReportOptions {
   /** The set's items, in the order the report lists them. */
@@ -46,6 +47,8 @@ export interface BuildReportOptions {
   derivativesDir?: string;
   /** Make no thumbnails (the report shows the label for each). */
   noThumbnails?: boolean;
+  /** Add the contact sheet of each video clip (report/contact-sheet.ts; a failure is told to onThumbnailError). */
+  contactSheets?: boolean;
   /** Thumbnails made at once (default 2). */
   concurrency?: number;
   signal?: AbortSignal;
@@ -197,6 +200,16 @@ export async function buildCustodyReportModel(db: Db, objectsDir: string, opts: 
         return null;
       });
     });
+  }
+  if (opts.contactSheets) {
+    for (const [i, it] of listed.entries()) {
+      opts.signal?.throwIfAborted();
+      items[i]!.contactSheet = await reportContactSheet(objectsDir, opts.derivativesDir, { ...it, name: items[i]!.originalName }, opts.signal).catch((e: Error) => {
+        if (opts.signal?.aborted) throw e;
+        opts.onThumbnailError?.(it.id, e);
+        return null;
+      });
+    }
   }
   return {
     lang,

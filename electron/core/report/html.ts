@@ -2,6 +2,7 @@
 // Content-Security-Policy that forbids loading anything, and print CSS for A4.
 import { dict } from './i18n.ts';
 import type { CustodyReportModel, ReportItem } from './model.ts';
+import { CONTACT_SHEET_WORD } from './contact-sheet.ts';
 import { coverRows, itemHeading, itemRestRows, itemTopRows, pictureLabel, timelineRows, withheldLine, type Row } from './content.ts';
 import { verifyBlocks } from './verify-steps.ts';
 
@@ -72,6 +73,7 @@ function itemSection(m: CustodyReportModel, it: ReportItem, n: number): string {
   return `<section class="item" id="item-${n}">
 <h2><span class="n">${text(itemHeading(m, n))}</span><span>${text(it.originalName)}</span></h2>
 <div class="top">${picture(m, it)}${kvTable(itemTopRows(m, it))}</div>
+${it.contactSheet ? `<figure class="sheet"><img alt="${text(CONTACT_SHEET_WORD[m.lang])}" style="max-width:100%" src="data:image/jpeg;base64,${it.contactSheet.toString('base64')}"><figcaption class="muted">${text(CONTACT_SHEET_WORD[m.lang])}</figcaption></figure>` : ''}
 ${kvTable(itemRestRows(m, it))}
 <h3>${text(d.timeline)}</h3>
 ${tl.length ? `<table class="tl"><thead><tr><th>${text(d.colSeq)}</th><th>${text(d.colAt)}</th><th>${text(d.colActor)}</th><th>${text(d.colEvent)}</th></tr></thead><tbody>${

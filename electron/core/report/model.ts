@@ -125,6 +125,8 @@ export interface ReportItem {
   foundAt: ReportSighting[];
   /** JPEG, at most 320 px on its longer side: a photo's thumbnail or a video's poster frame; null otherwise. */
   thumbnail: Buffer | null;
+  /** JPEG contact sheet of a video clip (report/contact-sheet.ts), when the report was asked for them. */
+  contactSheet?: Buffer | null;
   /** The item's custody events in the set's excerpt, in seq order. */
   timeline: ReportEvent[];
   /** Seqs of this item's events the set withheld (redacted sets), ascending. */

@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { dict, fill } from './i18n.ts';
 import type { CustodyReportModel, ReportItem } from './model.ts';
+import { CONTACT_SHEET_WORD, SHEET_SIZE } from './contact-sheet.ts';
 import { coverRows, itemHeading, itemRestRows, itemTopRows, pictureLabel, timelineRows, withheldLine, type Row, type TimelineRow } from './content.ts';
 import { verifyBlocks } from './verify-steps.ts';
 
@@ -206,6 +207,20 @@ function drawItem(doc: Doc, m: CustodyReportModel, it: ReportItem, n: number): v
   doc.y = Math.max(doc.y, yTop + picH) + 6;
   doc.x = M.left;
   drawRows(doc, rest, M.left, CONTENT_W, restSt);
+  if (it.contactSheet) {
+    const h = (CONTENT_W * SHEET_SIZE.height) / SHEET_SIZE.width;
+    doc.moveDown(0.4);
+    ensure(doc, h + 16);
+    doc.font(R).fontSize(8).fillColor(GREY).text(CONTACT_SHEET_WORD[m.lang], M.left, doc.y, { width: CONTENT_W });
+    const y = doc.y + 2;
+    try {
+      doc.image(it.contactSheet, M.left, y, { width: CONTENT_W });
+      doc.y = y + h;
+    } catch {
+      // a JPEG pdfkit cannot read: the heading alone
+    }
+    doc.x = M.left;
+  }
   doc.moveDown(0.6);
   ensure(doc, 40);
   doc.font(B).fontSize(9.5).fillColor('#111111').text(d.timeline, M.left, doc.y, { width: CONTENT_W });

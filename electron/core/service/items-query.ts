@@ -2,7 +2,7 @@
 // filter bar offers, and everything the Item screen shows about one item.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ItemDetail, ItemFilter, ItemSort, ItemSummary } from '../../common/ipc.ts';
+import type { ItemDetail, ItemFilter, ItemGroup, ItemGroupBy, ItemSort, ItemSummary } from '../../common/ipc.ts';
 import type { Kind } from '../../common/types.ts';
 import { itemCustodyEvents } from '../custody/query.ts';
 import { lastCheckView } from '../verify/item-checks.ts';
@@ -29,12 +29,23 @@ interface Row {
   has_gps: number;
   name: string | null;
   credentials: CredentialVerdict | null;
+  duration: number | null;
+  width: number | null;
+  height: number | null;
+  codec: string | null;
+  fps: string | null;
+  reel: string | null;
+  places: string;
+  tags: string;
+  tagged: number;
+  fixity: string | null;
+  incomplete: number;
 }
 
-/** SHA-256s that have a thumbnail under derivatives/thumbs/ (one readdir per prefix folder). */
-export function thumbnailSet(derivativesDir: string): Set<string> {
+/** SHA-256s that have a thumbnail under derivatives/thumbs/ (or a scrub strip under strips/, with `folder`) (one readdir per prefix folder). */
+export function thumbnailSet(derivativesDir: string, folder: 'thumbs' | 'strips' = 'thumbs'): Set<string> {
   const out = new Set<string>();
-  const root = join(derivativesDir, 'thumbs');
+  const root = join(derivativesDir, folder);
   let dirs: string[] = [];
   try {
     dirs = readdirSync(root);
@@ -168,7 +179,129 @@ function sortSegments(sort: ItemSort): { cond: string | null; order: string }[] 
       return [{ cond: null, order: `(SELECT s.file_name FROM sightings s WHERE s.item_id = i.id ORDER BY s.id LIMIT 1) COLLATE NOCASE ${d}, i.id ${d}` }];
     case 'id':
       return [{ cond: null, order: `i.id ${d}` }];
+    // The columns below have no index of their own (kind and camera aside): a million items
+    // sort in a temporary b-tree, about a second; the default orders stay indexed.
+    case 'kind':
+      return [{ cond: null, order: `i.kind ${d}, i.id ${d}` }];
+    case 'camera':
+      return [{ cond: null, order: `coalesce(i.make, '') ${d}, coalesce(i.model, '') ${d}, i.id ${d}` }];
+    case 'duration':
+      return [{ cond: null, order: `json_extract(i.record, '$.durationSec') ${d} NULLS LAST, i.id ${d}` }];
+    case 'codec':
+      return [{ cond: null, order: `json_extract(i.record, '$.codec') ${d} NULLS LAST, i.id ${d}` }];
+    case 'resolution':
+      return [{ cond: null, order: `json_extract(i.record, '$.width') * json_extract(i.record, '$.height') ${d} NULLS LAST, i.id ${d}` }];
+    case 'reel':
+      return [{ cond: null, order: `${REEL_OF_ITEM} ${d} NULLS LAST, i.id ${d}` }];
   }
+}
+
+/** The name of the card/reel of item i's first sighting (NULL for sightings recorded before reels). */
+const REEL_OF_ITEM = '(SELECT r.name FROM sightings s JOIN reels r ON r.id = s.reel_id WHERE s.item_id = i.id ORDER BY s.id LIMIT 1)';
+
+/**
+ * Each item's group key under `group`, for every item of the catalog: `keyOf[id]` is an index
+ * into `keys`, -1 for an item without one (no capture day, no reel recorded for its first
+ * sighting, no place). One pass over an index or a table in rowid order: the day from the
+ * captured_at index (covering), the reel of each item's first sighting (sightings in id order),
+ * the first place linked (item_places in its primary-key order, ord deciding).
+ */
+function groupKeys(db: Db, group: Exclude<ItemGroupBy, 'none'>): { keyOf: Int32Array; keys: string[] } {
+  const maxId = (db.prepare('SELECT max(id) FROM items').pluck().get() as number | null) ?? 0;
+  const keyOf = new Int32Array(maxId + 1).fill(-1);
+  const keys: string[] = [];
+  const index = new Map<string, number>();
+  const idx = (k: string) => {
+    let i = index.get(k);
+    if (i === undefined) index.set(k, (i = keys.push(k) - 1));
+    return i;
+  };
+  if (group === 'day') {
+    for (const [id, day] of db.prepare('SELECT id, substr(captured_at, 1, 10) FROM items INDEXED BY items_captured_at WHERE captured_at IS NOT NULL').raw().iterate() as IterableIterator<[number, string]>) keyOf[id] = idx(day);
+  } else if (group === 'reel') {
+    const names = new Map((db.prepare('SELECT id, name FROM reels').raw().all() as [number, string][]));
+    const seen = new Uint8Array(maxId + 1);
+    for (const [item, reel] of db.prepare('SELECT item_id, reel_id FROM sightings ORDER BY id').raw().iterate() as IterableIterator<[number, number | null]>) {
+      if (item > maxId || seen[item]) continue;
+      seen[item] = 1;
+      if (reel !== null && names.has(reel)) keyOf[item] = idx(names.get(reel)!);
+    }
+  } else {
+    let last = -1;
+    let lastOrd = 0;
+    for (const [item, place, ord] of db.prepare('SELECT item_id, place_id, ord FROM item_places ORDER BY item_id, place_id').raw().iterate() as IterableIterator<[number, string, number]>) {
+      if (item > maxId) continue;
+      // The first place is the lowest ord, ties by id (rows come by id within an item).
+      if (item !== last) {
+        last = item;
+        lastOrd = ord;
+        keyOf[item] = idx(place);
+      } else if (ord < lastOrd) {
+        lastOrd = ord;
+        keyOf[item] = idx(place);
+      }
+    }
+  }
+  return { keyOf, keys };
+}
+
+/**
+ * Grouping by day in capture-time order: the capture-time order (captured_at index) already puts
+ * each day in one run, since the day is the first 10 characters of the text it orders by; the
+ * runs are counted as the ids are read, one indexed query per sort segment.
+ */
+function dayRuns(db: Db, filter: ItemFilter, sort: ItemSort): { ids: number[]; groups: ItemGroup[] } {
+  const w = libraryWhere(db, filter);
+  const ids: number[] = [];
+  const groups: ItemGroup[] = [];
+  let cur: ItemGroup | null = null;
+  for (const seg of sortSegments(sort)) {
+    const where = seg.cond ? [...w.where, seg.cond] : w.where;
+    for (const [id, day] of db.prepare(`SELECT i.id, substr(i.captured_at, 1, 10) FROM items i${whereSql(where)} ORDER BY ${seg.order}`).raw().iterate(...w.args) as IterableIterator<[number, string | null]>) {
+      ids.push(id);
+      if (!cur || cur.key !== day) groups.push((cur = { key: day, count: 0 }));
+      cur.count++;
+    }
+  }
+  return { ids, groups };
+}
+
+/**
+ * The ids of the items matching `filter` grouped by `group` and, within a group, in the order
+ * `sort` gives; `groups` are the runs of one key in that order, with their counts (null key,
+ * the items without a day, reel or place, last). Days run newest first unless sorting by capture
+ * time ascending; reels and places by name/id. The order is the ungrouped view's (orderedItemIds,
+ * indexed) split by key in one stable pass, with the keys read in one pass over an index
+ * (groupKeys); by day in capture-time order, the runs of the indexed order itself (dayRuns). At
+ * a million items about one second, never a re-sort of the items in SQL. Throws Error for a
+ * filter the catalog refuses.
+ */
+export function groupedItemIds(db: Db, filter: ItemFilter, sort: ItemSort, group: ItemGroupBy): { ids: number[]; groups: ItemGroup[] | null } {
+  if (group === 'day' && sort.by === 'capturedAt') return dayRuns(db, filter, sort);
+  const ordered = orderedItemIds(db, filter, sort);
+  if (group === 'none') return { ids: ordered, groups: null };
+  const { keyOf, keys } = groupKeys(db, group);
+  const desc = group === 'day' && !(sort.by === 'capturedAt' && sort.dir === 'asc');
+  // Slot k + 1 counts key k; slot 0 the items without one (placed last).
+  const counts = new Int32Array(keys.length + 1);
+  for (const id of ordered) counts[(keyOf[id] ?? -1) + 1]!++;
+  const order = keys.map((_, i) => i).sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0) * (desc ? -1 : 1));
+  const start = new Int32Array(keys.length + 1);
+  const groups: ItemGroup[] = [];
+  let at = 0;
+  for (const k of order) {
+    if (!counts[k + 1]) continue;
+    start[k + 1] = at;
+    at += counts[k + 1]!;
+    groups.push({ key: keys[k]!, count: counts[k + 1]! });
+  }
+  if (counts[0]) {
+    start[0] = at;
+    groups.push({ key: null, count: counts[0] });
+  }
+  const ids = new Array<number>(ordered.length);
+  for (const id of ordered) ids[start[(keyOf[id] ?? -1) + 1]!++] = id;
+  return { ids, groups };
 }
 
 /**
@@ -197,12 +330,27 @@ export function countItems(db: Db, filter: ItemFilter): number {
  * Library summaries of the items `ids`, in that order (one SELECT for all of them); ids of no
  * item are left out. `thumbs` says which SHA-256s have a thumbnail.
  */
-export function itemSummaries(db: Db, ids: readonly number[], thumbs: Set<string>): ItemSummary[] {
+export function itemSummaries(db: Db, ids: readonly number[], thumbs: Set<string>, strips?: Set<string>): ItemSummary[] {
   if (!ids.length) return [];
+  // One row per item with every column of the list view: a page is 200 items, so the
+  // subqueries (each an index lookup) and the JSON reads cost a few milliseconds.
   const rows = db.prepare(
     `SELECT i.id, i.sha256, i.kind, i.mime, i.bytes, i.captured_at, i.ingested_at, i.make, i.model, i.has_gps,
        (SELECT s.file_name FROM sightings s WHERE s.item_id = i.id ORDER BY s.id LIMIT 1) AS name,
-       (SELECT c.verdict FROM item_credentials c WHERE c.item_id = i.id) AS credentials
+       (SELECT c.verdict FROM item_credentials c WHERE c.item_id = i.id) AS credentials,
+       json_extract(i.record, '$.durationSec') AS duration, json_extract(i.record, '$.width') AS width,
+       json_extract(i.record, '$.height') AS height, json_extract(i.record, '$.codec') AS codec,
+       CASE WHEN i.kind = 'video' THEN (SELECT json_extract(st.value, '$.avg_frame_rate') FROM json_each(i.raw_metadata, '$.ffprobe.streams') st
+         WHERE json_extract(st.value, '$.codec_type') = 'video' LIMIT 1) END AS fps,
+       ${REEL_OF_ITEM} AS reel,
+       (SELECT json_group_array(place_id) FROM (SELECT ip.place_id FROM item_places ip WHERE ip.item_id = i.id ORDER BY ip.ord, ip.place_id)) AS places,
+       (SELECT json_group_array(tag) FROM (SELECT t.tag FROM item_tags t WHERE t.item_id = i.id ORDER BY t.tag)) AS tags,
+       (EXISTS (SELECT 1 FROM item_places x WHERE x.item_id = i.id) OR EXISTS (SELECT 1 FROM item_people x WHERE x.item_id = i.id)
+         OR EXISTS (SELECT 1 FROM item_incidents x WHERE x.item_id = i.id) OR EXISTS (SELECT 1 FROM item_cases x WHERE x.item_id = i.id)
+         OR EXISTS (SELECT 1 FROM item_tags x WHERE x.item_id = i.id)) AS tagged,
+       (SELECT f.outcome FROM item_fixity f WHERE f.item_id = i.id) AS fixity,
+       EXISTS (SELECT 1 FROM sightings s JOIN reel_runs rr ON rr.reel_id = s.reel_id WHERE s.item_id = i.id AND rr.missing > 0
+         AND rr.started_at = (SELECT max(r2.started_at) FROM reel_runs r2 WHERE r2.reel_id = rr.reel_id)) AS incomplete
      FROM items i WHERE i.id IN (SELECT value FROM json_each(?))`,
   ).all(JSON.stringify(ids)) as Row[];
   const byId = new Map(rows.map((r) => [r.id, r]));
@@ -212,8 +360,18 @@ export function itemSummaries(db: Db, ids: readonly number[], thumbs: Set<string
       id: r.id, sha256: r.sha256, name: r.name ?? r.sha256, kind: r.kind, mime: r.mime, bytes: r.bytes,
       capturedAt: r.captured_at, ingestedAt: r.ingested_at, camera: camera(r.make, r.model), hasGps: r.has_gps === 1,
       thumb: thumbs.has(r.sha256), ...(r.credentials ? { credentials: r.credentials } : {}),
+      durationSec: r.duration, width: r.width, height: r.height, codec: r.codec, fps: frameRate(r.fps), reel: r.reel,
+      places: JSON.parse(r.places) as string[], tags: JSON.parse(r.tags) as string[], tagged: r.tagged === 1,
+      fixityFailed: r.fixity !== null && r.fixity !== 'pass', incompleteCard: r.incomplete === 1, strip: strips?.has(r.sha256) ?? false,
     }] : [];
   });
+}
+
+/** ffprobe's "30000/1001" as frames per second (29.97, two decimals); null for none or "0/0". */
+export function frameRate(text: string | null): number | null {
+  const m = /^(\d+)\/(\d+)$/u.exec(text ?? '');
+  if (!m || Number(m[2]) === 0 || Number(m[1]) === 0) return null;
+  return Math.round((Number(m[1]) / Number(m[2])) * 100) / 100;
 }
 
 /**
@@ -288,4 +446,18 @@ export function itemDetail(db: Db, id: number, thumbs: Set<string>): ItemDetail 
     credentials: (getCredentials(db, id)?.report as unknown as Record<string, unknown> | undefined) ?? null,
     lastCheck: lastCheckView(db, id),
   };
+}
+
+/**
+ * What a scrub strip or contact sheet of item `id` is made from (derivatives/filmstrip.ts): its
+ * content, kind, duration in seconds, first file name and frame rate. Null when there is no
+ * such item.
+ */
+export function clipOf(db: Db, id: number): { sha256: string; kind: Kind; durationSec: number | null; name: string; fps: number | null } | null {
+  const r = db.prepare(`SELECT i.sha256, i.kind, json_extract(i.record, '$.durationSec') AS duration,
+      (SELECT s.file_name FROM sightings s WHERE s.item_id = i.id ORDER BY s.id LIMIT 1) AS name,
+      (SELECT json_extract(st.value, '$.avg_frame_rate') FROM json_each(i.raw_metadata, '$.ffprobe.streams') st
+        WHERE json_extract(st.value, '$.codec_type') = 'video' LIMIT 1) AS fps
+    FROM items i WHERE i.id = ?`).get(id) as { sha256: string; kind: Kind; duration: number | null; name: string | null; fps: string | null } | undefined;
+  return r ? { sha256: r.sha256, kind: r.kind, durationSec: r.duration, name: r.name ?? r.sha256, fps: frameRate(r.fps) } : null;
 }

@@ -2,6 +2,7 @@
 // the job runner. Plain Node, no Electron: the app runs it in its archive worker thread, the
 // loopback test host runs it in-process, and unit tests call it directly. Handlers receive input
 // already validated by `dispatch`; they hold the one open archive.
+import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { ChannelOutput, JobEvent, JobRequest, JobResult, ParsedInput, ServiceChannel, Settings } from '../../common/ipc.ts';
@@ -15,7 +16,8 @@ import { verifyArchive } from '../verify/fixity.ts';
 import { createCatalogAdapter, type CatalogAdapter } from './catalog-adapter.ts';
 import { exportJobSpec } from './export-job.ts';
 import { ServiceError, toIpcError } from './errors.ts';
-import { countItems, itemDetail, itemFacets, itemSummaries, orderedItemIds, queryItems, thumbnailSet } from './items-query.ts';
+import { clipOf, countItems, itemDetail, itemFacets, itemSummaries, orderedItemIds, queryItems, thumbnailSet } from './items-query.ts';
+import { makeContactSheet, SHEET_FRAMES } from '../derivatives/filmstrip.ts';
 import { createLibraryViews } from './library-views.ts';
 import { gpsMismatches, mapClusters, mapPlaces } from '../catalog/map-query.ts';
 import { resolveMedia, type MediaFile, type MediaRef } from '../media/resolve.ts';
@@ -58,6 +60,7 @@ export function createArchiveService(opts: ServiceOptions): ArchiveService {
   let archive: Archive | null = null;
   let catalog: CatalogAdapter | null = null; // set with the archive
   let thumbs: Set<string> | null = null;
+  let strips: Set<string> | null = null;
   const views = createLibraryViews();
   const runner = new JobRunner(opts.emit, toIpcError);
 
@@ -72,6 +75,7 @@ export function createArchiveService(opts: ServiceOptions): ArchiveService {
     return catalog!;
   };
   const thumbsOf = (a: Archive): Set<string> => (thumbs ??= thumbnailSet(a.derivativesDir));
+  const stripsOf = (a: Archive): Set<string> => (strips ??= thumbnailSet(a.derivativesDir, 'strips'));
   const info = (a: Archive) => ({
     dir: a.dir,
     name: basename(a.dir),
@@ -86,6 +90,7 @@ export function createArchiveService(opts: ServiceOptions): ArchiveService {
     archive = null;
     catalog = null;
     thumbs = null;
+    strips = null;
     views.clear();
     await a?.close();
   };
@@ -141,6 +146,7 @@ export function createArchiveService(opts: ServiceOptions): ArchiveService {
     run: async (ctx): Promise<JobResult> => {
       const r = await makeMissingThumbnails(a, { signal: ctx.signal, onProgress: ctx.progress });
       thumbs = null; // re-read on the next listing
+      strips = null;
       return { kind: 'derivatives', report: { made: r.made, existing: r.existing, unsupported: r.unsupported, failed: r.failed } };
     },
   });
@@ -185,12 +191,20 @@ export function createArchiveService(opts: ServiceOptions): ArchiveService {
       const items = queryItems(a.db, filter, sort, thumbsOf(a));
       return { total: items.length, items };
     },
-    'items.view': async ({ filter, sort }) => views.open(need().db, filter, sort),
+    'items.view': async ({ filter, sort, group }) => views.open(need().db, filter, sort, group),
+    'items.contactSheet': async ({ id }) => {
+      const a = need();
+      const clip = clipOf(a.db, id);
+      if (!clip) throw new ServiceError('NOT_FOUND', `item ${id}: no such item`);
+      if (clip.kind !== 'video' || !clip.durationSec) throw new ServiceError('INVALID_INPUT', `item ${id}: a contact sheet needs a video clip with a duration`);
+      const path = await makeContactSheet(a, clip);
+      return { frames: SHEET_FRAMES, bytes: statSync(path).size };
+    },
     'items.page': async ({ view, offset, limit }) => {
       const a = need();
       const ids = views.ids(view, offset, limit);
       if (!ids) throw new ServiceError('NOT_FOUND', `Library view ${view}: expired; make a new one`);
-      return { items: itemSummaries(a.db, ids, thumbsOf(a)) };
+      return { items: itemSummaries(a.db, ids, thumbsOf(a), stripsOf(a)) };
     },
     'items.ids': async ({ view, offset, limit }) => {
       need();

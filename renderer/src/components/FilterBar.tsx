@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CatalogRow, ChannelOutput, ItemFilter, ItemSort } from '../../../electron/common/ipc.ts';
+import { SORT_KEYS, type CatalogRow, type ChannelOutput, type ItemFilter, type ItemSort } from '../../../electron/common/ipc.ts';
 import { call } from '../bridge.ts';
 import { MapAreaChip } from '../map/MapAreaChip.tsx';
 import { useApp } from '../state.tsx';
@@ -144,7 +144,7 @@ function SortControl({ sort, onChange }: { sort: ItemSort; onChange(s: ItemSort)
   return (
     <label>{t('library.sort')}
       <select value={sort.by} onChange={(e) => onChange({ ...sort, by: e.target.value as ItemSort['by'] })} data-testid="sort">
-        {(['capturedAt', 'ingestedAt', 'name', 'bytes', 'id'] as const).map((k) => <option key={k} value={k}>{t(`library.sortBy.${k}`)}</option>)}
+        {SORT_KEYS.map((k) => <option key={k} value={k}>{t(`library.sortBy.${k}`)}</option>)}
       </select>
       <button type="button" onClick={() => onChange({ ...sort, dir: sort.dir === 'asc' ? 'desc' : 'asc' })} title={t('library.direction')} data-testid="sort-dir">
         {sort.dir === 'asc' ? t('library.ascending') : t('library.descending')}

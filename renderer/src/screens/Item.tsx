@@ -11,6 +11,7 @@ import { formatBytes, formatCaptured, formatDuration, formatInstant, formatMetre
 import { useApp } from '../state.tsx';
 import { CredentialsPanel } from '../components/Credentials.tsx';
 import { GpsMismatchFlag } from '../components/GpsMismatchFlag.tsx';
+import { ContactSheet } from '../components/ContactSheet.tsx';
 
 // Image types Chromium draws itself; others (HEIC, TIFF, RAW) are shown through their preview.
 const WEB_IMAGES = new Set(['image/jpeg', 'image/png', 'image/gif', 'image/webp', 'image/avif', 'image/bmp']);
@@ -287,6 +288,7 @@ export function ItemScreen({ id }: { id: number }) {
           </details>
         </div>
       </div>
+      {d.summary.kind === 'video' && d.record.durationSec ? <ContactSheet id={d.summary.id} name={d.summary.name} /> : null}
     </div>
   );
 }
