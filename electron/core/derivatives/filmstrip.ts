@@ -4,13 +4,15 @@
 // the Library shows as the pointer moves over a tile; a contact sheet is SHEET_FRAMES frames in a
 // grid, each with its timecode, headed by the file's name and SHA-256, for the Item screen and an
 // export's custody report. Originals are only read (ffmpeg seeks and decodes one frame at a time).
+// Both show people, so in an encrypted archive they are sealed at rest like thumbnails (sealed.ts).
 import { createRequire } from 'node:module';
-import { rename, rm, stat, writeFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import sharp, { type OverlayOptions } from 'sharp';
 import { objectPath } from '../archive.ts';
 import { makeDirs } from '../dirs.ts';
 import { runFfmpeg } from './ffmpeg.ts';
+import { writeDerivative } from './sealed.ts';
 
 /** Frames in a scrub strip (the renderer shows frame ⌊x · STRIP_FRAMES / width⌋). */
 export const STRIP_FRAMES = 10;
@@ -126,30 +128,39 @@ export async function contactSheetJpeg(objectsDir: string, clip: ClipSource, sig
   return sharp({ create: { width, height, channels: 3, background: '#1b1d21' } }).composite(parts).jpeg({ quality: 82 }).toBuffer();
 }
 
-async function writeAtomic(out: string, bytes: Buffer): Promise<void> {
+/** Where makeStrip and makeContactSheet write: with `derivativeKey` (an encrypted archive) files are sealed. */
+export interface StripArchive {
+  objectsDir: string;
+  derivativesDir: string;
+  derivativeKey?: Buffer | null;
+}
+
+async function writeOut(archive: StripArchive, out: string, jpeg: Buffer): Promise<void> {
   makeDirs(dirname(out));
-  const tmp = `${out}.${process.pid}.${Date.now()}.tmp`;
-  try {
-    await writeFile(tmp, bytes);
-    await rename(tmp, out);
-  } finally {
-    await rm(tmp, { force: true });
-  }
+  await writeDerivative(out, jpeg, archive.derivativeKey);
 }
 
 const exists = (p: string) => stat(p).then(() => true, () => false);
 
-/** Makes the scrub strip of `clip` under derivatives/ unless it exists; written to a temporary name and renamed. Throws as stripJpeg. */
-export async function makeStrip(archive: { objectsDir: string; derivativesDir: string }, clip: ClipSource, signal?: AbortSignal): Promise<'made' | 'existing'> {
+/**
+ * Makes the scrub strip of `clip` under derivatives/ unless it exists; written to a temporary
+ * name and renamed, sealed when `archive.derivativeKey` is given (read it with readDerivative).
+ * Throws as stripJpeg.
+ */
+export async function makeStrip(archive: StripArchive, clip: ClipSource, signal?: AbortSignal): Promise<'made' | 'existing'> {
   const out = stripPath(archive.derivativesDir, clip.sha256);
   if (await exists(out)) return 'existing';
-  await writeAtomic(out, await stripJpeg(archive.objectsDir, clip, signal));
+  await writeOut(archive, out, await stripJpeg(archive.objectsDir, clip, signal));
   return 'made';
 }
 
-/** Makes the contact sheet of `clip` under derivatives/ unless it exists, and answers its path. Throws as contactSheetJpeg. */
-export async function makeContactSheet(archive: { objectsDir: string; derivativesDir: string }, clip: ClipSource, signal?: AbortSignal): Promise<string> {
+/**
+ * Makes the contact sheet of `clip` under derivatives/ unless it exists, and answers its path;
+ * sealed when `archive.derivativeKey` is given (read it with readDerivative). Throws as
+ * contactSheetJpeg.
+ */
+export async function makeContactSheet(archive: StripArchive, clip: ClipSource, signal?: AbortSignal): Promise<string> {
   const out = sheetPath(archive.derivativesDir, clip.sha256);
-  if (!(await exists(out))) await writeAtomic(out, await contactSheetJpeg(archive.objectsDir, clip, signal));
+  if (!(await exists(out))) await writeOut(archive, out, await contactSheetJpeg(archive.objectsDir, clip, signal));
   return out;
 }

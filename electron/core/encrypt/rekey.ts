@@ -21,7 +21,11 @@ export interface RekeyResult {
   rows: number;
   /** The custody chain head (seq), the same before and after. */
   custodySeq: number | null;
-  /** Thumbnails and posters removed (remade by `evidence previews`, sealed or plain as the archive now is). */
+  /**
+   * Derivatives that show people removed (PEOPLE_DERIVATIVES: thumbnails and posters, remade by
+   * `evidence previews`; scrub strips and contact sheets, remade by the app), to be made again
+   * sealed or plain as the archive now is.
+   */
   previewsRemoved: boolean;
 }
 
@@ -32,6 +36,13 @@ export class RekeyVerifyError extends Error {
     this.name = 'RekeyVerifyError';
   }
 }
+
+/**
+ * The folders under derivatives/ whose files show people, sealed in an encrypted archive
+ * (derivatives/sealed.ts): thumbnails and posters, scrub strips and contact sheets (filmstrip.ts).
+ * All regenerable from the originals, so encrypt and decrypt remove them.
+ */
+export const PEOPLE_DERIVATIVES = ['thumbs', 'strips', 'sheets'] as const;
 
 /** Test hook: `EVIDENCE_TEST_CRASH_AT=<step>` kills the process (SIGKILL) at that step. */
 function crashPoint(step: string): void {
@@ -69,9 +80,10 @@ function openCopy(path: string, passphrase: string | null): Database.Database {
 /**
  * Re-writes the catalog of archive folder `dir` from passphrase `from` (null: plain) to `to`
  * (null: plain), holding the archive's write lock: `evidence encrypt` is (null → p), `decrypt`
- * (p → null), `rekey` (p → q). Originals are not touched. On encrypt and decrypt the thumbnails
- * and posters are removed first (plain ones must not outlive encryption; sealed ones cannot be
- * opened without the key the catalog loses on decrypt); `evidence previews` remakes them.
+ * (p → null), `rekey` (p → q). Originals are not touched. On encrypt and decrypt the thumbnails,
+ * posters, scrub strips and contact sheets (PEOPLE_DERIVATIVES) are removed first (plain ones
+ * must not outlive encryption; sealed ones cannot be opened without the key the catalog loses on
+ * decrypt); `evidence previews` remakes thumbnails and posters, the app strips and sheets.
  * Throws UsageError-like Error when the catalog is already as asked, WrongCatalogPassphraseError /
  * CatalogPassphraseNeededError (via openArchive), ArchiveBusyError, RekeyVerifyError, fs and
  * SQLite errors; in every case the catalog is left as it was.
@@ -94,7 +106,7 @@ export async function changeCatalogPassphrase(dir: string, from: string | null, 
     const previewsRemoved = (from === null) !== (to === null);
     // Plain previews must be gone before an encrypted catalog can be in place (and sealed ones
     // before the key that opens them is dropped): they are regenerable, so this is safe first.
-    if (previewsRemoved) rmSync(join(a.derivativesDir, 'thumbs'), { recursive: true, force: true });
+    if (previewsRemoved) for (const d of PEOPLE_DERIVATIVES) rmSync(join(a.derivativesDir, d), { recursive: true, force: true });
     crashPoint('before-copy');
     for (const f of [copy, `${copy}-journal`, `${copy}-wal`, `${copy}-shm`]) rmSync(f, { force: true });
     copyFileSync(live, copy);

@@ -86,7 +86,7 @@ export async function exportCourtReadySet(archive: Archive, opts: ExportOptions,
     if (!court.noReport) {
       const model = await buildCustodyReportModel(archive.db, archive.objectsDir, {
         itemIds: [...draft.itemIds], bagPaths: [...draft.dataPaths], redacted: Boolean(court.redacted), includeSensitive: court.includeSensitive,
-        excerptEvents: draft.excerptEvents, withheldSeqs: draft.withheldSeqs, fixityRuns: draft.fixityRuns, lang: court.lang, derivativesDir: court.derivativesDir, redactedMedia: court.redactedMedia, contactSheets: court.contactSheets,
+        excerptEvents: draft.excerptEvents, withheldSeqs: draft.withheldSeqs, fixityRuns: draft.fixityRuns, lang: court.lang, derivativesDir: court.derivativesDir, derivativeKey: archive.derivativeKey, redactedMedia: court.redactedMedia, contactSheets: court.contactSheets,
         set: {
           exportId: draft.exportId, createdAt: draft.startedAt, actor: opts.actor, recipient: opts.recipient ?? null,
           organization: opts.organization ?? null, description: opts.description ?? null, manifestSha256: draft.manifestSha256,

@@ -17,7 +17,7 @@ import { getCase } from '../catalog/cases.ts';
 import { shippedSeedPlaces } from '../catalog/gazetteer.ts';
 import { placePseudonymOf, pseudonymKey, pseudonymOf } from '../catalog/register.ts';
 import { thumbnailJpeg, thumbnailPath } from '../derivatives/thumbnails.ts';
-import { isSealed } from '../derivatives/sealed.ts';
+import { isSealed, openSealed } from '../derivatives/sealed.ts';
 import type { CustodyReportModel, ReportEvent, ReportItem, ReportLang, ReportPerson, ReportPlace, ReportSet } from './model.ts';
 import { passesBySha, type FixityRunsSection } from '../verify/run-excerpt.ts';
 import { reportContactSheet } from './contact-sheet.ts';
@@ -45,6 +45,11 @@ export interface BuildReportOptions {
    * (fast); one not there is made in memory and not written. Without it every one is made.
    */
   derivativesDir?: string;
+  /**
+   * The archive's Archive.derivativeKey (an encrypted archive): sealed thumbnails and contact
+   * sheets under `derivativesDir` are opened with it in memory; without it they are made again.
+   */
+  derivativeKey?: Buffer | null;
   /** Make no thumbnails (the report shows the label for each). */
   noThumbnails?: boolean;
   /** Add the contact sheet of each video clip (report/contact-sheet.ts; a failure is told to onThumbnailError). */
@@ -194,7 +199,7 @@ export async function buildCustodyReportModel(db: Db, objectsDir: string, opts: 
       // A redacted copy's picture is the copy's: the original's faces must not reach the report.
       const shown = items[i]!;
       items[i]!.thumbnail = await thumbnailOf(objectsDir, opts.derivativesDir, { sha256: shown.sha256, kind: it.kind, mime: shown.mime, durationSec: it.durationSec },
-        opts.signal).catch((e: Error) => {
+        opts.signal, opts.derivativeKey).catch((e: Error) => {
         if (opts.signal?.aborted) throw e;
         opts.onThumbnailError?.(it.id, e);
         return null;
@@ -204,7 +209,10 @@ export async function buildCustodyReportModel(db: Db, objectsDir: string, opts: 
   if (opts.contactSheets) {
     for (const [i, it] of listed.entries()) {
       opts.signal?.throwIfAborted();
-      items[i]!.contactSheet = await reportContactSheet(objectsDir, opts.derivativesDir, { ...it, name: items[i]!.originalName }, opts.signal).catch((e: Error) => {
+      // As for thumbnails: a redacted copy's frames, never the original's.
+      const shown = items[i]!;
+      items[i]!.contactSheet = await reportContactSheet(objectsDir, opts.derivativesDir,
+        { sha256: shown.sha256, kind: it.kind, durationSec: it.durationSec, name: shown.originalName }, opts.signal, opts.derivativeKey).catch((e: Error) => {
         if (opts.signal?.aborted) throw e;
         opts.onThumbnailError?.(it.id, e);
         return null;
@@ -221,13 +229,21 @@ export async function buildCustodyReportModel(db: Db, objectsDir: string, opts: 
 const PICTURED: ReadonlySet<Kind> = new Set(['image', 'video']);
 
 /** The cached thumbnail under `derivativesDir` when there is one, else one made in memory; null for kinds without a picture. */
-async function thumbnailOf(objectsDir: string, derivativesDir: string | undefined, item: { sha256: string; kind: Kind; mime: string | null; durationSec: number | null }, signal?: AbortSignal): Promise<Buffer | null> {
+async function thumbnailOf(objectsDir: string, derivativesDir: string | undefined, item: { sha256: string; kind: Kind; mime: string | null; durationSec: number | null }, signal?: AbortSignal,
+  key?: Buffer | null): Promise<Buffer | null> {
   if (!PICTURED.has(item.kind)) return null;
   if (derivativesDir) {
     try {
       const cached = await readFile(thumbnailPath(derivativesDir, item.sha256));
-      // A sealed one (encrypted archive) is made again in memory rather than opened here.
+      // A sealed one (encrypted archive) is opened in memory with the key, else made again.
       if (!isSealed(cached)) return cached;
+      if (key) {
+        try {
+          return openSealed(key, cached);
+        } catch {
+          // sealed under another key or altered: made again below
+        }
+      }
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     }
