@@ -174,7 +174,7 @@ describe('evidence verify: what was checked, and what the check itself added', (
       'seals: none (run `evidence seal`: without a seal, a chain rewritten from any row by someone with write access cannot be told from the original)',
       '',
     ]);
-    expect(err).toMatch(/^Fixity check run \d+ stopped after 2 of 3 items: the archive is not verified yet\. Its progress is kept in the catalog: run `evidence verify` again to continue where it stopped \(or add --restart to start afresh\)\.$/mu);
+    expect(err).toMatch(/^Fixity check run \d+ \(the whole archive\) stopped after 2 of 3 items: the archive is not verified yet\. Its progress is kept in the catalog: run `evidence verify` again to continue where it stopped \(or add --restart to start afresh\)\.$/mu);
     // The next verify resumes it, re-hashes only the third item, and records the run once.
     const resumed = runCliJson<{ itemsChecked: number; run: { resumed: boolean; checkedBefore: number; sessions: number } }>(['verify', '--archive', archive, '--json']);
     expect(resumed.code, resumed.stderr).toBe(0);

@@ -2,7 +2,8 @@
 // each failed item by its original file name, source path and card/reel, what was found and what
 // to do next; notes; the run's scope and Merkle root; the progress line with its ETA.
 import { digestLabel } from '../../common/fixity.ts';
-import type { FixityNote, FixityProblem, RunReport } from '../../core/verify/fixity.ts';
+import type { FixityNote, FixityProblem, OtherOpenRun, RunReport } from '../../core/verify/fixity.ts';
+import type { ScopeFilters } from '../../core/verify/scope.ts';
 import type { JobProgress } from '../../common/types.ts';
 import { t } from '../i18n/index.ts';
 import type { Io } from '../io.ts';
@@ -56,13 +57,35 @@ export function failureLines(p: FixityProblem): string[] | null {
 /** A note's line. */
 export const noteLine = (n: FixityNote): string => ns('note.identity', { id: n.itemId, name: n.fileName ?? n.sha256 });
 
-/** Seconds as "1 h 02 min", "3 min 05 s", "42 s". */
+/** Seconds as "1 h 02 min", "3 min 05 s", "42 s" (units in the user's language). */
 function duration(sec: number): string {
   const s = Math.round(sec);
-  if (s >= 3600) return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
-  if (s >= 60) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
-  return `${s} s`;
+  const two = (n: number) => String(n).padStart(2, '0');
+  if (s >= 3600) return t('fix15:verify.hours', { h: Math.floor(s / 3600), m: two(Math.floor((s % 3600) / 60)) });
+  if (s >= 60) return t('fix15:verify.minutes', { m: Math.floor(s / 60), s: two(s % 60) });
+  return t('fix15:verify.seconds', { s });
 }
+
+/** A word for a shell command line: as is when plain, else in single quotes. */
+const shellWord = (w: string): string => (/^[\w.,:/@%+=-]+$/u.test(w) ? w : `'${w.replace(/'/gu, `'\\''`)}'`);
+
+/**
+ * The command that continues (or, with --restart added, closes) a run of these filters:
+ * "evidence verify --reel BIG --item 3". A run is resumed only by the same filters (fixity.ts).
+ */
+export function verifyCommand(f: ScopeFilters): string {
+  const words = ['evidence', 'verify'];
+  if (f.since !== undefined) words.push('--since', f.since);
+  if (f.olderThan !== undefined) words.push('--older-than', f.olderThan);
+  if (f.sample !== undefined) words.push('--sample', String(f.sample));
+  for (const id of f.items ?? []) words.push('--item', String(id));
+  for (const r of f.reels ?? []) words.push('--reel', r);
+  return printable(words.map(shellWord).join(' '));
+}
+
+/** The notice of an unfinished run this check left open (another scope), with how to continue or close it. */
+export const otherOpenLine = (r: OtherOpenRun): string =>
+  t('fix15:verify.otherOpen', { run: r.id, scope: printable(scopeText(r)), done: r.itemsChecked, total: r.itemsSelected, command: verifyCommand(r.scope.filters) });
 
 /**
  * A progress line on stderr for a terminal, redrawn in place at most every `everyMs`: percent of
@@ -83,9 +106,9 @@ export function progressLine(io: Io, everyMs = 250): { update(p: JobProgress): v
       const secs = (now - started) / 1000;
       const rate = secs > 0 ? (p.bytesDone - firstBytes) / secs : 0;
       const left = p.bytesTotal - p.bytesDone;
-      const eta = rate > 0 ? duration(left / rate) : ns('etaUnknown');
+      const eta = rate > 0 ? duration(left / rate) : null;
       const percent = p.bytesTotal > 0 ? Math.floor((p.bytesDone / p.bytesTotal) * 100) : 100;
-      io.err(`\r\u001b[2K${printable(ns('progress', { percent, done: p.filesDone, total: p.filesTotal, bytesDone: formatBytes(p.bytesDone), bytesTotal: formatBytes(p.bytesTotal), rate: formatBytes(rate), eta }))}`);
+      io.err(`\r\u001b[2K${printable(t(eta ? 'fix15:verify.progress' : 'fix15:verify.progressNoEta', { percent, done: p.filesDone, total: p.filesTotal, bytesDone: formatBytes(p.bytesDone), bytesTotal: formatBytes(p.bytesTotal), rate: formatBytes(rate), eta }))}`);
       shown = true;
     },
     done() {

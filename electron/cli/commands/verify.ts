@@ -8,7 +8,7 @@ import { parseAge, parseSample, parseSince, type ScopeFilters } from '../../core
 import { t } from '../i18n/index.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { collect } from './options.ts';
-import { failureLines, noteLine, progressLine, scopeText } from './verify-lines.ts';
+import { failureLines, noteLine, otherOpenLine, progressLine, scopeText, verifyCommand } from './verify-lines.ts';
 import { archiveOption, formatBytes, type CliCommand } from './shared.ts';
 import { outLine, printable } from './text.ts';
 
@@ -117,7 +117,9 @@ export const verify: CliCommand = {
         bar?.done();
       }
       if (r.abandonedRun) io.err(`${printable(t('verify-scale:abandoned', { run: r.abandonedRun.id, seq: r.abandonedRun.eventSeq ?? '—' }))}\n`);
-      if (r.run.resumed) io.err(`${printable(t('verify-scale:resuming', { run: r.run.id, startedAt: r.run.startedAt, scope: scopeText(r.run), done: r.run.checkedBefore, total: r.run.itemsSelected }))}\n`);
+      for (const other of r.otherOpenRuns) io.err(`${otherOpenLine(other)}\n`);
+      if (r.run.resumed) io.err(`${printable(t('fix15:verify.resuming', { run: r.run.id, startedAt: r.run.startedAt, scope: scopeText(r.run), done: r.run.checkedBefore, total: r.run.itemsSelected, command: verifyCommand(r.run.scope.filters) }))}\n`);
+      if (r.addedOnResume) io.err(`${printable(t('fix15:verify.addedOnResume', { count: r.addedOnResume, run: r.run.id }))}\n`);
       const rr = o.replicas ? await verifyReplicas(a, { actor: resolveOperator(o.operator), signal: io.signal }) : null;
       if (o.json) printJson(io, rr ? { ...r, replicas: rr } : r);
       else {
@@ -134,7 +136,12 @@ export const verify: CliCommand = {
         for (const line of custodyLines(r)) outLine(io, line);
         outLine(io, sealLine(r));
         if (rr) for (const line of replicaVerifyLines(rr)) outLine(io, line);
-        if (r.interrupted) io.err(`${printable(r.run.id ? t('verify-scale:run.interrupted', { run: r.run.id, done: r.itemsChecked, total: r.itemsTotal }) : t('verify:interrupted'))}\n`);
+        if (r.interrupted) {
+          io.err(`${printable(r.run.id ? t('fix15:verify.interrupted', {
+            run: r.run.id, scope: scopeText(r.run), done: r.itemsChecked, total: r.itemsTotal, what: t(r.run.wholeArchive ? 'fix15:verify.whatArchive' : 'fix15:verify.whatSelection'),
+            command: verifyCommand(r.run.scope.filters),
+          }) : t('verify:interrupted'))}\n`);
+        }
       }
       // Read-only was said above; a full disk is found only when the check is to be recorded.
       if (a.writable && r.unrecorded) io.err(`${t('verify:notRecorded', { why: r.unrecorded })}\n`);

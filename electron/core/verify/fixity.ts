@@ -5,9 +5,9 @@ import type { DigestAlgorithm, JobProgress } from '../../common/types.ts';
 import type { FixityFinding } from '../../common/fixity.ts';
 import { sourceOf } from '../db/items.ts';
 import type { Db } from '../db/open.ts';
-import { reelOfItem, ScopeError } from './reels.ts';
+import { reelOfItem } from './reels.ts';
 import { recordRun, tallyRun, type RunTally } from './run-record.ts';
-import { createRun, dbRunStore, memoryRunStore, openRun, resumeRun, type FileIdentity, type ItemOutcome, type ItemResult, type RunItem, type RunStore } from './runs.ts';
+import { addNewItems, createRun, dbRunStore, memoryRunStore, openRuns, resumeRun, runChecked, type FileIdentity, type ItemOutcome, type ItemResult, type RunItem, type RunStore } from './runs.ts';
 import { isWholeArchive, resolveScope, sameFilters, selectItems, type RunScope, type ScopeFilters } from './scope.ts';
 import { objectPath, type Archive } from '../archive.ts';
 import { chainHead, verifyCustodyLog } from '../custody/log.ts';
@@ -116,6 +116,10 @@ export interface FixityReport {
   abandonedRun?: { id: number; eventSeq: number | null };
   /** Notes that are not failures: object files replaced by files of the same content. */
   notes: FixityNote[];
+  /** Items ingested while this (resumed, whole-archive) run was paused, added to it and checked. */
+  addedOnResume?: number;
+  /** Unfinished runs of other filters, left open (resumable by their own filters): the user is told of them. */
+  otherOpenRuns: OtherOpenRun[];
 }
 
 /** What `verify` found of the archive's seals. */
@@ -216,7 +220,8 @@ function itemProblem(db: Db, archive: Archive, r: ItemResult): FixityProblem {
  * Checks one item: re-hashes its object from the disk with every algorithm the catalog holds for
  * it, and compares; a pass after a recorded content failure with no `recovery` event since is an
  * unrecorded change; a pass whose object file has another size, mtime or inode than at the last
- * check (same device) gets the note "identity-changed". Null when cancelled.
+ * check (same device), with no recovery recorded since, gets the note "identity-changed". Null
+ * when cancelled.
  */
 function itemChecker(archive: Archive, pool: ReturnType<typeof createIngestPool>, signal?: AbortSignal) {
   const db = archive.db;
@@ -263,7 +268,9 @@ function itemChecker(archive: Archive, pool: ReturnType<typeof createIngestPool>
     }
     if (bad.length) return fail('altered', `item ${it.id} (${rel}): content altered: ${bad.join('; ')}`, { kind: 'altered', ...compared });
     const last = lastSt.get(it.id) as { outcome: string; checked_at: string; event_seq: number | null; obj_size: number | null; obj_mtime_ms: number | null; obj_ino: number | null; obj_dev: number | null } | undefined;
-    if (last && CONTENT_FAILURES.includes(last.outcome) && !recoverySt.get(it.sha256, last.event_seq ?? 0)) {
+    // A recovery recorded since the last check: the object was replaced by the archive itself (repair), so its new identity is the expected one.
+    const recovered = last ? Boolean(recoverySt.get(it.sha256, last.event_seq ?? 0)) : false;
+    if (last && CONTENT_FAILURES.includes(last.outcome) && !recovered) {
       // Intact again, but nothing in the log says how: a copy was put back behind the archive's back.
       return fail('unrecorded-change',
         `item ${it.id} (${rel}): unrecorded change: the object was replaced outside the archive (its check of ${last.checked_at} found it ${last.outcome}${last.event_seq ? `, custody row ${last.event_seq}` : ''}, and no recovery was recorded since)`,
@@ -271,49 +278,76 @@ function itemChecker(archive: Archive, pool: ReturnType<typeof createIngestPool>
     }
     const before = last?.obj_size != null ? { size: last.obj_size, mtimeMs: last.obj_mtime_ms!, ino: last.obj_ino!, dev: last.obj_dev! } : null;
     // Another device: the archive was copied or moved, and new inodes say nothing.
-    const changed = before && identity && before.dev === identity.dev && (before.ino !== identity.ino || before.size !== identity.size || before.mtimeMs !== identity.mtimeMs);
+    const changed = !recovered && before && identity && before.dev === identity.dev && (before.ino !== identity.ino || before.size !== identity.size || before.mtimeMs !== identity.mtimeMs);
     return { ...base, outcome: 'pass', ...(changed ? { note: JSON.stringify({ kind: 'identity-changed', before }) } : {}) };
   };
 }
 
+/** A run left unfinished that this check did not resume: it stays open, resumable by the same filters. */
+export interface OtherOpenRun {
+  id: number;
+  scope: RunScope;
+  wholeArchive: boolean;
+  startedAt: string;
+  itemsChecked: number;
+  itemsSelected: number;
+}
+
+interface StartedRun {
+  store: RunStore;
+  resumed: boolean;
+  abandoned?: { id: number; eventSeq: number | null };
+  /** Items ingested since a resumed whole-archive run started, added to it. */
+  addedOnResume?: number;
+  otherOpen: OtherOpenRun[];
+}
+
 /**
- * The run store for this check: the open run resumed (when no filter is given, or the same ones),
- * or, with `restart`, the open run closed (recorded with outcome "interrupted") and a new one; a
- * new run otherwise. Read-only: a run in memory. Throws ScopeError when a run is open with other
- * filters, or for a filter that cannot be resolved.
+ * The run store for this check. A run is resumed only by a check asking for the same filters (no
+ * filter: the open whole-archive run, to which the items ingested since it started are added);
+ * with `restart`, that run is closed instead (recorded with outcome "interrupted") and a new one
+ * starts. Any other open run is left as it is, still resumable by its own filters, and returned in
+ * `otherOpen`: a limited check never waits for an unfinished whole-archive run, and a check
+ * without filters always checks the whole archive (it never finishes a limited run in its stead).
+ * Read-only: a run in memory. Throws ScopeError for a filter that cannot be resolved.
  */
-function startRun(archive: Archive, opts: VerifyOptions): { store: RunStore; resumed: boolean; abandoned?: { id: number; eventSeq: number | null } } {
+function startRun(archive: Archive, opts: VerifyOptions): StartedRun {
   const db = archive.db;
   const filters = opts.filters ?? {};
   if (!archive.writable) {
     const scope = resolveScope(filters);
-    return { store: memoryRunStore(opts.actor, scope, selectItems(db, scope)), resumed: false };
+    return { store: memoryRunStore(opts.actor, scope, selectItems(db, scope)), resumed: false, otherOpen: [] };
   }
-  const open = openRun(db);
+  const open = openRuns(db);
+  const same = open.find((r) => sameFilters(r.scope.filters, filters));
+  const otherOpen = open.filter((r) => r !== same).map((r) => ({
+    id: r.id, scope: r.scope, wholeArchive: isWholeArchive(r.scope.filters), startedAt: r.startedAt, itemsChecked: runChecked(db, r.id), itemsSelected: r.itemsSelected,
+  }));
   let abandoned: { id: number; eventSeq: number | null } | undefined;
-  if (open && opts.restart) {
-    const store = dbRunStore(db, open);
-      const tally = tallyRun(db, store);
+  if (same && opts.restart) {
+    const store = dbRunStore(db, same);
+    const tally = tallyRun(db, store);
     const problems = tally.failures.length;
     const r = recordRun(db, store, tally, { outcome: 'interrupted', state: 'abandoned', finishedAt: new Date().toISOString(), problems });
-    abandoned = { id: open.id, eventSeq: r.runEventSeq };
-  } else if (open) {
-    if (isWholeArchive(filters) || sameFilters(open.scope.filters, filters)) return { store: dbRunStore(db, resumeRun(db, open)), resumed: true };
-    throw new ScopeError(`fixity check run ${open.id} (${JSON.stringify(open.scope.filters)}) was interrupted and is not finished: run \`evidence verify\` without filters to resume it, or add --restart to record what it found so far and start afresh`);
+    abandoned = { id: same.id, eventSeq: r.runEventSeq };
+  } else if (same) {
+    // A whole-archive run checks the archive as it is when it ends, not as it was when it started.
+    const addedOnResume = isWholeArchive(filters) ? addNewItems(db, same) : 0;
+    return { store: dbRunStore(db, resumeRun(db, same)), resumed: true, ...(addedOnResume ? { addedOnResume } : {}), otherOpen };
   }
   const scope = resolveScope(filters);
   const store = dbRunStore(db, createRun(db, opts.actor, scope, selectItems(db, scope)));
-  return { store, resumed: false, ...(abandoned ? { abandoned } : {}) };
+  return { store, resumed: false, ...(abandoned ? { abandoned } : {}), otherOpen };
 }
 
 /** startRun, except that a full disk (SQLITE_FULL) gives a run in memory: the check runs all the same, unrecorded and not resumable. */
-function startRunOrMemory(archive: Archive, opts: VerifyOptions): ReturnType<typeof startRun> & { diskFull?: string } {
+function startRunOrMemory(archive: Archive, opts: VerifyOptions): StartedRun & { diskFull?: string } {
   try {
     return startRun(archive, opts);
   } catch (e) {
     if ((e as { code?: unknown }).code !== 'SQLITE_FULL') throw e;
     const scope = resolveScope(opts.filters ?? {});
-    return { store: memoryRunStore(opts.actor, scope, selectItems(archive.db, scope)), resumed: false, diskFull: (e as Error).message };
+    return { store: memoryRunStore(opts.actor, scope, selectItems(archive.db, scope)), resumed: false, otherOpen: [], diskFull: (e as Error).message };
   }
 }
 
@@ -332,13 +366,13 @@ function startRunOrMemory(archive: Archive, opts: VerifyOptions): ReturnType<typ
  * seal is a problem, and the run is recorded all the same, its event saying the chain was broken
  * (docs/fixity-runs.md "A broken chain"). Read-only, or a full disk when recording: the report is
  * returned unrecorded, saying why in `unrecorded`. Throws ScopeError (reels.ts) for filters that
- * cannot be met or a run open with other filters; SQLite errors otherwise.
+ * cannot be met; SQLite errors otherwise.
  */
 export async function verifyArchive(archive: Archive, opts: VerifyOptions): Promise<FixityReport> {
   const startedAt = new Date().toISOString();
   const db = archive.db;
   const problems: FixityProblem[] = [];
-  const { store, resumed, abandoned, diskFull: diskFullAtStart } = startRunOrMemory(archive, opts);
+  const { store, resumed, abandoned, addedOnResume, otherOpen, diskFull: diskFullAtStart } = startRunOrMemory(archive, opts);
   const run = store.run;
   const progress: JobProgress = { filesDone: store.checkedBefore, filesTotal: run.itemsSelected, bytesDone: store.bytesCheckedBefore, bytesTotal: run.bytesSelected, currentFile: null };
   // The total at once: the first object may be a long video, and the window shows "0 of N" meanwhile.
@@ -482,6 +516,8 @@ export async function verifyArchive(archive: Archive, opts: VerifyOptions): Prom
       passed: tally.passed, failed: tally.failed, merkle: tally.merkle, eventSeq,
     },
     ...(abandoned ? { abandonedRun: abandoned } : {}),
+    ...(addedOnResume ? { addedOnResume } : {}),
+    otherOpenRuns: otherOpen,
     notes,
   };
 }

@@ -82,6 +82,34 @@ export function openRun(db: Db): RunInfo | null {
   return r ? toInfo(r) : null;
 }
 
+/** Every run left open (interrupted, or running in another process), newest first. */
+export function openRuns(db: Db): RunInfo[] {
+  return (db.prepare("SELECT * FROM verify_runs WHERE state = 'open' ORDER BY id DESC").all() as RunRow[]).map(toInfo);
+}
+
+/** Items checked so far by run `id` (all sessions). */
+export const runChecked = (db: Db, id: number): number =>
+  db.prepare('SELECT count(*) FROM verify_run_items WHERE run_id = ? AND outcome IS NOT NULL').pluck().get(id) as number;
+
+/**
+ * Adds to open run `run` every catalog item its selection lacks (items ingested since it started),
+ * after its last position, and updates its totals (one transaction). For a whole-archive run
+ * being resumed: it then checks the archive as it is now. Returns the number of items added.
+ */
+export function addNewItems(db: Db, run: RunInfo): number {
+  return db.transaction(() => {
+    const max = db.prepare('SELECT coalesce(max(pos), -1) FROM verify_run_items WHERE run_id = ?').pluck().get(run.id) as number;
+    const added = db.prepare(`INSERT INTO verify_run_items (run_id, pos, item_id, sha256, bytes)
+      SELECT ?, ? + row_number() OVER (ORDER BY i.id), i.id, i.sha256, i.bytes FROM items i
+      WHERE NOT EXISTS (SELECT 1 FROM verify_run_items v WHERE v.run_id = ? AND v.item_id = i.id)`).run(run.id, max, run.id).changes;
+    if (added) {
+      db.prepare(`UPDATE verify_runs SET items_selected = (SELECT count(*) FROM verify_run_items WHERE run_id = ?),
+        bytes_selected = (SELECT coalesce(sum(bytes), 0) FROM verify_run_items WHERE run_id = ?) WHERE id = ?`).run(run.id, run.id, run.id);
+    }
+    return added;
+  })();
+}
+
 /** Run `id`, or null. */
 export function getRun(db: Db, id: number): RunInfo | null {
   const r = db.prepare('SELECT * FROM verify_runs WHERE id = ?').get(id) as RunRow | undefined;
