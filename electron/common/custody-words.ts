@@ -16,7 +16,7 @@ export interface CustodySummary {
   key: 'ingestion' | 'ingestionNoSource' | 'ingestionDuplicate' | 'digest' | 'replication' | 'replicationReused' | 'replicationReplaced'
     | 'metadata' | 'metadataFailed' | 'metadataNone' | 'tagging' | 'modification' | 'fixityPass' | 'fixityFail' | 'fixityRun'
     | 'dissemination' | 'disseminationTo' | 'transfer' | 'transferVerified' | 'seal' | 'timestamp' | 'validation' | 'other'
-    | 'recoveryReplica' | 'recoveryFile' | 'replicaSync' | 'replicaCheck' | 'replicaCheckFail' | 'redaction';
+    | 'recoveryReplica' | 'recoveryFile' | 'recoveryAcknowledged' | 'replicaSync' | 'replicaCheck' | 'replicaCheckFail' | 'redaction';
   /** Text values by placeholder name (source, name, host, algs, tools, error, action, exportId, path, recipient, seq, tsa, time, items, problems, type, outcome, reason, copied, present, failed, intact, checked). */
   vars: Record<string, string>;
   /** A byte count for the {{size}} placeholder, to format in the reader's language. */
@@ -98,6 +98,7 @@ export function custodySummary(e: CustodyEventLike): CustodySummary {
     case 'recovery': {
       // Where the good copy came from; what was wrong is the failed check just before it on the timeline.
       const src = (x.restoredFrom ?? {}) as Record<string, unknown>;
+      if (x.acknowledged === true) return { key: 'recoveryAcknowledged', vars: {} };
       return src.kind === 'file' ? { key: 'recoveryFile', vars: { name: str(src.fileName) ?? '?' } } : { key: 'recoveryReplica', vars: { name: str(src.replica) ?? '?' } };
     }
     case 'validation':

@@ -70,7 +70,8 @@ describe.skipIf(!hasFfmpeg)('verify after an interrupted run (fix15 1, 2, 6)', (
     const resumed = await runCli('verify', '--json', ...arc.A);
     expect(resumed.code, resumed.err).toBe(0);
     expect(resumed.err).toContain(`Resuming fixity check run ${whole.run.id}`);
-    expect(JSON.parse(resumed.out)).toMatchObject({ itemsChecked: 6, run: { id: whole.run.id, resumed: true, wholeArchive: true }, otherOpenRuns: [] });
+    expect(JSON.parse(resumed.out)).toMatchObject({ itemsChecked: 6, run: { id: whole.run.id, resumed: true, wholeArchive: true } });
+    expect(JSON.parse(resumed.out).otherOpenRuns).toBeUndefined();
   }, 90_000);
 
   it('a plain verify checks the whole archive, never finishing an interrupted limited run in its stead', async () => {

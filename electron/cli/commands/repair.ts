@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import type { FixityFinding } from '../../common/fixity.ts';
 import { resolveOperator } from '../../core/archive.ts';
-import { repairItem, type RepairCandidate, type RepairSource } from '../../core/replica/repair.ts';
+import { acknowledgeItem, repairDamaged, repairItem, unansweredFailure, type RepairCandidate, type RepairResult, type RepairSource } from '../../core/replica/repair.ts';
 import { t } from '../i18n/index.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { replicaErrorsAsUsage } from './replica.ts';
@@ -24,19 +24,60 @@ function stateWords(c: Pick<RepairCandidate, 'state' | 'found' | 'reason'>): str
 
 const findingWords = (f: FixityFinding) => stateWords(f.kind === 'altered' ? { state: 'altered', found: f.found?.sha256 } : f.kind === 'unreadable' ? { state: 'unreadable', reason: f.error } : { state: 'missing' });
 
+/** The lines of one item's repair, as `repair ITEM` prints them; returns whether it ended well (repaired or intact). */
+function repairLines(io: Io, r: RepairResult): boolean {
+  const v = { file: r.fileName ?? r.sha256.slice(0, 12), id: r.itemId };
+  if (r.status === 'intact') {
+    outLine(io, t('replicas:repairIntact', v));
+    return true;
+  }
+  outLine(io, t('replicas:repairWas', { ...v, what: findingWords(r.finding!) }));
+  for (const c of r.tried) if (c.state !== 'good') outLine(io, t('replicas:repairRefused', { from: fromWords(c.source), state: stateWords(c) }));
+  if (r.status === 'repaired') {
+    outLine(io, t('replicas:repairDone', { from: fromWords(r.restoredFrom!), seq: r.custodySeq }));
+    return true;
+  }
+  outLine(io, t('replicas:repairNoGood', { sha: r.sha256 }));
+  return false;
+}
+
 export const repair: CliCommand = {
   define: (p: Command) =>
-    archiveOption(p.command('repair').argument('<item>', 'catalog id or SHA-256 prefix'))
+    archiveOption(p.command('repair').argument('[item]', 'catalog id or SHA-256 prefix'))
       .option('--from <replica-or-file>', 'a replica\'s name, or a file holding the original (the card\'s); default: the first replica with a good copy')
+      .option('--all-damaged', 'repair every item whose last fixity check found it missing, altered or unreadable (from the replicas; one custody event per item)')
+      .option('--acknowledge', 'record that an intact copy put back outside the archive after a failed check is accepted (answers an "unrecorded change")')
       .option('--operator <name>', 'who repairs (custody log)')
       .option('--json', 'print the result as JSON')
       .description('restore a damaged or missing object from a copy whose SHA-256 matches the catalog, and record the repair in the custody log'),
   async run([item, opts]: unknown[], io: Io) {
-    const o = opts as { archive?: string; from?: string; operator?: string; json?: boolean };
+    const o = opts as { archive?: string; from?: string; operator?: string; json?: boolean; allDamaged?: boolean; acknowledge?: boolean };
+    if (o.allDamaged && item !== undefined) throw new UsageError(t('fix15:repair.allAndItem'));
+    if (!o.allDamaged && item === undefined) throw new UsageError(t('fix15:repair.noItem'));
+    if (o.acknowledge && (o.allDamaged || o.from !== undefined)) throw new UsageError(t('fix15:repair.acknowledgeAlone'));
     return withArchive(o, { write: true }, (a) => replicaErrorsAsUsage(async () => {
-      let r;
+      const actor = resolveOperator(o.operator);
+      if (o.allDamaged) {
+        const all = await repairDamaged(a, { actor, signal: io.signal, ...(o.from !== undefined ? { from: o.from } : {}), ...(o.json ? {} : { onItem: (r) => repairLines(io, r) }) });
+        const count = (s: RepairResult['status']) => all.filter((r) => r.status === s).length;
+        if (o.json) printJson(io, all);
+        else outLine(io, all.length ? t('fix15:repair.allSummary', { count: all.length, repaired: count('repaired'), intact: count('intact'), failed: count('no-good-copy') }) : t('fix15:repair.noneDamaged'));
+        return count('no-good-copy') ? 1 : 0;
+      }
+      let r: RepairResult;
       try {
-        r = await repairItem(a, item as string, { actor: resolveOperator(o.operator), ...(o.from !== undefined ? { from: o.from } : {}) });
+        if (o.acknowledge) {
+          const k = acknowledgeItem(a, item as string, { actor });
+          if (o.json) printJson(io, k);
+          else {
+            const v = { file: printable(k.fileName ?? k.sha256.slice(0, 12)), id: k.itemId };
+            if (k.status === 'acknowledged') outLine(io, t('fix15:repair.acknowledged', { ...v, previous: k.previous!.outcome, at: k.previous!.checkedAt, seq: k.custodySeq }));
+            else if (k.status === 'damaged') outLine(io, t('fix15:repair.ackDamaged', { ...v, what: findingWords(k.finding!) }));
+            else outLine(io, t('fix15:repair.ackNothing', v));
+          }
+          return k.status === 'damaged' ? 1 : 0;
+        }
+        r = await repairItem(a, item as string, { actor, ...(o.from !== undefined ? { from: o.from } : {}) });
       } catch (e) {
         if (/^item .*: (no such item|ambiguous)/u.test((e as Error).message)) throw new UsageError(printable((e as Error).message));
         throw e;
@@ -45,19 +86,10 @@ export const repair: CliCommand = {
         printJson(io, r);
         return r.status === 'no-good-copy' ? 1 : 0;
       }
-      const v = { file: r.fileName ?? r.sha256.slice(0, 12), id: r.itemId };
-      if (r.status === 'intact') {
-        outLine(io, t('replicas:repairIntact', v));
-        return 0;
-      }
-      outLine(io, t('replicas:repairWas', { ...v, what: findingWords(r.finding!) }));
-      for (const c of r.tried) if (c.state !== 'good') outLine(io, t('replicas:repairRefused', { from: fromWords(c.source), state: stateWords(c) }));
-      if (r.status === 'repaired') {
-        outLine(io, t('replicas:repairDone', { from: fromWords(r.restoredFrom!), seq: r.custodySeq }));
-        return 0;
-      }
-      outLine(io, t('replicas:repairNoGood', { sha: r.sha256 }));
-      return 1;
+      const ok = repairLines(io, r);
+      // Intact now, but a failed check waits for an answer: the copy was put back by hand.
+      if (r.status === 'intact' && unansweredFailure(a, r.itemId, r.sha256)) outLine(io, t('fix15:repair.intactButFailed', { id: r.itemId }));
+      return ok ? 0 : 1;
     }));
   },
 };

@@ -49,7 +49,7 @@ export function failureLines(p: FixityProblem): string[] | null {
       p.reel ? ns('failure.reel', { reel: p.reel }) : ns('failure.noReel'),
       ...(f.object ? [ns('failure.object', { object: f.object })] : []),
       ...found,
-      ns(`failure.next.${next}`, { id }),
+      next === 'unrecorded-change' ? t('fix15:verify.nextUnrecorded', { id }) : ns(`failure.next.${next}`, { id }),
     ].map((l) => `      ${l}`),
   ];
 }

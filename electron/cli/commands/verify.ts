@@ -117,7 +117,7 @@ export const verify: CliCommand = {
         bar?.done();
       }
       if (r.abandonedRun) io.err(`${printable(t('verify-scale:abandoned', { run: r.abandonedRun.id, seq: r.abandonedRun.eventSeq ?? '—' }))}\n`);
-      for (const other of r.otherOpenRuns) io.err(`${otherOpenLine(other)}\n`);
+      for (const other of r.otherOpenRuns ?? []) io.err(`${otherOpenLine(other)}\n`);
       if (r.run.resumed) io.err(`${printable(t('fix15:verify.resuming', { run: r.run.id, startedAt: r.run.startedAt, scope: scopeText(r.run), done: r.run.checkedBefore, total: r.run.itemsSelected, command: verifyCommand(r.run.scope.filters) }))}\n`);
       if (r.addedOnResume) io.err(`${printable(t('fix15:verify.addedOnResume', { count: r.addedOnResume, run: r.run.id }))}\n`);
       const rr = o.replicas ? await verifyReplicas(a, { actor: resolveOperator(o.operator), signal: io.signal }) : null;

@@ -141,3 +141,90 @@ export async function repairItem(archive: Archive, ref: string, opts: { actor: s
   }
   return { ...base, status: 'no-good-copy', finding, tried };
 }
+
+/** What acknowledgeItem did. */
+export interface AcknowledgeResult {
+  itemId: number;
+  sha256: string;
+  fileName: string | null;
+  /**
+   * acknowledged: recorded (custodySeq); damaged: the copy is not intact now (repair it instead,
+   * `finding` says how); nothing-to-acknowledge: no failed check waits for a repair (its last
+   * check passed, or a recovery is recorded since).
+   */
+  status: 'acknowledged' | 'damaged' | 'nothing-to-acknowledge';
+  finding?: FixityFinding;
+  /** The failed check acknowledged: its outcome, when, and its custody event. */
+  previous?: { outcome: string; checkedAt: string; seq: number | null };
+  custodySeq?: number;
+}
+
+const FAILED = ['altered', 'missing', 'unreadable', 'unrecorded-change'];
+
+/**
+ * The last recorded check of item `itemId` when it failed (a content failure, or an unrecorded
+ * change) and no `recovery` event is recorded since; null otherwise. What a repair or an
+ * acknowledgement answers.
+ */
+export function unansweredFailure(archive: Archive, itemId: number, sha256: string): { outcome: string; checkedAt: string; seq: number | null } | null {
+  const db = archive.db;
+  const last = db.prepare('SELECT outcome, checked_at, event_seq FROM item_fixity WHERE item_id = ?').get(itemId) as { outcome: string; checked_at: string; event_seq: number | null } | undefined;
+  if (!last || !FAILED.includes(last.outcome)) return null;
+  if (db.prepare("SELECT 1 FROM custody_events WHERE item = ? AND type = 'recovery' AND seq > ?").get(sha256, last.event_seq ?? 0)) return null;
+  return { outcome: last.outcome, checkedAt: last.checked_at, seq: last.event_seq };
+}
+
+/**
+ * Records that the archive's copy of item `ref`, found damaged or missing by a check, was put back
+ * outside the archive and is accepted (issue 15 §3, "unrecorded change"): the copy is re-hashed
+ * from the device first and must match the catalog's SHA-256 and size. Appends a custody event,
+ * PREMIS `recovery`, on the item: detail {outcome "success", acknowledged: true, object,
+ * finding: {kind "unrecorded-change", previous, previousCheckedAt, previousSeq}, verifiedBy
+ * "sha256"}; the next check then passes without an unrecorded-change finding. Nothing is recorded
+ * when the copy is not intact (status "damaged": repair it) or when no failed check waits for an
+ * answer. Throws Error for an unknown item.
+ */
+export function acknowledgeItem(archive: Archive, ref: string, opts: { actor: string }): AcknowledgeResult {
+  const db = archive.db;
+  const item = resolveItemRef(db, ref);
+  const sha256 = item.record.sha256;
+  const base = { itemId: item.id, sha256, fileName: originalNames(db)(sha256) };
+  const finding = examineObject(archive, sha256, item.record.bytes);
+  if (finding) return { ...base, status: 'damaged', finding };
+  const previous = unansweredFailure(archive, item.id, sha256);
+  if (!previous) return { ...base, status: 'nothing-to-acknowledge' };
+  const object = objectRelative(sha256);
+  const ev = appendCustodyEvent(db, { actor: opts.actor, type: 'recovery', item: sha256, detail: {
+    outcome: 'success', acknowledged: true, object, verifiedBy: 'sha256',
+    finding: { kind: 'unrecorded-change', object, previous: previous.outcome, previousCheckedAt: previous.checkedAt, ...(previous.seq !== null ? { previousSeq: previous.seq } : {}) },
+  } });
+  return { ...base, status: 'acknowledged', previous, custodySeq: ev.seq };
+}
+
+/**
+ * Items whose last recorded check found their object missing, altered or unreadable, with no
+ * `recovery` recorded since, by ascending id: what `repair --all-damaged` repairs.
+ */
+export function damagedItems(db: Archive['db']): { id: number; sha256: string }[] {
+  return db.prepare(`SELECT i.id, i.sha256 FROM item_fixity x JOIN items i ON i.id = x.item_id
+    WHERE x.outcome IN ('altered', 'missing', 'unreadable')
+      AND NOT EXISTS (SELECT 1 FROM custody_events e WHERE e.item = i.sha256 AND e.type = 'recovery' AND e.seq > coalesce(x.event_seq, 0))
+    ORDER BY i.id`).all() as { id: number; sha256: string }[];
+}
+
+/**
+ * `repair --all-damaged`: repairItem for every item damagedItems lists (from replica `from`, or
+ * each replica in turn), one `recovery` event per item restored; an item that no source can
+ * restore is reported and the rest go on. `onItem` is called after each item. Stops between items
+ * when `signal` is aborted. Throws ReplicaError when there is no replica to repair from.
+ */
+export async function repairDamaged(archive: Archive, opts: { actor: string; from?: string; signal?: AbortSignal; onItem?: (r: RepairResult) => void }): Promise<RepairResult[]> {
+  const out: RepairResult[] = [];
+  for (const it of damagedItems(archive.db)) {
+    if (opts.signal?.aborted) break;
+    const r = await repairItem(archive, it.sha256, { actor: opts.actor, ...(opts.from !== undefined ? { from: opts.from } : {}) });
+    out.push(r);
+    opts.onItem?.(r);
+  }
+  return out;
+}

@@ -187,6 +187,7 @@ export function describeEvent(lang: ReportLang, e: ReportEvent): string {
  */
 function recoveryWords(lang: ReportLang, x: Record<string, unknown>): string {
   const d = dict(lang);
+  if (x.acknowledged === true) return d.ev_recoveryAcknowledged;
   const f = (x.finding ?? {}) as { kind?: unknown; found?: Record<string, string> };
   const what = f.kind === 'altered' ? fill(d.recovery_altered, { found: f.found?.sha256 ?? '?' }) : f.kind === 'unreadable' ? d.recovery_unreadable : d.recovery_missing;
   const src = (x.restoredFrom ?? {}) as { kind?: unknown; replica?: unknown; fileName?: unknown };

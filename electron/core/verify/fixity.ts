@@ -118,8 +118,8 @@ export interface FixityReport {
   notes: FixityNote[];
   /** Items ingested while this (resumed, whole-archive) run was paused, added to it and checked. */
   addedOnResume?: number;
-  /** Unfinished runs of other filters, left open (resumable by their own filters): the user is told of them. */
-  otherOpenRuns: OtherOpenRun[];
+  /** Unfinished runs of other filters, left open (resumable by their own filters): the user is told of them. Absent when none. */
+  otherOpenRuns?: OtherOpenRun[];
 }
 
 /** What `verify` found of the archive's seals. */
@@ -517,7 +517,7 @@ export async function verifyArchive(archive: Archive, opts: VerifyOptions): Prom
     },
     ...(abandoned ? { abandonedRun: abandoned } : {}),
     ...(addedOnResume ? { addedOnResume } : {}),
-    otherOpenRuns: otherOpen,
+    ...(otherOpen.length ? { otherOpenRuns: otherOpen } : {}),
     notes,
   };
 }

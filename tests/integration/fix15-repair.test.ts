@@ -1,0 +1,102 @@
+// Issue 15, hostile test round (fix15): the advice for an unrecorded change works
+// (`repair ITEM --acknowledge`), and a whole archive is recovered from a replica with one command
+// (`repair --all-damaged`), one custody event per item.
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { objectPath } from '../../electron/core/archive.ts';
+import { cliJson, runCli } from '../helpers/cli-inprocess.ts';
+
+const work = mkdtempSync(join(tmpdir(), 'ea-fix15-repair-'));
+process.env.EVIDENCE_OPERATOR = 'A. Usenova';
+const hasFfmpeg = spawnSync('ffmpeg', ['-version']).status === 0;
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function makeCard(dir: string, n: number, offset = 0): void {
+  mkdirSync(dir, { recursive: true });
+  for (let i = 0; i < n; i++) {
+    const color = `0x${((offset + i + 1) * 2654435761 % 0xffffff).toString(16).padStart(6, '0')}`;
+    const r = spawnSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', `color=c=${color}:s=64x48`, '-frames:v', '1', '-y', join(dir, `IMG_${String(offset + i).padStart(4, '0')}.JPG`)]);
+    if (r.status !== 0) throw new Error(`ffmpeg: ${r.stderr.toString()}`);
+  }
+}
+
+async function archive(name: string, n: number) {
+  const dir = join(work, name);
+  const A = ['--archive', dir];
+  makeCard(join(work, `${name}-card`), n, 100);
+  expect((await runCli('ingest', join(work, `${name}-card`), ...A)).code).toBe(0);
+  const items = await cliJson<{ id: number; sha256: string }[]>('list', '--json', ...A);
+  return { dir, A, items };
+}
+
+const recoveries = (dir: string) => {
+  const db = new Database(join(dir, 'archive.sqlite'), { readonly: true });
+  try {
+    return (db.prepare("SELECT item, detail FROM custody_events WHERE type = 'recovery' ORDER BY seq").all() as { item: string; detail: string }[]).map((r) => ({ item: r.item, detail: JSON.parse(r.detail) as Record<string, unknown> }));
+  } finally {
+    db.close();
+  }
+};
+
+describe.skipIf(!hasFfmpeg)('repair (fix15 4 and --all-damaged)', () => {
+  it('an object put back by hand after a failed check can be acknowledged, as the advice says', async () => {
+    const arc = await archive('ack', 2);
+    const it0 = arc.items[0]!;
+    const p = objectPath(join(arc.dir, 'objects'), it0.sha256);
+    const original = readFileSync(p);
+    rmSync(p, { force: true });
+    expect((await runCli('verify', ...arc.A)).code).toBe(1);
+    writeFileSync(p, original);
+    const v = await runCli('verify', ...arc.A);
+    expect(v.code).toBe(1);
+    expect(v.out).toContain(`record that with \`evidence repair ${it0.id} --acknowledge\``);
+    // `repair` alone finds the copy intact and says how to record it.
+    const plain = await runCli('repair', String(it0.id), ...arc.A);
+    expect(plain.code).toBe(0);
+    expect(plain.out).toContain(`evidence repair ${it0.id} --acknowledge`);
+    const ack = await runCli('repair', String(it0.id), '--acknowledge', ...arc.A);
+    expect(ack.code, ack.err).toBe(0);
+    expect(ack.out).toMatch(/accepted, answering its check of \S+ \(unrecorded-change\); recorded in the custody log \(#\d+\)/u);
+    expect(recoveries(arc.dir)).toEqual([{ item: it0.sha256, detail: expect.objectContaining({ acknowledged: true, verifiedBy: 'sha256', finding: expect.objectContaining({ kind: 'unrecorded-change' }) }) }]);
+    const again = await runCli('repair', String(it0.id), '--acknowledge', ...arc.A);
+    expect(again.out).toContain('nothing to acknowledge');
+    expect(recoveries(arc.dir)).toHaveLength(1);
+    const log = await runCli('log', '--item', String(it0.id), ...arc.A);
+    expect(log.out).toContain('Acknowledged');
+    const v2 = await runCli('verify', ...arc.A);
+    expect(v2.code, v2.out).toBe(0);
+    // A damaged copy is not acknowledged.
+    chmodSync(p, 0o644);
+    writeFileSync(p, Buffer.concat([original, Buffer.from('x')]));
+    const bad = await runCli('repair', String(it0.id), '--acknowledge', ...arc.A);
+    expect(bad.code).toBe(1);
+    expect(bad.out).toContain('NOT acknowledged');
+  }, 90_000);
+
+  it('--all-damaged restores a lost objects/ folder from a replica, one recovery event per item', async () => {
+    const arc = await archive('all', 4);
+    const rep = join(work, 'all-replica');
+    expect((await runCli('replica', 'add', rep, ...arc.A)).code).toBe(0);
+    expect((await runCli('replica', 'sync', ...arc.A)).code).toBe(0);
+    const none = await runCli('repair', '--all-damaged', ...arc.A);
+    expect(none.code).toBe(0);
+    expect(none.out).toContain('nothing to repair');
+    rmSync(join(arc.dir, 'objects'), { recursive: true, force: true });
+    expect((await runCli('verify', ...arc.A)).code).toBe(1);
+    const r = await runCli('repair', '--all-damaged', ...arc.A);
+    expect(r.code, r.err + r.out).toBe(0);
+    expect(r.out).toContain('4 damaged items: 4 repaired, 0 already intact, 0 not repaired');
+    const ev = recoveries(arc.dir);
+    expect(ev.map((e) => e.item).sort()).toEqual(arc.items.map((i) => i.sha256).sort());
+    expect(ev.every((e) => (e.detail.restoredFrom as { replica?: string }).replica === 'all-replica')).toBe(true);
+    const v = await runCli('verify', ...arc.A);
+    expect(v.code, v.out).toBe(0);
+    expect(v.out).not.toContain('NOTE');
+    expect((await runCli('repair', '--all-damaged', '7', ...arc.A)).code).toBe(2);
+    expect((await runCli('repair', ...arc.A)).code).toBe(2);
+  }, 90_000);
+});
