@@ -16,7 +16,7 @@ export interface CustodySummary {
   key: 'ingestion' | 'ingestionNoSource' | 'ingestionDuplicate' | 'digest' | 'replication' | 'replicationReused' | 'replicationReplaced'
     | 'metadata' | 'metadataFailed' | 'metadataNone' | 'tagging' | 'modification' | 'fixityPass' | 'fixityFail' | 'fixityRun'
     | 'dissemination' | 'disseminationTo' | 'transfer' | 'transferVerified' | 'seal' | 'timestamp' | 'validation' | 'other'
-    | 'recoveryReplica' | 'recoveryFile' | 'recoveryAcknowledged' | 'replicaSync' | 'replicaCheck' | 'replicaCheckFail' | 'redaction';
+    | 'recoveryReplica' | 'recoveryFile' | 'recoveryAcknowledged' | 'replicaRemoved' | 'replicaSync' | 'replicaCheck' | 'replicaCheckFail' | 'redaction';
   /** Text values by placeholder name (source, name, host, algs, tools, error, action, exportId, path, recipient, seq, tsa, time, items, problems, type, outcome, reason, copied, present, failed, intact, checked). */
   vars: Record<string, string>;
   /** A byte count for the {{size}} placeholder, to format in the reader's language. */
@@ -57,6 +57,7 @@ export function custodySummary(e: CustodyEventLike): CustodySummary {
     case 'message digest calculation':
       return { key: 'digest', vars: { algs: algList(x.digests ?? x.algorithms) } };
     case 'replication':
+      if (x.action === 'replica removed') return { key: 'replicaRemoved', vars: { name: str(x.replica) ?? '?', copies: String(typeof x.copies === 'number' ? x.copies : 0) } };
       if (x.action === 'replica sync') {
         const n = (v: unknown) => (typeof v === 'number' ? v : 0);
         return { key: 'replicaSync', vars: { name: str(x.replica) ?? '?', copied: String(n(x.copied) + n(x.replaced)), present: String(n(x.alreadyPresent) + n(x.adopted)), failed: String(n(x.failed)) } };

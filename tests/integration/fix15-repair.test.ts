@@ -2,7 +2,7 @@
 // (`repair ITEM --acknowledge`), and a whole archive is recovered from a replica with one command
 // (`repair --all-damaged`), one custody event per item.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -98,5 +98,31 @@ describe.skipIf(!hasFfmpeg)('repair (fix15 4 and --all-damaged)', () => {
     expect(v.out).not.toContain('NOTE');
     expect((await runCli('repair', '--all-damaged', '7', ...arc.A)).code).toBe(2);
     expect((await runCli('repair', ...arc.A)).code).toBe(2);
+  }, 90_000);
+});
+
+describe.skipIf(!hasFfmpeg)('replicas (fix15 5)', () => {
+  it('a folder inside the archive is refused when reached through a symbolic link; `replica remove` forgets one and records it', async () => {
+    const arc = await archive('link', 1);
+    symlinkSync(arc.dir, join(work, 'arclink'));
+    const viaLink = await runCli('replica', 'add', join(work, 'arclink', 'newsub'), ...arc.A);
+    expect(viaLink.code).toBe(2);
+    expect(viaLink.err).toContain('a replica must be outside the archive folder');
+    expect(existsSync(join(arc.dir, 'newsub'))).toBe(false);
+    const linkItself = await runCli('replica', 'add', join(work, 'arclink'), ...arc.A);
+    expect(linkItself.code).toBe(2);
+    const rep = join(work, 'link-replica');
+    expect((await runCli('replica', 'add', rep, ...arc.A)).code).toBe(0);
+    expect((await runCli('replica', 'sync', ...arc.A)).code).toBe(0);
+    const rm = await runCli('replica', 'remove', 'link-replica', ...arc.A);
+    expect(rm.code, rm.err).toBe(0);
+    expect(rm.out).toMatch(/^Replica “link-replica” removed: it no longer counts as a copy \(1 copy was recorded in it\); recorded in the custody log \(#\d+\)\./u);
+    expect(existsSync(join(rep, 'evidence-replica.json'))).toBe(true);
+    expect(await cliJson('replica', 'list', '--json', ...arc.A)).toEqual([]);
+    const log = await runCli('log', '--type', 'replication', ...arc.A);
+    expect(log.out).toContain('Replica “link-replica” removed from the archive');
+    expect((await runCli('replica', 'remove', 'link-replica', ...arc.A)).code).toBe(2);
+    // Removed, its folder can be added back (adopted: the marker names this archive).
+    expect((await runCli('replica', 'add', rep, ...arc.A)).code).toBe(0);
   }, 90_000);
 });

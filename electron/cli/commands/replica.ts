@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { resolveOperator, type Archive } from '../../core/archive.ts';
 import { originalNames } from '../../core/custody/readable.ts';
 import { archiveId } from '../../core/db/settings.ts';
-import { addReplica, getReplica, listReplicas, reachability, replicaCounts, ReplicaError, type Replica } from '../../core/replica/store.ts';
+import { addReplica, getReplica, removeReplica, listReplicas, reachability, replicaCounts, ReplicaError, type Replica } from '../../core/replica/store.ts';
 import { syncReplica, type SyncReport } from '../../core/replica/sync.ts';
 import type { ReplicasReport } from '../../core/replica/verify.ts';
 import { formatUtc } from '../../core/report/words.ts';
@@ -124,7 +124,23 @@ const sync: CliCommand = {
   },
 };
 
-export const replicaCommands: CliCommand[] = [add, list, sync];
+const remove: CliCommand = {
+  define: (p) => archiveOption(sub(p, 'remove').argument('<name>', 'the replica to forget'))
+    .option('--operator <name>', 'who removes it (custody log)')
+    .option('--json', 'print the result as JSON')
+    .description('forget a replica: it no longer counts as a copy (recorded in the custody log); its folder and files are left as they are'),
+  async run([name, opts]: unknown[], io: Io) {
+    const o = opts as { archive?: string; operator?: string; json?: boolean };
+    return withArchive(o, { write: true }, (a) => replicaErrorsAsUsage(async () => {
+      const r = removeReplica(a, name as string, { actor: resolveOperator(o.operator) });
+      if (o.json) printJson(io, r);
+      else outLine(io, t('fix15:replica.removed', { name: r.replica.name, path: r.replica.path, count: r.copies, seq: r.custodySeq }));
+      return 0;
+    }));
+  },
+};
+
+export const replicaCommands: CliCommand[] = [add, list, sync, remove];
 
 /**
  * What `verify --replicas` prints after the archive's own check: one line per copy with a problem

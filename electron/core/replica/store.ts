@@ -11,6 +11,7 @@ import { syncDir } from '../durable.ts';
 import { archiveId } from '../db/settings.ts';
 import type { Db } from '../db/open.ts';
 import { objectPath } from '../objects.ts';
+import { appendCustodyEvent } from '../custody/log.ts';
 
 /** The marker file at the top of a replica folder. */
 export const MARKER_FILE = 'evidence-replica.json';
@@ -111,17 +112,52 @@ export function requireReachable(archive: Archive, r: Replica): void {
   if (!re.ok) throw new ReplicaError(re.reason);
 }
 
+/**
+ * The real path of `p`: symbolic links resolved in its nearest existing ancestor, the part that
+ * does not exist yet appended as given (a folder to be made under a link into the archive is
+ * still inside the archive).
+ */
 const real = (p: string): string => {
-  try {
-    return realpathSync.native(p);
-  } catch {
-    return resolve(p);
+  const abs = resolve(p);
+  const rest: string[] = [];
+  for (let at = abs; ; at = dirname(at)) {
+    try {
+      return join(realpathSync.native(at), ...rest.reverse());
+    } catch {
+      if (dirname(at) === at) return abs;
+      rest.push(basename(at));
+    }
   }
 };
 const inside = (child: string, parent: string): boolean => {
   const rel = relative(parent, child);
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 };
+
+/** Device and inode of `p`, or null when it cannot be read. */
+const fileId = (p: string): string | null => {
+  try {
+    const st = statSync(p);
+    return `${st.dev}:${st.ino}`;
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * True when folder `child` (made or not) lies in folder `parent` or is it: by real paths, and by
+ * device and inode of each existing ancestor of `child`, which also sees a bind mount of `parent`
+ * (the same folder under another path, which real paths do not reveal).
+ */
+export function isWithin(child: string, parent: string): boolean {
+  if (inside(real(child), real(parent))) return true;
+  const target = fileId(parent);
+  if (!target) return false;
+  for (let at = real(child); ; at = dirname(at)) {
+    if (fileId(at) === target) return true;
+    if (dirname(at) === at) return false;
+  }
+}
 
 /**
  * Adds folder `dir` as a replica of `archive` named `name` (default: the folder's name). The folder
@@ -138,7 +174,7 @@ export async function addReplica(archive: Archive, dir: string, name?: string): 
   const n = (name ?? basename(abs)).trim();
   if (!n) throw new ReplicaError('give the replica a name with --name');
   if (/[\u0000-\u001f\u007f]/u.test(n) || n.length > 100) throw new ReplicaError(`replica name "${n}": use up to 100 printable characters`);
-  if (inside(real(abs), real(archive.dir)) || inside(real(archive.dir), real(abs))) {
+  if (isWithin(abs, archive.dir) || isWithin(archive.dir, abs)) {
     throw new ReplicaError(`${abs}: a replica must be outside the archive folder ${archive.dir} (on another drive, ideally), and must not contain it`);
   }
   if (findReplica(db, n)) throw new ReplicaError(`a replica named "${n}" already exists; choose another with --name`);
@@ -200,4 +236,30 @@ export function setCopyState(db: Db, replicaId: number, itemId: number, state: '
     ON CONFLICT (replica_id, item_id) DO UPDATE SET state = @s, verified_at = @at,
       copied_at = CASE WHEN @how = 'copied' THEN @at ELSE copied_at END`)
     .run({ r: replicaId, i: itemId, at, s: state, how });
+}
+
+/** What removeReplica did: the replica forgotten, the copies the catalog knew in it, the custody event. */
+export interface RemovedReplica {
+  replica: Replica;
+  /** Copies the catalog recorded as present (ok) in it when it was removed. */
+  copies: number;
+  custodySeq: number;
+}
+
+/**
+ * Forgets replica `name`: its row and its copies' states leave the catalog, and a custody event,
+ * PREMIS `replication`, records it (detail: action "replica removed", replica, copies the catalog
+ * knew in it, filesKept true). Its folder and files are left as they are (delete them yourself,
+ * once another replica holds the copies). Throws ReplicaError for an unknown name.
+ */
+export function removeReplica(archive: Archive, name: string, opts: { actor: string }): RemovedReplica {
+  const db = archive.db;
+  const r = getReplica(db, name);
+  return db.transaction(() => {
+    const copies = db.prepare("SELECT count(*) FROM replica_objects WHERE replica_id = ? AND state = 'ok'").pluck().get(r.id) as number;
+    db.prepare('DELETE FROM replica_objects WHERE replica_id = ?').run(r.id);
+    db.prepare('DELETE FROM replicas WHERE id = ?').run(r.id);
+    const ev = appendCustodyEvent(db, { actor: opts.actor, type: 'replication', item: null, detail: { outcome: 'success', action: 'replica removed', replica: r.name, copies, filesKept: true } });
+    return { replica: r, copies, custodySeq: ev.seq };
+  }).immediate();
 }

@@ -115,6 +115,7 @@ export function describeEvent(lang: ReportLang, e: ReportEvent): string {
     case 'message digest calculation':
       return fill(d.ev_digest, { algs: algList(x.digests ?? x.algorithms) });
     case 'replication':
+      if (x.action === 'replica removed') return fill(d.ev_replicaRemoved, { name: str(x.replica) ?? '?', copies: String(typeof x.copies === 'number' ? x.copies : 0) });
       if (x.action === 'replica sync') {
         const n = (v: unknown) => String(typeof v === 'number' ? v : 0);
         return fill(d.ev_replicaSync, { name: str(x.replica) ?? '?', copied: String(Number(n(x.copied)) + Number(n(x.replaced))), present: String(Number(n(x.alreadyPresent)) + Number(n(x.adopted))), failed: n(x.failed) });
