@@ -9,9 +9,31 @@ import { pickCliLanguage, setCliLanguage, t } from './i18n/index.ts';
 import { setDefaultPassphraseSource } from '../core/passphrase-source.ts';
 import { catalogPassphraseSource } from './catalog-passphrase.ts';
 
+/** True once the reader of stdout went away (EPIPE): later output is dropped, the work goes on. */
+let stdoutGone = false;
+
+/**
+ * Commands that only print (nothing to finish once their reader is gone): on EPIPE the process
+ * ends at once, 0 (`evidence list | head`). Any other command finishes its work (an ingest still
+ * records its items and fills its replicas), its output dropped.
+ */
+const PRINT_ONLY = new Set(['list', 'log', 'show', 'help']);
+
+/** The sub-command named in argv (the first word that is neither an option nor the global --lang's value). */
+function commandOf(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--lang') i++;
+    else if (!a.startsWith('-')) return a;
+  }
+  return undefined;
+}
+
 function processIo(signal: AbortSignal): Io {
   return {
-    out: (t) => process.stdout.write(t),
+    out: (t) => {
+      if (!stdoutGone) process.stdout.write(t);
+    },
     err: (t) => process.stderr.write(t),
     isTTY: Boolean(process.stderr.isTTY),
     signal,
@@ -98,8 +120,16 @@ export async function main(argv: string[], io?: Io): Promise<number> {
     };
     io = processIo(ac.signal);
     // `evidence list | head` closes the pipe early: that is the reader's choice, not an error.
+    // A command that changes the archive must not stop half-way because its reader left
+    // (`evidence ingest … | head -1`): it finishes, and its exit code says how its work went.
+    const printOnly = PRINT_ONLY.has(commandOf(argv) ?? 'help');
     process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EPIPE') process.exit(0);
+      if (stdoutGone) return;
+      if (e.code === 'EPIPE') {
+        if (printOnly) process.exit(0);
+        stdoutGone = true;
+        return;
+      }
       throw e;
     });
   }
