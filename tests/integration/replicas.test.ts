@@ -74,7 +74,7 @@ describe('replicas and repair', () => {
     expect(events[0]).toMatchObject({ type: 'replication', item: null, actor: 'Bakyt', detail: { action: 'replica sync', replica: 'drive-b', copied: 3, failed: 0, outcome: 'success' } });
     expect(JSON.stringify(events[0]!.detail)).not.toContain(work); // no machine path in the custody log
     const line = (await runCli('log', '--type', 'replication', ...A)).out.trimEnd().split('\n').at(-1)!;
-    expect(line).toMatch(/Bakyt {2}replication {2}\(archive\) {2}done — Replica “drive-b” brought up to date: 3 copies written and verified by SHA-256, 0 already there, 0 failed\./u);
+    expect(line).toMatch(/Bakyt {2}replication {2}\(archive\) {2}done — Replica “drive-b” brought up to date: copies written and verified by SHA-256: 3; already there: 0; failed: 0\./u);
 
     // A second sync has nothing to do and records nothing.
     const again = await runCli('replica', 'sync', ...A);

@@ -82,7 +82,7 @@ const list: CliCommand = {
 function syncLines(a: Archive, rep: SyncReport): string[] {
   const nameOf = originalNames(a.db);
   return [
-    t('replicas:syncDone', { name: rep.replica, copied: rep.copied, replaced: rep.replaced, adopted: rep.adopted, present: rep.present, failed: rep.failed.length, size: formatBytes(rep.bytesCopied) }),
+    t('fix15:replica.syncDone', { name: rep.replica, copied: rep.copied, replaced: t('fix15:replica.damagedReplaced', { count: rep.replaced }), adopted: rep.adopted, present: rep.present, failed: rep.failed.length, size: formatBytes(rep.bytesCopied) }),
     ...rep.failed.map((f) => t('replicas:syncFailed', { file: nameOf(f.sha256) ?? f.sha256.slice(0, 12), id: f.itemId, reason: f.reason })),
   ];
 }

@@ -128,10 +128,12 @@ export const verify: CliCommand = {
         for (const f of r.unrecordedCopies) outLine(io, t('verify:unrecordedCopy', { file: f }));
         // A cancelled check verified nothing: "FAILED … 0 problems" would read as a broken archive.
         const verdict = r.interrupted ? t('verify:verdict.interrupted') : r.ok ? t('verify:verdict.ok') : t('verify:verdict.failed');
-        outLine(io, t('verify:summary', { verdict, checked: r.itemsChecked, total: t('n.item', { count: r.itemsTotal }), size: formatBytes(r.bytesChecked),
+        outLine(io, t('verify:summary', { verdict, checked: r.itemsChecked, total: t('fix15:verify.ofItems', { count: r.itemsTotal }), size: formatBytes(r.bytesChecked),
           problems: t('n.problem', { count: r.problems.length }), stop: r.interrupted ? t('verify:beforeStop') : '' }));
         const failed = Object.values(r.run.failed).reduce((x, y) => x + y, 0);
-        if (r.run.id) outLine(io, t('verify-scale:run.summary', { run: r.run.id, scope: scopeText(r.run), passed: r.run.passed, failed, root: r.run.merkle.root, leaves: r.run.merkle.leaves }));
+        const notRead = r.run.failed.missing + r.run.failed.unreadable;
+        if (notRead) outLine(io, t('fix15:verify.notRead', { count: notRead }));
+        if (r.run.id) outLine(io, t('fix15:verify.runSummary', { run: r.run.id, scope: scopeText(r.run), passed: r.run.passed, failed, root: r.run.merkle.root, count: r.run.merkle.leaves }));
         if (!r.run.wholeArchive) outLine(io, t('verify-scale:run.partial'));
         for (const line of custodyLines(r)) outLine(io, line);
         outLine(io, sealLine(r));

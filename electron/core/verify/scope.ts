@@ -40,11 +40,17 @@ export function sameFilters(a: ScopeFilters, b: ScopeFilters): boolean {
 
 const UNIT_MS: Record<string, number> = { h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000, y: 365 * 86_400_000 };
 
-/** An age such as "90d" (h hours, d days, w weeks, y years of 365 days) in milliseconds. Throws ScopeError. */
+const MAX_AGE_YEARS = 1000;
+const MAX_AGE_MS = MAX_AGE_YEARS * UNIT_MS.y!;
+
+/** An age such as "90d" (h hours, d days, w weeks, y years of 365 days) in milliseconds, at most 1000 years. Throws ScopeError. */
 export function parseAge(text: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([hdwy])\s*$/iu.exec(text);
   if (!m) throw new ScopeError(`--older-than: ${JSON.stringify(text)} is not an age such as 90d (h hours, d days, w weeks, y years)`);
-  return Number(m[1]) * UNIT_MS[m[2]!.toLowerCase()]!;
+  const ms = Number(m[1]) * UNIT_MS[m[2]!.toLowerCase()]!;
+  // Beyond this the cutoff is no date at all (before year 0): every item qualifies anyway.
+  if (!(ms <= MAX_AGE_MS)) throw new ScopeError(`--older-than: ${JSON.stringify(text)} is longer than ${MAX_AGE_YEARS} years; to check every item, leave --older-than out`);
+  return ms;
 }
 
 /** A date ("2025-03-01", local midnight) or an ISO 8601 instant, as an ISO instant in UTC. Throws ScopeError. */
