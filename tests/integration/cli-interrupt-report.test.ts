@@ -274,7 +274,7 @@ describe.skipIf(!existsSync('/proc/self/io'))('verify interrupted part-way', () 
     expect(rows).toBe(before);
     expect(custodyHeadSeq()).toBe(before);
     expect(r.stdout).not.toMatch(/^(FAILED|OK):/mu);
-    expect(r.stderr).toMatch(/^Fixity check run \d+ stopped after \d+ of \d+ items: the archive is not verified yet\. Its progress is kept in the catalog: run `evidence verify` again to continue where it stopped/mu);
+    expect(r.stderr).toMatch(/^Fixity check run \d+ \(the whole archive\) stopped after \d+ of \d+ items: the archive is not verified yet\. Its progress is kept in the catalog: run `evidence verify` again to continue where it stopped/mu);
   });
 
   it('one Ctrl-C delivered twice within milliseconds still stops cleanly, with the summary and exit 1', async () => {

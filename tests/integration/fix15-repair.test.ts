@@ -2,7 +2,7 @@
 // (`repair ITEM --acknowledge`), and a whole archive is recovered from a replica with one command
 // (`repair --all-damaged`), one custody event per item.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -124,5 +124,23 @@ describe.skipIf(!hasFfmpeg)('replicas (fix15 5)', () => {
     expect((await runCli('replica', 'remove', 'link-replica', ...arc.A)).code).toBe(2);
     // Removed, its folder can be added back (adopted: the marker names this archive).
     expect((await runCli('replica', 'add', rep, ...arc.A)).code).toBe(0);
+  }, 90_000);
+});
+
+describe.skipIf(!hasFfmpeg)('a replica emptied behind the archive (fix15 13)', () => {
+  it('an empty folder given the marker file is reported as a replica that lost its copies, not silently refilled', async () => {
+    const arc = await archive('gone', 3);
+    const rep = join(work, 'gone-replica');
+    expect((await runCli('replica', 'add', rep, ...arc.A)).code).toBe(0);
+    expect((await runCli('replica', 'sync', ...arc.A)).code).toBe(0);
+    renameSync(rep, `${rep}-moved`);
+    mkdirSync(rep);
+    copyFileSync(join(`${rep}-moved`, 'evidence-replica.json'), join(rep, 'evidence-replica.json'));
+    const s = await runCli('replica', 'sync', ...arc.A);
+    expect(s.code).toBe(1);
+    expect(s.out).toContain('PROBLEM: replica "gone-replica" had lost 3 copies that were recorded in it');
+    const again = await runCli('replica', 'sync', ...arc.A);
+    expect(again.code).toBe(0);
+    expect(again.out).not.toContain('PROBLEM');
   }, 90_000);
 });

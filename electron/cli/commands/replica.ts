@@ -83,6 +83,7 @@ function syncLines(a: Archive, rep: SyncReport): string[] {
   const nameOf = originalNames(a.db);
   return [
     t('fix15:replica.syncDone', { name: rep.replica, copied: rep.copied, replaced: t('fix15:replica.damagedReplaced', { count: rep.replaced }), adopted: rep.adopted, present: rep.present, failed: rep.failed.length, size: formatBytes(rep.bytesCopied) }),
+    ...(rep.vanished ? [t('fix15:replica.vanished', { name: rep.replica, count: rep.vanished })] : []),
     ...rep.failed.map((f) => t('replicas:syncFailed', { file: nameOf(f.sha256) ?? f.sha256.slice(0, 12), id: f.itemId, reason: f.reason })),
   ];
 }
@@ -119,7 +120,7 @@ const sync: CliCommand = {
         for (const rep of reports) for (const line of syncLines(a, rep)) outLine(io, line);
         for (const s of skipped) errLine(io, t('replicas:syncSkipped', { name: s.replica, reason: s.reason }));
       }
-      return reports.some((r) => r.failed.length) || skipped.length ? 1 : 0;
+      return reports.some((r) => r.failed.length || r.vanished) || skipped.length ? 1 : 0;
     }));
   },
 };

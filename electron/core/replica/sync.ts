@@ -30,6 +30,12 @@ export interface SyncReport {
   /** Copies already recorded and present: left alone (checking them is `verify --replicas`). */
   present: number;
   failed: SyncFailure[];
+  /**
+   * Copies the catalog recorded as present and intact that were no longer there (written again
+   * among `copied`): the replica lost them (a folder emptied, or another folder given the marker
+   * file). A problem to report even though the sync made them good again.
+   */
+  vanished: number;
   bytesCopied: number;
   /** The custody event's seq, or null when nothing needed doing (no event written). */
   custodySeq: number | null;
@@ -48,7 +54,7 @@ const BATCH = 200;
  * the recorded SHA-256, or that item fails (nothing is copied from a damaged original: repair
  * it first). Leftover temporary files of an interrupted run are removed first. Appends one
  * custody event (PREMIS `replication`, archive-wide, detail.action "replica sync") with the
- * counts when anything was written, adopted or failed. `trigger` is recorded ("sync", "ingest").
+ * counts when anything was written, adopted or failed, and the copies recorded but gone (`vanished`). `trigger` is recorded ("sync", "ingest").
  * Throws ReplicaError when the replica is not reachable or is the wrong folder.
  */
 export async function syncReplica(archive: Archive, r: Replica, opts: { actor: string; only?: readonly string[]; trigger?: string; signal?: AbortSignal }): Promise<SyncReport> {
@@ -59,7 +65,7 @@ export async function syncReplica(archive: Archive, r: Replica, opts: { actor: s
   const rows = db.prepare(`SELECT i.id, i.sha256, i.bytes, o.state FROM items i
     LEFT JOIN replica_objects o ON o.item_id = i.id AND o.replica_id = ? ORDER BY i.id`).all(r.id) as { id: number; sha256: string; bytes: number; state: string | null }[];
   const wanted = opts.only ? new Set(opts.only) : null;
-  const report: SyncReport = { replica: r.name, copied: 0, replaced: 0, adopted: 0, present: 0, failed: [], bytesCopied: 0, custodySeq: null };
+  const report: SyncReport = { replica: r.name, copied: 0, replaced: 0, adopted: 0, present: 0, failed: [], vanished: 0, bytesCopied: 0, custodySeq: null };
   let pending: { itemId: number; at: string }[] = [];
   const flush = () => {
     const batch = pending;
@@ -80,6 +86,7 @@ export async function syncReplica(archive: Archive, r: Replica, opts: { actor: s
       report.present++;
       continue;
     }
+    if (size === null && it.state === 'ok') report.vanished++;
     let damaged = false;
     if (size !== null) {
       let found: string | null = null;
@@ -120,6 +127,7 @@ export async function syncReplica(archive: Archive, r: Replica, opts: { actor: s
       action: 'replica sync', replica: r.name, outcome: report.failed.length ? 'fail' : 'success', trigger: opts.trigger ?? 'sync',
       copied: report.copied, replaced: report.replaced, adopted: report.adopted, alreadyPresent: report.present,
       failed: report.failed.length, bytesCopied: report.bytesCopied, verifiedBy: 'sha256',
+      ...(report.vanished ? { vanished: report.vanished } : {}),
       ...(report.failed.length ? { failedItems: report.failed.slice(0, 100).map((f) => f.sha256) } : {}),
     } }).seq;
   })();
