@@ -66,3 +66,24 @@ describe('--older-than too long (fix15 12)', () => {
     expect(r.code).toBe(2);
   });
 });
+
+describe('list id column (fix15 14)', () => {
+  it('stays aligned past id 99999', async () => {
+    const { openDb } = await import('../../electron/core/db/open.ts');
+    const { addFakeItem } = await import('../helpers/catalog.ts');
+    const dir = join(work, 'ids');
+    expect((await runCli('init', dir)).code).toBe(0);
+    const db = openDb(join(dir, 'archive.sqlite'));
+    try {
+      addFakeItem(db, 1);
+      db.prepare('UPDATE items SET id = 99999 WHERE id = 1').run();
+      addFakeItem(db, 2);
+    } finally {
+      db.close();
+    }
+    const r = await runCli('list', '--archive', dir);
+    expect(r.code, r.err).toBe(0);
+    const rows = r.out.split('\n').filter((l) => /^\s*\d+ {2}[0-9a-f]{12}/u.test(l));
+    expect(rows.map((l) => l.indexOf(' ', l.search(/\d/u)))).toEqual([6, 6]);
+  });
+});

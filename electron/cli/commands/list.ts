@@ -54,6 +54,8 @@ export const list: CliCommand = {
           text = '';
         }
       };
+      // Rows stream, so the id column is as wide as the largest id in the catalog (one indexed lookup).
+      const idWidth = json ? 0 : Math.max(5, String((a.db.prepare('SELECT max(id) FROM items').pluck().get() as number | null) ?? 0).length);
       for (const it of items) {
         const sidecarOf = sidecars.of(it.id);
         if (sidecarOf === null) continue;
@@ -70,7 +72,7 @@ export const list: CliCommand = {
         // Many cameras repeat the make in the model ("Canon" + "Canon PowerShot S40").
         const cam = it.make && it.model?.toLowerCase().startsWith(it.make.toLowerCase()) ? it.model : [it.make, it.model].filter(Boolean).join(' ');
         const places = it.catalog.places.length ? `  @${it.catalog.places.join(',')}` : '';
-        line(`${String(it.id).padStart(5)}  ${it.sha256.slice(0, 12)}  ${t(`list:kind.${it.kind}`, { defaultValue: it.kind }).padEnd(8)} ${formatBytes(it.bytes).padStart(10)}  ${(it.capturedAt ?? '—').padEnd(25)}  ${cam ? cam + '  ' : ''}${it.sources[0]?.name ?? ''}${places}${sidecarOf.length ? `  ${t('sidecars-previews:listSidecarOf', { ids: sidecarOf.join(',') })}` : ''}`);
+        line(`${String(it.id).padStart(idWidth)}  ${it.sha256.slice(0, 12)}  ${t(`list:kind.${it.kind}`, { defaultValue: it.kind }).padEnd(8)} ${formatBytes(it.bytes).padStart(10)}  ${(it.capturedAt ?? '—').padEnd(25)}  ${cam ? cam + '  ' : ''}${it.sources[0]?.name ?? ''}${places}${sidecarOf.length ? `  ${t('sidecars-previews:listSidecarOf', { ids: sidecarOf.join(',') })}` : ''}`);
       }
       if (json) json.end();
       else {

@@ -80,7 +80,7 @@ export const verify: CliCommand = {
     try {
       filters = filtersOf(o);
     } catch (e) {
-      if (e instanceof ScopeError) throw new UsageError(e.message);
+      if (e instanceof ScopeError) throw new UsageError(printable(e.message));
       throw e;
     }
     for (const k of o.expectKey ?? []) if (!/^SHA256:[A-Za-z0-9+/]{43}$/.test(k)) throw new UsageError(t('verify:badKey', { key: k }));
@@ -111,7 +111,7 @@ export const verify: CliCommand = {
           filters, ...(o.restart ? { restart: true } : {}), ...(bar ? { onProgress: (p) => bar.update(p) } : {}),
         });
       } catch (e) {
-        if (e instanceof ScopeError) throw new UsageError(e.message);
+        if (e instanceof ScopeError) throw new UsageError(printable(e.message));
         throw e;
       } finally {
         bar?.done();
