@@ -144,3 +144,18 @@ describe.skipIf(!hasFfmpeg)('a replica emptied behind the archive (fix15 13)', (
     expect(again.out).not.toContain('PROBLEM');
   }, 90_000);
 });
+
+describe.skipIf(!hasFfmpeg)('show and log in Russian (fix15 11)', () => {
+  it('the last check, the event types and an item\'s pass in a run', async () => {
+    const arc = await archive('langs', 1);
+    expect((await runCli('verify', ...arc.A)).code).toBe(0);
+    const id = String(arc.items[0]!.id);
+    const show = await runCli('--lang', 'ru', 'show', id, ...arc.A);
+    expect(show.out).toMatch(/^посл\. проверка +\S+ {2}пройдена {2}\(запуск \d+, строка журнала #\d+\)$/mu);
+    expect(show.out).not.toContain('custody row');
+    expect(show.out).not.toMatch(/ {2}ingestion {2}/u);
+    const log = await runCli('--lang', 'ru', 'log', '--item', id, ...arc.A);
+    expect(log.out).toMatch(/Проверка целостности: ПРОЙДЕНА в запуске проверки \d+ \(весь архив, /u);
+    expect(log.out).not.toContain('Integrity check: PASSED');
+  }, 60_000);
+});

@@ -87,3 +87,16 @@ describe('list id column (fix15 14)', () => {
     expect(rows.map((l) => l.indexOf(' ', l.search(/\d/u)))).toEqual([6, 6]);
   });
 });
+
+describe('ru/ky words in show and reel list (fix15 11)', () => {
+  it('the last check line and a card kind are said in the language', async () => {
+    const { lastCheckLine } = await import('../../electron/cli/commands/show.ts');
+    const { cardText } = await import('../../electron/cli/commands/reel-text.ts');
+    const c = { checkedAt: '2026-01-02T00:00:00Z', runId: 29, outcome: 'pass', eventSeq: 257, status: 'PASSED' } as const;
+    expect(lastCheckLine(c as never)).toBe('last check   2026-01-02T00:00:00Z  passed  (run 29, custody row #257)');
+    setCliLanguage('ru');
+    expect(lastCheckLine(c as never, 16)).toBe(`${'посл. проверка'.padEnd(16)} 2026-01-02T00:00:00Z  пройдена  (запуск 29, строка журнала #257)`);
+    setCliLanguage('ky');
+    expect(cardText({ kind: 'DCF camera card', maker: 'Canon', folders: ['DCIM/100CANON'] })).toBe('фотокамеранын картасы (DCF), Canon (DCIM/100CANON)');
+  });
+});

@@ -1,11 +1,14 @@
 // How reels read in the CLI's human output: the ingest report's reel lines, a card's identity.
 import type { ReelRunReport, ReelWhy } from '../../core/reels/assign.ts';
-import { t } from '../i18n/index.ts';
+import { cliLanguage, t } from '../i18n/index.ts';
+import { CATALOGS } from '../i18n/catalogs.ts';
 
 /** "DCF camera card, Canon (DCIM/100CANON, MISC)", or "—" for no card identity. */
 export function cardText(card: { kind: string; maker: string | null; folders: string[] } | null): string {
   if (!card) return '—';
-  return `${card.kind}${card.maker && !card.kind.includes(card.maker) ? `, ${card.maker}` : ''}${card.folders.length ? ` (${card.folders.join(', ')})` : ''}`;
+  // The kind is the catalog's English name (core/reels/card.ts); said in the user's language when known.
+  const kind = (CATALOGS.fix15?.[cliLanguage()] as { cardKind?: Record<string, string> } | undefined)?.cardKind?.[card.kind] ?? card.kind;
+  return `${kind}${card.maker && !card.kind.includes(card.maker) ? `, ${card.maker}` : ''}${card.folders.length ? ` (${card.folders.join(', ')})` : ''}`;
 }
 
 /** "EOS_DIGITAL / 3A4F-1B2C", "—" when the volume gave neither. */

@@ -21,7 +21,8 @@ import { credentialLines } from './credentials.ts';
 import { t } from '../i18n/index.ts';
 import { degrees, outLine, printable } from './text.ts';
 import { sidecarJson, sidecarLines } from './sidecars-text.ts';
-import { t as tr } from '../i18n/index.ts';
+import { cliLanguage, t as tr } from '../i18n/index.ts';
+import { custodyLineWords } from '../i18n/custody-words.ts';
 
 /** A text value longer than this is cut to TEXT_SHOWN characters in the human listing. */
 const TEXT_MAX = 200;
@@ -147,13 +148,17 @@ export function fixityChecks(events: CustodyEvent[], passes: readonly RunPass[] 
   return [...own, ...fromRuns].sort((a, b) => a.seq - b.seq);
 }
 
-/** The "last check" line of `show`: when, which run, and PASSED or FAILED with the outcome. */
-export function lastCheckLine(c: LastCheckView | null): string {
-  if (!c) return `${'last check'.padEnd(12)} never (run \`evidence verify\`)`;
-  const run = c.runId !== null ? `run ${c.runId}` : 'before runs';
-  const seq = c.eventSeq !== null ? `, custody row #${c.eventSeq}` : '';
-  return `${'last check'.padEnd(12)} ${c.checkedAt}  ${c.status === 'PASSED' ? 'passed' : `FAILED (${c.outcome})`}  (${run}${seq})`;
+/** The "last check" line of `show` (label padded to `width`): when, which run, and passed or FAILED with the outcome, in the user's language. */
+export function lastCheckLine(c: LastCheckView | null, width = 12): string {
+  const label = tr('fix15:show.lastCheck').padEnd(width);
+  if (!c) return `${label} ${tr('fix15:show.never')}`;
+  const run = c.runId !== null ? tr('fix15:show.run', { run: c.runId }) : tr('fix15:show.beforeRuns');
+  const seq = c.eventSeq !== null ? tr('fix15:show.row', { seq: c.eventSeq }) : '';
+  return `${label} ${c.checkedAt}  ${c.status === 'PASSED' ? tr('fix15:show.passed') : tr('fix15:show.failed', { outcome: c.outcome })}  (${run}${seq})`;
 }
+
+/** A PREMIS event type in the user's language (the app's words; English as is). */
+const typeWord = (type: string): string => custodyLineWords(cliLanguage())?.type(type) ?? type;
 
 /**
  * A custody event as `show` lists it: "  #seq at  type  by actor"; a fixity check says "passed" or
@@ -162,12 +167,12 @@ export function lastCheckLine(c: LastCheckView | null): string {
  * (its reason when the finding cannot be read from it).
  */
 export function custodyLines(e: CustodyEvent): string[] {
-  if (e.type !== 'fixity check') return [`  #${e.seq} ${e.at}  ${e.type}  ${tr('show:by', { actor: e.actor })}`];
+  if (e.type !== 'fixity check') return [`  #${e.seq} ${e.at}  ${typeWord(e.type)}  ${tr('show:by', { actor: e.actor })}`];
   // In the item's timeline a run event is the item's pass in that run (whatever the run found elsewhere).
   const run = itemRunPass(e);
-  if (run !== null) return [`  #${e.seq} ${e.at}  ${e.type}  passed  ${tr('show:by', { actor: e.actor })}  (run ${run})`];
+  if (run !== null) return [`  #${e.seq} ${e.at}  ${typeWord(e.type)}  ${tr('fix15:show.passedInRun')}  ${tr('show:by', { actor: e.actor })}  ${tr('fix15:show.inRun', { run })}`];
   const passed = e.detail.outcome === 'pass';
-  const head = `  #${e.seq} ${e.at}  ${e.type}  ${passed ? tr('show:passed') : tr('show:failed')}  ${tr('show:by', { actor: e.actor })}`;
+  const head = `  #${e.seq} ${e.at}  ${typeWord(e.type)}  ${passed ? tr('show:passed') : tr('show:failed')}  ${tr('show:by', { actor: e.actor })}`;
   if (passed) return [head];
   const f = fixityFinding(e);
   const found = f ? fixityFindingLines(f) : typeof e.detail.reason === 'string' ? [e.detail.reason] : [`outcome: ${String(e.detail.outcome)}`];
@@ -217,13 +222,13 @@ export const show: CliCommand = {
       ];
       // The field names in the reader's language (English: the record's own keys, as before).
       const label = (k: string) => tr(`show:field.${k}`, { defaultValue: k });
-      const width = Math.max(12, ...[...lines.map(([k]) => k), 'otherDate', 'metadata', 'warning'].map((k) => label(k).length));
+      const width = Math.max(12, tr('fix15:show.lastCheck').length, ...[...lines.map(([k]) => k), 'otherDate', 'metadata', 'warning'].map((k) => label(k).length));
       // Make, model, dates and warnings come from the file's own metadata: as untrusted as its name.
       for (const [k, v] of lines) outLine(io, `${label(k).padEnd(width)} ${v ?? '—'}`);
       for (const d of r.otherDates) outLine(io, `${label('otherDate').padEnd(width)} ${d.value} (${d.tag})`);
       for (const [alg, v] of Object.entries(full.digests)) outLine(io, `${alg.padEnd(width)} ${v}`);
       if (it.metadataError) outLine(io, `${label('metadata').padEnd(width)} ${tr('show:error', { error: it.metadataError })}`);
-      outLine(io, lastCheckLine(last));
+      outLine(io, lastCheckLine(last, width));
       for (const w of it.warnings) outLine(io, `${label('warning').padEnd(width)} ${w}`);
       for (const l of sidecarLines(a.db, it.id)) outLine(io, l);
       if (full.credentials) for (const l of credentialLines(full.credentials)) outLine(io, l);

@@ -35,5 +35,13 @@ export function custodyLineWords(lang: CliLanguage): CustodyLineWords | undefine
       c.problems ? `— ${t('log:run.problems', { count: c.problems })}` : '',
       c.unrecordedCopies ? `— ${t('log:run.unrecorded', { count: c.unrecordedCopies })}` : '',
     ].filter(Boolean).join(' ') + '.',
+    runPass: (run, c) => t('fix15:log.runPass', {
+      run,
+      parts: [
+        c.scope ?? t('verify-scale:scope.archive'),
+        c.itemsChecked !== undefined ? t('log:run.checked', { count: c.itemsChecked }) : '',
+        c.problems ? t('fix15:log.otherProblems', { count: c.problems }) : '',
+      ].filter(Boolean).join(', '),
+    }),
   };
 }

@@ -62,6 +62,8 @@ export interface CustodyLineWords {
   archive: string;
   item(sha256Prefix: string): string;
   fixityRun(counts: FixityRunCounts): string;
+  /** The sentence of an item's pass in a run (itemRunPassSentence), in this language; absent: English. */
+  runPass?(run: string, counts: FixityRunCounts & { scope: string | null }): string;
 }
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
@@ -126,7 +128,11 @@ export function custodyLine(e: CustodyEvent, fileName: string | null, words?: Cu
   const type = words ? words.type(e.type) : e.type;
   if (forItem && itemRunPass(e) !== null) {
     const passed = words ? words.outcome('passed') : 'passed';
-    return `#${e.seq}  ${formatUtc(e.at)}  ${e.actor}  ${type}  ${fileName ?? '(item)'}  ${passed} — ${itemRunPassSentence(e)}`;
+    const x = e.detail;
+    const sentence = words?.runPass
+      ? words.runPass(String(x.run), { scope: x.scope === 'selection' ? filtersText(x.filters) : null, itemsChecked: num(x.itemsChecked), problems: num(x.problems) })
+      : itemRunPassSentence(e);
+    return `#${e.seq}  ${formatUtc(e.at)}  ${e.actor}  ${type}  ${fileName ?? '(item)'}  ${passed} — ${sentence}`;
   }
   const file = e.item === null ? words?.archive ?? '(archive)' : fileName ?? (words ? words.item(e.item.slice(0, 12)) : `(item ${e.item.slice(0, 12)})`);
   const outcome = words ? words.outcome(outcomeWord(e.detail.outcome)) : outcomeWord(e.detail.outcome);
