@@ -100,3 +100,28 @@ describe('ru/ky words in show and reel list (fix15 11)', () => {
     expect(cardText({ kind: 'DCF camera card', maker: 'Canon', folders: ['DCIM/100CANON'] })).toBe('фотокамеранын картасы (DCF), Canon (DCIM/100CANON)');
   });
 });
+
+describe('list: sidecar links read by window, not per row (fix15 8)', () => {
+  it('gives every item its sidecar links, across windows, hiding sidecars when asked', async () => {
+    const { freshCatalog } = await import('../helpers/catalog.ts');
+    const { seedSyntheticCatalog } = await import('../../bench/seed-catalog.ts');
+    const { sidecarListing } = await import('../../electron/cli/commands/sidecars-text.ts');
+    const { sidecarOfIds } = await import('../../electron/core/sidecars/query.ts');
+    const { db } = freshCatalog();
+    try {
+      seedSyntheticCatalog(db, 9000);
+      const link = db.prepare("INSERT INTO item_sidecars (item_id, sidecar_id, kind, linked_at) VALUES (?, ?, 'xmp', '2026-01-01T00:00:00Z')");
+      for (const [item, sidecar] of [[1, 2], [3, 2], [10, 4095], [11, 4096], [12, 8999], [8998, 9000]] as const) link.run(item, sidecar);
+      const shown = sidecarListing(db, true, undefined);
+      const hidden = sidecarListing(db, false, 1);
+      const ids = Array.from({ length: 9000 }, (_, i) => i + 1);
+      expect(ids.map((id) => shown.of(id))).toEqual(ids.map((id) => sidecarOfIds(db, id)));
+      const kept = ids.filter((id) => hidden.of(id) !== null);
+      expect(kept).toHaveLength(9000 - 5 - 1);
+      expect(kept[0]).toBe(3);
+      expect(kept).not.toContain(4096);
+    } finally {
+      db.close();
+    }
+  });
+});

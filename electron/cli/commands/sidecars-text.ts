@@ -1,7 +1,7 @@
 // What `show`, `ingest` and `list` say about sidecars and previews (issue 14 §1).
 import type { PreviewReport } from '../../core/derivatives/preview-queue.ts';
 import type { Db } from '../../core/db/open.ts';
-import { anySidecarLinks, clipsOf, sidecarOfIds, sidecarsOf, type SidecarLinkView } from '../../core/sidecars/query.ts';
+import { anySidecarLinks, clipsOf, sidecarsOf, type SidecarLinkView } from '../../core/sidecars/query.ts';
 import type { SidecarReport } from '../../core/sidecars/link.ts';
 import { t } from '../i18n/index.ts';
 
@@ -48,6 +48,34 @@ export function previewLines(p: PreviewReport): string[] {
   ];
 }
 
+/** Sidecar ids read per statement: a listing in id order reads the links of this many ids at once. */
+const SIDECAR_WINDOW = 4096;
+
+/**
+ * `sidecarOfIds` for ids asked in ascending order (a listing): the links of a window of
+ * SIDECAR_WINDOW ids are read by one statement when an id falls outside the current window, so a
+ * listing of a million items makes a few hundred queries, not one per row, and holds one window.
+ */
+function sidecarOfWindowed(db: Db): (id: number) => number[] {
+  const st = db.prepare('SELECT sidecar_id s, item_id i FROM item_sidecars WHERE sidecar_id >= ? AND sidecar_id < ? ORDER BY sidecar_id, item_id');
+  let lo = 0;
+  let hi = 0;
+  let links = new Map<number, number[]>();
+  return (id) => {
+    if (id < lo || id >= hi) {
+      lo = id;
+      hi = id + SIDECAR_WINDOW;
+      links = new Map();
+      for (const r of st.iterate(lo, hi) as Iterable<{ s: number; i: number }>) {
+        let l = links.get(r.s);
+        if (!l) links.set(r.s, (l = []));
+        l.push(r.i);
+      }
+    }
+    return links.get(id) ?? [];
+  };
+}
+
 /**
  * How `list` treats sidecars. `of(id)` gives the ids of the clips item `id` is a sidecar of
  * (empty for any other item), or null when the item is to be left out (`--no-sidecars`). With
@@ -56,12 +84,13 @@ export function previewLines(p: PreviewReport): string[] {
  */
 export function sidecarListing(db: Db, show: boolean, offset: number | undefined): { hiding: boolean; of: (id: number) => number[] | null } {
   if (!anySidecarLinks(db)) return { hiding: false, of: () => [] };
-  if (show) return { hiding: false, of: (id) => sidecarOfIds(db, id) };
+  const sidecarOf = sidecarOfWindowed(db);
+  if (show) return { hiding: false, of: (id) => sidecarOf(id) };
   let skip = offset ?? 0;
   return {
     hiding: true,
     of: (id) => {
-      if (sidecarOfIds(db, id).length) return null;
+      if (sidecarOf(id).length) return null;
       if (skip > 0) {
         skip--;
         return null;
