@@ -353,8 +353,9 @@ export const JobRequestSchema = z.discriminatedUnion('kind', [
     includeWithheldMedia: z.array(IdSchema).max(1_000_000).optional(),
     /**
      * With redactPeople: send each item's newest redacted copy (issue 13's derivatives, the CLI's
-     * `export --redacted-media`) in place of its original where one exists. Refused (FAILED) by a
-     * build whose export does not write redacted media yet, so it never silently sends originals.
+     * `export --redacted-media`) in place of its original where one exists; the others go out as
+     * received (the Export screen says which before the user starts). items.json, items.csv and
+     * the custody report name the original of each copy by SHA-256.
      */
     redactedMedia: z.boolean().optional(),
     /**
