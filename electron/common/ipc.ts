@@ -431,6 +431,10 @@ export const IngestResultSchema = z.object({
   counts: z.object({ added: z.number(), duplicate: z.number(), skipped: z.number(), failed: z.number(), notProcessed: z.number() }),
   bytesIngested: z.number(),
   files: z.array(IngestFileResultSchema),
+  /** Copies made on each connected replica (as the CLI's ingest does); absent without replicas. */
+  replicas: z.array(z.object({ name: z.string(), copied: z.number() })).optional(),
+  /** Replicas not reached or copies not made: warnings, the ingest itself is done (`evidence replica sync` later). */
+  replicaWarnings: z.array(z.string()).optional(),
 });
 export const FixityResultSchema = z.object({
   /** False for a check that was interrupted, whatever it found. */
