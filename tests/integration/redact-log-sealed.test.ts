@@ -89,6 +89,24 @@ describe('detection logs at rest', () => {
     expect((await logOf(2)).log.frames[0]!.boxes).toHaveLength(1);
   });
 
+  it('are copied to a replica by `replica sync`, sealed as stored, with the redacted copies', async () => {
+    const replica = join(root, 'drive-b', 'replica');
+    mkdirSync(replica, { recursive: true });
+    expect((await runCli('replica', 'add', replica, '--name', 'drive-b', '--archive', arch)).code).toBe(0);
+    interface Synced { reports: { derivatives?: { copied: number; present: number; failed: unknown[] } }[] }
+    const rep = (await cliJson<Synced>('replica', 'sync', 'drive-b', '--json', '--archive', arch)).reports[0]!;
+    // the first copy and its log, the second copy and its log
+    expect(rep.derivatives).toMatchObject({ copied: 4, failed: [] });
+    const inReplica = (s: string) => join(replica, 'objects', 'sha256', s.slice(0, 2), s.slice(2, 4), s);
+    const logSha = first.derivative.detectionLog!;
+    expect(readFileSync(inReplica(logSha)).equals(readFileSync(objectFile(logSha)))).toBe(true);
+    expect(isSealed(readFileSync(inReplica(logSha)))).toBe(true);
+    expect(sha(readFileSync(inReplica(first.derivative.sha256)))).toBe(first.derivative.sha256);
+    // again: nothing to do
+    const again = (await cliJson<Synced>('replica', 'sync', 'drive-b', '--json', '--archive', arch)).reports[0]!;
+    expect(again.derivatives).toMatchObject({ copied: 0, present: 4 });
+  });
+
   it('that were altered are reported by `verify`', async () => {
     const p = objectFile(first.derivative.detectionLog!);
     const good = readFileSync(p);
