@@ -48,7 +48,7 @@ function paste(f: RgbFrame, r: { x: number; y: number; w: number; h: number }, p
  * 6 px (a 20-pixel face in a crowd cut into 8 cells of 2.5 px would keep about all the detail it
  * had), each cell is averaged (area average) and the cell means are smoothed with a [1 2 1]/4
  * kernel both ways (a Gaussian of about one cell). 'pixelate': each pixel takes its cell's value.
- * 'blur': the cell values are smoothed once more and interpolated bilinearly between cell centres, so the grid does not
+ * 'blur': the cell values are smoothed twice more and interpolated bilinearly between cell centres, so the grid does not
  * show and no detail finer than a cell survives however large the face. Returns a new buffer.
  */
 export function obscurePatch(patch: Buffer, w: number, h: number, mode: BlurMode): Buffer {
@@ -90,8 +90,9 @@ export function obscurePatch(patch: Buffer, w: number, h: number, mode: BlurMode
     }
     return out;
   }
-  // a second smoothing for blur: about one cell of Gaussian in all, as a 1/8-side sigma would be
-  const soft = smoothCells(cells, sw, sh);
+  // two more smoothings for blur: about 1.2 cells of Gaussian in all (a little over the 1/8-side
+  // sigma of a Gaussian blur), so a blurred face keeps no eye-and-mouth layout for the detector
+  const soft = smoothCells(smoothCells(cells, sw, sh), sw, sh);
   // bilinear between cell centres, separably: first each cell row across the patch width
   const rows = new Float64Array(sh * w * 3);
   for (let x = 0; x < w; x++) {
