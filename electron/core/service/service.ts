@@ -25,6 +25,7 @@ import { releaseRisks } from './release-risks.ts';
 import { loadSettings, saveSettings, withRecent } from './settings.ts';
 import { redactHandlers } from './redact-handlers.ts';
 import { createKey, keysDir, listKeys, resolveKey, unlockKey, type KeyInfo } from '../signing/keystore.ts';
+import { replicateIngestJob } from './ingest-replicas.ts';
 
 export interface ServiceOptions {
   /** JSON file holding the operator name, language and recent archives. */
@@ -106,7 +107,9 @@ export function createArchiveService(opts: ServiceOptions): ArchiveService {
               signal: ctx.signal, onProgress: ctx.progress, onFile: ctx.file,
             });
             if (report.counts.added > 0 && (opts.autoDerivatives ?? true) && !ctx.signal.aborted) startDerivatives(a);
-            return { kind: 'ingest', report };
+            // As the CLI's ingest: the new objects go to every connected replica; one not reached is a warning only.
+            const replicas = await replicateIngestJob(a, report, operator(), ctx.signal);
+            return { kind: 'ingest', report: { ...report, ...replicas } };
           },
         };
       case 'verifyArchive':
