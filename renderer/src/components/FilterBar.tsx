@@ -33,8 +33,8 @@ export function FilterBar() {
   useEffect(() => {
     call('items.facets', {}).then(setFacets, app.report);
   }, [app.dataVersion, app.report]);
-  // Typing is debounced so each key does not re-query 20,000 items; what was typed is applied
-  // on leaving the screen too, so opening an item at once does not lose the search.
+  // Typing is debounced so each key does not re-query 20,000 items (Enter applies it at once);
+  // what was typed is applied on leaving the screen too, so opening an item at once does not lose the search.
   const latest = useRef({ f, text, setFilter: app.setFilter });
   latest.current = { f, text, setFilter: app.setFilter };
   useEffect(() => {
@@ -64,7 +64,11 @@ export function FilterBar() {
 
   return (
     <form className="filter-bar" onSubmit={(e) => e.preventDefault()} aria-label={t('library.filters')}>
-      <input type="search" placeholder={t('library.search')} aria-label={t('library.search')} value={text} onChange={(e) => setText(e.target.value)} data-testid="search" />
+      <input type="search" placeholder={t('library.search')} aria-label={t('library.search')} value={text} onChange={(e) => setText(e.target.value)}
+        onKeyDown={(e) => {
+          // Enter searches at once, without waiting for the typing pause.
+          if (e.key === 'Enter' && (f.text ?? '') !== text) app.setFilter({ ...f, text: text || undefined });
+        }} data-testid="search" />
       <fieldset className="kinds">
         <legend className="sr-only">{t('library.kind')}</legend>
         {KINDS.filter((k) => facets.kinds[k]).map((k) => (

@@ -6,7 +6,7 @@
 // the group's count before each group's rows. The keyboard: arrows move, Space shows the item
 // large (QuickLook), Enter opens it, Ctrl/Cmd-A selects every item of the view.
 import { elementScroll, observeElementOffset, useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ItemGroup, ItemGroupBy, ItemSummary } from '../../../electron/common/ipc.ts';
 import { BridgeError, call } from '../bridge.ts';
@@ -73,12 +73,19 @@ const HEADER = 36;
  */
 const MAX_HEIGHT = 10_000_000;
 
+/**
+ * The browser's content width as last measured: a browser made anew (each filter, order or view
+ * change makes one) starts from it, not from a guess, so its first render already lays out the
+ * right number of columns (a guess cost a second full render of every tile before the first paint).
+ */
+let lastWidth = 800;
+
 function useWidth(ref: React.RefObject<HTMLElement | null>): number {
-  const [w, setW] = useState(800);
+  const [w, setW] = useState(lastWidth);
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
-    const ro = new ResizeObserver(([e]) => setW(e!.contentRect.width));
+    const ro = new ResizeObserver(([e]) => setW((lastWidth = e!.contentRect.width)));
     ro.observe(el);
     return () => ro.disconnect();
   }, [ref]);
@@ -222,6 +229,14 @@ export function ItemBrowser({ items: libraryView, view, tileSize = 180, groupBy 
     app.setSelection(next);
   };
 
+  // Tiles and rows are memoized: they get callbacks that never change and reach the current
+  // selection through this ref, so that a render of the browser redraws only what changed.
+  const toggleRef = useRef(toggle);
+  toggleRef.current = toggle;
+  const onToggle = useCallback((index: number, shift: boolean) => toggleRef.current(index, shift), []);
+  const { go } = app;
+  const onOpen = useCallback((id: number) => go({ screen: 'item', id }), [go]);
+
   /** Moves the cursor to view position `pos` (clamped) and scrolls its row into sight. */
   const moveTo = (pos: number) => {
     const p = Math.max(0, Math.min(total - 1, pos));
@@ -274,36 +289,11 @@ export function ItemBrowser({ items: libraryView, view, tileSize = 180, groupBy 
         : <div key={`p${index}`} className="list-row placeholder" data-testid="item-placeholder" aria-busy="true">{t('common.loading')}</div>;
     }
     const selected = app.selection.has(it.id);
-    const check = (
-      <input type="checkbox" checked={selected} aria-label={t('library.select', { name: it.name })} tabIndex={-1}
-        onChange={() => {}} onClick={(e) => toggle(index, e.shiftKey)} data-testid={`select-${it.id}`} />
-    );
-    const open = () => app.go({ screen: 'item', id: it.id });
     if (view === 'grid') {
-      return <Tile key={it.id} it={it} size={tileWidth} selected={selected} cursor={index === cursor} check={check} onOpen={open} onFocus={() => setCursor(index)} />;
+      return <Tile key={it.id} it={it} index={index} size={tileWidth} selected={selected} cursor={index === cursor} onToggle={onToggle} onOpen={onOpen} onFocus={setCursor} />;
     }
     const placeNames = (it.places ?? []).map((p) => placeName.get(p) ?? p).join(', ');
-    return (
-      <div key={it.id} className={`list-row${selected ? ' selected' : ''}${index === cursor ? ' cursor' : ''}`} style={{ gridTemplateColumns: LIST_TEMPLATE }}
-        data-testid="item-row" data-item-id={it.id} onMouseDown={() => setCursor(index)}>
-        {check}
-        <span className="list-thumb"><Thumb item={it} /></span>
-        <span className="name-cell">
-          <button type="button" className="link name" onClick={open} title={it.name} tabIndex={-1}>{fitMiddle(it.name, 176 - 34 * badgesOf(it, t).length, '12.5px system-ui, "Segoe UI", "Noto Sans", sans-serif')}</button>
-          <Badges it={it} inline />
-        </span>
-        <span className="date" data-col="date">{formatCaptureShort(it.capturedAt, lng)}</span>
-        <span className="num" data-col="duration">{it.durationSec != null ? formatDuration(it.durationSec, lng) : ''}</span>
-        <span className="num" data-col="resolution">{formatResolution(it.width, it.height)}</span>
-        <span className="num" data-col="fps">{formatFps(it.fps, lng)}</span>
-        <span data-col="codec">{it.codec ?? ''}</span>
-        <span className="camera" data-col="camera" title={it.camera ?? ''}>{it.camera ?? ''}</span>
-        <span data-col="reel" title={it.reel ?? ''}>{it.reel ?? ''}</span>
-        <span className="num" data-col="size">{formatBytes(it.bytes, lng)}</span>
-        <span data-col="places" title={placeNames}>{placeNames}</span>
-        <span data-col="tags" title={(it.tags ?? []).join(', ')}>{(it.tags ?? []).join(', ')}</span>
-      </div>
-    );
+    return <ListRow key={it.id} it={it} index={index} selected={selected} cursor={index === cursor} placeNames={placeNames} onToggle={onToggle} onOpen={onOpen} onFocus={setCursor} />;
   };
 
   const sortBy = (key: string | null) => {
@@ -357,3 +347,35 @@ export function ItemBrowser({ items: libraryView, view, tileSize = 180, groupBy 
     </>
   );
 }
+
+/** One row of the list view (memoized: redrawn only when its item, selection, cursor or places change). */
+const ListRow = memo(function ListRow({ it, index, selected, cursor, placeNames, onToggle, onOpen, onFocus }: {
+  it: ItemSummary; index: number; selected: boolean; cursor: boolean; placeNames: string;
+  onToggle(index: number, shift: boolean): void; onOpen(id: number): void; onFocus(index: number): void;
+}) {
+  const { t, i18n } = useTranslation();
+  const lng = i18n.language;
+  const open = () => onOpen(it.id);
+  return (
+    <div className={`list-row${selected ? ' selected' : ''}${cursor ? ' cursor' : ''}`} style={{ gridTemplateColumns: LIST_TEMPLATE }}
+      data-testid="item-row" data-item-id={it.id} onMouseDown={() => onFocus(index)}>
+      <input type="checkbox" checked={selected} aria-label={t('library.select', { name: it.name })} tabIndex={-1}
+        onChange={() => {}} onClick={(e) => onToggle(index, e.shiftKey)} data-testid={`select-${it.id}`} />
+      <span className="list-thumb"><Thumb item={it} /></span>
+      <span className="name-cell">
+        <button type="button" className="link name" onClick={open} title={it.name} tabIndex={-1}>{fitMiddle(it.name, 176 - 34 * badgesOf(it, t).length, '12.5px system-ui, "Segoe UI", "Noto Sans", sans-serif')}</button>
+        <Badges it={it} inline />
+      </span>
+      <span className="date" data-col="date">{formatCaptureShort(it.capturedAt, lng)}</span>
+      <span className="num" data-col="duration">{it.durationSec != null ? formatDuration(it.durationSec, lng) : ''}</span>
+      <span className="num" data-col="resolution">{formatResolution(it.width, it.height)}</span>
+      <span className="num" data-col="fps">{formatFps(it.fps, lng)}</span>
+      <span data-col="codec">{it.codec ?? ''}</span>
+      <span className="camera" data-col="camera" title={it.camera ?? ''}>{it.camera ?? ''}</span>
+      <span data-col="reel" title={it.reel ?? ''}>{it.reel ?? ''}</span>
+      <span className="num" data-col="size">{formatBytes(it.bytes, lng)}</span>
+      <span data-col="places" title={placeNames}>{placeNames}</span>
+      <span data-col="tags" title={(it.tags ?? []).join(', ')}>{(it.tags ?? []).join(', ')}</span>
+    </div>
+  );
+});
