@@ -97,12 +97,14 @@ export async function seedFootageArchive(dir: string, n: number, opts: { mediaDi
       });
       for (let i = 1; i <= n; i++) {
         const cam = CAMERAS[i % CAMERAS.length]!;
-        // A fixed pseudo-random fraction per item, so the mix does not follow the camera cycle.
-        const u = ((i * 2654435761) >>> 0) / 2 ** 32;
+        // Fixed pseudo-random fractions per item (two unrelated ones: were the time of day drawn
+        // from the same one as the kind, each day would start with its photos).
+        const u = (Math.imul(i, 0x9e3779b1) >>> 0) / 2 ** 32;
+        const v = (Math.imul(i ^ 0x5bd1e995, 0x85ebca6b) >>> 0) / 2 ** 32;
         const kind = i % 97 === 0 ? 'document' : i % 40 === 0 ? 'audio' : u < cam.video ? 'video' : 'image';
         const sha256 = createHash('sha256').update(`footage ${i}`).digest('hex');
         const day = Math.floor(((i - 1) / n) * DAYS);
-        const date = new Date(Date.UTC(2021, 8, 1 + day, 6, 0, 0) + Math.floor(u * 14 * 3600) * 1000 + i);
+        const date = new Date(Date.UTC(2021, 8, 1 + day, 6, 0, 0) + Math.floor(v * 14 * 3600) * 1000 + i);
         const capturedAt = date.toISOString().slice(0, 19);
         const gps = i % 2 ? { lat: 39.9 + (u - 0.5) * 0.2, lon: 70.6 + (u - 0.5) * 0.4 } : null;
         const video = kind === 'video';

@@ -8,25 +8,26 @@ import { DateField } from './DateField.tsx';
 
 const KINDS = ['image', 'video', 'audio', 'document', 'other'] as const;
 
-/** Catalog rows of one entity for a filter drop-down ([] without the catalog). */
-export function useCatalogRows(entity: 'place' | 'person' | 'incident' | 'case'): CatalogRow[] {
+/** Catalog rows of one entity for a filter drop-down ([] without the catalog, or while `enabled` is false). */
+export function useCatalogRows(entity: 'place' | 'person' | 'incident' | 'case', enabled = true): CatalogRow[] {
   const { catalog, dataVersion, report } = useApp();
   const [rows, setRows] = useState<CatalogRow[]>([]);
   useEffect(() => {
-    if (!catalog.entities.includes(entity)) return;
+    if (!enabled || !catalog.entities.includes(entity)) return;
     call('catalog.list', { entity }).then(setRows, report);
-  }, [catalog, entity, dataVersion, report]);
+  }, [catalog, entity, dataVersion, report, enabled]);
   return rows;
 }
 
-/** Search, filters and sort of the Library. */
-export function FilterBar() {
+/** Search, filters and sort of the Library; `places` when the screen has read them already (else read here). */
+export function FilterBar({ places: given }: { places?: CatalogRow[] } = {}) {
   const { t } = useTranslation();
   const app = useApp();
   const f = app.filter;
   const [facets, setFacets] = useState<ChannelOutput<'items.facets'>>({ cameras: [], kinds: {}, tags: [] });
   const [text, setText] = useState(f.text ?? '');
-  const places = useCatalogRows('place').filter((p) => p.itemCount > 0 || p.id === f.placeId);
+  const own = useCatalogRows('place', !given);
+  const places = (given ?? own).filter((p) => p.itemCount > 0 || p.id === f.placeId);
   const people = useCatalogRows('person');
   const incidents = useCatalogRows('incident');
   const cases = useCatalogRows('case');

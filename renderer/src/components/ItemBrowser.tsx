@@ -8,7 +8,7 @@
 import { elementScroll, observeElementOffset, useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ItemGroup, ItemGroupBy, ItemSummary } from '../../../electron/common/ipc.ts';
+import type { CatalogRow, ItemGroup, ItemGroupBy, ItemSummary } from '../../../electron/common/ipc.ts';
 import { BridgeError, call } from '../bridge.ts';
 import { formatBytes, formatDuration, formatNumber } from '../format.ts';
 import { fitMiddle, formatCaptureShort, formatDay, formatFps, formatResolution } from '../library-format.ts';
@@ -16,10 +16,9 @@ import { useApp } from '../state.tsx';
 import { Thumb } from './Thumb.tsx';
 import { Badges, badgesOf, Tile } from './Tile.tsx';
 import { QuickLook } from './QuickLook.tsx';
-import { useCatalogRows } from './FilterBar.tsx';
 
-/** Items fetched per items.page call. */
-const PAGE = 200;
+/** Items fetched per items.page call (and asked of items.view as its first page: `first`). */
+export const PAGE = 200;
 
 /** A Library view (items.view): its id and how many items it holds. */
 export interface LibraryView {
@@ -27,6 +26,8 @@ export interface LibraryView {
   total: number;
   /** The groups of a grouped view, in order (items.view). */
   groups?: ItemGroup[];
+  /** Its first page (items.view with `first: PAGE`), drawn without asking items.page. */
+  items?: ItemSummary[];
 }
 
 /**
@@ -39,11 +40,15 @@ function usePages(view: LibraryView, onExpired: () => void, report: (e: unknown)
   const pages = useRef(new Map<number, ItemSummary[]>());
   const asked = useRef(new Set<number>());
   const [, setVersion] = useState(0);
-  useEffect(() => {
-    pages.current = new Map();
-    asked.current = new Set();
-    setVersion((v) => v + 1);
-  }, [view.view]);
+  // A new view starts from the page it came with, in this very render: no placeholder frame and
+  // no items.page round trip before the first tiles.
+  const of = useRef<string | null>(null);
+  if (of.current !== view.view) {
+    of.current = view.view;
+    const first = view.items && view.items.length === Math.min(PAGE, view.total) ? view.items : null;
+    pages.current = new Map(first ? [[0, first]] : []);
+    asked.current = new Set(first ? [0] : []);
+  }
   const want = useCallback((from: number, to: number) => {
     for (let p = Math.floor(from / PAGE); p <= Math.floor(to / PAGE); p++) {
       if (asked.current.has(p) || p * PAGE >= view.total) continue;
@@ -152,9 +157,14 @@ const COLUMNS = [
   ['reel', 'reel', '84px'], ['size', 'bytes', '68px'], ['places', null, 'minmax(56px, .6fr)'], ['tags', null, 'minmax(56px, .6fr)'],
 ] as const;
 const LIST_TEMPLATE = `24px ${COLUMNS.map((c) => c[2]).join(' ')}`;
+const NO_PLACES: CatalogRow[] = [];
 
-export function ItemBrowser({ items: libraryView, view, tileSize = 180, groupBy = 'none', onExpired, onSelectAll }: {
-  items: LibraryView; view: 'grid' | 'list'; tileSize?: number; groupBy?: ItemGroupBy; onExpired: () => void; onSelectAll?: () => void;
+/**
+ * The browser of a Library view. `places` are the catalog's places for their names (list column,
+ * place headings): the screen reads them once, not each browser it makes (one per filter).
+ */
+export function ItemBrowser({ items: libraryView, view, tileSize = 180, groupBy = 'none', places: placeRows = NO_PLACES, onExpired, onSelectAll }: {
+  items: LibraryView; view: 'grid' | 'list'; tileSize?: number; groupBy?: ItemGroupBy; places?: CatalogRow[]; onExpired: () => void; onSelectAll?: () => void;
 }) {
   const { t, i18n } = useTranslation();
   const app = useApp();
@@ -170,7 +180,7 @@ export function ItemBrowser({ items: libraryView, view, tileSize = 180, groupBy 
   const rows = layout.rows;
   const rowSize = view === 'grid' ? Math.round((tileWidth * 9) / 16) + (tileWidth >= 150 ? 74 : 58) : ROW;
   const sizeOf = useCallback((r: number) => ('header' in layout.at(r) ? HEADER : rowSize), [layout, rowSize]);
-  const places = useCatalogRows('place');
+  const places = placeRows;
   const placeName = useMemo(() => new Map(places.map((p) => [String(p.id), p.name])), [places]);
   // scale = how many pixels of rows one pixel of scroll bar moves over (1 up to MAX_HEIGHT): the
   // virtualizer works in row pixels, the scroll element in drawn pixels.
