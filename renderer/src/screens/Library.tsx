@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { GROUP_KEYS, type ItemGroupBy } from '../../../electron/common/ipc.ts';
 import { call, pathForFile } from '../bridge.ts';
@@ -56,7 +56,9 @@ export function LibraryScreen() {
   const [dropping, setDropping] = useState(false);
   const [dropped, setDropped] = useState<number | null>(null);
   const onExpired = useCallback(() => setExpired((n) => n + 1), []);
-  useEffect(() => {
+  // A layout effect: sent before the filter bar's requests (facets, catalog lists; passive
+  // effects, children's first), so the archive service answers it first.
+  useLayoutEffect(() => {
     let live = true;
     // The first page comes with the view: the first tiles need one round trip, not two.
     call('items.view', { filter: app.filter, sort: app.sort, group, first: PAGE }).then((r) => live && setItems(r), app.report);
