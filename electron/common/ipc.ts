@@ -759,11 +759,13 @@ export const CHANNELS = {
    * count and a view id; `items.page` then reads any window of that view (what the virtualized
    * grid shows), `items.ids` the ids of a range or of all of it (select all, Shift-click). A view
    * keeps the order and the items of when it was made; an expired view answers NOT_FOUND (make a
-   * new one). `items.count` counts a filter's matches without ordering them.
+   * new one). `items.count` counts a filter's matches without ordering them. `items.view` with
+   * `first: n` answers the view's first n summaries too (`items`), as items.page would: the
+   * Library draws its first tiles without a second round trip.
    */
   'items.view': {
-    input: z.strictObject({ filter: ItemFilterSchema, sort: SortSchema, group: GroupSchema.optional() }),
-    output: z.object({ view: z.string(), total: z.number(), groups: z.array(ItemGroupSchema).optional() }),
+    input: z.strictObject({ filter: ItemFilterSchema, sort: SortSchema, group: GroupSchema.optional(), first: z.number().int().min(1).max(1000).optional() }),
+    output: z.object({ view: z.string(), total: z.number(), groups: z.array(ItemGroupSchema).optional(), items: z.array(ItemSummarySchema).optional() }),
   },
   /** Makes (once) and describes the contact sheet of a video item (derivatives/filmstrip.ts); served as media variant `sheet`. */
   'items.contactSheet': { input: z.strictObject({ id: IdSchema }), output: z.object({ frames: z.number(), bytes: z.number() }) },

@@ -194,7 +194,11 @@ export function createArchiveService(opts: ServiceOptions): ArchiveService {
       const items = queryItems(a.db, filter, sort, thumbsOf(a));
       return { total: items.length, items };
     },
-    'items.view': async ({ filter, sort, group }) => views.open(need().db, filter, sort, group),
+    'items.view': async ({ filter, sort, group, first }) => {
+      const a = need();
+      const v = views.open(a.db, filter, sort, group);
+      return first ? { ...v, items: itemSummaries(a.db, views.ids(v.view, 0, first)!, thumbsOf(a), stripsOf(a)) } : v;
+    },
     'items.contactSheet': async ({ id }) => {
       const a = need();
       const clip = clipOf(a.db, id);
