@@ -5,7 +5,8 @@ import type { DigestAlgorithm, IngestFileResult } from '../../common/types.ts';
 import { resolveOperator, type Archive } from '../../core/archive.ts';
 import { ingest } from '../../core/ingest/ingest.ts';
 import type { IngestPool } from '../../core/ingest/pool.ts';
-import { printJson, type Io } from '../io.ts';
+import type { Io } from '../io.ts';
+import { printJsonStreamed } from '../json-stream.ts';
 import type { IngestCliOptions } from './ingest.ts';
 import { replicateIngested } from './replica-hook.ts';
 import { formatBytes, withArchive } from './shared.ts';
@@ -52,7 +53,8 @@ async function run(archive: Archive, paths: string[], o: IngestCliOptions, algor
   });
   bar?.stop();
   if (o.json) {
-    printJson(io, { archive: archive.dir, ...report });
+    // A card's hash list may name a million files: never one string for the whole report.
+    printJsonStreamed(io, { archive: archive.dir, ...report });
   } else {
     const c = report.counts;
     // After a cut-short listing the files found are only some of those there: a count of them

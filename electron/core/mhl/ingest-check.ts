@@ -58,6 +58,9 @@ export interface MhlIngestReport {
   problems?: string[];
 }
 
+/** Files missing from the card that one history may log one event each for; more are summed up in one. */
+export const MISSING_EVENTS_PER_LIST = 100;
+
 interface Listed {
   history: MhlHistory;
   exp: ExpectedFile;
@@ -277,7 +280,26 @@ export class MhlIngestCheck {
     };
     const sightingOf = db.prepare('SELECT id FROM sightings WHERE run_id = ? AND source_path = ? ORDER BY id DESC LIMIT 1');
     const at = new Date().toISOString();
+    // Beyond MISSING_EVENTS_PER_LIST files missing from one history, one event sums them up (the
+    // report names each): a hostile or mistaken list must not flood the custody log.
+    const missingOf = new Map<MhlHistory, MhlFileOutcome[]>();
+    for (const o of this.outcomes.values()) {
+      if (o.status !== 'missing') continue;
+      const l = missingOf.get(o.historyRef);
+      if (l) l.push(o);
+      else missingOf.set(o.historyRef, [o]);
+    }
     db.transaction(() => {
+      for (const [h, list] of missingOf) {
+        if (list.length <= MISSING_EVENTS_PER_LIST) continue;
+        const g = h.generations.at(-1)!;
+        appendCustodyEvent(db, { actor, type: 'fixity check', item: null, at, detail: {
+          outcome: 'fail', scope: 'source hash list', algorithms: [], entry: '',
+          hashList: { kind: h.kind, folder: basename(h.root), file: h.kind === 'asc-mhl' ? `${ASC_MHL_DIR}/${g.fileName}` : g.fileName, generation: g.sequence, tool: g.creator.tool, toolVersion: g.creator.toolVersion },
+          finding: { kind: 'summary', missing: list.length, invalid: 0, first: list.slice(0, 20).map((o) => o.entry) },
+          reason: `${basename(h.root)}: ${list.length} files listed by the hash list are not on the card (each is named in the ingest report)`,
+        } });
+      }
       for (const o of this.outcomes.values()) {
         const h = o.historyRef;
         const g = o.generation;
@@ -298,6 +320,7 @@ export class MhlIngestCheck {
           } });
         } else if (o.status === 'missing') {
           generationId(h, g);
+          if ((missingOf.get(h)?.length ?? 0) > MISSING_EVENTS_PER_LIST) continue;
           appendCustodyEvent(db, { actor, type: 'fixity check', item: null, at, detail: {
             outcome: 'fail', scope: 'source hash list', algorithms, hashList, entry: o.entry,
             finding: { kind: 'missing', expected: o.expected, ...(o.expectedBytes !== undefined ? { expectedBytes: o.expectedBytes } : {}) },
