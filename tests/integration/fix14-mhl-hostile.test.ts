@@ -1,6 +1,8 @@
 // Hostile or broken hash lists on a card (issue 14 hostile test): a list naming thousands of files
 // that are not there is summed up in the custody log and --json still prints (D3); a list too
-// large is refused unread with its reason (D3).
+// large is refused unread with its reason (D3); a list that is not one (garbage, a DOCTYPE, a
+// control character) fails the ingest with a custody event naming it, and the card's files are
+// not called "not in the list" (D8).
 import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,4 +62,30 @@ describe('a hash list naming thousands of files not on the card', () => {
     const report = JSON.parse(r.out);
     expect(report.mhl.histories[0].problems.join('\n')).toContain(`0001_BIG_2026-01-01_100000Z.mhl: ${MAX_HASH_LIST_BYTES + 1} bytes, more than the 64 MiB a hash list may have: not read`);
   });
+});
+
+describe('a hash list that cannot be read', () => {
+  const cases: [string, string, RegExp][] = [
+    ['garbage', 'this is not XML at all <<<', /not well-formed XML/u],
+    ['doctype', '<?xml version="1.0"?><!DOCTYPE hashlist [<!ENTITY x SYSTEM "file:///etc/hostname">]><hashlist version="2.0"><hashes/></hashlist>', /document type declarations are not accepted/u],
+    ['control', '<?xml version="1.0"?><hashlist version="2.0"><hashes><hash><path size="4">Clips/a\u001b.mov</path><xxh64>0123456789abcdef</xxh64></hash></hashes></hashlist>', /character 27 is not allowed/u],
+  ];
+  for (const [name, text, reason] of cases) {
+    it(`${name}: exit 1, a problem line, a failed check naming the list, and no file called "not in the list"`, async () => {
+      const card = join(tmp, `bad-${name}`);
+      writeCard(card, { 'Clips/a.mov': 'clip', 'ascmhl/0001_X_2026-01-01_100000Z.mhl': text });
+      const archive = join(tmp, `arch-bad-${name}`);
+      const j = await runCli('ingest', card, '--archive', archive, '--operator', 'T', '--no-previews', '--json');
+      expect(j.code).toBe(1);
+      const report = JSON.parse(j.out);
+      expect(report.mhl.rejected).toEqual([{ file: join(card, 'ascmhl', '0001_X_2026-01-01_100000Z.mhl'), reason: expect.stringMatching(reason) }]);
+      expect(report.mhl.counts.notListed).toBe(0);
+      const events = await sourceListEvents(archive);
+      expect(events).toHaveLength(1);
+      expect(events[0]!.detail).toMatchObject({ outcome: 'fail', hashList: { folder: `bad-${name}`, file: 'ascmhl/0001_X_2026-01-01_100000Z.mhl' }, finding: { kind: 'unreadable-list' } });
+      expect(JSON.stringify(events[0]!.detail)).not.toContain(tmp);
+      const log = await runCli('log', '--archive', archive, '--type', 'fixity check');
+      expect(log.out).toContain('The hash list 0001_X_2026-01-01_100000Z.mhl could not be read');
+    });
+  }
 });

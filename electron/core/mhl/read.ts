@@ -95,14 +95,22 @@ export interface MhlHistory {
   chain: ChainCheck[];
   /** Problems found while reading (an unreadable generation, a chain that does not parse), in words. */
   problems: string[];
+  /** The files among those problems that were refused (not well-formed, not a hash list, too large): none when absent. */
+  rejected?: RejectedHashList[];
 }
 
 /** Raised for a media hash list that cannot be read; names the file and the reason. */
 export class MhlReadError extends Error {
-  constructor(file: string, reason: string) {
+  constructor(readonly file: string, readonly reason: string) {
     super(`${file}: ${reason}`);
     this.name = 'MhlReadError';
   }
+}
+
+/** A hash-list file that was refused: its absolute path and why (MhlReadError's). */
+export interface RejectedHashList {
+  file: string;
+  reason: string;
 }
 
 /**
@@ -228,6 +236,11 @@ export async function readAscMhlHistory(folder: string): Promise<MhlHistory> {
     throw new MhlReadError(dir, `cannot read the history folder: ${(e as Error).message}`);
   }
   const problems: string[] = [];
+  const rejected: RejectedHashList[] = [];
+  const refuse = (e: unknown) => {
+    problems.push((e as Error).message);
+    if (e instanceof MhlReadError) rejected.push({ file: e.file, reason: e.reason });
+  };
   const generations: MhlGeneration[] = [];
   const bytesOf = new Map<string, Buffer>();
   for (const n of names.filter((x) => generationSequence(x) !== null).sort()) {
@@ -236,7 +249,7 @@ export async function readAscMhlHistory(folder: string): Promise<MhlHistory> {
       bytesOf.set(n, buf);
       generations.push(parseAscMhlGeneration(join(dir, n), buf.toString('utf8')));
     } catch (e) {
-      problems.push((e as Error).message);
+      refuse(e);
     }
   }
   generations.sort((a, b) => a.sequence - b.sequence);
@@ -246,7 +259,7 @@ export async function readAscMhlHistory(folder: string): Promise<MhlHistory> {
     try {
       entries = parseChain(join(dir, CHAIN_FILE));
     } catch (e) {
-      problems.push((e as Error).message);
+      refuse(e);
     }
   } else {
     problems.push(`${join(dir, CHAIN_FILE)}: missing: the generations' own hashes cannot be checked`);
@@ -276,7 +289,7 @@ export async function readAscMhlHistory(folder: string): Promise<MhlHistory> {
     if (!entries.some((e) => e.path === g.fileName)) chain.push({ sequence: g.sequence, path: g.fileName, status: 'unlisted' });
   }
   chain.sort((a, b) => a.sequence - b.sequence);
-  return { kind: 'asc-mhl', root: folder, generations, chain, problems };
+  return { kind: 'asc-mhl', root: folder, generations, chain, problems, ...(rejected.length ? { rejected } : {}) };
 }
 
 const LEGACY_FORMATS: Record<string, MhlHashFormat> = { md5: 'md5', sha1: 'sha1', xxhash: 'xxh32', xxhash64: 'xxh64', xxhash64be: 'xxh64' };
