@@ -31,6 +31,7 @@ import redact from './locales/redact.json' with { type: 'json' };
 import encrypt from './locales/encrypt.json' with { type: 'json' };
 import map from './locales/map.json' with { type: 'json' };
 import library from './locales/library.json' with { type: 'json' };
+import fix14 from './locales/fix14.json' with { type: 'json' };
 
 export type Catalog = Partial<Record<'en' | 'ru' | 'ky', Record<string, unknown>>>;
 
@@ -67,4 +68,5 @@ export const CATALOGS: Record<string, Catalog> = {
   encrypt,
   map,
   library,
+  fix14,
 };
