@@ -2,7 +2,8 @@
 // side on the same machine, same corpus, warm page cache for both sides. Prints ratios
 // (>1 means we are faster). Options: --quick (skip the 4 GiB file), --photos N, --gib N,
 // --rounds N (at least 5 for the photos, 2 otherwise), --list-items N,N (the sizes of the
-// `evidence list` and Library figures; default 100000,1000000; 0 skips them).
+// `evidence list` and Library figures; default 100000,1000000; 0 skips them), --library-ui N (the
+// Library in Chromium, bench/library-ui.ts: items seeded, default 10000; 0 skips it).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -15,6 +16,8 @@ import { benchSigning } from './signing.ts';
 import { benchVerify } from './verify.ts';
 import { benchEncryption, printEncryptTable } from './encrypt.ts';
 import { benchFaces, printFaces } from './faces.ts';
+import { printLibraryUi, runLibraryUi, type UiRun } from './library-ui.ts';
+import { HAS_CHROMIUM } from '../tests/e2e/chromium.ts';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: number) => {
@@ -200,6 +203,15 @@ async function main() {
   // What the catalog encrypted at rest costs: ingest of the photos and list of 100,000 items.
   console.log('\ncatalog encrypted at rest (SQLCipher 4) against the plain catalog:');
   const encryptFigures = await benchEncryption(ROOT, photos, 100_000, ROUNDS);
+  // The Library in the window: each step from the user's input to the frame showing its result.
+  const uiItems = opt('--library-ui', 10_000);
+  let ui: UiRun | null = null;
+  if (uiItems > 0 && !HAS_CHROMIUM) console.log('\nno Chromium (EVIDENCE_CHROMIUM or /usr/bin/chromium): the Library-in-the-window figures are skipped');
+  else if (uiItems > 0) {
+    console.log(`\nthe Library in Chromium with ${uiItems.toLocaleString('en')} footage items:`);
+    const shared = process.env.EVIDENCE_SHARED_DIR ?? resolve('..', 'shared');
+    ui = await runLibraryUi({ items: uiItems, mediaDir: join(shared, 'fixtures', 'media'), log: (s) => console.log(`  ${s}`) });
+  }
   console.log('\n| measure | ours | standard tools | ratio | target | met |\n|---|---|---|---|---|---|');
   for (const r of rows) console.log(`| ${r.what} | ${r.ours} | ${r.theirs} | ${r.ratio} | ${r.target} | ${r.met} |`);
   for (const m of mem) console.log(`| ${m.what} | ${m.rss.toFixed(0)} MiB | — | — | < 300 MB | ${m.rss * 1.048576 < 300 ? 'yes' : 'NO'} |`);
@@ -207,6 +219,7 @@ async function main() {
   for (const f of filters) console.log(`| ${f.what} | ${f.indexedMs.toFixed(2)} ms | ${f.scanMs.toFixed(2)} ms | ${(f.scanMs / f.indexedMs).toFixed(1)}× |`);
   if (listFigures) printListTables(listFigures);
   printEncryptTable(encryptFigures);
+  if (ui) printLibraryUi(ui);
   printFaces(await benchFaces(ROOT));
 }
 

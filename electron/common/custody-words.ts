@@ -2,7 +2,8 @@
 // (renderer/src/i18n: custody.line.<key>, in en, ru and ky). The sentences follow the custody
 // report's (core/report/words.ts describeEvent, which `evidence log` prints): the renderer cannot
 // import core, so the choice of sentence is made here, from the event's detail as ingest, verify,
-// tagging, export, transfer and signing write it. Plain data: no node:*, imports nothing of ours.
+// tagging, export, transfer and signing write it. Plain data: no node:*; imports only common/.
+import { sourceListFacts } from './hashlist-words.ts';
 
 /** The fields of a custody event this module reads (CustodyEvent of common/types.ts has them). */
 export interface CustodyEventLike {
@@ -16,8 +17,9 @@ export interface CustodySummary {
   key: 'ingestion' | 'ingestionNoSource' | 'ingestionDuplicate' | 'digest' | 'replication' | 'replicationReused' | 'replicationReplaced'
     | 'metadata' | 'metadataFailed' | 'metadataNone' | 'tagging' | 'modification' | 'fixityPass' | 'fixityFail' | 'fixityRun'
     | 'dissemination' | 'disseminationTo' | 'transfer' | 'transferVerified' | 'seal' | 'timestamp' | 'validation' | 'other'
-    | 'recoveryReplica' | 'recoveryFile' | 'recoveryAcknowledged' | 'replicaRemoved' | 'replicaSync' | 'replicaCheck' | 'replicaCheckFail' | 'redaction';
-  /** Text values by placeholder name (source, name, host, algs, tools, error, action, exportId, path, recipient, seq, tsa, time, items, problems, type, outcome, reason, copied, present, failed, intact, checked). */
+    | 'recoveryReplica' | 'recoveryFile' | 'recoveryAcknowledged' | 'replicaRemoved' | 'replicaSync' | 'replicaCheck' | 'replicaCheckFail' | 'redaction'
+    | 'srcPass' | 'srcMissing' | 'srcAltered' | 'srcInvalid' | 'srcRejected' | 'srcSummary';
+  /** Text values by placeholder name (list, entry, differences for a card's hash-list check; source, name, host, algs, tools, error, action, exportId, path, recipient, seq, tsa, time, items, problems, type, outcome, reason, copied, present, failed, intact, checked). */
   vars: Record<string, string>;
   /** A byte count for the {{size}} placeholder, to format in the reader's language. */
   bytes?: number;
@@ -75,7 +77,13 @@ export function custodySummary(e: CustodyEventLike): CustodySummary {
       }
       return { key: 'modification', vars: { action: str(x.action) ?? '—' } };
     }
-    case 'fixity check':
+    case 'fixity check': {
+      // A card's file against the card's own hash list (core/mhl/ingest-check.ts): about the card, not the archive's copy.
+      const src = sourceListFacts(e);
+      if (src) {
+        const key = ({ pass: 'srcPass', missing: 'srcMissing', altered: 'srcAltered', invalid: 'srcInvalid', rejected: 'srcRejected', summary: 'srcSummary' } as const)[src.verdict];
+        return { key, vars: { list: src.list, entry: src.entry, algs: src.algs || '—', differences: src.differences.join('; '), reason: src.reason, missing: String(src.missing), invalid: String(src.invalid) } };
+      }
       if (x.scope === 'replica') {
         const n = (v: unknown) => (typeof v === 'number' ? v : 0);
         const problems = n(x.missing) + n(x.altered) + n(x.unreadable);
@@ -86,6 +94,7 @@ export function custodySummary(e: CustodyEventLike): CustodySummary {
       }
       if (outcome === 'pass') return { key: 'fixityPass', vars: { algs: algList(x.algorithms) } };
       return { key: 'fixityFail', vars: { reason: str(x.reason) ?? outcome } };
+    }
     case 'dissemination': {
       const vars = { exportId: str(x.exportId) ?? '?', path: str(x.path) ?? '?', recipient: str(x.recipient) ?? '' };
       return { key: vars.recipient ? 'disseminationTo' : 'dissemination', vars };

@@ -415,8 +415,9 @@ export const JobRequestSchema = z.discriminatedUnion('kind', [
     includeWithheldMedia: z.array(IdSchema).max(1_000_000).optional(),
     /**
      * With redactPeople: send each item's newest redacted copy (issue 13's derivatives, the CLI's
-     * `export --redacted-media`) in place of its original where one exists. Refused (FAILED) by a
-     * build whose export does not write redacted media yet, so it never silently sends originals.
+     * `export --redacted-media`) in place of its original where one exists; the others go out as
+     * received (the Export screen says which before the user starts). items.json, items.csv and
+     * the custody report name the original of each copy by SHA-256.
      */
     redactedMedia: z.boolean().optional(),
     /**
@@ -492,6 +493,10 @@ export const IngestResultSchema = z.object({
   counts: z.object({ added: z.number(), duplicate: z.number(), skipped: z.number(), failed: z.number(), notProcessed: z.number() }),
   bytesIngested: z.number(),
   files: z.array(IngestFileResultSchema),
+  /** Copies made on each connected replica (as the CLI's ingest does); absent without replicas. */
+  replicas: z.array(z.object({ name: z.string(), copied: z.number() })).optional(),
+  /** Replicas not reached or copies not made: warnings, the ingest itself is done (`evidence replica sync` later). */
+  replicaWarnings: z.array(z.string()).optional(),
 });
 /** What a failed fixity check of one object found (common/fixity.ts FixityFinding). */
 export const FixityFindingSchema = z.object({
@@ -754,11 +759,13 @@ export const CHANNELS = {
    * count and a view id; `items.page` then reads any window of that view (what the virtualized
    * grid shows), `items.ids` the ids of a range or of all of it (select all, Shift-click). A view
    * keeps the order and the items of when it was made; an expired view answers NOT_FOUND (make a
-   * new one). `items.count` counts a filter's matches without ordering them.
+   * new one). `items.count` counts a filter's matches without ordering them. `items.view` with
+   * `first: n` answers the view's first n summaries too (`items`), as items.page would: the
+   * Library draws its first tiles without a second round trip.
    */
   'items.view': {
-    input: z.strictObject({ filter: ItemFilterSchema, sort: SortSchema, group: GroupSchema.optional() }),
-    output: z.object({ view: z.string(), total: z.number(), groups: z.array(ItemGroupSchema).optional() }),
+    input: z.strictObject({ filter: ItemFilterSchema, sort: SortSchema, group: GroupSchema.optional(), first: z.number().int().min(1).max(1000).optional() }),
+    output: z.object({ view: z.string(), total: z.number(), groups: z.array(ItemGroupSchema).optional(), items: z.array(ItemSummarySchema).optional() }),
   },
   /** Makes (once) and describes the contact sheet of a video item (derivatives/filmstrip.ts); served as media variant `sheet`. */
   'items.contactSheet': { input: z.strictObject({ id: IdSchema }), output: z.object({ frames: z.number(), bytes: z.number() }) },

@@ -1,6 +1,7 @@
 // Numbers, sizes and times for the chosen language, through Intl. Capture times are shown as
 // the file stored them: a wall time stays a wall time (never shifted to this computer's zone),
 // and an offset, when the file gave one, is printed beside it.
+import { dateTimeFormat, numberFormat } from './intl-cache.ts';
 
 const BYTE_UNITS = ['byte', 'kilobyte', 'megabyte', 'gigabyte', 'terabyte'] as const;
 
@@ -12,17 +13,17 @@ export function formatBytes(n: number, lng: string): string {
     v /= 1000;
     i++;
   }
-  return new Intl.NumberFormat(lng, { style: 'unit', unit: BYTE_UNITS[i], unitDisplay: 'short', maximumFractionDigits: i === 0 ? 0 : 1 }).format(v);
+  return numberFormat(lng, { style: 'unit', unit: BYTE_UNITS[i], unitDisplay: 'short', maximumFractionDigits: i === 0 ? 0 : 1 }).format(v);
 }
 
 export function formatNumber(n: number, lng: string): string {
-  return new Intl.NumberFormat(lng).format(n);
+  return numberFormat(lng).format(n);
 }
 
 /** A duration in seconds as "1:02:03" or "2:03". */
 export function formatDuration(sec: number, lng: string): string {
   const s = Math.max(0, Math.round(sec));
-  const nf = (x: number) => new Intl.NumberFormat(lng, { minimumIntegerDigits: 2 }).format(x);
+  const nf = (x: number) => numberFormat(lng, { minimumIntegerDigits: 2 }).format(x);
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
   return h ? `${h}:${nf(m)}:${nf(s % 60)}` : `${m}:${nf(s % 60)}`;
@@ -41,7 +42,7 @@ export function formatCaptured(text: string | null, lng: string): string {
   if (!m) return text;
   const [, y, mo, d, h, mi, s, zone] = m;
   const wall = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h ?? 0), Number(mi ?? 0), Number(s ?? 0)));
-  const body = new Intl.DateTimeFormat(lng, {
+  const body = dateTimeFormat(lng, {
     dateStyle: 'medium', ...(h !== undefined ? { timeStyle: 'medium' as const } : {}), timeZone: 'UTC',
   }).format(wall);
   return zone ? `${body} ${zone === 'Z' ? 'UTC' : zone}` : body;
@@ -52,17 +53,17 @@ export function formatInstant(iso: string, lng: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   // dateStyle/timeStyle cannot be combined with timeZoneName, hence the separate fields.
-  return new Intl.DateTimeFormat(lng, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'short' }).format(d);
+  return dateTimeFormat(lng, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'short' }).format(d);
 }
 
 /** An altitude or distance in metres, e.g. "4 m" / "4 м". */
 export function formatMetres(m: number, lng: string): string {
-  return new Intl.NumberFormat(lng, { style: 'unit', unit: 'meter', maximumFractionDigits: 0 }).format(m);
+  return numberFormat(lng, { style: 'unit', unit: 'meter', maximumFractionDigits: 0 }).format(m);
 }
 
 /** A distance in kilometres with one decimal, e.g. "2.4 km" / "2,4 км". */
 export function formatKm(metres: number, lng: string): string {
-  return new Intl.NumberFormat(lng, { style: 'unit', unit: 'kilometer', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(metres / 1000);
+  return numberFormat(lng, { style: 'unit', unit: 'kilometer', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(metres / 1000);
 }
 
 const CAL = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/u;
@@ -93,7 +94,7 @@ export type DatePart = 'day' | 'month' | 'year';
 export function dateFieldOrder(lng: string): DatePart[] {
   const base = lng.toLowerCase().split('-')[0];
   if (base === 'ru' || base === 'ky') return ['day', 'month', 'year'];
-  const parts = new Intl.DateTimeFormat(lng, { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: 'UTC' }).formatToParts(new Date(Date.UTC(2021, 3, 29)));
+  const parts = dateTimeFormat(lng, { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: 'UTC' }).formatToParts(new Date(Date.UTC(2021, 3, 29)));
   const order = parts.map((p) => p.type).filter((t): t is DatePart => t === 'day' || t === 'month' || t === 'year');
   return order.length === 3 ? order : ['year', 'month', 'day'];
 }
@@ -102,7 +103,7 @@ export function dateFieldOrder(lng: string): DatePart[] {
 export function dateSeparator(lng: string): string {
   const base = lng.toLowerCase().split('-')[0];
   if (base === 'ru' || base === 'ky') return '.';
-  const parts = new Intl.DateTimeFormat(lng, { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: 'UTC' }).formatToParts(new Date(Date.UTC(2021, 3, 29)));
+  const parts = dateTimeFormat(lng, { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: 'UTC' }).formatToParts(new Date(Date.UTC(2021, 3, 29)));
   return parts.find((p) => p.type === 'literal')?.value ?? '-';
 }
 

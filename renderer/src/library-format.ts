@@ -1,6 +1,7 @@
 // Words and numbers of the Library's tiles and list: a file name shortened in its middle (the
 // camera's prefix and the clip number both stay), a capture time in the reader's language, a
 // frame size and rate. Dates go through Intl with the chosen language, never the computer's.
+import { dateTimeFormat, numberFormat } from './intl-cache.ts';
 
 /**
  * `name` in at most `max` characters (code points), cut in its middle with "…": the start and
@@ -27,14 +28,14 @@ export function formatCaptureShort(text: string | null | undefined, lng: string)
   if (!m) return text;
   const [, y, mo, d, h, mi] = m;
   const when = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h ?? 0), Number(mi ?? 0)));
-  return new Intl.DateTimeFormat(lng, { dateStyle: 'medium', ...(h !== undefined ? { timeStyle: 'short' as const } : {}), timeZone: 'UTC' }).format(when);
+  return dateTimeFormat(lng, { dateStyle: 'medium', ...(h !== undefined ? { timeStyle: 'short' as const } : {}), timeZone: 'UTC' }).format(when);
 }
 
 /** A capture day "2021-05-12" as a group heading: "Wednesday, 12 May 2021" in the reader's language. */
 export function formatDay(day: string, lng: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/u.exec(day);
   if (!m) return day;
-  return new Intl.DateTimeFormat(lng, { dateStyle: 'full', timeZone: 'UTC' }).format(new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))));
+  return dateTimeFormat(lng, { dateStyle: 'full', timeZone: 'UTC' }).format(new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))));
 }
 
 /** "1920×1080" or ''. */
@@ -42,7 +43,7 @@ export const formatResolution = (w: number | null | undefined, h: number | null 
 
 /** "29.97" / "25" in the reader's number format, or ''. */
 export const formatFps = (fps: number | null | undefined, lng: string): string =>
-  fps ? new Intl.NumberFormat(lng, { maximumFractionDigits: 2 }).format(fps) : '';
+  fps ? numberFormat(lng, { maximumFractionDigits: 2 }).format(fps) : '';
 
 let measureCtx: CanvasRenderingContext2D | null = null;
 

@@ -17,7 +17,7 @@ type Mode = 'encrypt' | 'decrypt' | 'rekey';
 
 function report(io: Io, json: boolean | undefined, mode: Mode, r: RekeyResult): number {
   if (json) {
-    printJson(io, { archive: r.archive, encrypted: r.encrypted, rows: r.rows, custodySeq: r.custodySeq, previewsRemoved: r.previewsRemoved });
+    printJson(io, { archive: r.archive, encrypted: r.encrypted, rows: r.rows, custodySeq: r.custodySeq, previewsRemoved: r.previewsRemoved, logsResealed: r.logsResealed });
     return 0;
   }
   outLine(io, t(`encrypt:done_${mode}`, { dir: r.archive, count: r.rows }));

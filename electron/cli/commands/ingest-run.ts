@@ -5,7 +5,8 @@ import type { DigestAlgorithm, IngestFileResult } from '../../common/types.ts';
 import { resolveOperator, type Archive } from '../../core/archive.ts';
 import { ingest } from '../../core/ingest/ingest.ts';
 import type { IngestPool } from '../../core/ingest/pool.ts';
-import { printJson, type Io } from '../io.ts';
+import type { Io } from '../io.ts';
+import { printJsonStreamed } from '../json-stream.ts';
 import type { IngestCliOptions } from './ingest.ts';
 import { replicateIngested } from './replica-hook.ts';
 import { formatBytes, withArchive } from './shared.ts';
@@ -52,7 +53,8 @@ async function run(archive: Archive, paths: string[], o: IngestCliOptions, algor
   });
   bar?.stop();
   if (o.json) {
-    printJson(io, { archive: archive.dir, ...report });
+    // A card's hash list may name a million files: never one string for the whole report.
+    printJsonStreamed(io, { archive: archive.dir, ...report });
   } else {
     const c = report.counts;
     // After a cut-short listing the files found are only some of those there: a count of them
@@ -88,6 +90,7 @@ async function run(archive: Archive, paths: string[], o: IngestCliOptions, algor
   // The new objects go to every connected replica too; a replica not reached is a warning only.
   await replicateIngested(archive, report.files.flatMap((f) => (f.status === 'added' && f.sha256 ? [f.sha256] : [])), o, io);
   // A file changed or missing since the card's hash list was written fails the run like a failed file.
-  const mhlFailed = Boolean(report.mhl && (report.mhl.counts.mismatch > 0 || report.mhl.counts.missing > 0));
+  // So does a hash list that could not be read: nothing on the card was checked against it.
+  const mhlFailed = Boolean(report.mhl && (report.mhl.counts.mismatch > 0 || report.mhl.counts.missing > 0 || (report.mhl.rejected?.length ?? 0) > 0));
   return report.counts.failed > 0 || report.interrupted || mhlFailed ? 1 : 0;
 }

@@ -4,6 +4,9 @@ import { t } from '../i18n/index.ts';
 import type { Io } from '../io.ts';
 import { errLine, outLine, printable } from './text.ts';
 
+/** Lines printed per kind of verdict (changed, missing, …); the rest are counted. */
+const LINES_PER_STATUS = 50;
+
 /** One line per hash list found, then one per file that is not verified (changed, missing, not listed, not checked). */
 export function printMhlReport(io: Io, r: MhlIngestReport): void {
   for (const h of r.histories) {
@@ -19,10 +22,16 @@ export function printMhlReport(io: Io, r: MhlIngestReport): void {
     for (const p of h.problems) errLine(io, printable(t('mhl:problem', { problem: p })));
   }
   for (const p of r.problems ?? []) errLine(io, printable(t('mhl:problem', { problem: p })));
+  // A list naming a million files that are not on the card: the first of each kind, then a count.
+  const shown = new Map<string, number>();
   for (const f of r.files) {
+    const n = (shown.get(f.status) ?? 0) + 1;
+    shown.set(f.status, n);
+    if (n > LINES_PER_STATUS) continue;
     if (f.status === 'mismatch') outLine(io, printable(t('mhl:mismatch', { path: f.path, history: f.history, reason: f.reason ?? '' })));
     else if (f.status === 'missing') outLine(io, printable(t('mhl:missing', { path: f.path, history: f.history })));
     else if (f.status === 'not-listed') outLine(io, printable(t('mhl:notListed', { path: f.path })));
     else if (f.status === 'not-checked') outLine(io, printable(t('mhl:notChecked', { path: f.path, reason: f.reason ?? '' })));
   }
+  for (const [status, n] of shown) if (n > LINES_PER_STATUS) outLine(io, t('fix14:mhlMore', { count: n - LINES_PER_STATUS, what: t(`fix14:status.${status}`) }));
 }

@@ -9,6 +9,7 @@ import { OffloadConflictError, offloadWithMhl } from '../../core/mhl/offload.ts'
 import type { MhlWriteCreator } from '../../core/mhl/write.ts';
 import { t } from '../i18n/index.ts';
 import { findReel, itemsOnReel } from '../../core/catalog/reels.ts';
+import { reelOffloadFiles, type OffloadFile } from '../../core/reels/offload-files.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { archiveOption, withArchive, type CliCommand } from './shared.ts';
 import { outLine, printable } from './text.ts';
@@ -37,10 +38,16 @@ export function mhlCreator(actor: string, publicRelease: boolean): MhlWriteCreat
   return { ...MHL_TOOL, hostName: publicRelease ? NEUTRAL_HOST : hostName(), author: actor };
 }
 
-/** The items on reel (card) `name`; an unknown reel is a UsageError. */
+/** The items on reel (card) `name`; an unknown reel is a UsageError (its name printable). */
 export function itemsForReel(db: Db, name: string): number[] {
-  if (!findReel(db, name)) throw new UsageError(t('reels:not_found', { name }));
+  if (!findReel(db, name)) throw new UsageError(printable(t('reels:not_found', { name })));
   return itemsOnReel(db, name);
+}
+
+/** The files of reel `name` with their place in an offload folder (reels/offload-files.ts); an unknown reel is a UsageError. */
+function reelFilesFor(db: Db, name: string): OffloadFile[] {
+  if (!findReel(db, name)) throw new UsageError(printable(t('reels:not_found', { name })));
+  return reelOffloadFiles(db, name);
 }
 
 interface MhlCliOptions {
@@ -68,8 +75,11 @@ export const mhlCommand: CliCommand = {
     if (!refs.length && !o.reel) throw new UsageError('mhl: name the items (evidence mhl ITEM... --out DIR) or a reel (--reel NAME)');
     return withArchive(o, { write: true }, async (a) => {
       let ids: number[];
+      let files: OffloadFile[] = [];
       try {
-        ids = [...refs.map((r) => resolveItemRef(a.db, r).id), ...(o.reel ? itemsForReel(a.db, o.reel) : [])];
+        ids = refs.map((r) => resolveItemRef(a.db, r).id);
+        // A card's files keep their place below its root, in a folder named after the reel.
+        if (o.reel !== undefined) files = reelFilesFor(a.db, o.reel);
       } catch (e) {
         if (e instanceof UsageError) throw e;
         throw new UsageError(printable((e as Error).message));
@@ -77,7 +87,7 @@ export const mhlCommand: CliCommand = {
       const actor = resolveOperator(o.operator);
       let r;
       try {
-        r = await offloadWithMhl(a, { itemIds: ids, outDir: o.out, formats, actor, creator: mhlCreator(actor, false) });
+        r = await offloadWithMhl(a, { itemIds: ids, files, outDir: o.out, formats, actor, creator: mhlCreator(actor, false) });
       } catch (e) {
         if (e instanceof OffloadConflictError) throw new UsageError(printable(t('mhl:exists', { path: e.path })));
         throw e;

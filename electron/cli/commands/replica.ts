@@ -120,7 +120,7 @@ const sync: CliCommand = {
         for (const rep of reports) for (const line of syncLines(a, rep)) outLine(io, line);
         for (const s of skipped) errLine(io, t('replicas:syncSkipped', { name: s.replica, reason: s.reason }));
       }
-      return reports.some((r) => r.failed.length || r.vanished) || skipped.length ? 1 : 0;
+      return reports.some((r) => r.failed.length || r.vanished || r.derivatives?.failed.length) || skipped.length ? 1 : 0;
     }));
   },
 };

@@ -32,6 +32,7 @@ import encrypt from './locales/encrypt.json' with { type: 'json' };
 import map from './locales/map.json' with { type: 'json' };
 import library from './locales/library.json' with { type: 'json' };
 import fix15 from './locales/fix15.json' with { type: 'json' };
+import fix14 from './locales/fix14.json' with { type: 'json' };
 
 export type Catalog = Partial<Record<'en' | 'ru' | 'ky', Record<string, unknown>>>;
 
@@ -69,4 +70,5 @@ export const CATALOGS: Record<string, Catalog> = {
   map,
   library,
   fix15,
+  fix14,
 };

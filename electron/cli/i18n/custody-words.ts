@@ -28,6 +28,7 @@ export function custodyLineWords(lang: CliLanguage): CustodyLineWords | undefine
     type: (type) => (typeof app[type] === 'string' ? (app[type] as string) : type),
     outcome: (word) => (OUTCOME_KEYS[word] ? app.outcome[OUTCOME_KEYS[word]] ?? word : word),
     archive: t('log:archive'),
+    card: t('fix14:card'),
     item: (prefix) => t('log:unknownItem', { prefix }),
     fixityRun: (c: FixityRunCounts) => [
       c.itemsChecked !== undefined ? t('log:run.checked', { count: c.itemsChecked }) : t('log:run.archiveChecked'),

@@ -4,6 +4,7 @@
 // reads say the same thing; a failed fixity check says FAILED and what was found
 // (common/fixity.ts), never reading like a passing one.
 import { fixityFinding, fixityFindingLines, isFixityRunEvent, itemRunPass } from '../../common/fixity.ts';
+import { isSourceListCheck } from '../../common/hashlist-words.ts';
 import type { CustodyEvent } from '../../common/types.ts';
 import { sourceOf } from '../db/items.ts';
 import type { Db } from '../db/open.ts';
@@ -60,6 +61,8 @@ export interface CustodyLineWords {
   type(premisType: string): string;
   outcome(word: string): string;
   archive: string;
+  /** The stand-in for a card's file checked against its hash list, of no item ("(card)"). */
+  card?: string;
   item(sha256Prefix: string): string;
   fixityRun(counts: FixityRunCounts): string;
   /** The sentence of an item's pass in a run (itemRunPassSentence), in this language; absent: English. */
@@ -92,6 +95,8 @@ export function eventSentence(e: CustodyEvent, lang: ReportLang = 'en', words?: 
     ];
     return parts.filter(Boolean).join(' ') + '.';
   }
+  // A card checked against its own hash list: the report's sentence, which names the card's file and the list.
+  if (isSourceListCheck(e)) return describeEvent(lang, e);
   const finding = lang === 'en' ? fixityFinding(e) : null;
   if (finding) return fixityFindingLines(finding).join('; ');
   return describeEvent(lang, e);
@@ -134,7 +139,7 @@ export function custodyLine(e: CustodyEvent, fileName: string | null, words?: Cu
       : itemRunPassSentence(e);
     return `#${e.seq}  ${formatUtc(e.at)}  ${e.actor}  ${type}  ${fileName ?? '(item)'}  ${passed} — ${sentence}`;
   }
-  const file = e.item === null ? words?.archive ?? '(archive)' : fileName ?? (words ? words.item(e.item.slice(0, 12)) : `(item ${e.item.slice(0, 12)})`);
+  const file = e.item === null ? (isSourceListCheck(e) ? words?.card ?? '(card)' : words?.archive ?? '(archive)') : fileName ?? (words ? words.item(e.item.slice(0, 12)) : `(item ${e.item.slice(0, 12)})`);
   const outcome = words ? words.outcome(outcomeWord(e.detail.outcome)) : outcomeWord(e.detail.outcome);
   return `#${e.seq}  ${formatUtc(e.at)}  ${e.actor}  ${type}  ${file}  ${outcome} — ${eventSentence(e, words?.lang ?? 'en', words)}`;
 }

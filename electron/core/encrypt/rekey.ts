@@ -9,7 +9,9 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { openArchive } from '../archive.ts';
 import { isEncryptedCatalog, keyCatalog, rekeyCatalog } from '../db/cipher.ts';
 import type { Db } from '../db/open.ts';
-import { dropDerivativeKey } from '../derivatives/sealed.ts';
+import { derivativeKey, dropDerivativeKey } from '../derivatives/sealed.ts';
+import { resealLogs } from '../redact/log-store.ts';
+import type { Archive } from '../archive.ts';
 import { syncDir } from '../durable.ts';
 import { chainHead } from '../custody/log.ts';
 
@@ -27,6 +29,8 @@ export interface RekeyResult {
    * sealed or plain as the archive now is.
    */
   previewsRemoved: boolean;
+  /** Redaction detection logs sealed (encrypt) or opened (decrypt) in place; never removed. */
+  logsResealed: number;
 }
 
 /** The copy could not be made or did not match the catalog: nothing was changed. */
@@ -78,12 +82,25 @@ function openCopy(path: string, passphrase: string | null): Database.Database {
 }
 
 /**
+ * Encrypt: the derivative key is made in the live (still plain) catalog first, so that a crash
+ * after some logs are sealed leaves their key beside them (a re-run finishes the job); the logs
+ * are then sealed under it, and the key goes into the encrypted copy with every other row.
+ * Decrypt: the logs are opened before the copy drops the key. Rekey: the key is unchanged.
+ */
+async function resealForPassphraseChange(a: Archive, from: string | null, to: string | null): Promise<number> {
+  if (from === null && to !== null) return resealLogs(a.db, a.objectsDir, derivativeKey(a.db, { create: true }), derivativeKey(a.db));
+  if (from !== null && to === null) return resealLogs(a.db, a.objectsDir, null, a.derivativeKey ?? derivativeKey(a.db));
+  return 0;
+}
+
+/**
  * Re-writes the catalog of archive folder `dir` from passphrase `from` (null: plain) to `to`
  * (null: plain), holding the archive's write lock: `evidence encrypt` is (null → p), `decrypt`
  * (p → null), `rekey` (p → q). Originals are not touched. On encrypt and decrypt the thumbnails,
  * posters, scrub strips and contact sheets (PEOPLE_DERIVATIVES) are removed first (plain ones
  * must not outlive encryption; sealed ones cannot be opened without the key the catalog loses on
  * decrypt); `evidence previews` remakes thumbnails and posters, the app strips and sheets.
+ * The redaction detection logs, which cannot be remade, are sealed or opened in place instead.
  * Throws UsageError-like Error when the catalog is already as asked, WrongCatalogPassphraseError /
  * CatalogPassphraseNeededError (via openArchive), ArchiveBusyError, RekeyVerifyError, fs and
  * SQLite errors; in every case the catalog is left as it was.
@@ -96,6 +113,9 @@ export async function changeCatalogPassphrase(dir: string, from: string | null, 
     if (a.encrypted !== (from !== null)) {
       throw Object.assign(new Error(`${a.dir}: the catalog is ${a.encrypted ? 'already encrypted' : 'not encrypted'}`), { code: 'EUSAGE' });
     }
+    // Detection logs cannot be remade: sealed (encrypt) or opened (decrypt) in place before the
+    // swap, while the catalog that holds their key is the live one (redact/log-store.ts).
+    const logsResealed = await resealForPassphraseChange(a, from, to);
     const before = tableCounts(a.db);
     const head = chainHead(a.db);
     // Everything into the main file, so that a copy of it alone is the whole catalog.
@@ -148,7 +168,7 @@ export async function changeCatalogPassphrase(dir: string, from: string | null, 
     await syncDir(a.dir);
     let rows = 0;
     for (const n of expected.values()) rows += n;
-    return { archive: a.dir, encrypted: to !== null, rows, custodySeq: head?.seq ?? null, previewsRemoved };
+    return { archive: a.dir, encrypted: to !== null, rows, custodySeq: head?.seq ?? null, previewsRemoved, logsResealed };
   } finally {
     for (const f of [copy, `${copy}-journal`, `${copy}-wal`, `${copy}-shm`]) rmSync(f, { force: true });
     await a.close();

@@ -97,7 +97,7 @@ function composeName(stem: string, tag: string, ext: string): string {
  * recipient copies the set), no Windows device name, at most 255 UTF-8 bytes. Returns "" when
  * nothing usable is left (caller supplies a fallback).
  */
-function sanitizeSegment(raw: string): string {
+export function sanitizeSegment(raw: string): string {
   let s = raw.replace(LONE_SURROGATE, '_').normalize('NFC').replace(ILLEGAL, '_').replace(PERCENT, FULLWIDTH_PERCENT);
   s = s.replace(TRAILING_DOTS_SPACES, '');
   if (s.startsWith('.')) s = '_' + s.slice(1);

@@ -16,6 +16,7 @@ import { PreviewQueue, type PreviewReport } from '../derivatives/preview-queue.t
 import { linkRunSidecars } from '../sidecars/ingest-hook.ts';
 import type { SidecarReport } from '../sidecars/link.ts';
 import { assignReels, type ReelRunReport } from '../reels/assign.ts';
+import { recordCarriedSighting, sightingToCarry } from '../reels/carry.ts';
 import { scanC2pa, type C2paScan } from '../c2pa/read.ts';
 import { recordCredentials } from '../c2pa/store.ts';
 
@@ -174,7 +175,10 @@ export async function ingest(archive: Archive, opts: IngestOptions): Promise<Ing
     // A digest asked for now but not held yet means reading the file again after all.
     if (done && !mhl?.lists(c.path) && algorithms.every((a) => a in getDigests(archive.db, done.itemId))) {
       unreadBytes += c.bytes;
-      report({ path: c.path, status: 'duplicate', sha256: done.sha256, itemId: done.itemId, bytes: c.bytes, reason: 'already ingested from this path (same size, modification time and inode): not read again' });
+      const skipped: IngestFileResult = { path: c.path, status: 'duplicate', sha256: done.sha256, itemId: done.itemId, bytes: c.bytes, reason: 'already ingested from this path (same size, modification time and inode): not read again' };
+      const carry = sightingToCarry(archive.db, done.itemId, c, reels.reelOf(c), { operator: opts.operator, host, runId, ingestedAt: new Date().toISOString() });
+      if (carry) afterCommit(c, writer.run(() => recordCarriedSighting(archive.db, done.itemId, done.sha256, carry)).then(() => report(skipped)));
+      else report(skipped);
       return;
     }
     let copy: CopyResult;

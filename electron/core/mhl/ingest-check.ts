@@ -8,7 +8,7 @@ import type { Archive } from '../archive.ts';
 import { appendCustodyEvent } from '../custody/log.ts';
 import type { MhlHashFormat } from './hash.ts';
 import type { MhlDigests } from './ingest-hashers.ts';
-import { ASC_MHL_DIR, CHAIN_FILE, expectedFiles, hasAscMhlHistory, readAscMhlHistory, readLegacyMhl, type ExpectedFile, type MhlGeneration, type MhlHistory } from './read.ts';
+import { ASC_MHL_DIR, CHAIN_FILE, expectedFiles, hasAscMhlHistory, MhlReadError, readAscMhlHistory, readLegacyMhl, type ExpectedFile, type MhlGeneration, type MhlHistory, type RejectedHashList } from './read.ts';
 
 /** What ingest knows of a file it walked (walk.ts Candidate). */
 export interface WalkedFile {
@@ -56,7 +56,22 @@ export interface MhlIngestReport {
   files: MhlFileOutcome[];
   /** Hash lists found but not readable, each with its file and the reason. */
   problems?: string[];
+  /** The hash-list files refused (not well-formed, not a hash list, too large): each makes the ingest fail. */
+  rejected?: RejectedHashList[];
 }
+
+/** A refused hash-list file as custody events name it: its card folder's name and its path below it (ascmhl/… or the .mhl), never the absolute path. */
+function rejectedLabel(file: string): { kind: 'asc-mhl' | 'mhl-1.1'; folder: string; file: string } {
+  const parent = dirname(file);
+  if (basename(parent) === ASC_MHL_DIR) return { kind: 'asc-mhl', folder: basename(dirname(parent)), file: `${ASC_MHL_DIR}/${basename(file)}` };
+  return { kind: 'mhl-1.1', folder: basename(parent), file: basename(file) };
+}
+
+/** `reason` with the file's own absolute path taken out (a reason names the file it is about). */
+const stripPaths = (reason: string, file: string): string => reason.split(file).join(basename(file));
+
+/** Files missing from the card that one history may log one event each for; more are summed up in one. */
+export const MISSING_EVENTS_PER_LIST = 100;
 
 interface Listed {
   history: MhlHistory;
@@ -113,7 +128,7 @@ function legacyFilesIn(dir: string): string[] {
  * files: a chain or generation under an ascmhl/ folder, any other .mhl file). Unreadable ones are
  * kept with their problem. Never throws.
  */
-export async function findHashLists(inputs: readonly string[], files: readonly WalkedFile[]): Promise<{ histories: MhlHistory[]; problems: string[] }> {
+export async function findHashLists(inputs: readonly string[], files: readonly WalkedFile[]): Promise<{ histories: MhlHistory[]; problems: string[]; rejected: RejectedHashList[] }> {
   const ascRoots = new Set<string>();
   const legacy = new Set<string>();
   for (const input of inputs.map((i) => resolve(i))) {
@@ -130,21 +145,26 @@ export async function findHashLists(inputs: readonly string[], files: readonly W
   }
   const histories: MhlHistory[] = [];
   const problems: string[] = [];
+  const rejected: RejectedHashList[] = [];
+  const refuse = (e: unknown) => {
+    problems.push((e as Error).message);
+    if (e instanceof MhlReadError) rejected.push({ file: e.file, reason: e.reason });
+  };
   for (const root of [...ascRoots].sort()) {
     try {
       histories.push(await readAscMhlHistory(root));
     } catch (e) {
-      problems.push((e as Error).message);
+      refuse(e);
     }
   }
   for (const file of [...legacy].sort()) {
     try {
       histories.push(readLegacyMhl(file));
     } catch (e) {
-      problems.push((e as Error).message);
+      refuse(e);
     }
   }
-  return { histories, problems };
+  return { histories, problems, rejected };
 }
 
 /**
@@ -156,7 +176,7 @@ export class MhlIngestCheck {
   private readonly listed = new Map<string, Listed>();
   private readonly outcomes = new Map<string, MhlFileOutcome & { sha256?: string; generation: MhlGeneration; historyRef: MhlHistory }>();
 
-  private constructor(private readonly inputs: string[], private readonly walked: readonly WalkedFile[], readonly histories: MhlHistory[], private readonly problems: string[]) {
+  private constructor(private readonly inputs: string[], private readonly walked: readonly WalkedFile[], readonly histories: MhlHistory[], private readonly problems: string[], private readonly rejected: RejectedHashList[]) {
     // The deepest history that lists a file speaks for it (a card's own history over a parent's); ASC MHL over MHL v1.1.
     const rank = (h: MhlHistory) => h.root.length * 2 + (h.kind === 'asc-mhl' ? 1 : 0);
     for (const h of [...histories].sort((a, b) => rank(a) - rank(b))) {
@@ -169,9 +189,9 @@ export class MhlIngestCheck {
 
   /** The check for `inputs` and the files walked under them, or null when no hash list describes them. */
   static async prepare(inputs: readonly string[], walked: readonly WalkedFile[]): Promise<MhlIngestCheck | null> {
-    const { histories, problems } = await findHashLists(inputs, walked);
+    const { histories, problems, rejected } = await findHashLists(inputs, walked);
     if (!histories.length && !problems.length) return null;
-    return new MhlIngestCheck(inputs.map((i) => resolve(i)), walked, histories, problems);
+    return new MhlIngestCheck(inputs.map((i) => resolve(i)), walked, histories, problems, [...rejected, ...histories.flatMap((h) => h.rejected ?? [])]);
   }
 
   /** The MHL formats to compute for the file at `path` (empty when no history lists it). */
@@ -239,7 +259,8 @@ export class MhlIngestCheck {
     const out: (MhlFileOutcome & { owner: MhlHistory })[] = [];
     for (const f of this.walked) {
       if (this.listed.has(f.path) || f.path.includes(`${sep}${ASC_MHL_DIR}${sep}`) || f.path.toLowerCase().endsWith('.mhl')) continue;
-      const owner = this.histories.filter((h) => f.path.startsWith(h.root + sep)).sort((a, b) => b.root.length - a.root.length)[0];
+      // A history none of whose generations could be read lists nothing: its files are not "not listed" (the rejection is reported).
+      const owner = this.histories.filter((h) => h.generations.length && f.path.startsWith(h.root + sep)).sort((a, b) => b.root.length - a.root.length)[0];
       if (!owner) continue;
       const rel = f.path.slice(owner.root.length + 1).split(sep).join('/');
       const latest = owner.generations.at(-1);
@@ -277,7 +298,34 @@ export class MhlIngestCheck {
     };
     const sightingOf = db.prepare('SELECT id FROM sightings WHERE run_id = ? AND source_path = ? ORDER BY id DESC LIMIT 1');
     const at = new Date().toISOString();
+    // Beyond MISSING_EVENTS_PER_LIST files missing from one history, one event sums them up (the
+    // report names each): a hostile or mistaken list must not flood the custody log.
+    const missingOf = new Map<MhlHistory, MhlFileOutcome[]>();
+    for (const o of this.outcomes.values()) {
+      if (o.status !== 'missing') continue;
+      const l = missingOf.get(o.historyRef);
+      if (l) l.push(o);
+      else missingOf.set(o.historyRef, [o]);
+    }
     db.transaction(() => {
+      // A hash list that could not be read checked nothing: a failed check naming it, by its file name only.
+      for (const r of this.rejected) {
+        const rel = rejectedLabel(r.file);
+        appendCustodyEvent(db, { actor, type: 'fixity check', item: null, at, detail: {
+          outcome: 'fail', scope: 'source hash list', algorithms: [], entry: '', hashList: { kind: rel.kind, folder: rel.folder, file: rel.file },
+          finding: { kind: 'unreadable-list' }, reason: `${rel.folder}/${rel.file}: ${stripPaths(r.reason, r.file)}`,
+        } });
+      }
+      for (const [h, list] of missingOf) {
+        if (list.length <= MISSING_EVENTS_PER_LIST) continue;
+        const g = h.generations.at(-1)!;
+        appendCustodyEvent(db, { actor, type: 'fixity check', item: null, at, detail: {
+          outcome: 'fail', scope: 'source hash list', algorithms: [], entry: '',
+          hashList: { kind: h.kind, folder: basename(h.root), file: h.kind === 'asc-mhl' ? `${ASC_MHL_DIR}/${g.fileName}` : g.fileName, generation: g.sequence, tool: g.creator.tool, toolVersion: g.creator.toolVersion },
+          finding: { kind: 'summary', missing: list.length, invalid: 0, first: list.slice(0, 20).map((o) => o.entry) },
+          reason: `${basename(h.root)}: ${list.length} files listed by the hash list are not on the card (each is named in the ingest report)`,
+        } });
+      }
       for (const o of this.outcomes.values()) {
         const h = o.historyRef;
         const g = o.generation;
@@ -298,6 +346,7 @@ export class MhlIngestCheck {
           } });
         } else if (o.status === 'missing') {
           generationId(h, g);
+          if ((missingOf.get(h)?.length ?? 0) > MISSING_EVENTS_PER_LIST) continue;
           appendCustodyEvent(db, { actor, type: 'fixity check', item: null, at, detail: {
             outcome: 'fail', scope: 'source hash list', algorithms, hashList, entry: o.entry,
             finding: { kind: 'missing', expected: o.expected, ...(o.expectedBytes !== undefined ? { expectedBytes: o.expectedBytes } : {}) },
@@ -318,6 +367,7 @@ export class MhlIngestCheck {
       counts: { verified: count('verified'), mismatch: count('mismatch'), missing: count('missing'), notListed: notListed.length, notChecked: count('not-checked') },
       files: [...all.filter((o) => o.status !== 'verified'), ...notListed.map(({ owner: _o, ...o }) => o)].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
       ...(this.problems.length ? { problems: this.problems } : {}),
+      ...(this.rejected.length ? { rejected: this.rejected.map((r) => ({ file: r.file, reason: r.reason })) } : {}),
     };
   }
 }

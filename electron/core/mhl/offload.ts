@@ -22,7 +22,10 @@ export class OffloadConflictError extends Error {
 }
 
 export interface OffloadOptions {
+  /** Items copied under their original file names (made unique and portable). */
   itemIds: number[];
+  /** Files copied at a path of their own (a card's structure: reels/offload-files.ts), each even when another holds the same content. */
+  files?: { itemId: number; path: string }[];
   outDir: string;
   formats: MhlHashFormat[];
   actor: string;
@@ -81,7 +84,7 @@ async function copyObject(src: string, dst: string, sha256: string, formats: Mhl
 
 /**
  * Copies the items into `outDir` (created if absent) under their original file names (made unique
- * and portable as in an export, export/names.ts), each checked against its SHA-256 as it is copied
+ * and portable as in an export, export/names.ts), and `files` at their own paths, each checked against its SHA-256 as it is copied
  * and hashed in `formats` in the same read; files the folder already held are hashed too. Then
  * writes the folder's next ASC MHL generation (writeMhlGeneration; earlier files are `verified` or
  * `failed` against the previous one) and records a `dissemination` custody event per item copied.
@@ -90,20 +93,28 @@ async function copyObject(src: string, dst: string, sha256: string, formats: Mhl
  */
 export async function offloadWithMhl(archive: Archive, opts: OffloadOptions): Promise<OffloadResult> {
   const folder = resolve(opts.outDir);
-  const ids = [...new Set(opts.itemIds)];
-  const rows = ids.map((id) => {
+  const itemOf = (id: number) => {
     const it = getItem(archive.db, id);
     if (!it) throw new Error(`item ${id}: no such item`);
     return it;
-  });
-  const listed = listedItems(archive.db, rows);
+  };
+  const listed = listedItems(archive.db, [...new Set(opts.itemIds)].map(itemOf));
   const names = payloadPaths(listed.map((it) => ({ name: it.sources[0]?.name ?? it.sha256, sha256: it.sha256 })));
+  // Each destination once: a file given twice (an item named and on the reel) is copied once.
+  const wanted = new Map<string, { it: { id: number; sha256: string }; path: string }>();
+  for (const [i, it] of listed.entries()) wanted.set(names[i]!, { it, path: names[i]! });
+  for (const f of opts.files ?? []) {
+    const it = { id: f.itemId, sha256: itemOf(f.itemId).record.sha256 };
+    const had = wanted.get(f.path);
+    if (had && had.it.sha256 !== it.sha256) throw new OffloadConflictError(join(folder, f.path));
+    wanted.set(f.path, { it, path: f.path });
+  }
   mkdirSync(folder, { recursive: true });
-  const plan = await Promise.all(listed.map(async (it, i) => {
-    const dst = join(folder, names[i]!);
-    if (!existsSync(dst)) return { it, path: names[i]!, dst, copy: true };
+  const plan = await Promise.all([...wanted.values()].map(async ({ it, path }) => {
+    const dst = join(folder, ...path.split('/'));
+    if (!existsSync(dst)) return { it, path, dst, copy: true };
     if (createHash('sha256').update(readFileSync(dst)).digest('hex') !== it.sha256) throw new OffloadConflictError(dst);
-    return { it, path: names[i]!, dst, copy: false };
+    return { it, path, dst, copy: false };
   }));
   const hashed = new Map<string, { hashes: Partial<Record<MhlHashFormat, string>>; bytes: number }>();
   for (const p of plan) {

@@ -95,19 +95,49 @@ export interface MhlHistory {
   chain: ChainCheck[];
   /** Problems found while reading (an unreadable generation, a chain that does not parse), in words. */
   problems: string[];
+  /** The files among those problems that were refused (not well-formed, not a hash list, too large): none when absent. */
+  rejected?: RejectedHashList[];
 }
 
 /** Raised for a media hash list that cannot be read; names the file and the reason. */
 export class MhlReadError extends Error {
-  constructor(file: string, reason: string) {
+  constructor(readonly file: string, readonly reason: string) {
     super(`${file}: ${reason}`);
     this.name = 'MhlReadError';
   }
 }
 
+/** A hash-list file that was refused: its absolute path and why (MhlReadError's). */
+export interface RejectedHashList {
+  file: string;
+  reason: string;
+}
+
+/**
+ * The largest hash-list file read (64 MiB): a card of 100,000 files lists them in about 35 MiB.
+ * A larger one is refused unread, so a hostile list cannot exhaust memory or flood the log.
+ */
+export const MAX_HASH_LIST_BYTES = 64 * 1024 * 1024;
+
+/** The bytes of hash-list file `file`. Throws MhlReadError when it is larger than MAX_HASH_LIST_BYTES (checked before reading) or unreadable. */
+export function readHashListFile(file: string): Buffer {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch (e) {
+    throw new MhlReadError(file, `cannot be read: ${(e as Error).message}`);
+  }
+  if (size > MAX_HASH_LIST_BYTES) throw new MhlReadError(file, `${size} bytes, more than the ${MAX_HASH_LIST_BYTES / 1024 / 1024} MiB a hash list may have: not read`);
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    throw new MhlReadError(file, `cannot be read: ${(e as Error).message}`);
+  }
+}
+
 function parseFile(file: string, text?: string): XmlElement {
   try {
-    return parseXml(text ?? readFileSync(file, 'utf8'));
+    return parseXml(text ?? readHashListFile(file).toString('utf8'));
   } catch (e) {
     if (e instanceof XmlError) throw new MhlReadError(file, `not well-formed XML: ${e.message}`);
     throw e;
@@ -206,15 +236,20 @@ export async function readAscMhlHistory(folder: string): Promise<MhlHistory> {
     throw new MhlReadError(dir, `cannot read the history folder: ${(e as Error).message}`);
   }
   const problems: string[] = [];
+  const rejected: RejectedHashList[] = [];
+  const refuse = (e: unknown) => {
+    problems.push((e as Error).message);
+    if (e instanceof MhlReadError) rejected.push({ file: e.file, reason: e.reason });
+  };
   const generations: MhlGeneration[] = [];
   const bytesOf = new Map<string, Buffer>();
   for (const n of names.filter((x) => generationSequence(x) !== null).sort()) {
     try {
-      const buf = readFileSync(join(dir, n));
+      const buf = readHashListFile(join(dir, n));
       bytesOf.set(n, buf);
       generations.push(parseAscMhlGeneration(join(dir, n), buf.toString('utf8')));
     } catch (e) {
-      problems.push((e as Error).message);
+      refuse(e);
     }
   }
   generations.sort((a, b) => a.sequence - b.sequence);
@@ -224,13 +259,25 @@ export async function readAscMhlHistory(folder: string): Promise<MhlHistory> {
     try {
       entries = parseChain(join(dir, CHAIN_FILE));
     } catch (e) {
-      problems.push((e as Error).message);
+      refuse(e);
     }
   } else {
     problems.push(`${join(dir, CHAIN_FILE)}: missing: the generations' own hashes cannot be checked`);
   }
   for (const e of entries) {
-    const buf = bytesOf.get(e.path) ?? (names.includes(e.path) ? readFileSync(join(dir, e.path)) : null);
+    let buf: Buffer | null = bytesOf.get(e.path) ?? null;
+    if (!buf && names.includes(e.path) && generationSequence(e.path) === null) {
+      // A chained file not read as a generation (oddly named): hashed, within the same limit.
+      try {
+        buf = readHashListFile(join(dir, e.path));
+      } catch (err) {
+        problems.push((err as Error).message);
+      }
+    }
+    if (!buf && names.includes(e.path) && generationSequence(e.path) !== null) {
+      // A generation refused unread (too large) is named in problems already; its C4 is not checked.
+      continue;
+    }
     if (!buf) {
       chain.push({ sequence: e.sequence, path: e.path, status: 'missing', expected: e.c4 });
       continue;
@@ -242,7 +289,7 @@ export async function readAscMhlHistory(folder: string): Promise<MhlHistory> {
     if (!entries.some((e) => e.path === g.fileName)) chain.push({ sequence: g.sequence, path: g.fileName, status: 'unlisted' });
   }
   chain.sort((a, b) => a.sequence - b.sequence);
-  return { kind: 'asc-mhl', root: folder, generations, chain, problems };
+  return { kind: 'asc-mhl', root: folder, generations, chain, problems, ...(rejected.length ? { rejected } : {}) };
 }
 
 const LEGACY_FORMATS: Record<string, MhlHashFormat> = { md5: 'md5', sha1: 'sha1', xxhash: 'xxh32', xxhash64: 'xxh64', xxhash64be: 'xxh64' };

@@ -21,10 +21,19 @@ export class XmlError extends Error {
 
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
+// Characters XML 1.0 does not allow in a document, even as a character reference (§2.2 Char, WFC: Legal Character).
+const ILLEGAL_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/u;
+
+function legalChar(cp: number, whole: string, at: number): string {
+  const c = Number.isInteger(cp) && cp >= 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : null;
+  if (c === null || ILLEGAL_CHAR.test(c) || (cp >= 0xd800 && cp <= 0xdfff)) throw new XmlError(`character reference ${whole} is not a legal XML character (near offset ${at})`);
+  return c;
+}
+
 function decodeText(s: string, at: number): string {
   return s.replace(/&([^;&\s]{1,10});/gu, (whole, ref: string) => {
-    if (ref.startsWith('#x') || ref.startsWith('#X')) return String.fromCodePoint(parseInt(ref.slice(2), 16));
-    if (ref.startsWith('#')) return String.fromCodePoint(parseInt(ref.slice(1), 10));
+    if (ref.startsWith('#x') || ref.startsWith('#X')) return legalChar(parseInt(ref.slice(2), 16), whole, at);
+    if (ref.startsWith('#')) return legalChar(parseInt(ref.slice(1), 10), whole, at);
     const v = ENTITIES[ref];
     if (v === undefined) throw new XmlError(`unknown entity ${whole} near offset ${at}`);
     return v;
@@ -36,7 +45,7 @@ const localName = (qname: string) => qname.slice(qname.indexOf(':') + 1);
 /**
  * Parses `text` (XML 1.0, UTF-8 already decoded) to its root element. Comments, processing
  * instructions and the XML declaration are skipped; CDATA sections are text. Throws XmlError for a
- * DOCTYPE, an unknown entity, mismatched or unclosed tags, or text outside the root element.
+ * DOCTYPE, a character XML 1.0 does not allow (a control character, also as a reference), an unknown entity, mismatched or unclosed tags, or text outside the root element.
  */
 export function parseXml(text: string): XmlElement {
   const stack: XmlElement[] = [];
@@ -44,6 +53,8 @@ export function parseXml(text: string): XmlElement {
   let i = 0;
   const n = text.length;
   if (text.charCodeAt(0) === 0xfeff) i = 1;
+  const bad = ILLEGAL_CHAR.exec(text);
+  if (bad) throw new XmlError(`character ${bad[0].codePointAt(0)} is not allowed in XML (offset ${bad.index})`);
   while (i < n) {
     const lt = text.indexOf('<', i);
     const chunk = text.slice(i, lt === -1 ? n : lt);

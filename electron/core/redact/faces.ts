@@ -45,6 +45,14 @@ export interface DetectOptions {
   tiny?: boolean;
   /** Also run SSD on overlapping tiles, upscaled for small images (default true). */
   tiles?: boolean;
+  /**
+   * Detect on a copy scaled down so its longer side is at most this many pixels (boxes scaled
+   * back to the image); default: full size. SSD sees 512×512 whatever it is given, so for video a
+   * 640-pixel copy finds what the full frame would, at a fraction of the copying and resizing.
+   */
+  maxSide?: number;
+  /** Input size of the Tiny Face Detector (a multiple of 32; default 608). */
+  tinyInputSize?: number;
 }
 
 export const DEFAULT_MIN_CONFIDENCE = 0.2;
@@ -105,7 +113,8 @@ export function detectorInfo(opts: DetectOptions = {}): DetectionLog['detector']
     strategy: [
       'ssd full frame',
       tiles ? `ssd on overlapping tiles (${TILE / 2}px under ${TILE * 2}px, else a third of the longer side)` : null,
-      tiny ? `tiny_face_detector 608 at ${TINY_THRESHOLD}` : null,
+      tiny ? `tiny_face_detector ${opts.tinyInputSize ?? 608} at ${TINY_THRESHOLD}` : null,
+      opts.maxSide ? `on a copy scaled to at most ${opts.maxSide}px on its longer side` : null,
       'boxes overlapping (IoU > 0.3 or 60% of the smaller) merged into their union',
     ]
       .filter(Boolean)
@@ -189,10 +198,20 @@ export async function detectFaces(rgb: { data: Buffer; width: number; height: nu
   const minConfidence = opts.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
   const ssd = new faceapi.SsdMobilenetv1Options({ minConfidence, maxResults: 500 });
   const found: Box[] = [];
-  const image = faceapi.tf.tensor3d(data, [height, width, 3]);
+  // scale < 1: detection on a smaller copy, boxes mapped back by dividing by it (x and y scaled alike, within rounding)
+  const scale = opts.maxSide && Math.max(width, height) > opts.maxSide ? opts.maxSide / Math.max(width, height) : 1;
+  let small = data;
+  let [iw, ih] = [width, height];
+  if (scale < 1) {
+    // libvips shrinks a 1080p frame in a few milliseconds; copying it whole into the WASM heap
+    // as int32 and resizing there costs more than detecting on the small copy
+    [iw, ih] = [Math.max(1, Math.round(width * scale)), Math.max(1, Math.round(height * scale))];
+    small = await sharp(data, { raw: { width, height, channels: 3 } }).resize(iw, ih, { fit: 'fill' }).raw().toBuffer();
+  }
+  const image = faceapi.tf.tensor3d(small, [ih, iw, 3]);
   const run = async (t: Tensor, o: unknown, ox: number, oy: number) => {
     for (const d of await faceapi.detectAllFaces(t, o)) {
-      found.push({ x: ox + d.box.x, y: oy + d.box.y, w: d.box.width, h: d.box.height, score: d.score });
+      found.push({ x: (ox + d.box.x) / scale, y: (oy + d.box.y) / scale, w: d.box.width / scale, h: d.box.height / scale, score: d.score });
     }
   };
   try {
@@ -200,11 +219,11 @@ export async function detectFaces(rgb: { data: Buffer; width: number; height: nu
     if (opts.tiles ?? true) {
       // SSD resizes its input to 512×512, so a tile is a zoom: small images get tiles of half
       // TILE (faces in a crowd ×1.6), large photos about three tiles across (a dozen passes).
-      const maxSide = Math.max(width, height);
+      const maxSide = Math.max(iw, ih);
       const tile = maxSide < TILE * 2 ? TILE / 2 : Math.max(TILE, Math.ceil(maxSide / 3));
-      for (const ty of tileOrigins(height, tile)) {
-        for (const tx of tileOrigins(width, tile)) {
-          const t = faceapi.tf.slice(image, [ty, tx, 0], [Math.min(tile, height - ty), Math.min(tile, width - tx), 3]);
+      for (const ty of tileOrigins(ih, tile)) {
+        for (const tx of tileOrigins(iw, tile)) {
+          const t = faceapi.tf.slice(image, [ty, tx, 0], [Math.min(tile, ih - ty), Math.min(tile, iw - tx), 3]);
           try {
             await run(t, ssd, tx, ty);
           } finally {
@@ -213,7 +232,7 @@ export async function detectFaces(rgb: { data: Buffer; width: number; height: nu
         }
       }
     }
-    if (opts.tiny ?? true) await run(image, new faceapi.TinyFaceDetectorOptions({ inputSize: 608, scoreThreshold: TINY_THRESHOLD }), 0, 0);
+    if (opts.tiny ?? true) await run(image, new faceapi.TinyFaceDetectorOptions({ inputSize: opts.tinyInputSize ?? 608, scoreThreshold: TINY_THRESHOLD }), 0, 0);
   } finally {
     image.dispose();
   }

@@ -22,7 +22,9 @@ import type { DatePolicy, KeptMetadata } from './exif-min.ts';
 import { loadFaceTools, type BlurMode, type DetectionLog, type FaceTools, type Region } from './face-port.ts';
 import { stripJpeg, type Removed } from './jpeg-strip.ts';
 import { stripPng, stripWebp } from './png-webp-strip.ts';
-import { derivativeBySettings, getItemRegions, insertDerivative, publicSettings, storeBytes, storeObject, type Derivative } from './store.ts';
+import { derivativeBySettings, getItemRegions, insertDerivative, publicSettings, storeObject, type Derivative } from './store.ts';
+import { readLogObject, storeLog } from './log-store.ts';
+import { derivativeKey } from '../derivatives/sealed.ts';
 
 export { publicSettings };
 import { remuxWithoutMetadata, videoRemovals, VIDEO_MUXERS } from './video-strip.ts';
@@ -147,7 +149,7 @@ async function redactVideo(archive: Archive, src: string, rec: NormalizedRecord,
  * module comment. When a derivative made with the same settings (tool version, date policy,
  * blur mode, regions) is recorded and its object is intact, that one is returned with
  * `reused: true` and nothing new is recorded. Otherwise stores the copy and its detection log in
- * the object store, records the `derivatives` row and the `redaction` custody event on the
+ * the object store (the log sealed in an encrypted archive), records the `derivatives` row and the `redaction` custody event on the
  * original in one transaction. The original is only read.
  * Throws RedactRefusedError for items this build cannot redact (audio, documents, other formats),
  * the strippers' format errors for damaged files (JpegFormatError, ImageFormatError), ffmpeg's
@@ -191,7 +193,8 @@ export async function redactItem(archive: Archive, item: ItemRow, o: RedactOptio
     throw e;
   }
   const stored = await storeObject(archive, tmp);
-  const log = made.log ? await storeBytes(archive, canonicalJson(made.log)!) : null;
+  // sealed in an encrypted archive: a log says where each face was (log-store.ts)
+  const log = made.log ? await storeLog(archive.objectsDir, canonicalJson(made.log)!, archive.derivativeKey ?? null) : null;
   const createdAt = new Date().toISOString();
   const removed = {
     metadataGroups: made.removed.groups,
@@ -217,8 +220,13 @@ export async function redactItem(archive: Archive, item: ItemRow, o: RedactOptio
   return { derivative, reused: false, eventSeq: seq };
 }
 
-/** The detection log of `d` as stored (parsed JSON), or null when nothing was blurred. Throws when the stored log is missing. */
+/**
+ * The detection log of `d` as stored (parsed JSON; opened in memory when sealed), or null when
+ * nothing was blurred. Throws when the stored log is missing, or sealed and cannot be opened.
+ */
 export function readDetectionLog(archive: Archive, d: Derivative): DetectionLog | null {
   if (!d.logSha256) return null;
-  return JSON.parse(readFileSync(objectPath(archive.objectsDir, d.logSha256), 'utf8')) as DetectionLog;
+  // the key is in the catalog even when an `encrypt` was cut short before the swap
+  const key = archive.derivativeKey ?? derivativeKey(archive.db);
+  return JSON.parse(readLogObject(archive.objectsDir, d.logSha256, key).toString('utf8')) as DetectionLog;
 }

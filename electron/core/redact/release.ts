@@ -120,3 +120,18 @@ export function redactedReportItem<T extends { sha256: string; bytes: number; mi
     },
   };
 }
+
+/**
+ * A public release from the desktop's Export screen with "send the redacted copies" ticked: the
+ * newest redacted copy of each of `itemIds` that has one ships in place of its original
+ * (withRedactedMedia); the others go out as received, which the screen says before the user
+ * starts (export-risks.tsx). Returns the extras, the copies, the selection record naming each
+ * original and copy by SHA-256 (carried by the set's dissemination event, as the CLI's), and the
+ * ids without a copy. Throws nothing of its own.
+ */
+export function redactedRelease(db: Db, itemIds: readonly number[], extras: ExportExtras, originalSha: (id: number) => string):
+  { extras: ExportExtras; media: RedactedMedia; selection: { redactedMedia: { item: string; copy: string }[] }; missing: number[] } {
+  const { media, missing } = planRedactedMedia(db, itemIds);
+  const selection = { redactedMedia: itemIds.filter((id) => media.has(id)).map((id) => ({ item: originalSha(id), copy: media.get(id)!.sha256 })) };
+  return { extras: withRedactedMedia(extras, media), media, selection, missing };
+}

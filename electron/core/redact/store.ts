@@ -13,6 +13,7 @@ import { syncDir } from '../durable.ts';
 import { digestFile } from '../ingest/digest.ts';
 import { objectPath, syncParents } from '../objects.ts';
 import { parseRegions, type Region } from './face-port.ts';
+import { checkLogObject } from './log-store.ts';
 
 /** One redacted derivative of an item, as the catalog records it. */
 export interface Derivative {
@@ -126,15 +127,18 @@ export function derivativeObjectPaths(db: Db, objectsDir: string): string[] {
 
 /**
  * Fixity of the recorded derivatives and detection logs: each object present and hashing to its
- * address. Returns one line per problem ("derivative <sha> of item N: missing|altered"), empty when all hold.
+ * address (a sealed log: its plain bytes, opened with the catalog's derivative key). Returns one line per problem ("derivative <sha> of item N: missing|altered"), empty when all hold.
  */
 export function checkDerivativeObjects(db: Db, objectsDir: string): string[] {
   if (!hasDerivativesTable(db)) return [];
   const out: string[] = [];
   const rows = stmt(db, 'SELECT item_id, sha256, log_sha256 FROM derivatives').all() as { item_id: number; sha256: string; log_sha256: string | null }[];
   for (const r of rows) {
-    for (const [what, sha] of [['derivative', r.sha256], ['detection log', r.log_sha256]] as const) {
-      if (!sha) continue;
+    if (r.log_sha256) {
+      const why = checkLogObject(db, objectsDir, r.log_sha256);
+      if (why) out.push(`detection log ${r.log_sha256} of item ${r.item_id}: ${why}`);
+    }
+    for (const [what, sha] of [['derivative', r.sha256]] as const) {
       const p = objectPath(objectsDir, sha);
       if (!existsSync(p) || !statSync(p).isFile()) out.push(`${what} ${sha} of item ${r.item_id}: missing from the object store`);
       else if (digestFile(p, ['sha256']).digests.sha256 !== sha) out.push(`${what} ${sha} of item ${r.item_id}: altered (its SHA-256 no longer matches)`);

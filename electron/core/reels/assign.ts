@@ -85,10 +85,17 @@ export function sameCard(existing: readonly CardFileKey[], card: readonly CardFi
     const l = byRel.get(f.rel);
     if (!l) continue;
     if (l.some((e) => e.bytes === f.bytes && e.mtimeNs === f.mtimeNs)) matched++;
-    else conflicting++;
+    // An offload tool appends a generation to the card's hash list each time: a changed chain says nothing of another card.
+    else if (!isHashListPath(f.rel)) conflicting++;
   }
   const same = matched > 0 && conflicting === 0 && (matched * 2 >= card.length || matched * 2 >= byRel.size);
   return { same, matched, conflicting };
+}
+
+/** True for a media hash list's file below a card root (ascmhl/…, a legacy *.mhl): rewritten on every offload. */
+export function isHashListPath(rel: string): boolean {
+  const r = rel.split(sep).join('/').toLowerCase();
+  return r.startsWith('ascmhl/') || r.includes('/ascmhl/') || r.endsWith('.mhl');
 }
 
 /** `path` (bytes) below `root` (bytes) as latin1 text, or null when it is not below it. */
@@ -215,19 +222,26 @@ function decide(db: Db, g: Group, opts: { runId: string; at: string }): void {
     const rel = relKey(c.pathBytes, rootBytes);
     if (rel !== null) keys.push({ rel, bytes: c.bytes, mtimeNs: c.mtimeNs });
   }
+  // Every reel this card could be ("NAME", "NAME (2)", …): the one its files match best (the newest
+  // on a tie: the latest reading of a card shot on since); the clash is named by the reel that
+  // holds the name itself, which is why this card needs another.
   const candidates = reelsNamedLike(db, g.name);
-  let clash: { name: string; matched: number; conflicting: number } | null = null;
+  let best: { r: ReelRow; matched: number } | null = null;
+  const seen = new Map<number, { matched: number; conflicting: number }>();
   for (const r of candidates) {
     // A reel with a UUID is a different volume than one with another UUID, whatever its files say.
     if (uuid && r.volumeUuid && r.volumeUuid !== uuid) {
-      clash ??= { name: r.name, matched: 0, conflicting: 0 };
+      seen.set(r.id, { matched: 0, conflicting: 0 });
       continue;
     }
     const s = sameCard(reelKeys(db, r), keys);
-    if (s.same) return reuse(r, { code: 'same-card', matched: s.matched });
-    clash ??= { name: r.name, matched: s.matched, conflicting: s.conflicting };
+    seen.set(r.id, s);
+    if (s.same && (!best || s.matched >= best.matched)) best = { r, matched: s.matched };
   }
+  if (best) return reuse(best.r, { code: 'same-card', matched: best.matched });
   const name = freeReelName(db, g.name);
+  const holder = name === g.name ? undefined : candidates.find((r) => r.name.toLowerCase() === g.name.toLowerCase());
+  const clash = holder ? { name: holder.name, ...(seen.get(holder.id) ?? { matched: 0, conflicting: 0 }) } : null;
   make(name, clash ? { code: 'renamed', clashesWith: clash.name, matched: clash.matched, conflicting: clash.conflicting } : null);
 }
 

@@ -8,6 +8,7 @@ import { archiveId } from '../db/settings.ts';
 import { digestFile } from '../ingest/digest.ts';
 import { prepareObjectStore } from '../objects.ts';
 import { clearPartials, copyVerified, SourceMismatchError } from './copy.ts';
+import { syncDerivativeObjects, type DerivativeSyncReport } from './sync-derivatives.ts';
 import { listReplicas, reachability, replicaObjectPath, replicaObjectsDir, replicaTmpDir, requireReachable, setCopyState, type Replica } from './store.ts';
 
 /** One object a sync could not copy, and why. */
@@ -39,6 +40,8 @@ export interface SyncReport {
   bytesCopied: number;
   /** The custody event's seq, or null when nothing needed doing (no event written). */
   custodySeq: number | null;
+  /** Redacted copies and detection logs (a whole-archive sync only; replica/sync-derivatives.ts). */
+  derivatives?: DerivativeSyncReport;
 }
 
 // State rows are committed in batches: with synchronous=FULL each commit waits for the disk. A
@@ -55,6 +58,8 @@ const BATCH = 200;
  * it first). Leftover temporary files of an interrupted run are removed first. Appends one
  * custody event (PREMIS `replication`, archive-wide, detail.action "replica sync") with the
  * counts when anything was written, adopted or failed, and the copies recorded but gone (`vanished`). `trigger` is recorded ("sync", "ingest").
+ * Without `only`, the redacted copies and detection logs are copied too (syncDerivativeObjects);
+ * their failures are in `derivatives.failed`, not `failed`.
  * Throws ReplicaError when the replica is not reachable or is the wrong folder.
  */
 export async function syncReplica(archive: Archive, r: Replica, opts: { actor: string; only?: readonly string[]; trigger?: string; signal?: AbortSignal }): Promise<SyncReport> {
@@ -117,18 +122,25 @@ export async function syncReplica(archive: Archive, r: Replica, opts: { actor: s
       report.failed.push({ itemId: it.id, sha256: it.sha256, reason: why });
     }
   }
+  // Derivatives (redacted copies, detection logs) with a whole-archive sync, not after an ingest.
+  const deriv = opts.only ? null : await syncDerivativeObjects(archive, r, opts.signal);
+  if (deriv) {
+    report.derivatives = deriv;
+    report.bytesCopied += deriv.bytesCopied;
+  }
   const at = new Date().toISOString();
   db.transaction(() => {
     flush();
     db.prepare('UPDATE replicas SET last_sync_at = ? WHERE id = ?').run(at, r.id);
-    if (report.copied + report.replaced + report.adopted + report.failed.length === 0) return;
+    if (report.copied + report.replaced + report.adopted + report.failed.length + (deriv ? deriv.copied + deriv.failed.length : 0) === 0) return;
     // One event per run, not one per object: a sync of a large archive would otherwise double the log.
     report.custodySeq = appendCustodyEvent(db, { actor: opts.actor, type: 'replication', item: null, at, detail: {
-      action: 'replica sync', replica: r.name, outcome: report.failed.length ? 'fail' : 'success', trigger: opts.trigger ?? 'sync',
+      action: 'replica sync', replica: r.name, outcome: report.failed.length || deriv?.failed.length ? 'fail' : 'success', trigger: opts.trigger ?? 'sync',
       copied: report.copied, replaced: report.replaced, adopted: report.adopted, alreadyPresent: report.present,
       failed: report.failed.length, bytesCopied: report.bytesCopied, verifiedBy: 'sha256',
       ...(report.vanished ? { vanished: report.vanished } : {}),
       ...(report.failed.length ? { failedItems: report.failed.slice(0, 100).map((f) => f.sha256) } : {}),
+      ...(deriv && deriv.copied + deriv.failed.length ? { derivativesCopied: deriv.copied, derivativesFailed: deriv.failed.length } : {}),
     } }).seq;
   })();
   return report;

@@ -4,6 +4,7 @@
 // sentences. Shared by the HTML and the PDF so both say exactly the same.
 import { algList, str, TAG_FIELDS } from '../../common/custody-words.ts';
 import { fixityFinding, type FixityFinding } from '../../common/fixity.ts';
+import { sourceListFacts } from '../../common/hashlist-words.ts';
 import { dict, fill, word } from './i18n.ts';
 import type { ReportCase, ReportEvent, ReportIncident, ReportItem, ReportLang, ReportPerson, ReportPlace } from './model.ts';
 
@@ -136,6 +137,12 @@ export function describeEvent(lang: ReportLang, e: ReportEvent): string {
     }
     case 'fixity check': {
       if (x.scope === 'replica') return replicaCheckWords(lang, x);
+      // A card's file against the card's own hash list: about the card, never the archive's copy.
+      const src = sourceListFacts({ type: e.type, detail: x });
+      if (src) {
+        const key = ({ pass: 'ev_srcPass', missing: 'ev_srcMissing', altered: 'ev_srcAltered', invalid: 'ev_srcInvalid', rejected: 'ev_srcRejected', summary: 'ev_srcSummary' } as const)[src.verdict];
+        return fill(d[key], { list: src.list, entry: src.entry, algs: src.algs || '—', differences: src.differences.join('; '), reason: src.reason, missing: String(src.missing), invalid: String(src.invalid) }).trimEnd();
+      }
       if (outcome === 'pass') return fill(d.ev_fixityPass, { algs: algList(x.algorithms) });
       // What was found, in the report's language, from the finding's fields; the verifier's own
       // (English) reason only when the event records nothing this report can read.

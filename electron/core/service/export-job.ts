@@ -12,6 +12,8 @@ import { listKeys, resolveKey, unlockKey, type SigningKey } from '../signing/key
 import type { CatalogAdapter } from './catalog-adapter.ts';
 import { ServiceError } from './errors.ts';
 import { orderedItemIds } from './items-query.ts';
+import { getItem } from '../db/items.ts';
+import { redactedRelease } from '../redact/release.ts';
 
 export type ExportRequest = Extract<JobRequest, { kind: 'export' }>;
 
@@ -47,7 +49,8 @@ export async function signingKeyForExport(sign: { key: string } | false | undefi
 /**
  * The job spec of an export request: recovers what a killed export left (recoverInterruptedExports),
  * chooses the items (ids, or the items `filter` matches now), plans a public release
- * (planPublicRelease), then writes a court-ready set (exportCourtReadySet) in a new folder
+ * (planPublicRelease) and, with `redactedMedia`, ships the items' redacted copies in place of
+ * their originals where one exists (redactedRelease), then writes a court-ready set (exportCourtReadySet) in a new folder
  * `evidence-set-<UTC stamp>` inside `outDir`. The passphrase is taken out of the request before
  * the spec is made and dropped as soon as the key is unlocked, when the job starts: the runner
  * keeps finished specs, and a passphrase must outlive only the unlocking. Errors reach the job's
@@ -56,8 +59,6 @@ export async function signingKeyForExport(sign: { key: string } | false | undefi
  */
 export function exportJobSpec(a: Archive, request: ExportRequest, deps: ExportJobDeps): JobSpec {
   const { sign, ...req } = request;
-  // Wired when issue 13's redacted export lands in this service; until then never send originals in their place.
-  if (req.redactedMedia) throw new ServiceError('FAILED', 'redacted media: this build cannot send redacted copies from the desktop export yet; use `evidence export --redacted-media`');
   const signChoice = sign ? { key: sign.key } : req.unsigned ? false : undefined;
   let passphrase: string | null = sign ? sign.passphrase : null;
   // The parsed request is this call's own object: the passphrase is blanked in it too.
@@ -90,19 +91,22 @@ export function exportJobSpec(a: Archive, request: ExportRequest, deps: ExportJo
       const stamp = new Date().toISOString().replace(/[-:]/gu, '').replace('T', '-').slice(0, 15);
       const outDir = join(resolve(req.outDir), `evidence-set-${stamp}`);
       // As the CLI's export: the catalog's extras decide what a public release leaves out.
-      const extras = deps.catalog()?.exportExtras(ids, {
+      let extras = deps.catalog()?.exportExtras(ids, {
         includeSensitive: req.includeSensitive, redactPeople: req.redactPeople, archiveDir: a.dir, withheldMedia: plan?.withheld,
       });
       // Without them the set would be a full one: never hand that out as a public release.
       if (req.redactPeople && !extras) throw new ServiceError('FAILED', 'a public release needs the case catalog, which this archive does not have open');
+      // As the CLI's `export --redacted-media`: redacted copies in place of their originals (where one exists; the screen said which do not).
+      const redacted = req.redactedMedia && extras ? redactedRelease(a.db, ids, extras, (id) => getItem(a.db, id)!.record.sha256) : null;
+      if (redacted) extras = redacted.extras;
       const report = await exportCourtReadySet(a, {
         itemIds: ids, outDir, actor, recipient: req.recipient || undefined, organization: req.organization || undefined,
         description: req.description || undefined, zip: req.zip,
-        selection: { ...(req.itemIds ? { items: req.itemIds } : { filter: req.filter }), ...(plan ? { publicRelease: publicReleaseRecord(plan) } : {}) },
+        selection: { ...(req.itemIds ? { items: req.itemIds } : { filter: req.filter }), ...(plan ? { publicRelease: publicReleaseRecord(plan) } : {}), ...(redacted ? redacted.selection : {}) },
         extras, signal: ctx.signal, onProgress: ctx.progress,
       }, {
         key, tsaUrls: req.tsaUrls ?? [], lang: req.lang ?? deps.defaultLang(), redacted: req.redactPeople,
-        includeSensitive: req.includeSensitive, derivativesDir: a.derivativesDir,
+        includeSensitive: req.includeSensitive, derivativesDir: a.derivativesDir, ...(redacted ? { redactedMedia: redacted.media } : {}),
       });
       return {
         kind: 'export',

@@ -25,6 +25,7 @@ import { releaseRisks } from './release-risks.ts';
 import { loadSettings, saveSettings, withRecent } from './settings.ts';
 import { redactHandlers } from './redact-handlers.ts';
 import { createKey, keysDir, listKeys, resolveKey, unlockKey, type KeyInfo } from '../signing/keystore.ts';
+import { replicateIngestJob } from './ingest-replicas.ts';
 
 export interface ServiceOptions {
   /** JSON file holding the operator name, language and recent archives. */
@@ -106,7 +107,9 @@ export function createArchiveService(opts: ServiceOptions): ArchiveService {
               signal: ctx.signal, onProgress: ctx.progress, onFile: ctx.file,
             });
             if (report.counts.added > 0 && (opts.autoDerivatives ?? true) && !ctx.signal.aborted) startDerivatives(a);
-            return { kind: 'ingest', report };
+            // As the CLI's ingest: the new objects go to every connected replica; one not reached is a warning only.
+            const replicas = await replicateIngestJob(a, report, operator(), ctx.signal);
+            return { kind: 'ingest', report: { ...report, ...replicas } };
           },
         };
       case 'verifyArchive':
@@ -191,7 +194,11 @@ export function createArchiveService(opts: ServiceOptions): ArchiveService {
       const items = queryItems(a.db, filter, sort, thumbsOf(a));
       return { total: items.length, items };
     },
-    'items.view': async ({ filter, sort, group }) => views.open(need().db, filter, sort, group),
+    'items.view': async ({ filter, sort, group, first }) => {
+      const a = need();
+      const v = views.open(a.db, filter, sort, group);
+      return first ? { ...v, items: itemSummaries(a.db, views.ids(v.view, 0, first)!, thumbsOf(a), stripsOf(a)) } : v;
+    },
     'items.contactSheet': async ({ id }) => {
       const a = need();
       const clip = clipOf(a.db, id);

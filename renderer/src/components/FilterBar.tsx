@@ -8,33 +8,34 @@ import { DateField } from './DateField.tsx';
 
 const KINDS = ['image', 'video', 'audio', 'document', 'other'] as const;
 
-/** Catalog rows of one entity for a filter drop-down ([] without the catalog). */
-export function useCatalogRows(entity: 'place' | 'person' | 'incident' | 'case'): CatalogRow[] {
+/** Catalog rows of one entity for a filter drop-down ([] without the catalog, or while `enabled` is false). */
+export function useCatalogRows(entity: 'place' | 'person' | 'incident' | 'case', enabled = true): CatalogRow[] {
   const { catalog, dataVersion, report } = useApp();
   const [rows, setRows] = useState<CatalogRow[]>([]);
   useEffect(() => {
-    if (!catalog.entities.includes(entity)) return;
+    if (!enabled || !catalog.entities.includes(entity)) return;
     call('catalog.list', { entity }).then(setRows, report);
-  }, [catalog, entity, dataVersion, report]);
+  }, [catalog, entity, dataVersion, report, enabled]);
   return rows;
 }
 
-/** Search, filters and sort of the Library. */
-export function FilterBar() {
+/** Search, filters and sort of the Library; `places` when the screen has read them already (else read here). */
+export function FilterBar({ places: given }: { places?: CatalogRow[] } = {}) {
   const { t } = useTranslation();
   const app = useApp();
   const f = app.filter;
   const [facets, setFacets] = useState<ChannelOutput<'items.facets'>>({ cameras: [], kinds: {}, tags: [] });
   const [text, setText] = useState(f.text ?? '');
-  const places = useCatalogRows('place').filter((p) => p.itemCount > 0 || p.id === f.placeId);
+  const own = useCatalogRows('place', !given);
+  const places = (given ?? own).filter((p) => p.itemCount > 0 || p.id === f.placeId);
   const people = useCatalogRows('person');
   const incidents = useCatalogRows('incident');
   const cases = useCatalogRows('case');
   useEffect(() => {
     call('items.facets', {}).then(setFacets, app.report);
   }, [app.dataVersion, app.report]);
-  // Typing is debounced so each key does not re-query 20,000 items; what was typed is applied
-  // on leaving the screen too, so opening an item at once does not lose the search.
+  // Typing is debounced so each key does not re-query 20,000 items (Enter applies it at once);
+  // what was typed is applied on leaving the screen too, so opening an item at once does not lose the search.
   const latest = useRef({ f, text, setFilter: app.setFilter });
   latest.current = { f, text, setFilter: app.setFilter };
   useEffect(() => {
@@ -64,7 +65,11 @@ export function FilterBar() {
 
   return (
     <form className="filter-bar" onSubmit={(e) => e.preventDefault()} aria-label={t('library.filters')}>
-      <input type="search" placeholder={t('library.search')} aria-label={t('library.search')} value={text} onChange={(e) => setText(e.target.value)} data-testid="search" />
+      <input type="search" placeholder={t('library.search')} aria-label={t('library.search')} value={text} onChange={(e) => setText(e.target.value)}
+        onKeyDown={(e) => {
+          // Enter searches at once, without waiting for the typing pause.
+          if (e.key === 'Enter' && (f.text ?? '') !== text) app.setFilter({ ...f, text: text || undefined });
+        }} data-testid="search" />
       <fieldset className="kinds">
         <legend className="sr-only">{t('library.kind')}</legend>
         {KINDS.filter((k) => facets.kinds[k]).map((k) => (

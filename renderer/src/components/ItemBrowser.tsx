@@ -6,9 +6,9 @@
 // the group's count before each group's rows. The keyboard: arrows move, Space shows the item
 // large (QuickLook), Enter opens it, Ctrl/Cmd-A selects every item of the view.
 import { elementScroll, observeElementOffset, useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ItemGroup, ItemGroupBy, ItemSummary } from '../../../electron/common/ipc.ts';
+import type { CatalogRow, ItemGroup, ItemGroupBy, ItemSummary } from '../../../electron/common/ipc.ts';
 import { BridgeError, call } from '../bridge.ts';
 import { formatBytes, formatDuration, formatNumber } from '../format.ts';
 import { fitMiddle, formatCaptureShort, formatDay, formatFps, formatResolution } from '../library-format.ts';
@@ -16,10 +16,9 @@ import { useApp } from '../state.tsx';
 import { Thumb } from './Thumb.tsx';
 import { Badges, badgesOf, Tile } from './Tile.tsx';
 import { QuickLook } from './QuickLook.tsx';
-import { useCatalogRows } from './FilterBar.tsx';
 
-/** Items fetched per items.page call. */
-const PAGE = 200;
+/** Items fetched per items.page call (and asked of items.view as its first page: `first`). */
+export const PAGE = 200;
 
 /** A Library view (items.view): its id and how many items it holds. */
 export interface LibraryView {
@@ -27,6 +26,8 @@ export interface LibraryView {
   total: number;
   /** The groups of a grouped view, in order (items.view). */
   groups?: ItemGroup[];
+  /** Its first page (items.view with `first: PAGE`), drawn without asking items.page. */
+  items?: ItemSummary[];
 }
 
 /**
@@ -39,11 +40,15 @@ function usePages(view: LibraryView, onExpired: () => void, report: (e: unknown)
   const pages = useRef(new Map<number, ItemSummary[]>());
   const asked = useRef(new Set<number>());
   const [, setVersion] = useState(0);
-  useEffect(() => {
-    pages.current = new Map();
-    asked.current = new Set();
-    setVersion((v) => v + 1);
-  }, [view.view]);
+  // A new view starts from the page it came with, in this very render: no placeholder frame and
+  // no items.page round trip before the first tiles.
+  const of = useRef<string | null>(null);
+  if (of.current !== view.view) {
+    of.current = view.view;
+    const first = view.items && view.items.length === Math.min(PAGE, view.total) ? view.items : null;
+    pages.current = new Map(first ? [[0, first]] : []);
+    asked.current = new Set(first ? [0] : []);
+  }
   const want = useCallback((from: number, to: number) => {
     for (let p = Math.floor(from / PAGE); p <= Math.floor(to / PAGE); p++) {
       if (asked.current.has(p) || p * PAGE >= view.total) continue;
@@ -73,12 +78,19 @@ const HEADER = 36;
  */
 const MAX_HEIGHT = 10_000_000;
 
+/**
+ * The browser's content width as last measured: a browser made anew (each filter, order or view
+ * change makes one) starts from it, not from a guess, so its first render already lays out the
+ * right number of columns (a guess cost a second full render of every tile before the first paint).
+ */
+let lastWidth = 800;
+
 function useWidth(ref: React.RefObject<HTMLElement | null>): number {
-  const [w, setW] = useState(800);
+  const [w, setW] = useState(lastWidth);
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
-    const ro = new ResizeObserver(([e]) => setW(e!.contentRect.width));
+    const ro = new ResizeObserver(([e]) => setW((lastWidth = e!.contentRect.width)));
     ro.observe(el);
     return () => ro.disconnect();
   }, [ref]);
@@ -145,9 +157,14 @@ const COLUMNS = [
   ['reel', 'reel', '84px'], ['size', 'bytes', '68px'], ['places', null, 'minmax(56px, .6fr)'], ['tags', null, 'minmax(56px, .6fr)'],
 ] as const;
 const LIST_TEMPLATE = `24px ${COLUMNS.map((c) => c[2]).join(' ')}`;
+const NO_PLACES: CatalogRow[] = [];
 
-export function ItemBrowser({ items: libraryView, view, tileSize = 180, groupBy = 'none', onExpired, onSelectAll }: {
-  items: LibraryView; view: 'grid' | 'list'; tileSize?: number; groupBy?: ItemGroupBy; onExpired: () => void; onSelectAll?: () => void;
+/**
+ * The browser of a Library view. `places` are the catalog's places for their names (list column,
+ * place headings): the screen reads them once, not each browser it makes (one per filter).
+ */
+export function ItemBrowser({ items: libraryView, view, tileSize = 180, groupBy = 'none', places: placeRows = NO_PLACES, onExpired, onSelectAll }: {
+  items: LibraryView; view: 'grid' | 'list'; tileSize?: number; groupBy?: ItemGroupBy; places?: CatalogRow[]; onExpired: () => void; onSelectAll?: () => void;
 }) {
   const { t, i18n } = useTranslation();
   const app = useApp();
@@ -163,7 +180,7 @@ export function ItemBrowser({ items: libraryView, view, tileSize = 180, groupBy 
   const rows = layout.rows;
   const rowSize = view === 'grid' ? Math.round((tileWidth * 9) / 16) + (tileWidth >= 150 ? 74 : 58) : ROW;
   const sizeOf = useCallback((r: number) => ('header' in layout.at(r) ? HEADER : rowSize), [layout, rowSize]);
-  const places = useCatalogRows('place');
+  const places = placeRows;
   const placeName = useMemo(() => new Map(places.map((p) => [String(p.id), p.name])), [places]);
   // scale = how many pixels of rows one pixel of scroll bar moves over (1 up to MAX_HEIGHT): the
   // virtualizer works in row pixels, the scroll element in drawn pixels.
@@ -222,6 +239,14 @@ export function ItemBrowser({ items: libraryView, view, tileSize = 180, groupBy 
     app.setSelection(next);
   };
 
+  // Tiles and rows are memoized: they get callbacks that never change and reach the current
+  // selection through this ref, so that a render of the browser redraws only what changed.
+  const toggleRef = useRef(toggle);
+  toggleRef.current = toggle;
+  const onToggle = useCallback((index: number, shift: boolean) => toggleRef.current(index, shift), []);
+  const { go } = app;
+  const onOpen = useCallback((id: number) => go({ screen: 'item', id }), [go]);
+
   /** Moves the cursor to view position `pos` (clamped) and scrolls its row into sight. */
   const moveTo = (pos: number) => {
     const p = Math.max(0, Math.min(total - 1, pos));
@@ -274,36 +299,11 @@ export function ItemBrowser({ items: libraryView, view, tileSize = 180, groupBy 
         : <div key={`p${index}`} className="list-row placeholder" data-testid="item-placeholder" aria-busy="true">{t('common.loading')}</div>;
     }
     const selected = app.selection.has(it.id);
-    const check = (
-      <input type="checkbox" checked={selected} aria-label={t('library.select', { name: it.name })} tabIndex={-1}
-        onChange={() => {}} onClick={(e) => toggle(index, e.shiftKey)} data-testid={`select-${it.id}`} />
-    );
-    const open = () => app.go({ screen: 'item', id: it.id });
     if (view === 'grid') {
-      return <Tile key={it.id} it={it} size={tileWidth} selected={selected} cursor={index === cursor} check={check} onOpen={open} onFocus={() => setCursor(index)} />;
+      return <Tile key={it.id} it={it} index={index} size={tileWidth} selected={selected} cursor={index === cursor} onToggle={onToggle} onOpen={onOpen} onFocus={setCursor} />;
     }
     const placeNames = (it.places ?? []).map((p) => placeName.get(p) ?? p).join(', ');
-    return (
-      <div key={it.id} className={`list-row${selected ? ' selected' : ''}${index === cursor ? ' cursor' : ''}`} style={{ gridTemplateColumns: LIST_TEMPLATE }}
-        data-testid="item-row" data-item-id={it.id} onMouseDown={() => setCursor(index)}>
-        {check}
-        <span className="list-thumb"><Thumb item={it} /></span>
-        <span className="name-cell">
-          <button type="button" className="link name" onClick={open} title={it.name} tabIndex={-1}>{fitMiddle(it.name, 176 - 34 * badgesOf(it, t).length, '12.5px system-ui, "Segoe UI", "Noto Sans", sans-serif')}</button>
-          <Badges it={it} inline />
-        </span>
-        <span className="date" data-col="date">{formatCaptureShort(it.capturedAt, lng)}</span>
-        <span className="num" data-col="duration">{it.durationSec != null ? formatDuration(it.durationSec, lng) : ''}</span>
-        <span className="num" data-col="resolution">{formatResolution(it.width, it.height)}</span>
-        <span className="num" data-col="fps">{formatFps(it.fps, lng)}</span>
-        <span data-col="codec">{it.codec ?? ''}</span>
-        <span className="camera" data-col="camera" title={it.camera ?? ''}>{it.camera ?? ''}</span>
-        <span data-col="reel" title={it.reel ?? ''}>{it.reel ?? ''}</span>
-        <span className="num" data-col="size">{formatBytes(it.bytes, lng)}</span>
-        <span data-col="places" title={placeNames}>{placeNames}</span>
-        <span data-col="tags" title={(it.tags ?? []).join(', ')}>{(it.tags ?? []).join(', ')}</span>
-      </div>
-    );
+    return <ListRow key={it.id} it={it} index={index} selected={selected} cursor={index === cursor} placeNames={placeNames} onToggle={onToggle} onOpen={onOpen} onFocus={setCursor} />;
   };
 
   const sortBy = (key: string | null) => {
@@ -357,3 +357,35 @@ export function ItemBrowser({ items: libraryView, view, tileSize = 180, groupBy 
     </>
   );
 }
+
+/** One row of the list view (memoized: redrawn only when its item, selection, cursor or places change). */
+const ListRow = memo(function ListRow({ it, index, selected, cursor, placeNames, onToggle, onOpen, onFocus }: {
+  it: ItemSummary; index: number; selected: boolean; cursor: boolean; placeNames: string;
+  onToggle(index: number, shift: boolean): void; onOpen(id: number): void; onFocus(index: number): void;
+}) {
+  const { t, i18n } = useTranslation();
+  const lng = i18n.language;
+  const open = () => onOpen(it.id);
+  return (
+    <div className={`list-row${selected ? ' selected' : ''}${cursor ? ' cursor' : ''}`} style={{ gridTemplateColumns: LIST_TEMPLATE }}
+      data-testid="item-row" data-item-id={it.id} onMouseDown={() => onFocus(index)}>
+      <input type="checkbox" checked={selected} aria-label={t('library.select', { name: it.name })} tabIndex={-1}
+        onChange={() => {}} onClick={(e) => onToggle(index, e.shiftKey)} data-testid={`select-${it.id}`} />
+      <span className="list-thumb"><Thumb item={it} /></span>
+      <span className="name-cell">
+        <button type="button" className="link name" onClick={open} title={it.name} tabIndex={-1}>{fitMiddle(it.name, 176 - 34 * badgesOf(it, t).length, '12.5px system-ui, "Segoe UI", "Noto Sans", sans-serif')}</button>
+        <Badges it={it} inline />
+      </span>
+      <span className="date" data-col="date">{formatCaptureShort(it.capturedAt, lng)}</span>
+      <span className="num" data-col="duration">{it.durationSec != null ? formatDuration(it.durationSec, lng) : ''}</span>
+      <span className="num" data-col="resolution">{formatResolution(it.width, it.height)}</span>
+      <span className="num" data-col="fps">{formatFps(it.fps, lng)}</span>
+      <span data-col="codec">{it.codec ?? ''}</span>
+      <span className="camera" data-col="camera" title={it.camera ?? ''}>{it.camera ?? ''}</span>
+      <span data-col="reel" title={it.reel ?? ''}>{it.reel ?? ''}</span>
+      <span className="num" data-col="size">{formatBytes(it.bytes, lng)}</span>
+      <span data-col="places" title={placeNames}>{placeNames}</span>
+      <span data-col="tags" title={(it.tags ?? []).join(', ')}>{(it.tags ?? []).join(', ')}</span>
+    </div>
+  );
+});

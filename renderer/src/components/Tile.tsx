@@ -1,7 +1,7 @@
 // One tile of the Library grid: the preview (a scrub strip under the pointer for a clip that has
 // one), its duration, small badges (GPS, tagged, Content Credentials, failed fixity, incomplete
 // card), and under it the name shortened in its middle, the capture time and the camera.
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ItemSummary } from '../../../electron/common/ipc.ts';
 import { mediaUrl } from '../bridge.ts';
@@ -44,10 +44,17 @@ export function Badges({ it, inline }: { it: ItemSummary; inline?: boolean }) {
   );
 }
 
-export function Tile(props: {
-  it: ItemSummary; size: number; selected: boolean; cursor: boolean; check: React.ReactNode; onOpen(): void; onFocus(): void;
+/**
+ * The tile of `it` at view position `index`, `size` px wide. Memoized: the browser passes
+ * callbacks that never change (they take the index or id), so a tile is redrawn only when its
+ * item, size, selection or cursor changes, not on every scroll frame or page arrival.
+ */
+export const Tile = memo(function Tile(props: {
+  it: ItemSummary; index: number; size: number; selected: boolean; cursor: boolean;
+  onToggle(index: number, shift: boolean): void; onOpen(id: number): void; onFocus(index: number): void;
 }) {
-  const { it, size, selected, cursor } = props;
+  const { it, index, size, selected, cursor } = props;
+  const open = () => props.onOpen(it.id);
   const { t, i18n } = useTranslation();
   const lng = i18n.language;
   const [frame, setFrame] = useState<number | null>(null);
@@ -62,8 +69,8 @@ export function Tile(props: {
   };
   return (
     <div className={`tile${selected ? ' selected' : ''}${cursor ? ' cursor' : ''}`} style={{ width: size }} data-testid="item-tile" data-item-id={it.id}
-      onMouseDown={props.onFocus}>
-      <button type="button" className="tile-image" style={{ height: imgH }} onClick={props.onOpen} aria-label={t('library.open', { name: it.name })}
+      onMouseDown={() => props.onFocus(index)}>
+      <button type="button" className="tile-image" style={{ height: imgH }} onClick={open} aria-label={t('library.open', { name: it.name })}
         onMouseMove={scrub} onMouseLeave={() => setFrame(null)} tabIndex={-1}>
         <Thumb item={it} />
         {frame !== null && (
@@ -80,9 +87,12 @@ export function Tile(props: {
           </span>
         )}
       </button>
-      <span className="tile-check">{props.check}</span>
+      <span className="tile-check">
+        <input type="checkbox" checked={selected} aria-label={t('library.select', { name: it.name })} tabIndex={-1}
+          onChange={() => {}} onClick={(e) => props.onToggle(index, e.shiftKey)} data-testid={`select-${it.id}`} />
+      </span>
       <div className="tile-caption">
-        <button type="button" className="link name" onClick={props.onOpen} title={it.name} tabIndex={-1} data-testid="tile-name">{fitMiddle(it.name, nameWidth, NAME_FONT)}</button>
+        <button type="button" className="link name" onClick={open} title={it.name} tabIndex={-1} data-testid="tile-name">{fitMiddle(it.name, nameWidth, NAME_FONT)}</button>
       </div>
       <div className="tile-meta">
         <span className="date" data-testid="tile-date">{formatCaptureShort(it.capturedAt, lng) || t('library.noDate')}</span>
@@ -90,4 +100,4 @@ export function Tile(props: {
       </div>
     </div>
   );
-}
+});

@@ -1,9 +1,9 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { GROUP_KEYS, type ItemGroupBy } from '../../../electron/common/ipc.ts';
 import { call, pathForFile } from '../bridge.ts';
-import { FilterBar } from '../components/FilterBar.tsx';
-import { ItemBrowser, type LibraryView } from '../components/ItemBrowser.tsx';
+import { FilterBar, useCatalogRows } from '../components/FilterBar.tsx';
+import { ItemBrowser, PAGE, type LibraryView } from '../components/ItemBrowser.tsx';
 import { TagSelection } from '../components/TagEditor.tsx';
 import { formatNumber } from '../format.ts';
 import { useApp } from '../state.tsx';
@@ -56,13 +56,18 @@ export function LibraryScreen() {
   const [dropping, setDropping] = useState(false);
   const [dropped, setDropped] = useState<number | null>(null);
   const onExpired = useCallback(() => setExpired((n) => n + 1), []);
-  useEffect(() => {
+  // A layout effect: sent before the filter bar's requests (facets, catalog lists; passive
+  // effects, children's first), so the archive service answers it first.
+  useLayoutEffect(() => {
     let live = true;
-    call('items.view', { filter: app.filter, sort: app.sort, group }).then((r) => live && setItems(r), app.report);
+    // The first page comes with the view: the first tiles need one round trip, not two.
+    call('items.view', { filter: app.filter, sort: app.sort, group, first: PAGE }).then((r) => live && setItems(r), app.report);
     return () => {
       live = false;
     };
   }, [app.filter, app.sort, group, app.dataVersion, app.report, expired]);
+  // Read once per visit for the filter bar and every browser made (one per filter, order or view).
+  const places = useCatalogRows('place');
   const selectAll = useCallback(() => {
     if (items) call('items.ids', { view: items.view }).then((r) => app.setSelection(new Set(r.ids)), app.report);
   }, [items, app]);
@@ -100,7 +105,7 @@ export function LibraryScreen() {
       onDragOver={(e) => { if (hasFiles(e)) { e.preventDefault(); e.dataTransfer.dropEffect = 'copy'; setDropping(true); } }}
       onDragLeave={(e) => { if (e.currentTarget === e.target) setDropping(false); }}
       onDrop={onDrop}>
-      <FilterBar />
+      <FilterBar places={places} />
       <div className="toolbar">
         <span data-testid="item-count">{items ? t('library.count', { count: items.total, n: formatNumber(items.total, lng) }) : t('common.loading')}</span>
         <span className="spacer" />
@@ -129,7 +134,7 @@ export function LibraryScreen() {
       {sel > 0 && app.catalog.tagging && <TagSelection itemIds={[...app.selection]} />}
       {items && items.total === 0 && <p className="empty" data-testid="empty">{t('library.empty')}</p>}
       {items && items.total > 0 && (
-        <ItemBrowser key={`${items.view} ${view}`} items={items} view={view} tileSize={tileSize} groupBy={group} onExpired={onExpired} onSelectAll={selectAll} />
+        <ItemBrowser key={`${items.view} ${view}`} items={items} view={view} tileSize={tileSize} groupBy={group} places={places} onExpired={onExpired} onSelectAll={selectAll} />
       )}
     </div>
   );
