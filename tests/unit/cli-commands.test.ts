@@ -22,7 +22,7 @@ describe('CLI command loading', () => {
   });
 
   it('loads every command for help and for words it does not know, so both can list them all', async () => {
-    const all = ['init', 'ingest', 'list', 'show', 'log', 'export', 'verify', 'verify-bag', 'replica', 'repair', 'seal', 'place', 'person', 'incident', 'case', 'tag', 'untag', 'suggest-places', 'transfer', 'timestamp', 'key', 'mhl', 'previews', 'reel', 'compare', 'credentials', 'redact', 'encrypt', 'decrypt', 'rekey'];
+    const all = ['init', 'ingest', 'list', 'show', 'log', 'export', 'verify', 'verify-bag', 'replica', 'repair', 'seal', 'place', 'person', 'incident', 'case', 'tag', 'untag', 'suggest-places', 'transfer', 'timestamp', 'key', 'mhl', 'previews', 'contact-sheet', 'reel', 'compare', 'credentials', 'redact', 'encrypt', 'decrypt', 'rekey'];
     expect(words(await commandsFor(['--help']))).toEqual(all);
     expect(words(await commandsFor(['ingst']))).toEqual(all);
     expect(words(await commandsFor([]))).toEqual(all);
