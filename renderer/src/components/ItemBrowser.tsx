@@ -295,8 +295,8 @@ export function ItemBrowser({ items: libraryView, view, tileSize = 180, groupBy 
     if (!it) {
       // Its page is on its way: a placeholder of the same size keeps the scroll position true.
       return view === 'grid'
-        ? <div key={`p${index}`} className="tile placeholder" style={{ width: tileWidth, height: rowSize - 12 }} data-testid="item-placeholder" aria-busy="true" />
-        : <div key={`p${index}`} className="list-row placeholder" data-testid="item-placeholder" aria-busy="true">{t('common.loading')}</div>;
+        ? <div key={`p${index}`} className="tile placeholder" style={{ width: tileWidth, height: rowSize - 12 }} data-testid="item-placeholder" role="gridcell" aria-busy="true" />
+        : <div key={`p${index}`} className="list-row placeholder" data-testid="item-placeholder" role="row" aria-busy="true"><span role="cell">{t('common.loading')}</span></div>;
     }
     const selected = app.selection.has(it.id);
     if (view === 'grid') {
@@ -316,14 +316,15 @@ export function ItemBrowser({ items: libraryView, view, tileSize = 180, groupBy 
   return (
     <>
       <div className={`browser ${view}`} ref={scroller} data-testid="item-browser" tabIndex={0} onKeyDown={onKey}
-        role={view === 'grid' ? 'grid' : 'table'} aria-label={t('library.browserLabel')} aria-rowcount={total}>
+        role={view === 'grid' ? 'grid' : 'table'} aria-label={t('library.browserLabel')}>
         {view === 'list' && (
-          <div className="list-header" style={{ gridTemplateColumns: LIST_TEMPLATE }} data-testid="list-header">
-            <span />
+          <div className="list-header" style={{ gridTemplateColumns: LIST_TEMPLATE }} data-testid="list-header" role="row">
+            <span role="columnheader" />
             {COLUMNS.map(([k, sortKey]) => (
-              <span key={k} data-col={k}>
+              // aria-sort belongs to the column header, not to the button that sorts by it.
+              <span key={k} data-col={k} role="columnheader" aria-sort={sortKey && app.sort.by === sortKey ? (app.sort.dir === 'asc' ? 'ascending' : 'descending') : undefined}>
                 {sortKey
-                  ? <button type="button" className="link" onClick={() => sortBy(sortKey)} tabIndex={-1} aria-sort={app.sort.by === sortKey ? (app.sort.dir === 'asc' ? 'ascending' : 'descending') : undefined}>
+                  ? <button type="button" className="link" onClick={() => sortBy(sortKey)} tabIndex={-1}>
                       {t(`library.col.${k}`)}{app.sort.by === sortKey ? (app.sort.dir === 'asc' ? ' ↑' : ' ↓') : ''}
                     </button>
                   : t(`library.col.${k}`)}
@@ -337,15 +338,15 @@ export function ItemBrowser({ items: libraryView, view, tileSize = 180, groupBy 
             if ('header' in at) {
               const g = libraryView.groups![at.header]!;
               return (
-                <div key={r.key} className="group-header" data-testid="group-header" data-group-key={g.key ?? ''} data-count={g.count}
+                <div key={r.key} className="group-header" data-testid="group-header" role="row" data-group-key={g.key ?? ''} data-count={g.count}
                   style={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${r.start + shift}px)`, height: r.size }}>
-                  <span className="group-name">{groupLabel(g)}</span>
-                  <span className="group-count">{t('library.count', { count: g.count, n: formatNumber(g.count, lng) })}</span>
+                  <span className="group-name" role="rowheader">{groupLabel(g)}</span>
+                  <span className="group-count" role={view === 'grid' ? 'gridcell' : 'cell'}>{t('library.count', { count: g.count, n: formatNumber(g.count, lng) })}</span>
                 </div>
               );
             }
             return (
-              <div key={r.key} className={view === 'grid' ? 'grid-row' : 'list-line'}
+              <div key={r.key} className={view === 'grid' ? 'grid-row' : 'list-line'} role={view === 'grid' ? 'row' : undefined}
                 style={{ position: 'absolute', top: 0, left: 0, right: 0, transform: `translateY(${r.start + shift}px)`, height: r.size }}>
                 {Array.from({ length: at.n }, (_, j) => cell(get(at.start + j), at.start + j))}
               </div>
@@ -368,24 +369,26 @@ const ListRow = memo(function ListRow({ it, index, selected, cursor, placeNames,
   const open = () => onOpen(it.id);
   return (
     <div className={`list-row${selected ? ' selected' : ''}${cursor ? ' cursor' : ''}`} style={{ gridTemplateColumns: LIST_TEMPLATE }}
-      data-testid="item-row" data-item-id={it.id} onMouseDown={() => onFocus(index)}>
-      <input type="checkbox" checked={selected} aria-label={t('library.select', { name: it.name })} tabIndex={-1}
-        onChange={() => {}} onClick={(e) => onToggle(index, e.shiftKey)} data-testid={`select-${it.id}`} />
-      <span className="list-thumb"><Thumb item={it} /></span>
-      <span className="name-cell">
+      data-testid="item-row" data-item-id={it.id} onMouseDown={() => onFocus(index)} role="row">
+      <span className="check" role="cell">
+        <input type="checkbox" checked={selected} aria-label={t('library.select', { name: it.name })} tabIndex={-1}
+          onChange={() => {}} onClick={(e) => onToggle(index, e.shiftKey)} data-testid={`select-${it.id}`} />
+      </span>
+      <span className="list-thumb" role="cell"><Thumb item={it} /></span>
+      <span className="name-cell" role="cell">
         <button type="button" className="link name" onClick={open} title={it.name} tabIndex={-1}>{fitMiddle(it.name, 176 - 34 * badgesOf(it, t).length, '12.5px system-ui, "Segoe UI", "Noto Sans", sans-serif')}</button>
         <Badges it={it} inline />
       </span>
-      <span className="date" data-col="date">{formatCaptureShort(it.capturedAt, lng)}</span>
-      <span className="num" data-col="duration">{it.durationSec != null ? formatDuration(it.durationSec, lng) : ''}</span>
-      <span className="num" data-col="resolution">{formatResolution(it.width, it.height)}</span>
-      <span className="num" data-col="fps">{formatFps(it.fps, lng)}</span>
-      <span data-col="codec">{it.codec ?? ''}</span>
-      <span className="camera" data-col="camera" title={it.camera ?? ''}>{it.camera ?? ''}</span>
-      <span data-col="reel" title={it.reel ?? ''}>{it.reel ?? ''}</span>
-      <span className="num" data-col="size">{formatBytes(it.bytes, lng)}</span>
-      <span data-col="places" title={placeNames}>{placeNames}</span>
-      <span data-col="tags" title={(it.tags ?? []).join(', ')}>{(it.tags ?? []).join(', ')}</span>
+      <span className="date" role="cell" data-col="date">{formatCaptureShort(it.capturedAt, lng)}</span>
+      <span className="num" role="cell" data-col="duration">{it.durationSec != null ? formatDuration(it.durationSec, lng) : ''}</span>
+      <span className="num" role="cell" data-col="resolution">{formatResolution(it.width, it.height)}</span>
+      <span className="num" role="cell" data-col="fps">{formatFps(it.fps, lng)}</span>
+      <span role="cell" data-col="codec">{it.codec ?? ''}</span>
+      <span className="camera" role="cell" data-col="camera" title={it.camera ?? ''}>{it.camera ?? ''}</span>
+      <span role="cell" data-col="reel" title={it.reel ?? ''}>{it.reel ?? ''}</span>
+      <span className="num" role="cell" data-col="size">{formatBytes(it.bytes, lng)}</span>
+      <span role="cell" data-col="places" title={placeNames}>{placeNames}</span>
+      <span role="cell" data-col="tags" title={(it.tags ?? []).join(', ')}>{(it.tags ?? []).join(', ')}</span>
     </div>
   );
 });

@@ -68,7 +68,7 @@ export const Tile = memo(function Tile(props: {
     setFrame(Math.min(STRIP_FRAMES - 1, Math.max(0, Math.floor(((e.clientX - r.left) / r.width) * STRIP_FRAMES))));
   };
   return (
-    <div className={`tile${selected ? ' selected' : ''}${cursor ? ' cursor' : ''}`} style={{ width: size }} data-testid="item-tile" data-item-id={it.id}
+    <div className={`tile${selected ? ' selected' : ''}${cursor ? ' cursor' : ''}`} style={{ width: size }} data-testid="item-tile" data-item-id={it.id} role="gridcell"
       onMouseDown={() => props.onFocus(index)}>
       <button type="button" className="tile-image" style={{ height: imgH }} onClick={open} aria-label={t('library.open', { name: it.name })}
         onMouseMove={scrub} onMouseLeave={() => setFrame(null)} tabIndex={-1}>
