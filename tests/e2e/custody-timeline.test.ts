@@ -79,7 +79,7 @@ describe.skipIf(!HAS_CHROMIUM)('the Item screen\'s custody timeline in readable 
       ['metadata extraction', 'done', 'The file was examined; it holds no technical metadata this program reads.'],
       ['metadata modification', 'done', 'Catalog entry changed: people, tags.'],
       // The first check passed inside run 1 (one event for the run): read as this item's pass.
-      ['fixity check', 'passed', 'Integrity check PASSED in fixity check run 1 (1 file(s) checked in that run).'],
+      ['fixity check', 'passed', 'Integrity check PASSED in fixity check run 1 (files checked in that run: 1).'],
       ['fixity check', 'FAILED', 'Integrity check FAILED.'],
     ]);
     // The item's last check: FAILED in red, with what it was and what to do, never like a pass.

@@ -44,6 +44,8 @@ describe.skipIf(!HAS_CHROMIUM || !existsSync(PHOTO))('Item screen: boxes to blur
   afterAll(() => closeRendererHost(hosted, win));
 
   it('draws a box by dragging, in pixels of the upright picture, and saves it in the catalog', async () => {
+    // The section sits below the metadata, tags and GPS lines: scroll it into view as a user would.
+    await tid('region-surface').scrollIntoViewIfNeeded();
     const r = (await tid('region-surface').boundingBox())!;
     // The thumbnail shows the photo upright: wider than tall (840×700), though stored 700×840.
     expect(r.width).toBeGreaterThan(r.height);
