@@ -204,7 +204,12 @@ export async function verifyBag(dir: string, opts: { signal?: AbortSignal } = {}
   await guard('fixity runs', async () => {
     const c = custody as Excerpt | null;
     if (!c || c.fixityRuns === undefined) return;
-    const shas = new Set(((items as unknown[] | null) ?? []).flatMap((i) => (isRecord(i) && typeof i.sha256 === 'string' ? [i.sha256] : [])));
+    // The runs checked the originals: a redacted copy (export --redacted-media) stands for its original here too.
+    const shas = new Set(((items as unknown[] | null) ?? []).flatMap((i) => {
+      if (!isRecord(i) || typeof i.sha256 !== 'string') return [];
+      const sha = i.sha256.toLowerCase();
+      return [redactedOrigin(i, sha, c.events)?.sha256 ?? sha];
+    }));
     for (const p of checkFixityRuns(c.fixityRuns, shas, c.events, c.headSeq ?? null, redacted)) problems.push({ file: CUSTODY_FILE, ...(p.seq === undefined ? {} : { seq: p.seq }), reason: p.reason });
   });
   // Sets since issue 15 declare that items.csv names people, places, incidents and cases; older ones have JSON cells.
