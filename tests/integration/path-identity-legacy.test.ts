@@ -81,9 +81,12 @@ describe('an archive made before path bytes were kept', () => {
     expect(up.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     const rows = up.prepare('SELECT source_path, path_bytes FROM sightings ORDER BY id').all() as { source_path: string; path_bytes: Buffer }[];
     up.close();
-    // The old text stays as the custody log has it; the bytes say which file it was.
+    // The old text stays as the custody log has it; the bytes say which file it was. The old
+    // sighting has no reel (made before reels), so the run that recognised the kept file, not
+    // reading it again, records it on its card's reel in the new form (reels/carry.ts).
     expect(rows.map((r) => [r.source_path, r.path_bytes.toString('latin1')])).toEqual([
       [`${esc}/name_\\xFF.txt`, `${esc}/name_\\xFF.txt`],
+      [`${esc}/name_\\\\xFF.txt`, `${esc}/name_\\xFF.txt`],
       [`${esc}/name_\\xFF.txt`, Buffer.concat([Buffer.from(esc + '/'), rawName]).toString('latin1')],
     ]);
     // Reports show the old sighting in the new form, so the two never read alike.
