@@ -162,7 +162,7 @@ describe.skipIf(!HAS_CHROMIUM)('Verify screen: a fixity check cancelled part-way
     // The cancelled run, resumed and finished: one event for the run.
     expect(await tid('fixity-events-added').textContent()).toBe('1');
     expect(await tid('fixity-interrupted').count()).toBe(0);
-    expect(await tid('fixity-run').textContent()).toBe(`#${runId}, resumed: ${CHECKED_BEFORE_CANCEL} item(s) were checked before it was interrupted (2 sessions)`);
+    expect(await tid('fixity-run').textContent()).toBe(`#${runId}, resumed: items checked before it was interrupted: ${CHECKED_BEFORE_CANCEL} (sessions: 2)`);
     expect(await tid('fixity-outcomes').textContent()).toBe(`${FILES} passed, 0 failed`);
   });
 
