@@ -143,10 +143,12 @@ describe.skipIf(!HAS_SPEC)('evidence mhl ITEM… --out DIR', () => {
     expect(r.err).toContain('no reel named "A001"');
     const dir = join(tmp, 'clash');
     mkdirSync(dir);
-    writeFileSync(join(dir, 'one.txt'), 'not the archived content');
+    // Item 1 is whichever file the ingest recorded first (its threads race): every name clashes.
+    const names = ['one.txt', 'two.txt', 'three.txt'];
+    for (const n of names) writeFileSync(join(dir, n), 'not the archived content');
     const c = await runCli('mhl', '1', '--archive', archive, '--out', dir);
     expect(c.code).not.toBe(0);
     expect(c.err).toContain('not overwritten');
-    expect(readFileSync(join(dir, 'one.txt'), 'utf8')).toBe('not the archived content');
+    for (const n of names) expect(readFileSync(join(dir, n), 'utf8')).toBe('not the archived content');
   });
 });
