@@ -263,6 +263,8 @@ export async function runLibraryUi(opts: {
     await measure('scroll: PageDown', async () => {
       const before = await top();
       pageDowns++;
+      // PageDown scrolls the focused scroller: focus it again (a tile may hold focus after a step).
+      await browserEl.focus();
       return step(page, () => page.keyboard.press('PageDown'), { view: 'grid', notTop: before });
     }, async () => {
       if (pageDowns % 3 === 0) await toTop();
