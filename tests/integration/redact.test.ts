@@ -62,11 +62,11 @@ const stubFaces: FaceTools = {
       left: b.x, top: b.y,
     })));
     pic = pic.composite(patches);
-    return { image: await pic.jpeg({ quality: 85 }).toBuffer(), format: 'jpeg', log: { detector: { name: 'stub', version: '0', model: 'none', minConfidence: 0.5 }, frames: [{ index: 0, boxes }] } };
+    return { image: await pic.jpeg({ quality: 85 }).toBuffer(), format: 'jpeg', log: { detector: { name: 'stub', version: '0', model: 'none', minConfidence: 0.5, strategy: 'stand-in' }, frames: [{ index: 0, boxes }] } };
   },
   async blurVideoFaces(input, output) {
     execFileSync('ffmpeg', ['-v', 'error', '-i', input, '-map', '0:V', '-map', '0:a?', '-vf', 'boxblur=10', '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'copy', '-map_metadata', '-1', '-f', 'mp4', output]);
-    return { log: { detector: { name: 'stub', version: '0', model: 'none', minConfidence: 0.5 }, frames: [{ index: 0, timeSec: 0, boxes: [{ x: 0, y: 0, w: 8, h: 8, score: 1, source: 'detector' }] }] }, fps: 100 };
+    return { log: { detector: { name: 'stub', version: '0', model: 'none', minConfidence: 0.5, strategy: 'stand-in' }, frames: [{ index: 0, timeSec: 0, boxes: [{ x: 0, y: 0, w: 8, h: 8, score: 1, source: 'detector' }] }] }, fps: 100 };
   },
 };
 

@@ -1,27 +1,14 @@
 // The face-blurring functions this pipeline calls (electron/core/redact/faces.ts and
-// video-faces.ts, built alongside), described here so the redaction pipeline can be written and
+// video-faces.ts, built alongside), described here (their types come from faces.ts, type-only) so the redaction pipeline can be written and
 // tested against them with a stand-in: RedactDeps.faces injects one, and by default the real
 // modules are loaded on first use, so a command that never blurs never loads TensorFlow.
 
-/** A box to blur, in pixels of the upright picture; for video, `fromSec`/`toSec` bound the time it applies to (absent: the whole clip). */
-export interface Region {
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-  fromSec?: number;
-  toSec?: number;
-  label?: string;
-}
+import type { DetectionLog, Region } from './faces.ts';
+
+export type { DetectionLog, Region };
 
 /** Blur or pixelate. */
 export type BlurMode = 'blur' | 'pixelate';
-
-/** What was blurred, per frame (a photo is frame 0): stored beside the derivative for review. */
-export interface DetectionLog {
-  detector: { name: string; version: string; model: string; minConfidence: number; [k: string]: unknown };
-  frames: { index: number; timeSec?: number; boxes: { x: number; y: number; w: number; h: number; score: number; source: 'detector' | 'manual' }[] }[];
-}
 
 /** The face-blurring module's contract. */
 export interface FaceTools {
