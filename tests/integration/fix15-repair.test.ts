@@ -9,20 +9,12 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { objectPath } from '../../electron/core/archive.ts';
 import { cliJson, runCli } from '../helpers/cli-inprocess.ts';
+import { makeCard } from '../helpers/color-card.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'ea-fix15-repair-'));
 process.env.EVIDENCE_OPERATOR = 'A. Usenova';
 const hasFfmpeg = spawnSync('ffmpeg', ['-version']).status === 0;
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-function makeCard(dir: string, n: number, offset = 0): void {
-  mkdirSync(dir, { recursive: true });
-  for (let i = 0; i < n; i++) {
-    const color = `0x${((offset + i + 1) * 2654435761 % 0xffffff).toString(16).padStart(6, '0')}`;
-    const r = spawnSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', `color=c=${color}:s=64x48`, '-frames:v', '1', '-y', join(dir, `IMG_${String(offset + i).padStart(4, '0')}.JPG`)]);
-    if (r.status !== 0) throw new Error(`ffmpeg: ${r.stderr.toString()}`);
-  }
-}
 
 async function archive(name: string, n: number) {
   const dir = join(work, name);

@@ -11,20 +11,12 @@ import { objectPath, openArchive } from '../../electron/core/archive.ts';
 import { verifyArchive, type FixityReport } from '../../electron/core/verify/fixity.ts';
 import type { ScopeFilters } from '../../electron/core/verify/scope.ts';
 import { cliJson, runCli } from '../helpers/cli-inprocess.ts';
+import { makeCard } from '../helpers/color-card.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'ea-fix15-verify-'));
 process.env.EVIDENCE_OPERATOR = 'A. Usenova';
 const hasFfmpeg = spawnSync('ffmpeg', ['-version']).status === 0;
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-function makeCard(dir: string, n: number, offset = 0): void {
-  mkdirSync(dir, { recursive: true });
-  for (let i = 0; i < n; i++) {
-    const color = `0x${((offset + i + 1) * 2654435761 % 0xffffff).toString(16).padStart(6, '0')}`;
-    const r = spawnSync('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', `color=c=${color}:s=64x48`, '-frames:v', '1', '-y', join(dir, `IMG_${String(offset + i).padStart(4, '0')}.JPG`)]);
-    if (r.status !== 0) throw new Error(`ffmpeg: ${r.stderr.toString()}`);
-  }
-}
 
 /** An archive of 2 small images, a 48 MiB clip (keeps a run busy long enough to stop it in the middle) and 3 more images. */
 async function archiveWithBigClip(name: string): Promise<{ dir: string; A: string[]; ids: number[] }> {
