@@ -37,4 +37,15 @@ if (process.env.EVIDENCE_FROM_SOURCES !== '1' && bundleIsFresh()) {
   register();
   ({ main } = await import('../electron/cli/main.ts'));
 }
-process.exitCode = await main(process.argv.slice(2));
+// Every piece of work holds the event loop open (a file read, a worker, a child process). If the
+// loop ever empties while a command is still awaited, that is a defect in the program: the process
+// would otherwise end with code 0 and no output, which reads as success. It ends as an internal
+// error (exit 3) instead, and says so.
+let finished = false;
+process.exitCode = 3;
+process.once('exit', () => {
+  if (!finished) process.stderr.write('evidence: internal error: the command stopped before it finished (nothing was left to wait for); its work is incomplete\n');
+});
+const code = await main(process.argv.slice(2));
+finished = true;
+process.exitCode = code;

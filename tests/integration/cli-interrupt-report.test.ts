@@ -65,9 +65,14 @@ if (isMainThread && hold) {
   fsp.opendir = async function (path, ...rest) {
     if (Buffer.from(path).equals(Buffer.from(hold))) {
       process.stderr.write('test-hook: walk holding at ' + hold + '\\n');
+      // The timer stays referenced: a real opendir keeps the event loop alive while it waits, and
+      // so must the hold, or the process could find nothing left to do and end before the signal.
       await new Promise((r) => {
-        process.once('SIGINT', r);
-        setTimeout(r, 60_000).unref();
+        const t = setTimeout(r, 60_000);
+        process.once('SIGINT', () => {
+          clearTimeout(t);
+          r();
+        });
       });
     }
     return real.call(this, path, ...rest);
