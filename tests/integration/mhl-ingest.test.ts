@@ -19,7 +19,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 interface MhlJson {
   histories: { folderName: string; generations: number; latest: { sequence: number; creator: { tool: string; toolVersion: string; hostName: string }; process: string }; chain: { status: string }[] }[];
-  counts: { verified: number; mismatch: number; missing: number; notListed: number; notChecked: number };
+  counts: { verified: number; mismatch: number; missing: number; notListed: number; notChecked: number; invalid: number };
   files: { path: string; entry: string; status: string; expected?: Record<string, string>; found?: Record<string, string> }[];
 }
 
@@ -36,7 +36,7 @@ describe.skipIf(!HAS_SPEC)('ingest of a card with an ASC MHL history', () => {
     const { code, report } = await ingestJson(archive, card);
     expect(code).toBe(0);
     const m = report.mhl!;
-    expect(m.counts).toEqual({ verified: 3, mismatch: 0, missing: 0, notListed: 0, notChecked: 0 });
+    expect(m.counts).toEqual({ verified: 3, mismatch: 0, missing: 0, notListed: 0, notChecked: 0, invalid: 0 });
     expect(m.files).toEqual([]);
     expect(m.histories).toHaveLength(1);
     expect(m.histories[0]).toMatchObject({ folderName: 'A002R2EC', generations: 2, latest: { sequence: 2, process: 'in-place', creator: { tool: 'ascmhl.py', toolVersion: '0.3 alpha', hostName: 'myHost.local' } } });
@@ -75,7 +75,7 @@ describe.skipIf(!HAS_SPEC)('ingest of a card with an ASC MHL history', () => {
     const { code, report } = await ingestJson(archive, card);
     expect(code).toBe(1);
     const m = report.mhl!;
-    expect(m.counts).toEqual({ verified: 1, mismatch: 1, missing: 1, notListed: 1, notChecked: 0 });
+    expect(m.counts).toEqual({ verified: 1, mismatch: 1, missing: 1, notListed: 1, notChecked: 0, invalid: 0 });
     const byStatus = Object.fromEntries(m.files.map((f) => [f.status, f]));
     expect(byStatus.mismatch).toMatchObject({ path: changed, entry: 'Clips/A002C006_141024_R2EC.mov', expected: { xxh64: '0ea03b369a463d9d' } });
     expect(byStatus.mismatch!.found!.xxh64).not.toBe('0ea03b369a463d9d');
@@ -120,7 +120,7 @@ describe.skipIf(!HAS_SPEC)('ingest of a card with an ASC MHL history', () => {
     const { code, report } = await ingestJson(join(tmp, 'arch-nested'), reels);
     expect(code).toBe(0);
     expect(report.mhl!.histories.map((h) => h.folderName).sort()).toEqual(['A002R2EC', 'A003R2EC', 'Reels']);
-    expect(report.mhl!.counts).toEqual({ verified: 7, mismatch: 0, missing: 0, notListed: 0, notChecked: 0 });
+    expect(report.mhl!.counts).toEqual({ verified: 7, mismatch: 0, missing: 0, notListed: 0, notChecked: 0, invalid: 0 });
     // Each card's own history speaks for its clips; the reels folder's for Summary.txt only.
     expect(Object.fromEntries(report.mhl!.histories.map((h) => [h.folderName, (h as unknown as { counts: { verified: number } }).counts.verified]))).toEqual({ A002R2EC: 3, A003R2EC: 3, Reels: 1 });
   });
@@ -130,7 +130,7 @@ describe.skipIf(!HAS_SPEC)('ingest of a card with an ASC MHL history', () => {
     cpSync(join(SCENARIOS, 'scenario_01', 'travel_01', 'A002R2EC'), card, { recursive: true });
     const { code, report } = await ingestJson(join(tmp, 'arch-sub'), join(card, 'Clips'));
     expect(code).toBe(0);
-    expect(report.mhl!.counts).toEqual({ verified: 2, mismatch: 0, missing: 0, notListed: 0, notChecked: 0 });
+    expect(report.mhl!.counts).toEqual({ verified: 2, mismatch: 0, missing: 0, notListed: 0, notChecked: 0, invalid: 0 });
   });
 });
 

@@ -107,7 +107,7 @@ describe.skipIf(!HAS_SPEC)('evidence mhl ITEM… --out DIR', () => {
     const arch2 = join(tmp, 'archive2');
     const ok = await runCli('ingest', dir, '--archive', arch2, '--json', '--threads', '1');
     expect(ok.code, ok.err).toBe(0);
-    expect(JSON.parse(ok.out).mhl.counts).toEqual({ verified: 3, mismatch: 0, missing: 0, notListed: 0, notChecked: 0 });
+    expect(JSON.parse(ok.out).mhl.counts).toEqual({ verified: 3, mismatch: 0, missing: 0, notListed: 0, notChecked: 0, invalid: 0 });
     const name = h.generations[1]!.files[0]!.path;
     const buf = readFileSync(join(dir, name));
     buf[0] = buf[0]! ^ 0x20;

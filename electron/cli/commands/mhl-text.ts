@@ -7,7 +7,7 @@ import { errLine, outLine, printable } from './text.ts';
 /** Lines printed per kind of verdict (changed, missing, …); the rest are counted. */
 const LINES_PER_STATUS = 50;
 
-/** One line per hash list found, then one per file that is not verified (changed, missing, not listed, not checked). */
+/** One line per hash list found, then one per file that is not verified (changed, missing, not listed, not checked) and per invalid entry. */
 export function printMhlReport(io: Io, r: MhlIngestReport): void {
   for (const h of r.histories) {
     const g = h.latest;
@@ -16,7 +16,7 @@ export function printMhlReport(io: Io, r: MhlIngestReport): void {
       folder: h.folder, kind: h.kind === 'asc-mhl' ? 'ASC MHL' : 'MHL 1.1', sequence: g?.sequence ?? 0, generations: h.generations,
       tool: [c?.tool, c?.toolVersion].filter(Boolean).join(' ') || t('mhl:unknown'), host: c?.hostName ?? t('mhl:unknown'),
       date: c?.creationDate ?? t('mhl:unknown'), author: c?.authors.map((a) => a.name).join(', ') || t('mhl:nobody'),
-      verified: h.counts.verified, mismatch: h.counts.mismatch, missing: h.counts.missing, notListed: h.counts.notListed,
+      verified: h.counts.verified, mismatch: h.counts.mismatch, missing: h.counts.missing, notListed: h.counts.notListed, invalid: h.counts.invalid,
     })));
     for (const ch of h.chain) if (ch.status !== 'ok') errLine(io, printable(t('mhl:chain', { folder: h.folderName, path: ch.path, status: ch.status })));
     for (const p of h.problems) errLine(io, printable(t('mhl:problem', { problem: p })));
@@ -32,6 +32,7 @@ export function printMhlReport(io: Io, r: MhlIngestReport): void {
     else if (f.status === 'missing') outLine(io, printable(t('mhl:missing', { path: f.path, history: f.history })));
     else if (f.status === 'not-listed') outLine(io, printable(t('mhl:notListed', { path: f.path })));
     else if (f.status === 'not-checked') outLine(io, printable(t('mhl:notChecked', { path: f.path, reason: f.reason ?? '' })));
+    else if (f.status === 'invalid') outLine(io, printable(t('mhl:invalid', { history: f.history, entry: f.entry === '' ? '""' : f.entry, reason: f.reason ?? '' })));
   }
   for (const [status, n] of shown) if (n > LINES_PER_STATUS) outLine(io, t('fix14:mhlMore', { count: n - LINES_PER_STATUS, what: t(`fix14:status.${status}`) }));
 }

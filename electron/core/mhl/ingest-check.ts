@@ -6,6 +6,8 @@ import { lstatSync, readdirSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import type { Archive } from '../archive.ts';
 import { appendCustodyEvent } from '../custody/log.ts';
+import { displayName } from '../ingest/filename.ts';
+import { entryReadings, invalidEntryReason } from './entry-path.ts';
 import type { MhlHashFormat } from './hash.ts';
 import type { MhlDigests } from './ingest-hashers.ts';
 import { ASC_MHL_DIR, CHAIN_FILE, expectedFiles, hasAscMhlHistory, MhlReadError, readAscMhlHistory, readLegacyMhl, type ExpectedFile, type MhlGeneration, type MhlHistory, type RejectedHashList } from './read.ts';
@@ -27,31 +29,44 @@ export interface MhlHistorySummary {
   /** ASC MHL: each generation file against the chain's C4 ('ok', 'mismatch', 'missing', 'unlisted'). */
   chain: { sequence: number; path: string; status: string }[];
   problems: string[];
-  /** The verdicts on the files this history speaks for. */
-  counts: { verified: number; mismatch: number; missing: number; notListed: number; notChecked: number };
+  /** The verdicts on the files this history speaks for, and its invalid entries. */
+  counts: MhlCounts;
 }
 
-/** The verdict on one file a history lists, or on a file on the card it does not list. */
+/** Verdicts by kind; `invalid` counts entries that name no file inside the list's folder (entry-path.ts). */
+export interface MhlCounts {
+  verified: number;
+  mismatch: number;
+  missing: number;
+  notListed: number;
+  notChecked: number;
+  invalid: number;
+}
+
+/** The verdict on one file a history lists, on a file on the card it does not list, or on an invalid entry. */
 export interface MhlFileOutcome {
-  /** The file's path as ingest saw it (absolute), or where the history says it should be. */
+  /**
+   * The file's path as ingest saw it (absolute, display form), or where the history says it should
+   * be; for an `invalid` entry, the hash-list file that holds it (no file is named by the entry).
+   */
   path: string;
   /** The path as the history lists it, relative to its folder. */
   entry: string;
   /** The history's folder name and generation file ("A002R2EC/ascmhl/0002_….mhl"). */
   history: string;
-  status: 'verified' | 'mismatch' | 'missing' | 'not-listed' | 'not-checked';
+  status: 'verified' | 'mismatch' | 'missing' | 'not-listed' | 'not-checked' | 'invalid';
   expected?: MhlDigests;
   found?: MhlDigests;
   expectedBytes?: number;
   foundBytes?: number;
-  /** Why, in words (mismatch, not checked). */
+  /** Why, in words (mismatch, not checked, invalid). */
   reason?: string;
 }
 
 /** The MHL part of an ingest report. */
 export interface MhlIngestReport {
   histories: MhlHistorySummary[];
-  counts: { verified: number; mismatch: number; missing: number; notListed: number; notChecked: number };
+  counts: MhlCounts;
   /** Every file with a verdict other than verified, by file. */
   files: MhlFileOutcome[];
   /** Hash lists found but not readable, each with its file and the reason. */
@@ -76,7 +91,28 @@ export const MISSING_EVENTS_PER_LIST = 100;
 interface Listed {
   history: MhlHistory;
   exp: ExpectedFile;
+  /** The file's path to open or stat (real name characters; the map's key is its display form). */
+  fsPath: string;
 }
+
+/** An entry of a history that names no file inside its folder (entry-path.ts), with why. */
+interface InvalidEntry {
+  history: MhlHistory;
+  exp: ExpectedFile;
+  reason: string;
+}
+
+/** The hash-list file (absolute) that holds generation `g` of history `h`. */
+const generationFile = (h: MhlHistory, g: MhlGeneration) => (h.kind === 'asc-mhl' ? join(h.root, ASC_MHL_DIR, g.fileName) : join(h.root, g.fileName));
+
+const exists = (p: string): boolean => {
+  try {
+    lstatSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 const historyLabel = (h: MhlHistory, g: MhlGeneration) => (h.kind === 'asc-mhl' ? `${basename(h.root)}/${ASC_MHL_DIR}/${g.fileName}` : `${basename(h.root)}/${g.fileName}`);
 
@@ -174,17 +210,51 @@ export async function findHashLists(inputs: readonly string[], files: readonly W
  */
 export class MhlIngestCheck {
   private readonly listed = new Map<string, Listed>();
+  private readonly invalid: InvalidEntry[] = [];
   private readonly outcomes = new Map<string, MhlFileOutcome & { sha256?: string; generation: MhlGeneration; historyRef: MhlHistory }>();
 
+  private readonly walkedPaths: Set<string>;
+
   private constructor(private readonly inputs: string[], private readonly walked: readonly WalkedFile[], readonly histories: MhlHistory[], private readonly problems: string[], private readonly rejected: RejectedHashList[]) {
+    this.walkedPaths = new Set(walked.map((f) => f.path));
     // The deepest history that lists a file speaks for it (a card's own history over a parent's); ASC MHL over MHL v1.1.
     const rank = (h: MhlHistory) => h.root.length * 2 + (h.kind === 'asc-mhl' ? 1 : 0);
     for (const h of [...histories].sort((a, b) => rank(a) - rank(b))) {
       for (const [rel, exp] of expectedFiles(h)) {
+        // Checked before anything else: a hostile entry is reported even when it carries no hash.
+        const bad = invalidEntryReason(rel);
+        if (bad) {
+          this.invalid.push({ history: h, exp, reason: bad });
+          continue;
+        }
         if (Object.keys(exp.hashes).length === 0 && exp.size === null) continue;
-        this.listed.set(join(h.root, ...rel.split('/')), { history: h, exp });
+        const at = this.resolveEntry(h.root, rel);
+        if (!at) {
+          this.invalid.push({ history: h, exp, reason: "leads out of the hash list's folder" });
+          continue;
+        }
+        this.listed.set(at.key, { history: h, exp, fsPath: at.fsPath });
       }
     }
+  }
+
+  /**
+   * The file a valid entry `rel` of the history at `root` names (entry-path.ts: the literal name
+   * first; a Windows list's "\" separators when no file of the literal name is on the card): its
+   * key (the display form ingest's walk gives: a "\" in a name is written "\\") and its path to stat.
+   * Null when it would not be inside `root` (never, for an entry invalidEntryReason accepts).
+   */
+  private resolveEntry(root: string, rel: string): { key: string; fsPath: string } | null {
+    const shown = (segments: string[]) => join(root, ...segments.map((s) => displayName(Buffer.from(s, 'utf8'))));
+    const { literal, windows } = entryReadings(rel);
+    let segments = literal;
+    if (windows) {
+      const key = shown(literal);
+      if (!this.walkedPaths.has(key) && !exists(join(root, ...literal))) segments = windows;
+    }
+    const out = { key: shown(segments), fsPath: join(root, ...segments) };
+    const inside = root.endsWith(sep) ? root : root + sep;
+    return out.key.startsWith(inside) && out.fsPath.startsWith(inside) ? out : null;
   }
 
   /** The check for `inputs` and the files walked under them, or null when no hash list describes them. */
@@ -239,16 +309,11 @@ export class MhlIngestCheck {
   private settleUnread(): void {
     for (const [path, l] of this.listed) {
       if (this.outcomes.has(path) || !this.insideInputs(path)) continue;
-      let exists = true;
-      try {
-        lstatSync(path);
-      } catch {
-        exists = false;
-      }
+      const there = exists(l.fsPath);
       this.outcomes.set(path, {
-        path, entry: l.exp.path, history: historyLabel(l.history, l.exp.generation), status: exists ? 'not-checked' : 'missing',
+        path, entry: l.exp.path, history: historyLabel(l.history, l.exp.generation), status: there ? 'not-checked' : 'missing',
         expected: l.exp.hashes, ...(l.exp.size !== null ? { expectedBytes: l.exp.size } : {}),
-        reason: exists ? 'on the card but not read by this ingest (hidden, a link, or not a regular file)' : 'listed by the hash list but not on the card',
+        reason: there ? 'on the card but not read by this ingest (hidden, a link, or not a regular file)' : 'listed by the hash list but not on the card',
         generation: l.exp.generation, historyRef: l.history,
       });
     }
@@ -275,7 +340,8 @@ export class MhlIngestCheck {
    * entry a file was checked against (mhl_generations, with its creator info), each checked file's
    * link to its sighting of run `runId` (sighting_mhl), and custody events: a `fixity check` per
    * checked file (outcome pass, or fail with a structured `finding`), and a failed one, for no item,
-   * per file the list names that is not on the card. Events name files by their path in the history
+   * per file the list names that is not on the card and per invalid entry (finding `invalid-entry`:
+   * the entry's path as written and why it names no file inside the card). Events name files by their path in the history
    * and the history by its folder's name: no absolute path of this machine. Throws SQLite errors.
    */
   finish(archive: Archive, runId: string, actor: string): MhlIngestReport {
@@ -298,8 +364,8 @@ export class MhlIngestCheck {
     };
     const sightingOf = db.prepare('SELECT id FROM sightings WHERE run_id = ? AND source_path = ? ORDER BY id DESC LIMIT 1');
     const at = new Date().toISOString();
-    // Beyond MISSING_EVENTS_PER_LIST files missing from one history, one event sums them up (the
-    // report names each): a hostile or mistaken list must not flood the custody log.
+    // Beyond MISSING_EVENTS_PER_LIST files missing from one history and invalid entries of it, one
+    // event sums them up (the report names each): a hostile or mistaken list must not flood the custody log.
     const missingOf = new Map<MhlHistory, MhlFileOutcome[]>();
     for (const o of this.outcomes.values()) {
       if (o.status !== 'missing') continue;
@@ -307,6 +373,10 @@ export class MhlIngestCheck {
       if (l) l.push(o);
       else missingOf.set(o.historyRef, [o]);
     }
+    const invalidOf = new Map<MhlHistory, InvalidEntry[]>();
+    for (const v of this.invalid) invalidOf.set(v.history, [...(invalidOf.get(v.history) ?? []), v]);
+    const summedUp = (h: MhlHistory) => (missingOf.get(h)?.length ?? 0) + (invalidOf.get(h)?.length ?? 0) > MISSING_EVENTS_PER_LIST;
+    const summed = [...new Set([...missingOf.keys(), ...invalidOf.keys()])].filter(summedUp);
     db.transaction(() => {
       // A hash list that could not be read checked nothing: a failed check naming it, by its file name only.
       for (const r of this.rejected) {
@@ -316,14 +386,29 @@ export class MhlIngestCheck {
           finding: { kind: 'unreadable-list' }, reason: `${rel.folder}/${rel.file}: ${stripPaths(r.reason, r.file)}`,
         } });
       }
-      for (const [h, list] of missingOf) {
-        if (list.length <= MISSING_EVENTS_PER_LIST) continue;
+      for (const h of summed) {
+        const list = missingOf.get(h) ?? [];
+        const bad = invalidOf.get(h) ?? [];
         const g = h.generations.at(-1)!;
+        const says = [list.length ? `${list.length} files listed by the hash list are not on the card` : '', bad.length ? `${bad.length} of its entries are invalid (not inside the card)` : ''].filter(Boolean).join('; ');
         appendCustodyEvent(db, { actor, type: 'fixity check', item: null, at, detail: {
           outcome: 'fail', scope: 'source hash list', algorithms: [], entry: '',
           hashList: { kind: h.kind, folder: basename(h.root), file: h.kind === 'asc-mhl' ? `${ASC_MHL_DIR}/${g.fileName}` : g.fileName, generation: g.sequence, tool: g.creator.tool, toolVersion: g.creator.toolVersion },
-          finding: { kind: 'summary', missing: list.length, invalid: 0, first: list.slice(0, 20).map((o) => o.entry) },
-          reason: `${basename(h.root)}: ${list.length} files listed by the hash list are not on the card (each is named in the ingest report)`,
+          finding: { kind: 'summary', missing: list.length, invalid: bad.length, first: [...list.map((o) => o.entry), ...bad.map((v) => v.exp.path)].slice(0, 20) },
+          reason: `${basename(h.root)}: ${says} (each is named in the ingest report)`,
+        } });
+      }
+      // An entry naming no file inside the card: a failed check of the card against its list, for no item; nothing was read for it.
+      for (const v of this.invalid) {
+        const h = v.history;
+        const g = v.exp.generation;
+        generationId(h, g);
+        if (summedUp(h)) continue;
+        appendCustodyEvent(db, { actor, type: 'fixity check', item: null, at, detail: {
+          outcome: 'fail', scope: 'source hash list', algorithms: Object.keys(v.exp.hashes), entry: v.exp.path,
+          hashList: { kind: h.kind, folder: basename(h.root), file: h.kind === 'asc-mhl' ? `${ASC_MHL_DIR}/${g.fileName}` : g.fileName, generation: g.sequence, tool: g.creator.tool, toolVersion: g.creator.toolVersion },
+          finding: { kind: 'invalid-entry', why: v.reason },
+          reason: `${basename(h.root)}: invalid entry ${JSON.stringify(v.exp.path)} in the hash list, not read: ${v.reason}`,
         } });
       }
       for (const o of this.outcomes.values()) {
@@ -346,7 +431,7 @@ export class MhlIngestCheck {
           } });
         } else if (o.status === 'missing') {
           generationId(h, g);
-          if ((missingOf.get(h)?.length ?? 0) > MISSING_EVENTS_PER_LIST) continue;
+          if (summedUp(h)) continue;
           appendCustodyEvent(db, { actor, type: 'fixity check', item: null, at, detail: {
             outcome: 'fail', scope: 'source hash list', algorithms, hashList, entry: o.entry,
             finding: { kind: 'missing', expected: o.expected, ...(o.expectedBytes !== undefined ? { expectedBytes: o.expectedBytes } : {}) },
@@ -355,16 +440,20 @@ export class MhlIngestCheck {
         }
       }
     })();
-    const all = [...this.outcomes.values()].map(({ sha256: _s, generation: _g, historyRef: _h, ...o }) => o);
+    const invalid: (MhlFileOutcome & { historyRef: MhlHistory })[] = this.invalid.map((v) => ({
+      path: generationFile(v.history, v.exp.generation), entry: v.exp.path, history: historyLabel(v.history, v.exp.generation), status: 'invalid',
+      expected: v.exp.hashes, ...(v.exp.size !== null ? { expectedBytes: v.exp.size } : {}), reason: v.reason, historyRef: v.history,
+    }));
+    const all = [...[...this.outcomes.values()].map(({ sha256: _s, generation: _g, historyRef: _h, ...o }) => o), ...invalid.map(({ historyRef: _h, ...o }) => o)];
     const count = (s: MhlFileOutcome['status']) => all.filter((o) => o.status === s).length;
     const countsOf = (h: MhlHistory) => {
-      const mine = [...this.outcomes.values()].filter((o) => o.historyRef === h);
+      const mine = [...this.outcomes.values(), ...invalid].filter((o) => o.historyRef === h);
       const n = (s: MhlFileOutcome['status']) => mine.filter((o) => o.status === s).length;
-      return { verified: n('verified'), mismatch: n('mismatch'), missing: n('missing'), notListed: notListed.filter((o) => o.owner === h).length, notChecked: n('not-checked') };
+      return { verified: n('verified'), mismatch: n('mismatch'), missing: n('missing'), notListed: notListed.filter((o) => o.owner === h).length, notChecked: n('not-checked'), invalid: n('invalid') };
     };
     return {
       histories: this.histories.map((h) => ({ ...summary(h), counts: countsOf(h) })),
-      counts: { verified: count('verified'), mismatch: count('mismatch'), missing: count('missing'), notListed: notListed.length, notChecked: count('not-checked') },
+      counts: { verified: count('verified'), mismatch: count('mismatch'), missing: count('missing'), notListed: notListed.length, notChecked: count('not-checked'), invalid: count('invalid') },
       files: [...all.filter((o) => o.status !== 'verified'), ...notListed.map(({ owner: _o, ...o }) => o)].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
       ...(this.problems.length ? { problems: this.problems } : {}),
       ...(this.rejected.length ? { rejected: this.rejected.map((r) => ({ file: r.file, reason: r.reason })) } : {}),

@@ -32,7 +32,7 @@ export interface MhlHashValue {
   hashDate: string | null;
 }
 
-/** One `<hash>` (a file) of a generation. `path` is relative to the history's folder, with "/". */
+/** One `<hash>` (a file) of a generation. `path` is as the list writes it: relative to the history's folder with "/" when valid (entry-path.ts says which file it names, or why it names none). */
 export interface MhlFileEntry {
   path: string;
   size: number | null;
@@ -180,12 +180,13 @@ export function parseAscMhlGeneration(file: string, text?: string): MhlGeneratio
   const files: MhlFileEntry[] = [];
   const directories: MhlDirectoryEntry[] = [];
   for (const el of hashes?.children ?? []) {
+    // A <hash> without <path> is kept with an empty path: an invalid entry the check reports (entry-path.ts).
     const p = child(el, 'path');
-    if (!p) continue;
-    const path = p.text.trim();
+    if (!p && el.name !== 'hash') continue;
+    const path = p ? p.text.trim() : '';
     if (el.name === 'hash') {
       files.push({
-        path, size: p.attrs.size !== undefined ? Number(p.attrs.size) : null, lastModificationDate: p.attrs.lastmodificationdate ?? null,
+        path, size: p?.attrs.size !== undefined ? Number(p.attrs.size) : null, lastModificationDate: p?.attrs.lastmodificationdate ?? null,
         hashes: hashValues(el), previousPath: childText(el, 'previousPath'),
       });
     } else if (el.name === 'directoryhash') {
@@ -319,7 +320,8 @@ export function parseLegacyMhl(file: string, text?: string): MhlGeneration {
       hashes.push({ format: f, value, action: null, hashDate: childText(h, 'hashdate') });
     }
     const size = childText(h, 'size');
-    return { path: (childText(h, 'file') ?? '').replaceAll('\\', '/'), size: size === null ? null : Number(size), lastModificationDate: childText(h, 'lastmodificationdate'), hashes, previousPath: null };
+    // The path as written: a Windows list's "\" separators are read where the path is matched (entry-path.ts).
+    return { path: childText(h, 'file') ?? '', size: size === null ? null : Number(size), lastModificationDate: childText(h, 'lastmodificationdate'), hashes, previousPath: null };
   });
   return {
     format: 'mhl-1.1', sequence: 1, fileName: basename(file),

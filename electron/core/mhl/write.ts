@@ -3,7 +3,7 @@
 // and ASCMHLDirectory.xsd define them. Directory content and structure hashes are computed as the
 // ascmhl reference implementation computes them (hash.ts hashOfHashList, structureEntry).
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, join, posix } from 'node:path';
 import { ASC_MHL_FORMATS, hashData, hashOfHashList, structureEntry, type MhlHashFormat } from './hash.ts';
 import { ASC_MHL_DIR, CHAIN_FILE, expectedFiles, hasAscMhlHistory, parseChain, readAscMhlHistory, type ChainEntry } from './read.ts';
 import { escapeXml } from './xml.ts';
@@ -56,6 +56,10 @@ export interface MhlWriteResult {
   root: { content: Partial<Record<MhlHashFormat, string>>; structure: Partial<Record<MhlHashFormat, string>> };
 }
 
+// Entry paths are "/"-separated whatever the system (ASC MHL); "\" is a name character in them
+// (a Linux or macOS name may hold one), so a name is what follows the last "/" only.
+const entryName = (p: string): string => posix.basename(p);
+
 const DEFAULT_IGNORE = ['.DS_Store', ASC_MHL_DIR, `${ASC_MHL_DIR}/`];
 
 /** ISO 8601 to the second with "+00:00", as the reference histories write dates. */
@@ -102,7 +106,7 @@ async function hashTree(node: DirNode, formats: MhlHashFormat[]): Promise<void> 
     for (const file of node.files) {
       const h = file.hashes[f]!;
       content.push(h);
-      structure.push(await structureEntry(f, basename(file.path), h));
+      structure.push(await structureEntry(f, entryName(file.path), h));
     }
     for (const d of node.dirs.values()) {
       content.push(d.content![f]!);
@@ -164,7 +168,7 @@ export async function writeMhlGeneration(opts: MhlWriteOptions): Promise<MhlWrit
     `${indent}<structure>\n${formats.map((f) => `${indent}  <${f} hashdate="${date}">${node.structure![f]}</${f}>\n`).join('')}${indent}</structure>\n`;
   // Depth first with names sorted, each folder's entry after its files, as the reference tool lists them.
   const entries = (node: DirNode): string => {
-    const names = [...[...node.dirs.keys()].map((n) => ({ n, dir: true })), ...node.files.map((f) => ({ n: basename(f.path), dir: false }))]
+    const names = [...[...node.dirs.keys()].map((n) => ({ n, dir: true })), ...node.files.map((f) => ({ n: entryName(f.path), dir: false }))]
       .sort((a, b) => (a.n < b.n ? -1 : a.n > b.n ? 1 : 0));
     let out = '';
     for (const e of names) {
@@ -173,7 +177,7 @@ export async function writeMhlGeneration(opts: MhlWriteOptions): Promise<MhlWrit
         out += entries(d);
         out += `    <directoryhash>\n      <path>${escapeXml(d.path)}</path>\n${pair(d, '      ')}    </directoryhash>\n`;
       } else {
-        out += fileXml(node.files.find((f) => basename(f.path) === e.n)!, '    ');
+        out += fileXml(node.files.find((f) => entryName(f.path) === e.n)!, '    ');
       }
     }
     return out;
