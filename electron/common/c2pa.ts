@@ -81,15 +81,13 @@ export interface TrustListUsed {
   sha256: string | null;
 }
 
-/** The validation report kept with the item (item_credentials.report) and shown by `show`. */
-export interface CredentialReport {
-  verdict: CredentialVerdict;
-  /** Failure codes, de-duplicated, in the order found (empty unless verdict is invalid). */
-  codes: string[];
-  /** `signingCredential.trusted` / `signingCredential.untrusted` from our trust-anchor check; null when absent. */
-  trust: string | null;
-  /** Container the store was read from: "jpeg" (APP11), "png" (caBX), "bmff" (uuid box), "mp3" (ID3 GEOB), or null. */
-  container: string | null;
+/**
+ * Facts of the active manifest as read from the store, before any trust decision: the reader
+ * (core/c2pa/read.ts ManifestFacts) produces them and the report carries them unchanged, so both
+ * take their shape from here.
+ */
+export interface CredentialManifestFacts {
+  /** The active manifest's label (a URN), or null. */
   activeManifest: string | null;
   /** Manifests in the store (the active one and those of its ingredients). */
   manifests: number;
@@ -98,11 +96,22 @@ export interface CredentialReport {
   title: string | null;
   format: string | null;
   instanceId: string | null;
-  signer: CredentialSigner | null;
   /** When the claim was signed, from a time-stamp that validated (RFC 3161 genTime), ISO 8601 UTC; else null. */
   signedAt: string | null;
   ingredients: CredentialIngredient[];
   actions: CredentialAction[];
+}
+
+/** The validation report kept with the item (item_credentials.report) and shown by `show`. */
+export interface CredentialReport extends CredentialManifestFacts {
+  verdict: CredentialVerdict;
+  /** Failure codes, de-duplicated, in the order found (empty unless verdict is invalid). */
+  codes: string[];
+  /** `signingCredential.trusted` / `signingCredential.untrusted` from our trust-anchor check; null when absent. */
+  trust: string | null;
+  /** Container the store was read from: "jpeg" (APP11), "png" (caBX), "bmff" (uuid box), "mp3" (ID3 GEOB), or null. */
+  container: string | null;
+  signer: CredentialSigner | null;
   /** Every status entry: the library's, and our trust decision. */
   statuses: CredentialStatus[];
   /** SHA-256 and size of the manifest store bytes kept with the item. */

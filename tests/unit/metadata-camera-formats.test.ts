@@ -156,4 +156,27 @@ describe('truncation checks', () => {
     expect(await truncationReason(memory(jpeg.subarray(0, 100)))).toBe('the JPEG ends inside its APP1 (EXIF/XMP) segment (204 bytes missing)');
     expect(await truncationReason(memory(jpeg.subarray(0, jpeg.length - 9)))).toMatch(/no end-of-image marker/);
   });
+
+  it('JPEG: reads only the end of a whole file, and a trailer only as far back as its last EOI', async () => {
+    const seg = (m: number, len: number) => Buffer.concat([Buffer.from([0xff, m]), Buffer.from([len >> 8, len & 0xff]), Buffer.alloc(len - 2)]);
+    const image = (scan: number) => Buffer.concat([Buffer.from([0xff, 0xd8]), seg(0xe1, 300), seg(0xc0, 17), seg(0xda, 12), Buffer.alloc(scan, 0x5a), Buffer.from([0xff, 0xd9])]);
+    const counted = (bytes: Buffer) => {
+      const src = memory(bytes);
+      const seen = { bytes: 0 };
+      return { seen, src: { size: src.size, read: async (p: number, l: number) => { const b = await src.read(p, l); seen.bytes += b.length; return b; } } };
+    };
+    const primary = image(4 * 1024 * 1024);
+    // MPF (CIPA DC-007): a secondary image after the primary's EOI, the file ending with its EOI.
+    const mpf = counted(Buffer.concat([primary, image(1000)]));
+    expect(await truncationReason(mpf.src)).toBeNull();
+    expect(mpf.seen.bytes).toBeLessThan(2000);
+    // A maker trailer with no FFD9 in it (Samsung-style, ending "SEFT"): read back to the primary's EOI, no further.
+    const trailer = Buffer.concat([Buffer.alloc(200 * 1024, 0x11), Buffer.from('\x10\0\0\0SEFT', 'latin1')]);
+    const sef = counted(Buffer.concat([primary, trailer]));
+    expect(await truncationReason(sef.src)).toBeNull();
+    expect(sef.seen.bytes).toBeLessThan(trailer.length + 300 * 1024);
+    // Cut inside the trailer: the primary image is whole, as before; cut inside the primary's scan: not.
+    expect(await truncationReason(memory(Buffer.concat([primary, image(1000)]).subarray(0, primary.length + 500)))).toBeNull();
+    expect(await truncationReason(memory(primary.subarray(0, primary.length - 1)))).toMatch(/no end-of-image marker/);
+  });
 });

@@ -71,7 +71,7 @@ export const log: CliCommand = {
       const words = custodyLineWords(cliLanguage());
       // File names go in their display form (displayName), the rest through printable with the line.
       // In one item's log a run event is that item's pass in the run: it is named by the item's file.
-      for (const ev of events) outLine(io, custodyLine(ev, sha ? nameOf(sha) : ev.item === null ? null : nameOf(ev.item), words, sha !== undefined));
+      for (const ev of events) outLine(io, custodyLine(ev, sha ? nameOf(sha) : ev.item === null ? null : nameOf(ev.item), { words, forItem: sha !== undefined }));
       return 0;
     });
   },

@@ -78,13 +78,24 @@ const list: CliCommand = {
   },
 };
 
-/** The human lines of one sync: the counts, then each failure by original file name. */
+/** Copies a human listing names one per line at most; `--json` lists them all. */
+export const LINES_COPIES_MAX = 20;
+
+/** `lines` up to LINES_COPIES_MAX, then "… and N more (`command` lists them all)". */
+function capped(lines: string[], command: string): string[] {
+  if (lines.length <= LINES_COPIES_MAX) return lines;
+  return [...lines.slice(0, LINES_COPIES_MAX), t('replicas:moreCopies', { count: lines.length - LINES_COPIES_MAX, command })];
+}
+
+/** The human lines of one sync: the counts, then the copies the replica had lost and each failure, by original file name. */
 function syncLines(a: Archive, rep: SyncReport): string[] {
   const nameOf = originalNames(a.db);
+  const json = `evidence replica sync ${rep.replica} --json`;
   return [
     t('fix15:replica.syncDone', { name: rep.replica, copied: rep.copied, replaced: t('fix15:replica.damagedReplaced', { count: rep.replaced }), adopted: rep.adopted, present: rep.present, failed: rep.failed.length, size: formatBytes(rep.bytesCopied) }),
     ...(rep.vanished ? [t('fix15:replica.vanished', { name: rep.replica, count: rep.vanished })] : []),
-    ...rep.failed.map((f) => t('replicas:syncFailed', { file: nameOf(f.sha256) ?? f.sha256.slice(0, 12), id: f.itemId, reason: f.reason })),
+    ...capped(rep.vanishedItems.map((c) => t('fix15:replica.vanishedCopy', { file: c.fileName ?? c.sha256.slice(0, 12), id: c.itemId, path: c.path })), json),
+    ...capped(rep.failed.map((f) => t('replicas:syncFailed', { file: nameOf(f.sha256) ?? f.sha256.slice(0, 12), id: f.itemId, reason: f.reason })), json),
   ];
 }
 
@@ -145,7 +156,8 @@ export const replicaCommands: CliCommand[] = [add, list, sync, remove];
 
 /**
  * What `verify --replicas` prints after the archive's own check: one line per copy with a problem
- * (by the item's original file name), one per replica not reached, a summary per replica.
+ * (by the item's original file name, else its path in the replica; LINES_COPIES_MAX per replica,
+ * then how many more), one per replica not reached, a summary per replica.
  */
 export function replicaVerifyLines(rep: ReplicasReport): string[] {
   if (!rep.replicas.length) return [t('replicas:verifyNone')];
@@ -155,12 +167,12 @@ export function replicaVerifyLines(rep: ReplicasReport): string[] {
       lines.push(t('replicas:verifyUnreachable', { reason: c.reason ?? c.replica }));
       continue;
     }
-    for (const p of c.problems) {
-      const v = { name: c.replica, file: p.fileName ?? `(${p.sha256.slice(0, 12)})`, id: p.itemId };
-      if (p.kind === 'missing') lines.push(t('replicas:verifyMissing', v));
-      else if (p.kind === 'altered') lines.push(t('replicas:verifyAltered', { ...v, expected: p.sha256, found: p.found }));
-      else lines.push(t('replicas:verifyUnreadable', { ...v, error: p.error }));
-    }
+    lines.push(...capped(c.problems.map((p) => {
+      const v = { name: c.replica, file: p.fileName ?? p.path, id: p.itemId };
+      if (p.kind === 'missing') return t('replicas:verifyMissing', v);
+      if (p.kind === 'altered') return t('replicas:verifyAltered', { ...v, expected: p.sha256, found: p.found });
+      return t('replicas:verifyUnreadable', { ...v, error: p.error });
+    }), 'evidence verify --replicas --json'));
     const v = { name: c.replica, intact: c.intact, checked: c.checked, problems: c.problems.length };
     lines.push(t(c.problems.length ? 'replicas:verifySummaryProblems' : 'replicas:verifySummary', v));
   }

@@ -18,10 +18,9 @@ import { printJson, UsageError, type Io } from '../io.ts';
 import { archiveOption, withArchive, type CliCommand } from './shared.ts';
 import { getCredentials } from '../../core/c2pa/store.ts';
 import { credentialLines } from './credentials.ts';
-import { t } from '../i18n/index.ts';
+import { cliLanguage, t } from '../i18n/index.ts';
 import { degrees, outLine, printable } from './text.ts';
 import { sidecarJson, sidecarLines } from './sidecars-text.ts';
-import { cliLanguage, t as tr } from '../i18n/index.ts';
 import { custodyLineWords } from '../i18n/custody-words.ts';
 
 /** A text value longer than this is cut to TEXT_SHOWN characters in the human listing. */
@@ -88,32 +87,32 @@ export function rawMetadataLines(value: unknown, indent = '  '): string[] {
 }
 
 /** What item's catalog links say, one "label  value" line each, with names looked up ("—" when none). */
-function catalogLines(db: Db, t: ItemTags): string[] {
-  const labels = { place: tr('show:cat.place'), person: tr('show:cat.person'), incident: tr('show:cat.incident'), case: tr('show:cat.case'),
-    tags: tr('show:cat.tags'), description: tr('show:cat.description'), notes: tr('show:cat.notes') };
+function catalogLines(db: Db, tags: ItemTags): string[] {
+  const labels = { place: t('show:cat.place'), person: t('show:cat.person'), incident: t('show:cat.incident'), case: t('show:cat.case'),
+    tags: t('show:cat.tags'), description: t('show:cat.description'), notes: t('show:cat.notes') };
   const width = Math.max(12, ...Object.values(labels).map((l) => l.length));
   const row = (label: string, text: string) => `  ${label.padEnd(width)} ${text}`;
   const rows = (label: string, texts: string[]) => (texts.length ? texts.map((x) => row(label, x)) : [row(label, '—')]);
   return [
-    ...rows(labels.place, t.places.map((id) => {
+    ...rows(labels.place, tags.places.map((id) => {
       const p = getPlace(db, id);
       return p ? `${id}  ${placeLabel(p)}` : id;
     })),
-    ...rows(labels.person, t.people.map(({ id, role }) => {
+    ...rows(labels.person, tags.people.map(({ id, role }) => {
       const p = getPerson(db, id);
-      return `${id}  ${p ? `${p.name}${p.nameLatin ? ` (${p.nameLatin})` : ''}` : '?'}: ${role}${p?.sensitive ? `  [${tr('show:sensitive')}]` : ''}`;
+      return `${id}  ${p ? `${p.name}${p.nameLatin ? ` (${p.nameLatin})` : ''}` : '?'}: ${role}${p?.sensitive ? `  [${t('show:sensitive')}]` : ''}`;
     })),
-    ...rows(labels.incident, t.incidents.map((id) => {
+    ...rows(labels.incident, tags.incidents.map((id) => {
       const i = getIncident(db, id);
       return i ? `${id}  ${i.title} (${i.type}${i.startedAt ? `, ${i.startedAt}` : ''})` : String(id);
     })),
-    ...rows(labels.case, t.cases.map((id) => {
+    ...rows(labels.case, tags.cases.map((id) => {
       const c = getCase(db, id);
       return c ? `${id}  ${c.caseNumber} (${c.authority})` : String(id);
     })),
-    row(labels.tags, t.tags.length ? t.tags.join(', ') : '—'),
-    row(labels.description, t.description ?? '—'),
-    row(labels.notes, t.notes ?? '—'),
+    row(labels.tags, tags.tags.length ? tags.tags.join(', ') : '—'),
+    row(labels.description, tags.description ?? '—'),
+    row(labels.notes, tags.notes ?? '—'),
   ];
 }
 
@@ -150,11 +149,11 @@ export function fixityChecks(events: CustodyEvent[], passes: readonly RunPass[] 
 
 /** The "last check" line of `show` (label padded to `width`): when, which run, and passed or FAILED with the outcome, in the user's language. */
 export function lastCheckLine(c: LastCheckView | null, width = 12): string {
-  const label = tr('fix15:show.lastCheck').padEnd(width);
-  if (!c) return `${label} ${tr('fix15:show.never')}`;
-  const run = c.runId !== null ? tr('fix15:show.run', { run: c.runId }) : tr('fix15:show.beforeRuns');
-  const seq = c.eventSeq !== null ? tr('fix15:show.row', { seq: c.eventSeq }) : '';
-  return `${label} ${c.checkedAt}  ${c.status === 'PASSED' ? tr('fix15:show.passed') : tr('fix15:show.failed', { outcome: c.outcome })}  (${run}${seq})`;
+  const label = t('fix15:show.lastCheck').padEnd(width);
+  if (!c) return `${label} ${t('fix15:show.never')}`;
+  const run = c.runId !== null ? t('fix15:show.run', { run: c.runId }) : t('fix15:show.beforeRuns');
+  const seq = c.eventSeq !== null ? t('fix15:show.row', { seq: c.eventSeq }) : '';
+  return `${label} ${c.checkedAt}  ${c.status === 'PASSED' ? t('fix15:show.passed') : t('fix15:show.failed', { outcome: c.outcome })}  (${run}${seq})`;
 }
 
 /** A PREMIS event type in the user's language (the app's words; English as is). */
@@ -167,12 +166,12 @@ const typeWord = (type: string): string => custodyLineWords(cliLanguage())?.type
  * (its reason when the finding cannot be read from it).
  */
 export function custodyLines(e: CustodyEvent): string[] {
-  if (e.type !== 'fixity check') return [`  #${e.seq} ${e.at}  ${typeWord(e.type)}  ${tr('show:by', { actor: e.actor })}`];
+  if (e.type !== 'fixity check') return [`  #${e.seq} ${e.at}  ${typeWord(e.type)}  ${t('show:by', { actor: e.actor })}`];
   // In the item's timeline a run event is the item's pass in that run (whatever the run found elsewhere).
   const run = itemRunPass(e);
-  if (run !== null) return [`  #${e.seq} ${e.at}  ${typeWord(e.type)}  ${tr('fix15:show.passedInRun')}  ${tr('show:by', { actor: e.actor })}  ${tr('fix15:show.inRun', { run })}`];
+  if (run !== null) return [`  #${e.seq} ${e.at}  ${typeWord(e.type)}  ${t('fix15:show.passedInRun')}  ${t('show:by', { actor: e.actor })}  ${t('fix15:show.inRun', { run })}`];
   const passed = e.detail.outcome === 'pass';
-  const head = `  #${e.seq} ${e.at}  ${typeWord(e.type)}  ${passed ? tr('show:passed') : tr('show:failed')}  ${tr('show:by', { actor: e.actor })}`;
+  const head = `  #${e.seq} ${e.at}  ${typeWord(e.type)}  ${passed ? t('show:passed') : t('show:failed')}  ${t('show:by', { actor: e.actor })}`;
   if (passed) return [head];
   const f = fixityFinding(e);
   const found = f ? fixityFindingLines(f) : typeof e.detail.reason === 'string' ? [e.detail.reason] : [`outcome: ${String(e.detail.outcome)}`];
@@ -214,37 +213,37 @@ export const show: CliCommand = {
       }
       const r = it.record;
       const lines: [string, unknown][] = [
-        ['id', it.id], ['sha256', r.sha256], ['bytes', r.bytes], ['mime', r.mime], ['kind', tr(`list:kind.${r.kind}`, { defaultValue: r.kind })], ['make', r.make], ['model', r.model],
+        ['id', it.id], ['sha256', r.sha256], ['bytes', r.bytes], ['mime', r.mime], ['kind', t(`list:kind.${r.kind}`, { defaultValue: r.kind })], ['make', r.make], ['model', r.model],
         ['serial', r.serial ? `${r.serial} (${r.serialSource})` : null],
-        ['capturedAt', r.capturedAt ? `${r.capturedAt} (${r.capturedAtSource}${r.capturedAtHasZone ? '' : `, ${tr('show:noZone')}`})` : null],
-        ['gps', r.gps ? `${degrees(r.gps.lat)}, ${degrees(r.gps.lon)}${r.gps.alt !== null ? `, ${Number(r.gps.alt.toFixed(2))} m` : ''} (${r.gps.source})${r.gps.noFix ? ` — ${tr('show:noFix')}` : ''}` : null],
+        ['capturedAt', r.capturedAt ? `${r.capturedAt} (${r.capturedAtSource}${r.capturedAtHasZone ? '' : `, ${t('show:noZone')}`})` : null],
+        ['gps', r.gps ? `${degrees(r.gps.lat)}, ${degrees(r.gps.lon)}${r.gps.alt !== null ? `, ${Number(r.gps.alt.toFixed(2))} m` : ''} (${r.gps.source})${r.gps.noFix ? ` — ${t('show:noFix')}` : ''}` : null],
         ['orientation', r.orientation], ['size', r.width ? `${r.width}×${r.height}` : null], ['durationSec', r.durationSec], ['codec', r.codec],
       ];
       // The field names in the reader's language (English: the record's own keys, as before).
-      const label = (k: string) => tr(`show:field.${k}`, { defaultValue: k });
-      const width = Math.max(12, tr('fix15:show.lastCheck').length, ...[...lines.map(([k]) => k), 'otherDate', 'metadata', 'warning'].map((k) => label(k).length));
+      const label = (k: string) => t(`show:field.${k}`, { defaultValue: k });
+      const width = Math.max(12, t('fix15:show.lastCheck').length, ...[...lines.map(([k]) => k), 'otherDate', 'metadata', 'warning'].map((k) => label(k).length));
       // Make, model, dates and warnings come from the file's own metadata: as untrusted as its name.
       for (const [k, v] of lines) outLine(io, `${label(k).padEnd(width)} ${v ?? '—'}`);
       for (const d of r.otherDates) outLine(io, `${label('otherDate').padEnd(width)} ${d.value} (${d.tag})`);
       for (const [alg, v] of Object.entries(full.digests)) outLine(io, `${alg.padEnd(width)} ${v}`);
-      if (it.metadataError) outLine(io, `${label('metadata').padEnd(width)} ${tr('show:error', { error: it.metadataError })}`);
+      if (it.metadataError) outLine(io, `${label('metadata').padEnd(width)} ${t('show:error', { error: it.metadataError })}`);
       outLine(io, lastCheckLine(last, width));
       for (const w of it.warnings) outLine(io, `${label('warning').padEnd(width)} ${w}`);
       for (const l of sidecarLines(a.db, it.id)) outLine(io, l);
       if (full.credentials) for (const l of credentialLines(full.credentials)) outLine(io, l);
       else outLine(io, `${t('c2pa:heading')} ${t('c2pa:notChecked', { item: it.id })}`);
-      outLine(io, tr('show:section.catalog'));
+      outLine(io, t('show:section.catalog'));
       for (const l of catalogLines(a.db, full.catalog)) outLine(io, l);
-      outLine(io, tr('show:section.sightings'));
+      outLine(io, t('show:section.sightings'));
       for (const s of full.sightings) {
-        outLine(io, `  ${s.ingestedAt}  ${s.operator}@${s.host}  ${s.path}  (${tr('show:sighting', { bytes: s.bytes, mtime: s.mtime })})  ${t('reels:show_reel', { name: s.reel ?? '—' })}`);
+        outLine(io, `  ${s.ingestedAt}  ${s.operator}@${s.host}  ${s.path}  (${t('show:sighting', { bytes: s.bytes, mtime: s.mtime })})  ${t('reels:show_reel', { name: s.reel ?? '—' })}`);
         for (const h of s.hashLists ?? []) outLine(io, printable(`    hash list: ${hashListLine(h)}`));
       }
-      outLine(io, tr('show:section.raw'));
+      outLine(io, t('show:section.raw'));
       if (full.rawMetadata === null || Object.keys(full.rawMetadata).length === 0) outLine(io, '  —');
       else for (const l of rawMetadataLines(full.rawMetadata)) outLine(io, l);
       for (const l of derivativeLines(full.derivatives)) outLine(io, l);
-      outLine(io, tr('show:section.custody'));
+      outLine(io, t('show:section.custody'));
       for (const ev of full.custody) for (const l of custodyLines(ev)) outLine(io, l);
       return 0;
     });

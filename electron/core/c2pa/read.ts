@@ -10,7 +10,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { JPEG, MP3, PNG, BMFF, type Asset } from '@trustnxt/c2pa-ts/asset';
 import { SuperBox } from '@trustnxt/c2pa-ts/jumbf';
 import { ManifestStore, ValidationResult, type Manifest } from '@trustnxt/c2pa-ts/manifest';
-import type { CredentialAction, CredentialIngredient, CredentialStatus } from '../../common/c2pa.ts';
+import type { CredentialAction, CredentialIngredient, CredentialManifestFacts, CredentialStatus } from '../../common/c2pa.ts';
 import { inputPath, withByteSource, WHOLE_READ_MAX_BYTES, type ByteSource, type FileInput } from '../metadata/io.ts';
 
 /** The validating library and its version, named in every report (tests/unit/c2pa-read.test.ts checks it against the installed package). */
@@ -19,20 +19,14 @@ export const C2PA_LIBRARY = { name: '@trustnxt/c2pa-ts', version: '0.9.4' } as c
 /** Files larger than this are not validated (the library needs the whole asset in memory). */
 export const C2PA_MAX_VALIDATE_BYTES = 2 * 1024 * 1024 * 1024;
 
-/** Facts of the active manifest, as read (before any trust decision). */
-export interface ManifestFacts {
-  activeManifest: string | null;
-  manifests: number;
-  claimGenerator: string | null;
-  title: string | null;
-  format: string | null;
-  instanceId: string | null;
+/**
+ * Facts of the active manifest, as read (before any trust decision): the report's manifest facts
+ * (common/c2pa.ts CredentialManifestFacts) plus the signature's algorithm, which the report
+ * carries inside `signer`.
+ */
+export interface ManifestFacts extends CredentialManifestFacts {
   /** COSE algorithm name (ES256, PS256, ...). */
   algorithm: string | null;
-  /** RFC 3161 genTime of a time-stamp that validated, ISO 8601 UTC; null without one. */
-  signedAt: string | null;
-  ingredients: CredentialIngredient[];
-  actions: CredentialAction[];
 }
 
 /** What scanC2pa found: plain data, so it crosses from a worker thread by structured clone. */

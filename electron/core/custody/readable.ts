@@ -120,16 +120,23 @@ export function itemRunPassSentence(e: CustodyEvent): string {
   return `Integrity check: PASSED in fixity check run ${String(x.run)} (${parts.join(', ')}); this item's outcome is a leaf of the run's Merkle root.`;
 }
 
+/** How custodyLine words a line: `words` for a language other than English; `forItem` in one item's timeline. */
+export interface CustodyLineOptions {
+  words?: CustodyLineWords;
+  forItem?: boolean;
+}
+
 /**
  * `e` as one line: "#seq  2026-01-02 10:04:05 UTC  actor  type  file  OUTCOME — sentence", where
  * file is `fileName` (the item's original file name; "(archive)" for an event of no item, "(item
  * abcdef012345)" when the name is unknown) and the sentence is eventSentence's; in English, or
- * in the language of `words` when given. With `forItem` (the line is in one item's timeline,
- * query.ts itemCustodyEvents), a fixity run event is that item's pass in the run: it names
- * `fileName`, says "passed" and itemRunPassSentence. The text is not escaped: a terminal caller
- * passes it through cli/commands/text.ts printable.
+ * in the language of `opts.words` when given. With `opts.forItem` (the line is in one item's
+ * timeline, query.ts itemCustodyEvents), a fixity run event is that item's pass in the run: it
+ * names `fileName`, says "passed" and itemRunPassSentence. The text is not escaped: a terminal
+ * caller passes it through cli/commands/text.ts printable.
  */
-export function custodyLine(e: CustodyEvent, fileName: string | null, words?: CustodyLineWords, forItem = false): string {
+export function custodyLine(e: CustodyEvent, fileName: string | null, opts: CustodyLineOptions = {}): string {
+  const { words, forItem = false } = opts;
   const type = words ? words.type(e.type) : e.type;
   if (forItem && itemRunPass(e) !== null) {
     const passed = words ? words.outcome('passed') : 'passed';

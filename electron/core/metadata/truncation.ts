@@ -21,13 +21,26 @@ function markerName(m: number): string {
   return `0x${m.toString(16).toUpperCase()}`;
 }
 
-/** First position of `needle` at or after `from`, reading in chunks; -1 when absent. */
-async function scanFor(src: ByteSource, needle: Buffer, from: number): Promise<number> {
-  for (let pos = from; pos < src.size; pos += SCAN_CHUNK - (needle.length - 1)) {
-    const chunk = await src.read(pos, SCAN_CHUNK);
-    const i = chunk.indexOf(needle);
-    if (i >= 0) return pos + i;
-    if (chunk.length < SCAN_CHUNK) break;
+/** The first backward read: the last bytes, where a whole JPEG without a trailer has its EOI. */
+const TAIL_FIRST = 2;
+
+/**
+ * Last position of `needle` in [from, size), reading backward from the end of the file in chunks
+ * that grow from TAIL_FIRST to SCAN_CHUNK bytes; -1 when absent. Reads only the bytes after that
+ * last occurrence (plus the needle), so a file ending in `needle` costs one tiny read.
+ */
+async function lastIndexFrom(src: ByteSource, needle: Buffer, from: number): Promise<number> {
+  let hi = src.size;
+  let want = Math.max(TAIL_FIRST, needle.length);
+  while (hi - from >= needle.length) {
+    const lo = Math.max(from, hi - want);
+    const chunk = await src.read(lo, hi - lo);
+    const i = chunk.lastIndexOf(needle);
+    if (i >= 0) return lo + i;
+    if (lo === from || chunk.length < hi - lo) break;
+    // Overlap by needle.length - 1 bytes so an occurrence across two chunks is found.
+    hi = lo + needle.length - 1;
+    want = Math.min(SCAN_CHUNK, Math.max(64 * 1024, want * 2));
   }
   return -1;
 }
@@ -35,8 +48,12 @@ async function scanFor(src: ByteSource, needle: Buffer, from: number): Promise<n
 /**
  * JPEG (ITU-T T.81 §B.1): every marker segment before SOS must fit in the file, and the
  * entropy-coded data after the first SOS must be followed by EOI (FFD9). Inside entropy-coded
- * data FF is always followed by 00 or RSTn, so the first FFD9 after SOS is the EOI; data after
- * it (maker trailers, motion-photo videos) is allowed.
+ * data FF is always followed by 00 or RSTn, so an FFD9 after SOS is an EOI: the primary image's,
+ * or that of an image in a trailer after it (MPF secondary images, CIPA DC-007; maker trailers),
+ * neither of which can be there unless the primary image ended. So the check needs only whether
+ * some FFD9 follows the SOS header, and looks for the last one from the end of the file: one
+ * 2-byte read for a JPEG that ends with its EOI (also an MPF file, whose last image ends so), the
+ * trailer only for one whose trailer does not, and all the image data only for a file cut short.
  */
 async function jpegTruncation(src: ByteSource): Promise<string | null> {
   let pos = 2;
@@ -58,7 +75,7 @@ async function jpegTruncation(src: ByteSource): Promise<string | null> {
     const end = pos + 2 + h.readUInt16BE(2);
     if (end > src.size) return `the JPEG ends inside its ${markerName(m)} segment (${end - src.size} bytes missing)`;
     if (m === 0xda) {
-      return (await scanFor(src, Buffer.from([0xff, 0xd9]), end)) < 0 ? 'the JPEG has no end-of-image marker: its image data is cut off' : null;
+      return (await lastIndexFrom(src, Buffer.from([0xff, 0xd9]), end)) < 0 ? 'the JPEG has no end-of-image marker: its image data is cut off' : null;
     }
     pos = end;
   }
@@ -165,7 +182,8 @@ async function tiffTruncation(src: ByteSource): Promise<string | null> {
 /**
  * Why the file looks cut short, or null when its structure is complete (or not one we check).
  * Checks JPEG, PNG, TIFF/DNG (IFDs and strip/tile data), ISO-BMFF (MP4/MOV/CR3/HEIF) and
- * MPEG-TS/M2TS by their signatures, not by name. Reads only headers, plus a forward scan for the JPEG end-of-image marker.
+ * MPEG-TS/M2TS by their signatures, not by name. Reads only headers, plus a backward scan from
+ * the end of a JPEG for an end-of-image marker after its image data (see jpegTruncation).
  * Throws only on I/O errors.
  */
 export async function truncationReason(src: ByteSource): Promise<string | null> {

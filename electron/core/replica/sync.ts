@@ -8,6 +8,8 @@ import { archiveId } from '../db/settings.ts';
 import { digestFile } from '../ingest/digest.ts';
 import { prepareObjectStore } from '../objects.ts';
 import { clearPartials, copyVerified, SourceMismatchError } from './copy.ts';
+import { originalNames } from '../custody/readable.ts';
+import { eventCopies, replicaRelativePath, type ReplicaCopyRef } from './named.ts';
 import { syncDerivativeObjects, type DerivativeSyncReport } from './sync-derivatives.ts';
 import { listReplicas, reachability, replicaObjectPath, replicaObjectsDir, replicaTmpDir, requireReachable, setCopyState, type Replica } from './store.ts';
 
@@ -37,6 +39,8 @@ export interface SyncReport {
    * file). A problem to report even though the sync made them good again.
    */
   vanished: number;
+  /** Those copies, named (all of them; the custody event names at most EVENT_COPIES_MAX). */
+  vanishedItems: ReplicaCopyRef[];
   bytesCopied: number;
   /** The custody event's seq, or null when nothing needed doing (no event written). */
   custodySeq: number | null;
@@ -57,7 +61,10 @@ const BATCH = 200;
  * the recorded SHA-256, or that item fails (nothing is copied from a damaged original: repair
  * it first). Leftover temporary files of an interrupted run are removed first. Appends one
  * custody event (PREMIS `replication`, archive-wide, detail.action "replica sync") with the
- * counts when anything was written, adopted or failed, and the copies recorded but gone (`vanished`). `trigger` is recorded ("sync", "ingest").
+ * counts when anything was written, adopted or failed, and the copies recorded but gone (`vanished`);
+ * the vanished and failed copies are named (`vanishedItems`, `failedItems`: SHA-256 as `item`,
+ * item id, original file name, path in the replica; at most EVENT_COPIES_MAX each, the rest
+ * counted in `…Omitted`). `trigger` is recorded ("sync", "ingest").
  * Without `only`, the redacted copies and detection logs are copied too (syncDerivativeObjects);
  * their failures are in `derivatives.failed`, not `failed`.
  * Throws ReplicaError when the replica is not reachable or is the wrong folder.
@@ -70,7 +77,9 @@ export async function syncReplica(archive: Archive, r: Replica, opts: { actor: s
   const rows = db.prepare(`SELECT i.id, i.sha256, i.bytes, o.state FROM items i
     LEFT JOIN replica_objects o ON o.item_id = i.id AND o.replica_id = ? ORDER BY i.id`).all(r.id) as { id: number; sha256: string; bytes: number; state: string | null }[];
   const wanted = opts.only ? new Set(opts.only) : null;
-  const report: SyncReport = { replica: r.name, copied: 0, replaced: 0, adopted: 0, present: 0, failed: [], vanished: 0, bytesCopied: 0, custodySeq: null };
+  const nameOf = originalNames(db);
+  const copyRef = (itemId: number, sha256: string): ReplicaCopyRef => ({ itemId, sha256, fileName: nameOf(sha256), path: replicaRelativePath(r, sha256) });
+  const report: SyncReport = { replica: r.name, copied: 0, replaced: 0, adopted: 0, present: 0, failed: [], vanished: 0, vanishedItems: [], bytesCopied: 0, custodySeq: null };
   let pending: { itemId: number; at: string }[] = [];
   const flush = () => {
     const batch = pending;
@@ -91,7 +100,10 @@ export async function syncReplica(archive: Archive, r: Replica, opts: { actor: s
       report.present++;
       continue;
     }
-    if (size === null && it.state === 'ok') report.vanished++;
+    if (size === null && it.state === 'ok') {
+      report.vanished++;
+      report.vanishedItems.push(copyRef(it.id, it.sha256));
+    }
     let damaged = false;
     if (size !== null) {
       let found: string | null = null;
@@ -139,7 +151,8 @@ export async function syncReplica(archive: Archive, r: Replica, opts: { actor: s
       copied: report.copied, replaced: report.replaced, adopted: report.adopted, alreadyPresent: report.present,
       failed: report.failed.length, bytesCopied: report.bytesCopied, verifiedBy: 'sha256',
       ...(report.vanished ? { vanished: report.vanished } : {}),
-      ...(report.failed.length ? { failedItems: report.failed.slice(0, 100).map((f) => f.sha256) } : {}),
+      ...eventCopies('vanishedItems', report.vanishedItems, (c) => ({ item: c.sha256, itemId: c.itemId, fileName: c.fileName, path: c.path })),
+      ...eventCopies('failedItems', report.failed, (f) => ({ item: f.sha256, itemId: f.itemId, fileName: nameOf(f.sha256), path: replicaRelativePath(r, f.sha256) })),
       ...(deriv && deriv.copied + deriv.failed.length ? { derivativesCopied: deriv.copied, derivativesFailed: deriv.failed.length } : {}),
     } }).seq;
   })();

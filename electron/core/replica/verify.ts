@@ -6,6 +6,7 @@ import { appendCustodyEvent } from '../custody/log.ts';
 import { originalNames } from '../custody/readable.ts';
 import { archiveId } from '../db/settings.ts';
 import { digestFile } from '../ingest/digest.ts';
+import { eventCopies, replicaRelativePath } from './named.ts';
 import { listReplicas, reachability, replicaObjectPath, setCopyState } from './store.ts';
 
 /** A copy in a replica that is not what the catalog records. */
@@ -15,6 +16,8 @@ export interface ReplicaCopyProblem {
   sha256: string;
   /** The item's original file name (its first sighting), or null when the catalog has none. */
   fileName: string | null;
+  /** The copy's path relative to the replica's folder, "/"-separated (named.ts replicaRelativePath). */
+  path: string;
   kind: 'missing' | 'altered' | 'unreadable';
   /** SHA-256 found, for `altered`. */
   found?: string;
@@ -53,8 +56,9 @@ export interface ReplicasReport {
  * counts as a problem of its own (`reachable: false`). When the archive is writable, records what
  * each copy was found to be (replica_objects, so `replica sync` rewrites the damaged and missing
  * ones) and appends one custody event per replica checked (PREMIS `fixity check`, archive-wide,
- * detail.scope "replica", with the counts and, by SHA-256, the copies that failed). Throws only
- * SQLite errors.
+ * detail.scope "replica", with the counts and the copies that failed under `failedItems`, each
+ * by SHA-256 (`item`), item id, original file name and path in the replica, at most
+ * EVENT_COPIES_MAX of them, the rest counted in `failedItemsOmitted`). Throws only SQLite errors.
  */
 export async function verifyReplicas(archive: Archive, opts: { actor: string; only?: string; signal?: AbortSignal }): Promise<ReplicasReport> {
   const db = archive.db;
@@ -78,7 +82,7 @@ export async function verifyReplicas(archive: Archive, opts: { actor: string; on
         break;
       }
       const path = replicaObjectPath(r, it.sha256);
-      const base = { replica: r.name, itemId: it.id, sha256: it.sha256, fileName: nameOf(it.sha256) };
+      const base = { replica: r.name, itemId: it.id, sha256: it.sha256, fileName: nameOf(it.sha256), path: replicaRelativePath(r, it.sha256) };
       let problem: ReplicaCopyProblem | null = null;
       try {
         const got = digestFile(path, ['sha256'], null, false, true);
@@ -107,7 +111,7 @@ export async function verifyReplicas(archive: Archive, opts: { actor: string; on
           missing: check.problems.filter((p) => p.kind === 'missing').length,
           altered: check.problems.filter((p) => p.kind === 'altered').length,
           unreadable: check.problems.filter((p) => p.kind === 'unreadable').length,
-          ...(check.problems.length ? { failedItems: check.problems.slice(0, 100).map((p) => ({ item: p.sha256, kind: p.kind, ...(p.found ? { found: p.found } : {}) })) } : {}),
+          ...eventCopies('failedItems', check.problems, (p) => ({ item: p.sha256, itemId: p.itemId, fileName: p.fileName, path: p.path, kind: p.kind, ...(p.found ? { found: p.found } : {}) })),
         } });
       })();
     }

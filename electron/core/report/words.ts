@@ -119,7 +119,8 @@ export function describeEvent(lang: ReportLang, e: ReportEvent): string {
       if (x.action === 'replica removed') return fill(d.ev_replicaRemoved, { name: str(x.replica) ?? '?', copies: String(typeof x.copies === 'number' ? x.copies : 0) });
       if (x.action === 'replica sync') {
         const n = (v: unknown) => String(typeof v === 'number' ? v : 0);
-        return fill(d.ev_replicaSync, { name: str(x.replica) ?? '?', copied: String(Number(n(x.copied)) + Number(n(x.replaced))), present: String(Number(n(x.alreadyPresent)) + Number(n(x.adopted))), failed: n(x.failed) });
+        const synced = fill(d.ev_replicaSync, { name: str(x.replica) ?? '?', copied: String(Number(n(x.copied)) + Number(n(x.replaced))), present: String(Number(n(x.alreadyPresent)) + Number(n(x.adopted))), failed: n(x.failed) });
+        return [synced, namedCopies(lang, d.replica_lost, x.vanishedItems, Number(n(x.vanished))), namedCopies(lang, d.replica_notCopied, x.failedItems, Number(n(x.failed)))].filter(Boolean).join(' ');
       }
       return [d.ev_replication, x.replacedDamagedObject ? d.ev_replicationReplaced : x.reusedExistingObject ? d.ev_replicationReused : ''].filter(Boolean).join(' ');
     case 'metadata extraction':
@@ -208,7 +209,32 @@ function replicaCheckWords(lang: ReportLang, x: Record<string, unknown>): string
   const d = dict(lang);
   const n = (v: unknown) => String(typeof v === 'number' ? v : 0);
   const problems = Number(n(x.missing)) + Number(n(x.altered)) + Number(n(x.unreadable));
-  return fill(problems ? d.ev_replicaCheckFail : d.ev_replicaCheck, { name: str(x.replica) ?? '?', intact: n(x.intact), checked: n(x.copiesChecked), problems: String(problems) });
+  const counts = fill(problems ? d.ev_replicaCheckFail : d.ev_replicaCheck, { name: str(x.replica) ?? '?', intact: n(x.intact), checked: n(x.copiesChecked), problems: String(problems) });
+  return [counts, namedCopies(lang, d.replica_copies, x.failedItems, problems)].filter(Boolean).join(' ');
+}
+
+/** Copies a replica sentence names at most; the others are "and N more" (the event and --json hold them). */
+export const SENTENCE_COPIES_MAX = 5;
+
+/**
+ * The copies a replica event names (replica/named.ts eventCopies: objects with item, itemId,
+ * fileName, path and, for a check, kind; a bare SHA-256 in events written before copies were
+ * named), in `template` ("The copies: {list}."): the first SENTENCE_COPIES_MAX as "IMG_0001.JPG
+ * (item 4, altered)", the file named by its original name, else its path in the replica, else its
+ * SHA-256's first 12 digits; "and N more" up to `total`. Empty when the event names none.
+ */
+function namedCopies(lang: ReportLang, template: string, list: unknown, total: number): string {
+  if (!Array.isArray(list) || !list.length) return '';
+  const d = dict(lang);
+  const shown = list.slice(0, SENTENCE_COPIES_MAX).map((c) => {
+    const o = (c && typeof c === 'object' ? c : { item: c }) as Record<string, unknown>;
+    const file = str(o.fileName) ?? str(o.path) ?? (str(o.item)?.slice(0, 12) || '?');
+    const kind = str(o.kind);
+    const facts = [typeof o.itemId === 'number' ? fill(d.replica_item, { id: o.itemId }) : '', kind ? word(lang, `replica_kind_${kind}`, kind) : ''].filter(Boolean);
+    return facts.length ? `${file} (${facts.join(', ')})` : file;
+  });
+  const more = Math.max(total, list.length) - shown.length;
+  return fill(template, { list: `${shown.join('; ')}${more > 0 ? ` ${fill(d.replica_andMore, { count: more })}` : ''}` });
 }
 
 /** A failed check's finding in words of `lang`: what kind of failure, with the digests and sizes. */
