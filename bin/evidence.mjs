@@ -43,8 +43,9 @@ if (process.env.EVIDENCE_FROM_SOURCES !== '1' && bundleIsFresh()) {
 // error (exit 3) instead, and says so.
 let finished = false;
 process.exitCode = 3;
-process.once('exit', () => {
-  if (!finished) process.stderr.write('evidence: internal error: the command stopped before it finished (nothing was left to wait for); its work is incomplete\n');
+process.once('exit', (code) => {
+  // process.exit(130) on a second Ctrl-C, or a crash's own exit code, is not this case.
+  if (!finished && code === 3) process.stderr.write('evidence: internal error: the command stopped before it finished (nothing was left to wait for); its work is incomplete\n');
 });
 const code = await main(process.argv.slice(2));
 finished = true;
