@@ -57,7 +57,11 @@ export function parseAge(text: string): number {
 export function parseSince(text: string): string {
   const t = text.trim();
   const d = /^\d{4}-\d{2}-\d{2}$/u.test(t) ? new Date(`${t}T00:00:00`) : /^\d{4}-\d{2}-\d{2}T/u.test(t) ? new Date(t) : new Date(NaN);
-  if (Number.isNaN(d.getTime())) throw new ScopeError(`--since: ${JSON.stringify(text)} is not a date (YYYY-MM-DD) or an ISO 8601 time`);
+  // V8 rolls a day the month lacks over into the next month (2026-02-30 → 2026-03-02): refuse it.
+  const day = /^(\d{4})-(\d{2})-(\d{2})/u.exec(t);
+  const real = day ? new Date(Date.UTC(Number(day[1]), Number(day[2]) - 1, Number(day[3]))) : null;
+  const exists = real !== null && real.getUTCFullYear() === Number(day![1]) && real.getUTCMonth() === Number(day![2]) - 1 && real.getUTCDate() === Number(day![3]);
+  if (Number.isNaN(d.getTime()) || !exists) throw new ScopeError(`--since: ${JSON.stringify(text)} is not a date (YYYY-MM-DD) or an ISO 8601 time`);
   return d.toISOString();
 }
 
