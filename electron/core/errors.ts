@@ -6,7 +6,7 @@ import { join } from 'node:path';
 /** Raised when another process holds the archive's write lock. */
 export class ArchiveBusyError extends Error {
   constructor(dir: string) {
-    super(`${dir}: the archive is in use by another Evidence Archive process (lock ${join(dir, 'archive.lock')}); wait for it to finish`);
+    super(`${dir}: the archive is in use by another Evidence Archive process (lock ${join(dir, 'archive.lock')}); wait for it to finish. A lock left by a process that no longer runs (a crash, or a copy of the archive made while it was in use) expires 30 s after its holder last touched it`);
     this.name = 'ArchiveBusyError';
   }
 }
