@@ -91,6 +91,6 @@ async function run(archive: Archive, paths: string[], o: IngestCliOptions, algor
   await replicateIngested(archive, report.files.flatMap((f) => (f.status === 'added' && f.sha256 ? [f.sha256] : [])), o, io);
   // A file changed or missing since the card's hash list was written fails the run like a failed file.
   // So does a hash list that could not be read: nothing on the card was checked against it.
-  const mhlFailed = Boolean(report.mhl && (report.mhl.counts.mismatch > 0 || report.mhl.counts.missing > 0 || report.mhl.counts.invalid > 0 || (report.mhl.rejected?.length ?? 0) > 0));
+  const mhlFailed = Boolean(report.mhl && (report.mhl.counts.mismatch > 0 || report.mhl.counts.missing > 0 || report.mhl.counts.invalid > 0 || (report.mhl.rejected?.length ?? 0) > 0 || (report.mhl.untrusted?.length ?? 0) > 0));
   return report.counts.failed > 0 || report.interrupted || mhlFailed ? 1 : 0;
 }

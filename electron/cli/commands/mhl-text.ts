@@ -4,6 +4,11 @@ import { t } from '../i18n/index.ts';
 import type { Io } from '../io.ts';
 import { errLine, outLine, printable } from './text.ts';
 
+/** The message for each way the chain fails to vouch for a generation file (core/mhl/read.ts ChainCheck). */
+const CHAIN_KEYS: Record<string, string> = {
+  unlisted: 'mhl:chainUnlisted', mismatch: 'mhl:chainMismatch', missing: 'mhl:chainMissing', 'no-chain': 'mhl:chainNone',
+};
+
 /** Lines printed per kind of verdict (changed, missing, …); the rest are counted. */
 const LINES_PER_STATUS = 50;
 
@@ -18,10 +23,14 @@ export function printMhlReport(io: Io, r: MhlIngestReport): void {
       date: c?.creationDate ?? t('mhl:unknown'), author: c?.authors.map((a) => a.name).join(', ') || t('mhl:nobody'),
       verified: h.counts.verified, mismatch: h.counts.mismatch, missing: h.counts.missing, notListed: h.counts.notListed, invalid: h.counts.invalid,
     })));
-    for (const ch of h.chain) if (ch.status !== 'ok') errLine(io, printable(t('mhl:chain', { folder: h.folderName, path: ch.path, status: ch.status })));
+    for (const ch of h.chain) if (ch.status !== 'ok') errLine(io, printable(t(CHAIN_KEYS[ch.status] ?? 'mhl:chain', { folder: h.folderName, path: ch.path, status: ch.status })));
+    for (const d of h.duplicates ?? []) errLine(io, printable(t('mhl:duplicateSequence', { folder: h.folderName, sequence: d.sequence, files: d.files.join(', ') })));
     for (const p of h.problems) errLine(io, printable(t('mhl:problem', { problem: p })));
   }
   for (const p of r.problems ?? []) errLine(io, printable(t('mhl:problem', { problem: p })));
+  for (const f of (r.nameMatches ?? []).slice(0, LINES_PER_STATUS)) {
+    outLine(io, printable(t(f.nameMatch === 'letter-case' ? 'mhl:nameCase' : 'mhl:nameNormalization', { entry: f.entry, card: f.cardName ?? '', history: f.history })));
+  }
   // A list naming a million files that are not on the card: the first of each kind, then a count.
   const shown = new Map<string, number>();
   for (const f of r.files) {

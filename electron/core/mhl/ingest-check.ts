@@ -10,11 +10,15 @@ import { displayName } from '../ingest/filename.ts';
 import { entryReadings, invalidEntryReason } from './entry-path.ts';
 import type { MhlHashFormat } from './hash.ts';
 import type { MhlDigests } from './ingest-hashers.ts';
-import { ASC_MHL_DIR, CHAIN_FILE, expectedFiles, hasAscMhlHistory, MhlReadError, readAscMhlHistory, readLegacyMhl, type ExpectedFile, type MhlGeneration, type MhlHistory, type RejectedHashList } from './read.ts';
+import { CardNames, type CardNameMatch } from './name-match.ts';
+import { ASC_MHL_DIR, CHAIN_FILE, expectedFiles, hasAscMhlHistory, MhlReadError, readAscMhlHistory, readLegacyMhl, untrustedOnlyFiles, type ExpectedFile, type HistoryChange, type MhlGeneration, type MhlHistory, type RejectedHashList, type UntrustedRecord } from './read.ts';
+import { changesReason, untrustedReason } from './trust-words.ts';
 
 /** What ingest knows of a file it walked (walk.ts Candidate). */
 export interface WalkedFile {
   path: string;
+  /** The path's bytes when `path` is not the path itself (walk.ts Candidate): such a name is matched only byte for byte. */
+  rawPath?: Buffer;
 }
 
 /** A history as the ingest report names it: no absolute path, the folder's name and the generation file. */
@@ -26,8 +30,10 @@ export interface MhlHistorySummary {
   folderName: string;
   generations: number;
   latest: { sequence: number; fileName: string; creator: MhlGeneration['creator']; process: string | null } | null;
-  /** ASC MHL: each generation file against the chain's C4 ('ok', 'mismatch', 'missing', 'unlisted'). */
+  /** ASC MHL: each generation file against the chain's C4 ('ok', 'mismatch', 'missing', 'unlisted', 'no-chain'). */
   chain: { sequence: number; path: string; status: string }[];
+  /** ASC MHL: generation files sharing one sequence number; none when absent. */
+  duplicates?: { sequence: number; files: string[] }[];
   problems: string[];
   /** The verdicts on the files this history speaks for, and its invalid entries. */
   counts: MhlCounts;
@@ -61,6 +67,19 @@ export interface MhlFileOutcome {
   foundBytes?: number;
   /** Why, in words (mismatch, not checked, invalid). */
   reason?: string;
+  /** The file's path on the card relative to the history's folder, when it differs from `entry` (name-match.ts). */
+  cardName?: string;
+  /** How `cardName` differs from `entry`: 'unicode-normalization' or 'letter-case'. */
+  nameMatch?: CardNameMatch['how'];
+}
+
+/** A generation of a history that the history's chain does not vouch for, or a sequence number given twice: either makes the ingest fail. */
+export interface MhlUntrustedGeneration {
+  /** The history's folder name. */
+  folder: string;
+  /** "ascmhl/NNNN_….mhl", or the files sharing a sequence number joined by ", ". */
+  file: string;
+  status: 'mismatch' | 'missing' | 'unlisted' | 'duplicate-sequence';
 }
 
 /** The MHL part of an ingest report. */
@@ -73,6 +92,10 @@ export interface MhlIngestReport {
   problems?: string[];
   /** The hash-list files refused (not well-formed, not a hash list, too large): each makes the ingest fail. */
   rejected?: RejectedHashList[];
+  /** Generations the chain does not vouch for (their hashes are not trusted) and sequence numbers given twice: each makes the ingest fail. None when absent. */
+  untrusted?: MhlUntrustedGeneration[];
+  /** Files verified although the card names them differently from the list (Unicode normalisation or letter case): none when absent. */
+  nameMatches?: MhlFileOutcome[];
 }
 
 /** A refused hash-list file as custody events name it: its card folder's name and its path below it (ascmhl/… or the .mhl), never the absolute path. */
@@ -93,6 +116,8 @@ interface Listed {
   exp: ExpectedFile;
   /** The file's path to open or stat (real name characters; the map's key is its display form). */
   fsPath: string;
+  /** Set when the card names the file differently from the entry (name-match.ts). */
+  nameMatch?: CardNameMatch;
 }
 
 /** An entry of a history that names no file inside its folder (entry-path.ts), with why. */
@@ -104,6 +129,10 @@ interface InvalidEntry {
 
 /** The hash-list file (absolute) that holds generation `g` of history `h`. */
 const generationFile = (h: MhlHistory, g: MhlGeneration) => (h.kind === 'asc-mhl' ? join(h.root, ASC_MHL_DIR, g.fileName) : join(h.root, g.fileName));
+
+/** The outcome fields saying how the card names a file differently from its entry (none when it names it exactly). */
+const nameFields = (l: Listed): Pick<MhlFileOutcome, 'cardName' | 'nameMatch'> =>
+  (l.nameMatch ? { cardName: l.nameMatch.cardName, nameMatch: l.nameMatch.how } : {});
 
 const exists = (p: string): boolean => {
   try {
@@ -211,15 +240,21 @@ export async function findHashLists(inputs: readonly string[], files: readonly W
 export class MhlIngestCheck {
   private readonly listed = new Map<string, Listed>();
   private readonly invalid: InvalidEntry[] = [];
-  private readonly outcomes = new Map<string, MhlFileOutcome & { sha256?: string; generation: MhlGeneration; historyRef: MhlHistory }>();
+  private readonly outcomes = new Map<string, MhlFileOutcome & { sha256?: string; generation: MhlGeneration; historyRef: MhlHistory; changes?: HistoryChange[]; untrusted?: UntrustedRecord[] }>();
 
   private readonly walkedPaths: Set<string>;
+  /** Entries no file fits exactly and several fit by name-match.ts, by the key of their exact reading: why they stay unmatched. */
+  private readonly ambiguous = new Map<string, string>();
+  /** Files that only generations the chain does not vouch for list, by walked path: what those record. */
+  private readonly untrustedOnly = new Map<string, UntrustedRecord[]>();
 
   private constructor(private readonly inputs: string[], private readonly walked: readonly WalkedFile[], readonly histories: MhlHistory[], private readonly problems: string[], private readonly rejected: RejectedHashList[]) {
     this.walkedPaths = new Set(walked.map((f) => f.path));
     // The deepest history that lists a file speaks for it (a card's own history over a parent's); ASC MHL over MHL v1.1.
     const rank = (h: MhlHistory) => h.root.length * 2 + (h.kind === 'asc-mhl' ? 1 : 0);
     for (const h of [...histories].sort((a, b) => rank(a) - rank(b))) {
+      // Exact names first; an entry no file has the exact name of is then matched by name-match.ts against the files no entry claimed.
+      const inexact: { rel: string; exp: ExpectedFile; at: { key: string; fsPath: string } }[] = [];
       for (const [rel, exp] of expectedFiles(h)) {
         // Checked before anything else: a hostile entry is reported even when it carries no hash.
         const bad = invalidEntryReason(rel);
@@ -233,8 +268,38 @@ export class MhlIngestCheck {
           this.invalid.push({ history: h, exp, reason: "leads out of the hash list's folder" });
           continue;
         }
+        if (!this.walkedPaths.has(at.key) && !exists(at.fsPath)) inexact.push({ rel, exp, at });
         this.listed.set(at.key, { history: h, exp, fsPath: at.fsPath });
       }
+      if (inexact.length) this.matchNames(h, inexact);
+      for (const [rel, records] of untrustedOnlyFiles(h)) {
+        if (invalidEntryReason(rel)) continue;
+        const at = this.resolveEntry(h.root, rel);
+        if (at) this.untrustedOnly.set(at.key, records);
+      }
+    }
+  }
+
+  /** Moves each entry of `inexact` to the one card file that fits it by name (name-match.ts), or records why several fit. */
+  private matchNames(h: MhlHistory, inexact: { rel: string; exp: ExpectedFile; at: { key: string; fsPath: string } }[]): void {
+    const inside = h.root + sep;
+    const relOf = (p: string) => p.slice(inside.length).split(sep).join('/');
+    // Only names that are their own display form: a name that is not UTF-8 is matched byte for byte.
+    const names = new CardNames(this.walked.filter((f) => !f.rawPath && f.path.startsWith(inside)).map((f) => relOf(f.path)));
+    const taken = new Set([...this.listed.keys()].filter((k) => k.startsWith(inside) && this.walkedPaths.has(k)).map(relOf));
+    for (const { rel, exp, at } of inexact) {
+      const { literal, windows } = entryReadings(rel);
+      const found = names.lookUp(literal.join('/'), taken) ?? (windows ? names.lookUp(windows.join('/'), taken) : null);
+      if (!found) continue;
+      if ('ambiguous' in found) {
+        const how = found.ambiguous.how === 'letter-case' ? 'letter case' : 'Unicode normalisation';
+        this.ambiguous.set(at.key, `listed by the hash list but not on the card under that exact name; ${found.ambiguous.names.length} files on the card differ from it only in ${how} (${found.ambiguous.names.join(', ')}): which one it names is not clear`);
+        continue;
+      }
+      const key = join(h.root, ...found.match.cardName.split('/'));
+      this.listed.delete(at.key);
+      taken.add(found.match.cardName);
+      this.listed.set(key, { history: h, exp, fsPath: key, nameMatch: found.match });
     }
   }
 
@@ -287,10 +352,15 @@ export class MhlIngestCheck {
     }
     if (l.exp.size !== null && l.exp.size !== r.bytes) differ.push(`size expected ${l.exp.size} bytes, found ${r.bytes}`);
     const g = l.exp.generation;
+    // The history recording two values for one format says the file changed between offloads: no pass, whatever the card holds now.
+    const changes = l.exp.changes ?? [];
+    const failed = differ.length > 0 || changes.length > 0;
+    const why = [differ.length ? `changed since the hash list recorded it: ${differ.join('; ')}` : '', changes.length ? changesReason(changes) : '', failed && l.exp.untrusted ? untrustedReason(l.exp.untrusted) : ''].filter(Boolean);
     this.outcomes.set(path, {
-      path, entry: l.exp.path, history: historyLabel(l.history, g), status: differ.length ? 'mismatch' : 'verified', expected, found,
+      path, entry: l.exp.path, history: historyLabel(l.history, g), status: failed ? 'mismatch' : 'verified', expected, found,
       ...(l.exp.size !== null ? { expectedBytes: l.exp.size } : {}), foundBytes: r.bytes, sha256: r.sha256, generation: g, historyRef: l.history,
-      ...(differ.length ? { reason: `changed since the hash list recorded it: ${differ.join('; ')}` } : {}),
+      ...(why.length ? { reason: why.join('; ') } : {}), ...nameFields(l),
+      ...(changes.length ? { changes } : {}), ...(failed && l.exp.untrusted ? { untrusted: l.exp.untrusted } : {}),
     });
   }
 
@@ -298,7 +368,7 @@ export class MhlIngestCheck {
   unread(path: string, reason: string): void {
     const l = this.listed.get(path);
     if (!l) return;
-    this.outcomes.set(path, { path, entry: l.exp.path, history: historyLabel(l.history, l.exp.generation), status: 'not-checked', reason, generation: l.exp.generation, historyRef: l.history });
+    this.outcomes.set(path, { path, entry: l.exp.path, history: historyLabel(l.history, l.exp.generation), status: 'not-checked', reason, generation: l.exp.generation, historyRef: l.history, ...nameFields(l) });
   }
 
   private insideInputs(path: string): boolean {
@@ -313,7 +383,7 @@ export class MhlIngestCheck {
       this.outcomes.set(path, {
         path, entry: l.exp.path, history: historyLabel(l.history, l.exp.generation), status: there ? 'not-checked' : 'missing',
         expected: l.exp.hashes, ...(l.exp.size !== null ? { expectedBytes: l.exp.size } : {}),
-        reason: there ? 'on the card but not read by this ingest (hidden, a link, or not a regular file)' : 'listed by the hash list but not on the card',
+        reason: there ? 'on the card but not read by this ingest (hidden, a link, or not a regular file)' : this.ambiguous.get(path) ?? 'listed by the hash list but not on the card',
         generation: l.exp.generation, historyRef: l.history,
       });
     }
@@ -330,7 +400,8 @@ export class MhlIngestCheck {
       const rel = f.path.slice(owner.root.length + 1).split(sep).join('/');
       const latest = owner.generations.at(-1);
       if (isIgnored(latest?.ignore ?? [], rel)) continue;
-      out.push({ path: f.path, entry: rel, history: latest ? historyLabel(owner, latest) : basename(owner.root), status: 'not-listed', reason: 'on the card, but the hash list does not list it', owner });
+      const unvouched = this.untrustedOnly.get(f.path);
+      out.push({ path: f.path, entry: rel, history: latest ? historyLabel(owner, latest) : basename(owner.root), status: 'not-listed', reason: unvouched ? `on the card; only a generation the chain does not vouch for lists it (${untrustedReason(unvouched)})` : 'on the card, but the hash list does not list it', owner });
     }
     return out;
   }
@@ -422,10 +493,17 @@ export class MhlIngestCheck {
           if (!s) continue;
           db.prepare('INSERT OR REPLACE INTO sighting_mhl (sighting_id, generation_id, entry_path, outcome, expected, found) VALUES (?, ?, ?, ?, ?, ?)')
             .run(s.id, generationId(h, g), o.entry, o.status, JSON.stringify(o.expected ?? {}), JSON.stringify(o.found ?? {}));
+          const changes = o.changes ?? [];
           appendCustodyEvent(db, { actor, type: 'fixity check', item: o.sha256!, at, detail: {
             outcome: o.status === 'verified' ? 'pass' : 'fail', scope: 'source hash list', algorithms, hashList, entry: o.entry,
+            ...(o.cardName ? { cardName: o.cardName, nameMatch: o.nameMatch } : {}),
             ...(o.status === 'mismatch' ? {
-              finding: { kind: 'altered', expected: o.expected, found: o.found, ...(o.expectedBytes !== undefined && o.expectedBytes !== o.foundBytes ? { expectedBytes: o.expectedBytes, foundBytes: o.foundBytes } : {}) },
+              finding: {
+                kind: changes.length ? 'inconsistent-history' : 'altered', expected: o.expected, found: o.found,
+                ...(o.expectedBytes !== undefined && o.expectedBytes !== o.foundBytes ? { expectedBytes: o.expectedBytes, foundBytes: o.foundBytes } : {}),
+                ...(changes.length ? { changes } : {}),
+              },
+              ...(o.untrusted?.length ? { untrusted: o.untrusted.map((u) => ({ file: `${ASC_MHL_DIR}/${u.fileName}`, generation: u.sequence, status: u.status, recorded: u.hashes })) } : {}),
               reason: `${basename(h.root)}/${o.entry}: ${o.reason}`,
             } : {}),
           } });
@@ -435,7 +513,7 @@ export class MhlIngestCheck {
           appendCustodyEvent(db, { actor, type: 'fixity check', item: null, at, detail: {
             outcome: 'fail', scope: 'source hash list', algorithms, hashList, entry: o.entry,
             finding: { kind: 'missing', expected: o.expected, ...(o.expectedBytes !== undefined ? { expectedBytes: o.expectedBytes } : {}) },
-            reason: `${basename(h.root)}/${o.entry}: listed by the hash list but not on the card`,
+            reason: `${basename(h.root)}/${o.entry}: ${o.reason ?? 'listed by the hash list but not on the card'}`,
           } });
         }
       }
@@ -444,7 +522,9 @@ export class MhlIngestCheck {
       path: generationFile(v.history, v.exp.generation), entry: v.exp.path, history: historyLabel(v.history, v.exp.generation), status: 'invalid',
       expected: v.exp.hashes, ...(v.exp.size !== null ? { expectedBytes: v.exp.size } : {}), reason: v.reason, historyRef: v.history,
     }));
-    const all = [...[...this.outcomes.values()].map(({ sha256: _s, generation: _g, historyRef: _h, ...o }) => o), ...invalid.map(({ historyRef: _h, ...o }) => o)];
+    const all = [...[...this.outcomes.values()].map(({ sha256: _s, generation: _g, historyRef: _h, changes: _c, untrusted: _u, ...o }) => o), ...invalid.map(({ historyRef: _h, ...o }) => o)];
+    const nameMatches = all.filter((o) => o.cardName !== undefined);
+    const untrusted = this.histories.flatMap((h) => untrustedGenerations(h));
     const count = (s: MhlFileOutcome['status']) => all.filter((o) => o.status === s).length;
     const countsOf = (h: MhlHistory) => {
       const mine = [...this.outcomes.values(), ...invalid].filter((o) => o.historyRef === h);
@@ -457,6 +537,8 @@ export class MhlIngestCheck {
       files: [...all.filter((o) => o.status !== 'verified'), ...notListed.map(({ owner: _o, ...o }) => o)].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
       ...(this.problems.length ? { problems: this.problems } : {}),
       ...(this.rejected.length ? { rejected: this.rejected.map((r) => ({ file: r.file, reason: r.reason })) } : {}),
+      ...(untrusted.length ? { untrusted } : {}),
+      ...(nameMatches.length ? { nameMatches } : {}),
     };
   }
 }
@@ -467,5 +549,17 @@ function summary(h: MhlHistory): Omit<MhlHistorySummary, 'counts'> {
     kind: h.kind, folder: h.root, folderName: basename(h.root), generations: h.generations.length,
     latest: g ? { sequence: g.sequence, fileName: g.fileName, creator: g.creator, process: g.process } : null,
     chain: h.chain.map((c) => ({ sequence: c.sequence, path: c.path, status: c.status })), problems: h.problems,
+    ...(h.duplicates ? { duplicates: h.duplicates } : {}),
   };
+}
+
+/** The generations of `h` its chain does not vouch for (changed, missing or not listed) and its sequence numbers given twice. */
+function untrustedGenerations(h: MhlHistory): MhlUntrustedGeneration[] {
+  const folder = basename(h.root);
+  const out: MhlUntrustedGeneration[] = [];
+  for (const c of h.chain) {
+    if (c.status === 'mismatch' || c.status === 'missing' || c.status === 'unlisted') out.push({ folder, file: `${ASC_MHL_DIR}/${c.path}`, status: c.status });
+  }
+  for (const d of h.duplicates ?? []) out.push({ folder, file: d.files.map((f) => `${ASC_MHL_DIR}/${f}`).join(', '), status: 'duplicate-sequence' });
+  return out;
 }

@@ -78,8 +78,12 @@ export interface ChainEntry {
 export interface ChainCheck {
   sequence: number;
   path: string;
-  /** 'ok' (its C4 matches), 'mismatch', 'missing' (listed, file absent) or 'unlisted' (a generation file the chain does not name). */
-  status: 'ok' | 'mismatch' | 'missing' | 'unlisted';
+  /**
+   * 'ok' (its C4 matches), 'mismatch' (its C4 differs: changed after it was chained), 'missing'
+   * (listed, file absent), 'unlisted' (a generation file the chain does not name) or 'no-chain'
+   * (the history has no readable ascmhl_chain.xml to name it).
+   */
+  status: 'ok' | 'mismatch' | 'missing' | 'unlisted' | 'no-chain';
   expected?: string;
   found?: string;
 }
@@ -97,6 +101,8 @@ export interface MhlHistory {
   problems: string[];
   /** The files among those problems that were refused (not well-formed, not a hash list, too large): none when absent. */
   rejected?: RejectedHashList[];
+  /** ASC MHL: generation files sharing one sequence number (each number is given once in a history): none when absent. */
+  duplicates?: { sequence: number; files: string[] }[];
 }
 
 /** Raised for a media hash list that cannot be read; names the file and the reason. */
@@ -253,12 +259,14 @@ export async function readAscMhlHistory(folder: string): Promise<MhlHistory> {
       refuse(e);
     }
   }
-  generations.sort((a, b) => a.sequence - b.sequence);
+  generations.sort((a, b) => a.sequence - b.sequence || (a.fileName < b.fileName ? -1 : a.fileName > b.fileName ? 1 : 0));
   const chain: ChainCheck[] = [];
   let entries: ChainEntry[] = [];
+  let chainRead = false;
   if (names.includes(CHAIN_FILE)) {
     try {
       entries = parseChain(join(dir, CHAIN_FILE));
+      chainRead = true;
     } catch (e) {
       refuse(e);
     }
@@ -287,10 +295,13 @@ export async function readAscMhlHistory(folder: string): Promise<MhlHistory> {
     chain.push({ sequence: e.sequence, path: e.path, status: found === e.c4 ? 'ok' : 'mismatch', expected: e.c4, found });
   }
   for (const g of generations) {
-    if (!entries.some((e) => e.path === g.fileName)) chain.push({ sequence: g.sequence, path: g.fileName, status: 'unlisted' });
+    if (!entries.some((e) => e.path === g.fileName)) chain.push({ sequence: g.sequence, path: g.fileName, status: chainRead ? 'unlisted' : 'no-chain' });
   }
-  chain.sort((a, b) => a.sequence - b.sequence);
-  return { kind: 'asc-mhl', root: folder, generations, chain, problems, ...(rejected.length ? { rejected } : {}) };
+  chain.sort((a, b) => a.sequence - b.sequence || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const bySequence = new Map<number, string[]>();
+  for (const g of generations) bySequence.set(g.sequence, [...(bySequence.get(g.sequence) ?? []), g.fileName]);
+  const duplicates = [...bySequence].filter(([, files]) => files.length > 1).map(([sequence, files]) => ({ sequence, files: files.sort() }));
+  return { kind: 'asc-mhl', root: folder, generations, chain, problems, ...(rejected.length ? { rejected } : {}), ...(duplicates.length ? { duplicates } : {}) };
 }
 
 const LEGACY_FORMATS: Record<string, MhlHashFormat> = { md5: 'md5', sha1: 'sha1', xxhash: 'xxh32', xxhash64: 'xxh64', xxhash64be: 'xxh64' };
@@ -349,11 +360,40 @@ export function hasAscMhlHistory(folder: string): boolean {
 }
 
 /**
+ * Whether the history vouches for generation `g`: ASC MHL trusts a generation whose C4 ID the
+ * chain (ascmhl_chain.xml) records and matches, and, in a history with no readable chain, every
+ * generation (nothing can be checked, and the report says so); a generation the chain does not
+ * list, or whose C4 ID differs (changed after it was chained), is not trusted. MHL v1.1 has no chain.
+ */
+export function generationTrusted(history: MhlHistory, g: MhlGeneration): boolean {
+  if (history.kind !== 'asc-mhl') return true;
+  const c = history.chain.find((x) => x.path === g.fileName);
+  return !c || c.status === 'ok' || c.status === 'no-chain';
+}
+
+/** A format whose value a file's history changed without recording a failed verification: the file changed between offloads. */
+export interface HistoryChange {
+  format: MhlHashFormat;
+  earlier: { generation: number; value: string };
+  later: { generation: number; value: string };
+}
+
+/** What a generation the history does not vouch for (generationTrusted) records for one file; never used to verify it. */
+export interface UntrustedRecord {
+  sequence: number;
+  fileName: string;
+  /** The chain's word on the generation ('unlisted', 'mismatch'). */
+  status: ChainCheck['status'];
+  hashes: Partial<Record<MhlHashFormat, string>>;
+}
+
+/**
  * What a history expects of each file it lists, by path relative to its folder: the latest
- * generation that lists the file, and per format the latest value recorded with an action other
- * than `failed` (a failed verification records what was found then, not what the file should
- * hold; it is kept in `failedIn`, the generation that recorded it, when it is the latest word).
- * Files a later generation renamed (previousPath) are listed under their new path only.
+ * trusted generation (generationTrusted) that lists the file, and per format the latest value
+ * recorded with an action other than `failed` (a failed verification records what was found then,
+ * not what the file should hold; it is kept in `failedIn`, the generation that recorded it, when
+ * it is the latest word). Files a later generation renamed (previousPath) are listed under their
+ * new path only. A file that only untrusted generations list is absent.
  */
 export interface ExpectedFile {
   path: string;
@@ -362,24 +402,65 @@ export interface ExpectedFile {
   hashes: Partial<Record<MhlHashFormat, string>>;
   /** Set when the latest generation listing the file recorded a failed verification of it. */
   failedIn?: number;
+  /** Trusted generations that recorded another value for a format without a failed verification (ASC MHL writes `failed` then): the history contradicts itself. */
+  changes?: HistoryChange[];
+  /** What generations the history does not vouch for record of the file (not used to verify it). */
+  untrusted?: UntrustedRecord[];
 }
 
 /** The files `history` lists and what each should hold (see ExpectedFile), by relative path. */
 export function expectedFiles(history: MhlHistory): Map<string, ExpectedFile> {
   const out = new Map<string, ExpectedFile>();
+  const untrusted = new Map<string, UntrustedRecord[]>();
+  const since = new Map<string, Partial<Record<MhlHashFormat, number>>>();
   for (const g of history.generations) {
+    if (!generationTrusted(history, g)) {
+      const status = history.chain.find((x) => x.path === g.fileName)?.status ?? 'unlisted';
+      for (const f of g.files) {
+        untrusted.set(f.path, [...(untrusted.get(f.path) ?? []), { sequence: g.sequence, fileName: g.fileName, status, hashes: Object.fromEntries(f.hashes.map((h) => [h.format, h.value])) }]);
+      }
+      continue;
+    }
     for (const f of g.files) {
       if (f.previousPath) out.delete(f.previousPath);
       const prev = out.get(f.path);
       const hashes = { ...(prev?.hashes ?? {}) };
+      const from = { ...(since.get(f.path) ?? {}) };
+      const changes = [...(prev?.changes ?? [])];
       let failed = false;
       for (const h of f.hashes) {
-        if (h.action === 'failed') failed = true;
-        else hashes[h.format] = h.value;
+        if (h.action === 'failed') {
+          failed = true;
+          continue;
+        }
+        const was = hashes[h.format];
+        if (was !== undefined && was !== h.value) changes.push({ format: h.format, earlier: { generation: from[h.format] ?? g.sequence, value: was }, later: { generation: g.sequence, value: h.value } });
+        if (was !== h.value) from[h.format] = g.sequence;
+        hashes[h.format] = h.value;
       }
+      since.set(f.path, from);
       // A failed verification records the size found then; what the file should hold is the earlier size.
       const size = failed && prev ? prev.size : f.size ?? prev?.size ?? null;
-      out.set(f.path, { path: f.path, size, generation: g, hashes, ...(failed ? { failedIn: g.sequence } : {}) });
+      out.set(f.path, { path: f.path, size, generation: g, hashes, ...(failed ? { failedIn: g.sequence } : {}), ...(changes.length ? { changes } : {}) });
+    }
+  }
+  for (const [path, records] of untrusted) {
+    const e = out.get(path);
+    if (e) out.set(path, { ...e, untrusted: records });
+  }
+  return out;
+}
+
+/** The files only generations the history does not vouch for list, with what those record (see generationTrusted). */
+export function untrustedOnlyFiles(history: MhlHistory): Map<string, UntrustedRecord[]> {
+  const trusted = expectedFiles(history);
+  const out = new Map<string, UntrustedRecord[]>();
+  for (const g of history.generations) {
+    if (generationTrusted(history, g)) continue;
+    const status = history.chain.find((x) => x.path === g.fileName)?.status ?? 'unlisted';
+    for (const f of g.files) {
+      if (trusted.has(f.path)) continue;
+      out.set(f.path, [...(out.get(f.path) ?? []), { sequence: g.sequence, fileName: g.fileName, status, hashes: Object.fromEntries(f.hashes.map((h) => [h.format, h.value])) }]);
     }
   }
   return out;
