@@ -1,5 +1,7 @@
 // Issue 13, hostile test 3 and 4, through the real CLI (in-process) and the real face module
 // (drawn regions only, so no detector is loaded):
+// 1–2. the tester's planted files (a PNG private chunk and iCCP profile name, a WebP private
+//    chunk, ICC text tags in JPEG/PNG/WebP) give stored copies without the name.
 // 3. one output type per format, as the README says: blurred HEIC → JPEG (was a PNG), blurred
 //    WebP → JPEG, blurred PNG → PNG; HEIC stripped → JPEG.
 // 4. a copy with nothing to strip has its original's SHA-256: it must be recorded as identical,
@@ -12,7 +14,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deflateSync } from 'node:zlib';
 import { cliJson, runCli } from '../helpers/cli-inprocess.ts';
+import { named, NAME, namedProfile, pngChunk, SECRET, webpChunks, webpOf } from '../helpers/planted-media.ts';
 import { MEDIA_DIR, SHARED_DIR } from '../helpers/corpus.ts';
 
 const HEIC = join(MEDIA_DIR, 'exifr/heic-iphone7.heic');
@@ -39,8 +43,18 @@ describe.skipIf(!HAVE)('redacted copies: one type per format, and a copy identic
     mkdirSync(card);
     // A PNG with nothing to strip: IHDR, IDAT, IEND, no date.
     cleanPng = await sharp(PORTRAIT).resize(120).png().toBuffer();
-    const files = { heic: HEIC, webp: WEBP, clean: join(card, 'clean.png'), png: join(card, 'drawn.png') };
+    const files = { heic: HEIC, webp: WEBP, clean: join(card, 'clean.png'), png: join(card, 'drawn.png'),
+      plantedPng: join(card, 'planted.png'), plantedWebp: join(card, 'planted.webp'), plantedJpeg: join(card, 'planted.jpg') };
     writeFileSync(files.clean, cleanPng);
+    // The tester's files: the name in a private chunk, the iCCP profile name and the ICC text tags.
+    const icc = namedProfile(execFileSync('exiftool', ['-b', '-ICC_Profile', WEBP], { maxBuffer: 1 << 24 }));
+    const plain = await sharp(PORTRAIT).resize(90).png().toBuffer();
+    writeFileSync(files.plantedPng, Buffer.concat([plain.subarray(0, 33), pngChunk('iCCP', Buffer.concat([Buffer.from(`${NAME}\0\0`, 'latin1'), deflateSync(icc)])),
+      pngChunk('prVt', Buffer.from(SECRET)), plain.subarray(33)]));
+    writeFileSync(files.plantedWebp, webpOf([...webpChunks(readFileSync(WEBP)).map((c) => (c.fourcc === 'ICCP' ? { fourcc: 'ICCP', data: icc } : c)), { fourcc: 'ZZZZ', data: Buffer.from(SECRET) }]));
+    writeFileSync(join(work, 'named.icc'), icc);
+    writeFileSync(files.plantedJpeg, await sharp(PORTRAIT).resize(90).jpeg().toBuffer());
+    execFileSync('exiftool', ['-q', '-overwrite_original', `-ICC_Profile<=${join(work, 'named.icc')}`, files.plantedJpeg]);
     writeFileSync(files.png, await sharp(PORTRAIT).resize(100).png().toBuffer());
     expect((await runCli('init', archive)).code).toBe(0);
     const r = await cliJson<{ files: { path: string; itemId?: number }[] }>('ingest', ...Object.values(files), ...A, '--json');
@@ -49,6 +63,18 @@ describe.skipIf(!HAVE)('redacted copies: one type per format, and a copy identic
   }, 60_000);
 
   const redact = async (k: string, ...opts: string[]) => (await cliJson<Made[]>('redact', String(ids[k]), ...opts, '--json', ...A))[0]!;
+
+  it('the tester\'s planted PNG, WebP and JPEG give copies with no trace of the name', async () => {
+    for (const k of ['plantedPng', 'plantedWebp', 'plantedJpeg']) {
+      const made = await redact(k, '--strip-metadata');
+      const file = objectFile(made.derivative.sha256);
+      const tags = execFileSync('exiftool', ['-a', '-G1', '-ee', '-U', file], { encoding: 'utf8' });
+      expect(tags, k).not.toMatch(/Aigul|Victimova|39\.98/u);
+      expect(tags, k).toMatch(/Profile Description\s+: ICC profile/u);
+      expect(named(readFileSync(file)), k).toEqual([]);
+      expect(JSON.stringify(made.derivative.removed), k).not.toMatch(/Aigul|Victimova/u);
+    }
+  }, 60_000);
 
   it('a blurred HEIC is a JPEG, as is a stripped one (the README rule)', async () => {
     const blurred = await redact('heic', '--blur-regions', join(work, 'boxes.json'));
