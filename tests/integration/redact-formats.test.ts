@@ -142,6 +142,11 @@ describe.skipIf(!HAVE)('redacted copies: one type per format, and a copy identic
       const info = readFileSync(join(bag, 'bag-info.txt'), 'utf8').replace(/\n\s+/gu, ' ');
       expect(info).toMatch(/Evidence-Redacted-Media: 2 items/u);
       expect(info).toMatch(/1 of them is byte for byte its original/u);
+      // the custody report says the copy is the original's bytes, not that metadata was removed; the converted HEIC says JPEG
+      const report = readFileSync(join(bag, 'evidence', 'custody-report.html'), 'utf8');
+      expect(report).toContain('byte for byte the original: there was nothing to remove');
+      expect(report).toContain('converted to JPEG');
+      expect(report).not.toContain('HEIC converted');
       const v = await runCli('verify-bag', bag, '--json');
       const problems = (JSON.parse(v.out) as { problems: unknown[] }).problems;
       expect(problems).toEqual([]);

@@ -118,7 +118,7 @@ export function withRedactedMedia(extras: ExportExtras, media: RedactedMedia): E
  */
 export function redactedReportItem<T extends { sha256: string; bytes: number; mime: string | null; capturedAt: string | null; capturedAtSource: string | null; capturedAtHasZone: boolean }>(
   item: T, d: Derivative,
-): T & { redactedFrom: { sha256: string; blurFaces: boolean; blurredBoxes: number; date: string; converted: boolean } } {
+): T & { redactedFrom: { sha256: string; blurFaces: boolean; blurredBoxes: number; date: string; converted: boolean; identical?: boolean } } {
   const date = (d.settings.date as DatePolicy | undefined) ?? 'keep';
   const dates = dateFields(item as unknown as Record<string, unknown>, date) as Partial<T>;
   return {
@@ -127,6 +127,8 @@ export function redactedReportItem<T extends { sha256: string; bytes: number; mi
     redactedFrom: {
       sha256: item.sha256, blurFaces: Boolean(d.settings.blurFaces) || (Array.isArray(d.settings.regions) && d.settings.regions.length > 0), blurredBoxes: Number(d.removed.blurredBoxes ?? 0), date,
       converted: typeof d.settings.conversion === 'string',
+      // a copy with nothing removed: the report must not say metadata was taken out
+      ...(d.sha256 === item.sha256 ? { identical: true } : {}),
     },
   };
 }
