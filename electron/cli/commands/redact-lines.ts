@@ -17,7 +17,7 @@ function settingsWords(d: Derivative): string {
   if (s.blurFaces) parts.push(`blur faces (${String(s.mode ?? 'blur')}${s.regions ? `, ${String(s.regions)} drawn regions` : ''})`);
   else if (s.regions) parts.push(`blur ${String(s.regions)} drawn regions (${String(s.mode ?? 'blur')})`);
   parts.push(`date ${String(s.date ?? 'keep')}`);
-  if (s.conversion) parts.push('HEIC→JPEG');
+  if (typeof s.conversion === 'string') parts.push(s.conversion.startsWith('WebP') ? 'WebP→JPEG' : 'HEIC→JPEG');
   return parts.join(', ');
 }
 

@@ -4,9 +4,12 @@
 // thumbnail; XMP with its thumbnails), APP2 other than ICC (MPF secondary images, FlashPix),
 // APP3–APP13 (IPTC/Photoshop in APP13, camera-specific blocks), APP15, COM, JFIF extension
 // thumbnails, and all bytes after EOI (MPF large previews, phone trailers). APP0 JFIF is kept with
-// its thumbnail cut away, APP2 ICC_PROFILE and APP14 Adobe are kept (they change how the pixels
-// decode). The new minimal EXIF/XMP (exif-min.ts) goes right after APP0.
+// its thumbnail cut away, APP14 Adobe is kept (it changes how the pixels decode), and the ICC
+// profile (APP2 ICC_PROFILE, possibly split over several segments) is reassembled, cleaned of
+// free text (icc-clean.ts) and split again where its first segment was. The new minimal EXIF/XMP
+// (exif-min.ts) goes right after APP0.
 import { minimalExif, minimalXmp, tiffTagNames, type KeptMetadata } from './exif-min.ts';
+import { scrubIcc } from './icc-clean.ts';
 
 /** What a strip removed: the metadata groups (segments) and the tag names read in them; never values. */
 export interface Removed {
@@ -63,8 +66,36 @@ function jfifWithoutThumbnail(p: Buffer): { payload: Buffer; hadThumbnail: boole
   return { payload: out, hadThumbnail };
 }
 
+/** Profile bytes per APP2 segment: 65535 less the length field (2), the identifier (12), the sequence number and count (2). */
+const ICC_CHUNK = 65535 - 2 - ICC_HEADER.length - 2;
+
 /**
- * `jpeg` with its metadata removed and `kept` written anew (minimalExif, minimalXmp). The frame
+ * The ICC profile of APP2 ICC_PROFILE payloads (ICC.1:2010 Annex B.4: identifier, sequence number
+ * 1…n, count n, data), in sequence order, or null with the reason when the parts do not make one
+ * whole profile (a number missing or given twice, counts that disagree).
+ */
+function joinIcc(parts: Buffer[]): { icc: Buffer | null; why?: string } {
+  const n = parts[0]![ICC_HEADER.length + 1]!;
+  const bySeq = new Map<number, Buffer>();
+  for (const p of parts) {
+    const seq = p[ICC_HEADER.length]!;
+    if (p.length < ICC_HEADER.length + 2 || p[ICC_HEADER.length + 1] !== n || seq < 1 || seq > n || bySeq.has(seq)) return { icc: null, why: 'its APP2 segments are numbered inconsistently' };
+    bySeq.set(seq, p.subarray(ICC_HEADER.length + 2));
+  }
+  if (bySeq.size !== n) return { icc: null, why: `${n - bySeq.size} of its ${n} APP2 segments are missing` };
+  return { icc: Buffer.concat([...Array(n).keys()].map((i) => bySeq.get(i + 1)!)) };
+}
+
+/** APP2 ICC_PROFILE segments carrying `icc` (Annex B.4), numbered from 1. Throws JpegFormatError past 255 segments. */
+function iccSegments(icc: Buffer): Buffer[] {
+  const n = Math.ceil(icc.length / ICC_CHUNK);
+  if (n > 255) throw new JpegFormatError(`an ICC profile of ${icc.length} bytes does not fit 255 APP2 segments`);
+  return [...Array(n).keys()].map((i) => segment(0xe2, Buffer.concat([ICC_HEADER, Buffer.from([i + 1, n]), icc.subarray(i * ICC_CHUNK, (i + 1) * ICC_CHUNK)])));
+}
+
+/**
+ * `jpeg` with its metadata removed, its ICC profile cleaned of text (scrubIcc) and `kept` written
+ * anew (minimalExif, minimalXmp). The frame
  * header, tables (DQT, DHT, DRI, DAC) and the entropy-coded data of every scan are copied byte
  * for byte, so the picture is exactly the original's. Throws JpegFormatError naming what is wrong
  * when `jpeg` is not a whole baseline/progressive JPEG (no SOI, a segment past the end, no EOI).
@@ -74,6 +105,9 @@ export function stripJpeg(jpeg: Buffer, kept: KeptMetadata): { data: Buffer; rem
   const removed: Removed = { groups: [], tags: [] };
   const keep: Buffer[] = [];
   let app0: Buffer | null = null;
+  const iccParts: Buffer[] = [];
+  // where the (rebuilt) ICC profile goes in `keep`: where its first segment was
+  let iccAt = -1;
   let p = 2;
   let inScans = false;
   const drop = (name: string) => {
@@ -113,7 +147,8 @@ export function stripJpeg(jpeg: Buffer, kept: KeptMetadata): { data: Buffer; rem
         if (j.hadThumbnail) drop('JFIF thumbnail');
       } else drop(groupName(marker, payload));
     } else if (marker === 0xe2 && payload.subarray(0, ICC_HEADER.length).equals(ICC_HEADER)) {
-      keep.push(whole);
+      if (iccAt < 0) iccAt = keep.length;
+      iccParts.push(payload);
     } else if (marker === 0xee) {
       keep.push(whole); // APP14 Adobe: colour transform of the scans
     } else if ((marker >= 0xe0 && marker <= 0xef) || marker === 0xfe) {
@@ -131,6 +166,12 @@ export function stripJpeg(jpeg: Buffer, kept: KeptMetadata): { data: Buffer; rem
     p = end;
   }
   if (p < jpeg.length) drop(`trailer after EOI (${jpeg.length - p} bytes)`);
+  if (iccParts.length) {
+    const joined = joinIcc(iccParts);
+    const clean = joined.icc ? scrubIcc(joined.icc) : { data: null, groups: [`ICC profile dropped (${joined.why!})`] };
+    clean.groups.forEach(drop);
+    keep.splice(iccAt, 0, ...(clean.data ? iccSegments(clean.data) : []));
+  }
   const added: Buffer[] = [];
   const exif = minimalExif(kept);
   if (exif) added.push(segment(0xe1, Buffer.concat([EXIF_HEADER, exif])));

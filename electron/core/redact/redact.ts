@@ -22,7 +22,7 @@ import type { DatePolicy, KeptMetadata } from './exif-min.ts';
 import { loadFaceTools, type BlurMode, type DetectionLog, type FaceTools, type Region } from './face-port.ts';
 import { stripJpeg, type Removed } from './jpeg-strip.ts';
 import { stripPng, stripWebp } from './png-webp-strip.ts';
-import { derivativeBySettings, getItemRegions, insertDerivative, publicSettings, storeObject, type Derivative } from './store.ts';
+import { derivativeBySettings, getItemRegions, insertDerivative, publicSettings, storeDerivativeObject, type Derivative } from './store.ts';
 import { readLogObject, storeLog } from './log-store.ts';
 import { derivativeKey } from '../derivatives/sealed.ts';
 
@@ -76,8 +76,25 @@ function settingsOf(rec: NormalizedRecord, o: RedactOptions, regions: Region[]):
     ...(blur ? { mode: o.mode ?? 'blur', ...(o.marginPct !== undefined ? { marginPct: o.marginPct } : {}), regions } : {}),
     date: o.date ?? 'keep',
     ...(rec.mime === 'image/heic' || rec.mime === 'image/heif' ? { conversion: 'HEIC decoded (primary image, ffmpeg) and written as JPEG' } : {}),
+    ...(rec.mime === 'image/webp' && blur ? { conversion: 'WebP blurred and written as JPEG' } : {}),
   };
 }
+
+/**
+ * The type of a redacted photo, one rule per format (README "What is removed, per format"):
+ * stripped only, JPEG, PNG and WebP keep their type (their picture bytes are copied) and HEIC
+ * becomes JPEG; blurred, the picture is re-encoded, PNG stays PNG (lossless stays lossless) and
+ * everything else (JPEG, WebP, HEIC) becomes JPEG at quality 92, the one lossy type every
+ * recipient's viewer opens.
+ */
+export function redactedPhotoMime(mime: string, blurred: boolean): string {
+  if (mime === 'image/png') return 'image/png';
+  if (mime === 'image/heic' || mime === 'image/heif') return 'image/jpeg';
+  return blurred ? 'image/jpeg' : mime;
+}
+
+/** JPEG quality of every photo this module encodes (HEIC conversion, blurred pictures). */
+export const REDACT_JPEG_QUALITY = 92;
 
 const countBoxes = (log: DetectionLog | null): number => (log ? log.frames.reduce((n, f) => n + f.boxes.length, 0) : 0);
 
@@ -111,16 +128,20 @@ async function redactPhoto(archive: Archive, src: string, rec: NormalizedRecord,
     }
     try {
       const r = await faces.blurPhotoFaces(input, { regions, mode: o.mode ?? 'blur', ...(o.marginPct !== undefined ? { marginPct: o.marginPct } : {}), ...(o.blurFaces ? {} : { detect: false as const }) });
-      const outMime = r.format === 'png' ? 'image/png' : 'image/jpeg';
+      // The face module keeps PNG in as PNG out, and a HEIC arrives here decoded to PNG: the type
+      // follows the original's (redactedPhotoMime), not the temporary file's.
+      const outMime = redactedPhotoMime(mime, true);
+      const made = r.format === (outMime === 'image/png' ? 'png' : 'jpeg') ? r.image
+        : await (outMime === 'image/png' ? sharp(r.image).png() : sharp(r.image).jpeg({ quality: REDACT_JPEG_QUALITY })).toBuffer();
       // The face module writes no metadata; stripping again guarantees it and writes the date as asked. Upright: no Orientation.
-      const { data } = stripPhotoBytes(r.image, outMime, { orientation: null, capturedAt: rec.capturedAt, date });
+      const { data } = stripPhotoBytes(made, outMime, { orientation: null, capturedAt: rec.capturedAt, date });
       return { data, mime: outMime, removed, log: r.log };
     } finally {
       if (input !== src) rmSync(input, { force: true });
     }
   }
   if (heic) {
-    const jpeg = await sharp(await heicUpright(src, deps.signal)).jpeg({ quality: 92 }).toBuffer();
+    const jpeg = await sharp(await heicUpright(src, deps.signal)).jpeg({ quality: REDACT_JPEG_QUALITY }).toBuffer();
     return { data: stripJpeg(jpeg, { orientation: null, capturedAt: rec.capturedAt, date }).data, mime: 'image/jpeg', removed, log: null };
   }
   return { data: stripPhotoBytes(original!, mime, { orientation: rec.orientation, capturedAt: rec.capturedAt, date }).data, mime, removed, log: null };
@@ -192,7 +213,7 @@ export async function redactItem(archive: Archive, item: ItemRow, o: RedactOptio
     rmSync(tmp, { force: true });
     throw e;
   }
-  const stored = await storeObject(archive, tmp);
+  const stored = await storeDerivativeObject(archive, tmp);
   // sealed in an encrypted archive: a log says where each face was (log-store.ts)
   const log = made.log ? await storeLog(archive.objectsDir, canonicalJson(made.log)!, archive.derivativeKey ?? null) : null;
   const createdAt = new Date().toISOString();
@@ -201,6 +222,8 @@ export async function redactItem(archive: Archive, item: ItemRow, o: RedactOptio
     metadataTags: made.removed.tags,
     blurredBoxes: countBoxes(made.log),
     ...(made.log ? { detector: made.log.detector } : {}),
+    // nothing was removed: the copy is the original's bytes, at the original's address
+    ...(stored.sha256 === rec.sha256 ? { identicalToOriginal: true } : {}),
   };
   const { derivative, seq } = archive.db.transaction(() => {
     const d = insertDerivative(archive.db, {

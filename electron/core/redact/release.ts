@@ -63,19 +63,28 @@ export function redactedEntry(e: Record<string, unknown>, d: Derivative): Record
     ...(reencoded && e.kind === 'image' ? { width: null, height: null, orientation: null } : {}),
     digests: { sha256: d.sha256 },
     redactedFrom: { sha256: e.sha256, bytes: e.bytes, mime: e.mime },
-    redaction: { ...publicSettings(s), removed: d.removed.metadataGroups ?? [], blurredBoxes: d.removed.blurredBoxes ?? 0 },
+    redaction: {
+      ...publicSettings(s), removed: d.removed.metadataGroups ?? [], blurredBoxes: d.removed.blurredBoxes ?? 0,
+      // nothing was removed: a recipient must not read "redacted" as "something was taken out"
+      ...(d.sha256 === e.sha256 ? { identicalToOriginal: true } : {}),
+    },
   };
 }
 
-/** The bag-info.txt element that tells a recipient the set holds redacted copies, not originals. */
-export function redactedMediaBagInfo(count: number): Record<string, string> {
+/**
+ * The bag-info.txt element that tells a recipient the set holds redacted copies, not originals:
+ * `count` copies, of which `identical` are byte for byte their originals (nothing to remove).
+ */
+export function redactedMediaBagInfo(count: number, identical = 0): Record<string, string> {
+  const same = identical === 0 ? '' : ` ${identical} of them ${identical === 1 ? 'is' : 'are'} byte for byte ${identical === 1 ? 'its original' : 'their originals'}: ` +
+    'there was nothing to remove, and evidence/items.json says so (redaction.identicalToOriginal, the same sha256 as redactedFrom).';
   return {
     'Evidence-Redacted-Media': `${count} item${count === 1 ? '' : 's'} under data/ ${count === 1 ? 'is a redacted copy' : 'are redacted copies'} made for publication, not the original${count === 1 ? '' : 's'}: ` +
       'metadata removed (GPS, serial numbers, owner and author names, maker notes, embedded thumbnails and previews, IPTC, XMP, comments; video data and telemetry streams) ' +
       'and, where evidence/items.json says so (redaction.blurFaces), faces and drawn regions blurred; video audio is copied unchanged. ' +
       'For each, evidence/items.json gives the SHA-256 of the original it derives from (redactedFrom) and the redaction settings, and evidence/custody.json ' +
-      'holds the "redaction" event in which the source archive recorded the copy\'s SHA-256 against its original. The originals are not in this set; ' +
-      'the source archive holds them, unchanged.',
+      'holds the "redaction" event in which the source archive recorded the copy\'s SHA-256 against its original. The originals are not in this set' +
+      `${identical ? ' (but as the identical copies below)' : ''}; the source archive holds them, unchanged.${same}`,
   };
 }
 
@@ -85,7 +94,8 @@ export function redactedMediaBagInfo(count: number): Record<string, string> {
  * Evidence-Redaction, a sentence there saying the copies carry no GPS, camera or serial.
  */
 export function withRedactedMedia(extras: ExportExtras, media: RedactedMedia): ExportExtras {
-  const bagInfo = { ...(extras.bagInfo ?? {}), ...redactedMediaBagInfo(media.size) };
+  const identical = [...media.values()].filter((d) => d.removed.identicalToOriginal === true).length;
+  const bagInfo = { ...(extras.bagInfo ?? {}), ...redactedMediaBagInfo(media.size, identical) };
   if (bagInfo['Evidence-Redaction']) {
     bagInfo['Evidence-Redaction'] += ' The items shipped as redacted copies (Evidence-Redacted-Media) carry none of these: neither their files nor their entries in evidence/items.json and items.csv give GPS, camera or serial number.';
   }
@@ -108,7 +118,7 @@ export function withRedactedMedia(extras: ExportExtras, media: RedactedMedia): E
  */
 export function redactedReportItem<T extends { sha256: string; bytes: number; mime: string | null; capturedAt: string | null; capturedAtSource: string | null; capturedAtHasZone: boolean }>(
   item: T, d: Derivative,
-): T & { redactedFrom: { sha256: string; blurFaces: boolean; blurredBoxes: number; date: string; converted: boolean } } {
+): T & { redactedFrom: { sha256: string; blurFaces: boolean; blurredBoxes: number; date: string; converted: boolean; identical?: boolean } } {
   const date = (d.settings.date as DatePolicy | undefined) ?? 'keep';
   const dates = dateFields(item as unknown as Record<string, unknown>, date) as Partial<T>;
   return {
@@ -117,6 +127,8 @@ export function redactedReportItem<T extends { sha256: string; bytes: number; mi
     redactedFrom: {
       sha256: item.sha256, blurFaces: Boolean(d.settings.blurFaces) || (Array.isArray(d.settings.regions) && d.settings.regions.length > 0), blurredBoxes: Number(d.removed.blurredBoxes ?? 0), date,
       converted: typeof d.settings.conversion === 'string',
+      // a copy with nothing removed: the report must not say metadata was taken out
+      ...(d.sha256 === item.sha256 ? { identical: true } : {}),
     },
   };
 }

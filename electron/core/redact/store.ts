@@ -78,6 +78,43 @@ export async function storeObject(archive: Archive, tmpFile: string): Promise<{ 
   return { sha256: digests.sha256, bytes };
 }
 
+/** An object store address that holds an original whose object is damaged or missing: a derivative is not written there. */
+export class OriginalAtRiskError extends Error {}
+
+/** The id of the item whose original has SHA-256 `sha256`, or null. */
+export function originalItemId(db: Db, sha256: string): number | null {
+  const r = stmt(db, 'SELECT id FROM items WHERE sha256 = ?').get(sha256) as { id: number } | undefined;
+  return r ? r.id : null;
+}
+
+/**
+ * Stores the finished derivative `tmpFile` as storeObject does, except at the address of an
+ * original (a copy with nothing to remove has its original's bytes, or another item's): there the
+ * object must already be intact and is only reused; it is never written, since putting an
+ * original back is a repair, which `evidence repair` records and this must not do silently.
+ * Returns the digest, size and the id of the item whose original it is (null for a new object).
+ * Throws OriginalAtRiskError (tmpFile removed) when that original's object is missing or
+ * altered, and fs errors.
+ */
+export async function storeDerivativeObject(archive: Archive, tmpFile: string): Promise<{ sha256: string; bytes: number; originalOf: number | null }> {
+  const { digests, bytes } = digestFile(tmpFile, ['sha256']);
+  const originalOf = originalItemId(archive.db, digests.sha256);
+  if (originalOf === null) return { ...(await storeObject(archive, tmpFile)), originalOf };
+  rmSync(tmpFile, { force: true });
+  const dest = objectPath(archive.objectsDir, digests.sha256);
+  let intact = false;
+  try {
+    intact = digestFile(dest, ['sha256']).digests.sha256 === digests.sha256;
+  } catch {
+    intact = false;
+  }
+  if (!intact) {
+    throw new OriginalAtRiskError(`the redacted copy has the same bytes as the original of item ${originalOf} (SHA-256 ${digests.sha256}), whose object is damaged or missing; ` +
+      `nothing was written: run \`evidence verify\` and \`evidence repair ${originalOf}\` first`);
+  }
+  return { sha256: digests.sha256, bytes, originalOf };
+}
+
 /** Writes `data` to a new file under the archive's tmp/ folder and stores it (storeObject). */
 export async function storeBytes(archive: Archive, data: Buffer | string): Promise<{ sha256: string; bytes: number }> {
   const tmp = join(archive.tmpDir, `obj-${process.pid}-${createHash('sha256').update(data).digest('hex').slice(0, 16)}-${Date.now()}`);
@@ -127,17 +164,22 @@ export function derivativeObjectPaths(db: Db, objectsDir: string): string[] {
 
 /**
  * Fixity of the recorded derivatives and detection logs: each object present and hashing to its
- * address (a sealed log: its plain bytes, opened with the catalog's derivative key). Returns one line per problem ("derivative <sha> of item N: missing|altered"), empty when all hold.
+ * address (a sealed log: its plain bytes, opened with the catalog's derivative key); a copy
+ * stored at an original's address is left to the original's own check. Returns one line per problem ("derivative <sha> of item N: missing|altered"), empty when all hold.
  */
 export function checkDerivativeObjects(db: Db, objectsDir: string): string[] {
   if (!hasDerivativesTable(db)) return [];
   const out: string[] = [];
-  const rows = stmt(db, 'SELECT item_id, sha256, log_sha256 FROM derivatives').all() as { item_id: number; sha256: string; log_sha256: string | null }[];
+  // A copy identical to an original is that original's object, which the item check reports by
+  // its item: reporting it again as a derivative would name a damaged original as a copy.
+  const rows = stmt(db, `SELECT d.item_id, d.sha256, d.log_sha256, (i.id IS NOT NULL) AS original FROM derivatives d
+    LEFT JOIN items i ON i.sha256 = d.sha256`).all() as { item_id: number; sha256: string; log_sha256: string | null; original: number }[];
   for (const r of rows) {
     if (r.log_sha256) {
       const why = checkLogObject(db, objectsDir, r.log_sha256);
       if (why) out.push(`detection log ${r.log_sha256} of item ${r.item_id}: ${why}`);
     }
+    if (r.original) continue;
     for (const [what, sha] of [['derivative', r.sha256]] as const) {
       const p = objectPath(objectsDir, sha);
       if (!existsSync(p) || !statSync(p).isFile()) out.push(`${what} ${sha} of item ${r.item_id}: missing from the object store`);

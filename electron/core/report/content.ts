@@ -79,7 +79,7 @@ export function itemTopRows(m: CustodyReportModel, it: ReportItem): Row[] {
 /** How a redacted copy was made, in one line of the report's language. */
 function redactionWords(m: CustodyReportModel, r: NonNullable<ReportItem['redactedFrom']>): string {
   const d = dict(m.lang);
-  const parts = [d.redactedStrip];
+  const parts = [r.identical ? d.redactedIdentical : d.redactedStrip];
   if (r.blurFaces) parts.push(fill(d.redactedBlur, { boxes: r.blurredBoxes }));
   if (r.converted) parts.push(d.redactedConverted);
   parts.push(r.date === 'keep' ? d.redactedDateKept : r.date === 'drop' ? d.redactedDateDropped : fill(d.redactedDateCoarse, { precision: d[`redactedPrecision_${r.date}` as 'redactedPrecision_day'] ?? r.date }));

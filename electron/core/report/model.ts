@@ -132,7 +132,7 @@ export interface ReportItem {
   /** Seqs of this item's events the set withheld (redacted sets), ascending. */
   withheldSeqs: number[];
   /** When the set ships the item's redacted copy (export --redacted-media): the original's SHA-256 and how the copy was made. sha256/bytes/mime above are the copy's. */
-  redactedFrom?: { sha256: string; blurFaces: boolean; blurredBoxes: number; date: string; converted: boolean };
+  redactedFrom?: { sha256: string; blurFaces: boolean; blurredBoxes: number; date: string; converted: boolean; identical?: boolean };
 }
 
 /** Everything the custody report prints. */
