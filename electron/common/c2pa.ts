@@ -14,9 +14,9 @@
 export type CredentialVerdict = 'absent' | 'valid-trusted' | 'valid-untrusted' | 'invalid';
 export const CREDENTIAL_VERDICTS: readonly CredentialVerdict[] = ['absent', 'valid-trusted', 'valid-untrusted', 'invalid'];
 
-/** What `list --credentials` selects: `valid` is both valid verdicts. */
-export type CredentialFilter = 'absent' | 'valid' | 'invalid';
-export const CREDENTIAL_FILTERS: readonly CredentialFilter[] = ['absent', 'valid', 'invalid'];
+/** What `list --credentials` selects: `valid` is both valid verdicts; each verdict selects itself (`valid-trusted`: only signers on the trust list). */
+export type CredentialFilter = 'absent' | 'valid' | 'invalid' | 'valid-trusted' | 'valid-untrusted';
+export const CREDENTIAL_FILTERS: readonly CredentialFilter[] = ['absent', 'valid', 'valid-trusted', 'valid-untrusted', 'invalid'];
 
 /** One validation status entry (C2PA 2.1 §15.2.1: code, url, explanation; success = not a failure code). */
 export interface CredentialStatus {

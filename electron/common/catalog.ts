@@ -259,6 +259,6 @@ export interface ItemFilter {
   search?: string;
   /** Reel names (migration 012): items with a sighting from any of them. */
   reels?: string[];
-  /** C2PA Content Credentials: `absent` (none, or never checked), `valid` (valid-trusted or valid-untrusted), `invalid`. */
-  credentials?: 'absent' | 'valid' | 'invalid';
+  /** C2PA Content Credentials: `absent` (none, or never checked), `valid` (valid-trusted or valid-untrusted), `valid-trusted`, `valid-untrusted`, `invalid`. */
+  credentials?: 'absent' | 'valid' | 'invalid' | 'valid-trusted' | 'valid-untrusted';
 }

@@ -160,7 +160,7 @@ export const ItemFilterSchema = z.strictObject({
   /** Only items with no place, person, incident, case or tag. */
   untagged: z.boolean().optional(),
   /** C2PA Content Credentials: absent, valid or invalid. */
-  credentials: z.enum(['absent', 'valid', 'invalid']).optional(),
+  credentials: z.enum(['absent', 'valid', 'valid-trusted', 'valid-untrusted', 'invalid']).optional(),
   /** Only items whose GPS lies in this box (a box drawn on the Map screen). */
   bbox: GeoBoundsSchema.optional(),
 });

@@ -129,4 +129,8 @@ describe('NFC and NFD spellings on a terminal (issue 11: two names never show th
     expect(printable('naïve café Көк-Таш')).toBe('naïve café Көк-Таш');
     expect(printable('क्षि')).toBe('क्षि');
   });
+  it('escapes invisible format characters that could make two names print alike, and keeps ZWNJ', () => {
+    expect(printable('می\u200cخواهم')).toBe('می\u200cخواهم');
+    expect(printable('a\u200bb\u00adc\ufeffd\u2060e\u061cf')).toBe('a\\u200bb\\u00adc\\ufeffd\\u2060e\\u061cf');
+  });
 });

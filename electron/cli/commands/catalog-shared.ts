@@ -12,6 +12,7 @@ import { UsageError, type Io } from '../io.ts';
 import { archiveOption } from './shared.ts';
 import { printable } from './text.ts';
 import { findReel } from '../../core/catalog/reels.ts';
+import { CREDENTIAL_FILTERS } from '../../common/c2pa.ts';
 import { t } from '../i18n/index.ts';
 
 /**
@@ -77,7 +78,7 @@ export function filterOptions(cmd: Command): Command {
     .option('--has-gps', 'only items with a usable GPS position')
     .option('--no-gps', 'only items without one')
     .option('--untagged', 'only items with no place, person, incident, case or tag')
-    .option('--credentials <state>', 'C2PA Content Credentials: absent (none, or never checked), valid (trusted or not) or invalid')
+    .option('--credentials <state>', 'C2PA Content Credentials: absent (none, or never checked), valid (trusted or not), valid-trusted, valid-untrusted or invalid')
     .option('--search <text>', 'full-text search: descriptions, notes, tags, linked names (any script, case-insensitive)')
     .option('--reel <name>', t('reels:opt_list_reel'), collect);
 }
@@ -144,11 +145,11 @@ export function filterFromOptions(db: Db, o: FilterCliOptions, _io: Io): ItemFil
     if (o.untagged) f.untagged = true;
     if (o.search !== undefined) f.search = o.search;
     if (o.reel?.length) f.reels = o.reel.map((r) => {
-      if (!findReel(db, r)) throw new Error(t('reels:not_found', { name: r }));
+      if (!findReel(db, r)) throw new Error(printable(t('reels:not_found', { name: r })));
       return r;
     });
     if (o.credentials !== undefined) {
-      if (!['absent', 'valid', 'invalid'].includes(o.credentials)) throw new Error(`--credentials ${o.credentials}: one of absent, valid, invalid`);
+      if (!(CREDENTIAL_FILTERS as readonly string[]).includes(o.credentials)) throw new Error(printable(`--credentials ${o.credentials}: one of ${CREDENTIAL_FILTERS.join(', ')}`));
       f.credentials = o.credentials as ItemFilter['credentials'];
     }
     return f;

@@ -45,15 +45,17 @@ export function credentialLines(rep: CredentialReport): string[] {
   const lines = [t('c2pa:heading'), row(t('c2pa:verdict'), `${t(`c2pa:verdict_${rep.verdict}`)}  [${rep.verdict}]`)];
   if (rep.verdict !== 'absent' || rep.error) {
     const s = rep.signer;
+    // Invalid credentials: what the manifest says (signer, tool, actions) may be what someone altered it to say.
+    const claim = rep.verdict === 'invalid' ? `  (${t('c2pa:unverifiedClaim')})` : '';
     if (s) {
-      lines.push(row(t('c2pa:signedBy'), `${s.issuer}  (${s.subject})`));
-      lines.push(row(t('c2pa:issuedBy'), s.issuerDn));
+      lines.push(row(t('c2pa:signedBy'), `${s.issuer}  (${s.subject})${claim}`));
+      lines.push(row(t('c2pa:issuedBy'), `${s.issuerDn}${claim}`));
     }
-    lines.push(row(t('c2pa:signedAt'), rep.signedAt ?? t('c2pa:noTime')));
-    lines.push(row(t('c2pa:madeWith'), rep.claimGenerator ?? t('c2pa:none')));
-    lines.push(row(t('c2pa:actions'), rep.actions.length ? rep.actions.map(actionWords).join('; ') : t('c2pa:none')));
+    lines.push(row(t('c2pa:signedAt'), `${rep.signedAt ?? t('c2pa:noTime')}${claim}`));
+    lines.push(row(t('c2pa:madeWith'), `${rep.claimGenerator ?? t('c2pa:none')}${claim}`));
+    lines.push(row(t('c2pa:actions'), `${rep.actions.length ? rep.actions.map(actionWords).join('; ') : t('c2pa:none')}${claim}`));
     lines.push(row(t('c2pa:ingredients'), rep.ingredients.length
-      ? rep.ingredients.map((i) => `${i.title ?? '?'} (${[i.format, i.relationship, t(i.hasManifest ? 'c2pa:ingredientOwn' : 'c2pa:ingredientNone'), ...i.validationCodes].filter(Boolean).join(', ')})`).join('; ')
+      ? `${rep.ingredients.map((i) => `${i.title ?? '?'} (${[i.format, i.relationship, t(i.hasManifest ? 'c2pa:ingredientOwn' : 'c2pa:ingredientNone'), ...i.validationCodes].filter(Boolean).join(', ')})`).join('; ')}${claim}`
       : t('c2pa:none')));
     if (rep.codes.length) for (const c of rep.codes) lines.push(row(t('c2pa:problems'), `${c}: ${CREDENTIAL_CODE_WORDS[c] ?? c}`));
     else lines.push(row(t('c2pa:problems'), t('c2pa:none')));

@@ -10,6 +10,7 @@ import { t } from '../i18n/index.ts';
 import { checkReelName } from '../../core/reels/name.ts';
 import { archiveOption } from './options.ts';
 import type { CliCommand } from './shared.ts';
+import { printable } from './text.ts';
 
 /** Parses `--digests sha256,md5,sha1`; throws UsageError naming an unknown algorithm. */
 export function parseDigests(text: string | undefined): DigestAlgorithm[] {
@@ -45,7 +46,7 @@ export const ingestCommand: CliCommand = {
       try {
         checkReelName(o.reel);
       } catch (e) {
-        throw new UsageError((e as Error).message);
+        throw new UsageError(printable((e as Error).message));
       }
     }
     // Worker threads boot while the rest loads and the archive opens (a new one is created, its catalog migrated).

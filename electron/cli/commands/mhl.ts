@@ -6,13 +6,13 @@ import type { Db } from '../../core/db/open.ts';
 import { resolveItemRef } from '../../core/db/items.ts';
 import { ASC_MHL_FORMATS, type MhlHashFormat } from '../../core/mhl/hash.ts';
 import { OffloadConflictError, offloadWithMhl } from '../../core/mhl/offload.ts';
-import type { MhlWriteCreator } from '../../core/mhl/write.ts';
+import { MhlHistoryDamagedError, type MhlWriteCreator, type MhlWriteResult } from '../../core/mhl/write.ts';
 import { t } from '../i18n/index.ts';
 import { findReel, itemsOnReel } from '../../core/catalog/reels.ts';
 import { reelOffloadFiles, type OffloadFile } from '../../core/reels/offload-files.ts';
-import { printJson, UsageError, type Io } from '../io.ts';
+import { EXIT, printJson, UsageError, type Io } from '../io.ts';
 import { archiveOption, withArchive, type CliCommand } from './shared.ts';
-import { outLine, printable } from './text.ts';
+import { errLine, outLine, printable } from './text.ts';
 
 /** This build's name and version as an MHL creatorinfo tool. */
 export const MHL_TOOL = { tool: 'Evidence Archive', toolVersion: '0.1.0' } as const;
@@ -57,6 +57,24 @@ interface MhlCliOptions {
   mhlHash?: string;
   operator?: string;
   json?: boolean;
+  acceptDamagedHistory?: boolean;
+}
+
+/** Lines per kind (failed, missing, renamed) before the rest are counted. */
+const LINES_PER_KIND = 50;
+
+function limitedLines(io: Io, lines: string[]): void {
+  for (const l of lines.slice(0, LINES_PER_KIND)) outLine(io, l);
+  if (lines.length > LINES_PER_KIND) outLine(io, t('mhl:outMore', { count: lines.length - LINES_PER_KIND }));
+}
+
+/** The files of `folder` that failed verification or are missing, one line each (then counted), and a summary line; nothing when all verified. */
+export function printVerification(io: Io, folder: string, g: MhlWriteResult): void {
+  limitedLines(io, g.failed.map((f) => printable(t('mhl:outFailed', { path: f.path, folder, format: f.format, found: f.found, expected: f.expected }))));
+  limitedLines(io, g.missing.map((p) => printable(t('mhl:outMissing', { path: p, folder }))));
+  if (g.failed.length || g.missing.length) {
+    errLine(io, t('mhl:outNotOk', { failed: new Set(g.failed.map((f) => f.path)).size, missing: g.missing.length }));
+  }
 }
 
 export const mhlCommand: CliCommand = {
@@ -67,6 +85,7 @@ export const mhlCommand: CliCommand = {
       .option('--mhl-hash <list>', `hash formats besides xxh128: ${ASC_MHL_FORMATS.join(',')}`)
       .option('--operator <name>', 'who makes the copy (custody log, and the history\'s author)')
       .option('--json', 'print the result as JSON')
+      .option('--accept-damaged-history', 'add a generation even when the folder\'s existing history is damaged (a generation or the chain unreadable, a C4 ID not the chain\'s); the damage is printed')
       .description('offload copy of items into a folder with an ASC MHL v2.0 history (ascmhl/NNNN_<folder>_<date>_<time>Z.mhl and ascmhl_chain.xml)'),
   async run([items, opts]: unknown[], io: Io) {
     const o = opts as MhlCliOptions;
@@ -87,17 +106,33 @@ export const mhlCommand: CliCommand = {
       const actor = resolveOperator(o.operator);
       let r;
       try {
-        r = await offloadWithMhl(a, { itemIds: ids, files, outDir: o.out, formats, actor, creator: mhlCreator(actor, false) });
+        r = await offloadWithMhl(a, { itemIds: ids, files, outDir: o.out, formats, actor, creator: mhlCreator(actor, false), acceptDamagedHistory: Boolean(o.acceptDamagedHistory) });
       } catch (e) {
         if (e instanceof OffloadConflictError) throw new UsageError(printable(t('mhl:exists', { path: e.path })));
+        if (e instanceof MhlHistoryDamagedError) {
+          if (o.json) printJson(io, { ok: false, folder: e.folder, historyProblems: e.problems });
+          errLine(io, t('mhl:damaged', { folder: e.folder }));
+          for (const p of e.problems) errLine(io, t('mhl:damagedLine', { problem: p }));
+          return EXIT.FAILED;
+        }
         throw e;
       }
-      if (o.json) printJson(io, r);
+      // Names the card held that the copy could not keep, so the history's path is not taken for the card's.
+      const renamed = files.filter((f) => f.cardPath !== undefined).map((f) => ({ path: f.path, cardPath: f.cardPath! }));
+      const g = r.generation;
+      const ok = !g.failed.length && !g.missing.length;
+      if (o.json) printJson(io, { ok, ...r, failed: g.failed, missing: g.missing, renamed, historyProblems: g.historyProblems });
       else {
+        if (g.historyProblems.length) {
+          errLine(io, t('mhl:damagedAccepted'));
+          for (const p of g.historyProblems) errLine(io, t('mhl:damagedLine', { problem: p }));
+        }
+        limitedLines(io, renamed.map((x) => printable(t('mhl:renamed', { card: x.cardPath, path: x.path }))));
         outLine(io, printable(t('mhl:copied', { items: t('files', { count: r.items.filter((i) => i.copied).length }), folder: r.folder })));
-        outLine(io, printable(t('mhl:wrote', { sequence: r.generation.sequence, path: r.generation.generationPath, files: t('files', { count: r.files }), folder: r.folder })));
+        outLine(io, printable(t('mhl:wrote', { sequence: g.sequence, path: g.generationPath, files: t('files', { count: r.files }), folder: r.folder })));
+        printVerification(io, r.folder, g);
       }
-      return 0;
+      return ok ? EXIT.OK : EXIT.FAILED;
     });
   },
 };

@@ -7,15 +7,21 @@ import type { Io } from '../io.ts';
 
 // C0 controls (TAB and LF included: our own layout supplies those), DEL and C1 controls (U+0080–
 // U+009F; 0x9B is a one-byte CSI on some terminals); U+2028/U+2029, which some terminals and
-// viewers break lines on; and the bidirectional controls, which can make "gpj.exe" read "exe.jpg".
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
+// viewers break lines on; the bidirectional controls (U+061C, U+200E/F, U+202A–E, U+2066–9), which
+// can make "gpj.exe" read "exe.jpg"; and the invisible format characters that can make two names
+// print alike (soft hyphen U+00AD, U+180E, zero width space U+200B, word joiner and invisible
+// operators U+2060–U+2064, U+FEFF). ZWNJ/ZWJ (U+200C/D) are kept: Persian, Indic scripts and emoji
+// need them.
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/gu;
 
 /**
- * `value` as text that cannot drive a terminal: each control character above is replaced by its
- * JavaScript escape ("\u001b" for ESC, "\u000d" for CR, "\u202e" for RIGHT-TO-LEFT OVERRIDE);
- * everything else, non-Latin scripts included, is kept, except the combining marks of a letter
- * written decomposed (NFD), which are escaped the same way ("и\u0306" for NFD "й", which would
- * otherwise print like NFC "й"). null and undefined become "", other non-strings go through
+ * `value` as text that cannot drive a terminal or hide characters: each character above is
+ * replaced by its JavaScript escape ("\u001b" for ESC, "\u000d" for CR, "\u202e" for
+ * RIGHT-TO-LEFT OVERRIDE, "\u200b" for ZERO WIDTH SPACE); everything else, non-Latin scripts
+ * included, is kept, except the combining marks of a letter written decomposed (NFD), which are
+ * escaped the same way ("и\u0306" for NFD "й", which would otherwise print like NFC "й": two
+ * different names on Linux must never print alike, issue 11). null and undefined become "",
+ * other non-strings go through
  * String(). Never throws.
  *
  * File names and paths must be given in their display form (core/ingest/filename.ts

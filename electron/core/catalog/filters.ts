@@ -122,16 +122,20 @@ export function buildItemFilterWhere(f: ItemFilter): { where: string[]; params: 
   }
   if (f.credentials !== undefined) {
     // item_credentials (migration 015) by its (verdict, item_id) index; an item never checked has no row and counts as absent.
-    const verdicts = { valid: ['valid-trusted', 'valid-untrusted'], invalid: ['invalid'], absent: ['valid-trusted', 'valid-untrusted', 'invalid'] }[f.credentials];
-    if (!verdicts) throw new Error(`--credentials ${String(f.credentials)}: one of absent, valid, invalid`);
+    const verdicts = {
+      valid: ['valid-trusted', 'valid-untrusted'], 'valid-trusted': ['valid-trusted'], 'valid-untrusted': ['valid-untrusted'], invalid: ['invalid'], absent: ['valid-trusted', 'valid-untrusted', 'invalid'],
+    }[f.credentials];
+    if (!verdicts) throw new Error(`--credentials ${String(f.credentials)}: one of absent, valid, valid-trusted, valid-untrusted, invalid`);
     where.push(`i.id ${f.credentials === 'absent' ? 'NOT IN' : 'IN'} (SELECT item_id FROM item_credentials WHERE verdict IN (${inList(verdicts.length)}))`);
     params.push(...verdicts);
   }
   if (f.search !== undefined) {
     const q = ftsQuery(f.search);
     if (!q) throw new Error(`--search "${f.search}": give at least one word`);
-    where.push('i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)');
-    params.push(q);
+    // Reel (card) names are searchable too: items sighted on a reel whose name holds the search
+    // text, in any letter case (reels are few; the items come by the sightings' reel index).
+    where.push('(i.id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?) OR i.id IN (SELECT s.item_id FROM sightings s WHERE s.reel_id IN (SELECT id FROM reels WHERE instr(lower(name), lower(?)) > 0)))');
+    params.push(q, f.search.trim());
   }
   return { where, params };
 }

@@ -11,7 +11,7 @@ import { listedItems } from '../catalog/records.ts';
 import { payloadPaths } from '../export/names.ts';
 import { fileFacts, hashFile, listFolderFiles } from './files.ts';
 import { createMultiHasher, type MhlHashFormat } from './hash.ts';
-import { writeMhlGeneration, type MhlWriteCreator, type MhlWriteResult } from './write.ts';
+import { checkHistoryForAppend, writeMhlGeneration, type MhlWriteCreator, type MhlWriteResult } from './write.ts';
 
 /** A file already in the folder under an item's name, with other content: never overwritten. */
 export class OffloadConflictError extends Error {
@@ -30,6 +30,8 @@ export interface OffloadOptions {
   formats: MhlHashFormat[];
   actor: string;
   creator: MhlWriteCreator;
+  /** Append to a damaged history (write.ts acceptDamagedHistory); default false. */
+  acceptDamagedHistory?: boolean;
 }
 
 export interface OffloadResult {
@@ -88,11 +90,16 @@ async function copyObject(src: string, dst: string, sha256: string, formats: Mhl
  * and hashed in `formats` in the same read; files the folder already held are hashed too. Then
  * writes the folder's next ASC MHL generation (writeMhlGeneration; earlier files are `verified` or
  * `failed` against the previous one) and records a `dissemination` custody event per item copied.
- * Throws OffloadConflictError for a name the folder holds with other content (before copying
- * anything), Error for an unknown item; fs errors pass through.
+ * The result's generation names files of the folder that failed verification or are missing
+ * (MhlWriteResult.failed, .missing); the caller reports them.
+ * Throws OffloadConflictError for a name the folder holds with other content, MhlHistoryDamagedError
+ * for a damaged history (unless acceptDamagedHistory), both before copying anything; Error for an
+ * unknown item; fs errors pass through.
  */
 export async function offloadWithMhl(archive: Archive, opts: OffloadOptions): Promise<OffloadResult> {
   const folder = resolve(opts.outDir);
+  // A damaged history is refused before anything is copied into its folder.
+  await checkHistoryForAppend(folder, opts.acceptDamagedHistory);
   const itemOf = (id: number) => {
     const it = getItem(archive.db, id);
     if (!it) throw new Error(`item ${id}: no such item`);
@@ -127,7 +134,7 @@ export async function offloadWithMhl(archive: Archive, opts: OffloadOptions): Pr
     const h = hashed.get(rel) ?? await hashFile(abs, opts.formats);
     return { path: rel, bytes: h.bytes, mtime: fileFacts(abs).mtime, hashes: h.hashes };
   }));
-  const generation = await writeMhlGeneration({ folder, files, formats: opts.formats, creator: opts.creator, process: 'transfer' });
+  const generation = await writeMhlGeneration({ folder, files, formats: opts.formats, creator: opts.creator, process: 'transfer', acceptDamagedHistory: opts.acceptDamagedHistory });
   const offloadId = `offload-${new Date().toISOString().slice(0, 10)}-${randomUUID().slice(0, 8)}`;
   const at = new Date().toISOString();
   archive.db.transaction(() => {

@@ -12,12 +12,18 @@ import { displayName } from '../ingest/filename.ts';
 export interface OffloadFile {
   itemId: number;
   path: string;
+  /**
+   * Set when the copy cannot keep the card's name (not UTF-8, control characters, characters a
+   * portable name cannot hold): the path below the card root in display form (ingest/filename.ts
+   * displayName, e.g. "DCIM/IMG_\xD0.JPG"), so the rename can be told to the user.
+   */
+  cardPath?: string;
 }
 
 /**
  * The files of reel `name` (each path of the card once, its newest sighting) with their place in
  * an offload folder: "<reel>/<path below the card root>", each segment made portable as an export
- * names files (export/names.ts). Empty when there is no such reel.
+ * names files (export/names.ts); `cardPath` says which were renamed so. Empty when there is no such reel.
  */
 export function reelOffloadFiles(db: Db, name: string): OffloadFile[] {
   const reel = findReel(db, name);
@@ -31,7 +37,10 @@ export function reelOffloadFiles(db: Db, name: string): OffloadFile[] {
     const full = r.pathBytes ?? Buffer.from(r.path);
     // Below the card root the run recorded; a sighting without one keeps its file name only.
     const below = r.root && full.length > r.root.length + 1 && full.subarray(0, r.root.length).equals(r.root) ? full.subarray(r.root.length + 1) : full.subarray(full.lastIndexOf(0x2f) + 1);
-    const segments = displayName(below).split('/').map((s) => sanitizeSegment(s) || '_');
-    return { itemId: r.itemId, path: [top, ...segments].join('/') };
+    const shown = displayName(below);
+    const segments = shown.split('/').map((s) => sanitizeSegment(s) || '_');
+    // Renamed when the bytes are not UTF-8 or a segment had to change to be portable.
+    const renamed = !Buffer.from(below.toString('utf8'), 'utf8').equals(below) || segments.join('/') !== below.toString('utf8');
+    return { itemId: r.itemId, path: [top, ...segments].join('/'), ...(renamed ? { cardPath: shown } : {}) };
   });
 }

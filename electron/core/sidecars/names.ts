@@ -36,9 +36,13 @@ function splitName(name: string): { stem: string; ext: string } {
   return dot <= 0 ? { stem: name, ext: '' } : { stem: name.slice(0, dot), ext: name.slice(dot + 1).toLowerCase() };
 }
 
-/** Cards are FAT/exFAT, where case does not tell names apart: keys compare case-insensitively. */
-const stemKey = (dir: string, stem: string): string => `stem:${join(dir, stem).toLowerCase()}`;
-const nameKey = (dir: string, name: string): string => `name:${join(dir, name).toLowerCase()}`;
+/**
+ * Cards are FAT/exFAT, where case does not tell names apart: keys compare case-insensitively; and
+ * under Unicode NFC, since a sidecar written on macOS names "é" decomposed (NFD) while the camera
+ * wrote its photo's name composed.
+ */
+const stemKey = (dir: string, stem: string): string => `stem:${join(dir, stem).normalize('NFC').toLowerCase()}`;
+const nameKey = (dir: string, name: string): string => `name:${join(dir, name).normalize('NFC').toLowerCase()}`;
 
 /** The STREAM folder beside a CLIPINF or PLAYLIST folder (BDMV/…), as a key prefix. */
 export function streamDirOf(sidecarPath: string): string {
