@@ -7,7 +7,7 @@
 // 3. The archive side is re-read: an object replaced by zeros of its size, or by a symbolic link
 //    to a file outside the archive, blocks; `--quick` says it did not re-read.
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -137,7 +137,22 @@ describe("2. the card's own hash list", () => {
     expect(r.json.blocking).toBe(2);
     expect(r.text).toMatch(/hash list reports problems[^\n]*\n(  .*\n)*  .*A001C002\.mov \(A001R1AB\/ascmhl\/0001_[^)]*\): listed by the hash list but NOT on the card/);
     expect(r.text).toMatch(/A001C003\.mov [^\n]*changed since the hash list recorded it/);
-    expect(r.text).toContain('NOT SAFE TO FORMAT: 2 files under');
+    expect(r.text).toMatch(/NOT SAFE TO FORMAT: the files under .* are in the archive, but the card's hash list reports 2 problems/);
+  });
+
+  it('a generation the chain does not vouch for (written after a file was damaged) blocks', async () => {
+    const archive = await newArchive('arc2c');
+    const card = join(tmp, 'A003R1AB');
+    writeCard(card, { 'Clips/A003C001.mov': randomBytes(5000) });
+    await sealCard(card, new Date('2024-05-01T09:00:00Z'));
+    const chain = readFileSync(join(card, 'ascmhl', 'ascmhl_chain.xml'), 'utf8');
+    writeFileSync(join(card, 'Clips/A003C001.mov'), randomBytes(5000)); // damaged…
+    await sealCard(card, new Date('2024-05-03T09:00:00Z')); // …and re-hashed as if all were well
+    writeFileSync(join(card, 'ascmhl', 'ascmhl_chain.xml'), chain); // the chain still vouches for generation 1 only
+    await ingest(archive, card);
+    const r = await compare(archive, card);
+    expect(r.code).toBe(1);
+    expect(r.text).toMatch(/A003R1AB\/ascmhl\/0002_[^:]*: generation not vouched for by ascmhl_chain\.xml \(unlisted\)/);
   });
 
   it('a card whose hash list verifies says so and is safe', async () => {

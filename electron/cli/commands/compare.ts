@@ -3,7 +3,7 @@
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import type { MhlIngestReport } from '../../core/mhl/ingest-check.ts';
-import { compareWithArchive, type CompareStatus } from '../../core/reels/compare.ts';
+import { compareWithArchive, hashListBlocking, type CompareStatus } from '../../core/reels/compare.ts';
 import { t } from '../i18n/index.ts';
 import { EXIT, printJson, type Io } from '../io.ts';
 import { archiveOption, formatBytes, withArchive, type CliCommand } from './shared.ts';
@@ -20,11 +20,13 @@ function printHashLists(io: Io, r: MhlIngestReport | null): void {
   if (!r) return;
   const blocking = r.files.filter((f) => f.status !== 'not-listed' && f.status !== 'verified');
   const notListed = r.files.filter((f) => f.status === 'not-listed');
-  if (!blocking.length && !r.rejected?.length && !notListed.length) {
+  const chain = r.histories.flatMap((h) => h.chain.filter((c) => c.status !== 'ok').map((c) => ({ h, c })));
+  if (!blocking.length && !r.rejected?.length && !notListed.length && !chain.length) {
     outLine(io, t('reels:cmp_mhl_ok', { count: r.counts.verified }));
     return;
   }
-  if (blocking.length || r.rejected?.length) outLine(io, t('reels:cmp_head_mhl'));
+  if (blocking.length || r.rejected?.length || chain.length) outLine(io, t('reels:cmp_head_mhl'));
+  for (const { h, c } of chain) outLine(io, `  ${printable(`${h.folderName}/ascmhl/${c.path}`)}: ${t('reels:cmp_mhl_chain', { status: c.status })}`);
   for (const f of blocking) {
     const why = f.status === 'missing' ? t('reels:cmp_mhl_missing') : f.status === 'mismatch' ? t('reels:cmp_mhl_changed', { reason: f.reason ?? '' }) : (f.reason ?? f.status);
     outLine(io, `  ${printable(f.path)} (${printable(f.history)}): ${printable(why)}`);
@@ -75,6 +77,7 @@ export const compareCommand: CliCommand = {
       if (report.safeToFormat) outLine(io, t(report.archiveCheck === 'sha256' ? 'reels:cmp_safe' : 'reels:cmp_safe_quick', { path: shown }));
       else if (report.interrupted) outLine(io, t('reels:cmp_interrupted'));
       else if (report.filesHashed === 0 && blocking === 0) outLine(io, t('reels:cmp_empty', { path: shown }));
+      else if (blocking === hashListBlocking(report.hashLists)) outLine(io, t('reels:cmp_not_safe_mhl', { count: blocking, path: shown }));
       else outLine(io, t('reels:cmp_not_safe', { count: blocking, path: shown }));
       return code;
     });

@@ -85,12 +85,15 @@ export interface CompareReport {
 
 /**
  * The hash-list findings that make a card unsafe to format: a listed file changed or missing, an
- * entry naming no file on the card, a listed file not read, a hash list that could not be read.
- * Files on the card the list does not name are only a warning (compare has read them anyway).
+ * entry naming no file on the card, a listed file not read, a hash list that could not be read,
+ * a generation its ASC MHL chain does not vouch for (C4 ID not matching, or not listed: a later
+ * generation can re-hash a damaged file and call it verified). Files on the card the list does
+ * not name are only a warning (compare has read them anyway).
  */
 export function hashListBlocking(r: MhlIngestReport | null): number {
   if (!r) return 0;
-  return r.counts.mismatch + r.counts.missing + r.counts.invalid + r.counts.notChecked + (r.rejected?.length ?? 0);
+  const chain = r.histories.reduce((n, h) => n + h.chain.filter((c) => c.status !== 'ok').length, 0);
+  return r.counts.mismatch + r.counts.missing + r.counts.invalid + r.counts.notChecked + (r.rejected?.length ?? 0) + chain;
 }
 
 /** Progress of a comparison: bytes read out of the total, and the file being read. */
