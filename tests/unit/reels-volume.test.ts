@@ -4,7 +4,6 @@
 import { describe, expect, it } from 'vitest';
 import { cardFromListing, cardRootOf } from '../../electron/core/reels/card.ts';
 import { sameCard } from '../../electron/core/reels/assign.ts';
-import { isOsClutter } from '../../electron/core/reels/compare.ts';
 import { looksRemovable, mountOf, nameForDevice, parseMountInfo, parseVolOutput, plistString, udevUnescape } from '../../electron/core/reels/volume.ts';
 
 // Recorded on an Ubuntu 22.04 laptop with an SD card (FAT32 "EOS_DIGITAL") and a USB disk whose
@@ -116,9 +115,3 @@ describe('whether a card is the one a reel recorded', () => {
   });
 });
 
-describe('what compare ignores', () => {
-  it('ignores what the OS writes on cards, not other hidden files', () => {
-    for (const n of ['.Trashes', '.Spotlight-V100', 'System Volume Information', '.DS_Store', '._IMG_0001.JPG', '.fseventsd', 'Thumbs.db']) expect(isOsClutter(n)).toBe(true);
-    for (const n of ['.secret.mp4', '.hidden', 'IMG_0001.JPG']) expect(isOsClutter(n)).toBe(false);
-  });
-});

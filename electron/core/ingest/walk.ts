@@ -4,6 +4,7 @@ import { opendir, realpath, stat } from 'node:fs/promises';
 import { basename, resolve, sep } from 'node:path';
 import type { IngestFileResult } from '../../common/types.ts';
 import { bytesField, displayName, hasPlainDisplay } from './filename.ts';
+import { enterFolder, judgeFile, type FolderContext, type HeldKind } from './os-files.ts';
 
 /** A regular file found under the inputs, with what a sighting records. */
 export interface Candidate {
@@ -29,19 +30,11 @@ export interface Candidate {
   ctimeNs: string;
 }
 
-const SYSTEM_FILES = new Set(['.ds_store', 'thumbs.db', 'ehthumbs.db', 'desktop.ini', 'icon\r']);
-const SYSTEM_DIRS = new Set(['.trashes', '.spotlight-v100', '.fseventsd', '.temporaryitems', '$recycle.bin', 'system volume information']);
-
-/**
- * Why a file name is hidden/system clutter rather than evidence (macOS `.DS_Store` and `._*`
- * AppleDouble files, Windows `Thumbs.db`/`desktop.ini`, other dot-files), or null when it is not.
- */
-export function hiddenReason(name: string): string | null {
-  const n = name.toLowerCase();
-  if (SYSTEM_FILES.has(n)) return `system file (${name})`;
-  if (n.startsWith('._')) return 'macOS AppleDouble resource file (._*)';
-  if (n.startsWith('.')) return 'hidden file';
-  return null;
+/** A file the walk does not ingest (hidden, in a trash folder, or the OS's own: os-files.ts), as a candidate compare can still read. */
+export interface HeldFile {
+  candidate: Candidate;
+  kind: HeldKind;
+  reason: string;
 }
 
 function lstatOrError(raw: Buffer): BigIntStats | Error {
@@ -71,8 +64,9 @@ function fileId(st: BigIntStats): string {
 
 /**
  * Walks files and folders recursively (depth first, names sorted so runs are reproducible) and
- * returns the regular files to ingest plus the results already decided: hidden/system files and
- * symbolic links inside folders as `skipped`, unreadable or missing inputs as `failed` (with the
+ * returns the regular files to ingest plus the results already decided: hidden, system and trash
+ * files (judged file by file: os-files.ts judgeFile; also returned in `held`, with their kind, for
+ * compare to read) and symbolic links inside folders as `skipped`, unreadable or missing inputs as `failed` (with the
  * reason). Symbolic links given directly as inputs are followed; inside folders they are not,
  * which keeps a walk from leaving the card or looping. Folders in `exclude` (the archive itself,
  * when someone ingests a folder that holds it) are skipped: a folder met during the walk is
@@ -84,7 +78,7 @@ function fileId(st: BigIntStats): string {
  * `interrupted: true`, so `files` is not all there is and its length is no total. `interrupted`
  * is false whenever every input was walked to the end, even if `signal` was cancelled afterwards.
  */
-export async function walkInputs(inputs: readonly string[], signal?: AbortSignal, exclude: readonly string[] = []): Promise<{ files: Candidate[]; decided: IngestFileResult[]; interrupted: boolean }> {
+export async function walkInputs(inputs: readonly string[], signal?: AbortSignal, exclude: readonly string[] = []): Promise<{ files: Candidate[]; decided: IngestFileResult[]; held: HeldFile[]; interrupted: boolean }> {
   // Excluded folders by identity (stat follows a link naming the archive) and by real path; the
   // path texts also stay, for a file system without inode numbers (ino 0), where only they can tell.
   const excludedIds = new Set<string>();
@@ -103,6 +97,7 @@ export async function walkInputs(inputs: readonly string[], signal?: AbortSignal
   }
   const files: Candidate[] = [];
   const decided: IngestFileResult[] = [];
+  const held: HeldFile[] = [];
   // Files already listed, by their path's bytes (as latin1 text, one character per byte): two
   // inputs that overlap meet the same file twice, but two names are never one file.
   const seen = new Set<string>();
@@ -115,18 +110,23 @@ export async function walkInputs(inputs: readonly string[], signal?: AbortSignal
   };
   const SEP = Buffer.from(sep);
 
-  const addFile = (raw: Buffer, nameBytes: Buffer, st: BigIntStats, givenAsInput = false) => {
+  const candidateOf = (raw: Buffer, nameBytes: Buffer, st: BigIntStats, givenAsInput = false): Candidate | null => {
     const key = raw.toString('latin1');
-    if (seen.has(key)) return;
+    if (seen.has(key)) return null;
     seen.add(key);
-    files.push({
+    return {
       path: displayName(raw), name: displayName(nameBytes), pathBytes: raw, ...(hasPlainDisplay(raw) ? {} : { rawPath: raw }), ...(givenAsInput ? { givenAsInput } : {}),
       bytes: Number(st.size), mtimeMs: Number(st.mtimeMs), mtimeNs: st.mtimeNs.toString(), ino: st.ino.toString(), ctimeNs: st.ctimeNs.toString(),
-    });
+    };
+  };
+  const addFile = (raw: Buffer, nameBytes: Buffer, st: BigIntStats, givenAsInput = false) => {
+    const c = candidateOf(raw, nameBytes, st, givenAsInput);
+    if (c) files.push(c);
   };
 
   // Paths travel as bytes so that names which are not UTF-8 can still be opened.
-  const walkDir = async (dir: Buffer): Promise<void> => {
+  // `ctx`: the trash, hidden or system folders the folder lies in (os-files.ts), null for an ordinary one.
+  const walkDir = async (dir: Buffer, ctx: FolderContext | null = null): Promise<void> => {
     const shown = displayName(dir);
     let entries: Buffer[];
     try {
@@ -151,12 +151,12 @@ export async function walkInputs(inputs: readonly string[], signal?: AbortSignal
         // Ctrl-C gets through while a subfolder is walked: stop there, rather than open and list
         // every later sibling folder only to drop what it holds.
         if (stopped()) return;
-        await visit(chunk[i]!, entries[at + i]!, stats[i]!);
+        await visit(chunk[i]!, entries[at + i]!, stats[i]!, ctx);
       }
     }
   };
 
-  const visit = async (raw: Buffer, nameBytes: Buffer, st: BigIntStats | Error): Promise<void> => {
+  const visit = async (raw: Buffer, nameBytes: Buffer, st: BigIntStats | Error, ctx: FolderContext | null): Promise<void> => {
     const p = displayName(raw);
     const name = displayName(nameBytes);
     const b = bytesOf(raw);
@@ -169,15 +169,21 @@ export async function walkInputs(inputs: readonly string[], signal?: AbortSignal
     } else if (st.isDirectory()) {
       if (excludedIds.has(fileId(st)) || excludedBytes.has(raw.toString('latin1'))) {
         decided.push({ path: p, ...b, status: 'skipped', reason: 'this is the archive being ingested into' });
-      } else if (SYSTEM_DIRS.has(name.toLowerCase()) || name.startsWith('.')) {
-        decided.push({ path: p, ...b, status: 'skipped', reason: `hidden/system folder (${name})` });
       } else {
-        await walkDir(raw);
+        // Hidden, system and trash folders are walked too, never skipped whole by their name: what
+        // is inside is judged file by file (a folder named .DS_Store may hold footage).
+        await walkDir(raw, enterFolder(name, ctx));
       }
     } else if (st.isFile()) {
-      const why = hiddenReason(name);
-      if (why) decided.push({ path: p, ...b, status: 'skipped', reason: why });
-      else addFile(raw, nameBytes, st);
+      const v = judgeFile(raw, name, Number(st.size), ctx);
+      if (!v) addFile(raw, nameBytes, st);
+      else {
+        const c = candidateOf(raw, nameBytes, st);
+        if (c) {
+          held.push({ candidate: c, kind: v.kind, reason: v.reason });
+          decided.push({ path: p, ...b, status: 'skipped', reason: v.kind === 'os' ? v.reason : `${v.reason}; not ingested by a folder ingest (name the file or its folder to ingest it)` });
+        }
+      }
     } else {
       decided.push({ path: p, ...b, status: 'skipped', reason: 'not a regular file (device, pipe or socket)' });
     }
@@ -212,5 +218,5 @@ export async function walkInputs(inputs: readonly string[], signal?: AbortSignal
   // Overlapping inputs (a folder and a folder inside it) meet the same entries twice: one report
   // each. Display paths are injective (displayName), so equal text is the same path.
   const reported = new Set<string>();
-  return { files, decided: decided.filter((r) => !reported.has(r.path) && Boolean(reported.add(r.path))), interrupted };
+  return { files, decided: decided.filter((r) => !reported.has(r.path) && Boolean(reported.add(r.path))), held, interrupted };
 }

@@ -518,6 +518,19 @@ export class MhlIngestCheck {
         }
       }
     })();
+    return this.report(notListed);
+  }
+
+  /**
+   * The verdicts so far, as `finish` reports them, recording nothing: for a read-only check of a
+   * card (reels/compare.ts). Listed files not read by then count as missing or not checked.
+   */
+  verdicts(): MhlIngestReport {
+    this.settleUnread();
+    return this.report(this.notListed());
+  }
+
+  private report(notListed: (MhlFileOutcome & { owner: MhlHistory })[]): MhlIngestReport {
     const invalid: (MhlFileOutcome & { historyRef: MhlHistory })[] = this.invalid.map((v) => ({
       path: generationFile(v.history, v.exp.generation), entry: v.exp.path, history: historyLabel(v.history, v.exp.generation), status: 'invalid',
       expected: v.exp.hashes, ...(v.exp.size !== null ? { expectedBytes: v.exp.size } : {}), reason: v.reason, historyRef: v.history,

@@ -5,15 +5,24 @@
 // and the archive's object for that digest is present with the item's size.
 // The walk is ingest's (ingest/walk.ts), with its byte-exact path identity, so compare looks at
 // exactly the files an ingest of PATH would take. What ingest leaves out on purpose is said:
-// system files the OS puts on cards (.Trashes, .Spotlight-V100, System Volume Information,
-// .DS_Store, ._* AppleDouble…) are listed as ignored and do not block; any other hidden file or
-// folder, which a folder ingest also skips, blocks, since it may be someone's file.
+// files the OS writes on cards, verified as such by type and content (ingest/os-files.ts: a
+// `.DS_Store` FILE in Finder's Bud1 format, not a folder of that name), are listed as ignored and
+// do not block; files in a trash folder (.Trashes, $RECYCLE.BIN, .Trash-1000) are deleted on
+// the card but still there, and like any other hidden file they are read, and block unless their
+// content is in the archive. The card's own hash lists (ASC MHL, MHL v1.1) are read again and
+// checked in the same pass (mhl/ingest-check.ts): a listed file changed or missing blocks. A
+// matched object in the archive is re-read and its SHA-256 recomputed (links never followed), so
+// "byte for byte" is a fact, not a catalog's word; `quick` checks its presence and size only.
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import type { IngestFileResult } from '../../common/types.ts';
 import type { Db } from '../db/open.ts';
 import { stmt } from '../db/stmt.ts';
+import { closeSync, fstatSync, lstatSync } from 'node:fs';
+import { join } from 'node:path';
 import { openSource } from '../ingest/digest.ts';
+import { MhlIngestCheck, type MhlIngestReport } from '../mhl/ingest-check.ts';
+import { mhlHashersFor, type MhlDigests } from '../mhl/ingest-hashers.ts';
 import { bytesField } from '../ingest/filename.ts';
 import { walkInputs, type Candidate } from '../ingest/walk.ts';
 import { objectPath } from '../objects.ts';
@@ -26,13 +35,15 @@ export type CompareStatus =
   | 'missing'
   /** No item has its digest, and the archive holds other content ingested from this very path: the file changed since. */
   | 'changed'
-  /** The catalog has its digest but the archive's object is absent or of the wrong size. */
+  /** The catalog has its digest but the archive's object is absent, a link, of the wrong size or altered (reason says which). */
   | 'object-missing'
+  /** In a trash folder on the card (deleted there, still present) and its content is not in the archive. */
+  | 'deleted'
   /** It could not be read (the reason says why). */
   | 'unreadable'
   /** A hidden file or folder that is not OS clutter: a folder ingest skips it, so it is not in the archive. */
   | 'hidden'
-  /** OS clutter, a symbolic link, a device or the archive itself: listed, not compared, does not block. */
+  /** A file verified as the OS's own (ingest/os-files.ts), a symbolic link, a device or the archive itself: listed, not compared, does not block. */
   | 'ignored';
 
 /** One line of the comparison. */
@@ -64,6 +75,25 @@ export interface CompareReport {
   entries: CompareEntry[];
   /** True when cancelled before every file was compared: then never safe to format. */
   interrupted: boolean;
+  /** How matched objects in the archive were checked: re-read and re-hashed, or (quick) by presence and size only. */
+  archiveCheck: 'sha256' | 'size-only';
+  /** The card's own hash lists' verdicts (mhl/ingest-check.ts), null when none describes PATH. */
+  hashLists: MhlIngestReport | null;
+  /** What blocks formatting: entries not archived nor ignored, plus hash-list findings (hashListBlocking). */
+  blocking: number;
+}
+
+/**
+ * The hash-list findings that make a card unsafe to format: a listed file changed or missing, an
+ * entry naming no file on the card, a listed file not read, a hash list that could not be read,
+ * a generation its ASC MHL chain does not vouch for (C4 ID not matching, or not listed: a later
+ * generation can re-hash a damaged file and call it verified). Files on the card the list does
+ * not name are only a warning (compare has read them anyway).
+ */
+export function hashListBlocking(r: MhlIngestReport | null): number {
+  if (!r) return 0;
+  const chain = r.histories.reduce((n, h) => n + h.chain.filter((c) => c.status !== 'ok').length, 0);
+  return r.counts.mismatch + r.counts.missing + r.counts.invalid + r.counts.notChecked + (r.rejected?.length ?? 0) + chain;
 }
 
 /** Progress of a comparison: bytes read out of the total, and the file being read. */
@@ -75,34 +105,19 @@ export interface CompareProgress {
   currentFile: string | null;
 }
 
-// Names the OS (not a person) writes on removable media: macOS, Windows, Android's thumbnail cache.
-const OS_FILES = new Set(['.ds_store', 'thumbs.db', 'ehthumbs.db', 'desktop.ini', 'icon\r', '.metadata_never_index', '.volumeicon.icns']);
-const OS_DIRS = new Set(['.trashes', '.spotlight-v100', '.fseventsd', '.temporaryitems', '.documentrevisions-v100', '$recycle.bin', 'system volume information', '.thumbnails']);
-
-/**
- * Whether a name the walk skipped is clutter the OS writes on cards (ignored: it does not block)
- * rather than a hidden file someone may have put there (blocks). `._*` AppleDouble files hold
- * macOS metadata of their sibling, not content of their own.
- */
-export function isOsClutter(name: string): boolean {
-  const n = name.toLowerCase();
-  return OS_FILES.has(n) || OS_DIRS.has(n) || n.startsWith('._');
-}
-
-const lastName = (p: string): string => p.slice(Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\')) + 1);
-
-/** A walk result (skipped or failed) as a comparison entry. */
+/** A walk result (skipped or failed, not a held file) as a comparison entry. */
 function decidedEntry(r: IngestFileResult): CompareEntry {
   const base = { path: r.path, ...(r.pathBytes ? { pathBytes: r.pathBytes } : {}) };
   if (r.status === 'failed') return { ...base, status: 'unreadable', reason: r.reason ?? 'cannot be read' };
   const reason = r.reason ?? 'skipped';
   if (/symbolic link|not a regular file|archive being ingested/.test(reason)) return { ...base, status: 'ignored', reason };
-  if (isOsClutter(lastName(r.path))) return { ...base, status: 'ignored', reason: `${reason}: written by the operating system, not evidence` };
+  // Anything else the walk left out is someone's file until shown otherwise.
   return { ...base, status: 'hidden', reason: `${reason}: a folder ingest skips it, so it is not in the archive (ingest it by naming it, or remove it)` };
 }
 
 /** SHA-256 of a file met by the walk, streamed in 4 MiB reads; `onBytes` gets each read's size. Rejects with the fs error. */
-async function sha256Of(c: Candidate, onBytes: (n: number) => void, signal?: AbortSignal): Promise<{ sha256: string; bytes: number }> {
+async function sha256Of(c: Candidate, onBytes: (n: number) => void, signal?: AbortSignal, mhlFormats: string[] = []): Promise<{ sha256: string; bytes: number; mhl?: MhlDigests }> {
+  const more = await mhlHashersFor(mhlFormats);
   // Opened as ingest opens it: a file met inside a folder must not have become a link since the walk.
   const fd = openSource(c.rawPath ?? c.path, c.givenAsInput === true);
   const h = createHash('sha256');
@@ -110,24 +125,81 @@ async function sha256Of(c: Candidate, onBytes: (n: number) => void, signal?: Abo
   const stream = createReadStream('', { fd, highWaterMark: 4 * 1024 * 1024, signal });
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     h.update(chunk);
+    more?.update(chunk);
     bytes += chunk.length;
     onBytes(chunk.length);
   }
-  return { sha256: h.digest('hex'), bytes };
+  return { sha256: h.digest('hex'), bytes, ...(more ? { mhl: more.digests() } : {}) };
+}
+
+/**
+ * Why the archive's object for `sha256` (`bytes` long) cannot be trusted to hold that content, or
+ * null when it does. The store's folders and the object are checked with lstat and the object is
+ * opened without following a link (a link to a file outside the archive is no copy in it); then,
+ * unless `quick`, it is read whole and its SHA-256 recomputed.
+ */
+async function objectProblem(objectsDir: string, sha256: string, bytes: number, quick: boolean, signal?: AbortSignal): Promise<string | null> {
+  const obj = objectPath(objectsDir, sha256);
+  let at = objectsDir;
+  for (const part of obj.slice(objectsDir.length + 1).split(/[\/]/u)) {
+    at = join(at, part);
+    let st;
+    try {
+      st = lstatSync(at);
+    } catch {
+      return 'missing';
+    }
+    if (st.isSymbolicLink()) return `a symbolic link (${at === obj ? 'the object' : 'a folder of the store'}), not a copy in the archive; links are not followed`;
+  }
+  let fd: number;
+  try {
+    fd = openSource(obj, false);
+  } catch (e) {
+    return `unreadable (${(e as Error).message})`;
+  }
+  const size = fstatSync(fd).size;
+  if (size !== bytes) {
+    closeSync(fd);
+    return `of the wrong size (${size} bytes, the item has ${bytes})`;
+  }
+  if (quick) {
+    closeSync(fd);
+    return null;
+  }
+  const h = createHash('sha256');
+  try {
+    for await (const chunk of createReadStream('', { fd, highWaterMark: 4 * 1024 * 1024, signal }) as AsyncIterable<Buffer>) h.update(chunk);
+  } catch (e) {
+    if (signal?.aborted) throw e;
+    return `unreadable (${(e as Error).message})`;
+  }
+  const got = h.digest('hex');
+  return got === sha256 ? null : `altered: its SHA-256 is now ${got}`;
 }
 
 /**
  * Compares the files under `path` (a card, or any folder or file) with the archive whose catalog
  * is `db` and object store `objectsDir` (see the module comment). Unreadable files are reported
- * as such, never skipped. `exclude` are folders to leave out (the archive itself). Cancelling
- * `signal` ends early with `interrupted` (and not safe to format). Never throws for a file.
+ * as such, never skipped. `exclude` are folders to leave out (the archive itself). `quick` checks
+ * matched objects by presence and size instead of re-reading them. Cancelling `signal` ends early
+ * with `interrupted` (and not safe to format). Never throws for a file.
  */
-export async function compareWithArchive(db: Db, objectsDir: string, path: string, opts: { signal?: AbortSignal; onProgress?: (p: CompareProgress) => void; exclude?: string[] } = {}): Promise<CompareReport> {
+export async function compareWithArchive(db: Db, objectsDir: string, path: string, opts: { signal?: AbortSignal; onProgress?: (p: CompareProgress) => void; exclude?: string[]; quick?: boolean } = {}): Promise<CompareReport> {
   const walk = await walkInputs([path], opts.signal, opts.exclude ?? []);
-  const entries: CompareEntry[] = walk.decided.map(decidedEntry);
-  const progress: CompareProgress = { filesDone: 0, filesTotal: walk.files.length, bytesDone: 0, bytesTotal: walk.files.reduce((s, f) => s + f.bytes, 0), currentFile: null };
+  // Held files (hidden, in a trash folder) are read like the others; the OS's own files are not.
+  const heldBy = new Map(walk.held.map((h) => [h.candidate.path, h]));
+  const toRead = [...walk.files, ...walk.held.filter((h) => h.kind !== 'os').map((h) => h.candidate)];
+  const entries: CompareEntry[] = [];
+  for (const r of walk.decided) {
+    const h = heldBy.get(r.path);
+    if (!h) entries.push(decidedEntry(r));
+    else if (h.kind === 'os') entries.push({ path: r.path, ...(r.pathBytes ? { pathBytes: r.pathBytes } : {}), status: 'ignored', bytes: h.candidate.bytes, reason: `${h.reason}: not evidence` });
+  }
+  const mhl = walk.interrupted ? null : await MhlIngestCheck.prepare([path], toRead);
+  const progress: CompareProgress = { filesDone: 0, filesTotal: toRead.length, bytesDone: 0, bytesTotal: toRead.reduce((s, f) => s + f.bytes, 0), currentFile: null };
   const byDigest = stmt(db, 'SELECT id, bytes FROM items WHERE sha256 = ?');
   const byPath = stmt(db, 'SELECT item_id FROM sightings WHERE path_bytes = ? ORDER BY id DESC LIMIT 1');
+  const objectChecked = new Map<string, string | null>();
   let bytesHashed = 0;
   let filesHashed = 0;
   let last = 0;
@@ -139,7 +211,7 @@ export async function compareWithArchive(db: Db, objectsDir: string, path: strin
     }
   };
   let interrupted = walk.interrupted;
-  for (const c of walk.files) {
+  for (const c of toRead) {
     if (opts.signal?.aborted) {
       interrupted = true;
       break;
@@ -149,12 +221,12 @@ export async function compareWithArchive(db: Db, objectsDir: string, path: strin
     const pb = bytesField(c.pathBytes);
     const base = { path: c.path, ...(pb === undefined ? {} : { pathBytes: pb }) };
     const startBytes = progress.bytesDone;
-    let got: { sha256: string; bytes: number };
+    let got: { sha256: string; bytes: number; mhl?: MhlDigests };
     try {
       got = await sha256Of(c, (n) => {
         progress.bytesDone += n;
         tick();
-      }, opts.signal);
+      }, opts.signal, mhl?.formatsFor(c.path) ?? []);
     } catch (e) {
       if (opts.signal?.aborted) {
         interrupted = true;
@@ -162,19 +234,34 @@ export async function compareWithArchive(db: Db, objectsDir: string, path: strin
       }
       progress.bytesDone = startBytes + c.bytes;
       entries.push({ ...base, status: 'unreadable', bytes: c.bytes, reason: `${c.path}: ${(e as Error).message}` });
+      mhl?.unread(c.path, (e as Error).message);
       progress.filesDone++;
       continue;
     }
     filesHashed++;
     bytesHashed += got.bytes;
     progress.filesDone++;
+    mhl?.checked(c.path, got);
+    const held = heldBy.get(c.path);
     const item = byDigest.get(got.sha256) as { id: number; bytes: number } | undefined;
     const found = { ...base, bytes: got.bytes, sha256: got.sha256 };
     if (item) {
-      const obj = objectPath(objectsDir, got.sha256);
-      const ok = existsSync(obj) && statSync(obj).size === item.bytes;
-      entries.push(ok ? { ...found, status: 'archived', itemId: item.id }
-        : { ...found, status: 'object-missing', itemId: item.id, reason: `the catalog lists this content (item ${item.id}) but its object in the archive is ${existsSync(obj) ? 'of the wrong size' : 'missing'}: run \`evidence verify\`` });
+      let problem = objectChecked.get(got.sha256);
+      if (problem === undefined) {
+        try {
+          problem = await objectProblem(objectsDir, got.sha256, item.bytes, opts.quick === true, opts.signal);
+        } catch {
+          interrupted = true;
+          break;
+        }
+        objectChecked.set(got.sha256, problem);
+      }
+      entries.push(problem === null ? { ...found, status: 'archived', itemId: item.id, ...(held ? { reason: `${held.reason}; its content is in the archive` } : {}) }
+        : { ...found, status: 'object-missing', itemId: item.id, reason: `the catalog lists this content (item ${item.id}) but its object in the archive is ${problem}: run \`evidence verify\`` });
+      continue;
+    }
+    if (held) {
+      entries.push({ ...found, status: held.kind === 'trash' ? 'deleted' : 'hidden', reason: held.kind === 'trash' ? `${held.reason}, and NOT in the archive` : `${held.reason}: a folder ingest skips it, so it is not in the archive (ingest it by naming it, or remove it)` });
       continue;
     }
     const other = byPath.get(c.pathBytes) as { item_id: number } | undefined;
@@ -186,11 +273,12 @@ export async function compareWithArchive(db: Db, objectsDir: string, path: strin
   tick(true);
   if (interrupted) {
     const done = new Set(entries.map((e) => e.path));
-    for (const c of walk.files) if (!done.has(c.path)) entries.push({ path: c.path, status: 'unreadable', bytes: c.bytes, reason: 'not compared: the comparison was cancelled' });
+    for (const c of toRead) if (!done.has(c.path)) entries.push({ path: c.path, status: 'unreadable', bytes: c.bytes, reason: 'not compared: the comparison was cancelled' });
   }
-  const counts: Record<CompareStatus, number> = { archived: 0, missing: 0, changed: 0, 'object-missing': 0, unreadable: 0, hidden: 0, ignored: 0 };
+  const counts: Record<CompareStatus, number> = { archived: 0, missing: 0, changed: 0, 'object-missing': 0, deleted: 0, unreadable: 0, hidden: 0, ignored: 0 };
   for (const e of entries) counts[e.status]++;
-  const blocking = entries.length - counts.archived - counts.ignored;
+  const hashLists = mhl && !interrupted ? mhl.verdicts() : null;
+  const blocking = entries.length - counts.archived - counts.ignored + hashListBlocking(hashLists);
   // Nothing found is never "safe": a card not mounted, or a mistyped path, reads as an empty folder.
-  return { path, safeToFormat: !interrupted && blocking === 0 && filesHashed > 0, filesHashed, bytesHashed, counts, entries, interrupted };
+  return { path, safeToFormat: !interrupted && blocking === 0 && filesHashed > 0, filesHashed, bytesHashed, counts, entries, interrupted, archiveCheck: opts.quick ? 'size-only' : 'sha256', hashLists, blocking };
 }
