@@ -16,6 +16,13 @@ function table(rows: string[][]): string[] {
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c + ' '.repeat(widths[i]! - [...c].length))).join('  ').trimEnd());
 }
 
+/** The 'in archive' line of `reel show`: yes, or why not (an unfinished ingest first: then the counts say nothing of the rest of the card). */
+function completeText(s: ReelSummary): string {
+  if (s.complete) return t('reels:complete_yes');
+  if (s.incomplete.ingestUnfinished) return t('reels:complete_unfinished');
+  return t('reels:complete_no', { notRecorded: s.incomplete.filesNotRecorded, objectsMissing: s.incomplete.objectsMissing });
+}
+
 function group(program: Command): Command {
   return program.commands.find((c) => c.name() === 'reel') ?? program.command('reel').description(t('reels:help_reel'));
 }
@@ -70,7 +77,7 @@ const reelShow: CliCommand = {
       row('files', `${t('files', { count: s.files })}, ${formatBytes(s.bytes)}`);
       row('captured', range(s.firstCapturedAt, s.lastCapturedAt));
       row('ingested', range(s.firstIngestedAt, s.lastIngestedAt));
-      row('complete', s.complete ? t('reels:complete_yes') : t('reels:complete_no', s.incomplete));
+      row('complete', completeText(s));
       outLine(io, '');
       for (const f of s.fileList) {
         outLine(io, `  ${String(f.itemId).padStart(5)}  ${f.sha256.slice(0, 12)}  ${f.kind.padEnd(8)} ${formatBytes(f.bytes).padStart(10)}  ${(f.capturedAt ?? '—').padEnd(25)}  ${f.source.path}${f.inArchive ? '' : `  [${t('reels:file_not_in_archive')}]`}`);
