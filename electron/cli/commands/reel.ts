@@ -4,11 +4,16 @@ import type { Command } from 'commander';
 import { allReels, findReel, listReels, summarizeReel, type ReelSummary } from '../../core/catalog/reels.ts';
 import { t } from '../i18n/index.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
+import { capturedText } from './captured-text.ts';
 import { cardText, volumeText } from './reel-text.ts';
 import { archiveOption, formatBytes, withArchive, type CliCommand } from './shared.ts';
 import { outLine } from './text.ts';
 
 const range = (a: string | null, b: string | null): string => (a === null ? '—' : a === b ? a : `${a} – ${b}`);
+
+/** The capture-time range of a reel, each end with its zone or "(zone unknown)" (captured-text.ts). */
+const capturedRange = (s: ReelSummary): string =>
+  s.firstCapturedAt === null ? '—' : range(capturedText(s.firstCapturedAt, s.firstCapturedAtHasZone), capturedText(s.lastCapturedAt, s.lastCapturedAtHasZone));
 
 /** Lines of a table: each column as wide as its widest cell, two spaces between. */
 function table(rows: string[][]): string[] {
@@ -45,7 +50,7 @@ const reelList: CliCommand = {
       const head = ['name', 'kind', 'volume', 'files', 'size', 'captured', 'ingested', 'complete'].map((k) => t(`reels:col_${k}`));
       const rows = reels.map((r: ReelSummary) => [
         r.name, cardText(r.card), volumeText(r.volumeLabel, r.volumeUuid), String(r.files), formatBytes(r.bytes),
-        range(r.firstCapturedAt, r.lastCapturedAt), range(r.firstIngestedAt, r.lastIngestedAt), t(r.complete ? 'reels:yes' : 'reels:no'),
+        capturedRange(r), range(r.firstIngestedAt, r.lastIngestedAt), t(r.complete ? 'reels:yes' : 'reels:no'),
       ]);
       for (const l of table([head, ...rows])) outLine(io, l);
       return 0;
@@ -75,12 +80,12 @@ const reelShow: CliCommand = {
       row('volume', volumeText(s.volumeLabel, s.volumeUuid));
       row('root', r.rootPath);
       row('files', `${t('files', { count: s.files })}, ${formatBytes(s.bytes)}`);
-      row('captured', range(s.firstCapturedAt, s.lastCapturedAt));
+      row('captured', capturedRange(s));
       row('ingested', range(s.firstIngestedAt, s.lastIngestedAt));
       row('complete', completeText(s));
       outLine(io, '');
       for (const f of s.fileList) {
-        outLine(io, `  ${String(f.itemId).padStart(5)}  ${f.sha256.slice(0, 12)}  ${f.kind.padEnd(8)} ${formatBytes(f.bytes).padStart(10)}  ${(f.capturedAt ?? '—').padEnd(25)}  ${f.source.path}${f.inArchive ? '' : `  [${t('reels:file_not_in_archive')}]`}`);
+        outLine(io, `  ${String(f.itemId).padStart(5)}  ${f.sha256.slice(0, 12)}  ${f.kind.padEnd(8)} ${formatBytes(f.bytes).padStart(10)}  ${capturedText(f.capturedAt, f.capturedAtHasZone).padEnd(25)}  ${f.source.path}${f.inArchive ? '' : `  [${t('reels:file_not_in_archive')}]`}`);
       }
       return 0;
     });

@@ -136,15 +136,17 @@ export interface ReelFile {
   kind: string;
   bytes: number;
   capturedAt: string | null;
+  /** False when capturedAt is the camera's wall-clock time in an unknown zone (a "Z" it may carry is not UTC). */
+  capturedAtHasZone: boolean;
   ingestedAt: string;
   /** True when the archive's object for this content is present with the recorded size. */
   inArchive: boolean;
 }
 
-interface DbReelFile { path: string; name: string; pathBytes: Buffer | null; itemId: number; sha256: string; kind: string; bytes: number; capturedAt: string | null; ingestedAt: string; itemBytes: number }
+interface DbReelFile { path: string; name: string; pathBytes: Buffer | null; itemId: number; sha256: string; kind: string; bytes: number; capturedAt: string | null; hasZone: number | null; ingestedAt: string; itemBytes: number }
 
 // One row per source path of the reel: its newest sighting.
-const FILES_SQL = `SELECT s.source_path path, s.file_name name, s.path_bytes pathBytes, s.item_id itemId, i.sha256, i.kind, s.bytes, i.captured_at capturedAt,
+const FILES_SQL = `SELECT s.source_path path, s.file_name name, s.path_bytes pathBytes, s.item_id itemId, i.sha256, i.kind, s.bytes, i.captured_at capturedAt, json_extract(i.record, '$.capturedAtHasZone') hasZone,
     s.ingested_at ingestedAt, i.bytes itemBytes
   FROM sightings s JOIN items i ON i.id = s.item_id
   WHERE s.id IN (SELECT max(s.id) FROM sightings s LEFT JOIN reel_runs rr ON rr.reel_id = s.reel_id AND rr.run_id = s.run_id
@@ -165,7 +167,7 @@ function objectPresent(objectsDir: string, sha256: string, bytes: number): boole
 export function reelFiles(db: Db, reelId: number, objectsDir: string): ReelFile[] {
   return (stmt(db, FILES_SQL).all(reelId) as DbReelFile[]).map((r) => ({
     source: sourceOf(r.path, r.name, r.pathBytes), itemId: r.itemId, sha256: r.sha256, kind: r.kind, bytes: r.bytes,
-    capturedAt: r.capturedAt, ingestedAt: r.ingestedAt, inArchive: objectPresent(objectsDir, r.sha256, r.itemBytes),
+    capturedAt: r.capturedAt, capturedAtHasZone: r.hasZone === 1, ingestedAt: r.ingestedAt, inArchive: objectPresent(objectsDir, r.sha256, r.itemBytes),
   }));
 }
 
@@ -182,6 +184,9 @@ export interface ReelSummary {
   /** Earliest and latest capture time of its items, as stored (camera clock; compared as text). */
   firstCapturedAt: string | null;
   lastCapturedAt: string | null;
+  /** Whether firstCapturedAt / lastCapturedAt carry a known zone (false: wall-clock time, zone unknown). */
+  firstCapturedAtHasZone: boolean;
+  lastCapturedAtHasZone: boolean;
   firstIngestedAt: string | null;
   lastIngestedAt: string | null;
   /**
@@ -200,7 +205,7 @@ export interface ReelSummary {
 /** Sums up reel `r` (its files read with reelFiles). */
 export function summarizeReel(db: Db, r: ReelRow, objectsDir: string): ReelSummary & { fileList: ReelFile[] } {
   const files = reelFiles(db, r.id, objectsDir);
-  const caps = files.map((f) => f.capturedAt).filter((c): c is string => c !== null).sort();
+  const caps = files.filter((f) => f.capturedAt !== null).sort((a, b) => (a.capturedAt! < b.capturedAt! ? -1 : a.capturedAt! > b.capturedAt! ? 1 : 0));
   const ing = files.map((f) => f.ingestedAt).sort();
   const objectsMissing = files.filter((f) => !f.inArchive).length;
   const filesNotRecorded = r.lastRun?.missing ?? 0;
@@ -208,7 +213,8 @@ export function summarizeReel(db: Db, r: ReelRow, objectsDir: string): ReelSumma
   return {
     name: r.name, nameSource: r.nameSource, card: r.card, volumeLabel: r.volumeLabel, volumeUuid: r.volumeUuid, rootPath: r.rootPath,
     files: files.length, bytes: files.reduce((s, f) => s + f.bytes, 0),
-    firstCapturedAt: caps[0] ?? null, lastCapturedAt: caps.at(-1) ?? null, firstIngestedAt: ing[0] ?? null, lastIngestedAt: ing.at(-1) ?? null,
+    firstCapturedAt: caps[0]?.capturedAt ?? null, lastCapturedAt: caps.at(-1)?.capturedAt ?? null,
+    firstCapturedAtHasZone: caps[0]?.capturedAtHasZone ?? false, lastCapturedAtHasZone: caps.at(-1)?.capturedAtHasZone ?? false, firstIngestedAt: ing[0] ?? null, lastIngestedAt: ing.at(-1) ?? null,
     complete: files.length > 0 && objectsMissing === 0 && filesNotRecorded === 0 && !ingestUnfinished,
     incomplete: { filesNotRecorded, objectsMissing, ingestUnfinished },
     fileList: files,
