@@ -14,7 +14,8 @@ import type { Db } from '../db/open.ts';
 import { stmt } from '../db/stmt.ts';
 import { displayName } from '../ingest/filename.ts';
 import type { Candidate } from '../ingest/walk.ts';
-import { cardRootOf, detectCard, type CardIdentity } from './card.ts';
+import { hasAscMhlHistory } from '../mhl/read.ts';
+import { cardRootFor, detectCard, type CardIdentity } from './card.ts';
 import { checkReelName } from './name.ts';
 import { volumeOf, type VolumeInfo } from './volume.ts';
 
@@ -137,7 +138,7 @@ const isDir = (p: string): boolean => {
 async function groupOf(input: string, given: string | undefined): Promise<Omit<Group, 'files'>> {
   const abs = resolve(input);
   const folder = isDir(abs) ? abs : dirname(abs);
-  const cardRoot = cardRootOf(folder) ?? folder;
+  const cardRoot = cardRootFor(folder, hasAscMhlHistory);
   if (given !== undefined) {
     return { key: 'given', root: cardRoot, name: given, nameSource: 'given', volume: await volumeOf(abs), card: detectCard(cardRoot) };
   }
