@@ -7,6 +7,8 @@ import { sql as m018 } from '../../electron/core/db/migrations/018_canon_xml_sid
 describe('migration 018', () => {
   it('keeps the links, accepts canon-xml, still refuses an unknown kind, and keeps the index', () => {
     const db = new Database(':memory:');
+    db.pragma('foreign_keys = ON');
+    db.exec('CREATE TABLE items (id INTEGER PRIMARY KEY); INSERT INTO items (id) VALUES (1), (2), (3), (4), (5), (6);');
     db.exec(m013);
     const add = db.prepare('INSERT INTO item_sidecars (item_id, sidecar_id, kind, linked_at, detail) VALUES (?, ?, ?, ?, ?)');
     add.run(1, 2, 'sony-xml', '2026-01-01T00:00:00Z', '{"a":1}');
