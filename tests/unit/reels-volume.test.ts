@@ -98,17 +98,18 @@ describe('whether a card is the one a reel recorded', () => {
   const reel = [f('DCIM/100CANON/IMG_0001.JPG'), f('DCIM/100CANON/IMG_0002.JPG'), f('DCIM/100CANON/IMG_0003.JPG')];
 
   it('is the same card read again, or shot on since, when its files match and none conflicts', () => {
-    expect(sameCard(reel, reel)).toEqual({ same: true, matched: 3, conflicting: 0 });
+    expect(sameCard(reel, reel)).toEqual({ same: true, matched: 3, conflicting: 0, shiftSeconds: 0 });
     expect(sameCard(reel, [...reel, f('DCIM/100CANON/IMG_0004.JPG'), f('DCIM/100CANON/IMG_0005.JPG'), f('DCIM/100CANON/IMG_0006.JPG'), f('DCIM/100CANON/IMG_0007.JPG')]).same).toBe(true);
   });
 
   it('is the same card when an interrupted ingest had recorded only part of it', () => {
     const card = Array.from({ length: 10 }, (_, i) => f(`DCIM/100CANON/IMG_${String(i + 1).padStart(4, '0')}.JPG`));
-    expect(sameCard(card.slice(0, 2), card)).toEqual({ same: true, matched: 2, conflicting: 0 });
+    expect(sameCard(card.slice(0, 2), card)).toEqual({ same: true, matched: 2, conflicting: 0, shiftSeconds: 0 });
   });
 
   it('is another card when a file at the same path has another size or time, or nothing matches', () => {
-    expect(sameCard(reel, [f('DCIM/100CANON/IMG_0001.JPG', 100, '2'), f('DCIM/100CANON/IMG_0002.JPG'), f('DCIM/100CANON/IMG_0003.JPG')])).toEqual({ same: false, matched: 2, conflicting: 1 });
+    // 5 s off: more than FAT's 2 s granularity, and no time-zone shift (f14b: within 2 s, or all moved by quarter hours, is the same time).
+    expect(sameCard(reel, [f('DCIM/100CANON/IMG_0001.JPG', 100, '5000000001'), f('DCIM/100CANON/IMG_0002.JPG'), f('DCIM/100CANON/IMG_0003.JPG')])).toEqual({ same: false, matched: 2, conflicting: 1, shiftSeconds: 0 });
     expect(sameCard(reel, [f('DCIM/100CANON/IMG_0001.JPG', 101)]).same).toBe(false);
     expect(sameCard(reel, [f('DCIM/101CANON/IMG_0101.JPG')]).same).toBe(false);
     expect(sameCard([], reel).same).toBe(false);

@@ -7,6 +7,7 @@ import { printable } from './text.ts';
 import { sidecarListing } from './sidecars-text.ts';
 import { t } from '../i18n/index.ts';
 import { mismatchKm, printGpsMismatches } from './gps-mismatch.ts';
+import { capturedText } from './captured-text.ts';
 
 /** A whole number ≥ 0 given to `option`, or undefined when absent; UsageError otherwise. */
 function whole(value: string | undefined, option: string): number | undefined {
@@ -72,7 +73,7 @@ export const list: CliCommand = {
         // Many cameras repeat the make in the model ("Canon" + "Canon PowerShot S40").
         const cam = it.make && it.model?.toLowerCase().startsWith(it.make.toLowerCase()) ? it.model : [it.make, it.model].filter(Boolean).join(' ');
         const places = it.catalog.places.length ? `  @${it.catalog.places.join(',')}` : '';
-        line(`${String(it.id).padStart(idWidth)}  ${it.sha256.slice(0, 12)}  ${t(`list:kind.${it.kind}`, { defaultValue: it.kind }).padEnd(8)} ${formatBytes(it.bytes).padStart(10)}  ${(it.capturedAt ?? '—').padEnd(25)}  ${cam ? cam + '  ' : ''}${it.sources[0]?.name ?? ''}${places}${sidecarOf.length ? `  ${t('sidecars-previews:listSidecarOf', { ids: sidecarOf.join(',') })}` : ''}`);
+        line(`${String(it.id).padStart(idWidth)}  ${it.sha256.slice(0, 12)}  ${t(`list:kind.${it.kind}`, { defaultValue: it.kind }).padEnd(8)} ${formatBytes(it.bytes).padStart(10)}  ${capturedText(it.capturedAt, it.capturedAtHasZone).padEnd(25)}  ${cam ? cam + '  ' : ''}${it.sources[0]?.name ?? ''}${places}${sidecarOf.length ? `  ${t('sidecars-previews:listSidecarOf', { ids: sidecarOf.join(',') })}` : ''}`);
       }
       if (json) json.end();
       else {

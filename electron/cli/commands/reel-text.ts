@@ -1,5 +1,5 @@
 // How reels read in the CLI's human output: the ingest report's reel lines, a card's identity.
-import type { ReelRunReport, ReelWhy } from '../../core/reels/assign.ts';
+import { shiftText, type ReelRunReport, type ReelWhy } from '../../core/reels/assign.ts';
 import { cliLanguage, t } from '../i18n/index.ts';
 import { CATALOGS } from '../i18n/catalogs.ts';
 
@@ -21,7 +21,9 @@ export function whyText(name: string, why: ReelWhy | null): string | null {
   if (!why) return null;
   switch (why.code) {
     case 'renamed': return t('reels:note_renamed', { name, other: why.clashesWith, matched: why.matched, conflicting: why.conflicting });
-    case 'same-card': return t('reels:note_same_card', { name, matched: why.matched });
+    case 'same-card': return why.shiftSeconds
+      ? t('reels:note_same_card_shifted', { name, matched: why.matched, shift: shiftText(why.shiftSeconds) })
+      : t('reels:note_same_card', { name, matched: why.matched });
     case 'same-uuid': return t('reels:note_same_uuid', { name, uuid: why.uuid });
     case 'split-after-read': return t('reels:note_split', { name, from: why.from, differs: why.contentDiffers });
   }

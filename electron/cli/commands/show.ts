@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { ItemTags } from '../../common/catalog.ts';
+import { capturedAtForReaders } from '../../common/captured-at.ts';
 import { fixityFinding, fixityFindingLines, itemRunPass, type FixityFinding } from '../../common/fixity.ts';
 import type { CustodyEvent } from '../../common/types.ts';
 import { itemCustodyEvents } from '../../core/custody/query.ts';
@@ -215,7 +216,7 @@ export const show: CliCommand = {
       const lines: [string, unknown][] = [
         ['id', it.id], ['sha256', r.sha256], ['bytes', r.bytes], ['mime', r.mime], ['kind', t(`list:kind.${r.kind}`, { defaultValue: r.kind })], ['make', r.make], ['model', r.model],
         ['serial', r.serial ? `${r.serial} (${r.serialSource})` : null],
-        ['capturedAt', r.capturedAt ? `${r.capturedAt} (${r.capturedAtSource}${r.capturedAtHasZone ? '' : `, ${t('show:noZone')}`})` : null],
+        ['capturedAt', r.capturedAt ? `${capturedAtForReaders(r.capturedAt, r.capturedAtHasZone)!} (${r.capturedAtSource}${r.capturedAtHasZone ? '' : `, ${t('show:noZone')}`})` : null],
         ['gps', r.gps ? `${degrees(r.gps.lat)}, ${degrees(r.gps.lon)}${r.gps.alt !== null ? `, ${Number(r.gps.alt.toFixed(2))} m` : ''} (${r.gps.source})${r.gps.noFix ? ` — ${t('show:noFix')}` : ''}` : null],
         ['orientation', r.orientation], ['size', r.width ? `${r.width}×${r.height}` : null], ['durationSec', r.durationSec], ['codec', r.codec],
       ];
@@ -224,7 +225,12 @@ export const show: CliCommand = {
       const width = Math.max(12, t('fix15:show.lastCheck').length, ...[...lines.map(([k]) => k), 'otherDate', 'metadata', 'warning'].map((k) => label(k).length));
       // Make, model, dates and warnings come from the file's own metadata: as untrusted as its name.
       for (const [k, v] of lines) outLine(io, `${label(k).padEnd(width)} ${v ?? '—'}`);
-      for (const d of r.otherDates) outLine(io, `${label('otherDate').padEnd(width)} ${d.value} (${d.tag})`);
+      // The mvhd's other time is written by the same clock as its creation_time: as unsure of its zone.
+      const mvhdLocal = !r.capturedAtHasZone && Boolean(r.capturedAtSource?.startsWith('QuickTime mvhd'));
+      for (const d of r.otherDates) {
+        const v = mvhdLocal && d.tag.startsWith('QuickTime mvhd') ? `${capturedAtForReaders(d.value, false)!} (${t('show:noZone')}; ${d.tag})` : `${d.value} (${d.tag})`;
+        outLine(io, `${label('otherDate').padEnd(width)} ${v}`);
+      }
       for (const [alg, v] of Object.entries(full.digests)) outLine(io, `${alg.padEnd(width)} ${v}`);
       if (it.metadataError) outLine(io, `${label('metadata').padEnd(width)} ${t('show:error', { error: it.metadataError })}`);
       outLine(io, lastCheckLine(last, width));

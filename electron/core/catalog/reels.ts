@@ -23,8 +23,13 @@ export interface ReelRow {
   card: { kind: string; maker: string | null; folders: string[] } | null;
   createdAt: string;
   createdRun: string;
-  /** The last run that read this card and ended: its files and how many of them it did not record (failed or not processed). */
-  lastRun: { runId: string; files: number; missing: number } | null;
+  /**
+   * The last run that read this card: its files and how many of them it did not record (failed or
+   * not processed). `finished` false when that run never ended (killed, crashed, power lost: its
+   * reel_runs row was written when it started and is completed only at its end); files and
+   * missing are then 0, and nothing is known of the rest of the card.
+   */
+  lastRun: { runId: string; finished: boolean; files: number; missing: number } | null;
 }
 
 interface DbReel {
@@ -33,9 +38,10 @@ interface DbReel {
   created_at: string; created_run: string; last_run: string | null; last_run_files: number | null; last_run_missing: number | null;
 }
 
-// A reel with its last finished run (reel_runs), as toReel reads it.
+// A reel with its last run (reel_runs), finished or not, as toReel reads it. A run that never
+// ended left files NULL: the card was read only in part, whatever its sightings say.
 const REEL_SQL = `SELECT r.*, lr.run_id last_run, lr.files last_run_files, lr.missing last_run_missing FROM reels r
-  LEFT JOIN reel_runs lr ON lr.rowid = (SELECT max(rowid) FROM reel_runs WHERE reel_id = r.id AND files IS NOT NULL)`;
+  LEFT JOIN reel_runs lr ON lr.rowid = (SELECT max(rowid) FROM reel_runs WHERE reel_id = r.id)`;
 
 function toReel(r: DbReel): ReelRow {
   return {
@@ -43,7 +49,7 @@ function toReel(r: DbReel): ReelRow {
     rootPath: r.root_path, rootBytes: r.root_bytes,
     card: r.card_kind ? { kind: r.card_kind, maker: r.card_maker, folders: JSON.parse(r.card_folders) as string[] } : null,
     createdAt: r.created_at, createdRun: r.created_run,
-    lastRun: r.last_run ? { runId: r.last_run, files: r.last_run_files ?? 0, missing: r.last_run_missing ?? 0 } : null,
+    lastRun: r.last_run ? { runId: r.last_run, finished: r.last_run_files !== null, files: r.last_run_files ?? 0, missing: r.last_run_missing ?? 0 } : null,
   };
 }
 
@@ -130,15 +136,17 @@ export interface ReelFile {
   kind: string;
   bytes: number;
   capturedAt: string | null;
+  /** False when capturedAt is the camera's wall-clock time in an unknown zone (a "Z" it may carry is not UTC). */
+  capturedAtHasZone: boolean;
   ingestedAt: string;
   /** True when the archive's object for this content is present with the recorded size. */
   inArchive: boolean;
 }
 
-interface DbReelFile { path: string; name: string; pathBytes: Buffer | null; itemId: number; sha256: string; kind: string; bytes: number; capturedAt: string | null; ingestedAt: string; itemBytes: number }
+interface DbReelFile { path: string; name: string; pathBytes: Buffer | null; itemId: number; sha256: string; kind: string; bytes: number; capturedAt: string | null; hasZone: number | null; ingestedAt: string; itemBytes: number }
 
 // One row per source path of the reel: its newest sighting.
-const FILES_SQL = `SELECT s.source_path path, s.file_name name, s.path_bytes pathBytes, s.item_id itemId, i.sha256, i.kind, s.bytes, i.captured_at capturedAt,
+const FILES_SQL = `SELECT s.source_path path, s.file_name name, s.path_bytes pathBytes, s.item_id itemId, i.sha256, i.kind, s.bytes, i.captured_at capturedAt, json_extract(i.record, '$.capturedAtHasZone') hasZone,
     s.ingested_at ingestedAt, i.bytes itemBytes
   FROM sightings s JOIN items i ON i.id = s.item_id
   WHERE s.id IN (SELECT max(s.id) FROM sightings s LEFT JOIN reel_runs rr ON rr.reel_id = s.reel_id AND rr.run_id = s.run_id
@@ -159,7 +167,7 @@ function objectPresent(objectsDir: string, sha256: string, bytes: number): boole
 export function reelFiles(db: Db, reelId: number, objectsDir: string): ReelFile[] {
   return (stmt(db, FILES_SQL).all(reelId) as DbReelFile[]).map((r) => ({
     source: sourceOf(r.path, r.name, r.pathBytes), itemId: r.itemId, sha256: r.sha256, kind: r.kind, bytes: r.bytes,
-    capturedAt: r.capturedAt, ingestedAt: r.ingestedAt, inArchive: objectPresent(objectsDir, r.sha256, r.itemBytes),
+    capturedAt: r.capturedAt, capturedAtHasZone: r.hasZone === 1, ingestedAt: r.ingestedAt, inArchive: objectPresent(objectsDir, r.sha256, r.itemBytes),
   }));
 }
 
@@ -176,31 +184,39 @@ export interface ReelSummary {
   /** Earliest and latest capture time of its items, as stored (camera clock; compared as text). */
   firstCapturedAt: string | null;
   lastCapturedAt: string | null;
+  /** Whether firstCapturedAt / lastCapturedAt carry a known zone (false: wall-clock time, zone unknown). */
+  firstCapturedAtHasZone: boolean;
+  lastCapturedAtHasZone: boolean;
   firstIngestedAt: string | null;
   lastIngestedAt: string | null;
   /**
-   * True when every file the last run found on the card was recorded and every recorded file's
-   * object is in the archive. It says what the archive holds, not what the card holds now:
-   * `evidence compare` reads the card itself.
+   * True when the last run over the card finished, every file it found there was recorded and
+   * every recorded file's object is in the archive. It says what the archive holds, not what the
+   * card holds now: `evidence compare` reads the card itself.
    */
   complete: boolean;
-  /** Why `complete` is false, in words (English; the CLI words them again). */
-  incomplete: { filesNotRecorded: number; objectsMissing: number };
+  /**
+   * Why `complete` is false: `ingestUnfinished` when the last run over the card never ended
+   * (interrupted by a kill or crash: how much of the card it read is unknown; ingest it again).
+   */
+  incomplete: { filesNotRecorded: number; objectsMissing: number; ingestUnfinished: boolean };
 }
 
 /** Sums up reel `r` (its files read with reelFiles). */
 export function summarizeReel(db: Db, r: ReelRow, objectsDir: string): ReelSummary & { fileList: ReelFile[] } {
   const files = reelFiles(db, r.id, objectsDir);
-  const caps = files.map((f) => f.capturedAt).filter((c): c is string => c !== null).sort();
+  const caps = files.filter((f) => f.capturedAt !== null).sort((a, b) => (a.capturedAt! < b.capturedAt! ? -1 : a.capturedAt! > b.capturedAt! ? 1 : 0));
   const ing = files.map((f) => f.ingestedAt).sort();
   const objectsMissing = files.filter((f) => !f.inArchive).length;
   const filesNotRecorded = r.lastRun?.missing ?? 0;
+  const ingestUnfinished = r.lastRun !== null && !r.lastRun.finished;
   return {
     name: r.name, nameSource: r.nameSource, card: r.card, volumeLabel: r.volumeLabel, volumeUuid: r.volumeUuid, rootPath: r.rootPath,
     files: files.length, bytes: files.reduce((s, f) => s + f.bytes, 0),
-    firstCapturedAt: caps[0] ?? null, lastCapturedAt: caps.at(-1) ?? null, firstIngestedAt: ing[0] ?? null, lastIngestedAt: ing.at(-1) ?? null,
-    complete: files.length > 0 && objectsMissing === 0 && filesNotRecorded === 0,
-    incomplete: { filesNotRecorded, objectsMissing },
+    firstCapturedAt: caps[0]?.capturedAt ?? null, lastCapturedAt: caps.at(-1)?.capturedAt ?? null,
+    firstCapturedAtHasZone: caps[0]?.capturedAtHasZone ?? false, lastCapturedAtHasZone: caps.at(-1)?.capturedAtHasZone ?? false, firstIngestedAt: ing[0] ?? null, lastIngestedAt: ing.at(-1) ?? null,
+    complete: files.length > 0 && objectsMissing === 0 && filesNotRecorded === 0 && !ingestUnfinished,
+    incomplete: { filesNotRecorded, objectsMissing, ingestUnfinished },
     fileList: files,
   };
 }

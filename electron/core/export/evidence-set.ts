@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { lstatSync, realpathSync, statSync, readdirSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { CAPTURE_TIMES_DECLARATION, CAPTURE_TIMES_ELEMENT, capturedAtForReaders } from '../../common/captured-at.ts';
 import type { CustodyEvent, DigestAlgorithm, JobProgress } from '../../common/types.ts';
 import { objectPath, type Archive } from '../archive.ts';
 import { listedItems, type ListedItem } from '../catalog/records.ts';
@@ -327,7 +328,7 @@ export function prepareExport(archive: Archive, opts: ExportOptions): ExportPlan
   }));
   const withoutPaths = Boolean(opts.extras?.withoutSourcePaths);
   const itemsJson = listed.map((it, i) => itemEntry(withoutPaths ? { ...it, sources: it.sources.map((src) => ({ name: src.name, ...(src.nameBytes === undefined ? {} : { nameBytes: src.nameBytes }) })) } : it,
-    `data/${paths[i]}`, digestsOf.get(it.id)!, { ...credentialFields(db, it.id, withoutPaths), ...opts.extras?.fieldsOf?.(it.id) })).map((e, i) => swapOf.get(listed[i]!.id)?.entry(e) ?? e);
+    `data/${paths[i]}`, digestsOf.get(it.id)!, { ...credentialFields(db, it.id, withoutPaths), ...opts.extras?.fieldsOf?.(it.id) })).map((e, i) => zoneForReaders(swapOf.get(listed[i]!.id)?.entry(e) ?? e));
   const seal = opts.seal ?? null;
   const head = seal ? { seq: seal.seq, hash: seal.head } : chainHead(db);
   // Under a seal the excerpt stops at the sealed row: what follows is not covered by its proof.
@@ -350,6 +351,7 @@ export function prepareExport(archive: Archive, opts: ExportOptions): ExportPlan
     'Bagging-Date': new Date().toISOString().slice(0, 10),
     'Internal-Sender-Identifier': exportId,
     'Bag-Software-Agent': 'Evidence Archive 0.1.0',
+    [CAPTURE_TIMES_ELEMENT]: CAPTURE_TIMES_DECLARATION,
   };
   if (opts.recipient) bagInfo['Recipient'] = opts.recipient;
   Object.assign(bagInfo, opts.extras?.bagInfo ?? {});
@@ -483,6 +485,23 @@ async function abandonAfterError(archive: Archive, plan: ExportPlan, err: unknow
   }
 }
 
+/**
+ * Item entry `e` with `capturedAtZone` ("known" | "unknown", null without a capture time) after
+ * capturedAtHasZone, so that items.csv gets a column saying it in words. `capturedAt` stays as
+ * recorded: the metadata extraction event pins it (CAPTURE_TIMES_ELEMENT says how the CSV gives it).
+ */
+function zoneForReaders(e: Record<string, unknown>): Record<string, unknown> {
+  const has = e.capturedAtHasZone === true;
+  const at = typeof e.capturedAt === 'string' ? e.capturedAt : null;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(e)) {
+    out[k] = v;
+    if (k === 'capturedAtHasZone') out.capturedAtZone = at === null ? null : has ? 'known' : 'unknown';
+  }
+  if (!('capturedAtZone' in out)) out.capturedAtZone = at === null ? null : has ? 'known' : 'unknown';
+  return out;
+}
+
 function itemEntry(it: Omit<ListedItem, 'sources'> & { sources: { name: string; path?: string }[] }, path: string, digests: Record<string, string>, extra?: Record<string, unknown>): Record<string, unknown> {
   return { path, ...it, digests, originalName: it.sources[0]?.name ?? null, ...(extra ?? {}) };
 }
@@ -492,7 +511,9 @@ function itemsCsv(items: Record<string, unknown>[], withSourcePath: boolean, csv
   const rows = items.map((e) => {
     const gps = e.gps as { lat: number; lon: number; alt: number | null } | null;
     const sources = e.sources as { path?: string }[];
-    const flat: Record<string, unknown> = { ...e, gpsLat: gps?.lat ?? '', gpsLon: gps?.lon ?? '', gpsAlt: gps?.alt ?? '', sourcePath: sources[0]?.path ?? '' };
+    // A time of unknown zone as the wall-clock time it is: a "Z" would read as UTC (CAPTURE_TIMES_ELEMENT).
+    const capturedAt = typeof e.capturedAt === 'string' ? capturedAtForReaders(e.capturedAt, e.capturedAtHasZone === true) : e.capturedAt;
+    const flat: Record<string, unknown> = { ...e, capturedAt, gpsLat: gps?.lat ?? '', gpsLon: gps?.lon ?? '', gpsAlt: gps?.alt ?? '', sourcePath: sources[0]?.path ?? '' };
     const extraCols = Object.keys(e).filter((k) => !CSV_COLUMNS.includes(k) && !['gps', 'sources', 'digests', 'otherDates', 'capturedAtHasZone', 'codec', 'credentials'].includes(k));
     return { flat, extraCols };
   });

@@ -14,7 +14,8 @@ import type { Db } from '../db/open.ts';
 import { stmt } from '../db/stmt.ts';
 import { displayName } from '../ingest/filename.ts';
 import type { Candidate } from '../ingest/walk.ts';
-import { cardRootOf, detectCard, type CardIdentity } from './card.ts';
+import { hasAscMhlHistory } from '../mhl/read.ts';
+import { cardRootFor, detectCard, type CardIdentity } from './card.ts';
 import { checkReelName } from './name.ts';
 import { volumeOf, type VolumeInfo } from './volume.ts';
 
@@ -41,7 +42,8 @@ export interface ReelRunReport {
 /** The reason behind a reel choice, with its numbers. */
 export type ReelWhy =
   | { code: 'renamed'; clashesWith: string; matched: number; conflicting: number }
-  | { code: 'same-card'; matched: number }
+  /** `shiftSeconds` (present only when not 0): every file's modification time moved by it (a DST or time-zone change; FAT keeps local time). */
+  | { code: 'same-card'; matched: number; shiftSeconds?: number }
   | { code: 'same-uuid'; uuid: string }
   | { code: 'split-after-read'; from: string; contentDiffers: number };
 
@@ -65,31 +67,70 @@ export interface CardFileKey {
   mtimeNs: string | null;
 }
 
+const NS = 1_000_000_000n;
+/** FAT keeps modification times to 2 s: a copy or another reader may round them by that much. */
+const MTIME_SLACK_NS = 2n * NS;
+/** Time zones are whole quarter hours from UTC (India +05:30, Nepal +05:45), at most 14 h. */
+const ZONE_STEP_NS = 15n * 60n * NS;
+const MAX_SHIFT_NS = 14n * 3600n * NS;
+
+/**
+ * The shift (ns) by which modification time `b` is `a` moved, when it is one a card's files take
+ * all together: a multiple of a quarter hour of at most 14 h (FAT stores local time, so a DST
+ * change or a reader in another zone moves every time by the same amount), give or take FAT's
+ * 2 s; 0n for the same time within 2 s. Null for any other difference, or an unknown time on
+ * either side (two unknown times are the same: 0n).
+ */
+export function mtimeShift(a: string | null, b: string | null): bigint | null {
+  if (a === null || b === null) return a === b ? 0n : null;
+  const d = BigInt(b) - BigInt(a);
+  const q = ((d >= 0n ? d + ZONE_STEP_NS / 2n : d - ZONE_STEP_NS / 2n) / ZONE_STEP_NS) * ZONE_STEP_NS;
+  const r = d - q;
+  if (q > MAX_SHIFT_NS || q < -MAX_SHIFT_NS || r > MTIME_SLACK_NS || r < -MTIME_SLACK_NS) return null;
+  return q;
+}
+
 /**
  * Whether a card's files show it is the card an existing reel recorded: `matched` files at the
- * same relative path with the same size and modification time, `conflicting` at the same path
- * with another size or time. The same card when at least one matches, none conflicts, and the
- * matches are at least half of either side (a resumed ingest recorded only part of the card; a
- * card shot on since has more). Pure.
+ * same relative path with the same size and the same modification time — or all of them moved by
+ * one shift (mtimeShift: DST, a time-zone change; FAT's 2 s granularity), given in
+ * `shiftSeconds` — and `conflicting` at the same path with another size, a time off by
+ * anything else, or another shift than the rest. The same card when at least one matches, none
+ * conflicts, and the matches are at least half of either side (a resumed ingest recorded only
+ * part of the card; a card shot on since has more). Names and sizes are all there is before the
+ * files are read, and two cards can share them: the content of a card taken for a known one is
+ * checked after reading (finishGroup), and a card that differs gets a reel of its own. Pure.
  */
-export function sameCard(existing: readonly CardFileKey[], card: readonly CardFileKey[]): { same: boolean; matched: number; conflicting: number } {
+export function sameCard(existing: readonly CardFileKey[], card: readonly CardFileKey[]): { same: boolean; matched: number; conflicting: number; shiftSeconds: number } {
   const byRel = new Map<string, CardFileKey[]>();
   for (const e of existing) {
     const l = byRel.get(e.rel);
     if (l) l.push(e);
     else byRel.set(e.rel, [e]);
   }
-  let matched = 0;
+  // Each file's possible shifts (one per earlier sighting at its path with its size); hash lists aside.
+  const shifts: { rel: string; options: Set<bigint> }[] = [];
   let conflicting = 0;
   for (const f of card) {
     const l = byRel.get(f.rel);
     if (!l) continue;
-    if (l.some((e) => e.bytes === f.bytes && e.mtimeNs === f.mtimeNs)) matched++;
+    const options = new Set(l.filter((e) => e.bytes === f.bytes).map((e) => mtimeShift(e.mtimeNs, f.mtimeNs)).filter((s): s is bigint => s !== null));
+    if (options.size) shifts.push({ rel: f.rel, options });
     // An offload tool appends a generation to the card's hash list each time: a changed chain says nothing of another card.
     else if (!isHashListPath(f.rel)) conflicting++;
   }
+  // The shift most files share (no shift first on a tie); a file that fits only another conflicts.
+  const votes = new Map<bigint, number>();
+  for (const s of shifts) for (const o of s.options) votes.set(o, (votes.get(o) ?? 0) + 1);
+  let shift = 0n;
+  for (const [o, n] of votes) if (n > (votes.get(shift) ?? 0)) shift = o;
+  let matched = 0;
+  for (const s of shifts) {
+    if (s.options.has(shift)) matched++;
+    else if (!isHashListPath(s.rel)) conflicting++;
+  }
   const same = matched > 0 && conflicting === 0 && (matched * 2 >= card.length || matched * 2 >= byRel.size);
-  return { same, matched, conflicting };
+  return { same, matched, conflicting, shiftSeconds: Number(shift / NS) };
 }
 
 /** True for a media hash list's file below a card root (ascmhl/…, a legacy *.mhl): rewritten on every offload. */
@@ -137,7 +178,7 @@ const isDir = (p: string): boolean => {
 async function groupOf(input: string, given: string | undefined): Promise<Omit<Group, 'files'>> {
   const abs = resolve(input);
   const folder = isDir(abs) ? abs : dirname(abs);
-  const cardRoot = cardRootOf(folder) ?? folder;
+  const cardRoot = cardRootFor(folder, hasAscMhlHistory);
   if (given !== undefined) {
     return { key: 'given', root: cardRoot, name: given, nameSource: 'given', volume: await volumeOf(abs), card: detectCard(cardRoot) };
   }
@@ -226,7 +267,7 @@ function decide(db: Db, g: Group, opts: { runId: string; at: string }): void {
   // on a tie: the latest reading of a card shot on since); the clash is named by the reel that
   // holds the name itself, which is why this card needs another.
   const candidates = reelsNamedLike(db, g.name);
-  let best: { r: ReelRow; matched: number } | null = null;
+  let best: { r: ReelRow; matched: number; shiftSeconds: number } | null = null;
   const seen = new Map<number, { matched: number; conflicting: number }>();
   for (const r of candidates) {
     // A reel with a UUID is a different volume than one with another UUID, whatever its files say.
@@ -236,13 +277,21 @@ function decide(db: Db, g: Group, opts: { runId: string; at: string }): void {
     }
     const s = sameCard(reelKeys(db, r), keys);
     seen.set(r.id, s);
-    if (s.same && (!best || s.matched >= best.matched)) best = { r, matched: s.matched };
+    if (s.same && (!best || s.matched >= best.matched)) best = { r, matched: s.matched, shiftSeconds: s.shiftSeconds };
   }
-  if (best) return reuse(best.r, { code: 'same-card', matched: best.matched });
+  if (best) return reuse(best.r, { code: 'same-card', matched: best.matched, ...(best.shiftSeconds ? { shiftSeconds: best.shiftSeconds } : {}) });
   const name = freeReelName(db, g.name);
   const holder = name === g.name ? undefined : candidates.find((r) => r.name.toLowerCase() === g.name.toLowerCase());
   const clash = holder ? { name: holder.name, ...(seen.get(holder.id) ?? { matched: 0, conflicting: 0 }) } : null;
   make(name, clash ? { code: 'renamed', clashesWith: clash.name, matched: clash.matched, conflicting: clash.conflicting } : null);
+}
+
+/** A shift of modification times in words: "+1 h", "-5 h 45 min". */
+export function shiftText(seconds: number): string {
+  const a = Math.abs(seconds);
+  const h = Math.floor(a / 3600);
+  const m = Math.round((a % 3600) / 60);
+  return `${seconds < 0 ? '-' : '+'}${h ? `${h} h` : ''}${h && m ? ' ' : ''}${m ? `${m} min` : ''}`;
 }
 
 /** The English note of a reel choice. */
@@ -252,7 +301,9 @@ export function reelNote(name: string, why: ReelWhy | null): string | null {
     case 'renamed':
       return `a reel named "${why.clashesWith}" already exists and nothing shows this is the same card (no volume UUID; ${why.conflicting} of its files have the same path but another size or time, ${why.matched} match): recorded as "${name}"; give --reel NAME to name it yourself`;
     case 'same-card':
-      return `the same card as reel "${name}": ${why.matched} of its files are already recorded there with the same path, size and modification time`;
+      return why.shiftSeconds
+        ? `the same card as reel "${name}": ${why.matched} of its files are already recorded there with the same path and size, their modification times all moved by ${shiftText(why.shiftSeconds)} (a daylight-saving or time-zone change: FAT keeps local time); their content is checked after reading`
+        : `the same card as reel "${name}": ${why.matched} of its files are already recorded there with the same path, size and modification time`;
     case 'same-uuid':
       return `the same volume as reel "${name}" (file-system UUID ${why.uuid})`;
     case 'split-after-read':
@@ -264,17 +315,19 @@ function finishGroup(db: Db, g: Group, results: readonly IngestFileResult[], opt
   if (g.reelId === undefined) return null;
   // A card taken for a known one by its paths, sizes and times must also have held the same content.
   if (!g.created && g.why?.code === 'same-card') {
-    // Paths compared below each run's card root: a file of this run at the same path, size and
-    // time as an earlier one of the reel, with other content.
-    const keyOf = (k: { rel: Buffer | string; bytes: number; mtimeNs: string | null }) => `${Buffer.from(k.rel).toString('latin1')}\0${k.bytes}\0${k.mtimeNs ?? ''}`;
+    // Paths compared below each run's card root: a file of this run at the same path and size as
+    // an earlier one of the reel, its time the same but for the card's shift (mtimeShift), with
+    // other content.
+    const shift = BigInt(g.why.shiftSeconds ?? 0) * NS;
+    const keyOf = (k: { rel: Buffer | string; bytes: number }) => `${Buffer.from(k.rel).toString('latin1')}\0${k.bytes}`;
     const all = reelSightingKeys(db, g.reelId);
-    const earlier = new Map<string, Set<number>>();
+    const earlier = new Map<string, { mtimeNs: string | null; itemId: number }[]>();
     for (const k of all.filter((x) => x.runId !== opts.runId)) {
-      const s = earlier.get(keyOf(k)) ?? new Set<number>();
-      s.add(k.itemId);
-      earlier.set(keyOf(k), s);
+      const l = earlier.get(keyOf(k)) ?? [];
+      l.push(k);
+      earlier.set(keyOf(k), l);
     }
-    const differs = all.filter((k) => k.runId === opts.runId && [...(earlier.get(keyOf(k)) ?? [])].some((id) => id !== k.itemId)).length;
+    const differs = all.filter((k) => k.runId === opts.runId && (earlier.get(keyOf(k)) ?? []).some((e) => e.itemId !== k.itemId && mtimeShift(e.mtimeNs, k.mtimeNs) === shift)).length;
     if (differs > 0) {
       const from = g.name;
       const rootBytes = Buffer.from(g.root);

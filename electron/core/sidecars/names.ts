@@ -10,11 +10,13 @@
 // - GoPro: `GX010001.MP4` (HEVC) or `GH010001.MP4` (AVC) with `GX010001.THM` and the low-resolution
 //   proxy `GL010001.LRV`; older models `GOPR0001.MP4` with `GOPR0001.THM`/`GOPR0001.LRV`.
 // - Canon (and others): `MVI_0001.MOV` with `MVI_0001.THM`.
+// - Canon Cinema EOS (C70, C300 Mark III, R5 C…): `CONTENTS/CLIPS001/A001C001_240501AB_CANON.MP4`
+//   (or `.MXF`) with `A001C001_240501AB_CANON.XML` of the same name (linked; its content not read).
 // - XMP (Adobe, Lightroom, darktable, DJI): `X.xmp` beside `X.EXT`, or `X.EXT.xmp`.
 import { basename, dirname, join } from 'node:path';
 
 /** The kinds of sidecar the archive links (the `kind` column of item_sidecars). */
-export const SIDECAR_KINDS = ['sony-xml', 'avchd-clipinf', 'avchd-playlist', 'thm', 'lrv', 'xmp'] as const;
+export const SIDECAR_KINDS = ['sony-xml', 'avchd-clipinf', 'avchd-playlist', 'thm', 'lrv', 'xmp', 'canon-xml'] as const;
 export type SidecarKind = (typeof SIDECAR_KINDS)[number];
 
 /**
@@ -66,6 +68,8 @@ export function fileRole(path: string): FileRole {
   if (ext === 'xml') {
     const m = /^(.+)M\d{2}$/i.exec(stem);
     if (m) return { role: 'sidecar', kind: 'sony-xml', keys: [stemKey(dir, m[1]!)], anyKind: false };
+    // Canon Cinema EOS: the clip's own name, "_CANON" at its end, in CONTENTS/CLIPSnnn.
+    if (/_CANON$/i.test(stem) || /^CLIPS\d{3}$/.test(folder)) return { role: 'sidecar', kind: 'canon-xml', keys: [stemKey(dir, stem)], anyKind: false };
   } else if ((ext === 'cpi' || ext === 'clpi') && folder === 'CLIPINF') {
     return { role: 'sidecar', kind: 'avchd-clipinf', keys: [streamClipKey(streamDirOf(path), stem)], anyKind: false };
   } else if ((ext === 'mpl' || ext === 'mpls') && folder === 'PLAYLIST') {
@@ -108,5 +112,6 @@ export function sidecarLabel(kind: SidecarKind): string {
     case 'thm': return 'THM thumbnail';
     case 'lrv': return 'GoPro LRV proxy';
     case 'xmp': return 'XMP sidecar';
+    case 'canon-xml': return 'Canon XML sidecar';
   }
 }

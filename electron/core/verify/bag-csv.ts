@@ -9,6 +9,7 @@
 // shared (export/csv.ts spreadsheetSafe), so that a cell is compared as it is written, quote and all.
 
 import { parse } from 'csv-parse/sync';
+import { capturedAtForReaders } from '../../common/captured-at.ts';
 import { spreadsheetSafe } from '../export/csv.ts';
 
 /** The columns the exporter writes first, in its order; `sourcePath` only where items.json gives source paths. */
@@ -127,9 +128,10 @@ function readableCell(column: string, value: unknown, names: ItemsCsvNames): str
  * array as its JSON (as every set written before issue 15 has them), anything else as
  * String(value); then through spreadsheetSafe ("=…" becomes "'=…").
  */
-function expectedCells(item: Record<string, unknown>, names: ItemsCsvNames | null): (column: string) => string {
+function expectedCells(item: Record<string, unknown>, names: ItemsCsvNames | null, wallClock: boolean): (column: string) => string {
   const gps = isRecord(item.gps) ? item.gps : null;
-  const flat: Record<string, unknown> = { ...item, gpsLat: gps?.lat ?? '', gpsLon: gps?.lon ?? '', gpsAlt: gps?.alt ?? '', sourcePath: firstSourcePath(item) ?? '' };
+  const capturedAt = wallClock && typeof item.capturedAt === 'string' ? capturedAtForReaders(item.capturedAt, item.capturedAtHasZone === true) : item.capturedAt;
+  const flat: Record<string, unknown> = { ...item, capturedAt, gpsLat: gps?.lat ?? '', gpsLon: gps?.lon ?? '', gpsAlt: gps?.alt ?? '', sourcePath: firstSourcePath(item) ?? '' };
   return (column) => {
     const v = flat[column];
     const readable = names !== null && !BASE.has(column) ? readableCell(column, v, names) : null;
@@ -168,9 +170,12 @@ function headerDifference(actual: string[], expected: string[]): string {
  *   exporter writes for the item's value (its rule, with its spreadsheetSafe: like with like):
  *   with `names` (bag-info.txt declares Evidence-Items-CSV), people, places, incidents, cases and
  *   tags as names with their ids (readableCell); without (every set written before), as JSON.
+ * - with `wallClock` (bag-info.txt declares Evidence-Capture-Times), the capturedAt cell of an
+ *   item whose capturedAtHasZone is not true is its wall-clock time, zone designator dropped
+ *   (common/captured-at.ts wallClockTime); in sets written before, the value as items.json has it.
  * Row order is not checked: see below. Throws nothing; a CSV that cannot be read is a problem.
  */
-export function itemsCsvProblems(text: string, items: readonly unknown[], names: ItemsCsvNames | null = null): string[] {
+export function itemsCsvProblems(text: string, items: readonly unknown[], names: ItemsCsvNames | null = null, wallClock = false): string[] {
   const out: string[] = [];
   if (!text.startsWith(BOM)) {
     out.push('does not begin with the UTF-8 byte-order mark the exporter writes, so a spreadsheet may read it in another encoding and show other text than evidence/items.json holds');
@@ -200,7 +205,7 @@ export function itemsCsvProblems(text: string, items: readonly unknown[], names:
   const byCell = new Map<string, { label: string; cell: (c: string) => string }>();
   for (const item of items) {
     if (!isRecord(item) || typeof item.sha256 !== 'string' || typeof item.path !== 'string') continue; // reported by the items.json check
-    const cell = expectedCells(item, names);
+    const cell = expectedCells(item, names, wallClock);
     byCell.set(cell('sha256'), { label: `item ${item.sha256} (${item.path})`, cell });
   }
   // Matched by sha256, not by position: every row names its item, a spreadsheet's reader sorts

@@ -2,6 +2,7 @@
 // checks only our tag files make possible (the custody excerpt and the item list). Independent of
 // the exporter's code on purpose, so one bug cannot both write and bless a bad bag.
 
+import { CAPTURE_TIMES_ELEMENT } from '../../common/captured-at.ts';
 import { createHash, type Hash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { open, readFile, readdir, stat } from 'node:fs/promises';
@@ -214,7 +215,8 @@ export async function verifyBag(dir: string, opts: { signal?: AbortSignal } = {}
   });
   // Sets since issue 15 declare that items.csv names people, places, incidents and cases; older ones have JSON cells.
   const readableCsv = bagInfo.some(([l, v]) => l.toLowerCase() === 'evidence-items-csv' && v !== '');
-  await guard(ITEMS_CSV_FILE, () => checkItemsCsv(bagDir, files, items as unknown[] | null, readableCsv, problems));
+  const wallClockCsv = bagInfo.some(([l, v]) => l.toLowerCase() === CAPTURE_TIMES_ELEMENT.toLowerCase() && v !== '');
+  await guard(ITEMS_CSV_FILE, () => checkItemsCsv(bagDir, files, items as unknown[] | null, readableCsv, problems, wallClockCsv));
 
   let tagManifestSha256: string | null = null;
   const tm = files.get('tagmanifest-sha256.txt');
@@ -797,11 +799,11 @@ function publicReleaseLeaks(item: Record<string, unknown>): string[] {
  * evidence/items.csv against `items` (the items.json array checkItems read; null when it was
  * missing or unusable, already reported, and then there is nothing to compare with).
  */
-async function checkItemsCsv(bagDir: string, files: Map<string, FileEntry>, items: unknown[] | null, readable: boolean, problems: BagProblem[]): Promise<void> {
+async function checkItemsCsv(bagDir: string, files: Map<string, FileEntry>, items: unknown[] | null, readable: boolean, problems: BagProblem[], wallClock: boolean): Promise<void> {
   const f = files.get(ITEMS_CSV_FILE);
   if (!f?.regular || items === null) return;
   const names = readable ? await readCsvNames(bagDir, files) : null;
-  for (const reason of itemsCsvProblems(await readText(bagDir, f.rel, problems), items, names)) problems.push({ file: f.rel, reason });
+  for (const reason of itemsCsvProblems(await readText(bagDir, f.rel, problems), items, names, wallClock)) problems.push({ file: f.rel, reason });
 }
 
 /**

@@ -15,6 +15,7 @@ import * as m014 from './014_mhl_provenance.ts';
 import * as m015 from './015_item_credentials.ts';
 import * as m016 from './016_redaction.ts';
 import * as m017 from './017_map_gps_index.ts';
+import * as m018 from './018_canon_xml_sidecar.ts';
 
 /**
  * One schema migration: its SQL and, with `dataStep`, a data step run after it in the same
@@ -46,4 +47,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '015_item_credentials', sql: m015.sql },
   { name: '016_redaction', sql: m016.sql },
   { name: '017_map_gps_index', sql: m017.sql },
+  { name: '018_canon_xml_sidecar', sql: m018.sql },
 ];
