@@ -90,7 +90,7 @@ describe.skipIf(!READY)('C2PA Content Credentials through ingest and the CLI', (
     expect(await names('absent')).toEqual(['adobe-20220124-A.jpg', 'plain.jpg']);
     const bad = await runCli('list', '--credentials', 'maybe', ...A);
     expect(bad.code).not.toBe(0);
-    expect(bad.err).toContain('--credentials maybe: one of absent, valid, invalid');
+    expect(bad.err).toContain('--credentials maybe: one of absent, valid, valid-trusted, valid-untrusted, invalid');
   });
 
   it('trust anchors: the signer\'s root added gives valid-trusted on re-validation; removed, valid-untrusted again; each a custody event', async () => {
