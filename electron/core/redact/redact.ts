@@ -27,6 +27,8 @@ import { readLogObject, storeLog } from './log-store.ts';
 import { derivativeKey } from '../derivatives/sealed.ts';
 
 export { publicSettings };
+export { redactionRefusal } from './redactable.ts';
+import { redactionRefusal } from './redactable.ts';
 import { remuxWithoutMetadata, videoRemovals, VIDEO_MUXERS } from './video-strip.ts';
 
 /** The tool named in custody events and derivative settings. */
@@ -63,8 +65,6 @@ export interface RedactDeps {
   faces?: () => Promise<FaceTools>;
   signal?: AbortSignal;
 }
-
-const PHOTO_MIMES = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/heic', 'image/heif']);
 
 /** The settings as recorded in the catalog: everything that decides the derivative's bytes. */
 function settingsOf(rec: NormalizedRecord, o: RedactOptions, regions: Region[]): Record<string, unknown> {
@@ -157,12 +157,9 @@ async function redactVideo(archive: Archive, src: string, rec: NormalizedRecord,
  */
 export async function redactItem(archive: Archive, item: ItemRow, o: RedactOptions, actor: string, deps: RedactDeps = {}): Promise<RedactResult> {
   const rec = item.record;
-  const mime = rec.mime ?? '';
-  const isPhoto = rec.kind === 'image' && PHOTO_MIMES.has(mime);
-  const isVideo = rec.kind === 'video' && mime in VIDEO_MUXERS;
-  if (!isPhoto && !isVideo) {
-    throw new RedactRefusedError(`item ${item.id} (${mime || rec.kind}): redaction handles JPEG, PNG, WebP and HEIC photos and MP4/MOV videos only`);
-  }
+  const refusal = redactionRefusal(rec);
+  if (refusal) throw new RedactRefusedError(`item ${item.id} ${refusal}`);
+  const isPhoto = rec.kind === 'image';
   const regions = [...getItemRegions(archive.db, item.id), ...(o.regions ?? [])];
   const settings = settingsOf(rec, o, regions);
   const settingsKey = createHash('sha256').update(canonicalJson(settings)!).digest('hex');
