@@ -34,8 +34,9 @@ import { remuxWithoutMetadata, videoRemovals, VIDEO_MUXERS } from './video-strip
 /** The tool named in custody events and derivative settings. */
 export const REDACT_TOOL = { name: 'Evidence Archive redact', version: '0.1.0' } as const;
 
-/** An item this build cannot redact (audio, documents, an image or video format without a stripper): a refusal, not a failure. */
-export class RedactRefusedError extends Error {}
+export { RedactRefusedError } from './redactable.ts';
+import { RedactRefusedError } from './redactable.ts';
+import { fitRegions, uprightSize } from './regions.ts';
 
 /** What to redact. */
 export interface RedactOptions {
@@ -151,7 +152,10 @@ async function redactVideo(archive: Archive, src: string, rec: NormalizedRecord,
  * `reused: true` and nothing new is recorded. Otherwise stores the copy and its detection log in
  * the object store (the log sealed in an encrypted archive), records the `derivatives` row and the `redaction` custody event on the
  * original in one transaction. The original is only read.
+ * Boxes to blur (drawn on the item, and `o.regions`) are clipped to the upright picture
+ * (regions.ts fitRegions); the settings record them clipped.
  * Throws RedactRefusedError for items this build cannot redact (audio, documents, other formats),
+ * RegionOutsideError (a RedactRefusedError) for a box wholly outside the picture,
  * the strippers' format errors for damaged files (JpegFormatError, ImageFormatError), ffmpeg's
  * errors, and the face module's.
  */
@@ -160,7 +164,10 @@ export async function redactItem(archive: Archive, item: ItemRow, o: RedactOptio
   const refusal = redactionRefusal(rec);
   if (refusal) throw new RedactRefusedError(`item ${item.id} ${refusal}`);
   const isPhoto = rec.kind === 'image';
-  const regions = [...getItemRegions(archive.db, item.id), ...(o.regions ?? [])];
+  const asked = [...getItemRegions(archive.db, item.id), ...(o.regions ?? [])];
+  const src = objectPath(archive.objectsDir, rec.sha256);
+  // Clipped to the picture before anything is recorded: the settings and custody event name the boxes as blurred.
+  const regions = asked.length ? fitRegions(asked, await uprightSize(src, rec.mime!), `item ${item.id}`) : [];
   const settings = settingsOf(rec, o, regions);
   const settingsKey = createHash('sha256').update(canonicalJson(settings)!).digest('hex');
   const earlier = derivativeBySettings(archive.db, item.id, settingsKey);
@@ -174,7 +181,6 @@ export async function redactItem(archive: Archive, item: ItemRow, o: RedactOptio
     }
     if (intact) return { derivative: earlier, reused: true };
   }
-  const src = objectPath(archive.objectsDir, rec.sha256);
   const tmp = join(archive.tmpDir, `redact-${process.pid}-${rec.sha256.slice(0, 16)}-${Date.now()}`);
   let made: { mime: string; removed: Removed; log: DetectionLog | null };
   try {

@@ -3,6 +3,9 @@
 // no sharp loaded).
 import type { NormalizedRecord } from '../../common/types.ts';
 
+/** An item this build cannot redact (audio, documents, an image or video format without a stripper), or boxes that do not fit it: a refusal, not a failure. */
+export class RedactRefusedError extends Error {}
+
 const PHOTO_MIMES = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/heic', 'image/heif']);
 /** Video types redact.ts remuxes (the keys of video-strip.ts VIDEO_MUXERS; a test keeps them equal). */
 export const VIDEO_MIMES: ReadonlySet<string> = new Set(['video/mp4', 'video/quicktime', 'video/3gpp', 'video/x-m4v']);
