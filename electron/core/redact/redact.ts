@@ -25,6 +25,7 @@ import { stripPng, stripWebp } from './png-webp-strip.ts';
 import { derivativeBySettings, getItemRegions, insertDerivative, publicSettings, storeObject, type Derivative } from './store.ts';
 import { readLogObject, storeLog } from './log-store.ts';
 import { derivativeKey } from '../derivatives/sealed.ts';
+import { crashPoint } from '../crash-point.ts';
 
 export { publicSettings };
 export { redactionRefusal } from './redactable.ts';
@@ -136,6 +137,7 @@ async function redactVideo(archive: Archive, src: string, rec: NormalizedRecord,
     const faces = await (deps.faces ?? loadFaceTools)();
     input = join(archive.tmpDir, `blur-${process.pid}-${rec.sha256.slice(0, 16)}.${muxer}`);
     log = (await faces.blurVideoFaces(src, input, { regions, mode: o.mode ?? 'blur', ...(o.marginPct !== undefined ? { marginPct: o.marginPct } : {}), ...(o.blurFaces ? {} : { detect: false as const }), signal: deps.signal })).log;
+    crashPoint('redact-blurred');
   }
   try {
     await remuxWithoutMetadata(input, out, muxer, rec.capturedAt, o.date ?? 'keep', deps.signal);
