@@ -15,6 +15,8 @@ import { JobResultSchema, type JobEvent, type JobInfo } from '../../electron/com
 import { dispatch } from '../../electron/core/service/dispatch.ts';
 import { createArchiveService } from '../../electron/core/service/service.ts';
 import { runCli } from '../helpers/cli-inprocess.ts';
+import { VIDEO_MIMES } from '../../electron/core/redact/redactable.ts';
+import { VIDEO_MUXERS } from '../../electron/core/redact/video-strip.ts';
 
 const NAME = 'Aigul Secretname';
 const SERIAL = 'C3441325012345';
@@ -63,6 +65,10 @@ beforeAll(async () => {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('export --redacted-media with items no redacted copy can be made of', () => {
+  it('the types the export deems redactable are the ones redact remuxes', () => {
+    expect([...VIDEO_MIMES].sort()).toEqual(Object.keys(VIDEO_MUXERS).sort());
+  });
+
   it('--redact-missing: leaves the sidecar, the note and the damaged JPEG out, names each with the reason, exits 0', async () => {
     const out = join(root, 'out-missing');
     const r = await runCli('export', '--archive', arch, '--place', 'yard', '--redact-people', '--redacted-media', '--redact-missing', '--no-sign', '--json', '--out', out);
