@@ -7,7 +7,8 @@ import { printable } from './commands/text.ts';
 import { helpConfiguration, localizeHelp } from './i18n/help.ts';
 import { pickCliLanguage, setCliLanguage, t } from './i18n/index.ts';
 import { setDefaultPassphraseSource } from '../core/passphrase-source.ts';
-import { catalogPassphraseSource } from './catalog-passphrase.ts';
+import { catalogPassphraseSource, wrongCatalogPassphraseMessage } from './catalog-passphrase.ts';
+import { WrongCatalogPassphraseError } from '../core/db/cipher.ts';
 
 /** True once the reader of stdout went away (EPIPE): later output is dropped, the work goes on. */
 let stdoutGone = false;
@@ -159,6 +160,9 @@ export async function main(argv: string[], io?: Io): Promise<number> {
     } else if (e instanceof UsageError || e instanceof NotAnArchiveError) {
       theIo.err(`evidence: ${e.message}\n`);
       code = EXIT.USAGE;
+    } else if (e instanceof WrongCatalogPassphraseError) {
+      theIo.err(`evidence: ${printable(wrongCatalogPassphraseMessage(e.file))}\n`);
+      code = e.exitCode;
     } else if (e instanceof KeyError) {
       // A missing, ambiguous or locked signing key: what to do is in the message.
       theIo.err(`evidence: ${printable(e.message)}\n`);

@@ -416,7 +416,8 @@ export const JobRequestSchema = z.discriminatedUnion('kind', [
     /**
      * With redactPeople: send each item's newest redacted copy (issue 13's derivatives, the CLI's
      * `export --redacted-media`) in place of its original where one exists; the others go out as
-     * received (the Export screen says which before the user starts). items.json, items.csv and
+     * received (the Export screen says which before the user starts), except those no copy can be
+     * made of (XMP sidecars, audio, PDFs, text: left out, ExportResult.leftOutUnredacted). items.json, items.csv and
      * the custody report name the original of each copy by SHA-256.
      */
     redactedMedia: z.boolean().optional(),
@@ -623,6 +624,14 @@ export const ExportResultSchema = z.object({
   withheldMedia: z.array(WithheldMediaSchema),
   /** Items a public release would have left out, sent because the user chose each (includeWithheldMedia). */
   includedWithheldMedia: z.array(WithheldMediaSchema),
+  /**
+   * Items a set of redacted copies (redactedMedia) left out because no copy could be made of them
+   * (an XMP sidecar, audio, a PDF: core/redact/release.ts LeftOutItem); absent when none.
+   */
+  leftOutUnredacted: z.array(z.object({
+    id: IdSchema, sha256: z.string(), fileName: z.string(), mime: z.string().nullable(),
+    reason: z.enum(['cannot-redact', 'redaction-failed']), reasonText: z.string(),
+  })).optional(),
   /** The key that signed the set (read its fingerprint out to the recipient), or null for an unsigned set. */
   signer: z.object({ fingerprint: z.string(), identity: z.string() }).nullable(),
   /** The seal made before the export: the custody row it seals, that row's hash, the Merkle root of rows 1..seq; null when unsigned. */

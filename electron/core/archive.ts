@@ -128,6 +128,42 @@ async function takeLock(dir: string): Promise<() => Promise<void>> {
   }
 }
 
+/**
+ * Empties the archive's tmp/ folder. Call only holding the write lock: then no other process is
+ * writing there. What a killed run left in it never reached objects/ or the catalog's place (an
+ * ingest's partial copy, a redaction's intermediate video, `encrypt`'s half-made catalog copy,
+ * which can be the whole register in plain text): all safe, and wise, to remove.
+ */
+function clearTmp(tmpDir: string): void {
+  for (const f of readdirSync(tmpDir)) rmSync(join(tmpDir, f), { force: true, recursive: true });
+}
+
+/**
+ * For a reader (list, show, log, export's reads…): when tmp/ holds what a killed run left and no
+ * process holds the write lock (none is mid-ingest or mid-encrypt), takes the lock just long
+ * enough to empty tmp/, so that a plain copy of the catalog left by a killed `encrypt` does not
+ * wait for the next command that writes. Does nothing when tmp/ is empty or absent, when another
+ * process holds the lock, or when the lock cannot be taken at all (read-only media); never throws.
+ */
+async function clearTmpIfIdle(dir: string, tmpDir: string): Promise<void> {
+  let names: string[];
+  try {
+    names = readdirSync(tmpDir);
+  } catch {
+    return;
+  }
+  if (!names.length) return;
+  let release: (() => Promise<void>) | null = null;
+  try {
+    release = await takeLock(dir);
+    clearTmp(tmpDir);
+  } catch {
+    // busy (a writer is at work: its files are in use) or not writable: left for the next writer
+  } finally {
+    if (release) await release().catch(() => {});
+  }
+}
+
 function layout(dir: string) {
   return {
     db: join(dir, 'archive.sqlite'),
@@ -164,12 +200,13 @@ export async function openArchive(dir: string, opts: { write?: boolean; create?:
     try {
       await prepareObjectStore(l.objectsDir);
       for (const d of [l.tmpDir, l.derivativesDir]) makeDirs(d);
-      // A temporary file left by an interrupted run never reached objects/: it is safe to remove.
-      for (const f of readdirSync(l.tmpDir)) rmSync(join(l.tmpDir, f), { force: true, recursive: true });
+      clearTmp(l.tmpDir);
     } catch (e) {
       await release();
       throw e;
     }
+  } else {
+    await clearTmpIfIdle(abs, l.tmpDir);
   }
   let db: Db;
   let encrypted = false;

@@ -165,10 +165,11 @@ describe.skipIf(!HAS_CORPUS)('evidence redact on the real corpus', () => {
     expect(runCli(['redact', String(ids.iphone), '--strip-metadata', '--keep-date', '--drop-date', ...A]).code).toBe(2);
     expect(runCli(['redact', String(ids.iphone), '--strip-metadata', '--coarsen-date', 'week', ...A]).code).toBe(2);
     const bad = join(work, 'bad.json');
-    writeFileSync(bad, '[{"x": -1, "y": 0, "w": 5, "h": 5}]');
+    // (A negative x is a box partly off the edge, clipped: redact-regions-fit.test.ts.)
+    writeFileSync(bad, '[{"x": 1, "y": 0, "w": 0, "h": 5}]');
     const r = runCli(['redact', String(ids.iphone), '--blur-regions', bad, ...A]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('x must be a number');
+    expect(r.stderr).toContain('w must be a number ≥ 1');
   });
 
   it('never changes an original, and verify counts the copies as recorded content', () => {

@@ -22,7 +22,7 @@ import { mhlBagStep } from '../../core/mhl/export-step.ts';
 import type { MhlWriteResult } from '../../core/mhl/write.ts';
 import { basename } from 'node:path';
 import { t as tr } from '../i18n/index.ts';
-import { redactedMediaExtras } from './export-redacted.ts';
+import { planRedactedExport, redactedMediaExtras } from './export-redacted.ts';
 
 export interface ExportCliOptions extends FilterCliOptions {
   archive?: string;
@@ -126,7 +126,7 @@ export const exportCommand: CliCommand = {
         'they are linked to a person flagged sensitive or whose consent to publication is not "given" (left out by default); ' +
         'each is recorded in the custody log')
       .option('--redacted-media', 'ship each item\'s newest redacted copy (evidence redact) instead of its original; items.json and the custody report name the original by SHA-256. ' +
-        'Items without one are refused, listed (see --redact-missing)')
+        'Items without one are refused, listed (see --redact-missing); items no copy can be made of (XMP sidecars, audio, PDFs, text) are left out, named, and the set says so')
       .option('--redact-missing', 'with --redacted-media: make the missing redacted copies first (metadata stripped, faces blurred)')
       .option('--key <name>', 'the signing key (evidence key create); default: $EVIDENCE_KEY, or the only key. Its passphrase: $EVIDENCE_KEY_PASSPHRASE, else asked')
       .option('--no-sign', 'do not sign or seal the set (a recipient cannot then tell who made it; not for a court)')
@@ -180,10 +180,13 @@ export const exportCommand: CliCommand = {
       // A public release leaves out the media of the people it withholds, item by item, saying which and why.
       const plan = o.redactPeople ? planRelease(a.db, ids, o.includeWithheldMedia ?? [], io) : null;
       if (plan) ids = plan.ids;
+      // Before the extras, so that they describe only the items sent: what cannot be redacted is left out.
+      const redactedPlan = o.redactedMedia ? await planRedactedExport(a, ids, { redactMissing: o.redactMissing, actor: resolveOperator(o.operator), signal: io.signal }, io) : null;
+      if (redactedPlan) ids = redactedPlan.ids;
       let extras = usage(() => catalogExportExtras(a.db, ids, {
         includeSensitive: o.includeSensitive, redactPeople: o.redactPeople, archiveDir: a.dir, withheldMedia: plan?.withheld,
       }));
-      const redacted = o.redactedMedia ? await redactedMediaExtras(a, ids, extras, { redactMissing: o.redactMissing, actor: resolveOperator(o.operator) }, io) : null;
+      const redacted = redactedPlan ? redactedMediaExtras(a, redactedPlan, extras) : null;
       if (redacted) extras = { ...extras, ...redacted.extras };
       const selection: Record<string, unknown> = {
         ...(o.all ? { all: true } : { ...(o.item?.length ? { items: o.item } : {}), ...(filtered ? { filter } : {}) }),
@@ -213,7 +216,8 @@ export const exportCommand: CliCommand = {
       // Said once the set exists, about the set: a refused export has nothing to warn about.
       if (signing.why === 'no-sign') errLine(io, tr('export:warnNoSign'));
       else if (signing.why === 'no-key') errLine(io, tr('export:warnNoKey'));
-      if (o.json) printJson(io, { ...r, ...(mhl ? { mhl } : {}), ...(plan ? { withheldMedia: plan.withheld, includedWithheldMedia: plan.included } : {}), ...(recovered.length ? { recovered } : {}) });
+      if (o.json) printJson(io, { ...r, ...(mhl ? { mhl } : {}), ...(plan ? { withheldMedia: plan.withheld, includedWithheldMedia: plan.included } : {}),
+        ...(redactedPlan?.leftOut.length ? { leftOutUnredacted: redactedPlan.leftOut } : {}), ...(recovered.length ? { recovered } : {}) });
       else {
         outLine(io, tr('export:exported', { items: tr('n.item', { count: r.items }), bag: r.bagDir, exportId: r.exportId, oxum: r.payloadOxum }));
         if (r.zip) outLine(io, tr('export:zip', { path: r.zip.zipPath, sha: r.zip.sha256 }));

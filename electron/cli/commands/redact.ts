@@ -4,7 +4,10 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { resolveOperator, type Archive } from '../../core/archive.ts';
-import { resolveItemRef } from '../../core/db/items.ts';
+import { resolveItemRef, type ItemRow } from '../../core/db/items.ts';
+import { objectPath } from '../../core/objects.ts';
+import { redactionRefusal } from '../../core/redact/redactable.ts';
+import { fitRegions, RegionOutsideError, uprightSize } from '../../core/redact/regions.ts';
 import type { DatePolicy } from '../../core/redact/exif-min.ts';
 import { parseRegions, type BlurMode, type Region } from '../../core/redact/face-port.ts';
 import { readDetectionLog, redactItem, RedactRefusedError, type RedactDeps } from '../../core/redact/redact.ts';
@@ -62,6 +65,25 @@ async function printLog(io: Io, a: Archive, refs: string[]): Promise<number> {
   return 0;
 }
 
+/**
+ * Throws UsageError naming the box, the item and its upright picture size (regions.ts fitRegions)
+ * when a box of `regions` lies wholly outside the picture of one of `items`. Items redaction
+ * cannot handle are skipped (redactItem refuses them, item by item).
+ */
+async function checkRegionsFit(a: Archive, items: ItemRow[], regions: Region[], file: string): Promise<void> {
+  for (const it of items) {
+    if (redactionRefusal(it.record)) continue;
+    try {
+      fitRegions(regions, await uprightSize(objectPath(a.objectsDir, it.record.sha256), it.record.mime!), `item ${it.id}`);
+    } catch (e) {
+      if (e instanceof RegionOutsideError) {
+        throw new UsageError(t('redact:regionOutside', { file: printable(file), id: it.id, n: e.index, box: e.box, width: e.size.width, height: e.size.height }));
+      }
+      throw e;
+    }
+  }
+}
+
 function resolve(a: Archive, ref: string) {
   try {
     return resolveItemRef(a.db, ref);
@@ -82,6 +104,8 @@ export async function runRedact(refs: string[], o: RedactCliOptions, io: Io, dep
   const actor = resolveOperator(o.operator);
   return withArchive(o, { write: true }, async (a) => {
     const items = refs.map((r) => resolve(a, r));
+    // Every given box must touch every picture before any copy is made: a box wholly outside one is a mistake in the file (exit 2, nothing written).
+    if (regions.length) await checkRegionsFit(a, items, regions, o.blurRegions!);
     const results: unknown[] = [];
     let failed = 0;
     for (const it of items) {
@@ -112,7 +136,8 @@ export const redact: CliCommand = {
     archiveOption(p.command('redact').argument('<items...>', 'catalog ids or SHA-256 prefixes'))
       .option('--strip-metadata', 'remove GPS, serial numbers, names, maker notes, thumbnails, IPTC/XMP and comments (always done; alone, a copy without blurring)')
       .option('--blur-faces', 'detect faces and blur them (photos and every video frame; audio kept bit-identical)')
-      .option('--blur-regions <file>', 'also blur these boxes: a JSON array of {x, y, w, h[, fromSec, toSec, label]} in pixels of the upright picture (boxes drawn in the app are always added)')
+      .option('--blur-regions <file>', 'also blur these boxes: a JSON array of {x, y, w, h[, fromSec, toSec, label]} in pixels of the upright picture (after EXIF orientation; a video after its rotation). ' +
+        'A box partly off the edge is clipped, one wholly outside is refused. Boxes drawn in the app are always added')
       .option('--mode <mode>', 'blur or pixelate (default blur)')
       .option('--margin <pct>', 'grow each box by this percentage before blurring')
       .option('--keep-date', 'keep the capture date (the default)')

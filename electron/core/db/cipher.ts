@@ -78,7 +78,8 @@ export class CatalogPassphraseNeededError extends KeyError {
 /** The passphrase does not open the encrypted catalog. Nothing was changed. Exit code 2. */
 export class WrongCatalogPassphraseError extends KeyError {
   constructor(readonly file: string) {
-    super(`${file}: the passphrase does not open this archive's catalog (nothing was changed); type it again. A lost passphrase cannot be recovered.`, 2);
+    // Where the passphrase came from (a variable, a prompt, a window) is the caller's to say.
+    super(`${file}: the passphrase does not open this archive's catalog (nothing was changed). A lost passphrase cannot be recovered.`, 2);
     this.name = 'WrongCatalogPassphraseError';
   }
 }

@@ -2,7 +2,8 @@
 // none) without ever putting the only copy at risk. A private copy in the archive's tmp/ is
 // re-encrypted, synced, reopened and compared (every table's row count, the custody chain head)
 // before one rename puts it in the catalog's place. Killed at any point, the archive opens
-// afterwards, either as it was or as asked; a leftover copy in tmp/ is removed by the next writer.
+// afterwards, either as it was or as asked; a leftover copy in tmp/ is removed by the next command
+// (archive.ts: any writer, and a reader when no process holds the write lock).
 import { closeSync, copyFileSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3-multiple-ciphers';
@@ -14,6 +15,7 @@ import { resealLogs } from '../redact/log-store.ts';
 import type { Archive } from '../archive.ts';
 import { syncDir } from '../durable.ts';
 import { chainHead } from '../custody/log.ts';
+import { crashPoint } from '../crash-point.ts';
 
 /** What was done: the archive, whether its catalog is encrypted now, and what was kept. */
 export interface RekeyResult {
@@ -48,10 +50,6 @@ export class RekeyVerifyError extends Error {
  */
 export const PEOPLE_DERIVATIVES = ['thumbs', 'strips', 'sheets'] as const;
 
-/** Test hook: `EVIDENCE_TEST_CRASH_AT=<step>` kills the process (SIGKILL) at that step. */
-function crashPoint(step: string): void {
-  if (process.env.EVIDENCE_TEST_CRASH_AT === step) process.kill(process.pid, 'SIGKILL');
-}
 
 /** Row count of every table (virtual-table shadows included), by name. */
 function tableCounts(db: Db): Map<string, number> {

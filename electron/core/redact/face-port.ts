@@ -27,7 +27,7 @@ export async function loadFaceTools(): Promise<FaceTools> {
 
 /**
  * Checks a list of regions as read from a `--blur-regions` file or the window: an array of
- * objects with finite non-negative x, y and positive w, h (pixels), optional fromSec ≤ toSec
+ * objects with finite x, y (negative for a box partly off the left or top edge) and w, h ≥ 1 (pixels), optional fromSec ≤ toSec
  * (seconds) and label (text ≤ 200 characters). Returns them with only those fields; throws
  * Error naming the first bad entry by its index.
  */
@@ -38,10 +38,11 @@ export function parseRegions(value: unknown, where = 'regions'): Region[] {
     const o = (r ?? {}) as Record<string, unknown>;
     const num = (k: string, min: number) => {
       const v = o[k];
-      if (typeof v !== 'number' || !Number.isFinite(v) || v < min) throw new Error(`${where}[${i}]: ${k} must be a number ≥ ${min}`);
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < min) throw new Error(`${where}[${i}]: ${k} must be ${min === -Infinity ? 'a finite number' : `a number ≥ ${min}`}`);
       return v;
     };
-    const out: Region = { x: num('x', 0), y: num('y', 0), w: num('w', 1), h: num('h', 1) };
+    // x and y may be negative: a box partly off the edge is clipped to the picture when it is blurred (regions.ts).
+    const out: Region = { x: num('x', -Infinity), y: num('y', -Infinity), w: num('w', 1), h: num('h', 1) };
     if (o.fromSec !== undefined) out.fromSec = num('fromSec', 0);
     if (o.toSec !== undefined) out.toSec = num('toSec', 0);
     if (out.fromSec !== undefined && out.toSec !== undefined && out.toSec < out.fromSec) throw new Error(`${where}[${i}]: toSec is before fromSec`);

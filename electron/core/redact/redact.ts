@@ -25,15 +25,19 @@ import { stripPng, stripWebp } from './png-webp-strip.ts';
 import { derivativeBySettings, getItemRegions, insertDerivative, publicSettings, storeDerivativeObject, type Derivative } from './store.ts';
 import { readLogObject, storeLog } from './log-store.ts';
 import { derivativeKey } from '../derivatives/sealed.ts';
+import { crashPoint } from '../crash-point.ts';
 
 export { publicSettings };
+export { redactionRefusal } from './redactable.ts';
+import { redactionRefusal } from './redactable.ts';
 import { remuxWithoutMetadata, videoRemovals, VIDEO_MUXERS } from './video-strip.ts';
 
 /** The tool named in custody events and derivative settings. */
 export const REDACT_TOOL = { name: 'Evidence Archive redact', version: '0.1.0' } as const;
 
-/** An item this build cannot redact (audio, documents, an image or video format without a stripper): a refusal, not a failure. */
-export class RedactRefusedError extends Error {}
+export { RedactRefusedError } from './redactable.ts';
+import { RedactRefusedError } from './redactable.ts';
+import { fitRegions, uprightSize } from './regions.ts';
 
 /** What to redact. */
 export interface RedactOptions {
@@ -63,8 +67,6 @@ export interface RedactDeps {
   faces?: () => Promise<FaceTools>;
   signal?: AbortSignal;
 }
-
-const PHOTO_MIMES = new Set(['image/jpeg', 'image/png', 'image/webp', 'image/heic', 'image/heif']);
 
 /** The settings as recorded in the catalog: everything that decides the derivative's bytes. */
 function settingsOf(rec: NormalizedRecord, o: RedactOptions, regions: Region[]): Record<string, unknown> {
@@ -156,6 +158,7 @@ async function redactVideo(archive: Archive, src: string, rec: NormalizedRecord,
     const faces = await (deps.faces ?? loadFaceTools)();
     input = join(archive.tmpDir, `blur-${process.pid}-${rec.sha256.slice(0, 16)}.${muxer}`);
     log = (await faces.blurVideoFaces(src, input, { regions, mode: o.mode ?? 'blur', ...(o.marginPct !== undefined ? { marginPct: o.marginPct } : {}), ...(o.blurFaces ? {} : { detect: false as const }), signal: deps.signal })).log;
+    crashPoint('redact-blurred');
   }
   try {
     await remuxWithoutMetadata(input, out, muxer, rec.capturedAt, o.date ?? 'keep', deps.signal);
@@ -172,19 +175,22 @@ async function redactVideo(archive: Archive, src: string, rec: NormalizedRecord,
  * `reused: true` and nothing new is recorded. Otherwise stores the copy and its detection log in
  * the object store (the log sealed in an encrypted archive), records the `derivatives` row and the `redaction` custody event on the
  * original in one transaction. The original is only read.
+ * Boxes to blur (drawn on the item, and `o.regions`) are clipped to the upright picture
+ * (regions.ts fitRegions); the settings record them clipped.
  * Throws RedactRefusedError for items this build cannot redact (audio, documents, other formats),
+ * RegionOutsideError (a RedactRefusedError) for a box wholly outside the picture,
  * the strippers' format errors for damaged files (JpegFormatError, ImageFormatError), ffmpeg's
  * errors, and the face module's.
  */
 export async function redactItem(archive: Archive, item: ItemRow, o: RedactOptions, actor: string, deps: RedactDeps = {}): Promise<RedactResult> {
   const rec = item.record;
-  const mime = rec.mime ?? '';
-  const isPhoto = rec.kind === 'image' && PHOTO_MIMES.has(mime);
-  const isVideo = rec.kind === 'video' && mime in VIDEO_MUXERS;
-  if (!isPhoto && !isVideo) {
-    throw new RedactRefusedError(`item ${item.id} (${mime || rec.kind}): redaction handles JPEG, PNG, WebP and HEIC photos and MP4/MOV videos only`);
-  }
-  const regions = [...getItemRegions(archive.db, item.id), ...(o.regions ?? [])];
+  const refusal = redactionRefusal(rec);
+  if (refusal) throw new RedactRefusedError(`item ${item.id} ${refusal}`);
+  const isPhoto = rec.kind === 'image';
+  const asked = [...getItemRegions(archive.db, item.id), ...(o.regions ?? [])];
+  const src = objectPath(archive.objectsDir, rec.sha256);
+  // Clipped to the picture before anything is recorded: the settings and custody event name the boxes as blurred.
+  const regions = asked.length ? fitRegions(asked, await uprightSize(src, rec.mime!), `item ${item.id}`) : [];
   const settings = settingsOf(rec, o, regions);
   const settingsKey = createHash('sha256').update(canonicalJson(settings)!).digest('hex');
   const earlier = derivativeBySettings(archive.db, item.id, settingsKey);
@@ -198,7 +204,6 @@ export async function redactItem(archive: Archive, item: ItemRow, o: RedactOptio
     }
     if (intact) return { derivative: earlier, reused: true };
   }
-  const src = objectPath(archive.objectsDir, rec.sha256);
   const tmp = join(archive.tmpDir, `redact-${process.pid}-${rec.sha256.slice(0, 16)}-${Date.now()}`);
   let made: { mime: string; removed: Removed; log: DetectionLog | null };
   try {

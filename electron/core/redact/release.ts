@@ -10,6 +10,8 @@ import type { ListedItem } from '../catalog/records.ts';
 import type { Db } from '../db/open.ts';
 import { datePlan, type DatePolicy } from './exif-min.ts';
 import { newestDerivative, publicSettings, type Derivative } from './store.ts';
+import { redactionRefusal } from './redactable.ts';
+import { getItem } from '../db/items.ts';
 
 /** What a redacted-media set ships per item id. */
 export type RedactedMedia = ReadonlyMap<number, Derivative>;
@@ -24,6 +26,97 @@ export function planRedactedMedia(db: Db, itemIds: readonly number[]): { media: 
     else missing.push(id);
   }
   return { media, missing };
+}
+
+/**
+ * Why a redacted-media set leaves an item out rather than ship its original: this build cannot
+ * redact its type ('cannot-redact': an XMP sidecar, audio, a PDF, a text note), or making its
+ * copy failed ('redaction-failed': a damaged file). Either may carry GPS, serial numbers or names.
+ */
+export type LeftOutReason = 'cannot-redact' | 'redaction-failed';
+
+/** An item a redacted-media set leaves out (unredactedLeftOut, leftOutAfterFailure). */
+export interface LeftOutItem {
+  id: number;
+  sha256: string;
+  /** Its first sighting's file name, as stored (the CLI escapes it); never written into the set. */
+  fileName: string;
+  mime: string | null;
+  reason: LeftOutReason;
+  /** English, for stderr and the custody record: the reason with the detail ("(text/plain): redaction handles …"). */
+  reasonText: string;
+}
+
+function fileNameOf(db: Db, id: number, sha256: string): string {
+  const r = db.prepare('SELECT file_name name FROM sightings WHERE item_id = ? ORDER BY id LIMIT 1').get(id) as { name: string } | undefined;
+  return r?.name ?? sha256;
+}
+
+/**
+ * The items of `itemIds` (in the given order) a redacted-media set must leave out because this
+ * build cannot make a redacted copy of their type (redactable.ts redactionRefusal), whether or not
+ * a copy is recorded (none can be). Unknown ids are ignored. Reads only.
+ */
+export function unredactableItems(db: Db, itemIds: readonly number[]): LeftOutItem[] {
+  const out: LeftOutItem[] = [];
+  for (const id of itemIds) {
+    const it = getItem(db, id);
+    if (!it || newestDerivative(db, id)) continue;
+    const why = redactionRefusal(it.record);
+    if (why) out.push({ id, sha256: it.record.sha256, fileName: fileNameOf(db, id, it.record.sha256), mime: it.record.mime, reason: 'cannot-redact', reasonText: `cannot be redacted ${why}` });
+  }
+  return out;
+}
+
+/** The LeftOutItem of item `id` whose redacted copy could not be made (`message`: the error's). */
+export function leftOutAfterFailure(db: Db, id: number, message: string): LeftOutItem {
+  const it = getItem(db, id)!;
+  return { id, sha256: it.record.sha256, fileName: fileNameOf(db, id, it.record.sha256), mime: it.record.mime, reason: 'redaction-failed', reasonText: `its redacted copy could not be made: ${message}` };
+}
+
+/** The custody record of the items left out (the set's `selection`): by SHA-256, with type and reason; no file names. */
+export function leftOutRecord(items: readonly LeftOutItem[]): { leftOutUnredacted: { item: string; mime: string | null; reason: LeftOutReason }[] } | Record<string, never> {
+  return items.length ? { leftOutUnredacted: items.map((i) => ({ item: i.sha256, mime: i.mime, reason: i.reason })) } : {};
+}
+
+const REASON_TEXT: Record<LeftOutReason, string> = {
+  'cannot-redact': 'of a type redaction cannot handle (it handles JPEG, PNG, WebP and HEIC photos and MP4/MOV videos)',
+  'redaction-failed': 'its redacted copy could not be made',
+};
+
+/**
+ * What a redacted-media set says of the items it left out: the bag-info element
+ * Evidence-Unredacted-Items-Left-Out (how many, and why, by type) and the tag file
+ * evidence/left-out.json listing each by SHA-256, MIME type and reason: never the file, its name
+ * (a name can name a person), an error message (it can hold a path) or anything read from it. Empty when nothing was left out.
+ */
+export function leftOutExtras(items: readonly LeftOutItem[]): { bagInfo: Record<string, string>; tagFiles: { path: string; content: string }[] } {
+  if (!items.length) return { bagInfo: {}, tagFiles: [] };
+  const n = items.length;
+  const byReason = (['cannot-redact', 'redaction-failed'] as const).map((r) => {
+    const these = items.filter((i) => i.reason === r);
+    if (!these.length) return null;
+    const types = [...new Set(these.map((i) => i.mime ?? 'unknown type'))].sort();
+    return `${these.length} ${REASON_TEXT[r]} (${types.join(', ')})`;
+  }).filter(Boolean);
+  return {
+    bagInfo: {
+      'Evidence-Unredacted-Items-Left-Out': `${n} item${n === 1 ? '' : 's'} chosen for this set ${n === 1 ? 'was' : 'were'} left out of it: ` +
+        `a set of redacted copies never ships an original, which may carry GPS positions, serial numbers or names. ${byReason.join('; ')}. ` +
+        'evidence/left-out.json lists each by SHA-256, type and reason; the source archive holds them.',
+    },
+    tagFiles: [{
+      path: 'evidence/left-out.json',
+      content: `${JSON.stringify(items.map((i) => ({ sha256: i.sha256, mime: i.mime, reason: i.reason, reasonText: REASON_TEXT[i.reason] })), null, 2)}\n`,
+    }],
+  };
+}
+
+/** `extras` with leftOutExtras(items) added to its bag-info and tag files. */
+export function withLeftOut(extras: ExportExtras, items: readonly LeftOutItem[]): ExportExtras {
+  if (!items.length) return extras;
+  const lo = leftOutExtras(items);
+  return { ...extras, bagInfo: { ...(extras.bagInfo ?? {}), ...lo.bagInfo }, tagFiles: [...(extras.tagFiles ?? []), ...lo.tagFiles] };
 }
 
 const EXT: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp', 'video/mp4': 'mp4', 'video/quicktime': 'mov' };

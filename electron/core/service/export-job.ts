@@ -13,7 +13,7 @@ import type { CatalogAdapter } from './catalog-adapter.ts';
 import { ServiceError } from './errors.ts';
 import { orderedItemIds } from './items-query.ts';
 import { getItem } from '../db/items.ts';
-import { redactedRelease } from '../redact/release.ts';
+import { leftOutRecord, redactedRelease, unredactableItems, withLeftOut } from '../redact/release.ts';
 
 export type ExportRequest = Extract<JobRequest, { kind: 'export' }>;
 
@@ -87,6 +87,13 @@ export function exportJobSpec(a: Archive, request: ExportRequest, deps: ExportJo
         }
         ids = plan.ids;
       }
+      // As the CLI's `export --redacted-media`: an item no redacted copy can be made of (an XMP
+      // sidecar, audio, a PDF) may carry GPS, serials or names; it is left out, never sent as received.
+      const leftOut = req.redactedMedia ? unredactableItems(a.db, ids) : [];
+      if (leftOut.length) {
+        ids = ids.filter((id) => !leftOut.some((l) => l.id === id));
+        if (!ids.length) throw new ServiceError('FAILED', `redacted copies: no item chosen can be redacted (${leftOut.map((l) => l.mime ?? 'unknown type').join(', ')}); nothing was exported`);
+      }
       // The destination is a folder the user chose; the bag is a new folder inside it.
       const stamp = new Date().toISOString().replace(/[-:]/gu, '').replace('T', '-').slice(0, 15);
       const outDir = join(resolve(req.outDir), `evidence-set-${stamp}`);
@@ -98,11 +105,11 @@ export function exportJobSpec(a: Archive, request: ExportRequest, deps: ExportJo
       if (req.redactPeople && !extras) throw new ServiceError('FAILED', 'a public release needs the case catalog, which this archive does not have open');
       // As the CLI's `export --redacted-media`: redacted copies in place of their originals (where one exists; the screen said which do not).
       const redacted = req.redactedMedia && extras ? redactedRelease(a.db, ids, extras, (id) => getItem(a.db, id)!.record.sha256) : null;
-      if (redacted) extras = redacted.extras;
+      if (redacted) extras = withLeftOut(redacted.extras, leftOut);
       const report = await exportCourtReadySet(a, {
         itemIds: ids, outDir, actor, recipient: req.recipient || undefined, organization: req.organization || undefined,
         description: req.description || undefined, zip: req.zip,
-        selection: { ...(req.itemIds ? { items: req.itemIds } : { filter: req.filter }), ...(plan ? { publicRelease: publicReleaseRecord(plan) } : {}), ...(redacted ? redacted.selection : {}) },
+        selection: { ...(req.itemIds ? { items: req.itemIds } : { filter: req.filter }), ...(plan ? { publicRelease: publicReleaseRecord(plan) } : {}), ...(redacted ? redacted.selection : {}), ...leftOutRecord(leftOut) },
         extras, signal: ctx.signal, onProgress: ctx.progress,
       }, {
         key, tsaUrls: req.tsaUrls ?? [], lang: req.lang ?? deps.defaultLang(), redacted: req.redactPeople,
@@ -112,6 +119,7 @@ export function exportJobSpec(a: Archive, request: ExportRequest, deps: ExportJo
         kind: 'export',
         report: {
           ...report, redactPeople: req.redactPeople, withheldMedia: plan?.withheld ?? [], includedWithheldMedia: plan?.included ?? [],
+          ...(leftOut.length ? { leftOutUnredacted: leftOut.map(({ id, sha256, fileName, mime, reason, reasonText }) => ({ id, sha256, fileName, mime, reason, reasonText })) } : {}),
           ...(recovered.length ? { recovered } : {}),
         },
       };
