@@ -170,7 +170,8 @@ export function unansweredFailure(archive: Archive, itemId: number, sha256: stri
   const db = archive.db;
   const last = db.prepare('SELECT outcome, checked_at, event_seq FROM item_fixity WHERE item_id = ?').get(itemId) as { outcome: string; checked_at: string; event_seq: number | null } | undefined;
   if (!last || !FAILED.includes(last.outcome)) return null;
-  if (db.prepare("SELECT 1 FROM custody_events WHERE item = ? AND type = 'recovery' AND seq > ?").get(sha256, last.event_seq ?? 0)) return null;
+  // After the failed check by row, or by time (a run paused over a repair records its failure after the recovery).
+  if (db.prepare("SELECT 1 FROM custody_events WHERE item = ? AND type = 'recovery' AND (seq > ? OR at > ?)").get(sha256, last.event_seq ?? 0, last.checked_at)) return null;
   return { outcome: last.outcome, checkedAt: last.checked_at, seq: last.event_seq };
 }
 
@@ -208,7 +209,7 @@ export function acknowledgeItem(archive: Archive, ref: string, opts: { actor: st
 export function damagedItems(db: Archive['db']): { id: number; sha256: string }[] {
   return db.prepare(`SELECT i.id, i.sha256 FROM item_fixity x JOIN items i ON i.id = x.item_id
     WHERE x.outcome IN ('altered', 'missing', 'unreadable')
-      AND NOT EXISTS (SELECT 1 FROM custody_events e WHERE e.item = i.sha256 AND e.type = 'recovery' AND e.seq > coalesce(x.event_seq, 0))
+      AND NOT EXISTS (SELECT 1 FROM custody_events e WHERE e.item = i.sha256 AND e.type = 'recovery' AND (e.seq > coalesce(x.event_seq, 0) OR e.at > x.checked_at))
     ORDER BY i.id`).all() as { id: number; sha256: string }[];
 }
 

@@ -7,7 +7,7 @@ import { sourceOf } from '../db/items.ts';
 import type { Db } from '../db/open.ts';
 import { reelOfItem } from './reels.ts';
 import { recordRun, tallyRun, type RunTally } from './run-record.ts';
-import { addNewItems, createRun, dbRunStore, memoryRunStore, openRuns, resumeRun, runChecked, type FileIdentity, type ItemOutcome, type ItemResult, type RunItem, type RunStore } from './runs.ts';
+import { addNewItems, clearStaleOutcomes, createRun, dbRunStore, memoryRunStore, openRuns, resumeRun, runChecked, type FileIdentity, type ItemOutcome, type ItemResult, type RunItem, type RunStore } from './runs.ts';
 import { isWholeArchive, resolveScope, sameFilters, selectItems, type RunScope, type ScopeFilters } from './scope.ts';
 import { objectPath, type Archive } from '../archive.ts';
 import { chainHead, verifyCustodyLog } from '../custody/log.ts';
@@ -227,7 +227,8 @@ function itemChecker(archive: Archive, pool: ReturnType<typeof createIngestPool>
   const db = archive.db;
   const digestSt = db.prepare('SELECT algorithm, value FROM digests WHERE item_id = ?');
   const lastSt = db.prepare('SELECT outcome, checked_at, event_seq, obj_size, obj_mtime_ms, obj_ino, obj_dev FROM item_fixity WHERE item_id = ?');
-  const recoverySt = db.prepare("SELECT seq FROM custody_events WHERE item = ? AND type = 'recovery' AND seq > ? LIMIT 1");
+  // A recovery after the failed check, by row or by time: a run paused over a repair appends its failure's event after the recovery it predates.
+  const recoverySt = db.prepare("SELECT seq FROM custody_events WHERE item = ? AND type = 'recovery' AND (seq > ? OR at > ?) LIMIT 1");
   const relative = (text: string) => archiveRelative(text, archive.dir);
   return async (it: RunItem): Promise<ItemResult | null> => {
     const path = objectPath(archive.objectsDir, it.sha256);
@@ -269,7 +270,7 @@ function itemChecker(archive: Archive, pool: ReturnType<typeof createIngestPool>
     if (bad.length) return fail('altered', `item ${it.id} (${rel}): content altered: ${bad.join('; ')}`, { kind: 'altered', ...compared });
     const last = lastSt.get(it.id) as { outcome: string; checked_at: string; event_seq: number | null; obj_size: number | null; obj_mtime_ms: number | null; obj_ino: number | null; obj_dev: number | null } | undefined;
     // A recovery recorded since the last check: the object was replaced by the archive itself (repair), so its new identity is the expected one.
-    const recovered = last ? Boolean(recoverySt.get(it.sha256, last.event_seq ?? 0)) : false;
+    const recovered = last ? Boolean(recoverySt.get(it.sha256, last.event_seq ?? 0, last.checked_at)) : false;
     if (last && CONTENT_FAILURES.includes(last.outcome) && !recovered) {
       // Intact again, but nothing in the log says how: a copy was put back behind the archive's back.
       return fail('unrecorded-change',
@@ -324,6 +325,8 @@ function startRun(archive: Archive, opts: VerifyOptions): StartedRun {
     id: r.id, scope: r.scope, wholeArchive: isWholeArchive(r.scope.filters), startedAt: r.startedAt, itemsChecked: runChecked(db, r.id), itemsSelected: r.itemsSelected,
   }));
   let abandoned: { id: number; eventSeq: number | null } | undefined;
+  // What the catalog learned of an item since this run checked it (another check, a repair) outdates that outcome.
+  if (same) clearStaleOutcomes(db, same.id);
   if (same && opts.restart) {
     const store = dbRunStore(db, same);
     const tally = tallyRun(db, store);
@@ -422,6 +425,16 @@ export async function verifyArchive(archive: Archive, opts: VerifyOptions): Prom
   };
   try {
     await Promise.all(Array.from({ length: Math.min(remaining, (pool?.threads ?? 1) * 2) }, lane));
+    // Checks or repairs of items made by others while this session ran outdate its outcomes: check those items again.
+    for (let round = 0; pool && run.id && !opts.signal?.aborted && diskFullLater === undefined && round < 3; round++) {
+      flush();
+      const stale = clearStaleOutcomes(db, run.id);
+      if (!stale) break;
+      progress.filesDone -= stale;
+      queue = [];
+      lastPos = -1;
+      await Promise.all(Array.from({ length: Math.min(stale, pool.threads * 2) }, lane));
+    }
   } finally {
     flush();
     await pool?.destroy();
