@@ -2,7 +2,7 @@
 // one whose SHA-256 matches the catalog's — from a replica or a file the user names (the card's
 // original), written crash-safely, and recorded as a custody event (PREMIS `recovery`), so the
 // item's history reads: fixity check failed → recovery → fixity check passed.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, rmdirSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { FixityFinding } from '../../common/fixity.ts';
 import type { Archive } from '../archive.ts';
@@ -12,6 +12,7 @@ import { resolveItemRef } from '../db/items.ts';
 import { archiveId } from '../db/settings.ts';
 import { digestFile } from '../ingest/digest.ts';
 import { objectPath } from '../objects.ts';
+import { notAFile } from '../verify/object-kind.ts';
 import { copyVerified } from './copy.ts';
 import { findReplica, listReplicas, reachability, replicaObjectPath, ReplicaError, setCopyState, type Replica } from './store.ts';
 
@@ -53,6 +54,9 @@ export const objectRelative = (sha256: string): string => `objects/sha256/${sha2
 export function examineObject(archive: Archive, sha256: string, bytes: number): FixityFinding | null {
   const path = objectPath(archive.objectsDir, sha256);
   const object = objectRelative(sha256);
+  // A link is never followed, a folder or a pipe never read: the archive does not hold the object.
+  const other = notAFile(path);
+  if (other) return { kind: 'missing', object, notAFile: other.what, ...(other.target !== undefined ? { linkTarget: other.target.split(archive.dir).join('<archive>') } : {}) };
   if (!existsSync(path)) return { kind: 'missing', object };
   try {
     const got = digestFile(path, ['sha256'], null, false, true);
@@ -130,6 +134,14 @@ export async function repairItem(archive: Archive, ref: string, opts: { actor: s
     tried.push({ source, ...seen });
     if (replica && (seen.state === 'altered' || seen.state === 'unreadable')) setCopyState(db, replica.id, item.id, seen.state, new Date().toISOString(), 'verified');
     if (seen.state !== 'good') continue;
+    // rename(2) replaces a link or a pipe, not a folder: an empty one goes first; one holding files is left for the user (copyVerified then fails, EISDIR).
+    if (finding.notAFile === 'folder') {
+      try {
+        rmdirSync(objectPath(archive.objectsDir, sha256));
+      } catch {
+        // not empty: never removed by us
+      }
+    }
     await copyVerified(source.path, objectPath(archive.objectsDir, sha256), archive.tmpDir, { sha256, bytes }, source.kind === 'file');
     const restoredFrom = source.kind === 'replica' ? { kind: 'replica', replica: source.replica } : { kind: 'file', fileName: source.fileName, sourcePath: source.path };
     const ev = appendCustodyEvent(db, { actor: opts.actor, type: 'recovery', item: sha256, detail: {

@@ -16,6 +16,7 @@ import { digestFile } from '../ingest/digest.ts';
 import { createIngestPool } from '../ingest/pool.ts';
 import { crossCheckCatalog } from './catalog.ts';
 import { verifySeals } from '../custody/seal-verify.ts';
+import { notAFile, notAFileReason } from './object-kind.ts';
 
 /** One problem found by a fixity check. */
 export interface FixityProblem {
@@ -234,6 +235,13 @@ function itemChecker(archive: Archive, pool: ReturnType<typeof createIngestPool>
     const path = objectPath(archive.objectsDir, it.sha256);
     const rel = relative(path);
     const checkedAt = new Date().toISOString();
+    // A link (to a replica's copy, say), a folder, a pipe: the archive does not hold the object. Never read through it.
+    const other = notAFile(path);
+    if (other) {
+      const n = other.target !== undefined ? { ...other, target: relative(other.target) } : other;
+      return { ...it, checkedAt, outcome: 'missing', reason: `item ${it.id} (${rel}): ${notAFileReason(n)}`,
+        finding: { kind: 'missing', object: rel, notAFile: n.what, ...(n.target !== undefined ? { linkTarget: n.target } : {}) } };
+    }
     let identity: FileIdentity | undefined;
     try {
       const st = statSync(path);
