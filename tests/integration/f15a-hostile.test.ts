@@ -197,6 +197,7 @@ open(p,'wb').write(b)
     const v = await runCli('verify', ...arc.A);
     expect(v.code).toBe(1);
     expect(v.out).toMatch(/FAIL catalog: .*integrity check.*custody_item/u);
+    expect((JSON.parse((await runCli('verify', '--json', ...arc.A)).out) as FixityReport).problems.some((q) => q.kind === 'catalog' && q.integrity?.some((m) => m.includes('custody_item')))).toBe(true);
     expect(v.out).toContain('backup');
     // A single item's check does not pay for the whole catalog's check.
     const one = await runCli('verify', '--item', String(arc.items[1]!.id), ...arc.A);

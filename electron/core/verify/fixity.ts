@@ -15,6 +15,7 @@ import { checkDerivativeObjects, derivativeObjectPaths } from '../redact/store.t
 import { digestFile } from '../ingest/digest.ts';
 import { createIngestPool } from '../ingest/pool.ts';
 import { crossCheckCatalog } from './catalog.ts';
+import { catalogIntegrity } from './catalog-integrity.ts';
 import { verifySeals } from '../custody/seal-verify.ts';
 import { notAFile, notAFileReason } from './object-kind.ts';
 
@@ -31,6 +32,8 @@ export interface FixityProblem {
   fileName?: string;
   sourcePath?: string;
   reel?: string | null;
+  /** For a damaged catalog file (kind "catalog"): SQLite's integrity check findings (catalog-integrity.ts). */
+  integrity?: string[];
 }
 
 /** A fixity check run (issue 15 §2), as the report gives it. */
@@ -479,7 +482,16 @@ export async function verifyArchive(archive: Archive, opts: VerifyOptions): Prom
     rootChecked: seals.seals.filter((s) => s.rootChecked).at(-1)?.seq ?? null,
     firstBroken: seals.firstBroken,
   };
-  if (wholeArchive && !interrupted) problems.push(...crossCheckCatalog(db));
+  let integrity: 'ok' | 'failed' | undefined;
+  if (wholeArchive && !interrupted) {
+    // The catalog file itself first: a damaged index hides rows from the cross-check and from `log --item`.
+    const findings = catalogIntegrity(db);
+    integrity = findings.length ? 'failed' : 'ok';
+    if (findings.length) {
+      problems.push({ kind: 'catalog', integrity: findings, reason: `catalog (archive.sqlite): SQLite integrity check failed: ${findings.join('; ')}: the catalog file is damaged (queries may miss rows, such as an item's custody events); restore the catalog from a backup (the custody chain's own hash check cannot see damage to the catalog's indexes)` });
+    }
+    problems.push(...crossCheckCatalog(db));
+  }
   if (opts.expectHead) {
     // A chain cut short at its end still verifies; a head noted earlier (or carried in a bag) proves it was not.
     const row = db.prepare('SELECT seq FROM custody_events WHERE hash = ?').get(opts.expectHead.hash) as { seq: number } | undefined;
@@ -502,6 +514,7 @@ export async function verifyArchive(archive: Archive, opts: VerifyOptions): Prom
         chain: { rowsChecked: chain.rows, holds: custodyProblems === 0, problems: custodyProblems, firstBrokenRow: chain.problems[0]?.seq ?? null },
         seals: { count: sealsSummary.count, firstBroken: sealsSummary.firstBroken },
         ...(unrecordedCopies.length ? { unrecordedCopies: unrecordedCopies.length } : {}),
+        ...(integrity ? { catalogIntegrity: integrity } : {}),
       });
       custodyEventsAdded = r.eventsAdded;
       eventSeq = r.runEventSeq;

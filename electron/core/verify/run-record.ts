@@ -62,6 +62,8 @@ export interface RunEnd {
   chain?: { rowsChecked: number; holds: boolean; problems: number; firstBrokenRow: number | null };
   seals?: { count: number; firstBroken: number | null };
   unrecordedCopies?: number;
+  /** SQLite's integrity check of the catalog file (whole-archive runs only: catalog-integrity.ts). */
+  catalogIntegrity?: 'ok' | 'failed';
 }
 
 /**
@@ -99,6 +101,7 @@ export function recordRun(db: Db, store: RunStore, tally: RunTally, end: RunEnd)
       ...(end.chain ? { custodyRowsChecked: end.chain.rowsChecked, chain: end.chain } : { chain: 'not checked' }),
       ...(end.seals ? { seals: end.seals } : {}),
       ...(end.unrecordedCopies ? { unrecordedCopies: end.unrecordedCopies } : {}),
+      ...(end.catalogIntegrity ? { catalogIntegrity: end.catalogIntegrity } : {}),
       merkle: tally.merkle,
     } });
     db.prepare(`INSERT OR REPLACE INTO item_fixity (item_id, checked_at, run_id, outcome, event_seq, obj_size, obj_mtime_ms, obj_ino, obj_dev)
