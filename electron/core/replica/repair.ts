@@ -35,8 +35,14 @@ export interface RepairResult {
   sha256: string;
   /** The item's original file name, or null. */
   fileName: string | null;
-  /** repaired: restored and recorded; intact: nothing was wrong (nothing done, nothing recorded); no-good-copy: no source held the recorded content (nothing done). */
-  status: 'repaired' | 'intact' | 'no-good-copy';
+  /**
+   * repaired: restored and recorded; intact: nothing was wrong (nothing done, nothing recorded);
+   * no-good-copy: no source held the recorded content (nothing done); error (repairDamaged only):
+   * the repair failed with `error` (a file-system error, say), nothing recorded.
+   */
+  status: 'repaired' | 'intact' | 'no-good-copy' | 'error';
+  /** For `error`: what went wrong (English, as the file system or the copy said it). */
+  error?: string;
   /** What was wrong with the archive's copy (absent when intact). */
   finding?: FixityFinding;
   /** The source the copy was restored from (when repaired). */
@@ -136,10 +142,11 @@ export async function repairItem(archive: Archive, ref: string, opts: { actor: s
     if (seen.state !== 'good') continue;
     // rename(2) replaces a link or a pipe, not a folder: an empty one goes first; one holding files is left for the user (copyVerified then fails, EISDIR).
     if (finding.notAFile === 'folder') {
+      const dest = objectPath(archive.objectsDir, sha256);
       try {
-        rmdirSync(objectPath(archive.objectsDir, sha256));
+        rmdirSync(dest);
       } catch {
-        // not empty: never removed by us
+        throw new Error(`the archive's object address ${dest} holds a folder with files in it, which the archive never removes: move that folder out of the store, then repair again`);
       }
     }
     await copyVerified(source.path, objectPath(archive.objectsDir, sha256), archive.tmpDir, { sha256, bytes }, source.kind === 'file');
@@ -228,14 +235,23 @@ export function damagedItems(db: Archive['db']): { id: number; sha256: string }[
 /**
  * `repair --all-damaged`: repairItem for every item damagedItems lists (from replica `from`, or
  * each replica in turn), one `recovery` event per item restored; an item that no source can
- * restore is reported and the rest go on. `onItem` is called after each item. Stops between items
- * when `signal` is aborted. Throws ReplicaError when there is no replica to repair from.
+ * restore is reported and the rest go on, as is an item whose repair fails (a file-system error:
+ * status "error", with `error`, nothing recorded for it). `onItem` is called after each item.
+ * Stops between items when `signal` is aborted. Throws ReplicaError when there is no replica to
+ * repair from or `from` names neither a replica nor a file; SQLite errors.
  */
 export async function repairDamaged(archive: Archive, opts: { actor: string; from?: string; signal?: AbortSignal; onItem?: (r: RepairResult) => void }): Promise<RepairResult[]> {
   const out: RepairResult[] = [];
   for (const it of damagedItems(archive.db)) {
     if (opts.signal?.aborted) break;
-    const r = await repairItem(archive, it.sha256, { actor: opts.actor, ...(opts.from !== undefined ? { from: opts.from } : {}) });
+    let r: RepairResult;
+    try {
+      r = await repairItem(archive, it.sha256, { actor: opts.actor, ...(opts.from !== undefined ? { from: opts.from } : {}) });
+    } catch (e) {
+      // The same for every item (no replica, a bad --from) or the catalog's own: stop.
+      if (e instanceof ReplicaError || (e as { code?: unknown }).code?.toString().startsWith('SQLITE_')) throw e;
+      r = { itemId: it.id, sha256: it.sha256, fileName: originalNames(archive.db)(it.sha256), status: 'error', error: (e as Error).message, tried: [] };
+    }
     out.push(r);
     opts.onItem?.(r);
   }
