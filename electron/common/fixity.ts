@@ -29,6 +29,12 @@ export interface FixityFinding {
   previous?: 'altered' | 'missing' | 'unreadable';
   previousCheckedAt?: string;
   previousSeq?: number;
+  /**
+   * For `missing`: something other than a regular file stands at the object's address (never
+   * followed: the archive does not hold the file), and for a symbolic link where it points.
+   */
+  notAFile?: 'symbolic link' | 'folder' | 'named pipe' | 'socket' | 'device';
+  linkTarget?: string;
 }
 
 /** The fields of a custody event this module reads (CustodyEvent of common/types.ts has them). */

@@ -511,6 +511,8 @@ export const FixityFindingSchema = z.object({
   previous: z.enum(['altered', 'missing', 'unreadable']).optional(),
   previousCheckedAt: z.string().optional(),
   previousSeq: z.number().optional(),
+  notAFile: z.enum(['symbolic link', 'folder', 'named pipe', 'socket', 'device']).optional(),
+  linkTarget: z.string().optional(),
 });
 export const FixityResultSchema = z.object({
   /** False for a check that was interrupted, whatever it found. */

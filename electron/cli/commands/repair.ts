@@ -31,6 +31,10 @@ function repairLines(io: Io, r: RepairResult): boolean {
     outLine(io, t('replicas:repairIntact', v));
     return true;
   }
+  if (r.status === 'error') {
+    outLine(io, t('fix15:repair.itemError', { ...v, error: r.error ?? '' }));
+    return false;
+  }
   outLine(io, t('replicas:repairWas', { ...v, what: findingWords(r.finding!) }));
   for (const c of r.tried) if (c.state !== 'good') outLine(io, t('replicas:repairRefused', { from: fromWords(c.source), state: stateWords(c) }));
   if (r.status === 'repaired') {
@@ -61,8 +65,8 @@ export const repair: CliCommand = {
         const all = await repairDamaged(a, { actor, signal: io.signal, ...(o.from !== undefined ? { from: o.from } : {}), ...(o.json ? {} : { onItem: (r) => repairLines(io, r) }) });
         const count = (s: RepairResult['status']) => all.filter((r) => r.status === s).length;
         if (o.json) printJson(io, all);
-        else outLine(io, all.length ? t('fix15:repair.allSummary', { count: all.length, repaired: count('repaired'), intact: count('intact'), failed: count('no-good-copy') }) : t('fix15:repair.noneDamaged'));
-        return count('no-good-copy') ? 1 : 0;
+        else outLine(io, all.length ? t('fix15:repair.allSummary', { count: all.length, repaired: count('repaired'), intact: count('intact'), failed: count('no-good-copy') + count('error') }) : t('fix15:repair.noneDamaged'));
+        return count('no-good-copy') + count('error') ? 1 : 0;
       }
       let r: RepairResult;
       try {

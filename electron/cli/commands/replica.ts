@@ -171,6 +171,7 @@ export function replicaVerifyLines(rep: ReplicasReport): string[] {
       const v = { name: c.replica, file: p.fileName ?? p.path, id: p.itemId };
       if (p.kind === 'missing') return t('replicas:verifyMissing', v);
       if (p.kind === 'altered') return t('replicas:verifyAltered', { ...v, expected: p.sha256, found: p.found });
+      if (p.kind === 'same-file') return t('replicas:verifySameFile', v);
       return t('replicas:verifyUnreadable', { ...v, error: p.error });
     }), 'evidence verify --replicas --json'));
     const v = { name: c.replica, intact: c.intact, checked: c.checked, problems: c.problems.length };

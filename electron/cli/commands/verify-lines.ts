@@ -40,6 +40,8 @@ export function failureLines(p: FixityProblem): string[] | null {
     if (f.expectedBytes !== undefined) found.push(ns('failure.found.size', { expected: f.expectedBytes, found: f.foundBytes ?? '—' }));
   } else if (f.kind === 'unreadable') found.push(ns('failure.found.unreadable', { error: f.error ?? '' }));
   else if (f.kind === 'unrecorded-change') found.push(ns('failure.found.unrecorded-change', { at: f.previousCheckedAt ?? '?', previous: f.previous ?? 'failed' }));
+  else if (f.notAFile === 'symbolic link') found.push(ns('failure.found.symlink', { target: f.linkTarget ?? '?' }));
+  else if (f.notAFile) found.push(ns(`failure.found.notAFile.${f.notAFile.replace(' ', '-')}`));
   else found.push(ns('failure.found.missing'));
   const next = f.kind === 'catalog' ? 'catalog' : f.kind === 'unrecorded-change' ? 'unrecorded-change' : 'restore';
   return [

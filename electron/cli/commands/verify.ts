@@ -123,7 +123,10 @@ export const verify: CliCommand = {
       const rr = o.replicas ? await verifyReplicas(a, { actor: resolveOperator(o.operator), signal: io.signal }) : null;
       if (o.json) printJson(io, rr ? { ...r, replicas: rr } : r);
       else {
-        for (const p of r.problems) for (const l of failureLines(p) ?? [`FAIL ${p.kind}: ${p.reason}`]) outLine(io, l);
+        for (const p of r.problems) {
+          const lines = p.integrity ? [t('verify-scale:catalogDamaged', { findings: p.integrity.join('; ') })] : failureLines(p) ?? [`FAIL ${p.kind}: ${p.reason}`];
+          for (const l of lines) outLine(io, l);
+        }
         for (const n of r.notes) outLine(io, noteLine(n));
         for (const f of r.unrecordedCopies) outLine(io, t('verify:unrecordedCopy', { file: f }));
         // A cancelled check verified nothing: "FAILED … 0 problems" would read as a broken archive.

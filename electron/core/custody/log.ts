@@ -77,7 +77,8 @@ export function listCustodyEvents(db: Db, opts: { item?: string; items?: readonl
   if (opts.items !== undefined) {
     const wanted = new Set(opts.items);
     const out: CustodyEvent[] = [];
-    for (const r of stmt(db, 'SELECT * FROM custody_events ORDER BY seq').iterate() as Iterable<CustodyRow>) {
+    // From the table itself (its rowid order), never through an index: a damaged index must not hide rows from the chain.
+  for (const r of stmt(db, 'SELECT * FROM custody_events NOT INDEXED ORDER BY seq').iterate() as Iterable<CustodyRow>) {
       if (r.item !== null && wanted.has(r.item)) out.push(fromRow(r));
     }
     return out;
@@ -100,7 +101,8 @@ export function verifyCustodyLog(db: Db): { rows: number; problems: ChainProblem
   let rows = 0;
   const problems: ChainProblem[] = [];
   let prev: CustodyEvent | null = null;
-  for (const r of stmt(db, 'SELECT * FROM custody_events ORDER BY seq').iterate() as Iterable<CustodyRow>) {
+  // From the table itself (its rowid order), never through an index: a damaged index must not hide rows from the chain.
+  for (const r of stmt(db, 'SELECT * FROM custody_events NOT INDEXED ORDER BY seq').iterate() as Iterable<CustodyRow>) {
     let ev: CustodyEvent;
     try {
       ev = fromRow(r);

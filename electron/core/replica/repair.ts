@@ -2,7 +2,7 @@
 // one whose SHA-256 matches the catalog's — from a replica or a file the user names (the card's
 // original), written crash-safely, and recorded as a custody event (PREMIS `recovery`), so the
 // item's history reads: fixity check failed → recovery → fixity check passed.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, rmdirSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { FixityFinding } from '../../common/fixity.ts';
 import type { Archive } from '../archive.ts';
@@ -12,6 +12,7 @@ import { resolveItemRef } from '../db/items.ts';
 import { archiveId } from '../db/settings.ts';
 import { digestFile } from '../ingest/digest.ts';
 import { objectPath } from '../objects.ts';
+import { notAFile } from '../verify/object-kind.ts';
 import { copyVerified } from './copy.ts';
 import { findReplica, listReplicas, reachability, replicaObjectPath, ReplicaError, setCopyState, type Replica } from './store.ts';
 
@@ -34,8 +35,14 @@ export interface RepairResult {
   sha256: string;
   /** The item's original file name, or null. */
   fileName: string | null;
-  /** repaired: restored and recorded; intact: nothing was wrong (nothing done, nothing recorded); no-good-copy: no source held the recorded content (nothing done). */
-  status: 'repaired' | 'intact' | 'no-good-copy';
+  /**
+   * repaired: restored and recorded; intact: nothing was wrong (nothing done, nothing recorded);
+   * no-good-copy: no source held the recorded content (nothing done); error (repairDamaged only):
+   * the repair failed with `error` (a file-system error, say), nothing recorded.
+   */
+  status: 'repaired' | 'intact' | 'no-good-copy' | 'error';
+  /** For `error`: what went wrong (English, as the file system or the copy said it). */
+  error?: string;
   /** What was wrong with the archive's copy (absent when intact). */
   finding?: FixityFinding;
   /** The source the copy was restored from (when repaired). */
@@ -53,6 +60,9 @@ export const objectRelative = (sha256: string): string => `objects/sha256/${sha2
 export function examineObject(archive: Archive, sha256: string, bytes: number): FixityFinding | null {
   const path = objectPath(archive.objectsDir, sha256);
   const object = objectRelative(sha256);
+  // A link is never followed, a folder or a pipe never read: the archive does not hold the object.
+  const other = notAFile(path);
+  if (other) return { kind: 'missing', object, notAFile: other.what, ...(other.target !== undefined ? { linkTarget: other.target.split(archive.dir).join('<archive>') } : {}) };
   if (!existsSync(path)) return { kind: 'missing', object };
   try {
     const got = digestFile(path, ['sha256'], null, false, true);
@@ -130,6 +140,15 @@ export async function repairItem(archive: Archive, ref: string, opts: { actor: s
     tried.push({ source, ...seen });
     if (replica && (seen.state === 'altered' || seen.state === 'unreadable')) setCopyState(db, replica.id, item.id, seen.state, new Date().toISOString(), 'verified');
     if (seen.state !== 'good') continue;
+    // rename(2) replaces a link or a pipe, not a folder: an empty one goes first; one holding files is left for the user (copyVerified then fails, EISDIR).
+    if (finding.notAFile === 'folder') {
+      const dest = objectPath(archive.objectsDir, sha256);
+      try {
+        rmdirSync(dest);
+      } catch {
+        throw new Error(`the archive's object address ${dest} holds a folder with files in it, which the archive never removes: move that folder out of the store, then repair again`);
+      }
+    }
     await copyVerified(source.path, objectPath(archive.objectsDir, sha256), archive.tmpDir, { sha256, bytes }, source.kind === 'file');
     const restoredFrom = source.kind === 'replica' ? { kind: 'replica', replica: source.replica } : { kind: 'file', fileName: source.fileName, sourcePath: source.path };
     const ev = appendCustodyEvent(db, { actor: opts.actor, type: 'recovery', item: sha256, detail: {
@@ -170,7 +189,8 @@ export function unansweredFailure(archive: Archive, itemId: number, sha256: stri
   const db = archive.db;
   const last = db.prepare('SELECT outcome, checked_at, event_seq FROM item_fixity WHERE item_id = ?').get(itemId) as { outcome: string; checked_at: string; event_seq: number | null } | undefined;
   if (!last || !FAILED.includes(last.outcome)) return null;
-  if (db.prepare("SELECT 1 FROM custody_events WHERE item = ? AND type = 'recovery' AND seq > ?").get(sha256, last.event_seq ?? 0)) return null;
+  // After the failed check by row, or by time (a run paused over a repair records its failure after the recovery).
+  if (db.prepare("SELECT 1 FROM custody_events WHERE item = ? AND type = 'recovery' AND (seq > ? OR at > ?)").get(sha256, last.event_seq ?? 0, last.checked_at)) return null;
   return { outcome: last.outcome, checkedAt: last.checked_at, seq: last.event_seq };
 }
 
@@ -208,21 +228,30 @@ export function acknowledgeItem(archive: Archive, ref: string, opts: { actor: st
 export function damagedItems(db: Archive['db']): { id: number; sha256: string }[] {
   return db.prepare(`SELECT i.id, i.sha256 FROM item_fixity x JOIN items i ON i.id = x.item_id
     WHERE x.outcome IN ('altered', 'missing', 'unreadable')
-      AND NOT EXISTS (SELECT 1 FROM custody_events e WHERE e.item = i.sha256 AND e.type = 'recovery' AND e.seq > coalesce(x.event_seq, 0))
+      AND NOT EXISTS (SELECT 1 FROM custody_events e WHERE e.item = i.sha256 AND e.type = 'recovery' AND (e.seq > coalesce(x.event_seq, 0) OR e.at > x.checked_at))
     ORDER BY i.id`).all() as { id: number; sha256: string }[];
 }
 
 /**
  * `repair --all-damaged`: repairItem for every item damagedItems lists (from replica `from`, or
  * each replica in turn), one `recovery` event per item restored; an item that no source can
- * restore is reported and the rest go on. `onItem` is called after each item. Stops between items
- * when `signal` is aborted. Throws ReplicaError when there is no replica to repair from.
+ * restore is reported and the rest go on, as is an item whose repair fails (a file-system error:
+ * status "error", with `error`, nothing recorded for it). `onItem` is called after each item.
+ * Stops between items when `signal` is aborted. Throws ReplicaError when there is no replica to
+ * repair from or `from` names neither a replica nor a file; SQLite errors.
  */
 export async function repairDamaged(archive: Archive, opts: { actor: string; from?: string; signal?: AbortSignal; onItem?: (r: RepairResult) => void }): Promise<RepairResult[]> {
   const out: RepairResult[] = [];
   for (const it of damagedItems(archive.db)) {
     if (opts.signal?.aborted) break;
-    const r = await repairItem(archive, it.sha256, { actor: opts.actor, ...(opts.from !== undefined ? { from: opts.from } : {}) });
+    let r: RepairResult;
+    try {
+      r = await repairItem(archive, it.sha256, { actor: opts.actor, ...(opts.from !== undefined ? { from: opts.from } : {}) });
+    } catch (e) {
+      // The same for every item (no replica, a bad --from) or the catalog's own: stop.
+      if (e instanceof ReplicaError || (e as { code?: unknown }).code?.toString().startsWith('SQLITE_')) throw e;
+      r = { itemId: it.id, sha256: it.sha256, fileName: originalNames(archive.db)(it.sha256), status: 'error', error: (e as Error).message, tried: [] };
+    }
     out.push(r);
     opts.onItem?.(r);
   }

@@ -7,6 +7,7 @@ import { appendCustodyEvent } from '../custody/log.ts';
 import { archiveId } from '../db/settings.ts';
 import { digestFile } from '../ingest/digest.ts';
 import { prepareObjectStore } from '../objects.ts';
+import { sameFile } from '../verify/object-kind.ts';
 import { clearPartials, copyVerified, SourceMismatchError } from './copy.ts';
 import { originalNames } from '../custody/readable.ts';
 import { eventCopies, replicaRelativePath, type ReplicaCopyRef } from './named.ts';
@@ -96,7 +97,10 @@ export async function syncReplica(archive: Archive, r: Replica, opts: { actor: s
     } catch {
       // no copy there
     }
-    if (size !== null && it.state === 'ok' && size === it.bytes) {
+    const src = objectPath(archive.objectsDir, it.sha256);
+    // A hard link to the archive's own object is no second copy: replaced by one (rename(2) over it), never adopted.
+    const linked = size !== null && sameFile(dest, src);
+    if (size !== null && it.state === 'ok' && size === it.bytes && !linked) {
       report.present++;
       continue;
     }
@@ -112,7 +116,7 @@ export async function syncReplica(archive: Archive, r: Replica, opts: { actor: s
       } catch {
         // unreadable: replaced below
       }
-      if (found === it.sha256 && size === it.bytes) {
+      if (found === it.sha256 && size === it.bytes && !linked) {
         pending.push({ itemId: it.id, at: new Date().toISOString() });
         report.adopted++;
         if (pending.length >= BATCH) flush();
@@ -120,7 +124,6 @@ export async function syncReplica(archive: Archive, r: Replica, opts: { actor: s
       }
       damaged = true;
     }
-    const src = objectPath(archive.objectsDir, it.sha256);
     try {
       report.bytesCopied += await copyVerified(src, dest, replicaTmpDir(r), { sha256: it.sha256, bytes: it.bytes });
       if (damaged) report.replaced++;

@@ -6,6 +6,8 @@ import { appendCustodyEvent } from '../custody/log.ts';
 import { originalNames } from '../custody/readable.ts';
 import { archiveId } from '../db/settings.ts';
 import { digestFile } from '../ingest/digest.ts';
+import { objectPath } from '../objects.ts';
+import { sameFile } from '../verify/object-kind.ts';
 import { eventCopies, replicaRelativePath } from './named.ts';
 import { listReplicas, reachability, replicaObjectPath, setCopyState } from './store.ts';
 
@@ -18,7 +20,8 @@ export interface ReplicaCopyProblem {
   fileName: string | null;
   /** The copy's path relative to the replica's folder, "/"-separated (named.ts replicaRelativePath). */
   path: string;
-  kind: 'missing' | 'altered' | 'unreadable';
+  /** same-file: the copy is the archive's own object file (same device and inode: a hard link), so no second copy. */
+  kind: 'missing' | 'altered' | 'unreadable' | 'same-file';
   /** SHA-256 found, for `altered`. */
   found?: string;
   /** The reading error, for `unreadable`. */
@@ -75,7 +78,7 @@ export async function verifyReplicas(archive: Archive, opts: { actor: string; on
       continue;
     }
     const check: ReplicaCheck = { replica: r.name, reachable: true, checked: 0, intact: 0, problems: [] };
-    const states: { itemId: number; state: 'ok' | 'missing' | 'altered' | 'unreadable'; at: string }[] = [];
+    const states: { itemId: number; state: ReplicaCopyProblem['kind'] | 'ok'; at: string }[] = [];
     for (const it of items) {
       if (opts.signal?.aborted) {
         out.interrupted = true;
@@ -84,7 +87,8 @@ export async function verifyReplicas(archive: Archive, opts: { actor: string; on
       const path = replicaObjectPath(r, it.sha256);
       const base = { replica: r.name, itemId: it.id, sha256: it.sha256, fileName: nameOf(it.sha256), path: replicaRelativePath(r, it.sha256) };
       let problem: ReplicaCopyProblem | null = null;
-      try {
+      if (sameFile(path, objectPath(archive.objectsDir, it.sha256))) problem = { ...base, kind: 'same-file' };
+      else try {
         const got = digestFile(path, ['sha256'], null, false, true);
         if (got.digests.sha256 !== it.sha256 || got.bytes !== it.bytes) problem = { ...base, kind: 'altered', found: got.digests.sha256 };
       } catch (e) {
@@ -101,7 +105,8 @@ export async function verifyReplicas(archive: Archive, opts: { actor: string; on
       db.transaction(() => {
         for (const s of states) {
           // A copy never made is not recorded as checked: "missing" without a row already says so.
-          if (s.state === 'missing') db.prepare('DELETE FROM replica_objects WHERE replica_id = ? AND item_id = ?').run(r.id, s.itemId);
+          // The archive's own file is no copy in the replica: as missing (`replica sync` writes a copy of its own).
+          if (s.state === 'missing' || s.state === 'same-file') db.prepare('DELETE FROM replica_objects WHERE replica_id = ? AND item_id = ?').run(r.id, s.itemId);
           else setCopyState(db, r.id, s.itemId, s.state, s.at, 'verified');
         }
         db.prepare('UPDATE replicas SET last_verify_at = ? WHERE id = ?').run(new Date().toISOString(), r.id);
@@ -111,6 +116,7 @@ export async function verifyReplicas(archive: Archive, opts: { actor: string; on
           missing: check.problems.filter((p) => p.kind === 'missing').length,
           altered: check.problems.filter((p) => p.kind === 'altered').length,
           unreadable: check.problems.filter((p) => p.kind === 'unreadable').length,
+          ...(check.problems.some((p) => p.kind === 'same-file') ? { sameFile: check.problems.filter((p) => p.kind === 'same-file').length } : {}),
           ...eventCopies('failedItems', check.problems, (p) => ({ item: p.sha256, itemId: p.itemId, fileName: p.fileName, path: p.path, kind: p.kind, ...(p.found ? { found: p.found } : {}) })),
         } });
       })();

@@ -7,7 +7,7 @@ import { sourceOf } from '../db/items.ts';
 import type { Db } from '../db/open.ts';
 import { reelOfItem } from './reels.ts';
 import { recordRun, tallyRun, type RunTally } from './run-record.ts';
-import { addNewItems, createRun, dbRunStore, memoryRunStore, openRuns, resumeRun, runChecked, type FileIdentity, type ItemOutcome, type ItemResult, type RunItem, type RunStore } from './runs.ts';
+import { addNewItems, clearStaleOutcomes, createRun, dbRunStore, memoryRunStore, openRuns, resumeRun, runChecked, type FileIdentity, type ItemOutcome, type ItemResult, type RunItem, type RunStore } from './runs.ts';
 import { isWholeArchive, resolveScope, sameFilters, selectItems, type RunScope, type ScopeFilters } from './scope.ts';
 import { objectPath, type Archive } from '../archive.ts';
 import { chainHead, verifyCustodyLog } from '../custody/log.ts';
@@ -15,7 +15,9 @@ import { checkDerivativeObjects, derivativeObjectPaths } from '../redact/store.t
 import { digestFile } from '../ingest/digest.ts';
 import { createIngestPool } from '../ingest/pool.ts';
 import { crossCheckCatalog } from './catalog.ts';
+import { catalogIntegrity } from './catalog-integrity.ts';
 import { verifySeals } from '../custody/seal-verify.ts';
+import { notAFile, notAFileReason } from './object-kind.ts';
 
 /** One problem found by a fixity check. */
 export interface FixityProblem {
@@ -30,6 +32,8 @@ export interface FixityProblem {
   fileName?: string;
   sourcePath?: string;
   reel?: string | null;
+  /** For a damaged catalog file (kind "catalog"): SQLite's integrity check findings (catalog-integrity.ts). */
+  integrity?: string[];
 }
 
 /** A fixity check run (issue 15 §2), as the report gives it. */
@@ -227,12 +231,20 @@ function itemChecker(archive: Archive, pool: ReturnType<typeof createIngestPool>
   const db = archive.db;
   const digestSt = db.prepare('SELECT algorithm, value FROM digests WHERE item_id = ?');
   const lastSt = db.prepare('SELECT outcome, checked_at, event_seq, obj_size, obj_mtime_ms, obj_ino, obj_dev FROM item_fixity WHERE item_id = ?');
-  const recoverySt = db.prepare("SELECT seq FROM custody_events WHERE item = ? AND type = 'recovery' AND seq > ? LIMIT 1");
+  // A recovery after the failed check, by row or by time: a run paused over a repair appends its failure's event after the recovery it predates.
+  const recoverySt = db.prepare("SELECT seq FROM custody_events WHERE item = ? AND type = 'recovery' AND (seq > ? OR at > ?) LIMIT 1");
   const relative = (text: string) => archiveRelative(text, archive.dir);
   return async (it: RunItem): Promise<ItemResult | null> => {
     const path = objectPath(archive.objectsDir, it.sha256);
     const rel = relative(path);
     const checkedAt = new Date().toISOString();
+    // A link (to a replica's copy, say), a folder, a pipe: the archive does not hold the object. Never read through it.
+    const other = notAFile(path);
+    if (other) {
+      const n = other.target !== undefined ? { ...other, target: relative(other.target) } : other;
+      return { ...it, checkedAt, outcome: 'missing', reason: `item ${it.id} (${rel}): ${notAFileReason(n)}`,
+        finding: { kind: 'missing', object: rel, notAFile: n.what, ...(n.target !== undefined ? { linkTarget: n.target } : {}) } };
+    }
     let identity: FileIdentity | undefined;
     try {
       const st = statSync(path);
@@ -269,7 +281,7 @@ function itemChecker(archive: Archive, pool: ReturnType<typeof createIngestPool>
     if (bad.length) return fail('altered', `item ${it.id} (${rel}): content altered: ${bad.join('; ')}`, { kind: 'altered', ...compared });
     const last = lastSt.get(it.id) as { outcome: string; checked_at: string; event_seq: number | null; obj_size: number | null; obj_mtime_ms: number | null; obj_ino: number | null; obj_dev: number | null } | undefined;
     // A recovery recorded since the last check: the object was replaced by the archive itself (repair), so its new identity is the expected one.
-    const recovered = last ? Boolean(recoverySt.get(it.sha256, last.event_seq ?? 0)) : false;
+    const recovered = last ? Boolean(recoverySt.get(it.sha256, last.event_seq ?? 0, last.checked_at)) : false;
     if (last && CONTENT_FAILURES.includes(last.outcome) && !recovered) {
       // Intact again, but nothing in the log says how: a copy was put back behind the archive's back.
       return fail('unrecorded-change',
@@ -324,6 +336,8 @@ function startRun(archive: Archive, opts: VerifyOptions): StartedRun {
     id: r.id, scope: r.scope, wholeArchive: isWholeArchive(r.scope.filters), startedAt: r.startedAt, itemsChecked: runChecked(db, r.id), itemsSelected: r.itemsSelected,
   }));
   let abandoned: { id: number; eventSeq: number | null } | undefined;
+  // What the catalog learned of an item since this run checked it (another check, a repair) outdates that outcome.
+  if (same) clearStaleOutcomes(db, same.id);
   if (same && opts.restart) {
     const store = dbRunStore(db, same);
     const tally = tallyRun(db, store);
@@ -422,6 +436,16 @@ export async function verifyArchive(archive: Archive, opts: VerifyOptions): Prom
   };
   try {
     await Promise.all(Array.from({ length: Math.min(remaining, (pool?.threads ?? 1) * 2) }, lane));
+    // Checks or repairs of items made by others while this session ran outdate its outcomes: check those items again.
+    for (let round = 0; pool && run.id && !opts.signal?.aborted && diskFullLater === undefined && round < 3; round++) {
+      flush();
+      const stale = clearStaleOutcomes(db, run.id);
+      if (!stale) break;
+      progress.filesDone -= stale;
+      queue = [];
+      lastPos = -1;
+      await Promise.all(Array.from({ length: Math.min(stale, pool.threads * 2) }, lane));
+    }
   } finally {
     flush();
     await pool?.destroy();
@@ -458,7 +482,16 @@ export async function verifyArchive(archive: Archive, opts: VerifyOptions): Prom
     rootChecked: seals.seals.filter((s) => s.rootChecked).at(-1)?.seq ?? null,
     firstBroken: seals.firstBroken,
   };
-  if (wholeArchive && !interrupted) problems.push(...crossCheckCatalog(db));
+  let integrity: 'ok' | 'failed' | undefined;
+  if (wholeArchive && !interrupted) {
+    // The catalog file itself first: a damaged index hides rows from the cross-check and from `log --item`.
+    const findings = catalogIntegrity(db);
+    integrity = findings.length ? 'failed' : 'ok';
+    if (findings.length) {
+      problems.push({ kind: 'catalog', integrity: findings, reason: `catalog (archive.sqlite): SQLite integrity check failed: ${findings.join('; ')}: the catalog file is damaged (queries may miss rows, such as an item's custody events); restore the catalog from a backup (the custody chain's own hash check cannot see damage to the catalog's indexes)` });
+    }
+    problems.push(...crossCheckCatalog(db));
+  }
   if (opts.expectHead) {
     // A chain cut short at its end still verifies; a head noted earlier (or carried in a bag) proves it was not.
     const row = db.prepare('SELECT seq FROM custody_events WHERE hash = ?').get(opts.expectHead.hash) as { seq: number } | undefined;
@@ -481,6 +514,7 @@ export async function verifyArchive(archive: Archive, opts: VerifyOptions): Prom
         chain: { rowsChecked: chain.rows, holds: custodyProblems === 0, problems: custodyProblems, firstBrokenRow: chain.problems[0]?.seq ?? null },
         seals: { count: sealsSummary.count, firstBroken: sealsSummary.firstBroken },
         ...(unrecordedCopies.length ? { unrecordedCopies: unrecordedCopies.length } : {}),
+        ...(integrity ? { catalogIntegrity: integrity } : {}),
       });
       custodyEventsAdded = r.eventsAdded;
       eventSeq = r.runEventSeq;

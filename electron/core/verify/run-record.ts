@@ -62,6 +62,8 @@ export interface RunEnd {
   chain?: { rowsChecked: number; holds: boolean; problems: number; firstBrokenRow: number | null };
   seals?: { count: number; firstBroken: number | null };
   unrecordedCopies?: number;
+  /** SQLite's integrity check of the catalog file (whole-archive runs only: catalog-integrity.ts). */
+  catalogIntegrity?: 'ok' | 'failed';
 }
 
 /**
@@ -99,11 +101,14 @@ export function recordRun(db: Db, store: RunStore, tally: RunTally, end: RunEnd)
       ...(end.chain ? { custodyRowsChecked: end.chain.rowsChecked, chain: end.chain } : { chain: 'not checked' }),
       ...(end.seals ? { seals: end.seals } : {}),
       ...(end.unrecordedCopies ? { unrecordedCopies: end.unrecordedCopies } : {}),
+      ...(end.catalogIntegrity ? { catalogIntegrity: end.catalogIntegrity } : {}),
       merkle: tally.merkle,
     } });
     db.prepare(`INSERT OR REPLACE INTO item_fixity (item_id, checked_at, run_id, outcome, event_seq, obj_size, obj_mtime_ms, obj_ino, obj_dev)
       SELECT item_id, checked_at, run_id, outcome, coalesce(event_seq, ?), obj_size, obj_mtime_ms, obj_ino, obj_dev
-      FROM verify_run_items WHERE run_id = ? AND outcome IS NOT NULL AND item_id IN (SELECT id FROM items)`).run(runEvent.seq, run.id);
+      FROM verify_run_items v WHERE run_id = ? AND outcome IS NOT NULL AND item_id IN (SELECT id FROM items)
+        -- The last check is the latest in time: an outcome older than another run's check of the item never replaces it.
+        AND NOT EXISTS (SELECT 1 FROM item_fixity f WHERE f.item_id = v.item_id AND f.checked_at > v.checked_at)`).run(runEvent.seq, run.id);
     db.prepare('UPDATE verify_runs SET state = ?, finished_at = ?, updated_at = ?, merkle_root = ?, event_seq = ? WHERE id = ?')
       .run(end.state, end.finishedAt, end.finishedAt, tally.merkle.root, runEvent.seq, run.id);
     return { eventsAdded: added + 1, runEventSeq: runEvent.seq };

@@ -110,6 +110,26 @@ export function addNewItems(db: Db, run: RunInfo): number {
   })();
 }
 
+/** Custody events on an item that say its object may have changed since a check: another check, a repair (recovery), a re-ingest. */
+const OBJECT_EVENTS = "('fixity check', 'recovery', 'ingestion')";
+
+/**
+ * Clears the outcomes of open run `runId` that the catalog has learned something newer about
+ * (issue 15, f15a 1 and 4): a later check of the item by another run (item_fixity.checked_at
+ * after this run's), or a custody event on the item (OBJECT_EVENTS: another run's failure, a
+ * repair, a re-ingest) appended after this run checked it. Those items are then pending again and
+ * are re-hashed by this run, so a run resumed after a pause never records an outcome older than
+ * what happened to the object meanwhile (a pass over a later failure, a failure over a repair).
+ * Times are compared as ISO 8601 UTC strings. One statement; returns how many were cleared.
+ */
+export function clearStaleOutcomes(db: Db, runId: number): number {
+  return db.prepare(`UPDATE verify_run_items SET outcome = NULL, checked_at = NULL, finding = NULL, reason = NULL, note = NULL,
+      obj_size = NULL, obj_mtime_ms = NULL, obj_ino = NULL, obj_dev = NULL, event_seq = NULL
+    WHERE run_id = ? AND outcome IS NOT NULL AND (
+      EXISTS (SELECT 1 FROM item_fixity f WHERE f.item_id = verify_run_items.item_id AND f.checked_at > verify_run_items.checked_at)
+      OR EXISTS (SELECT 1 FROM custody_events e WHERE e.item = verify_run_items.sha256 AND e.type IN ${OBJECT_EVENTS} AND e.at > verify_run_items.checked_at))`).run(runId).changes;
+}
+
 /** Run `id`, or null. */
 export function getRun(db: Db, id: number): RunInfo | null {
   const r = db.prepare('SELECT * FROM verify_runs WHERE id = ?').get(id) as RunRow | undefined;
