@@ -77,7 +77,7 @@ describe('evidence key', () => {
     process.env.EVIDENCE_KEY_PASSPHRASE = 'not the passphrase';
     const r = await runCli('key', 'check');
     expect(r.code).toBe(1);
-    expect(r.err).toBe('evidence: the passphrase does not unlock the key "k"; type it again (a lost passphrase cannot be recovered: create a new key and tell your recipients its fingerprint)\n');
+    expect(r.err).toBe('evidence: the passphrase does not unlock the key "k"; check EVIDENCE_KEY_PASSPHRASE or what you typed, and run the command again (a lost passphrase cannot be recovered: create a new key and tell your recipients its fingerprint)\n');
   });
 
   it('without a passphrase and without a terminal, says how to give one (exit 2); no key, several keys and an unknown name are named', async () => {

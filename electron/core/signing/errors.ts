@@ -37,7 +37,7 @@ export class UnknownKeyError extends KeyError {
 /** The passphrase does not open the key. Exit code 1: the command ran and could not sign. */
 export class WrongPassphraseError extends KeyError {
   constructor(name: string) {
-    super(`the passphrase does not unlock the key "${name}"; type it again (a lost passphrase cannot be recovered: create a new key and tell your recipients its fingerprint)`, 1);
+    super(`the passphrase does not unlock the key "${name}"; check EVIDENCE_KEY_PASSPHRASE or what you typed, and run the command again (a lost passphrase cannot be recovered: create a new key and tell your recipients its fingerprint)`, 1);
     this.name = 'WrongPassphraseError';
   }
 }
