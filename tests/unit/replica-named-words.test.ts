@@ -23,9 +23,9 @@ describe('replica copies named in custody events', () => {
     const failedItems = Array.from({ length: 6 }, (_, i) => ({ item: sha(i), itemId: i + 1, fileName: i === 1 ? null : `IMG_${i}.JPG`, path: `objects/sha256/${sha(i)}`, kind: i ? 'missing' : 'altered' }));
     const e = check({ copiesChecked: 300, intact: 150, missing: 149, altered: 1, unreadable: 0, failedItems });
     expect(describeEvent('en', e)).toBe(`Replica “nas” checked: FAILED, 150 of 300 copies missing or altered. The copies: IMG_0.JPG (item 1, altered); objects/sha256/${sha(1)} (item 2, missing); IMG_2.JPG (item 3, missing); IMG_3.JPG (item 4, missing); IMG_4.JPG (item 5, missing) and 145 more.`);
-    expect(describeEvent('ru', e)).toContain('Копии: IMG_0.JPG (объект 1, изменена); ');
+    expect(describeEvent('ru', e)).toContain('Копии: IMG_0.JPG (материал 1, изменена); ');
     expect(describeEvent('ru', e)).toMatch(/ и ещё 145\.$/u);
-    expect(describeEvent('ky', e)).toMatch(/Көчүрмөлөр: IMG_0\.JPG \(объект 1, өзгөртүлгөн\); .* жана дагы 145\.$/u);
+    expect(describeEvent('ky', e)).toMatch(/Көчүрмөлөр: IMG_0\.JPG \(материал 1, өзгөртүлгөн\); .* жана дагы 145\.$/u);
   });
 
   it('reads events written before copies were named', () => {
