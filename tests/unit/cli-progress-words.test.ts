@@ -114,8 +114,8 @@ describe('custody log sentence of a replica sync', () => {
   it('a sync with failures is not "brought up to date"', () => {
     const e = { seq: 9, type: 'replication', item: null, actor: 'a', at: '2026-01-01T00:00:00Z', outcome: 'failure', detail: { action: 'replica sync', replica: 'r1', copied: 3, replaced: 0, alreadyPresent: 1, adopted: 0, failed: 2 } };
     const en = describeEvent('en', e as never);
-    expect(en).toMatch(/^Replica “r1” NOT fully brought up to date: 2 copies could not be written/u);
-    expect(en).not.toContain('brought up to date: copies');
+    expect(en).toMatch(/^Replica “r1” NOT fully brought up to date: copies that could not be written: 2;/u);
+    expect(en).not.toMatch(/^Replica “r1” brought up to date/u);
     expect(describeEvent('ru', e as never)).toMatch(/^Реплика «r1» обновлена НЕ полностью/u);
     const ok = { ...e, outcome: 'success', detail: { ...e.detail, failed: 0 } };
     expect(describeEvent('en', ok as never)).toMatch(/^Replica “r1” brought up to date: /u);

@@ -160,7 +160,7 @@ const en = {
   recovery_fromFile: 'the file {name}',
   ev_recoveryAcknowledged: 'Acknowledged: the stored copy had been put back outside the archive after a failed check; its SHA-256 matches the one recorded at ingest, so it is accepted as the original, and this is recorded.',
   ev_replicaSync: 'Replica “{name}” brought up to date: copies written and verified by SHA-256: {copied}; already there: {present}; failed: {failed}.',
-  ev_replicaSyncPartial: 'Replica “{name}” NOT fully brought up to date: {failed} copies could not be written; copies written and verified by SHA-256: {copied}; already there: {present}.',
+  ev_replicaSyncPartial: 'Replica “{name}” NOT fully brought up to date: copies that could not be written: {failed}; copies written and verified by SHA-256: {copied}; already there: {present}.',
   ev_replicaRemoved: 'Replica “{name}” removed from the archive: it no longer counts as a copy ({copies} copies were recorded in it); its folder and files were left in place.',
   ev_redaction: 'Redacted copy made for publication: {sha256} ({mime}), by {tool}; metadata removed: {groups}; boxes blurred: {boxes}. The original is unchanged.',
   redactedFrom: 'Redacted copy of (SHA-256 of the original, not in this set)',
