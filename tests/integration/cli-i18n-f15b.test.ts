@@ -3,7 +3,7 @@
 // codes, help's "(default: …)", one word for an item, the verify summary when nothing was read,
 // a whole-archive copy, a touched file. No English word of the CLI's own and no raw `ns:key`.
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -162,3 +162,25 @@ describe('verify messages', () => {
   });
 });
 
+
+describe('verify-bag', () => {
+  it('names a changed proof in the custody excerpt as such, not as a problem of the files', async () => {
+    const a = await archiveWith(2);
+    expect((await runCli('verify', ...a.A)).code).toBe(0);
+    const bag = join(a.root, 'bag');
+    const ex = await runCli('export', '--item', '1', '2', '--out', bag, ...a.A);
+    expect(ex.code, ex.err).toBe(0);
+    const file = join(bag, 'evidence', 'custody.json');
+    const custody = JSON.parse(readFileSync(file, 'utf8')) as { fixityRuns: { runs: { revealed: { leaf: { outcome: string } }[] }[] } };
+    custody.fixityRuns.runs[0]!.revealed[0]!.leaf.outcome = 'altered';
+    writeFileSync(file, JSON.stringify(custody, null, 2));
+    const v = await runCli('verify-bag', bag);
+    expect(v.code).toBe(1);
+    expect(v.out).toMatch(/a revealed leaf \(an item's SHA-256 or outcome\) or a node of the proof was changed/u);
+    expect(v.out).not.toMatch(/an outcome was changed/u);
+    expect(v.out).toMatch(/^FAIL custody log excerpt and its proofs \(evidence\/custody\.json\): /mu);
+    expect(v.out).not.toMatch(/^FAIL files:/mu);
+    const ru = await runCli('--lang', 'ru', 'verify-bag', bag);
+    expect(ru.out).toMatch(/^FAIL выписка из журнала хранения и её доказательства \(evidence\/custody\.json\): /mu);
+  });
+});
