@@ -9,6 +9,7 @@ import { pickCliLanguage, setCliLanguage, t } from './i18n/index.ts';
 import { setDefaultPassphraseSource } from '../core/passphrase-source.ts';
 import { catalogPassphraseSource, wrongCatalogPassphraseMessage } from './catalog-passphrase.ts';
 import { WrongCatalogPassphraseError } from '../core/db/cipher.ts';
+import { errnoWords } from './commands/core-words.ts';
 
 /** True once the reader of stdout went away (EPIPE): later output is dropped, the work goes on. */
 let stdoutGone = false;
@@ -77,6 +78,8 @@ function isOutOfSpaceOrIo(e: unknown): boolean {
 /** What went wrong with the disk, in words, for isOutOfSpaceOrIo errors. */
 function diskProblem(e: unknown): string {
   const err = e as Error & { code: string };
+  const words = errnoWords(e);
+  if (words) return words;
   if (err.code === 'ENOSPC' || err.code === 'EDQUOT' || err.code === 'SQLITE_FULL') return t('main:diskFull', { message: err.message });
   return t('main:diskIo', { code: err.code, message: err.message });
 }
@@ -185,7 +188,7 @@ export async function main(argv: string[], io?: Io): Promise<number> {
     } else if (isUserPathError(e)) {
       // A path the user gave does not fit (missing, a file where a folder is needed, not writable):
       // their mistake to fix, not our bug, so no stack trace.
-      theIo.err(`evidence: ${(e as Error).message}\n`);
+      theIo.err(`evidence: ${printable(errnoWords(e) ?? (e as Error).message)}\n`);
       code = EXIT.USAGE;
     } else {
       theIo.err(`evidence: ${t('main:internal', { stack: (e as Error).stack ?? String(e) })}\n`);

@@ -80,7 +80,7 @@ describe.skipIf(!hasFfmpeg)('repair (fix15 4 and --all-damaged)', () => {
     rmSync(join(arc.dir, 'objects'), { recursive: true, force: true });
     const lost = await runCli('verify', ...arc.A);
     expect(lost.code).toBe(1);
-    expect(lost.out).toContain('of them, 4 items could not be read (missing or unreadable): their content was not re-hashed');
+    expect(lost.out).toContain('FAILED: of 4 items, 0 re-hashed (0 B), 4 could not be read (missing or unreadable), 4 problems');
     const r = await runCli('repair', '--all-damaged', ...arc.A);
     expect(r.code, r.err + r.out).toBe(0);
     expect(r.out).toContain('4 damaged items: 4 repaired, 0 already intact, 0 not repaired');

@@ -131,7 +131,7 @@ describe('an evidence set made after a few runs', () => {
     const copy = () => JSON.parse(JSON.stringify(custody.fixityRuns)) as FixityRunsSection;
     const failToPass = copy();
     failToPass.runs[1]!.revealed.find((x) => x.leaf.outcome === 'altered')!.leaf.outcome = 'pass';
-    expect(check(failToPass)).toEqual([expect.stringMatching(/^fixityRuns\.runs\[1\]: the revealed leaves and nodes give root [0-9a-f]{64}, not the run's [0-9a-f]{64}: an outcome was changed$/u)]);
+    expect(check(failToPass)).toEqual([expect.stringMatching(/^fixityRuns\.runs\[1\]: the revealed leaves and nodes give root [0-9a-f]{64}, not the run's [0-9a-f]{64}: a revealed leaf \(an item's SHA-256 or outcome\) or a node of the proof was changed$/u)]);
     const event = copy();
     (event.runs[0]!.event.detail as { passed: number }).passed = 99;
     expect(check(event)).toEqual(['fixityRuns.runs[0]: the run event\'s hash does not recompute: the row was changed']);

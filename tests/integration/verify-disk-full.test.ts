@@ -135,7 +135,7 @@ describe('evidence verify when the disk is full', () => {
   it('says the disk is full or the catalog cannot be written, without a stack trace, and exits 1', async () => {
     for (const [code, said] of [
       ['SQLITE_IOERR_WRITE', 'evidence: the catalog could not be read or written (SQLITE_IOERR_WRITE: disk I/O error); a full disk is the usual cause; nothing half-done was recorded. Free some space (or check the disk) and run the same command again.\n'],
-      ['ENOSPC', 'evidence: the disk is full (ENOSPC: no space left on device, write); nothing half-done was recorded. Free some space (or check the disk) and run the same command again.\n'],
+      ['ENOSPC', 'evidence: the disk is full; nothing half-done was recorded. Free some space (or check the disk) and run the same command again.\n'],
     ] as const) {
       full.catalogIo = code;
       const r = await runCli('ingest', work, '--archive', archive).finally(() => (full.catalogIo = null));

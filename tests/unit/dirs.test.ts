@@ -30,7 +30,7 @@ describe('makeDirs', () => {
 
   it.skipIf(!existsSync('/proc/self'))('so `evidence init` and `ingest --archive` there exit 2 with the reason', async () => {
     const r = await runCli('init', '/proc/nope/archive');
-    expect([r.code, r.err]).toEqual([2, "evidence: ENOENT: no such file or directory, mkdir '/proc/nope'\n"]);
+    expect([r.code, r.err]).toEqual([2, "evidence: no such file or folder: /proc/nope\n"]);
     const i = await runCli('ingest', work, '--archive', '/proc/nope/archive');
     expect(i.code).toBe(2);
   });

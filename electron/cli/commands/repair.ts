@@ -7,17 +7,19 @@ import { acknowledgeItem, repairDamaged, repairItem, unansweredFailure, type Rep
 import { t } from '../i18n/index.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { replicaErrorsAsUsage } from './replica.ts';
+import { errnoWords, itemRefWords, replicaErrorWords } from './core-words.ts';
 import { archiveOption, withArchive, type CliCommand } from './shared.ts';
 import { outLine, printable } from './text.ts';
 
 const fromWords = (s: RepairSource) => (s.kind === 'replica' ? t('replicas:fromReplica', { name: s.replica }) : t('replicas:fromFile', { path: s.path }));
 
-function stateWords(c: Pick<RepairCandidate, 'state' | 'found' | 'reason'>): string {
+function stateWords(c: Pick<RepairCandidate, 'state' | 'found' | 'reason'> & { source?: RepairSource }): string {
   switch (c.state) {
     case 'missing': return t('replicas:stateMissing');
-    case 'altered': return t('replicas:stateAltered', { found: c.found });
-    case 'unreadable': return t('replicas:stateUnreadable', { error: c.reason });
-    case 'unreachable': return t('replicas:stateUnreachable', { reason: c.reason });
+    // A file named by --from is not "altered": it is another file than the item's original.
+    case 'altered': return c.source?.kind === 'file' ? t('f15b:replica.otherFile', { found: c.found }) : t('replicas:stateAltered', { found: c.found });
+    case 'unreadable': return t('replicas:stateUnreadable', { error: errnoWords({ message: c.reason ?? '' }) ?? c.reason });
+    case 'unreachable': return t('replicas:stateUnreachable', { reason: replicaErrorWords(c.reason ?? '') });
     default: return c.state;
   }
 }
@@ -83,7 +85,8 @@ export const repair: CliCommand = {
         }
         r = await repairItem(a, item as string, { actor, ...(o.from !== undefined ? { from: o.from } : {}) });
       } catch (e) {
-        if (/^item .*: (no such item|ambiguous)/u.test((e as Error).message)) throw new UsageError(printable((e as Error).message));
+        const words = itemRefWords((e as Error).message);
+        if (words) throw new UsageError(printable(words));
         throw e;
       }
       if (o.json) {

@@ -11,7 +11,8 @@ import { formatUtc } from '../../core/report/words.ts';
 import { t } from '../i18n/index.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { archiveOption, formatBytes, withArchive, type CliCommand } from './shared.ts';
-import { errLine, outLine } from './text.ts';
+import { errLine, outLine, printable } from './text.ts';
+import { replicaErrorWords, syncReasonWords } from './core-words.ts';
 
 const GROUP = 'replica';
 
@@ -26,7 +27,7 @@ export async function replicaErrorsAsUsage<T>(fn: () => Promise<T>): Promise<T> 
   try {
     return await fn();
   } catch (e) {
-    if (e instanceof ReplicaError) throw new UsageError(e.message);
+    if (e instanceof ReplicaError) throw new UsageError(printable(replicaErrorWords(e.message)));
     throw e;
   }
 }
@@ -95,7 +96,7 @@ function syncLines(a: Archive, rep: SyncReport): string[] {
     t('fix15:replica.syncDone', { name: rep.replica, copied: rep.copied, replaced: t('fix15:replica.damagedReplaced', { count: rep.replaced }), adopted: rep.adopted, present: rep.present, failed: rep.failed.length, size: formatBytes(rep.bytesCopied) }),
     ...(rep.vanished ? [t('fix15:replica.vanished', { name: rep.replica, count: rep.vanished })] : []),
     ...capped(rep.vanishedItems.map((c) => t('fix15:replica.vanishedCopy', { file: c.fileName ?? c.sha256.slice(0, 12), id: c.itemId, path: c.path })), json),
-    ...capped(rep.failed.map((f) => t('replicas:syncFailed', { file: nameOf(f.sha256) ?? f.sha256.slice(0, 12), id: f.itemId, reason: f.reason })), json),
+    ...capped(rep.failed.map((f) => t('replicas:syncFailed', { file: nameOf(f.sha256) ?? f.sha256.slice(0, 12), id: f.itemId, reason: syncReasonWords(f.reason, f.itemId) })), json),
   ];
 }
 
@@ -129,7 +130,7 @@ const sync: CliCommand = {
       if (o.json) printJson(io, { reports, skipped });
       else {
         for (const rep of reports) for (const line of syncLines(a, rep)) outLine(io, line);
-        for (const s of skipped) errLine(io, t('replicas:syncSkipped', { name: s.replica, reason: s.reason }));
+        for (const s of skipped) errLine(io, t('replicas:syncSkipped', { name: s.replica, reason: replicaErrorWords(s.reason) }));
       }
       return reports.some((r) => r.failed.length || r.vanished || r.derivatives?.failed.length) || skipped.length ? 1 : 0;
     }));
@@ -164,7 +165,7 @@ export function replicaVerifyLines(rep: ReplicasReport): string[] {
   const lines: string[] = [];
   for (const c of rep.replicas) {
     if (!c.reachable) {
-      lines.push(t('replicas:verifyUnreachable', { reason: c.reason ?? c.replica }));
+      lines.push(t('replicas:verifyUnreachable', { reason: c.reason ? replicaErrorWords(c.reason) : c.replica }));
       continue;
     }
     lines.push(...capped(c.problems.map((p) => {

@@ -12,6 +12,21 @@ function isFingerprint(s: string): boolean {
   return /^[0-9a-f]{40}$/iu.test(t) || /^(SHA256:)?[A-Za-z0-9+/]{43}=?$/u.test(t);
 }
 
+/** The custody log excerpt of a set, where its chain, seal proof and fixity run proofs are. */
+const CUSTODY_FILE = 'evidence/custody.json';
+
+/**
+ * What the failed integrity check is about, by where its problems were found: the payload and tag
+ * files, the custody log excerpt and its proofs (evidence/custody.json), or both; "files" when it holds.
+ */
+function filesLabel(ok: boolean, problems: readonly { file?: string; seq?: number }[]): string {
+  if (ok) return t('f15b:bag.filesLabel');
+  const inFiles = problems.filter((p) => p.file !== undefined || p.seq !== undefined);
+  const custody = inFiles.filter((p) => p.file === CUSTODY_FILE || (p.file === undefined && p.seq !== undefined)).length;
+  if (custody && custody === inFiles.length) return t('f15b:bag.custodyLabel');
+  return custody ? t('f15b:bag.bothLabel') : t('f15b:bag.filesLabel');
+}
+
 export const verifyBagCommand: CliCommand = {
   define: (p: Command) =>
     p.command('verify-bag').argument('<dir>', 'an exported bag folder')
@@ -53,10 +68,10 @@ export const verifyBagCommand: CliCommand = {
     else {
       // A received bag is someone else's: its file names and manifest lines are untrusted text.
       for (const p of r.problems) {
-        const where = [p.file, p.seq !== undefined ? `custody row ${p.seq}` : undefined].filter(Boolean).join(' ');
+        const where = [p.file, p.seq !== undefined ? t('f15b:bag.custodyRow', { seq: p.seq }) : undefined].filter(Boolean).join(' ');
         outLine(io, `FAIL${where ? ` ${where}` : ''}: ${p.reason}`);
       }
-      for (const c of r.checks) outLine(io, `${!c.ok ? 'FAIL' : c.warning ? 'NOTE' : 'ok  '} ${c.name}: ${c.detail}`);
+      for (const c of r.checks) outLine(io, `${!c.ok ? 'FAIL' : c.warning ? 'NOTE' : 'ok  '} ${c.name === 'files' ? filesLabel(c.ok, r.problems) : c.name}: ${c.detail}`);
       outLine(io, `${t(`verifyBag:verdict.${r.verdict.level}`)}: ${r.bagDir}: ${t('n.payloadFile', { count: r.payloadFiles })}, ${t('n.byte', { count: r.payloadBytes })}, ${t('n.problem', { count: r.problems.length })}` +
         `${r.tagManifestSha256 ? t('verifyBag:tagManifest', { sha: r.tagManifestSha256 }) : ''}`);
       outLine(io, r.verdict.sentence);

@@ -8,6 +8,7 @@ import type { JobProgress } from '../../common/types.ts';
 import { t } from '../i18n/index.ts';
 import type { Io } from '../io.ts';
 import { formatBytes } from './shared.ts';
+import { formatRate, RateEstimator } from './progress-rate.ts';
 import { printable } from './text.ts';
 
 const ns = (key: string, vars: Record<string, unknown> = {}) => t(`verify-scale:${key}`, vars);
@@ -20,7 +21,7 @@ export function scopeText(run: Pick<RunReport, 'scope' | 'wholeArchive'>): strin
     f.since !== undefined ? ns('scope.since', { since: f.since }) : '',
     f.olderThan !== undefined ? ns('scope.olderThan', { age: f.olderThan }) : '',
     f.sample !== undefined ? ns('scope.sample', { percent: f.sample, seed: run.scope.sampleSeed ?? '' }) : '',
-    f.items?.length ? ns('scope.items', { items: f.items.join(', ') }) : '',
+    f.items?.length ? t('f15b:scope.items', { count: f.items.length, items: f.items.join(', ') }) : '',
     f.reels?.length ? ns('scope.reels', { reels: f.reels.join(', ') }) : '',
   ].filter(Boolean).join(', ');
 }
@@ -45,7 +46,7 @@ export function failureLines(p: FixityProblem): string[] | null {
   else found.push(ns('failure.found.missing'));
   const next = f.kind === 'catalog' ? 'catalog' : f.kind === 'unrecorded-change' ? 'unrecorded-change' : 'restore';
   return [
-    ns('failure.head', { kind: p.kind, id, name: p.fileName ?? p.sha256 ?? '?' }),
+    t('f15b:fail.head', { kind: kindWord(p.kind), id, name: p.fileName ?? p.sha256 ?? '?' }),
     ...[
       ...(p.sourcePath ? [ns('failure.source', { path: p.sourcePath })] : []),
       p.reel ? ns('failure.reel', { reel: p.reel }) : ns('failure.noReel'),
@@ -56,11 +57,49 @@ export function failureLines(p: FixityProblem): string[] | null {
   ];
 }
 
-/** A note's line. */
-export const noteLine = (n: FixityNote): string => ns('note.identity', { id: n.itemId, name: n.fileName ?? n.sha256 });
+/** A problem's kind ("altered", "missing", …) as a word of the user's language. */
+const kindWord = (kind: FixityProblem['kind']): string => t(`f15b:fail.kind.${kind}`);
+
+/**
+ * The lines of any problem: failureLines for an item's failure; for a stray file in the object
+ * store (kind unexpected) what it is and what to do; otherwise "FAIL kind: reason" (the reason as
+ * the core gives it).
+ */
+export function problemLines(p: FixityProblem): string[] {
+  const item = failureLines(p);
+  if (item) return item;
+  if (p.kind === 'unexpected' && p.path) return [t('f15b:fail.unexpected', { kind: kindWord(p.kind), path: p.path }), `      ${t('f15b:fail.unexpectedNext')}`];
+  return [t('f15b:fail.line', { kind: kindWord(p.kind), reason: p.reason })];
+}
+
+/** A note's line, by what changed: the file itself (inode or device), its size on disk, or only its modification time. */
+export function noteLine(n: FixityNote): string {
+  const v = { id: n.itemId, name: n.fileName ?? n.sha256 };
+  if (n.before.ino !== n.after.ino || n.before.dev !== n.after.dev) return t('f15b:note.identity', v);
+  if (n.before.size !== n.after.size) return t('f15b:note.size', v);
+  return t('f15b:note.mtime', v);
+}
+
+/** Notes of a replaced file below this many are always listed one by one. */
+export const WHOLE_COPY_MIN = 3;
+
+/**
+ * The notes' lines. When most of the items checked (more than half, and at least WHOLE_COPY_MIN)
+ * are other files than at their last check, the archive as a whole was copied (a backup restored,
+ * a move to a new disk: every file gets a new inode): one summary line says so instead of one
+ * line per item; the other notes (a size or time change alone) are still listed. A few replaced
+ * files among otherwise unchanged ones are listed item by item.
+ */
+export function noteLines(notes: FixityNote[], itemsChecked: number): string[] {
+  const replaced = notes.filter((n) => n.before.ino !== n.after.ino || n.before.dev !== n.after.dev);
+  if (replaced.length >= WHOLE_COPY_MIN && replaced.length * 2 > itemsChecked) {
+    return [t('f15b:note.wholeCopy', { count: replaced.length }), ...notes.filter((n) => !replaced.includes(n)).map(noteLine)];
+  }
+  return notes.map(noteLine);
+}
 
 /** Seconds as "1 h 02 min", "3 min 05 s", "42 s" (units in the user's language). */
-function duration(sec: number): string {
+export function duration(sec: number): string {
   const s = Math.round(sec);
   const two = (n: number) => String(n).padStart(2, '0');
   if (s >= 3600) return t('fix15:verify.hours', { h: Math.floor(s / 3600), m: two(Math.floor((s % 3600) / 60)) });
@@ -91,30 +130,34 @@ export const otherOpenLine = (r: OtherOpenRun): string =>
 
 /**
  * A progress line on stderr for a terminal, redrawn in place at most every `everyMs`: percent of
- * bytes, items, bytes, rate and time left, both from the bytes read in this session (a resumed
- * run's earlier bytes do not make it look fast). `done()` clears it.
+ * bytes, items, bytes, rate and time left (RateEstimator: averaged over time, from both bytes and
+ * items, counting only this session's work). `now` is the clock (ms), for tests. `done()` clears it.
  */
-export function progressLine(io: Io, everyMs = 250): { update(p: JobProgress): void; done(): void } {
-  const started = Date.now();
-  let firstBytes: number | null = null;
+export function progressLine(io: Io, everyMs = 250, now: () => number = Date.now): { update(p: JobProgress): void; done(): void } {
+  const rates = new RateEstimator();
   let last = 0;
   let shown = false;
   return {
     update(p) {
-      firstBytes ??= p.bytesDone;
-      const now = Date.now();
-      if (now - last < everyMs && p.filesDone < p.filesTotal) return;
-      last = now;
-      const secs = (now - started) / 1000;
-      const rate = secs > 0 ? (p.bytesDone - firstBytes) / secs : 0;
-      const left = p.bytesTotal - p.bytesDone;
-      const eta = rate > 0 ? duration(left / rate) : null;
-      const percent = p.bytesTotal > 0 ? Math.floor((p.bytesDone / p.bytesTotal) * 100) : 100;
-      io.err(`\r\u001b[2K${printable(t(eta ? 'fix15:verify.progress' : 'fix15:verify.progressNoEta', { percent, done: p.filesDone, total: p.filesTotal, bytesDone: formatBytes(p.bytesDone), bytesTotal: formatBytes(p.bytesTotal), rate: formatBytes(rate), eta }))}`);
+      const at = now();
+      rates.sample({ atMs: at, bytesDone: p.bytesDone, itemsDone: p.filesDone });
+      if (at - last < everyMs && p.filesDone < p.filesTotal) return;
+      last = at;
+      io.err(`\r\u001b[2K${progressText(p, rates)}`);
       shown = true;
     },
     done() {
       if (shown) io.err('\r\u001b[2K');
     },
   };
+}
+
+/** The text of the progress line for `p` with the speed and time left of `rates`. */
+export function progressText(p: JobProgress, rates: RateEstimator): string {
+  const secs = rates.secondsLeft(p.bytesTotal - p.bytesDone, p.filesTotal - p.filesDone);
+  const eta = secs !== null ? duration(secs) : null;
+  const percent = p.bytesTotal > 0 ? Math.floor((p.bytesDone / p.bytesTotal) * 100) : 100;
+  return printable(t(eta ? 'fix15:verify.progress' : 'fix15:verify.progressNoEta', {
+    percent, done: p.filesDone, total: p.filesTotal, bytesDone: formatBytes(p.bytesDone), bytesTotal: formatBytes(p.bytesTotal), rate: formatRate(rates.bytesPerSecond), eta,
+  }));
 }

@@ -8,7 +8,8 @@ import { parseAge, parseSample, parseSince, type ScopeFilters } from '../../core
 import { t } from '../i18n/index.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { collect } from './options.ts';
-import { failureLines, noteLine, otherOpenLine, progressLine, scopeText, verifyCommand } from './verify-lines.ts';
+import { noteLines, otherOpenLine, problemLines, progressLine, scopeText, verifyCommand } from './verify-lines.ts';
+import { scopeErrorWords } from './core-words.ts';
 import { archiveOption, formatBytes, type CliCommand } from './shared.ts';
 import { outLine, printable } from './text.ts';
 
@@ -38,7 +39,7 @@ function custodyLines(r: FixityReport): string[] {
 /** The filters of the command line, parsed (ScopeError for a bad value). */
 function filtersOf(o: { since?: string; olderThan?: string; sample?: string; item?: string[]; reel?: string[] }): ScopeFilters {
   const items = (o.item ?? []).map((v) => {
-    if (!/^\d+$/u.test(v.trim())) throw new ScopeError(`--item: ${JSON.stringify(v)} is not an item id (a whole number, as \`evidence list\` shows)`);
+    if (!/^\d+$/u.test(v.trim())) throw new ScopeError(t('f15b:scope.itemId', { value: JSON.stringify(v) }));
     return Number(v);
   });
   return {
@@ -48,6 +49,16 @@ function filtersOf(o: { since?: string; olderThan?: string; sample?: string; ite
     ...(items.length ? { items } : {}),
     ...(o.reel?.length ? { reels: o.reel } : {}),
   };
+}
+
+/** Catalog bytes of the items the check could not read (missing or unreadable objects): counted in bytesChecked, never read. */
+function notReadBytes(a: Archive, r: FixityReport): number {
+  const size = a.db.prepare('SELECT bytes FROM items WHERE id = ?');
+  let total = 0;
+  for (const p of r.problems) {
+    if ((p.kind === 'missing' || p.kind === 'unreadable') && p.itemId !== undefined) total += (size.get(p.itemId) as { bytes: number } | undefined)?.bytes ?? 0;
+  }
+  return total;
 }
 
 /** The seals line of the summary: how many, by whom, whether they hold, which root was recomputed. */
@@ -80,7 +91,7 @@ export const verify: CliCommand = {
     try {
       filters = filtersOf(o);
     } catch (e) {
-      if (e instanceof ScopeError) throw new UsageError(printable(e.message));
+      if (e instanceof ScopeError) throw new UsageError(printable(scopeErrorWords(e.message)));
       throw e;
     }
     for (const k of o.expectKey ?? []) if (!/^SHA256:[A-Za-z0-9+/]{43}$/.test(k)) throw new UsageError(t('verify:badKey', { key: k }));
@@ -111,7 +122,7 @@ export const verify: CliCommand = {
           filters, ...(o.restart ? { restart: true } : {}), ...(bar ? { onProgress: (p) => bar.update(p) } : {}),
         });
       } catch (e) {
-        if (e instanceof ScopeError) throw new UsageError(printable(e.message));
+        if (e instanceof ScopeError) throw new UsageError(printable(scopeErrorWords(e.message)));
         throw e;
       } finally {
         bar?.done();
@@ -124,18 +135,22 @@ export const verify: CliCommand = {
       if (o.json) printJson(io, rr ? { ...r, replicas: rr } : r);
       else {
         for (const p of r.problems) {
-          const lines = p.integrity ? [t('verify-scale:catalogDamaged', { findings: p.integrity.join('; ') })] : failureLines(p) ?? [`FAIL ${p.kind}: ${p.reason}`];
+          const lines = p.integrity ? [t('verify-scale:catalogDamaged', { findings: p.integrity.join('; ') })] : problemLines(p);
           for (const l of lines) outLine(io, l);
         }
-        for (const n of r.notes) outLine(io, noteLine(n));
+        for (const l of noteLines(r.notes, r.itemsChecked)) outLine(io, l);
         for (const f of r.unrecordedCopies) outLine(io, t('verify:unrecordedCopy', { file: f }));
         // A cancelled check verified nothing: "FAILED … 0 problems" would read as a broken archive.
         const verdict = r.interrupted ? t('verify:verdict.interrupted') : r.ok ? t('verify:verdict.ok') : t('verify:verdict.failed');
-        outLine(io, t('verify:summary', { verdict, checked: r.itemsChecked, total: t('fix15:verify.ofItems', { count: r.itemsTotal }), size: formatBytes(r.bytesChecked),
-          problems: t('n.problem', { count: r.problems.length }), stop: r.interrupted ? t('verify:beforeStop') : '' }));
-        const failed = Object.values(r.run.failed).reduce((x, y) => x + y, 0);
         const notRead = r.run.failed.missing + r.run.failed.unreadable;
-        if (notRead) outLine(io, t('fix15:verify.notRead', { count: notRead }));
+        const summary = { verdict, checked: r.itemsChecked, total: t('fix15:verify.ofItems', { count: r.itemsTotal }), size: formatBytes(r.bytesChecked),
+          problems: t('n.problem', { count: r.problems.length }), stop: r.interrupted ? t('verify:beforeStop') : '' };
+        // Missing or unreadable objects were not read: the summary says how many were re-hashed and
+        // how many could not be read, and the size of what was read (the failures' bytes were not).
+        outLine(io, notRead
+          ? t('f15b:summary.notRead', { ...summary, read: Math.max(0, r.itemsChecked - notRead), notRead, size: formatBytes(Math.max(0, r.bytesChecked - notReadBytes(a, r))) })
+          : t('verify:summary', summary));
+        const failed = Object.values(r.run.failed).reduce((x, y) => x + y, 0);
         if (r.run.id) outLine(io, t('fix15:verify.runSummary', { run: r.run.id, scope: scopeText(r.run), passed: r.run.passed, failed, root: r.run.merkle.root, count: r.run.merkle.leaves }));
         if (!r.run.wholeArchive) outLine(io, t('verify-scale:run.partial'));
         for (const line of custodyLines(r)) outLine(io, line);

@@ -33,6 +33,7 @@ import map from './locales/map.json' with { type: 'json' };
 import library from './locales/library.json' with { type: 'json' };
 import fix15 from './locales/fix15.json' with { type: 'json' };
 import fix14 from './locales/fix14.json' with { type: 'json' };
+import f15b from './locales/f15b.json' with { type: 'json' };
 
 export type Catalog = Partial<Record<'en' | 'ru' | 'ky', Record<string, unknown>>>;
 
@@ -71,4 +72,5 @@ export const CATALOGS: Record<string, Catalog> = {
   library,
   fix15,
   fix14,
+  f15b,
 };

@@ -4,7 +4,7 @@
 // (locales/<group>.json, under "help"), then in commands.json and common.json. Keyed by the English itself: when a
 // command's English changes, its stale translation stops matching and the new English shows,
 // rather than a translation of what the option used to do.
-import type { Command, Help } from 'commander';
+import { Help, type Argument, type Command, type Option } from 'commander';
 import { CATALOGS } from './catalogs.ts';
 import { cliLanguage, t } from './index.ts';
 
@@ -40,9 +40,26 @@ export function localizeHelp(program: Command): void {
   walk(program, '');
 }
 
-/** Commander's own words ("Usage:", "Options:", …) in the current language, for configureHelp. */
+/**
+ * Commander's description of an option or argument with its trailing "(default: …, choices: …,
+ * preset: …, env: …)" clause, the clause's labels in the current language (f15b:helpClause.*);
+ * the values themselves are the program's and stay as they are.
+ */
+export function translateClause(description: string, full: string): string {
+  if (cliLanguage() === 'en' || !full.startsWith(description)) return full;
+  const clause = full.slice(description.length).replace(/(^ ?\(|, )(default|choices|preset|env): /gu, (_m, lead: string, label: string) => `${lead}${t(`f15b:helpClause.${label}`)}: `);
+  return description + clause;
+}
+
+/** Commander's own words ("Usage:", "Options:", "(default: …)", …) in the current language, for configureHelp. */
 export function helpConfiguration(): Partial<Help> {
   return {
+    optionDescription(this: Help, option: Option) {
+      return translateClause(option.description ?? '', Help.prototype.optionDescription.call(this, option));
+    },
+    argumentDescription(this: Help, argument: Argument) {
+      return translateClause(argument.description ?? '', Help.prototype.argumentDescription.call(this, argument));
+    },
     styleTitle: (title: string) => {
       const key = ({ 'Usage:': 'usage', 'Options:': 'options', 'Commands:': 'commands', 'Arguments:': 'arguments', 'Global Options:': 'globalOptions' } as Record<string, string>)[title];
       return key ? t(`common:helpTitle.${key}`) : title;

@@ -119,7 +119,7 @@ export function describeEvent(lang: ReportLang, e: ReportEvent): string {
       if (x.action === 'replica removed') return fill(d.ev_replicaRemoved, { name: str(x.replica) ?? '?', copies: String(typeof x.copies === 'number' ? x.copies : 0) });
       if (x.action === 'replica sync') {
         const n = (v: unknown) => String(typeof v === 'number' ? v : 0);
-        const synced = fill(d.ev_replicaSync, { name: str(x.replica) ?? '?', copied: String(Number(n(x.copied)) + Number(n(x.replaced))), present: String(Number(n(x.alreadyPresent)) + Number(n(x.adopted))), failed: n(x.failed) });
+        const synced = fill(Number(n(x.failed)) > 0 ? d.ev_replicaSyncPartial : d.ev_replicaSync, { name: str(x.replica) ?? '?', copied: String(Number(n(x.copied)) + Number(n(x.replaced))), present: String(Number(n(x.alreadyPresent)) + Number(n(x.adopted))), failed: n(x.failed) });
         return [synced, namedCopies(lang, d.replica_lost, x.vanishedItems, Number(n(x.vanished))), namedCopies(lang, d.replica_notCopied, x.failedItems, Number(n(x.failed)))].filter(Boolean).join(' ');
       }
       return [d.ev_replication, x.replacedDamagedObject ? d.ev_replicationReplaced : x.reusedExistingObject ? d.ev_replicationReused : ''].filter(Boolean).join(' ');

@@ -92,7 +92,7 @@ export function checkFixityRuns(value: unknown, setSha256s: ReadonlySet<string>,
     }
     try {
       const root = rootFromProof(r.leaves as number, leaves, r.nodes as string[]).toString('hex');
-      if (root !== merkle.root) at(`the revealed leaves and nodes give root ${root}, not the run's ${merkle.root}: an outcome was changed`);
+      if (root !== merkle.root) at(`the revealed leaves and nodes give root ${root}, not the run's ${merkle.root}: a revealed leaf (an item's SHA-256 or outcome) or a node of the proof was changed`);
     } catch (e) {
       if (!(e instanceof MerkleProofError)) throw e;
       at(`malformed proof: ${e.message}`);
