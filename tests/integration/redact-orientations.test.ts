@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ffmpegPath } from '../../electron/core/derivatives/ffmpeg.ts';
+import { runRedact } from '../../electron/cli/commands/redact.ts';
+import type { FaceTools } from '../../electron/core/redact/face-port.ts';
 import { ALL_ORIENTATIONS, blurPhotoFaces, detectFaces, type DetectionLog } from '../../electron/core/redact/faces.ts';
 import { cliJson, runCli } from '../helpers/cli-inprocess.ts';
 import { SHARED_DIR } from '../helpers/corpus.ts';
@@ -86,7 +88,34 @@ describe.skipIf(!HAS_FACES)('faces upside down and on their side', () => {
   }
 });
 
-describe('--orientations', () => {
+describe.skipIf(!HAS_FACES)('--orientations', () => {
+  it('reaches the face module, is recorded in the copy\'s settings, and another value makes another copy', async () => {
+    const archive = join(dir, 'plumbing');
+    expect((await runCli('init', archive)).code).toBe(0);
+    expect((await runCli('ingest', join(FACES, 'portrait.jpg'), '--archive', archive)).code).toBe(0);
+    const asked: unknown[] = [];
+    // a stand-in for the detector: the picture unchanged, the policy it was asked for noted
+    const stub: FaceTools = {
+      async blurPhotoFaces(input, opts) {
+        asked.push(opts.orientations);
+        return { image: await sharp(input).jpeg().toBuffer(), format: 'jpeg', log: { detector: { name: 'stub', version: '0', model: 'none', minConfidence: 0.2, strategy: 'stand-in' }, frames: [{ index: 0, boxes: [] }] } };
+      },
+      blurVideoFaces: () => Promise.reject(new Error('no video here')),
+    };
+    const redact = async (o: Record<string, unknown>) => {
+      let out = '';
+      const io = { out: (t: string) => { out += t; }, err: () => {}, isTTY: false, signal: new AbortController().signal };
+      expect(await runRedact(['1'], { archive, blurFaces: true, json: true, ...o }, io, { faces: async () => stub })).toBe(0);
+      return (JSON.parse(out) as { reused: boolean; derivative: { settings: Record<string, unknown> } }[])[0]!;
+    };
+    const byDefault = await redact({});
+    expect(byDefault.derivative.settings.orientations).toBe('probe');
+    const upright = await redact({ orientations: 'upright' });
+    expect([upright.reused, upright.derivative.settings.orientations]).toEqual([false, 'upright']);
+    expect((await redact({ orientations: 'upright' })).reused).toBe(true);
+    expect(asked).toEqual([undefined, 'upright']);
+  });
+
   it('refuses a name it does not know, with exit 2 and the choices', async () => {
     const archive = join(dir, 'empty');
     expect((await runCli('init', archive)).code).toBe(0);
