@@ -9,7 +9,7 @@ import { objectPath } from '../../core/objects.ts';
 import { redactionRefusal } from '../../core/redact/redactable.ts';
 import { fitRegions, RegionOutsideError, uprightSize } from '../../core/redact/regions.ts';
 import type { DatePolicy } from '../../core/redact/exif-min.ts';
-import { parseRegions, type BlurMode, type Region } from '../../core/redact/face-port.ts';
+import { ORIENTATION_POLICY_NAMES, parseRegions, type BlurMode, type OrientationPolicy, type Region } from '../../core/redact/face-port.ts';
 import { readDetectionLog, redactItem, RedactRefusedError, type RedactDeps } from '../../core/redact/redact.ts';
 import { newestDerivative } from '../../core/redact/store.ts';
 import { derivativeJson } from './redact-lines.ts';
@@ -25,6 +25,7 @@ interface RedactCliOptions {
   blurRegions?: string;
   mode?: string;
   margin?: string;
+  orientations?: string;
   keepDate?: boolean;
   coarsenDate?: string;
   dropDate?: boolean;
@@ -101,6 +102,10 @@ export async function runRedact(refs: string[], o: RedactCliOptions, io: Io, dep
   if (o.mode !== undefined && o.mode !== 'blur' && o.mode !== 'pixelate') throw new UsageError(t('redact:badMode', { value: printable(o.mode) }));
   const marginPct = o.margin !== undefined ? Number(o.margin) : undefined;
   if (marginPct !== undefined && !(marginPct >= 0 && marginPct <= 200)) throw new UsageError(t('redact:badMargin', { value: printable(o.margin) }));
+  if (o.orientations !== undefined && !(ORIENTATION_POLICY_NAMES as readonly string[]).includes(o.orientations)) {
+    throw new UsageError(t('redact:badOrientations', { value: printable(o.orientations) }));
+  }
+  const orientations = o.orientations as OrientationPolicy | undefined;
   const actor = resolveOperator(o.operator);
   return withArchive(o, { write: true }, async (a) => {
     const items = refs.map((r) => resolve(a, r));
@@ -110,7 +115,7 @@ export async function runRedact(refs: string[], o: RedactCliOptions, io: Io, dep
     let failed = 0;
     for (const it of items) {
       try {
-        const r = await redactItem(a, it, { stripMetadata: o.stripMetadata ?? false, blurFaces: o.blurFaces ?? false, regions, mode: o.mode as BlurMode | undefined, marginPct, date }, actor, deps);
+        const r = await redactItem(a, it, { stripMetadata: o.stripMetadata ?? false, blurFaces: o.blurFaces ?? false, regions, mode: o.mode as BlurMode | undefined, marginPct, date, ...(orientations ? { orientations } : {}) }, actor, deps);
         const d = r.derivative;
         results.push({ item: it.id, original: it.record.sha256, reused: r.reused, ...(r.eventSeq !== undefined ? { event: r.eventSeq } : {}), derivative: derivativeJson(d) });
         if (o.json) continue;
@@ -140,6 +145,7 @@ export const redact: CliCommand = {
         'A box partly off the edge is clipped, one wholly outside is refused. Boxes drawn in the app are always added')
       .option('--mode <mode>', 'blur or pixelate (default blur)')
       .option('--margin <pct>', 'grow each box by this percentage before blurring')
+      .option('--orientations <which>', t('redact:optOrientations'))
       .option('--keep-date', 'keep the capture date (the default)')
       .option('--coarsen-date <precision>', 'keep only the day, month or year of the capture date')
       .option('--drop-date', 'write no capture date')

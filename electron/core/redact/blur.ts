@@ -15,16 +15,20 @@ export interface RgbFrame {
 }
 
 /**
- * `b` grown by `marginPct` % of its size on the left, right and below, and by 1.6× that above
- * (detectors box the face from the brows down; hair and forehead identify too), in integer
- * pixels clipped to the frame. Null when nothing of it lies inside the frame.
+ * `b` grown by `marginPct` % of its size on every side, and by 1.6× that on the forehead's side
+ * (detectors box the face from the brows down; hair and forehead identify too): above for an
+ * upright face, below for one found upside down (`orientation` 180), left or right for one found
+ * on its side (90: the picture was turned clockwise, so the top of the face is on the left; 270:
+ * on the right). In integer pixels clipped to the frame. Null when nothing of it lies inside.
  */
-export function growBox(b: Pick<Box, 'x' | 'y' | 'w' | 'h'>, marginPct: number, width: number, height: number): { x: number; y: number; w: number; h: number } | null {
+export function growBox(b: Pick<Box, 'x' | 'y' | 'w' | 'h' | 'orientation'>, marginPct: number, width: number, height: number): { x: number; y: number; w: number; h: number } | null {
   const m = Math.max(0, marginPct) / 100;
-  const x0 = Math.max(0, Math.floor(b.x - b.w * m));
-  const y0 = Math.max(0, Math.floor(b.y - b.h * m * 1.6));
-  const x1 = Math.min(width, Math.ceil(b.x + b.w * (1 + m)));
-  const y1 = Math.min(height, Math.ceil(b.y + b.h * (1 + m)));
+  const o = b.orientation ?? 0;
+  const [left, top, right, bottom] = [o === 90 ? 1.6 : 1, o === 0 ? 1.6 : 1, o === 270 ? 1.6 : 1, o === 180 ? 1.6 : 1];
+  const x0 = Math.max(0, Math.floor(b.x - b.w * m * left));
+  const y0 = Math.max(0, Math.floor(b.y - b.h * m * top));
+  const x1 = Math.min(width, Math.ceil(b.x + b.w * (1 + m * right)));
+  const y1 = Math.min(height, Math.ceil(b.y + b.h * (1 + m * bottom)));
   return x1 - x0 >= 1 && y1 - y0 >= 1 ? { x: x0, y: y0, w: x1 - x0, h: y1 - y0 } : null;
 }
 
@@ -141,7 +145,7 @@ function smoothCells(cells: Float64Array, sw: number, sh: number): Float64Array 
  * Patches are taken from the frame before any of them is written back, so overlapping boxes
  * never smear one blurred face into another's sharp pixels. Returns the grown boxes.
  */
-export async function obscureBoxes(frame: RgbFrame, boxes: Pick<Box, 'x' | 'y' | 'w' | 'h'>[], mode: BlurMode = 'blur', marginPct = DEFAULT_MARGIN_PCT): Promise<{ x: number; y: number; w: number; h: number }[]> {
+export async function obscureBoxes(frame: RgbFrame, boxes: Pick<Box, 'x' | 'y' | 'w' | 'h' | 'orientation'>[], mode: BlurMode = 'blur', marginPct = DEFAULT_MARGIN_PCT): Promise<{ x: number; y: number; w: number; h: number }[]> {
   const grown = boxes.map((b) => growBox(b, marginPct, frame.width, frame.height)).filter((r): r is NonNullable<typeof r> => r !== null);
   const patches = grown.map((r) => obscurePatch(cut(frame, r), r.w, r.h, mode));
   grown.forEach((r, i) => paste(frame, r, patches[i]!));

@@ -3,19 +3,22 @@
 // tested against them with a stand-in: RedactDeps.faces injects one, and by default the real
 // modules are loaded on first use, so a command that never blurs never loads TensorFlow.
 
-import type { DetectionLog, Region } from './faces.ts';
+import type { DetectionLog, OrientationPolicy, Region } from './faces.ts';
 
-export type { DetectionLog, Region };
+export type { DetectionLog, OrientationPolicy, Region };
+
+/** The orientation policies, for checking a user's choice without loading the detector (same as faces.ts ORIENTATION_POLICIES). */
+export const ORIENTATION_POLICY_NAMES: readonly OrientationPolicy[] = ['upright', 'probe', 'all'];
 
 /** Blur or pixelate. */
 export type BlurMode = 'blur' | 'pixelate';
 
 /** The face-blurring module's contract. */
 export interface FaceTools {
-  /** Applies EXIF orientation, detects faces (unless `detect: false`), blurs them and `regions`; returns the encoded upright picture without metadata. */
-  blurPhotoFaces(input: string, opts: { regions?: Region[]; mode?: BlurMode; marginPct?: number; detect?: false }): Promise<{ image: Buffer; format: 'jpeg' | 'png'; log: DetectionLog }>;
-  /** Blurs faces and `regions` in every frame, copying audio streams bit-identical; metadata not carried. */
-  blurVideoFaces(input: string, output: string, opts: { regions?: Region[]; mode?: BlurMode; marginPct?: number; detect?: false; signal?: AbortSignal; onProgress?: (p: unknown) => void }): Promise<{ log: DetectionLog; fps: number }>;
+  /** Applies EXIF orientation, detects faces (unless `detect: false`) at the turns `orientations` asks (default probe: all four for a photo), blurs them and `regions`; returns the encoded upright picture without metadata. */
+  blurPhotoFaces(input: string, opts: { regions?: Region[]; mode?: BlurMode; marginPct?: number; detect?: false; orientations?: OrientationPolicy }): Promise<{ image: Buffer; format: 'jpeg' | 'png'; log: DetectionLog }>;
+  /** Blurs faces (searched at the turns `orientations` asks, default probe) and `regions` in every frame, copying audio streams bit-identical; metadata not carried. */
+  blurVideoFaces(input: string, output: string, opts: { regions?: Region[]; mode?: BlurMode; marginPct?: number; detect?: false; orientations?: OrientationPolicy; signal?: AbortSignal; onProgress?: (p: unknown) => void }): Promise<{ log: DetectionLog; fps: number }>;
 }
 
 /** Loads the face-blurring modules on first use (they bring tfjs and the detector's weights). */

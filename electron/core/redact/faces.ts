@@ -8,13 +8,38 @@ import { dirname, join, sep } from 'node:path';
 import sharp from 'sharp';
 import { DEFAULT_MARGIN_PCT, obscureBoxes, type BlurMode } from './blur.ts';
 
-/** A face (or region) in pixels of the upright image; score in [0, 1]. */
+/**
+ * A quarter turn of the picture, clockwise in degrees: the detector sees the upright picture
+ * turned by this much. A face found at 180 is upside down in the upright picture (a camera held
+ * upside down); at 90 or 270 it lies on its side (a person lying down, a photo scanned sideways).
+ */
+export type Orientation = 0 | 90 | 180 | 270;
+
+/** The four turns a picture is searched at when every orientation is asked for. */
+export const ALL_ORIENTATIONS: readonly Orientation[] = [0, 90, 180, 270];
+
+/**
+ * Which turns of the picture the detector looks at: `upright` only (as before; fastest),
+ * `all` four on every photo and every video detection frame (×4 the detection), or `probe`:
+ * photos all four, video all four on one detection frame a second and, on every detection frame,
+ * upright plus any turn that found a face in the last few seconds (video-faces.ts).
+ */
+export type OrientationPolicy = 'upright' | 'probe' | 'all';
+export const ORIENTATION_POLICIES: readonly OrientationPolicy[] = ['upright', 'probe', 'all'];
+export const DEFAULT_ORIENTATION_POLICY: OrientationPolicy = 'probe';
+
+/**
+ * A face (or region) in pixels of the upright image; score in [0, 1]. `orientation`: the turn of
+ * the picture at which the detector found it (absent for drawn regions); the face's forehead is
+ * on the side of the box that was the top at that turn.
+ */
 export interface Box {
   x: number;
   y: number;
   w: number;
   h: number;
   score: number;
+  orientation?: Orientation;
 }
 
 /**
@@ -34,7 +59,8 @@ export interface Region {
 
 /** What was blurred, per frame (a photo is frame 0), kept beside the derivative for review. */
 export interface DetectionLog {
-  detector: { name: string; version: string; model: string; minConfidence: number; strategy: string };
+  /** `orientations`: which turns of the picture were searched (absent in logs made before it existed: upright only). */
+  detector: { name: string; version: string; model: string; minConfidence: number; strategy: string; orientations?: string };
   frames: { index: number; timeSec?: number; boxes: (Box & { source: 'detector' | 'manual' })[] }[];
 }
 
@@ -53,6 +79,12 @@ export interface DetectOptions {
   maxSide?: number;
   /** Input size of the Tiny Face Detector (a multiple of 32; default 608). */
   tinyInputSize?: number;
+  /**
+   * Turns of the picture to search (default `[0]`, upright only): the whole strategy runs once
+   * per turn, so each costs as much as the upright search. Boxes come back in the upright
+   * picture's pixels, tagged with the turn that found them.
+   */
+  orientations?: readonly Orientation[];
 }
 
 export const DEFAULT_MIN_CONFIDENCE = 0.2;
@@ -67,6 +99,8 @@ interface FaceApi {
     ready(): Promise<void>;
     tensor3d(data: Uint8Array, shape: [number, number, number]): Tensor;
     slice(t: Tensor, begin: number[], size: number[]): Tensor;
+    transpose(t: Tensor, perm: number[]): Tensor;
+    reverse(t: Tensor, axis: number | number[]): Tensor;
   };
   nets: { ssdMobilenetv1: Net; tinyFaceDetector: Net };
   SsdMobilenetv1Options: new (o: { minConfidence: number; maxResults: number }) => unknown;
@@ -183,12 +217,44 @@ function tileOrigins(size: number, tile: number): number[] {
 }
 
 /**
+ * Where a box found on the picture turned by `o` (clockwise) lies in the unturned picture of
+ * `width` × `height`: a quarter turn maps rectangles onto rectangles exactly, so nothing is lost.
+ */
+export function unturnBox(b: Box, o: Orientation, width: number, height: number): Box {
+  switch (o) {
+    case 90: // turned pixel (u, v) was upright (v, H − u)
+      return { x: b.y, y: height - b.x - b.w, w: b.h, h: b.w, score: b.score, orientation: o };
+    case 180:
+      return { x: width - b.x - b.w, y: height - b.y - b.h, w: b.w, h: b.h, score: b.score, orientation: o };
+    case 270: // turned pixel (u, v) was upright (W − v, u)
+      return { x: width - b.y - b.h, y: b.x, w: b.h, h: b.w, score: b.score, orientation: o };
+    default:
+      return { ...b, orientation: 0 };
+  }
+}
+
+/** `t` (height × width × 3) turned clockwise by `o`, as a new tensor (the caller disposes both). */
+function turnTensor(faceapi: FaceApi, t: Tensor, o: Exclude<Orientation, 0>): Tensor {
+  if (o === 180) return faceapi.tf.reverse(t, [0, 1]);
+  const tr = faceapi.tf.transpose(t, [1, 0, 2]);
+  try {
+    // transposed then mirrored left-right is a quarter turn clockwise; mirrored top-bottom, anticlockwise
+    return faceapi.tf.reverse(tr, o === 90 ? 1 : 0);
+  } finally {
+    tr.dispose();
+  }
+}
+
+/**
  * Finds faces in an upright RGB image (`data`: width × height × 3 bytes, row-major).
  * Strategy: SSD MobileNet v1 on the whole frame at a low threshold; then SSD again on
  * overlapping tiles (the model sees 512×512, so a 30-pixel face in a 4000-pixel photo would
  * otherwise shrink to 4 pixels; 320-pixel tiles zoom small images ×1.6, which finds small
  * faces in crowds); then the Tiny Face Detector, which catches some faces in profile; the
- * results merged by {@link mergeBoxes}. Boxes are clipped to the image.
+ * results merged by {@link mergeBoxes}. The detectors were trained on upright faces and miss
+ * faces upside down or on their side, so with `opts.orientations` the whole strategy runs again
+ * on the picture turned by each quarter turn asked, the boxes mapped back ({@link unturnBox})
+ * before merging. Boxes are clipped to the image and carry the turn that found them.
  * Throws when the detector cannot load or `data` is not width × height × 3 bytes.
  */
 export async function detectFaces(rgb: { data: Buffer; width: number; height: number }, opts: DetectOptions = {}): Promise<Box[]> {
@@ -208,31 +274,46 @@ export async function detectFaces(rgb: { data: Buffer; width: number; height: nu
     [iw, ih] = [Math.max(1, Math.round(width * scale)), Math.max(1, Math.round(height * scale))];
     small = await sharp(data, { raw: { width, height, channels: 3 } }).resize(iw, ih, { fit: 'fill' }).raw().toBuffer();
   }
-  const image = faceapi.tf.tensor3d(small, [ih, iw, 3]);
-  const run = async (t: Tensor, o: unknown, ox: number, oy: number) => {
-    for (const d of await faceapi.detectAllFaces(t, o)) {
-      found.push({ x: (ox + d.box.x) / scale, y: (oy + d.box.y) / scale, w: d.box.width / scale, h: d.box.height / scale, score: d.score });
-    }
-  };
-  try {
-    await run(image, ssd, 0, 0);
+  /** The strategy on one picture `t` of tw × th; boxes in its own pixels. */
+  const search = async (t: Tensor, tw: number, th: number): Promise<Box[]> => {
+    const boxes: Box[] = [];
+    const run = async (part: Tensor, o: unknown, ox: number, oy: number) => {
+      for (const d of await faceapi.detectAllFaces(part, o)) boxes.push({ x: ox + d.box.x, y: oy + d.box.y, w: d.box.width, h: d.box.height, score: d.score });
+    };
+    await run(t, ssd, 0, 0);
     if (opts.tiles ?? true) {
       // SSD resizes its input to 512×512, so a tile is a zoom: small images get tiles of half
       // TILE (faces in a crowd ×1.6), large photos about three tiles across (a dozen passes).
-      const maxSide = Math.max(iw, ih);
+      const maxSide = Math.max(tw, th);
       const tile = maxSide < TILE * 2 ? TILE / 2 : Math.max(TILE, Math.ceil(maxSide / 3));
-      for (const ty of tileOrigins(ih, tile)) {
-        for (const tx of tileOrigins(iw, tile)) {
-          const t = faceapi.tf.slice(image, [ty, tx, 0], [Math.min(tile, ih - ty), Math.min(tile, iw - tx), 3]);
+      for (const ty of tileOrigins(th, tile)) {
+        for (const tx of tileOrigins(tw, tile)) {
+          const part = faceapi.tf.slice(t, [ty, tx, 0], [Math.min(tile, th - ty), Math.min(tile, tw - tx), 3]);
           try {
-            await run(t, ssd, tx, ty);
+            await run(part, ssd, tx, ty);
           } finally {
-            t.dispose();
+            part.dispose();
           }
         }
       }
     }
-    if (opts.tiny ?? true) await run(image, new faceapi.TinyFaceDetectorOptions({ inputSize: opts.tinyInputSize ?? 608, scoreThreshold: TINY_THRESHOLD }), 0, 0);
+    if (opts.tiny ?? true) await run(t, new faceapi.TinyFaceDetectorOptions({ inputSize: opts.tinyInputSize ?? 608, scoreThreshold: TINY_THRESHOLD }), 0, 0);
+    return boxes;
+  };
+  const image = faceapi.tf.tensor3d(small, [ih, iw, 3]);
+  try {
+    for (const o of new Set<Orientation>(opts.orientations ?? [0])) {
+      const turned = o === 0 ? image : turnTensor(faceapi, image, o);
+      try {
+        const [tw, th] = o === 90 || o === 270 ? [ih, iw] : [iw, ih];
+        for (const b of await search(turned, tw, th)) {
+          const u = unturnBox(b, o, iw, ih);
+          found.push({ x: u.x / scale, y: u.y / scale, w: u.w / scale, h: u.h / scale, score: u.score, orientation: o });
+        }
+      } finally {
+        if (turned !== image) turned.dispose();
+      }
+    }
   } finally {
     image.dispose();
   }
@@ -240,7 +321,7 @@ export async function detectFaces(rgb: { data: Buffer; width: number; height: nu
     .map((b) => {
       const x = Math.max(0, b.x);
       const y = Math.max(0, b.y);
-      return { x, y, w: Math.min(width, b.x + b.w) - x, h: Math.min(height, b.y + b.h) - y, score: b.score };
+      return { x, y, w: Math.min(width, b.x + b.w) - x, h: Math.min(height, b.y + b.h) - y, score: b.score, orientation: b.orientation ?? 0 };
     })
     .filter((b) => b.w >= 1 && b.h >= 1);
 }
@@ -261,28 +342,42 @@ export async function readUprightRgb(input: string): Promise<{ data: Buffer; wid
   }
 }
 
+/** The turns a photo is searched at under `policy`: upright only, or all four (a photo is one frame, so a probe is the whole search). */
+export function photoOrientations(policy: OrientationPolicy = DEFAULT_ORIENTATION_POLICY): readonly Orientation[] {
+  return policy === 'upright' ? [0] : ALL_ORIENTATIONS;
+}
+
+/** A box as the detection log keeps it: whole pixels, score to 3 places, the turn that found it. */
+export function logBox(b: Box): Box {
+  return { x: Math.round(b.x), y: Math.round(b.y), w: Math.round(b.w), h: Math.round(b.h), score: Math.round(b.score * 1000) / 1000, ...(b.orientation !== undefined ? { orientation: b.orientation } : {}) };
+}
+
 /**
  * Makes a face-blurred copy of the photo `input` (never modified): EXIF orientation applied
  * first, so the result is upright and carries no metadata at all (no EXIF, XMP, ICC or
  * thumbnail: sharp writes none unless asked). Faces found by {@link detectFaces} (unless
- * `detect` is false) and the manual `regions` (pixels of the upright image; their time bounds
- * are ignored for a photo) are grown by `marginPct` % (default 25, 1.6× that above) and
- * blurred or pixelated to at most 8 cells across (see blur.ts). The result is then searched
- * again at 3/4 of the threshold and whatever the detector still finds is blurred as well (at
- * most two more passes). PNG in gives PNG out (lossless stays lossless); everything else gives
- * JPEG at quality 92.
- * Resolves to the encoded image and the log of what was blurred (frame 0).
+ * `detect` is false) at the turns `orientations` asks (default `probe`: all four quarter turns,
+ * so a face upside down or on its side is found too; `upright`: as shot only) and the manual
+ * `regions` (pixels of the upright image; their time bounds are ignored for a photo) are grown
+ * by `marginPct` % (default 25, 1.6× that on the forehead's side) and blurred or pixelated to
+ * at most 8 cells across (see blur.ts). The result is then searched again, at the same turns
+ * and 3/4 of the threshold, and whatever the detector still finds is blurred as well (at most
+ * two more passes). PNG in gives PNG out (lossless stays lossless); everything else gives JPEG
+ * at quality 92.
+ * Resolves to the encoded image and the log of what was blurred (frame 0; each detector box
+ * with the turn that found it).
  * Throws Error naming the file when it cannot be decoded, or when the detector cannot load.
  */
 export async function blurPhotoFaces(
   input: string,
-  opts: { regions?: Region[]; mode?: BlurMode; marginPct?: number; detect?: false | DetectOptions } = {},
+  opts: { regions?: Region[]; mode?: BlurMode; marginPct?: number; detect?: false | DetectOptions; orientations?: OrientationPolicy } = {},
 ): Promise<{ image: Buffer; format: 'jpeg' | 'png'; log: DetectionLog }> {
   const img = await readUprightRgb(input);
   const mode = opts.mode ?? 'blur';
   const margin = opts.marginPct ?? DEFAULT_MARGIN_PCT;
   const manual = (opts.regions ?? []).map((r) => ({ x: r.x, y: r.y, w: r.w, h: r.h, score: 1 }));
-  const detected = opts.detect === false ? [] : await detectFaces(img, opts.detect);
+  const detectOpts: DetectOptions = { ...(opts.detect || {}), orientations: photoOrientations(opts.orientations) };
+  const detected = opts.detect === false ? [] : await detectFaces(img, detectOpts);
   await obscureBoxes(img, [...detected, ...manual], mode, margin);
   // Blurring a crowd changes what the detector sees around it, and a face it scored just under
   // the threshold next to a sharp neighbour can score above it once the neighbour is a smudge.
@@ -290,7 +385,7 @@ export async function blurPhotoFaces(
   // blurred too, and with
   // the Gaussian when a pixelated face still looks like a face.
   for (let pass = 0; pass < 2 && opts.detect !== false; pass++) {
-    const again = await detectFaces(img, { ...opts.detect, minConfidence: 0.75 * (opts.detect?.minConfidence ?? DEFAULT_MIN_CONFIDENCE) });
+    const again = await detectFaces(img, { ...detectOpts, minConfidence: 0.75 * (detectOpts.minConfidence ?? DEFAULT_MIN_CONFIDENCE) });
     if (again.length === 0) break;
     detected.push(...again);
     await obscureBoxes(img, again, 'blur', margin);
@@ -298,13 +393,12 @@ export async function blurPhotoFaces(
   const format = img.format === 'png' ? 'png' : 'jpeg';
   const out = sharp(img.data, { raw: { width: img.width, height: img.height, channels: 3 } });
   const image = await (format === 'png' ? out.png() : out.jpeg({ quality: 92 })).toBuffer();
-  const round = (b: Box) => ({ x: Math.round(b.x), y: Math.round(b.y), w: Math.round(b.w), h: Math.round(b.h), score: Math.round(b.score * 1000) / 1000 });
   return {
     image,
     format,
     log: {
-      detector: detectorInfo(opts.detect === false ? {} : opts.detect),
-      frames: [{ index: 0, boxes: [...detected.map((b) => ({ ...round(b), source: 'detector' as const })), ...manual.map((b) => ({ ...round(b), source: 'manual' as const }))] }],
+      detector: opts.detect === false ? detectorInfo({}) : { ...detectorInfo(detectOpts), orientations: (detectOpts.orientations ?? [0]).join(', ') },
+      frames: [{ index: 0, boxes: [...detected.map((b) => ({ ...logBox(b), source: 'detector' as const })), ...manual.map((b) => ({ ...logBox(b), source: 'manual' as const }))] }],
     },
   };
 }

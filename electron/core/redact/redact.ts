@@ -19,7 +19,7 @@ import type { ItemRow } from '../db/items.ts';
 import { decodeHeic } from '../derivatives/thumbnails.ts';
 import { digestFile } from '../ingest/digest.ts';
 import type { DatePolicy, KeptMetadata } from './exif-min.ts';
-import { loadFaceTools, type BlurMode, type DetectionLog, type FaceTools, type Region } from './face-port.ts';
+import { loadFaceTools, type BlurMode, type DetectionLog, type FaceTools, type OrientationPolicy, type Region } from './face-port.ts';
 import { stripJpeg, type Removed } from './jpeg-strip.ts';
 import { stripPng, stripWebp } from './png-webp-strip.ts';
 import { derivativeBySettings, getItemRegions, insertDerivative, publicSettings, storeDerivativeObject, type Derivative } from './store.ts';
@@ -51,6 +51,8 @@ export interface RedactOptions {
   marginPct?: number;
   /** The capture date: kept, coarsened to a day, month or year, or dropped (default keep). */
   date?: DatePolicy;
+  /** Turns of the picture the face detector searches (default probe: photos all four; video see video-faces.ts). */
+  orientations?: OrientationPolicy;
 }
 
 /** What redactItem did. */
@@ -75,6 +77,9 @@ function settingsOf(rec: NormalizedRecord, o: RedactOptions, regions: Region[]):
     tool: REDACT_TOOL,
     stripMetadata: true,
     blurFaces: o.blurFaces,
+    // recorded only where it changes the bytes: a copy made before turns were searched (upright
+    // only, no key) is not taken for one made with the default probe
+    ...(o.blurFaces ? { orientations: o.orientations ?? 'probe' } : {}),
     ...(blur ? { mode: o.mode ?? 'blur', ...(o.marginPct !== undefined ? { marginPct: o.marginPct } : {}), regions } : {}),
     date: o.date ?? 'keep',
     ...(rec.mime === 'image/heic' || rec.mime === 'image/heif' ? { conversion: 'HEIC decoded (primary image, ffmpeg) and written as JPEG' } : {}),
@@ -129,7 +134,7 @@ async function redactPhoto(archive: Archive, src: string, rec: NormalizedRecord,
       writeFileSync(input, await heicUpright(src, deps.signal));
     }
     try {
-      const r = await faces.blurPhotoFaces(input, { regions, mode: o.mode ?? 'blur', ...(o.marginPct !== undefined ? { marginPct: o.marginPct } : {}), ...(o.blurFaces ? {} : { detect: false as const }) });
+      const r = await faces.blurPhotoFaces(input, { regions, mode: o.mode ?? 'blur', ...(o.marginPct !== undefined ? { marginPct: o.marginPct } : {}), ...(o.blurFaces ? (o.orientations ? { orientations: o.orientations } : {}) : { detect: false as const }) });
       // The face module keeps PNG in as PNG out, and a HEIC arrives here decoded to PNG: the type
       // follows the original's (redactedPhotoMime), not the temporary file's.
       const outMime = redactedPhotoMime(mime, true);
@@ -157,7 +162,7 @@ async function redactVideo(archive: Archive, src: string, rec: NormalizedRecord,
   if (o.blurFaces || regions.length) {
     const faces = await (deps.faces ?? loadFaceTools)();
     input = join(archive.tmpDir, `blur-${process.pid}-${rec.sha256.slice(0, 16)}.${muxer}`);
-    log = (await faces.blurVideoFaces(src, input, { regions, mode: o.mode ?? 'blur', ...(o.marginPct !== undefined ? { marginPct: o.marginPct } : {}), ...(o.blurFaces ? {} : { detect: false as const }), signal: deps.signal })).log;
+    log = (await faces.blurVideoFaces(src, input, { regions, mode: o.mode ?? 'blur', ...(o.marginPct !== undefined ? { marginPct: o.marginPct } : {}), ...(o.blurFaces ? (o.orientations ? { orientations: o.orientations } : {}) : { detect: false as const }), signal: deps.signal })).log;
     crashPoint('redact-blurred');
   }
   try {
