@@ -89,9 +89,9 @@ export interface DetectOptions {
    */
   orientations?: readonly Orientation[];
   /**
-   * Keep a box found at a turn (90/180/270) only if it scores at least this much and is not
-   * largely overlapped (IoU > 0.3, or 60 % of the smaller box) by a box found upright in the
-   * same search (default: keep every turned box). Turned, the detectors still fire weakly on
+   * Keep the boxes found at a turn (90/180/270) only if one of them scores at least this much,
+   * and only those not largely overlapped (IoU > 0.3, or 60 % of the smaller box) by a box
+   * found upright scoring this much in the same search (default: keep every turned box). Turned, the detectors still fire weakly on
    * upright faces; for video ({@link TURNED_MIN_SCORE}) such boxes would keep the turn searched
    * on every frame and spread the blur onto the bodies below the faces.
    */
@@ -168,7 +168,7 @@ export function detectorInfo(opts: DetectOptions = {}): DetectionLog['detector']
       tiles ? `ssd on overlapping tiles (${TILE / 2}px under ${TILE * 2}px, else a third of the longer side; upright only)` : null,
       tiny ? `tiny_face_detector ${opts.tinyInputSize ?? 608} at ${TINY_THRESHOLD}` : null,
       opts.maxSide ? `on a copy scaled to at most ${opts.maxSide}px on its longer side` : null,
-      opts.turnedMinScore !== undefined ? `a box found turned kept only if it scores ${opts.turnedMinScore} or more and no upright box scoring as much overlaps it` : null,
+      opts.turnedMinScore !== undefined ? `boxes found at a turn kept only if one scores ${opts.turnedMinScore} or more, and only those off the upright faces scoring as much` : null,
       'boxes overlapping (IoU > 0.3 or 60% of the smaller) merged into their union',
     ]
       .filter(Boolean)
@@ -254,18 +254,24 @@ export function unturnBox(b: Box, o: Orientation, width: number, height: number)
 }
 
 /**
- * A turned box is kept if it scores at least `minScore` and no upright box that scores as much
- * overlaps it largely (IoU > 0.3, or 60 % of the smaller). Only a confident upright face
- * counts: upright, the detector also fires weakly on a face upside down (0.45 against 0.76 at
- * 180° on the upside-down portrait), and that face's turn must still be found and kept searched.
+ * The boxes found at one turn that count: none unless one of them scores at least `minScore`
+ * off the confident upright faces (the turn really shows a face), then all those off the
+ * confident upright faces, weak ones too. A box is on an upright face when an upright box
+ * scoring `minScore` or more overlaps it largely (IoU > 0.3, or 60 % of the smaller). Only a
+ * confident upright face counts: upright, the detector also fires weakly on a face upside down
+ * (0.45 against 0.76 at 180° on the upside-down portrait at 640 px), and that turn must still be
+ * found. Weak boxes ride on a confident one because a second face at the same turn may score
+ * low (the woman in profile in that portrait: 0.30–0.33 at 180°) and must be blurred too.
  */
-function keepTurned(b: Box, upright: Box[], minScore: number): boolean {
-  if (b.score < minScore) return false;
-  return !upright.some((u) => {
-    if (u.score < minScore) return false;
-    const r = iou(u, b);
-    return r.iou > 0.3 || r.ofSmaller > 0.6;
-  });
+function keepTurned(boxes: Box[], upright: Box[], minScore: number): Box[] {
+  const off = boxes.filter((b) =>
+    !upright.some((u) => {
+      if (u.score < minScore) return false;
+      const r = iou(u, b);
+      return r.iou > 0.3 || r.ofSmaller > 0.6;
+    }),
+  );
+  return off.some((b) => b.score >= minScore) ? off : [];
 }
 
 /** `t` (height × width × 3) turned clockwise by `o`, as a new tensor (the caller disposes both). */
@@ -346,13 +352,12 @@ export async function detectFaces(rgb: { data: Buffer; width: number; height: nu
       const turned = o === 0 ? image : turnTensor(faceapi, image, o);
       try {
         const [tw, th] = o === 90 || o === 270 ? [ih, iw] : [iw, ih];
-        for (const b of await search(turned, tw, th, o === 0 && (opts.tiles ?? true))) {
+        const boxes = (await search(turned, tw, th, o === 0 && (opts.tiles ?? true))).map((b): Box => {
           const u = unturnBox(b, o, iw, ih);
-          const box: Box = { x: u.x / scale, y: u.y / scale, w: u.w / scale, h: u.h / scale, score: u.score, orientation: o };
-          if (o === 0) upright.push(box);
-          else if (opts.turnedMinScore !== undefined && !keepTurned(box, upright, opts.turnedMinScore)) continue;
-          found.push(box);
-        }
+          return { x: u.x / scale, y: u.y / scale, w: u.w / scale, h: u.h / scale, score: u.score, orientation: o };
+        });
+        if (o === 0) upright.push(...boxes);
+        found.push(...(o === 0 || opts.turnedMinScore === undefined ? boxes : keepTurned(boxes, upright, opts.turnedMinScore)));
       } finally {
         if (turned !== image) turned.dispose();
       }

@@ -98,8 +98,8 @@ export const DETECTIONS_PER_SEC = 6;
 /**
  * Default detector settings for video: SSD on the full frame and the Tiny Face Detector, both on
  * a copy at most 640 px on its longer side (SSD sees 512×512 anyway), no tiles (×10). A box found
- * at a turn counts (is blurred, and keeps its turn searched) only if it scores
- * {@link TURNED_MIN_SCORE} or more and lies on no confident upright face: turned, the detectors
+ * at a turn counts (is blurred; the turn stays searched) only if it lies on no confident
+ * upright face and a box at that turn scores {@link TURNED_MIN_SCORE} or more: turned, the detectors
  * fire on upright faces in a crowd, which kept the turns searched (×2.6) and spread the blur.
  */
 export const VIDEO_DETECT: DetectOptions = { tiles: false, tiny: true, maxSide: 640, turnedMinScore: TURNED_MIN_SCORE };
