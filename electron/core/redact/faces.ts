@@ -263,7 +263,7 @@ export function unturnBox(b: Box, o: Orientation, width: number, height: number)
  * found. Weak boxes ride on a confident one because a second face at the same turn may score
  * low (the woman in profile in that portrait: 0.30–0.33 at 180°) and must be blurred too.
  */
-function keepTurned(boxes: Box[], upright: Box[], minScore: number): Box[] {
+export function keepTurned(boxes: Box[], upright: Box[], minScore: number): Box[] {
   const off = boxes.filter((b) =>
     !upright.some((u) => {
       if (u.score < minScore) return false;
