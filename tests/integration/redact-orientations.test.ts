@@ -81,8 +81,9 @@ describe.skipIf(!HAS_FACES)('faces upside down and on their side', () => {
       expect((await sharp(src).metadata()).orientation).toBeUndefined();
       const r = await blurPhotoFaces(src);
       expect(await facesAnyTurn(await rgbOf(r.image))).toEqual([]);
-      // the frontal face, found at the turn that puts it upright again
-      expect(r.log.frames[0]!.boxes.some((b) => b.orientation === (360 - turn) % 360 && b.score > 0.9)).toBe(true);
+      // the frontal face, found at the turn that puts it upright again (turned, SSD sees the
+      // whole picture only, no tiles: 0.72–0.73 here, against > 0.9 with tiles)
+      expect(r.log.frames[0]!.boxes.some((b) => b.orientation === (360 - turn) % 360 && b.score > 0.6)).toBe(true);
       expect(r.log.detector.orientations).toBe('0, 90, 180, 270');
     });
   }

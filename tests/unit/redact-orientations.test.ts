@@ -4,7 +4,7 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { growBox } from '../../electron/core/redact/blur.ts';
-import { ALL_ORIENTATIONS, unturnBox, type Box } from '../../electron/core/redact/faces.ts';
+import { ALL_ORIENTATIONS, keepTurned, TURNED_MIN_SCORE, unturnBox, type Box } from '../../electron/core/redact/faces.ts';
 import { OrientationPlanner } from '../../electron/core/redact/video-faces.ts';
 
 /** The bounding box of the white pixels of a raw picture (first channel). */
@@ -72,5 +72,24 @@ describe('OrientationPlanner', () => {
       expect(up.turnsAt(i).turns).toEqual([0]);
       expect(all.turnsAt(i).turns).toEqual([0, 90, 180, 270]);
     }
+  });
+});
+
+describe('keepTurned', () => {
+  const box = (score: number, x: number, y: number, w: number, h: number, orientation: 0 | 90 | 180 | 270): Box => ({ x, y, w, h, score, orientation });
+  it('drops the boxes a turn finds on confident upright faces (the crowd clip as shot, 640 px, frame at 1.2 s)', () => {
+    const upright = [box(0.98, 416, 136, 22, 33, 0), box(0.95, 520, 129, 49, 51, 0), box(0.87, 274, 108, 31, 42, 0), box(0.6, 159, 97, 23, 40, 0)];
+    const at270 = [box(0.92, 261, 99, 56, 55, 270), box(0.76, 410, 144, 31, 24, 270), box(0.61, 515, 136, 59, 35, 270), box(0.45, 156, 91, 65, 46, 270)];
+    expect(keepTurned(at270, upright, TURNED_MIN_SCORE)).toEqual([]);
+  });
+  it('keeps a turn only when one of its boxes scores 0.5 off the upright faces, then its weaker boxes too', () => {
+    // the upside-down portrait at 640 px: the man 0.76 at 180° (0.45 upright), the woman in profile 0.33
+    const upright = [box(0.45, 472, 403, 95, 152, 0)];
+    const at180 = [box(0.76, 466, 402, 116, 139, 180), box(0.33, 235, 458, 71, 152, 180)];
+    expect(keepTurned(at180, upright, TURNED_MIN_SCORE)).toEqual(at180);
+    // weak alone: nothing at that turn counts
+    expect(keepTurned([box(0.45, 600, 10, 40, 40, 90), box(0.3, 100, 100, 30, 30, 90)], upright, TURNED_MIN_SCORE)).toEqual([]);
+    // a confident upright face on the man hides his turned box; the woman's alone is too weak
+    expect(keepTurned(at180, [box(0.8, 472, 403, 95, 152, 0)], TURNED_MIN_SCORE)).toEqual([]);
   });
 });

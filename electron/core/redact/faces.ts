@@ -80,12 +80,31 @@ export interface DetectOptions {
   /** Input size of the Tiny Face Detector (a multiple of 32; default 608). */
   tinyInputSize?: number;
   /**
-   * Turns of the picture to search (default `[0]`, upright only): the whole strategy runs once
-   * per turn, so each costs as much as the upright search. Boxes come back in the upright
-   * picture's pixels, tagged with the turn that found them.
+   * Turns of the picture to search (default `[0]`, upright only). Upright gets the whole strategy;
+   * a turned picture only SSD (and the tiny detector, unless `tiny` is false) on the whole frame,
+   * no tiles: tiles are for small faces in crowds, and a crowd upside down or on its side is not
+   * the case turns are searched for (a camera held upside down, a person lying down), while they
+   * would make each turn cost as much as the upright search (×4 in all). Boxes come back in the
+   * upright picture's pixels, tagged with the turn that found them.
    */
   orientations?: readonly Orientation[];
+  /**
+   * Keep the boxes found at a turn (90/180/270) only if one of them scores at least this much,
+   * and only those not largely overlapped (IoU > 0.3, or 60 % of the smaller box) by a box
+   * found upright scoring this much in the same search (default: keep every turned box). Turned, the detectors still fire weakly on
+   * upright faces; for video ({@link TURNED_MIN_SCORE}) such boxes would keep the turn searched
+   * on every frame and spread the blur onto the bodies below the faces.
+   */
+  turnedMinScore?: number;
 }
+
+/**
+ * Score a box found at a turn needs in video (see `turnedMinScore`). Measured at 640 px (video):
+ * the man in the upside-down portrait scores 0.76 at 180° (0.45 upright); on the crowd clip as
+ * shot, turned boxes on upright faces score 0.2–0.92, and those above 0.5 lie on upright faces
+ * found at 0.6–0.98, so it is the overlap with those that drops them.
+ */
+export const TURNED_MIN_SCORE = 0.5;
 
 export const DEFAULT_MIN_CONFIDENCE = 0.2;
 const TINY_THRESHOLD = 0.25;
@@ -146,9 +165,10 @@ export function detectorInfo(opts: DetectOptions = {}): DetectionLog['detector']
     minConfidence: opts.minConfidence ?? DEFAULT_MIN_CONFIDENCE,
     strategy: [
       'ssd full frame',
-      tiles ? `ssd on overlapping tiles (${TILE / 2}px under ${TILE * 2}px, else a third of the longer side)` : null,
+      tiles ? `ssd on overlapping tiles (${TILE / 2}px under ${TILE * 2}px, else a third of the longer side; upright only)` : null,
       tiny ? `tiny_face_detector ${opts.tinyInputSize ?? 608} at ${TINY_THRESHOLD}` : null,
       opts.maxSide ? `on a copy scaled to at most ${opts.maxSide}px on its longer side` : null,
+      opts.turnedMinScore !== undefined ? `boxes found at a turn kept only if one scores ${opts.turnedMinScore} or more, and only those off the upright faces scoring as much` : null,
       'boxes overlapping (IoU > 0.3 or 60% of the smaller) merged into their union',
     ]
       .filter(Boolean)
@@ -233,6 +253,27 @@ export function unturnBox(b: Box, o: Orientation, width: number, height: number)
   }
 }
 
+/**
+ * The boxes found at one turn that count: none unless one of them scores at least `minScore`
+ * off the confident upright faces (the turn really shows a face), then all those off the
+ * confident upright faces, weak ones too. A box is on an upright face when an upright box
+ * scoring `minScore` or more overlaps it largely (IoU > 0.3, or 60 % of the smaller). Only a
+ * confident upright face counts: upright, the detector also fires weakly on a face upside down
+ * (0.45 against 0.76 at 180° on the upside-down portrait at 640 px), and that turn must still be
+ * found. Weak boxes ride on a confident one because a second face at the same turn may score
+ * low (the woman in profile in that portrait: 0.30–0.33 at 180°) and must be blurred too.
+ */
+export function keepTurned(boxes: Box[], upright: Box[], minScore: number): Box[] {
+  const off = boxes.filter((b) =>
+    !upright.some((u) => {
+      if (u.score < minScore) return false;
+      const r = iou(u, b);
+      return r.iou > 0.3 || r.ofSmaller > 0.6;
+    }),
+  );
+  return off.some((b) => b.score >= minScore) ? off : [];
+}
+
 /** `t` (height × width × 3) turned clockwise by `o`, as a new tensor (the caller disposes both). */
 function turnTensor(faceapi: FaceApi, t: Tensor, o: Exclude<Orientation, 0>): Tensor {
   if (o === 180) return faceapi.tf.reverse(t, [0, 1]);
@@ -252,9 +293,11 @@ function turnTensor(faceapi: FaceApi, t: Tensor, o: Exclude<Orientation, 0>): Te
  * otherwise shrink to 4 pixels; 320-pixel tiles zoom small images ×1.6, which finds small
  * faces in crowds); then the Tiny Face Detector, which catches some faces in profile; the
  * results merged by {@link mergeBoxes}. The detectors were trained on upright faces and miss
- * faces upside down or on their side, so with `opts.orientations` the whole strategy runs again
- * on the picture turned by each quarter turn asked, the boxes mapped back ({@link unturnBox})
- * before merging. Boxes are clipped to the image and carry the turn that found them.
+ * faces upside down or on their side, so with `opts.orientations` the picture is searched again
+ * turned by each quarter turn asked, by SSD (and the tiny detector) on the whole frame only, no
+ * tiles (a turned search costs about a sixth of the upright one on a photo; see
+ * `DetectOptions.orientations`), the boxes mapped back ({@link unturnBox}) and, with
+ * `opts.turnedMinScore`, the weak or already-found ones dropped, before merging. Boxes are clipped to the image and carry the turn that found them.
  * Throws when the detector cannot load or `data` is not width × height × 3 bytes.
  */
 export async function detectFaces(rgb: { data: Buffer; width: number; height: number }, opts: DetectOptions = {}): Promise<Box[]> {
@@ -275,13 +318,13 @@ export async function detectFaces(rgb: { data: Buffer; width: number; height: nu
     small = await sharp(data, { raw: { width, height, channels: 3 } }).resize(iw, ih, { fit: 'fill' }).raw().toBuffer();
   }
   /** The strategy on one picture `t` of tw × th; boxes in its own pixels. */
-  const search = async (t: Tensor, tw: number, th: number): Promise<Box[]> => {
+  const search = async (t: Tensor, tw: number, th: number, tiles: boolean): Promise<Box[]> => {
     const boxes: Box[] = [];
     const run = async (part: Tensor, o: unknown, ox: number, oy: number) => {
       for (const d of await faceapi.detectAllFaces(part, o)) boxes.push({ x: ox + d.box.x, y: oy + d.box.y, w: d.box.width, h: d.box.height, score: d.score });
     };
     await run(t, ssd, 0, 0);
-    if (opts.tiles ?? true) {
+    if (tiles) {
       // SSD resizes its input to 512×512, so a tile is a zoom: small images get tiles of half
       // TILE (faces in a crowd ×1.6), large photos about three tiles across (a dozen passes).
       const maxSide = Math.max(tw, th);
@@ -301,15 +344,20 @@ export async function detectFaces(rgb: { data: Buffer; width: number; height: nu
     return boxes;
   };
   const image = faceapi.tf.tensor3d(small, [ih, iw, 3]);
+  const upright: Box[] = [];
   try {
-    for (const o of new Set<Orientation>(opts.orientations ?? [0])) {
+    // upright first, so the turned boxes can be checked against what it found
+    const turns = [...new Set<Orientation>(opts.orientations ?? [0])].sort((a, b) => a - b);
+    for (const o of turns) {
       const turned = o === 0 ? image : turnTensor(faceapi, image, o);
       try {
         const [tw, th] = o === 90 || o === 270 ? [ih, iw] : [iw, ih];
-        for (const b of await search(turned, tw, th)) {
+        const boxes = (await search(turned, tw, th, o === 0 && (opts.tiles ?? true))).map((b): Box => {
           const u = unturnBox(b, o, iw, ih);
-          found.push({ x: u.x / scale, y: u.y / scale, w: u.w / scale, h: u.h / scale, score: u.score, orientation: o });
-        }
+          return { x: u.x / scale, y: u.y / scale, w: u.w / scale, h: u.h / scale, score: u.score, orientation: o };
+        });
+        if (o === 0) upright.push(...boxes);
+        found.push(...(o === 0 || opts.turnedMinScore === undefined ? boxes : keepTurned(boxes, upright, opts.turnedMinScore)));
       } finally {
         if (turned !== image) turned.dispose();
       }
