@@ -120,6 +120,8 @@ export const digestLabel = (alg: string): string => ALG_LABEL[alg] ?? alg;
 export function fixityFindingLines(f: FixityFinding): string[] {
   switch (f.kind) {
     case 'missing':
+      // Something else at the object's address: say what, so "missing" is not read as deleted.
+      if (f.notAFile) return [`object missing from the store: a ${f.notAFile}${f.linkTarget ? ` to ${f.linkTarget}` : ''} stands in its place, not a file held by the archive${f.object ? ` (${f.object})` : ''}`];
       return [`object missing from the store${f.object ? ` (${f.object})` : ''}`];
     case 'unreadable':
       return [`object could not be read: ${f.error ?? 'unknown error'}`];
