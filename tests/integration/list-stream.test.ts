@@ -67,7 +67,7 @@ describe('evidence list streams what it printed before', () => {
     const ids = filterItemIds(db, { tags: ['школа'] });
     expect(lines.at(-1)).toBe(`${ids.length} items`);
     expect(lines.slice(0, -1).map((l) => Number(l.trim().split(/\s+/u)[0]))).toEqual(ids);
-    expect(lines[0]).toMatch(/^ {3}14 {2}[0-9a-f]{12} {2}other {4}\s+14 B {2}2021-06-15T12:00:00 {8}Apple iPhone 12 {2}IMG_0000014\.JPG$/u);
+    expect(lines[0]).toMatch(/^ {3}14 {2}[0-9a-f]{12} {2}other {4}\s+14 B {2}2021-06-15T12:00:00 \(zone unknown\) {2}Apple iPhone 12 {2}IMG_0000014\.JPG$/u);
   });
 
   it('an empty selection is [] as before', async () => {
