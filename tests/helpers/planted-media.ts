@@ -1,8 +1,9 @@
 // Media planted with a person's name where metadata strippers tend to miss it (issue 13 hostile
 // test): an ICC profile whose text tags, header signatures and a private tag name the person, and
 // the PNG/WebP chunk builders to put it, and private chunks, into a real picture.
-import { crc32, inflateSync } from 'node:zlib';
-import { iccProfileId } from '../../electron/core/redact/icc-clean.ts';
+import { inflateSync } from 'node:zlib';
+import { iccProfileId, mlucType } from '../../electron/core/redact/icc-clean.ts';
+import { pngChunk } from '../../electron/core/redact/png-webp-strip.ts';
 
 /** The planted name. */
 export const NAME = 'Aigul Victimova';
@@ -38,18 +39,7 @@ export const descTag = (ascii: string) => {
   u.copy(b, 12 + a.length + 8);
   return b;
 };
-export const mlucTag = (text: string) => {
-  const s = Buffer.from(text, 'utf16le').swap16();
-  const b = Buffer.alloc(28 + s.length);
-  b.write('mluc', 0, 'latin1');
-  b.writeUInt32BE(1, 8);
-  b.writeUInt32BE(12, 12);
-  b.write('enUS', 16, 'latin1');
-  b.writeUInt32BE(s.length, 20);
-  b.writeUInt32BE(28, 24);
-  s.copy(b, 28);
-  return b;
-};
+export const mlucTag = mlucType;
 export const textTag = (t: string) => Buffer.concat([Buffer.from('text\0\0\0\0', 'latin1'), Buffer.from(`${t}\0`, 'latin1')]);
 
 /**
@@ -89,14 +79,7 @@ export function namedProfile(base: Buffer): Buffer {
   return icc;
 }
 
-export function pngChunk(type: string, data: Buffer): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.length, 0);
-  head.write(type, 4, 'latin1');
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])) >>> 0, 0);
-  return Buffer.concat([head, data, crc]);
-}
+export { pngChunk };
 export const riffChunk = (fourcc: string, data: Buffer) => {
   const h = Buffer.alloc(8);
   h.write(fourcc, 0, 'latin1');

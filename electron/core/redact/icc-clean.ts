@@ -52,7 +52,7 @@ function descType(text: string): Buffer {
 }
 
 /** multiLocalizedUnicodeType (ICC.1:2010 §10.13): one en-US record in UTF-16BE. */
-function mlucType(text: string): Buffer {
+export function mlucType(text: string): Buffer {
   const s = Buffer.from(text, 'utf16le').swap16();
   const b = Buffer.alloc(28 + s.length);
   b.write('mluc', 0, 'latin1');

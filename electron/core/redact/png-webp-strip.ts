@@ -50,7 +50,8 @@ function pngIccp(data: Buffer): { data: Buffer | null; groups: string[] } {
 /** How a dropped PNG chunk is named in `removed.groups`. */
 const pngGroup = (type: string) => (type === 'eXIf' ? 'EXIF' : `PNG ${type}`);
 
-function pngChunk(type: string, data: Buffer): Buffer {
+/** One PNG chunk: length, type, data and its CRC-32 over type and data (PNG 3rd ed. §5.3). */
+export function pngChunk(type: string, data: Buffer): Buffer {
   const head = Buffer.alloc(8);
   head.writeUInt32BE(data.length, 0);
   head.write(type, 4, 'latin1');
