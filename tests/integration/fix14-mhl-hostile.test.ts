@@ -10,22 +10,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli-inprocess.ts';
 import { writeCard } from '../helpers/mhl-card.ts';
 import { writeMhlGeneration } from '../../electron/core/mhl/write.ts';
-import { openArchive } from '../../electron/core/archive.ts';
-import { listCustodyEvents } from '../../electron/core/custody/log.ts';
 import { MAX_HASH_LIST_BYTES } from '../../electron/core/mhl/read.ts';
+import { sourceListEvents } from '../helpers/source-list-events.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'fix14-mhl-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 const creator = { tool: 'Hedge', toolVersion: '23.1', hostName: 'dit-cart' };
 
-async function sourceListEvents(archive: string) {
-  const a = await openArchive(archive, { write: false });
-  try {
-    return listCustodyEvents(a.db, {}).filter((e) => e.type === 'fixity check' && e.detail.scope === 'source hash list');
-  } finally {
-    await a.close();
-  }
-}
 
 describe('a hash list naming thousands of files not on the card', () => {
   it('logs one summary event, prints --json whole, and caps the human lines', async () => {

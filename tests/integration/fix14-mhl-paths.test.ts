@@ -20,11 +20,11 @@ import { runCli } from '../helpers/cli-inprocess.ts';
 import { SHARED_DIR } from '../helpers/corpus.ts';
 import { writeCard } from '../helpers/mhl-card.ts';
 import { openArchive } from '../../electron/core/archive.ts';
-import { listCustodyEvents } from '../../electron/core/custody/log.ts';
 import { hashData } from '../../electron/core/mhl/hash.ts';
 import { readAscMhlHistory } from '../../electron/core/mhl/read.ts';
 import { chainXml } from '../../electron/core/mhl/write.ts';
 import { escapeXml } from '../../electron/core/mhl/xml.ts';
+import { sourceListEvents } from '../helpers/source-list-events.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'fix14-paths-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -59,14 +59,6 @@ async function ingest(archive: string, input: string, ...more: string[]): Promis
   return { code: j.code, report: JSON.parse(j.out), human: '', err: j.err };
 }
 
-async function sourceListEvents(archive: string) {
-  const a = await openArchive(archive, { write: false });
-  try {
-    return listCustodyEvents(a.db, {}).filter((e) => e.type === 'fixity check' && e.detail.scope === 'source hash list');
-  } finally {
-    await a.close();
-  }
-}
 
 describe('D5: an entry pointing outside the card is an invalid entry of its list', () => {
   const HOSTILE = ['../sibling.mov', '../../etc/hostname', '/etc/hostname', 'C:\\x', ''];
