@@ -89,8 +89,11 @@ describe.each(['ru', 'ky'] as const)('evidence --lang %s', (lang) => {
       expect(r.code).toBe(2);
       expectTranslated(r.err);
     }
-    // The wrong file: not "altered", another file than the original.
-    const wrong = await runCli('--lang', lang, 'repair', '2', '--from', join(a.src, 'note-0.txt'), ...a.A);
+    // The wrong file: not "altered", another file than the original. Not one of the ingested
+    // notes: ingest numbers items in the order their copies finish, so item 2 may be any of them.
+    const other = join(a.root, 'other.txt');
+    writeFileSync(other, 'not the original\n');
+    const wrong = await runCli('--lang', lang, 'repair', '2', '--from', other, ...a.A);
     expect(wrong.code).toBe(1);
     expectTranslated(wrong.out);
     expect(wrong.out).toContain(lang === 'ru' ? 'другой файл (SHA-256' : 'башка файл (SHA-256');
