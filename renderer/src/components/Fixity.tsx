@@ -14,7 +14,8 @@ export function findingLines(t: TFn, f: FixityFinding | null | undefined, reason
   if (!f) return [t('item.fixity.unknown', { reason: typeof reason === 'string' ? reason : '' })];
   switch (f.kind) {
     case 'missing':
-      return [t('item.fixity.missing')];
+      // Something else at the object's address: the archive does not hold the file (never "missing", never a pass).
+      return [f.notAFile ? notAFileText(t, f) : t('item.fixity.missing')];
     case 'unreadable':
       return [t('item.fixity.unreadable', { error: f.error ?? '' })];
     case 'unrecorded-change':
@@ -29,15 +30,38 @@ export function findingLines(t: TFn, f: FixityFinding | null | undefined, reason
   }
 }
 
-/** The item's last fixity check (ItemDetail.lastCheck): when, in which run, passed, or FAILED with what was found, in red. */
-export function LastCheckLine({ check }: { check: NonNullable<ItemDetail['lastCheck']> | null }) {
+/**
+ * What stands at the object's address instead of the file (FixityFinding.notAFile), as a sentence
+ * saying the archive does not hold the file: "… replaced by a symbolic link to <target>", a folder, a pipe.
+ */
+function notAFileText(t: TFn, f: FixityFinding): string {
+  return t(`item.fixity.notAFile.${f.notAFile}`, { target: f.linkTarget ?? '?' });
+}
+
+/** A failure's kind as a word ("altered", "missing"); "not a file" when something else stands in the object's place. */
+export function failureKindWord(t: TFn, kind: string, f: FixityFinding | null | undefined): string {
+  if (f?.notAFile) return t('item.fixity.kind.not-a-file');
+  return t(`item.fixity.kind.${kind}`, { defaultValue: kind });
+}
+
+/**
+ * The item's last fixity check (ItemDetail.lastCheck): when, in which run, passed, or FAILED with
+ * what was found, in red. `finding` is what that check's custody event recorded (the event at
+ * check.eventSeq), when known: an object replaced by a link, folder or pipe is said as such.
+ */
+export function LastCheckLine({ check, finding }: { check: NonNullable<ItemDetail['lastCheck']> | null; finding?: FixityFinding | null }) {
   const { t, i18n } = useTranslation();
   if (!check) return <p className="last-check" data-testid="last-check" data-status="never">{t('item.lastCheck.never')}</p>;
   const failed = check.status === 'FAILED';
-  const vars = { when: formatInstant(check.checkedAt, i18n.language), run: check.runId ?? '', kind: t(`item.fixity.kind.${check.outcome}`, { defaultValue: check.outcome }) };
-  const key = failed ? (check.runId === null ? 'failedBeforeRuns' : 'failed') : check.runId === null ? 'passedBeforeRuns' : 'passed';
+  const notAFile = failed && finding?.kind === 'missing' && finding.notAFile ? finding : null;
+  const vars = {
+    when: formatInstant(check.checkedAt, i18n.language), run: check.runId ?? '', kind: t(`item.fixity.kind.${check.outcome}`, { defaultValue: check.outcome }),
+    what: notAFile ? notAFileText(t, notAFile) : '',
+  };
+  const failedKey = notAFile ? 'failedNotAFile' : 'failed';
+  const key = failed ? (check.runId === null ? `${failedKey}BeforeRuns` : failedKey) : check.runId === null ? 'passedBeforeRuns' : 'passed';
   return (
-    <p className={failed ? 'last-check error' : 'last-check'} role={failed ? 'alert' : undefined} data-testid="last-check" data-status={check.status}>
+    <p className={failed ? 'last-check error' : 'last-check'} role={failed ? 'alert' : undefined} data-testid="last-check" data-status={check.status} data-not-a-file={notAFile?.notAFile}>
       <strong>{t('item.lastCheck.label')}</strong> {t(`item.lastCheck.${key}`, vars)}
     </p>
   );
@@ -66,7 +90,7 @@ export function FixityFailureEntry({ p }: { p: FixityFailure }) {
   const { t } = useTranslation();
   return (
     <li className="failure" data-kind={p.kind} data-testid="fixity-failure" data-item={p.itemId}>
-      <strong data-testid="failure-head">{t('verify.failure.head', { kind: t(`item.fixity.kind.${p.kind}`, { defaultValue: p.kind }), id: p.itemId, name: p.fileName ?? '?' })}</strong>
+      <strong data-testid="failure-head">{t('verify.failure.head', { kind: failureKindWord(t, p.kind, p.finding), id: p.itemId, name: p.fileName ?? '?' })}</strong>
       <dl className="facts">
         <dt>{t('verify.failure.name')}</dt><dd data-testid="failure-name">{p.fileName ?? '—'}</dd>
         <dt>{t('verify.failure.source')}</dt><dd className="path" data-testid="failure-source">{p.sourcePath ?? '—'}</dd>

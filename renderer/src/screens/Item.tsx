@@ -105,6 +105,13 @@ function CustodyEntry({ e }: { e: ItemDetail['custody'][number] }) {
   );
 }
 
+/** What the item's last fixity check found: the finding of its custody event (lastCheck.eventSeq), when it failed and is in the timeline. */
+function lastCheckFinding(d: ItemDetail) {
+  const seq = d.lastCheck?.eventSeq;
+  const e = seq == null ? undefined : d.custody.find((x) => x.seq === seq);
+  return e ? fixityFinding(e) : null;
+}
+
 function CopyButton({ text }: { text: string }) {
   const { t } = useTranslation();
   const { report } = useApp();
@@ -260,7 +267,7 @@ export function ItemScreen({ id }: { id: number }) {
               <RegionEditor key={id} d={d} />
             </>
           )}
-          <LastCheckLine check={d.lastCheck ?? null} />
+          <LastCheckLine check={d.lastCheck ?? null} finding={lastCheckFinding(d)} />
           <h2>{t('item.digests')}</h2>
           <table className="digests" data-testid="digests">
             <tbody>
