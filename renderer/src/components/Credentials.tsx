@@ -8,23 +8,33 @@ import { formatInstant } from '../format.ts';
 /** i18next reads "." as nesting: codes and action names are looked up with "_" in their place. */
 const flat = (s: string) => s.replaceAll('.', '_');
 
+/** "(as the altered manifest claims; not verified)": after a fact read from invalid credentials. */
+function ClaimCaveat() {
+  const { t } = useTranslation();
+  return <span className="claim-caveat" data-testid="claim-caveat">({t('credentials.unverifiedClaim')})</span>;
+}
+
 /** The Item screen's Content Credentials section; nothing for an item never checked. */
 export function CredentialsPanel({ report }: { report: Record<string, unknown> }) {
   const { t, i18n } = useTranslation();
   const lng = i18n.language;
   const r = report as unknown as CredentialReport;
   const present = r.verdict !== 'absent' || r.error;
-  const rows: [string, string | null][] = present ? [
-    ['credentials.signedBy', r.signer ? `${r.signer.issuer} (${r.signer.subject})` : null],
-    ['credentials.issuedBy', r.signer?.issuerDn ?? null],
-    ['credentials.signedAt', r.signedAt ? formatInstant(r.signedAt, lng) : t('credentials.noTime')],
-    ['credentials.madeWith', r.claimGenerator],
+  // Invalid credentials: what the manifest says (signer, time, tool, actions, ingredients) may be
+  // what someone altered it to say; each such fact carries the caveat, as the CLI's `show` does.
+  const claimed = r.verdict === 'invalid';
+  // [label key, value, true when the value is read from the manifest (not our own words)]
+  const rows: [string, string | null, boolean][] = present ? [
+    ['credentials.signedBy', r.signer ? `${r.signer.issuer} (${r.signer.subject})` : null, true],
+    ['credentials.issuedBy', r.signer?.issuerDn ?? null, true],
+    ['credentials.signedAt', r.signedAt ? formatInstant(r.signedAt, lng) : t('credentials.noTime'), Boolean(r.signedAt)],
+    ['credentials.madeWith', r.claimGenerator, true],
     ['credentials.actions', r.actions.length ? r.actions.map((a) => {
       const words = t(`credentials.action.${flat(a.action)}`, { defaultValue: a.action });
       const extra = [a.name, a.description, a.softwareAgent].filter(Boolean).join(', ');
       return extra ? `${words} (${extra})` : words;
-    }).join('; ') : null],
-    ['credentials.ingredients', r.ingredients.length ? r.ingredients.map((g) => `${g.title ?? '?'} (${[g.relationship, t(g.hasManifest ? 'credentials.ingredientOwn' : 'credentials.ingredientNone')].filter(Boolean).join(', ')})`).join('; ') : null],
+    }).join('; ') : null, true],
+    ['credentials.ingredients', r.ingredients.length ? r.ingredients.map((g) => `${g.title ?? '?'} (${[g.relationship, t(g.hasManifest ? 'credentials.ingredientOwn' : 'credentials.ingredientNone')].filter(Boolean).join(', ')})`).join('; ') : null, true],
   ] : [];
   const trust = r.validator.trustList.anchors.length ? t('credentials.trustAnchors', { count: r.validator.trustList.anchors.length }) : t('credentials.trustNone');
   return (
@@ -37,7 +47,10 @@ export function CredentialsPanel({ report }: { report: Record<string, unknown> }
         </ul>
       )}
       <dl className="facts">
-        {rows.filter(([, v]) => v).map(([k, v]) => [<dt key={`${k}-t`}>{t(k)}</dt>, <dd key={`${k}-d`}>{v}</dd>])}
+        {rows.filter(([, v]) => v).map(([k, v, fromManifest]) => [
+          <dt key={`${k}-t`}>{t(k)}</dt>,
+          <dd key={`${k}-d`} data-field={k.slice('credentials.'.length)}>{v}{claimed && fromManifest && <> <ClaimCaveat /></>}</dd>,
+        ])}
         <dt>{t('credentials.trustList')}</dt><dd>{trust}</dd>
         <dt>{t('credentials.validated')}</dt><dd>{t('credentials.validatedBy', { at: formatInstant(r.validator.validatedAt, lng), library: `${r.validator.library} ${r.validator.version}` })}</dd>
       </dl>
