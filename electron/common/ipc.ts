@@ -602,6 +602,14 @@ export const WithheldMediaSchema = z.object({
 });
 export type WithheldMediaDto = z.infer<typeof WithheldMediaSchema>;
 
+/**
+ * An item a set of redacted copies would leave out because no redacted copy can be made of its
+ * type (core/redact/release.ts unredactableItems: an XMP sidecar, audio, a PDF, a text note):
+ * its first sighting's file name and its MIME type.
+ */
+export const UnredactableItemSchema = z.object({ id: z.number(), fileName: z.string(), mime: z.string().nullable() });
+export type UnredactableItemDto = z.infer<typeof UnredactableItemSchema>;
+
 /** What a public release's files would still carry (core/service/release-risks.ts ReleaseRisks). */
 export const ReleaseRisksSchema = z.object({
   items: z.number(),
@@ -646,6 +654,7 @@ export const ExportResultSchema = z.object({
     removed: z.array(z.string()), done: z.array(z.string()), problems: z.array(z.string()),
   })).optional(),
 });
+export type ExportResultDto = z.infer<typeof ExportResultSchema>;
 export const BagResultSchema = z.object({
   valid: z.boolean(),
   bagDir: z.string(),
@@ -847,6 +856,17 @@ export const CHANNELS = {
     input: z.strictObject({ itemIds: z.array(IdSchema).min(1).max(1_000_000).optional(), filter: ItemFilterSchema.optional() })
       .refine((r) => (r.itemIds === undefined) !== (r.filter === undefined), 'give exactly one of itemIds and filter'),
     output: ReleaseRisksSchema,
+  },
+  /**
+   * Of a selection (ids, or the items a filter matches now), the items a set of redacted copies
+   * (the export request's redactedMedia) would leave out because this build cannot redact their
+   * type, by the rule the export itself applies (core/redact/release.ts unredactableItems); in
+   * the order given. Reads only. For the Export screen to say before the user exports.
+   */
+  'export.unredactable': {
+    input: z.strictObject({ itemIds: z.array(IdSchema).min(1).max(1_000_000).optional(), filter: ItemFilterSchema.optional() })
+      .refine((r) => (r.itemIds === undefined) !== (r.filter === undefined), 'give exactly one of itemIds and filter'),
+    output: z.array(UnredactableItemSchema),
   },
   'jobs.start': { input: JobRequestSchema, output: z.object({ jobId: z.string() }) },
   'jobs.cancel': { input: z.strictObject({ jobId: z.string().min(1).max(100) }), output: z.object({ cancelled: z.boolean() }) },

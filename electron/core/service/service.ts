@@ -22,6 +22,7 @@ import { createLibraryViews } from './library-views.ts';
 import { gpsMismatches, mapClusters, mapPlaces } from '../catalog/map-query.ts';
 import { resolveMedia, type MediaFile, type MediaRef } from '../media/resolve.ts';
 import { releaseRisks } from './release-risks.ts';
+import { unredactableItems } from '../redact/release.ts';
 import { loadSettings, saveSettings, withRecent } from './settings.ts';
 import { redactHandlers } from './redact-handlers.ts';
 import { createKey, keysDir, listKeys, resolveKey, unlockKey, type KeyInfo } from '../signing/keystore.ts';
@@ -259,6 +260,11 @@ export function createArchiveService(opts: ServiceOptions): ArchiveService {
     'export.releaseRisks': async ({ itemIds, filter }) => {
       const a = need();
       return releaseRisks(a.db, itemIds ?? orderedItemIds(a.db, filter!, { by: 'id', dir: 'asc' }));
+    },
+    'export.unredactable': async ({ itemIds, filter }) => {
+      const a = need();
+      // The export job's own rule (export-job.ts), so the screen's warning and the set agree.
+      return unredactableItems(a.db, itemIds ?? orderedItemIds(a.db, filter!, { by: 'id', dir: 'asc' })).map(({ id, fileName, mime }) => ({ id, fileName, mime }));
     },
     'jobs.start': async (req) => ({ jobId: runner.start(jobSpec(need(), req)) }),
     'jobs.cancel': async ({ jobId }) => ({ cancelled: runner.cancel(jobId) }),

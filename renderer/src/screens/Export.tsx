@@ -9,6 +9,7 @@ import { formatNumber } from '../format.ts';
 import { latestJob, useApp } from '../state.tsx';
 import { ReleaseRisksPanel, useReleaseRisks } from './export-risks.tsx';
 import { CourtReadyFacts, parseTsaLines, SigningFields, type SigningState } from './export-signing.tsx';
+import { LeftOutResult, UnredactableWarning, useUnredactable } from './export-left-out.tsx';
 
 /** Items a public release leaves out, with why; with `choose`, a "send anyway" box per item. */
 function WithheldList({ items, chosen, onToggle, testId }: { items: WithheldMediaDto[]; chosen?: ReadonlySet<number>; onToggle?: (id: number) => void; testId: string }) {
@@ -66,6 +67,8 @@ export function ExportScreen() {
   const riskSource = useMemo(() => (kind !== 'public' ? null : source === 'selection' ? (app.selection.size ? { itemIds: [...app.selection] } : null) : { filter: app.filter }),
     [kind, source, app.selection, app.filter]);
   const risks = useReleaseRisks(riskSource, app.dataVersion);
+  // Asked only when redacted copies can be chosen: what a set of them would leave out (no copy can be made of its type).
+  const unredactableChosen = useUnredactable(risks?.redacted.itemsWithRedacted ? riskSource : null, app.dataVersion);
   useEffect(() => {
     call('keys.list', {}).then((r) => setSigning((s) => ({
       ...s, keys: r.keys,
@@ -98,8 +101,12 @@ export function ExportScreen() {
     return next;
   });
   const chosenTotal = source === 'selection' ? app.selection.size : filterCount ?? 0;
-  const leftOut = kind === 'public' && withheld ? withheld.filter((w) => !sendAnyway.has(w.id)).length : 0;
-  const count = chosenTotal - leftOut;
+  const withheldOut = kind === 'public' && withheld ? withheld.filter((w) => !sendAnyway.has(w.id)) : [];
+  // As the export job: the public release's withheld items go first, then the unredactable of the rest.
+  const redactedChosen = kind === 'public' && useRedacted && !!risks?.redacted.itemsWithRedacted;
+  const unredactable = redactedChosen && unredactableChosen ? unredactableChosen.filter((i) => !withheldOut.some((w) => w.id === i.id)) : [];
+  const afterWithheld = chosenTotal - withheldOut.length;
+  const count = afterWithheld - unredactable.length;
 
   const signingKey = signing.keys?.find((k) => k.name === signing.keyName) ?? null;
   const tsa = parseTsaLines(signing.tsaText);
@@ -115,7 +122,7 @@ export function ExportScreen() {
         outDir: dest.trim(), recipient: recipient.trim() || undefined, organization: organization.trim() || undefined, zip,
         redactPeople: kind === 'public', includeSensitive: kind === 'full' && includeSensitive,
         ...(kind === 'public' && sendAnyway.size ? { includeWithheldMedia: [...sendAnyway] } : {}),
-        ...(kind === 'public' && useRedacted && risks?.redacted.itemsWithRedacted ? { redactedMedia: true } : {}),
+        ...(redactedChosen ? { redactedMedia: true } : {}),
         ...(sign ? { sign } : { unsigned: true }), tsaUrls: tsa.urls, lang: signing.lang as Language,
     };
     const request: JobRequest = source === 'selection'
@@ -158,10 +165,11 @@ export function ExportScreen() {
               <p className="warning" data-testid="withheld-count">{t('export.withheld.title', { count: withheld.length, n: formatNumber(withheld.length, lng) })}</p>
               <p className="hint">{t('export.withheld.hint')}</p>
               <WithheldList items={withheld} chosen={sendAnyway} onToggle={toggle} testId="withheld-list" />
-              {count === 0 && <p className="error" data-testid="all-withheld">{t('export.withheld.allWithheld')}</p>}
+              {afterWithheld === 0 && <p className="error" data-testid="all-withheld">{t('export.withheld.allWithheld')}</p>}
             </div>
           ) : <p className="hint sub" data-testid="withheld-none">{t('export.withheld.none')}</p>)}
-          {kind === 'public' && risks && <ReleaseRisksPanel risks={risks} useRedacted={useRedacted} onUseRedacted={setUseRedacted} />}
+          {kind === 'public' && risks && <ReleaseRisksPanel risks={risks} useRedacted={useRedacted} onUseRedacted={setUseRedacted} cannotRedact={unredactableChosen?.length ?? 0} />}
+          {redactedChosen && <UnredactableWarning items={unredactable} allLeftOut={count === 0 && afterWithheld > 0} />}
         </fieldset>
         <PathField label={t('export.destination')} value={dest} onChange={setDest} purpose="exportDest" testId="export-dest" />
         <label className="field"><span>{t('export.recipient')}</span><input type="text" value={recipient} onChange={(e) => setRecipient(e.target.value)} data-testid="recipient" /></label>
@@ -190,6 +198,7 @@ export function ExportScreen() {
               <WithheldList items={result.withheldMedia} testId="export-withheld" />
             </>
           )}
+          <LeftOutResult items={result.leftOutUnredacted} />
           {result.includedWithheldMedia.length > 0 && (
             <>
               <h3>{t('export.withheld.sentOnRequest', { count: result.includedWithheldMedia.length, n: formatNumber(result.includedWithheldMedia.length, lng) })}</h3>

@@ -30,9 +30,11 @@ export function useReleaseRisks(source: ReleaseSource | null, version: number): 
 
 /**
  * The warning panel: one line per thing that stays in the files, with the count of items it
- * concerns, and the "send redacted copies" box (enabled only when some exist).
+ * concerns, and the "send redacted copies" box (enabled only when some exist). `cannotRedact`:
+ * how many chosen items no copy can be made of (export.unredactable): a set of copies leaves
+ * them out rather than send them as received, so they are not counted among those that would be.
  */
-export function ReleaseRisksPanel({ risks, useRedacted, onUseRedacted }: { risks: ReleaseRisksDto; useRedacted: boolean; onUseRedacted(v: boolean): void }) {
+export function ReleaseRisksPanel({ risks, useRedacted, onUseRedacted, cannotRedact }: { risks: ReleaseRisksDto; useRedacted: boolean; onUseRedacted(v: boolean): void; cannotRedact: number }) {
   const { t, i18n } = useTranslation();
   const n = (x: number) => formatNumber(x, i18n.language);
   const lines: { key: string; count: number; testId: string }[] = [
@@ -42,7 +44,8 @@ export function ReleaseRisksPanel({ risks, useRedacted, onUseRedacted }: { risks
     { key: 'export.risks.people', count: risks.linkedToPeople, testId: 'risk-people' },
   ];
   const shown = lines.filter((l) => l.count > 0);
-  const { itemsWithRedacted, itemsWithout } = risks.redacted;
+  const { itemsWithRedacted } = risks.redacted;
+  const itemsWithout = Math.max(0, risks.redacted.itemsWithout - cannotRedact);
   return (
     <section className="sub release-risks" aria-labelledby="release-risks-title" data-testid="release-risks">
       <h3 id="release-risks-title">{t('export.risks.title')}</h3>
