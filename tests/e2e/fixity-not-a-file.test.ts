@@ -110,6 +110,23 @@ describe.skipIf(!HAS_CHROMIUM)('Item screen: an object replaced by a symbolic li
     }
   });
 
+  it('on the Verify screen, heads each failure "not a file" and says what stands in its place', async () => {
+    const host = hosted!.host;
+    const jobIds = () => new Set(host.events.flatMap((e) => (e.type === 'state' && e.job.kind === 'verifyArchive' ? [e.job.id] : [])));
+    const before = jobIds();
+    await tid('nav-verify').click();
+    await tid('start-fixity').click();
+    let job: string | undefined;
+    await expect.poll(() => (job = [...jobIds()].find((j) => !before.has(j))), { timeout: 10_000 }).toBeDefined();
+    await expect.poll(() => tid('fixity-report').getAttribute('data-job-id', { timeout: 1_000 }).catch(() => null), { timeout: 120_000 }).toBe(job);
+    const linked = tid('fixity-problems').getByTestId('fixity-failure').filter({ hasText: FILES.link });
+    expect(await linked.getByTestId('failure-head').textContent()).toMatch(new RegExp(`^FAILED \\(not a file\\): item \\d+ “${FILES.link}”$`, 'u'));
+    expect(await linked.getByTestId('failure-found').textContent()).toBe(`The archive does not hold this file: its copy in the archive's store was replaced by a symbolic link to ${target}`);
+    expect(await linked.getByTestId('failure-next').textContent()).toMatch(/^Restore it from a good copy: evidence repair \d+ --from REPLICA\|FILE/u);
+    const folder = tid('fixity-problems').getByTestId('fixity-failure').filter({ hasText: FILES.folder });
+    expect(await folder.getByTestId('failure-head').textContent()).toMatch(/^FAILED \(not a file\)/u);
+  }, 180_000);
+
   it('logged no CSP violation and no console error', async () => {
     expect(await win!.csp.violations()).toEqual([]);
     expect(win!.csp.consoleErrors).toEqual([]);
