@@ -96,4 +96,12 @@ describe('IPC: the public release opt-in', () => {
     expect(parseInput('export.withheld', {}).ok).toBe(false);
     expect(parseInput('export.withheld', { itemIds: [1], filter: {} }).ok).toBe(false);
   });
+
+  it('export.unredactable takes item ids or a filter, exactly one', () => {
+    expect(parseInput('export.unredactable', { itemIds: [1] }).ok).toBe(true);
+    expect(parseInput('export.unredactable', { filter: {} }).ok).toBe(true);
+    expect(parseInput('export.unredactable', {}).ok).toBe(false);
+    expect(parseInput('export.unredactable', { itemIds: [1], filter: {} }).ok).toBe(false);
+    expect(parseInput('export.unredactable', { itemIds: [] }).ok).toBe(false);
+  });
 });
