@@ -46,7 +46,7 @@ export function failureLines(p: FixityProblem): string[] | null {
   else found.push(ns('failure.found.missing'));
   const next = f.kind === 'catalog' ? 'catalog' : f.kind === 'unrecorded-change' ? 'unrecorded-change' : 'restore';
   return [
-    t('f15b:fail.head', { kind: kindWord(p.kind), id, name: p.fileName ?? p.sha256 ?? '?' }),
+    t('f15b:fail.head', { kind: f.notAFile ? t('f15b:fail.kind.not-a-file') : kindWord(p.kind), id, name: p.fileName ?? p.sha256 ?? '?' }),
     ...[
       ...(p.sourcePath ? [ns('failure.source', { path: p.sourcePath })] : []),
       p.reel ? ns('failure.reel', { reel: p.reel }) : ns('failure.noReel'),
