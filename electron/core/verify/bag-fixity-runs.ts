@@ -6,6 +6,7 @@ import type { CustodyEvent } from '../../common/types.ts';
 import { custodyRowHash } from '../custody/hash.ts';
 import { MerkleProofError, rootFromProof } from '../custody/merkle.ts';
 import { FIXITY_LEAF_FORMAT, fixityLeafHash, type FixityLeaf } from './run-merkle.ts';
+import type { SaidParams } from '../../common/said.ts';
 
 /** The name of this section's layout, in custody.json `fixityRuns.format`. */
 export const FIXITY_RUNS_FORMAT = 'evidence-fixity-runs/1';
@@ -36,6 +37,9 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 export interface FixityRunsProblem {
   seq?: number;
   reason: string;
+  /** What `reason` says as a stable code, where one is given; the English alone otherwise. */
+  code?: string;
+  params?: SaidParams;
 }
 
 /**
@@ -51,7 +55,7 @@ export function checkFixityRuns(value: unknown, setSha256s: ReadonlySet<string>,
   if (value === undefined) return [];
   const problems: FixityRunsProblem[] = [];
   if (!isRecord(value) || value.format !== FIXITY_RUNS_FORMAT || value.leafFormat !== FIXITY_LEAF_FORMAT || !Array.isArray(value.runs)) {
-    return [{ reason: `fixityRuns must be {"format": "${FIXITY_RUNS_FORMAT}", "leafFormat": "${FIXITY_LEAF_FORMAT}", "runs": [...]}` }];
+    return [{ code: 'fixity-runs.shape', params: {}, reason: `fixityRuns must be {"format": "${FIXITY_RUNS_FORMAT}", "leafFormat": "${FIXITY_LEAF_FORMAT}", "runs": [...]}` }];
   }
   let prevSeq = 0;
   value.runs.forEach((r: unknown, i: number) => {
