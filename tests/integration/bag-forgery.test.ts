@@ -260,7 +260,7 @@ describe('re-sealed forgeries of a bag', () => {
     resealAll(d);
     const v = verify(d);
     expect(v.valid).toBe(false);
-    expect(v.problems).toContainEqual({ file: 'evidence/custody.json', reason: 'custody.json lists 1 withheld seq(s), but bag-info.txt declares no Evidence-Redaction: only a set for public release may withhold events' });
+    expect(v.problems).toContainEqual({ file: 'evidence/custody.json', code: 'custody.withheld-unredacted', params: { count: 1 }, reason: 'custody.json lists 1 withheld seq(s), but bag-info.txt declares no Evidence-Redaction: only a set for public release may withhold events' });
   });
   it('events above chainHead.seq are reported', () => {
     const d = copyBag('head-lowered');
