@@ -8,8 +8,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { setCliLanguage } from '../../electron/cli/i18n/index.ts';
 import { runCli } from '../helpers/cli-inprocess.ts';
 
-/** Words a translated line may still hold: names of standards and formats, file and field names, the test key's name (sender). */
-const ALLOWED = new Set(['SHA', 'BagIt', 'RFC', 'TSA', 'CA', 'SSH', 'OpenPGP', 'Ed25519', 'Payload', 'Oxum', 'UTF', 'JSON', 'GPS', 'tag', 'evidence', 'FILE', 'sshsig', 'openpgp', 'sender']);
+/** Words a translated line may still hold: names of standards and formats, file, field and CSV column names, the test key's name (sender). */
+const ALLOWED = new Set(['SHA', 'BagIt', 'RFC', 'TSA', 'CA', 'SSH', 'OpenPGP', 'Ed25519', 'Payload', 'Oxum', 'UTF', 'JSON', 'GPS', 'tag', 'evidence', 'FILE', 'sshsig', 'openpgp', 'sender', 'originalName']);
 
 /** The English words left in `text` once paths, flags, quoted names, hex digests and fingerprints are taken out. */
 function englishWords(text: string): string[] {
@@ -94,6 +94,14 @@ const cases: { name: string; code: number; bag: () => string; args?: string[]; w
     words: { ru: [/^ОШИБКА data\/planted\.txt: файл содержимого не указан в manifest-sha256\.txt/mu, /Payload-Oxum говорит/u], ky: [/^КАТА data\/planted\.txt: мазмун файлы manifest-sha256\.txt ичинде көрсөтүлгөн эмес/mu, /Payload-Oxum .* дейт/u] } },
   { name: 'a tag file edited', code: 1, bag: () => tampered(plain, (d) => appendFileSync(join(d, 'bag-info.txt'), 'Contact-Name: someone else\n')),
     words: { ru: [/^ОШИБКА bag-info\.txt: служебный файл изменён: в tagmanifest-sha256\.txt/mu], ky: [/^КАТА bag-info\.txt: кызматтык файл өзгөртүлгөн: /mu] } },
+  { name: 'items.json edited, so items.csv disagrees with it', code: 1, bag: () => tampered(plain, (d) => {
+    const f = join(d, 'evidence', 'items.json');
+    const items = JSON.parse(readFileSync(f, 'utf8')) as { originalName?: string }[];
+    items[0]!.originalName = 'renamed.txt';
+    writeFileSync(f, JSON.stringify(items, null, 2));
+  }),
+  words: { ru: [/^ОШИБКА evidence\/items\.json: служебный файл изменён/mu, /^ОШИБКА evidence\/items\.csv: строка \d+, материал [0-9a-f]{64} \(data\/\S+\): в столбце originalName "[^"]+", а в evidence\/items\.json "renamed\.txt"$/mu],
+    ky: [/^КАТА evidence\/items\.csv: \d+-сап, [0-9a-f]{64} \(data\/\S+\) материалы: originalName тилкесинде "[^"]+", бирок evidence\/items\.json ичинде "renamed\.txt"$/mu] } },
   { name: 'custody.json edited', code: 1, bag: () => tampered(plain, (d) => {
     const f = join(d, 'evidence', 'custody.json');
     const doc = JSON.parse(readFileSync(f, 'utf8')) as { events: { actor: string }[] };

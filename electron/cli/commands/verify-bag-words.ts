@@ -25,6 +25,8 @@ function withCounts(params: SaidParams): Record<string, unknown> {
   if (typeof params.files === 'number') out.filesText = t('n.payloadFile', { count: params.files });
   if (typeof params.bytes === 'number') out.bytesText = t('n.byte', { count: params.bytes });
   if (typeof params.count === 'number') out.problemsText = t('n.problem', { count: params.count });
+  // A field of items.json (tags, description, sources…) is named in the reader's words.
+  if (typeof params.field === 'string') out.fieldText = known(`field.${params.field}`) ? t(`${NS}:field.${params.field}`) : params.field;
   return out;
 }
 

@@ -644,12 +644,13 @@ function checkWithheld(file: string, value: unknown, headSeq: number | null, eve
  * when it may: its "message digest calculation" event must be in the excerpt recording `sha`, and
  * the seq just before it (where ingest records the ingestion) must be declared withheld.
  */
-function withheldIngestionProblem(sha: string, excerpt: Excerpt): string | null {
+function withheldIngestionProblem(sha: string, excerpt: Excerpt): { text: string; code: string; params: SaidParams } | null {
   const digest = excerpt.events.find((e) => e.type === 'message digest calculation' && e.item === sha &&
     isRecord(e.detail.digests) && typeof e.detail.digests.sha256 === 'string' && e.detail.digests.sha256.toLowerCase() === sha);
-  if (!digest) return 'but the excerpt holds no "message digest calculation" event recording the item\'s sha256 either';
+  if (!digest) return { code: 'item.no-ingestion-no-digest', params: { sha }, text: 'but the excerpt holds no "message digest calculation" event recording the item\'s sha256 either' };
   if (!excerpt.withheld.has(digest.seq - 1)) {
-    return `but seq ${digest.seq - 1}, just before the item's message digest calculation (seq ${digest.seq}), is not listed in withheldSeqs`;
+    return { code: 'item.no-ingestion-not-withheld', params: { sha, seq: digest.seq - 1, digestSeq: digest.seq },
+      text: `but seq ${digest.seq - 1}, just before the item's message digest calculation (seq ${digest.seq}), is not listed in withheldSeqs` };
   }
   return null;
 }
@@ -710,16 +711,16 @@ async function checkItems(
     }
     // A redacted copy (export --redacted-media) stands for its original: the custody events are the original's.
     const origin = redactedOrigin(item, sha, custody);
-    if (origin?.problem) problems.push({ file: path, reason: origin.problem });
+    if (origin?.problem) problems.push({ file: path, ...origin.problem });
     const own = origin?.sha256 ?? sha;
     listed.add(own);
-    if (redacted) for (const reason of publicReleaseLeaks(item)) problems.push({ file: path, reason });
+    if (redacted) for (const p of publicReleaseLeaks(item)) problems.push({ file: path, ...p });
     if (excerpt !== null && !ingested.has(own)) {
       // A public set withholds every ingestion event (each records a source path), declaring so.
-      const why = redacted ? withheldIngestionProblem(own, excerpt) : '';
+      const why = redacted ? withheldIngestionProblem(own, excerpt) : undefined;
       if (why !== null) {
-        problems.push({ file: path, ...(why ? {} : { code: 'item.no-ingestion', params: { sha: own } }), reason: `no "ingestion" event for item ${own} in ${CUSTODY_FILE}` +
-          (why ? `; bag-info.txt declares Evidence-Redaction, ${why}` : '') });
+        problems.push({ file: path, code: why?.code ?? 'item.no-ingestion', params: why?.params ?? { sha: own }, reason: `no "ingestion" event for item ${own} in ${CUSTODY_FILE}` +
+          (why ? `; bag-info.txt declares Evidence-Redaction, ${why.text}` : '') });
       }
     }
     if (excerpt !== null) {
@@ -729,7 +730,7 @@ async function checkItems(
     const lastTagging = tagging?.get(own) ?? null;
     if (tagging && excerpt && [...excerpt.withheld].every((seq) => lastTagging !== null && seq < lastTagging.seq)) {
       for (const why of tagFieldProblems(item, lastTagging, people, pseudonyms)) {
-        problems.push({ file: path, reason: `item ${sha}: ${why}` });
+        problems.push({ file: path, code: why.code, params: { sha, ...why.params }, reason: `item ${sha}: ${why.reason}` });
       }
     }
     // The metadata extraction event pins the original's record, which a redacted copy's entry must not repeat (GPS, serial).
@@ -768,18 +769,18 @@ async function checkItems(
  * event on that original recording this copy's SHA-256 (detail.derivative.sha256); otherwise
  * `problem` says so.
  */
-function redactedOrigin(item: Record<string, unknown>, sha: string, custody: readonly { type: string; item: string | null; detail: Record<string, unknown> }[] | null): { sha256: string; problem?: string } | null {
+function redactedOrigin(item: Record<string, unknown>, sha: string, custody: readonly { type: string; item: string | null; detail: Record<string, unknown> }[] | null): { sha256: string; problem?: Omit<BagProblem, 'file'> } | null {
   const from = item.redactedFrom;
   if (from === undefined) return null;
   if (!isRecord(from) || typeof from.sha256 !== 'string' || !/^[0-9a-f]{64}$/iu.test(from.sha256)) {
-    return { sha256: sha, problem: `${ITEMS_FILE}: redactedFrom of item ${sha} does not give its original's sha256` };
+    return { sha256: sha, problem: { code: 'item.redacted-from-bad', params: { sha }, reason: `${ITEMS_FILE}: redactedFrom of item ${sha} does not give its original's sha256` } };
   }
   const original = from.sha256.toLowerCase();
   const recorded = (custody ?? []).some((e) => e.type === 'redaction' && e.item === original && isRecord(e.detail.derivative) &&
     typeof e.detail.derivative.sha256 === 'string' && e.detail.derivative.sha256.toLowerCase() === sha);
   return recorded ? { sha256: original } : {
     sha256: original,
-    problem: `${ITEMS_FILE} says item ${sha} is a redacted copy of ${original}, but ${CUSTODY_FILE} holds no "redaction" event of that original recording this copy`,
+    problem: { code: 'item.redaction-unrecorded', params: { sha, original }, reason: `${ITEMS_FILE} says item ${sha} is a redacted copy of ${original}, but ${CUSTODY_FILE} holds no "redaction" event of that original recording this copy` },
   };
 }
 
@@ -789,14 +790,14 @@ function redactedOrigin(item: Record<string, unknown>, sha: string, custody: rea
  * its description and its notes (free text that can name anyone). One sentence each; none for a
  * clean item. The promise is bag-info's; a bag that breaks it must not verify as public.
  */
-function publicReleaseLeaks(item: Record<string, unknown>): string[] {
+function publicReleaseLeaks(item: Record<string, unknown>): Omit<BagProblem, 'file'>[] {
   const said = 'bag-info.txt declares Evidence-Redaction, but evidence/items.json gives this item\'s';
-  const out: string[] = [];
+  const out: Omit<BagProblem, 'file'>[] = [];
   const sources = Array.isArray(item.sources) ? item.sources : [];
   // pathBytes is a source path too, as base64 (the exact bytes of a name that is not plain UTF-8).
-  if (sources.some((x) => isRecord(x) && ((typeof x.path === 'string' && x.path !== '') || (typeof x.pathBytes === 'string' && x.pathBytes !== '')))) out.push(`${said} source paths, which a public release leaves out`);
+  if (sources.some((x) => isRecord(x) && ((typeof x.path === 'string' && x.path !== '') || (typeof x.pathBytes === 'string' && x.pathBytes !== '')))) out.push({ code: 'public.leak', params: { field: 'sources' }, reason: `${said} source paths, which a public release leaves out` });
   for (const k of ['description', 'notes']) {
-    if (item[k] !== undefined && item[k] !== null && item[k] !== '') out.push(`${said} ${k}, which a public release leaves out`);
+    if (item[k] !== undefined && item[k] !== null && item[k] !== '') out.push({ code: 'public.leak', params: { field: k }, reason: `${said} ${k}, which a public release leaves out` });
   }
   return out;
 }
@@ -809,7 +810,7 @@ async function checkItemsCsv(bagDir: string, files: Map<string, FileEntry>, item
   const f = files.get(ITEMS_CSV_FILE);
   if (!f?.regular || items === null) return;
   const names = readable ? await readCsvNames(bagDir, files) : null;
-  for (const reason of itemsCsvProblems(await readText(bagDir, f.rel, problems), items, names, wallClock)) problems.push({ file: f.rel, reason });
+  for (const p of itemsCsvProblems(await readText(bagDir, f.rel, problems), items, names, wallClock)) problems.push({ file: f.rel, ...p });
 }
 
 /**
@@ -843,7 +844,7 @@ function ingestEventProblems(sha: string, excerpt: Excerpt, extracted: boolean, 
   if (!extracted) {
     const withheld = redacted && digest !== undefined && excerpt.withheld.has(digest.seq + 2);
     if (!withheld) {
-      out.push({ ...(redacted ? {} : { code: 'item.no-metadata-event', params: { sha } }), reason: `no "metadata extraction" event for item ${sha} in ${CUSTODY_FILE}, so its metadata in ${ITEMS_FILE} is not pinned` +
+      out.push({ code: !redacted ? 'item.no-metadata-event' : digest ? 'item.no-metadata-event-not-withheld' : 'item.no-metadata-event-no-digest', params: { sha, ...(redacted && digest ? { seq: digest.seq + 2 } : {}) }, reason: `no "metadata extraction" event for item ${sha} in ${CUSTODY_FILE}, so its metadata in ${ITEMS_FILE} is not pinned` +
         (redacted ? `; bag-info.txt declares Evidence-Redaction, but ${digest ? `seq ${digest.seq + 2}, where ingest records it, is not listed in withheldSeqs` : 'without the item\'s message digest calculation its seq cannot be told'}` : '') });
     }
   } else if (!recordHash) {
