@@ -289,8 +289,8 @@ describe('re-sealed forgeries of a bag', () => {
     const v = verify(pub);
     expect(v.valid).toBe(false);
     const said = "bag-info.txt declares Evidence-Redaction, but evidence/items.json gives this item's";
-    for (const what of ['source paths', 'description', 'notes']) {
-      expect(v.problems).toContainEqual({ file: first.path, reason: `${said} ${what}, which a public release leaves out` });
+    for (const [what, field] of [['source paths', 'sources'], ['description', 'description'], ['notes', 'notes']] as const) {
+      expect(v.problems).toContainEqual({ file: first.path, code: 'public.leak', params: { field }, reason: `${said} ${what}, which a public release leaves out` });
     }
   });
 });

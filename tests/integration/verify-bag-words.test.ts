@@ -144,6 +144,10 @@ describe('verify-bag codes in --json', () => {
     expect(p.params).toMatchObject({ alg: 'sha256', manifest: 'manifest-sha256.txt' });
     expect(p.reason).toBe(`sha256 mismatch: manifest-sha256.txt has ${String(p.params!.expected)}, file has ${String(p.params!.found)}`);
     expect(j.verdict.code).toBe('verdict.invalid-files');
+    // In English the human lines are the core's sentences, word for word as before.
+    const human = await runCli('verify-bag', bag);
+    expect(human.out).toContain(`FAIL data/note-0.txt: ${p.reason}\n`);
+    expect(human.out).toMatch(/^INVALID: this set is not as it was made: /mu);
   });
 
   it('translates the --tsa-ca usage errors', async () => {

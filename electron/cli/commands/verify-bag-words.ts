@@ -1,11 +1,15 @@
 // verify-bag's human output in the reader's language: each check, problem and the verdict is
 // rendered from the stable code the core gives beside its English sentence (common/said.ts),
 // through the verify-bag-words namespace. A code this catalog does not know, or a sentence that
-// exists only in English, prints the core's English: never a raw key, never nothing.
+// exists only in English, prints the core's English: never a raw key, never nothing. In English
+// the core's own sentences are printed, word for word as before (scripts and tests read them).
+
+/** True when the reader reads English: then the core's sentences are printed as they are. */
+const english = () => cliLanguage() === 'en';
 import type { Said, SaidParams } from '../../common/said.ts';
 import type { ReceivedSetProblem, TrustCheck, Verdict } from '../../core/verify/bag-trust.ts';
 import words from '../i18n/locales/verify-bag-words.json' with { type: 'json' };
-import { t } from '../i18n/index.ts';
+import { cliLanguage, t } from '../i18n/index.ts';
 
 const NS = 'verify-bag-words';
 
@@ -37,15 +41,16 @@ function sentence(s: Said): string | null {
 }
 
 /** Sentences joined with "; ", or `english` when any of them has no translation. */
-function sentences(said: readonly Said[], english: string): string {
+function sentences(said: readonly Said[], fallback: string): string {
   const parts = said.map(sentence);
-  return said.length && parts.every((p) => p !== null) ? parts.join('; ') : english;
+  return !english() && said.length && parts.every((p) => p !== null) ? parts.join('; ') : fallback;
 }
 
 /** A check's name in the reader's words (TrustCheck.code and params); the English name for an unknown code. */
-export function checkName(code: string, params: SaidParams, english: string): string {
+export function checkName(code: string, params: SaidParams, fallback: string): string {
+  if (english()) return fallback;
   if (code === 'timestamp' && params.n !== undefined) return t(`${NS}:check.timestamp_n`, params);
-  return known(`check.${code}`) ? t(`${NS}:check.${code}`, params) : english;
+  return known(`check.${code}`) ? t(`${NS}:check.${code}`, params) : fallback;
 }
 
 /** The line prefix: FAIL, NOTE or ok, padded as before. */
@@ -56,6 +61,7 @@ export function prefix(c: Pick<TrustCheck, 'ok' | 'warning'>): string {
 
 /** What a problem says (without where it is), in the reader's words; its English reason when its code is unknown. */
 export function problemText(p: ReceivedSetProblem): string {
+  if (english()) return p.reason;
   if (p.code === 'check.failed' && p.params && p.said) {
     const { check, ...params } = p.params;
     const name = checkName(String(check), params, p.reason.split(':')[0] ?? '');
@@ -66,6 +72,7 @@ export function problemText(p: ReceivedSetProblem): string {
 
 /** A check's detail in the reader's words; the files check names its first problem through `first`. */
 export function checkDetail(c: TrustCheck, first: string | null): string {
+  if (english()) return c.detail;
   if (c.code === 'files' && !c.ok && first !== null) {
     const s = c.said[0];
     return s ? t(`${NS}:said.files.problems`, { ...withCounts(s.params), first }) : c.detail;
@@ -75,6 +82,7 @@ export function checkDetail(c: TrustCheck, first: string | null): string {
 
 /** The verdict's sentence in the reader's words; its English sentence when a part has no translation. */
 export function verdictText(v: Verdict): string {
+  if (english()) return v.sentence;
   switch (v.code) {
     case 'verdict.invalid-files':
       return t(`${NS}:verdict.invalid-files`);

@@ -37,7 +37,7 @@ const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 export interface FixityRunsProblem {
   seq?: number;
   reason: string;
-  /** What `reason` says as a stable code, where one is given; the English alone otherwise. */
+  /** What `reason` says as a stable code, where one is given (params.run counts runs from 1); the English alone otherwise. */
   code?: string;
   params?: SaidParams;
 }
@@ -60,12 +60,12 @@ export function checkFixityRuns(value: unknown, setSha256s: ReadonlySet<string>,
   let prevSeq = 0;
   value.runs.forEach((r: unknown, i: number) => {
     if (!isRecord(r) || !isRecord(r.event) || !Array.isArray(r.revealed) || !Array.isArray(r.nodes) || !Number.isSafeInteger(r.leaves)) {
-      problems.push({ code: 'fixity-runs.run-shape', params: { run: i }, reason: `fixityRuns.runs[${i}] is not {event, leaves, revealed, nodes}` });
+      problems.push({ code: 'fixity-runs.run-shape', params: { run: i + 1 }, reason: `fixityRuns.runs[${i}] is not {event, leaves, revealed, nodes}` });
       return;
     }
     const ev = r.event as unknown as CustodyEvent;
     const seq = Number.isSafeInteger(ev.seq) ? ev.seq : undefined;
-    const at = (reason: string, code: string, params: SaidParams = {}) => problems.push({ ...(seq === undefined ? {} : { seq }), code, params: { run: i, ...params }, reason: `fixityRuns.runs[${i}]: ${reason}` });
+    const at = (reason: string, code: string, params: SaidParams = {}) => problems.push({ ...(seq === undefined ? {} : { seq }), code, params: { run: i + 1, ...params }, reason: `fixityRuns.runs[${i}]: ${reason}` });
     let hash: string | null = null;
     try {
       hash = custodyRowHash(ev);
