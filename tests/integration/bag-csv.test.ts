@@ -113,6 +113,8 @@ describe.skipIf(!HAS_TOOLS)('verify-bag compares evidence/items.csv with evidenc
     expect(r.stdout).toMatch(/^INVALID: /m);
     expect(csvProblems(verify(d))).toEqual([{
       file: 'evidence/items.csv',
+      code: 'csv.cell',
+      params: { line, sha: item.sha256, path: item.path, column: 'capturedAt', found: '"2021-04-28T10:15:00+06:00"', expected: '"2021-04-29T10:15:00+06:00"' },
       reason: `line ${line}, item ${item.sha256} (${item.path}): column capturedAt is "2021-04-28T10:15:00+06:00", but evidence/items.json gives "2021-04-29T10:15:00+06:00"`,
     }]);
   });
@@ -142,7 +144,7 @@ describe.skipIf(!HAS_TOOLS)('verify-bag compares evidence/items.csv with evidenc
     const d = forge(full, 'row-removed', (rs) => rs.filter((_, i) => i !== 2));
     const v = verify(d);
     expect(v.valid).toBe(false);
-    expect(csvProblems(v)).toEqual([{ file: 'evidence/items.csv', reason: `item ${gone.sha256} (${gone.path}) of evidence/items.json has no row` }]);
+    expect(csvProblems(v)).toEqual([{ file: 'evidence/items.csv', code: 'csv.no-row', params: { sha: gone.sha256, path: gone.path }, reason: `item ${gone.sha256} (${gone.path}) of evidence/items.json has no row` }]);
   });
 
   it('fails a CSV with a row added for a sha256 items.json does not list', () => {
@@ -157,7 +159,7 @@ describe.skipIf(!HAS_TOOLS)('verify-bag compares evidence/items.csv with evidenc
     });
     const v = verify(d);
     expect(v.valid).toBe(false);
-    expect(csvProblems(v)).toEqual([{ file: 'evidence/items.csv', reason: `line 5: a row for item ${stranger} (data/IMG_9999.JPG), which evidence/items.json does not list` }]);
+    expect(csvProblems(v)).toEqual([{ file: 'evidence/items.csv', code: 'csv.stranger-row', params: { line: 5, sha: stranger }, reason: `line 5: a row for item ${stranger} (data/IMG_9999.JPG), which evidence/items.json does not list` }]);
   });
 
   it('passes a CSV whose rows are in another order with the same content', () => {

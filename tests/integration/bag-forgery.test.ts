@@ -260,7 +260,7 @@ describe('re-sealed forgeries of a bag', () => {
     resealAll(d);
     const v = verify(d);
     expect(v.valid).toBe(false);
-    expect(v.problems).toContainEqual({ file: 'evidence/custody.json', reason: 'custody.json lists 1 withheld seq(s), but bag-info.txt declares no Evidence-Redaction: only a set for public release may withhold events' });
+    expect(v.problems).toContainEqual({ file: 'evidence/custody.json', code: 'custody.withheld-unredacted', params: { count: 1 }, reason: 'custody.json lists 1 withheld seq(s), but bag-info.txt declares no Evidence-Redaction: only a set for public release may withhold events' });
   });
   it('events above chainHead.seq are reported', () => {
     const d = copyBag('head-lowered');
@@ -289,8 +289,8 @@ describe('re-sealed forgeries of a bag', () => {
     const v = verify(pub);
     expect(v.valid).toBe(false);
     const said = "bag-info.txt declares Evidence-Redaction, but evidence/items.json gives this item's";
-    for (const what of ['source paths', 'description', 'notes']) {
-      expect(v.problems).toContainEqual({ file: first.path, reason: `${said} ${what}, which a public release leaves out` });
+    for (const [what, field] of [['source paths', 'sources'], ['description', 'description'], ['notes', 'notes']] as const) {
+      expect(v.problems).toContainEqual({ file: first.path, code: 'public.leak', params: { field }, reason: `${said} ${what}, which a public release leaves out` });
     }
   });
 });

@@ -167,7 +167,7 @@ describe('a signed bag', () => {
     rmSync(join(d, 'signatures'), { recursive: true });
     const s = await verifyBagSignatures(d);
     expect(s.status).toBe('not-signed');
-    expect(s.checks).toEqual([{ name: 'signature', ok: false, detail: 'not signed: the bag carries no signature (no signatures/ folder), so nothing shows who made it' }]);
+    expect(s.checks).toEqual([{ name: 'signature', ok: false, said: { code: 'signature.not-signed', params: {} }, detail: 'not signed: the bag carries no signature (no signatures/ folder), so nothing shows who made it' }]);
     expect((await verifyBagSignatures(d, { expectKey: key.fingerprint })).checks[0]!.detail).toMatch(new RegExp(`; you expected a signature by ${key.fingerprint.replace(/[+/]/g, '\\$&')}$`));
     const d2 = copyBag('half-signed');
     rmSync(join(d2, 'signatures/tagmanifest-sha256.txt.asc'));

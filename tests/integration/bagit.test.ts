@@ -478,7 +478,7 @@ describe('writeBag + verifyBag on self-made files', () => {
     const report = await verifyBag(empty);
     expect(report.valid).toBe(false);
     // Nothing of a bag: one plain problem, not one per missing part.
-    expect(report.problems).toEqual([{ reason: expect.stringMatching(/^not a BagIt bag: no bagit\.txt, no data\/ folder and no manifest/u) }]);
+    expect(report.problems).toEqual([{ code: 'bag.not-a-bag', params: {}, reason: expect.stringMatching(/^not a BagIt bag: no bagit\.txt, no data\/ folder and no manifest/u) }]);
     expect(report.tagManifestSha256).toBeNull();
     // With a payload folder it is a broken bag, and each missing part is named.
     mkdirSync(join(empty, 'data'));

@@ -184,6 +184,6 @@ describe('verify-bag', () => {
     expect(v.out).toMatch(/^FAIL custody log excerpt and its proofs \(evidence\/custody\.json\): /mu);
     expect(v.out).not.toMatch(/^FAIL files:/mu);
     const ru = await runCli('--lang', 'ru', 'verify-bag', bag);
-    expect(ru.out).toMatch(/^FAIL выписка из журнала хранения и её доказательства \(evidence\/custody\.json\): /mu);
+    expect(ru.out).toMatch(/^ОШИБКА выписка из журнала хранения и её доказательства \(evidence\/custody\.json\): /mu);
   });
 });

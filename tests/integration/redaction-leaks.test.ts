@@ -253,8 +253,8 @@ describe('export --redact-people', () => {
     expect(v1.valid).toBe(false);
     const withheldCount = (JSON.parse(read('evidence/custody.json')) as Excerpt).withheldSeqs!.length;
     expect(v1.problems).toEqual([
-      { file: 'evidence/custody.json', reason: `custody.json lists ${withheldCount} withheld seq(s), but bag-info.txt declares no Evidence-Redaction: only a set for public release may withhold events` },
-      ...items.map((i) => ({ file: i.path, reason: `no "ingestion" event for item ${i.sha256} in evidence/custody.json` })),
+      { file: 'evidence/custody.json', code: 'custody.withheld-unredacted', params: { count: withheldCount }, reason: `custody.json lists ${withheldCount} withheld seq(s), but bag-info.txt declares no Evidence-Redaction: only a set for public release may withhold events` },
+      ...items.map((i) => ({ file: i.path, code: 'item.no-ingestion', params: { sha: i.sha256 }, reason: `no "ingestion" event for item ${i.sha256} in evidence/custody.json` })),
     ]);
 
     const unlisted = join(work, 'bag-unlisted');
@@ -267,7 +267,7 @@ describe('export --redact-people', () => {
     reseal(unlisted);
     const v2 = runCliJson<BagCheck>(['verify-bag', unlisted, '--json']).json;
     expect(v2.valid).toBe(false);
-    expect(v2.problems).toEqual([{ file: victim.path, reason: `no "ingestion" event for item ${victim.sha256} in evidence/custody.json; bag-info.txt declares ` +
+    expect(v2.problems).toEqual([{ file: victim.path, code: 'item.no-ingestion-not-withheld', params: { sha: victim.sha256, seq: digest.seq - 1, digestSeq: digest.seq }, reason: `no "ingestion" event for item ${victim.sha256} in evidence/custody.json; bag-info.txt declares ` +
       `Evidence-Redaction, but seq ${digest.seq - 1}, just before the item's message digest calculation (seq ${digest.seq}), is not listed in withheldSeqs` }]);
   });
 

@@ -54,7 +54,7 @@ afterAll(async () => {
 describe('timestampBag and verifyBagTimestamps', () => {
   it('write tokens that ours and openssl verify, numbered 1, 2, …; a failing TSA is reported, not thrown', async () => {
     const { bagDir } = await exportBag('bag-direct');
-    expect(await verifyBagTimestamps(bagDir)).toEqual([{ name: 'timestamp', ok: false, absent: true,
+    expect(await verifyBagTimestamps(bagDir)).toEqual([{ name: 'timestamp', ok: false, absent: true, said: [{ code: 'timestamp.none', params: {} }],
       detail: 'no timestamp: the bag carries no RFC 3161 token, so nothing independent shows when this set existed' }]);
 
     const out = await timestampBag(bagDir, [tsa.url, bad.url, tsa.url]);
@@ -104,8 +104,8 @@ describe('timestampBag and verifyBagTimestamps', () => {
 
     rmSync(join(orig, 'signatures', 'tagmanifest-sha256.txt.1.tsr'));
     expect(await verifyBagTimestamps(orig)).toEqual([
-      { name: 'timestamp', ok: false, absent: true, detail: 'no timestamp: the bag carries no RFC 3161 token, so nothing independent shows when this set existed' },
-      { name: 'timestamp 1', ok: false, detail: 'signatures/tagmanifest-sha256.txt.1.tsr.crt has no token beside it (signatures/tagmanifest-sha256.txt.1.tsr is missing: removed?)' },
+      { name: 'timestamp', ok: false, absent: true, said: [{ code: 'timestamp.none', params: {} }], detail: 'no timestamp: the bag carries no RFC 3161 token, so nothing independent shows when this set existed' },
+      { name: 'timestamp 1', ok: false, said: [{ code: 'timestamp.chain-without-token', params: { file: 'signatures/tagmanifest-sha256.txt.1.tsr.crt', token: 'signatures/tagmanifest-sha256.txt.1.tsr' } }], detail: 'signatures/tagmanifest-sha256.txt.1.tsr.crt has no token beside it (signatures/tagmanifest-sha256.txt.1.tsr is missing: removed?)' },
     ]);
   });
 

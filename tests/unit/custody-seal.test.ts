@@ -198,7 +198,7 @@ describe('excerpt proofs (checks 1–7)', () => {
     const keys = new Set(SET.map((s) => itemKey(secret, s)));
     expect(full.proof!.leaves.filter((l) => keys.has(l.itemKey)).map((l) => l.seq).sort()).toEqual(full.events.map((e) => e.seq).sort());
     expect(full.proof!.leaves.length).toBeLessThanOrEqual(full.events.length + 4);
-    expect(verifyExcerptProof(full, SET)).toEqual({ problems: [], sealed: true, signer: { fingerprint: signer.fingerprint, publicKey: signer.publicKeyLine } });
+    expect(verifyExcerptProof(full, SET)).toEqual({ problems: [], said: [], sealed: true, signer: { fingerprint: signer.fingerprint, publicKey: signer.publicKeyLine } });
     const redacted = excerpt(db, seal, SET, (e) => e.type === 'ingestion');
     expect(redacted.withheldSeqs!.length).toBe(2);
     expect(verifyExcerptProof(redacted, SET)).toMatchObject({ problems: [], sealed: true });
@@ -295,7 +295,7 @@ describe('excerpt proofs (checks 1–7)', () => {
     fill(db);
     const seal = await sealChain(db, dir, null, 'op');
     const x = excerpt(db, seal, SET);
-    expect(verifyExcerptProof(x, SET)).toEqual({ problems: [], sealed: false });
+    expect(verifyExcerptProof(x, SET)).toEqual({ problems: [], said: [], sealed: false });
     x.events = x.events.slice(1);
     expect(verifyExcerptProof(x, SET).problems[0]).toMatch(/^check 6:/);
   });

@@ -5,6 +5,7 @@ import { printJson, UsageError, type Io } from '../io.ts';
 import type { CliCommand } from './shared.ts';
 import { outLine } from './text.ts';
 import { t } from '../i18n/index.ts';
+import { checkDetail, checkName, prefix, problemText, verdictText } from './verify-bag-words.ts';
 
 /** "SHA256:" + 43 base64 characters (padding and the prefix optional), or 40 hex digits (spaces allowed). */
 function isFingerprint(s: string): boolean {
@@ -58,23 +59,24 @@ export const verifyBagCommand: CliCommand = {
       try {
         tsaCaPem = readFileSync(o.tsaCa, 'utf8');
       } catch (e) {
-        throw new UsageError(`--tsa-ca ${o.tsaCa}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+        throw new UsageError(t('verify-bag-words:tsaCaUnreadable', { file: o.tsaCa, error: (e as NodeJS.ErrnoException).code ?? (e as Error).message }));
       }
-      if (!tsaCaPem.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(`--tsa-ca ${o.tsaCa}: holds no PEM certificate (-----BEGIN CERTIFICATE-----); give the time-stamping authority's CA certificate`);
+      if (!tsaCaPem.includes('-----BEGIN CERTIFICATE-----')) throw new UsageError(t('verify-bag-words:tsaCaNoPem', { file: o.tsaCa }));
     }
     const r = await verifyReceivedSet(path, { signal: io.signal, expectKey: o.expectKey, tsaCaPem });
     const code = r.verdict.level === 'valid' ? 0 : r.verdict.level === 'intact-unproven' ? 5 : 1;
     if (o.json) printJson(io, r);
     else {
       // A received bag is someone else's: its file names and manifest lines are untrusted text.
-      for (const p of r.problems) {
-        const where = [p.file, p.seq !== undefined ? t('f15b:bag.custodyRow', { seq: p.seq }) : undefined].filter(Boolean).join(' ');
-        outLine(io, `FAIL${where ? ` ${where}` : ''}: ${p.reason}`);
-      }
-      for (const c of r.checks) outLine(io, `${!c.ok ? 'FAIL' : c.warning ? 'NOTE' : 'ok  '} ${c.name === 'files' ? filesLabel(c.ok, r.problems) : c.name}: ${c.detail}`);
+      // Each line from the code the core gives, in the reader's words (verify-bag-words.ts).
+      const where = (p: (typeof r.problems)[number]) => [p.file, p.seq !== undefined ? t('f15b:bag.custodyRow', { seq: p.seq }) : undefined].filter(Boolean).join(' ');
+      const fail = prefix({ ok: false });
+      for (const p of r.problems) outLine(io, `${fail}${where(p) ? ` ${where(p)}` : ''}: ${problemText(p)}`);
+      const first = r.problems[0] ? `${where(r.problems[0]) ? `${where(r.problems[0])}: ` : ''}${problemText(r.problems[0])}` : null;
+      for (const c of r.checks) outLine(io, `${prefix(c)} ${c.code === 'files' ? filesLabel(c.ok, r.problems) : checkName(c.code, c.params, c.name)}: ${checkDetail(c, first)}`);
       outLine(io, `${t(`verifyBag:verdict.${r.verdict.level}`)}: ${r.bagDir}: ${t('n.payloadFile', { count: r.payloadFiles })}, ${t('n.byte', { count: r.payloadBytes })}, ${t('n.problem', { count: r.problems.length })}` +
         `${r.tagManifestSha256 ? t('verifyBag:tagManifest', { sha: r.tagManifestSha256 }) : ''}`);
-      outLine(io, r.verdict.sentence);
+      outLine(io, verdictText(r.verdict));
     }
     return code;
   },

@@ -1,6 +1,7 @@
 // The completeness proof of a custody excerpt (evidence/custody.json): made by the archive for an
 // export, checked by verify-bag (docs/seal-and-proof.md "The excerpt", checks 1–7).
 import type { CustodyEvent } from '../../common/types.ts';
+import type { Said, SaidParams } from '../../common/said.ts';
 import type { Db } from '../db/open.ts';
 import { pseudonymKey } from '../db/settings.ts';
 import { custodyRowHash } from './hash.ts';
@@ -38,6 +39,8 @@ export interface SealedExcerpt {
 export interface ExcerptVerdict {
   /** Each failed check, in check order: the first names the first check that fails. Empty when all hold. */
   problems: string[];
+  /** What each of `problems` says, as a stable code and its values (null where only the English exists), in the same order. */
+  said: (Said | null)[];
   /** True only when the excerpt carries a seal whose signature holds. */
   sealed: boolean;
   /** Who signed the seal, when `sealed`. Whether that key is the one expected is the caller's question. */
@@ -80,6 +83,16 @@ function asProof(v: unknown): CustodyProof {
  */
 export function verifyExcerptProof(excerpt: SealedExcerpt, setItemSha256s: readonly string[]): ExcerptVerdict {
   const problems: string[] = [];
+  // The code of each sentence, for readers in other languages (ExcerptVerdict.said).
+  const coded = new Map<string, Said>();
+  const say = (text: string, code: string, params: SaidParams) => {
+    problems.push(text);
+    coded.set(text, { code, params });
+  };
+  const done = (sealed: boolean, signer?: SealSignerInfo | null): ExcerptVerdict => {
+    const ordered = inCheckOrder(problems);
+    return { problems: ordered, said: ordered.map((p) => coded.get(p) ?? null), sealed, ...(signer ? { signer } : {}) };
+  };
   const events = Array.isArray(excerpt.events) ? excerpt.events : [];
   if (!Array.isArray(excerpt.events)) problems.push('custody.json has no list of events');
   const head = excerpt.chainHead;
@@ -89,11 +102,11 @@ export function verifyExcerptProof(excerpt: SealedExcerpt, setItemSha256s: reado
     for (let i = 1; i < events.length; i++) {
       const a = events[i - 1]!;
       const b = events[i]!;
-      if (!(b.seq > a.seq)) problems.push(`check 7: event ${b.seq} follows event ${a.seq}: events are not in ascending seq order without repeats`);
-      else if (b.seq === a.seq + 1 && b.prevHash !== a.hash) problems.push(`check 7: event ${b.seq}'s prevHash is not the hash of event ${a.seq} before it`);
+      if (!(b.seq > a.seq)) say(`check 7: event ${b.seq} follows event ${a.seq}: events are not in ascending seq order without repeats`, 'proof.order', { seq: b.seq, prev: a.seq });
+      else if (b.seq === a.seq + 1 && b.prevHash !== a.hash) say(`check 7: event ${b.seq}'s prevHash is not the hash of event ${a.seq} before it`, 'proof.prev-hash', { seq: b.seq, prev: a.seq });
     }
     for (const e of events) {
-      if (head && e.seq === head.seq && e.hash !== head.hash) problems.push(`check 7: event ${e.seq} is the chain head, but its hash is not the head's hash ${head.hash}`);
+      if (head && e.seq === head.seq && e.hash !== head.hash) say(`check 7: event ${e.seq} is the chain head, but its hash is not the head's hash ${head.hash}`, 'proof.head-hash', { seq: e.seq, head: head.hash });
     }
   };
   const eventHashes = () => {
@@ -104,13 +117,13 @@ export function verifyExcerptProof(excerpt: SealedExcerpt, setItemSha256s: reado
       } catch {
         h = null;
       }
-      if (h !== e.hash) problems.push(`check 4: event ${String(e.seq)} was altered: its hash does not recompute`);
+      if (h !== e.hash) say(`check 4: event ${String(e.seq)} was altered: its hash does not recompute`, 'proof.altered', { seq: String(e.seq) });
     }
   };
   if (excerpt.seal === undefined) {
     eventHashes();
     check7();
-    return { problems: inCheckOrder(problems), sealed: false };
+    return done(false);
   }
 
   // 1. The seal and its signature.
@@ -118,17 +131,18 @@ export function verifyExcerptProof(excerpt: SealedExcerpt, setItemSha256s: reado
   try {
     seal = asSeal(excerpt.seal);
   } catch (e) {
-    return { problems: [...problems, `check 1: ${(e as Error).message}`], sealed: false };
+    say(`check 1: ${(e as Error).message}`, 'proof.seal-unreadable', { error: (e as Error).message });
+    return done(false);
   }
   let signer: SealSignerInfo | null = null;
   try {
     signer = sealSignerOf(seal);
   } catch (e) {
-    problems.push(`check 1: ${e instanceof SealError ? e.message : String(e)}`);
+    say(`check 1: ${e instanceof SealError ? e.message : String(e)}`, 'proof.seal-signature', { error: e instanceof SealError ? e.message : String(e) });
   }
   // 2. The seal is of this head.
   if (!head || head.seq !== seal.seq || head.hash !== seal.head) {
-    problems.push(`check 2: the seal is of row ${seal.seq} (${seal.head}), the excerpt's chain head is row ${String(head?.seq)} (${String(head?.hash)})`);
+    say(`check 2: the seal is of row ${seal.seq} (${seal.head}), the excerpt's chain head is row ${String(head?.seq)} (${String(head?.hash)})`, 'proof.seal-head', { sealSeq: seal.seq, sealHead: seal.head, seq: String(head?.seq), head: String(head?.hash) });
   }
   if (seal.leafCount !== seal.seq) problems.push(`check 2: the seal counts ${seal.leafCount} leaves for ${seal.seq} rows`);
   // 3. The proof leads to the sealed root.
@@ -137,11 +151,11 @@ export function verifyExcerptProof(excerpt: SealedExcerpt, setItemSha256s: reado
     proof = asProof(excerpt.proof);
   } catch (e) {
     problems.push(`check 3: ${(e as Error).message}`);
-    return { problems: inCheckOrder(problems), sealed: signer !== null, ...(signer ? { signer } : {}) };
+    return done(signer !== null, signer);
   }
   try {
     const root = rootFromProof(seal.leafCount, proof.leaves.map((l) => ({ index: l.index, hash: leafHash(l) })), proof.nodes).toString('hex');
-    if (root !== seal.merkleRoot) problems.push(`check 3: the proof leads to root ${root}, the seal signed ${seal.merkleRoot}`);
+    if (root !== seal.merkleRoot) say(`check 3: the proof leads to root ${root}, the seal signed ${seal.merkleRoot}`, 'proof.root', { root, sealed: seal.merkleRoot });
   } catch (e) {
     problems.push(`check 3: ${(e as Error).message}`);
   }
@@ -154,10 +168,10 @@ export function verifyExcerptProof(excerpt: SealedExcerpt, setItemSha256s: reado
   for (const e of events) {
     const l = leafBySeq.get(e.seq);
     const key = keyOf(e.item);
-    if (e.item !== null && !inSet.has(e.item)) problems.push(`check 4: event ${e.seq} concerns item ${String(e.item)}, which is not an item of the set`);
+    if (e.item !== null && !inSet.has(e.item)) say(`check 4: event ${e.seq} concerns item ${String(e.item)}, which is not an item of the set`, 'proof.stranger', { seq: e.seq, sha: String(e.item) });
     else if (key === undefined) problems.push(`check 4: event ${e.seq} concerns item ${String(e.item)}, which has no item key in the proof (not an item of the set?)`);
-    else if (!l) problems.push(`check 4: event ${e.seq} is not among the proof's leaves: it was added, or is not under the seal`);
-    else if (l.hash !== e.hash || l.itemKey !== key) problems.push(`check 4: event ${e.seq} differs from the sealed leaf of row ${e.seq}`);
+    else if (!l) say(`check 4: event ${e.seq} is not among the proof's leaves: it was added, or is not under the seal`, 'proof.added', { seq: e.seq });
+    else if (l.hash !== e.hash || l.itemKey !== key) say(`check 4: event ${e.seq} differs from the sealed leaf of row ${e.seq}`, 'proof.leaf-differs', { seq: e.seq });
   }
   // 5. Each set item's leaves: one run, bounded, bound to the item by one of its events.
   const byIndex = new Map(proof.leaves.map((l) => [l.index, l]));
@@ -176,7 +190,7 @@ export function verifyExcerptProof(excerpt: SealedExcerpt, setItemSha256s: reado
     keyOwner.set(key, item);
     const run = proof.leaves.filter((l) => l.itemKey === key);
     if (!run.length) {
-      problems.push(`check 5: item ${item} has no sealed custody row in the proof`);
+      say(`check 5: item ${item} has no sealed custody row in the proof`, 'proof.no-row', { sha: item });
       continue;
     }
     const lo = run[0]!.index;
@@ -193,7 +207,7 @@ export function verifyExcerptProof(excerpt: SealedExcerpt, setItemSha256s: reado
       const e = eventBySeq.get(l.seq);
       const isEvent = e !== undefined && e.item === item;
       if (isEvent && withheldSet.has(l.seq)) problems.push(`check 6: row ${l.seq} is both an event and withheld`);
-      if (!isEvent && !withheldSet.has(l.seq)) problems.push(`check 6: row ${l.seq} of item ${item} is sealed but neither among the events nor withheld: it was removed`);
+      if (!isEvent && !withheldSet.has(l.seq)) say(`check 6: row ${l.seq} of item ${item} is sealed but neither among the events nor withheld: it was removed`, 'proof.removed', { seq: l.seq, sha: item });
     }
   }
   for (const s of withheldSet) {
@@ -201,7 +215,7 @@ export function verifyExcerptProof(excerpt: SealedExcerpt, setItemSha256s: reado
   }
   if (Array.isArray(withheld) && withheldSet.size !== withheld.length) problems.push('check 6: withheldSeqs lists a row twice');
   check7();
-  return { problems: inCheckOrder(problems), sealed: signer !== null, ...(signer ? { signer } : {}) };
+  return done(signer !== null, signer);
 }
 
 /** Problems sorted by their check number (stable; those without one first), so the first names the first check that fails. */

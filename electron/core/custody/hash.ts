@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './canonical-json.ts';
 import type { CustodyEvent } from '../../common/types.ts';
+import type { SaidParams } from '../../common/said.ts';
 
 /** prevHash of the first row of a chain: 64 zeros. */
 export const GENESIS_HASH = '0'.repeat(64);
@@ -34,6 +35,10 @@ export function custodyRowHash(row: UnhashedEvent): string {
 export interface ChainProblem {
   seq: number;
   reason: string;
+  /** What `reason` says as a stable code (chain.gap, chain.prev-hash, chain.canonicalize, chain.altered), for readers in other languages. */
+  code?: string;
+  /** The values that sentence names. */
+  params?: SaidParams;
 }
 
 /**
@@ -48,22 +53,22 @@ export function verifyChain(rows: readonly CustodyEvent[], startPrevHash = GENES
   let prevSeq: number | null = null;
   for (const row of rows) {
     if (prevSeq !== null && row.seq !== prevSeq + 1) {
-      problems.push({ seq: row.seq, reason: `sequence gap: row ${prevSeq} is followed by row ${row.seq}` });
+      problems.push({ seq: row.seq, code: 'chain.gap', params: { prev: prevSeq, seq: row.seq }, reason: `sequence gap: row ${prevSeq} is followed by row ${row.seq}` });
     }
     if (row.prevHash !== prev) {
-      problems.push({ seq: row.seq, reason: `prevHash ${row.prevHash} does not match the previous row's hash ${prev}` });
+      problems.push({ seq: row.seq, code: 'chain.prev-hash', params: { prevHash: row.prevHash, expected: prev }, reason: `prevHash ${row.prevHash} does not match the previous row's hash ${prev}` });
     }
     let recomputed: string;
     try {
       recomputed = custodyRowHash(row);
     } catch (e) {
-      problems.push({ seq: row.seq, reason: `cannot canonicalize: ${(e as Error).message}` });
+      problems.push({ seq: row.seq, code: 'chain.canonicalize', params: { error: (e as Error).message }, reason: `cannot canonicalize: ${(e as Error).message}` });
       prev = row.hash;
       prevSeq = row.seq;
       continue;
     }
     if (recomputed !== row.hash) {
-      problems.push({ seq: row.seq, reason: `content altered: stored hash ${row.hash}, recomputed ${recomputed}` });
+      problems.push({ seq: row.seq, code: 'chain.altered', params: { stored: row.hash, recomputed }, reason: `content altered: stored hash ${row.hash}, recomputed ${recomputed}` });
     }
     prev = row.hash;
     prevSeq = row.seq;

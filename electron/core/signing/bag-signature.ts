@@ -15,6 +15,7 @@ import { syncDir } from '../durable.ts';
 import type { SigningKey } from './keystore.ts';
 import { openPgpVerifyDetached } from './openpgp-identity.ts';
 import { allowedSignersLine, parseOpenSshPublicKey, sshFingerprint, sshsigVerify } from './sshsig.ts';
+import type { Said } from '../../common/said.ts';
 
 export const SIGNATURES_DIR = 'signatures';
 const TAG_MANIFEST = 'tagmanifest-sha256.txt';
@@ -82,6 +83,8 @@ export interface SignatureCheck {
   name: 'signature' | 'allowed_signers' | 'sshsig' | 'openpgp' | 'signer';
   ok: boolean;
   detail: string;
+  /** What `detail` says, as a stable code and its values, for readers in other languages. */
+  said: Said;
   /** Set on a check that holds but is not the whole answer: a signature by a key nobody pinned. */
   warning?: boolean;
 }
@@ -140,59 +143,59 @@ export async function verifyBagSignatures(bagDir: string, opts: { expectKey?: st
     : [null, null, null, null];
   if (sshsig === null && allowed === null && asc === null && signerAsc === null) {
     const expected = opts.expectKey ? `; you expected a signature by ${opts.expectKey.trim()}` : '';
-    return { status: 'not-signed', checks: [{ name: 'signature', ok: false, detail: `not signed: the bag carries no signature (no ${SIGNATURES_DIR}/ folder), so nothing shows who made it${expected}` }] };
+    return { status: 'not-signed', checks: [{ name: 'signature', ok: false, said: opts.expectKey ? { code: 'signature.not-signed-expected', params: { expected: opts.expectKey.trim() } } : { code: 'signature.not-signed', params: {} }, detail: `not signed: the bag carries no signature (no ${SIGNATURES_DIR}/ folder), so nothing shows who made it${expected}` }] };
   }
   const checks: SignatureCheck[] = [];
   const manifest = await readFile(join(dir, TAG_MANIFEST)).catch(() => null);
   if (!manifest) {
-    checks.push({ name: 'signature', ok: false, detail: `${TAG_MANIFEST} is missing: there is nothing the signatures could hold over` });
+    checks.push({ name: 'signature', ok: false, said: { code: 'signature.no-tag-manifest', params: {} }, detail: `${TAG_MANIFEST} is missing: there is nothing the signatures could hold over` });
     return { status: 'invalid', checks };
   }
 
   let allowedKey: Buffer | null = null;
   let principal = '';
-  if (allowed === null) checks.push({ name: 'allowed_signers', ok: false, detail: `${SIGNATURE_FILES.allowedSigners} is missing` });
+  if (allowed === null) checks.push({ name: 'allowed_signers', ok: false, said: { code: 'signature.file-missing', params: { file: SIGNATURE_FILES.allowedSigners } }, detail: `${SIGNATURE_FILES.allowedSigners} is missing` });
   else {
     try {
       ({ principal, key: allowedKey } = parseAllowedSigners(allowed));
-      checks.push({ name: 'allowed_signers', ok: true, detail: `names ${principal}, key ${sshFingerprint(allowedKey)}` });
+      checks.push({ name: 'allowed_signers', ok: true, said: { code: 'signature.allowed-signers', params: { principal, key: sshFingerprint(allowedKey) } }, detail: `names ${principal}, key ${sshFingerprint(allowedKey)}` });
     } catch (e) {
-      checks.push({ name: 'allowed_signers', ok: false, detail: `${SIGNATURE_FILES.allowedSigners}: ${(e as Error).message}` });
+      checks.push({ name: 'allowed_signers', ok: false, said: { code: 'signature.file-bad', params: { file: SIGNATURE_FILES.allowedSigners, error: (e as Error).message } }, detail: `${SIGNATURE_FILES.allowedSigners}: ${(e as Error).message}` });
     }
   }
 
   let signer: BagSignatureReport['signer'];
-  if (sshsig === null) checks.push({ name: 'sshsig', ok: false, detail: `${SIGNATURE_FILES.sshsig} is missing` });
+  if (sshsig === null) checks.push({ name: 'sshsig', ok: false, said: { code: 'signature.file-missing', params: { file: SIGNATURE_FILES.sshsig } }, detail: `${SIGNATURE_FILES.sshsig} is missing` });
   else {
     try {
       const v = sshsigVerify(sshsig, manifest, BAG_NAMESPACE);
       if (allowedKey && !v.publicKey.equals(allowedKey)) {
-        checks.push({ name: 'sshsig', ok: false, detail: `the SSH signature was made by ${v.fingerprint}, not by the key allowed_signers names (${sshFingerprint(allowedKey)}): refused` });
+        checks.push({ name: 'sshsig', ok: false, said: { code: 'signature.sshsig-other-key', params: { fingerprint: v.fingerprint, allowed: sshFingerprint(allowedKey) } }, detail: `the SSH signature was made by ${v.fingerprint}, not by the key allowed_signers names (${sshFingerprint(allowedKey)}): refused` });
       } else if (allowedKey) {
         signer = { fingerprint: v.fingerprint, identity: principal };
-        checks.push({ name: 'sshsig', ok: true, detail: `SSH signature over ${TAG_MANIFEST} holds: signed by ${v.fingerprint} (${principal})` });
+        checks.push({ name: 'sshsig', ok: true, said: { code: 'signature.sshsig-ok', params: { file: TAG_MANIFEST, fingerprint: v.fingerprint, principal } }, detail: `SSH signature over ${TAG_MANIFEST} holds: signed by ${v.fingerprint} (${principal})` });
       } else {
-        checks.push({ name: 'sshsig', ok: false, detail: `the SSH signature holds, by ${v.fingerprint}, but without a valid allowed_signers nobody can check it with ssh-keygen` });
+        checks.push({ name: 'sshsig', ok: false, said: { code: 'signature.sshsig-no-allowed', params: { fingerprint: v.fingerprint } }, detail: `the SSH signature holds, by ${v.fingerprint}, but without a valid allowed_signers nobody can check it with ssh-keygen` });
       }
     } catch (e) {
-      checks.push({ name: 'sshsig', ok: false, detail: `${SIGNATURE_FILES.sshsig}: ${(e as Error).message}` });
+      checks.push({ name: 'sshsig', ok: false, said: { code: 'signature.file-bad', params: { file: SIGNATURE_FILES.sshsig, error: (e as Error).message } }, detail: `${SIGNATURE_FILES.sshsig}: ${(e as Error).message}` });
     }
   }
 
   if (asc === null || signerAsc === null) {
-    checks.push({ name: 'openpgp', ok: false, detail: `${asc === null ? SIGNATURE_FILES.openPgp : SIGNATURE_FILES.signer} is missing` });
+    checks.push({ name: 'openpgp', ok: false, said: { code: 'signature.file-missing', params: { file: asc === null ? SIGNATURE_FILES.openPgp : SIGNATURE_FILES.signer } }, detail: `${asc === null ? SIGNATURE_FILES.openPgp : SIGNATURE_FILES.signer} is missing` });
   } else {
     try {
       const v = await openPgpVerifyDetached(asc, manifest, signerAsc);
       const sshKey = allowedKey;
       if (sshKey && !v.ed25519.equals(sshKey)) {
-        checks.push({ name: 'openpgp', ok: false, detail: `the OpenPGP signature holds but was made by another key (${v.fingerprint}, ${sshFingerprint(v.ed25519)}) than the SSH signer's: refused` });
+        checks.push({ name: 'openpgp', ok: false, said: { code: 'signature.openpgp-other-key', params: { fingerprint: v.fingerprint, key: sshFingerprint(v.ed25519) } }, detail: `the OpenPGP signature holds but was made by another key (${v.fingerprint}, ${sshFingerprint(v.ed25519)}) than the SSH signer's: refused` });
       } else {
         if (signer) signer.openPgpFingerprint = v.fingerprint;
-        checks.push({ name: 'openpgp', ok: true, detail: `OpenPGP signature over ${TAG_MANIFEST} holds: key ${v.fingerprint}, the same Ed25519 key ${sshFingerprint(v.ed25519)}` });
+        checks.push({ name: 'openpgp', ok: true, said: { code: 'signature.openpgp-ok', params: { file: TAG_MANIFEST, fingerprint: v.fingerprint, key: sshFingerprint(v.ed25519) } }, detail: `OpenPGP signature over ${TAG_MANIFEST} holds: key ${v.fingerprint}, the same Ed25519 key ${sshFingerprint(v.ed25519)}` });
       }
     } catch (e) {
-      checks.push({ name: 'openpgp', ok: false, detail: `${SIGNATURE_FILES.openPgp}: ${(e as Error).message}` });
+      checks.push({ name: 'openpgp', ok: false, said: { code: 'signature.file-bad', params: { file: SIGNATURE_FILES.openPgp, error: (e as Error).message } }, detail: `${SIGNATURE_FILES.openPgp}: ${(e as Error).message}` });
     }
   }
 
@@ -204,10 +207,10 @@ export async function verifyBagSignatures(bagDir: string, opts: { expectKey?: st
       const hex = want.replace(/\s+/gu, '').toUpperCase();
       const matches = /^[0-9A-F]{40}$/u.test(hex) ? hex === signer.openPgpFingerprint : normalizeSshFingerprint(want) === signer.fingerprint;
       checks.push(matches
-        ? { name: 'signer', ok: true, detail: `signed by ${who}, the key you expected` }
-        : { name: 'signer', ok: false, detail: `signed by ${who}, NOT by the key you expected (${want}): refused` });
+        ? { name: 'signer', ok: true, said: { code: 'signer.expected', params: { fingerprint: signer.fingerprint, identity: signer.identity } }, detail: `signed by ${who}, the key you expected` }
+        : { name: 'signer', ok: false, said: { code: 'signer.wrong', params: { fingerprint: signer.fingerprint, identity: signer.identity, expected: want } }, detail: `signed by ${who}, NOT by the key you expected (${want}): refused` });
     } else {
-      checks.push({ name: 'signer', ok: true, warning: true, detail: `signed by ${who}, a key you have not pinned: compare this fingerprint with the one the sender read out to you (or pass --expect-key)` });
+      checks.push({ name: 'signer', ok: true, warning: true, said: { code: 'signer.unpinned', params: { fingerprint: signer.fingerprint, identity: signer.identity } }, detail: `signed by ${who}, a key you have not pinned: compare this fingerprint with the one the sender read out to you (or pass --expect-key)` });
     }
   }
   const allOk = !failed && checks.every((c) => c.ok);

@@ -11,6 +11,7 @@ import { syncDir } from '../durable.ts';
 import { TimestampError } from './errors.ts';
 import { requestTimestampForDigest, shownUrl, type TimestampRequestOptions, type TimestampResult } from './request.ts';
 import { verifyTimestampToken } from './verify.ts';
+import type { Said } from '../../common/said.ts';
 
 export const TAG_MANIFEST = 'tagmanifest-sha256.txt';
 export const SIGNATURES_DIR = 'signatures';
@@ -166,6 +167,8 @@ export interface BagCheck {
   name: string;
   ok: boolean;
   detail: string;
+  /** What `detail` says, as stable codes and their values (sentences joined with "; "), for readers in other languages. */
+  said: Said[];
   /** True for the "no timestamp" check: nothing is wrong with the bag, but nothing shows when it existed. */
   absent?: boolean;
 }
@@ -185,7 +188,7 @@ export async function verifyBagTimestamps(bagDir: string, opts: { caPem?: string
     names = await readdir(dir);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
-      return [{ name: 'timestamps', ok: false, detail: `${SIGNATURES_DIR}/ cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` }];
+      return [{ name: 'timestamps', ok: false, said: [{ code: 'timestamp.unreadable', params: { file: `${SIGNATURES_DIR}/`, error: (e as NodeJS.ErrnoException).code ?? (e as Error).message } }], detail: `${SIGNATURES_DIR}/ cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` }];
     }
   }
   const tokens = names.map((n) => TOKEN_FILE.exec(n)).filter((m): m is RegExpExecArray => m !== null)
@@ -194,18 +197,18 @@ export async function verifyBagTimestamps(bagDir: string, opts: { caPem?: string
   for (const name of names) {
     const m = CHAIN_FILE.exec(name);
     if (m && !names.includes(`${TAG_MANIFEST}.${m[1]}.tsr`)) {
-      checks.push({ name: `timestamp ${m[1]}`, ok: false, detail: `${SIGNATURES_DIR}/${name} has no token beside it (${SIGNATURES_DIR}/${TAG_MANIFEST}.${m[1]}.tsr is missing: removed?)` });
+      checks.push({ name: `timestamp ${m[1]}`, ok: false, said: [{ code: 'timestamp.chain-without-token', params: { file: `${SIGNATURES_DIR}/${name}`, token: `${SIGNATURES_DIR}/${TAG_MANIFEST}.${m[1]}.tsr` } }], detail: `${SIGNATURES_DIR}/${name} has no token beside it (${SIGNATURES_DIR}/${TAG_MANIFEST}.${m[1]}.tsr is missing: removed?)` });
     }
   }
   if (!tokens.length) {
-    checks.unshift({ name: 'timestamp', ok: false, absent: true, detail: 'no timestamp: the bag carries no RFC 3161 token, so nothing independent shows when this set existed' });
+    checks.unshift({ name: 'timestamp', ok: false, absent: true, said: [{ code: 'timestamp.none', params: {} }], detail: 'no timestamp: the bag carries no RFC 3161 token, so nothing independent shows when this set existed' });
     return checks;
   }
   let manifest: Buffer;
   try {
     manifest = await readFile(join(bagDir, TAG_MANIFEST));
   } catch (e) {
-    return [{ name: 'timestamps', ok: false, detail: `${TAG_MANIFEST} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); the timestamps cover it` }, ...checks];
+    return [{ name: 'timestamps', ok: false, said: [{ code: 'timestamp.no-tag-manifest', params: { file: TAG_MANIFEST, error: (e as NodeJS.ErrnoException).code ?? (e as Error).message } }], detail: `${TAG_MANIFEST} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); the timestamps cover it` }, ...checks];
   }
   for (const t of tokens) {
     const rel = `${SIGNATURES_DIR}/${t.file}`;
@@ -214,7 +217,7 @@ export async function verifyBagTimestamps(bagDir: string, opts: { caPem?: string
     try {
       tsr = await readFile(join(dir, t.file));
     } catch (e) {
-      checks.push({ name: `timestamp ${t.n}`, ok: false, detail: `${rel} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` });
+      checks.push({ name: `timestamp ${t.n}`, ok: false, said: [{ code: 'timestamp.unreadable', params: { file: rel, error: (e as NodeJS.ErrnoException).code ?? (e as Error).message } }], detail: `${rel} cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` });
       continue;
     }
     try {
@@ -225,11 +228,11 @@ export async function verifyBagTimestamps(bagDir: string, opts: { caPem?: string
     const v = await verifyTimestampToken(tsr, manifest, { ...(opts.caPem !== undefined ? { caPem: opts.caPem } : {}), ...(chainPem !== undefined ? { chainPem } : {}) });
     const by = v.tsaName ? ` by ${v.tsaName}` : '';
     if (!v.ok) {
-      checks.push({ name: `timestamp ${t.n}`, ok: false, detail: `${rel}${v.genTime ? ` (${v.genTime}${by})` : ''}: ${v.reason}` });
+      checks.push({ name: `timestamp ${t.n}`, ok: false, said: [{ code: 'timestamp.bad', params: { file: rel, genTime: v.genTime ?? '', tsa: v.tsaName ?? '' } }, { code: `token.${v.code ?? 'unknown'}`, params: { ...v.params } }], detail: `${rel}${v.genTime ? ` (${v.genTime}${by})` : ''}: ${v.reason}` });
     } else if (v.trustedBy === 'given-ca') {
-      checks.push({ name: `timestamp ${t.n}`, ok: true, detail: `${rel}: ${TAG_MANIFEST} existed at ${v.genTime}, time-stamped${by} (serial ${v.serial}); the TSA certificate chains to the CA given (${v.root?.subject})` });
+      checks.push({ name: `timestamp ${t.n}`, ok: true, said: [{ code: 'timestamp.ok-given-ca', params: { file: rel, manifest: TAG_MANIFEST, genTime: v.genTime ?? '', tsa: v.tsaName ?? '', serial: v.serial ?? '', root: v.root?.subject ?? '' } }], detail: `${rel}: ${TAG_MANIFEST} existed at ${v.genTime}, time-stamped${by} (serial ${v.serial}); the TSA certificate chains to the CA given (${v.root?.subject})` });
     } else {
-      checks.push({ name: `timestamp ${t.n}`, ok: true, detail: `${rel}: ${TAG_MANIFEST} existed at ${v.genTime}, time-stamped${by} (serial ${v.serial}); ` +
+      checks.push({ name: `timestamp ${t.n}`, ok: true, said: [{ code: chainPem === undefined ? 'timestamp.ok-own-chain-no-crt' : 'timestamp.ok-own-chain', params: { file: rel, manifest: TAG_MANIFEST, genTime: v.genTime ?? '', tsa: v.tsaName ?? '', serial: v.serial ?? '', root: v.root?.subject ?? '', rootSha256: v.root?.sha256 ?? '' } }], detail: `${rel}: ${TAG_MANIFEST} existed at ${v.genTime}, time-stamped${by} (serial ${v.serial}); ` +
         `trusted only by the chain the bag carries (root ${v.root?.subject}, SHA-256 ${v.root?.sha256}): compare that fingerprint with the TSA's published one, or give --tsa-ca FILE${chainPem === undefined ? `; ${rel}.crt is missing, the token's own certificates were used` : ''}` });
     }
   }

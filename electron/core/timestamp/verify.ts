@@ -16,6 +16,13 @@ export interface TokenVerification {
   /** Why it does not hold; absent when ok. */
   reason?: string;
   /**
+   * What kind of failure `reason` is, for readers in other languages: a TokenProblem kind
+   * (imprint-mismatch, bad-signature, eku, certificate, not-a-response, …), or root-missing,
+   * chain-given, chain-bag (the certificate path); `params` names its values.
+   */
+  code?: string;
+  params?: Record<string, string>;
+  /**
    * What the TSA certificate chains to: 'given-ca' (the recipient's own CA file), 'bag-chain' (a
    * root carried in the bag's .tsr.crt or in the token: shows the token intact and signed under
    * that root, not that the root is one to trust), or null (no trust anchor, or a failure).
@@ -62,14 +69,14 @@ export async function verifyTimestampToken(tsr: Buffer, data: Imprinted, opts: {
       if (!roots.length) {
         const top = pathFor(signer, pool).at(-1)!;
         const where = opts.chainPem !== undefined ? 'its .tsr.crt file' : 'the token (and there is no .tsr.crt file)';
-        return { ok: false, ...known, trustedBy: null, reason: `the TSA's root certificate (${dnString(isSelfIssued(top) ? top.subject : top.issuer)}) is not in ${where}; give that CA's certificate (--tsa-ca FILE) to verify the token` };
+        return { ok: false, ...known, trustedBy: null, code: 'root-missing', params: { root: dnString(isSelfIssued(top) ? top.subject : top.issuer) }, reason: `the TSA's root certificate (${dnString(isSelfIssued(top) ? top.subject : top.issuer)}) is not in ${where}; give that CA's certificate (--tsa-ca FILE) to verify the token` };
       }
       trusted = roots;
       trustedBy = 'bag-chain';
     }
     const v = await validateChain(signer, pool, trusted, t.genTime);
     if ('error' in v) {
-      return { ok: false, ...known, trustedBy: null, reason: trustedBy === 'given-ca'
+      return { ok: false, ...known, trustedBy: null, code: trustedBy === 'given-ca' ? 'chain-given' : 'chain-bag', params: { error: v.error }, reason: trustedBy === 'given-ca'
         ? `the TSA certificate does not chain to the CA given (--tsa-ca): ${v.error}`
         : `the TSA certificate does not chain to the root the bag carries: ${v.error}` };
     }
@@ -80,8 +87,8 @@ export async function verifyTimestampToken(tsr: Buffer, data: Imprinted, opts: {
       ...(trustedBy === 'bag-chain' ? { note: `trusted by the chain the bag carries (root ${root.subject}, SHA-256 ${root.sha256}): this shows the token is intact and was signed under that root, not that the root belongs to a TSA you trust; compare the fingerprint with the TSA's published one, or verify with --tsa-ca FILE` } : {}),
     };
   } catch (e) {
-    if (e instanceof TokenProblem) return { ok: false, ...known, trustedBy: null, reason: e.reason };
-    return { ok: false, ...known, trustedBy: null, reason: `the token cannot be checked: ${(e as Error).message}` };
+    if (e instanceof TokenProblem) return { ok: false, ...known, trustedBy: null, code: e.kind, reason: e.reason };
+    return { ok: false, ...known, trustedBy: null, code: 'unreadable', params: { error: (e as Error).message }, reason: `the token cannot be checked: ${(e as Error).message}` };
   }
 }
 

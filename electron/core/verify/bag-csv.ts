@@ -11,6 +11,7 @@
 import { parse } from 'csv-parse/sync';
 import { capturedAtForReaders } from '../../common/captured-at.ts';
 import { spreadsheetSafe } from '../export/csv.ts';
+import type { SaidParams } from '../../common/said.ts';
 
 /** The columns the exporter writes first, in its order; `sourcePath` only where items.json gives source paths. */
 const ITEMS_CSV_BASE_COLUMNS = [
@@ -175,38 +176,45 @@ function headerDifference(actual: string[], expected: string[]): string {
  *   (common/captured-at.ts wallClockTime); in sets written before, the value as items.json has it.
  * Row order is not checked: see below. Throws nothing; a CSV that cannot be read is a problem.
  */
-export function itemsCsvProblems(text: string, items: readonly unknown[], names: ItemsCsvNames | null = null, wallClock = false): string[] {
-  const out: string[] = [];
+/** One finding about items.csv: the English sentence and its stable code with the values it names. */
+export interface CsvProblem {
+  reason: string;
+  code: string;
+  params: SaidParams;
+}
+
+export function itemsCsvProblems(text: string, items: readonly unknown[], names: ItemsCsvNames | null = null, wallClock = false): CsvProblem[] {
+  const out: CsvProblem[] = [];
   if (!text.startsWith(BOM)) {
-    out.push('does not begin with the UTF-8 byte-order mark the exporter writes, so a spreadsheet may read it in another encoding and show other text than evidence/items.json holds');
+    out.push({ code: 'csv.no-bom', params: {}, reason: 'does not begin with the UTF-8 byte-order mark the exporter writes, so a spreadsheet may read it in another encoding and show other text than evidence/items.json holds' });
   }
   let records: { record: string[]; info: { lines: number } }[];
   try {
     records = parse(text, { bom: true, skip_empty_lines: true, info: true }) as unknown as typeof records;
   } catch (e) {
-    out.push(`cannot be parsed as CSV, so it cannot be compared with evidence/items.json: ${(e as Error).message}`);
+    out.push({ code: 'csv.unparsable', params: { error: (e as Error).message }, reason: `cannot be parsed as CSV, so it cannot be compared with evidence/items.json: ${(e as Error).message}` });
     return out;
   }
   const expectedHeader = itemsCsvHeader(items);
   const header = records[0]?.record;
   if (!header) {
-    out.push('has no header row: the exporter writes one, then a row per item of evidence/items.json');
+    out.push({ code: 'csv.no-header', params: {}, reason: 'has no header row: the exporter writes one, then a row per item of evidence/items.json' });
     return out;
   }
   if (header.length !== expectedHeader.length || header.some((c, i) => c !== expectedHeader[i])) {
-    out.push(`header is ${JSON.stringify(header.join(','))}, but the exporter writes ${JSON.stringify(expectedHeader.join(','))} for this bag (${headerDifference(header, expectedHeader)})`);
+    out.push({ code: 'csv.header', params: { header: JSON.stringify(header.join(',')), expected: JSON.stringify(expectedHeader.join(',')) }, reason: `header is ${JSON.stringify(header.join(','))}, but the exporter writes ${JSON.stringify(expectedHeader.join(','))} for this bag (${headerDifference(header, expectedHeader)})` });
   }
   const shaCol = header.indexOf('sha256');
   if (shaCol < 0) {
-    out.push('has no sha256 column, so its rows cannot be matched with the items of evidence/items.json');
+    out.push({ code: 'csv.no-sha256', params: {}, reason: 'has no sha256 column, so its rows cannot be matched with the items of evidence/items.json' });
     return out;
   }
   const known = new Set(expectedHeader);
-  const byCell = new Map<string, { label: string; cell: (c: string) => string }>();
+  const byCell = new Map<string, { label: string; sha: string; path: string; cell: (c: string) => string }>();
   for (const item of items) {
     if (!isRecord(item) || typeof item.sha256 !== 'string' || typeof item.path !== 'string') continue; // reported by the items.json check
     const cell = expectedCells(item, names, wallClock);
-    byCell.set(cell('sha256'), { label: `item ${item.sha256} (${item.path})`, cell });
+    byCell.set(cell('sha256'), { label: `item ${item.sha256} (${item.path})`, sha: item.sha256, path: item.path, cell });
   }
   // Matched by sha256, not by position: every row names its item, a spreadsheet's reader sorts
   // rows at will, and no value a reader sees depends on where a row stands. Requiring the
@@ -217,12 +225,12 @@ export function itemsCsvProblems(text: string, items: readonly unknown[], names:
     const entry = byCell.get(sha);
     const pathCell = header.includes('path') ? record[header.indexOf('path')] : undefined;
     if (!entry) {
-      out.push(`line ${info.lines}: a row for item ${sha}${pathCell !== undefined ? ` (${pathCell})` : ''}, which evidence/items.json does not list`);
+      out.push({ code: 'csv.stranger-row', params: { line: info.lines, sha }, reason: `line ${info.lines}: a row for item ${sha}${pathCell !== undefined ? ` (${pathCell})` : ''}, which evidence/items.json does not list` });
       continue;
     }
     const first = seen.get(sha);
     if (first !== undefined) {
-      out.push(`line ${info.lines}: a second row for ${entry.label}; the first is on line ${first}`);
+      out.push({ code: 'csv.second-row', params: { line: info.lines, sha: entry.sha, path: entry.path, first }, reason: `line ${info.lines}: a second row for ${entry.label}; the first is on line ${first}` });
       continue;
     }
     seen.set(sha, info.lines);
@@ -230,12 +238,12 @@ export function itemsCsvProblems(text: string, items: readonly unknown[], names:
       if (!known.has(column)) return; // reported with the header
       const want = entry.cell(column);
       if (record[i] !== want) {
-        out.push(`line ${info.lines}, ${entry.label}: column ${column} is ${JSON.stringify(record[i])}, but evidence/items.json gives ${JSON.stringify(want)}`);
+        out.push({ code: 'csv.cell', params: { line: info.lines, sha: entry.sha, path: entry.path, column, found: JSON.stringify(record[i]), expected: JSON.stringify(want) }, reason: `line ${info.lines}, ${entry.label}: column ${column} is ${JSON.stringify(record[i])}, but evidence/items.json gives ${JSON.stringify(want)}` });
       }
     });
   }
   for (const [sha, entry] of byCell) {
-    if (!seen.has(sha)) out.push(`${entry.label} of evidence/items.json has no row`);
+    if (!seen.has(sha)) out.push({ code: 'csv.no-row', params: { sha: entry.sha, path: entry.path }, reason: `${entry.label} of evidence/items.json has no row` });
   }
   return out;
 }

@@ -5,6 +5,7 @@
 // so its excerpt need not hold an item's last one. Independent of the exporter's code on purpose.
 
 import type { CustodyEvent } from '../../common/types.ts';
+import type { SaidParams } from '../../common/said.ts';
 
 export const TAG_FIELDS = ['places', 'people', 'incidents', 'cases', 'tags', 'description', 'notes'] as const;
 type TagField = (typeof TAG_FIELDS)[number];
@@ -64,15 +65,18 @@ export function tagFieldProblems(
   last: CustodyEvent | null,
   people: PeopleIndex | null,
   pseudonyms: { byId: Map<number, string>; byPseudonym: Map<string, number> },
-): string[] {
+): { reason: string; code: string; params: SaidParams }[] {
   const after = last ? (last.detail.after as Record<string, unknown>) : EMPTY;
   const source = last ? `its last tagging event (seq ${last.seq}) recorded` : 'the excerpt holds no tagging event of the item, so it must be';
-  const out: string[] = [];
+  const out: { reason: string; code: string; params: SaidParams }[] = [];
   for (const field of TAG_FIELDS) {
     const expected = after[field] === undefined ? EMPTY[field] : after[field];
     const actual = item[field] === undefined ? EMPTY[field] : item[field];
     const same = field === 'people' ? samePeople(actual, expected, people, pseudonyms) : JSON.stringify(actual) === JSON.stringify(expected);
-    if (!same) out.push(`${field} is ${JSON.stringify(actual)} in evidence/items.json, but ${source} ${JSON.stringify(expected)}`);
+    if (!same) {
+      out.push({ code: last ? 'tags.differ' : 'tags.untagged', params: { field, found: JSON.stringify(actual), expected: JSON.stringify(expected), ...(last ? { seq: last.seq } : {}) },
+        reason: `${field} is ${JSON.stringify(actual)} in evidence/items.json, but ${source} ${JSON.stringify(expected)}` });
+    }
   }
   return out;
 }

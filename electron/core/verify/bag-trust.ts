@@ -11,15 +11,51 @@ import { verifyExcerptProof } from '../custody/excerpt-proof.ts';
 import { sealSignedBytes, type Seal } from '../custody/seal-format.ts';
 import { verifyTimestampToken } from '../timestamp/verify.ts';
 import { verifyBag, type BagReport } from './bag.ts';
+import type { Said, SaidParams } from '../../common/said.ts';
 
 /** One line of the verdict: what was checked, whether it holds, and why in words. */
 export interface TrustCheck {
   /** Short name: "integrity", "signature", "signer", "timestamp 1", "custody completeness", … */
   name: string;
+  /**
+   * What `name` says, as a stable code for readers in other languages: files, signature, signer,
+   * signature-file (params.file: allowed_signers, sshsig, openpgp), timestamp (params.n when
+   * numbered), timestamps, custody-seal, seal-timestamp (params.n).
+   */
+  code: string;
+  params: SaidParams;
   ok: boolean;
+  /** The English sentence; kept word for word (tests and outside readers read it). */
   detail: string;
+  /** What `detail` says, as stable codes and their values; a reader joins their sentences with "; ". */
+  said: Said[];
   /** A check that holds but is not the whole answer (a key not pinned, no timestamp): said, never shown as plainly valid. */
   warning?: boolean;
+}
+
+/** The check code and name values of a signature check (SignatureCheck.name), as TrustCheck.code says. */
+function checkCode(name: string): { code: string; params: SaidParams } {
+  if (name === 'signer' || name === 'signature') return { code: name, params: {} };
+  return { code: 'signature-file', params: { file: name } };
+}
+
+/** A sentence that exists only in English: code "text", the sentence in params.text. */
+function english(text: string): Said {
+  return { code: 'text', params: { text } };
+}
+
+/**
+ * The verdict: its level, the English sentence (kept word for word), and the same as a stable
+ * code with its values, plus `said`: why (the failed check's sentences for verdict.invalid-check,
+ * what is missing for verdict.intact-unproven: missing.not-signed, missing.not-sealed,
+ * missing.unpinned, missing.no-timestamp), for readers in other languages.
+ */
+export interface Verdict {
+  level: VerdictLevel;
+  sentence: string;
+  code: string;
+  params: SaidParams;
+  said: Said[];
 }
 
 /** The overall answer, for a person: see verdictOf. */
@@ -57,18 +93,19 @@ export async function checkBagTrust(bagDir: string, opts: TrustOptions): Promise
   const sig = await verifyBagSignatures(bagDir, { expectKey: opts.expectKey });
   // An unsigned set is not a broken one: it is said plainly, as a warning, and the verdict is never "valid".
   // With --expect-key the recipient was told the set is signed: then no signature is a failure.
-  if (sig.status === 'not-signed') checks.push({ name: 'signature', ok: !opts.expectKey, ...(opts.expectKey ? {} : { warning: true }), detail: sig.checks[0]?.detail ?? 'not signed' });
-  else for (const c of sig.checks) checks.push({ name: c.name === 'signer' ? 'signer' : `signature (${c.name})`, ok: c.ok, detail: c.detail, ...(c.warning ? { warning: true } : {}) });
+  if (sig.status === 'not-signed') checks.push({ name: 'signature', code: 'signature', params: {}, said: sig.checks[0] ? [sig.checks[0].said] : [], ok: !opts.expectKey, ...(opts.expectKey ? {} : { warning: true }), detail: sig.checks[0]?.detail ?? 'not signed' });
+  else for (const c of sig.checks) checks.push({ name: c.name === 'signer' ? 'signer' : `signature (${c.name})`, ...checkCode(c.name), said: [c.said], ok: c.ok, detail: c.detail, ...(c.warning ? { warning: true } : {}) });
 
   const stamps = await verifyBagTimestamps(bagDir, { caPem: opts.tsaCaPem });
   const timestamps: BagTrust['timestamps'] = [];
   for (const t of stamps) {
     if (t.absent) {
       // Documenters are often offline: a set without a token is intact, and says plainly that nothing dates it.
-      checks.push({ name: 'timestamp', ok: true, warning: true, detail: t.detail });
+      checks.push({ name: 'timestamp', code: 'timestamp', params: {}, said: t.said, ok: true, warning: true, detail: t.detail });
       continue;
     }
-    checks.push({ name: t.name, ok: t.ok, detail: t.detail });
+    const n = /^timestamp (\d+)$/u.exec(t.name)?.[1];
+    checks.push({ name: t.name, code: n ? 'timestamp' : 'timestamps', params: n ? { n: Number(n) } : {}, said: t.said, ok: t.ok, detail: t.detail });
     if (t.ok) timestamps.push({ name: t.name, genTime: /(\d{4}-\d\d-\d\dT[0-9:.]+Z)/u.exec(t.detail)?.[1] });
   }
 
@@ -85,16 +122,22 @@ export async function checkBagTrust(bagDir: string, opts: TrustOptions): Promise
     // bag by the seal's own key covers that list (docs/seal-and-proof.md, "What the proof does not
     // show"). An archive that seals also signs, so a sealed set without that signature was altered.
     const sealProblems = [...v.problems];
+    const sealSaid: Said[] = v.problems.map((p, i) => v.said[i] ?? english(p));
     if (v.sealed && v.signer && sig.status === 'not-signed') {
       sealProblems.push(`the custody history is sealed by ${v.signer.fingerprint}, but the set carries no signature: an archive that seals also signs, so the set's signatures were removed`);
+      sealSaid.push({ code: 'seal.unsigned-set', params: { fingerprint: v.signer.fingerprint } });
     } else if (v.sealed && v.signer && sig.signer && v.signer.fingerprint !== sig.signer.fingerprint) {
       sealProblems.push(`the custody history was sealed by ${v.signer.fingerprint}, but the set is signed by ${sig.signer.fingerprint}: the set was re-made by someone other than the archive that sealed it`);
+      sealSaid.push({ code: 'seal.other-signer', params: { sealer: v.signer.fingerprint, signer: sig.signer.fingerprint } });
     }
     sealed = v.sealed && sealProblems.length === 0;
     if (!v.sealed && sealProblems.length === 0) {
-      checks.push({ name: 'custody seal', ok: true, warning: true, detail: 'the custody history is not sealed: nothing but the sender\'s word shows that no event about these items was left out' });
+      checks.push({ name: 'custody seal', code: 'custody-seal', params: {}, said: [{ code: 'seal.none', params: {} }], ok: true, warning: true, detail: 'the custody history is not sealed: nothing but the sender\'s word shows that no event about these items was left out' });
     } else {
-      checks.push({ name: 'custody seal', ok: sealed, detail: sealProblems.length ? sealProblems.join('; ')
+      const headSeq = (excerpt as { chainHead?: { seq?: number } }).chainHead?.seq ?? '?';
+      checks.push({ name: 'custody seal', code: 'custody-seal', params: {}, ok: sealed,
+        said: sealProblems.length ? sealSaid : [v.signer ? { code: 'seal.ok-by', params: { seq: headSeq, fingerprint: v.signer.fingerprint } } : { code: 'seal.ok', params: { seq: headSeq } }],
+        detail: sealProblems.length ? sealProblems.join('; ')
         : `the custody history is sealed at row ${(excerpt as { chainHead?: { seq?: number } }).chainHead?.seq ?? '?'}${v.signer ? ` by ${v.signer.fingerprint}` : ''}, and the proof shows no event about these items was removed, added, reordered or edited` });
     }
     // The proof cannot show that an event was not moved into withheldSeqs; only a signature over the
@@ -109,7 +152,10 @@ export async function checkBagTrust(bagDir: string, opts: TrustOptions): Promise
         break; // the seal check above has said what is wrong with it
       }
       const r = await verifyTimestampToken(Buffer.from(String(t.token), 'base64'), bytes, { caPem: opts.tsaCaPem });
-      checks.push({ name: `seal timestamp ${i + 1}`, ok: r.ok, detail: r.ok
+      const said: Said[] = r.ok
+        ? [{ code: r.trustedBy === 'given-ca' ? 'seal-timestamp.ok' : 'seal-timestamp.ok-own-chain', params: { tsa: r.tsaName ?? String(t.tsa), genTime: r.genTime ?? '' } }]
+        : [{ code: 'seal-timestamp.bad', params: { tsa: String(t.tsa) } }, { code: `token.${r.code ?? 'unknown'}`, params: { ...r.params } }];
+      checks.push({ name: `seal timestamp ${i + 1}`, code: 'seal-timestamp', params: { n: i + 1 }, said, ok: r.ok, detail: r.ok
         ? `the custody seal was time-stamped by ${r.tsaName ?? t.tsa} at ${r.genTime}${r.trustedBy === 'given-ca' ? '' : ' (trusted only by the chain the token carries: give --tsa-ca to check it against a root you trust)'}`
         : `the custody seal's timestamp from ${t.tsa} does not hold: ${r.reason}` });
     }
@@ -124,31 +170,49 @@ export async function checkBagTrust(bagDir: string, opts: TrustOptions): Promise
  * but something that would prove who made the set, when, or that its history is complete is
  * missing (not signed, not sealed, a key nobody pinned, no timestamp); "valid" only when all hold.
  */
-export function verdictOf(integrityProblems: number, trust: BagTrust): { level: VerdictLevel; sentence: string } {
+export function verdictOf(integrityProblems: number, trust: BagTrust): Verdict {
   const failed = trust.checks.filter((c) => !c.ok);
   if (integrityProblems > 0) {
-    return { level: 'invalid', sentence: 'INVALID: this set is not as it was made: a file, a manifest or its custody history was changed, added or removed. Do not rely on it; ask the sender for a new copy.' };
+    return { level: 'invalid', code: 'verdict.invalid-files', params: {}, said: [], sentence: 'INVALID: this set is not as it was made: a file, a manifest or its custody history was changed, added or removed. Do not rely on it; ask the sender for a new copy.' };
   }
   const notSigned = trust.signatureStatus === 'not-signed';
   if (failed.length) {
-    return { level: 'invalid', sentence: `INVALID: ${failed[0]!.detail.replace(/\.$/u, '')}. Do not rely on this set; ask the sender for a new copy.` };
+    return { level: 'invalid', code: 'verdict.invalid-check', params: { check: failed[0]!.code, ...failed[0]!.params }, said: failed[0]!.said, sentence: `INVALID: ${failed[0]!.detail.replace(/\.$/u, '')}. Do not rely on this set; ask the sender for a new copy.` };
   }
   const missing: string[] = [];
-  if (notSigned) missing.push('it is not signed, so nothing shows who made it');
-  if (!trust.sealed) missing.push('its custody history is not sealed');
-  if (trust.signatureStatus === 'unpinned') missing.push(`it is signed by ${trust.signer?.fingerprint}, a key you have not pinned: compare it with the fingerprint the sender gave you, then run again with --expect-key`);
-  if (!trust.timestamps.length) missing.push('no trusted timestamp shows when it existed');
-  if (missing.length) {
-    return { level: 'intact-unproven', sentence: `INTACT, NOT FULLY PROVEN: every file is as listed, but ${missing.join('; ')}.` };
+  const said: Said[] = [];
+  if (notSigned) {
+    missing.push('it is not signed, so nothing shows who made it');
+    said.push({ code: 'missing.not-signed', params: {} });
   }
-  return { level: 'valid', sentence: `VALID: every file is as listed, signed by ${trust.signer!.fingerprint} (the key you expected), the custody history is sealed and complete, and ${trust.timestamps.length === 1 ? 'a timestamp shows' : 'timestamps show'} it existed by ${trust.timestamps.map((t) => t.genTime).filter(Boolean).sort()[0] ?? 'the time given'}.` };
+  if (!trust.sealed) {
+    missing.push('its custody history is not sealed');
+    said.push({ code: 'missing.not-sealed', params: {} });
+  }
+  if (trust.signatureStatus === 'unpinned') {
+    missing.push(`it is signed by ${trust.signer?.fingerprint}, a key you have not pinned: compare it with the fingerprint the sender gave you, then run again with --expect-key`);
+    said.push({ code: 'missing.unpinned', params: { fingerprint: String(trust.signer?.fingerprint) } });
+  }
+  if (!trust.timestamps.length) {
+    missing.push('no trusted timestamp shows when it existed');
+    said.push({ code: 'missing.no-timestamp', params: {} });
+  }
+  if (missing.length) {
+    return { level: 'intact-unproven', code: 'verdict.intact-unproven', params: {}, said, sentence: `INTACT, NOT FULLY PROVEN: every file is as listed, but ${missing.join('; ')}.` };
+  }
+  const time = trust.timestamps.map((t) => t.genTime).filter(Boolean).sort()[0];
+  return { level: 'valid', code: 'verdict.valid', params: { fingerprint: trust.signer!.fingerprint, count: trust.timestamps.length, ...(time ? { time } : {}) }, said: [], sentence: `VALID: every file is as listed, signed by ${trust.signer!.fingerprint} (the key you expected), the custody history is sealed and complete, and ${trust.timestamps.length === 1 ? 'a timestamp shows' : 'timestamps show'} it existed by ${trust.timestamps.map((t) => t.genTime).filter(Boolean).sort()[0] ?? 'the time given'}.` };
 }
+
+/** A problem of a received set: verifyBag's, or a failed trust check (code check.failed) with that check's sentences in `said`. */
+export type ReceivedSetProblem = BagReport['problems'][number] & { said?: Said[] };
 
 /** verifyBag's report with the trust checks, one line per check, and the verdict (issue 12 §5). */
 export interface ReceivedSetReport extends BagReport {
+  problems: ReceivedSetProblem[];
   /** One line per check: the bag's integrity first, then signatures, timestamps, custody seal. */
   checks: TrustCheck[];
-  verdict: { level: VerdictLevel; sentence: string };
+  verdict: Verdict;
   signer: BagTrust['signer'];
   signatureStatus: BagTrust['signatureStatus'];
   sealed: boolean;
@@ -176,11 +240,12 @@ export async function verifyReceivedSet(dir: string, opts: { signal?: AbortSigna
   const first = report.problems[0];
   const where = first ? [first.file, first.seq !== undefined ? `custody row ${first.seq}` : undefined].filter(Boolean).join(' ') : '';
   const integrity: TrustCheck = first
-    ? { name: 'files', ok: false, detail: `${report.problems.length} problem(s), the first: ${where ? `${where}: ` : ''}${first.reason}` }
-    : { name: 'files', ok: true, detail: `${report.payloadFiles} payload file(s), ${report.payloadBytes} bytes: every file matches its manifests, and the tag files agree with each other` };
+    ? { name: 'files', code: 'files', params: {}, said: [{ code: 'files.problems', params: { count: report.problems.length } }], ok: false, detail: `${report.problems.length} problem(s), the first: ${where ? `${where}: ` : ''}${first.reason}` }
+    : { name: 'files', code: 'files', params: {}, said: [{ code: 'files.ok', params: { files: report.payloadFiles, bytes: report.payloadBytes } }], ok: true, detail: `${report.payloadFiles} payload file(s), ${report.payloadBytes} bytes: every file matches its manifests, and the tag files agree with each other` };
   const verdict = verdictOf(report.problems.length, trust);
   const failedTrust = trust.checks.filter((c) => !c.ok);
-  const problems = [...report.problems, ...failedTrust.map((c) => ({ reason: `${c.name}: ${c.detail}` }))];
+  // A failed trust check is a problem too: code check.failed, the check's code and values in params, its sentences in said.
+  const problems: ReceivedSetProblem[] = [...report.problems, ...failedTrust.map((c) => ({ reason: `${c.name}: ${c.detail}`, code: 'check.failed', params: { check: c.code, ...c.params }, said: c.said }))];
   return {
     ...report, problems, valid: problems.length === 0,
     checks: [integrity, ...trust.checks], verdict, signer: trust.signer, signatureStatus: trust.signatureStatus, sealed: trust.sealed, timestamps: trust.timestamps,

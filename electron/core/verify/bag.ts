@@ -14,13 +14,19 @@ import { dropCachedPages } from '../page-cache.ts';
 import { contentHash } from '../custody/content-hash.ts';
 import { LATER_NORMALIZED_RECORD_KEYS, NORMALIZED_RECORD_KEYS } from '../../common/types.ts';
 import { itemsCsvProblems, type ItemsCsvNames } from './bag-csv.ts';
+import type { SaidParams } from '../../common/said.ts';
 import { lastTaggingEvents, peopleIndex, tagFieldProblems, type PeopleIndex } from './bag-tags.ts';
 
 /** One problem: the bag-relative file ("data/...", "evidence/custody.json") and/or custody seq it concerns. */
 export interface BagProblem {
   file?: string;
   seq?: number;
+  /** The English sentence; kept word for word (tests and outside readers read it). */
   reason: string;
+  /** What `reason` says, as a stable code ("payload.altered") for readers in other languages; absent where only the English exists. */
+  code?: string;
+  /** The values `code`'s sentence names (file names and hashes from the bag: untrusted text). */
+  params?: SaidParams;
 }
 
 export interface BagReport {
@@ -132,7 +138,7 @@ export async function verifyBag(dir: string, opts: { signal?: AbortSignal } = {}
       await fn();
     } catch (e) {
       if (signal?.aborted) throw e; // stopped, not a problem of the bag
-      problems.push({ reason: `could not check ${what}: ${(e as Error).message}` });
+      problems.push({ code: 'check.failed', params: { what, error: (e as Error).message }, reason: `could not check ${what}: ${(e as Error).message}` });
     }
   };
 
@@ -142,21 +148,21 @@ export async function verifyBag(dir: string, opts: { signal?: AbortSignal } = {}
   const hasData = await isDirectory(join(bagDir, 'data'));
   // The marker an export writes first and removes only once the archive has recorded the set (export/runs.ts).
   if (files.has('EXPORT-INCOMPLETE.txt')) {
-    problems.push({ file: 'EXPORT-INCOMPLETE.txt', reason: 'an unfinished export, not an evidence set: it was interrupted or is still being written; do not hand it over (the next `evidence export` on its archive removes or finishes it)' });
+    problems.push({ file: 'EXPORT-INCOMPLETE.txt', code: 'export.incomplete', params: {}, reason: 'an unfinished export, not an evidence set: it was interrupted or is still being written; do not hand it over (the next `evidence export` on its archive removes or finishes it)' });
   }
   // Nothing of a bag at all: one plain problem rather than one for each part that is missing.
   if (!hasData && !files.has('bagit.txt') && ![...files.keys()].some((rel) => /^(tag)?manifest-[^/]+\.txt$/u.test(rel))) {
-    problems.push({ reason: 'not a BagIt bag: no bagit.txt, no data/ folder and no manifest (RFC 8493 §2.1); give the folder the export wrote (a .zip must be unzipped first)' });
+    problems.push({ code: 'bag.not-a-bag', params: {}, reason: 'not a BagIt bag: no bagit.txt, no data/ folder and no manifest (RFC 8493 §2.1); give the folder the export wrote (a .zip must be unzipped first)' });
     return { valid: false, bagDir, payloadFiles: 0, payloadBytes: 0, problems, tagManifestSha256: null };
   }
-  if (!hasData) problems.push({ file: 'data/', reason: 'payload directory data/ is missing (RFC 8493 §2.1.2)' });
+  if (!hasData) problems.push({ file: 'data/', code: 'bag.no-data', params: {}, reason: 'payload directory data/ is missing (RFC 8493 §2.1.2)' });
 
   await guard('bagit.txt', () => checkDeclaration(bagDir, files, problems));
   if (files.has('fetch.txt')) {
-    problems.push({ file: 'fetch.txt', reason: 'the bag has a fetch.txt, so it is incomplete (RFC 8493 §2.2.3): an evidence set carries every file itself and never has one' });
+    problems.push({ file: 'fetch.txt', code: 'bag.fetch', params: {}, reason: 'the bag has a fetch.txt, so it is incomplete (RFC 8493 §2.2.3): an evidence set carries every file itself and never has one' });
   }
   for (const rel of REQUIRED_TAG_FILES) {
-    if (!files.get(rel)?.regular) problems.push({ file: rel, reason: 'missing: an evidence set always carries evidence/items.json, evidence/items.csv and evidence/custody.json' });
+    if (!files.get(rel)?.regular) problems.push({ file: rel, code: 'tagfile.required-missing', params: {}, reason: 'missing: an evidence set always carries evidence/items.json, evidence/items.csv and evidence/custody.json' });
   }
 
   const manifests: Manifest[] = [];
@@ -168,7 +174,7 @@ export async function verifyBag(dir: string, opts: { signal?: AbortSignal } = {}
       const parsed = await parseManifest(bagDir, f.rel, m[2], m[1] === 'tag', problems);
       if (parsed) (m[1] === 'tag' ? tagManifests : manifests).push(parsed);
     }
-    if (manifests.length === 0) problems.push({ reason: 'no payload manifest manifest-<alg>.txt (RFC 8493 §2.1.3)' });
+    if (manifests.length === 0) problems.push({ code: 'manifest.none', params: {}, reason: 'no payload manifest manifest-<alg>.txt (RFC 8493 §2.1.3)' });
   });
 
   await guard('digests', () => checkDigests(bagDir, files, manifests, tagManifests, problems, signal));
@@ -176,7 +182,7 @@ export async function verifyBag(dir: string, opts: { signal?: AbortSignal } = {}
     for (const m of manifests) {
       const listed = new Set(m.entries.map((e) => nfc(e.path)));
       for (const f of payload) {
-        if (!listed.has(nfc(f.rel))) problems.push({ file: f.rel, reason: `payload file not listed in ${m.name}` });
+        if (!listed.has(nfc(f.rel))) problems.push({ file: f.rel, code: 'payload.unlisted', params: { manifest: m.name }, reason: `payload file not listed in ${m.name}` });
       }
     }
   });
@@ -196,7 +202,7 @@ export async function verifyBag(dir: string, opts: { signal?: AbortSignal } = {}
   const withheld = (custody as Excerpt | null)?.withheld.size ?? 0;
   if (!redacted && withheld > 0) {
     // A full set's excerpt holds every event of its items; withholding is for declared public releases only.
-    problems.push({ file: CUSTODY_FILE, reason: `custody.json lists ${withheld} withheld seq(s), but bag-info.txt declares no Evidence-Redaction: only a set for public release may withhold events` });
+    problems.push({ file: CUSTODY_FILE, code: 'custody.withheld-unredacted', params: { count: withheld }, reason: `custody.json lists ${withheld} withheld seq(s), but bag-info.txt declares no Evidence-Redaction: only a set for public release may withhold events` });
   }
   let items: unknown[] | null = null;
   await guard(ITEMS_FILE, async () => {
@@ -211,7 +217,7 @@ export async function verifyBag(dir: string, opts: { signal?: AbortSignal } = {}
       const sha = i.sha256.toLowerCase();
       return [redactedOrigin(i, sha, c.events)?.sha256 ?? sha];
     }));
-    for (const p of checkFixityRuns(c.fixityRuns, shas, c.events, c.headSeq ?? null, redacted)) problems.push({ file: CUSTODY_FILE, ...(p.seq === undefined ? {} : { seq: p.seq }), reason: p.reason });
+    for (const p of checkFixityRuns(c.fixityRuns, shas, c.events, c.headSeq ?? null, redacted)) problems.push({ file: CUSTODY_FILE, ...(p.seq === undefined ? {} : { seq: p.seq }), reason: p.reason, ...(p.code ? { code: p.code, params: p.params ?? {} } : {}) });
   });
   // Sets since issue 15 declare that items.csv names people, places, incidents and cases; older ones have JSON cells.
   const readableCsv = bagInfo.some(([l, v]) => l.toLowerCase() === 'evidence-items-csv' && v !== '');
@@ -257,7 +263,7 @@ async function listFiles(bagDir: string, problems: BagProblem[]): Promise<Map<st
     try {
       entries = await readdir(relDir === '' ? bagDir : abs(bagDir, relDir), { withFileTypes: true });
     } catch (e) {
-      problems.push({ file: relDir + '/', reason: `cannot list directory: ${(e as Error).message}` });
+      problems.push({ file: relDir + '/', code: 'dir.unreadable', params: { error: (e as Error).message }, reason: `cannot list directory: ${(e as Error).message}` });
       return;
     }
     // Sorted so that the report reads the same on every file system.
@@ -272,20 +278,20 @@ async function listFiles(bagDir: string, problems: BagProblem[]): Promise<Map<st
           size = (await stat(abs(bagDir, rel))).size;
         } catch (err) {
           // A name that is not UTF-8 cannot be named in a UTF-8 manifest (RFC 8493 §2.1.3) nor reopened by its decoded text.
-          problems.push({ file: rel, reason: `cannot read this file (its name is probably not UTF-8): ${(err as Error).message}` });
+          problems.push({ file: rel, code: 'file.bad-name', params: { error: (err as Error).message }, reason: `cannot read this file (its name is probably not UTF-8): ${(err as Error).message}` });
           out.set(nfc(rel), { rel, size: 0, regular: false });
           continue;
         }
         const prev = out.get(nfc(rel));
         if (prev) {
           // Possible on Linux; on macOS or Windows these two would be one file.
-          problems.push({ file: rel, reason: `same name as ${prev.rel} in another Unicode normalization form` });
+          problems.push({ file: rel, code: 'file.normalization', params: { other: prev.rel }, reason: `same name as ${prev.rel} in another Unicode normalization form` });
           out.set(`${nfc(rel)}\0${rel}`, { rel, size, regular: true }); // counted, never looked up
           continue;
         }
         out.set(nfc(rel), { rel, size, regular: true });
       } else {
-        problems.push({ file: rel, reason: 'not a regular file (symlink, device or socket); not followed' });
+        problems.push({ file: rel, code: 'file.not-regular', params: {}, reason: 'not a regular file (symlink, device or socket); not followed' });
         out.set(nfc(rel), { rel, size: 0, regular: false });
       }
     }
@@ -300,7 +306,7 @@ async function readText(bagDir: string, rel: string, problems: BagProblem[]): Pr
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(buf);
   } catch {
-    problems.push({ file: rel, reason: 'not valid UTF-8' });
+    problems.push({ file: rel, code: 'text.not-utf8', params: {}, reason: 'not valid UTF-8' });
     return buf.toString('utf8');
   }
 }
@@ -313,19 +319,19 @@ function splitLines(text: string): string[] {
 async function checkDeclaration(bagDir: string, files: Map<string, FileEntry>, problems: BagProblem[]): Promise<void> {
   const f = files.get('bagit.txt');
   if (!f?.regular) {
-    problems.push({ file: 'bagit.txt', reason: 'bag declaration bagit.txt is missing (RFC 8493 §2.1.1)' });
+    problems.push({ file: 'bagit.txt', code: 'bagit.missing', params: {}, reason: 'bag declaration bagit.txt is missing (RFC 8493 §2.1.1)' });
     return;
   }
   const text = await readText(bagDir, f.rel, problems);
-  if (text.startsWith('\ufeff')) problems.push({ file: 'bagit.txt', reason: 'starts with a byte-order mark, which RFC 8493 §2.1.1 forbids' });
+  if (text.startsWith('\ufeff')) problems.push({ file: 'bagit.txt', code: 'bagit.bom', params: {}, reason: 'starts with a byte-order mark, which RFC 8493 §2.1.1 forbids' });
   const lines = splitLines(text.replace(/^\ufeff/u, ''));
   if (lines[0] !== 'BagIt-Version: 1.0') {
-    problems.push({ file: 'bagit.txt', reason: `first line must be "BagIt-Version: 1.0" (RFC 8493 §2.1.1), found ${JSON.stringify(lines[0] ?? '')}` });
+    problems.push({ file: 'bagit.txt', code: 'bagit.version', params: { found: JSON.stringify(lines[0] ?? '') }, reason: `first line must be "BagIt-Version: 1.0" (RFC 8493 §2.1.1), found ${JSON.stringify(lines[0] ?? '')}` });
   }
   if (lines[1] !== 'Tag-File-Character-Encoding: UTF-8') {
-    problems.push({ file: 'bagit.txt', reason: `second line must be "Tag-File-Character-Encoding: UTF-8", found ${JSON.stringify(lines[1] ?? '')}` });
+    problems.push({ file: 'bagit.txt', code: 'bagit.encoding', params: { found: JSON.stringify(lines[1] ?? '') }, reason: `second line must be "Tag-File-Character-Encoding: UTF-8", found ${JSON.stringify(lines[1] ?? '')}` });
   }
-  if (lines.slice(2).some((l) => l !== '')) problems.push({ file: 'bagit.txt', reason: 'has lines after the two required ones' });
+  if (lines.slice(2).some((l) => l !== '')) problems.push({ file: 'bagit.txt', code: 'bagit.extra-lines', params: {}, reason: 'has lines after the two required ones' });
 }
 
 /** RFC 8493 §2.1.3: only %0D, %0A and %25 are encoded; decode in one pass so "%250A" stays "%0A". */
@@ -344,7 +350,7 @@ function algorithmSupported(alg: string): boolean {
 
 async function parseManifest(bagDir: string, name: string, alg: string, isTag: boolean, problems: BagProblem[]): Promise<Manifest | null> {
   if (!algorithmSupported(alg)) {
-    problems.push({ file: name, reason: `unsupported checksum algorithm ${JSON.stringify(alg)}; its entries cannot be checked` });
+    problems.push({ file: name, code: 'manifest.algorithm', params: { alg: JSON.stringify(alg) }, reason: `unsupported checksum algorithm ${JSON.stringify(alg)}; its entries cannot be checked` });
     return null;
   }
   const hexLength = createHash(alg).digest('hex').length;
@@ -355,30 +361,30 @@ async function parseManifest(bagDir: string, name: string, alg: string, isTag: b
     if (line.trim() === '') return;
     const m = /^([0-9A-Fa-f]+)[ \t]+(.+)$/u.exec(line);
     if (!m?.[1] || !m[2]) {
-      problems.push({ file: name, reason: `line ${i + 1} is not "<checksum> <path>": ${JSON.stringify(line)}` });
+      problems.push({ file: name, code: 'manifest.line', params: { line: i + 1, text: JSON.stringify(line) }, reason: `line ${i + 1} is not "<checksum> <path>": ${JSON.stringify(line)}` });
       return;
     }
     const hex = m[1].toLowerCase();
     const path = decodeManifestPath(m[2]);
     const segs = path.split('/');
     if (hex.length !== hexLength) {
-      problems.push({ file: name, reason: `line ${i + 1}: ${alg} checksum must have ${hexLength} hex digits, has ${hex.length}` });
+      problems.push({ file: name, code: 'manifest.hex-length', params: { line: i + 1, alg, want: hexLength, has: hex.length }, reason: `line ${i + 1}: ${alg} checksum must have ${hexLength} hex digits, has ${hex.length}` });
       return;
     }
     if (path.startsWith('/') || /^[A-Za-z]:/u.test(path) || segs.includes('..') || segs.includes('.') || segs.includes('')) {
-      problems.push({ file: name, reason: `line ${i + 1}: path ${JSON.stringify(path)} is absolute or has an empty, "." or ".." segment` });
+      problems.push({ file: name, code: 'manifest.path', params: { line: i + 1, path: JSON.stringify(path) }, reason: `line ${i + 1}: path ${JSON.stringify(path)} is absolute or has an empty, "." or ".." segment` });
       return;
     }
     if (isTag && path.startsWith('data/')) {
-      problems.push({ file: name, reason: `lists payload file ${path}; a tag manifest must not (RFC 8493 §2.2.1)` });
+      problems.push({ file: name, code: 'tagmanifest.payload', params: { path }, reason: `lists payload file ${path}; a tag manifest must not (RFC 8493 §2.2.1)` });
       return;
     }
     if (!isTag && !path.startsWith('data/')) {
-      problems.push({ file: name, reason: `lists ${path}, outside data/ (RFC 8493 §2.1.3)` });
+      problems.push({ file: name, code: 'manifest.outside-data', params: { path }, reason: `lists ${path}, outside data/ (RFC 8493 §2.1.3)` });
       return;
     }
     if (seen.has(nfc(path))) {
-      problems.push({ file: path, reason: `listed more than once in ${name}` });
+      problems.push({ file: path, code: 'manifest.duplicate', params: { manifest: name }, reason: `listed more than once in ${name}` });
       return;
     }
     seen.add(nfc(path));
@@ -427,7 +433,7 @@ async function checkDigests(
     for (const e of m.entries) {
       const f = files.get(nfc(e.path));
       if (!f) {
-        problems.push({ file: e.path, reason: `listed in ${m.name} but missing` });
+        problems.push({ file: e.path, code: e.path.startsWith('data/') ? 'payload.missing' : 'tagfile.missing', params: { manifest: m.name }, reason: `listed in ${m.name} but missing` });
         continue;
       }
       if (!f.regular) continue; // already reported by listFiles
@@ -442,7 +448,7 @@ async function checkDigests(
       computed.set(rel, await digestFile(abs(bagDir, rel), [...algs], signal));
     } catch (e) {
       if (signal?.aborted) throw e;
-      problems.push({ file: rel, reason: `cannot read: ${(e as Error).message}` });
+      problems.push({ file: rel, code: 'file.unreadable', params: { error: (e as Error).message }, reason: `cannot read: ${(e as Error).message}` });
     }
   }
   for (const m of all) {
@@ -450,7 +456,7 @@ async function checkDigests(
       const f = files.get(nfc(e.path));
       const actual = f ? computed.get(f.rel)?.[m.alg] : undefined;
       if (actual !== undefined && actual !== e.hex) {
-        problems.push({ file: e.path, reason: `${m.alg} mismatch: ${m.name} has ${e.hex}, file has ${actual}` });
+        problems.push({ file: e.path, code: e.path.startsWith('data/') ? 'payload.altered' : 'tagfile.altered', params: { alg: m.alg, manifest: m.name, expected: e.hex, found: actual }, reason: `${m.alg} mismatch: ${m.name} has ${e.hex}, file has ${actual}` });
       }
     }
   }
@@ -459,17 +465,17 @@ async function checkDigests(
 function checkTagCoverage(files: Map<string, FileEntry>, manifests: Manifest[], tagManifests: Manifest[], problems: BagProblem[]): void {
   const evidence = [...files.values()].filter((f) => f.regular && f.rel.startsWith('evidence/')).sort(byRel);
   if (tagManifests.length === 0) {
-    problems.push({ reason: 'no tag manifest tagmanifest-<alg>.txt: an evidence set\'s tag files under evidence/ must be protected by one' });
-    for (const f of evidence) problems.push({ file: f.rel, reason: 'no tag manifest, so this file\'s content is not protected by any checksum' });
+    problems.push({ code: 'tagmanifest.none', params: {}, reason: 'no tag manifest tagmanifest-<alg>.txt: an evidence set\'s tag files under evidence/ must be protected by one' });
+    for (const f of evidence) problems.push({ file: f.rel, code: 'tagfile.unprotected', params: {}, reason: 'no tag manifest, so this file\'s content is not protected by any checksum' });
     return;
   }
   for (const tm of tagManifests) {
     const listed = new Set(tm.entries.map((e) => nfc(e.path)));
     for (const m of manifests) {
-      if (!listed.has(m.name)) problems.push({ file: m.name, reason: `not listed in ${tm.name}; every tag manifest must list every payload manifest (RFC 8493 §2.2.1)` });
+      if (!listed.has(m.name)) problems.push({ file: m.name, code: 'tagmanifest.manifest-unlisted', params: { tagManifest: tm.name }, reason: `not listed in ${tm.name}; every tag manifest must list every payload manifest (RFC 8493 §2.2.1)` });
     }
     for (const f of evidence) {
-      if (!listed.has(nfc(f.rel))) problems.push({ file: f.rel, reason: `not listed in ${tm.name}, so its content is not protected` });
+      if (!listed.has(nfc(f.rel))) problems.push({ file: f.rel, code: 'tagfile.unlisted', params: { tagManifest: tm.name }, reason: `not listed in ${tm.name}, so its content is not protected` });
     }
   }
 }
@@ -482,12 +488,12 @@ function parseBagInfo(text: string, problems: BagProblem[]): [string, string][] 
     const last = out[out.length - 1];
     if (/^[ \t]/u.test(line)) {
       if (last) last[1] += '\n' + line.trim();
-      else problems.push({ file: 'bag-info.txt', reason: `line ${i + 1} continues nothing` });
+      else problems.push({ file: 'bag-info.txt', code: 'baginfo.continuation', params: { line: i + 1 }, reason: `line ${i + 1} continues nothing` });
       return;
     }
     const colon = line.indexOf(':');
     if (colon <= 0) {
-      problems.push({ file: 'bag-info.txt', reason: `line ${i + 1} is not "Label: value": ${JSON.stringify(line)}` });
+      problems.push({ file: 'bag-info.txt', code: 'baginfo.line', params: { line: i + 1, text: JSON.stringify(line) }, reason: `line ${i + 1} is not "Label: value": ${JSON.stringify(line)}` });
       return;
     }
     out.push([line.slice(0, colon).trim(), line.slice(colon + 1).trim()]);
@@ -504,14 +510,14 @@ async function readBagInfo(bagDir: string, files: Map<string, FileEntry>, proble
 
 function checkOxum(elements: [string, string][], streams: number, octets: number, problems: BagProblem[]): void {
   const oxum = elements.filter(([l]) => l.toLowerCase() === 'payload-oxum');
-  if (oxum.length > 1) problems.push({ file: 'bag-info.txt', reason: 'Payload-Oxum appears more than once (RFC 8493 §2.2.2)' });
+  if (oxum.length > 1) problems.push({ file: 'bag-info.txt', code: 'oxum.repeated', params: {}, reason: 'Payload-Oxum appears more than once (RFC 8493 §2.2.2)' });
   const value = oxum[0]?.[1];
   if (value === undefined) return;
   const m = /^(\d+)\.(\d+)$/u.exec(value);
   if (!m) {
-    problems.push({ file: 'bag-info.txt', reason: `Payload-Oxum ${JSON.stringify(value)} is not "<octets>.<streams>"` });
+    problems.push({ file: 'bag-info.txt', code: 'oxum.malformed', params: { value: JSON.stringify(value) }, reason: `Payload-Oxum ${JSON.stringify(value)} is not "<octets>.<streams>"` });
   } else if (Number(m[1]) !== octets || Number(m[2]) !== streams) {
-    problems.push({ file: 'bag-info.txt', reason: `Payload-Oxum is ${value} but data/ holds ${octets}.${streams} (bytes.files)` });
+    problems.push({ file: 'bag-info.txt', code: 'oxum.mismatch', params: { declared: value, bytes: octets, files: streams }, reason: `Payload-Oxum is ${value} but data/ holds ${octets}.${streams} (bytes.files)` });
   }
 }
 
@@ -519,7 +525,7 @@ async function readJson(bagDir: string, f: FileEntry, problems: BagProblem[]): P
   try {
     return { ok: true, value: JSON.parse(await readText(bagDir, f.rel, problems)) as unknown };
   } catch (e) {
-    problems.push({ file: f.rel, reason: `not valid JSON: ${(e as Error).message}` });
+    problems.push({ file: f.rel, code: 'json.invalid', params: { error: (e as Error).message }, reason: `not valid JSON: ${(e as Error).message}` });
     return { ok: false };
   }
 }
@@ -564,24 +570,24 @@ async function checkCustody(bagDir: string, files: Map<string, FileEntry>, probl
   if (!json.ok) return unusable;
   const doc = json.value;
   if (!isRecord(doc) || !isRecord(doc.chainHead) || !Array.isArray(doc.events)) {
-    problems.push({ file, reason: 'must be { "chainHead": { "seq", "hash" }, "events": [...] }' });
+    problems.push({ file, code: 'custody.shape', params: {}, reason: 'must be { "chainHead": { "seq", "hash" }, "events": [...] }' });
     return unusable;
   }
   const head = doc.chainHead;
   const headOk = Number.isSafeInteger(head.seq) && typeof head.hash === 'string' && HEX64.test(head.hash);
-  if (!headOk) problems.push({ file, reason: 'chainHead must have an integer seq and a 64-digit lower-case hex hash' });
+  if (!headOk) problems.push({ file, code: 'custody.head-shape', params: {}, reason: 'chainHead must have an integer seq and a 64-digit lower-case hex hash' });
 
   const events: CustodyEvent[] = [];
   doc.events.forEach((v: unknown, i: number) => {
     const why = eventShapeProblem(v);
     if (why !== null) {
       const seq = isRecord(v) && Number.isSafeInteger(v.seq) ? (v.seq as number) : undefined;
-      problems.push({ file, ...(seq === undefined ? {} : { seq }), reason: `events[${i}] malformed: ${why}` });
+      problems.push({ file, ...(seq === undefined ? {} : { seq }), code: 'event.malformed', params: { index: i, why }, reason: `events[${i}] malformed: ${why}` });
       return;
     }
     const extra = Object.keys(v as object).filter((k) => !EVENT_FIELDS.has(k));
     const ev = v as unknown as CustodyEvent;
-    if (extra.length > 0) problems.push({ file, seq: ev.seq, reason: `fields ${extra.join(', ')} are not covered by the row hash` });
+    if (extra.length > 0) problems.push({ file, seq: ev.seq, code: 'event.unhashed-fields', params: { fields: extra.join(', ') }, reason: `fields ${extra.join(', ')} are not covered by the row hash` });
     events.push(ev);
   });
 
@@ -589,12 +595,12 @@ async function checkCustody(bagDir: string, files: Map<string, FileEntry>, probl
   let run: CustodyEvent[] = [];
   const flush = () => {
     const first = run[0];
-    if (first) for (const p of verifyChain(run, first.prevHash)) problems.push({ file, seq: p.seq, reason: p.reason });
+    if (first) for (const p of verifyChain(run, first.prevHash)) problems.push({ file, seq: p.seq, reason: p.reason, ...(p.code ? { code: p.code, params: p.params ?? {} } : {}) });
     run = [];
   };
   let prev: CustodyEvent | undefined;
   for (const ev of events) {
-    if (prev && ev.seq <= prev.seq) problems.push({ file, seq: ev.seq, reason: `events not in ascending seq order: ${ev.seq} follows ${prev.seq}` });
+    if (prev && ev.seq <= prev.seq) problems.push({ file, seq: ev.seq, code: 'event.order', params: { seq: ev.seq, prev: prev.seq }, reason: `events not in ascending seq order: ${ev.seq} follows ${prev.seq}` });
     if (!prev || ev.seq !== prev.seq + 1) flush();
     run.push(ev);
     prev = ev;
@@ -604,9 +610,9 @@ async function checkCustody(bagDir: string, files: Map<string, FileEntry>, probl
   if (headOk) {
     const headSeq = head.seq as number;
     for (const ev of events) {
-      if (ev.seq > headSeq) problems.push({ file, seq: ev.seq, reason: `event seq ${ev.seq} is beyond chainHead.seq ${headSeq}` });
+      if (ev.seq > headSeq) problems.push({ file, seq: ev.seq, code: 'event.beyond-head', params: { seq: ev.seq, head: headSeq }, reason: `event seq ${ev.seq} is beyond chainHead.seq ${headSeq}` });
       if (ev.seq === headSeq && ev.hash !== head.hash) {
-        problems.push({ file, seq: ev.seq, reason: `event at chainHead.seq has hash ${ev.hash}, chainHead.hash is ${String(head.hash)}` });
+        problems.push({ file, seq: ev.seq, code: 'event.head-hash', params: { hash: ev.hash, head: String(head.hash) }, reason: `event at chainHead.seq has hash ${ev.hash}, chainHead.hash is ${String(head.hash)}` });
       }
     }
   }
@@ -618,16 +624,16 @@ function checkWithheld(file: string, value: unknown, headSeq: number | null, eve
   const out = new Set<number>();
   if (value === undefined) return out;
   if (!Array.isArray(value) || !value.every((x) => Number.isSafeInteger(x) && (x as number) >= 1)) {
-    problems.push({ file, reason: 'withheldSeqs must be an array of positive integer seqs' });
+    problems.push({ file, code: 'withheld.shape', params: {}, reason: 'withheldSeqs must be an array of positive integer seqs' });
     return out;
   }
   const present = new Set(events.map((e) => e.seq));
   let last = 0;
   for (const seq of value as number[]) {
-    if (seq <= last) problems.push({ file, seq, reason: `withheldSeqs not in ascending order without repeats: ${seq} follows ${last}` });
+    if (seq <= last) problems.push({ file, seq, code: 'withheld.order', params: { seq, prev: last }, reason: `withheldSeqs not in ascending order without repeats: ${seq} follows ${last}` });
     last = Math.max(last, seq);
-    if (headSeq !== null && seq > headSeq) problems.push({ file, seq, reason: `withheld seq ${seq} is beyond chainHead.seq ${headSeq}` });
-    else if (present.has(seq)) problems.push({ file, seq, reason: `seq ${seq} is listed in withheldSeqs, yet its event is in the excerpt` });
+    if (headSeq !== null && seq > headSeq) problems.push({ file, seq, code: 'withheld.beyond-head', params: { seq, head: headSeq }, reason: `withheld seq ${seq} is beyond chainHead.seq ${headSeq}` });
+    else if (present.has(seq)) problems.push({ file, seq, code: 'withheld.present', params: { seq }, reason: `seq ${seq} is listed in withheldSeqs, yet its event is in the excerpt` });
     else out.add(seq);
   }
   return out;
@@ -638,12 +644,13 @@ function checkWithheld(file: string, value: unknown, headSeq: number | null, eve
  * when it may: its "message digest calculation" event must be in the excerpt recording `sha`, and
  * the seq just before it (where ingest records the ingestion) must be declared withheld.
  */
-function withheldIngestionProblem(sha: string, excerpt: Excerpt): string | null {
+function withheldIngestionProblem(sha: string, excerpt: Excerpt): { text: string; code: string; params: SaidParams } | null {
   const digest = excerpt.events.find((e) => e.type === 'message digest calculation' && e.item === sha &&
     isRecord(e.detail.digests) && typeof e.detail.digests.sha256 === 'string' && e.detail.digests.sha256.toLowerCase() === sha);
-  if (!digest) return 'but the excerpt holds no "message digest calculation" event recording the item\'s sha256 either';
+  if (!digest) return { code: 'item.no-ingestion-no-digest', params: { sha }, text: 'but the excerpt holds no "message digest calculation" event recording the item\'s sha256 either' };
   if (!excerpt.withheld.has(digest.seq - 1)) {
-    return `but seq ${digest.seq - 1}, just before the item's message digest calculation (seq ${digest.seq}), is not listed in withheldSeqs`;
+    return { code: 'item.no-ingestion-not-withheld', params: { sha, seq: digest.seq - 1, digestSeq: digest.seq },
+      text: `but seq ${digest.seq - 1}, just before the item's message digest calculation (seq ${digest.seq}), is not listed in withheldSeqs` };
   }
   return null;
 }
@@ -664,11 +671,11 @@ async function checkItems(
   const json = await readJson(bagDir, f, problems);
   if (!json.ok) return null;
   if (!Array.isArray(json.value)) {
-    problems.push({ file, reason: 'must be an array of items' });
+    problems.push({ file, code: 'items.shape', params: {}, reason: 'must be an array of items' });
     return null;
   }
   const sha256Manifest = manifests.find((m) => m.alg === 'sha256');
-  if (!sha256Manifest) problems.push({ file, reason: 'items cannot be matched: there is no manifest-sha256.txt' });
+  if (!sha256Manifest) problems.push({ file, code: 'items.no-sha256-manifest', params: {}, reason: 'items cannot be matched: there is no manifest-sha256.txt' });
   const manifest = new Map((sha256Manifest?.entries ?? []).map((e) => [nfc(e.path), e]));
 
   const ingested = new Set((custody ?? []).filter((e) => e.type === 'ingestion' && e.item !== null).map((e) => e.item));
@@ -689,41 +696,41 @@ async function checkItems(
   const itemPaths = new Set<string>();
   json.value.forEach((item: unknown, i: number) => {
     if (!isRecord(item) || typeof item.sha256 !== 'string' || typeof item.path !== 'string') {
-      problems.push({ file, reason: `item ${i} lacks a string sha256 and path` });
+      problems.push({ file, code: 'item.shape', params: { index: i }, reason: `item ${i} lacks a string sha256 and path` });
       return;
     }
     const sha = item.sha256.toLowerCase();
     const path = item.path;
-    if (itemPaths.has(nfc(path))) problems.push({ file: path, reason: `listed more than once in ${file}` });
+    if (itemPaths.has(nfc(path))) problems.push({ file: path, code: 'item.duplicate', params: { file }, reason: `listed more than once in ${file}` });
     itemPaths.add(nfc(path));
     const entry = manifest.get(nfc(path));
     if (sha256Manifest && !entry) {
-      problems.push({ file: path, reason: `in ${file} but not in manifest-sha256.txt` });
+      problems.push({ file: path, code: 'item.not-in-manifest', params: { file }, reason: `in ${file} but not in manifest-sha256.txt` });
     } else if (entry && entry.hex !== sha) {
-      problems.push({ file: path, reason: `${file} gives sha256 ${sha}, manifest-sha256.txt has ${entry.hex}` });
+      problems.push({ file: path, code: 'item.sha-differs', params: { file, sha, manifestSha: entry.hex }, reason: `${file} gives sha256 ${sha}, manifest-sha256.txt has ${entry.hex}` });
     }
     // A redacted copy (export --redacted-media) stands for its original: the custody events are the original's.
     const origin = redactedOrigin(item, sha, custody);
-    if (origin?.problem) problems.push({ file: path, reason: origin.problem });
+    if (origin?.problem) problems.push({ file: path, ...origin.problem });
     const own = origin?.sha256 ?? sha;
     listed.add(own);
-    if (redacted) for (const reason of publicReleaseLeaks(item)) problems.push({ file: path, reason });
+    if (redacted) for (const p of publicReleaseLeaks(item)) problems.push({ file: path, ...p });
     if (excerpt !== null && !ingested.has(own)) {
       // A public set withholds every ingestion event (each records a source path), declaring so.
-      const why = redacted ? withheldIngestionProblem(own, excerpt) : '';
+      const why = redacted ? withheldIngestionProblem(own, excerpt) : undefined;
       if (why !== null) {
-        problems.push({ file: path, reason: `no "ingestion" event for item ${own} in ${CUSTODY_FILE}` +
-          (why ? `; bag-info.txt declares Evidence-Redaction, ${why}` : '') });
+        problems.push({ file: path, code: why?.code ?? 'item.no-ingestion', params: why?.params ?? { sha: own }, reason: `no "ingestion" event for item ${own} in ${CUSTODY_FILE}` +
+          (why ? `; bag-info.txt declares Evidence-Redaction, ${why.text}` : '') });
       }
     }
     if (excerpt !== null) {
-      for (const reason of ingestEventProblems(own, excerpt, extracted.has(own), recordHashes.has(own), redacted)) problems.push({ file: path, reason });
+      for (const p of ingestEventProblems(own, excerpt, extracted.has(own), recordHashes.has(own), redacted)) problems.push({ file: path, ...p });
     }
     // Only where the excerpt holds every event of the item after its last tagging event: none withheld later.
     const lastTagging = tagging?.get(own) ?? null;
     if (tagging && excerpt && [...excerpt.withheld].every((seq) => lastTagging !== null && seq < lastTagging.seq)) {
       for (const why of tagFieldProblems(item, lastTagging, people, pseudonyms)) {
-        problems.push({ file: path, reason: `item ${sha}: ${why}` });
+        problems.push({ file: path, code: why.code, params: { sha, ...why.params }, reason: `item ${sha}: ${why.reason}` });
       }
     }
     // The metadata extraction event pins the original's record, which a redacted copy's entry must not repeat (GPS, serial).
@@ -735,23 +742,23 @@ async function checkItems(
       const keys = NORMALIZED_RECORD_KEYS.filter((k) => k in item || !(LATER_NORMALIZED_RECORD_KEYS as readonly string[]).includes(k));
       const rec = Object.fromEntries(keys.map((k) => [k, item[k] ?? null]));
       if (contentHash(rec) !== logged) {
-        problems.push({ file: path, reason: `the metadata of item ${sha} in ${file} (capture time, camera, GPS, size…) differs from what its metadata extraction event recorded at ingest` });
+        problems.push({ file: path, code: 'item.metadata-differs', params: { sha, file }, reason: `the metadata of item ${sha} in ${file} (capture time, camera, GPS, size…) differs from what its metadata extraction event recorded at ingest` });
       }
     }
   });
   // Events about items this bag does not carry mean the excerpt belongs to another set, or an item was taken out.
   const strangers = new Set((custody ?? []).filter((e) => e.item !== null && !listed.has(e.item)).map((e) => e.item!));
   for (const sha of strangers) {
-    problems.push({ file: CUSTODY_FILE, reason: `holds custody events of item ${sha}, which is not in this bag (an excerpt from another set, or an item removed)` });
+    problems.push({ file: CUSTODY_FILE, code: 'custody.stranger', params: { sha }, reason: `holds custody events of item ${sha}, which is not in this bag (an excerpt from another set, or an item removed)` });
   }
   const undescribed = new Map<string, string>();
   for (const p of [...(sha256Manifest?.entries ?? []).map((e) => e.path), ...payload.map((x) => x.rel)]) {
     if (!itemPaths.has(nfc(p)) && !undescribed.has(nfc(p))) undescribed.set(nfc(p), p);
   }
-  for (const p of undescribed.values()) problems.push({ file: p, reason: `payload file is not described in ${file}` });
+  for (const p of undescribed.values()) problems.push({ file: p, code: 'payload.undescribed', params: { file }, reason: `payload file is not described in ${file}` });
   const onDisk = new Set(payload.map((x) => nfc(x.rel)));
   for (const p of itemPaths) {
-    if (!onDisk.has(p)) problems.push({ file: p, reason: `described in ${file}, but there is no such file under data/` });
+    if (!onDisk.has(p)) problems.push({ file: p, code: 'payload.no-file', params: { file }, reason: `described in ${file}, but there is no such file under data/` });
   }
   return json.value as unknown[];
 }
@@ -762,18 +769,18 @@ async function checkItems(
  * event on that original recording this copy's SHA-256 (detail.derivative.sha256); otherwise
  * `problem` says so.
  */
-function redactedOrigin(item: Record<string, unknown>, sha: string, custody: readonly { type: string; item: string | null; detail: Record<string, unknown> }[] | null): { sha256: string; problem?: string } | null {
+function redactedOrigin(item: Record<string, unknown>, sha: string, custody: readonly { type: string; item: string | null; detail: Record<string, unknown> }[] | null): { sha256: string; problem?: Omit<BagProblem, 'file'> } | null {
   const from = item.redactedFrom;
   if (from === undefined) return null;
   if (!isRecord(from) || typeof from.sha256 !== 'string' || !/^[0-9a-f]{64}$/iu.test(from.sha256)) {
-    return { sha256: sha, problem: `${ITEMS_FILE}: redactedFrom of item ${sha} does not give its original's sha256` };
+    return { sha256: sha, problem: { code: 'item.redacted-from-bad', params: { sha }, reason: `${ITEMS_FILE}: redactedFrom of item ${sha} does not give its original's sha256` } };
   }
   const original = from.sha256.toLowerCase();
   const recorded = (custody ?? []).some((e) => e.type === 'redaction' && e.item === original && isRecord(e.detail.derivative) &&
     typeof e.detail.derivative.sha256 === 'string' && e.detail.derivative.sha256.toLowerCase() === sha);
   return recorded ? { sha256: original } : {
     sha256: original,
-    problem: `${ITEMS_FILE} says item ${sha} is a redacted copy of ${original}, but ${CUSTODY_FILE} holds no "redaction" event of that original recording this copy`,
+    problem: { code: 'item.redaction-unrecorded', params: { sha, original }, reason: `${ITEMS_FILE} says item ${sha} is a redacted copy of ${original}, but ${CUSTODY_FILE} holds no "redaction" event of that original recording this copy` },
   };
 }
 
@@ -783,14 +790,14 @@ function redactedOrigin(item: Record<string, unknown>, sha: string, custody: rea
  * its description and its notes (free text that can name anyone). One sentence each; none for a
  * clean item. The promise is bag-info's; a bag that breaks it must not verify as public.
  */
-function publicReleaseLeaks(item: Record<string, unknown>): string[] {
+function publicReleaseLeaks(item: Record<string, unknown>): Omit<BagProblem, 'file'>[] {
   const said = 'bag-info.txt declares Evidence-Redaction, but evidence/items.json gives this item\'s';
-  const out: string[] = [];
+  const out: Omit<BagProblem, 'file'>[] = [];
   const sources = Array.isArray(item.sources) ? item.sources : [];
   // pathBytes is a source path too, as base64 (the exact bytes of a name that is not plain UTF-8).
-  if (sources.some((x) => isRecord(x) && ((typeof x.path === 'string' && x.path !== '') || (typeof x.pathBytes === 'string' && x.pathBytes !== '')))) out.push(`${said} source paths, which a public release leaves out`);
+  if (sources.some((x) => isRecord(x) && ((typeof x.path === 'string' && x.path !== '') || (typeof x.pathBytes === 'string' && x.pathBytes !== '')))) out.push({ code: 'public.leak', params: { field: 'sources' }, reason: `${said} source paths, which a public release leaves out` });
   for (const k of ['description', 'notes']) {
-    if (item[k] !== undefined && item[k] !== null && item[k] !== '') out.push(`${said} ${k}, which a public release leaves out`);
+    if (item[k] !== undefined && item[k] !== null && item[k] !== '') out.push({ code: 'public.leak', params: { field: k }, reason: `${said} ${k}, which a public release leaves out` });
   }
   return out;
 }
@@ -803,7 +810,7 @@ async function checkItemsCsv(bagDir: string, files: Map<string, FileEntry>, item
   const f = files.get(ITEMS_CSV_FILE);
   if (!f?.regular || items === null) return;
   const names = readable ? await readCsvNames(bagDir, files) : null;
-  for (const reason of itemsCsvProblems(await readText(bagDir, f.rel, problems), items, names, wallClock)) problems.push({ file: f.rel, reason });
+  for (const p of itemsCsvProblems(await readText(bagDir, f.rel, problems), items, names, wallClock)) problems.push({ file: f.rel, ...p });
 }
 
 /**
@@ -829,19 +836,19 @@ async function readCsvNames(bagDir: string, files: Map<string, FileEntry>): Prom
  * (withheldIngestionProblem), only a bag declaring Evidence-Redaction may go without the
  * metadata extraction, and then only when its seq (two after the digest event's) is withheld.
  */
-function ingestEventProblems(sha: string, excerpt: Excerpt, extracted: boolean, recordHash: boolean, redacted: boolean): string[] {
-  const out: string[] = [];
+function ingestEventProblems(sha: string, excerpt: Excerpt, extracted: boolean, recordHash: boolean, redacted: boolean): Omit<BagProblem, 'file'>[] {
+  const out: Omit<BagProblem, 'file'>[] = [];
   const digest = excerpt.events.find((e) => e.type === 'message digest calculation' && e.item === sha &&
     isRecord(e.detail.digests) && typeof e.detail.digests.sha256 === 'string' && e.detail.digests.sha256.toLowerCase() === sha);
-  if (!digest) out.push(`no "message digest calculation" event recording item ${sha}'s sha256 in ${CUSTODY_FILE}`);
+  if (!digest) out.push({ code: 'item.no-digest-event', params: { sha }, reason: `no "message digest calculation" event recording item ${sha}'s sha256 in ${CUSTODY_FILE}` });
   if (!extracted) {
     const withheld = redacted && digest !== undefined && excerpt.withheld.has(digest.seq + 2);
     if (!withheld) {
-      out.push(`no "metadata extraction" event for item ${sha} in ${CUSTODY_FILE}, so its metadata in ${ITEMS_FILE} is not pinned` +
-        (redacted ? `; bag-info.txt declares Evidence-Redaction, but ${digest ? `seq ${digest.seq + 2}, where ingest records it, is not listed in withheldSeqs` : 'without the item\'s message digest calculation its seq cannot be told'}` : ''));
+      out.push({ code: !redacted ? 'item.no-metadata-event' : digest ? 'item.no-metadata-event-not-withheld' : 'item.no-metadata-event-no-digest', params: { sha, ...(redacted && digest ? { seq: digest.seq + 2 } : {}) }, reason: `no "metadata extraction" event for item ${sha} in ${CUSTODY_FILE}, so its metadata in ${ITEMS_FILE} is not pinned` +
+        (redacted ? `; bag-info.txt declares Evidence-Redaction, but ${digest ? `seq ${digest.seq + 2}, where ingest records it, is not listed in withheldSeqs` : 'without the item\'s message digest calculation its seq cannot be told'}` : '') });
     }
   } else if (!recordHash) {
-    out.push(`the "metadata extraction" event of item ${sha} records no recordSha256, so its metadata in ${ITEMS_FILE} is not pinned`);
+    out.push({ code: 'item.no-record-hash', params: { sha }, reason: `the "metadata extraction" event of item ${sha} records no recordSha256, so its metadata in ${ITEMS_FILE} is not pinned` });
   }
   return out;
 }
@@ -853,6 +860,6 @@ async function readPeople(bagDir: string, files: Map<string, FileEntry>, problem
   const json = await readJson(bagDir, f, problems);
   if (!json.ok) return null;
   const idx = peopleIndex(json.value);
-  if (!idx) problems.push({ file: f.rel, reason: 'must be an array of person records' });
+  if (!idx) problems.push({ file: f.rel, code: 'people.shape', params: {}, reason: 'must be an array of person records' });
   return idx;
 }
