@@ -4,7 +4,9 @@
 // thumbnail; XMP with its thumbnails), APP2 other than ICC (MPF secondary images, FlashPix),
 // APP3–APP13 (IPTC/Photoshop in APP13, camera-specific blocks), APP15, COM, JFIF extension
 // thumbnails, and all bytes after EOI (MPF large previews, phone trailers). APP0 JFIF is kept with
-// its thumbnail cut away, APP14 Adobe is kept (it changes how the pixels decode), and the ICC
+// its thumbnail cut away, APP14 Adobe is kept cut to its 12-byte body (it changes how the pixels
+// decode; any other APP14 is dropped), every other kept segment (frame header, tables, scan
+// headers) is cut to the length T.81 defines for it (exactSegment), and the ICC
 // profile (APP2 ICC_PROFILE, possibly split over several segments) is reassembled, cleaned of
 // free text (icc-clean.ts) and split again where its first segment was. The new minimal EXIF/XMP
 // (exif-min.ts) goes right after APP0.
@@ -64,6 +66,77 @@ function jfifWithoutThumbnail(p: Buffer): { payload: Buffer; hadThumbnail: boole
   out[12] = 0;
   out[13] = 0;
   return { payload: out, hadThumbnail };
+}
+
+/** Payload of an Adobe APP14 (Adobe TN 5116): "Adobe", version, flags0, flags1 (2 bytes each), transform (1). */
+const ADOBE_LENGTH = 12;
+
+/** True for an APP14 payload that begins with a whole Adobe header; any other APP14 is dropped. */
+function adobeApp14(p: Buffer): boolean {
+  return p.length >= ADOBE_LENGTH && p.toString('latin1', 0, 5) === 'Adobe';
+}
+
+/** "SOF0", "DHT", "SOS"…, or "FFxx", for the `removed` groups. */
+function markerName(marker: number): string {
+  const names: Record<number, string> = { 0xc4: 'DHT', 0xcc: 'DAC', 0xda: 'SOS', 0xdb: 'DQT', 0xdc: 'DNL', 0xdd: 'DRI', 0xde: 'DHP', 0xdf: 'EXP' };
+  if (names[marker]) return names[marker]!;
+  if (isSof(marker)) return `SOF${marker - 0xc0}`;
+  return `FF${marker.toString(16).toUpperCase()}`;
+}
+
+/** SOF0–SOF15 (T.81 Table B.1) less DHT (C4), JPG (C8) and DAC (CC), and JPEG-LS's SOF55 (F7, same layout). */
+const isSof = (m: number) => (m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc) || m === 0xf7;
+
+/** The length of the DQT tables at the start of `p` (T.81 B.2.4.1: Pq/Tq then 64 one- or two-byte values), stopping at the first that is not one. */
+function dqtLength(p: Buffer): number {
+  let at = 0;
+  while (at < p.length) {
+    const pq = p[at]! >> 4;
+    const size = 1 + 64 * (pq + 1);
+    if (pq > 1 || (p[at]! & 0x0f) > 3 || at + size > p.length) break;
+    at += size;
+  }
+  return at;
+}
+
+/** The length of the DHT tables at the start of `p` (T.81 B.2.4.2: Tc/Th, 16 counts, the values), stopping at the first that is not one. */
+function dhtLength(p: Buffer): number {
+  let at = 0;
+  while (at + 17 <= p.length) {
+    if (p[at]! >> 4 > 1 || (p[at]! & 0x0f) > 3) break;
+    let n = 0;
+    for (let i = 1; i <= 16; i++) n += p[at + i]!;
+    if (n > 256 || at + 17 + n > p.length) break;
+    at += 17 + n;
+  }
+  return at;
+}
+
+/** The length of the DAC entries at the start of `p` (T.81 B.2.4.3: Tc/Tb then Cs, 2 bytes each), stopping at the first that is not one. */
+function dacLength(p: Buffer): number {
+  let at = 0;
+  while (at + 2 <= p.length && p[at]! >> 4 <= 1 && (p[at]! & 0x0f) <= 3) at += 2;
+  return at;
+}
+
+/**
+ * The payload of a non-APP segment cut to exactly what T.81 defines for it (a frame header to its
+ * components, tables to their last whole table, DRI to its 2 bytes), or null for a segment with no
+ * known structure (JPGn, reserved markers) or too short for it. Bytes past the defined content
+ * decode to nothing, so they are the place to hide text that `strings` shows and exiftool does not.
+ */
+function exactSegment(marker: number, p: Buffer): Buffer | null {
+  let n: number;
+  if (isSof(marker) || marker === 0xde) n = p.length >= 6 ? 6 + 3 * p[5]! : -1; // P, Y, X, Nf, Nf × (C, H/V, Tq)
+  else if (marker === 0xda) n = p.length >= 1 ? 1 + 2 * p[0]! + 3 : -1; // Ns, Ns × (Cs, Td/Ta), Ss, Se, Ah/Al
+  else if (marker === 0xdb) n = dqtLength(p);
+  else if (marker === 0xc4) n = dhtLength(p);
+  else if (marker === 0xcc) n = dacLength(p);
+  else if (marker === 0xdd || marker === 0xdc) n = 2; // Ri; NL
+  else if (marker === 0xdf) n = 1; // Eh/Ev
+  else return null;
+  if (n <= 0 || n > p.length) return null;
+  return p.subarray(0, n);
 }
 
 /** Profile bytes per APP2 segment: 65535 less the length field (2), the identifier (12), the sequence number and count (2). */
@@ -149,8 +222,10 @@ export function stripJpeg(jpeg: Buffer, kept: KeptMetadata): { data: Buffer; rem
     } else if (marker === 0xe2 && payload.subarray(0, ICC_HEADER.length).equals(ICC_HEADER)) {
       if (iccAt < 0) iccAt = keep.length;
       iccParts.push(payload);
-    } else if (marker === 0xee) {
-      keep.push(whole); // APP14 Adobe: colour transform of the scans
+    } else if (marker === 0xee && adobeApp14(payload)) {
+      // APP14 Adobe: the colour transform of the scans; only its 12 defined bytes, anything after them dropped
+      keep.push(segment(0xee, payload.subarray(0, ADOBE_LENGTH)));
+      if (payload.length > ADOBE_LENGTH) drop('APP14 Adobe: bytes after its 12-byte body');
     } else if ((marker >= 0xe0 && marker <= 0xef) || marker === 0xfe) {
       const name = groupName(marker, payload);
       drop(name);
@@ -160,7 +235,12 @@ export function stripJpeg(jpeg: Buffer, kept: KeptMetadata): { data: Buffer; rem
         if (names.some((n) => n.startsWith('IFD1:'))) drop('EXIF thumbnail (IFD1)');
       }
     } else {
-      keep.push(whole);
+      const exact = exactSegment(marker, payload);
+      if (exact === null) drop(`${markerName(marker)} segment (not a known JPEG structure)`);
+      else {
+        keep.push(exact.length === payload.length ? whole : segment(marker, exact));
+        if (exact.length < payload.length) drop(`${markerName(marker)}: bytes after its defined content`);
+      }
       if (marker === 0xda) inScans = true;
     }
     p = end;

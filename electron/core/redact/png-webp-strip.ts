@@ -47,6 +47,60 @@ function pngIccp(data: Buffer): { data: Buffer | null; groups: string[] } {
   return { data: Buffer.concat([Buffer.from(`${ICC_PROFILE_NAME}\0\0`, 'latin1'), deflateSync(clean.data)]), groups: [...groups, ...clean.groups] };
 }
 
+/** Samples per pixel of each PNG colour type (PNG 3rd ed. §6.1, Table 8). */
+const PNG_CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+/** Adam7 passes: x start, y start, x step, y step (PNG 3rd ed. §8.2). */
+const ADAM7 = [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]] as const;
+/** Bytes of compressed image data per rebuilt IDAT chunk. */
+const IDAT_CHUNK = 1 << 20;
+
+/**
+ * The size in bytes of the filtered image data the IHDR `ihdr` (its 13 data bytes) describes: for
+ * each row of each pass (one pass, or Adam7's seven when interlaced) a filter-type byte and the
+ * row's packed samples (PNG 3rd ed. §7.2, §8.2). Throws ImageFormatError on an impossible IHDR.
+ */
+export function pngImageDataSize(ihdr: Buffer): number {
+  if (ihdr.length < 13) throw new ImageFormatError('IHDR shorter than 13 bytes');
+  const w = ihdr.readUInt32BE(0);
+  const h = ihdr.readUInt32BE(4);
+  const channels = PNG_CHANNELS[ihdr[9]!];
+  if (!channels) throw new ImageFormatError(`IHDR colour type ${ihdr[9]} is not a PNG colour type`);
+  const bits = ihdr[8]! * channels;
+  const rows = (pw: number, ph: number) => (pw && ph ? ph * (1 + Math.ceil((pw * bits) / 8)) : 0);
+  if (ihdr[12] !== 1) return rows(w, h);
+  return ADAM7.reduce((n, [xs, ys, dx, dy]) => n + rows(Math.max(0, Math.ceil((w - xs) / dx)), Math.max(0, Math.ceil((h - ys) / dy))), 0);
+}
+
+/**
+ * The IDAT chunks for the image data `data` (the IDAT chunks' data, concatenated), as the copy
+ * should carry them: the original chunks when their zlib stream ends exactly at the end of the data
+ * and inflates to exactly the size the IHDR gives; otherwise fresh IDAT chunks of that image data
+ * re-deflated, which drops bytes after the zlib stream's end and data past the image's last row
+ * (decoders ignore both, so they can hide text that `strings` shows). The decoded pixels are the
+ * same either way. Throws ImageFormatError when the data does not inflate or holds more than the
+ * IHDR allows by far.
+ */
+function pngImageData(ihdr: Buffer, idats: Buffer[], data: Buffer): { chunks: Buffer[]; groups: string[] } {
+  const size = pngImageDataSize(ihdr);
+  let image: Buffer;
+  let used: number;
+  try {
+    const r = inflateSync(data, { info: true, maxOutputLength: Math.max(size, 1) + (1 << 20) }) as unknown as { buffer: Buffer; engine: { bytesWritten: number } };
+    image = r.buffer;
+    used = r.engine.bytesWritten;
+  } catch (e) {
+    throw new ImageFormatError(`the image data (IDAT) does not inflate to the ${size} bytes its IHDR describes (${(e as Error).message})`);
+  }
+  const groups: string[] = [];
+  if (used < data.length) groups.push(`PNG IDAT: ${data.length - used} bytes after the end of the compressed image data`);
+  if (image.length > size) groups.push(`PNG IDAT: ${image.length - size} bytes of data past the image's last row`);
+  if (!groups.length) return { chunks: idats, groups };
+  const packed = deflateSync(image.subarray(0, size), { level: 9 });
+  const chunks: Buffer[] = [];
+  for (let at = 0; at < packed.length; at += IDAT_CHUNK) chunks.push(pngChunk('IDAT', packed.subarray(at, at + IDAT_CHUNK)));
+  return { chunks, groups };
+}
+
 /** How a dropped PNG chunk is named in `removed.groups`. */
 const pngGroup = (type: string) => (type === 'eXIf' ? 'EXIF' : `PNG ${type}`);
 
@@ -61,7 +115,8 @@ export function pngChunk(type: string, data: Buffer): Buffer {
 }
 
 /**
- * `png` with only the chunks of PNG_KEEP, copied byte for byte, and a cleaned iCCP (pngIccp);
+ * `png` with only the chunks of PNG_KEEP, copied byte for byte (IDAT rebuilt when its zlib stream
+ * carries bytes the image does not use: pngImageData), and a cleaned iCCP (pngIccp);
  * every other chunk (eXIf, tEXt, iTXt, zTXt, tIME, private and unknown chunks) and anything after
  * IEND dropped. `kept` is written as a new eXIf (Orientation, full capture date) and an iTXt
  * XML:com.adobe.xmp (coarse date) before the first IDAT. Throws ImageFormatError on a file that
@@ -74,6 +129,11 @@ export function stripPng(png: Buffer, kept: KeptMetadata): { data: Buffer; remov
   let p = 8;
   let added = false;
   let ended = false;
+  let ihdr: Buffer | null = null;
+  // The IDAT chunks (whole, and their data), replaced at the first one's place once all are read.
+  const idats: Buffer[] = [];
+  const idatData: Buffer[] = [];
+  let idatAt = -1;
   while (p + 12 <= png.length) {
     const len = png.readUInt32BE(p);
     const type = png.toString('latin1', p + 4, p + 8);
@@ -89,7 +149,12 @@ export function stripPng(png: Buffer, kept: KeptMetadata): { data: Buffer; remov
     const drop = (name: string) => {
       if (!removed.groups.includes(name)) removed.groups.push(name);
     };
-    if (PNG_KEEP.has(type)) out.push(png.subarray(p, end));
+    if (type === 'IHDR' && !ihdr) ihdr = png.subarray(p + 8, p + 8 + len);
+    if (type === 'IDAT') {
+      if (idatAt < 0) idatAt = out.length;
+      idats.push(png.subarray(p, end));
+      idatData.push(png.subarray(p + 8, p + 8 + len));
+    } else if (PNG_KEEP.has(type)) out.push(png.subarray(p, end));
     else if (type === 'iCCP') {
       const icc = pngIccp(png.subarray(p + 8, p + 8 + len));
       icc.groups.forEach(drop);
@@ -106,6 +171,11 @@ export function stripPng(png: Buffer, kept: KeptMetadata): { data: Buffer; remov
     }
   }
   if (!ended) throw new ImageFormatError('no IEND chunk (file cut short)');
+  if (!ihdr) throw new ImageFormatError('no IHDR chunk');
+  if (idatAt < 0) throw new ImageFormatError('no IDAT chunk');
+  const image = pngImageData(ihdr, idats, Buffer.concat(idatData));
+  for (const g of image.groups) removed.groups.push(g);
+  out.splice(idatAt, 0, ...image.chunks);
   if (p < png.length) removed.groups.push(`trailer after IEND (${png.length - p} bytes)`);
   return { data: Buffer.concat(out), removed };
 }
