@@ -6,7 +6,8 @@
 // thumbnails, and all bytes after EOI (MPF large previews, phone trailers). APP0 JFIF is kept with
 // its thumbnail cut away, APP14 Adobe is kept cut to its 12-byte body (it changes how the pixels
 // decode; any other APP14 is dropped), every other kept segment (frame header, tables, scan
-// headers) is cut to the length T.81 defines for it (exactSegment), and the ICC
+// headers) is cut to the length T.81 defines for it (exactSegment), quantization and Huffman
+// tables that no frame component or scan uses are dropped, and the ICC
 // profile (APP2 ICC_PROFILE, possibly split over several segments) is reassembled, cleaned of
 // free text (icc-clean.ts) and split again where its first segment was. The new minimal EXIF/XMP
 // (exif-min.ts) goes right after APP0.
@@ -120,6 +121,29 @@ function dacLength(p: Buffer): number {
 }
 
 /**
+ * The tables of a DQT or DHT payload `p` (already cut by exactSegment) that `used` names ("q<Tq>";
+ * "h<Tc><Th>"), concatenated; empty when none is used.
+ */
+function usedTablesOf(marker: number, p: Buffer, used: Set<string>): Buffer {
+  const kept: Buffer[] = [];
+  for (let at = 0; at < p.length;) {
+    let size: number;
+    let key: string;
+    if (marker === 0xdb) {
+      size = 1 + 64 * ((p[at]! >> 4) + 1);
+      key = `q${p[at]! & 0x0f}`;
+    } else {
+      size = 17;
+      for (let i = 1; i <= 16; i++) size += p[at + i]!;
+      key = `h${p[at]! >> 4}${p[at]! & 0x0f}`;
+    }
+    if (used.has(key)) kept.push(p.subarray(at, at + size));
+    at += size;
+  }
+  return Buffer.concat(kept);
+}
+
+/**
  * The payload of a non-APP segment cut to exactly what T.81 defines for it (a frame header to its
  * components, tables to their last whole table, DRI to its 2 bytes), or null for a segment with no
  * known structure (JPGn, reserved markers) or too short for it. Bytes past the defined content
@@ -183,6 +207,10 @@ export function stripJpeg(jpeg: Buffer, kept: KeptMetadata): { data: Buffer; rem
   let iccAt = -1;
   let p = 2;
   let inScans = false;
+  // DQT and DHT segments, placed after the loop with only the tables used: "q<Tq>" of frame
+  // components, "h<Tc><Th>" of scan components
+  const tables: { at: number; marker: number; payload: Buffer }[] = [];
+  const usedTables = new Set<string>();
   const drop = (name: string) => {
     if (!removed.groups.includes(name)) removed.groups.push(name);
   };
@@ -238,14 +266,28 @@ export function stripJpeg(jpeg: Buffer, kept: KeptMetadata): { data: Buffer; rem
       const exact = exactSegment(marker, payload);
       if (exact === null) drop(`${markerName(marker)} segment (not a known JPEG structure)`);
       else {
-        keep.push(exact.length === payload.length ? whole : segment(marker, exact));
         if (exact.length < payload.length) drop(`${markerName(marker)}: bytes after its defined content`);
+        if (marker === 0xdb || marker === 0xc4) {
+          // placed once the frame and scans tell which tables are used
+          tables.push({ at: keep.length, marker, payload: exact });
+          keep.push(Buffer.alloc(0));
+        } else keep.push(exact.length === payload.length ? whole : segment(marker, exact));
+        if (isSof(marker)) for (let c = 0; c < exact[5]!; c++) usedTables.add(`q${exact[8 + 3 * c]!}`);
+        if (marker === 0xda) {
+          for (let c = 0; c < exact[0]!; c++) usedTables.add(`h0${exact[2 + 2 * c]! >> 4}`).add(`h1${exact[2 + 2 * c]! & 0x0f}`);
+        }
       }
       if (marker === 0xda) inScans = true;
     }
     p = end;
   }
   if (p < jpeg.length) drop(`trailer after EOI (${jpeg.length - p} bytes)`);
+  // A table no frame component or scan refers to decodes nothing, and its 64 or more bytes can be any text.
+  for (const t of tables) {
+    const used = usedTablesOf(t.marker, t.payload, usedTables);
+    if (used.length < t.payload.length) drop(`${markerName(t.marker)}: tables no frame or scan uses`);
+    if (used.length) keep[t.at] = segment(t.marker, used);
+  }
   if (iccParts.length) {
     const joined = joinIcc(iccParts);
     const clean = joined.icc ? scrubIcc(joined.icc) : { data: null, groups: [`ICC profile dropped (${joined.why!})`] };
