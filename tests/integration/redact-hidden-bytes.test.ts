@@ -4,8 +4,8 @@
 //    (and, by the same rule, a quantization table no component uses, its 64 values text);
 // 2. ICC: the black point (bkpt) tag's size covering text after its XYZNumber, and a TRC curve's;
 // 3. H.264 SEI user data in a stream-copied video (ffmpeg h264_metadata), and x265's SEI in HEVC;
-// 4. PNG: text after the zlib stream in IDAT, image data past the last row, text after iCCP's
-//    zlib stream.
+// 4. PNG: text after the zlib stream in IDAT (and in an APNG frame's fdAT), image data past the
+//    last row, text after iCCP's zlib stream, a pHYs longer than its 9 bytes.
 // Each file is built from a real photo or video of the shared corpus, redacted through the real
 // CLI (in process), and the stored copy must hold none of the text while its picture decodes to
 // the same pixels (the same sRGB colours for the ICC case) and its audio packets are identical.
@@ -17,6 +17,7 @@ import { deflateSync, inflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jpegScanData } from '../../electron/core/redact/jpeg-strip.ts';
+import { stripPng } from '../../electron/core/redact/png-webp-strip.ts';
 import { VIDEO_SEI_SETTING } from '../../electron/core/redact/video-strip.ts';
 import { cliJson, runCli } from '../helpers/cli-inprocess.ts';
 import { MEDIA_DIR, SHARED_DIR } from '../helpers/corpus.ts';
@@ -44,6 +45,8 @@ const SEI_TEXT = `SEILEAK ${PERSON} 39.987654 71.432109`;
 const IDAT_TEXT = `IDATLEAK ${PERSON} 39.987654`;
 const ROWS_TEXT = `ROWSLEAK ${PERSON} 39.987654`;
 const ICCP_TEXT = `ICCPLEAK ${PERSON}`;
+const PHYS_TEXT = `PHYSLEAK ${PERSON}`;
+const FDAT_TEXT = `FDATLEAK ${PERSON} 39.987654`;
 
 const work = mkdtempSync(join(tmpdir(), 'redact-hidden-'));
 const archive = join(work, 'archive');
@@ -163,12 +166,22 @@ describe.skipIf(!HAVE)('hidden bytes the strippers used to copy: gone from redac
     const srgb = execFileSync('exiftool', ['-b', '-ICC_Profile', CITY], { maxBuffer: 1 << 24 });
     const iccp = { type: 'iCCP', data: Buffer.concat([Buffer.from('sRGB\0\0', 'latin1'), deflateSync(srgb), Buffer.from(ICCP_TEXT, 'latin1')]) };
     files.png = join(card, 'idat.png');
-    writeFileSync(files.png, pngOf([...rest, iccp, { type: 'IDAT', data: Buffer.concat([idat, Buffer.from(IDAT_TEXT, 'latin1')]) }, { type: 'IEND', data: Buffer.alloc(0) }]));
+    const phys = { type: 'pHYs', data: Buffer.concat([Buffer.from([0, 0, 0x0b, 0x13, 0, 0, 0x0b, 0x13, 1]), Buffer.from(PHYS_TEXT, 'latin1')]) };
+    writeFileSync(files.png, pngOf([...rest, phys, iccp, { type: 'IDAT', data: Buffer.concat([idat, Buffer.from(IDAT_TEXT, 'latin1')]) }, { type: 'IEND', data: Buffer.alloc(0) }]));
     files.rows = join(card, 'rows.png');
     writeFileSync(files.rows, pngOf([...rest, { type: 'IDAT', data: deflateSync(Buffer.concat([inflateSync(idat), Buffer.from(ROWS_TEXT, 'latin1')]), { level: 0 }) }, { type: 'IEND', data: Buffer.alloc(0) }]));
+    // An animated PNG (APNG) of the photo, made by ffmpeg: text after the zlib stream of the first fdAT frame.
+    const clean = join(work, 'clean-apng.png');
+    ff(['-loop', '1', '-i', PORTRAIT, '-t', '0.3', '-r', '10', '-vf', 'scale=80:-1,hue=h=60*t', '-plays', '0', '-f', 'apng', clean]);
+    const apng = pngChunks(readFileSync(clean));
+    const first = apng.findIndex((c) => c.type === 'fdAT');
+    apng[first] = { type: 'fdAT', data: Buffer.concat([apng[first]!.data, Buffer.from(FDAT_TEXT, 'latin1')]) };
+    files.apng = join(work, 'anim.png'); // not ingested: an APNG item is image/apng, which redact refuses
+    writeFileSync(files.apng, pngOf(apng));
     expect((await runCli('init', archive)).code).toBe(0);
-    const r = await cliJson<{ files: { path: string; itemId?: number }[] }>('ingest', ...Object.values(files), ...A, '--json');
-    for (const [k, p] of Object.entries(files)) ids[k] = r.files.find((f) => f.path === p)!.itemId!;
+    const items = Object.entries(files).filter(([k]) => k !== 'apng');
+    const r = await cliJson<{ files: { path: string; itemId?: number }[] }>('ingest', ...items.map(([, p]) => p), ...A, '--json');
+    for (const [k, p] of items) ids[k] = r.files.find((f) => f.path === p)!.itemId!;
   }, 180_000);
 
   const redact = async (k: string) => {
@@ -177,13 +190,14 @@ describe.skipIf(!HAVE)('hidden bytes the strippers used to copy: gone from redac
   };
 
   it('the planted files show the text to `strings` and decode as the photo or clip they came from (the checks can fail)', async () => {
-    for (const [k, text] of [['jpeg', APP14_TEXT], ['jpeg', DQT_TEXT], ['icc', ICC_TEXT], ['icc', TRC_TEXT], ['h264', SEI_TEXT], ['png', IDAT_TEXT], ['png', ICCP_TEXT], ['rows', ROWS_TEXT]] as const) {
+    for (const [k, text] of [['jpeg', APP14_TEXT], ['jpeg', DQT_TEXT], ['icc', ICC_TEXT], ['icc', TRC_TEXT], ['h264', SEI_TEXT], ['png', IDAT_TEXT], ['png', ICCP_TEXT], ['rows', ROWS_TEXT], ['png', PHYS_TEXT], ['apng', FDAT_TEXT]] as const) {
       expect(stringsOf(files[k]!), `${k}: ${text}`).toContain(text);
     }
     expect(exif(files.jpeg!)).not.toContain('APP14LEAK');
     expect(exif(files.icc!)).toMatch(/MediaBlackPoint\s+: 0 0 0, \d/u); // the text read as more XYZ numbers
     expect((await pixels(files.jpeg!)).equals(await pixels(PORTRAIT))).toBe(true);
     expect((await pixels(files.rows!)).equals(await pixels(files.png!))).toBe(true);
+    expect(ff(['-i', files.apng!, '-f', 'md5', '-'])).toBe(ff(['-i', join(work, 'clean-apng.png'), '-f', 'md5', '-']));
   });
 
   it('JPEG: the Adobe APP14 is kept as its 12 bytes, the other APP14 and the text after the DQT tables are gone; scans and pixels unchanged', async () => {
@@ -257,13 +271,26 @@ describe.skipIf(!HAVE)('hidden bytes the strippers used to copy: gone from redac
     for (const k of ['png', 'rows']) {
       const { made, file } = await redact(k);
       const s = stringsOf(file);
-      for (const t of ['IDATLEAK', 'ROWSLEAK', 'ICCPLEAK', PERSON]) expect(s, `${k}: ${t}`).not.toContain(t);
+      for (const t of ['IDATLEAK', 'ROWSLEAK', 'ICCPLEAK', 'PHYSLEAK', PERSON]) expect(s, `${k}: ${t}`).not.toContain(t);
       // no text hides inside the compressed streams either
       const copy = readFileSync(file);
       const chunks = pngChunks(copy);
       expect(inflateSync(Buffer.concat(chunks.filter((c) => c.type === 'IDAT').map((c) => c.data))).toString('latin1')).not.toContain('LEAK');
       expect((await sharp(copy).raw().toBuffer()).equals(await sharp(files[k]!).raw().toBuffer())).toBe(true);
       expect(made.derivative.removed.metadataGroups.some((g) => g.startsWith('PNG IDAT: '))).toBe(true);
+      if (k === 'png') expect(made.derivative.removed.metadataGroups).toContain('PNG pHYs of a size the PNG specification does not give it');
     }
+  }, 60_000);
+
+  it('APNG (stripPng: `redact` refuses image/apng items): the text after a frame\'s fdAT zlib stream is gone; every frame decodes the same, the sequence numbers run on', () => {
+    const { data, removed } = stripPng(readFileSync(files.apng!), { orientation: null, capturedAt: null, date: 'keep' });
+    const file = join(work, 'anim-stripped.png');
+    writeFileSync(file, data);
+    expect(stringsOf(file)).not.toContain('FDATLEAK');
+    expect(removed.groups.some((g) => g.startsWith('PNG fdAT: '))).toBe(true);
+    expect(ff(['-i', file, '-f', 'md5', '-'])).toBe(ff(['-i', files.apng!, '-f', 'md5', '-']));
+    const seqs = pngChunks(readFileSync(file)).filter((c) => c.type === 'fcTL' || c.type === 'fdAT').map((c) => c.data.readUInt32BE(0));
+    expect(seqs).toEqual([...seqs.keys()]);
+    expect(seqs.length).toBe(5);
   }, 60_000);
 });
