@@ -75,26 +75,43 @@ export const SEI_NAL_TYPES: Record<string, string> = { h264: '6', hevc: '39|40' 
 /** What the redaction settings say of SEI in a video copy. */
 export const VIDEO_SEI_SETTING = 'SEI NAL units removed from H.264 (type 6) and HEVC (types 39, 40) video';
 
+/** A video stream whose SEI a remux removes: its output video index, input index and codec. */
+interface SeiStream { n: number; index: number; codec: string }
+
 /**
  * The ffmpeg options that remove SEI from each output video stream of a `-map 0:V` remux of
  * `streams` (ffprobe's): `-bsf:v:N filter_units=remove_types=…` for each H.264 or HEVC stream, N
- * counting the video streams that are not attached pictures; other codecs get none. Also names each
- * filtered stream for the `removed` groups.
+ * counting the video streams that are not attached pictures; other codecs get none. `count` are
+ * the options of a second output, in the same ffmpeg run, that writes to standard output one
+ * framecrc line per packet holding SEI (`pass_types`, packets without SEI dropped), so that the
+ * `removed` record says only what was there.
  */
-export function seiFilterArgs(streams: { codec_type?: string; codec_name?: string; index?: number; disposition?: Record<string, number> }[]): { args: string[]; groups: string[] } {
+export function seiFilterArgs(streams: { codec_type?: string; codec_name?: string; index?: number; disposition?: Record<string, number> }[]): { args: string[]; count: string[]; filtered: SeiStream[] } {
   const args: string[] = [];
-  const groups: string[] = [];
+  const count: string[] = [];
+  const filtered: SeiStream[] = [];
   let n = 0;
   for (const s of streams) {
     if (s.codec_type !== 'video' || s.disposition?.attached_pic === 1) continue;
     const types = SEI_NAL_TYPES[s.codec_name ?? ''];
     if (types) {
       args.push(`-bsf:v:${n}`, `filter_units=remove_types=${types}`);
-      groups.push(`stream ${String(s.index)} SEI messages (${s.codec_name === 'h264' ? 'H.264' : 'HEVC'} NAL units ${types.replace('|', ', ')})`);
+      count.push(`-bsf:v:${n}`, `filter_units=pass_types=${types}`);
+      filtered.push({ n, index: Number(s.index), codec: s.codec_name === 'h264' ? 'H.264' : 'HEVC' });
     }
     n++;
   }
-  return { args, groups };
+  return { args, count: filtered.length ? ['-map', '0:V', '-c', 'copy', ...count, '-f', 'framecrc', 'pipe:1'] : [], filtered };
+}
+
+/** The `removed` groups of the SEI a remux took out: framecrc `lines` (a line per packet with SEI, stream first) per filtered stream. */
+function seiGroups(lines: string, filtered: SeiStream[]): string[] {
+  const packets = new Map<number, number>();
+  for (const l of lines.split('\n')) {
+    const m = /^\s*(\d+),/u.exec(l);
+    if (m) packets.set(Number(m[1]), (packets.get(Number(m[1])) ?? 0) + 1);
+  }
+  return filtered.filter((f) => packets.get(f.n)).map((f) => `stream ${f.index} SEI messages (${f.codec}, in ${packets.get(f.n)!} packets)`);
 }
 
 /**
@@ -108,7 +125,7 @@ export function seiFilterArgs(streams: { codec_type?: string; codec_name?: strin
  */
 export async function remuxWithoutMetadata(input: string, output: string, muxer: string, capturedAt: string | null, policy: DatePolicy, signal?: AbortSignal): Promise<string[]> {
   const sei = seiFilterArgs((await runFfprobe(input)).streams ?? []);
-  await runFfmpeg([
+  const counted = await runFfmpeg([
     '-i', input,
     '-map', '0:V', '-map', '0:a?',
     '-c', 'copy',
@@ -117,7 +134,8 @@ export async function remuxWithoutMetadata(input: string, output: string, muxer:
     '-fflags', '+bitexact',
     ...videoDateArgs(capturedAt, policy),
     '-f', muxer, '-n', output,
+    ...sei.count,
   ], { signal, timeoutMs: 60 * 60_000 });
   const inConfig = removeHvccSei(output);
-  return [...sei.groups, ...(inConfig ? [`SEI in the HEVC decoder configuration (hvcC: ${inConfig} NAL units)`] : [])];
+  return [...seiGroups(counted.toString('latin1'), sei.filtered), ...(inConfig ? [`SEI in the HEVC decoder configuration (hvcC: ${inConfig} NAL units)`] : [])];
 }
