@@ -4,7 +4,10 @@
 // thumbnail; XMP with its thumbnails), APP2 other than ICC (MPF secondary images, FlashPix),
 // APP3–APP13 (IPTC/Photoshop in APP13, camera-specific blocks), APP15, COM, JFIF extension
 // thumbnails, and all bytes after EOI (MPF large previews, phone trailers). APP0 JFIF is kept with
-// its thumbnail cut away, APP14 Adobe is kept (it changes how the pixels decode), and the ICC
+// its thumbnail cut away, APP14 Adobe is kept cut to its 12-byte body (it changes how the pixels
+// decode; any other APP14 is dropped), every other kept segment (frame header, tables, scan
+// headers) is cut to the length T.81 defines for it (exactSegment), quantization and Huffman
+// tables that no frame component or scan uses are dropped, and the ICC
 // profile (APP2 ICC_PROFILE, possibly split over several segments) is reassembled, cleaned of
 // free text (icc-clean.ts) and split again where its first segment was. The new minimal EXIF/XMP
 // (exif-min.ts) goes right after APP0.
@@ -66,6 +69,100 @@ function jfifWithoutThumbnail(p: Buffer): { payload: Buffer; hadThumbnail: boole
   return { payload: out, hadThumbnail };
 }
 
+/** Payload of an Adobe APP14 (Adobe TN 5116): "Adobe", version, flags0, flags1 (2 bytes each), transform (1). */
+const ADOBE_LENGTH = 12;
+
+/** True for an APP14 payload that begins with a whole Adobe header; any other APP14 is dropped. */
+function adobeApp14(p: Buffer): boolean {
+  return p.length >= ADOBE_LENGTH && p.toString('latin1', 0, 5) === 'Adobe';
+}
+
+/** "SOF0", "DHT", "SOS"…, or "FFxx", for the `removed` groups. */
+function markerName(marker: number): string {
+  const names: Record<number, string> = { 0xc4: 'DHT', 0xcc: 'DAC', 0xda: 'SOS', 0xdb: 'DQT', 0xdc: 'DNL', 0xdd: 'DRI', 0xde: 'DHP', 0xdf: 'EXP' };
+  if (names[marker]) return names[marker]!;
+  if (isSof(marker)) return `SOF${marker - 0xc0}`;
+  return `FF${marker.toString(16).toUpperCase()}`;
+}
+
+/** SOF0–SOF15 (T.81 Table B.1) less DHT (C4), JPG (C8) and DAC (CC), and JPEG-LS's SOF55 (F7, same layout). */
+const isSof = (m: number) => (m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc) || m === 0xf7;
+
+/** The length of the DQT tables at the start of `p` (T.81 B.2.4.1: Pq/Tq then 64 one- or two-byte values), stopping at the first that is not one. */
+function dqtLength(p: Buffer): number {
+  let at = 0;
+  while (at < p.length) {
+    const pq = p[at]! >> 4;
+    const size = 1 + 64 * (pq + 1);
+    if (pq > 1 || (p[at]! & 0x0f) > 3 || at + size > p.length) break;
+    at += size;
+  }
+  return at;
+}
+
+/** The length of the DHT tables at the start of `p` (T.81 B.2.4.2: Tc/Th, 16 counts, the values), stopping at the first that is not one. */
+function dhtLength(p: Buffer): number {
+  let at = 0;
+  while (at + 17 <= p.length) {
+    if (p[at]! >> 4 > 1 || (p[at]! & 0x0f) > 3) break;
+    let n = 0;
+    for (let i = 1; i <= 16; i++) n += p[at + i]!;
+    if (n > 256 || at + 17 + n > p.length) break;
+    at += 17 + n;
+  }
+  return at;
+}
+
+/** The length of the DAC entries at the start of `p` (T.81 B.2.4.3: Tc/Tb then Cs, 2 bytes each), stopping at the first that is not one. */
+function dacLength(p: Buffer): number {
+  let at = 0;
+  while (at + 2 <= p.length && p[at]! >> 4 <= 1 && (p[at]! & 0x0f) <= 3) at += 2;
+  return at;
+}
+
+/**
+ * The tables of a DQT or DHT payload `p` (already cut by exactSegment) that `used` names ("q<Tq>";
+ * "h<Tc><Th>"), concatenated; empty when none is used.
+ */
+function usedTablesOf(marker: number, p: Buffer, used: Set<string>): Buffer {
+  const kept: Buffer[] = [];
+  for (let at = 0; at < p.length;) {
+    let size: number;
+    let key: string;
+    if (marker === 0xdb) {
+      size = 1 + 64 * ((p[at]! >> 4) + 1);
+      key = `q${p[at]! & 0x0f}`;
+    } else {
+      size = 17;
+      for (let i = 1; i <= 16; i++) size += p[at + i]!;
+      key = `h${p[at]! >> 4}${p[at]! & 0x0f}`;
+    }
+    if (used.has(key)) kept.push(p.subarray(at, at + size));
+    at += size;
+  }
+  return Buffer.concat(kept);
+}
+
+/**
+ * The payload of a non-APP segment cut to exactly what T.81 defines for it (a frame header to its
+ * components, tables to their last whole table, DRI to its 2 bytes), or null for a segment with no
+ * known structure (JPGn, reserved markers) or too short for it. Bytes past the defined content
+ * decode to nothing, so they are the place to hide text that `strings` shows and exiftool does not.
+ */
+function exactSegment(marker: number, p: Buffer): Buffer | null {
+  let n: number;
+  if (isSof(marker) || marker === 0xde) n = p.length >= 6 ? 6 + 3 * p[5]! : -1; // P, Y, X, Nf, Nf × (C, H/V, Tq)
+  else if (marker === 0xda) n = p.length >= 1 ? 1 + 2 * p[0]! + 3 : -1; // Ns, Ns × (Cs, Td/Ta), Ss, Se, Ah/Al
+  else if (marker === 0xdb) n = dqtLength(p);
+  else if (marker === 0xc4) n = dhtLength(p);
+  else if (marker === 0xcc) n = dacLength(p);
+  else if (marker === 0xdd || marker === 0xdc) n = 2; // Ri; NL
+  else if (marker === 0xdf) n = 1; // Eh/Ev
+  else return null;
+  if (n <= 0 || n > p.length) return null;
+  return p.subarray(0, n);
+}
+
 /** Profile bytes per APP2 segment: 65535 less the length field (2), the identifier (12), the sequence number and count (2). */
 const ICC_CHUNK = 65535 - 2 - ICC_HEADER.length - 2;
 
@@ -110,6 +207,10 @@ export function stripJpeg(jpeg: Buffer, kept: KeptMetadata): { data: Buffer; rem
   let iccAt = -1;
   let p = 2;
   let inScans = false;
+  // DQT and DHT segments, placed after the loop with only the tables used: "q<Tq>" of frame
+  // components, "h<Tc><Th>" of scan components
+  const tables: { at: number; marker: number; payload: Buffer }[] = [];
+  const usedTables = new Set<string>();
   const drop = (name: string) => {
     if (!removed.groups.includes(name)) removed.groups.push(name);
   };
@@ -149,8 +250,10 @@ export function stripJpeg(jpeg: Buffer, kept: KeptMetadata): { data: Buffer; rem
     } else if (marker === 0xe2 && payload.subarray(0, ICC_HEADER.length).equals(ICC_HEADER)) {
       if (iccAt < 0) iccAt = keep.length;
       iccParts.push(payload);
-    } else if (marker === 0xee) {
-      keep.push(whole); // APP14 Adobe: colour transform of the scans
+    } else if (marker === 0xee && adobeApp14(payload)) {
+      // APP14 Adobe: the colour transform of the scans; only its 12 defined bytes, anything after them dropped
+      keep.push(segment(0xee, payload.subarray(0, ADOBE_LENGTH)));
+      if (payload.length > ADOBE_LENGTH) drop('APP14 Adobe: bytes after its 12-byte body');
     } else if ((marker >= 0xe0 && marker <= 0xef) || marker === 0xfe) {
       const name = groupName(marker, payload);
       drop(name);
@@ -160,12 +263,31 @@ export function stripJpeg(jpeg: Buffer, kept: KeptMetadata): { data: Buffer; rem
         if (names.some((n) => n.startsWith('IFD1:'))) drop('EXIF thumbnail (IFD1)');
       }
     } else {
-      keep.push(whole);
+      const exact = exactSegment(marker, payload);
+      if (exact === null) drop(`${markerName(marker)} segment (not a known JPEG structure)`);
+      else {
+        if (exact.length < payload.length) drop(`${markerName(marker)}: bytes after its defined content`);
+        if (marker === 0xdb || marker === 0xc4) {
+          // placed once the frame and scans tell which tables are used
+          tables.push({ at: keep.length, marker, payload: exact });
+          keep.push(Buffer.alloc(0));
+        } else keep.push(exact.length === payload.length ? whole : segment(marker, exact));
+        if (isSof(marker)) for (let c = 0; c < exact[5]!; c++) usedTables.add(`q${exact[8 + 3 * c]!}`);
+        if (marker === 0xda) {
+          for (let c = 0; c < exact[0]!; c++) usedTables.add(`h0${exact[2 + 2 * c]! >> 4}`).add(`h1${exact[2 + 2 * c]! & 0x0f}`);
+        }
+      }
       if (marker === 0xda) inScans = true;
     }
     p = end;
   }
   if (p < jpeg.length) drop(`trailer after EOI (${jpeg.length - p} bytes)`);
+  // A table no frame component or scan refers to decodes nothing, and its 64 or more bytes can be any text.
+  for (const t of tables) {
+    const used = usedTablesOf(t.marker, t.payload, usedTables);
+    if (used.length < t.payload.length) drop(`${markerName(t.marker)}: tables no frame or scan uses`);
+    if (used.length) keep[t.at] = segment(t.marker, used);
+  }
   if (iccParts.length) {
     const joined = joinIcc(iccParts);
     const clean = joined.icc ? scrubIcc(joined.icc) : { data: null, groups: [`ICC profile dropped (${joined.why!})`] };

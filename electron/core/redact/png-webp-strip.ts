@@ -1,15 +1,16 @@
 // Lossless metadata removal from PNG (ISO/IEC 15948, PNG 3rd edition) and WebP (RIFF container,
 // WebP Container Specification). Both are whitelists: only the chunks that draw the picture are
-// copied, byte for byte; every other chunk (text, EXIF, XMP, dates, private and unknown chunks,
+// copied, byte for byte (PNG's cut to the content the spec defines for them, and its image data
+// rebuilt when its zlib streams carry bytes no decoder reads: png-image.ts); every other chunk (text, EXIF, XMP, dates, private and unknown chunks,
 // whatever their name) is dropped, and the ICC profile is kept only as cleaned by icc-clean.ts.
 // The minimal EXIF/XMP of exif-min.ts is written back where the format has a place for it.
-import { crc32, deflateSync, inflateSync } from 'node:zlib';
+import { deflateSync, inflateSync } from 'node:zlib';
 import { minimalExif, minimalXmp, tiffTagNames, type KeptMetadata } from './exif-min.ts';
 import { scrubIcc } from './icc-clean.ts';
 import type { Removed } from './jpeg-strip.ts';
+import { exactPngChunk, idatChunks, ImageFormatError, pngChunk, pngImageDataSize, recompressedImageData } from './png-image.ts';
 
-/** A PNG or WebP that cannot be parsed. */
-export class ImageFormatError extends Error {}
+export { ImageFormatError, pngChunk };
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 /**
@@ -50,64 +51,114 @@ function pngIccp(data: Buffer): { data: Buffer | null; groups: string[] } {
 /** How a dropped PNG chunk is named in `removed.groups`. */
 const pngGroup = (type: string) => (type === 'eXIf' ? 'EXIF' : `PNG ${type}`);
 
-/** One PNG chunk: length, type, data and its CRC-32 over type and data (PNG 3rd ed. §5.3). */
-export function pngChunk(type: string, data: Buffer): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.length, 0);
-  head.write(type, 4, 'latin1');
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])) >>> 0, 0);
-  return Buffer.concat([head, data, crc]);
-}
 
-/**
- * `png` with only the chunks of PNG_KEEP, copied byte for byte, and a cleaned iCCP (pngIccp);
- * every other chunk (eXIf, tEXt, iTXt, zTXt, tIME, private and unknown chunks) and anything after
- * IEND dropped. `kept` is written as a new eXIf (Orientation, full capture date) and an iTXt
- * XML:com.adobe.xmp (coarse date) before the first IDAT. Throws ImageFormatError on a file that
- * is not a whole PNG.
- */
-export function stripPng(png: Buffer, kept: KeptMetadata): { data: Buffer; removed: Removed } {
-  if (png.length < 8 || !png.subarray(0, 8).equals(PNG_SIGNATURE)) throw new ImageFormatError('not a PNG (no signature)');
-  const removed: Removed = { groups: [], tags: [] };
-  const out: Buffer[] = [PNG_SIGNATURE];
-  let p = 8;
-  let added = false;
-  let ended = false;
-  while (p + 12 <= png.length) {
+/** One chunk of a PNG: its type, data and whole bytes (length, type, data, CRC). */
+interface Chunk { type: string; data: Buffer; whole: Buffer }
+
+/** The chunks of `png` up to and including IEND, and where IEND ends. Throws ImageFormatError on a chunk past the end or no IEND. */
+function pngChunks(png: Buffer): { chunks: Chunk[]; end: number } {
+  const chunks: Chunk[] = [];
+  for (let p = 8; p + 12 <= png.length;) {
     const len = png.readUInt32BE(p);
     const type = png.toString('latin1', p + 4, p + 8);
     const end = p + 12 + len;
     if (end > png.length) throw new ImageFormatError(`chunk ${type} at byte ${p} runs past the end of the file`);
-    if (type === 'IDAT' && !added) {
-      added = true;
-      const exif = minimalExif(kept);
-      if (exif) out.push(pngChunk('eXIf', exif));
-      const xmp = minimalXmp(kept);
-      if (xmp) out.push(pngChunk('iTXt', Buffer.concat([Buffer.from('XML:com.adobe.xmp\0\0\0\0\0', 'latin1'), xmp])));
-    }
-    const drop = (name: string) => {
-      if (!removed.groups.includes(name)) removed.groups.push(name);
-    };
-    if (PNG_KEEP.has(type)) out.push(png.subarray(p, end));
-    else if (type === 'iCCP') {
-      const icc = pngIccp(png.subarray(p + 8, p + 8 + len));
+    chunks.push({ type, data: png.subarray(p + 8, p + 8 + len), whole: png.subarray(p, end) });
+    if (type === 'IEND') return { chunks, end };
+    p = end;
+  }
+  throw new ImageFormatError('no IEND chunk (file cut short)');
+}
+
+/**
+ * `png` with only the chunks of PNG_KEEP, each cut to what the spec defines for it or dropped when
+ * its size is not the spec's (exactPngChunk), the image data rebuilt when its zlib stream carries
+ * bytes the image does not use (IDAT and each APNG frame's fdAT: recompressedImageData), and a
+ * cleaned iCCP (pngIccp); every other chunk (eXIf, tEXt, iTXt, zTXt, tIME, private and unknown
+ * chunks) and anything after IEND dropped. `kept` is written as a new eXIf (Orientation, full
+ * capture date) and an iTXt XML:com.adobe.xmp (coarse date) before the first IDAT. Throws
+ * ImageFormatError on a file that is not a whole PNG, or whose image data does not inflate.
+ */
+export function stripPng(png: Buffer, kept: KeptMetadata): { data: Buffer; removed: Removed } {
+  if (png.length < 8 || !png.subarray(0, 8).equals(PNG_SIGNATURE)) throw new ImageFormatError('not a PNG (no signature)');
+  const removed: Removed = { groups: [], tags: [] };
+  const drop = (name: string) => {
+    if (!removed.groups.includes(name)) removed.groups.push(name);
+  };
+  const { chunks, end } = pngChunks(png);
+  const ihdr = chunks[0]?.type === 'IHDR' && chunks[0].data.length === 13 ? chunks[0].data : null;
+  if (!ihdr) throw new ImageFormatError('no IHDR chunk of 13 bytes first');
+  // Output chunks: whole bytes when copied as they are, else type and data to write anew.
+  const out: ({ whole: Buffer } | { type: string; data: Buffer })[] = [];
+  let paletteEntries = 0;
+  let frame: Buffer | null = null; // the data of the last fcTL: an fdAT frame's width and height
+  let renumber = false;
+  let added = false; // the new eXIf/iTXt, before the first IDAT
+  for (let i = 0; i < chunks.length; i++) {
+    const { type, data, whole } = chunks[i]!;
+    if (type === 'IDAT' || type === 'fdAT') {
+      // a run of IDAT (or of one frame's fdAT) is one zlib stream
+      let j = i;
+      while (j + 1 < chunks.length && chunks[j + 1]!.type === type) j++;
+      const run = chunks.slice(i, j + 1);
+      i = j;
+      if (type === 'IDAT' && !added) {
+        added = true;
+        const exif = minimalExif(kept);
+        if (exif) out.push({ type: 'eXIf', data: exif });
+        const xmp = minimalXmp(kept);
+        if (xmp) out.push({ type: 'iTXt', data: Buffer.concat([Buffer.from('XML:com.adobe.xmp\0\0\0\0\0', 'latin1'), xmp]) });
+      }
+      if (type === 'IDAT') {
+        const rebuilt = recompressedImageData(Buffer.concat(run.map((c) => c.data)), pngImageDataSize(ihdr), 'IDAT');
+        if (rebuilt) {
+          rebuilt.groups.forEach(drop);
+          out.push(...idatChunks(rebuilt.data).map((w) => ({ whole: w })));
+        } else out.push(...run.map((c) => ({ whole: c.whole })));
+      } else {
+        if (!frame || run.some((c) => c.data.length < 4)) throw new ImageFormatError('APNG fdAT without a frame control chunk before it');
+        const rebuilt = recompressedImageData(Buffer.concat(run.map((c) => c.data.subarray(4))), pngImageDataSize(ihdr, frame.readUInt32BE(4), frame.readUInt32BE(8)), 'fdAT');
+        if (rebuilt) {
+          rebuilt.groups.forEach(drop);
+          // one fdAT for the frame; its sequence number (and the later ones) are set below
+          out.push({ type: 'fdAT', data: Buffer.concat([Buffer.alloc(4), rebuilt.data]) });
+          renumber = true;
+        } else out.push(...run.map((c) => ({ whole: c.whole })));
+      }
+    } else if (PNG_KEEP.has(type)) {
+      const exact = exactPngChunk(type, data, ihdr, paletteEntries);
+      if (!exact) drop(`PNG ${type} of a size the PNG specification does not give it`);
+      else {
+        if (exact.length < data.length) drop(`PNG ${type}: bytes past its defined content`);
+        out.push(exact.length === data.length ? { whole } : { type, data: exact });
+        if (type === 'PLTE') paletteEntries = exact.length / 3;
+        if (type === 'fcTL') frame = exact;
+      }
+    } else if (type === 'iCCP') {
+      const icc = pngIccp(data);
       icc.groups.forEach(drop);
-      if (icc.data) out.push(pngChunk('iCCP', icc.data));
+      if (icc.data) out.push({ type: 'iCCP', data: icc.data });
     } else {
       // the name is ASCII letters by the spec; anything else is said as hex
-      drop(pngGroup(/^[A-Za-z]{4}$/u.test(type) ? type : `chunk 0x${png.toString('hex', p + 4, p + 8)}`));
-      if (type === 'eXIf') removed.tags.push(...tiffTagNames(png.subarray(p + 8, p + 8 + len)));
-    }
-    p = end;
-    if (type === 'IEND') {
-      ended = true;
-      break;
+      drop(pngGroup(/^[A-Za-z]{4}$/u.test(type) ? type : `chunk 0x${whole.toString('hex', 4, 8)}`));
+      if (type === 'eXIf') removed.tags.push(...tiffTagNames(data));
     }
   }
-  if (!ended) throw new ImageFormatError('no IEND chunk (file cut short)');
-  if (p < png.length) removed.groups.push(`trailer after IEND (${png.length - p} bytes)`);
-  return { data: Buffer.concat(out), removed };
+  if (!chunks.some((c) => c.type === 'IDAT')) throw new ImageFormatError('no IDAT chunk');
+  if (renumber) {
+    // APNG sequence numbers run 0, 1, 2… over fcTL and fdAT chunks in file order (APNG §11.3.6.1)
+    let seq = 0;
+    for (let k = 0; k < out.length; k++) {
+      const c = out[k]!;
+      const type = 'type' in c ? c.type : c.whole.toString('latin1', 4, 8);
+      if (type !== 'fcTL' && type !== 'fdAT') continue;
+      const data = Buffer.from('type' in c ? c.data : c.whole.subarray(8, c.whole.length - 4));
+      data.writeUInt32BE(seq++, 0);
+      out[k] = { type, data };
+    }
+  }
+  if (end < png.length) removed.groups.push(`trailer after IEND (${png.length - end} bytes)`);
+  return { data: Buffer.concat([PNG_SIGNATURE, ...out.map((c) => ('whole' in c ? c.whole : pngChunk(c.type, c.data)))]), removed };
 }
 
 function riffChunk(fourcc: string, data: Buffer): Buffer {

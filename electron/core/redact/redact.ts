@@ -30,10 +30,15 @@ import { crashPoint } from '../crash-point.ts';
 export { publicSettings };
 export { redactionRefusal } from './redactable.ts';
 import { redactionRefusal } from './redactable.ts';
-import { remuxWithoutMetadata, videoRemovals, VIDEO_MUXERS } from './video-strip.ts';
+import { remuxWithoutMetadata, VIDEO_SEI_SETTING, videoRemovals, VIDEO_MUXERS } from './video-strip.ts';
 
-/** The tool named in custody events and derivative settings. */
-export const REDACT_TOOL = { name: 'Evidence Archive redact', version: '0.1.0' } as const;
+/**
+ * The tool named in custody events and derivative settings. Its version is part of the settings, so
+ * a copy made by an earlier version is not reused: 0.2.0 stopped carrying bytes hidden where no
+ * metadata reader looks (JPEG segment tails, non-Adobe APP14, ICC tag tails, PNG data after the
+ * zlib stream, H.264/HEVC SEI), which 0.1.0 copies may hold.
+ */
+export const REDACT_TOOL = { name: 'Evidence Archive redact', version: '0.2.0' } as const;
 
 export { RedactRefusedError } from './redactable.ts';
 import { RedactRefusedError } from './redactable.ts';
@@ -84,6 +89,8 @@ function settingsOf(rec: NormalizedRecord, o: RedactOptions, regions: Region[]):
     date: o.date ?? 'keep',
     ...(rec.mime === 'image/heic' || rec.mime === 'image/heif' ? { conversion: 'HEIC decoded (primary image, ffmpeg) and written as JPEG' } : {}),
     ...(rec.mime === 'image/webp' && blur ? { conversion: 'WebP blurred and written as JPEG' } : {}),
+    // a copy made before SEI was removed (no key) is not taken for one made now
+    ...(VIDEO_MUXERS[rec.mime ?? ''] ? { videoSei: VIDEO_SEI_SETTING } : {}),
   };
 }
 
@@ -166,7 +173,7 @@ async function redactVideo(archive: Archive, src: string, rec: NormalizedRecord,
     crashPoint('redact-blurred');
   }
   try {
-    await remuxWithoutMetadata(input, out, muxer, rec.capturedAt, o.date ?? 'keep', deps.signal);
+    for (const g of await remuxWithoutMetadata(input, out, muxer, rec.capturedAt, o.date ?? 'keep', deps.signal)) if (!removed.groups.includes(g)) removed.groups.push(g);
   } finally {
     if (input !== src) rmSync(input, { force: true });
   }

@@ -2,10 +2,13 @@
 // for packet (`-c copy`, so audio stays bit-identical), every other stream is left out (GoPro
 // GPMF telemetry carries GPS, timecode tracks, DJI and phone data tracks, cover-art thumbnails),
 // and no container, stream or chapter metadata is carried over (udta ©xyz location, Apple
-// keys, make/model/serials, encoder names). The capture date is written back as asked.
+// keys, make/model/serials, encoder names). SEI NAL units are removed from H.264 and HEVC video
+// packets (and an HEVC decoder configuration): they hold camera user data, encoder notes and any
+// text planted there, and no picture data. The capture date is written back as asked.
 import { runFfmpeg } from '../derivatives/ffmpeg.ts';
 import { runFfprobe } from '../metadata/av.ts';
 import { datePlan, type DatePolicy } from './exif-min.ts';
+import { removeHvccSei } from './hvcc-sei.ts';
 import type { Removed } from './jpeg-strip.ts';
 
 /** MIME types of videos this module remuxes, and the ffmpeg muxer for each. */
@@ -62,20 +65,77 @@ export async function videoRemovals(input: string): Promise<Removed> {
 }
 
 /**
+ * SEI NAL unit types removed from a stream copy, per codec: H.264 SEI (type 6, ITU-T H.264
+ * Table 7-1) and HEVC prefix and suffix SEI (39, 40, ITU-T H.265 Table 7-1). SEI carries no picture
+ * data; cameras put GPS, serial numbers and dates in its user data (AVCHD's MDPM), encoders their
+ * name and settings, and anyone can plant text there that no metadata reader shows.
+ */
+export const SEI_NAL_TYPES: Record<string, string> = { h264: '6', hevc: '39|40' };
+
+/** What the redaction settings say of SEI in a video copy. */
+export const VIDEO_SEI_SETTING = 'SEI NAL units removed from H.264 (type 6) and HEVC (types 39, 40) video';
+
+/** A video stream whose SEI a remux removes: its output video index, input index and codec. */
+interface SeiStream { n: number; index: number; codec: string }
+
+/**
+ * The ffmpeg options that remove SEI from each output video stream of a `-map 0:V` remux of
+ * `streams` (ffprobe's): `-bsf:v:N filter_units=remove_types=…` for each H.264 or HEVC stream, N
+ * counting the video streams that are not attached pictures; other codecs get none. `count` are
+ * the options of a second output, in the same ffmpeg run, that writes to standard output one
+ * framecrc line per packet holding SEI (`pass_types`, packets without SEI dropped), so that the
+ * `removed` record says only what was there.
+ */
+export function seiFilterArgs(streams: { codec_type?: string; codec_name?: string; index?: number; disposition?: Record<string, number> }[]): { args: string[]; count: string[]; filtered: SeiStream[] } {
+  const args: string[] = [];
+  const count: string[] = [];
+  const filtered: SeiStream[] = [];
+  let n = 0;
+  for (const s of streams) {
+    if (s.codec_type !== 'video' || s.disposition?.attached_pic === 1) continue;
+    const types = SEI_NAL_TYPES[s.codec_name ?? ''];
+    if (types) {
+      args.push(`-bsf:v:${n}`, `filter_units=remove_types=${types}`);
+      count.push(`-bsf:v:${n}`, `filter_units=pass_types=${types}`);
+      filtered.push({ n, index: Number(s.index), codec: s.codec_name === 'h264' ? 'H.264' : 'HEVC' });
+    }
+    n++;
+  }
+  return { args, count: filtered.length ? ['-map', '0:V', '-c', 'copy', ...count, '-f', 'framecrc', 'pipe:1'] : [], filtered };
+}
+
+/** The `removed` groups of the SEI a remux took out: framecrc `lines` (a line per packet with SEI, stream first) per filtered stream. */
+function seiGroups(lines: string, filtered: SeiStream[]): string[] {
+  const packets = new Map<number, number>();
+  for (const l of lines.split('\n')) {
+    const m = /^\s*(\d+),/u.exec(l);
+    if (m) packets.set(Number(m[1]), (packets.get(Number(m[1])) ?? 0) + 1);
+  }
+  return filtered.filter((f) => packets.get(f.n)).map((f) => `stream ${f.index} SEI messages (${f.codec}, in ${packets.get(f.n)!} packets)`);
+}
+
+/**
  * Remuxes `input` to `output` (which must not exist) as `muxer` ('mp4' or 'mov'): video streams
  * other than attached pictures and all audio streams, copied (`-c copy`, the packets
- * unchanged), no other stream, no metadata, no chapters, bit-exact muxing (no encoder tag), and
- * the date of videoDateArgs. Rejects with ffmpeg's message when the remux fails; `signal`
- * aborts it.
+ * unchanged but for the SEI NAL units removed from H.264 and HEVC video, seiFilterArgs, also from
+ * an HEVC decoder configuration, removeHvccSei), no other stream, no metadata, no chapters,
+ * bit-exact muxing (no encoder tag), and the date of videoDateArgs. Resolves to the groups removed
+ * from the video bitstream (for the redaction's `removed` record). Rejects with ffmpeg's message
+ * when the remux fails, or with Mp4BoxError when an hvcC's SEI cannot be removed; `signal` aborts it.
  */
-export async function remuxWithoutMetadata(input: string, output: string, muxer: string, capturedAt: string | null, policy: DatePolicy, signal?: AbortSignal): Promise<void> {
-  await runFfmpeg([
+export async function remuxWithoutMetadata(input: string, output: string, muxer: string, capturedAt: string | null, policy: DatePolicy, signal?: AbortSignal): Promise<string[]> {
+  const sei = seiFilterArgs((await runFfprobe(input)).streams ?? []);
+  const counted = await runFfmpeg([
     '-i', input,
     '-map', '0:V', '-map', '0:a?',
     '-c', 'copy',
+    ...sei.args,
     '-map_metadata', '-1', '-map_chapters', '-1',
     '-fflags', '+bitexact',
     ...videoDateArgs(capturedAt, policy),
     '-f', muxer, '-n', output,
+    ...sei.count,
   ], { signal, timeoutMs: 60 * 60_000 });
+  const inConfig = removeHvccSei(output);
+  return [...seiGroups(counted.toString('latin1'), sei.filtered), ...(inConfig ? [`SEI in the HEVC decoder configuration (hvcC: ${inConfig} NAL units)`] : [])];
 }
