@@ -4,7 +4,8 @@
 // 2. the original's exact GPS quoted by an ingest warning in the metadata extraction event;
 // 3. a video metadata key made of a name and a position, recorded by the redaction event.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,6 +53,15 @@ function leaks(dir: string, zip?: string): string[] {
   }
   if (zip) for (const s of SECRETS) if (s.test(readFileSync(zip).toString('utf8'))) out.push(`${zip}: ${String(s)}`);
   return [...new Set(out)];
+}
+
+/** Recomputes every tag manifest over the files it lists, as a forger would. */
+function resealListed(dir: string): void {
+  for (const name of readdirSync(dir).filter((n) => /^tagmanifest-\w+\.txt$/u.test(n))) {
+    const alg = name.slice('tagmanifest-'.length, -'.txt'.length);
+    const files = readFileSync(join(dir, name), 'utf8').split('\n').filter(Boolean).map((l) => l.slice(l.indexOf('  ') + 2));
+    writeFileSync(join(dir, name), files.map((f) => `${createHash(alg).update(readFileSync(join(dir, f))).digest('hex')}  ${f}\n`).join(''));
+  }
 }
 
 const hasMedia = existsSync(CITY) && existsSync(PORTRAIT);
@@ -115,6 +125,16 @@ describe.skipIf(!hasMedia)('public releases of redacted copies withhold names, t
     const v = runCliJson<{ valid: boolean; problems: unknown[] }>(['verify-bag', out, '--json']);
     expect(v.json.problems).toEqual([]);
     expect(v.json.valid).toBe(true);
+    // No extraction event pins a copy's facts: a copy's entry given a GPS position and re-sealed is still caught.
+    const forged = join(work, 'pub1-forged');
+    cpSync(out, forged, { recursive: true });
+    const copy = items.find((i) => i.path === `data/item-${ids['d.jpg']}.redacted.jpg`)! as Item & { gps: unknown };
+    copy.gps = { lat: 39.98765, lon: 71.43210, alt: null };
+    writeFileSync(join(forged, 'evidence', 'items.json'), JSON.stringify(items, null, 2));
+    resealListed(forged);
+    const f = runCliJson<{ valid: boolean; problems: { file?: string; reason: string }[] }>(['verify-bag', forged, '--json']).json;
+    expect(f.valid).toBe(false);
+    expect(f.problems).toContainEqual({ file: copy.path, reason: expect.stringMatching(/gives the redacted copy [0-9a-f]{64} a GPS position/u) as string });
   }, 240_000);
 
   it('--keep-file-names --keep-tags: the other names and tags go, the protected ones are still withheld', () => {
@@ -146,6 +166,6 @@ describe.skipIf(!hasMedia)('public releases of redacted copies withhold names, t
   it('--keep-tags without --redacted-media is refused', () => {
     const r = runCli(['export', '--item', String(ids['d.jpg']), '--redact-people', '--keep-tags', '--out', join(work, 'pub4'), '--no-sign', ...A]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--redacted-media/u);
+    expect(r.stderr).toMatch(/--keep-file-names and --keep-tags apply with --redacted-media only/u);
   });
 });

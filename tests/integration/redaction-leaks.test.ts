@@ -216,7 +216,7 @@ describe('export --redact-people', () => {
     expect(info).toMatch(/^Evidence-Redaction: .*custody events whose detail names people, records a source path \(every ingestion event.*were withheld/m);
     expect(info).toMatch(/^Evidence-Redaction: .*places added by the archive's users appear under a pseudonymous id .*without names, district, ayil aymak, coordinate source, licence or attribution/m);
     expect(info).toMatch(/^Evidence-Redaction: .*names a recipient \(every transfer.*were withheld/m);
-    expect(info).toMatch(/^Evidence-Redaction: .*Still in this set: items' exact GPS coordinates \(evidence\/items\.json and items\.csv, and the originals' own EXIF metadata\), the camera serial number, the tags users gave items and the original file names/m);
+    expect(info).toMatch(/^Evidence-Redaction: .*File names and tags naming a person flagged sensitive or whose consent to publication is not given are withheld.*Still in this set, for items shipped as originals: their exact GPS coordinates \(evidence\/items\.json and items\.csv, and the originals' own EXIF metadata\), the camera serial number, the other tags users gave items and the original file names/m);
     expect(info).toMatch(/^Evidence-Redaction: .*cases\.json only each case's id and opening date \(titles, descriptions, authorities, case numbers and articles are left out\)/m);
     expect(info).toMatch(/^Evidence-Redaction: .*or mentions a place added by users were withheld/m);
 
