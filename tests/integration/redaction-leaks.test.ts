@@ -434,7 +434,10 @@ describe('export --redact-people after recipients, transfers, edited seed villag
 
   it('says in --redact-people\'s help what stays in a public set', () => {
     const r = runCli(['export', '--help']);
-    expect((r.stdout + r.stderr).replace(/\s+/g, ' ')).toContain('Still in the set: items\' exact GPS (evidence/items.json and the originals\' own EXIF), ' +
-      'the camera serial number, tags and file names');
+    const help = (r.stdout + r.stderr).replace(/\s+/g, ' ');
+    expect(help).toContain('File names and tags that name a person flagged sensitive or whose consent is not "given" are withheld');
+    expect(help).toContain('Still in the set unless --redacted-media: items\' exact GPS (evidence/items.json and the originals\' own EXIF), ' +
+      'the camera serial number, the other tags and file names');
+    expect(help).toMatch(/--keep-file-names .*--keep-tags /u);
   });
 });
