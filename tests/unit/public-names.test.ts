@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openArchive, type Archive } from '../../electron/core/archive.ts';
 import { addPerson } from '../../electron/core/catalog/people.ts';
 import { neutralName, protectedNameTest } from '../../electron/core/export/public-names.ts';
-import { isKnownVideoKey, videoRemovals } from '../../electron/core/redact/video-strip.ts';
+import { isKnownVideoKey, namesFreeVideoKeys, videoRemovals } from '../../electron/core/redact/video-strip.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ea-pubnames-unit-'));
 let a: Archive;
@@ -61,5 +61,14 @@ describe('video metadata keys', () => {
     expect(removed.tags).toEqual(expect.arrayContaining(['container:title', 'container:comment']));
     expect(JSON.stringify(removed)).not.toMatch(/aigul|39\.98|71\.43/iu);
     expect(removed.otherTags).toBe(1);
+  });
+});
+
+describe('namesFreeVideoKeys', () => {
+  it('tells a record of removed keys made before keys were counted (a made-up key named) from one made since', () => {
+    expect(namesFreeVideoKeys({ metadataTags: ['container:major_brand', 'container:Aigul_Saparova_39.9876N_71.4321E'] })).toBe(true);
+    expect(namesFreeVideoKeys({ metadataTags: ['stream 0:Aigul'] })).toBe(true);
+    expect(namesFreeVideoKeys({ metadataTags: ['container:title', 'stream 0:handler_name', 'GPS:GPSLatitude', 'IFD0:0x9c9b'], metadataTagsOther: 1 })).toBe(false);
+    expect(namesFreeVideoKeys({})).toBe(false);
   });
 });

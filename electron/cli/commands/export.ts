@@ -24,6 +24,7 @@ import { basename } from 'node:path';
 import { t as tr } from '../i18n/index.ts';
 import { planRedactedExport, redactedMediaExtras } from './export-redacted.ts';
 import { withPublicNames, type PublicNames } from '../../core/export/public-names.ts';
+import { namesFreeVideoKeys } from '../../core/redact/video-strip.ts';
 import { listedItems } from '../../core/catalog/records.ts';
 import { getItem } from '../../core/db/items.ts';
 
@@ -208,6 +209,9 @@ export const exportCommand: CliCommand = {
         extras = { ...extras, ...names.extras };
         const w = names.withheld;
         if (w.fileNames || w.tags) errLine(io, tr('export:namesWithheld', { names: w.fileNames, tags: w.tags }));
+        // Copies made before keys were counted: their redaction events name every key removed, and the log cannot be edited.
+        const freeKeys = [...(redacted?.media ?? new Map()).entries()].filter(([, d]) => namesFreeVideoKeys(d.removed)).map(([id]) => id);
+        if (freeKeys.length) errLine(io, tr('export:freeKeys', { items: freeKeys.join(', ') }));
       }
       const selection: Record<string, unknown> = {
         ...(o.all ? { all: true } : { ...(o.item?.length ? { items: o.item } : {}), ...(filtered ? { filter } : {}) }),

@@ -117,3 +117,17 @@ export async function remuxWithoutMetadata(input: string, output: string, muxer:
     '-f', muxer, '-n', output,
   ], { signal, timeoutMs: 60 * 60_000 });
 }
+
+/**
+ * Whether a redacted copy's record of removed keys (Derivative.removed / the redaction event's
+ * `removed`) names a video key outside the known vocabulary: copies made before keys were counted
+ * recorded every key by name, and a made-up key can hold a name or a position. Their events cannot
+ * be edited; the copy can be made again.
+ */
+export function namesFreeVideoKeys(removed: Record<string, unknown>): boolean {
+  const tags = Array.isArray(removed.metadataTags) ? removed.metadataTags.map(String) : [];
+  return tags.some((t) => {
+    const m = /^(?:container|stream \d+):(.*)$/su.exec(t);
+    return m !== null && !isKnownVideoKey(m[1]!);
+  });
+}
