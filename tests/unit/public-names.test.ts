@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openArchive, type Archive } from '../../electron/core/archive.ts';
 import { addPerson } from '../../electron/core/catalog/people.ts';
 import { neutralName, protectedNameTest } from '../../electron/core/export/public-names.ts';
+import { checkItems } from '../../electron/verifier-web/items.ts';
+import { t } from '../../electron/verifier-web/i18n.ts';
 import { isKnownVideoKey, namesFreeVideoKeys, videoRemovals } from '../../electron/core/redact/video-strip.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ea-pubnames-unit-'));
@@ -70,5 +72,23 @@ describe('namesFreeVideoKeys', () => {
     expect(namesFreeVideoKeys({ metadataTags: ['stream 0:Aigul'] })).toBe(true);
     expect(namesFreeVideoKeys({ metadataTags: ['container:title', 'stream 0:handler_name', 'GPS:GPSLatitude', 'IFD0:0x9c9b'], metadataTagsOther: 1 })).toBe(false);
     expect(namesFreeVideoKeys({})).toBe(false);
+  });
+});
+
+describe('VERIFY.html\'s items check (verifier-web checkItems)', () => {
+  it('refuses a redacted copy\'s entry that claims a GPS position or serial, as verify-bag does', () => {
+    const original = 'a'.repeat(64);
+    const copy = 'b'.repeat(64);
+    const events = [{ seq: 5, at: '2026-01-01T00:00:00Z', actor: 't', type: 'redaction', item: original, detail: { derivative: { sha256: copy } }, prevHash: '', hash: '' }];
+    const excerpt = { events, withheld: new Set<number>(), head: { seq: 5, hash: '0'.repeat(64) }, seal: null, proof: null };
+    const entry = { sha256: copy, path: 'data/item-1.redacted.jpg', redactedFrom: { sha256: original }, make: null, model: null, serial: null, gps: null };
+    const manifest = [{ path: entry.path, hex: copy }];
+    const clean = checkItems([entry], manifest as never, [entry.path], excerpt as never, true);
+    const said = (r: typeof clean) => r.problems.map((p) => t('en', p.msg.key, p.msg.params)).filter((m) => /withholds/u.test(m));
+    expect(said(clean)).toEqual([]);
+    const forged = checkItems([{ ...entry, gps: { lat: 39.98, lon: 71.43, alt: null }, serial: 'X1' }], manifest as never, [entry.path], excerpt as never, true);
+    expect(said(forged)).toEqual([
+      expect.stringMatching(/redacted copy b{64} a serial value/u), expect.stringMatching(/redacted copy b{64} a gps value/u),
+    ]);
   });
 });
