@@ -220,7 +220,8 @@ export async function buildCustodyReportModel(db: Db, objectsDir: string, opts: 
       opts.signal?.throwIfAborted();
       // As for thumbnails: a redacted copy's frames, never the original's.
       const shown = items[i]!;
-      items[i]!.contactSheet = await reportContactSheet(objectsDir, opts.derivativesDir,
+      // A sheet made for the app has the file name drawn into it: never reused when the set withholds that name.
+      items[i]!.contactSheet = await reportContactSheet(objectsDir, shown.nameWithheld ? undefined : opts.derivativesDir,
         { sha256: shown.sha256, kind: it.kind, durationSec: it.durationSec, name: shown.originalName }, opts.signal, opts.derivativeKey).catch((e: Error) => {
         if (opts.signal?.aborted) throw e;
         opts.onThumbnailError?.(it.id, e);
