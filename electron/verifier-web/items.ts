@@ -115,6 +115,12 @@ export function checkItems(
     } else if (!recordHashes.has(sha)) {
       problems.push({ file: path, msg: msg('items.noRecordHash', { item: sha }) });
     }
+    // As verify/bag.ts redactedCopyClaims: nothing pins a copy's own facts, so it may claim none of what it withholds.
+    if (origin) {
+      for (const k of ['make', 'model', 'serial', 'gps']) {
+        if (item[k] !== undefined && item[k] !== null) problems.push({ file: path, msg: msg('items.copyClaims', { item: copy, field: k }) });
+      }
+    }
     // The metadata extraction event pins the original's record, which a redacted copy's entry must not repeat.
     const logged = origin ? undefined : recordHashes.get(sha);
     if (logged) {

@@ -189,6 +189,7 @@ export const KY: Record<MsgKey, string> = {
   'items.noDigestEvent': 'custody.json ичинде {item} объектинин sha256 маанисин жазган «message digest calculation» окуясы жок.',
   'items.noExtraction': '{item} объекти үчүн «metadata extraction» окуясы жок, ошондуктан анын items.json ичиндеги метамаалыматтары бекитилген эмес.',
   'items.noRecordHash': '{item} объектинин «metadata extraction» окуясы recordSha256 жазбайт.',
+  'items.copyClaims': 'items.json жашырылган {item} көчүрмөсүнө {field} маанисин берет, аны жашырылган көчүрмө көрсөтпөйт; сактоо журналынын үзүндүсүндө эч нерсе аны бекитпейт.',
   'items.metadataDiffers': '{item} объектинин items.json ичиндеги метамаалыматтары (тартылган убакыт, камера, GPS, өлчөм…) кабыл алууда жазылгандан айырмаланат.',
   'items.stranger': 'бул топтомдо жок {item} объектинин сактоо окуяларын камтыйт (башка топтомдун үзүндүсү же объект алынып салынган).',
   'items.redactedUnlinked': 'items.json боюнча {item} объекти {original} түп нускасынын жашырылган көчүрмөсү, бирок custody.json ичинде ал түп нусканын бул көчүрмөнү жазган «redaction» окуясы жок.',

@@ -189,6 +189,7 @@ export const RU: Record<MsgKey, string> = {
   'items.noDigestEvent': 'в custody.json нет события «message digest calculation» с sha256 объекта {item}.',
   'items.noExtraction': 'нет события «metadata extraction» для объекта {item}, поэтому его метаданные в items.json не закреплены.',
   'items.noRecordHash': 'событие «metadata extraction» объекта {item} не записывает recordSha256.',
+  'items.copyClaims': 'items.json указывает для обезличенной копии {item} значение {field}, которое обезличенная копия не раскрывает; ничто в выписке журнала хранения его не закрепляет.',
   'items.metadataDiffers': 'метаданные объекта {item} в items.json (время съёмки, камера, GPS, размер…) отличаются от записанных при приёме.',
   'items.stranger': 'содержит события хранения объекта {item}, которого нет в комплекте (выписка из другого комплекта или объект убрали).',
   'items.redactedUnlinked': 'в items.json объект {item} назван обезличенной копией {original}, но в custody.json нет события «redaction» этого оригинала, записавшего эту копию.',

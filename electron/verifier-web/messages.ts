@@ -189,6 +189,7 @@ export const EN = {
   'items.noDigestEvent': 'no "message digest calculation" event recording item {item}’s sha256 in custody.json.',
   'items.noExtraction': 'no "metadata extraction" event for item {item}, so its metadata in items.json is not pinned.',
   'items.noRecordHash': 'the "metadata extraction" event of item {item} records no recordSha256.',
+  'items.copyClaims': 'items.json gives the redacted copy {item} a {field} value, which a redacted copy withholds; nothing in the custody excerpt pins it.',
   'items.metadataDiffers': 'the metadata of item {item} in items.json (capture time, camera, GPS, size…) differs from what was recorded at ingest.',
   'items.stranger': 'holds custody events of item {item}, which is not in this set (an excerpt from another set, or an item removed).',
   'items.redactedUnlinked': 'items.json says item {item} is a redacted copy of {original}, but custody.json holds no "redaction" event of that original recording this copy.',

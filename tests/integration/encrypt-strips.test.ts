@@ -170,10 +170,19 @@ describe('strips and contact sheets in an encrypted archive', () => {
     } finally {
       await b.close();
     }
+    // With the file names kept, the sheet stored for the copy is used as is.
     const bag2 = join(root, 'bag-redacted');
-    const exp2 = await runCli('export', '--all', '--redacted-media', '--contact-sheets', '--out', bag2, '--recipient', 'court', '--archive', arch);
+    const exp2 = await runCli('export', '--all', '--redacted-media', '--keep-file-names', '--contact-sheets', '--out', bag2, '--recipient', 'court', '--archive', arch);
     expect(exp2.code, exp2.err).toBe(0);
     expect(reportSheets(bag2)).toEqual([copyMarker]);
+    // By default a set of redacted copies withholds file names, and a stored sheet has one drawn in: the copy's sheet is made anew.
+    const bag3 = join(root, 'bag-redacted-nameless');
+    const exp3 = await runCli('export', '--all', '--redacted-media', '--contact-sheets', '--out', bag3, '--recipient', 'court', '--archive', arch);
+    expect(exp3.code, exp3.err).toBe(0);
+    const fresh = reportSheets(bag3);
+    expect(fresh).toHaveLength(1);
+    expect(fresh[0]!.equals(copyMarker)).toBe(false);
+    expect([(await sharp(fresh[0]!).metadata()).width, (await sharp(fresh[0]!).metadata()).height]).toEqual([1280, 662]);
   }, 90_000);
 
   it('`decrypt` and `encrypt` remove strips and sheets with the thumbnails', async () => {

@@ -84,7 +84,7 @@ describe('export --redacted-media with items no redacted copy can be made of', (
       [ids['GX010001.MP4.xmp'], 'cannot-redact'], [ids['statement.txt'], 'cannot-redact'], [ids['damaged.jpg'], 'redaction-failed'],
     ].sort());
     // Only the clip's redacted copy is in the payload; no byte of the set holds the name, the serial or the GPS.
-    expect(readdirSync(join(out, 'data'), { recursive: true }).map(String).filter((f) => f.includes('.')).map((f) => f.split('/').at(-1))).toEqual(['GX010001.redacted.mp4']);
+    expect(readdirSync(join(out, 'data'), { recursive: true }).map(String).filter((f) => f.includes('.')).map((f) => f.split('/').at(-1))).toEqual([`item-${ids['GX010001.MP4']}.redacted.mp4`]);
     const bytes = allBytes(out);
     for (const secret of [NAME, SERIAL, '52.1234', 'GX010001.MP4.xmp', 'statement.txt', 'damaged.jpg']) expect(bytes.includes(secret), secret).toBe(false);
     // The set says what was left out, by type and SHA-256.

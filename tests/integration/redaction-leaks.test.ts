@@ -216,7 +216,7 @@ describe('export --redact-people', () => {
     expect(info).toMatch(/^Evidence-Redaction: .*custody events whose detail names people, records a source path \(every ingestion event.*were withheld/m);
     expect(info).toMatch(/^Evidence-Redaction: .*places added by the archive's users appear under a pseudonymous id .*without names, district, ayil aymak, coordinate source, licence or attribution/m);
     expect(info).toMatch(/^Evidence-Redaction: .*names a recipient \(every transfer.*were withheld/m);
-    expect(info).toMatch(/^Evidence-Redaction: .*Still in this set: items' exact GPS coordinates \(evidence\/items\.json and items\.csv, and the originals' own EXIF metadata\), the camera serial number, the tags users gave items and the original file names/m);
+    expect(info).toMatch(/^Evidence-Redaction: .*File names and tags naming a person flagged sensitive or whose consent to publication is not given are withheld.*Still in this set, for items shipped as originals: their exact GPS coordinates \(evidence\/items\.json and items\.csv, and the originals' own EXIF metadata\), the camera serial number, the other tags users gave items and the original file names/m);
     expect(info).toMatch(/^Evidence-Redaction: .*cases\.json only each case's id and opening date \(titles, descriptions, authorities, case numbers and articles are left out\)/m);
     expect(info).toMatch(/^Evidence-Redaction: .*or mentions a place added by users were withheld/m);
 
@@ -434,7 +434,10 @@ describe('export --redact-people after recipients, transfers, edited seed villag
 
   it('says in --redact-people\'s help what stays in a public set', () => {
     const r = runCli(['export', '--help']);
-    expect((r.stdout + r.stderr).replace(/\s+/g, ' ')).toContain('Still in the set: items\' exact GPS (evidence/items.json and the originals\' own EXIF), ' +
-      'the camera serial number, tags and file names');
+    const help = (r.stdout + r.stderr).replace(/\s+/g, ' ');
+    expect(help).toContain('File names and tags that name a person flagged sensitive or whose consent is not "given" are withheld');
+    expect(help).toContain('Still in the set unless --redacted-media: items\' exact GPS (evidence/items.json and the originals\' own EXIF), ' +
+      'the camera serial number, the other tags and file names');
+    expect(help).toMatch(/--keep-file-names .*--keep-tags /u);
   });
 });

@@ -23,6 +23,10 @@ import type { MhlWriteResult } from '../../core/mhl/write.ts';
 import { basename } from 'node:path';
 import { t as tr } from '../i18n/index.ts';
 import { planRedactedExport, redactedMediaExtras } from './export-redacted.ts';
+import { withPublicNames, type PublicNames } from '../../core/export/public-names.ts';
+import { namesFreeVideoKeys } from '../../core/redact/video-strip.ts';
+import { listedItems } from '../../core/catalog/records.ts';
+import { getItem } from '../../core/db/items.ts';
 
 export interface ExportCliOptions extends FilterCliOptions {
   archive?: string;
@@ -48,6 +52,8 @@ export interface ExportCliOptions extends FilterCliOptions {
   mhlHash?: string;
   redactedMedia?: boolean;
   redactMissing?: boolean;
+  keepFileNames?: boolean;
+  keepTags?: boolean;
 }
 
 const itemLine = (w: WithheldMedia) => `item ${w.id} ${w.fileName}: ${w.reasonText}`;
@@ -121,13 +127,17 @@ export const exportCommand: CliCommand = {
         'descriptions and notes left out; seed villages as shipped in the gazetteer (never as edited); incidents without titles ' +
         'or descriptions, cases by id and opening date only; custody events naming people or a recipient (transfers, exports for a named ' +
         'recipient), recording a source path (every ingestion), carrying a description or notes, or naming a user-added place left out. ' +
-        'Still in the set: items\' exact GPS (evidence/items.json and the originals\' own EXIF), the camera serial number, tags and file names')
+        'File names and tags that name a person flagged sensitive or whose consent is not "given" are withheld (the item\'s file is then named item-<id>.<ext>), as are ' +
+        'custody events carrying them. Still in the set unless --redacted-media: items\' exact GPS (evidence/items.json and the originals\' own EXIF), ' +
+        'the camera serial number, the other tags and file names')
       .option('--include-withheld-media <items...>', 'with --redact-people: send these items (catalog ids or SHA-256 prefixes) although ' +
         'they are linked to a person flagged sensitive or whose consent to publication is not "given" (left out by default); ' +
         'each is recorded in the custody log')
       .option('--redacted-media', 'ship each item\'s newest redacted copy (evidence redact) instead of its original; items.json and the custody report name the original by SHA-256. ' +
         'Items without one are refused, listed (see --redact-missing); items no copy can be made of (XMP sidecars, audio, PDFs, text) are left out, named, and the set says so')
       .option('--redact-missing', 'with --redacted-media: make the missing redacted copies first (metadata stripped, faces blurred)')
+      .option('--keep-file-names', tr('export:optKeepFileNames'))
+      .option('--keep-tags', tr('export:optKeepTags'))
       .option('--key <name>', 'the signing key (evidence key create); default: $EVIDENCE_KEY, or the only key. Its passphrase: $EVIDENCE_KEY_PASSPHRASE, else asked')
       .option('--no-sign', 'do not sign or seal the set (a recipient cannot then tell who made it; not for a court)')
       .option('--tsa <url>', 'RFC 3161 time-stamping authority to ask for a token over the tag manifest; repeat for several (default: $EVIDENCE_TSA, comma-separated; the network is used only then)', collect)
@@ -145,6 +155,7 @@ export const exportCommand: CliCommand = {
     if (o.all && o.item?.length) throw new UsageError(tr('export:allOrItem'));
     if (o.includeWithheldMedia?.length && !o.redactPeople) throw new UsageError('export: --include-withheld-media applies to a public release (--redact-people) only; a full set leaves no item out');
     if (o.redactMissing && !o.redactedMedia) throw new UsageError('export: --redact-missing applies with --redacted-media only');
+    if ((o.keepFileNames || o.keepTags) && !o.redactedMedia) throw new UsageError(tr('export:keepOnlyWithRedactedMedia'));
     if (o.redactPeople && o.includeSensitive) throw new UsageError('export: choose --redact-people (a public release, which never names people flagged sensitive) or --include-sensitive (a full set), not both');
     const lang = reportLang(o.lang);
     if (o.mhlHash && !o.mhl) throw new UsageError('export: --mhl-hash applies with --mhl');
@@ -188,6 +199,20 @@ export const exportCommand: CliCommand = {
       }));
       const redacted = redactedPlan ? redactedMediaExtras(a, redactedPlan, extras) : null;
       if (redacted) extras = { ...extras, ...redacted.extras };
+      // Names and tags: neutral file names for redacted copies, and none naming a protected person in any public set.
+      let names: PublicNames | null = null;
+      if (o.redactPeople || redacted) {
+        names = withPublicNames(a.db, listedItems(a.db, ids.map((id) => getItem(a.db, id)!)), extras, {
+          copies: new Map([...(redacted?.media ?? new Map()).entries()].map(([id, d]) => [id, d.mime])), publicRelease: Boolean(o.redactPeople),
+          keepFileNames: o.keepFileNames, keepTags: o.keepTags,
+        });
+        extras = { ...extras, ...names.extras };
+        const w = names.withheld;
+        if (w.fileNames || w.tags) errLine(io, tr('export:namesWithheld', { names: w.fileNames, tags: w.tags }));
+        // Copies made before keys were counted: their redaction events name every key removed, and the log cannot be edited.
+        const freeKeys = [...(redacted?.media ?? new Map()).entries()].filter(([, d]) => namesFreeVideoKeys(d.removed)).map(([id]) => id);
+        if (freeKeys.length) errLine(io, tr('export:freeKeys', { items: freeKeys.join(', ') }));
+      }
       const selection: Record<string, unknown> = {
         ...(o.all ? { all: true } : { ...(o.item?.length ? { items: o.item } : {}), ...(filtered ? { filter } : {}) }),
         ...(plan ? { publicRelease: publicReleaseRecord(plan) } : {}),
@@ -208,7 +233,7 @@ export const exportCommand: CliCommand = {
         r = await exportCourtReadySet(a, {
           itemIds: ids, outDir: o.out, actor: resolveOperator(o.operator), recipient: o.recipient, organization: o.organization,
           description: o.description, zip: o.zip, selection, signal: io.signal, extras, ...(mhlStep ? { beforeComplete: mhlStep } : {}),
-        }, { key: signing.key, tsaUrls, lang, redacted: Boolean(o.redactPeople), includeSensitive: o.includeSensitive, derivativesDir: a.derivativesDir, redactedMedia: redacted?.media, contactSheets: Boolean(o.contactSheets) });
+        }, { key: signing.key, tsaUrls, lang, redacted: Boolean(o.redactPeople), includeSensitive: o.includeSensitive, derivativesDir: a.derivativesDir, redactedMedia: redacted?.media, contactSheets: Boolean(o.contactSheets), ...(names ? { publicNames: names } : {}) });
       } catch (e) {
         if (e instanceof ExportTargetError) throw new UsageError(printable(e.message));
         throw e;
@@ -217,7 +242,8 @@ export const exportCommand: CliCommand = {
       if (signing.why === 'no-sign') errLine(io, tr('export:warnNoSign'));
       else if (signing.why === 'no-key') errLine(io, tr('export:warnNoKey'));
       if (o.json) printJson(io, { ...r, ...(mhl ? { mhl } : {}), ...(plan ? { withheldMedia: plan.withheld, includedWithheldMedia: plan.included } : {}),
-        ...(redactedPlan?.leftOut.length ? { leftOutUnredacted: redactedPlan.leftOut } : {}), ...(recovered.length ? { recovered } : {}) });
+        ...(redactedPlan?.leftOut.length ? { leftOutUnredacted: redactedPlan.leftOut } : {}), ...(recovered.length ? { recovered } : {}),
+        ...(names ? { namesWithheld: names.withheld } : {}) });
       else {
         outLine(io, tr('export:exported', { items: tr('n.item', { count: r.items }), bag: r.bagDir, exportId: r.exportId, oxum: r.payloadOxum }));
         if (r.zip) outLine(io, tr('export:zip', { path: r.zip.zipPath, sha: r.zip.sha256 }));

@@ -19,8 +19,10 @@
 // cases only id and opening date; and custody events that mention people, carry a source path
 // (every ingestion event), an item's description or notes, a recipient (transfers, exports for a
 // named recipient) or a user-added place's id are left out of the excerpt (events keep `actor`:
-// the operator, staff of the archive). File names stay: they are the evidence's identity under
-// data/ and in the custody log, so nothing is renamed; so do items' GPS, camera serials and tags.
+// the operator, staff of the archive). File names and tags stay here (they are the evidence's
+// identity under data/ and in the custody log), except those naming a person flagged sensitive or
+// without consent, which export/public-names.ts withholds on top of these extras (and, for redacted
+// copies, all of them by default); so do items' GPS and camera serials in originals.
 import type { CaseRef, Incident, Place } from '../../common/catalog.ts';
 import type { WithheldMedia } from '../../common/public-release.ts';
 import type { CustodyEvent } from '../../common/types.ts';
@@ -369,9 +371,10 @@ export function catalogExportExtras(db: Db, itemIds: number[], opts: CatalogExpo
           'the archive\'s operators (staff, not victims) as actor. Custody events holding a folder path of the source ' +
           'machine (as older fixity checks did) were withheld too. Items linked to a person flagged sensitive or whose ' +
           'consent to publication is not given are left out of this set, unless the exporter chose to send one ' +
-          '(recorded in the source archive). Still in this set: items\' exact GPS coordinates ' +
-          '(evidence/items.json and items.csv, and the originals\' own EXIF metadata), the camera serial number, the tags ' +
-          'users gave items and the original file names.',
+          '(recorded in the source archive). File names and tags naming a person flagged sensitive or whose consent to ' +
+          'publication is not given are withheld (Evidence-Names, when present, says how many). Still in this set, for items shipped as ' +
+          'originals: their exact GPS coordinates (evidence/items.json and items.csv, and the originals\' own EXIF metadata), ' +
+          'the camera serial number, the other tags users gave items and the original file names.',
         ...withheldBagInfo(opts.withheldMedia ?? []),
       },
     } : {}),

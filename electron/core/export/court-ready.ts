@@ -37,6 +37,8 @@ export interface CourtReadyOptions {
   redactedMedia?: RedactedMedia;
   /** Put each video clip's contact sheet into the custody report (report/contact-sheet.ts). */
   contactSheets?: boolean;
+  /** The set's names and tags (export/public-names.ts withPublicNames), which the report gives as the set does. */
+  publicNames?: { nameOf: (itemId: number) => string | undefined; tagsOf: (itemId: number) => string[] };
 }
 
 export interface CourtReadyResult extends ExportResult {
@@ -86,7 +88,7 @@ export async function exportCourtReadySet(archive: Archive, opts: ExportOptions,
     if (!court.noReport) {
       const model = await buildCustodyReportModel(archive.db, archive.objectsDir, {
         itemIds: [...draft.itemIds], bagPaths: [...draft.dataPaths], redacted: Boolean(court.redacted), includeSensitive: court.includeSensitive,
-        excerptEvents: draft.excerptEvents, withheldSeqs: draft.withheldSeqs, fixityRuns: draft.fixityRuns, lang: court.lang, derivativesDir: court.derivativesDir, derivativeKey: archive.derivativeKey, redactedMedia: court.redactedMedia, contactSheets: court.contactSheets,
+        excerptEvents: draft.excerptEvents, withheldSeqs: draft.withheldSeqs, fixityRuns: draft.fixityRuns, lang: court.lang, derivativesDir: court.derivativesDir, derivativeKey: archive.derivativeKey, redactedMedia: court.redactedMedia, contactSheets: court.contactSheets, ...(court.publicNames ? { publicNames: court.publicNames } : {}),
         set: {
           exportId: draft.exportId, createdAt: draft.startedAt, actor: opts.actor, recipient: opts.recipient ?? null,
           organization: opts.organization ?? null, description: opts.description ?? null, manifestSha256: draft.manifestSha256,

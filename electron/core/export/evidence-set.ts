@@ -51,6 +51,13 @@ export interface ExportExtras {
    * original itself. Such a payload has only a SHA-256 digest.
    */
   payloadOf?: (item: ListedItem) => SwappedPayload | undefined;
+  /**
+   * A neutral name for an item's payload file (export/public-names.ts), given when its file names
+   * must not leave the archive: the file gets this name under data/ (made unique by payloadPaths)
+   * and items.json gives the item no sources and originalName null (so items.csv none either).
+   * Undefined: the names stay.
+   */
+  neutralNameOf?: (item: ListedItem) => string | undefined;
 }
 
 /** A file shipped in an item's place (ExportExtras.payloadOf). */
@@ -319,7 +326,8 @@ export function prepareExport(archive: Archive, opts: ExportOptions): ExportPlan
   }));
   const held = archiveAlgorithms(db);
   const algorithms = held.filter((a) => rows.every((r) => digestsOf.get(r.id)![a]));
-  const paths = payloadPaths(listed.map((it) => ({ name: swapOf.get(it.id)?.name ?? it.sources[0]?.name ?? it.sha256, sha256: swapOf.get(it.id)?.sha256 ?? it.sha256, dir: opts.extras?.dirOf?.(it.id) })));
+  const neutralOf = new Map(listed.map((it) => [it.id, opts.extras?.neutralNameOf?.(it)]));
+  const paths = payloadPaths(listed.map((it) => ({ name: neutralOf.get(it.id) ?? swapOf.get(it.id)?.name ?? it.sources[0]?.name ?? it.sha256, sha256: swapOf.get(it.id)?.sha256 ?? it.sha256, dir: opts.extras?.dirOf?.(it.id) })));
   const payload = listed.map((it, i) => ({
     source: objectPath(archive.objectsDir, swapOf.get(it.id)?.sha256 ?? it.sha256),
     path: paths[i]!,
@@ -327,7 +335,9 @@ export function prepareExport(archive: Archive, opts: ExportOptions): ExportPlan
     digests: digestsOf.get(it.id)!,
   }));
   const withoutPaths = Boolean(opts.extras?.withoutSourcePaths);
-  const itemsJson = listed.map((it, i) => itemEntry(withoutPaths ? { ...it, sources: it.sources.map((src) => ({ name: src.name, ...(src.nameBytes === undefined ? {} : { nameBytes: src.nameBytes }) })) } : it,
+  const sourcesOf = (it: ListedItem) => (neutralOf.get(it.id) !== undefined ? []
+    : withoutPaths ? it.sources.map((src) => ({ name: src.name, ...(src.nameBytes === undefined ? {} : { nameBytes: src.nameBytes }) })) : it.sources);
+  const itemsJson = listed.map((it, i) => itemEntry({ ...it, sources: sourcesOf(it) },
     `data/${paths[i]}`, digestsOf.get(it.id)!, { ...credentialFields(db, it.id, withoutPaths), ...opts.extras?.fieldsOf?.(it.id) })).map((e, i) => zoneForReaders(swapOf.get(listed[i]!.id)?.entry(e) ?? e));
   const seal = opts.seal ?? null;
   const head = seal ? { seq: seal.seq, hash: seal.head } : chainHead(db);

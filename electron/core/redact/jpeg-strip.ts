@@ -18,6 +18,8 @@ import { scrubIcc } from './icc-clean.ts';
 export interface Removed {
   groups: string[];
   tags: string[];
+  /** How many more keys were removed that are not named in `tags` (video-strip.ts: keys outside the known vocabulary). */
+  otherTags?: number;
 }
 
 /** A JPEG that cannot be parsed (not a JPEG, cut short, a segment past the end). */

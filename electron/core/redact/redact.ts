@@ -237,6 +237,8 @@ export async function redactItem(archive: Archive, item: ItemRow, o: RedactOptio
   const removed = {
     metadataGroups: made.removed.groups,
     metadataTags: made.removed.tags,
+    // keys outside the known vocabulary, counted: a made-up key can itself be a name or a position
+    ...(made.removed.otherTags ? { metadataTagsOther: made.removed.otherTags } : {}),
     blurredBoxes: countBoxes(made.log),
     ...(made.log ? { detector: made.log.detector } : {}),
     // nothing was removed: the copy is the original's bytes, at the original's address

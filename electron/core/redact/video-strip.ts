@@ -42,10 +42,45 @@ export function videoDateArgs(capturedAt: string | null, policy: DatePolicy): st
   return plan?.coarse ? ['-metadata', `date=${plan.coarse}`] : [];
 }
 
-/** What a remux leaves out of `input`, by name only: dropped streams, container and stream tag keys, chapters. */
+// Tag keys a removal may name as they are: those ffmpeg, cameras and phones write with a fixed
+// meaning. Any other key is counted, never named: `-metadata 'Aigul_39.98N_71.43E=x'` makes a
+// key of whatever the writer chose, so a key can carry a name or a position as well as a value can.
+const KNOWN_VIDEO_KEYS: ReadonlySet<string> = new Set([
+  'major_brand', 'minor_version', 'compatible_brands', 'creation_time', 'title', 'artist', 'album', 'album_artist', 'author',
+  'comment', 'description', 'synopsis', 'copyright', 'composer', 'genre', 'date', 'year', 'encoder', 'encoded_by',
+  'location', 'location-eng', 'language', 'handler_name', 'vendor_id', 'timecode', 'rotate', 'make', 'model',
+  'software', 'firmware', 'keywords', 'grouping', 'lyrics', 'track', 'disc', 'show', 'episode_id', 'network',
+  'media_type', 'hd_video', 'gapless_playback', 'compilation', 'sort_name', 'sort_artist', 'sort_album',
+  'performer', 'publisher', 'service_name', 'service_provider', 'variant_bitrate', 'duration', 'filename', 'mimetype',
+]);
+const KNOWN_APPLE_KEYS: ReadonlySet<string> = new Set([
+  'make', 'model', 'software', 'creationdate', 'location.iso6709', 'location.accuracy.horizontal', 'location.name',
+  'location.body', 'location.note', 'location.role', 'location.date', 'author', 'title', 'description', 'comment',
+  'keywords', 'artist', 'displayname', 'copyright', 'information', 'content.identifier', 'camera.identifier',
+  'camera.lens_model', 'camera.focal_length.35mm_equivalent', 'full-frame-rate-playback-intent', 'live-photo.auto',
+  'live-photo.vitality-score', 'live-photo.vitality-scoring-version', 'cinematic-video', 'collection.user',
+  'detected-face', 'direction.facing', 'direction.motion', 'genre', 'producer', 'publisher', 'rating.user', 'year',
+]);
+
+/**
+ * Whether a metadata key may be recorded by name (KNOWN_VIDEO_KEYS, or "com.apple.quicktime." and
+ * a known suffix; compared in lower case), rather than only counted.
+ */
+export function isKnownVideoKey(key: string): boolean {
+  const k = key.toLowerCase();
+  if (KNOWN_VIDEO_KEYS.has(k)) return true;
+  return k.startsWith('com.apple.quicktime.') && KNOWN_APPLE_KEYS.has(k.slice('com.apple.quicktime.'.length));
+}
+
+/**
+ * What a remux leaves out of `input`, by name only: dropped streams, chapters, and the container
+ * and stream tag keys that are well known (isKnownVideoKey); the number of other keys goes to
+ * `otherTags`, since a key a writer made up can itself hold a name or a position.
+ */
 export async function videoRemovals(input: string): Promise<Removed> {
   const probe = await runFfprobe(input);
-  const removed: Removed = { groups: [], tags: [] };
+  const removed: Removed = { groups: [], tags: [], otherTags: 0 };
+  const other = new Set<string>();
   const p = probe as unknown as { streams?: Record<string, unknown>[]; format?: { tags?: Record<string, unknown> }; chapters?: unknown[] };
   for (const s of p.streams ?? []) {
     const type = String(s.codec_type ?? 'unknown');
@@ -54,12 +89,15 @@ export async function videoRemovals(input: string): Promise<Removed> {
     if ((type !== 'video' && type !== 'audio') || attached) removed.groups.push(`stream ${String(s.index)} ${attached ? 'attached picture' : type} (${tag})`);
     for (const k of Object.keys((s.tags as Record<string, unknown> | undefined) ?? {})) {
       const name = `stream ${String(s.index)}:${k}`;
-      if (!removed.tags.includes(name)) removed.tags.push(name);
+      if (!isKnownVideoKey(k)) other.add(name);
+      else if (!removed.tags.includes(name)) removed.tags.push(name);
     }
   }
   const fmt = Object.keys(p.format?.tags ?? {});
   if (fmt.length) removed.groups.push('container metadata');
-  removed.tags.unshift(...fmt.map((k) => `container:${k}`));
+  for (const k of fmt) if (!isKnownVideoKey(k)) other.add(`container:${k}`);
+  removed.tags.unshift(...fmt.filter(isKnownVideoKey).map((k) => `container:${k}`));
+  removed.otherTags = other.size;
   if (p.chapters?.length) removed.groups.push('chapters');
   return removed;
 }
@@ -138,4 +176,18 @@ export async function remuxWithoutMetadata(input: string, output: string, muxer:
   ], { signal, timeoutMs: 60 * 60_000 });
   const inConfig = removeHvccSei(output);
   return [...seiGroups(counted.toString('latin1'), sei.filtered), ...(inConfig ? [`SEI in the HEVC decoder configuration (hvcC: ${inConfig} NAL units)`] : [])];
+}
+
+/**
+ * Whether a redacted copy's record of removed keys (Derivative.removed / the redaction event's
+ * `removed`) names a video key outside the known vocabulary: copies made before keys were counted
+ * recorded every key by name, and a made-up key can hold a name or a position. Their events cannot
+ * be edited; the copy can be made again.
+ */
+export function namesFreeVideoKeys(removed: Record<string, unknown>): boolean {
+  const tags = Array.isArray(removed.metadataTags) ? removed.metadataTags.map(String) : [];
+  return tags.some((t) => {
+    const m = /^(?:container|stream \d+):(.*)$/su.exec(t);
+    return m !== null && !isKnownVideoKey(m[1]!);
+  });
 }

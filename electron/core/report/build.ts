@@ -61,6 +61,12 @@ export interface BuildReportOptions {
   onThumbnailError?: (itemId: number, error: Error) => void;
   /** Items shipped as their redacted copies (export --redacted-media): described as the copy, naming the original. */
   redactedMedia?: RedactedMedia;
+  /**
+   * The set's names and tags (export/public-names.ts): an item for which `nameOf` gives a neutral
+   * name is headed by it, and its file names are left out (said withheld); `tagsOf` gives the tags
+   * shown. Absent: the archive's file names and tags.
+   */
+  publicNames?: { nameOf: (itemId: number) => string | undefined; tagsOf: (itemId: number) => string[] };
 }
 
 /**
@@ -158,9 +164,12 @@ export async function buildCustodyReportModel(db: Db, objectsDir: string, opts: 
   const items: ReportItem[] = listed.map((it, i) => {
     const tags = getItemTags(db, it.id);
     const found = sightings.all(it.id) as { path: string; name: string; operator: string; at: string }[];
+    // A name the set withholds: the item is headed by its neutral name, its sightings by time and operator only.
+    const neutral = opts.publicNames?.nameOf(it.id);
     return {
       bagPath: opts.bagPaths[i]!,
-      originalName: it.sources[0]?.name ?? it.sha256,
+      originalName: neutral ?? it.sources[0]?.name ?? it.sha256,
+      ...(neutral !== undefined ? { nameWithheld: true } : {}),
       sha256: it.sha256,
       bytes: it.bytes,
       kind: it.kind,
@@ -181,10 +190,10 @@ export async function buildCustodyReportModel(db: Db, objectsDir: string, opts: 
       cases: tags.cases.map((id) => getCase(db, id)).filter((x) => x !== null).map((c) => (redacted
         ? { id: c.id, authority: null, caseNumber: null, articles: [], openedOn: c.openedOn }
         : { id: c.id, authority: c.authority, caseNumber: c.caseNumber, articles: c.articles, openedOn: c.openedOn })),
-      tags: tags.tags,
+      tags: opts.publicNames ? opts.publicNames.tagsOf(it.id) : tags.tags,
       description: redacted ? null : tags.description,
       notes: redacted ? null : tags.notes,
-      foundAt: found.map((s) => ({ sourcePath: redacted ? null : s.path, fileName: s.name, at: s.at, operator: s.operator })),
+      foundAt: found.map((s) => ({ sourcePath: redacted || neutral !== undefined ? null : s.path, fileName: neutral !== undefined ? null : s.name, at: s.at, operator: s.operator })),
       thumbnail: null,
       timeline: [...(eventsOf.get(it.sha256) ?? []).map((e): ReportEvent => ({ seq: e.seq, at: e.at, actor: e.actor, type: e.type, detail: e.detail })), ...(passed.get(it.sha256) ?? [])].sort((a, b) => a.seq - b.seq),
       withheldSeqs: withheldOf.get(it.sha256) ?? [],
@@ -211,7 +220,8 @@ export async function buildCustodyReportModel(db: Db, objectsDir: string, opts: 
       opts.signal?.throwIfAborted();
       // As for thumbnails: a redacted copy's frames, never the original's.
       const shown = items[i]!;
-      items[i]!.contactSheet = await reportContactSheet(objectsDir, opts.derivativesDir,
+      // A sheet made for the app has the file name drawn into it: never reused when the set withholds that name.
+      items[i]!.contactSheet = await reportContactSheet(objectsDir, shown.nameWithheld ? undefined : opts.derivativesDir,
         { sha256: shown.sha256, kind: it.kind, durationSec: it.durationSec, name: shown.originalName }, opts.signal, opts.derivativeKey).catch((e: Error) => {
         if (opts.signal?.aborted) throw e;
         opts.onThumbnailError?.(it.id, e);

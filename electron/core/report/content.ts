@@ -56,7 +56,7 @@ export function pictureLabel(m: CustodyReportModel, it: ReportItem): string {
 export function itemTopRows(m: CustodyReportModel, it: ReportItem): Row[] {
   const d = dict(m.lang);
   const rows: Row[] = [
-    { label: d.originalName, lines: [it.originalName] },
+    { label: d.originalName, lines: [it.nameWithheld ? d.fileNameWithheld : it.originalName] },
     { label: d.bagPath, lines: [it.bagPath], mono: true },
     { label: d.kind, lines: [`${kindWord(m.lang, it.kind)}${it.mime ? ` (${it.mime})` : ''}`] },
     { label: d.size, lines: [formatBytes(m.lang, it.bytes)] },
@@ -104,7 +104,7 @@ export function itemRestRows(m: CustodyReportModel, it: ReportItem): Row[] {
   rows.push({
     label: d.foundAt,
     lines: list(it.foundAt.map((s) => fill(d.foundEntry, {
-      path: s.sourcePath ?? fill(d.sourceWithheld, { name: s.fileName }), at: formatUtc(s.at), operator: s.operator,
+      path: s.sourcePath ?? (s.fileName === null ? d.fileNameWithheld : fill(d.sourceWithheld, { name: s.fileName })), at: formatUtc(s.at), operator: s.operator,
     }))),
   });
   return rows;

@@ -77,7 +77,8 @@ export interface ReportCase {
 export interface ReportSighting {
   /** The source path as seen at ingest; null in a redacted set. */
   sourcePath: string | null;
-  fileName: string;
+  /** The file name at ingest; null when the set withholds it (export/public-names.ts). */
+  fileName: string | null;
   /** UTC ISO 8601. */
   at: string;
   operator: string;
@@ -100,7 +101,10 @@ export interface ReportEvent {
 export interface ReportItem {
   /** Path in the bag, "data/…". */
   bagPath: string;
+  /** The first sighting's file name, or the neutral payload name when the set withholds file names (nameWithheld). */
   originalName: string;
+  /** The set withholds this item's file names (export/public-names.ts): originalName is the neutral name of its file in the bag. */
+  nameWithheld?: boolean;
   sha256: string;
   bytes: number;
   kind: Kind;

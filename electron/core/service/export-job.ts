@@ -14,6 +14,8 @@ import { ServiceError } from './errors.ts';
 import { orderedItemIds } from './items-query.ts';
 import { getItem } from '../db/items.ts';
 import { leftOutRecord, redactedRelease, unredactableItems, withLeftOut } from '../redact/release.ts';
+import { withPublicNames } from '../export/public-names.ts';
+import { listedItems } from '../catalog/records.ts';
 
 export type ExportRequest = Extract<JobRequest, { kind: 'export' }>;
 
@@ -106,6 +108,14 @@ export function exportJobSpec(a: Archive, request: ExportRequest, deps: ExportJo
       // As the CLI's `export --redacted-media`: redacted copies in place of their originals (where one exists; the screen said which do not).
       const redacted = req.redactedMedia && extras ? redactedRelease(a.db, ids, extras, (id) => getItem(a.db, id)!.record.sha256) : null;
       if (redacted) extras = withLeftOut(redacted.extras, leftOut);
+      // As the CLI's export: neutral names for redacted copies (their tags left out), and no file
+      // name or tag naming a protected person in any public set (export/public-names.ts).
+      const names = extras && (req.redactPeople || redacted)
+        ? withPublicNames(a.db, listedItems(a.db, ids.map((id) => getItem(a.db, id)!)), extras, {
+          copies: new Map([...(redacted?.media ?? new Map()).entries()].map(([id, d]) => [id, d.mime])), publicRelease: Boolean(req.redactPeople),
+        })
+        : null;
+      if (names) extras = { ...extras, ...names.extras };
       const report = await exportCourtReadySet(a, {
         itemIds: ids, outDir, actor, recipient: req.recipient || undefined, organization: req.organization || undefined,
         description: req.description || undefined, zip: req.zip,
@@ -113,7 +123,7 @@ export function exportJobSpec(a: Archive, request: ExportRequest, deps: ExportJo
         extras, signal: ctx.signal, onProgress: ctx.progress,
       }, {
         key, tsaUrls: req.tsaUrls ?? [], lang: req.lang ?? deps.defaultLang(), redacted: req.redactPeople,
-        includeSensitive: req.includeSensitive, derivativesDir: a.derivativesDir, ...(redacted ? { redactedMedia: redacted.media } : {}),
+        includeSensitive: req.includeSensitive, derivativesDir: a.derivativesDir, ...(redacted ? { redactedMedia: redacted.media } : {}), ...(names ? { publicNames: names } : {}),
       });
       return {
         kind: 'export',

@@ -734,6 +734,9 @@ async function checkItems(
       }
     }
     // The metadata extraction event pins the original's record, which a redacted copy's entry must not repeat (GPS, serial).
+    // Nothing in the chain pins a copy's own facts (a public release even withholds the original's
+    // extraction event), so of a copy verify-bag checks only that it claims none of what it withholds.
+    if (origin) for (const reason of redactedCopyClaims(item, sha)) problems.push({ file: path, reason });
     const logged = origin ? undefined : recordHashes.get(sha);
     if (logged) {
       // Metadata is what a court reads first (time, place, camera); the chain pins it at ingest.
@@ -782,6 +785,19 @@ function redactedOrigin(item: Record<string, unknown>, sha: string, custody: rea
     sha256: original,
     problem: { code: 'item.redaction-unrecorded', params: { sha, original }, reason: `${ITEMS_FILE} says item ${sha} is a redacted copy of ${original}, but ${CUSTODY_FILE} holds no "redaction" event of that original recording this copy` },
   };
+}
+
+const WITHHELD_BY_COPIES = ['make', 'model', 'serial', 'gps'] as const;
+
+/**
+ * What the items.json entry of a redacted copy (`redactedFrom` given) claims that a redacted copy
+ * withholds: a camera make or model, a serial number or a GPS position, one sentence each. The
+ * copy's file carries none (redact/release.ts redactedEntry), and the chain pins no facts of the
+ * copy but its SHA-256 (the redaction event), so such a claim can only be an edit.
+ */
+function redactedCopyClaims(item: Record<string, unknown>, sha: string): string[] {
+  return WITHHELD_BY_COPIES.filter((k) => item[k] !== undefined && item[k] !== null)
+    .map((k) => `${ITEMS_FILE} gives the redacted copy ${sha} a ${k === 'gps' ? 'GPS position' : k}, which a redacted copy withholds; nothing in the custody excerpt pins it`);
 }
 
 /**
