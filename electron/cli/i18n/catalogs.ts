@@ -34,6 +34,7 @@ import library from './locales/library.json' with { type: 'json' };
 import fix15 from './locales/fix15.json' with { type: 'json' };
 import fix14 from './locales/fix14.json' with { type: 'json' };
 import f15b from './locales/f15b.json' with { type: 'json' };
+import fixity9 from './locales/fixity9.json' with { type: 'json' };
 
 export type Catalog = Partial<Record<'en' | 'ru' | 'ky', Record<string, unknown>>>;
 
@@ -73,4 +74,5 @@ export const CATALOGS: Record<string, Catalog> = {
   fix15,
   fix14,
   f15b,
+  fixity9,
 };
