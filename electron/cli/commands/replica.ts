@@ -96,7 +96,12 @@ function syncLines(a: Archive, rep: SyncReport): string[] {
     t('fix15:replica.syncDone', { name: rep.replica, copied: rep.copied, replaced: t('fix15:replica.damagedReplaced', { count: rep.replaced }), adopted: rep.adopted, present: rep.present, failed: rep.failed.length, size: formatBytes(rep.bytesCopied) }),
     ...(rep.vanished ? [t('fix15:replica.vanished', { name: rep.replica, count: rep.vanished })] : []),
     ...capped(rep.vanishedItems.map((c) => t('fix15:replica.vanishedCopy', { file: c.fileName ?? c.sha256.slice(0, 12), id: c.itemId, path: c.path })), json),
-    ...capped(rep.failed.map((f) => t('replicas:syncFailed', { file: nameOf(f.sha256) ?? f.sha256.slice(0, 12), id: f.itemId, reason: syncReasonWords(f.reason, f.itemId) })), json),
+    ...capped(rep.failed.flatMap((f) => [
+      t('replicas:syncFailed', { file: nameOf(f.sha256) ?? f.sha256.slice(0, 12), id: f.itemId, reason: syncReasonWords(f.reason, f.itemId) }),
+      // The archive's copy at fault is a failed fixity check of the item, recorded (fixity9 §2); the replica's lost copy was not written again.
+      ...(f.fixityEventSeq !== undefined ? [t('fixity9:sync.recorded', { id: f.itemId, seq: f.fixityEventSeq })] : []),
+      ...(f.lostInReplica ? [t('fixity9:sync.lost')] : []),
+    ]), json),
   ];
 }
 
