@@ -24,7 +24,10 @@ function stateWords(c: Pick<RepairCandidate, 'state' | 'found' | 'reason'> & { s
   }
 }
 
-const findingWords = (f: FixityFinding) => stateWords(f.kind === 'altered' ? { state: 'altered', found: f.found?.sha256 } : f.kind === 'unreadable' ? { state: 'unreadable', reason: f.error } : { state: 'missing' });
+/** What was wrong with the archive's copy; for something other than a file at its place, what stood there (fixity9 §4), never only "missing". */
+const findingWords = (f: FixityFinding) => f.notAFile === 'symbolic link' ? t('fixity9:repair.symlink', { target: printable(f.linkTarget ?? '?') })
+  : f.notAFile ? t(`fixity9:repair.notAFile.${f.notAFile.replace(' ', '-')}`)
+    : stateWords(f.kind === 'altered' ? { state: 'altered', found: f.found?.sha256 } : f.kind === 'unreadable' ? { state: 'unreadable', reason: f.error } : { state: 'missing' });
 
 /** The lines of one item's repair, as `repair ITEM` prints them; returns whether it ended well (repaired or intact). */
 function repairLines(io: Io, r: RepairResult): boolean {

@@ -178,6 +178,7 @@ export function replicaVerifyLines(rep: ReplicasReport): string[] {
       if (p.kind === 'missing') return t('replicas:verifyMissing', v);
       if (p.kind === 'altered') return t('replicas:verifyAltered', { ...v, expected: p.sha256, found: p.found });
       if (p.kind === 'same-file') return t('replicas:verifySameFile', v);
+      if (p.kind === 'not-a-file') return p.notAFile === 'symbolic link' ? t('fixity9:replica.symlink', { ...v, target: printable(p.linkTarget ?? '?') }) : t('fixity9:replica.notAFile', { ...v, what: t(`fixity9:what.${(p.notAFile ?? 'device').replace(' ', '-')}`) });
       return t('replicas:verifyUnreadable', { ...v, error: p.error });
     }), 'evidence verify --replicas --json'));
     const v = { name: c.replica, intact: c.intact, checked: c.checked, problems: c.problems.length };

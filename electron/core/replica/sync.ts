@@ -112,7 +112,8 @@ export async function syncReplica(archive: Archive, r: Replica, opts: { actor: s
     }
     const src = objectPath(archive.objectsDir, it.sha256);
     // A hard link to the archive's own object is no second copy: replaced by one (rename(2) over it), never adopted.
-    const linked = size !== null && sameFile(dest, src);
+    // Nor is a symbolic link (to anywhere), a folder or a pipe at the copy's place: replaced, never adopted (fixity9 §4).
+    const linked = size !== null && (sameFile(dest, src) || notAFile(dest) !== null);
     if (size !== null && it.state === 'ok' && size === it.bytes && !linked) {
       report.present++;
       continue;
