@@ -49,12 +49,28 @@ export function failureLines(p: FixityProblem): string[] | null {
   return [
     t('f15b:fail.head', { kind: f.notAFile ? t('f15b:fail.kind.not-a-file') : kindWord(p.kind), id, name: p.fileName ?? p.sha256 ?? '?' }),
     ...[
-      ...(p.sourcePath ? [ns('failure.source', { path: p.sourcePath })] : []),
-      p.reel ? ns('failure.reel', { reel: p.reel }) : ns('failure.noReel'),
+      ...sourceLines(p),
       ...(f.object ? [ns('failure.object', { object: f.object })] : []),
       ...found,
       next === 'unrecorded-change' ? t('fix15:verify.nextUnrecorded', { id }) : ns(`failure.next.${next}`, { id }),
     ].map((l) => `      ${l}`),
+  ];
+}
+
+/** Sightings a failure names one by one; the others are counted ("and N more"). */
+export const SIGHTINGS_SHOWN = 5;
+
+/**
+ * Where a failed item came from: its source path and card/reel; for an item ingested from several
+ * cards or folders, every sighting (up to SIGHTINGS_SHOWN, then "and N more"), each with its
+ * card/reel, so the archivist knows every card that may still hold the original (fixity9 §5).
+ */
+function sourceLines(p: FixityProblem): string[] {
+  const all = p.sightings ?? [];
+  if (all.length <= 1) return [...(p.sourcePath ? [ns('failure.source', { path: p.sourcePath })] : []), p.reel ? ns('failure.reel', { reel: p.reel }) : ns('failure.noReel')];
+  return [
+    ...all.slice(0, SIGHTINGS_SHOWN).map((s) => (s.reel ? t('fixity9:sighting.withReel', { path: s.sourcePath, reel: s.reel }) : t('fixity9:sighting.noReel', { path: s.sourcePath }))),
+    ...(all.length > SIGHTINGS_SHOWN ? [t('fixity9:sighting.more', { count: all.length - SIGHTINGS_SHOWN, id: p.itemId })] : []),
   ];
 }
 

@@ -33,6 +33,12 @@ export interface FixityProblem {
   fileName?: string;
   sourcePath?: string;
   reel?: string | null;
+  /**
+   * For an item's failure: every sighting of the item (each card or folder it was ingested from),
+   * oldest first, with its source path, file name and reel (null: none recorded), so the
+   * archivist knows every card that may still hold the original (fixity9 §5).
+   */
+  sightings?: { sourcePath: string; fileName: string; reel: string | null }[];
   /** For a damaged catalog file (kind "catalog"): SQLite's integrity check findings (catalog-integrity.ts). */
   integrity?: string[];
 }
@@ -228,13 +234,28 @@ function origin(db: Db, itemId: number): { fileName?: string; sourcePath?: strin
   return { ...(src ? { fileName: src.name, sourcePath: src.path } : {}), reel: reelOfItem(db, itemId) };
 }
 
+/** Every sighting of the item (oldest first): source path, original name and reel; the same path seen twice is given once. */
+function sightingsOf(db: Db, itemId: number): NonNullable<FixityProblem['sightings']> {
+  const rows = db.prepare(`SELECT s.source_path path, s.file_name name, s.path_bytes pathBytes, r.name reel FROM sightings s LEFT JOIN reels r ON r.id = s.reel_id
+    WHERE s.item_id = ? ORDER BY s.id`).all(itemId) as { path: string; name: string; pathBytes: Buffer | null; reel: string | null }[];
+  const out: NonNullable<FixityProblem['sightings']> = [];
+  const seen = new Set<string>();
+  for (const r of rows) {
+    const src = sourceOf(r.path, r.name, r.pathBytes);
+    if (!src || seen.has(`${src.path}\u0000${r.reel ?? ''}`)) continue;
+    seen.add(`${src.path}\u0000${r.reel ?? ''}`);
+    out.push({ sourcePath: src.path, fileName: src.name, reel: r.reel });
+  }
+  return out;
+}
+
 /** The problem a failed item result is, with where the item came from. */
 function itemProblem(db: Db, archive: Archive, r: ItemResult): FixityProblem {
   const path = objectPath(archive.objectsDir, r.sha256);
   const kind = r.outcome === 'pass' ? 'altered' : r.outcome;
   // The report's reason names the object by its path on this machine; the event's (r.reason) by its archive-relative one.
   const reason = (r.reason ?? `item ${r.id}: ${kind}`).replace(/^item (\d+) \(objects\//u, `item $1 (${archive.objectsDir}${sep}`);
-  return { kind, itemId: r.id, sha256: r.sha256, path, reason, ...(r.finding ? { finding: r.finding } : {}), ...origin(db, r.id) };
+  return { kind, itemId: r.id, sha256: r.sha256, path, reason, ...(r.finding ? { finding: r.finding } : {}), ...origin(db, r.id), sightings: sightingsOf(db, r.id) };
 }
 
 /**
