@@ -567,6 +567,14 @@ export const FixityResultSchema = z.object({
     failed: z.record(z.string(), z.number()),
     merkle: z.object({ format: z.string(), leaves: z.number(), root: z.string() }),
     eventSeq: z.number().nullable(),
+    /** fixity9: the run's interruptions, the items re-hashed in this sitting, those standing from before the interruption and how they were re-checked. */
+    interruptions: z.array(z.object({ stoppedAt: z.string(), resumedAt: z.string() })).optional(),
+    hashedNow: z.number().optional(),
+    checkedEarlier: z.object({ items: z.number(), bytes: z.number(), firstCheckedAt: z.string(), lastCheckedAt: z.string() }).optional(),
+    recheck: z.object({
+      examined: z.number(), kept: z.number(), changed: z.number(), old: z.number(), asked: z.number(), failed: z.number(), bytesCleared: z.number(),
+      policy: z.object({ all: z.boolean(), maxAgeHours: z.number() }),
+    }).optional(),
   }).optional(),
   /** Passing items whose object file was replaced by a file of the same content (not failures). */
   notes: z.array(z.object({ kind: z.string(), itemId: z.number(), sha256: z.string(), fileName: z.string().optional() })).optional(),

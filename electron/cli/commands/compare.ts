@@ -3,7 +3,7 @@
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import type { MhlIngestReport } from '../../core/mhl/ingest-check.ts';
-import { compareWithArchive, hashListBlocking, type CompareStatus } from '../../core/reels/compare.ts';
+import { compareWithArchive, hashListBlocking, type CompareStatus, type HashListMismatch } from '../../core/reels/compare.ts';
 import { t } from '../i18n/index.ts';
 import { EXIT, printJson, type Io } from '../io.ts';
 import { archiveOption, formatBytes, withArchive, type CliCommand } from './shared.ts';
@@ -15,8 +15,19 @@ const SECTIONS: [CompareStatus, string][] = [
   ['unreadable', 'cmp_head_unreadable'], ['hidden', 'cmp_head_hidden'], ['ignored', 'cmp_head_ignored'],
 ];
 
+/**
+ * Why a listed file differs from its hash list, by what the archive holds (fixity9 §3): the file as
+ * offloaded (it changed on the card since), this same file (it already differed when offloaded),
+ * or neither.
+ */
+function mismatchWords(reason: string, m: HashListMismatch | undefined): string {
+  if (m?.cardFileItem != null) return t('fixity9:mhl.sameInArchive', { id: m.cardFileItem, reason });
+  if (m?.offloadedItem != null) return t('fixity9:mhl.changedAfterOffload', { id: m.offloadedItem, reason });
+  return t('fixity9:mhl.noCopy', { reason });
+}
+
 /** The card's own hash lists' findings, with what each means for formatting (core/reels/compare.ts hashListBlocking). */
-function printHashLists(io: Io, r: MhlIngestReport | null): void {
+function printHashLists(io: Io, r: MhlIngestReport | null, mismatches: readonly HashListMismatch[]): void {
   if (!r) return;
   const blocking = r.files.filter((f) => f.status !== 'not-listed' && f.status !== 'verified');
   const notListed = r.files.filter((f) => f.status === 'not-listed');
@@ -28,7 +39,7 @@ function printHashLists(io: Io, r: MhlIngestReport | null): void {
   if (blocking.length || r.rejected?.length || chain.length) outLine(io, t('reels:cmp_head_mhl'));
   for (const { h, c } of chain) outLine(io, `  ${printable(`${h.folderName}/ascmhl/${c.path}`)}: ${t('reels:cmp_mhl_chain', { status: c.status })}`);
   for (const f of blocking) {
-    const why = f.status === 'missing' ? t('reels:cmp_mhl_missing') : f.status === 'mismatch' ? t('reels:cmp_mhl_changed', { reason: f.reason ?? '' }) : (f.reason ?? f.status);
+    const why = f.status === 'missing' ? t('reels:cmp_mhl_missing') : f.status === 'mismatch' ? mismatchWords(f.reason ?? '', mismatches.find((m) => m.path === f.path)) : (f.reason ?? f.status);
     outLine(io, `  ${printable(f.path)} (${printable(f.history)}): ${printable(why)}`);
   }
   for (const x of r.rejected ?? []) outLine(io, `  ${printable(x.file)}: ${t('reels:cmp_mhl_unreadable', { reason: printable(x.reason) })}`);
@@ -72,7 +83,7 @@ export const compareCommand: CliCommand = {
         outLine(io, t(`reels:${head}`));
         for (const e of es) outLine(io, `  ${e.reason?.startsWith(e.path) ? e.reason : `${e.path}${e.reason && status !== 'missing' ? `: ${e.reason}` : ''}`}${e.sha256 && status === 'missing' ? `  (SHA-256 ${e.sha256})` : ''}`);
       }
-      printHashLists(io, report.hashLists);
+      printHashLists(io, report.hashLists, report.hashListMismatches);
       const blocking = report.blocking;
       if (report.safeToFormat) outLine(io, t(report.archiveCheck === 'sha256' ? 'reels:cmp_safe' : 'reels:cmp_safe_quick', { path: shown }));
       else if (report.interrupted) outLine(io, t('reels:cmp_interrupted'));

@@ -3,7 +3,8 @@
 import type { Command } from 'commander';
 import type { FixityFinding } from '../../common/fixity.ts';
 import { resolveOperator } from '../../core/archive.ts';
-import { acknowledgeItem, repairDamaged, repairItem, unansweredFailure, type RepairCandidate, type RepairResult, type RepairSource } from '../../core/replica/repair.ts';
+import { originalNames } from '../../core/custody/readable.ts';
+import { acknowledgeItem, repairDamaged, repairItem, unansweredFailure, unrecordedChangeItems, type RepairCandidate, type RepairResult, type RepairSource } from '../../core/replica/repair.ts';
 import { t } from '../i18n/index.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { replicaErrorsAsUsage } from './replica.ts';
@@ -11,7 +12,8 @@ import { errnoWords, itemRefWords, replicaErrorWords } from './core-words.ts';
 import { archiveOption, withArchive, type CliCommand } from './shared.ts';
 import { outLine, printable } from './text.ts';
 
-const fromWords = (s: RepairSource) => (s.kind === 'replica' ? t('replicas:fromReplica', { name: s.replica }) : t('replicas:fromFile', { path: s.path }));
+const fromWords = (s: RepairSource) => (s.kind === 'replica' ? t('replicas:fromReplica', { name: s.replica })
+  : s.resolvedPath ? t('fixity9:repair.fromLink', { path: printable(s.path), real: printable(s.resolvedPath) }) : t('replicas:fromFile', { path: s.path }));
 
 function stateWords(c: Pick<RepairCandidate, 'state' | 'found' | 'reason'> & { source?: RepairSource }): string {
   switch (c.state) {
@@ -24,7 +26,10 @@ function stateWords(c: Pick<RepairCandidate, 'state' | 'found' | 'reason'> & { s
   }
 }
 
-const findingWords = (f: FixityFinding) => stateWords(f.kind === 'altered' ? { state: 'altered', found: f.found?.sha256 } : f.kind === 'unreadable' ? { state: 'unreadable', reason: f.error } : { state: 'missing' });
+/** What was wrong with the archive's copy; for something other than a file at its place, what stood there (fixity9 §4), never only "missing". */
+const findingWords = (f: FixityFinding) => f.notAFile === 'symbolic link' ? t('fixity9:repair.symlink', { target: printable(f.linkTarget ?? '?') })
+  : f.notAFile ? t(`fixity9:repair.notAFile.${f.notAFile.replace(' ', '-')}`)
+    : stateWords(f.kind === 'altered' ? { state: 'altered', found: f.found?.sha256 } : f.kind === 'unreadable' ? { state: 'unreadable', reason: f.error } : { state: 'missing' });
 
 /** The lines of one item's repair, as `repair ITEM` prints them; returns whether it ended well (repaired or intact). */
 function repairLines(io: Io, r: RepairResult): boolean {
@@ -66,9 +71,16 @@ export const repair: CliCommand = {
       if (o.allDamaged) {
         const all = await repairDamaged(a, { actor, signal: io.signal, ...(o.from !== undefined ? { from: o.from } : {}), ...(o.json ? {} : { onItem: (r) => repairLines(io, r) }) });
         const count = (s: RepairResult['status']) => all.filter((r) => r.status === s).length;
-        if (o.json) printJson(io, all);
-        else outLine(io, all.length ? t('fix15:repair.allSummary', { count: all.length, repaired: count('repaired'), intact: count('intact'), failed: count('no-good-copy') + count('error') }) : t('fix15:repair.noneDamaged'));
-        return count('no-good-copy') + count('error') ? 1 : 0;
+        // Put back by hand after a failed check: nothing to copy, but their last check FAILED and waits for an answer (fixity9 §6).
+        const nameOf = originalNames(a.db);
+        const unrecorded = unrecordedChangeItems(a.db).map((x) => ({ itemId: x.id, sha256: x.sha256, fileName: nameOf(x.sha256), status: 'unrecorded-change' as const }));
+        if (o.json) printJson(io, [...all, ...unrecorded]);
+        else {
+          if (all.length) outLine(io, t('fix15:repair.allSummary', { count: all.length, repaired: count('repaired'), intact: count('intact'), failed: count('no-good-copy') + count('error') }));
+          for (const u of unrecorded) outLine(io, t('fixity9:repair.unrecorded', { file: printable(u.fileName ?? u.sha256.slice(0, 12)), id: u.itemId }));
+          if (!all.length && !unrecorded.length) outLine(io, t('fix15:repair.noneDamaged'));
+        }
+        return count('no-good-copy') + count('error') + unrecorded.length ? 1 : 0;
       }
       let r: RepairResult;
       try {

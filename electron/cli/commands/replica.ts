@@ -96,7 +96,12 @@ function syncLines(a: Archive, rep: SyncReport): string[] {
     t('fix15:replica.syncDone', { name: rep.replica, copied: rep.copied, replaced: t('fix15:replica.damagedReplaced', { count: rep.replaced }), adopted: rep.adopted, present: rep.present, failed: rep.failed.length, size: formatBytes(rep.bytesCopied) }),
     ...(rep.vanished ? [t('fix15:replica.vanished', { name: rep.replica, count: rep.vanished })] : []),
     ...capped(rep.vanishedItems.map((c) => t('fix15:replica.vanishedCopy', { file: c.fileName ?? c.sha256.slice(0, 12), id: c.itemId, path: c.path })), json),
-    ...capped(rep.failed.map((f) => t('replicas:syncFailed', { file: nameOf(f.sha256) ?? f.sha256.slice(0, 12), id: f.itemId, reason: syncReasonWords(f.reason, f.itemId) })), json),
+    ...capped(rep.failed.flatMap((f) => [
+      t('replicas:syncFailed', { file: nameOf(f.sha256) ?? f.sha256.slice(0, 12), id: f.itemId, reason: syncReasonWords(f.reason, f.itemId) }),
+      // The archive's copy at fault is a failed fixity check of the item, recorded (fixity9 §2); the replica's lost copy was not written again.
+      ...(f.fixityEventSeq !== undefined ? [t('fixity9:sync.recorded', { id: f.itemId, seq: f.fixityEventSeq })] : []),
+      ...(f.lostInReplica ? [t('fixity9:sync.lost')] : []),
+    ]), json),
   ];
 }
 
@@ -173,6 +178,7 @@ export function replicaVerifyLines(rep: ReplicasReport): string[] {
       if (p.kind === 'missing') return t('replicas:verifyMissing', v);
       if (p.kind === 'altered') return t('replicas:verifyAltered', { ...v, expected: p.sha256, found: p.found });
       if (p.kind === 'same-file') return t('replicas:verifySameFile', v);
+      if (p.kind === 'not-a-file') return p.notAFile === 'symbolic link' ? t('fixity9:replica.symlink', { ...v, target: printable(p.linkTarget ?? '?') }) : t('fixity9:replica.notAFile', { ...v, what: t(`fixity9:what.${(p.notAFile ?? 'device').replace(' ', '-')}`) });
       return t('replicas:verifyUnreadable', { ...v, error: p.error });
     }), 'evidence verify --replicas --json'));
     const v = { name: c.replica, intact: c.intact, checked: c.checked, problems: c.problems.length };

@@ -3,6 +3,7 @@
 // to do next; notes; the run's scope and Merkle root; the progress line with its ETA.
 import { digestLabel } from '../../common/fixity.ts';
 import type { FixityNote, FixityProblem, OtherOpenRun, RunReport } from '../../core/verify/fixity.ts';
+import type { EarlierRecheck } from '../../core/verify/resume-recheck.ts';
 import type { ScopeFilters } from '../../core/verify/scope.ts';
 import type { JobProgress } from '../../common/types.ts';
 import { t } from '../i18n/index.ts';
@@ -48,12 +49,28 @@ export function failureLines(p: FixityProblem): string[] | null {
   return [
     t('f15b:fail.head', { kind: f.notAFile ? t('f15b:fail.kind.not-a-file') : kindWord(p.kind), id, name: p.fileName ?? p.sha256 ?? '?' }),
     ...[
-      ...(p.sourcePath ? [ns('failure.source', { path: p.sourcePath })] : []),
-      p.reel ? ns('failure.reel', { reel: p.reel }) : ns('failure.noReel'),
+      ...sourceLines(p),
       ...(f.object ? [ns('failure.object', { object: f.object })] : []),
       ...found,
       next === 'unrecorded-change' ? t('fix15:verify.nextUnrecorded', { id }) : ns(`failure.next.${next}`, { id }),
     ].map((l) => `      ${l}`),
+  ];
+}
+
+/** Sightings a failure names one by one; the others are counted ("and N more"). */
+export const SIGHTINGS_SHOWN = 5;
+
+/**
+ * Where a failed item came from: its source path and card/reel; for an item ingested from several
+ * cards or folders, every sighting (up to SIGHTINGS_SHOWN, then "and N more"), each with its
+ * card/reel, so the archivist knows every card that may still hold the original (fixity9 §5).
+ */
+function sourceLines(p: FixityProblem): string[] {
+  const all = p.sightings ?? [];
+  if (all.length <= 1) return [...(p.sourcePath ? [ns('failure.source', { path: p.sourcePath })] : []), p.reel ? ns('failure.reel', { reel: p.reel }) : ns('failure.noReel')];
+  return [
+    ...all.slice(0, SIGHTINGS_SHOWN).map((s) => (s.reel ? t('fixity9:sighting.withReel', { path: s.sourcePath, reel: s.reel }) : t('fixity9:sighting.noReel', { path: s.sourcePath }))),
+    ...(all.length > SIGHTINGS_SHOWN ? [t('fixity9:sighting.more', { count: all.length - SIGHTINGS_SHOWN, id: p.itemId })] : []),
   ];
 }
 
@@ -160,4 +177,27 @@ export function progressText(p: JobProgress, rates: RateEstimator): string {
   return printable(t(eta ? 'fix15:verify.progress' : 'fix15:verify.progressNoEta', {
     percent, done: p.filesDone, total: p.filesTotal, bytesDone: formatBytes(p.bytesDone), bytesTotal: formatBytes(p.bytesTotal), rate: formatRate(rates.bytesPerSecond), eta,
   }));
+}
+
+/** An ISO 8601 time as "YYYY-MM-DD HH:MM" in the local time zone (the user's clock). */
+export function localMinute(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
+}
+
+/**
+ * What a resumed run did with the outcomes found before its interruption (resume-recheck.ts):
+ * how many were kept on an unchanged stat and how many re-hashed and why; when some were kept on
+ * their stat alone, that bit rot is found only by re-hashing, and how to ask for it. None when the
+ * run found nothing before the interruption.
+ */
+export function recheckLines(r: EarlierRecheck & { policy: { all: boolean; maxAgeHours: number } }): string[] {
+  if (!r.examined) return [];
+  const hours = r.policy.maxAgeHours;
+  return [
+    t('fixity9:recheck.line', { examined: r.examined, kept: r.kept, rehashed: r.examined - r.kept, changed: r.changed, old: r.old, failed: r.failed, asked: r.asked, hours }),
+    ...(r.kept ? [t('fixity9:recheck.bitRot', { kept: r.kept, hours })] : []),
+  ];
 }

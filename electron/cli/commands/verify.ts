@@ -8,7 +8,7 @@ import { parseAge, parseSample, parseSince, type ScopeFilters } from '../../core
 import { t } from '../i18n/index.ts';
 import { printJson, UsageError, type Io } from '../io.ts';
 import { collect } from './options.ts';
-import { noteLines, otherOpenLine, problemLines, progressLine, scopeText, verifyCommand } from './verify-lines.ts';
+import { localMinute, noteLines, otherOpenLine, recheckLines, problemLines, progressLine, scopeText, verifyCommand } from './verify-lines.ts';
 import { scopeErrorWords } from './core-words.ts';
 import { archiveOption, formatBytes, type CliCommand } from './shared.ts';
 import { outLine, printable } from './text.ts';
@@ -82,11 +82,12 @@ export const verify: CliCommand = {
       .option('--item <id>', 'only this item (repeatable)', collect)
       .option('--reel <name>', 'only the items of this card or reel (repeatable)', collect)
       .option('--restart', 'do not resume an unfinished run: record what it found and start afresh')
+      .option('--recheck-resumed', 'resuming a run: re-hash every item checked before the interruption, not only those whose file changed since')
       .option('--json', 'print the report as JSON')
       .option('--replicas', 'also check every copy in every replica (SHA-256)')
       .description('fixity check: re-hash every object (or those selected), find missing and unexpected objects, recompute the custody chain, check its seals; an interrupted run resumes'),
   async run([opts]: unknown[], io: Io) {
-    const o = opts as { archive?: string; json?: boolean; operator?: string; expectHead?: string; expectKey?: string[]; since?: string; olderThan?: string; sample?: string; item?: string[]; reel?: string[]; replicas?: boolean; restart?: boolean };
+    const o = opts as { archive?: string; json?: boolean; operator?: string; expectHead?: string; expectKey?: string[]; since?: string; olderThan?: string; sample?: string; item?: string[]; reel?: string[]; replicas?: boolean; restart?: boolean; recheckResumed?: boolean };
     let filters: ScopeFilters;
     try {
       filters = filtersOf(o);
@@ -119,7 +120,7 @@ export const verify: CliCommand = {
       try {
         r = await verifyArchive(a, {
           actor: resolveOperator(o.operator), signal: io.signal, expectHead, ...(o.expectKey ? { trustedFingerprints: o.expectKey } : {}),
-          filters, ...(o.restart ? { restart: true } : {}), ...(bar ? { onProgress: (p) => bar.update(p) } : {}),
+          filters, ...(o.restart ? { restart: true } : {}), ...(o.recheckResumed ? { recheckResumed: true } : {}), ...(bar ? { onProgress: (p) => bar.update(p) } : {}),
         });
       } catch (e) {
         if (e instanceof ScopeError) throw new UsageError(printable(scopeErrorWords(e.message)));
@@ -147,9 +148,14 @@ export const verify: CliCommand = {
           problems: t('n.problem', { count: r.problems.length }), stop: r.interrupted ? t('verify:beforeStop') : '' };
         // Missing or unreadable objects were not read: the summary says how many were re-hashed and
         // how many could not be read, and the size of what was read (the failures' bytes were not).
+        // A resumed run says which outcomes are of this sitting and which stand from before the interruption (fixity9 §1).
+        const earlier = !r.interrupted ? r.run.checkedEarlier : undefined;
+        const split = earlier ? { now: r.run.hashedNow, before: earlier.items, at: localMinute(earlier.lastCheckedAt) } : null;
         outLine(io, notRead
           ? t('f15b:summary.notRead', { ...summary, read: Math.max(0, r.itemsChecked - notRead), notRead, size: formatBytes(Math.max(0, r.bytesChecked - notReadBytes(a, r))) })
-          : t('verify:summary', summary));
+          : split ? t('fixity9:summary.resumed', { ...summary, ...split }) : t('verify:summary', summary));
+        if (notRead && split) outLine(io, t('fixity9:summary.split', split));
+        if (r.run.recheck && !r.interrupted) for (const l of recheckLines(r.run.recheck)) outLine(io, l);
         const failed = Object.values(r.run.failed).reduce((x, y) => x + y, 0);
         if (r.run.id) outLine(io, t('fix15:verify.runSummary', { run: r.run.id, scope: scopeText(r.run), passed: r.run.passed, failed, root: r.run.merkle.root, count: r.run.merkle.leaves }));
         if (!r.run.wholeArchive) outLine(io, t('verify-scale:run.partial'));

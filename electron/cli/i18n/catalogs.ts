@@ -35,6 +35,7 @@ import fix15 from './locales/fix15.json' with { type: 'json' };
 import fix14 from './locales/fix14.json' with { type: 'json' };
 import f15b from './locales/f15b.json' with { type: 'json' };
 import verifyBagWords from './locales/verify-bag-words.json' with { type: 'json' };
+import fixity9 from './locales/fixity9.json' with { type: 'json' };
 
 export type Catalog = Partial<Record<'en' | 'ru' | 'ky', Record<string, unknown>>>;
 
@@ -75,4 +76,5 @@ export const CATALOGS: Record<string, Catalog> = {
   fix14,
   f15b,
   'verify-bag-words': verifyBagWords,
+  fixity9,
 };

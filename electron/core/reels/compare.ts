@@ -81,6 +81,43 @@ export interface CompareReport {
   hashLists: MhlIngestReport | null;
   /** What blocks formatting: entries not archived nor ignored, plus hash-list findings (hashListBlocking). */
   blocking: number;
+  /** For each listed file whose card copy differs from its hash list: what the archive holds of it (hashListMismatchContext). */
+  hashListMismatches: HashListMismatch[];
+}
+
+/** What the archive holds of a card file that differs from the card's hash list. */
+export interface HashListMismatch {
+  /** The file on the card (MhlFileOutcome.path). */
+  path: string;
+  /** The item holding the card file as it is now (its SHA-256 in the archive), or null. */
+  cardFileItem: number | null;
+  /**
+   * The item ingested from a file that was verified against a hash-list entry with these very
+   * digests (sighting_mhl, outcome verified): the file as the hash list describes it, as offloaded.
+   * Null when none.
+   */
+  offloadedItem: number | null;
+}
+
+/**
+ * For each `mismatch` of `r`: which item, if any, holds the card's file as it is now (its compare
+ * entry in `entries` is archived), and which
+ * holds the file as its hash list describes it (an ingest verified against an entry with the same
+ * digests, any format). A file changed on the card after it was offloaded has the second and not
+ * the first; one that already differed when it was offloaded has the first.
+ */
+export function hashListMismatchContext(db: Db, r: MhlIngestReport | null, entries: readonly CompareEntry[]): HashListMismatch[] {
+  if (!r) return [];
+  const archived = new Map(entries.filter((e) => e.status === 'archived' && e.itemId !== undefined).map((e) => [e.path, e.itemId!]));
+  const listed = db.prepare(`SELECT s.item_id FROM sighting_mhl m JOIN sightings s ON s.id = m.sighting_id, json_each(m.expected) j
+    WHERE m.outcome = 'verified' AND j.key = ? AND lower(j.value) = lower(?) ORDER BY s.item_id LIMIT 1`).pluck();
+  return r.files.filter((f) => f.status === 'mismatch').map((f) => {
+    let offloaded: number | null = null;
+    for (const [format, value] of Object.entries(f.expected ?? {})) {
+      offloaded ??= (listed.get(format, value) as number | undefined) ?? null;
+    }
+    return { path: f.path, cardFileItem: archived.get(f.path) ?? null, offloadedItem: offloaded };
+  });
 }
 
 /**
@@ -280,5 +317,6 @@ export async function compareWithArchive(db: Db, objectsDir: string, path: strin
   const hashLists = mhl && !interrupted ? mhl.verdicts() : null;
   const blocking = entries.length - counts.archived - counts.ignored + hashListBlocking(hashLists);
   // Nothing found is never "safe": a card not mounted, or a mistyped path, reads as an empty folder.
-  return { path, safeToFormat: !interrupted && blocking === 0 && filesHashed > 0, filesHashed, bytesHashed, counts, entries, interrupted, archiveCheck: opts.quick ? 'size-only' : 'sha256', hashLists, blocking };
+  return { path, safeToFormat: !interrupted && blocking === 0 && filesHashed > 0, filesHashed, bytesHashed, counts, entries, interrupted, archiveCheck: opts.quick ? 'size-only' : 'sha256', hashLists, blocking,
+    hashListMismatches: hashListMismatchContext(db, hashLists, entries) };
 }

@@ -2,7 +2,7 @@
 // one whose SHA-256 matches the catalog's — from a replica or a file the user names (the card's
 // original), written crash-safely, and recorded as a custody event (PREMIS `recovery`), so the
 // item's history reads: fixity check failed → recovery → fixity check passed.
-import { existsSync, rmdirSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, rmdirSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { FixityFinding } from '../../common/fixity.ts';
 import type { Archive } from '../archive.ts';
@@ -17,7 +17,9 @@ import { copyVerified } from './copy.ts';
 import { findReplica, listReplicas, reachability, replicaObjectPath, ReplicaError, setCopyState, type Replica } from './store.ts';
 
 /** Where a good copy may come from. `path` is this machine's, for the CLI's message; events record it only under `sourcePath`. */
-export type RepairSource = { kind: 'replica'; replica: string; path: string } | { kind: 'file'; fileName: string; path: string };
+export type RepairSource = { kind: 'replica'; replica: string; path: string }
+  /** `resolvedPath`: the real file a --from that is a symbolic link (or under one) leads to, when it differs from `path` (fixity9 §6). */
+  | { kind: 'file'; fileName: string; path: string; resolvedPath?: string };
 
 /** One copy looked at as a source, and what it held. */
 export interface RepairCandidate {
@@ -120,7 +122,9 @@ export async function repairItem(archive: Archive, ref: string, opts: { actor: s
       const path = resolve(opts.from);
       if (!existsSync(path)) throw new ReplicaError(`--from ${opts.from}: neither a replica of this archive (${listReplicas(db).map((x) => x.name).join(', ') || 'it has none'}) nor an existing file`);
       if (!statSync(path).isFile()) throw new ReplicaError(`--from ${opts.from}: not a file`);
-      sources = [{ source: { kind: 'file', fileName: basename(path), path } }];
+      // A link named by the user is followed, and the file it leads to recorded too: the link's name alone says nothing of what was read.
+      const real = realpathSync.native(path);
+      sources = [{ source: { kind: 'file', fileName: basename(path), path, ...(real !== path ? { resolvedPath: real } : {}) } }];
     }
   } else {
     sources = listReplicas(db).map((r) => ({ source: fromReplica(r), replica: r }));
@@ -150,7 +154,8 @@ export async function repairItem(archive: Archive, ref: string, opts: { actor: s
       }
     }
     await copyVerified(source.path, objectPath(archive.objectsDir, sha256), archive.tmpDir, { sha256, bytes }, source.kind === 'file');
-    const restoredFrom = source.kind === 'replica' ? { kind: 'replica', replica: source.replica } : { kind: 'file', fileName: source.fileName, sourcePath: source.path };
+    const restoredFrom = source.kind === 'replica' ? { kind: 'replica', replica: source.replica }
+      : { kind: 'file', fileName: source.fileName, sourcePath: source.path, ...(source.resolvedPath ? { resolvedPath: source.resolvedPath } : {}) };
     const ev = appendCustodyEvent(db, { actor: opts.actor, type: 'recovery', item: sha256, detail: {
       outcome: 'success', object: objectRelative(sha256), finding, restoredFrom, verifiedBy: 'sha256',
       // Sources tried first and refused: by replica name only (a refused file is never recorded).
@@ -228,6 +233,19 @@ export function acknowledgeItem(archive: Archive, ref: string, opts: { actor: st
 export function damagedItems(db: Archive['db']): { id: number; sha256: string }[] {
   return db.prepare(`SELECT i.id, i.sha256 FROM item_fixity x JOIN items i ON i.id = x.item_id
     WHERE x.outcome IN ('altered', 'missing', 'unreadable')
+      AND NOT EXISTS (SELECT 1 FROM custody_events e WHERE e.item = i.sha256 AND e.type = 'recovery' AND (e.seq > coalesce(x.event_seq, 0) OR e.at > x.checked_at))
+    ORDER BY i.id`).all() as { id: number; sha256: string }[];
+}
+
+/**
+ * Items whose last recorded check is an unrecorded change (the copy was put back outside the
+ * archive after a failed check: it passes again, no `recovery` recorded), with no `recovery`
+ * recorded since, by ascending id. Nothing to copy: `repair ITEM --acknowledge` answers them
+ * (fixity9 §6); `repair --all-damaged` lists them.
+ */
+export function unrecordedChangeItems(db: Archive['db']): { id: number; sha256: string }[] {
+  return db.prepare(`SELECT i.id, i.sha256 FROM item_fixity x JOIN items i ON i.id = x.item_id
+    WHERE x.outcome = 'unrecorded-change'
       AND NOT EXISTS (SELECT 1 FROM custody_events e WHERE e.item = i.sha256 AND e.type = 'recovery' AND (e.seq > coalesce(x.event_seq, 0) OR e.at > x.checked_at))
     ORDER BY i.id`).all() as { id: number; sha256: string }[];
 }

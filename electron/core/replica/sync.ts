@@ -7,7 +7,10 @@ import { appendCustodyEvent } from '../custody/log.ts';
 import { archiveId } from '../db/settings.ts';
 import { digestFile } from '../ingest/digest.ts';
 import { prepareObjectStore } from '../objects.ts';
-import { sameFile } from '../verify/object-kind.ts';
+import { notAFile, sameFile } from '../verify/object-kind.ts';
+import { recordItemFailure } from '../verify/record-failure.ts';
+import type { FixityFinding } from '../../common/fixity.ts';
+import { examineObject } from './repair.ts';
 import { clearPartials, copyVerified, SourceMismatchError } from './copy.ts';
 import { originalNames } from '../custody/readable.ts';
 import { eventCopies, replicaRelativePath, type ReplicaCopyRef } from './named.ts';
@@ -20,6 +23,16 @@ export interface SyncFailure {
   sha256: string;
   /** What went wrong: the archive's own copy is damaged or missing, or the write failed. */
   reason: string;
+  /**
+   * What the archive's own copy was found to be when it is the cause (altered: `found.sha256`;
+   * missing, or not a file: `notAFile`), as a fixity check finding; absent when the write failed.
+   * Such a finding is recorded against the item as a failed fixity check (`fixityEventSeq`).
+   */
+  finding?: FixityFinding;
+  /** The `fixity check` custody event recording the archive's copy failing (record-failure.ts). */
+  fixityEventSeq?: number;
+  /** True when the replica had held a recorded copy that is gone (it stays missing: nothing was written). */
+  lostInReplica?: boolean;
 }
 
 /** What one sync of one replica did. */
@@ -35,8 +48,8 @@ export interface SyncReport {
   present: number;
   failed: SyncFailure[];
   /**
-   * Copies the catalog recorded as present and intact that were no longer there (written again
-   * among `copied`): the replica lost them (a folder emptied, or another folder given the marker
+   * Copies the catalog recorded as present and intact that were no longer there and were written
+   * again (among `copied`; a lost copy that could not be written is in `failed`, lostInReplica): the replica lost them (a folder emptied, or another folder given the marker
    * file). A problem to report even though the sync made them good again.
    */
   vanished: number;
@@ -99,15 +112,13 @@ export async function syncReplica(archive: Archive, r: Replica, opts: { actor: s
     }
     const src = objectPath(archive.objectsDir, it.sha256);
     // A hard link to the archive's own object is no second copy: replaced by one (rename(2) over it), never adopted.
-    const linked = size !== null && sameFile(dest, src);
+    // Nor is a symbolic link (to anywhere), a folder or a pipe at the copy's place: replaced, never adopted (fixity9 §4).
+    const linked = size !== null && (sameFile(dest, src) || notAFile(dest) !== null);
     if (size !== null && it.state === 'ok' && size === it.bytes && !linked) {
       report.present++;
       continue;
     }
-    if (size === null && it.state === 'ok') {
-      report.vanished++;
-      report.vanishedItems.push(copyRef(it.id, it.sha256));
-    }
+    const lost = size === null && it.state === 'ok';
     let damaged = false;
     if (size !== null) {
       let found: string | null = null;
@@ -128,13 +139,23 @@ export async function syncReplica(archive: Archive, r: Replica, opts: { actor: s
       report.bytesCopied += await copyVerified(src, dest, replicaTmpDir(r), { sha256: it.sha256, bytes: it.bytes });
       if (damaged) report.replaced++;
       else report.copied++;
+      // Counted as lost and written again only once it is written again (fixity9 §2).
+      if (lost) {
+        report.vanished++;
+        report.vanishedItems.push(copyRef(it.id, it.sha256));
+      }
       pending.push({ itemId: it.id, at: new Date().toISOString() });
       if (pending.length >= BATCH) flush();
     } catch (e) {
-      const why = e instanceof SourceMismatchError
-        ? `the archive's own copy is damaged (SHA-256 found ${e.found.sha256}); run \`evidence repair ${it.id}\` first`
-        : !existsSync(src) ? `the archive's own copy is missing; run \`evidence repair ${it.id}\` first` : (e as Error).message;
-      report.failed.push({ itemId: it.id, sha256: it.sha256, reason: why });
+      // The archive's own copy at fault (damaged, gone, or not a file): that is a failed fixity check of the item, recorded as verify records one.
+      const finding = e instanceof SourceMismatchError || !existsSync(src) || notAFile(src) ? examineObject(archive, it.sha256, it.bytes) : null;
+      const why = finding?.kind === 'altered'
+        ? `the archive's own copy is damaged (SHA-256 found ${finding.found?.sha256 ?? '?'}); run \`evidence repair ${it.id}\` first`
+        : finding?.kind === 'missing' ? `the archive's own copy is missing${finding.notAFile ? ` (a ${finding.notAFile} stands at its address)` : ''}; run \`evidence repair ${it.id}\` first`
+          : finding?.kind === 'unreadable' ? `the archive's own copy is unreadable (${finding.error ?? ''}); run \`evidence repair ${it.id}\` first`
+            : e instanceof SourceMismatchError ? `the archive's own copy is damaged (SHA-256 found ${e.found.sha256}); run \`evidence repair ${it.id}\` first` : (e as Error).message;
+      const fixityEventSeq = finding ? recordItemFailure(db, { actor: opts.actor, itemId: it.id, sha256: it.sha256, finding, reason: `item ${it.id} (${finding.object ?? ''}): ${why}`, checkedBy: 'replica sync' }) : undefined;
+      report.failed.push({ itemId: it.id, sha256: it.sha256, reason: why, ...(finding ? { finding } : {}), ...(fixityEventSeq !== undefined ? { fixityEventSeq } : {}), ...(lost ? { lostInReplica: true } : {}) });
     }
   }
   // Derivatives (redacted copies, detection logs) with a whole-archive sync, not after an ingest.
@@ -155,7 +176,11 @@ export async function syncReplica(archive: Archive, r: Replica, opts: { actor: s
       failed: report.failed.length, bytesCopied: report.bytesCopied, verifiedBy: 'sha256',
       ...(report.vanished ? { vanished: report.vanished } : {}),
       ...eventCopies('vanishedItems', report.vanishedItems, (c) => ({ item: c.sha256, itemId: c.itemId, fileName: c.fileName, path: c.path })),
-      ...eventCopies('failedItems', report.failed, (f) => ({ item: f.sha256, itemId: f.itemId, fileName: nameOf(f.sha256), path: replicaRelativePath(r, f.sha256) })),
+      ...eventCopies('failedItems', report.failed, (f) => ({
+        item: f.sha256, itemId: f.itemId, fileName: nameOf(f.sha256), path: replicaRelativePath(r, f.sha256), reason: f.reason,
+        ...(f.finding?.found?.sha256 ? { foundSha256: f.finding.found.sha256 } : {}), ...(f.finding?.notAFile ? { notAFile: f.finding.notAFile } : {}),
+        ...(f.fixityEventSeq !== undefined ? { fixityCheckSeq: f.fixityEventSeq } : {}), ...(f.lostInReplica ? { lostInReplica: true } : {}),
+      })),
       ...(deriv && deriv.copied + deriv.failed.length ? { derivativesCopied: deriv.copied, derivativesFailed: deriv.failed.length } : {}),
     } }).seq;
   })();

@@ -7,7 +7,7 @@ import { originalNames } from '../custody/readable.ts';
 import { archiveId } from '../db/settings.ts';
 import { digestFile } from '../ingest/digest.ts';
 import { objectPath } from '../objects.ts';
-import { sameFile } from '../verify/object-kind.ts';
+import { notAFile, sameFile, type NotAFile } from '../verify/object-kind.ts';
 import { eventCopies, replicaRelativePath } from './named.ts';
 import { listReplicas, reachability, replicaObjectPath, setCopyState } from './store.ts';
 
@@ -21,7 +21,11 @@ export interface ReplicaCopyProblem {
   /** The copy's path relative to the replica's folder, "/"-separated (named.ts replicaRelativePath). */
   path: string;
   /** same-file: the copy is the archive's own object file (same device and inode: a hard link), so no second copy. */
-  kind: 'missing' | 'altered' | 'unreadable' | 'same-file';
+  kind: 'missing' | 'altered' | 'unreadable' | 'same-file' | 'not-a-file';
+  /** For `not-a-file` (fixity9 §4): what stands at the copy's place (a symbolic link, a folder…), never followed or read. */
+  notAFile?: NotAFile['what'];
+  /** For a symbolic link: where it points (the replica's folder written as <replica name>). */
+  linkTarget?: string;
   /** SHA-256 found, for `altered`. */
   found?: string;
   /** The reading error, for `unreadable`. */
@@ -87,7 +91,10 @@ export async function verifyReplicas(archive: Archive, opts: { actor: string; on
       const path = replicaObjectPath(r, it.sha256);
       const base = { replica: r.name, itemId: it.id, sha256: it.sha256, fileName: nameOf(it.sha256), path: replicaRelativePath(r, it.sha256) };
       let problem: ReplicaCopyProblem | null = null;
+      const other = notAFile(path);
       if (sameFile(path, objectPath(archive.objectsDir, it.sha256))) problem = { ...base, kind: 'same-file' };
+      // A link (to the archive's object or anywhere else), a folder, a pipe: no second copy, and never read through (fixity9 §4).
+      else if (other) problem = { ...base, kind: 'not-a-file', notAFile: other.what, ...(other.target !== undefined ? { linkTarget: other.target.split(r.path).join(`<${r.name}>`) } : {}) };
       else try {
         const got = digestFile(path, ['sha256'], null, false, true);
         if (got.digests.sha256 !== it.sha256 || got.bytes !== it.bytes) problem = { ...base, kind: 'altered', found: got.digests.sha256 };
@@ -106,7 +113,7 @@ export async function verifyReplicas(archive: Archive, opts: { actor: string; on
         for (const s of states) {
           // A copy never made is not recorded as checked: "missing" without a row already says so.
           // The archive's own file is no copy in the replica: as missing (`replica sync` writes a copy of its own).
-          if (s.state === 'missing' || s.state === 'same-file') db.prepare('DELETE FROM replica_objects WHERE replica_id = ? AND item_id = ?').run(r.id, s.itemId);
+          if (s.state === 'missing' || s.state === 'same-file' || s.state === 'not-a-file') db.prepare('DELETE FROM replica_objects WHERE replica_id = ? AND item_id = ?').run(r.id, s.itemId);
           else setCopyState(db, r.id, s.itemId, s.state, s.at, 'verified');
         }
         db.prepare('UPDATE replicas SET last_verify_at = ? WHERE id = ?').run(new Date().toISOString(), r.id);
@@ -117,7 +124,8 @@ export async function verifyReplicas(archive: Archive, opts: { actor: string; on
           altered: check.problems.filter((p) => p.kind === 'altered').length,
           unreadable: check.problems.filter((p) => p.kind === 'unreadable').length,
           ...(check.problems.some((p) => p.kind === 'same-file') ? { sameFile: check.problems.filter((p) => p.kind === 'same-file').length } : {}),
-          ...eventCopies('failedItems', check.problems, (p) => ({ item: p.sha256, itemId: p.itemId, fileName: p.fileName, path: p.path, kind: p.kind, ...(p.found ? { found: p.found } : {}) })),
+          ...(check.problems.some((p) => p.kind === 'not-a-file') ? { notAFile: check.problems.filter((p) => p.kind === 'not-a-file').length } : {}),
+          ...eventCopies('failedItems', check.problems, (p) => ({ item: p.sha256, itemId: p.itemId, fileName: p.fileName, path: p.path, kind: p.kind, ...(p.found ? { found: p.found } : {}), ...(p.notAFile ? { notAFile: p.notAFile } : {}), ...(p.linkTarget !== undefined ? { linkTarget: p.linkTarget } : {}) })),
         } });
       })();
     }

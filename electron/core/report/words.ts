@@ -197,8 +197,11 @@ export function describeEvent(lang: ReportLang, e: ReportEvent): string {
 function recoveryWords(lang: ReportLang, x: Record<string, unknown>): string {
   const d = dict(lang);
   if (x.acknowledged === true) return d.ev_recoveryAcknowledged;
-  const f = (x.finding ?? {}) as { kind?: unknown; found?: Record<string, string> };
-  const what = f.kind === 'altered' ? fill(d.recovery_altered, { found: f.found?.sha256 ?? '?' }) : f.kind === 'unreadable' ? d.recovery_unreadable : d.recovery_missing;
+  const f = (x.finding ?? {}) as { kind?: unknown; found?: Record<string, string>; notAFile?: unknown; linkTarget?: unknown };
+  // What stood at the object's place, when it was not a file (fixity9 §4): never only "missing".
+  const other = f.notAFile === 'symbolic link' ? fill(d.recovery_symlink, { target: str(f.linkTarget) ?? '?' }) : f.notAFile === 'folder' ? d.recovery_folder
+    : f.notAFile === 'named pipe' ? d.recovery_pipe : typeof f.notAFile === 'string' ? fill(d.recovery_notAFile, { what: f.notAFile }) : null;
+  const what = f.kind === 'altered' ? fill(d.recovery_altered, { found: f.found?.sha256 ?? '?' }) : f.kind === 'unreadable' ? d.recovery_unreadable : other ?? d.recovery_missing;
   const src = (x.restoredFrom ?? {}) as { kind?: unknown; replica?: unknown; fileName?: unknown };
   const from = src.kind === 'file' ? fill(d.recovery_fromFile, { name: str(src.fileName) ?? '?' }) : fill(d.recovery_fromReplica, { name: str(src.replica) ?? '?' });
   return fill(d.ev_recovery, { what, from });

@@ -7,7 +7,7 @@ import { sourceOf } from '../db/items.ts';
 import type { Db } from '../db/open.ts';
 import { reelOfItem } from './reels.ts';
 import { recordRun, tallyRun, type RunTally } from './run-record.ts';
-import { addNewItems, clearStaleOutcomes, createRun, dbRunStore, memoryRunStore, openRuns, resumeRun, runChecked, type FileIdentity, type ItemOutcome, type ItemResult, type RunItem, type RunStore } from './runs.ts';
+import { addNewItems, clearStaleOutcomes, createRun, dbRunStore, memoryRunStore, openRuns, resumeRun, runChecked, type FileIdentity, type ItemOutcome, type ItemResult, type RunInterruption, type RunItem, type RunStore } from './runs.ts';
 import { isWholeArchive, resolveScope, sameFilters, selectItems, type RunScope, type ScopeFilters } from './scope.ts';
 import { objectPath, type Archive } from '../archive.ts';
 import { chainHead, verifyCustodyLog } from '../custody/log.ts';
@@ -18,6 +18,7 @@ import { crossCheckCatalog } from './catalog.ts';
 import { catalogIntegrity } from './catalog-integrity.ts';
 import { verifySeals } from '../custody/seal-verify.ts';
 import { notAFile, notAFileReason } from './object-kind.ts';
+import { recheckEarlier, RECHECK_AFTER_MS, type EarlierRecheck } from './resume-recheck.ts';
 
 /** One problem found by a fixity check. */
 export interface FixityProblem {
@@ -32,6 +33,12 @@ export interface FixityProblem {
   fileName?: string;
   sourcePath?: string;
   reel?: string | null;
+  /**
+   * For an item's failure: every sighting of the item (each card or folder it was ingested from),
+   * oldest first, with its source path, file name and reel (null: none recorded), so the
+   * archivist knows every card that may still hold the original (fixity9 §5).
+   */
+  sightings?: { sourcePath: string; fileName: string; reel: string | null }[];
   /** For a damaged catalog file (kind "catalog"): SQLite's integrity check findings (catalog-integrity.ts). */
   integrity?: string[];
 }
@@ -58,6 +65,18 @@ export interface RunReport {
   merkle: RunTally['merkle'];
   /** The run's custody event, once recorded. */
   eventSeq: number | null;
+  /** The run's interruptions, oldest first (empty for a run done in one sitting). */
+  interruptions: RunInterruption[];
+  /** Items of the run re-hashed in this sitting. */
+  hashedNow: number;
+  /**
+   * Items whose outcome stands from an earlier sitting (checked before an interruption and, at the
+   * end of this one, re-stat'ed unchanged): how many, their bytes, and when the first and last of
+   * them was checked (ISO 8601 UTC). Absent when none.
+   */
+  checkedEarlier?: { items: number; bytes: number; firstCheckedAt: string; lastCheckedAt: string };
+  /** How the earlier sittings' outcomes were re-checked at the end of this one (resume-recheck.ts); absent for a run not resumed. */
+  recheck?: EarlierRecheck & { policy: { all: boolean; maxAgeHours: number } };
 }
 
 /** An item whose digests match but whose object file is another file than at its last check (size, mtime or inode changed). */
@@ -200,6 +219,10 @@ export interface VerifyOptions {
   restart?: boolean;
   /** Results kept in the catalog per write (a kill loses at most this many checks). Default 256. */
   batch?: number;
+  /** A resumed run re-hashes every item checked before its interruption, not only those whose file changed (resume-recheck.ts). */
+  recheckResumed?: boolean;
+  /** A resumed run re-hashes the earlier outcomes older than this, stat unchanged or not (ms). Default RECHECK_AFTER_MS (24 h). */
+  recheckAfterMs?: number;
 }
 
 const CONTENT_FAILURES: readonly string[] = ['altered', 'missing', 'unreadable'];
@@ -211,13 +234,28 @@ function origin(db: Db, itemId: number): { fileName?: string; sourcePath?: strin
   return { ...(src ? { fileName: src.name, sourcePath: src.path } : {}), reel: reelOfItem(db, itemId) };
 }
 
+/** Every sighting of the item (oldest first): source path, original name and reel; the same path seen twice is given once. */
+function sightingsOf(db: Db, itemId: number): NonNullable<FixityProblem['sightings']> {
+  const rows = db.prepare(`SELECT s.source_path path, s.file_name name, s.path_bytes pathBytes, r.name reel FROM sightings s LEFT JOIN reels r ON r.id = s.reel_id
+    WHERE s.item_id = ? ORDER BY s.id`).all(itemId) as { path: string; name: string; pathBytes: Buffer | null; reel: string | null }[];
+  const out: NonNullable<FixityProblem['sightings']> = [];
+  const seen = new Set<string>();
+  for (const r of rows) {
+    const src = sourceOf(r.path, r.name, r.pathBytes);
+    if (!src || seen.has(`${src.path}\u0000${r.reel ?? ''}`)) continue;
+    seen.add(`${src.path}\u0000${r.reel ?? ''}`);
+    out.push({ sourcePath: src.path, fileName: src.name, reel: r.reel });
+  }
+  return out;
+}
+
 /** The problem a failed item result is, with where the item came from. */
 function itemProblem(db: Db, archive: Archive, r: ItemResult): FixityProblem {
   const path = objectPath(archive.objectsDir, r.sha256);
   const kind = r.outcome === 'pass' ? 'altered' : r.outcome;
   // The report's reason names the object by its path on this machine; the event's (r.reason) by its archive-relative one.
   const reason = (r.reason ?? `item ${r.id}: ${kind}`).replace(/^item (\d+) \(objects\//u, `item $1 (${archive.objectsDir}${sep}`);
-  return { kind, itemId: r.id, sha256: r.sha256, path, reason, ...(r.finding ? { finding: r.finding } : {}), ...origin(db, r.id) };
+  return { kind, itemId: r.id, sha256: r.sha256, path, reason, ...(r.finding ? { finding: r.finding } : {}), ...origin(db, r.id), sightings: sightingsOf(db, r.id) };
 }
 
 /**
@@ -392,8 +430,9 @@ export async function verifyArchive(archive: Archive, opts: VerifyOptions): Prom
   // The total at once: the first object may be a long video, and the window shows "0 of N" meanwhile.
   opts.onProgress?.({ ...progress });
   const remaining = run.itemsSelected - store.checkedBefore;
-  const pool = remaining > 0 ? createIngestPool(opts.threads, opts.signal) : null;
-  const check = pool ? itemChecker(archive, pool, opts.signal) : null;
+  let pool = remaining > 0 ? createIngestPool(opts.threads, opts.signal) : null;
+  let check = pool ? itemChecker(archive, pool, opts.signal) : null;
+  let recheck: EarlierRecheck | undefined;
   let queue: RunItem[] = [];
   let lastPos = -1;
   const next = (): RunItem | undefined => {
@@ -436,6 +475,21 @@ export async function verifyArchive(archive: Archive, opts: VerifyOptions): Prom
   };
   try {
     await Promise.all(Array.from({ length: Math.min(remaining, (pool?.threads ?? 1) * 2) }, lane));
+    // A resumed run: what was found before the interruption may no longer hold (fixity9 §1).
+    if (resumed && run.id && !opts.signal?.aborted && diskFullLater === undefined) {
+      flush();
+      recheck = recheckEarlier(db, archive.objectsDir, run.id, startedAt, { all: !!opts.recheckResumed, maxAgeMs: opts.recheckAfterMs ?? RECHECK_AFTER_MS });
+      const cleared = recheck.examined - recheck.kept;
+      if (cleared) {
+        pool ??= createIngestPool(opts.threads, opts.signal);
+        check ??= itemChecker(archive, pool, opts.signal);
+        progress.filesDone -= cleared;
+        progress.bytesDone -= recheck.bytesCleared;
+        queue = [];
+        lastPos = -1;
+        await Promise.all(Array.from({ length: Math.min(cleared, pool.threads * 2) }, lane));
+      }
+    }
     // Checks or repairs of items made by others while this session ran outdate its outcomes: check those items again.
     for (let round = 0; pool && run.id && !opts.signal?.aborted && diskFullLater === undefined && round < 3; round++) {
       flush();
@@ -453,6 +507,9 @@ export async function verifyArchive(archive: Archive, opts: VerifyOptions): Prom
   const tally = tallyRun(db, overflow.length ? { ...store, run: { ...run, id: 0 }, results: () => [...store.results(), ...overflow] } : store);
   const diskFull = diskFullAtStart ?? diskFullLater;
   const interrupted = tally.checked < run.itemsSelected;
+  const earlier = run.id ? db.prepare(`SELECT count(*) items, coalesce(sum(bytes), 0) bytes, min(checked_at) firstCheckedAt, max(checked_at) lastCheckedAt
+    FROM verify_run_items WHERE run_id = ? AND outcome IS NOT NULL AND checked_at < ?`).get(run.id, startedAt) as { items: number; bytes: number; firstCheckedAt: string; lastCheckedAt: string } : { items: 0, bytes: 0, firstCheckedAt: '', lastCheckedAt: '' };
+  const recheckReport = recheck ? { ...recheck, policy: { all: !!opts.recheckResumed, maxAgeHours: (opts.recheckAfterMs ?? RECHECK_AFTER_MS) / 3600_000 } } : undefined;
   for (const f of tally.failures) problems.push(itemProblem(db, archive, f));
   const wholeArchive = isWholeArchive(run.scope.filters);
   const unrecordedCopies: string[] = [];
@@ -515,6 +572,11 @@ export async function verifyArchive(archive: Archive, opts: VerifyOptions): Prom
         seals: { count: sealsSummary.count, firstBroken: sealsSummary.firstBroken },
         ...(unrecordedCopies.length ? { unrecordedCopies: unrecordedCopies.length } : {}),
         ...(integrity ? { catalogIntegrity: integrity } : {}),
+        ...(run.interruptions.length ? { sittings: {
+          interruptions: run.interruptions, hashedInLastSitting: tally.checked - earlier.items,
+          checkedInEarlierSittings: earlier.items ? { items: earlier.items, firstCheckedAt: earlier.firstCheckedAt, lastCheckedAt: earlier.lastCheckedAt } : { items: 0 },
+          ...(recheckReport ? { recheckOfEarlier: { examined: recheckReport.examined, statUnchanged: recheckReport.kept, reHashed: { changed: recheckReport.changed, olderThanLimit: recheckReport.old, asked: recheckReport.asked, failedBefore: recheckReport.failed }, policy: recheckReport.policy } } : {}),
+        } } : {}),
       });
       custodyEventsAdded = r.eventsAdded;
       eventSeq = r.runEventSeq;
@@ -548,6 +610,8 @@ export async function verifyArchive(archive: Archive, opts: VerifyOptions): Prom
     run: {
       id: run.id, resumed, checkedBefore: store.checkedBefore, sessions: run.sessions, scope: run.scope, wholeArchive, startedAt: run.startedAt, itemsSelected: run.itemsSelected, bytesSelected: run.bytesSelected,
       passed: tally.passed, failed: tally.failed, merkle: tally.merkle, eventSeq,
+      interruptions: run.interruptions, hashedNow: tally.checked - earlier.items,
+      ...(earlier.items ? { checkedEarlier: earlier } : {}), ...(recheckReport ? { recheck: recheckReport } : {}),
     },
     ...(abandoned ? { abandonedRun: abandoned } : {}),
     ...(addedOnResume ? { addedOnResume } : {}),

@@ -64,6 +64,13 @@ export interface RunEnd {
   unrecordedCopies?: number;
   /** SQLite's integrity check of the catalog file (whole-archive runs only: catalog-integrity.ts). */
   catalogIntegrity?: 'ok' | 'failed';
+  /**
+   * For a run done in several sittings: its interruptions ({stoppedAt, resumedAt}), how many items
+   * the last sitting re-hashed, how many outcomes stand from earlier sittings (and when they were
+   * found), and how those were re-checked (resume-recheck.ts). The Merkle root then covers outcomes
+   * found over the whole span from startedAt to finishedAt, not at one moment.
+   */
+  sittings?: Record<string, unknown>;
 }
 
 /**
@@ -102,6 +109,7 @@ export function recordRun(db: Db, store: RunStore, tally: RunTally, end: RunEnd)
       ...(end.seals ? { seals: end.seals } : {}),
       ...(end.unrecordedCopies ? { unrecordedCopies: end.unrecordedCopies } : {}),
       ...(end.catalogIntegrity ? { catalogIntegrity: end.catalogIntegrity } : {}),
+      ...(end.sittings ? { sittings: end.sittings } : {}),
       merkle: tally.merkle,
     } });
     db.prepare(`INSERT OR REPLACE INTO item_fixity (item_id, checked_at, run_id, outcome, event_seq, obj_size, obj_mtime_ms, obj_ino, obj_dev)

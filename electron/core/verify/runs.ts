@@ -50,6 +50,16 @@ export interface RunInfo {
   bytesSelected: number;
   merkleRoot: string | null;
   eventSeq: number | null;
+  /** When the run last saved progress (ISO 8601 UTC): for an open run found at startup, about when it was interrupted. */
+  updatedAt: string;
+  /** The run's interruptions so far, oldest first (migration 019). */
+  interruptions: RunInterruption[];
+}
+
+/** One interruption of a run: the last time the interrupted sitting saved progress, and when the next sitting started (ISO 8601 UTC). */
+export interface RunInterruption {
+  stoppedAt: string;
+  resumedAt: string;
 }
 
 /** Where a run keeps its selection and results. */
@@ -68,12 +78,13 @@ export interface RunStore {
 
 interface RunRow {
   id: number; state: RunInfo['state']; actor: string; scope: string; started_at: string; finished_at: string | null; sessions: number;
-  items_selected: number; bytes_selected: number; merkle_root: string | null; event_seq: number | null;
+  items_selected: number; bytes_selected: number; merkle_root: string | null; event_seq: number | null; updated_at: string; interruptions: string | null;
 }
 
 const toInfo = (r: RunRow): RunInfo => ({
   id: r.id, state: r.state, actor: r.actor, scope: JSON.parse(r.scope) as RunScope, startedAt: r.started_at, finishedAt: r.finished_at,
   sessions: r.sessions, itemsSelected: r.items_selected, bytesSelected: r.bytes_selected, merkleRoot: r.merkle_root, eventSeq: r.event_seq,
+  updatedAt: r.updated_at, interruptions: JSON.parse(r.interruptions ?? '[]') as RunInterruption[],
 });
 
 /** The run left open (interrupted, or running in another process), or null. */
@@ -189,9 +200,14 @@ export function createRun(db: Db, actor: string, scope: RunScope, items: readonl
   })();
 }
 
-/** Notes a new session of an open run being resumed. */
+/**
+ * Notes a new session of open run `run` being resumed, and its interruption: from the run's last
+ * saved progress (`run.updatedAt`, as read before this call) to now.
+ */
 export function resumeRun(db: Db, run: RunInfo): RunInfo {
-  db.prepare('UPDATE verify_runs SET sessions = sessions + 1, updated_at = ? WHERE id = ?').run(new Date().toISOString(), run.id);
+  const now = new Date().toISOString();
+  const interruptions = [...run.interruptions, { stoppedAt: run.updatedAt, resumedAt: now }];
+  db.prepare('UPDATE verify_runs SET sessions = sessions + 1, updated_at = ?, interruptions = ? WHERE id = ?').run(now, JSON.stringify(interruptions), run.id);
   return getRun(db, run.id)!;
 }
 
@@ -200,7 +216,7 @@ export function memoryRunStore(actor: string, scope: RunScope, items: readonly S
   const results = new Map<number, ItemResult>();
   const run: RunInfo = {
     id: 0, state: 'open', actor, scope, startedAt: new Date().toISOString(), finishedAt: null, sessions: 1, itemsSelected: items.length,
-    bytesSelected: items.reduce((s, i) => s + i.bytes, 0), merkleRoot: null, eventSeq: null,
+    bytesSelected: items.reduce((s, i) => s + i.bytes, 0), merkleRoot: null, eventSeq: null, updatedAt: new Date().toISOString(), interruptions: [],
   };
   return {
     run, checkedBefore: 0, bytesCheckedBefore: 0,

@@ -16,6 +16,7 @@ import * as m015 from './015_item_credentials.ts';
 import * as m016 from './016_redaction.ts';
 import * as m017 from './017_map_gps_index.ts';
 import * as m018 from './018_canon_xml_sidecar.ts';
+import * as m019 from './019_verify_run_interruptions.ts';
 
 /**
  * One schema migration: its SQL and, with `dataStep`, a data step run after it in the same
@@ -48,4 +49,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '016_redaction', sql: m016.sql },
   { name: '017_map_gps_index', sql: m017.sql },
   { name: '018_canon_xml_sidecar', sql: m018.sql },
+  { name: '019_verify_run_interruptions', sql: m019.sql },
 ];
