@@ -4,6 +4,8 @@ import { resolveOperator, type Archive } from '../../core/archive.ts';
 import { t } from '../i18n/index.ts';
 import type { Io } from '../io.ts';
 import { errLine, outLine } from './text.ts';
+import { errnoWords, replicaErrorWords, syncReasonWords } from './core-words.ts';
+import type { ReplicateNote } from '../../core/replica/sync.ts';
 
 /**
  * The ingest command's hook: copies the objects the run just added (`added`, SHA-256s) to every
@@ -16,5 +18,14 @@ export async function replicateIngested(archive: Archive, added: readonly string
   const { replicateAfterIngest } = await import('../../core/replica/sync.ts');
   const out = await replicateAfterIngest(archive, added, { actor: resolveOperator(opts.operator), signal: io.signal });
   if (!opts.json) for (const r of out.reports) if (r.copied + r.replaced) outLine(io, t('replicas:ingestSynced', { name: r.replica, count: r.copied + r.replaced }));
-  for (const w of out.warnings) errLine(io, t('replicas:warning', { text: w }));
+  for (const n of out.notes) errLine(io, t('replicas:warning', { text: noteWords(n) }));
+}
+
+/** One replica warning of an ingest in the user's language; the core's reason words through core-words. */
+function noteWords(n: ReplicateNote): string {
+  switch (n.kind) {
+    case 'unreachable': return t('replicas:ingestUnreachable', { name: n.replica, reason: replicaErrorWords(n.reason) });
+    case 'not-copied': return t('replicas:ingestNotCopied', { name: n.replica, id: n.itemId, reason: syncReasonWords(n.reason, n.itemId) });
+    case 'not-updated': return t('replicas:ingestNotUpdated', { name: n.replica, error: errnoWords({ message: n.error }) ?? replicaErrorWords(n.error) });
+  }
 }

@@ -190,8 +190,17 @@ export async function syncReplica(archive: Archive, r: Replica, opts: { actor: s
 /** What replicateAfterIngest did: a report per replica synced, a warning per replica that could not be. */
 export interface ReplicateOutcome {
   reports: SyncReport[];
+  /** Each warning in English, as the app's ingest report carries it. */
   warnings: string[];
+  /** The same warnings by shape, for a reader that words them itself (the CLI, in the user's language). */
+  notes: ReplicateNote[];
 }
+
+/** One replica warning of an ingest: not reached (`reason`), one object not copied, or the whole sync failed (`error`). */
+export type ReplicateNote =
+  | { kind: 'unreachable'; replica: string; reason: string }
+  | { kind: 'not-copied'; replica: string; itemId: number; reason: string }
+  | { kind: 'not-updated'; replica: string; error: string };
 
 /**
  * The ingest hook: copies the objects of `sha256s` (those an ingest run just added) to every
@@ -201,7 +210,7 @@ export interface ReplicateOutcome {
  * objects. Throws nothing but SQLite errors.
  */
 export async function replicateAfterIngest(archive: Archive, sha256s: readonly string[], opts: { actor: string; signal?: AbortSignal }): Promise<ReplicateOutcome> {
-  const out: ReplicateOutcome = { reports: [], warnings: [] };
+  const out: ReplicateOutcome = { reports: [], warnings: [], notes: [] };
   if (!sha256s.length) return out;
   let replicas: Replica[];
   try {
@@ -214,14 +223,19 @@ export async function replicateAfterIngest(archive: Archive, sha256s: readonly s
     const re = reachability(r, id);
     if (!re.ok) {
       out.warnings.push(`${re.reason}; not updated (run \`evidence replica sync ${r.name}\` when it is back)`);
+      out.notes.push({ kind: 'unreachable', replica: r.name, reason: re.reason });
       continue;
     }
     try {
       const rep = await syncReplica(archive, r, { actor: opts.actor, only: sha256s, trigger: 'ingest', signal: opts.signal });
       out.reports.push(rep);
-      for (const f of rep.failed) out.warnings.push(`replica "${r.name}": item ${f.itemId} not copied: ${f.reason}`);
+      for (const f of rep.failed) {
+        out.warnings.push(`replica "${r.name}": item ${f.itemId} not copied: ${f.reason}`);
+        out.notes.push({ kind: 'not-copied', replica: r.name, itemId: f.itemId, reason: f.reason });
+      }
     } catch (e) {
       out.warnings.push(`replica "${r.name}": not updated: ${(e as Error).message}`);
+      out.notes.push({ kind: 'not-updated', replica: r.name, error: (e as Error).message });
     }
   }
   return out;
