@@ -12,6 +12,7 @@ import { runCli } from '../helpers/cli-inprocess.ts';
 import { SHARED_DIR } from '../helpers/corpus.ts';
 import { HAS_CHROMIUM } from './chromium.ts';
 import { closeRendererHost, openArchiveWindow, startRendererHost, type ArchiveWindow, type HostedRenderer } from './window.ts';
+import { errorColour } from './colours.ts';
 
 const DIR = join(SHARED_DIR, 'fixtures', 'c2pa');
 const ALTERED_CLAIM = 'adobe-20220124-E-sig-CA.jpg';
@@ -66,14 +67,7 @@ describe.skipIf(!HAS_CHROMIUM || !HAS_FIXTURES)('Item screen: what invalid Conte
     const rows = await tid('credentials').locator('dd[data-field]').evaluateAll((dds) => dds.map((d) => d.getAttribute('data-field')));
     expect(await tid('claim-caveat').count()).toBe(rows.filter((f) => f !== 'signedAt').length);
     // The caveat is red, as the verdict is.
-    const bad = await page.evaluate(() => {
-      const probe = document.createElement('span');
-      probe.className = 'error';
-      document.body.append(probe);
-      const c = getComputedStyle(probe).color;
-      probe.remove();
-      return c;
-    });
+    const bad = await errorColour(page);
     expect(await tid('claim-caveat').first().evaluate((el) => getComputedStyle(el).color)).toBe(bad);
   });
 

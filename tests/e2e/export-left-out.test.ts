@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { verifyBag } from '../../electron/core/verify/bag.ts';
 import { HAS_CHROMIUM } from './chromium.ts';
 import { closeRendererHost, openArchiveWindow, startRendererHost, type ArchiveWindow, type HostedRenderer } from './window.ts';
+import { errorColour } from './colours.ts';
 
 const sha = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
 
@@ -95,14 +96,7 @@ describe.skipIf(!HAS_CHROMIUM)('Export screen: items a set of redacted copies le
     ].sort((a, b) => Number(a[0]) - Number(b[0])));
     expect(await tid('start-export').textContent()).toBe('Export 1 item');
     // In the failure colour, as the other items a public release leaves out.
-    const bad = await page.evaluate(() => {
-      const probe = document.createElement('span');
-      probe.className = 'error';
-      document.body.append(probe);
-      const c = getComputedStyle(probe).color;
-      probe.remove();
-      return c;
-    });
+    const bad = await errorColour(page);
     expect(await tid('unredactable-count').evaluate((el) => getComputedStyle(el).color)).toBe(bad);
   });
 

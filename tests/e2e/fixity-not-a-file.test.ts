@@ -13,6 +13,7 @@ import { objectPath } from '../../electron/core/archive.ts';
 import { cliJson, runCli } from '../helpers/cli-inprocess.ts';
 import { HAS_CHROMIUM } from './chromium.ts';
 import { closeRendererHost, openArchiveWindow, startRendererHost, type ArchiveWindow, type HostedRenderer } from './window.ts';
+import { errorColour } from './colours.ts';
 
 const FILES = { link: 'statement-linked.txt', folder: 'statement-folder.txt', pipe: 'statement-pipe.txt' };
 
@@ -24,14 +25,7 @@ describe.skipIf(!HAS_CHROMIUM)('Item screen: an object replaced by a symbolic li
   /** Where the link in the store points: a replica's copy outside the archive. */
   let target: string;
   const tid = (x: string) => page.getByTestId(x);
-  const badColour = () => page.evaluate(() => {
-    const probe = document.createElement('span');
-    probe.className = 'error';
-    document.body.append(probe);
-    const c = getComputedStyle(probe).color;
-    probe.remove();
-    return c;
-  });
+  const badColour = () => errorColour(page);
   const open = async (name: string) => {
     await tid('nav-library').click();
     await page.locator('[data-testid=item-tile] .name', { hasText: name }).click();
